@@ -1,0 +1,114 @@
+//! Run-time configuration (`static/config.json`): what a company changes without a rebuild.
+//! The app fetches it at start; the intake server loads the same file and serves it, so the
+//! product lines the form offers are exactly the ones the server accepts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+/// A text in every language the product speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    pub en: String,
+}
+
+impl Localized {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.zh_cn,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductLine {
+    /// Stable id: stored with requests, names the flow file.
+    pub id: String,
+    pub name: Localized,
+    /// Months of warranty from the purchase date.
+    pub warranty_months: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "adapter", rename_all = "snake_case")]
+pub enum Backend {
+    /// Shouhou's own intake server; `url` is the API base, e.g. `/api/v1`.
+    Shouhou { url: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppConfig {
+    pub brand: Localized,
+    pub backend: Backend,
+    /// The promised time of the next reply (明确表示下次答复时间), in hours from submission.
+    /// Promise less, deliver more.
+    pub reply_within_hours: u32,
+    pub product_lines: Vec<ProductLine>,
+}
+
+/// Why a configuration file was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    Malformed(String),
+    Invalid(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Malformed(why) => write!(f, "config.json is not valid JSON for Shouhou: {why}"),
+            ConfigError::Invalid(why) => write!(f, "config.json is invalid: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl AppConfig {
+    pub fn from_json(text: &str) -> Result<AppConfig, ConfigError> {
+        let config: AppConfig =
+            serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        if config.product_lines.is_empty() {
+            return Err(ConfigError::Invalid("product_lines must list at least one line".into()));
+        }
+        let mut ids: Vec<&str> = config.product_lines.iter().map(|line| line.id.as_str()).collect();
+        ids.sort_unstable();
+        if let Some(pair) = ids.windows(2).find(|pair| pair[0] == pair[1]) {
+            return Err(ConfigError::Invalid(format!("product line id {:?} appears twice", pair[0])));
+        }
+        if config.reply_within_hours == 0 {
+            return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));
+        }
+        Ok(config)
+    }
+
+    pub fn product_line(&self, id: &str) -> Option<&ProductLine> {
+        self.product_lines.iter().find(|line| line.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_config_is_valid() {
+        let config = AppConfig::from_json(include_str!("../../static/config.json")).unwrap();
+        assert!(config.product_line("inverter").is_some());
+        assert!(config.product_lines.iter().all(|l| !l.name.zh_cn.is_empty() && !l.name.en.is_empty()));
+    }
+
+    #[test]
+    fn duplicate_product_lines_are_refused() {
+        let text = include_str!("../../static/config.json").replace("\"id\": \"network\"", "\"id\": \"inverter\"");
+        assert!(matches!(AppConfig::from_json(&text), Err(ConfigError::Invalid(_))));
+    }
+
+    #[test]
+    fn malformed_config_says_why() {
+        assert!(matches!(AppConfig::from_json("{"), Err(ConfigError::Malformed(_))));
+    }
+}

@@ -1,0 +1,217 @@
+//! The draft: a request being filled in, saved on every change, surviving reloads and tab
+//! kills. This module decides how a draft changes and how stored drafts are read back
+//! (including from older schema versions); the app only stores what it is handed.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::AppConfig;
+use crate::schema::{Field, RequestFields};
+use crate::validate::{validate_start, FieldError};
+
+/// Bumped whenever the stored shape changes; [`Draft::decode`] migrates every older version.
+pub const DRAFT_SCHEMA_VERSION: u32 = 1;
+
+/// Where the customer is in the journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Choosing what they need and the product line.
+    Start,
+    /// Contact details and the description of the problem.
+    Details,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub schema_version: u32,
+    pub id: String,
+    /// Created with the draft and sent with it, so every retry of this request is one request.
+    pub idempotency_key: String,
+    pub created_at_ms: u64,
+    pub updated_at_ms: u64,
+    /// Grows by one on every change: the newer of two copies is the one with more changes.
+    pub revision: u64,
+    pub step: Step,
+    pub fields: RequestFields,
+}
+
+/// What the customer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftEvent {
+    Edit { field: Field, value: String },
+    /// Leave the start step for the details step.
+    Continue,
+    Back,
+}
+
+/// Why a stored draft could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftDecodeError {
+    /// Not JSON, or not the shape of any draft version.
+    Unreadable(String),
+    /// Written by a newer version of the app than this one.
+    FromTheFuture(u32),
+}
+
+impl std::fmt::Display for DraftDecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DraftDecodeError::Unreadable(why) => write!(f, "unreadable draft: {why}"),
+            DraftDecodeError::FromTheFuture(v) => write!(f, "draft schema version {v} is newer than this app"),
+        }
+    }
+}
+
+impl Draft {
+    pub fn new(id: String, idempotency_key: String, now_ms: u64) -> Draft {
+        Draft {
+            schema_version: DRAFT_SCHEMA_VERSION,
+            id,
+            idempotency_key,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            revision: 0,
+            step: Step::Start,
+            fields: RequestFields::default(),
+        }
+    }
+
+    /// Applies what the customer did. Moving on from the start step needs its fields valid;
+    /// the errors say which are not, and the draft stays where it was.
+    pub fn apply(&mut self, event: DraftEvent, config: &AppConfig, now_ms: u64) -> Result<(), Vec<FieldError>> {
+        match event {
+            DraftEvent::Edit { field, value } => {
+                if self.fields.get(field) == value {
+                    return Ok(());
+                }
+                self.fields.set(field, value);
+            }
+            DraftEvent::Continue => {
+                let errors = validate_start(&self.fields, config);
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                if self.step == Step::Details {
+                    return Ok(());
+                }
+                self.step = Step::Details;
+            }
+            DraftEvent::Back => {
+                if self.step == Step::Start {
+                    return Ok(());
+                }
+                self.step = Step::Start;
+            }
+        }
+        self.revision += 1;
+        self.updated_at_ms = self.updated_at_ms.max(now_ms);
+        Ok(())
+    }
+
+    /// Whether the customer has put anything in it worth keeping.
+    pub fn is_blank(&self) -> bool {
+        self.fields == RequestFields::default()
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("a draft always serialises")
+    }
+
+    /// Reads a stored draft of any past schema version, migrating it forward.
+    pub fn decode(text: &str) -> Result<Draft, DraftDecodeError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| DraftDecodeError::Unreadable(e.to_string()))?;
+        let version = value
+            .get("schema_version")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
+        let version = u32::try_from(version).map_err(|_| DraftDecodeError::FromTheFuture(u32::MAX))?;
+        if version > DRAFT_SCHEMA_VERSION {
+            return Err(DraftDecodeError::FromTheFuture(version));
+        }
+        if version == 0 {
+            return Err(DraftDecodeError::Unreadable("schema_version 0".into()));
+        }
+        // Each past version gets a step here (`1 => migrate_v1_to_v2(value)`), applied in order.
+        let migrated = value;
+        serde_json::from_value(migrated).map_err(|e| DraftDecodeError::Unreadable(e.to_string()))
+    }
+
+    /// Of two copies of the same draft (say IndexedDB and the keystroke journal), the one
+    /// holding more changes.
+    pub fn newer<'a>(a: &'a Draft, b: &'a Draft) -> &'a Draft {
+        if (b.revision, b.updated_at_ms) > (a.revision, a.updated_at_ms) {
+            b
+        } else {
+            a
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> AppConfig {
+        AppConfig::from_json(include_str!("../../static/config.json")).unwrap()
+    }
+
+    fn edit(field: Field, value: &str) -> DraftEvent {
+        DraftEvent::Edit { field, value: value.to_string() }
+    }
+
+    #[test]
+    fn edits_count_as_revisions_and_no_op_edits_do_not() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 1_000);
+        draft.apply(edit(Field::FullName, "王"), &config(), 2_000).unwrap();
+        draft.apply(edit(Field::FullName, "王"), &config(), 3_000).unwrap();
+        assert_eq!((draft.revision, draft.updated_at_ms), (1, 2_000));
+        assert!(!draft.is_blank());
+    }
+
+    #[test]
+    fn continue_needs_intent_and_product_line() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        let errors = draft.apply(DraftEvent::Continue, &config(), 1).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(draft.step, Step::Start);
+        draft.apply(edit(Field::Intent, "repair"), &config(), 2).unwrap();
+        draft.apply(edit(Field::ProductLine, "network"), &config(), 3).unwrap();
+        draft.apply(DraftEvent::Continue, &config(), 4).unwrap();
+        assert_eq!(draft.step, Step::Details);
+        draft.apply(DraftEvent::Back, &config(), 5).unwrap();
+        assert_eq!(draft.step, Step::Start);
+        assert_eq!(draft.fields.product_line, "network", "going back keeps what was chosen");
+    }
+
+    #[test]
+    fn stored_drafts_round_trip() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 7);
+        draft.apply(edit(Field::Description, "交换机光口 link 灯不亮 🔌"), &config(), 8).unwrap();
+        assert_eq!(Draft::decode(&draft.encode()), Ok(draft));
+    }
+
+    #[test]
+    fn version_1_fixture_still_reads() {
+        let stored = r#"{"schema_version":1,"id":"a","idempotency_key":"b","created_at_ms":1,"updated_at_ms":2,"revision":3,"step":"details","fields":{"intent":"complaint","product_line":"property","full_name":"李娜","phone":"13912345678","email":null,"description":"楼道灯坏了一周"}}"#;
+        let draft = Draft::decode(stored).unwrap();
+        assert_eq!((draft.step, draft.fields.email.as_str()), (Step::Details, ""));
+    }
+
+    #[test]
+    fn unreadable_and_future_drafts_are_reported_not_guessed() {
+        assert!(matches!(Draft::decode("{not json"), Err(DraftDecodeError::Unreadable(_))));
+        assert!(matches!(Draft::decode("{}"), Err(DraftDecodeError::Unreadable(_))));
+        assert!(matches!(Draft::decode(r#"{"schema_version":1}"#), Err(DraftDecodeError::Unreadable(_))));
+        assert_eq!(Draft::decode(r#"{"schema_version":99}"#), Err(DraftDecodeError::FromTheFuture(99)));
+    }
+
+    #[test]
+    fn the_copy_with_more_changes_wins() {
+        let older = Draft::new("d".into(), "k".into(), 1);
+        let mut newer = older.clone();
+        newer.apply(edit(Field::Phone, "1"), &config(), 2).unwrap();
+        assert_eq!(Draft::newer(&older, &newer), &newer);
+        assert_eq!(Draft::newer(&newer, &older), &newer);
+    }
+}

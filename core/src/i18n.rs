@@ -1,0 +1,184 @@
+//! Every user-facing string, in zh-CN and en, from one mechanism.
+//!
+//! The message tables live in `static/i18n/<lang>.json` (flat `key → text`, `{name}`
+//! placeholders) and are compiled in: the app needs them before anything is fetched and
+//! offline, and the server answers API errors in the caller's language from the same text.
+//! A test keeps both tables on exactly the same keys.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::ZhCn, Lang::En];
+
+    /// The BCP 47 tag, for `<html lang>` and storage.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Maps a language tag to a supported language: any Chinese to zh-CN, any English to en.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_', ';']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "zh" => Some(Lang::ZhCn),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The first supported language in the browser's order of preference; Chinese otherwise,
+    /// the language of the after-sales teams this is built for.
+    pub fn negotiate<'a>(preferences: impl IntoIterator<Item = &'a str>) -> Lang {
+        preferences.into_iter().find_map(Lang::from_tag).unwrap_or(Lang::ZhCn)
+    }
+
+    /// The same, from an HTTP `Accept-Language` header (quality values honoured).
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut ranked: Vec<(f32, usize, &str)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, item)| {
+                let mut parts = item.split(';');
+                let tag = parts.next()?.trim();
+                let quality = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (quality > 0.0).then_some((quality, position, tag))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Lang::negotiate(ranked.into_iter().map(|(_, _, tag)| tag))
+    }
+}
+
+/// The message tables of every language.
+pub struct Messages {
+    tables: HashMap<Lang, HashMap<String, String>>,
+}
+
+static BUILTIN: OnceLock<Messages> = OnceLock::new();
+
+const ZH_CN: &str = include_str!("../../static/i18n/zh-CN.json");
+const EN: &str = include_str!("../../static/i18n/en.json");
+
+impl Messages {
+    /// The tables shipped with this build.
+    pub fn builtin() -> &'static Messages {
+        BUILTIN.get_or_init(|| Messages {
+            tables: HashMap::from([
+                (Lang::ZhCn, serde_json::from_str(ZH_CN).expect("static/i18n/zh-CN.json is a flat JSON object")),
+                (Lang::En, serde_json::from_str(EN).expect("static/i18n/en.json is a flat JSON object")),
+            ]),
+        })
+    }
+
+    /// The text for `key`; the key itself if a table lacks it, so a gap shows instead of
+    /// crashing (the key-parity test keeps that from shipping).
+    pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
+        self.tables.get(&lang).and_then(|table| table.get(key)).map_or(key, String::as_str)
+    }
+
+    /// The text with `{name}` placeholders filled in.
+    pub fn format(&self, lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+        let mut text = self.get(lang, key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    pub fn keys(&self, lang: Lang) -> Vec<&str> {
+        let mut keys: Vec<&str> = self.tables[&lang].keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys
+    }
+}
+
+/// Shorthand for the built-in text of `key`.
+pub fn t(lang: Lang, key: &str) -> &str {
+    Messages::builtin().get(lang, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Field, Intent};
+    use crate::validate::ErrorCode;
+
+    #[test]
+    fn both_languages_have_exactly_the_same_keys() {
+        let messages = Messages::builtin();
+        assert_eq!(messages.keys(Lang::ZhCn), messages.keys(Lang::En));
+    }
+
+    #[test]
+    fn no_message_is_empty_and_placeholders_match() {
+        let messages = Messages::builtin();
+        let placeholders = |text: &str| {
+            let mut names: Vec<String> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                .collect();
+            names.sort();
+            names
+        };
+        for key in messages.keys(Lang::En) {
+            let (zh, en) = (messages.get(Lang::ZhCn, key), messages.get(Lang::En, key));
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{key} is empty");
+            assert_eq!(placeholders(zh), placeholders(en), "{key} placeholders differ");
+        }
+    }
+
+    #[test]
+    fn every_domain_value_has_a_message() {
+        let messages = Messages::builtin();
+        let mut keys: Vec<String> = Intent::ALL.iter().map(|i| format!("intent.{}", i.as_str())).collect();
+        keys.extend(Field::ALL.iter().map(|f| format!("field.{}", f.name())));
+        keys.extend(
+            [
+                ErrorCode::Required,
+                ErrorCode::TooShort { min: 1 },
+                ErrorCode::TooLong { max: 1 },
+                ErrorCode::InvalidPhone,
+                ErrorCode::InvalidEmail,
+                ErrorCode::InvalidCharacters,
+                ErrorCode::UnknownOption,
+            ]
+            .iter()
+            .map(|c| c.message_key().to_string()),
+        );
+        for lang in Lang::ALL {
+            for key in &keys {
+                assert_ne!(messages.get(lang, key), key.as_str(), "{key} missing in {}", lang.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn language_negotiation() {
+        assert_eq!(Lang::negotiate(["fr-FR", "en-GB", "zh-CN"]), Lang::En);
+        assert_eq!(Lang::negotiate(["zh-TW", "en"]), Lang::ZhCn);
+        assert_eq!(Lang::negotiate(["de"]), Lang::ZhCn);
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("en;q=0.5, zh-CN"), Lang::ZhCn);
+        assert_eq!(Lang::from_accept_language(""), Lang::ZhCn);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let messages = Messages::builtin();
+        let text = messages.format(Lang::En, "error.too_long", &[("max", "100".into()), ("field", "Name".into())]);
+        assert!(text.contains("100") && !text.contains('{'), "{text}");
+    }
+}

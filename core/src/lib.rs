@@ -1,0 +1,20 @@
+//! The pure core of Shouhou: everything that decides, nothing that performs.
+//!
+//! The browser app and the intake server both link this crate, so a rule about what a
+//! valid service request is, how a draft evolves or what a message says is written once.
+//! It has no browser or I/O dependency, which keeps every rule testable natively in
+//! milliseconds; the edges (IndexedDB, fetch, SQLite) only carry out what it decides.
+
+pub mod config;
+pub mod draft;
+pub mod i18n;
+pub mod phone;
+pub mod reference;
+pub mod schema;
+pub mod validate;
+
+pub use config::{AppConfig, Localized, ProductLine};
+pub use draft::{Draft, DraftDecodeError, DraftEvent, Step, DRAFT_SCHEMA_VERSION};
+pub use i18n::{Lang, Messages};
+pub use schema::{Field, Intent, RequestFields, ValidRequest};
+pub use validate::{validate_request, validate_start, ErrorCode, FieldError};

@@ -1,0 +1,208 @@
+//! `/api/v1`: create a request (idempotent), look one up by reference and contact.
+
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shouhou_core::i18n::Messages;
+use shouhou_core::phone::normalize_phone;
+use shouhou_core::reference::parse_reference;
+use shouhou_core::{validate_request, FieldError, Lang, RequestFields};
+
+use crate::store::{Store, StoreError};
+use crate::AppState;
+
+/// A service request is text; 64 KiB holds the longest description many times over.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/requests", post(create_request))
+        .route("/requests/{reference}", get(request_status))
+        .fallback(|headers: HeaderMap| async move {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found").into_response_for(&headers)
+        })
+}
+
+/// An API error: a machine code, a human message in the caller's language, and for
+/// validation failures the refused fields.
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message_key: &'static str,
+    args: Vec<(&'static str, String)>,
+    fields: Vec<FieldError>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message_key: &'static str) -> ApiError {
+        ApiError { status, code, message_key, args: Vec::new(), fields: Vec::new() }
+    }
+
+    fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    fn internal(error: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%error, "request failed");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "api.internal")
+    }
+
+    fn into_response_for(self, headers: &HeaderMap) -> Response {
+        let lang = caller_lang(headers);
+        let message = Messages::builtin().format(lang, self.message_key, &self.args);
+        let fields: Vec<Value> = self
+            .fields
+            .iter()
+            .map(|error| {
+                let mut value = serde_json::to_value(error).expect("field errors serialise");
+                value["message"] = Value::String(error.message(lang));
+                value
+            })
+            .collect();
+        let mut body = json!({ "code": self.code, "message": message });
+        if !fields.is_empty() {
+            body["fields"] = Value::Array(fields);
+        }
+        (self.status, Json(body)).into_response()
+    }
+}
+
+fn caller_lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map_or(Lang::ZhCn, Lang::from_accept_language)
+}
+
+/// 8–128 of `[A-Za-z0-9_-]`: a UUID fits, and nothing that could smuggle markup into logs.
+fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
+    let key = headers.get("idempotency-key")?.to_str().ok()?.trim();
+    let plain = key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ((8..=128).contains(&key.len()) && plain).then_some(key)
+}
+
+async fn create_request(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+    match create(&state, &headers, body).await {
+        Ok(response) => response,
+        Err(error) => error.into_response_for(&headers),
+    }
+}
+
+async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+    if !is_json {
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "api.unsupported_media_type"));
+    }
+    let too_large = || {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large")
+            .with_arg("limit", MAX_REQUEST_BYTES)
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_REQUEST_BYTES) {
+        return Err(too_large());
+    }
+    let Some(key) = idempotency_key(headers).map(str::to_owned) else {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "missing_idempotency_key", "api.missing_idempotency_key"));
+    };
+    let bytes = to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large())?;
+    let fields: RequestFields = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json").with_arg("detail", e)
+    })?;
+    let request = validate_request(&fields, &state.config).map_err(|fields| ApiError {
+        fields,
+        ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "api.validation_failed")
+    })?;
+
+    let state = Arc::clone(state);
+    let created = tokio::task::spawn_blocking(move || {
+        state.store.create(&key, &request, Store::now(), state.config.reply_within_hours)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    match created {
+        Ok(created) => {
+            let status = if created.replayed { StatusCode::OK } else { StatusCode::CREATED };
+            let stored = created.stored;
+            tracing::info!(reference = %stored.reference, replayed = created.replayed, "request stored");
+            let body = json!({
+                "reference": stored.reference,
+                "status": stored.status,
+                "created_at": stored.created_at,
+                "reply_by": stored.reply_by,
+            });
+            let mut response = (status, Json(body)).into_response();
+            if created.replayed {
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+            }
+            Ok(response)
+        }
+        Err(StoreError::KeyReused) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_reused",
+            "api.idempotency_key_reused",
+        )),
+        Err(other) => Err(ApiError::internal(other)),
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusQuery {
+    contact: Option<String>,
+}
+
+async fn request_status(
+    State(state): State<Arc<AppState>>,
+    Path(reference): Path<String>,
+    Query(query): Query<StatusQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found");
+    let contact = query.contact.unwrap_or_default();
+    if contact.trim().is_empty() {
+        return ApiError::new(StatusCode::BAD_REQUEST, "missing_contact", "api.missing_contact")
+            .into_response_for(&headers);
+    }
+    let Some(reference) = parse_reference(&reference) else {
+        return not_found().into_response_for(&headers);
+    };
+    let found = tokio::task::spawn_blocking(move || state.store.find(&reference)).await;
+    match found {
+        Ok(Ok(Some(stored))) if contact_matches(&contact, &stored.request) => Json(stored).into_response(),
+        // A wrong contact answers exactly like an unknown reference: a reference alone must not
+        // reveal that a request exists.
+        Ok(Ok(_)) => not_found().into_response_for(&headers),
+        Ok(Err(error)) => ApiError::internal(error).into_response_for(&headers),
+        Err(error) => ApiError::internal(error).into_response_for(&headers),
+    }
+}
+
+fn contact_matches(contact: &str, request: &shouhou_core::ValidRequest) -> bool {
+    let contact = contact.trim();
+    if contact.contains('@') {
+        request.email.as_deref().is_some_and(|email| email.to_lowercase() == contact.to_lowercase())
+    } else {
+        normalize_phone(contact).is_ok_and(|phone| phone == request.phone)
+    }
+}
+
+pub async fn config_json(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        state.config_json.clone(),
+    )
+        .into_response()
+}

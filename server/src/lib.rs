@@ -1,0 +1,63 @@
+//! Shouhou's intake server: the API under `/api/v1`, the built app, and the configuration
+//! the app and the server share.
+//!
+//! Every request is validated with `shouhou-core`, the same code that shows the customer
+//! their errors, and stored in SQLite by [`store::Store`]. Errors are JSON with a machine
+//! `code` and a human `message` in the caller's language (Accept-Language).
+
+pub mod api;
+pub mod store;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use shouhou_core::AppConfig;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::store::Store;
+
+/// What every handler shares.
+pub struct AppState {
+    pub store: Store,
+    pub config: AppConfig,
+    /// The configuration file's bytes exactly as on disk, served at `/config.json`.
+    pub config_json: String,
+}
+
+pub struct Settings {
+    pub db: PathBuf,
+    pub config: PathBuf,
+    /// The built app (`scripts/build-app.sh` writes it).
+    pub dist: PathBuf,
+}
+
+/// Opens the store and loads the configuration; a clear error if either cannot be had.
+pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
+    let config_json = std::fs::read_to_string(&settings.config)
+        .map_err(|e| format!("cannot read config {}: {e}", settings.config.display()))?;
+    let config = AppConfig::from_json(&config_json).map_err(|e| e.to_string())?;
+    let store = Store::open(&settings.db)
+        .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
+    Ok(Arc::new(AppState { store, config, config_json }))
+}
+
+pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
+    let index = dist.join("index.html");
+    // The page must be revalidated so a new version is found; the rest may be cached.
+    let static_files = ServeDir::new(dist).fallback(ServeFile::new(index));
+    Router::new()
+        .nest("/api/v1", api::routes())
+        .route("/config.json", get(api::config_json))
+        .with_state(state)
+        .fallback_service(static_files)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,78 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use shouhou_server::{app, load_state, Settings};
+use tracing_subscriber::EnvFilter;
+
+/// Shouhou's intake server: serves the app and the /api/v1 request API, storing requests in SQLite.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Address to listen on. Keep it on loopback unless a reverse proxy fronts it.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// SQLite database file; created with its folder on first start.
+    #[arg(long, default_value = "data/shouhou.sqlite3")]
+    db: PathBuf,
+    /// Run-time configuration shared with the app (served at /config.json).
+    #[arg(long, default_value = "static/config.json")]
+    config: PathBuf,
+    /// The built app to serve (scripts/build-app.sh writes it).
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let args = Args::parse();
+    let settings = Settings { db: args.db, config: args.config, dist: args.dist };
+    let state = match load_state(&settings) {
+        Ok(state) => state,
+        Err(why) => {
+            eprintln!("shouhou-server: {why}");
+            std::process::exit(2);
+        }
+    };
+    if !settings.dist.join("index.html").exists() {
+        tracing::warn!(dist = %settings.dist.display(), "no built app here; run scripts/build-app.sh");
+    }
+    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        Ok(listener) => listener,
+        Err(why) => {
+            eprintln!("shouhou-server: cannot listen on {}: {why}", args.addr);
+            std::process::exit(2);
+        }
+    };
+    let local = listener.local_addr().expect("a bound listener has an address");
+    // Tests and scripts read this line to learn the port when started with port 0.
+    println!("shouhou-server listening on http://{local}");
+    tracing::info!(addr = %local, db = %settings.db.display(), "listening");
+    axum::serve(listener, app(state, &settings.dist))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .expect("server error");
+}
+
+/// Ctrl-C or SIGTERM: finish the requests in flight, then stop.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

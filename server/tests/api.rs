@@ -1,0 +1,302 @@
+//! The intake API against a real SQLite file in a temporary folder.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use shouhou_server::{app, load_state, Settings};
+use tower::ServiceExt;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    router: Router,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: dir.path().join("nested/shouhou.sqlite3"),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: dir.path().join("dist"),
+    };
+    std::fs::create_dir_all(&settings.dist).unwrap();
+    std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>").unwrap();
+    let state = load_state(&settings).unwrap();
+    Fixture { router: app(state, &settings.dist), dir }
+}
+
+impl Fixture {
+    fn db_rows(&self, sql: &str) -> Vec<Vec<String>> {
+        let conn = rusqlite::Connection::open(self.dir.path().join("nested/shouhou.sqlite3")).unwrap();
+        let mut statement = conn.prepare(sql).unwrap();
+        let columns = statement.column_count();
+        statement
+            .query_map([], |row| {
+                (0..columns)
+                    .map(|i| {
+                        row.get::<_, rusqlite::types::Value>(i).map(|value| match value {
+                            rusqlite::types::Value::Null => String::new(),
+                            rusqlite::types::Value::Integer(n) => n.to_string(),
+                            rusqlite::types::Value::Real(x) => x.to_string(),
+                            rusqlite::types::Value::Text(text) => text,
+                            rusqlite::types::Value::Blob(bytes) => format!("<{} bytes>", bytes.len()),
+                        })
+                    })
+                    .collect::<Result<Vec<String>, _>>()
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+}
+
+fn valid_body() -> Value {
+    json!({
+        "intent": "repair",
+        "product_line": "inverter",
+        "full_name": "王建国",
+        "phone": "138 1234 5678",
+        "email": "wang@example.cn",
+        "description": "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"
+    })
+}
+
+fn post(key: Option<&str>, body: impl Into<Body>) -> Request<Body> {
+    let mut builder = Request::post("/api/v1/requests").header("content-type", "application/json");
+    if let Some(key) = key {
+        builder = builder.header("idempotency-key", key);
+    }
+    builder.body(body.into()).unwrap()
+}
+
+async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Value) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, value)
+}
+
+#[tokio::test]
+async fn create_stores_a_row_and_answers_with_a_reference() {
+    let fx = fixture();
+    let (status, body) = send(&fx.router, post(Some("key-0001-abcdef"), valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let reference = body["reference"].as_str().unwrap();
+    let today = chrono::Local::now().format("%Y%m%d").to_string();
+    assert_eq!(reference, format!("SR-{today}-0001"));
+    assert!(body["reply_by"].as_str().is_some());
+
+    let rows = fx.db_rows("SELECT reference, intent, product_line, full_name, phone, email, description FROM requests");
+    assert_eq!(
+        rows,
+        [[reference, "repair", "inverter", "王建国", "+8613812345678", "wang@example.cn", "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"]]
+    );
+
+    let (status, second) = send(&fx.router, post(Some("key-0002-abcdef"), valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(second["reference"], format!("SR-{today}-0002"));
+}
+
+#[tokio::test]
+async fn the_same_key_again_returns_the_same_reference_and_creates_nothing() {
+    let fx = fixture();
+    let (first, body1) = send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
+    let (again, body2) = send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
+    assert_eq!((first, again), (StatusCode::CREATED, StatusCode::OK));
+    assert_eq!(body1["reference"], body2["reference"]);
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["1"]]);
+}
+
+#[tokio::test]
+async fn a_key_reused_for_different_content_is_refused() {
+    let fx = fixture();
+    send(&fx.router, post(Some("reused-key-1"), valid_body().to_string())).await;
+    let mut other = valid_body();
+    other["description"] = json!("完全不同的另一件事情");
+    let (status, body) = send(&fx.router, post(Some("reused-key-1"), other.to_string())).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "idempotency_key_reused");
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["1"]]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_creates_with_one_key_make_one_row() {
+    let fx = fixture();
+    let router = Arc::new(fx.router.clone());
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let router = Arc::clone(&router);
+            tokio::spawn(async move { send(&router, post(Some("storm-key-0001"), valid_body().to_string())).await })
+        })
+        .collect();
+    let mut references = Vec::new();
+    let mut created = 0;
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status} {body}");
+        created += usize::from(status == StatusCode::CREATED);
+        references.push(body["reference"].as_str().unwrap().to_string());
+    }
+    references.dedup();
+    assert_eq!(references.len(), 1, "one reference for every try");
+    assert_eq!(created, 1, "exactly one try created");
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["1"]]);
+}
+
+#[tokio::test]
+async fn malformed_json_gets_a_json_error() {
+    let fx = fixture();
+    let (status, body) = send(&fx.router, post(Some("malformed-1"), "{\"intent\": ")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "malformed_json");
+    assert!(body["message"].as_str().unwrap().len() > 10);
+
+    let (status, body) = send(&fx.router, post(Some("malformed-2"), r#"{"intent":"repair","shoe_size":42}"#)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")));
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
+}
+
+#[tokio::test]
+async fn invalid_requests_name_each_field_in_the_callers_language() {
+    let fx = fixture();
+    let mut body = valid_body();
+    body["phone"] = json!("12345");
+    body["description"] = json!("坏了");
+    let request = Request::post("/api/v1/requests")
+        .header("content-type", "application/json")
+        .header("idempotency-key", "invalid-0001")
+        .header("accept-language", "en-GB,en;q=0.9")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let (status, reply) = send(&fx.router, request).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply["code"], "validation_failed");
+    let fields: Vec<(&str, &str)> = reply["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(fields, [("phone", "invalid_phone"), ("description", "too_short")]);
+    assert_eq!(reply["fields"][1]["message"], "Describe the problem must be at least 5 characters");
+
+    let (_, zh) = send(&fx.router, post(Some("invalid-0002"), body.to_string())).await;
+    assert_eq!(zh["message"], "请求未通过校验");
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_before_parsing() {
+    let fx = fixture();
+    let mut body = valid_body();
+    body["description"] = json!("水".repeat(70_000));
+    let (status, reply) = send(&fx.router, post(Some("oversized-1"), body.to_string())).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply["code"], "payload_too_large");
+
+    // Without a Content-Length (a streamed body) the limit still holds.
+    let stream = futures_body(body.to_string());
+    let (status, reply) = send(&fx.router, post(Some("oversized-2"), stream)).await;
+    assert_eq!((status, reply["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
+}
+
+fn futures_body(text: String) -> Body {
+    let chunks: Vec<Result<String, std::io::Error>> =
+        text.as_bytes().chunks(8192).map(|c| Ok(String::from_utf8_lossy(c).into_owned())).collect();
+    Body::from_stream(tokio_stream_iter(chunks))
+}
+
+fn tokio_stream_iter<T>(items: Vec<T>) -> impl futures_core_stream::Stream<Item = T> {
+    futures_core_stream::iter(items)
+}
+
+mod futures_core_stream {
+    pub use futures_util::stream::{iter, Stream};
+}
+
+#[tokio::test]
+async fn missing_key_and_wrong_content_type_are_refused() {
+    let fx = fixture();
+    let (status, body) = send(&fx.router, post(None, valid_body().to_string())).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("missing_idempotency_key")));
+    let (status, _) = send(&fx.router, post(Some("<script>x</script>"), valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let request = Request::post("/api/v1/requests")
+        .header("content-type", "text/plain")
+        .header("idempotency-key", "plain-text-1")
+        .body(Body::from(valid_body().to_string()))
+        .unwrap();
+    let (status, body) = send(&fx.router, request).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")));
+}
+
+#[tokio::test]
+async fn status_needs_the_contact_given_with_the_request() {
+    let fx = fixture();
+    let (_, created) = send(&fx.router, post(Some("status-key-1"), valid_body().to_string())).await;
+    let reference = created["reference"].as_str().unwrap();
+    let get = |query: String| Request::get(format!("/api/v1/requests/{query}")).body(Body::empty()).unwrap();
+
+    for contact in ["13812345678", "%2B86%20138-1234-5678", "WANG%40example.cn"] {
+        let (status, body) = send(&fx.router, get(format!("{reference}?contact={contact}"))).await;
+        assert_eq!(status, StatusCode::OK, "{contact}");
+        assert_eq!(body["request"]["full_name"], "王建国");
+        assert_eq!(body["status"], "received");
+    }
+    let lower = reference.to_lowercase();
+    let (status, _) = send(&fx.router, get(format!("{lower}?contact=13812345678"))).await;
+    assert_eq!(status, StatusCode::OK, "references are read case-insensitively");
+
+    let (wrong, wrong_body) = send(&fx.router, get(format!("{reference}?contact=13900000000"))).await;
+    let (unknown, unknown_body) = send(&fx.router, get("SR-20000101-0001?contact=13812345678".into())).await;
+    assert_eq!((wrong, unknown), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(wrong_body, unknown_body, "a wrong contact looks like an unknown reference");
+    let (missing, body) = send(&fx.router, get(reference.to_string())).await;
+    assert_eq!((missing, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("missing_contact")));
+}
+
+#[tokio::test]
+async fn serves_the_app_and_its_config() {
+    let fx = fixture();
+    let response = fx.router.clone().oneshot(Request::get("/config.json").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let config: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(config["backend"]["url"], "/api/v1");
+
+    let response = fx.router.clone().oneshot(Request::get("/some/deep/link").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&page).contains("<title>Shouhou</title>"));
+
+    let (status, body) = send(&fx.router, Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+}
+
+#[test]
+fn a_database_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    let request = shouhou_core::ValidRequest {
+        intent: shouhou_core::Intent::Complaint,
+        product_line: "property".into(),
+        full_name: "李娜".into(),
+        phone: "+8613912345678".into(),
+        email: None,
+        description: "楼道灯坏了一周".into(),
+    };
+    let now = shouhou_server::store::Store::now();
+    let reference = {
+        let store = shouhou_server::store::Store::open(&path).unwrap();
+        store.create("reopen-key-1", &request, now, 24).unwrap().stored.reference
+    };
+    let store = shouhou_server::store::Store::open(&path).unwrap();
+    assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
+    let next = store.create("reopen-key-2", &request, now, 24).unwrap().stored.reference;
+    assert!(next.ends_with("-0002"), "{next}");
+}
