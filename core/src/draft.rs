@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::config::AppConfig;
 use crate::schema::{Field, RequestFields};
-use crate::validate::{validate_start, FieldError};
+use crate::validate::{validate_request, validate_start, FieldError};
 
 /// Bumped whenever the stored shape changes; [`Draft::decode`] migrates every older version.
 pub const DRAFT_SCHEMA_VERSION: u32 = 1;
@@ -20,6 +20,24 @@ pub enum Step {
     Start,
     /// Contact details and the description of the problem.
     Details,
+}
+
+impl Step {
+    /// The journey's steps in order, for "Step 2 of 2".
+    pub const ALL: [Step; 2] = [Step::Start, Step::Details];
+
+    /// 1-based position, for the progress indicator.
+    pub fn number(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).map_or(1, |i| i + 1)
+    }
+
+    /// The fields the customer fills in on this step.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Step::Start => &[Field::Intent, Field::ProductLine],
+            Step::Details => &[Field::FullName, Field::Phone, Field::Email, Field::Description],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +127,22 @@ impl Draft {
         Ok(())
     }
 
+    /// The problems with the fields of the current step: what the form shows once the
+    /// customer has tried to move on, updated as they type.
+    pub fn step_errors(&self, config: &AppConfig) -> Vec<FieldError> {
+        let all = match self.step {
+            Step::Start => validate_start(&self.fields, config),
+            Step::Details => validate_request(&self.fields, config).err().unwrap_or_default(),
+        };
+        all.into_iter().filter(|e| self.step.fields().contains(&e.field)).collect()
+    }
+
+    /// After the server refused this content it certainly stored nothing under the key;
+    /// the corrected request goes with a fresh key so it is not mistaken for a changed retry.
+    pub fn renew_idempotency_key(&mut self, key: String) {
+        self.idempotency_key = key;
+    }
+
     /// Whether the customer has put anything in it worth keeping.
     pub fn is_blank(&self) -> bool {
         self.fields == RequestFields::default()
@@ -182,6 +216,18 @@ mod tests {
         draft.apply(DraftEvent::Back, &config(), 5).unwrap();
         assert_eq!(draft.step, Step::Start);
         assert_eq!(draft.fields.product_line, "network", "going back keeps what was chosen");
+    }
+
+    #[test]
+    fn step_errors_only_name_the_fields_on_screen() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        draft.fields.intent = "repair".into();
+        draft.fields.product_line = "network".into();
+        assert!(draft.step_errors(&config()).is_empty());
+        draft.apply(DraftEvent::Continue, &config(), 1).unwrap();
+        let fields: Vec<Field> = draft.step_errors(&config()).iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::FullName, Field::Phone, Field::Description]);
+        assert_eq!((Step::Start.number(), Step::Details.number()), (1, 2));
     }
 
     #[test]

@@ -1,0 +1,174 @@
+//! The app shell: loads configuration and stored drafts, keeps the draft saved on every
+//! change, and shows the screen the draft is on.
+
+use std::rc::Rc;
+
+use shouhou_core::i18n::{t, Messages};
+use shouhou_core::{Lang, Step};
+use yew::prelude::*;
+
+use crate::ids::new_draft;
+use crate::pages::confirmation::ConfirmationPage;
+use crate::pages::details::DetailsPage;
+use crate::pages::start::StartPage;
+use crate::services::api::load_config;
+use crate::state::{Action, AppState, SaveStatus};
+use crate::storage::drafts::{Autosaver, DraftStore};
+use crate::storage::idb::StorageError;
+use crate::storage::settings::{initial_lang, remember_lang};
+
+/// What every screen can reach.
+#[derive(Clone, PartialEq)]
+pub struct AppContext {
+    pub state: UseReducerHandle<AppState>,
+    /// `None` until storage is open.
+    pub saver: Option<Autosaver>,
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| AppState::new(initial_lang()));
+    let saver = use_state(|| None::<Autosaver>);
+
+    // Effects
+
+    // Configuration and stored drafts, once.
+    {
+        let state = state.clone();
+        let saver = saver.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match load_config().await {
+                    Ok(config) => state.dispatch(Action::ConfigLoaded(Rc::new(config))),
+                    Err(_) => state.dispatch(Action::ConfigFailed),
+                }
+                let (store, warning) = DraftStore::open().await;
+                let store = Rc::new(store);
+                let loaded = store.load_all().await;
+                let report = {
+                    let state = state.clone();
+                    Callback::from(move |report| state.dispatch(Action::Saved(report)))
+                };
+                saver.set(Some(Autosaver::new(store, report)));
+                let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
+                state.dispatch(Action::StorageReady { draft, quarantined: loaded.quarantined, warning });
+            });
+        });
+    }
+
+    // Every change of the draft is saved; an untouched new draft is not worth a record.
+    {
+        let draft = state.draft.clone();
+        use_effect_with((draft, (*saver).clone()), |(draft, saver)| {
+            if let (Some(draft), Some(saver)) = (draft, saver) {
+                if draft.revision > 0 {
+                    saver.save(draft);
+                }
+            }
+        });
+    }
+
+    // The document speaks the chosen language.
+    use_effect_with(state.lang, |lang| {
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = document.document_element() {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+            document.set_title(t(*lang, "app.title"));
+        }
+    });
+
+    // Callbacks
+
+    let switch_lang = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
+            remember_lang(next);
+            state.dispatch(Action::SetLang(next));
+        })
+    };
+
+    let lang = state.lang;
+    let brand = state.config.as_ref().map_or_else(|| t(lang, "app.title").to_string(), |c| c.brand.get(lang).to_string());
+    let context = AppContext { state: state.clone(), saver: (*saver).clone() };
+
+    let page = if state.config_failed {
+        html! { <div class="notice notice-problem" role="alert"><p>{ t(lang, "config.load_failed") }</p></div> }
+    } else if state.confirmation.is_some() {
+        html! { <ConfirmationPage /> }
+    } else {
+        match (&state.config, &state.draft) {
+            (Some(_), Some(draft)) if draft.step == Step::Start => html! { <StartPage key="start" /> },
+            (Some(_), Some(_)) => html! { <DetailsPage key="details" /> },
+            _ => html! { <p class="loading">{ t(lang, "app.loading") }</p> },
+        }
+    };
+
+    html! {
+        <ContextProvider<AppContext> {context}>
+            <a class="skip-link" href="#main">{ t(lang, "app.skip_to_main") }</a>
+            <header class="masthead">
+                <p class="brand">{ brand }</p>
+                <button type="button" class="lang-switch" lang={t(lang, "lang.switch_tag").to_string()} onclick={switch_lang}>
+                    { t(lang, "lang.switch") }
+                </button>
+            </header>
+            <main id="main" tabindex="-1">
+                <StorageNotices {lang} quarantined={state.quarantined} warning={state.storage_warning.clone()} />
+                { page }
+                <SaveStatusLine {lang} status={state.save.clone()} />
+            </main>
+        </ContextProvider<AppContext>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StorageNoticesProps {
+    lang: Lang,
+    quarantined: usize,
+    warning: Option<StorageError>,
+}
+
+/// Problems with what the device keeps, said once at the top of every screen.
+#[component]
+fn StorageNotices(props: &StorageNoticesProps) -> Html {
+    let lang = props.lang;
+    html! {
+        <>
+            if props.warning.is_some() {
+                <div class="notice" role="status"><p>{ t(lang, "storage.unavailable") }</p></div>
+            }
+            if props.quarantined > 0 {
+                <div class="notice" role="status">
+                    <p>{ Messages::builtin().format(lang, "storage.quarantined", &[("count", props.quarantined.to_string())]) }</p>
+                </div>
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SaveStatusProps {
+    lang: Lang,
+    status: SaveStatus,
+}
+
+/// The autosave line, announced politely: screen readers hear "saved" once, and a failure
+/// (full disk, refused quota) as soon as it happens.
+#[component]
+fn SaveStatusLine(props: &SaveStatusProps) -> Html {
+    let lang = props.lang;
+    let (class, text) = match &props.status {
+        SaveStatus::Idle => ("save-status", String::new()),
+        SaveStatus::Saved => ("save-status", t(lang, "autosave.saved").to_string()),
+        SaveStatus::Failed(error) => {
+            let reason = match error {
+                StorageError::QuotaExceeded => "QuotaExceededError".to_string(),
+                other => other.to_string(),
+            };
+            ("save-status save-failed", Messages::builtin().format(lang, "autosave.failed", &[("reason", reason)]))
+        }
+    };
+    html! { <p class={class} role="status" aria-live="polite" data-testid="save-status">{ text }</p> }
+}

@@ -1,0 +1,49 @@
+//! The list of problems at the top of a step, each linking to its field. It takes focus
+//! whenever the customer's attempt to move on fails, so screen readers read it at once.
+
+use shouhou_core::{FieldError, Lang};
+use yew::prelude::*;
+
+use super::fields::control_id;
+use super::focus::{focus, focus_by_id};
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorSummaryProps {
+    pub lang: Lang,
+    pub errors: Vec<FieldError>,
+    /// Changes each time focus must move here.
+    pub focus_token: u32,
+}
+
+#[component]
+pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        let has_errors = !props.errors.is_empty();
+        use_effect_with(props.focus_token, move |_| {
+            if has_errors {
+                focus(&node);
+            }
+        });
+    }
+    if props.errors.is_empty() {
+        return html! {};
+    }
+    let lang = props.lang;
+    let items = props.errors.iter().map(|error| {
+        let id = control_id(error.field);
+        let href = format!("#{id}");
+        let onclick = Callback::from(move |event: MouseEvent| {
+            event.prevent_default();
+            focus_by_id(&id);
+        });
+        html! { <li><a {href} {onclick}>{ error.message(lang) }</a></li> }
+    });
+    html! {
+        <div class="error-summary" role="alert" tabindex="-1" ref={node} aria-labelledby="error-summary-title">
+            <h2 id="error-summary-title">{ shouhou_core::i18n::t(lang, "errors.summary_title") }</h2>
+            <ul>{ for items }</ul>
+        </div>
+    }
+}

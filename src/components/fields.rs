@@ -1,0 +1,159 @@
+//! Form controls with their visible label, hint and error, wired for assistive technology:
+//! `name` is the schema field name, the hint and the error are in `aria-describedby`.
+
+use shouhou_core::i18n::{t, Messages};
+use shouhou_core::{Field, Lang};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The id of a field's (first) control: the target of error-summary links.
+pub fn control_id(field: Field) -> String {
+    format!("f-{}", field.name())
+}
+
+fn event_value(event: &Event) -> Option<String> {
+    let target = event.target()?;
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        return Some(input.value());
+    }
+    target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|area| area.value())
+}
+
+#[derive(Clone, Copy, PartialEq, Default)]
+pub enum TextKind {
+    #[default]
+    Text,
+    Tel,
+    Email,
+    MultiLine,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TextFieldProps {
+    pub lang: Lang,
+    pub field: Field,
+    pub value: String,
+    #[prop_or_default]
+    pub kind: TextKind,
+    #[prop_or_default]
+    pub autocomplete: Option<&'static str>,
+    /// The hint's text, already filled in.
+    #[prop_or_default]
+    pub hint: Option<String>,
+    #[prop_or_default]
+    pub error: Option<String>,
+    pub on_edit: Callback<(Field, String)>,
+}
+
+#[component]
+pub fn TextField(props: &TextFieldProps) -> Html {
+    let id = control_id(props.field);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by: Vec<&str> = [props.hint.as_ref().map(|_| hint_id.as_str()), props.error.as_ref().map(|_| error_id.as_str())]
+        .into_iter()
+        .flatten()
+        .collect();
+    let described_by = (!described_by.is_empty()).then(|| described_by.join(" "));
+    let field = props.field;
+    let on_edit = props.on_edit.clone();
+    let oninput = Callback::from(move |event: InputEvent| {
+        if let Some(value) = event_value(&event) {
+            on_edit.emit((field, value));
+        }
+    });
+    let invalid = props.error.is_some().then_some("true");
+    let name = props.field.name();
+    let control = match props.kind {
+        TextKind::MultiLine => html! {
+            <textarea id={id.clone()} {name} rows="6" value={props.value.clone()} {oninput}
+                aria-describedby={described_by} aria-invalid={invalid} />
+        },
+        kind => {
+            let (input_type, inputmode) = match kind {
+                TextKind::Tel => ("tel", Some("tel")),
+                TextKind::Email => ("email", Some("email")),
+                _ => ("text", None),
+            };
+            html! {
+                <input id={id.clone()} {name} type={input_type} {inputmode} value={props.value.clone()} {oninput}
+                    autocomplete={props.autocomplete} spellcheck="false"
+                    aria-describedby={described_by} aria-invalid={invalid} />
+            }
+        }
+    };
+    html! {
+        <div class={classes!("field", props.error.as_ref().map(|_| "field-error"))}>
+            <label for={id}>{ t(props.lang, &format!("field.{name}")) }</label>
+            if let Some(hint) = &props.hint {
+                <p class="hint" id={hint_id}>{ hint }</p>
+            }
+            if let Some(error) = &props.error {
+                <p class="error-message" id={error_id}>{ error }</p>
+            }
+            { control }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChoiceGroupProps {
+    pub lang: Lang,
+    pub field: Field,
+    /// (value, visible label)
+    pub options: Vec<(String, String)>,
+    pub selected: String,
+    #[prop_or_default]
+    pub error: Option<String>,
+    pub on_edit: Callback<(Field, String)>,
+}
+
+/// A fieldset of radio buttons: large targets, arrow keys move between options.
+#[component]
+pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
+    let field = props.field;
+    let name = field.name();
+    let first_id = control_id(field);
+    let error_id = format!("{first_id}-error");
+    let options = props.options.iter().enumerate().map(|(index, (value, label))| {
+        let id = if index == 0 { first_id.clone() } else { format!("{first_id}-{value}") };
+        let on_edit = props.on_edit.clone();
+        let chosen = value.clone();
+        let onchange = Callback::from(move |_: Event| on_edit.emit((field, chosen.clone())));
+        html! {
+            <div class="choice">
+                <input type="radio" id={id.clone()} {name} value={value.clone()}
+                    checked={*value == props.selected} {onchange} />
+                <label for={id}>{ label }</label>
+            </div>
+        }
+    });
+    html! {
+        <fieldset class={classes!("field", props.error.as_ref().map(|_| "field-error"))}
+            aria-describedby={props.error.as_ref().map(|_| error_id.clone())}>
+            <legend>{ t(props.lang, &format!("field.{name}")) }</legend>
+            if let Some(error) = &props.error {
+                <p class="error-message" id={error_id.clone()}>{ error }</p>
+            }
+            <div class="choices">{ for options }</div>
+        </fieldset>
+    }
+}
+
+/// "Step 2 of 2".
+#[component]
+pub fn StepProgress(props: &StepProgressProps) -> Html {
+    let text = Messages::builtin().format(
+        props.lang,
+        "step.progress",
+        &[("current", props.current.to_string()), ("total", props.total.to_string())],
+    );
+    html! { <p class="step-progress">{ text }</p> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StepProgressProps {
+    pub lang: Lang,
+    pub current: usize,
+    pub total: usize,
+}

@@ -1,0 +1,5 @@
+//! Small reusable pieces of the form: they render and report, they do not decide.
+
+pub mod error_summary;
+pub mod fields;
+pub mod focus;

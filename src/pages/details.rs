@@ -1,0 +1,124 @@
+//! Step 2: who the customer is and what went wrong; submitting sends the request.
+
+use shouhou_core::config::Backend;
+use shouhou_core::i18n::{t, Messages};
+use shouhou_core::validate::{DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
+use shouhou_core::{validate_request, Field, Intent, Step};
+use yew::prelude::*;
+
+use super::start::error_for;
+use super::use_heading_focus;
+use crate::app::AppContext;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{StepProgress, TextField, TextKind};
+use crate::ids::{new_draft, new_uuid, now_ms};
+use crate::services::api::{submit_request, SubmitError};
+use crate::state::{Action, Confirmation, SubmitProblem};
+
+#[component]
+pub fn DetailsPage() -> Html {
+    let ctx = use_context::<AppContext>().expect("DetailsPage is rendered inside the app");
+    let state = ctx.state.clone();
+    let heading = use_heading_focus(state.navigated);
+    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
+        return html! {};
+    };
+    let lang = state.lang;
+    let messages = Messages::builtin();
+
+    let on_edit = {
+        let state = state.clone();
+        Callback::from(move |(field, value): (Field, String)| state.dispatch(Action::Edit { field, value, now_ms: now_ms() }))
+    };
+    let on_back = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
+    };
+    let onsubmit = {
+        let state = state.clone();
+        let saver = ctx.saver.clone();
+        let config = config.clone();
+        let draft = draft.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if state.submitting {
+                return;
+            }
+            if let Err(errors) = validate_request(&draft.fields, &config) {
+                state.dispatch(Action::ShowErrors(errors));
+                return;
+            }
+            state.dispatch(Action::SubmitStarted);
+            let Backend::Shouhou { url } = &config.backend;
+            let (url, state, saver, draft) = (url.clone(), state.clone(), saver.clone(), draft.clone());
+            let reply_within_hours = config.reply_within_hours;
+            wasm_bindgen_futures::spawn_local(async move {
+                let action = match submit_request(&url, &draft, lang).await {
+                    Ok(receipt) => {
+                        if let Some(saver) = &saver {
+                            saver.delete(&draft.id);
+                        }
+                        let confirmation =
+                            Confirmation { reference: receipt.reference, reply_by: receipt.reply_by, reply_within_hours };
+                        Action::Submitted { confirmation, next: new_draft() }
+                    }
+                    Err(SubmitError::Network) => Action::SubmitFailed(SubmitProblem::Network),
+                    Err(SubmitError::Unavailable { status }) => Action::SubmitFailed(SubmitProblem::Unavailable { status }),
+                    Err(SubmitError::Refused { message, fields }) => Action::SubmitRefused {
+                        problem: SubmitProblem::Refused { message },
+                        fields,
+                        new_key: new_uuid(),
+                    },
+                };
+                state.dispatch(action);
+            });
+        })
+    };
+
+    let intent_label = Intent::parse(&draft.fields.intent)
+        .map(|intent| t(lang, &format!("intent.{}", intent.as_str())).to_string())
+        .unwrap_or_default();
+    let product_label =
+        config.product_line(&draft.fields.product_line).map(|line| line.name.get(lang).to_string()).unwrap_or_default();
+    let chosen = messages.format(lang, "details.chosen", &[("intent", intent_label), ("product", product_label)]);
+    let problem = state.problem.as_ref().map(|problem| match problem {
+        SubmitProblem::Network => t(lang, "submit.network_error").to_string(),
+        SubmitProblem::Unavailable { status } => messages.format(lang, "submit.server_error", &[("status", status.to_string())]),
+        SubmitProblem::Refused { message } => messages.format(lang, "submit.refused", &[("message", message.clone())]),
+    });
+    let description_hint = messages.format(
+        lang,
+        "hint.description",
+        &[("min", DESCRIPTION_MIN_CHARS.to_string()), ("max", DESCRIPTION_MAX_CHARS.to_string())],
+    );
+    let errors = &state.errors;
+    let fields = &draft.fields;
+
+    html! {
+        <form class="step" novalidate=true {onsubmit}>
+            <StepProgress {lang} current={Step::Details.number()} total={Step::ALL.len()} />
+            <h1 tabindex="-1" ref={heading}>{ t(lang, "details.heading") }</h1>
+            <p class="lead chosen">{ chosen }</p>
+            <ErrorSummary {lang} errors={errors.clone()} focus_token={state.summary_focus} />
+            if let Some(problem) = problem {
+                <div class="notice notice-problem" role="alert"><p>{ problem }</p></div>
+            }
+            <TextField {lang} field={Field::FullName} value={fields.full_name.clone()} autocomplete={Some("name")}
+                error={error_for(errors, Field::FullName, lang)} on_edit={on_edit.clone()} />
+            <TextField {lang} field={Field::Phone} kind={TextKind::Tel} value={fields.phone.clone()}
+                autocomplete={Some("tel")} hint={Some(t(lang, "hint.phone").to_string())}
+                error={error_for(errors, Field::Phone, lang)} on_edit={on_edit.clone()} />
+            <TextField {lang} field={Field::Email} kind={TextKind::Email} value={fields.email.clone()}
+                autocomplete={Some("email")} hint={Some(t(lang, "hint.email").to_string())}
+                error={error_for(errors, Field::Email, lang)} on_edit={on_edit.clone()} />
+            <TextField {lang} field={Field::Description} kind={TextKind::MultiLine} value={fields.description.clone()}
+                hint={Some(description_hint)} error={error_for(errors, Field::Description, lang)} {on_edit} />
+            <div class="actions">
+                <button type="button" class="secondary" onclick={on_back}>{ t(lang, "details.back") }</button>
+                <button type="submit" class="primary" disabled={state.submitting} aria-disabled={state.submitting.then_some("true")}>
+                    { if state.submitting { t(lang, "details.sending") } else { t(lang, "details.submit") } }
+                </button>
+            </div>
+        </form>
+    }
+}

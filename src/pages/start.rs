@@ -1,0 +1,62 @@
+//! Step 1: what the customer needs, and for which product line.
+
+use shouhou_core::i18n::t;
+use shouhou_core::{Field, FieldError, Intent, Step};
+use yew::prelude::*;
+
+use super::use_heading_focus;
+use crate::app::AppContext;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{ChoiceGroup, StepProgress};
+use crate::ids::now_ms;
+use crate::state::Action;
+
+pub fn error_for(errors: &[FieldError], field: Field, lang: shouhou_core::Lang) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message(lang))
+}
+
+#[component]
+pub fn StartPage() -> Html {
+    let ctx = use_context::<AppContext>().expect("StartPage is rendered inside the app");
+    let state = ctx.state.clone();
+    let heading = use_heading_focus(state.navigated);
+    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.as_ref()) else {
+        return html! {};
+    };
+    let lang = state.lang;
+
+    let on_edit = {
+        let state = state.clone();
+        Callback::from(move |(field, value): (Field, String)| state.dispatch(Action::Edit { field, value, now_ms: now_ms() }))
+    };
+    let onsubmit = {
+        let state = state.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            state.dispatch(Action::Continue { now_ms: now_ms() });
+        })
+    };
+    let intents: Vec<(String, String)> = Intent::ALL
+        .iter()
+        .map(|intent| (intent.as_str().to_string(), t(lang, &format!("intent.{}", intent.as_str())).to_string()))
+        .collect();
+    let product_lines: Vec<(String, String)> =
+        config.product_lines.iter().map(|line| (line.id.clone(), line.name.get(lang).to_string())).collect();
+
+    html! {
+        <form class="step" novalidate=true {onsubmit}>
+            <StepProgress {lang} current={Step::Start.number()} total={Step::ALL.len()} />
+            <h1 tabindex="-1" ref={heading}>{ t(lang, "start.heading") }</h1>
+            <p class="lead">{ t(lang, "start.intro") }</p>
+            <ErrorSummary {lang} errors={state.errors.clone()} focus_token={state.summary_focus} />
+            <ChoiceGroup {lang} field={Field::Intent} options={intents} selected={draft.fields.intent.clone()}
+                error={error_for(&state.errors, Field::Intent, lang)} on_edit={on_edit.clone()} />
+            <ChoiceGroup {lang} field={Field::ProductLine} options={product_lines}
+                selected={draft.fields.product_line.clone()}
+                error={error_for(&state.errors, Field::ProductLine, lang)} {on_edit} />
+            <div class="actions">
+                <button type="submit" class="primary">{ t(lang, "start.continue") }</button>
+            </div>
+        </form>
+    }
+}

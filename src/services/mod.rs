@@ -1,0 +1,3 @@
+//! Talking to the backend: one async function per endpoint.
+
+pub mod api;

@@ -1,0 +1,243 @@
+//! Where drafts live, and how a keystroke becomes durable.
+//!
+//! Every change is written twice: at once and synchronously to a localStorage journal entry
+//! (`shouhou.journal.<draft id>`), then asynchronously to IndexedDB through a queue that
+//! runs one write at a time and keeps only the newest pending copy of each draft. A tab
+//! killed between the two loses nothing: at start the journal is replayed, and of two copies
+//! the one with more revisions wins (`Draft::newer`). Records that cannot be read are moved
+//! to the `quarantine` store, never dropped, and never stop the app from starting.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use serde_json::json;
+use shouhou_core::Draft;
+use yew::Callback;
+
+use super::idb::{Db, StorageError};
+use super::settings::local_storage;
+
+pub const DB_NAME: &str = "shouhou";
+const DRAFTS: &str = "drafts";
+const QUARANTINE: &str = "quarantine";
+const JOURNAL_PREFIX: &str = "shouhou.journal.";
+
+/// What was found in storage at start.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Newest change first.
+    pub drafts: Vec<Draft>,
+    /// How many records could not be read and were set aside.
+    pub quarantined: usize,
+}
+
+pub struct DraftStore {
+    /// `None` when the browser offers no IndexedDB: the journal still keeps the draft.
+    db: Option<Db>,
+}
+
+impl DraftStore {
+    /// Opens storage; the error says why drafts will only live in the journal.
+    pub async fn open() -> (DraftStore, Option<StorageError>) {
+        match Db::open(DB_NAME).await {
+            Ok(db) => (DraftStore { db: Some(db) }, None),
+            Err(error) => (DraftStore { db: None }, Some(error)),
+        }
+    }
+
+    pub fn has_database(&self) -> bool {
+        self.db.is_some()
+    }
+
+    /// Reads every draft from IndexedDB and the journal, newest copy of each.
+    pub async fn load_all(&self) -> Loaded {
+        let mut loaded = Loaded::default();
+        let mut drafts: Vec<Draft> = Vec::new();
+
+        if let Some(db) = &self.db {
+            for (key, text) in db.get_all_json(DRAFTS).await.unwrap_or_default() {
+                match Draft::decode(&text) {
+                    Ok(draft) => drafts.push(draft),
+                    Err(why) => {
+                        self.quarantine("indexeddb", &key, &text, &why.to_string()).await;
+                        let _ = db.delete(DRAFTS, &key).await;
+                        loaded.quarantined += 1;
+                    }
+                }
+            }
+        }
+
+        for (key, text) in journal_entries() {
+            let journal_key = format!("{JOURNAL_PREFIX}{key}");
+            match Draft::decode(&text) {
+                Ok(journalled) => match drafts.iter_mut().find(|d| d.id == journalled.id) {
+                    Some(stored) => {
+                        if Draft::newer(stored, &journalled) == &journalled && *stored != journalled {
+                            *stored = journalled;
+                            self.write(stored).await.ok();
+                        }
+                    }
+                    None => {
+                        self.write(&journalled).await.ok();
+                        drafts.push(journalled);
+                    }
+                },
+                Err(why) => {
+                    self.quarantine("journal", &journal_key, &text, &why.to_string()).await;
+                    if let Some(storage) = local_storage() {
+                        let _ = storage.remove_item(&journal_key);
+                    }
+                    loaded.quarantined += 1;
+                }
+            }
+        }
+
+        drafts.sort_by(|a, b| b.updated_at_ms.cmp(&a.updated_at_ms));
+        loaded.drafts = drafts;
+        loaded
+    }
+
+    async fn write(&self, draft: &Draft) -> Result<(), StorageError> {
+        match &self.db {
+            Some(db) => db.put_json(DRAFTS, &draft.id, &draft.encode()).await,
+            None => Err(StorageError::Unavailable),
+        }
+    }
+
+    async fn remove(&self, id: &str) -> Result<(), StorageError> {
+        match &self.db {
+            Some(db) => db.delete(DRAFTS, id).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Keeps an unreadable record's raw text where support staff can still recover it.
+    async fn quarantine(&self, source: &str, key: &str, raw: &str, reason: &str) {
+        let Some(db) = &self.db else { return };
+        let now = js_sys::Date::now();
+        let record = json!({ "source": source, "key": key, "raw": raw, "reason": reason, "quarantined_at_ms": now });
+        let _ = db.put_json(QUARANTINE, &format!("{source}:{key}:{now}"), &record.to_string()).await;
+    }
+}
+
+fn journal_entries() -> Vec<(String, String)> {
+    let Some(storage) = local_storage() else { return Vec::new() };
+    let count = storage.length().unwrap_or(0);
+    (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter_map(|key| key.strip_prefix(JOURNAL_PREFIX).map(str::to_string))
+        .filter_map(|id| {
+            let text = storage.get_item(&format!("{JOURNAL_PREFIX}{id}")).ok().flatten()?;
+            Some((id, text))
+        })
+        .collect()
+}
+
+/// The synchronous half of a save. Returns false when localStorage refused (full or absent).
+fn journal(draft: &Draft) -> bool {
+    local_storage().is_some_and(|s| s.set_item(&format!("{JOURNAL_PREFIX}{}", draft.id), &draft.encode()).is_ok())
+}
+
+fn unjournal(id: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(&format!("{JOURNAL_PREFIX}{id}"));
+    }
+}
+
+enum Write {
+    Put(Draft),
+    Delete(String),
+}
+
+impl Write {
+    fn id(&self) -> &str {
+        match self {
+            Write::Put(draft) => &draft.id,
+            Write::Delete(id) => id,
+        }
+    }
+}
+
+/// The outcome of one IndexedDB write, reported to the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveReport {
+    /// This revision of this draft is committed.
+    Saved { id: String, revision: u64 },
+    Failed(StorageError),
+}
+
+/// Serialises writes so a late save can never bring back a deleted draft, and coalesces
+/// a burst of keystrokes into one write of the newest copy.
+#[derive(Clone)]
+pub struct Autosaver {
+    store: Rc<DraftStore>,
+    queue: Rc<RefCell<VecDeque<Write>>>,
+    busy: Rc<RefCell<bool>>,
+    report: Callback<SaveReport>,
+}
+
+impl PartialEq for Autosaver {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.queue, &other.queue)
+    }
+}
+
+impl Autosaver {
+    pub fn new(store: Rc<DraftStore>, report: Callback<SaveReport>) -> Autosaver {
+        Autosaver { store, queue: Rc::default(), busy: Rc::default(), report }
+    }
+
+    pub fn save(&self, draft: &Draft) {
+        let journalled = journal(draft);
+        if !self.store.has_database() {
+            let report = if journalled {
+                SaveReport::Saved { id: draft.id.clone(), revision: draft.revision }
+            } else {
+                SaveReport::Failed(StorageError::Unavailable)
+            };
+            self.report.emit(report);
+            return;
+        }
+        self.enqueue(Write::Put(draft.clone()));
+    }
+
+    pub fn delete(&self, id: &str) {
+        unjournal(id);
+        self.enqueue(Write::Delete(id.to_string()));
+    }
+
+    fn enqueue(&self, write: Write) {
+        {
+            let mut queue = self.queue.borrow_mut();
+            queue.retain(|pending| pending.id() != write.id());
+            queue.push_back(write);
+        }
+        if *self.busy.borrow() {
+            return;
+        }
+        *self.busy.borrow_mut() = true;
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let next = this.queue.borrow_mut().pop_front();
+                let Some(write) = next else { break };
+                match write {
+                    Write::Put(draft) => {
+                        let report = match this.store.write(&draft).await {
+                            Ok(()) => SaveReport::Saved { id: draft.id.clone(), revision: draft.revision },
+                            Err(error) => SaveReport::Failed(error),
+                        };
+                        this.report.emit(report);
+                    }
+                    Write::Delete(id) => {
+                        if let Err(error) = this.store.remove(&id).await {
+                            this.report.emit(SaveReport::Failed(error));
+                        }
+                    }
+                }
+            }
+            *this.busy.borrow_mut() = false;
+        });
+    }
+}
