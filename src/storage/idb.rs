@@ -175,6 +175,14 @@ impl Db {
             .collect())
     }
 
+    /// Empties a store (the kiosk reset and tests start from nothing).
+    pub async fn clear(&self, store: &str) -> Result<(), StorageError> {
+        let tx = self.transaction(store, IdbTransactionMode::Readwrite)?;
+        let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
+        object_store.clear().map_err(StorageError::from_js)?;
+        committed(&tx).await
+    }
+
     pub async fn get_json(&self, store: &str, key: &str) -> Result<Option<String>, StorageError> {
         let tx = self.transaction(store, IdbTransactionMode::Readonly)?;
         let object_store = tx.object_store(store).map_err(StorageError::from_js)?;

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test: native (core, server), wasm in headless Chromium, browser end-to-end.
+# Installs what is missing first. Prints each layer's counts; exits non-zero on any failure.
+source "$(dirname "$0")/lib.sh"
+ensure_build_tools
+ensure_browser
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+mkdir -p target
+declare -A passed failed
+status=0
+
+# Sums the "test result: … N passed; M failed" lines cargo prints.
+cargo_counts() {
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+       END { printf "%d %d\n", p, f }' "$1"
+}
+
+run_layer() {
+  local layer="$1"; shift
+  say "$layer"
+  local log="target/test-$layer.log"
+  if "$@" 2>&1 | tee "$log"; then :; else status=1; fi
+}
+
+run_layer native cargo test -p shouhou-core -p shouhou-server
+read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
+
+run_layer wasm cargo test -p shouhou --target wasm32-unknown-unknown
+read -r passed[wasm] failed[wasm] < <(cargo_counts target/test-wasm.log)
+
+say "building the release app and the server for end-to-end tests"
+"$ROOT/scripts/build-app.sh"
+cargo build -p shouhou-server
+rm -f target/e2e-report.json
+run_layer e2e npx playwright test --config tests/e2e/playwright.config.mjs
+if [ -f target/e2e-report.json ]; then
+  read -r passed[e2e] failed[e2e] < <(node -e '
+    const s = require("./target/e2e-report.json").stats;
+    console.log(s.expected, s.unexpected + s.flaky);')
+else
+  passed[e2e]=0; failed[e2e]=1; status=1
+fi
+
+total_passed=0; total_failed=0
+echo
+echo "Test layers:"
+for layer in native wasm e2e; do
+  printf '  %-7s %4d passed, %d failed\n' "$layer" "${passed[$layer]}" "${failed[$layer]}"
+  total_passed=$((total_passed + passed[$layer])); total_failed=$((total_failed + failed[$layer]))
+done
+[ "$total_failed" -eq 0 ] || status=1
+[ "${passed[native]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] || status=1
+echo "$total_passed passed, $total_failed failed"
+exit "$status"

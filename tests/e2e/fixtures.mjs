@@ -1,0 +1,102 @@
+// Shared fixtures: a real intake server on a free loopback port with its own SQLite file,
+// and helpers to read what the browser stored and what the server stored.
+import { test as base, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function startServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shouhou-e2e-'));
+  const db = path.join(dir, 'shouhou.sqlite3');
+  const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
+  const child = spawn(bin, [
+    '--addr', '127.0.0.1:0', '--db', db,
+    '--dist', path.join(root, 'dist'), '--config', path.join(root, 'static/config.json'),
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${seen}`)), 15_000);
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    child.stderr.on('data', (chunk) => { seen += chunk; });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+  });
+  return {
+    url,
+    db,
+    /** Rows of a query on the server's SQLite file, read by Python's sqlite3 (no native npm module). */
+    rows(sql) {
+      const out = execFileSync('python3', ['-c',
+        'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall(), ensure_ascii=False))',
+        db, sql], { encoding: 'utf8' });
+      return JSON.parse(out);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => { if (child.exitCode !== null) resolve(); else child.on('exit', resolve); });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const test = base.extend({
+  // One server per test: every journey starts from an empty database.
+  server: async ({}, use) => {
+    const server = await startServer();
+    await use(server);
+    await server.stop();
+  },
+  page: async ({ page }, use) => {
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/Failed to load resource|net::ERR_/.test(message.text())) {
+        problems.push(`console: ${message.text()}`);
+      }
+    });
+    await use(page);
+    expect(problems, 'the page logged no errors').toEqual([]);
+  },
+});
+export { expect };
+
+/** Every draft in the app's IndexedDB, as stored. */
+export async function storedDrafts(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('shouhou');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('drafts')) { db.close(); resolve([]); return; }
+      const request = db.transaction('drafts').objectStore('drafts').getAll();
+      request.onsuccess = () => { db.close(); resolve(request.result); };
+      request.onerror = () => reject(request.error);
+    };
+  }));
+}
+
+/** Waits until IndexedDB holds a draft whose fields include `expected`. */
+export async function expectDraftStored(page, expected) {
+  await expect.poll(async () => {
+    const drafts = await storedDrafts(page);
+    return drafts.some((d) => Object.entries(expected).every(([k, v]) => d.fields[k] === v));
+  }, { message: `a stored draft with ${JSON.stringify(expected)}` }).toBe(true);
+}
+
+/** axe-core on the whole page; WCAG 2.x A and AA and best practices. */
+export async function expectNoAxeViolations(page, screen) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  expect(results.passes.length, `axe ran its rules on ${screen}`).toBeGreaterThan(10);
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `axe violations on ${screen}`).toEqual([]);
+}

@@ -1,0 +1,202 @@
+// The walking-skeleton journey, as customers meet it: choose, fill, reload, submit — in both
+// languages, by mouse and by keyboard alone, with every screen scanned by axe-core.
+import { readFileSync } from 'node:fs';
+import { test, expect, storedDrafts, expectDraftStored, expectNoAxeViolations } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
+const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
+const config = read('config.json');
+const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+
+const customers = {
+  en: { locale: 'en-GB', name: 'Jane O’Brien', phone: '+44 20 7946 0958', e164: '+442079460958',
+        email: 'jane@example.co.uk', description: 'The bay window lets water in whenever it rains; the sill is soaked.' },
+  'zh-CN': { locale: 'zh-CN', name: '王建国', phone: '138 1234 5678', e164: '+8613812345678',
+        email: '', description: '变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️' },
+};
+
+for (const lang of ['en', 'zh-CN']) {
+  const m = messages[lang];
+  const customer = customers[lang];
+
+  test.describe(`in ${lang}`, () => {
+    test.use({ locale: customer.locale });
+
+    test('a customer files a repair request, reloading midway, and it lands in SQLite once', async ({ page, server }) => {
+      await page.goto(server.url);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['start.heading']);
+      await expect(page.locator('html')).toHaveAttribute('lang', lang);
+      await expect(page).toHaveTitle(m['app.title']);
+      await expectNoAxeViolations(page, 'start');
+
+      await page.getByRole('button', { name: m['start.continue'] }).click();
+      const summary = page.locator('.error-summary');
+      await expect(summary).toBeFocused();
+      await expect(summary.getByRole('link')).toHaveText([
+        fill(m['error.required'], { field: m['field.intent'] }),
+        fill(m['error.required'], { field: m['field.product_line'] }),
+      ]);
+      await expectNoAxeViolations(page, 'start with errors');
+
+      await page.getByLabel(m['intent.repair']).check();
+      await page.getByLabel(productName('property', lang)).check();
+      await page.getByRole('button', { name: m['start.continue'] }).click();
+
+      const heading = page.getByRole('heading', { level: 1 });
+      await expect(heading).toHaveText(m['details.heading']);
+      await expect(heading).toBeFocused();
+      await expect(page.getByText(fill(m['step.progress'], { current: 2, total: 2 }))).toBeVisible();
+      await expectNoAxeViolations(page, 'details');
+
+      await page.getByLabel(m['field.full_name']).fill(customer.name);
+      await page.getByLabel(m['field.phone']).fill('12345');
+      await page.getByRole('button', { name: m['details.submit'] }).click();
+      await expect(summary).toBeFocused();
+      await expect(summary.getByRole('link')).toHaveText([
+        m['error.invalid_phone'],
+        fill(m['error.required'], { field: m['field.description'] }),
+      ]);
+      await expect(page.locator('#f-phone-error')).toHaveText(m['error.invalid_phone']);
+      await expectNoAxeViolations(page, 'details with errors');
+      await summary.getByRole('link').first().click();
+      await expect(page.getByLabel(m['field.phone'])).toBeFocused();
+
+      await page.getByLabel(m['field.phone']).fill(customer.phone);
+      if (customer.email) await page.getByLabel(m['field.email']).fill(customer.email);
+      await page.getByLabel(m['field.description']).fill(customer.description);
+      await expect(summary).toHaveCount(0);
+      await expect(page.getByTestId('save-status')).toHaveText(m['autosave.saved']);
+      await expectDraftStored(page, { description: customer.description, phone: customer.phone });
+
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['details.heading']);
+      await expect(page.getByLabel(m['field.full_name'])).toHaveValue(customer.name);
+      await expect(page.getByLabel(m['field.phone'])).toHaveValue(customer.phone);
+      await expect(page.getByLabel(m['field.email'])).toHaveValue(customer.email);
+      await expect(page.getByLabel(m['field.description'])).toHaveValue(customer.description);
+
+      await page.getByRole('button', { name: m['details.submit'] }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
+      const reference = (await page.getByTestId('reference').textContent()).trim();
+      expect(reference).toMatch(/^SR-\d{8}-0001$/);
+      await expect(page.locator('.reply-by')).toContainText(fill(m['confirm.reply_by'], { hours: config.reply_within_hours, time: '' }).split(/[,，]/)[0]);
+      await expectNoAxeViolations(page, 'confirmation');
+
+      expect(server.rows('SELECT reference, intent, product_line, full_name, phone, email, description FROM requests'))
+        .toEqual([[reference, 'repair', 'property', customer.name, customer.e164, customer.email || null, customer.description]]);
+      await expect.poll(() => storedDrafts(page)).toEqual([]);
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('shouhou.journal.')))).toEqual([]);
+
+      await page.getByRole('button', { name: m['confirm.new_request'] }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['start.heading']);
+      await expect(page.getByLabel(m['intent.repair'])).not.toBeChecked();
+    });
+  });
+}
+
+test.describe('language', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('the browser language is used first, and a switch is remembered', async ({ page, server }) => {
+    await page.goto(server.url);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(messages['zh-CN']['start.heading']);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(messages.en['start.heading']);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(messages.en['start.heading']);
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  });
+});
+
+test.describe('keyboard alone', () => {
+  test.use({ locale: 'en-GB' });
+  const m = messages.en;
+
+  /** Presses Tab until the focused element matches `selector`. */
+  async function tabTo(page, selector) {
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
+  test('the whole journey works without a pointer', async ({ page, server }) => {
+    await page.goto(server.url);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['start.heading']);
+
+    await tabTo(page, 'input[name=intent]');
+    await page.keyboard.press('ArrowDown');
+    await expect(page.getByLabel(m['intent.repair'])).toBeChecked();
+    await tabTo(page, 'input[name=product_line]');
+    await page.keyboard.press('Space');
+    await expect(page.getByLabel(productName('network', 'en'))).toBeChecked();
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+    await tabTo(page, '[name=full_name]');
+    await page.keyboard.type('Li Na');
+    await tabTo(page, '[name=phone]');
+    await page.keyboard.type('13912345678');
+    await tabTo(page, '[name=description]');
+    await page.keyboard.type('The switch fibre port link light stays off.');
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
+    await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+    expect(server.rows('SELECT intent, product_line, full_name, phone FROM requests'))
+      .toEqual([['repair', 'network', 'Li Na', '+8613912345678']]);
+  });
+});
+
+test.describe('sending', () => {
+  test.use({ locale: 'en-GB' });
+  const m = messages.en;
+
+  async function fillValidRequest(page) {
+    await page.getByLabel(m['intent.complaint']).check();
+    await page.getByLabel(productName('online-order', 'en')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await page.getByLabel(m['field.full_name']).fill('Chen Jie');
+    await page.getByLabel(m['field.phone']).fill('13712345678');
+    await page.getByLabel(m['field.description']).fill('The parcel arrived crushed and the rice cooker inside is dented.');
+  }
+
+  test('a lost answer is retried with the same key: one request, one reference', async ({ page, server }) => {
+    await page.goto(server.url);
+    await fillValidRequest(page);
+    // The request reaches the server, but its answer never reaches the browser.
+    await page.route('**/api/v1/requests', async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('alert')).toHaveText(m['submit.network_error']);
+    await expectDraftStored(page, { full_name: 'Chen Jie' });
+    expect(server.rows('SELECT count(*) FROM requests')).toEqual([[1]]);
+
+    await page.unroute('**/api/v1/requests');
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
+    const reference = (await page.getByTestId('reference').textContent()).trim();
+    expect(server.rows('SELECT reference FROM requests')).toEqual([[reference]]);
+  });
+
+  test('offline at submit: the draft stays and says so', async ({ page, server, context }) => {
+    await page.goto(server.url);
+    await fillValidRequest(page);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('alert')).toHaveText(m['submit.network_error']);
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Chen Jie');
+    await context.setOffline(false);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
+    expect(server.rows('SELECT count(*) FROM requests')).toEqual([[1]]);
+  });
+});

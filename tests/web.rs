@@ -1,0 +1,257 @@
+//! Components and storage in real headless Chromium (wasm-bindgen-test).
+
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::future::TimeoutFuture;
+use shouhou::app::AppContext;
+use shouhou::components::error_summary::ErrorSummary;
+use shouhou::components::fields::{TextField, TextFieldProps, TextKind};
+use shouhou::pages::start::StartPage;
+use shouhou::state::AppState;
+use shouhou::storage::drafts::{Autosaver, DraftStore, SaveReport, DB_NAME};
+use shouhou::storage::idb::Db;
+use shouhou_core::{AppConfig, Draft, Field, FieldError, Lang, ErrorCode};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CONFIG: &str = include_str!("../static/config.json");
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn mount_point() -> web_sys::Element {
+    let div = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn settle() {
+    yew::scheduler::flush().await;
+    TimeoutFuture::new(0).await;
+    yew::scheduler::flush().await;
+}
+
+async fn empty_storage() -> Db {
+    let db = Db::open(DB_NAME).await.expect("IndexedDB opens in Chromium");
+    db.clear("drafts").await.unwrap();
+    db.clear("quarantine").await.unwrap();
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    db
+}
+
+// Components
+
+#[wasm_bindgen_test]
+async fn a_text_field_has_its_label_hint_and_error_wired_for_screen_readers() {
+    let root = mount_point();
+    let props = TextFieldProps {
+        lang: Lang::ZhCn,
+        field: Field::Phone,
+        value: "12345".into(),
+        kind: TextKind::Tel,
+        autocomplete: Some("tel"),
+        hint: Some("提示".into()),
+        error: Some("请输入有效的电话号码".into()),
+        on_edit: Callback::noop(),
+    };
+    yew::Renderer::<TextField>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+
+    let input: web_sys::HtmlInputElement = root.query_selector("input").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(input.name(), "phone");
+    assert_eq!(input.type_(), "tel");
+    assert_eq!(input.value(), "12345");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("f-phone-hint f-phone-error"));
+    let label = root.query_selector("label[for='f-phone']").unwrap().unwrap();
+    assert_eq!(label.text_content().unwrap(), "联系电话");
+    assert_eq!(root.query_selector("#f-phone-error").unwrap().unwrap().text_content().unwrap(), "请输入有效的电话号码");
+}
+
+#[derive(Properties, PartialEq)]
+struct SummaryHarnessProps {
+    errors: Vec<FieldError>,
+}
+
+#[component]
+fn SummaryHarness(props: &SummaryHarnessProps) -> Html {
+    html! {
+        <>
+            <ErrorSummary lang={Lang::En} errors={props.errors.clone()} focus_token={1} />
+            <input id="f-description" name="description" />
+        </>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_error_summary_takes_focus_and_links_to_each_field() {
+    let root = mount_point();
+    let errors = vec![
+        FieldError { field: Field::Phone, code: ErrorCode::InvalidPhone },
+        FieldError { field: Field::Description, code: ErrorCode::TooShort { min: 5 } },
+    ];
+    yew::Renderer::<SummaryHarness>::with_root_and_props(root.clone(), SummaryHarnessProps { errors }).render();
+    settle().await;
+
+    let summary = root.query_selector(".error-summary").unwrap().unwrap();
+    assert_eq!(document().active_element(), Some(summary.clone()), "focus moves to the summary");
+    let links = summary.query_selector_all("a").unwrap();
+    assert_eq!(links.length(), 2);
+    let second: web_sys::HtmlElement = links.item(1).unwrap().dyn_into().unwrap();
+    assert_eq!(second.get_attribute("href").as_deref(), Some("#f-description"));
+    assert_eq!(second.text_content().unwrap(), "Describe the problem must be at least 5 characters");
+    second.click();
+    assert_eq!(document().active_element().map(|e| e.id()), Some("f-description".into()));
+}
+
+#[component]
+fn StartHarness() -> Html {
+    let state = use_reducer(|| {
+        let mut state = AppState::new(Lang::En);
+        state.config = Some(Rc::new(AppConfig::from_json(CONFIG).unwrap()));
+        state.draft = Some(Draft::new("harness".into(), "harness-key".into(), 0));
+        state
+    });
+    let context = AppContext { state, saver: None };
+    html! { <ContextProvider<AppContext> {context}><StartPage /></ContextProvider<AppContext>> }
+}
+
+#[wasm_bindgen_test]
+async fn continuing_without_choices_shows_both_messages_inline_and_in_the_summary() {
+    let root = mount_point();
+    yew::Renderer::<StartHarness>::with_root(root.clone()).render();
+    settle().await;
+
+    let radios = root.query_selector_all("input[type=radio][name=product_line]").unwrap();
+    assert_eq!(radios.length(), 7, "one choice per configured product line");
+    let button: web_sys::HtmlElement = root.query_selector("button[type=submit]").unwrap().unwrap().dyn_into().unwrap();
+    button.click();
+    settle().await;
+
+    let summary: Vec<String> = node_texts(&root, ".error-summary li");
+    assert_eq!(summary, ["What you need is required", "Product line is required"]);
+    assert_eq!(node_texts(&root, "fieldset .error-message"), summary);
+
+    let intent: web_sys::HtmlElement = root.query_selector("#f-intent-repair").unwrap().unwrap().dyn_into().unwrap();
+    intent.click();
+    settle().await;
+    assert_eq!(node_texts(&root, ".error-summary li"), ["Product line is required"], "fixed errors clear as you go");
+}
+
+fn node_texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).unwrap();
+    (0..nodes.length()).filter_map(|i| nodes.item(i)?.text_content()).collect()
+}
+
+// Storage
+
+async fn saved_by(saver: &Autosaver, reports: &Rc<RefCell<Vec<SaveReport>>>, draft: &Draft) {
+    saver.save(draft);
+    for _ in 0..100 {
+        let done = reports.borrow().iter().any(|r| {
+            matches!(r, SaveReport::Saved { id, revision } if *id == draft.id && *revision == draft.revision)
+        });
+        if done {
+            return;
+        }
+        TimeoutFuture::new(5).await;
+    }
+    panic!("the draft was not reported saved: {:?}", reports.borrow());
+}
+
+fn sample_draft(id: &str) -> Draft {
+    let mut draft = Draft::new(id.into(), format!("{id}-key"), 1_000);
+    draft.fields.intent = "complaint".into();
+    draft.fields.product_line = "property".into();
+    draft.fields.full_name = "李娜".into();
+    draft.fields.description = "飘窗渗水，墙面发霉 🌧️".into();
+    draft.revision = 4;
+    draft
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_draft_is_read_back_from_indexeddb() {
+    let db = empty_storage().await;
+    let (store, warning) = DraftStore::open().await;
+    assert!(warning.is_none());
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let sink = reports.clone();
+    let saver = Autosaver::new(Rc::new(store), Callback::from(move |r| sink.borrow_mut().push(r)));
+    let draft = sample_draft("stored-1");
+    saved_by(&saver, &reports, &draft).await;
+
+    let raw = db.get_json("drafts", "stored-1").await.unwrap().expect("record in IndexedDB");
+    assert_eq!(Draft::decode(&raw).unwrap(), draft);
+
+    // Storage as a fresh start sees it, even with the journal gone.
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    let (reopened, _) = DraftStore::open().await;
+    let loaded = reopened.load_all().await;
+    assert_eq!(loaded.drafts, [draft]);
+    assert_eq!(loaded.quarantined, 0);
+}
+
+#[wasm_bindgen_test]
+async fn the_journal_replays_a_change_indexeddb_never_received() {
+    let db = empty_storage().await;
+    let older = sample_draft("journalled-1");
+    db.put_json("drafts", &older.id, &older.encode()).await.unwrap();
+    let mut newer = older.clone();
+    newer.fields.phone = "139 1234 5678".into();
+    newer.revision += 1;
+    // What the page wrote synchronously before it was killed.
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("shouhou.journal.journalled-1", &newer.encode())
+        .unwrap();
+
+    let (store, _) = DraftStore::open().await;
+    let loaded = store.load_all().await;
+    assert_eq!(loaded.drafts, [newer.clone()]);
+    let raw = db.get_json("drafts", "journalled-1").await.unwrap().unwrap();
+    assert_eq!(Draft::decode(&raw).unwrap(), newer, "the replayed copy is written back");
+}
+
+#[wasm_bindgen_test]
+async fn unreadable_records_are_quarantined_not_dropped() {
+    let db = empty_storage().await;
+    db.put_json("drafts", "broken-1", r#"{"schema_version":1,"id":7}"#).await.unwrap();
+    let good = sample_draft("good-1");
+    db.put_json("drafts", &good.id, &good.encode()).await.unwrap();
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("shouhou.journal.x", "{{{").unwrap();
+
+    let (store, _) = DraftStore::open().await;
+    let loaded = store.load_all().await;
+    assert_eq!(loaded.drafts, [good]);
+    assert_eq!(loaded.quarantined, 2);
+    let kept = db.get_all_json("quarantine").await.unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().any(|(_, record)| record.contains(r#"\"id\":7"#)), "{kept:?}");
+    assert!(kept.iter().any(|(_, record)| record.contains("{{{")), "{kept:?}");
+    assert_eq!(db.get_json("drafts", "broken-1").await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_delete_queued_after_a_save_is_never_undone_by_it() {
+    let db = empty_storage().await;
+    let (store, _) = DraftStore::open().await;
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let sink = reports.clone();
+    let saver = Autosaver::new(Rc::new(store), Callback::from(move |r| sink.borrow_mut().push(r)));
+    let draft = sample_draft("deleted-1");
+    saver.save(&draft);
+    saver.delete(&draft.id);
+    TimeoutFuture::new(50).await;
+    assert_eq!(db.get_json("drafts", "deleted-1").await.unwrap(), None);
+    assert!(web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("shouhou.journal.deleted-1").unwrap().is_none());
+}
