@@ -11,5 +11,8 @@ wasm-bindgen --target web --no-typescript --out-dir dist.new/pkg --out-name shou
 wasm-opt -Oz --strip-debug --strip-producers dist.new/pkg/shouhou_bg.wasm -o dist.new/pkg/shouhou_bg.wasm
 cp index.html dist.new/
 cp -r static/. dist.new/
+# Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
+find dist.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) \
+  -exec gzip -9 -k -n {} \;
 rm -rf dist && mv dist.new dist
 say "built dist/ ($(du -sh dist | cut -f1))"

@@ -48,13 +48,17 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     let index = dist.join("index.html");
-    // The page must be revalidated so a new version is found; the rest may be cached.
-    let static_files = ServeDir::new(dist).fallback(ServeFile::new(index));
+    // The build writes a .gz beside each text and wasm file, so the first load costs no
+    // compression work here. The page must be revalidated so a new version is found.
+    let static_files = ServeDir::new(dist)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(index).precompressed_gzip());
     Router::new()
         .nest("/api/v1", api::routes())
         .route("/config.json", get(api::config_json))
         .with_state(state)
         .fallback_service(static_files)
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -274,6 +274,13 @@ async fn serves_the_app_and_its_config() {
     let page = response.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&page).contains("<title>Shouhou</title>"));
 
+    std::fs::write(fx.dir.path().join("dist/app.js"), "console.log('plain')").unwrap();
+    std::fs::write(fx.dir.path().join("dist/app.js.gz"), b"\x1f\x8b-pretend").unwrap();
+    let gz = Request::get("/app.js").header("accept-encoding", "gzip, br").body(Body::empty()).unwrap();
+    let response = fx.router.clone().oneshot(gz).await.unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip", "the build's .gz is served as is");
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+
     let (status, body) = send(&fx.router, Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }

@@ -145,6 +145,18 @@ fn unjournal(id: &str) {
     }
 }
 
+/// Performance marks for `scripts/bench-autosave.sh`: when the last change reached the
+/// journal, and when IndexedDB committed it. Only the latest of each is kept.
+pub const JOURNALLED_MARK: &str = "shouhou:journalled";
+pub const COMMITTED_MARK: &str = "shouhou:committed";
+
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        performance.clear_marks_with_mark_name(name);
+        let _ = performance.mark(name);
+    }
+}
+
 enum Write {
     Put(Draft),
     Delete(String),
@@ -190,6 +202,7 @@ impl Autosaver {
 
     pub fn save(&self, draft: &Draft) {
         let journalled = journal(draft);
+        mark(JOURNALLED_MARK);
         if !self.store.has_database() {
             let report = if journalled {
                 SaveReport::Saved { id: draft.id.clone(), revision: draft.revision }
@@ -225,7 +238,10 @@ impl Autosaver {
                 match write {
                     Write::Put(draft) => {
                         let report = match this.store.write(&draft).await {
-                            Ok(()) => SaveReport::Saved { id: draft.id.clone(), revision: draft.revision },
+                            Ok(()) => {
+                                mark(COMMITTED_MARK);
+                                SaveReport::Saved { id: draft.id.clone(), revision: draft.revision }
+                            }
                             Err(error) => SaveReport::Failed(error),
                         };
                         this.report.emit(report);
