@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Duration, FixedOffset, Local};
+use chrono::{DateTime, Duration, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouhou_core::reference::format_reference;
 use shouhou_core::ValidRequest;
@@ -134,8 +134,8 @@ impl Store {
             |row| row.get(0),
         )?;
         let reference = format_reference(&day, sequence);
-        let created_at = now.to_rfc3339();
-        let reply_by = (now + Duration::hours(i64::from(reply_within_hours))).to_rfc3339();
+        let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+        let reply_by = (now + Duration::hours(i64::from(reply_within_hours))).to_rfc3339_opts(SecondsFormat::Secs, false);
         tx.execute(
             "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
                                    phone, email, description, request_json, created_at, reply_by)
