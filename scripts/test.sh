@@ -23,7 +23,10 @@ run_layer() {
   if "$@" 2>&1 | tee "$log"; then :; else status=1; fi
 }
 
-run_layer native cargo test -p shouhou-core -p shouhou-server
+say "validating the troubleshooting flows"
+cargo run -q -p shouhou-flows -- check static/flows || status=1
+
+run_layer native cargo test -p shouhou-core -p shouhou-server -p shouhou-flows
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
 run_layer wasm cargo test -p shouhou --target wasm32-unknown-unknown

@@ -10,9 +10,12 @@ use yew::prelude::*;
 use crate::ids::new_draft;
 use crate::pages::confirmation::ConfirmationPage;
 use crate::pages::details::DetailsPage;
+use crate::pages::guide::GuidePage;
 use crate::pages::start::StartPage;
+use crate::config_backend_url;
 use crate::services::api::load_config;
-use crate::state::{Action, AppState, SaveStatus};
+use crate::services::flows::{load_flow, send_pending_deflections, FlowLoad};
+use crate::state::{Action, AppState, GuidedHelp, SaveStatus};
 use crate::storage::drafts::{Autosaver, DraftStore};
 use crate::storage::idb::StorageError;
 use crate::storage::settings::{initial_lang, remember_lang};
@@ -39,7 +42,18 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match load_config().await {
-                    Ok(config) => state.dispatch(Action::ConfigLoaded(Rc::new(config))),
+                    Ok(config) => {
+                        // Counts kept while offline go now, and whenever the network returns.
+                        let url = config_backend_url(&config);
+                        wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+                        if let Some(window) = web_sys::window() {
+                            gloo_events::EventListener::new(&window, "online", move |_| {
+                                wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+                            })
+                            .forget();
+                        }
+                        state.dispatch(Action::ConfigLoaded(Rc::new(config)));
+                    }
                     Err(_) => state.dispatch(Action::ConfigFailed),
                 }
                 let (store, warning) = DraftStore::open().await;
@@ -64,6 +78,31 @@ pub fn App() -> Html {
                 if draft.revision > 0 {
                     saver.save(draft);
                 }
+            }
+        });
+    }
+
+    // The chosen product line's troubleshooting flow, fetched when the choice changes.
+    {
+        let state = state.clone();
+        let product_line = state.draft.as_ref().map(|d| d.fields.product_line.clone()).unwrap_or_default();
+        let configured = state.config.as_ref().is_some_and(|c| c.product_line(&product_line).is_some());
+        use_effect_with((product_line, configured), move |(product_line, configured)| {
+            let product_line = product_line.clone();
+            if *configured && state.guided_for != product_line {
+                state.dispatch(Action::FlowLoaded { product_line: product_line.clone(), guided: GuidedHelp::Unknown });
+                wasm_bindgen_futures::spawn_local(async move {
+                    let guided = match load_flow(&product_line).await {
+                        FlowLoad::Found(flow) => GuidedHelp::Available(Rc::new(flow)),
+                        FlowLoad::None => GuidedHelp::Missing,
+                        FlowLoad::Broken(problems) => {
+                            // For whoever maintains the flow files; the customer sees a plain notice.
+                            web_sys::console::warn_1(&format!("flows/{product_line}.json: {}", problems.join("; ")).into());
+                            GuidedHelp::Broken
+                        }
+                    };
+                    state.dispatch(Action::FlowLoaded { product_line, guided });
+                });
             }
         });
     }
@@ -99,8 +138,11 @@ pub fn App() -> Html {
         html! { <ConfirmationPage /> }
     } else {
         match (&state.config, &state.draft) {
-            (Some(_), Some(draft)) if draft.step == Step::Start => html! { <StartPage key="start" /> },
-            (Some(_), Some(_)) => html! { <DetailsPage key="details" /> },
+            (Some(_), Some(draft)) => match draft.step {
+                Step::Start => html! { <StartPage key="start" /> },
+                Step::Guide => html! { <GuidePage key="guide" /> },
+                Step::Details => html! { <DetailsPage key="details" /> },
+            },
             _ => html! { <p class="loading">{ t(lang, "app.loading") }</p> },
         }
     };

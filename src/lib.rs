@@ -15,6 +15,13 @@ pub mod services;
 pub mod state;
 pub mod storage;
 
+/// The API base of the configured backend.
+pub fn config_backend_url(config: &shouhou_core::AppConfig) -> String {
+    match &config.backend {
+        shouhou_core::config::Backend::Shouhou { url } => url.clone(),
+    }
+}
+
 /// Mounts the app into `#app`, replacing the loading text the page shows before wasm runs.
 pub fn start() {
     let root = web_sys::window()

@@ -4,7 +4,8 @@
 
 use std::rc::Rc;
 
-use shouhou_core::{AppConfig, Draft, DraftEvent, Field, FieldError, Lang};
+use shouhou_core::draft::GuideEvent;
+use shouhou_core::{AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang};
 use yew::Reducible;
 
 use crate::storage::drafts::SaveReport;
@@ -25,6 +26,18 @@ pub struct Confirmation {
     /// RFC 3339.
     pub reply_by: String,
     pub reply_within_hours: u32,
+}
+
+/// Guided troubleshooting for the chosen product line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GuidedHelp {
+    /// No product line chosen yet, or its flow is being fetched.
+    Unknown,
+    Available(Rc<Flow>),
+    /// The product line has no flow: straight to the form.
+    Missing,
+    /// The flow file failed validation or could not be read: "guided help unavailable".
+    Broken,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +69,9 @@ pub struct AppState {
     /// Whether the customer has moved between screens: from then on each new screen takes
     /// focus on its heading (not on first load, where the browser's own start is better).
     pub navigated: bool,
+    /// The product line `guided` belongs to.
+    pub guided_for: String,
+    pub guided: GuidedHelp,
 }
 
 pub enum Action {
@@ -66,6 +82,11 @@ pub enum Action {
     Edit { field: Field, value: String, now_ms: u64 },
     Continue { now_ms: u64 },
     Back { now_ms: u64 },
+    SkipGuide { now_ms: u64 },
+    /// A fresh draft after this one ended without a request (solved by guided help).
+    StartOver { next: Draft },
+    FlowLoaded { product_line: String, guided: GuidedHelp },
+    Guide { event: GuideEvent, now_ms: u64 },
     ShowErrors(Vec<FieldError>),
     SubmitStarted,
     SubmitFailed(SubmitProblem),
@@ -93,6 +114,8 @@ impl AppState {
             quarantined: 0,
             storage_warning: None,
             navigated: false,
+            guided_for: String::new(),
+            guided: GuidedHelp::Unknown,
         }
     }
 
@@ -100,6 +123,21 @@ impl AppState {
         if let (true, Some(draft), Some(config)) = (self.attempted, &self.draft, &self.config) {
             self.errors = draft.step_errors(config);
         }
+    }
+
+    /// The flow of the draft's product line, when it has a usable one.
+    pub fn flow(&self) -> Option<Rc<Flow>> {
+        match (&self.guided, &self.draft) {
+            (GuidedHelp::Available(flow), Some(draft)) if draft.fields.product_line == self.guided_for => Some(flow.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether the chosen product line has, or may still turn out to have, a usable flow:
+    /// a fast customer must not skip the checks just because the flow is still on its way.
+    fn may_have_guided_help(&self) -> bool {
+        let chosen = self.draft.as_ref().map(|d| d.fields.product_line.as_str()).unwrap_or_default();
+        self.guided_for != chosen || !matches!(self.guided, GuidedHelp::Missing | GuidedHelp::Broken)
     }
 
     fn step_changed(&mut self) {
@@ -133,8 +171,12 @@ impl Reducible for AppState {
                 }
                 next.refresh_errors();
             }
-            Action::Continue { now_ms } | Action::Back { now_ms } => {
-                let event = if matches!(action, Action::Continue { .. }) { DraftEvent::Continue } else { DraftEvent::Back };
+            Action::Continue { now_ms } | Action::Back { now_ms } | Action::SkipGuide { now_ms } => {
+                let event = match action {
+                    Action::Continue { .. } => DraftEvent::Continue { guided_help: next.may_have_guided_help() },
+                    Action::Back { .. } => DraftEvent::Back,
+                    _ => DraftEvent::SkipGuide,
+                };
                 let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) else {
                     return self;
                 };
@@ -146,6 +188,30 @@ impl Reducible for AppState {
                         next.summary_focus += 1;
                     }
                 }
+            }
+            Action::FlowLoaded { product_line, guided } => {
+                next.guided_for = product_line;
+                next.guided = guided;
+                // Waiting at the offer for a flow that turned out not to exist: on to the form.
+                let waiting = next.draft.as_ref().is_some_and(|d| d.step == shouhou_core::Step::Guide && d.flow.is_none());
+                if waiting && next.guided == GuidedHelp::Missing {
+                    if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
+                        let _ = draft.apply(DraftEvent::SkipGuide, config, crate::ids::now_ms());
+                        next.step_changed();
+                    }
+                }
+            }
+            Action::Guide { event, now_ms } => {
+                let Some(flow) = next.flow() else { return self };
+                let step_before = next.draft.as_ref().map(|d| d.step);
+                if let Some(draft) = next.draft.as_mut() {
+                    // An answer the flow does not offer (a stale screen) changes nothing.
+                    let _ = draft.guide(event, &flow, now_ms);
+                }
+                if next.draft.as_ref().map(|d| d.step) != step_before {
+                    next.step_changed();
+                }
+                next.navigated = true;
             }
             Action::ShowErrors(errors) => {
                 next.errors = errors;
@@ -175,6 +241,11 @@ impl Reducible for AppState {
             Action::Submitted { confirmation, next: fresh } => {
                 next.submitting = false;
                 next.confirmation = Some(confirmation);
+                next.draft = Some(fresh);
+                next.step_changed();
+                next.save = SaveStatus::Idle;
+            }
+            Action::StartOver { next: fresh } => {
                 next.draft = Some(fresh);
                 next.step_changed();
                 next.save = SaveStatus::Idle;

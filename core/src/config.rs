@@ -39,6 +39,15 @@ pub enum Backend {
     Shouhou { url: String },
 }
 
+/// Who to call at once for an emergency incident (突发事件).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyContact {
+    /// As dialled: shown large and as a `tel:` link.
+    pub phone: String,
+    /// When the line is staffed, or what to say when calling.
+    pub note: Localized,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppConfig {
     pub brand: Localized,
@@ -47,6 +56,7 @@ pub struct AppConfig {
     /// Promise less, deliver more.
     pub reply_within_hours: u32,
     pub product_lines: Vec<ProductLine>,
+    pub emergency_contact: EmergencyContact,
 }
 
 /// Why a configuration file was refused.
@@ -78,6 +88,9 @@ impl AppConfig {
         ids.sort_unstable();
         if let Some(pair) = ids.windows(2).find(|pair| pair[0] == pair[1]) {
             return Err(ConfigError::Invalid(format!("product line id {:?} appears twice", pair[0])));
+        }
+        if config.emergency_contact.phone.trim().is_empty() {
+            return Err(ConfigError::Invalid("emergency_contact.phone must not be empty".into()));
         }
         if config.reply_within_hours == 0 {
             return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));

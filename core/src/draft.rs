@@ -6,11 +6,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::AppConfig;
-use crate::schema::{Field, RequestFields};
+use crate::flow::engine::{EngineError, FlowProgress};
+use crate::flow::{Flow, OutcomeKind};
+use crate::schema::{Field, RequestFields, Troubleshooting};
 use crate::validate::{validate_request, validate_start, FieldError};
 
 /// Bumped whenever the stored shape changes; [`Draft::decode`] migrates every older version.
-pub const DRAFT_SCHEMA_VERSION: u32 = 1;
+/// 1: the first short form. 2: guided troubleshooting (`flow`, `step: "guide"`), category,
+/// priority and transcript fields.
+pub const DRAFT_SCHEMA_VERSION: u32 = 2;
 
 /// Where the customer is in the journey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,23 +22,26 @@ pub const DRAFT_SCHEMA_VERSION: u32 = 1;
 pub enum Step {
     /// Choosing what they need and the product line.
     Start,
+    /// Guided troubleshooting: the offer, then one node per screen (`Draft::flow`).
+    Guide,
     /// Contact details and the description of the problem.
     Details,
 }
 
 impl Step {
-    /// The journey's steps in order, for "Step 2 of 2".
-    pub const ALL: [Step; 2] = [Step::Start, Step::Details];
+    /// The form's steps in order, for "Step 2 of 2"; guided help has its own progress hint.
+    pub const FORM: [Step; 2] = [Step::Start, Step::Details];
 
-    /// 1-based position, for the progress indicator.
+    /// 1-based position among the form's steps, for the progress indicator.
     pub fn number(self) -> usize {
-        Step::ALL.iter().position(|s| *s == self).map_or(1, |i| i + 1)
+        Step::FORM.iter().position(|s| *s == self).map_or(1, |i| i + 1)
     }
 
     /// The fields the customer fills in on this step.
     pub fn fields(self) -> &'static [Field] {
         match self {
             Step::Start => &[Field::Intent, Field::ProductLine],
+            Step::Guide => &[],
             Step::Details => &[Field::FullName, Field::Phone, Field::Email, Field::Description],
         }
     }
@@ -52,15 +59,33 @@ pub struct Draft {
     pub revision: u64,
     pub step: Step,
     pub fields: RequestFields,
+    /// Where the customer is in guided troubleshooting; `None` before it starts.
+    #[serde(default)]
+    pub flow: Option<FlowProgress>,
 }
 
 /// What the customer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DraftEvent {
     Edit { field: Field, value: String },
-    /// Leave the start step for the details step.
-    Continue,
+    /// Leave the start step: to guided help when the product line has a usable flow,
+    /// otherwise straight to the form.
+    Continue { guided_help: bool },
     Back,
+    /// No guided checks (declined, or none usable): straight to the form.
+    SkipGuide,
+}
+
+/// What the customer did in guided troubleshooting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuideEvent {
+    /// Start (or resume) the checks.
+    Start,
+    Answer(String),
+    Back,
+    Restart,
+    /// From a `needs_service` or `emergency` outcome to the form, prefilled.
+    ToForm,
 }
 
 /// Why a stored draft could not be read.
@@ -92,6 +117,7 @@ impl Draft {
             revision: 0,
             step: Step::Start,
             fields: RequestFields::default(),
+            flow: None,
         }
     }
 
@@ -103,28 +129,106 @@ impl Draft {
                 if self.fields.get(field) == value {
                     return Ok(());
                 }
+                if field == Field::ProductLine {
+                    self.forget_troubleshooting();
+                }
                 self.fields.set(field, value);
             }
-            DraftEvent::Continue => {
+            DraftEvent::Continue { guided_help } => {
                 let errors = validate_start(&self.fields, config);
                 if !errors.is_empty() {
                     return Err(errors);
                 }
-                if self.step == Step::Details {
+                if self.step != Step::Start {
                     return Ok(());
                 }
-                self.step = Step::Details;
+                self.step = if guided_help && self.fields.troubleshooting.is_none() { Step::Guide } else { Step::Details };
             }
             DraftEvent::Back => {
-                if self.step == Step::Start {
+                let previous = match self.step {
+                    Step::Start => return Ok(()),
+                    Step::Guide => Step::Start,
+                    Step::Details if self.flow.is_some() => Step::Guide,
+                    Step::Details => Step::Start,
+                };
+                self.step = previous;
+            }
+            DraftEvent::SkipGuide => {
+                if self.step != Step::Guide {
                     return Ok(());
                 }
-                self.step = Step::Start;
+                self.forget_troubleshooting();
+                self.step = Step::Details;
             }
         }
+        self.touch(now_ms);
+        Ok(())
+    }
+
+    /// Applies a guided-troubleshooting event against the flow the customer is walking.
+    pub fn guide(&mut self, event: GuideEvent, flow: &Flow, now_ms: u64) -> Result<(), EngineError> {
+        match event {
+            GuideEvent::Start => {
+                let resumable = self.flow.as_ref().is_some_and(|progress| progress.fits(flow));
+                if !resumable {
+                    self.flow = Some(FlowProgress::start(flow));
+                }
+                self.step = Step::Guide;
+            }
+            GuideEvent::Answer(answer) => {
+                let progress = self.flow.as_mut().ok_or(EngineError::WrongFlow)?;
+                progress.answer(flow, &answer, now_ms)?;
+            }
+            GuideEvent::Back => {
+                let stepped_back = self.flow.as_mut().is_some_and(FlowProgress::back);
+                if !stepped_back {
+                    // Back from the first check returns to the offer.
+                    self.flow = None;
+                }
+                self.fields.troubleshooting = None;
+            }
+            GuideEvent::Restart => {
+                self.flow = Some(FlowProgress::start(flow));
+                self.fields.troubleshooting = None;
+            }
+            GuideEvent::ToForm => {
+                let progress = self.flow.as_ref().ok_or(EngineError::WrongFlow)?;
+                let outcome = progress.outcome(flow).ok_or(EngineError::UnknownAnswer("to_form".into()))?;
+                if outcome.outcome == OutcomeKind::Solved {
+                    return Err(EngineError::Finished);
+                }
+                let suggestions = progress.suggestions(flow);
+                if let Some(category) = suggestions.category {
+                    self.fields.category = category;
+                }
+                if let Some(priority) = suggestions.priority {
+                    self.fields.priority = priority;
+                }
+                self.fields.troubleshooting = Some(Troubleshooting {
+                    flow_id: progress.flow_id.clone(),
+                    flow_version: progress.flow_version,
+                    outcome: outcome.id.clone(),
+                    steps: progress.transcript.clone(),
+                });
+                self.step = Step::Details;
+            }
+        }
+        self.touch(now_ms);
+        Ok(())
+    }
+
+    /// A flow's findings belong to its product line: choosing another line drops them.
+    fn forget_troubleshooting(&mut self) {
+        if self.fields.troubleshooting.take().is_some() {
+            self.fields.category.clear();
+            self.fields.priority.clear();
+        }
+        self.flow = None;
+    }
+
+    fn touch(&mut self, now_ms: u64) {
         self.revision += 1;
         self.updated_at_ms = self.updated_at_ms.max(now_ms);
-        Ok(())
     }
 
     /// The problems with the fields of the current step: what the form shows once the
@@ -132,6 +236,7 @@ impl Draft {
     pub fn step_errors(&self, config: &AppConfig) -> Vec<FieldError> {
         let all = match self.step {
             Step::Start => validate_start(&self.fields, config),
+            Step::Guide => Vec::new(),
             Step::Details => validate_request(&self.fields, config).err().unwrap_or_default(),
         };
         all.into_iter().filter(|e| self.step.fields().contains(&e.field)).collect()
@@ -166,8 +271,13 @@ impl Draft {
         if version == 0 {
             return Err(DraftDecodeError::Unreadable("schema_version 0".into()));
         }
-        // Each past version gets a step here (`1 => migrate_v1_to_v2(value)`), applied in order.
-        let migrated = value;
+        let mut migrated = value;
+        for from in version..DRAFT_SCHEMA_VERSION {
+            migrated = match from {
+                1 => migrate_v1_to_v2(migrated),
+                _ => migrated,
+            };
+        }
         serde_json::from_value(migrated).map_err(|e| DraftDecodeError::Unreadable(e.to_string()))
     }
 
@@ -180,6 +290,20 @@ impl Draft {
             a
         }
     }
+}
+
+/// Version 2 added guided troubleshooting: no flow yet, and no category, priority or transcript.
+fn migrate_v1_to_v2(mut value: Value) -> Value {
+    if let Some(object) = value.as_object_mut() {
+        object.insert("schema_version".into(), Value::from(2));
+        object.entry("flow").or_insert(Value::Null);
+        if let Some(fields) = object.get_mut("fields").and_then(Value::as_object_mut) {
+            fields.entry("category").or_insert_with(|| Value::from(""));
+            fields.entry("priority").or_insert_with(|| Value::from(""));
+            fields.entry("troubleshooting").or_insert(Value::Null);
+        }
+    }
+    value
 }
 
 #[cfg(test)]
@@ -206,12 +330,12 @@ mod tests {
     #[test]
     fn continue_needs_intent_and_product_line() {
         let mut draft = Draft::new("d1".into(), "k1".into(), 0);
-        let errors = draft.apply(DraftEvent::Continue, &config(), 1).unwrap_err();
+        let errors = draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 1).unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(draft.step, Step::Start);
         draft.apply(edit(Field::Intent, "repair"), &config(), 2).unwrap();
         draft.apply(edit(Field::ProductLine, "network"), &config(), 3).unwrap();
-        draft.apply(DraftEvent::Continue, &config(), 4).unwrap();
+        draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 4).unwrap();
         assert_eq!(draft.step, Step::Details);
         draft.apply(DraftEvent::Back, &config(), 5).unwrap();
         assert_eq!(draft.step, Step::Start);
@@ -224,7 +348,7 @@ mod tests {
         draft.fields.intent = "repair".into();
         draft.fields.product_line = "network".into();
         assert!(draft.step_errors(&config()).is_empty());
-        draft.apply(DraftEvent::Continue, &config(), 1).unwrap();
+        draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 1).unwrap();
         let fields: Vec<Field> = draft.step_errors(&config()).iter().map(|e| e.field).collect();
         assert_eq!(fields, [Field::FullName, Field::Phone, Field::Description]);
         assert_eq!((Step::Start.number(), Step::Details.number()), (1, 2));
@@ -239,9 +363,20 @@ mod tests {
 
     #[test]
     fn version_1_fixture_still_reads() {
-        let stored = r#"{"schema_version":1,"id":"a","idempotency_key":"b","created_at_ms":1,"updated_at_ms":2,"revision":3,"step":"details","fields":{"intent":"complaint","product_line":"property","full_name":"李娜","phone":"13912345678","email":null,"description":"楼道灯坏了一周"}}"#;
+        let stored = include_str!("../tests/fixtures/drafts/v1.json");
         let draft = Draft::decode(stored).unwrap();
+        assert_eq!(draft.schema_version, DRAFT_SCHEMA_VERSION);
         assert_eq!((draft.step, draft.fields.email.as_str()), (Step::Details, ""));
+        assert_eq!(draft.fields.description, "楼道灯坏了一周");
+        assert_eq!((draft.flow, draft.fields.troubleshooting), (None, None));
+    }
+
+    #[test]
+    fn version_2_fixture_still_reads() {
+        let draft = Draft::decode(include_str!("../tests/fixtures/drafts/v2.json")).unwrap();
+        assert_eq!(draft.step, Step::Guide);
+        let progress = draft.flow.unwrap();
+        assert_eq!((progress.flow_id.as_str(), progress.transcript.len()), ("property", 1));
     }
 
     #[test]

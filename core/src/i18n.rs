@@ -112,7 +112,7 @@ pub fn t(lang: Lang, key: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Field, Intent};
+    use crate::schema::{Category, Field, Intent, Priority};
     use crate::validate::ErrorCode;
 
     #[test]
@@ -145,6 +145,9 @@ mod tests {
         let messages = Messages::builtin();
         let mut keys: Vec<String> = Intent::ALL.iter().map(|i| format!("intent.{}", i.as_str())).collect();
         keys.extend(Field::ALL.iter().map(|f| format!("field.{}", f.name())));
+        keys.extend(Category::ALL.iter().map(|c| format!("category.{}", c.as_str())));
+        keys.extend(Priority::ALL.iter().map(|p| format!("priority.{}", p.as_str())));
+        keys.extend(crate::flow::STEP_ANSWERS.iter().map(|a| format!("flow.answer.{a}")));
         keys.extend(
             [
                 ErrorCode::Required,

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod draft;
+pub mod flow;
 pub mod i18n;
 pub mod phone;
 pub mod reference;
@@ -16,5 +17,6 @@ pub mod validate;
 pub use config::{AppConfig, Localized, ProductLine};
 pub use draft::{Draft, DraftDecodeError, DraftEvent, Step, DRAFT_SCHEMA_VERSION};
 pub use i18n::{Lang, Messages};
-pub use schema::{Field, Intent, RequestFields, ValidRequest};
+pub use flow::Flow;
+pub use schema::{Category, Field, Intent, Priority, RequestFields, Troubleshooting, ValidRequest};
 pub use validate::{validate_request, validate_start, ErrorCode, FieldError};

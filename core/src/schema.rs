@@ -52,17 +52,23 @@ pub enum Field {
     Phone,
     Email,
     Description,
+    Category,
+    Priority,
+    Troubleshooting,
 }
 
 impl Field {
     /// The order in which fields appear on screen, and so in an error summary.
-    pub const ALL: [Field; 6] = [
+    pub const ALL: [Field; 9] = [
         Field::Intent,
         Field::ProductLine,
         Field::FullName,
         Field::Phone,
         Field::Email,
         Field::Description,
+        Field::Category,
+        Field::Priority,
+        Field::Troubleshooting,
     ];
 
     /// The schema name: HTML `name`, JSON key, SQLite column.
@@ -74,6 +80,9 @@ impl Field {
             Field::Phone => "phone",
             Field::Email => "email",
             Field::Description => "description",
+            Field::Category => "category",
+            Field::Priority => "priority",
+            Field::Troubleshooting => "troubleshooting",
         }
     }
 
@@ -94,6 +103,25 @@ pub struct RequestFields {
     #[serde(deserialize_with = "null_as_empty")]
     pub email: String,
     pub description: String,
+    /// Complaint category (`Category`), empty until chosen or suggested by a flow.
+    #[serde(deserialize_with = "null_as_empty")]
+    pub category: String,
+    /// `Priority`, empty until chosen or suggested by a flow.
+    #[serde(deserialize_with = "null_as_empty")]
+    pub priority: String,
+    /// What guided troubleshooting already tried, when the customer went through it.
+    pub troubleshooting: Option<Troubleshooting>,
+}
+
+/// The transcript of guided troubleshooting sent with a request ("what we already tried").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Troubleshooting {
+    pub flow_id: String,
+    pub flow_version: u32,
+    /// The outcome node reached.
+    pub outcome: String,
+    pub steps: Vec<crate::flow::engine::TranscriptEntry>,
 }
 
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -101,6 +129,7 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<St
 }
 
 impl RequestFields {
+    /// The text of a text-valued field (the transcript is not one: it reads as empty).
     pub fn get(&self, field: Field) -> &str {
         match field {
             Field::Intent => &self.intent,
@@ -109,9 +138,13 @@ impl RequestFields {
             Field::Phone => &self.phone,
             Field::Email => &self.email,
             Field::Description => &self.description,
+            Field::Category => &self.category,
+            Field::Priority => &self.priority,
+            Field::Troubleshooting => "",
         }
     }
 
+    /// Sets a text-valued field; the transcript is set by guided troubleshooting only.
     pub fn set(&mut self, field: Field, value: String) {
         let slot = match field {
             Field::Intent => &mut self.intent,
@@ -120,12 +153,16 @@ impl RequestFields {
             Field::Phone => &mut self.phone,
             Field::Email => &mut self.email,
             Field::Description => &mut self.description,
+            Field::Category => &mut self.category,
+            Field::Priority => &mut self.priority,
+            Field::Troubleshooting => return,
         };
         *slot = value;
     }
 }
 
 /// A request that passed validation: trimmed, phone normalised to E.164, email optional.
+/// Fields added after the first version default, so stored requests of every age read back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidRequest {
     pub intent: Intent,
@@ -135,4 +172,71 @@ pub struct ValidRequest {
     pub phone: String,
     pub email: Option<String>,
     pub description: String,
+    #[serde(default)]
+    pub category: Option<Category>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub troubleshooting: Option<Troubleshooting>,
+}
+
+/// Complaint category (投诉分类).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 质量类
+    Quality,
+    /// 服务类 — attitude, timeliness.
+    Service,
+    /// 物流 — delivery and logistics.
+    Logistics,
+    /// 综合类
+    General,
+    /// 突发事件 — the emergency contact is shown at once.
+    Emergency,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] =
+        [Category::Quality, Category::Service, Category::Logistics, Category::General, Category::Emergency];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Quality => "quality",
+            Category::Service => "service",
+            Category::Logistics => "logistics",
+            Category::General => "general",
+            Category::Emergency => "emergency",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.as_str() == value)
+    }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::AppConfig;
 use crate::i18n::{Lang, Messages};
 use crate::phone::{normalize_phone, PhoneError};
-use crate::schema::{Field, Intent, RequestFields, ValidRequest};
+use crate::schema::{Category, Field, Intent, Priority, RequestFields, Troubleshooting, ValidRequest};
 
 pub const FULL_NAME_MAX_CHARS: usize = 100;
 pub const EMAIL_MAX_CHARS: usize = 254;
@@ -120,6 +120,14 @@ pub fn validate_request(
         errors.push(FieldError { field: Field::Description, code });
     }
 
+    let category = optional_choice(fields, Field::Category, Category::parse, &mut errors);
+    let priority = optional_choice(fields, Field::Priority, Priority::parse, &mut errors);
+    if let Some(troubleshooting) = &fields.troubleshooting {
+        if !is_plausible_transcript(troubleshooting) {
+            errors.push(FieldError { field: Field::Troubleshooting, code: ErrorCode::InvalidCharacters });
+        }
+    }
+
     match (errors.is_empty(), intent, phone) {
         (true, Some(intent), Some(phone)) => Ok(ValidRequest {
             intent,
@@ -128,9 +136,43 @@ pub fn validate_request(
             phone,
             email: (!email.is_empty()).then(|| email.to_string()),
             description: description.to_string(),
+            category,
+            priority,
+            troubleshooting: fields.troubleshooting.clone(),
         }),
         _ => Err(errors),
     }
+}
+
+/// The longest transcript a flow can produce is bounded by its node count; this bound keeps
+/// a hostile client from storing megabytes under the name of a transcript.
+pub const TRANSCRIPT_MAX_STEPS: usize = 200;
+
+fn optional_choice<T>(
+    fields: &RequestFields,
+    field: Field,
+    parse: fn(&str) -> Option<T>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    let value = fields.get(field).trim();
+    if value.is_empty() {
+        return None;
+    }
+    let parsed = parse(value);
+    if parsed.is_none() {
+        errors.push(FieldError { field, code: ErrorCode::UnknownOption });
+    }
+    parsed
+}
+
+fn is_plausible_transcript(troubleshooting: &Troubleshooting) -> bool {
+    let plain = |id: &str| {
+        !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    };
+    plain(&troubleshooting.flow_id)
+        && plain(&troubleshooting.outcome)
+        && troubleshooting.steps.len() <= TRANSCRIPT_MAX_STEPS
+        && troubleshooting.steps.iter().all(|step| plain(&step.node) && plain(&step.answer))
 }
 
 fn check_intent(fields: &RequestFields, errors: &mut Vec<FieldError>) -> Option<Intent> {
@@ -229,6 +271,7 @@ mod tests {
             phone: "138 1234 5678".into(),
             email: String::new(),
             description: "变频器上电后显示 OC1 过流故障，电机无法启动。".into(),
+            ..Default::default()
         }
     }
 
@@ -315,6 +358,26 @@ mod tests {
             assert_eq!(got, expected, "{} = {value:?}", field.name());
             assert!(errors.iter().all(|e| e.field == field), "only {} may fail: {errors:?}", field.name());
         }
+    }
+
+    #[test]
+    fn category_priority_and_transcript_are_checked_when_present() {
+        let mut fields = complete();
+        fields.category = "quality".into();
+        fields.priority = "urgent".into();
+        fields.troubleshooting = Some(Troubleshooting {
+            flow_id: "inverter".into(),
+            flow_version: 1,
+            outcome: "needs_engineer".into(),
+            steps: vec![crate::flow::engine::TranscriptEntry { node: "start".into(), answer: "oc".into(), at_ms: 1 }],
+        });
+        let valid = validate_request(&fields, &config()).unwrap();
+        assert_eq!((valid.category, valid.priority), (Some(Category::Quality), Some(Priority::Urgent)));
+
+        fields.category = "angry".into();
+        fields.troubleshooting.as_mut().unwrap().steps[0].node = "<script>".into();
+        let fields_in_error: Vec<Field> = errors_of(&fields).iter().map(|e| e.field).collect();
+        assert_eq!(fields_in_error, [Field::Category, Field::Troubleshooting]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use shouhou_core::flow::engine::Deflection;
 use shouhou_core::i18n::Messages;
 use shouhou_core::phone::normalize_phone;
 use shouhou_core::reference::parse_reference;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/requests", post(create_request))
         .route("/requests/{reference}", get(request_status))
+        .route("/deflections", post(record_deflection))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found").into_response_for(&headers)
         })
@@ -89,14 +91,8 @@ fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
     ((8..=128).contains(&key.len()) && plain).then_some(key)
 }
 
-async fn create_request(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
-    match create(&state, &headers, body).await {
-        Ok(response) => response,
-        Err(error) => error.into_response_for(&headers),
-    }
-}
-
-async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+/// Reads a JSON body under the size limit, refusing other content types.
+async fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -115,13 +111,47 @@ async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Resul
     if declared.is_some_and(|length| length > MAX_REQUEST_BYTES) {
         return Err(too_large());
     }
-    let Some(key) = idempotency_key(headers).map(str::to_owned) else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "missing_idempotency_key", "api.missing_idempotency_key"));
-    };
     let bytes = to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large())?;
-    let fields: RequestFields = serde_json::from_slice(&bytes).map_err(|e| {
+    serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json").with_arg("detail", e)
-    })?;
+    })
+}
+
+fn require_idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    idempotency_key(headers)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "missing_idempotency_key", "api.missing_idempotency_key"))
+}
+
+async fn record_deflection(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+    let result = async {
+        let key = require_idempotency_key(&headers)?;
+        let deflection: Deflection = json_body(&headers, body).await?;
+        if !deflection.is_valid(&state.config) {
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "api.validation_failed"));
+        }
+        let state = Arc::clone(&state);
+        let recorded = tokio::task::spawn_blocking(move || state.store.record_deflection(&key, &deflection, Store::now()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
+        let status = if recorded { StatusCode::CREATED } else { StatusCode::OK };
+        Ok((status, Json(json!({ "recorded": true }))).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+async fn create_request(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+    match create(&state, &headers, body).await {
+        Ok(response) => response,
+        Err(error) => error.into_response_for(&headers),
+    }
+}
+
+async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let key = require_idempotency_key(headers)?;
+    let fields: RequestFields = json_body(headers, body).await?;
     let request = validate_request(&fields, &state.config).map_err(|fields| ApiError {
         fields,
         ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "api.validation_failed")

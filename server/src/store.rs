@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Duration, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouhou_core::reference::format_reference;
+use shouhou_core::flow::engine::Deflection;
 use shouhou_core::ValidRequest;
 
 /// The schema, one entry per version; `PRAGMA user_version` records how far a file got.
@@ -32,6 +33,20 @@ const MIGRATIONS: &[&str] = &[r#"
     CREATE TABLE reference_sequences (
         day   TEXT PRIMARY KEY,
         last  INTEGER NOT NULL
+    );
+"#, r#"
+    ALTER TABLE requests ADD COLUMN category TEXT;
+    ALTER TABLE requests ADD COLUMN priority TEXT;
+    ALTER TABLE requests ADD COLUMN troubleshooting_json TEXT;
+    -- Requests guided troubleshooting made unnecessary: anonymous, one row per solved walk.
+    CREATE TABLE deflections (
+        id               INTEGER PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        flow_id          TEXT NOT NULL,
+        flow_version     INTEGER NOT NULL,
+        product_line     TEXT NOT NULL,
+        outcome          TEXT NOT NULL,
+        created_at       TEXT NOT NULL
     );
 "#];
 
@@ -138,8 +153,9 @@ impl Store {
         let reply_by = (now + Duration::hours(i64::from(reply_within_hours))).to_rfc3339_opts(SecondsFormat::Secs, false);
         tx.execute(
             "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
-                                   phone, email, description, request_json, created_at, reply_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   phone, email, description, request_json, created_at, reply_by,
+                                   category, priority, troubleshooting_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 reference,
                 idempotency_key,
@@ -152,6 +168,9 @@ impl Store {
                 request_json,
                 created_at,
                 reply_by,
+                request.category.map(|c| c.as_str()),
+                request.priority.map(|p| p.as_str()),
+                request.troubleshooting.as_ref().map(|t| serde_json::to_string(t).expect("a transcript serialises")),
             ],
         )?;
         tx.commit()?;
@@ -165,6 +184,25 @@ impl Store {
             },
             replayed: false,
         })
+    }
+
+    /// Counts a request that guided troubleshooting solved. True when newly recorded, false
+    /// when this key was recorded before (a retry from the outbox).
+    pub fn record_deflection(&self, idempotency_key: &str, deflection: &Deflection, now: DateTime<FixedOffset>) -> Result<bool, StoreError> {
+        let conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let inserted = conn.execute(
+            "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line, outcome, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(idempotency_key) DO NOTHING",
+            params![
+                idempotency_key,
+                deflection.flow_id,
+                deflection.flow_version,
+                deflection.product_line,
+                deflection.outcome,
+                now.to_rfc3339_opts(SecondsFormat::Secs, false),
+            ],
+        )?;
+        Ok(inserted == 1)
     }
 
     pub fn find(&self, reference: &str) -> Result<Option<StoredRequest>, StoreError> {

@@ -296,6 +296,9 @@ fn a_database_survives_reopening() {
         phone: "+8613912345678".into(),
         email: None,
         description: "楼道灯坏了一周".into(),
+        category: None,
+        priority: None,
+        troubleshooting: None,
     };
     let now = shouhou_server::store::Store::now();
     let reference = {
@@ -306,4 +309,79 @@ fn a_database_survives_reopening() {
     assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
     let next = store.create("reopen-key-2", &request, now, 24).unwrap().stored.reference;
     assert!(next.ends_with("-0002"), "{next}");
+}
+
+#[tokio::test]
+async fn a_transcript_category_and_priority_are_stored_with_the_request() {
+    let fx = fixture();
+    let mut body = valid_body();
+    body["category"] = json!("quality");
+    body["priority"] = json!("high");
+    body["troubleshooting"] = json!({
+        "flow_id": "inverter", "flow_version": 1, "outcome": "svc_repair",
+        "steps": [{"node": "what", "answer": "oc", "at_ms": 1}, {"node": "oc_check", "answer": "not_fixed", "at_ms": 2}]
+    });
+    let (status, created) = send(&fx.router, post(Some("transcript-1"), body.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let rows = fx.db_rows("SELECT category, priority, json_extract(troubleshooting_json, '$.steps[1].node') FROM requests");
+    assert_eq!(rows, [["quality", "high", "oc_check"]]);
+
+    let reference = created["reference"].as_str().unwrap();
+    let get = Request::get(format!("/api/v1/requests/{reference}?contact=13812345678")).body(Body::empty()).unwrap();
+    let (_, status_body) = send(&fx.router, get).await;
+    assert_eq!(status_body["request"]["troubleshooting"]["outcome"], "svc_repair");
+}
+
+#[tokio::test]
+async fn deflections_are_counted_once_per_key() {
+    let fx = fixture();
+    let deflection = json!({"flow_id": "network", "flow_version": 1, "product_line": "network", "outcome": "solved"});
+    let request = |key: &str, body: &Value| {
+        Request::post("/api/v1/deflections")
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let (first, _) = send(&fx.router, request("deflect-0001", &deflection)).await;
+    let (again, _) = send(&fx.router, request("deflect-0001", &deflection)).await;
+    let (other, _) = send(&fx.router, request("deflect-0002", &deflection)).await;
+    assert_eq!((first, again, other), (StatusCode::CREATED, StatusCode::OK, StatusCode::CREATED));
+    assert_eq!(fx.db_rows("SELECT flow_id, product_line, outcome FROM deflections"), [["network", "network", "solved"], ["network", "network", "solved"]]);
+
+    let mut bad = deflection.clone();
+    bad["product_line"] = json!("spaceship");
+    let (status, body) = send(&fx.router, request("deflect-0003", &bad)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")));
+    bad["name"] = json!("not anonymous");
+    let (status, _) = send(&fx.router, request("deflect-0004", &bad)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "deflections carry nothing but flow ids");
+}
+
+#[test]
+fn a_version_1_database_is_migrated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE requests (id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE, idempotency_key TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL DEFAULT 'received', intent TEXT NOT NULL, product_line TEXT NOT NULL, full_name TEXT NOT NULL,
+                phone TEXT NOT NULL, email TEXT, description TEXT NOT NULL, request_json TEXT NOT NULL, created_at TEXT NOT NULL,
+                reply_by TEXT NOT NULL);
+             CREATE TABLE reference_sequences (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+             INSERT INTO requests VALUES (1, 'SR-20261101-0001', 'old-key-0001', 'received', 'complaint', 'property', '李娜',
+                '+8613912345678', NULL, '楼道灯坏了一周',
+                '{\"intent\":\"complaint\",\"product_line\":\"property\",\"full_name\":\"李娜\",\"phone\":\"+8613912345678\",\"email\":null,\"description\":\"楼道灯坏了一周\"}',
+                '2026-11-01T09:00:00+08:00', '2026-11-02T09:00:00+08:00');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let store = shouhou_server::store::Store::open(&path).unwrap();
+    let old = store.find("SR-20261101-0001").unwrap().unwrap();
+    assert_eq!((old.request.full_name.as_str(), old.request.category), ("李娜", None));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    assert_eq!(version, 2);
 }

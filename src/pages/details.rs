@@ -11,6 +11,7 @@ use super::use_heading_focus;
 use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{StepProgress, TextField, TextKind};
+use crate::components::transcript::TranscriptView;
 use crate::ids::{new_draft, new_uuid, now_ms};
 use crate::services::api::{submit_request, SubmitError};
 use crate::state::{Action, Confirmation, SubmitProblem};
@@ -93,13 +94,27 @@ pub fn DetailsPage() -> Html {
     );
     let errors = &state.errors;
     let fields = &draft.fields;
+    let suggested = (!fields.category.is_empty() || !fields.priority.is_empty()).then(|| {
+        let label = |prefix: &str, value: &str| if value.is_empty() { "—".to_string() } else { t(lang, &format!("{prefix}.{value}")).to_string() };
+        messages.format(
+            lang,
+            "details.suggested",
+            &[("category", label("category", &fields.category)), ("priority", label("priority", &fields.priority))],
+        )
+    });
 
     html! {
         <form class="step" novalidate=true {onsubmit}>
-            <StepProgress {lang} current={Step::Details.number()} total={Step::ALL.len()} />
+            <StepProgress {lang} current={Step::Details.number()} total={Step::FORM.len()} />
             <h1 tabindex="-1" ref={heading}>{ t(lang, "details.heading") }</h1>
             <p class="lead chosen">{ chosen }</p>
             <ErrorSummary {lang} errors={errors.clone()} focus_token={state.summary_focus} />
+            if let Some(suggested) = suggested {
+                <p class="suggested">{ suggested }</p>
+            }
+            if let Some(troubleshooting) = fields.troubleshooting.clone() {
+                <TranscriptView {lang} {troubleshooting} flow={state.flow()} />
+            }
             if let Some(problem) = problem {
                 <div class="notice notice-problem" role="alert"><p>{ problem }</p></div>
             }

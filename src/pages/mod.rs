@@ -2,6 +2,7 @@
 
 pub mod confirmation;
 pub mod details;
+pub mod guide;
 pub mod start;
 
 use yew::prelude::*;

@@ -9,7 +9,7 @@ use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{ChoiceGroup, StepProgress};
 use crate::ids::now_ms;
-use crate::state::Action;
+use crate::state::{Action, GuidedHelp};
 
 pub fn error_for(errors: &[FieldError], field: Field, lang: shouhou_core::Lang) -> Option<String> {
     errors.iter().find(|e| e.field == field).map(|e| e.message(lang))
@@ -36,6 +36,7 @@ pub fn StartPage() -> Html {
             state.dispatch(Action::Continue { now_ms: now_ms() });
         })
     };
+    let guided_help_broken = matches!(state.guided, GuidedHelp::Broken) && state.guided_for == draft.fields.product_line;
     let intents: Vec<(String, String)> = Intent::ALL
         .iter()
         .map(|intent| (intent.as_str().to_string(), t(lang, &format!("intent.{}", intent.as_str())).to_string()))
@@ -45,7 +46,7 @@ pub fn StartPage() -> Html {
 
     html! {
         <form class="step" novalidate=true {onsubmit}>
-            <StepProgress {lang} current={Step::Start.number()} total={Step::ALL.len()} />
+            <StepProgress {lang} current={Step::Start.number()} total={Step::FORM.len()} />
             <h1 tabindex="-1" ref={heading}>{ t(lang, "start.heading") }</h1>
             <p class="lead">{ t(lang, "start.intro") }</p>
             <ErrorSummary {lang} errors={state.errors.clone()} focus_token={state.summary_focus} />
@@ -54,6 +55,9 @@ pub fn StartPage() -> Html {
             <ChoiceGroup {lang} field={Field::ProductLine} options={product_lines}
                 selected={draft.fields.product_line.clone()}
                 error={error_for(&state.errors, Field::ProductLine, lang)} {on_edit} />
+            if guided_help_broken {
+                <div class="notice" role="status"><p>{ t(lang, "flow.unavailable") }</p></div>
+            }
             <div class="actions">
                 <button type="submit" class="primary">{ t(lang, "start.continue") }</button>
             </div>

@@ -1,3 +1,4 @@
 //! Talking to the backend: one async function per endpoint.
 
 pub mod api;
+pub mod flows;

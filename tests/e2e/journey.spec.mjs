@@ -40,7 +40,7 @@ for (const lang of ['en', 'zh-CN']) {
       await expectNoAxeViolations(page, 'start with errors');
 
       await page.getByLabel(m['intent.repair']).check();
-      await page.getByLabel(productName('property', lang)).check();
+      await page.getByLabel(productName('car-service', lang)).check();
       await page.getByRole('button', { name: m['start.continue'] }).click();
 
       const heading = page.getByRole('heading', { level: 1 });
@@ -84,7 +84,7 @@ for (const lang of ['en', 'zh-CN']) {
       await expectNoAxeViolations(page, 'confirmation');
 
       expect(server.rows('SELECT reference, intent, product_line, full_name, phone, email, description FROM requests'))
-        .toEqual([[reference, 'repair', 'property', customer.name, customer.e164, customer.email || null, customer.description]]);
+        .toEqual([[reference, 'repair', 'car-service', customer.name, customer.e164, customer.email || null, customer.description]]);
       await expect.poll(() => storedDrafts(page)).toEqual([]);
       expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('shouhou.journal.')))).toEqual([]);
 
@@ -137,6 +137,19 @@ test.describe('keyboard alone', () => {
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');
 
+    // Guided help by keyboard: start, answer three screens, continue to the form.
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['flow.offer_heading']);
+    await tabTo(page, 'button.primary');
+    await page.keyboard.press('Enter');
+    for (const answer of ['fibre', 'not_fixed', 'not_fixed']) {
+      await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+      await tabTo(page, `[data-answer="${answer}"]`);
+      await page.keyboard.press('Enter');
+    }
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['flow.needs_service_heading']);
+    await tabTo(page, 'button.primary');
+    await page.keyboard.press('Enter');
+
     await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
     await tabTo(page, '[name=full_name]');
     await page.keyboard.type('Li Na');
@@ -149,8 +162,8 @@ test.describe('keyboard alone', () => {
 
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
     await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
-    expect(server.rows('SELECT intent, product_line, full_name, phone FROM requests'))
-      .toEqual([['repair', 'network', 'Li Na', '+8613912345678']]);
+    expect(server.rows("SELECT intent, product_line, full_name, phone, json_extract(troubleshooting_json, '$.outcome') FROM requests"))
+      .toEqual([['repair', 'network', 'Li Na', '+8613912345678', 'svc_fibre']]);
   });
 });
 
@@ -160,7 +173,7 @@ test.describe('sending', () => {
 
   async function fillValidRequest(page) {
     await page.getByLabel(m['intent.complaint']).check();
-    await page.getByLabel(productName('online-order', 'en')).check();
+    await page.getByLabel(productName('appliance', 'en')).check();
     await page.getByRole('button', { name: m['start.continue'] }).click();
     await page.getByLabel(m['field.full_name']).fill('Chen Jie');
     await page.getByLabel(m['field.phone']).fill('13712345678');

@@ -1,0 +1,232 @@
+//! Everything that can be wrong with a flow file, found in one pass.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::fmt;
+
+use super::{Flow, Node, OutcomeKind, Texts};
+use crate::i18n::Lang;
+use crate::schema::{Category, Priority};
+
+/// One problem, with where it is in the file (`nodes[3].answers[1].next`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowProblem {
+    pub path: String,
+    pub kind: ProblemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not JSON, or not the shape of a flow.
+    Malformed(String),
+    DuplicateId(String),
+    /// Ids are lower-case letters, digits, `_` and `-`: they are stored with requests.
+    InvalidId(String),
+    UnknownNode(String),
+    /// No path from the start leads here.
+    Unreachable(String),
+    /// From here no path leads to an outcome: a loop without an exit, or a dead end behind it.
+    NoPathToOutcome(String),
+    /// A node with no way out that is not an outcome.
+    LeafNotOutcome(String),
+    /// A question needs at least two answers.
+    TooFewAnswers(String),
+    MissingTranslation(&'static str),
+    UnknownRequestField(String),
+    InvalidFieldValue { field: String, value: String },
+    /// `needs_service` outcomes must suggest a category and a priority.
+    MissingSuggestion(&'static str),
+    ImageWithoutAlt,
+}
+
+impl fmt::Display for FlowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.path)?;
+        match &self.kind {
+            ProblemKind::Malformed(why) => write!(f, "not a valid flow file: {why}"),
+            ProblemKind::DuplicateId(id) => write!(f, "node id {id:?} is used more than once"),
+            ProblemKind::InvalidId(id) => write!(f, "id {id:?} must be lower-case letters, digits, _ or -"),
+            ProblemKind::UnknownNode(id) => write!(f, "links to node {id:?}, which does not exist"),
+            ProblemKind::Unreachable(id) => write!(f, "node {id:?} cannot be reached from the start"),
+            ProblemKind::NoPathToOutcome(id) => write!(f, "from node {id:?} no path leads to an outcome (a loop without an exit?)"),
+            ProblemKind::LeafNotOutcome(id) => write!(f, "node {id:?} has no way out but is not an outcome"),
+            ProblemKind::TooFewAnswers(id) => write!(f, "question {id:?} needs at least two answers"),
+            ProblemKind::MissingTranslation(lang) => write!(f, "missing the {lang} text"),
+            ProblemKind::UnknownRequestField(field) => write!(f, "{field:?} is not a request field a flow may set (category, priority, on_site)"),
+            ProblemKind::InvalidFieldValue { field, value } => write!(f, "{value:?} is not a valid {field}"),
+            ProblemKind::MissingSuggestion(what) => write!(f, "a needs_service outcome must suggest a {what}"),
+            ProblemKind::ImageWithoutAlt => write!(f, "an image needs image_alt text in every language"),
+        }
+    }
+}
+
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+struct Collector {
+    problems: Vec<FlowProblem>,
+}
+
+impl Collector {
+    fn push(&mut self, path: impl Into<String>, kind: ProblemKind) {
+        self.problems.push(FlowProblem { path: path.into(), kind });
+    }
+
+    fn texts(&mut self, path: &str, texts: &Texts) {
+        for lang in Lang::ALL {
+            if texts.get(lang.tag()).is_none_or(|t| t.trim().is_empty()) {
+                self.push(format!("{path}.{}", lang.tag()), ProblemKind::MissingTranslation(lang.tag()));
+            }
+        }
+    }
+
+    fn field_value(&mut self, path: String, field: &str, value: &str) {
+        let valid = match field {
+            "category" => Category::parse(value).is_some(),
+            "priority" => Priority::parse(value).is_some(),
+            "on_site" => matches!(value, "true" | "false"),
+            _ => {
+                self.push(path, ProblemKind::UnknownRequestField(field.to_string()));
+                return;
+            }
+        };
+        if !valid {
+            self.push(path, ProblemKind::InvalidFieldValue { field: field.to_string(), value: value.to_string() });
+        }
+    }
+}
+
+pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
+    let mut found = Collector { problems: Vec::new() };
+    if !is_plain_id(&flow.id) {
+        found.push("id", ProblemKind::InvalidId(flow.id.clone()));
+    }
+    found.texts("title", &flow.title);
+
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, node) in flow.nodes.iter().enumerate() {
+        let id = node.id();
+        if !is_plain_id(id) {
+            found.push(format!("nodes[{i}].id"), ProblemKind::InvalidId(id.to_string()));
+        }
+        if *index.entry(id).or_insert(i) != i {
+            found.push(format!("nodes[{i}].id"), ProblemKind::DuplicateId(id.to_string()));
+        }
+    }
+    if !index.contains_key(flow.start.as_str()) {
+        found.push("start", ProblemKind::UnknownNode(flow.start.clone()));
+    }
+
+    for (i, node) in flow.nodes.iter().enumerate() {
+        let at = format!("nodes[{i}]");
+        match node {
+            Node::Step(step) => {
+                found.texts(&format!("{at}.text"), &step.text);
+                if let Some(warning) = &step.warning {
+                    found.texts(&format!("{at}.warning"), warning);
+                }
+                match (&step.image, &step.image_alt) {
+                    (Some(_), Some(alt)) => found.texts(&format!("{at}.image_alt"), alt),
+                    (Some(_), None) => found.push(format!("{at}.image"), ProblemKind::ImageWithoutAlt),
+                    _ => {}
+                }
+                for answer in super::STEP_ANSWERS {
+                    if let Some(next) = step.next(answer) {
+                        if !index.contains_key(next) {
+                            found.push(format!("{at}.{answer}"), ProblemKind::UnknownNode(next.to_string()));
+                        }
+                    }
+                }
+            }
+            Node::Question(question) => {
+                found.texts(&format!("{at}.text"), &question.text);
+                if question.answers.len() < 2 && !question.answers.is_empty() {
+                    found.push(format!("{at}.answers"), ProblemKind::TooFewAnswers(question.id.clone()));
+                }
+                let mut answer_ids = BTreeSet::new();
+                for (j, answer) in question.answers.iter().enumerate() {
+                    let path = format!("{at}.answers[{j}]");
+                    if !is_plain_id(&answer.id) {
+                        found.push(format!("{path}.id"), ProblemKind::InvalidId(answer.id.clone()));
+                    }
+                    if !answer_ids.insert(answer.id.as_str()) {
+                        found.push(format!("{path}.id"), ProblemKind::DuplicateId(answer.id.clone()));
+                    }
+                    found.texts(&format!("{path}.label"), &answer.label);
+                    if !index.contains_key(answer.next.as_str()) {
+                        found.push(format!("{path}.next"), ProblemKind::UnknownNode(answer.next.clone()));
+                    }
+                    for (field, value) in &answer.set {
+                        found.field_value(format!("{path}.set.{field}"), field, value);
+                    }
+                }
+            }
+            Node::Outcome(outcome) => {
+                found.texts(&format!("{at}.text"), &outcome.text);
+                if let Some(category) = &outcome.category {
+                    found.field_value(format!("{at}.category"), "category", category);
+                }
+                if let Some(priority) = &outcome.priority {
+                    found.field_value(format!("{at}.priority"), "priority", priority);
+                }
+                if outcome.outcome == OutcomeKind::NeedsService {
+                    if outcome.category.is_none() {
+                        found.push(format!("{at}.category"), ProblemKind::MissingSuggestion("category"));
+                    }
+                    if outcome.priority.is_none() {
+                        found.push(format!("{at}.priority"), ProblemKind::MissingSuggestion("priority"));
+                    }
+                }
+            }
+        }
+        if !matches!(node, Node::Outcome(_)) && node.links().is_empty() {
+            found.push(at.clone(), ProblemKind::LeafNotOutcome(node.id().to_string()));
+        }
+    }
+
+    graph_problems(flow, &index, &mut found);
+    found.problems
+}
+
+/// Reachability from the start, and whether every reachable node can still end in an outcome.
+fn graph_problems(flow: &Flow, index: &HashMap<&str, usize>, found: &mut Collector) {
+    let mut reachable = vec![false; flow.nodes.len()];
+    let mut queue: VecDeque<usize> = index.get(flow.start.as_str()).copied().into_iter().collect();
+    while let Some(i) = queue.pop_front() {
+        if std::mem::replace(&mut reachable[i], true) {
+            continue;
+        }
+        queue.extend(flow.nodes[i].links().iter().filter_map(|(_, next)| index.get(next).copied()));
+    }
+
+    let mut incoming: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, node) in flow.nodes.iter().enumerate() {
+        for (_, next) in node.links() {
+            if let Some(&j) = index.get(next) {
+                incoming.entry(j).or_default().push(i);
+            }
+        }
+    }
+    let mut can_finish = vec![false; flow.nodes.len()];
+    let mut queue: VecDeque<usize> =
+        flow.nodes.iter().enumerate().filter(|(_, n)| matches!(n, Node::Outcome(_))).map(|(i, _)| i).collect();
+    while let Some(i) = queue.pop_front() {
+        if std::mem::replace(&mut can_finish[i], true) {
+            continue;
+        }
+        queue.extend(incoming.get(&i).into_iter().flatten().copied());
+    }
+
+    for (i, node) in flow.nodes.iter().enumerate() {
+        if index.get(node.id()) != Some(&i) {
+            continue; // a duplicate, reported as such; links resolve to the first of the name
+        }
+        let at = format!("nodes[{i}]");
+        if !reachable[i] {
+            found.push(at, ProblemKind::Unreachable(node.id().to_string()));
+        } else if !can_finish[i] && !node.links().is_empty() {
+            // Leaves were reported already; this is a node whose every path goes round.
+            found.push(at, ProblemKind::NoPathToOutcome(node.id().to_string()));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Flows: the validator on one broken fixture per kind of problem, the engine, and random
+//! walks on every shipped flow.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use shouhou_core::draft::GuideEvent;
+use shouhou_core::flow::engine::{EngineError, FlowProgress};
+use shouhou_core::flow::{Flow, FlowProblem, Node, OutcomeKind, ProblemKind};
+use shouhou_core::{AppConfig, Draft, DraftEvent, Field, Step};
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/flows").join(format!("{name}.json"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn problems(name: &str) -> Vec<(String, ProblemKind)> {
+    Flow::parse(&fixture(name)).unwrap_err().into_iter().map(|p| (p.path, p.kind)).collect()
+}
+
+fn shipped_flows() -> Vec<(PathBuf, Flow)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/flows");
+    let mut flows: Vec<(PathBuf, Flow)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let flow = Flow::parse(&text).unwrap_or_else(|problems| {
+                let list: Vec<String> = problems.iter().map(FlowProblem::to_string).collect();
+                panic!("{} is invalid:\n{}", path.display(), list.join("\n"))
+            });
+            (path, flow)
+        })
+        .collect();
+    flows.sort_by(|a, b| a.0.cmp(&b.0));
+    flows
+}
+
+#[test]
+fn the_valid_fixture_has_no_problems() {
+    assert!(Flow::parse(&fixture("valid")).is_ok());
+}
+
+#[test]
+fn each_broken_fixture_reports_exactly_its_problem() {
+    let table: Vec<(&str, Vec<(&str, ProblemKind)>)> = vec![
+        ("unknown-node", vec![("nodes[1].not_fixed", ProblemKind::UnknownNode("svcc".into()))]),
+        ("unreachable", vec![("nodes[4]", ProblemKind::Unreachable("orphan".into()))]),
+        (
+            "cycle-without-exit",
+            vec![("nodes[4]", ProblemKind::NoPathToOutcome("loop1".into())), ("nodes[5]", ProblemKind::NoPathToOutcome("loop2".into()))],
+        ),
+        ("leaf-not-outcome", vec![("nodes[4]", ProblemKind::LeafNotOutcome("dead_end".into()))]),
+        ("missing-translation", vec![("nodes[1].text.en", ProblemKind::MissingTranslation("en"))]),
+        ("duplicate-id", vec![("nodes[4].id", ProblemKind::DuplicateId("solved".into()))]),
+        (
+            "unknown-request-field",
+            vec![("nodes[0].answers[1].set.colour", ProblemKind::UnknownRequestField("colour".into()))],
+        ),
+    ];
+    for (name, expected) in table {
+        let expected: Vec<(String, ProblemKind)> = expected.into_iter().map(|(p, k)| (p.to_string(), k)).collect();
+        assert_eq!(problems(name), expected, "{name}");
+    }
+}
+
+#[test]
+fn a_malformed_file_says_where() {
+    let found = problems("malformed");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].0.starts_with("line "), "{found:?}");
+    assert!(matches!(found[0].1, ProblemKind::Malformed(_)));
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = fixture("valid")
+        .replace("\"next\": \"check\"", "\"next\": \"nowhere\"")
+        .replace("\"en\": \"Visit\"", "\"fr\": \"Visite\"");
+    let kinds: Vec<ProblemKind> = Flow::parse(&text).unwrap_err().into_iter().map(|p| p.kind).collect();
+    assert!(kinds.contains(&ProblemKind::UnknownNode("nowhere".into())), "{kinds:?}");
+    assert!(kinds.contains(&ProblemKind::Unreachable("check".into())), "{kinds:?}");
+    assert!(kinds.contains(&ProblemKind::MissingTranslation("en")), "{kinds:?}");
+}
+
+#[test]
+fn problems_read_as_sentences() {
+    let problem = FlowProblem { path: "nodes[1].not_fixed".into(), kind: ProblemKind::UnknownNode("svcc".into()) };
+    assert_eq!(problem.to_string(), "nodes[1].not_fixed: links to node \"svcc\", which does not exist");
+}
+
+#[test]
+fn the_engine_answers_goes_back_and_restarts() {
+    let flow = Flow::parse(&fixture("valid")).unwrap();
+    let mut progress = FlowProgress::start(&flow);
+    assert_eq!(progress.current, "what");
+    assert_eq!(progress.answer(&flow, "nonsense", 1), Err(EngineError::UnknownAnswer("nonsense".into())));
+    progress.answer(&flow, "a", 10).unwrap();
+    progress.answer(&flow, "not_fixed", 20).unwrap();
+    assert_eq!(progress.current, "svc");
+    assert_eq!(progress.outcome(&flow).unwrap().outcome, OutcomeKind::NeedsService);
+    assert_eq!(progress.answer(&flow, "fixed", 30), Err(EngineError::Finished));
+    let transcript: Vec<(&str, &str, u64)> =
+        progress.transcript.iter().map(|e| (e.node.as_str(), e.answer.as_str(), e.at_ms)).collect();
+    assert_eq!(transcript, [("what", "a", 10), ("check", "not_fixed", 20)]);
+    let suggestions = progress.suggestions(&flow);
+    assert_eq!((suggestions.category.as_deref(), suggestions.priority.as_deref(), suggestions.on_site), (Some("quality"), Some("high"), Some(true)));
+
+    assert!(progress.back());
+    assert_eq!((progress.current.as_str(), progress.transcript.len()), ("check", 1));
+    assert!(progress.fits(&flow));
+    progress.restart(&flow);
+    assert_eq!(progress, FlowProgress::start(&flow));
+    assert!(!progress.back());
+}
+
+#[test]
+fn stored_progress_from_another_version_or_tampered_does_not_fit() {
+    let flow = Flow::parse(&fixture("valid")).unwrap();
+    let mut progress = FlowProgress::start(&flow);
+    progress.answer(&flow, "a", 1).unwrap();
+    let mut newer = flow.clone();
+    newer.version = 2;
+    assert!(!progress.fits(&newer));
+    let mut tampered = progress.clone();
+    tampered.current = "svc".into();
+    assert!(!tampered.fits(&flow));
+}
+
+fn config() -> AppConfig {
+    AppConfig::from_json(include_str!("../../static/config.json")).unwrap()
+}
+
+#[test]
+fn a_draft_walks_a_flow_into_a_prefilled_form() {
+    let (_, flow) = shipped_flows().into_iter().find(|(_, f)| f.id == "inverter").unwrap();
+    let mut draft = Draft::new("d".into(), "k".into(), 0);
+    for (field, value) in [(Field::Intent, "repair"), (Field::ProductLine, "inverter")] {
+        draft.apply(DraftEvent::Edit { field, value: value.into() }, &config(), 1).unwrap();
+    }
+    draft.apply(DraftEvent::Continue { guided_help: true }, &config(), 2).unwrap();
+    assert_eq!((draft.step, draft.flow.is_none()), (Step::Guide, true), "the offer comes first");
+    draft.guide(GuideEvent::Start, &flow, 3).unwrap();
+    for answer in ["oc", "not_fixed", "not_fixed"] {
+        draft.guide(GuideEvent::Answer(answer.into()), &flow, 4).unwrap();
+    }
+    draft.guide(GuideEvent::ToForm, &flow, 5).unwrap();
+    assert_eq!(draft.step, Step::Details);
+    assert_eq!((draft.fields.category.as_str(), draft.fields.priority.as_str()), ("quality", "high"));
+    let troubleshooting = draft.fields.troubleshooting.clone().unwrap();
+    assert_eq!((troubleshooting.outcome.as_str(), troubleshooting.steps.len()), ("svc_repair", 3));
+
+    draft.apply(DraftEvent::Back, &config(), 6).unwrap();
+    assert_eq!(draft.step, Step::Guide, "back from the form returns to the outcome");
+    draft.apply(DraftEvent::Edit { field: Field::ProductLine, value: "network".into() }, &config(), 7).unwrap();
+    assert_eq!((draft.flow.clone(), draft.fields.troubleshooting.clone(), draft.fields.category.as_str()), (None, None, ""));
+}
+
+#[test]
+fn a_solved_outcome_cannot_open_the_form() {
+    let flow = Flow::parse(&fixture("valid")).unwrap();
+    let mut draft = Draft::new("d".into(), "k".into(), 0);
+    draft.guide(GuideEvent::Start, &flow, 1).unwrap();
+    draft.guide(GuideEvent::Answer("a".into()), &flow, 2).unwrap();
+    draft.guide(GuideEvent::Answer("fixed".into()), &flow, 3).unwrap();
+    assert_eq!(draft.guide(GuideEvent::ToForm, &flow, 4), Err(EngineError::Finished));
+}
+
+#[test]
+fn the_shipped_flows_are_rich_enough() {
+    let flows = shipped_flows();
+    assert!(flows.len() >= 5, "{} flows", flows.len());
+    for (path, flow) in &flows {
+        assert!(flow.nodes.len() >= 8, "{}: {} nodes", path.display(), flow.nodes.len());
+        assert_eq!(path.file_stem().unwrap().to_str().unwrap(), flow.id, "file name equals flow id");
+        assert!(config().product_line(&flow.id).is_some(), "{} is a configured product line", flow.id);
+        for kind in [OutcomeKind::Solved, OutcomeKind::NeedsService, OutcomeKind::Emergency] {
+            assert!(
+                flow.nodes.iter().any(|n| matches!(n, Node::Outcome(o) if o.outcome == kind)),
+                "{} has a {kind:?} outcome",
+                flow.id
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the customer answers, every shipped flow ends in an outcome within its node count.
+    #[test]
+    fn random_walks_end_in_an_outcome(choices in proptest::collection::vec(any::<usize>(), 64)) {
+        for (_, flow) in shipped_flows() {
+            let mut progress = FlowProgress::start(&flow);
+            let mut steps = 0;
+            while progress.outcome(&flow).is_none() {
+                let links = progress.node(&flow).unwrap().links();
+                let (answer, _) = links[choices[steps % choices.len()] % links.len()];
+                progress.answer(&flow, answer, steps as u64).unwrap();
+                steps += 1;
+                prop_assert!(steps <= flow.nodes.len(), "{} walked {} steps without an outcome", flow.id, steps);
+            }
+            prop_assert_eq!(progress.transcript.len(), steps);
+        }
+    }
+}

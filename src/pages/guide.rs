@@ -1,0 +1,265 @@
+//! Guided troubleshooting: the offer, one node per screen, and the three outcomes.
+
+use std::rc::Rc;
+
+use shouhou_core::draft::GuideEvent;
+use shouhou_core::flow::engine::Deflection;
+use shouhou_core::flow::{text, Node, OutcomeKind, OutcomeNode, QuestionNode, StepNode, STEP_ANSWERS};
+use shouhou_core::i18n::{t, Messages};
+use shouhou_core::{AppConfig, Flow, Lang};
+use yew::prelude::*;
+
+use super::use_heading_focus;
+use crate::app::AppContext;
+use crate::config_backend_url;
+use crate::ids::{new_draft, now_ms};
+use crate::services::flows::record_deflection;
+use crate::state::{Action, GuidedHelp};
+
+fn guide(state: &UseReducerHandle<crate::state::AppState>, event: GuideEvent) -> Callback<MouseEvent> {
+    let state = state.clone();
+    Callback::from(move |_: MouseEvent| state.dispatch(Action::Guide { event: event.clone(), now_ms: now_ms() }))
+}
+
+#[component]
+pub fn GuidePage() -> Html {
+    let ctx = use_context::<AppContext>().expect("GuidePage is rendered inside the app");
+    let state = ctx.state.clone();
+    let lang = state.lang;
+    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
+        return html! {};
+    };
+    let flow = state.flow();
+    let progress = draft.flow.clone().filter(|p| flow.as_ref().is_some_and(|f| p.fits(f)));
+    match (flow, progress) {
+        (Some(flow), Some(progress)) => {
+            let node = progress.node(&flow).cloned().expect("fitting progress is on a node");
+            html! {
+                <FlowScreen key={format!("{}:{}", progress.current, progress.transcript.len())}
+                    {flow} {node} depth={progress.depth()} {config} />
+            }
+        }
+        (flow, _) => {
+            let unavailable = flow.is_none() && !matches!(state.guided, GuidedHelp::Unknown);
+            html! { <Offer {lang} {unavailable} loading={flow.is_none() && !unavailable} /> }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OfferProps {
+    lang: Lang,
+    unavailable: bool,
+    loading: bool,
+}
+
+/// "Let's try to fix it together first": start the checks or skip to the form.
+#[component]
+fn Offer(props: &OfferProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("inside the app");
+    let state = ctx.state.clone();
+    let heading = use_heading_focus(state.navigated);
+    let lang = props.lang;
+    let back = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
+    };
+    let skip = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::SkipGuide { now_ms: now_ms() }))
+    };
+    html! {
+        <section class="step" aria-labelledby="guide-heading">
+            <h1 id="guide-heading" tabindex="-1" ref={heading}>{ t(lang, "flow.offer_heading") }</h1>
+            if props.unavailable {
+                <div class="notice" role="status"><p>{ t(lang, "flow.unavailable") }</p></div>
+            } else {
+                <p class="lead">{ t(lang, "flow.offer_intro") }</p>
+            }
+            if props.loading {
+                <p class="loading">{ t(lang, "app.loading") }</p>
+            }
+            <div class="actions">
+                if !props.unavailable && !props.loading {
+                    <button type="button" class="primary" onclick={guide(&state, GuideEvent::Start)}>{ t(lang, "flow.start") }</button>
+                }
+                <button type="button" class="secondary" onclick={skip}>{ t(lang, "flow.skip") }</button>
+                <button type="button" class="secondary" onclick={back}>{ t(lang, "details.back") }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FlowScreenProps {
+    flow: Rc<Flow>,
+    node: Node,
+    depth: usize,
+    config: Rc<AppConfig>,
+}
+
+/// One node of the flow. Keyed by position, so each new node mounts afresh and takes focus.
+#[component]
+fn FlowScreen(props: &FlowScreenProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("inside the app");
+    let state = ctx.state.clone();
+    let heading = use_heading_focus(true);
+    let lang = state.lang;
+    let progress = Messages::builtin().format(lang, "flow.progress", &[("n", props.depth.to_string())]);
+    let is_first = props.depth == 1;
+    let body = match &props.node {
+        Node::Step(step) => step_body(step, lang, &state, heading.clone()),
+        Node::Question(question) => question_body(question, lang, &state, heading.clone()),
+        Node::Outcome(outcome) => {
+            html! { <OutcomeView outcome={outcome.clone()} flow={props.flow.clone()} config={props.config.clone()} {heading} /> }
+        }
+    };
+    html! {
+        <section class="step flow" aria-labelledby="flow-heading">
+            <p class="step-progress">{ text(&props.flow.title, lang) }{ " · " }{ progress }</p>
+            { body }
+            <div class="actions flow-nav">
+                <button type="button" class="secondary" onclick={guide(&state, GuideEvent::Back)}>{ t(lang, "flow.back") }</button>
+                if !is_first {
+                    <button type="button" class="secondary" onclick={guide(&state, GuideEvent::Restart)}>{ t(lang, "flow.restart") }</button>
+                }
+            </div>
+        </section>
+    }
+}
+
+fn step_body(step: &StepNode, lang: Lang, state: &UseReducerHandle<crate::state::AppState>, heading: NodeRef) -> Html {
+    let answers = STEP_ANSWERS.iter().filter(|answer| step.next(answer).is_some()).map(|answer| {
+        let class = if *answer == "fixed" { "primary" } else { "secondary" };
+        html! {
+            <button type="button" {class} data-answer={*answer}
+                onclick={guide(state, GuideEvent::Answer(answer.to_string()))}>
+                { t(lang, &format!("flow.answer.{answer}")) }
+            </button>
+        }
+    });
+    html! {
+        <>
+            if let Some(warning) = &step.warning {
+                <div class="notice notice-warning" role="note">
+                    <p><strong>{ t(lang, "flow.warning") }</strong>{ text(warning, lang) }</p>
+                </div>
+            }
+            <h1 id="flow-heading" tabindex="-1" ref={heading}>{ text(&step.text, lang) }</h1>
+            if let (Some(image), Some(alt)) = (&step.image, &step.image_alt) {
+                <img class="flow-image" src={image.clone()} alt={text(alt, lang).to_string()} />
+            }
+            <div class="answers" role="group" aria-labelledby="flow-heading">{ for answers }</div>
+        </>
+    }
+}
+
+fn question_body(question: &QuestionNode, lang: Lang, state: &UseReducerHandle<crate::state::AppState>, heading: NodeRef) -> Html {
+    let answers = question.answers.iter().map(|answer| {
+        html! {
+            <button type="button" class="choice-button" data-answer={answer.id.clone()}
+                onclick={guide(state, GuideEvent::Answer(answer.id.clone()))}>
+                { text(&answer.label, lang) }
+            </button>
+        }
+    });
+    html! {
+        <>
+            <h1 id="flow-heading" tabindex="-1" ref={heading}>{ text(&question.text, lang) }</h1>
+            <div class="answers" role="group" aria-labelledby="flow-heading">{ for answers }</div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OutcomeProps {
+    outcome: OutcomeNode,
+    flow: Rc<Flow>,
+    config: Rc<AppConfig>,
+    heading: NodeRef,
+}
+
+#[component]
+fn OutcomeView(props: &OutcomeProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("inside the app");
+    let state = ctx.state.clone();
+    let lang = state.lang;
+    let outcome = &props.outcome;
+
+    // A solved problem is counted once per draft, anonymously, even if sent later.
+    {
+        let solved = outcome.outcome == OutcomeKind::Solved;
+        let draft = state.draft.clone();
+        let (flow, config, outcome_id) = (props.flow.clone(), props.config.clone(), outcome.id.clone());
+        use_effect_with(outcome_id.clone(), move |_| {
+            if let (true, Some(draft)) = (solved, draft) {
+                let deflection = Deflection {
+                    flow_id: flow.id.clone(),
+                    flow_version: flow.version,
+                    product_line: draft.fields.product_line.clone(),
+                    outcome: outcome_id,
+                };
+                record_deflection(config_backend_url(&config), format!("{}-solved", draft.idempotency_key), deflection);
+            }
+        });
+    }
+
+    match outcome.outcome {
+        OutcomeKind::Solved => {
+            let start_over = {
+                let state = state.clone();
+                let saver = ctx.saver.clone();
+                Callback::from(move |_: MouseEvent| {
+                    if let (Some(saver), Some(draft)) = (&saver, &state.draft) {
+                        saver.delete(&draft.id);
+                    }
+                    state.dispatch(Action::StartOver { next: new_draft() });
+                })
+            };
+            html! {
+                <div class="outcome outcome-solved" role="status">
+                    <h1 id="flow-heading" tabindex="-1" ref={props.heading.clone()}>{ t(lang, "flow.solved_heading") }</h1>
+                    <p>{ text(&outcome.text, lang) }</p>
+                    <p>{ t(lang, "flow.solved_body") }</p>
+                    <div class="actions">
+                        <button type="button" class="primary" onclick={start_over}>{ t(lang, "flow.start_over") }</button>
+                    </div>
+                </div>
+            }
+        }
+        OutcomeKind::NeedsService => html! {
+            <div class="outcome">
+                <h1 id="flow-heading" tabindex="-1" ref={props.heading.clone()}>{ t(lang, "flow.needs_service_heading") }</h1>
+                <p>{ text(&outcome.text, lang) }</p>
+                <div class="actions">
+                    <button type="button" class="primary" onclick={guide(&state, GuideEvent::ToForm)}>{ t(lang, "flow.continue_to_form") }</button>
+                </div>
+            </div>
+        },
+        OutcomeKind::Emergency => {
+            let contact = &props.config.emergency_contact;
+            let tel = format!("tel:{}", contact.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>());
+            // Both languages at once: whoever is reading must not have to find a switch first.
+            let other = if lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
+            html! {
+                <div class="outcome outcome-emergency" role="alert">
+                    <h1 id="flow-heading" tabindex="-1" ref={props.heading.clone()}>
+                        { t(lang, "flow.emergency_heading") }
+                        <span class="other-lang" lang={other.tag()}>{ " · " }{ t(other, "flow.emergency_heading") }</span>
+                    </h1>
+                    <p class="emergency-phone">
+                        <span class="emergency-label">{ t(lang, "flow.emergency_line") }</span>
+                        <a href={tel}>{ &contact.phone }</a>
+                    </p>
+                    <p>{ contact.note.get(lang) }</p>
+                    <p>{ text(&outcome.text, lang) }</p>
+                    <p lang={other.tag()} class="other-lang-text">{ text(&outcome.text, other) }</p>
+                    <p>{ t(lang, "flow.emergency_then") }</p>
+                    <div class="actions">
+                        <button type="button" class="secondary" onclick={guide(&state, GuideEvent::ToForm)}>{ t(lang, "flow.continue_to_form") }</button>
+                    </div>
+                </div>
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+// Guided troubleshooting as customers meet it: solved on the spot (and counted), handed to
+// a prefilled request (transcript stored), an emergency, a reload mid-flow, a broken file.
+import { readFileSync } from 'node:fs';
+import { test, expect, expectNoAxeViolations, expectDraftStored } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
+const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
+const config = read('config.json');
+const flows = Object.fromEntries(['network', 'inverter', 'property'].map((id) => [id, read(`flows/${id}.json`)]));
+const node = (flow, id) => flows[flow].nodes.find((n) => n.id === id);
+const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
+
+async function startGuide(page, lang, intent, productLine) {
+  const m = messages[lang];
+  await page.getByLabel(m[`intent.${intent}`]).check();
+  await page.getByLabel(productName(productLine, lang)).check();
+  await page.getByRole('button', { name: m['start.continue'] }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['flow.offer_heading']);
+}
+
+const answer = (page, id) => page.locator(`[data-answer="${id}"]`).click();
+const heading = (page) => page.getByRole('heading', { level: 1 });
+
+test.describe('guided help in English', () => {
+  test.use({ locale: 'en-GB' });
+  const m = messages.en;
+
+  test('a fibre link fixed by the checks is counted as solved, not filed', async ({ page, server }) => {
+    await page.goto(server.url);
+    await startGuide(page, 'en', 'repair', 'network');
+    await expectNoAxeViolations(page, 'guided help offer');
+    await page.getByRole('button', { name: m['flow.start'] }).click();
+    await expect(heading(page)).toHaveText(node('network', 'what').text.en);
+    await expect(heading(page)).toBeFocused();
+    await expectNoAxeViolations(page, 'flow question');
+    await answer(page, 'fibre');
+    await expect(heading(page)).toHaveText(node('network', 'fibre_clean').text.en);
+    await expect(page.getByRole('note')).toContainText(node('network', 'fibre_clean').warning.en);
+    await expect(page.getByRole('img')).toHaveAttribute('alt', node('network', 'fibre_clean').image_alt.en);
+    await expectNoAxeViolations(page, 'flow step with warning and image');
+    await answer(page, 'fixed');
+    await expect(heading(page)).toHaveText(m['flow.solved_heading']);
+    await expect(heading(page)).toBeFocused();
+    await expectNoAxeViolations(page, 'solved outcome');
+
+    await expect.poll(() => server.rows('SELECT flow_id, flow_version, product_line, outcome FROM deflections'))
+      .toEqual([['network', 1, 'network', 'solved']]);
+    expect(server.rows('SELECT count(*) FROM requests')).toEqual([[0]]);
+    await page.getByRole('button', { name: m['flow.start_over'] }).click();
+    await expect(heading(page)).toHaveText(m['start.heading']);
+  });
+
+  test('checks that do not help open the form prefilled, and the transcript is stored', async ({ page, server }) => {
+    await page.goto(server.url);
+    await startGuide(page, 'en', 'repair', 'inverter');
+    await page.getByRole('button', { name: m['flow.start'] }).click();
+    await answer(page, 'oc');
+    await answer(page, 'not_fixed');
+    // Back undoes one answer, and the same answer again continues.
+    await page.getByRole('button', { name: m['flow.back'] }).click();
+    await expect(heading(page)).toHaveText(node('inverter', 'oc_check').text.en);
+    await answer(page, 'not_fixed');
+    await answer(page, 'not_fixed');
+    await expect(heading(page)).toHaveText(m['flow.needs_service_heading']);
+    await expect(page.getByText(node('inverter', 'svc_repair').text.en)).toBeVisible();
+    await expectNoAxeViolations(page, 'needs-service outcome');
+    await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
+
+    await expect(heading(page)).toHaveText(m['details.heading']);
+    await expect(page.getByText('Category: Quality. Priority: High.')).toBeVisible();
+    const tried = page.getByRole('region', { name: m['flow.tried_heading'] }).getByRole('listitem');
+    await expect(tried).toHaveText([
+      `${node('inverter', 'what').text.en} — ${node('inverter', 'what').answers[0].label.en}`,
+      `${node('inverter', 'oc_check').text.en} — ${m['flow.answer.not_fixed']}`,
+      `${node('inverter', 'motor_insulation').text.en} — ${m['flow.answer.not_fixed']}`,
+    ]);
+    await expectNoAxeViolations(page, 'form with transcript');
+
+    await page.getByLabel(m['field.full_name']).fill('Zhao Lei');
+    await page.getByLabel(m['field.phone']).fill('13612345678');
+    await page.getByLabel(m['field.description']).fill('Lathe spindle inverter trips with OC2 at start, motor insulation 0.3 MΩ.');
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['confirm.heading']);
+    const [[category, priority, transcript]] = server.rows('SELECT category, priority, troubleshooting_json FROM requests');
+    expect([category, priority]).toEqual(['quality', 'high']);
+    const stored = JSON.parse(transcript);
+    expect(stored.flow_id).toBe('inverter');
+    expect(stored.outcome).toBe('svc_repair');
+    expect(stored.steps.map((s) => [s.node, s.answer])).toEqual([['what', 'oc'], ['oc_check', 'not_fixed'], ['motor_insulation', 'not_fixed']]);
+    expect(stored.steps.every((s) => s.at_ms > 1_700_000_000_000)).toBe(true);
+  });
+
+  test('a reload mid-flow resumes at the same node with the same transcript', async ({ page, server }) => {
+    await page.goto(server.url);
+    await startGuide(page, 'en', 'repair', 'property');
+    await page.getByRole('button', { name: m['flow.start'] }).click();
+    await answer(page, 'window');
+    await expect(heading(page)).toHaveText(node('property', 'window_step').text.en);
+    await expect.poll(async () => page.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('shouhou');
+      open.onsuccess = () => {
+        const request = open.result.transaction('drafts').objectStore('drafts').getAll();
+        request.onsuccess = () => resolve(request.result.map((d) => d.flow && d.flow.current));
+      };
+    }))).toEqual(['window_step']);
+    await page.reload();
+    await expect(heading(page)).toHaveText(node('property', 'window_step').text.en);
+    await expect(page.getByText(`${flows.property.title.en} · ${m['flow.progress'].replace('{n}', '2')}`)).toBeVisible();
+    await page.getByRole('button', { name: m['flow.back'] }).click();
+    await expect(heading(page)).toHaveText(node('property', 'what').text.en);
+  });
+
+  test('a solved walk offline is counted once the network returns', async ({ page, server, context }) => {
+    await page.goto(server.url);
+    await startGuide(page, 'en', 'repair', 'network');
+    await page.getByRole('button', { name: m['flow.start'] }).click();
+    await context.setOffline(true);
+    await answer(page, 'ios');
+    await answer(page, 'fixed');
+    await expect(heading(page)).toHaveText(m['flow.solved_heading']);
+    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('shouhou.pending.deflections') || '[]').length)).toBe(1);
+    expect(server.rows('SELECT count(*) FROM deflections')).toEqual([[0]]);
+    await context.setOffline(false);
+    await expect.poll(() => server.rows('SELECT count(*) FROM deflections')).toEqual([[1]]);
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('shouhou.pending.deflections'))).toBeNull();
+  });
+
+  test('a broken flow file says guided help is unavailable and the form still works', async ({ page, server }) => {
+    await page.route('**/flows/network.json', (route) => route.fulfill({
+      status: 200, contentType: 'application/json',
+      body: JSON.stringify({ ...flows.network, start: 'nowhere' }),
+    }));
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('network', 'en')).check();
+    await expect(page.getByText(m['flow.unavailable'])).toBeVisible();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await expect(heading(page)).toHaveText(m['details.heading']);
+    await page.getByLabel(m['field.full_name']).fill('Sun Yue');
+    await page.getByLabel(m['field.phone']).fill('13512345678');
+    await page.getByLabel(m['field.description']).fill('Core switch reboots every night at 2 am.');
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['confirm.heading']);
+    expect(server.rows('SELECT product_line, troubleshooting_json FROM requests')).toEqual([['network', null]]);
+  });
+
+  test('skipping guided help goes straight to the form', async ({ page, server }) => {
+    await page.goto(server.url);
+    await startGuide(page, 'en', 'complaint', 'property');
+    await page.getByRole('button', { name: m['flow.skip'] }).click();
+    await expect(heading(page)).toHaveText(m['details.heading']);
+    await expect(page.getByRole('region', { name: m['flow.tried_heading'] })).toHaveCount(0);
+  });
+});
+
+test.describe('guided help in Chinese', () => {
+  test.use({ locale: 'zh-CN' });
+  const m = messages['zh-CN'];
+
+  test('active flooding shows the emergency contact at once, in both languages', async ({ page, server }) => {
+    await page.goto(server.url);
+    await startGuide(page, 'zh-CN', 'repair', 'property');
+    await page.getByRole('button', { name: m['flow.start'] }).click();
+    await answer(page, 'leak');
+    await expect(heading(page)).toHaveText(node('property', 'leak_q').text['zh-CN']);
+    await answer(page, 'flooding');
+    const alert = page.getByRole('alert');
+    await expect(heading(page)).toContainText(m['flow.emergency_heading']);
+    await expect(heading(page)).toContainText(messages.en['flow.emergency_heading']);
+    await expect(alert.getByRole('link', { name: config.emergency_contact.phone })).toHaveAttribute('href', 'tel:4000001234');
+    await expect(alert).toContainText(node('property', 'emergency_flood').text['zh-CN']);
+    await expect(alert).toContainText(node('property', 'emergency_flood').text.en);
+    await expectNoAxeViolations(page, 'emergency outcome');
+
+    await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
+    await expect(page.getByText(`问题类别：${m['category.emergency']}；优先级：${m['priority.urgent']}`)).toBeVisible();
+    await expectDraftStored(page, { category: 'emergency', priority: 'urgent' });
+  });
+});
