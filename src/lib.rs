@@ -17,9 +17,7 @@ pub mod storage;
 
 /// The API base of the configured backend.
 pub fn config_backend_url(config: &shouhou_core::AppConfig) -> String {
-    match &config.backend {
-        shouhou_core::config::Backend::Shouhou { url } => url.clone(),
-    }
+    config.backend.url.clone()
 }
 
 /// Mounts the app into `#app`, replacing the loading text the page shows before wasm runs.

@@ -32,11 +32,20 @@ pub struct ProductLine {
     pub warranty_months: u32,
 }
 
+/// Which kind of backend receives requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Adapter {
+    /// Shouhou's own intake server.
+    Shouhou,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "adapter", rename_all = "snake_case")]
-pub enum Backend {
-    /// Shouhou's own intake server; `url` is the API base, e.g. `/api/v1`.
-    Shouhou { url: String },
+#[serde(deny_unknown_fields)]
+pub struct Backend {
+    pub adapter: Adapter,
+    /// For `shouhou`, the API base, e.g. `/api/v1`.
+    pub url: String,
 }
 
 /// Who to call at once for an emergency incident (突发事件).

@@ -3,7 +3,6 @@
 //! (including from older schema versions); the app only stores what it is handed.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::config::AppConfig;
 use crate::flow::engine::{EngineError, FlowProgress};
@@ -258,27 +257,24 @@ impl Draft {
     }
 
     /// Reads a stored draft of any past schema version, migrating it forward.
+    ///
+    /// Migrations are typed: each past version has the shape it was written in, and a step
+    /// to the next. (Typed rather than through `serde_json::Value`, which would add its whole
+    /// machinery to the app's download.)
     pub fn decode(text: &str) -> Result<Draft, DraftDecodeError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| DraftDecodeError::Unreadable(e.to_string()))?;
-        let version = value
-            .get("schema_version")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
-        let version = u32::try_from(version).map_err(|_| DraftDecodeError::FromTheFuture(u32::MAX))?;
-        if version > DRAFT_SCHEMA_VERSION {
-            return Err(DraftDecodeError::FromTheFuture(version));
+        #[derive(Deserialize)]
+        struct VersionProbe {
+            schema_version: Option<u64>,
         }
-        if version == 0 {
-            return Err(DraftDecodeError::Unreadable("schema_version 0".into()));
+        let unreadable = |e: serde_json::Error| DraftDecodeError::Unreadable(e.to_string());
+        let probe: VersionProbe = serde_json::from_str(text).map_err(unreadable)?;
+        let version = probe.schema_version.ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
+        match version {
+            0 => Err(DraftDecodeError::Unreadable("schema_version 0".into())),
+            1 => Ok(migrate_v1_to_v2(serde_json::from_str(text).map_err(unreadable)?)),
+            2 => serde_json::from_str(text).map_err(unreadable),
+            newer => Err(DraftDecodeError::FromTheFuture(u32::try_from(newer).unwrap_or(u32::MAX))),
         }
-        let mut migrated = value;
-        for from in version..DRAFT_SCHEMA_VERSION {
-            migrated = match from {
-                1 => migrate_v1_to_v2(migrated),
-                _ => migrated,
-            };
-        }
-        serde_json::from_value(migrated).map_err(|e| DraftDecodeError::Unreadable(e.to_string()))
     }
 
     /// Of two copies of the same draft (say IndexedDB and the keystroke journal), the one
@@ -292,18 +288,32 @@ impl Draft {
     }
 }
 
-/// Version 2 added guided troubleshooting: no flow yet, and no category, priority or transcript.
-fn migrate_v1_to_v2(mut value: Value) -> Value {
-    if let Some(object) = value.as_object_mut() {
-        object.insert("schema_version".into(), Value::from(2));
-        object.entry("flow").or_insert(Value::Null);
-        if let Some(fields) = object.get_mut("fields").and_then(Value::as_object_mut) {
-            fields.entry("category").or_insert_with(|| Value::from(""));
-            fields.entry("priority").or_insert_with(|| Value::from(""));
-            fields.entry("troubleshooting").or_insert(Value::Null);
-        }
+/// A version-1 draft: the first short form, before guided troubleshooting.
+#[derive(Deserialize)]
+struct DraftV1 {
+    id: String,
+    idempotency_key: String,
+    created_at_ms: u64,
+    updated_at_ms: u64,
+    revision: u64,
+    step: Step,
+    fields: RequestFields,
+}
+
+/// Version 2 added guided troubleshooting: no flow yet, and no category, priority or
+/// transcript (the fields default to empty).
+fn migrate_v1_to_v2(v1: DraftV1) -> Draft {
+    Draft {
+        schema_version: 2,
+        id: v1.id,
+        idempotency_key: v1.idempotency_key,
+        created_at_ms: v1.created_at_ms,
+        updated_at_ms: v1.updated_at_ms,
+        revision: v1.revision,
+        step: v1.step,
+        fields: v1.fields,
+        flow: None,
     }
-    value
 }
 
 #[cfg(test)]

@@ -14,8 +14,7 @@ pub const DESCRIPTION_MIN_CHARS: usize = 5;
 pub const DESCRIPTION_MAX_CHARS: usize = 4000;
 
 /// Why a field was refused; each code has a message in every language (`error.<code>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     Required,
     TooShort { min: usize },
@@ -29,6 +28,19 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The machine code on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Required => "required",
+            ErrorCode::TooShort { .. } => "too_short",
+            ErrorCode::TooLong { .. } => "too_long",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidCharacters => "invalid_characters",
+            ErrorCode::UnknownOption => "unknown_option",
+        }
+    }
+
     /// The i18n key of the message for this code.
     pub fn message_key(self) -> &'static str {
         match self {
@@ -52,12 +64,53 @@ impl ErrorCode {
     }
 }
 
-/// One refused field.
+/// One refused field. On the wire: `{"field": "description", "code": "too_long", "max": 4000}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "FieldErrorWire", try_from = "FieldErrorWire")]
 pub struct FieldError {
     pub field: Field,
-    #[serde(flatten)]
     pub code: ErrorCode,
+}
+
+/// The flat wire shape. (A flattened, internally tagged enum would say the same with
+/// derives, at the cost of serde's buffering machinery in the app's download.)
+#[derive(Serialize, Deserialize)]
+struct FieldErrorWire {
+    field: Field,
+    code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max: Option<usize>,
+}
+
+impl From<FieldError> for FieldErrorWire {
+    fn from(error: FieldError) -> Self {
+        let (min, max) = match error.code {
+            ErrorCode::TooShort { min } => (Some(min), None),
+            ErrorCode::TooLong { max } => (None, Some(max)),
+            _ => (None, None),
+        };
+        FieldErrorWire { field: error.field, code: error.code.as_str().to_string(), min, max }
+    }
+}
+
+impl TryFrom<FieldErrorWire> for FieldError {
+    type Error = String;
+
+    fn try_from(wire: FieldErrorWire) -> Result<Self, String> {
+        let code = match (wire.code.as_str(), wire.min, wire.max) {
+            ("required", ..) => ErrorCode::Required,
+            ("too_short", Some(min), _) => ErrorCode::TooShort { min },
+            ("too_long", _, Some(max)) => ErrorCode::TooLong { max },
+            ("invalid_phone", ..) => ErrorCode::InvalidPhone,
+            ("invalid_email", ..) => ErrorCode::InvalidEmail,
+            ("invalid_characters", ..) => ErrorCode::InvalidCharacters,
+            ("unknown_option", ..) => ErrorCode::UnknownOption,
+            (other, ..) => return Err(format!("unknown error code {other:?}")),
+        };
+        Ok(FieldError { field: wire.field, code })
+    }
 }
 
 impl FieldError {
@@ -404,9 +457,10 @@ mod tests {
     #[test]
     fn errors_serialise_with_a_flat_machine_code() {
         let error = FieldError { field: Field::Description, code: ErrorCode::TooLong { max: 4000 } };
-        assert_eq!(
-            serde_json::to_string(&error).unwrap(),
-            r#"{"field":"description","code":"too_long","max":4000}"#
-        );
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(json, r#"{"field":"description","code":"too_long","max":4000}"#);
+        assert_eq!(serde_json::from_str::<FieldError>(&json).unwrap(), error);
+        let required = r#"{"field":"phone","code":"required","message":"ignored"}"#;
+        assert_eq!(serde_json::from_str::<FieldError>(required).unwrap().code, ErrorCode::Required);
     }
 }

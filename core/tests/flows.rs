@@ -74,6 +74,13 @@ fn a_malformed_file_says_where() {
 }
 
 #[test]
+fn a_field_of_another_node_kind_is_named() {
+    let text = fixture("valid").replace("\"kind\": \"step\",", "\"kind\": \"step\", \"outcome\": \"solved\",");
+    let found = Flow::parse(&text).unwrap_err();
+    assert!(matches!(&found[0].kind, ProblemKind::Malformed(why) if why.contains("node \"check\": a Step node has no field \"outcome\"")), "{found:?}");
+}
+
+#[test]
 fn every_problem_is_reported_at_once() {
     let text = fixture("valid")
         .replace("\"next\": \"check\"", "\"next\": \"nowhere\"")

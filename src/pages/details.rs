@@ -1,6 +1,5 @@
 //! Step 2: who the customer is and what went wrong; submitting sends the request.
 
-use shouhou_core::config::Backend;
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::validate::{DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
 use shouhou_core::{validate_request, Field, Intent, Step};
@@ -50,8 +49,8 @@ pub fn DetailsPage() -> Html {
                 return;
             }
             state.dispatch(Action::SubmitStarted);
-            let Backend::Shouhou { url } = &config.backend;
-            let (url, state, saver, draft) = (url.clone(), state.clone(), saver.clone(), draft.clone());
+            let url = crate::config_backend_url(&config);
+            let (state, saver, draft) = (state.clone(), saver.clone(), draft.clone());
             let reply_within_hours = config.reply_within_hours;
             wasm_bindgen_futures::spawn_local(async move {
                 let action = match submit_request(&url, &draft, lang).await {

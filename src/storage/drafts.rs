@@ -11,7 +11,6 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use serde_json::json;
 use shouhou_core::Draft;
 use yew::Callback;
 
@@ -115,10 +114,23 @@ impl DraftStore {
     /// Keeps an unreadable record's raw text where support staff can still recover it.
     async fn quarantine(&self, source: &str, key: &str, raw: &str, reason: &str) {
         let Some(db) = &self.db else { return };
-        let now = js_sys::Date::now();
-        let record = json!({ "source": source, "key": key, "raw": raw, "reason": reason, "quarantined_at_ms": now });
-        let _ = db.put_json(QUARANTINE, &format!("{source}:{key}:{now}"), &record.to_string()).await;
+        let now = crate::ids::now_ms();
+        let record = QuarantinedRecord { source, key, raw, reason, quarantined_at_ms: now };
+        let json = serde_json::to_string(&record).expect("a quarantined record serialises");
+        let _ = db.put_json(QUARANTINE, &format!("{source}:{key}:{now}"), &json).await;
     }
+}
+
+/// What the `quarantine` store keeps of a record that could not be read.
+#[derive(serde::Serialize)]
+struct QuarantinedRecord<'a> {
+    /// `indexeddb` or `journal`.
+    source: &'a str,
+    key: &'a str,
+    /// The record exactly as found.
+    raw: &'a str,
+    reason: &'a str,
+    quarantined_at_ms: u64,
 }
 
 fn journal_entries() -> Vec<(String, String)> {

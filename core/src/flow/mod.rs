@@ -41,11 +41,136 @@ pub struct Flow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(into = "RawNode", try_from = "RawNode")]
 pub enum Node {
     Step(StepNode),
     Question(QuestionNode),
     Outcome(OutcomeNode),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum NodeKind {
+    Step,
+    Question,
+    Outcome,
+}
+
+/// A node as written in the file: one flat object with a `kind`. Read flat and then sorted
+/// into [`Node`] rather than as an internally tagged enum, which would buffer every node and
+/// add serde's buffering machinery to the app's download; a field that belongs to another
+/// kind is refused by name.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    id: String,
+    kind: NodeKind,
+    text: Texts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    image_alt: Option<Texts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    warning: Option<Texts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fixed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    not_fixed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cannot: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    answers: Option<Vec<Answer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outcome: Option<OutcomeKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    priority: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    on_site: Option<bool>,
+}
+
+impl TryFrom<RawNode> for Node {
+    type Error = String;
+
+    fn try_from(raw: RawNode) -> Result<Node, String> {
+        let misplaced = |present: &[(&str, bool)]| {
+            present.iter().find(|(_, there)| *there).map(|(name, _)| {
+                format!("node {:?}: a {:?} node has no field {name:?}", raw.id, raw.kind)
+            })
+        };
+        let not_for_step = [("answers", raw.answers.is_some()), ("outcome", raw.outcome.is_some()),
+            ("category", raw.category.is_some()), ("priority", raw.priority.is_some()), ("on_site", raw.on_site.is_some())];
+        let step_fields = [("image", raw.image.is_some()), ("image_alt", raw.image_alt.is_some()), ("warning", raw.warning.is_some()),
+            ("fixed", raw.fixed.is_some()), ("not_fixed", raw.not_fixed.is_some()), ("cannot", raw.cannot.is_some())];
+        match raw.kind {
+            NodeKind::Step => {
+                if let Some(why) = misplaced(&not_for_step) {
+                    return Err(why);
+                }
+                Ok(Node::Step(StepNode {
+                    id: raw.id,
+                    text: raw.text,
+                    image: raw.image,
+                    image_alt: raw.image_alt,
+                    warning: raw.warning,
+                    fixed: raw.fixed,
+                    not_fixed: raw.not_fixed,
+                    cannot: raw.cannot,
+                }))
+            }
+            NodeKind::Question => {
+                if let Some(why) = misplaced(&step_fields).or_else(|| misplaced(&not_for_step[1..])) {
+                    return Err(why);
+                }
+                Ok(Node::Question(QuestionNode { id: raw.id, text: raw.text, answers: raw.answers.unwrap_or_default() }))
+            }
+            NodeKind::Outcome => {
+                if let Some(why) = misplaced(&step_fields).or_else(|| misplaced(&not_for_step[..1])) {
+                    return Err(why);
+                }
+                let outcome = raw.outcome.ok_or_else(|| format!("node {:?}: an outcome node needs \"outcome\"", raw.id))?;
+                Ok(Node::Outcome(OutcomeNode {
+                    id: raw.id,
+                    outcome,
+                    text: raw.text,
+                    category: raw.category,
+                    priority: raw.priority,
+                    on_site: raw.on_site,
+                }))
+            }
+        }
+    }
+}
+
+impl From<Node> for RawNode {
+    fn from(node: Node) -> RawNode {
+        let empty = |id: String, kind: NodeKind, text: Texts| RawNode {
+            id, kind, text, image: None, image_alt: None, warning: None, fixed: None, not_fixed: None, cannot: None,
+            answers: None, outcome: None, category: None, priority: None, on_site: None,
+        };
+        match node {
+            Node::Step(step) => RawNode {
+                image: step.image,
+                image_alt: step.image_alt,
+                warning: step.warning,
+                fixed: step.fixed,
+                not_fixed: step.not_fixed,
+                cannot: step.cannot,
+                ..empty(step.id, NodeKind::Step, step.text)
+            },
+            Node::Question(question) => {
+                RawNode { answers: Some(question.answers), ..empty(question.id, NodeKind::Question, question.text) }
+            }
+            Node::Outcome(outcome) => RawNode {
+                outcome: Some(outcome.outcome),
+                category: outcome.category,
+                priority: outcome.priority,
+                on_site: outcome.on_site,
+                ..empty(outcome.id, NodeKind::Outcome, outcome.text)
+            },
+        }
+    }
 }
 
 /// An instruction to carry out, then "did this fix it?".
