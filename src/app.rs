@@ -11,12 +11,14 @@ use crate::ids::new_draft;
 use crate::pages::confirmation::ConfirmationPage;
 use crate::pages::details::DetailsPage;
 use crate::pages::guide::GuidePage;
+use crate::pages::outbox::OutboxPage;
+use crate::sender::{send_due, SenderReport};
 use crate::pages::start::StartPage;
 use crate::config_backend_url;
 use crate::services::api::load_config;
 use crate::services::flows::{load_flow, send_pending_deflections, FlowLoad};
-use crate::state::{Action, AppState, GuidedHelp, SaveStatus};
-use crate::storage::drafts::{Autosaver, DraftStore};
+use crate::state::{Action, AppState, GuidedHelp, SaveStatus, View};
+use crate::storage::drafts::{LocalStore, Writer};
 use crate::storage::idb::StorageError;
 use crate::storage::settings::{initial_lang, remember_lang};
 
@@ -25,20 +27,47 @@ use crate::storage::settings::{initial_lang, remember_lang};
 pub struct AppContext {
     pub state: UseReducerHandle<AppState>,
     /// `None` until storage is open.
-    pub saver: Option<Autosaver>,
+    pub writer: Option<Writer>,
+    /// Sends whatever is due in the outbox now.
+    pub send_outbox: Callback<()>,
 }
+
+/// Runs the sender with the app's writer and backend, reporting into the app's state.
+fn outbox_sender(state: &UseReducerHandle<AppState>, writer: Option<Writer>, pending: Rc<std::cell::Cell<bool>>) -> Callback<()> {
+    let state = state.clone();
+    Callback::from(move |()| {
+        let (Some(writer), Some(config)) = (&writer, &state.config) else { return };
+        let report = {
+            let (state, pending) = (state.clone(), pending.clone());
+            Callback::from(move |report| match report {
+                SenderReport::Outbox(items) => {
+                    pending.set(items.iter().any(|item| !item.is_sent()));
+                    state.dispatch(Action::OutboxChanged(items));
+                }
+                SenderReport::Returned { draft, message, fields } => state.dispatch(Action::Returned { draft, message, fields }),
+            })
+        };
+        send_due(writer.clone(), config_backend_url(config), state.lang, report);
+    })
+}
+
+/// How often a waiting outbox item is checked for its retry time.
+const RETRY_TICK_MS: u32 = 3_000;
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::new(initial_lang()));
-    let saver = use_state(|| None::<Autosaver>);
+    let writer = use_state(|| None::<Writer>);
+    // Whether the outbox holds anything unsent: the retry timer only works when it does.
+    let pending = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
+    let send_outbox = outbox_sender(&state, (*writer).clone(), (*pending).clone());
 
     // Effects
 
     // Configuration and stored drafts, once.
     {
         let state = state.clone();
-        let saver = saver.clone();
+        let writer = writer.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match load_config().await {
@@ -56,14 +85,14 @@ pub fn App() -> Html {
                     }
                     Err(_) => state.dispatch(Action::ConfigFailed),
                 }
-                let (store, warning) = DraftStore::open().await;
+                let (store, warning) = LocalStore::open().await;
                 let store = Rc::new(store);
                 let loaded = store.load_all().await;
                 let report = {
                     let state = state.clone();
                     Callback::from(move |report| state.dispatch(Action::Saved(report)))
                 };
-                saver.set(Some(Autosaver::new(store, report)));
+                writer.set(Some(Writer::new(store, report)));
                 let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
                 state.dispatch(Action::StorageReady { draft, quarantined: loaded.quarantined, warning });
             });
@@ -73,12 +102,38 @@ pub fn App() -> Html {
     // Every change of the draft is saved; an untouched new draft is not worth a record.
     {
         let draft = state.draft.clone();
-        use_effect_with((draft, (*saver).clone()), |(draft, saver)| {
-            if let (Some(draft), Some(saver)) = (draft, saver) {
+        use_effect_with((draft, (*writer).clone()), |(draft, writer)| {
+            if let (Some(draft), Some(writer)) = (draft, writer) {
                 if draft.revision > 0 {
-                    saver.save(draft);
+                    writer.save(draft);
                 }
             }
+        });
+    }
+
+    // The outbox sends once storage and configuration are ready, whenever the browser comes
+    // back online, and every few seconds while something waits for its backed-off retry.
+    {
+        let ready = writer.is_some() && state.config.is_some();
+        let send_outbox = send_outbox.clone();
+        let pending = (*pending).clone();
+        use_effect_with(ready, move |ready| {
+            let mut keep = None;
+            if *ready {
+                send_outbox.emit(());
+                let window = web_sys::window().expect("a browser window");
+                let on_online = {
+                    let send_outbox = send_outbox.clone();
+                    gloo_events::EventListener::new(&window, "online", move |_| send_outbox.emit(()))
+                };
+                let timer = gloo_timers::callback::Interval::new(RETRY_TICK_MS, move || {
+                    if pending.get() {
+                        send_outbox.emit(());
+                    }
+                });
+                keep = Some((on_online, timer));
+            }
+            move || drop(keep)
         });
     }
 
@@ -130,12 +185,19 @@ pub fn App() -> Html {
 
     let lang = state.lang;
     let brand = state.config.as_ref().map_or_else(|| t(lang, "app.title").to_string(), |c| c.brand.get(lang).to_string());
-    let context = AppContext { state: state.clone(), saver: (*saver).clone() };
+    let context = AppContext { state: state.clone(), writer: (*writer).clone(), send_outbox };
+    let show_outbox = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowOutbox))
+    };
+    let unsent = state.outbox.iter().filter(|item| !item.is_sent()).count();
 
     let page = if state.config_failed {
         html! { <div class="notice notice-problem" role="alert"><p>{ t(lang, "config.load_failed") }</p></div> }
-    } else if state.confirmation.is_some() {
-        html! { <ConfirmationPage /> }
+    } else if state.view == View::Outbox {
+        html! { <OutboxPage key="outbox" /> }
+    } else if state.showing.is_some() {
+        html! { <ConfirmationPage key="confirmation" /> }
     } else {
         match (&state.config, &state.draft) {
             (Some(_), Some(draft)) => match draft.step {
@@ -152,6 +214,11 @@ pub fn App() -> Html {
             <a class="skip-link" href="#main">{ t(lang, "app.skip_to_main") }</a>
             <header class="masthead">
                 <p class="brand">{ brand }</p>
+                if !state.outbox.is_empty() && state.view != View::Outbox {
+                    <button type="button" class="header-button" onclick={show_outbox}>
+                        { Messages::builtin().format(lang, "outbox.link", &[("count", unsent.to_string())]) }
+                    </button>
+                }
                 <button type="button" class="lang-switch" lang={t(lang, "lang.switch_tag").to_string()} onclick={switch_lang}>
                     { t(lang, "lang.switch") }
                 </button>

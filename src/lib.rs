@@ -11,6 +11,7 @@ pub mod app;
 pub mod components;
 pub mod ids;
 pub mod pages;
+pub mod sender;
 pub mod services;
 pub mod state;
 pub mod storage;

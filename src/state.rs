@@ -5,27 +5,19 @@
 use std::rc::Rc;
 
 use shouhou_core::draft::GuideEvent;
+use shouhou_core::outbox::OutboxItem;
 use shouhou_core::{AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang};
 use yew::Reducible;
 
 use crate::storage::drafts::SaveReport;
 use crate::storage::idb::StorageError;
 
-/// Why the last submission did not arrive.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubmitProblem {
-    Network,
-    Unavailable { status: u16 },
-    Refused { message: String },
-}
-
-/// What the confirmation page shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirmation {
-    pub reference: String,
-    /// RFC 3339.
-    pub reply_by: String,
-    pub reply_within_hours: u32,
+/// Which screen family is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The request journey: start, guided help, form, and the sending/confirmation page.
+    Journey,
+    Outbox,
 }
 
 /// Guided troubleshooting for the chosen product line.
@@ -60,9 +52,13 @@ pub struct AppState {
     pub attempted: bool,
     /// Grows each time focus must move to the error summary.
     pub summary_focus: u32,
-    pub submitting: bool,
-    pub problem: Option<SubmitProblem>,
-    pub confirmation: Option<Confirmation>,
+    /// Mirrors the outbox in IndexedDB (the sender reports every change).
+    pub outbox: Vec<OutboxItem>,
+    /// The submitted request whose sending and confirmation page is showing.
+    pub showing: Option<String>,
+    /// Why the server returned the current draft for correction.
+    pub returned: Option<String>,
+    pub view: View,
     pub save: SaveStatus,
     pub quarantined: usize,
     pub storage_warning: Option<StorageError>,
@@ -88,11 +84,15 @@ pub enum Action {
     FlowLoaded { product_line: String, guided: GuidedHelp },
     Guide { event: GuideEvent, now_ms: u64 },
     ShowErrors(Vec<FieldError>),
-    SubmitStarted,
-    SubmitFailed(SubmitProblem),
-    /// The server refused the content; the draft gets a fresh key for the corrected request.
-    SubmitRefused { problem: SubmitProblem, fields: Vec<FieldError>, new_key: String },
-    Submitted { confirmation: Confirmation, next: Draft },
+    /// The finished draft is in the outbox; a fresh draft takes its place.
+    Submitted { item: OutboxItem, next: Draft },
+    OutboxChanged(Vec<OutboxItem>),
+    /// The server refused a request's content: it is the current draft again, with messages.
+    Returned { draft: Draft, message: String, fields: Vec<FieldError> },
+    /// The customer took an unsent request back out of the outbox to change it.
+    EditAsDraft(Draft),
+    ShowOutbox,
+    ShowJourney,
     StartAgain,
     Saved(SaveReport),
 }
@@ -107,9 +107,10 @@ impl AppState {
             errors: Vec::new(),
             attempted: false,
             summary_focus: 0,
-            submitting: false,
-            problem: None,
-            confirmation: None,
+            outbox: Vec::new(),
+            showing: None,
+            returned: None,
+            view: View::Journey,
             save: SaveStatus::Idle,
             quarantined: 0,
             storage_warning: None,
@@ -143,7 +144,7 @@ impl AppState {
     fn step_changed(&mut self) {
         self.errors.clear();
         self.attempted = false;
-        self.problem = None;
+        self.returned = None;
         self.navigated = true;
     }
 }
@@ -218,32 +219,40 @@ impl Reducible for AppState {
                 next.attempted = true;
                 next.summary_focus += 1;
             }
-            Action::SubmitStarted => {
-                next.submitting = true;
-                next.problem = None;
-            }
-            Action::SubmitFailed(problem) => {
-                next.submitting = false;
-                next.problem = Some(problem);
-            }
-            Action::SubmitRefused { problem, fields, new_key } => {
-                next.submitting = false;
-                next.problem = Some(problem);
-                if let Some(draft) = next.draft.as_mut() {
-                    draft.renew_idempotency_key(new_key);
-                }
-                if !fields.is_empty() {
-                    next.errors = fields;
-                    next.attempted = true;
-                    next.summary_focus += 1;
-                }
-            }
-            Action::Submitted { confirmation, next: fresh } => {
-                next.submitting = false;
-                next.confirmation = Some(confirmation);
+            Action::Submitted { item, next: fresh } => {
+                next.showing = Some(item.id.clone());
+                next.outbox.retain(|i| i.id != item.id);
+                next.outbox.push(item);
                 next.draft = Some(fresh);
                 next.step_changed();
                 next.save = SaveStatus::Idle;
+            }
+            Action::OutboxChanged(items) => next.outbox = items,
+            Action::Returned { draft, message, fields } => {
+                next.outbox.retain(|i| i.id != draft.id);
+                next.draft = Some(draft);
+                next.showing = None;
+                next.view = View::Journey;
+                next.navigated = true;
+                next.returned = Some(message);
+                next.errors = fields;
+                next.attempted = true;
+                next.summary_focus += 1;
+            }
+            Action::EditAsDraft(draft) => {
+                next.outbox.retain(|i| i.id != draft.id);
+                next.draft = Some(draft);
+                next.showing = None;
+                next.view = View::Journey;
+                next.step_changed();
+            }
+            Action::ShowOutbox => {
+                next.view = View::Outbox;
+                next.navigated = true;
+            }
+            Action::ShowJourney => {
+                next.view = View::Journey;
+                next.navigated = true;
             }
             Action::StartOver { next: fresh } => {
                 next.draft = Some(fresh);
@@ -251,7 +260,8 @@ impl Reducible for AppState {
                 next.save = SaveStatus::Idle;
             }
             Action::StartAgain => {
-                next.confirmation = None;
+                next.showing = None;
+                next.view = View::Journey;
                 next.step_changed();
             }
             Action::Saved(report) => {

@@ -11,7 +11,7 @@ use shouhou::components::error_summary::ErrorSummary;
 use shouhou::components::fields::{TextField, TextFieldProps, TextKind};
 use shouhou::pages::start::StartPage;
 use shouhou::state::AppState;
-use shouhou::storage::drafts::{Autosaver, DraftStore, SaveReport, DB_NAME};
+use shouhou::storage::drafts::{LocalStore, SaveReport, Writer, DB_NAME};
 use shouhou::storage::idb::Db;
 use shouhou_core::{AppConfig, Draft, Field, FieldError, Lang, ErrorCode};
 use wasm_bindgen::JsCast;
@@ -42,6 +42,7 @@ async fn empty_storage() -> Db {
     let db = Db::open(DB_NAME).await.expect("IndexedDB opens in Chromium");
     db.clear("drafts").await.unwrap();
     db.clear("quarantine").await.unwrap();
+    db.clear("outbox").await.unwrap();
     web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
     db
 }
@@ -119,7 +120,7 @@ fn StartHarness() -> Html {
         state.draft = Some(Draft::new("harness".into(), "harness-key".into(), 0));
         state
     });
-    let context = AppContext { state, saver: None };
+    let context = AppContext { state, writer: None, send_outbox: Callback::noop() };
     html! { <ContextProvider<AppContext> {context}><StartPage /></ContextProvider<AppContext>> }
 }
 
@@ -152,7 +153,7 @@ fn node_texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
 
 // Storage
 
-async fn saved_by(saver: &Autosaver, reports: &Rc<RefCell<Vec<SaveReport>>>, draft: &Draft) {
+async fn saved_by(saver: &Writer, reports: &Rc<RefCell<Vec<SaveReport>>>, draft: &Draft) {
     saver.save(draft);
     for _ in 0..100 {
         let done = reports.borrow().iter().any(|r| {
@@ -179,11 +180,11 @@ fn sample_draft(id: &str) -> Draft {
 #[wasm_bindgen_test]
 async fn a_saved_draft_is_read_back_from_indexeddb() {
     let db = empty_storage().await;
-    let (store, warning) = DraftStore::open().await;
+    let (store, warning) = LocalStore::open().await;
     assert!(warning.is_none());
     let reports = Rc::new(RefCell::new(Vec::new()));
     let sink = reports.clone();
-    let saver = Autosaver::new(Rc::new(store), Callback::from(move |r| sink.borrow_mut().push(r)));
+    let saver = Writer::new(Rc::new(store), Callback::from(move |r| sink.borrow_mut().push(r)));
     let draft = sample_draft("stored-1");
     saved_by(&saver, &reports, &draft).await;
 
@@ -192,7 +193,7 @@ async fn a_saved_draft_is_read_back_from_indexeddb() {
 
     // Storage as a fresh start sees it, even with the journal gone.
     web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
-    let (reopened, _) = DraftStore::open().await;
+    let (reopened, _) = LocalStore::open().await;
     let loaded = reopened.load_all().await;
     assert_eq!(loaded.drafts, [draft]);
     assert_eq!(loaded.quarantined, 0);
@@ -215,7 +216,7 @@ async fn the_journal_replays_a_change_indexeddb_never_received() {
         .set_item("shouhou.journal.journalled-1", &newer.encode())
         .unwrap();
 
-    let (store, _) = DraftStore::open().await;
+    let (store, _) = LocalStore::open().await;
     let loaded = store.load_all().await;
     assert_eq!(loaded.drafts, [newer.clone()]);
     let raw = db.get_json("drafts", "journalled-1").await.unwrap().unwrap();
@@ -230,7 +231,7 @@ async fn unreadable_records_are_quarantined_not_dropped() {
     db.put_json("drafts", &good.id, &good.encode()).await.unwrap();
     web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("shouhou.journal.x", "{{{").unwrap();
 
-    let (store, _) = DraftStore::open().await;
+    let (store, _) = LocalStore::open().await;
     let loaded = store.load_all().await;
     assert_eq!(loaded.drafts, [good]);
     assert_eq!(loaded.quarantined, 2);
@@ -244,14 +245,40 @@ async fn unreadable_records_are_quarantined_not_dropped() {
 #[wasm_bindgen_test]
 async fn a_delete_queued_after_a_save_is_never_undone_by_it() {
     let db = empty_storage().await;
-    let (store, _) = DraftStore::open().await;
+    let (store, _) = LocalStore::open().await;
     let reports = Rc::new(RefCell::new(Vec::new()));
     let sink = reports.clone();
-    let saver = Autosaver::new(Rc::new(store), Callback::from(move |r| sink.borrow_mut().push(r)));
+    let saver = Writer::new(Rc::new(store), Callback::from(move |r| sink.borrow_mut().push(r)));
     let draft = sample_draft("deleted-1");
     saver.save(&draft);
     saver.delete(&draft.id);
     TimeoutFuture::new(50).await;
     assert_eq!(db.get_json("drafts", "deleted-1").await.unwrap(), None);
     assert!(web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("shouhou.journal.deleted-1").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn submitting_moves_a_draft_into_the_outbox_in_one_step() {
+    use shouhou_core::outbox::OutboxItem;
+    let db = empty_storage().await;
+    let (store, _) = LocalStore::open().await;
+    let store = Rc::new(store);
+    let reports = Rc::new(RefCell::new(Vec::new()));
+    let sink = reports.clone();
+    let writer = Writer::new(store.clone(), Callback::from(move |r| sink.borrow_mut().push(r)));
+    let draft = sample_draft("outboxed-1");
+    writer.save(&draft);
+    writer.submit(OutboxItem::submit(draft.clone(), 5));
+    writer.flushed().await;
+
+    assert_eq!(db.get_json("drafts", "outboxed-1").await.unwrap(), None, "no longer a draft");
+    let outbox = store.load_outbox().await;
+    assert_eq!(outbox.len(), 1);
+    assert_eq!((outbox[0].draft.clone(), outbox[0].idempotency_key()), (draft.clone(), "outboxed-1-key"));
+
+    let back = outbox[0].to_draft(10);
+    writer.back_to_draft(back.clone());
+    writer.flushed().await;
+    assert!(store.load_outbox().await.is_empty());
+    assert_eq!(Draft::decode(&db.get_json("drafts", "outboxed-1").await.unwrap().unwrap()).unwrap(), back);
 }

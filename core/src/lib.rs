@@ -9,6 +9,7 @@ pub mod config;
 pub mod draft;
 pub mod flow;
 pub mod i18n;
+pub mod outbox;
 pub mod phone;
 pub mod reference;
 pub mod schema;

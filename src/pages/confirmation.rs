@@ -1,20 +1,23 @@
-//! The request arrived: its reference and the promised time of the next reply.
+//! After "Submit": the request is sending, waiting safely in the outbox, or delivered with
+//! its reference and the promised time of the next reply.
 
 use js_sys::{Object, Reflect};
 use shouhou_core::i18n::{t, Messages};
+use shouhou_core::outbox::{OutboxItem, OutboxStatus};
 use shouhou_core::Lang;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::use_heading_focus;
 use crate::app::AppContext;
+use crate::ids::now_ms;
 use crate::state::Action;
 
-/// The reply time in the customer's language and the device's time zone.
-pub fn local_time(rfc3339: &str, lang: Lang) -> String {
-    let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+/// A time in the customer's language and the device's time zone (RFC 3339 or epoch ms).
+pub fn local_time(when: &JsValue, lang: Lang) -> String {
+    let date = js_sys::Date::new(when);
     if date.get_time().is_nan() {
-        return rfc3339.to_string();
+        return when.as_string().unwrap_or_default();
     }
     let options = Object::new();
     let _ = Reflect::set(&options, &"dateStyle".into(), &"long".into());
@@ -22,35 +25,122 @@ pub fn local_time(rfc3339: &str, lang: Lang) -> String {
     String::from(date.to_locale_string(lang.tag(), &options))
 }
 
+/// "Not sent yet (no connection); trying again by itself at …" for an item still in the outbox.
+pub fn status_text(item: &OutboxItem, lang: Lang) -> String {
+    let messages = Messages::builtin();
+    match &item.status {
+        OutboxStatus::Queued => t(lang, "outbox.status.queued").to_string(),
+        OutboxStatus::Sending => t(lang, "outbox.status.sending").to_string(),
+        OutboxStatus::Sent { reference, .. } => messages.format(lang, "outbox.status.sent", &[("reference", reference.clone())]),
+        OutboxStatus::Failed { reason } => {
+            let reason = if reason == "offline" { t(lang, "reason.offline").to_string() } else { reason.clone() };
+            let time = local_time(&JsValue::from_f64(item.next_attempt_at_ms as f64), lang);
+            messages.format(lang, "outbox.status.failed", &[("reason", reason), ("time", time)])
+        }
+    }
+}
+
+/// "Try again now" for one outbox item.
+pub fn retry_now(ctx: &AppContext, item: &OutboxItem) -> Callback<MouseEvent> {
+    let (writer, send_outbox, item) = (ctx.writer.clone(), ctx.send_outbox.clone(), item.clone());
+    Callback::from(move |_: MouseEvent| {
+        let mut item = item.clone();
+        item.retry_now(now_ms());
+        if let Some(writer) = &writer {
+            writer.put_outbox(item);
+        }
+        send_outbox.emit(());
+    })
+}
+
 #[component]
 pub fn ConfirmationPage() -> Html {
     let ctx = use_context::<AppContext>().expect("ConfirmationPage is rendered inside the app");
     let state = ctx.state.clone();
-    let heading = use_heading_focus(true);
-    let Some(confirmation) = state.confirmation.clone() else {
+    let lang = state.lang;
+    let item = state.outbox.iter().find(|item| Some(&item.id) == state.showing.as_ref()).cloned();
+    let (Some(item), Some(config)) = (item, state.config.clone()) else {
         return html! {};
     };
-    let lang = state.lang;
-    let reply = Messages::builtin().format(
-        lang,
-        "confirm.reply_by",
-        &[
-            ("hours", confirmation.reply_within_hours.to_string()),
-            ("time", local_time(&confirmation.reply_by, lang)),
-        ],
-    );
-    let start_again = Callback::from(move |_: MouseEvent| state.dispatch(Action::StartAgain));
+    let start_again = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::StartAgain))
+    };
+    match &item.status {
+        OutboxStatus::Sent { reference, reply_by } => {
+            let reply = Messages::builtin().format(
+                lang,
+                "confirm.reply_by",
+                &[
+                    ("hours", config.reply_within_hours.to_string()),
+                    ("time", local_time(&JsValue::from_str(reply_by), lang)),
+                ],
+            );
+            html! {
+                <Delivered key="sent" {lang} reference={reference.clone()} {reply} {start_again} />
+            }
+        }
+        _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => html! {
+            <section key="sending" class="step" aria-labelledby="sending-heading" aria-busy="true">
+                <h1 id="sending-heading">{ t(lang, "sending.heading") }</h1>
+                <p class="loading">{ t(lang, "outbox.status.sending") }</p>
+            </section>
+        },
+        _ => html! {
+            <Waiting key="waiting" {lang} item={item.clone()} retry={retry_now(&ctx, &item)} {start_again} />
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DeliveredProps {
+    lang: Lang,
+    reference: String,
+    reply: String,
+    start_again: Callback<MouseEvent>,
+}
+
+#[component]
+fn Delivered(props: &DeliveredProps) -> Html {
+    let heading = use_heading_focus(true);
+    let lang = props.lang;
     html! {
         <section class="step confirmation" aria-labelledby="confirmation-heading">
             <h1 id="confirmation-heading" tabindex="-1" ref={heading}>{ t(lang, "confirm.heading") }</h1>
             <div class="reference-panel">
                 <p class="reference-label">{ t(lang, "confirm.reference_label") }</p>
-                <p class="reference" data-testid="reference">{ &confirmation.reference }</p>
+                <p class="reference" data-testid="reference">{ &props.reference }</p>
             </div>
-            <p class="reply-by">{ reply }</p>
+            <p class="reply-by">{ &props.reply }</p>
             <p>{ t(lang, "confirm.keep_reference") }</p>
             <div class="actions">
-                <button type="button" class="secondary" onclick={start_again}>{ t(lang, "confirm.new_request") }</button>
+                <button type="button" class="secondary" onclick={props.start_again.clone()}>{ t(lang, "confirm.new_request") }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WaitingProps {
+    lang: Lang,
+    item: OutboxItem,
+    retry: Callback<MouseEvent>,
+    start_again: Callback<MouseEvent>,
+}
+
+/// Not delivered yet: say it is safe, say when it goes next, offer to try now.
+#[component]
+fn Waiting(props: &WaitingProps) -> Html {
+    let heading = use_heading_focus(true);
+    let lang = props.lang;
+    html! {
+        <section class="step" aria-labelledby="waiting-heading">
+            <h1 id="waiting-heading" tabindex="-1" ref={heading}>{ t(lang, "sending.waiting_heading") }</h1>
+            <p>{ t(lang, "sending.waiting_body") }</p>
+            <p class="outbox-status" role="status" data-testid="outbox-status">{ status_text(&props.item, lang) }</p>
+            <div class="actions">
+                <button type="button" class="primary" onclick={props.retry.clone()}>{ t(lang, "outbox.retry_now") }</button>
+                <button type="button" class="secondary" onclick={props.start_again.clone()}>{ t(lang, "confirm.new_request") }</button>
             </div>
         </section>
     }

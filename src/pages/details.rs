@@ -11,9 +11,9 @@ use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{StepProgress, TextField, TextKind};
 use crate::components::transcript::TranscriptView;
-use crate::ids::{new_draft, new_uuid, now_ms};
-use crate::services::api::{submit_request, SubmitError};
-use crate::state::{Action, Confirmation, SubmitProblem};
+use crate::ids::{new_draft, now_ms};
+use crate::state::Action;
+use shouhou_core::outbox::OutboxItem;
 
 #[component]
 pub fn DetailsPage() -> Html {
@@ -36,42 +36,22 @@ pub fn DetailsPage() -> Html {
     };
     let onsubmit = {
         let state = state.clone();
-        let saver = ctx.saver.clone();
+        let writer = ctx.writer.clone();
+        let send_outbox = ctx.send_outbox.clone();
         let config = config.clone();
         let draft = draft.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            if state.submitting {
-                return;
-            }
             if let Err(errors) = validate_request(&draft.fields, &config) {
                 state.dispatch(Action::ShowErrors(errors));
                 return;
             }
-            state.dispatch(Action::SubmitStarted);
-            let url = crate::config_backend_url(&config);
-            let (state, saver, draft) = (state.clone(), saver.clone(), draft.clone());
-            let reply_within_hours = config.reply_within_hours;
-            wasm_bindgen_futures::spawn_local(async move {
-                let action = match submit_request(&url, &draft, lang).await {
-                    Ok(receipt) => {
-                        if let Some(saver) = &saver {
-                            saver.delete(&draft.id);
-                        }
-                        let confirmation =
-                            Confirmation { reference: receipt.reference, reply_by: receipt.reply_by, reply_within_hours };
-                        Action::Submitted { confirmation, next: new_draft() }
-                    }
-                    Err(SubmitError::Network) => Action::SubmitFailed(SubmitProblem::Network),
-                    Err(SubmitError::Unavailable { status }) => Action::SubmitFailed(SubmitProblem::Unavailable { status }),
-                    Err(SubmitError::Refused { message, fields }) => Action::SubmitRefused {
-                        problem: SubmitProblem::Refused { message },
-                        fields,
-                        new_key: new_uuid(),
-                    },
-                };
-                state.dispatch(action);
-            });
+            // Storage opens before the form can show, so there is always a writer here.
+            let Some(writer) = &writer else { return };
+            let item = OutboxItem::submit(draft.clone(), now_ms());
+            writer.submit(item.clone());
+            state.dispatch(Action::Submitted { item, next: new_draft() });
+            send_outbox.emit(());
         })
     };
 
@@ -81,11 +61,7 @@ pub fn DetailsPage() -> Html {
     let product_label =
         config.product_line(&draft.fields.product_line).map(|line| line.name.get(lang).to_string()).unwrap_or_default();
     let chosen = messages.format(lang, "details.chosen", &[("intent", intent_label), ("product", product_label)]);
-    let problem = state.problem.as_ref().map(|problem| match problem {
-        SubmitProblem::Network => t(lang, "submit.network_error").to_string(),
-        SubmitProblem::Unavailable { status } => messages.format(lang, "submit.server_error", &[("status", status.to_string())]),
-        SubmitProblem::Refused { message } => messages.format(lang, "submit.refused", &[("message", message.clone())]),
-    });
+    let problem = state.returned.as_ref().map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
     let description_hint = messages.format(
         lang,
         "hint.description",
@@ -129,9 +105,7 @@ pub fn DetailsPage() -> Html {
                 hint={Some(description_hint)} error={error_for(errors, Field::Description, lang)} {on_edit} />
             <div class="actions">
                 <button type="button" class="secondary" onclick={on_back}>{ t(lang, "details.back") }</button>
-                <button type="submit" class="primary" disabled={state.submitting} aria-disabled={state.submitting.then_some("true")}>
-                    { if state.submitting { t(lang, "details.sending") } else { t(lang, "details.submit") } }
-                </button>
+                <button type="submit" class="primary">{ t(lang, "details.submit") }</button>
             </div>
         </form>
     }

@@ -208,10 +208,10 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
         OutcomeKind::Solved => {
             let start_over = {
                 let state = state.clone();
-                let saver = ctx.saver.clone();
+                let writer = ctx.writer.clone();
                 Callback::from(move |_: MouseEvent| {
-                    if let (Some(saver), Some(draft)) = (&saver, &state.draft) {
-                        saver.delete(&draft.id);
+                    if let (Some(writer), Some(draft)) = (&writer, &state.draft) {
+                        writer.delete(&draft.id);
                     }
                     state.dispatch(Action::StartOver { next: new_draft() });
                 })

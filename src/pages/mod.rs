@@ -3,6 +3,7 @@
 pub mod confirmation;
 pub mod details;
 pub mod guide;
+pub mod outbox;
 pub mod start;
 
 use yew::prelude::*;

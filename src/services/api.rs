@@ -1,26 +1,16 @@
 //! The intake server's API (`/api/v1`), and the run-time configuration.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Request;
 use serde::Deserialize;
+use shouhou_core::outbox::SendOutcome;
 use shouhou_core::{AppConfig, Draft, FieldError, Lang};
-
-/// Why a request did not arrive, as the customer needs to know it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubmitError {
-    /// No answer at all: offline, DNS, connection refused. Safe to retry as is.
-    Network,
-    /// The server could not take it now (5xx, 429). Safe to retry as is.
-    Unavailable { status: u16 },
-    /// The server refused this content: it must change before it can be sent.
-    Refused { message: String, fields: Vec<FieldError> },
-}
 
 /// The server's answer to a created (or replayed) request.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Receipt {
-    pub reference: String,
+struct Receipt {
+    reference: String,
     /// RFC 3339: the promised time of the next reply.
-    pub reply_by: String,
+    reply_by: String,
 }
 
 #[derive(Deserialize)]
@@ -32,27 +22,39 @@ struct ErrorBody {
 }
 
 /// Posts the draft's request, keyed by the draft's idempotency key so a retry of the same
-/// draft can never create a second request.
-pub async fn submit_request(base_url: &str, draft: &Draft, lang: Lang) -> Result<Receipt, SubmitError> {
-    let response = Request::post(&format!("{}/requests", base_url.trim_end_matches('/')))
+/// draft can never create a second request. Every answer maps to what the outbox must do.
+pub async fn submit_request(base_url: &str, draft: &Draft, lang: Lang) -> SendOutcome {
+    let request = Request::post(&format!("{}/requests", base_url.trim_end_matches('/')))
         .header("Idempotency-Key", &draft.idempotency_key)
         .header("Accept-Language", lang.tag())
-        .json(&draft.fields)
-        .map_err(|_| SubmitError::Network)?
-        .send()
-        .await
-        .map_err(|_| SubmitError::Network)?;
-    match response.status() {
-        200 | 201 => response.json::<Receipt>().await.map_err(|_| SubmitError::Unavailable { status: response.status() }),
-        429 | 500..=599 => Err(SubmitError::Unavailable { status: response.status() }),
-        status => Err(refusal(response, status).await),
-    }
-}
-
-async fn refusal(response: Response, status: u16) -> SubmitError {
-    match response.json::<ErrorBody>().await {
-        Ok(body) => SubmitError::Refused { message: body.message, fields: body.fields },
-        Err(_) => SubmitError::Refused { message: format!("HTTP {status}"), fields: Vec::new() },
+        .json(&draft.fields);
+    let response = match request {
+        Ok(request) => request.send().await,
+        Err(error) => return SendOutcome::Rejected { message: error.to_string(), fields: Vec::new() },
+    };
+    let response = match response {
+        Ok(response) => response,
+        Err(_) => return SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None },
+    };
+    let status = response.status();
+    match status {
+        200 | 201 => match response.json::<Receipt>().await {
+            Ok(receipt) => SendOutcome::Accepted { reference: receipt.reference, reply_by: receipt.reply_by },
+            // Stored, but the answer was cut: the retry under the same key returns the reference.
+            Err(_) => SendOutcome::Transient { reason: format!("HTTP {status}"), retry_after_ms: None },
+        },
+        408 | 429 | 500..=599 => SendOutcome::Transient {
+            reason: format!("HTTP {status}"),
+            retry_after_ms: response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(|seconds| seconds.saturating_mul(1_000)),
+        },
+        _ => match response.json::<ErrorBody>().await {
+            Ok(body) => SendOutcome::Rejected { message: body.message, fields: body.fields },
+            Err(_) => SendOutcome::Rejected { message: format!("HTTP {status}"), fields: Vec::new() },
+        },
     }
 }
 

@@ -1,4 +1,4 @@
-//! Where drafts live, and how a keystroke becomes durable.
+//! Where drafts and the outbox live, and how a keystroke becomes durable.
 //!
 //! Every change is written twice: at once and synchronously to a localStorage journal entry
 //! (`shouhou.journal.<draft id>`), then asynchronously to IndexedDB through a queue that
@@ -6,20 +6,25 @@
 //! killed between the two loses nothing: at start the journal is replayed, and of two copies
 //! the one with more revisions wins (`Draft::newer`). Records that cannot be read are moved
 //! to the `quarantine` store, never dropped, and never stop the app from starting.
+//!
+//! Every write — draft saves, deletes, moving a draft into the outbox and back — goes
+//! through one [`Writer`] queue, so they happen in the order they were asked for.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use shouhou_core::outbox::OutboxItem;
 use shouhou_core::Draft;
 use yew::Callback;
 
-use super::idb::{Db, StorageError};
+use super::idb::{Db, Op, StorageError};
 use super::settings::local_storage;
 
 pub const DB_NAME: &str = "shouhou";
 const DRAFTS: &str = "drafts";
 const QUARANTINE: &str = "quarantine";
+const OUTBOX: &str = "outbox";
 const JOURNAL_PREFIX: &str = "shouhou.journal.";
 
 /// What was found in storage at start.
@@ -31,18 +36,35 @@ pub struct Loaded {
     pub quarantined: usize,
 }
 
-pub struct DraftStore {
+pub struct LocalStore {
     /// `None` when the browser offers no IndexedDB: the journal still keeps the draft.
     db: Option<Db>,
 }
 
-impl DraftStore {
+impl LocalStore {
     /// Opens storage; the error says why drafts will only live in the journal.
-    pub async fn open() -> (DraftStore, Option<StorageError>) {
+    pub async fn open() -> (LocalStore, Option<StorageError>) {
         match Db::open(DB_NAME).await {
-            Ok(db) => (DraftStore { db: Some(db) }, None),
-            Err(error) => (DraftStore { db: None }, Some(error)),
+            Ok(db) => (LocalStore { db: Some(db) }, None),
+            Err(error) => (LocalStore { db: None }, Some(error)),
         }
+    }
+
+    /// Every outbox item, oldest first. Unreadable items are quarantined like drafts.
+    pub async fn load_outbox(&self) -> Vec<OutboxItem> {
+        let Some(db) = &self.db else { return Vec::new() };
+        let mut items = Vec::new();
+        for (key, text) in db.get_all_json(OUTBOX).await.unwrap_or_default() {
+            match serde_json::from_str::<OutboxItem>(&text) {
+                Ok(item) => items.push(item),
+                Err(why) => {
+                    self.quarantine("outbox", &key, &text, &why.to_string()).await;
+                    let _ = db.delete(OUTBOX, &key).await;
+                }
+            }
+        }
+        items.sort_by_key(|item| item.queued_at_ms);
+        items
     }
 
     pub fn has_database(&self) -> bool {
@@ -104,10 +126,28 @@ impl DraftStore {
         }
     }
 
-    async fn remove(&self, id: &str) -> Result<(), StorageError> {
-        match &self.db {
-            Some(db) => db.delete(DRAFTS, id).await,
-            None => Ok(()),
+    /// Carries out one queued write as one transaction.
+    async fn perform(&self, write: &Write) -> Result<(), StorageError> {
+        let Some(db) = &self.db else {
+            return Err(StorageError::Unavailable);
+        };
+        match write {
+            Write::Put(draft) => db.put_json(DRAFTS, &draft.id, &draft.encode()).await,
+            Write::Delete(id) => db.delete(DRAFTS, id).await,
+            Write::Submit(item) => {
+                let json = serde_json::to_string(item).expect("outbox items serialise");
+                db.write(&[Op::Put { store: OUTBOX, key: &item.id, json: &json }, Op::Delete { store: DRAFTS, key: &item.id }])
+                    .await
+            }
+            Write::PutOutbox(item) => {
+                let json = serde_json::to_string(item).expect("outbox items serialise");
+                db.put_json(OUTBOX, &item.id, &json).await
+            }
+            Write::BackToDraft(draft) => {
+                let json = draft.encode();
+                db.write(&[Op::Delete { store: OUTBOX, key: &draft.id }, Op::Put { store: DRAFTS, key: &draft.id, json: &json }])
+                    .await
+            }
         }
     }
 
@@ -172,14 +212,32 @@ fn mark(name: &str) {
 enum Write {
     Put(Draft),
     Delete(String),
+    /// Into the outbox and out of the drafts, at once.
+    Submit(OutboxItem),
+    PutOutbox(OutboxItem),
+    /// Out of the outbox and back among the drafts, at once.
+    BackToDraft(Draft),
 }
 
 impl Write {
     fn id(&self) -> &str {
         match self {
-            Write::Put(draft) => &draft.id,
+            Write::Put(draft) | Write::BackToDraft(draft) => &draft.id,
             Write::Delete(id) => id,
+            Write::Submit(item) | Write::PutOutbox(item) => &item.id,
         }
+    }
+
+    /// Whether this write makes a still-pending `older` one pointless. Only plain saves are
+    /// ever dropped: a newer save, a delete or a submit of the same draft overtakes them, and
+    /// a newer copy of an outbox item overtakes an older copy.
+    fn supersedes(&self, older: &Write) -> bool {
+        self.id() == older.id()
+            && match (self, older) {
+                (Write::Put(_) | Write::Delete(_) | Write::Submit(_), Write::Put(_)) => true,
+                (Write::PutOutbox(_), Write::PutOutbox(_)) => true,
+                _ => false,
+            }
     }
 }
 
@@ -191,25 +249,30 @@ pub enum SaveReport {
     Failed(StorageError),
 }
 
-/// Serialises writes so a late save can never bring back a deleted draft, and coalesces
-/// a burst of keystrokes into one write of the newest copy.
+/// The one queue every local write goes through: it serialises writes so a late save can
+/// never bring back a deleted or submitted draft, and coalesces a burst of keystrokes into
+/// one write of the newest copy.
 #[derive(Clone)]
-pub struct Autosaver {
-    store: Rc<DraftStore>,
+pub struct Writer {
+    store: Rc<LocalStore>,
     queue: Rc<RefCell<VecDeque<Write>>>,
     busy: Rc<RefCell<bool>>,
     report: Callback<SaveReport>,
 }
 
-impl PartialEq for Autosaver {
+impl PartialEq for Writer {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.queue, &other.queue)
     }
 }
 
-impl Autosaver {
-    pub fn new(store: Rc<DraftStore>, report: Callback<SaveReport>) -> Autosaver {
-        Autosaver { store, queue: Rc::default(), busy: Rc::default(), report }
+impl Writer {
+    pub fn new(store: Rc<LocalStore>, report: Callback<SaveReport>) -> Writer {
+        Writer { store, queue: Rc::default(), busy: Rc::default(), report }
+    }
+
+    pub fn store(&self) -> &Rc<LocalStore> {
+        &self.store
     }
 
     pub fn save(&self, draft: &Draft) {
@@ -232,10 +295,34 @@ impl Autosaver {
         self.enqueue(Write::Delete(id.to_string()));
     }
 
+    /// Moves a finished draft into the outbox in one transaction.
+    pub fn submit(&self, item: OutboxItem) {
+        unjournal(&item.id);
+        self.enqueue(Write::Submit(item));
+    }
+
+    pub fn put_outbox(&self, item: OutboxItem) {
+        self.enqueue(Write::PutOutbox(item));
+    }
+
+    /// Moves an outbox item back among the drafts in one transaction.
+    pub fn back_to_draft(&self, draft: Draft) {
+        journal(&draft);
+        self.enqueue(Write::BackToDraft(draft));
+    }
+
+    /// Resolves when every write queued so far is done (the sender waits on this before it
+    /// reads the outbox, so it never misses an item just submitted).
+    pub async fn flushed(&self) {
+        while *self.busy.borrow() || !self.queue.borrow().is_empty() {
+            gloo_timers::future::TimeoutFuture::new(2).await;
+        }
+    }
+
     fn enqueue(&self, write: Write) {
         {
             let mut queue = self.queue.borrow_mut();
-            queue.retain(|pending| pending.id() != write.id());
+            queue.retain(|pending| !write.supersedes(pending));
             queue.push_back(write);
         }
         if *self.busy.borrow() {
@@ -247,22 +334,14 @@ impl Autosaver {
             loop {
                 let next = this.queue.borrow_mut().pop_front();
                 let Some(write) = next else { break };
-                match write {
-                    Write::Put(draft) => {
-                        let report = match this.store.write(&draft).await {
-                            Ok(()) => {
-                                mark(COMMITTED_MARK);
-                                SaveReport::Saved { id: draft.id.clone(), revision: draft.revision }
-                            }
-                            Err(error) => SaveReport::Failed(error),
-                        };
-                        this.report.emit(report);
+                let result = this.store.perform(&write).await;
+                match (&write, result) {
+                    (Write::Put(draft), Ok(())) => {
+                        mark(COMMITTED_MARK);
+                        this.report.emit(SaveReport::Saved { id: draft.id.clone(), revision: draft.revision });
                     }
-                    Write::Delete(id) => {
-                        if let Err(error) = this.store.remove(&id).await {
-                            this.report.emit(SaveReport::Failed(error));
-                        }
-                    }
+                    (_, Ok(())) => {}
+                    (_, Err(error)) => this.report.emit(SaveReport::Failed(error)),
                 }
             }
             *this.busy.borrow_mut() = false;

@@ -57,8 +57,15 @@ impl StorageError {
 }
 
 /// Object stores, each keyed by an explicit string key.
-pub const STORES: &[&str] = &["drafts", "quarantine"];
-const DB_VERSION: u32 = 1;
+pub const STORES: &[&str] = &["drafts", "quarantine", "outbox"];
+/// 1: drafts, quarantine. 2: outbox. The upgrade creates whatever store is missing.
+const DB_VERSION: u32 = 2;
+
+/// One write of a transaction.
+pub enum Op<'a> {
+    Put { store: &'a str, key: &'a str, json: &'a str },
+    Delete { store: &'a str, key: &'a str },
+}
 
 #[derive(Clone)]
 pub struct Db {
@@ -135,22 +142,44 @@ impl Db {
             .map_err(StorageError::from_js)
     }
 
-    /// Stores the JSON text under `key`, replacing what was there; resolves once committed.
-    pub async fn put_json(&self, store: &str, key: &str, json: &str) -> Result<(), StorageError> {
-        let value = JSON::parse(json).map_err(|_| StorageError::Failed("not JSON".into()))?;
-        let tx = self.transaction(store, IdbTransactionMode::Readwrite)?;
-        let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
-        object_store
-            .put_with_key(&value, &JsValue::from_str(key))
+    /// Carries out all `ops` in one transaction: all of them are committed, or none.
+    pub async fn write(&self, ops: &[Op<'_>]) -> Result<(), StorageError> {
+        let mut stores: Vec<&str> = ops
+            .iter()
+            .map(|op| match op {
+                Op::Put { store, .. } | Op::Delete { store, .. } => *store,
+            })
+            .collect();
+        stores.sort_unstable();
+        stores.dedup();
+        let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+        let tx = self
+            .db
+            .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
             .map_err(StorageError::from_js)?;
+        for op in ops {
+            match op {
+                Op::Put { store, key, json } => {
+                    let value = JSON::parse(json).map_err(|_| StorageError::Failed("not JSON".into()))?;
+                    let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
+                    object_store.put_with_key(&value, &JsValue::from_str(key)).map_err(StorageError::from_js)?;
+                }
+                Op::Delete { store, key } => {
+                    let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
+                    object_store.delete(&JsValue::from_str(key)).map_err(StorageError::from_js)?;
+                }
+            }
+        }
         committed(&tx).await
     }
 
+    /// Stores the JSON text under `key`, replacing what was there; resolves once committed.
+    pub async fn put_json(&self, store: &str, key: &str, json: &str) -> Result<(), StorageError> {
+        self.write(&[Op::Put { store, key, json }]).await
+    }
+
     pub async fn delete(&self, store: &str, key: &str) -> Result<(), StorageError> {
-        let tx = self.transaction(store, IdbTransactionMode::Readwrite)?;
-        let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
-        object_store.delete(&JsValue::from_str(key)).map_err(StorageError::from_js)?;
-        committed(&tx).await
+        self.write(&[Op::Delete { store, key }]).await
     }
 
     /// Every record of a store as (key, JSON text). A record that is not JSON-serialisable

@@ -167,18 +167,26 @@ test.describe('keyboard alone', () => {
   });
 });
 
-test.describe('sending', () => {
+test.describe('sending through the outbox', () => {
   test.use({ locale: 'en-GB' });
   const m = messages.en;
 
-  async function fillValidRequest(page) {
+  async function fillValidRequest(page, name = 'Chen Jie') {
     await page.getByLabel(m['intent.complaint']).check();
     await page.getByLabel(productName('appliance', 'en')).check();
     await page.getByRole('button', { name: m['start.continue'] }).click();
-    await page.getByLabel(m['field.full_name']).fill('Chen Jie');
+    await page.getByLabel(m['field.full_name']).fill(name);
     await page.getByLabel(m['field.phone']).fill('13712345678');
-    await page.getByLabel(m['field.description']).fill('The parcel arrived crushed and the rice cooker inside is dented.');
+    await page.getByLabel(m['field.description']).fill('The rice cooker arrived dented and the lid does not close.');
   }
+
+  const outboxItems = (page) => page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('shouhou');
+    open.onsuccess = () => {
+      const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+      request.onsuccess = () => resolve(request.result);
+    };
+  }));
 
   test('a lost answer is retried with the same key: one request, one reference', async ({ page, server }) => {
     await page.goto(server.url);
@@ -189,27 +197,91 @@ test.describe('sending', () => {
       await route.abort('connectionreset');
     });
     await page.getByRole('button', { name: m['details.submit'] }).click();
-    await expect(page.getByRole('alert')).toHaveText(m['submit.network_error']);
-    await expectDraftStored(page, { full_name: 'Chen Jie' });
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+    await expect(page.getByTestId('outbox-status')).toContainText(m['reason.offline']);
     expect(server.rows('SELECT count(*) FROM requests')).toEqual([[1]]);
+    const [queued] = await outboxItems(page);
+    expect(queued.status).toEqual({ failed: { reason: 'offline' } });
+    await expectNoAxeViolations(page, 'waiting in the outbox');
 
     await page.unroute('**/api/v1/requests');
-    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await page.getByRole('button', { name: m['outbox.retry_now'] }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
     const reference = (await page.getByTestId('reference').textContent()).trim();
     expect(server.rows('SELECT reference FROM requests')).toEqual([[reference]]);
+    const [sent] = await outboxItems(page);
+    expect(sent.status.sent.reference).toBe(reference);
+    expect(sent.draft.idempotency_key).toBe(queued.draft.idempotency_key);
   });
 
-  test('offline at submit: the draft stays and says so', async ({ page, server, context }) => {
+  test('offline at submit: queued, then sent by itself when the network returns', async ({ page, server, context }) => {
     await page.goto(server.url);
     await fillValidRequest(page);
     await context.setOffline(true);
     await page.getByRole('button', { name: m['details.submit'] }).click();
-    await expect(page.getByRole('alert')).toHaveText(m['submit.network_error']);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+    await expect(page.getByRole('button', { name: 'Outbox (1)' })).toBeVisible();
+    await context.setOffline(false);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading'], { timeout: 15_000 });
+    expect(server.rows('SELECT full_name FROM requests')).toEqual([['Chen Jie']]);
+  });
+
+  test('a request submitted offline survives closing the tab and goes at the next visit', async ({ page, server, context }) => {
+    await page.goto(server.url);
+    await fillValidRequest(page, 'Wu Fang');
+    await context.setOffline(true);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+    await page.close();
+    await context.setOffline(false);
+    expect(server.rows('SELECT count(*) FROM requests')).toEqual([[0]]);
+
+    const next = await context.newPage();
+    await next.goto(server.url);
+    await expect.poll(() => server.rows('SELECT full_name FROM requests')).toEqual([['Wu Fang']]);
+    await next.getByRole('button', { name: /^Outbox/ }).click();
+    await expect(next.getByRole('heading', { level: 1 })).toHaveText(m['outbox.heading']);
+    await expect(next.locator('.outbox-item .outbox-status')).toHaveText(/^Delivered — reference SR-\d{8}-0001$/);
+    await expectNoAxeViolations(next, 'outbox');
+  });
+
+  test('a request the server refuses comes back as a draft with its messages', async ({ page, server }) => {
+    await page.goto(server.url);
+    await fillValidRequest(page);
+    await page.route('**/api/v1/requests', (route) => route.fulfill({
+      status: 422, contentType: 'application/json',
+      body: JSON.stringify({ code: 'validation_failed', message: 'The request did not pass validation',
+        fields: [{ field: 'phone', code: 'invalid_phone', message: 'x' }] }),
+    }));
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['details.heading']);
+    await expect(page.getByRole('alert').filter({ hasText: 'returned the request' }))
+      .toHaveText(m['sending.returned'].replace('{message}', 'The request did not pass validation'));
+    await expect(page.locator('#f-phone-error')).toHaveText(m['error.invalid_phone']);
     await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Chen Jie');
+    await expect.poll(() => outboxItems(page)).toEqual([]);
+    await expectDraftStored(page, { full_name: 'Chen Jie' });
+
+    await page.unroute('**/api/v1/requests');
+    await page.getByLabel(m['field.phone']).fill('13712345679');
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
+    expect(server.rows('SELECT phone FROM requests')).toEqual([['+8613712345679']]);
+  });
+
+  test('an unsent request can be taken back out of the outbox to change it', async ({ page, server, context }) => {
+    await page.goto(server.url);
+    await fillValidRequest(page);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+    await page.getByRole('button', { name: 'Outbox (1)' }).click();
+    await page.getByRole('button', { name: m['outbox.edit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['details.heading']);
+    await page.getByLabel(m['field.full_name']).fill('Chen Jie-Ming');
     await context.setOffline(false);
     await page.getByRole('button', { name: m['details.submit'] }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
-    expect(server.rows('SELECT count(*) FROM requests')).toEqual([[1]]);
+    expect(server.rows('SELECT full_name FROM requests')).toEqual([['Chen Jie-Ming']]);
   });
 });

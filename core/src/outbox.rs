@@ -1,0 +1,242 @@
+//! The outbox: finished requests waiting to be sent, and what happens to them.
+//!
+//! "Submit" freezes the draft's request into an [`OutboxItem`] with the draft's idempotency
+//! key; from then on only this state machine decides. Transient failures (no network, 5xx,
+//! 429) are retried with exponential backoff and full jitter, for ever, until the user turns
+//! the item back into a draft; a refusal of the content (other 4xx) returns it to an editable
+//! draft with the server's messages. The key never changes while an item is in the outbox,
+//! so no number of retries, tabs or restarts can create a second request.
+
+use serde::{Deserialize, Serialize};
+
+use crate::draft::{Draft, Step};
+use crate::validate::FieldError;
+
+/// First retry after 2 s, doubling to at most 5 minutes between tries.
+pub const BACKOFF_BASE_MS: u64 = 2_000;
+pub const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting to be sent (`next_attempt_at_ms`).
+    Queued,
+    /// A send is under way. Found at start-up, it means the tab died mid-send: sent again,
+    /// safely, under the same key.
+    Sending,
+    Sent { reference: String, reply_by: String },
+    /// The last try failed for a reason that may pass; it is retried at `next_attempt_at_ms`.
+    Failed { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    /// The draft's id: one draft, one outbox item.
+    pub id: String,
+    pub status: OutboxStatus,
+    pub attempts: u32,
+    pub next_attempt_at_ms: u64,
+    pub queued_at_ms: u64,
+    /// The draft as submitted: the request content (frozen) and what to go back to.
+    pub draft: Draft,
+}
+
+/// What one try to send came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendOutcome {
+    Accepted { reference: String, reply_by: String },
+    /// No answer, 5xx, 429: try again later (`retry_after_ms` from a Retry-After header).
+    Transient { reason: String, retry_after_ms: Option<u64> },
+    /// The server refused this content: it cannot succeed unchanged.
+    Rejected { message: String, fields: Vec<FieldError> },
+}
+
+/// What the app must do after recording an outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AfterSend {
+    /// Store the updated item.
+    Keep,
+    /// Remove the item and store this draft instead, showing these messages on its fields.
+    BackToDraft { draft: Draft, message: String, fields: Vec<FieldError> },
+}
+
+/// Delay before try number `attempts + 1`, with full jitter (`jitter` in 0..1) so a crowd of
+/// tablets coming back online does not retry in lock-step.
+pub fn backoff_ms(attempts: u32, jitter: f64) -> u64 {
+    let exponential = BACKOFF_BASE_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(20));
+    let ceiling = exponential.min(BACKOFF_CAP_MS);
+    let jitter = jitter.clamp(0.0, 1.0);
+    // Half fixed, half random: never immediately, never more than the ceiling.
+    ceiling / 2 + (ceiling as f64 / 2.0 * jitter) as u64
+}
+
+impl OutboxItem {
+    /// Freezes a finished draft into the outbox, due at once.
+    pub fn submit(draft: Draft, now_ms: u64) -> OutboxItem {
+        OutboxItem {
+            id: draft.id.clone(),
+            status: OutboxStatus::Queued,
+            attempts: 0,
+            next_attempt_at_ms: now_ms,
+            queued_at_ms: now_ms,
+            draft,
+        }
+    }
+
+    pub fn idempotency_key(&self) -> &str {
+        &self.draft.idempotency_key
+    }
+
+    pub fn is_sent(&self) -> bool {
+        matches!(self.status, OutboxStatus::Sent { .. })
+    }
+
+    /// Whether a sender should try this item now.
+    pub fn is_due(&self, now_ms: u64) -> bool {
+        match self.status {
+            OutboxStatus::Queued | OutboxStatus::Failed { .. } => now_ms >= self.next_attempt_at_ms,
+            // Left over from a tab that died mid-send.
+            OutboxStatus::Sending => true,
+            OutboxStatus::Sent { .. } => false,
+        }
+    }
+
+    pub fn start_sending(&mut self) {
+        self.status = OutboxStatus::Sending;
+        self.attempts += 1;
+    }
+
+    /// "Send now": the next try is due at once.
+    pub fn retry_now(&mut self, now_ms: u64) {
+        if !self.is_sent() {
+            self.next_attempt_at_ms = now_ms;
+        }
+    }
+
+    /// Applies a try's outcome. `fresh_key` is used only if the server refused the content:
+    /// it certainly stored nothing under the old key, and the corrected request is a new one.
+    pub fn record(&mut self, outcome: SendOutcome, now_ms: u64, jitter: f64, fresh_key: String) -> AfterSend {
+        match outcome {
+            SendOutcome::Accepted { reference, reply_by } => {
+                self.status = OutboxStatus::Sent { reference, reply_by };
+                AfterSend::Keep
+            }
+            SendOutcome::Transient { reason, retry_after_ms } => {
+                let delay = backoff_ms(self.attempts, jitter).max(retry_after_ms.unwrap_or(0));
+                self.status = OutboxStatus::Failed { reason };
+                self.next_attempt_at_ms = now_ms.saturating_add(delay);
+                AfterSend::Keep
+            }
+            SendOutcome::Rejected { message, fields } => {
+                let mut draft = self.to_draft(now_ms);
+                draft.renew_idempotency_key(fresh_key);
+                AfterSend::BackToDraft { draft, message, fields }
+            }
+        }
+    }
+
+    /// The user's "edit instead": the request goes back to being an editable draft on the form
+    /// step, keeping its key — a try may have arrived without its answer reaching us.
+    pub fn to_draft(&self, now_ms: u64) -> Draft {
+        let mut draft = self.draft.clone();
+        draft.step = Step::Details;
+        draft.revision += 1;
+        draft.updated_at_ms = draft.updated_at_ms.max(now_ms);
+        draft
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::ErrorCode;
+    use crate::Field;
+
+    fn item() -> OutboxItem {
+        let mut draft = Draft::new("d1".into(), "key-1".into(), 0);
+        draft.fields.description = "空调不制冷".into();
+        draft.step = Step::Details;
+        OutboxItem::submit(draft, 1_000)
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_jitter_inside_it() {
+        assert_eq!(backoff_ms(1, 0.0), 1_000);
+        assert_eq!(backoff_ms(1, 1.0), 2_000);
+        assert_eq!(backoff_ms(2, 1.0), 4_000);
+        assert_eq!(backoff_ms(4, 1.0), 16_000);
+        assert_eq!(backoff_ms(30, 1.0), BACKOFF_CAP_MS);
+        assert_eq!(backoff_ms(u32::MAX, 0.5), BACKOFF_CAP_MS / 2 + BACKOFF_CAP_MS / 4);
+        for attempts in 0..40 {
+            for jitter in [0.0, 0.3, 0.99, 1.0, 7.0, -1.0] {
+                let delay = backoff_ms(attempts, jitter);
+                assert!(delay >= BACKOFF_BASE_MS / 2 && delay <= BACKOFF_CAP_MS, "{attempts} {jitter} {delay}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_item_is_due_at_once_and_keeps_the_drafts_key() {
+        let item = item();
+        assert!(item.is_due(1_000));
+        assert_eq!(item.idempotency_key(), "key-1");
+        assert_eq!(item.status, OutboxStatus::Queued);
+    }
+
+    #[test]
+    fn transient_failures_wait_longer_each_time_and_honour_retry_after() {
+        let mut item = item();
+        item.start_sending();
+        let after = item.record(SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None }, 10_000, 1.0, "k2".into());
+        assert_eq!(after, AfterSend::Keep);
+        assert_eq!(item.status, OutboxStatus::Failed { reason: "offline".into() });
+        assert_eq!(item.next_attempt_at_ms, 12_000);
+        assert!(!item.is_due(11_999) && item.is_due(12_000));
+
+        item.start_sending();
+        item.record(SendOutcome::Transient { reason: "HTTP 429".into(), retry_after_ms: Some(60_000) }, 20_000, 1.0, "k2".into());
+        assert_eq!(item.next_attempt_at_ms, 80_000, "Retry-After wins over a shorter backoff");
+        item.retry_now(30_000);
+        assert!(item.is_due(30_000));
+        assert_eq!(item.idempotency_key(), "key-1", "the key never changes in the outbox");
+    }
+
+    #[test]
+    fn an_item_left_sending_by_a_dead_tab_is_due_again() {
+        let mut item = item();
+        item.start_sending();
+        assert!(item.is_due(0));
+    }
+
+    #[test]
+    fn acceptance_is_final() {
+        let mut item = item();
+        item.start_sending();
+        item.record(SendOutcome::Accepted { reference: "SR-20261126-0001".into(), reply_by: "t".into() }, 5, 0.5, "k2".into());
+        assert!(item.is_sent() && !item.is_due(u64::MAX));
+        item.retry_now(6);
+        assert!(!item.is_due(u64::MAX));
+    }
+
+    #[test]
+    fn a_refusal_returns_an_editable_draft_with_the_servers_messages() {
+        let mut item = item();
+        item.start_sending();
+        let fields = vec![FieldError { field: Field::Phone, code: ErrorCode::InvalidPhone }];
+        let after = item.record(SendOutcome::Rejected { message: "bad".into(), fields: fields.clone() }, 9_000, 0.0, "key-2".into());
+        let AfterSend::BackToDraft { draft, message, fields: returned } = after else { panic!("{after:?}") };
+        assert_eq!((message.as_str(), returned), ("bad", fields));
+        assert_eq!(draft.step, Step::Details);
+        assert_eq!(draft.fields.description, "空调不制冷");
+        assert_eq!((draft.revision, draft.updated_at_ms), (1, 9_000));
+        assert_eq!(draft.idempotency_key, "key-2", "the corrected request is a new one");
+        assert_eq!(item.to_draft(9_500).idempotency_key, "key-1", "editing an unanswered try keeps its key");
+    }
+
+    #[test]
+    fn items_survive_storage() {
+        let item = item();
+        let text = serde_json::to_string(&item).unwrap();
+        assert_eq!(serde_json::from_str::<OutboxItem>(&text).unwrap(), item);
+    }
+}

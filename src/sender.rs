@@ -1,0 +1,71 @@
+//! Sends what is due in the outbox: at once after "Submit", when the browser comes back
+//! online, and on a timer for backed-off retries (no Background Sync: only Chromium has it).
+//! IndexedDB is the source of truth: each run reads the outbox afresh, so a second tab or a
+//! restart never works from a stale list, and the idempotency key makes a double send harmless.
+
+use std::cell::Cell;
+
+use shouhou_core::outbox::{AfterSend, OutboxItem};
+use shouhou_core::Lang;
+use yew::Callback;
+
+use crate::ids::{new_uuid, now_ms};
+use crate::services::api::submit_request;
+use crate::storage::drafts::Writer;
+
+thread_local! {
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// Asked for again while running: one more pass when this one ends.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What the screen learns from a run.
+pub enum SenderReport {
+    /// The outbox as it now is.
+    Outbox(Vec<OutboxItem>),
+    /// The server refused an item's content: it is a draft again, with these messages.
+    Returned { draft: shouhou_core::Draft, message: String, fields: Vec<shouhou_core::FieldError> },
+}
+
+/// Sends every due item, one at a time; a call while a run is going on does nothing.
+pub fn send_due(writer: Writer, base_url: String, lang: Lang, report: Callback<SenderReport>) {
+    if RUNNING.with(|running| running.replace(true)) {
+        AGAIN.with(|again| again.set(true));
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        loop {
+            AGAIN.with(|again| again.set(false));
+            run_once(&writer, &base_url, lang, &report).await;
+            if !AGAIN.with(Cell::get) {
+                break;
+            }
+        }
+        RUNNING.with(|running| running.set(false));
+    });
+}
+
+async fn run_once(writer: &Writer, base_url: &str, lang: Lang, report: &Callback<SenderReport>) {
+        writer.flushed().await;
+        let mut items = writer.store().load_outbox().await;
+        report.emit(SenderReport::Outbox(items.clone()));
+        let due: Vec<String> = items.iter().filter(|item| item.is_due(now_ms())).map(|item| item.id.clone()).collect();
+        for id in due {
+            let Some(index) = items.iter().position(|item| item.id == id) else { continue };
+            items[index].start_sending();
+            writer.put_outbox(items[index].clone());
+            report.emit(SenderReport::Outbox(items.clone()));
+
+            let outcome = submit_request(base_url, &items[index].draft, lang).await;
+            match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
+                AfterSend::Keep => writer.put_outbox(items[index].clone()),
+                AfterSend::BackToDraft { draft, message, fields } => {
+                    items.remove(index);
+                    writer.back_to_draft(draft.clone());
+                    report.emit(SenderReport::Returned { draft, message, fields });
+                }
+            }
+            writer.flushed().await;
+            report.emit(SenderReport::Outbox(items.clone()));
+        }
+}
