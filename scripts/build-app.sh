@@ -9,8 +9,19 @@ rm -rf dist.new && mkdir -p dist.new/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist.new/pkg --out-name shouhou \
   target/wasm32-unknown-unknown/release/shouhou.wasm
 wasm-opt -Oz --strip-debug --strip-producers dist.new/pkg/shouhou_bg.wasm -o dist.new/pkg/shouhou_bg.wasm
+# The JS glue is on the first load too; its exports (init) stay as they are.
+terser dist.new/pkg/shouhou.js --module --compress --mangle --output dist.new/pkg/shouhou.min.js
+mv dist.new/pkg/shouhou.min.js dist.new/pkg/shouhou.js
 cp index.html dist.new/
 cp -r static/. dist.new/
+# The stylesheet is on the first load: drop comments and layout whitespace.
+node -e '
+  const fs = require("fs"), file = process.argv[1];
+  const css = fs.readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "").replace(/\s+/g, " ")
+    .replace(/\s*([{}:;,>])\s*/g, "$1").replace(/;}/g, "}").trim();
+  fs.writeFileSync(file, css + "\n");
+' dist.new/app.css
 # Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
 find dist.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) \
   -exec gzip -9 -k -n {} \;

@@ -224,51 +224,34 @@ pub fn App() -> Html {
                 </button>
             </header>
             <main id="main" tabindex="-1">
-                <StorageNotices {lang} quarantined={state.quarantined} warning={state.storage_warning.clone()} />
+                { storage_notices(lang, state.quarantined, state.storage_warning.as_ref()) }
                 { page }
-                <SaveStatusLine {lang} status={state.save.clone()} />
+                { save_status_line(lang, &state.save) }
             </main>
         </ContextProvider<AppContext>>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct StorageNoticesProps {
-    lang: Lang,
-    quarantined: usize,
-    warning: Option<StorageError>,
-}
-
 /// Problems with what the device keeps, said once at the top of every screen.
-#[component]
-fn StorageNotices(props: &StorageNoticesProps) -> Html {
-    let lang = props.lang;
+fn storage_notices(lang: Lang, quarantined: usize, warning: Option<&StorageError>) -> Html {
     html! {
         <>
-            if props.warning.is_some() {
+            if warning.is_some() {
                 <div class="notice" role="status"><p>{ t(lang, "storage.unavailable") }</p></div>
             }
-            if props.quarantined > 0 {
+            if quarantined > 0 {
                 <div class="notice" role="status">
-                    <p>{ Messages::builtin().format(lang, "storage.quarantined", &[("count", props.quarantined.to_string())]) }</p>
+                    <p>{ Messages::builtin().format(lang, "storage.quarantined", &[("count", quarantined.to_string())]) }</p>
                 </div>
             }
         </>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct SaveStatusProps {
-    lang: Lang,
-    status: SaveStatus,
-}
-
 /// The autosave line, announced politely: screen readers hear "saved" once, and a failure
 /// (full disk, refused quota) as soon as it happens.
-#[component]
-fn SaveStatusLine(props: &SaveStatusProps) -> Html {
-    let lang = props.lang;
-    let (class, text) = match &props.status {
+fn save_status_line(lang: Lang, status: &SaveStatus) -> Html {
+    let (class, text) = match status {
         SaveStatus::Idle => ("save-status", String::new()),
         SaveStatus::Saved => ("save-status", t(lang, "autosave.saved").to_string()),
         SaveStatus::Failed(error) => {

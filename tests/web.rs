@@ -8,7 +8,7 @@ use std::rc::Rc;
 use gloo_timers::future::TimeoutFuture;
 use shouhou::app::AppContext;
 use shouhou::components::error_summary::ErrorSummary;
-use shouhou::components::fields::{TextField, TextFieldProps, TextKind};
+use shouhou::components::fields::{text_field, TextFieldProps, TextKind};
 use shouhou::pages::start::StartPage;
 use shouhou::state::AppState;
 use shouhou::storage::drafts::{LocalStore, SaveReport, Writer, DB_NAME};
@@ -49,10 +49,9 @@ async fn empty_storage() -> Db {
 
 // Components
 
-#[wasm_bindgen_test]
-async fn a_text_field_has_its_label_hint_and_error_wired_for_screen_readers() {
-    let root = mount_point();
-    let props = TextFieldProps {
+#[component]
+fn PhoneFieldHarness() -> Html {
+    text_field(TextFieldProps {
         lang: Lang::ZhCn,
         field: Field::Phone,
         value: "12345".into(),
@@ -61,8 +60,13 @@ async fn a_text_field_has_its_label_hint_and_error_wired_for_screen_readers() {
         hint: Some("提示".into()),
         error: Some("请输入有效的电话号码".into()),
         on_edit: Callback::noop(),
-    };
-    yew::Renderer::<TextField>::with_root_and_props(root.clone(), props).render();
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_text_field_has_its_label_hint_and_error_wired_for_screen_readers() {
+    let root = mount_point();
+    yew::Renderer::<PhoneFieldHarness>::with_root(root.clone()).render();
     settle().await;
 
     let input: web_sys::HtmlInputElement = root.query_selector("input").unwrap().unwrap().dyn_into().unwrap();

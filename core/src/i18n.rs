@@ -3,7 +3,9 @@
 //! The message tables live in `static/i18n/<lang>.json` (flat `key → text`, `{name}`
 //! placeholders) and are compiled in: the app needs them before anything is fetched and
 //! offline, and the server answers API errors in the caller's language from the same text.
-//! A test keeps both tables on exactly the same keys.
+//! A test keeps both tables on exactly the same keys. The API's error messages live in
+//! `server/i18n/<lang>.json` and are compiled in only with the `api-messages` feature (the
+//! server's), so the app's download does not carry text it never shows.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -70,14 +72,34 @@ static BUILTIN: OnceLock<Messages> = OnceLock::new();
 
 const ZH_CN: &str = include_str!("../../static/i18n/zh-CN.json");
 const EN: &str = include_str!("../../static/i18n/en.json");
+#[cfg(feature = "api-messages")]
+const API_ZH_CN: &str = include_str!("../../server/i18n/zh-CN.json");
+#[cfg(feature = "api-messages")]
+const API_EN: &str = include_str!("../../server/i18n/en.json");
+
+fn table(ui: &str, _api: &str, file: &str) -> HashMap<String, String> {
+    #[allow(unused_mut)]
+    let mut table: HashMap<String, String> =
+        serde_json::from_str(ui).unwrap_or_else(|e| panic!("static/i18n/{file} is not a flat JSON object: {e}"));
+    #[cfg(feature = "api-messages")]
+    table.extend(
+        serde_json::from_str::<HashMap<String, String>>(_api)
+            .unwrap_or_else(|e| panic!("server/i18n/{file} is not a flat JSON object: {e}")),
+    );
+    table
+}
 
 impl Messages {
     /// The tables shipped with this build.
     pub fn builtin() -> &'static Messages {
+        #[cfg(feature = "api-messages")]
+        let (api_zh_cn, api_en) = (API_ZH_CN, API_EN);
+        #[cfg(not(feature = "api-messages"))]
+        let (api_zh_cn, api_en) = ("", "");
         BUILTIN.get_or_init(|| Messages {
             tables: HashMap::from([
-                (Lang::ZhCn, serde_json::from_str(ZH_CN).expect("static/i18n/zh-CN.json is a flat JSON object")),
-                (Lang::En, serde_json::from_str(EN).expect("static/i18n/en.json is a flat JSON object")),
+                (Lang::ZhCn, table(ZH_CN, api_zh_cn, "zh-CN.json")),
+                (Lang::En, table(EN, api_en, "en.json")),
             ]),
         })
     }

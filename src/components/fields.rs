@@ -1,5 +1,8 @@
 //! Form controls with their visible label, hint and error, wired for assistive technology:
 //! `name` is the schema field name, the hint and the error are in `aria-describedby`.
+//!
+//! They are plain functions, not components: they hold no state, and every component costs
+//! the download its own copy of Yew's lifecycle code.
 
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{Field, Lang};
@@ -28,25 +31,19 @@ pub enum TextKind {
     MultiLine,
 }
 
-#[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
     pub lang: Lang,
     pub field: Field,
     pub value: String,
-    #[prop_or_default]
     pub kind: TextKind,
-    #[prop_or_default]
     pub autocomplete: Option<&'static str>,
     /// The hint's text, already filled in.
-    #[prop_or_default]
     pub hint: Option<String>,
-    #[prop_or_default]
     pub error: Option<String>,
     pub on_edit: Callback<(Field, String)>,
 }
 
-#[component]
-pub fn TextField(props: &TextFieldProps) -> Html {
+pub fn text_field(props: TextFieldProps) -> Html {
     let id = control_id(props.field);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -96,21 +93,18 @@ pub fn TextField(props: &TextFieldProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct ChoiceGroupProps {
     pub lang: Lang,
     pub field: Field,
     /// (value, visible label)
     pub options: Vec<(String, String)>,
     pub selected: String,
-    #[prop_or_default]
     pub error: Option<String>,
     pub on_edit: Callback<(Field, String)>,
 }
 
 /// A fieldset of radio buttons: large targets, arrow keys move between options.
-#[component]
-pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
+pub fn choice_group(props: ChoiceGroupProps) -> Html {
     let field = props.field;
     let name = field.name();
     let first_id = control_id(field);
@@ -140,20 +134,9 @@ pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
     }
 }
 
-/// "Step 2 of 2".
-#[component]
-pub fn StepProgress(props: &StepProgressProps) -> Html {
-    let text = Messages::builtin().format(
-        props.lang,
-        "step.progress",
-        &[("current", props.current.to_string()), ("total", props.total.to_string())],
-    );
+/// "Step 2 of 2". A plain function, not a component: it has no state, and each component
+/// costs the download its own copy of Yew's lifecycle code.
+pub fn step_progress(lang: Lang, current: usize, total: usize) -> Html {
+    let text = Messages::builtin().format(lang, "step.progress", &[("current", current.to_string()), ("total", total.to_string())]);
     html! { <p class="step-progress">{ text }</p> }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct StepProgressProps {
-    pub lang: Lang,
-    pub current: usize,
-    pub total: usize,
 }

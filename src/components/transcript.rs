@@ -8,13 +8,6 @@ use shouhou_core::i18n::t;
 use shouhou_core::{Flow, Lang, Troubleshooting};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct TranscriptProps {
-    pub lang: Lang,
-    pub troubleshooting: Troubleshooting,
-    /// The flow it came from, for its texts; without it the ids are shown.
-    pub flow: Option<Rc<Flow>>,
-}
 
 /// (what was asked or asked to be done, what the customer answered)
 fn entry_texts(flow: Option<&Flow>, node_id: &str, answer_id: &str, lang: Lang) -> (String, String) {
@@ -29,11 +22,11 @@ fn entry_texts(flow: Option<&Flow>, node_id: &str, answer_id: &str, lang: Lang) 
     }
 }
 
-#[component]
-pub fn TranscriptView(props: &TranscriptProps) -> Html {
-    let lang = props.lang;
-    let flow = props.flow.as_deref().filter(|f| f.id == props.troubleshooting.flow_id);
-    let items = props.troubleshooting.steps.iter().map(|entry| {
+/// The transcript as a list; `flow` (the one it came from) gives the texts, without it the
+/// ids are shown.
+pub fn transcript_view(lang: Lang, troubleshooting: &Troubleshooting, flow: Option<Rc<Flow>>) -> Html {
+    let flow = flow.as_deref().filter(|f| f.id == troubleshooting.flow_id);
+    let items = troubleshooting.steps.iter().map(|entry| {
         let (asked, answered) = entry_texts(flow, &entry.node, &entry.answer, lang);
         html! { <li><span class="asked">{ asked }</span>{ " — " }<strong class="answered">{ answered }</strong></li> }
     });

@@ -8,8 +8,8 @@ use shouhou_core::Lang;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use super::use_heading_focus;
 use crate::app::AppContext;
+use crate::components::focus::focus;
 use crate::ids::now_ms;
 use crate::state::Action;
 
@@ -59,6 +59,17 @@ pub fn ConfirmationPage() -> Html {
     let state = ctx.state.clone();
     let lang = state.lang;
     let item = state.outbox.iter().find(|item| Some(&item.id) == state.showing.as_ref()).cloned();
+    // Focus follows the page from "sending" to "waiting" or "delivered".
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        let stage = item.as_ref().map(|item| match item.status {
+            OutboxStatus::Sent { .. } => 2,
+            _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => 0,
+            _ => 1,
+        });
+        use_effect_with(stage, move |_| focus(&heading));
+    }
     let (Some(item), Some(config)) = (item, state.config.clone()) else {
         return html! {};
     };
@@ -76,71 +87,45 @@ pub fn ConfirmationPage() -> Html {
                     ("time", local_time(&JsValue::from_str(reply_by), lang)),
                 ],
             );
-            html! {
-                <Delivered key="sent" {lang} reference={reference.clone()} {reply} {start_again} />
-            }
+            delivered(lang, heading, reference, &reply, start_again)
         }
         _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => html! {
             <section key="sending" class="step" aria-labelledby="sending-heading" aria-busy="true">
-                <h1 id="sending-heading">{ t(lang, "sending.heading") }</h1>
+                <h1 id="sending-heading" tabindex="-1" ref={heading}>{ t(lang, "sending.heading") }</h1>
                 <p class="loading">{ t(lang, "outbox.status.sending") }</p>
             </section>
         },
-        _ => html! {
-            <Waiting key="waiting" {lang} item={item.clone()} retry={retry_now(&ctx, &item)} {start_again} />
-        },
+        _ => waiting(lang, heading, &item, retry_now(&ctx, &item), start_again),
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct DeliveredProps {
-    lang: Lang,
-    reference: String,
-    reply: String,
-    start_again: Callback<MouseEvent>,
-}
-
-#[component]
-fn Delivered(props: &DeliveredProps) -> Html {
-    let heading = use_heading_focus(true);
-    let lang = props.lang;
+fn delivered(lang: Lang, heading: NodeRef, reference: &str, reply: &str, start_again: Callback<MouseEvent>) -> Html {
     html! {
-        <section class="step confirmation" aria-labelledby="confirmation-heading">
+        <section key="sent" class="step confirmation" aria-labelledby="confirmation-heading">
             <h1 id="confirmation-heading" tabindex="-1" ref={heading}>{ t(lang, "confirm.heading") }</h1>
             <div class="reference-panel">
                 <p class="reference-label">{ t(lang, "confirm.reference_label") }</p>
-                <p class="reference" data-testid="reference">{ &props.reference }</p>
+                <p class="reference" data-testid="reference">{ reference }</p>
             </div>
-            <p class="reply-by">{ &props.reply }</p>
+            <p class="reply-by">{ reply }</p>
             <p>{ t(lang, "confirm.keep_reference") }</p>
             <div class="actions">
-                <button type="button" class="secondary" onclick={props.start_again.clone()}>{ t(lang, "confirm.new_request") }</button>
+                <button type="button" class="secondary" onclick={start_again}>{ t(lang, "confirm.new_request") }</button>
             </div>
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct WaitingProps {
-    lang: Lang,
-    item: OutboxItem,
-    retry: Callback<MouseEvent>,
-    start_again: Callback<MouseEvent>,
-}
-
 /// Not delivered yet: say it is safe, say when it goes next, offer to try now.
-#[component]
-fn Waiting(props: &WaitingProps) -> Html {
-    let heading = use_heading_focus(true);
-    let lang = props.lang;
+fn waiting(lang: Lang, heading: NodeRef, item: &OutboxItem, retry: Callback<MouseEvent>, start_again: Callback<MouseEvent>) -> Html {
     html! {
-        <section class="step" aria-labelledby="waiting-heading">
+        <section key="waiting" class="step" aria-labelledby="waiting-heading">
             <h1 id="waiting-heading" tabindex="-1" ref={heading}>{ t(lang, "sending.waiting_heading") }</h1>
             <p>{ t(lang, "sending.waiting_body") }</p>
-            <p class="outbox-status" role="status" data-testid="outbox-status">{ status_text(&props.item, lang) }</p>
+            <p class="outbox-status" role="status" data-testid="outbox-status">{ status_text(item, lang) }</p>
             <div class="actions">
-                <button type="button" class="primary" onclick={props.retry.clone()}>{ t(lang, "outbox.retry_now") }</button>
-                <button type="button" class="secondary" onclick={props.start_again.clone()}>{ t(lang, "confirm.new_request") }</button>
+                <button type="button" class="primary" onclick={retry}>{ t(lang, "outbox.retry_now") }</button>
+                <button type="button" class="secondary" onclick={start_again}>{ t(lang, "confirm.new_request") }</button>
             </div>
         </section>
     }

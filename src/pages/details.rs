@@ -9,8 +9,8 @@ use super::start::error_for;
 use super::use_heading_focus;
 use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{StepProgress, TextField, TextKind};
-use crate::components::transcript::TranscriptView;
+use crate::components::fields::{step_progress, text_field, TextFieldProps, TextKind};
+use crate::components::transcript::transcript_view;
 use crate::ids::{new_draft, now_ms};
 use crate::state::Action;
 use shouhou_core::outbox::OutboxItem;
@@ -78,31 +78,38 @@ pub fn DetailsPage() -> Html {
         )
     });
 
+    let field = |field: Field, kind: TextKind, autocomplete: Option<&'static str>, hint: Option<String>| {
+        text_field(TextFieldProps {
+            lang,
+            field,
+            value: fields.get(field).to_string(),
+            kind,
+            autocomplete,
+            hint,
+            error: error_for(errors, field, lang),
+            on_edit: on_edit.clone(),
+        })
+    };
+
     html! {
         <form class="step" novalidate=true {onsubmit}>
-            <StepProgress {lang} current={Step::Details.number()} total={Step::FORM.len()} />
+            { step_progress(lang, Step::Details.number(), Step::FORM.len()) }
             <h1 tabindex="-1" ref={heading}>{ t(lang, "details.heading") }</h1>
             <p class="lead chosen">{ chosen }</p>
             <ErrorSummary {lang} errors={errors.clone()} focus_token={state.summary_focus} />
             if let Some(suggested) = suggested {
                 <p class="suggested">{ suggested }</p>
             }
-            if let Some(troubleshooting) = fields.troubleshooting.clone() {
-                <TranscriptView {lang} {troubleshooting} flow={state.flow()} />
+            if let Some(troubleshooting) = &fields.troubleshooting {
+                { transcript_view(lang, troubleshooting, state.flow()) }
             }
             if let Some(problem) = problem {
                 <div class="notice notice-problem" role="alert"><p>{ problem }</p></div>
             }
-            <TextField {lang} field={Field::FullName} value={fields.full_name.clone()} autocomplete={Some("name")}
-                error={error_for(errors, Field::FullName, lang)} on_edit={on_edit.clone()} />
-            <TextField {lang} field={Field::Phone} kind={TextKind::Tel} value={fields.phone.clone()}
-                autocomplete={Some("tel")} hint={Some(t(lang, "hint.phone").to_string())}
-                error={error_for(errors, Field::Phone, lang)} on_edit={on_edit.clone()} />
-            <TextField {lang} field={Field::Email} kind={TextKind::Email} value={fields.email.clone()}
-                autocomplete={Some("email")} hint={Some(t(lang, "hint.email").to_string())}
-                error={error_for(errors, Field::Email, lang)} on_edit={on_edit.clone()} />
-            <TextField {lang} field={Field::Description} kind={TextKind::MultiLine} value={fields.description.clone()}
-                hint={Some(description_hint)} error={error_for(errors, Field::Description, lang)} {on_edit} />
+            { field(Field::FullName, TextKind::Text, Some("name"), None) }
+            { field(Field::Phone, TextKind::Tel, Some("tel"), Some(t(lang, "hint.phone").to_string())) }
+            { field(Field::Email, TextKind::Email, Some("email"), Some(t(lang, "hint.email").to_string())) }
+            { field(Field::Description, TextKind::MultiLine, None, Some(description_hint)) }
             <div class="actions">
                 <button type="button" class="secondary" onclick={on_back}>{ t(lang, "details.back") }</button>
                 <button type="submit" class="primary">{ t(lang, "details.submit") }</button>

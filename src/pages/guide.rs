@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::use_heading_focus;
 use crate::app::AppContext;
+use crate::components::focus::focus;
 use crate::config_backend_url;
 use crate::ids::{new_draft, now_ms};
 use crate::services::flows::record_deflection;
@@ -25,12 +26,25 @@ fn guide(state: &UseReducerHandle<crate::state::AppState>, event: GuideEvent) ->
 pub fn GuidePage() -> Html {
     let ctx = use_context::<AppContext>().expect("GuidePage is rendered inside the app");
     let state = ctx.state.clone();
-    let lang = state.lang;
-    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
+    let flow = state.flow();
+    let progress = state
+        .draft
+        .as_ref()
+        .and_then(|d| d.flow.clone())
+        .filter(|p| flow.as_ref().is_some_and(|f| p.fits(f)));
+    // The offer takes focus when the customer arrives at it, or comes back to it.
+    let offer_heading = use_node_ref();
+    {
+        let (offer_heading, navigated) = (offer_heading.clone(), state.navigated);
+        use_effect_with(progress.is_none(), move |showing_offer| {
+            if *showing_offer && navigated {
+                focus(&offer_heading);
+            }
+        });
+    }
+    let Some(config) = state.config.clone() else {
         return html! {};
     };
-    let flow = state.flow();
-    let progress = draft.flow.clone().filter(|p| flow.as_ref().is_some_and(|f| p.fits(f)));
     match (flow, progress) {
         (Some(flow), Some(progress)) => {
             let node = progress.node(&flow).cloned().expect("fitting progress is on a node");
@@ -41,25 +55,14 @@ pub fn GuidePage() -> Html {
         }
         (flow, _) => {
             let unavailable = flow.is_none() && !matches!(state.guided, GuidedHelp::Unknown);
-            html! { <Offer {lang} {unavailable} loading={flow.is_none() && !unavailable} /> }
+            offer(&state, offer_heading, unavailable, flow.is_none() && !unavailable)
         }
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct OfferProps {
-    lang: Lang,
-    unavailable: bool,
-    loading: bool,
-}
-
 /// "Let's try to fix it together first": start the checks or skip to the form.
-#[component]
-fn Offer(props: &OfferProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("inside the app");
-    let state = ctx.state.clone();
-    let heading = use_heading_focus(state.navigated);
-    let lang = props.lang;
+fn offer(state: &UseReducerHandle<crate::state::AppState>, heading: NodeRef, unavailable: bool, loading: bool) -> Html {
+    let lang = state.lang;
     let back = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
@@ -71,17 +74,17 @@ fn Offer(props: &OfferProps) -> Html {
     html! {
         <section class="step" aria-labelledby="guide-heading">
             <h1 id="guide-heading" tabindex="-1" ref={heading}>{ t(lang, "flow.offer_heading") }</h1>
-            if props.unavailable {
+            if unavailable {
                 <div class="notice" role="status"><p>{ t(lang, "flow.unavailable") }</p></div>
             } else {
                 <p class="lead">{ t(lang, "flow.offer_intro") }</p>
             }
-            if props.loading {
+            if loading {
                 <p class="loading">{ t(lang, "app.loading") }</p>
             }
             <div class="actions">
-                if !props.unavailable && !props.loading {
-                    <button type="button" class="primary" onclick={guide(&state, GuideEvent::Start)}>{ t(lang, "flow.start") }</button>
+                if !unavailable && !loading {
+                    <button type="button" class="primary" onclick={guide(state, GuideEvent::Start)}>{ t(lang, "flow.start") }</button>
                 }
                 <button type="button" class="secondary" onclick={skip}>{ t(lang, "flow.skip") }</button>
                 <button type="button" class="secondary" onclick={back}>{ t(lang, "details.back") }</button>

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::use_heading_focus;
 use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{ChoiceGroup, StepProgress};
+use crate::components::fields::{choice_group, step_progress, ChoiceGroupProps};
 use crate::ids::now_ms;
 use crate::state::{Action, GuidedHelp};
 
@@ -46,15 +46,26 @@ pub fn StartPage() -> Html {
 
     html! {
         <form class="step" novalidate=true {onsubmit}>
-            <StepProgress {lang} current={Step::Start.number()} total={Step::FORM.len()} />
+            { step_progress(lang, Step::Start.number(), Step::FORM.len()) }
             <h1 tabindex="-1" ref={heading}>{ t(lang, "start.heading") }</h1>
             <p class="lead">{ t(lang, "start.intro") }</p>
             <ErrorSummary {lang} errors={state.errors.clone()} focus_token={state.summary_focus} />
-            <ChoiceGroup {lang} field={Field::Intent} options={intents} selected={draft.fields.intent.clone()}
-                error={error_for(&state.errors, Field::Intent, lang)} on_edit={on_edit.clone()} />
-            <ChoiceGroup {lang} field={Field::ProductLine} options={product_lines}
-                selected={draft.fields.product_line.clone()}
-                error={error_for(&state.errors, Field::ProductLine, lang)} {on_edit} />
+            { choice_group(ChoiceGroupProps {
+                lang,
+                field: Field::Intent,
+                options: intents,
+                selected: draft.fields.intent.clone(),
+                error: error_for(&state.errors, Field::Intent, lang),
+                on_edit: on_edit.clone(),
+            }) }
+            { choice_group(ChoiceGroupProps {
+                lang,
+                field: Field::ProductLine,
+                options: product_lines,
+                selected: draft.fields.product_line.clone(),
+                error: error_for(&state.errors, Field::ProductLine, lang),
+                on_edit,
+            }) }
             if guided_help_broken {
                 <div class="notice" role="status"><p>{ t(lang, "flow.unavailable") }</p></div>
             }

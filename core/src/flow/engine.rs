@@ -130,8 +130,10 @@ impl FlowProgress {
         for entry in &self.transcript {
             if let Some(Node::Question(question)) = flow.node(&entry.node) {
                 if let Some(answer) = question.answers.iter().find(|a| a.id == entry.answer) {
-                    for (field, value) in &answer.set {
-                        apply(field, value);
+                    for field in ["category", "priority", "on_site"] {
+                        if let Some(value) = answer.set.get(field) {
+                            apply(field, value);
+                        }
                     }
                 }
             }

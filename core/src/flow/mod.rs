@@ -10,7 +10,7 @@ pub mod diagram;
 pub mod engine;
 mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,11 +20,12 @@ pub use validate::{FlowProblem, ProblemKind};
 
 /// A text in every language, keyed by language tag (`zh-CN`, `en`). A map rather than fixed
 /// fields so a missing language is reported with the others instead of failing the parse.
-pub type Texts = BTreeMap<String, String>;
+/// (A hash map: the i18n tables already bring one into the app, a B-tree would add its own.)
+pub type Texts = HashMap<String, String>;
 
 /// The text in `lang`, falling back to any language rather than showing nothing.
 pub fn text(texts: &Texts, lang: Lang) -> &str {
-    texts.get(lang.tag()).or_else(|| texts.values().next()).map_or("", String::as_str)
+    texts.get(lang.tag()).or_else(|| Lang::ALL.iter().find_map(|other| texts.get(other.tag()))).map_or("", String::as_str)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,8 +229,8 @@ pub struct Answer {
     pub label: Texts,
     pub next: String,
     /// Request fields this answer tells us (`category`, `priority`, `on_site`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub set: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub set: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Everything that can be wrong with a flow file, found in one pass.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 
 use super::{Flow, Node, OutcomeKind, Texts};
@@ -143,7 +143,7 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                 if question.answers.len() < 2 && !question.answers.is_empty() {
                     found.push(format!("{at}.answers"), ProblemKind::TooFewAnswers(question.id.clone()));
                 }
-                let mut answer_ids = BTreeSet::new();
+                let mut answer_ids = HashSet::new();
                 for (j, answer) in question.answers.iter().enumerate() {
                     let path = format!("{at}.answers[{j}]");
                     if !is_plain_id(&answer.id) {
@@ -156,7 +156,9 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                     if !index.contains_key(answer.next.as_str()) {
                         found.push(format!("{path}.next"), ProblemKind::UnknownNode(answer.next.clone()));
                     }
-                    for (field, value) in &answer.set {
+                    let mut set: Vec<(&String, &String)> = answer.set.iter().collect();
+                    set.sort();
+                    for (field, value) in set {
                         found.field_value(format!("{path}.set.{field}"), field, value);
                     }
                 }
@@ -199,11 +201,11 @@ fn graph_problems(flow: &Flow, index: &HashMap<&str, usize>, found: &mut Collect
         queue.extend(flow.nodes[i].links().iter().filter_map(|(_, next)| index.get(next).copied()));
     }
 
-    let mut incoming: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); flow.nodes.len()];
     for (i, node) in flow.nodes.iter().enumerate() {
         for (_, next) in node.links() {
             if let Some(&j) = index.get(next) {
-                incoming.entry(j).or_default().push(i);
+                incoming[j].push(i);
             }
         }
     }
@@ -214,7 +216,7 @@ fn graph_problems(flow: &Flow, index: &HashMap<&str, usize>, found: &mut Collect
         if std::mem::replace(&mut can_finish[i], true) {
             continue;
         }
-        queue.extend(incoming.get(&i).into_iter().flatten().copied());
+        queue.extend(incoming[i].iter().copied());
     }
 
     for (i, node) in flow.nodes.iter().enumerate() {
