@@ -22,6 +22,9 @@ node -e '
     .replace(/\s*([{}:;,>])\s*/g, "$1").replace(/;}/g, "}").trim();
   fs.writeFileSync(file, css + "\n");
 ' dist.new/app.css
+# The service worker carries the build's id: a new build is a new worker, offered to the customer.
+build_id=$(cat dist.new/index.html dist.new/app.css dist.new/pkg/shouhou.js dist.new/pkg/shouhou_bg.wasm | sha256sum | cut -c1-16)
+sed -i "s/__BUILD_ID__/$build_id/" dist.new/sw.js
 # Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
 find dist.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) \
   -exec gzip -9 -k -n {} \;

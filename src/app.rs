@@ -28,14 +28,14 @@ pub struct AppContext {
     pub state: UseReducerHandle<AppState>,
     /// `None` until storage is open.
     pub writer: Option<Writer>,
-    /// Sends whatever is due in the outbox now.
-    pub send_outbox: Callback<()>,
+    /// Sends what is due in the outbox now (`true`: everything unsent, backoff or not).
+    pub send_outbox: Callback<bool>,
 }
 
 /// Runs the sender with the app's writer and backend, reporting into the app's state.
-fn outbox_sender(state: &UseReducerHandle<AppState>, writer: Option<Writer>, pending: Rc<std::cell::Cell<bool>>) -> Callback<()> {
+fn outbox_sender(state: &UseReducerHandle<AppState>, writer: Option<Writer>, pending: Rc<std::cell::Cell<bool>>) -> Callback<bool> {
     let state = state.clone();
-    Callback::from(move |()| {
+    Callback::from(move |everything: bool| {
         let (Some(writer), Some(config)) = (&writer, &state.config) else { return };
         let report = {
             let (state, pending) = (state.clone(), pending.clone());
@@ -47,7 +47,7 @@ fn outbox_sender(state: &UseReducerHandle<AppState>, writer: Option<Writer>, pen
                 SenderReport::Returned { draft, message, fields } => state.dispatch(Action::Returned { draft, message, fields }),
             })
         };
-        send_due(writer.clone(), config_backend_url(config), state.lang, report);
+        send_due(writer.clone(), config_backend_url(config), state.lang, everything, report);
     })
 }
 
@@ -120,15 +120,15 @@ pub fn App() -> Html {
         use_effect_with(ready, move |ready| {
             let mut keep = None;
             if *ready {
-                send_outbox.emit(());
+                send_outbox.emit(false);
                 let window = web_sys::window().expect("a browser window");
                 let on_online = {
                     let send_outbox = send_outbox.clone();
-                    gloo_events::EventListener::new(&window, "online", move |_| send_outbox.emit(()))
+                    gloo_events::EventListener::new(&window, "online", move |_| send_outbox.emit(true))
                 };
                 let timer = gloo_timers::callback::Interval::new(RETRY_TICK_MS, move || {
                     if pending.get() {
-                        send_outbox.emit(());
+                        send_outbox.emit(false);
                     }
                 });
                 keep = Some((on_online, timer));
@@ -159,6 +159,20 @@ pub fn App() -> Html {
                     state.dispatch(Action::FlowLoaded { product_line, guided });
                 });
             }
+        });
+    }
+
+    // A new version installed by the service worker (index.html) is offered, never forced.
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("a browser window");
+            let waiting = js_sys::Reflect::get(&window, &"shouhouUpdateWaiting".into()).ok().is_some_and(|v| v.is_truthy());
+            if waiting {
+                state.dispatch(Action::UpdateReady);
+            }
+            let listener = gloo_events::EventListener::new(&window, "shouhou-update", move |_| state.dispatch(Action::UpdateReady));
+            move || drop(listener)
         });
     }
 
@@ -224,11 +238,31 @@ pub fn App() -> Html {
                 </button>
             </header>
             <main id="main" tabindex="-1">
+                if state.update_ready {
+                    { update_notice(lang) }
+                }
                 { storage_notices(lang, state.quarantined, state.storage_warning.as_ref()) }
                 { page }
                 { save_status_line(lang, &state.save) }
             </main>
         </ContextProvider<AppContext>>
+    }
+}
+
+fn update_notice(lang: Lang) -> Html {
+    let apply = Callback::from(|_: MouseEvent| {
+        let window = web_sys::window().expect("a browser window");
+        if let Ok(apply) = js_sys::Reflect::get(&window, &"shouhouApplyUpdate".into()) {
+            if let Some(apply) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&apply) {
+                let _ = apply.call0(&window);
+            }
+        }
+    });
+    html! {
+        <div class="notice" role="status">
+            <p>{ t(lang, "update.ready") }</p>
+            <button type="button" class="secondary" onclick={apply}>{ t(lang, "update.apply") }</button>
+        </div>
     }
 }
 

@@ -17,6 +17,8 @@ thread_local! {
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     /// Asked for again while running: one more pass when this one ends.
     static AGAIN: Cell<bool> = const { Cell::new(false) };
+    /// The next pass treats every unsent item as due.
+    static FORCE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// What the screen learns from a run.
@@ -27,8 +29,13 @@ pub enum SenderReport {
     Returned { draft: shouhou_core::Draft, message: String, fields: Vec<shouhou_core::FieldError> },
 }
 
-/// Sends every due item, one at a time; a call while a run is going on does nothing.
-pub fn send_due(writer: Writer, base_url: String, lang: Lang, report: Callback<SenderReport>) {
+/// Sends every due item, one at a time; a call while a run is going on asks for one more run.
+/// `everything` sends all unsent items regardless of their backoff: the network just came
+/// back, and the waits were for a network that was not there.
+pub fn send_due(writer: Writer, base_url: String, lang: Lang, everything: bool, report: Callback<SenderReport>) {
+    if everything {
+        FORCE.with(|force| force.set(true));
+    }
     if RUNNING.with(|running| running.replace(true)) {
         AGAIN.with(|again| again.set(true));
         return;
@@ -49,7 +56,13 @@ async fn run_once(writer: &Writer, base_url: &str, lang: Lang, report: &Callback
         writer.flushed().await;
         let mut items = writer.store().load_outbox().await;
         report.emit(SenderReport::Outbox(items.clone()));
-        let due: Vec<String> = items.iter().filter(|item| item.is_due(now_ms())).map(|item| item.id.clone()).collect();
+        let now = now_ms();
+        if FORCE.with(|force| force.replace(false)) {
+            for item in &mut items {
+                item.retry_now(now);
+            }
+        }
+        let due: Vec<String> = items.iter().filter(|item| item.is_due(now)).map(|item| item.id.clone()).collect();
         for id in due {
             let Some(index) = items.iter().position(|item| item.id == id) else { continue };
             items[index].start_sending();

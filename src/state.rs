@@ -59,6 +59,8 @@ pub struct AppState {
     /// Why the server returned the current draft for correction.
     pub returned: Option<String>,
     pub view: View,
+    /// A new version of the app is installed and waits for the customer's word.
+    pub update_ready: bool,
     pub save: SaveStatus,
     pub quarantined: usize,
     pub storage_warning: Option<StorageError>,
@@ -93,6 +95,7 @@ pub enum Action {
     EditAsDraft(Draft),
     ShowOutbox,
     ShowJourney,
+    UpdateReady,
     StartAgain,
     Saved(SaveReport),
 }
@@ -111,6 +114,7 @@ impl AppState {
             showing: None,
             returned: None,
             view: View::Journey,
+            update_ready: false,
             save: SaveStatus::Idle,
             quarantined: 0,
             storage_warning: None,
@@ -250,6 +254,7 @@ impl Reducible for AppState {
                 next.view = View::Outbox;
                 next.navigated = true;
             }
+            Action::UpdateReady => next.update_ready = true,
             Action::ShowJourney => {
                 next.view = View::Journey;
                 next.navigated = true;

@@ -49,7 +49,7 @@ pub fn retry_now(ctx: &AppContext, item: &OutboxItem) -> Callback<MouseEvent> {
         if let Some(writer) = &writer {
             writer.put_outbox(item);
         }
-        send_outbox.emit(());
+        send_outbox.emit(false);
     })
 }
 

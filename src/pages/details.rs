@@ -51,7 +51,7 @@ pub fn DetailsPage() -> Html {
             let item = OutboxItem::submit(draft.clone(), now_ms());
             writer.submit(item.clone());
             state.dispatch(Action::Submitted { item, next: new_draft() });
-            send_outbox.emit(());
+            send_outbox.emit(false);
         })
     };
 

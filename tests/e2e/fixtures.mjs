@@ -3,22 +3,20 @@
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-async function startServer() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shouhou-e2e-'));
-  const db = path.join(dir, 'shouhou.sqlite3');
-  const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
+/** Starts the intake server; resolves to its URL. Port 0 picks a free one. */
+function launch(bin, dir, port) {
   const child = spawn(bin, [
-    '--addr', '127.0.0.1:0', '--db', db,
-    '--dist', path.join(root, 'dist'), '--config', path.join(root, 'static/config.json'),
+    '--addr', `127.0.0.1:${port}`, '--db', path.join(dir, 'shouhou.sqlite3'),
+    '--dist', path.join(dir, 'dist'), '--config', path.join(root, 'static/config.json'),
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
-  const url = await new Promise((resolve, reject) => {
+  const url = new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${seen}`)), 15_000);
     child.stdout.on('data', (chunk) => {
@@ -27,11 +25,33 @@ async function startServer() {
       if (match) { clearTimeout(timer); resolve(match[1]); }
     });
     child.stderr.on('data', (chunk) => { seen += chunk; });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${seen}`)); });
   });
+  return { child, url };
+}
+
+async function startServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'shouhou-e2e-'));
+  // Each test serves its own copy of the build, so a test may change it (a new version).
+  cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  const db = path.join(dir, 'shouhou.sqlite3');
+  const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
+  let running = launch(bin, dir, 0);
+  const url = await running.url;
+  const port = new URL(url).port;
+  const stopChild = async () => {
+    if (!running) return;
+    const { child } = running;
+    running = null;
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+  };
   return {
     url,
     db,
+    dist: path.join(dir, 'dist'),
     /** Rows of a query on the server's SQLite file, read by Python's sqlite3 (no native npm module). */
     rows(sql) {
       const out = execFileSync('python3', ['-c',
@@ -39,9 +59,16 @@ async function startServer() {
         db, sql], { encoding: 'utf8' });
       return JSON.parse(out);
     },
+    /** Kills the server at once (no graceful shutdown): the site is simply unreachable. */
+    kill: stopChild,
+    /** Starts it again on the same port and database. */
+    async restart() {
+      await stopChild();
+      running = launch(bin, dir, port);
+      await running.url;
+    },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => { if (child.exitCode !== null) resolve(); else child.on('exit', resolve); });
+      await stopChild();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -22,6 +22,9 @@ export default defineConfig({
       ],
     },
     trace: 'off',
+    // Service workers only where a test is about them (test.use({ serviceWorkers: 'allow' })):
+    // elsewhere they would hide requests from page.route.
+    serviceWorkers: 'block',
     screenshot: 'only-on-failure',
   },
 });

@@ -1,0 +1,144 @@
+// Offline-first, as field engineers meet it: the app opens with no server after one visit,
+// requests wait in the outbox and go exactly once, a killed tab loses no keystroke, a new
+// version is offered and never forced, corrupt storage is set aside and said so.
+import { readFileSync, appendFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect, storedDrafts, expectNoAxeViolations } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
+const m = read('i18n/en.json');
+const config = read('config.json');
+const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
+const heading = (page) => page.getByRole('heading', { level: 1 });
+
+async function controlledByServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  });
+  // The install step also cached every product line's flow.
+  await expect.poll(() => page.evaluate(async () => {
+    const names = await caches.keys();
+    const cache = await caches.open(names.find((n) => n.startsWith('shouhou-')));
+    return (await cache.keys()).map((r) => new URL(r.url).pathname).sort();
+  })).toEqual(expect.arrayContaining(['/pkg/shouhou_bg.wasm', '/flows/property.json', '/config.json']));
+}
+
+async function fileRequest(page, name, productLine = 'appliance') {
+  await page.getByLabel(m['intent.repair']).check();
+  await page.getByLabel(productName(productLine)).check();
+  await page.getByRole('button', { name: m['start.continue'] }).click();
+  if (productLine !== 'appliance') await page.getByRole('button', { name: m['flow.skip'] }).click();
+  await page.getByLabel(m['field.full_name']).fill(name);
+  await page.getByLabel(m['field.phone']).fill('13812345678');
+  await page.getByLabel(m['field.description']).fill(`Washing machine shows E21 and will not drain (${name}).`);
+  await page.getByRole('button', { name: m['details.submit'] }).click();
+}
+
+test.describe('with the service worker', () => {
+  test.use({ locale: 'en-GB', serviceWorkers: 'allow' });
+
+  test('after one visit the app opens with the server gone; the request goes once it is back', async ({ page, server }) => {
+    await page.goto(server.url);
+    await controlledByServiceWorker(page);
+    await server.kill();
+
+    await page.reload();
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    // Guided help works offline too: the flow came from the cache.
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('property')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await expect(heading(page)).toHaveText(m['flow.offer_heading']);
+    await page.getByRole('button', { name: m['flow.start'] }).click();
+    await page.locator('[data-answer="drain"]').click();
+    await page.locator('[data-answer="not_fixed"]').click();
+    await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
+    await page.getByLabel(m['field.full_name']).fill('Gao Min');
+    await page.getByLabel(m['field.phone']).fill('13812345678');
+    await page.getByLabel(m['field.description']).fill('Bathroom floor drain backs up whenever the shower runs.');
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['sending.waiting_heading']);
+
+    await server.restart();
+    await expect(heading(page)).toHaveText(m['confirm.heading'], { timeout: 30_000 });
+    expect(server.rows("SELECT full_name, json_extract(troubleshooting_json, '$.outcome') FROM requests")).toEqual([['Gao Min', 'svc_drain']]);
+  });
+
+  test('a new version is offered, not forced, and the draft survives the update', async ({ page, server }) => {
+    await page.goto(server.url);
+    await controlledByServiceWorker(page);
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('appliance')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await page.getByLabel(m['field.description']).fill('Half-typed when the update came');
+
+    // A new build: a different worker script (and no stale precompressed copy of the old one).
+    appendFileSync(path.join(server.dist, 'sw.js'), '\n// a new build\n');
+    rmSync(path.join(server.dist, 'sw.js.gz'));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    await expect(page.getByText(m['update.ready'])).toBeVisible();
+    await expectNoAxeViolations(page, 'update offered');
+    // Offered, not forced: nothing reloads by itself.
+    await page.waitForTimeout(500);
+    await expect(page.getByLabel(m['field.description'])).toHaveValue('Half-typed when the update came');
+
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: m['update.apply'] }).click()]);
+    await expect(heading(page)).toHaveText(m['details.heading']);
+    await expect(page.getByLabel(m['field.description'])).toHaveValue('Half-typed when the update came');
+    await expect(page.getByText(m['update.ready'])).toHaveCount(0);
+  });
+});
+
+test.describe('storage', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('a tab killed right after typing loses no keystroke', async ({ page, server, context }) => {
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('appliance')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    const typed = 'Compressor clicks every 3 minutes; 制冷不良，冷藏室 12°C 🌡️ and rising.';
+    await page.getByLabel(m['field.description']).click();
+    await page.keyboard.type(typed);
+    // No unload handling, no waiting for IndexedDB: the tab is gone the moment typing ends.
+    await page.close({ runBeforeUnload: false });
+
+    const next = await context.newPage();
+    await next.goto(server.url);
+    await expect(next.getByLabel(m['field.description'])).toHaveValue(typed);
+    await expect.poll(async () => (await storedDrafts(next)).map((d) => d.fields.description)).toEqual([typed]);
+  });
+
+  test('corrupt records are set aside, reported, and the app still starts', async ({ page, server }) => {
+    await page.goto(server.url);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      localStorage.setItem('shouhou.journal.broken', '{"schema_version": 1, "id": ');
+      const open = indexedDB.open('shouhou');
+      open.onsuccess = () => {
+        const tx = open.result.transaction(['drafts', 'outbox'], 'readwrite');
+        tx.objectStore('drafts').put({ schema_version: 99, id: 'from-the-future' }, 'from-the-future');
+        tx.objectStore('outbox').put({ id: 'half-an-item' }, 'half-an-item');
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      };
+    }));
+    await page.reload();
+    await expect(page.getByText(m['storage.quarantined'].replace('{count}', '2'))).toBeVisible();
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await expectNoAxeViolations(page, 'quarantine notice');
+    const quarantined = await page.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('shouhou');
+      open.onsuccess = () => {
+        const request = open.result.transaction('quarantine').objectStore('quarantine').getAll();
+        request.onsuccess = () => resolve(request.result.map((r) => r.source).sort());
+      };
+    }));
+    expect(quarantined).toEqual(['indexeddb', 'journal', 'outbox']);
+    await fileRequest(page, 'He Jun');
+    await expect(heading(page)).toHaveText(m['confirm.heading']);
+  });
+});
