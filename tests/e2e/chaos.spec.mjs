@@ -1,0 +1,92 @@
+// Chaos: 50 requests filed while the network drops and returns at random, answers are lost
+// on the way back, and the server is killed and restarted in the middle. Every request must
+// end in SQLite exactly once: none lost, none duplicated.
+import { readFileSync } from 'node:fs';
+import { test, expect } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
+const m = read('i18n/en.json');
+const config = read('config.json');
+const REQUESTS = 50;
+
+/** A small seeded generator, so a failing run can be replayed exactly. */
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test.use({ locale: 'en-GB' });
+
+test('50 requests through network cuts, lost answers and a server restart: each stored exactly once', async ({ page, server, context }) => {
+  test.setTimeout(240_000);
+  const seed = Number(process.env.CHAOS_SEED || 20261126);
+  const random = mulberry32(seed);
+  const events = { offline: 0, online: 0, lostAnswers: 0, refusedConnections: 0, serverDown: 0 };
+
+  // Some answers never come back although the server stored the request; some requests
+  // never leave. Both must be retried under the same key.
+  await page.route('**/api/v1/requests', async (route) => {
+    const roll = random();
+    if (roll < 0.2) {
+      events.lostAnswers += 1;
+      try { await route.fetch(); } catch { /* server down: nothing stored either */ }
+      await route.abort('connectionreset');
+    } else if (roll < 0.3) {
+      events.refusedConnections += 1;
+      await route.abort('connectionrefused');
+    } else {
+      await route.continue();
+    }
+  });
+
+  await page.goto(server.url);
+  const product = config.product_lines.find((line) => line.id === 'appliance').name.en;
+  for (let i = 0; i < REQUESTS; i++) {
+    const roll = random();
+    if (roll < 0.15) { await context.setOffline(true); events.offline += 1; }
+    else if (roll < 0.35) { await context.setOffline(false); events.online += 1; }
+    if (i === 20) { await server.kill(); events.serverDown += 1; }
+    if (i === 30) await server.restart();
+
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(product).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await page.getByLabel(m['field.full_name']).fill(`Chaos ${String(i).padStart(2, '0')}`);
+    await page.getByLabel(m['field.phone']).fill('13812345678');
+    await page.getByLabel(m['field.description']).fill(`Request ${i} of the chaos run (seed ${seed}).`);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    // Delivered or waiting in the outbox: either way the customer can go on.
+    await page.getByRole('button', { name: m['confirm.new_request'] }).click({ timeout: 20_000 });
+  }
+
+  // The network comes back for good.
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await expect.poll(() => server.rows('SELECT count(*) FROM requests')[0][0], { timeout: 120_000, intervals: [1000] })
+    .toBe(REQUESTS);
+  const [[rows, distinctNames, distinctKeys]] = server.rows(
+    'SELECT count(*), count(DISTINCT full_name), count(DISTINCT idempotency_key) FROM requests');
+  await expect.poll(async () => (await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('shouhou');
+    open.onsuccess = () => {
+      const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+      request.onsuccess = () => resolve(request.result.filter((item) => !item.status.sent).length);
+    };
+  }))), { timeout: 120_000, intervals: [1000] }).toBe(0);
+  const outbox = await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('shouhou');
+    open.onsuccess = () => {
+      const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+      request.onsuccess = () => resolve(request.result);
+    };
+  }));
+  const attempts = outbox.reduce((sum, item) => sum + item.attempts, 0);
+  console.log(`chaos (seed ${seed}): ${REQUESTS} submitted, ${attempts} send attempts, ${rows} rows stored, ` +
+    `${rows - distinctNames} duplicates, ${REQUESTS - distinctNames} lost; events ${JSON.stringify(events)}`);
+  expect([rows, distinctNames, distinctKeys]).toEqual([REQUESTS, REQUESTS, REQUESTS]);
+  expect(outbox).toHaveLength(REQUESTS);
+});
