@@ -22,6 +22,11 @@ node -e '
     .replace(/\s*([{}:;,>])\s*/g, "$1").replace(/;}/g, "}").trim();
   fs.writeFileSync(file, css + "\n");
 ' dist.new/app.css
+# The message tables are fetched at start too: without indentation.
+node -e '
+  const fs = require("fs");
+  for (const file of process.argv.slice(1)) fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(file, "utf8"))));
+' dist.new/i18n/*.json
 # The service worker carries the build's id: a new build is a new worker, offered to the customer.
 build_id=$(cat dist.new/index.html dist.new/app.css dist.new/pkg/shouhou.js dist.new/pkg/shouhou_bg.wasm | sha256sum | cut -c1-16)
 sed -i "s/__BUILD_ID__/$build_id/" dist.new/sw.js

@@ -15,7 +15,7 @@ use crate::pages::outbox::OutboxPage;
 use crate::sender::{send_due, SenderReport};
 use crate::pages::start::StartPage;
 use crate::config_backend_url;
-use crate::services::api::load_config;
+use crate::services::api::{load_config, load_messages};
 use crate::services::flows::{load_flow, send_pending_deflections, FlowLoad};
 use crate::state::{Action, AppState, GuidedHelp, SaveStatus, View};
 use crate::storage::drafts::{LocalStore, Writer};
@@ -69,6 +69,21 @@ pub fn App() -> Html {
         let state = state.clone();
         let writer = writer.clone();
         use_effect_with((), move |_| {
+            {
+                let state = state.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match load_messages(state.lang).await {
+                        Ok(()) => state.dispatch(Action::MessagesLoaded),
+                        Err(_) => state.dispatch(Action::MessagesFailed),
+                    }
+                    // The other language after the first screen: switching is then instant,
+                    // and an emergency is shown in both.
+                    let other = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
+                    if load_messages(other).await.is_ok() {
+                        state.dispatch(Action::MessagesLoaded);
+                    }
+                });
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 match load_config().await {
                     Ok(config) => {
@@ -177,7 +192,7 @@ pub fn App() -> Html {
     }
 
     // The document speaks the chosen language.
-    use_effect_with(state.lang, |lang| {
+    use_effect_with((state.lang, shouhou_core::Messages::has(state.lang)), |(lang, _)| {
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             if let Some(root) = document.document_element() {
                 let _ = root.set_attribute("lang", lang.tag());
@@ -192,12 +207,26 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
             let next = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
-            remember_lang(next);
-            state.dispatch(Action::SetLang(next));
+            let state = state.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                // Without the other language's messages (offline, never fetched) stay as is.
+                if load_messages(next).await.is_ok() {
+                    remember_lang(next);
+                    state.dispatch(Action::SetLang(next));
+                }
+            });
         })
     };
 
     let lang = state.lang;
+    if !shouhou_core::Messages::has(lang) {
+        // The only text not from the message tables: what to say before (or without) them.
+        return if state.config_failed {
+            html! { <main id="main"><p role="alert">{ "无法加载页面，请检查网络后刷新。 The page could not be loaded: check the connection and reload." }</p></main> }
+        } else {
+            html! { <main id="main"><p class="loading">{ "正在加载… Loading…" }</p></main> }
+        };
+    }
     let brand = state.config.as_ref().map_or_else(|| t(lang, "app.title").to_string(), |c| c.brand.get(lang).to_string());
     let context = AppContext { state: state.clone(), writer: (*writer).clone(), send_outbox };
     let show_outbox = {

@@ -74,6 +74,10 @@ pub struct AppState {
 
 pub enum Action {
     SetLang(Lang),
+    /// A language's messages arrived: draw again.
+    MessagesLoaded,
+    /// A language's messages could not be fetched (offline before the first visit).
+    MessagesFailed,
     ConfigLoaded(Rc<AppConfig>),
     ConfigFailed,
     StorageReady { draft: Draft, quarantined: usize, warning: Option<StorageError> },
@@ -160,6 +164,8 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::SetLang(lang) => next.lang = lang,
+            Action::MessagesLoaded => {}
+            Action::MessagesFailed => next.config_failed = true,
             Action::ConfigLoaded(config) => {
                 next.config = Some(config);
                 next.config_failed = false;

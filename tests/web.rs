@@ -13,7 +13,7 @@ use shouhou::pages::start::StartPage;
 use shouhou::state::AppState;
 use shouhou::storage::drafts::{LocalStore, SaveReport, Writer, DB_NAME};
 use shouhou::storage::idb::Db;
-use shouhou_core::{AppConfig, Draft, Field, FieldError, Lang, ErrorCode};
+use shouhou_core::{AppConfig, Draft, ErrorCode, Field, FieldError, Lang, Messages};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
@@ -26,7 +26,14 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
+/// The app fetches its messages at start; here they are installed straight from the files.
+fn install_messages() {
+    Messages::install(Lang::En, include_str!("../static/i18n/en.json")).unwrap();
+    Messages::install(Lang::ZhCn, include_str!("../static/i18n/zh-CN.json")).unwrap();
+}
+
 fn mount_point() -> web_sys::Element {
+    install_messages();
     let div = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&div).unwrap();
     div

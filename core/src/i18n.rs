@@ -3,6 +3,7 @@
 //! The message tables live in `static/i18n/<lang>.json` (flat `key → text`, `{name}`
 //! placeholders) and are compiled in: the app needs them before anything is fetched and
 //! offline, and the server answers API errors in the caller's language from the same text.
+//! The app fetches the one language it shows rather than carrying both (see [`Messages`]).
 //! A test keeps both tables on exactly the same keys. The API's error messages live in
 //! `server/i18n/<lang>.json` and are compiled in only with the `api-messages` feature (the
 //! server's), so the app's download does not carry text it never shows.
@@ -63,51 +64,78 @@ impl Lang {
     }
 }
 
-/// The message tables of every language.
+/// The message tables of every language: compiled in with the `builtin-messages` feature
+/// (the server, the CLI, native tests), or installed at run time with [`Messages::install`]
+/// (the app, which fetches only the language it shows instead of carrying both).
 pub struct Messages {
-    tables: HashMap<Lang, HashMap<String, String>>,
+    _private: (),
 }
 
-static BUILTIN: OnceLock<Messages> = OnceLock::new();
+static MESSAGES: Messages = Messages { _private: () };
+static ZH_CN_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
+static EN_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
 
-const ZH_CN: &str = include_str!("../../static/i18n/zh-CN.json");
-const EN: &str = include_str!("../../static/i18n/en.json");
-#[cfg(feature = "api-messages")]
-const API_ZH_CN: &str = include_str!("../../server/i18n/zh-CN.json");
-#[cfg(feature = "api-messages")]
-const API_EN: &str = include_str!("../../server/i18n/en.json");
+fn slot(lang: Lang) -> &'static OnceLock<HashMap<String, String>> {
+    match lang {
+        Lang::ZhCn => &ZH_CN_TABLE,
+        Lang::En => &EN_TABLE,
+    }
+}
 
-fn table(ui: &str, _api: &str, file: &str) -> HashMap<String, String> {
+#[cfg(feature = "builtin-messages")]
+fn builtin_table(lang: Lang) -> HashMap<String, String> {
+    let (ui, file) = match lang {
+        Lang::ZhCn => (include_str!("../../static/i18n/zh-CN.json"), "zh-CN.json"),
+        Lang::En => (include_str!("../../static/i18n/en.json"), "en.json"),
+    };
     #[allow(unused_mut)]
     let mut table: HashMap<String, String> =
         serde_json::from_str(ui).unwrap_or_else(|e| panic!("static/i18n/{file} is not a flat JSON object: {e}"));
     #[cfg(feature = "api-messages")]
-    table.extend(
-        serde_json::from_str::<HashMap<String, String>>(_api)
-            .unwrap_or_else(|e| panic!("server/i18n/{file} is not a flat JSON object: {e}")),
-    );
+    {
+        let api = match lang {
+            Lang::ZhCn => include_str!("../../server/i18n/zh-CN.json"),
+            Lang::En => include_str!("../../server/i18n/en.json"),
+        };
+        table.extend(
+            serde_json::from_str::<HashMap<String, String>>(api)
+                .unwrap_or_else(|e| panic!("server/i18n/{file} is not a flat JSON object: {e}")),
+        );
+    }
     table
 }
 
 impl Messages {
-    /// The tables shipped with this build.
+    /// The tables: compiled in, or as installed so far.
     pub fn builtin() -> &'static Messages {
-        #[cfg(feature = "api-messages")]
-        let (api_zh_cn, api_en) = (API_ZH_CN, API_EN);
-        #[cfg(not(feature = "api-messages"))]
-        let (api_zh_cn, api_en) = ("", "");
-        BUILTIN.get_or_init(|| Messages {
-            tables: HashMap::from([
-                (Lang::ZhCn, table(ZH_CN, api_zh_cn, "zh-CN.json")),
-                (Lang::En, table(EN, api_en, "en.json")),
-            ]),
-        })
+        #[cfg(feature = "builtin-messages")]
+        for lang in Lang::ALL {
+            slot(lang).get_or_init(|| builtin_table(lang));
+        }
+        &MESSAGES
+    }
+
+    /// Installs a language's table from the text of `static/i18n/<lang>.json`. A language
+    /// already installed keeps its table.
+    pub fn install(lang: Lang, json: &str) -> Result<(), String> {
+        if slot(lang).get().is_some() {
+            return Ok(());
+        }
+        let table: HashMap<String, String> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let _ = slot(lang).set(table);
+        Ok(())
+    }
+
+    /// Whether `lang` can be shown.
+    pub fn has(lang: Lang) -> bool {
+        Messages::builtin();
+        slot(lang).get().is_some()
     }
 
     /// The text for `key`; the key itself if a table lacks it, so a gap shows instead of
     /// crashing (the key-parity test keeps that from shipping).
     pub fn get<'a>(&'a self, lang: Lang, key: &'a str) -> &'a str {
-        self.tables.get(&lang).and_then(|table| table.get(key)).map_or(key, String::as_str)
+        slot(lang).get().and_then(|table| table.get(key)).map_or(key, String::as_str)
     }
 
     /// The text with `{name}` placeholders filled in.
@@ -120,7 +148,7 @@ impl Messages {
     }
 
     pub fn keys(&self, lang: Lang) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.tables[&lang].keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = slot(lang).get().map(|t| t.keys().map(String::as_str).collect()).unwrap_or_default();
         keys.sort_unstable();
         keys
     }
@@ -131,7 +159,7 @@ pub fn t(lang: Lang, key: &str) -> &str {
     Messages::builtin().get(lang, key)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "builtin-messages"))]
 mod tests {
     use super::*;
     use crate::schema::{Category, Field, Intent, Priority};

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use shouhou_core::AppConfig;
@@ -47,12 +48,25 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
-    let index = dist.join("index.html");
+    let index = ServeFile::new(dist.join("index.html")).precompressed_gzip();
+    // A deep link to a screen gets the page; a missing file (say flows/<line>.json for a line
+    // without a flow) must stay a 404, or the app would read the page as that file.
+    let page_or_not_found = axum::routing::any(move |request: axum::extract::Request| {
+        let index = index.clone();
+        async move {
+            let last = request.uri().path().rsplit('/').next().unwrap_or_default();
+            if last.contains('.') {
+                return axum::http::StatusCode::NOT_FOUND.into_response();
+            }
+            match tower::ServiceExt::oneshot(index, request).await {
+                Ok(response) => response.into_response(),
+                Err(never) => match never {},
+            }
+        }
+    });
     // The build writes a .gz beside each text and wasm file, so the first load costs no
     // compression work here. The page must be revalidated so a new version is found.
-    let static_files = ServeDir::new(dist)
-        .precompressed_gzip()
-        .fallback(ServeFile::new(index).precompressed_gzip());
+    let static_files = ServeDir::new(dist).precompressed_gzip().fallback(page_or_not_found);
     Router::new()
         .nest("/api/v1", api::routes())
         .route("/config.json", get(api::config_json))

@@ -281,6 +281,10 @@ async fn serves_the_app_and_its_config() {
     assert_eq!(response.headers()["content-encoding"], "gzip", "the build's .gz is served as is");
     assert_eq!(response.headers()["cache-control"], "no-cache");
 
+    let missing = Request::get("/flows/appliance.json").body(Body::empty()).unwrap();
+    let response = fx.router.clone().oneshot(missing).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "a missing file is not the page");
+
     let (status, body) = send(&fx.router, Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }

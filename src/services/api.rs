@@ -67,3 +67,17 @@ pub async fn load_config() -> Result<AppConfig, String> {
     let text = response.text().await.map_err(|e| e.to_string())?;
     AppConfig::from_json(&text).map_err(|e| e.to_string())
 }
+
+/// Fetches and installs the message table of `lang` (`i18n/<lang>.json` beside the page),
+/// unless it is there already.
+pub async fn load_messages(lang: Lang) -> Result<(), String> {
+    if shouhou_core::Messages::has(lang) {
+        return Ok(());
+    }
+    let response = Request::get(&format!("i18n/{}.json", lang.tag())).send().await.map_err(|e| e.to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    shouhou_core::Messages::install(lang, &text)
+}

@@ -63,7 +63,8 @@ test('50 requests through network cuts, lost answers and a server restart: each 
     await page.getByRole('button', { name: m['confirm.new_request'] }).click({ timeout: 20_000 });
   }
 
-  // The network comes back for good.
+  // The network comes back for good: no more lost answers, and the browser says it is online.
+  await page.unroute('**/api/v1/requests');
   await context.setOffline(true);
   await context.setOffline(false);
   await expect.poll(() => server.rows('SELECT count(*) FROM requests')[0][0], { timeout: 120_000, intervals: [1000] })

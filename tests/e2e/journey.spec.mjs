@@ -41,6 +41,8 @@ for (const lang of ['en', 'zh-CN']) {
 
       await page.getByLabel(m['intent.repair']).check();
       await page.getByLabel(productName('car-service', lang)).check();
+      // A line without a flow simply has none: no "unavailable" notice, straight to the form.
+      await expect(page.getByText(m['flow.unavailable'])).toHaveCount(0);
       await page.getByRole('button', { name: m['start.continue'] }).click();
 
       const heading = page.getByRole('heading', { level: 1 });

@@ -1,7 +1,7 @@
 // Offline-first, as field engineers meet it: the app opens with no server after one visit,
 // requests wait in the outbox and go exactly once, a killed tab loses no keystroke, a new
 // version is offered and never forced, corrupt storage is set aside and said so.
-import { readFileSync, appendFileSync, rmSync } from 'node:fs';
+import { readFileSync, appendFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, storedDrafts, expectNoAxeViolations } from './fixtures.mjs';
 
@@ -76,8 +76,12 @@ test.describe('with the service worker', () => {
     await page.getByLabel(m['field.description']).fill('Half-typed when the update came');
 
     // A new build: a different worker script (and no stale precompressed copy of the old one).
-    appendFileSync(path.join(server.dist, 'sw.js'), '\n// a new build\n');
-    rmSync(path.join(server.dist, 'sw.js.gz'));
+    const worker = path.join(server.dist, 'sw.js');
+    appendFileSync(worker, '\n// a new build\n');
+    rmSync(`${worker}.gz`);
+    // Last-Modified has one-second steps: a build within the second of the first visit would
+    // look unmodified (304) to the browser's update check. Real builds are further apart.
+    utimesSync(worker, new Date(), new Date(Date.now() + 5000));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     await expect(page.getByText(m['update.ready'])).toBeVisible();
     await expectNoAxeViolations(page, 'update offered');
