@@ -84,6 +84,16 @@ pub fn App() -> Html {
                     }
                 });
             }
+            {
+                // Ask the browser to keep this site's storage even when space runs low (some
+                // browsers ask the customer, so nothing waits for the answer).
+                let state = state.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if !crate::storage::settings::request_persistence().await {
+                        state.dispatch(Action::NotPersistent);
+                    }
+                });
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 match load_config().await {
                     Ok(config) => {
@@ -271,6 +281,9 @@ pub fn App() -> Html {
                     { update_notice(lang) }
                 }
                 { storage_notices(lang, state.quarantined, state.storage_warning.as_ref()) }
+                if state.not_persistent && (state.draft.as_ref().is_some_and(|d| !d.is_blank()) || state.outbox.iter().any(|i| !i.is_sent())) {
+                    <div class="notice" role="status"><p>{ t(lang, "storage.not_persistent") }</p></div>
+                }
                 { page }
                 { save_status_line(lang, &state.save) }
             </main>

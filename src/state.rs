@@ -61,6 +61,8 @@ pub struct AppState {
     pub view: View,
     /// A new version of the app is installed and waits for the customer's word.
     pub update_ready: bool,
+    /// The browser refused to make this site's storage persistent: it may evict drafts.
+    pub not_persistent: bool,
     pub save: SaveStatus,
     pub quarantined: usize,
     pub storage_warning: Option<StorageError>,
@@ -100,6 +102,7 @@ pub enum Action {
     ShowOutbox,
     ShowJourney,
     UpdateReady,
+    NotPersistent,
     StartAgain,
     Saved(SaveReport),
 }
@@ -119,6 +122,7 @@ impl AppState {
             returned: None,
             view: View::Journey,
             update_ready: false,
+            not_persistent: false,
             save: SaveStatus::Idle,
             quarantined: 0,
             storage_warning: None,
@@ -261,6 +265,7 @@ impl Reducible for AppState {
                 next.navigated = true;
             }
             Action::UpdateReady => next.update_ready = true,
+            Action::NotPersistent => next.not_persistent = true,
             Action::ShowJourney => {
                 next.view = View::Journey;
                 next.navigated = true;

@@ -26,3 +26,20 @@ pub fn remember_lang(lang: Lang) {
         let _ = storage.set_item(LANG_KEY, lang.tag());
     }
 }
+
+/// Asks for persistent storage (`navigator.storage.persist()`); true when granted, or when
+/// the browser has no such notion. Drafts are saved either way: this only decides whether
+/// the customer is warned that the browser may evict them.
+pub async fn request_persistence() -> bool {
+    let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else { return true };
+    let ask = |promise: Result<js_sys::Promise, wasm_bindgen::JsValue>| async move {
+        match promise {
+            Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()),
+            Err(_) => None,
+        }
+    };
+    if ask(storage.persisted()).await == Some(true) {
+        return true;
+    }
+    ask(storage.persist()).await.unwrap_or(true)
+}

@@ -146,3 +146,27 @@ test.describe('storage', () => {
     await expect(heading(page)).toHaveText(m['confirm.heading']);
   });
 });
+
+test.describe('persistence', () => {
+  test.use({ locale: 'en-GB' });
+
+  for (const granted of [false, true]) {
+    test(`storage persistence ${granted ? 'granted: no warning' : 'refused: the customer is told once there is something to lose'}`, async ({ page, server }) => {
+      await page.addInitScript((answer) => {
+        navigator.storage.persisted = async () => false;
+        navigator.storage.persist = async () => answer;
+      }, granted);
+      await page.goto(server.url);
+      await expect(heading(page)).toHaveText(m['start.heading']);
+      await expect(page.getByText(m['storage.not_persistent'])).toHaveCount(0);
+      await page.getByLabel(m['intent.repair']).check();
+      if (granted) {
+        await page.waitForTimeout(300);
+        await expect(page.getByText(m['storage.not_persistent'])).toHaveCount(0);
+      } else {
+        await expect(page.getByText(m['storage.not_persistent'])).toBeVisible();
+        await expectNoAxeViolations(page, 'persistence refused');
+      }
+    });
+  }
+});
