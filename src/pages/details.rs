@@ -6,7 +6,7 @@ use shouhou_core::{validate_request, Field, Intent, Step};
 use yew::prelude::*;
 
 use super::start::error_for;
-use super::use_heading_focus;
+use super::{edit_callback, use_heading_focus};
 use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{step_progress, text_field, TextFieldProps, TextKind};
@@ -26,10 +26,7 @@ pub fn DetailsPage() -> Html {
     let lang = state.lang;
     let messages = Messages::builtin();
 
-    let on_edit = {
-        let state = state.clone();
-        Callback::from(move |(field, value): (Field, String)| state.dispatch(Action::Edit { field, value, now_ms: now_ms() }))
-    };
+    let on_edit = edit_callback(&state);
     let on_back = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))

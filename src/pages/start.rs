@@ -4,7 +4,7 @@ use shouhou_core::i18n::t;
 use shouhou_core::{Field, FieldError, Intent, Step};
 use yew::prelude::*;
 
-use super::use_heading_focus;
+use super::{edit_callback, use_heading_focus};
 use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{choice_group, step_progress, ChoiceGroupProps};
@@ -25,10 +25,7 @@ pub fn StartPage() -> Html {
     };
     let lang = state.lang;
 
-    let on_edit = {
-        let state = state.clone();
-        Callback::from(move |(field, value): (Field, String)| state.dispatch(Action::Edit { field, value, now_ms: now_ms() }))
-    };
+    let on_edit = edit_callback(&state);
     let onsubmit = {
         let state = state.clone();
         Callback::from(move |event: SubmitEvent| {

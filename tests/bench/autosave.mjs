@@ -13,7 +13,7 @@ try {
   const cdp = await page.context().newCDPSession(page);
   await page.goto(server.url);
   await page.locator('#f-intent-repair').check();
-  await page.locator('#f-product_line').check();
+  await page.locator('#f-product_line-appliance').check(); // a line without a flow: straight to the form
   await page.locator('button[type=submit]').click();
   await page.locator('#f-description').click();
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });

@@ -2,7 +2,7 @@
 // on the way back, and the server is killed and restarted in the middle. Every request must
 // end in SQLite exactly once: none lost, none duplicated.
 import { readFileSync } from 'node:fs';
-import { test, expect } from './fixtures.mjs';
+import { test, expect, storedRecords } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -71,20 +71,9 @@ test('50 requests through network cuts, lost answers and a server restart: each 
     .toBe(REQUESTS);
   const [[rows, distinctNames, distinctKeys]] = server.rows(
     'SELECT count(*), count(DISTINCT full_name), count(DISTINCT idempotency_key) FROM requests');
-  await expect.poll(async () => (await page.evaluate(() => new Promise((resolve) => {
-    const open = indexedDB.open('shouhou');
-    open.onsuccess = () => {
-      const request = open.result.transaction('outbox').objectStore('outbox').getAll();
-      request.onsuccess = () => resolve(request.result.filter((item) => !item.status.sent).length);
-    };
-  }))), { timeout: 120_000, intervals: [1000] }).toBe(0);
-  const outbox = await page.evaluate(() => new Promise((resolve) => {
-    const open = indexedDB.open('shouhou');
-    open.onsuccess = () => {
-      const request = open.result.transaction('outbox').objectStore('outbox').getAll();
-      request.onsuccess = () => resolve(request.result);
-    };
-  }));
+  await expect.poll(async () => (await storedRecords(page, 'outbox')).filter((item) => !item.status.sent).length,
+    { timeout: 120_000, intervals: [1000] }).toBe(0);
+  const outbox = await storedRecords(page, 'outbox');
   const attempts = outbox.reduce((sum, item) => sum + item.attempts, 0);
   console.log(`chaos (seed ${seed}): ${REQUESTS} submitted, ${attempts} send attempts, ${rows} rows stored, ` +
     `${rows - distinctNames} duplicates, ${REQUESTS - distinctNames} lost; events ${JSON.stringify(events)}`);

@@ -95,20 +95,22 @@ export const test = base.extend({
 });
 export { expect };
 
-/** Every draft in the app's IndexedDB, as stored. */
-export async function storedDrafts(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
+/** Every record of one of the app's IndexedDB stores (drafts, outbox, quarantine), as stored. */
+export async function storedRecords(page, store) {
+  return page.evaluate((store) => new Promise((resolve, reject) => {
     const open = indexedDB.open('shouhou');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      if (!db.objectStoreNames.contains('drafts')) { db.close(); resolve([]); return; }
-      const request = db.transaction('drafts').objectStore('drafts').getAll();
+      if (!db.objectStoreNames.contains(store)) { db.close(); resolve([]); return; }
+      const request = db.transaction(store).objectStore(store).getAll();
       request.onsuccess = () => { db.close(); resolve(request.result); };
       request.onerror = () => reject(request.error);
     };
-  }));
+  }), store);
 }
+
+export const storedDrafts = (page) => storedRecords(page, 'drafts');
 
 /** Waits until IndexedDB holds a draft whose fields include `expected`. */
 export async function expectDraftStored(page, expected) {

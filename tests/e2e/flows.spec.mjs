@@ -1,7 +1,7 @@
 // Guided troubleshooting as customers meet it: solved on the spot (and counted), handed to
 // a prefilled request (transcript stored), an emergency, a reload mid-flow, a broken file.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, expectDraftStored } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, expectDraftStored, storedDrafts } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
@@ -96,13 +96,7 @@ test.describe('guided help in English', () => {
     await page.getByRole('button', { name: m['flow.start'] }).click();
     await answer(page, 'window');
     await expect(heading(page)).toHaveText(node('property', 'window_step').text.en);
-    await expect.poll(async () => page.evaluate(() => new Promise((resolve) => {
-      const open = indexedDB.open('shouhou');
-      open.onsuccess = () => {
-        const request = open.result.transaction('drafts').objectStore('drafts').getAll();
-        request.onsuccess = () => resolve(request.result.map((d) => d.flow && d.flow.current));
-      };
-    }))).toEqual(['window_step']);
+    await expect.poll(async () => (await storedDrafts(page)).map((d) => d.flow && d.flow.current)).toEqual(['window_step']);
     await page.reload();
     await expect(heading(page)).toHaveText(node('property', 'window_step').text.en);
     await expect(page.getByText(`${flows.property.title.en} · ${m['flow.progress'].replace('{n}', '2')}`)).toBeVisible();

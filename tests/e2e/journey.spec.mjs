@@ -1,7 +1,7 @@
 // The walking-skeleton journey, as customers meet it: choose, fill, reload, submit — in both
 // languages, by mouse and by keyboard alone, with every screen scanned by axe-core.
 import { readFileSync } from 'node:fs';
-import { test, expect, storedDrafts, expectDraftStored, expectNoAxeViolations } from './fixtures.mjs';
+import { test, expect, storedDrafts, storedRecords, expectDraftStored, expectNoAxeViolations } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
@@ -182,13 +182,14 @@ test.describe('sending through the outbox', () => {
     await page.getByLabel(m['field.description']).fill('The rice cooker arrived dented and the lid does not close.');
   }
 
-  const outboxItems = (page) => page.evaluate(() => new Promise((resolve) => {
-    const open = indexedDB.open('shouhou');
-    open.onsuccess = () => {
-      const request = open.result.transaction('outbox').objectStore('outbox').getAll();
-      request.onsuccess = () => resolve(request.result);
-    };
-  }));
+  const outboxItems = (page) => storedRecords(page, 'outbox');
+
+  /** Submits with the network cut: the request waits in the outbox. */
+  async function submitOffline(page, context) {
+    await context.setOffline(true);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+  }
 
   test('a lost answer is retried with the same key: one request, one reference', async ({ page, server }) => {
     await page.goto(server.url);
@@ -219,9 +220,7 @@ test.describe('sending through the outbox', () => {
   test('offline at submit: queued, then sent by itself when the network returns', async ({ page, server, context }) => {
     await page.goto(server.url);
     await fillValidRequest(page);
-    await context.setOffline(true);
-    await page.getByRole('button', { name: m['details.submit'] }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+    await submitOffline(page, context);
     await expect(page.getByRole('button', { name: 'Outbox (1)' })).toBeVisible();
     await context.setOffline(false);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading'], { timeout: 15_000 });
@@ -231,9 +230,7 @@ test.describe('sending through the outbox', () => {
   test('a request submitted offline survives closing the tab and goes at the next visit', async ({ page, server, context }) => {
     await page.goto(server.url);
     await fillValidRequest(page, 'Wu Fang');
-    await context.setOffline(true);
-    await page.getByRole('button', { name: m['details.submit'] }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+    await submitOffline(page, context);
     await page.close();
     await context.setOffline(false);
     expect(server.rows('SELECT count(*) FROM requests')).toEqual([[0]]);
@@ -274,9 +271,7 @@ test.describe('sending through the outbox', () => {
   test('an unsent request can be taken back out of the outbox to change it', async ({ page, server, context }) => {
     await page.goto(server.url);
     await fillValidRequest(page);
-    await context.setOffline(true);
-    await page.getByRole('button', { name: m['details.submit'] }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['sending.waiting_heading']);
+    await submitOffline(page, context);
     await page.getByRole('button', { name: 'Outbox (1)' }).click();
     await page.getByRole('button', { name: m['outbox.edit'] }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['details.heading']);

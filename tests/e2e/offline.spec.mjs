@@ -3,7 +3,7 @@
 // version is offered and never forced, corrupt storage is set aside and said so.
 import { readFileSync, appendFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { test, expect, storedDrafts, expectNoAxeViolations } from './fixtures.mjs';
+import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -134,13 +134,7 @@ test.describe('storage', () => {
     await expect(page.getByText(m['storage.quarantined'].replace('{count}', '2'))).toBeVisible();
     await expect(heading(page)).toHaveText(m['start.heading']);
     await expectNoAxeViolations(page, 'quarantine notice');
-    const quarantined = await page.evaluate(() => new Promise((resolve) => {
-      const open = indexedDB.open('shouhou');
-      open.onsuccess = () => {
-        const request = open.result.transaction('quarantine').objectStore('quarantine').getAll();
-        request.onsuccess = () => resolve(request.result.map((r) => r.source).sort());
-      };
-    }));
+    const quarantined = (await storedRecords(page, 'quarantine')).map((r) => r.source).sort();
     expect(quarantined).toEqual(['indexeddb', 'journal', 'outbox']);
     await fileRequest(page, 'He Jun');
     await expect(heading(page)).toHaveText(m['confirm.heading']);
