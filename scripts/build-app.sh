@@ -22,6 +22,12 @@ node -e '
     .replace(/\s*([{}:;,>])\s*/g, "$1").replace(/;}/g, "}").trim();
   fs.writeFileSync(file, css + "\n");
 ' dist.new/app.css
+# The page itself: without its comment lines and indentation.
+node -e '
+  const fs = require("fs"), file = process.argv[1];
+  const lines = fs.readFileSync(file, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("//"));
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+' dist.new/index.html
 # The message tables are fetched at start too: without indentation.
 node -e '
   const fs = require("fs");
