@@ -164,3 +164,39 @@ test.describe('persistence', () => {
     });
   }
 });
+
+test.describe('a full disk', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('a refused write says so clearly and nothing typed is lost', async ({ page, server, context }) => {
+    // The device's storage fills up after the draft was first saved: IndexedDB refuses writes.
+    await page.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (window.__diskFull) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('appliance')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await page.getByLabel(m['field.full_name']).fill('Qian Lei');
+    await expect(page.getByTestId('save-status')).toHaveText(m['autosave.saved']);
+
+    await page.evaluate(() => { window.__diskFull = true; });
+    await page.getByLabel(m['field.description']).fill('Typed after the disk filled up: the dryer stops after 5 minutes.');
+    await expect(page.getByTestId('save-status'))
+      .toHaveText(m['autosave.failed'].replace('{reason}', 'QuotaExceededError'));
+    await expectNoAxeViolations(page, 'storage full');
+    // What IndexedDB already had is still there.
+    expect((await storedDrafts(page)).map((d) => d.fields.full_name)).toEqual(['Qian Lei']);
+
+    // Space is freed (a new page, no stub): the journal brings back what IndexedDB refused.
+    const next = await context.newPage();
+    await page.close({ runBeforeUnload: false });
+    await next.goto(server.url);
+    await expect(next.getByLabel(m['field.description'])).toHaveValue('Typed after the disk filled up: the dryer stops after 5 minutes.');
+    await expect(next.getByLabel(m['field.full_name'])).toHaveValue('Qian Lei');
+  });
+});
