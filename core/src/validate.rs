@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
+use crate::flow::is_plain_id;
 use crate::i18n::{Lang, Messages};
 use crate::phone::{normalize_phone, PhoneError};
 use crate::schema::{Category, Field, Intent, Priority, RequestFields, Troubleshooting, ValidRequest};
@@ -219,13 +220,10 @@ fn optional_choice<T>(
 }
 
 fn is_plausible_transcript(troubleshooting: &Troubleshooting) -> bool {
-    let plain = |id: &str| {
-        !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-    };
-    plain(&troubleshooting.flow_id)
-        && plain(&troubleshooting.outcome)
+    is_plain_id(&troubleshooting.flow_id)
+        && is_plain_id(&troubleshooting.outcome)
         && troubleshooting.steps.len() <= TRANSCRIPT_MAX_STEPS
-        && troubleshooting.steps.iter().all(|step| plain(&step.node) && plain(&step.answer))
+        && troubleshooting.steps.iter().all(|step| is_plain_id(&step.node) && is_plain_id(&step.answer))
 }
 
 fn check_intent(fields: &RequestFields, errors: &mut Vec<FieldError>) -> Option<Intent> {

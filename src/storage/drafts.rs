@@ -106,9 +106,7 @@ impl LocalStore {
                 },
                 Err(why) => {
                     self.quarantine("journal", &journal_key, &text, &why.to_string()).await;
-                    if let Some(storage) = local_storage() {
-                        let _ = storage.remove_item(&journal_key);
-                    }
+                    unjournal(&key);
                     loaded.quarantined += 1;
                 }
             }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Flow, Node, OutcomeKind, OutcomeNode};
+use super::{is_plain_id, Flow, Node, OutcomeKind, OutcomeNode};
 
 /// One answered node, in language-independent ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,9 +179,6 @@ pub struct Deflection {
 impl Deflection {
     /// Plain ids of a configured product line, nothing else: the server stores only these.
     pub fn is_valid(&self, config: &crate::AppConfig) -> bool {
-        let plain = |id: &str| {
-            !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-        };
-        plain(&self.flow_id) && plain(&self.outcome) && config.product_line(&self.product_line).is_some()
+        is_plain_id(&self.flow_id) && is_plain_id(&self.outcome) && config.product_line(&self.product_line).is_some()
     }
 }

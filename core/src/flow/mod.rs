@@ -23,6 +23,12 @@ pub use validate::{FlowProblem, ProblemKind};
 /// (A hash map: the i18n tables already bring one into the app, a B-tree would add its own.)
 pub type Texts = HashMap<String, String>;
 
+/// Flow, node and answer ids: lower-case letters, digits, `_` and `-`, at most 64. They are
+/// stored with requests, so everything that accepts one checks it with this.
+pub fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
 /// The text in `lang`, falling back to any language rather than showing nothing.
 pub fn text(texts: &Texts, lang: Lang) -> &str {
     texts.get(lang.tag()).or_else(|| Lang::ALL.iter().find_map(|other| texts.get(other.tag()))).map_or("", String::as_str)

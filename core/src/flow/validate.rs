@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 
-use super::{Flow, Node, OutcomeKind, Texts};
+use super::{is_plain_id, Flow, Node, OutcomeKind, Texts};
 use crate::i18n::Lang;
 use crate::schema::{Category, Priority};
 
@@ -57,10 +57,6 @@ impl fmt::Display for FlowProblem {
             ProblemKind::ImageWithoutAlt => write!(f, "an image needs image_alt text in every language"),
         }
     }
-}
-
-fn is_plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 struct Collector {
