@@ -30,6 +30,39 @@ pub struct ProductLine {
     pub name: Localized,
     /// Months of warranty from the purchase date.
     pub warranty_months: u32,
+    /// Online-shop orders cannot be traced without the order number.
+    #[serde(default)]
+    pub order_number_required: bool,
+}
+
+/// Who is filling the form in: the customer, or staff (at a desk or a kiosk) taking it down,
+/// who must say who they are (接待人).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    #[default]
+    Customer,
+    Staff,
+    Kiosk,
+}
+
+/// What photos may be attached, and how the browser shrinks them before storing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PhotoLimits {
+    pub max_count: u32,
+    /// Per request, after shrinking.
+    pub max_total_bytes: u64,
+    /// Longest side after shrinking.
+    pub max_side_px: u32,
+    /// JPEG quality, 0–1.
+    pub jpeg_quality: f64,
+}
+
+impl Default for PhotoLimits {
+    fn default() -> Self {
+        PhotoLimits { max_count: 6, max_total_bytes: 6_000_000, max_side_px: 1600, jpeg_quality: 0.8 }
+    }
 }
 
 /// Which kind of backend receives requests.
@@ -57,7 +90,7 @@ pub struct EmergencyContact {
     pub note: Localized,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppConfig {
     pub brand: Localized,
     pub backend: Backend,
@@ -66,6 +99,13 @@ pub struct AppConfig {
     pub reply_within_hours: u32,
     pub product_lines: Vec<ProductLine>,
     pub emergency_contact: EmergencyContact,
+    #[serde(default)]
+    pub mode: Mode,
+    #[serde(default)]
+    pub photos: PhotoLimits,
+    /// Shown before an out-of-warranty on-site visit, which may be chargeable (工本费),
+    /// with the region's terms; the customer acknowledges it before submitting.
+    pub chargeable_service_notice: Localized,
 }
 
 /// Why a configuration file was refused.
@@ -100,6 +140,10 @@ impl AppConfig {
         }
         if config.emergency_contact.phone.trim().is_empty() {
             return Err(ConfigError::Invalid("emergency_contact.phone must not be empty".into()));
+        }
+        let photos = config.photos;
+        if photos.max_count > 20 || photos.max_side_px < 320 || !(0.3..=1.0).contains(&photos.jpeg_quality) {
+            return Err(ConfigError::Invalid("photos: max_count ≤ 20, max_side_px ≥ 320, jpeg_quality 0.3–1".into()));
         }
         if config.reply_within_hours == 0 {
             return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));

@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 use crate::config::AppConfig;
 use crate::flow::engine::{EngineError, FlowProgress};
 use crate::flow::{Flow, OutcomeKind};
-use crate::schema::{Field, RequestFields, Troubleshooting};
-use crate::validate::{validate_request, validate_start, FieldError};
+use crate::schema::{Field, Intent, PhotoRef, RequestFields, Troubleshooting};
+use crate::validate::{validate_request, validate_start, Conditions, FieldError};
+use crate::warranty::CivilDate;
 
 /// Bumped whenever the stored shape changes; [`Draft::decode`] migrates every older version.
 /// 1: the first short form. 2: guided troubleshooting (`flow`, `step: "guide"`), category,
-/// priority and transcript fields.
-pub const DRAFT_SCHEMA_VERSION: u32 = 2;
+/// priority and transcript fields. 3: the complete request in several steps (contact,
+/// product, problem or on-site report, review), photos, `revisit`.
+pub const DRAFT_SCHEMA_VERSION: u32 = 3;
 
 /// Where the customer is in the journey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,26 +25,65 @@ pub enum Step {
     Start,
     /// Guided troubleshooting: the offer, then one node per screen (`Draft::flow`).
     Guide,
-    /// Contact details and the description of the problem.
-    Details,
+    /// Who they are and how to reach them (registration record). Version 2's single
+    /// "details" step began here.
+    #[serde(alias = "details")]
+    Contact,
+    /// The product record: model, serial number, purchase date; warranty is shown here.
+    Product,
+    /// What went wrong and what the customer wants done, with photos.
+    Problem,
+    /// An engineer's on-site service report, in place of the problem step.
+    Report,
+    /// "Check your answers", with a change link per section.
+    Review,
 }
 
 impl Step {
-    /// The form's steps in order, for "Step 2 of 2"; guided help has its own progress hint.
-    pub const FORM: [Step; 2] = [Step::Start, Step::Details];
-
-    /// 1-based position among the form's steps, for the progress indicator.
-    pub fn number(self) -> usize {
-        Step::FORM.iter().position(|s| *s == self).map_or(1, |i| i + 1)
+    /// The form's steps in order for an intent, for "Step 2 of 5"; guided help, between the
+    /// first and second, has its own progress hint.
+    pub fn form(intent: Intent) -> &'static [Step] {
+        match intent {
+            Intent::OnsiteReport => &[Step::Start, Step::Contact, Step::Product, Step::Report, Step::Review],
+            _ => &[Step::Start, Step::Contact, Step::Product, Step::Problem, Step::Review],
+        }
     }
 
-    /// The fields the customer fills in on this step.
-    pub fn fields(self) -> &'static [Field] {
+    /// The step's name in the message tables (`step.<name>`) and in the page's markup.
+    pub fn name(self) -> &'static str {
         match self {
-            Step::Start => &[Field::Intent, Field::ProductLine],
-            Step::Guide => &[],
-            Step::Details => &[Field::FullName, Field::Phone, Field::Email, Field::Description],
+            Step::Start => "start",
+            Step::Guide => "guide",
+            Step::Contact => "contact",
+            Step::Product => "product",
+            Step::Problem => "problem",
+            Step::Report => "report",
+            Step::Review => "review",
         }
+    }
+
+    /// The fields the customer fills in on this step, given what the request already says.
+    pub fn fields(self, intent: Intent, conditions: &Conditions) -> Vec<Field> {
+        use Field::*;
+        let mut fields = match self {
+            Step::Start => vec![Intent, ProductLine],
+            Step::Guide | Step::Review => vec![],
+            Step::Contact => vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy],
+            Step::Product => vec![Model, SerialNumber, PurchaseDate, OrderNumber, Configuration],
+            Step::Problem => vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck],
+            Step::Report => vec![
+                Site, InstalledIn, Parameters, InputVoltage, OutputVoltage, InputCurrent, OutputCurrent,
+                Description, FaultCause, PartsUsed, PartsNeeded, Photos, SignoffName, SignoffAt,
+            ],
+        };
+        fields.retain(|field| match field {
+            RecordedBy => conditions.recorded_by_shown,
+            ChargeAck => conditions.chargeable,
+            // The customer asks for an outcome; a consultation is answered by explaining.
+            Resolution => intent != crate::schema::Intent::Consultation,
+            _ => true,
+        });
+        fields
     }
 }
 
@@ -61,6 +102,9 @@ pub struct Draft {
     /// Where the customer is in guided troubleshooting; `None` before it starts.
     #[serde(default)]
     pub flow: Option<FlowProgress>,
+    /// Reached through a "change" link on the review page: moving on returns there.
+    #[serde(default)]
+    pub revisit: bool,
 }
 
 /// What the customer did.
@@ -70,7 +114,13 @@ pub enum DraftEvent {
     /// Leave the start step: to guided help when the product line has a usable flow,
     /// otherwise straight to the form.
     Continue { guided_help: bool },
+    /// On to the next step once this one's fields are valid on the customer's date.
+    Next { today: CivilDate },
+    /// A "change" link on the review page.
+    Change(Step),
     Back,
+    AddPhoto(PhotoRef),
+    RemovePhoto(String),
     /// No guided checks (declined, or none usable): straight to the form.
     SkipGuide,
 }
@@ -117,7 +167,29 @@ impl Draft {
             step: Step::Start,
             fields: RequestFields::default(),
             flow: None,
+            revisit: false,
         }
+    }
+
+    pub fn intent(&self) -> Option<Intent> {
+        Intent::parse(self.fields.intent.trim())
+    }
+
+    /// The steps of this draft's form, for the progress indicator and the review page.
+    pub fn form(&self) -> &'static [Step] {
+        Step::form(self.intent().unwrap_or(Intent::Repair))
+    }
+
+    /// 1-based position among the form's steps ("Step 2 of 5"); guided help counts as the
+    /// start.
+    pub fn step_number(&self) -> usize {
+        self.form().iter().position(|s| *s == self.step).map_or(1, |i| i + 1)
+    }
+
+    /// The fields on a step as the request now stands.
+    pub fn step_fields(&self, step: Step, config: &AppConfig, today: CivilDate) -> Vec<Field> {
+        let conditions = Conditions::of(&self.fields, config, today);
+        step.fields(self.intent().unwrap_or(Intent::Repair), &conditions)
     }
 
     /// Applies what the customer did. Moving on from the start step needs its fields valid;
@@ -141,23 +213,60 @@ impl Draft {
                 if self.step != Step::Start {
                     return Ok(());
                 }
-                self.step = if guided_help && self.fields.troubleshooting.is_none() { Step::Guide } else { Step::Details };
+                self.step = if guided_help && self.fields.troubleshooting.is_none() { Step::Guide } else { Step::Contact };
+            }
+            DraftEvent::Next { today } => {
+                let errors = self.step_errors(config, today);
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                let form = self.form();
+                let next = match form.iter().position(|s| *s == self.step) {
+                    _ if self.revisit => Step::Review,
+                    Some(index) if index + 1 < form.len() => form[index + 1],
+                    _ => return Ok(()),
+                };
+                self.revisit = false;
+                self.step = next;
+            }
+            DraftEvent::Change(step) => {
+                if self.step != Step::Review || !self.form().contains(&step) || step == Step::Review {
+                    return Ok(());
+                }
+                self.revisit = true;
+                self.step = step;
             }
             DraftEvent::Back => {
+                let form = self.form();
                 let previous = match self.step {
                     Step::Start => return Ok(()),
                     Step::Guide => Step::Start,
-                    Step::Details if self.flow.is_some() => Step::Guide,
-                    Step::Details => Step::Start,
+                    Step::Contact if self.flow.is_some() => Step::Guide,
+                    _ if self.revisit => Step::Review,
+                    step => form.iter().position(|s| *s == step).and_then(|i| i.checked_sub(1)).map_or(Step::Start, |i| form[i]),
                 };
+                self.revisit = false;
                 self.step = previous;
+            }
+            DraftEvent::AddPhoto(photo) => {
+                if self.fields.photos.iter().any(|p| p.id == photo.id) {
+                    return Ok(());
+                }
+                self.fields.photos.push(photo);
+            }
+            DraftEvent::RemovePhoto(id) => {
+                let before = self.fields.photos.len();
+                self.fields.photos.retain(|p| p.id != id);
+                if self.fields.photos.len() == before {
+                    return Ok(());
+                }
             }
             DraftEvent::SkipGuide => {
                 if self.step != Step::Guide {
                     return Ok(());
                 }
                 self.forget_troubleshooting();
-                self.step = Step::Details;
+                self.step = Step::Contact;
             }
         }
         self.touch(now_ms);
@@ -209,7 +318,7 @@ impl Draft {
                     outcome: outcome.id.clone(),
                     steps: progress.transcript.clone(),
                 });
-                self.step = Step::Details;
+                self.step = Step::Contact;
             }
         }
         self.touch(now_ms);
@@ -232,13 +341,17 @@ impl Draft {
 
     /// The problems with the fields of the current step: what the form shows once the
     /// customer has tried to move on, updated as they type.
-    pub fn step_errors(&self, config: &AppConfig) -> Vec<FieldError> {
+    pub fn step_errors(&self, config: &AppConfig, today: CivilDate) -> Vec<FieldError> {
         let all = match self.step {
             Step::Start => validate_start(&self.fields, config),
             Step::Guide => Vec::new(),
-            Step::Details => validate_request(&self.fields, config).err().unwrap_or_default(),
+            _ => validate_request(&self.fields, config, today).err().unwrap_or_default(),
         };
-        all.into_iter().filter(|e| self.step.fields().contains(&e.field)).collect()
+        if self.step == Step::Review {
+            return all;
+        }
+        let on_step = self.step_fields(self.step, config, today);
+        all.into_iter().filter(|e| on_step.contains(&e.field)).collect()
     }
 
     /// After the server refused this content it certainly stored nothing under the key;
@@ -271,8 +384,11 @@ impl Draft {
         let version = probe.schema_version.ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
         match version {
             0 => Err(DraftDecodeError::Unreadable("schema_version 0".into())),
-            1 => Ok(migrate_v1_to_v2(serde_json::from_str(text).map_err(unreadable)?)),
-            2 => serde_json::from_str(text).map_err(unreadable),
+            1 => Ok(migrate_v2_to_v3(migrate_v1_to_v2(serde_json::from_str(text).map_err(unreadable)?))),
+            // Version 2's fields are a subset of version 3's, its "details" step version 3's
+            // contact step (a serde alias): it reads as it is.
+            2 => serde_json::from_str(text).map(migrate_v2_to_v3).map_err(unreadable),
+            3 => serde_json::from_str(text).map_err(unreadable),
             newer => Err(DraftDecodeError::FromTheFuture(u32::try_from(newer).unwrap_or(u32::MAX))),
         }
     }
@@ -313,7 +429,12 @@ fn migrate_v1_to_v2(v1: DraftV1) -> Draft {
         step: v1.step,
         fields: v1.fields,
         flow: None,
+        revisit: false,
     }
+}
+
+fn migrate_v2_to_v3(v2: Draft) -> Draft {
+    Draft { schema_version: 3, ..v2 }
 }
 
 #[cfg(test)]
@@ -323,6 +444,8 @@ mod tests {
     fn config() -> AppConfig {
         AppConfig::from_json(include_str!("../../static/config.json")).unwrap()
     }
+
+    const TODAY: CivilDate = CivilDate { year: 2026, month: 11, day: 27 };
 
     fn edit(field: Field, value: &str) -> DraftEvent {
         DraftEvent::Edit { field, value: value.to_string() }
@@ -346,7 +469,7 @@ mod tests {
         draft.apply(edit(Field::Intent, "repair"), &config(), 2).unwrap();
         draft.apply(edit(Field::ProductLine, "network"), &config(), 3).unwrap();
         draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 4).unwrap();
-        assert_eq!(draft.step, Step::Details);
+        assert_eq!(draft.step, Step::Contact);
         draft.apply(DraftEvent::Back, &config(), 5).unwrap();
         assert_eq!(draft.step, Step::Start);
         assert_eq!(draft.fields.product_line, "network", "going back keeps what was chosen");
@@ -357,11 +480,70 @@ mod tests {
         let mut draft = Draft::new("d1".into(), "k1".into(), 0);
         draft.fields.intent = "repair".into();
         draft.fields.product_line = "network".into();
-        assert!(draft.step_errors(&config()).is_empty());
+        assert!(draft.step_errors(&config(), TODAY).is_empty());
         draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 1).unwrap();
-        let fields: Vec<Field> = draft.step_errors(&config()).iter().map(|e| e.field).collect();
-        assert_eq!(fields, [Field::FullName, Field::Phone, Field::Description]);
-        assert_eq!((Step::Start.number(), Step::Details.number()), (1, 2));
+        let fields: Vec<Field> = draft.step_errors(&config(), TODAY).iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::FullName, Field::Phone]);
+        assert_eq!((draft.step_number(), draft.form().len()), (2, 5));
+    }
+
+    fn next(draft: &mut Draft) -> Result<(), Vec<FieldError>> {
+        draft.apply(DraftEvent::Next { today: TODAY }, &config(), 10)
+    }
+
+    #[test]
+    fn the_steps_go_in_order_and_change_links_return_to_the_review() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        for (field, value) in [(Field::Intent, "repair"), (Field::ProductLine, "appliance")] {
+            draft.apply(edit(field, value), &config(), 1).unwrap();
+        }
+        draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 2).unwrap();
+        let blocked = next(&mut draft).unwrap_err();
+        assert_eq!(blocked.iter().map(|e| e.field).collect::<Vec<_>>(), [Field::FullName, Field::Phone]);
+        for (field, value) in [(Field::FullName, "赵敏"), (Field::Phone, "13912345678")] {
+            draft.apply(edit(field, value), &config(), 3).unwrap();
+        }
+        next(&mut draft).unwrap();
+        assert_eq!(draft.step, Step::Product);
+        assert_eq!(next(&mut draft).unwrap_err()[0].field, Field::PurchaseDate);
+        draft.apply(edit(Field::PurchaseDate, "2026-10-01"), &config(), 4).unwrap();
+        next(&mut draft).unwrap();
+        assert_eq!((draft.step, draft.step_number()), (Step::Problem, 4));
+        for (field, value) in [(Field::Description, "冰箱不制冷，压缩机不启动"), (Field::Resolution, "repair")] {
+            draft.apply(edit(field, value), &config(), 5).unwrap();
+        }
+        // In warranty (12 months) and a repair: a photo is required before moving on.
+        assert_eq!(next(&mut draft).unwrap_err()[0].code, crate::ErrorCode::PhotoRequired);
+        let photo = PhotoRef { id: "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10".into(), content_type: "image/jpeg".into(), bytes: 9, width: 1, height: 1 };
+        draft.apply(DraftEvent::AddPhoto(photo.clone()), &config(), 6).unwrap();
+        draft.apply(DraftEvent::AddPhoto(photo), &config(), 6).unwrap();
+        assert_eq!(draft.fields.photos.len(), 1, "the same photo is attached once");
+        next(&mut draft).unwrap();
+        assert_eq!(draft.step, Step::Review);
+
+        draft.apply(DraftEvent::Change(Step::Contact), &config(), 7).unwrap();
+        assert_eq!((draft.step, draft.revisit), (Step::Contact, true));
+        next(&mut draft).unwrap();
+        assert_eq!((draft.step, draft.revisit), (Step::Review, false), "back to the review, not on to the product");
+        draft.apply(DraftEvent::Change(Step::Product), &config(), 8).unwrap();
+        draft.apply(DraftEvent::Back, &config(), 9).unwrap();
+        assert_eq!(draft.step, Step::Review);
+        draft.apply(DraftEvent::Back, &config(), 9).unwrap();
+        assert_eq!(draft.step, Step::Problem);
+        draft.apply(DraftEvent::RemovePhoto("0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10".into()), &config(), 10).unwrap();
+        assert!(draft.fields.photos.is_empty());
+    }
+
+    #[test]
+    fn an_onsite_report_has_its_own_step_and_fields() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        draft.fields.intent = "onsite_report".into();
+        assert_eq!(draft.form()[3], Step::Report);
+        let fields = draft.step_fields(Step::Report, &config(), TODAY);
+        assert!(fields.contains(&Field::InputVoltage) && fields.contains(&Field::SignoffAt));
+        assert!(draft.step_fields(Step::Contact, &config(), TODAY).contains(&Field::RecordedBy));
+        draft.fields.intent = "repair".into();
+        assert!(!draft.step_fields(Step::Contact, &config(), TODAY).contains(&Field::RecordedBy));
     }
 
     #[test]
@@ -376,9 +558,17 @@ mod tests {
         let stored = include_str!("../tests/fixtures/drafts/v1.json");
         let draft = Draft::decode(stored).unwrap();
         assert_eq!(draft.schema_version, DRAFT_SCHEMA_VERSION);
-        assert_eq!((draft.step, draft.fields.email.as_str()), (Step::Details, ""));
+        assert_eq!((draft.step, draft.fields.email.as_str()), (Step::Contact, ""));
         assert_eq!(draft.fields.description, "楼道灯坏了一周");
         assert_eq!((draft.flow, draft.fields.troubleshooting), (None, None));
+    }
+
+    #[test]
+    fn version_3_fixture_still_reads() {
+        let draft = Draft::decode(include_str!("../tests/fixtures/drafts/v3.json")).unwrap();
+        assert_eq!((draft.step, draft.revisit), (Step::Review, true));
+        assert_eq!(draft.fields.photos.len(), 2);
+        assert_eq!(draft.fields.input_voltage, "380");
     }
 
     #[test]

@@ -139,7 +139,7 @@ impl OutboxItem {
     /// step, keeping its key — a try may have arrived without its answer reaching us.
     pub fn to_draft(&self, now_ms: u64) -> Draft {
         let mut draft = self.draft.clone();
-        draft.step = Step::Details;
+        draft.step = Step::Review;
         draft.revision += 1;
         draft.updated_at_ms = draft.updated_at_ms.max(now_ms);
         draft
@@ -155,7 +155,7 @@ mod tests {
     fn item() -> OutboxItem {
         let mut draft = Draft::new("d1".into(), "key-1".into(), 0);
         draft.fields.description = "空调不制冷".into();
-        draft.step = Step::Details;
+        draft.step = Step::Review;
         OutboxItem::submit(draft, 1_000)
     }
 
@@ -226,7 +226,7 @@ mod tests {
         let after = item.record(SendOutcome::Rejected { message: "bad".into(), fields: fields.clone() }, 9_000, 0.0, "key-2".into());
         let AfterSend::BackToDraft { draft, message, fields: returned } = after else { panic!("{after:?}") };
         assert_eq!((message.as_str(), returned), ("bad", fields));
-        assert_eq!(draft.step, Step::Details);
+        assert_eq!(draft.step, Step::Review);
         assert_eq!(draft.fields.description, "空调不制冷");
         assert_eq!((draft.revision, draft.updated_at_ms), (1, 9_000));
         assert_eq!(draft.idempotency_key, "key-2", "the corrected request is a new one");

@@ -17,14 +17,17 @@ pub enum Intent {
     ReturnExchangeRefund,
     /// 投诉 — complaint.
     Complaint,
+    /// 现场服务报告 — an engineer's report of a visit on site.
+    OnsiteReport,
 }
 
 impl Intent {
-    pub const ALL: [Intent; 4] = [
+    pub const ALL: [Intent; 5] = [
         Intent::Consultation,
         Intent::Repair,
         Intent::ReturnExchangeRefund,
         Intent::Complaint,
+        Intent::OnsiteReport,
     ];
 
     /// The wire and form value.
@@ -34,6 +37,7 @@ impl Intent {
             Intent::Repair => "repair",
             Intent::ReturnExchangeRefund => "return_exchange_refund",
             Intent::Complaint => "complaint",
+            Intent::OnsiteReport => "onsite_report",
         }
     }
 
@@ -42,53 +46,157 @@ impl Intent {
     }
 }
 
-/// Every field of the request, named as in the schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    Intent,
-    ProductLine,
-    FullName,
-    Phone,
-    Email,
-    Description,
-    Category,
-    Priority,
-    Troubleshooting,
+/// Every field of the request, named as in the schema, in the order they appear on screen
+/// (and so in an error summary).
+macro_rules! fields {
+    ($($variant:ident => $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Field { $($variant,)* }
+
+        impl Field {
+            pub const ALL: &'static [Field] = &[$(Field::$variant,)*];
+
+            /// The schema name: HTML `name`, JSON key, message key `field.<name>`.
+            pub fn name(self) -> &'static str {
+                match self { $(Field::$variant => $name,)* }
+            }
+        }
+    };
 }
 
-impl Field {
-    /// The order in which fields appear on screen, and so in an error summary.
-    pub const ALL: [Field; 9] = [
-        Field::Intent,
-        Field::ProductLine,
-        Field::FullName,
-        Field::Phone,
-        Field::Email,
-        Field::Description,
-        Field::Category,
-        Field::Priority,
-        Field::Troubleshooting,
-    ];
+fields! {
+    Intent => "intent",
+    ProductLine => "product_line",
+    FullName => "full_name",
+    Company => "company",
+    Phone => "phone",
+    Email => "email",
+    Address => "address",
+    ContactTime => "contact_time",
+    RecordedBy => "recorded_by",
+    Model => "model",
+    SerialNumber => "serial_number",
+    PurchaseDate => "purchase_date",
+    OrderNumber => "order_number",
+    Configuration => "configuration",
+    Category => "category",
+    StartedOn => "started_on",
+    Site => "site",
+    InstalledIn => "installed_in",
+    Parameters => "parameters",
+    InputVoltage => "input_voltage",
+    OutputVoltage => "output_voltage",
+    InputCurrent => "input_current",
+    OutputCurrent => "output_current",
+    Description => "description",
+    FaultCause => "fault_cause",
+    PartsUsed => "parts_used",
+    PartsNeeded => "parts_needed",
+    Resolution => "resolution",
+    Priority => "priority",
+    Photos => "photos",
+    ChargeAck => "charge_ack",
+    SignoffName => "signoff_name",
+    SignoffAt => "signoff_at",
+    Troubleshooting => "troubleshooting",
+}
 
-    /// The schema name: HTML `name`, JSON key, SQLite column.
-    pub fn name(self) -> &'static str {
+/// How a field is entered and checked. The app renders a control from it; validation
+/// applies the matching rule; the review page formats the value by it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldKind {
+    /// One line of text, at most `max` characters.
+    Line { max: usize },
+    /// Several lines, `min..=max` characters.
+    Paragraph { min: usize, max: usize },
+    Tel,
+    Email,
+    /// `YYYY-MM-DD`, not after today.
+    Date,
+    /// `YYYY-MM-DDTHH:MM` as a `datetime-local` control gives it.
+    DateTime,
+    /// One of these values; the labels are `<name>.<value>` messages.
+    Choice(&'static [&'static str]),
+    /// A decimal number in `unit`, within `min..=max`.
+    Measurement { unit: &'static str, min: u32, max: u32 },
+    /// A box the customer ticks to say they read a notice (`"yes"` when ticked).
+    Acknowledgement,
+    /// The photos attached to the request ([`RequestFields::photos`]).
+    Photos,
+    /// Filled by guided troubleshooting, shown read-only.
+    Transcript,
+}
+
+pub const RESOLUTIONS: &[&str] = &["repair", "replacement", "exchange", "refund", "onsite_visit", "explanation"];
+pub const CONTACT_TIMES: &[&str] = &["any", "morning", "afternoon", "evening"];
+const INTENTS: &[&str] = &["consultation", "repair", "return_exchange_refund", "complaint", "onsite_report"];
+const CATEGORIES: &[&str] = &["quality", "service", "logistics", "general", "emergency"];
+const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+
+pub const SHORT_TEXT_MAX_CHARS: usize = 100;
+pub const LONG_LINE_MAX_CHARS: usize = 200;
+pub const NOTES_MAX_CHARS: usize = 2000;
+
+impl Field {
+    pub fn parse(name: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|field| field.name() == name)
+    }
+
+    pub fn kind(self) -> FieldKind {
+        use Field::*;
         match self {
-            Field::Intent => "intent",
-            Field::ProductLine => "product_line",
-            Field::FullName => "full_name",
-            Field::Phone => "phone",
-            Field::Email => "email",
-            Field::Description => "description",
-            Field::Category => "category",
-            Field::Priority => "priority",
-            Field::Troubleshooting => "troubleshooting",
+            Intent => FieldKind::Choice(INTENTS),
+            // The options come from configuration; checked against it.
+            ProductLine => FieldKind::Choice(&[]),
+            FullName | Company | RecordedBy | Model | SerialNumber | OrderNumber | SignoffName => {
+                FieldKind::Line { max: SHORT_TEXT_MAX_CHARS }
+            }
+            Address | Site | InstalledIn => FieldKind::Line { max: LONG_LINE_MAX_CHARS },
+            Phone => FieldKind::Tel,
+            Email => FieldKind::Email,
+            ContactTime => FieldKind::Choice(CONTACT_TIMES),
+            PurchaseDate | StartedOn => FieldKind::Date,
+            SignoffAt => FieldKind::DateTime,
+            Configuration | Parameters | PartsUsed | PartsNeeded => FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS },
+            Description | FaultCause => FieldKind::Paragraph {
+                min: crate::validate::DESCRIPTION_MIN_CHARS,
+                max: crate::validate::DESCRIPTION_MAX_CHARS,
+            },
+            Category => FieldKind::Choice(CATEGORIES),
+            Priority => FieldKind::Choice(PRIORITIES),
+            Resolution => FieldKind::Choice(RESOLUTIONS),
+            InputVoltage | OutputVoltage => FieldKind::Measurement { unit: "V", min: 0, max: 1000 },
+            InputCurrent | OutputCurrent => FieldKind::Measurement { unit: "A", min: 0, max: 2000 },
+            Photos => FieldKind::Photos,
+            ChargeAck => FieldKind::Acknowledgement,
+            Troubleshooting => FieldKind::Transcript,
         }
     }
 
-    pub fn parse(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|field| field.name() == name)
+    /// The browser's autofill token, where one fits.
+    pub fn autocomplete(self) -> Option<&'static str> {
+        match self {
+            Field::FullName => Some("name"),
+            Field::Company => Some("organization"),
+            Field::Phone => Some("tel"),
+            Field::Email => Some("email"),
+            Field::Address => Some("street-address"),
+            _ => None,
+        }
     }
+}
+
+/// A photo attached to a request. The bytes live beside the draft (an IndexedDB Blob in
+/// the app, a BLOB row at the server); the request carries this description of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    /// A UUID: the photo's key in storage and its part name when sent.
+    pub id: String,
+    pub content_type: String,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// The request exactly as typed: free text, possibly incomplete. This is what a draft holds
@@ -99,18 +207,46 @@ pub struct RequestFields {
     pub intent: String,
     pub product_line: String,
     pub full_name: String,
+    pub company: String,
     pub phone: String,
     #[serde(deserialize_with = "null_as_empty")]
     pub email: String,
-    pub description: String,
+    pub address: String,
+    pub contact_time: String,
+    pub recorded_by: String,
+    pub model: String,
+    pub serial_number: String,
+    pub purchase_date: String,
+    pub order_number: String,
+    pub configuration: String,
     /// Complaint category (`Category`), empty until chosen or suggested by a flow.
     #[serde(deserialize_with = "null_as_empty")]
     pub category: String,
+    pub started_on: String,
+    pub site: String,
+    pub installed_in: String,
+    pub parameters: String,
+    pub input_voltage: String,
+    pub output_voltage: String,
+    pub input_current: String,
+    pub output_current: String,
+    pub description: String,
+    pub fault_cause: String,
+    pub parts_used: String,
+    pub parts_needed: String,
+    pub resolution: String,
     /// `Priority`, empty until chosen or suggested by a flow.
     #[serde(deserialize_with = "null_as_empty")]
     pub priority: String,
+    pub charge_ack: String,
+    pub signoff_name: String,
+    pub signoff_at: String,
     /// What guided troubleshooting already tried, when the customer went through it.
     pub troubleshooting: Option<Troubleshooting>,
+    pub photos: Vec<PhotoRef>,
+    /// The customer's calendar date when they submitted (`YYYY-MM-DD`): warranty is judged
+    /// on the day as the customer lives it, not in the server's time zone.
+    pub local_date: String,
 }
 
 /// The transcript of guided troubleshooting sent with a request ("what we already tried").
@@ -128,41 +264,64 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<St
     Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-impl RequestFields {
-    /// The text of a text-valued field (the transcript is not one: it reads as empty).
-    pub fn get(&self, field: Field) -> &str {
-        match field {
-            Field::Intent => &self.intent,
-            Field::ProductLine => &self.product_line,
-            Field::FullName => &self.full_name,
-            Field::Phone => &self.phone,
-            Field::Email => &self.email,
-            Field::Description => &self.description,
-            Field::Category => &self.category,
-            Field::Priority => &self.priority,
-            Field::Troubleshooting => "",
+/// The string slot of a text-valued field, borrowed as asked (`&` or `&mut`).
+macro_rules! slot {
+    ($fields:ident, $field:expr, $($borrow:tt)*) => {{
+        use Field::*;
+        match $field {
+            Intent => Some($($borrow)* $fields.intent),
+            ProductLine => Some($($borrow)* $fields.product_line),
+            FullName => Some($($borrow)* $fields.full_name),
+            Company => Some($($borrow)* $fields.company),
+            Phone => Some($($borrow)* $fields.phone),
+            Email => Some($($borrow)* $fields.email),
+            Address => Some($($borrow)* $fields.address),
+            ContactTime => Some($($borrow)* $fields.contact_time),
+            RecordedBy => Some($($borrow)* $fields.recorded_by),
+            Model => Some($($borrow)* $fields.model),
+            SerialNumber => Some($($borrow)* $fields.serial_number),
+            PurchaseDate => Some($($borrow)* $fields.purchase_date),
+            OrderNumber => Some($($borrow)* $fields.order_number),
+            Configuration => Some($($borrow)* $fields.configuration),
+            Category => Some($($borrow)* $fields.category),
+            StartedOn => Some($($borrow)* $fields.started_on),
+            Site => Some($($borrow)* $fields.site),
+            InstalledIn => Some($($borrow)* $fields.installed_in),
+            Parameters => Some($($borrow)* $fields.parameters),
+            InputVoltage => Some($($borrow)* $fields.input_voltage),
+            OutputVoltage => Some($($borrow)* $fields.output_voltage),
+            InputCurrent => Some($($borrow)* $fields.input_current),
+            OutputCurrent => Some($($borrow)* $fields.output_current),
+            Description => Some($($borrow)* $fields.description),
+            FaultCause => Some($($borrow)* $fields.fault_cause),
+            PartsUsed => Some($($borrow)* $fields.parts_used),
+            PartsNeeded => Some($($borrow)* $fields.parts_needed),
+            Resolution => Some($($borrow)* $fields.resolution),
+            Priority => Some($($borrow)* $fields.priority),
+            ChargeAck => Some($($borrow)* $fields.charge_ack),
+            SignoffName => Some($($borrow)* $fields.signoff_name),
+            SignoffAt => Some($($borrow)* $fields.signoff_at),
+            Photos | Troubleshooting => None,
         }
+    }};
+}
+
+impl RequestFields {
+    /// The text of a text-valued field (photos and the transcript are not: they read as empty).
+    pub fn get(&self, field: Field) -> &str {
+        slot!(self, field, &).map_or("", String::as_str)
     }
 
-    /// Sets a text-valued field; the transcript is set by guided troubleshooting only.
+    /// Sets a text-valued field; photos and the transcript have their own events.
     pub fn set(&mut self, field: Field, value: String) {
-        let slot = match field {
-            Field::Intent => &mut self.intent,
-            Field::ProductLine => &mut self.product_line,
-            Field::FullName => &mut self.full_name,
-            Field::Phone => &mut self.phone,
-            Field::Email => &mut self.email,
-            Field::Description => &mut self.description,
-            Field::Category => &mut self.category,
-            Field::Priority => &mut self.priority,
-            Field::Troubleshooting => return,
-        };
-        *slot = value;
+        if let Some(slot) = slot!(self, field, &mut) {
+            *slot = value;
+        }
     }
 }
 
-/// A request that passed validation: trimmed, phone normalised to E.164, email optional.
-/// Fields added after the first version default, so stored requests of every age read back.
+/// A request that passed validation: trimmed, phone normalised to E.164, optional fields
+/// `None` when left empty, warranty judged. Every text field the customer filled in is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidRequest {
     pub intent: Intent,
@@ -178,6 +337,14 @@ pub struct ValidRequest {
     pub priority: Option<Priority>,
     #[serde(default)]
     pub troubleshooting: Option<Troubleshooting>,
+    /// Every other filled-in field by schema name, trimmed (company, address, model, …).
+    #[serde(default)]
+    pub details: std::collections::BTreeMap<String, String>,
+    /// Judged from the purchase date on the customer's date; `None` without a purchase date.
+    #[serde(default)]
+    pub warranty: Option<crate::warranty::WarrantyStatus>,
+    #[serde(default)]
+    pub photos: Vec<PhotoRef>,
 }
 
 /// Complaint category (投诉分类).

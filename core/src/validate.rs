@@ -7,9 +7,12 @@ use crate::config::AppConfig;
 use crate::flow::is_plain_id;
 use crate::i18n::{Lang, Messages};
 use crate::phone::{normalize_phone, PhoneError};
-use crate::schema::{Category, Field, Intent, Priority, RequestFields, Troubleshooting, ValidRequest};
+use crate::config::Mode;
+use crate::draft::Step;
+use crate::schema::{Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting, ValidRequest};
+use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 
-pub const FULL_NAME_MAX_CHARS: usize = 100;
+pub const FULL_NAME_MAX_CHARS: usize = crate::schema::SHORT_TEXT_MAX_CHARS;
 pub const EMAIL_MAX_CHARS: usize = 254;
 pub const DESCRIPTION_MIN_CHARS: usize = 5;
 pub const DESCRIPTION_MAX_CHARS: usize = 4000;
@@ -26,10 +29,26 @@ pub enum ErrorCode {
     InvalidCharacters,
     /// A choice that is not one of the offered options.
     UnknownOption,
+    /// Not a real calendar date (or date and time).
+    InvalidDate,
+    /// A purchase or a fault cannot lie in the future.
+    FutureDate,
+    InvalidNumber,
+    /// A measurement outside what the field can plausibly read, in the field's unit.
+    OutOfRange { min: usize, max: usize },
+    /// In-warranty repair or replacement needs at least one photo (照片及故障报告单).
+    PhotoRequired,
+    /// The chargeable-service notice has to be acknowledged.
+    NotAcknowledged,
+    TooManyPhotos { max: usize },
+    /// The photos together exceed the limit, in bytes.
+    PhotosTooLarge { max: usize },
+    /// Not a JPEG, PNG or WebP image, or not what it says it is.
+    InvalidPhoto,
 }
 
 impl ErrorCode {
-    /// The machine code on the wire.
+    /// The machine code on the wire; its message is `error.<code>`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Required => "required",
@@ -39,27 +58,30 @@ impl ErrorCode {
             ErrorCode::InvalidEmail => "invalid_email",
             ErrorCode::InvalidCharacters => "invalid_characters",
             ErrorCode::UnknownOption => "unknown_option",
+            ErrorCode::InvalidDate => "invalid_date",
+            ErrorCode::FutureDate => "future_date",
+            ErrorCode::InvalidNumber => "invalid_number",
+            ErrorCode::OutOfRange { .. } => "out_of_range",
+            ErrorCode::PhotoRequired => "photo_required",
+            ErrorCode::NotAcknowledged => "not_acknowledged",
+            ErrorCode::TooManyPhotos { .. } => "too_many_photos",
+            ErrorCode::PhotosTooLarge { .. } => "photos_too_large",
+            ErrorCode::InvalidPhoto => "invalid_photo",
         }
     }
 
     /// The i18n key of the message for this code.
-    pub fn message_key(self) -> &'static str {
-        match self {
-            ErrorCode::Required => "error.required",
-            ErrorCode::TooShort { .. } => "error.too_short",
-            ErrorCode::TooLong { .. } => "error.too_long",
-            ErrorCode::InvalidPhone => "error.invalid_phone",
-            ErrorCode::InvalidEmail => "error.invalid_email",
-            ErrorCode::InvalidCharacters => "error.invalid_characters",
-            ErrorCode::UnknownOption => "error.unknown_option",
-        }
+    pub fn message_key(self) -> String {
+        format!("error.{}", self.as_str())
     }
 
     /// The placeholders its message fills in.
     pub fn message_args(self) -> Vec<(&'static str, String)> {
         match self {
             ErrorCode::TooShort { min } => vec![("min", min.to_string())],
-            ErrorCode::TooLong { max } => vec![("max", max.to_string())],
+            ErrorCode::TooLong { max } | ErrorCode::TooManyPhotos { max } => vec![("max", max.to_string())],
+            ErrorCode::OutOfRange { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            ErrorCode::PhotosTooLarge { max } => vec![("max", format!("{:.1}", max as f64 / 1_000_000.0))],
             _ => Vec::new(),
         }
     }
@@ -89,7 +111,8 @@ impl From<FieldError> for FieldErrorWire {
     fn from(error: FieldError) -> Self {
         let (min, max) = match error.code {
             ErrorCode::TooShort { min } => (Some(min), None),
-            ErrorCode::TooLong { max } => (None, Some(max)),
+            ErrorCode::TooLong { max } | ErrorCode::TooManyPhotos { max } | ErrorCode::PhotosTooLarge { max } => (None, Some(max)),
+            ErrorCode::OutOfRange { min, max } => (Some(min), Some(max)),
             _ => (None, None),
         };
         FieldErrorWire { field: error.field, code: error.code.as_str().to_string(), min, max }
@@ -108,6 +131,15 @@ impl TryFrom<FieldErrorWire> for FieldError {
             ("invalid_email", ..) => ErrorCode::InvalidEmail,
             ("invalid_characters", ..) => ErrorCode::InvalidCharacters,
             ("unknown_option", ..) => ErrorCode::UnknownOption,
+            ("invalid_date", ..) => ErrorCode::InvalidDate,
+            ("future_date", ..) => ErrorCode::FutureDate,
+            ("invalid_number", ..) => ErrorCode::InvalidNumber,
+            ("out_of_range", Some(min), Some(max)) => ErrorCode::OutOfRange { min, max },
+            ("photo_required", ..) => ErrorCode::PhotoRequired,
+            ("not_acknowledged", ..) => ErrorCode::NotAcknowledged,
+            ("too_many_photos", _, Some(max)) => ErrorCode::TooManyPhotos { max },
+            ("photos_too_large", _, Some(max)) => ErrorCode::PhotosTooLarge { max },
+            ("invalid_photo", ..) => ErrorCode::InvalidPhoto,
             (other, ..) => return Err(format!("unknown error code {other:?}")),
         };
         Ok(FieldError { field: wire.field, code })
@@ -121,7 +153,10 @@ impl FieldError {
         let mut args = self.code.message_args();
         let label_key = format!("field.{}", self.field.name());
         args.push(("field", messages.get(lang, &label_key).to_string()));
-        messages.format(lang, self.code.message_key(), &args)
+        if let FieldKind::Measurement { unit, .. } = self.field.kind() {
+            args.push(("unit", unit.to_string()));
+        }
+        messages.format(lang, &self.code.message_key(), &args)
     }
 }
 
@@ -133,91 +168,247 @@ pub fn validate_start(fields: &RequestFields, config: &AppConfig) -> Vec<FieldEr
     errors
 }
 
-/// The whole request. Errors come in screen order, at most one per field.
+/// The whole request, judged on the customer's date `today`. Errors come in screen order,
+/// at most one per field.
 pub fn validate_request(
     fields: &RequestFields,
     config: &AppConfig,
+    today: CivilDate,
 ) -> Result<ValidRequest, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let intent = check_intent(fields, &mut errors);
-    check_product_line(fields, config, &mut errors);
-
-    let full_name = fields.full_name.trim();
-    if let Some(code) = single_line_text(full_name, 1, FULL_NAME_MAX_CHARS) {
-        errors.push(FieldError { field: Field::FullName, code });
-    }
-
-    let phone = match normalize_phone(&fields.phone) {
-        Ok(phone) => Some(phone),
-        Err(PhoneError::Empty) => {
-            errors.push(FieldError { field: Field::Phone, code: ErrorCode::Required });
-            None
-        }
-        Err(PhoneError::Invalid) => {
-            errors.push(FieldError { field: Field::Phone, code: ErrorCode::InvalidPhone });
-            None
-        }
+    let mut errors = validate_start(fields, config);
+    let Some(intent) = Intent::parse(fields.intent.trim()) else {
+        return Err(errors);
     };
-
-    let email = fields.email.trim();
-    if !email.is_empty() {
-        if email.chars().count() > EMAIL_MAX_CHARS {
-            let code = ErrorCode::TooLong { max: EMAIL_MAX_CHARS };
-            errors.push(FieldError { field: Field::Email, code });
-        } else if !is_email_shaped(email) {
-            errors.push(FieldError { field: Field::Email, code: ErrorCode::InvalidEmail });
+    let conditions = Conditions::of(fields, config, today);
+    let on_form: Vec<Field> = Step::form(intent).iter().flat_map(|step| step.fields(intent, &conditions)).collect();
+    for &field in &on_form {
+        if let Some(code) = check_field(fields, field, &conditions, config, today) {
+            errors.push(FieldError { field, code });
         }
     }
-
-    let description = fields.description.trim();
-    if let Some(code) = multi_line_text(description, DESCRIPTION_MIN_CHARS, DESCRIPTION_MAX_CHARS) {
-        errors.push(FieldError { field: Field::Description, code });
-    }
-
-    let category = optional_choice(fields, Field::Category, Category::parse, &mut errors);
-    let priority = optional_choice(fields, Field::Priority, Priority::parse, &mut errors);
     if let Some(troubleshooting) = &fields.troubleshooting {
         if !is_plausible_transcript(troubleshooting) {
             errors.push(FieldError { field: Field::Troubleshooting, code: ErrorCode::InvalidCharacters });
         }
     }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let text = |field: Field| fields.get(field).trim().to_string();
+    let optional = |field: Field| Some(text(field)).filter(|value| !value.is_empty());
+    let typed = [Field::Intent, Field::ProductLine, Field::FullName, Field::Phone, Field::Email, Field::Description, Field::Category, Field::Priority];
+    let details = on_form
+        .iter()
+        .filter(|field| !typed.contains(field))
+        .filter_map(|&field| optional(field).map(|value| (field.name().to_string(), value)))
+        .collect();
+    Ok(ValidRequest {
+        intent,
+        product_line: text(Field::ProductLine),
+        full_name: text(Field::FullName),
+        // Checked above: a phone that does not normalise is an error.
+        phone: normalize_phone(&fields.phone).unwrap_or_default(),
+        email: optional(Field::Email),
+        description: text(Field::Description),
+        category: Category::parse(fields.category.trim()),
+        priority: Priority::parse(fields.priority.trim()),
+        troubleshooting: fields.troubleshooting.clone(),
+        details,
+        warranty: conditions.warranty,
+        photos: fields.photos.clone(),
+    })
+}
 
-    match (errors.is_empty(), intent, phone) {
-        (true, Some(intent), Some(phone)) => Ok(ValidRequest {
+/// The rules that make one field required or shown, computed once from the whole request:
+/// the warranty decides what the form asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Conditions {
+    pub intent: Option<Intent>,
+    /// `None` until a valid purchase date is entered for a known product line.
+    pub warranty: Option<WarrantyStatus>,
+    /// In-warranty repair or replacement: at least one photo and a fault description.
+    pub photos_required: bool,
+    /// Out-of-warranty on-site visit: the chargeable-service notice, acknowledged.
+    pub chargeable: bool,
+    /// Returns, and online-shop orders, cannot be traced without the order number.
+    pub order_number_required: bool,
+    /// An on-site visit needs somewhere to visit.
+    pub address_required: bool,
+    /// Staff taking a request down, or an engineer reporting, say who they are (接待人).
+    pub recorded_by_shown: bool,
+    /// The emergency contact comes before anything else.
+    pub emergency: bool,
+}
+
+impl Conditions {
+    pub fn of(fields: &RequestFields, config: &AppConfig, today: CivilDate) -> Conditions {
+        let intent = Intent::parse(fields.intent.trim());
+        let line = config.product_line(fields.product_line.trim());
+        let warranty = match (line, CivilDate::parse(fields.purchase_date.trim())) {
+            (Some(line), Some(purchased)) if purchased <= today => {
+                Some(warranty_status(purchased, line.warranty_months, today))
+            }
+            _ => None,
+        };
+        let covered = warranty.as_ref().map(WarrantyStatus::is_covered);
+        let resolution = fields.resolution.trim();
+        let onsite_visit = resolution == "onsite_visit";
+        Conditions {
             intent,
-            product_line: fields.product_line.trim().to_string(),
-            full_name: full_name.to_string(),
-            phone,
-            email: (!email.is_empty()).then(|| email.to_string()),
-            description: description.to_string(),
-            category,
-            priority,
-            troubleshooting: fields.troubleshooting.clone(),
-        }),
-        _ => Err(errors),
+            photos_required: covered == Some(true) && matches!(resolution, "repair" | "replacement"),
+            chargeable: covered == Some(false) && onsite_visit,
+            order_number_required: intent == Some(Intent::ReturnExchangeRefund)
+                || line.is_some_and(|line| line.order_number_required),
+            address_required: onsite_visit,
+            recorded_by_shown: config.mode != Mode::Customer || intent == Some(Intent::OnsiteReport),
+            emergency: fields.category.trim() == "emergency",
+            warranty,
+        }
+    }
+
+    fn required(&self, field: Field) -> bool {
+        use crate::schema::Intent as I;
+        use Field::*;
+        let intent = self.intent;
+        let wants_outcome =
+            matches!(intent, Some(I::Repair | I::ReturnExchangeRefund | I::Complaint));
+        match field {
+            Intent | ProductLine | FullName | Phone | Description => true,
+            Resolution => wants_outcome,
+            PurchaseDate => matches!(intent, Some(I::Repair | I::ReturnExchangeRefund)),
+            Category => intent == Some(I::Complaint),
+            OrderNumber => self.order_number_required,
+            Address => self.address_required,
+            RecordedBy => self.recorded_by_shown,
+            Photos => self.photos_required,
+            ChargeAck => self.chargeable,
+            Site | FaultCause | SignoffName | SignoffAt => intent == Some(I::OnsiteReport),
+            _ => false,
+        }
+    }
+}
+
+fn check_field(
+    fields: &RequestFields,
+    field: Field,
+    conditions: &Conditions,
+    config: &AppConfig,
+    today: CivilDate,
+) -> Option<ErrorCode> {
+    if field == Field::Photos {
+        return check_photos(&fields.photos, conditions.photos_required, config);
+    }
+    let value = fields.get(field).trim();
+    if value.is_empty() {
+        return conditions.required(field).then_some(match field.kind() {
+            FieldKind::Acknowledgement => ErrorCode::NotAcknowledged,
+            _ => ErrorCode::Required,
+        });
+    }
+    match field.kind() {
+        FieldKind::Line { max } => single_line_text(value, 1, max),
+        FieldKind::Paragraph { min, max } => multi_line_text(value, min, max),
+        FieldKind::Tel => match normalize_phone(value) {
+            Ok(_) => None,
+            Err(PhoneError::Empty) => Some(ErrorCode::Required),
+            Err(PhoneError::Invalid) => Some(ErrorCode::InvalidPhone),
+        },
+        FieldKind::Email if value.chars().count() > EMAIL_MAX_CHARS => Some(ErrorCode::TooLong { max: EMAIL_MAX_CHARS }),
+        FieldKind::Email => (!is_email_shaped(value)).then_some(ErrorCode::InvalidEmail),
+        FieldKind::Date => match CivilDate::parse(value) {
+            None => Some(ErrorCode::InvalidDate),
+            Some(date) if date > today => Some(ErrorCode::FutureDate),
+            Some(_) => None,
+        },
+        FieldKind::DateTime => check_date_time(value, today),
+        // Checked with the start step.
+        FieldKind::Choice(_) if matches!(field, Field::Intent | Field::ProductLine) => None,
+        FieldKind::Choice(options) => (!options.contains(&value)).then_some(ErrorCode::UnknownOption),
+        FieldKind::Measurement { min, max, .. } => match parse_measurement(value) {
+            None => Some(ErrorCode::InvalidNumber),
+            Some(number) if number < f64::from(min) || number > f64::from(max) => {
+                Some(ErrorCode::OutOfRange { min: min as usize, max: max as usize })
+            }
+            Some(_) => None,
+        },
+        FieldKind::Acknowledgement => (value != "yes").then_some(ErrorCode::NotAcknowledged),
+        FieldKind::Photos | FieldKind::Transcript => None,
+    }
+}
+
+/// A decimal number as people type it on a phone keypad: `220`, `0.5`, `7,5`.
+pub fn parse_measurement(value: &str) -> Option<f64> {
+    let value = value.trim().replace(',', ".");
+    let plain = !value.is_empty()
+        && value.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+        && value.matches('.').count() <= 1
+        && value != ".";
+    plain.then(|| value.parse().ok()).flatten()
+}
+
+/// `YYYY-MM-DDTHH:MM` (seconds allowed), its date not after the customer's tomorrow
+/// (a sign-off late in the evening may already be tomorrow somewhere the engineer is not).
+fn check_date_time(value: &str, today: CivilDate) -> Option<ErrorCode> {
+    let Some((date, time)) = value.split_once('T') else {
+        return Some(ErrorCode::InvalidDate);
+    };
+    let time_ok = {
+        let parts: Vec<&str> = time.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts.iter().all(|part| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit()))
+            && parts[0] < "24"
+            && parts[1..].iter().all(|part| *part < "60")
+    };
+    match CivilDate::parse(date) {
+        Some(date) if time_ok && date > today.plus_days(1) => Some(ErrorCode::FutureDate),
+        Some(_) if time_ok => None,
+        _ => Some(ErrorCode::InvalidDate),
+    }
+}
+
+pub const PHOTO_CONTENT_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
+fn check_photos(photos: &[PhotoRef], required: bool, config: &AppConfig) -> Option<ErrorCode> {
+    let limits = config.photos;
+    let total: u64 = photos.iter().map(|photo| photo.bytes).sum();
+    if photos.is_empty() && required {
+        Some(ErrorCode::PhotoRequired)
+    } else if photos.len() > limits.max_count as usize {
+        Some(ErrorCode::TooManyPhotos { max: limits.max_count as usize })
+    } else if total > limits.max_total_bytes {
+        Some(ErrorCode::PhotosTooLarge { max: limits.max_total_bytes as usize })
+    } else if photos.iter().any(|photo| {
+        !is_plain_uuid(&photo.id) || !PHOTO_CONTENT_TYPES.contains(&photo.content_type.as_str()) || photo.bytes == 0
+    }) {
+        Some(ErrorCode::InvalidPhoto)
+    } else {
+        None
+    }
+}
+
+/// Photo ids become storage keys and multipart names: hex and dashes only.
+pub fn is_plain_uuid(id: &str) -> bool {
+    (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// How long a request may wait in an outbox (an engineer days without signal) and still be
+/// judged on the day it was submitted.
+pub const OUTBOX_GRACE_DAYS: i64 = 30;
+
+/// The customer's date as the server should judge it: the date their device reported when
+/// they submitted, if it is at most a day ahead of the server's UTC date (time zones span
+/// UTC−12 to UTC+14) and at most [`OUTBOX_GRACE_DAYS`] behind (it waited in an outbox);
+/// the server's date otherwise, so a wrong clock cannot buy warranty.
+pub fn customer_today(reported: &str, utc_today: CivilDate) -> CivilDate {
+    match CivilDate::parse(reported.trim()) {
+        Some(date) if (-OUTBOX_GRACE_DAYS..=1).contains(&(date.days_since_epoch() - utc_today.days_since_epoch())) => date,
+        _ => utc_today,
     }
 }
 
 /// The longest transcript a flow can produce is bounded by its node count; this bound keeps
 /// a hostile client from storing megabytes under the name of a transcript.
 pub const TRANSCRIPT_MAX_STEPS: usize = 200;
-
-fn optional_choice<T>(
-    fields: &RequestFields,
-    field: Field,
-    parse: fn(&str) -> Option<T>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    let value = fields.get(field).trim();
-    if value.is_empty() {
-        return None;
-    }
-    let parsed = parse(value);
-    if parsed.is_none() {
-        errors.push(FieldError { field, code: ErrorCode::UnknownOption });
-    }
-    parsed
-}
 
 fn is_plausible_transcript(troubleshooting: &Troubleshooting) -> bool {
     is_plain_id(&troubleshooting.flow_id)
@@ -314,6 +505,9 @@ mod tests {
         AppConfig::from_json(include_str!("../../static/config.json")).expect("shipped config parses")
     }
 
+    const TODAY: CivilDate = CivilDate { year: 2026, month: 11, day: 27 };
+
+    /// An out-of-warranty repair (inverters: 18 months), so no photo is required.
     fn complete() -> RequestFields {
         RequestFields {
             intent: "repair".into(),
@@ -321,13 +515,27 @@ mod tests {
             full_name: "王建国".into(),
             phone: "138 1234 5678".into(),
             email: String::new(),
+            purchase_date: "2023-05-10".into(),
+            resolution: "repair".into(),
             description: "变频器上电后显示 OC1 过流故障，电机无法启动。".into(),
             ..Default::default()
         }
     }
 
+    fn validate(fields: &RequestFields) -> Result<ValidRequest, Vec<FieldError>> {
+        validate_request(fields, &config(), TODAY)
+    }
+
     fn errors_of(fields: &RequestFields) -> Vec<FieldError> {
-        validate_request(fields, &config()).err().unwrap_or_default()
+        validate(fields).err().unwrap_or_default()
+    }
+
+    fn codes_of(fields: &RequestFields) -> Vec<(Field, ErrorCode)> {
+        errors_of(fields).iter().map(|e| (e.field, e.code)).collect()
+    }
+
+    fn photo(id: &str, bytes: u64) -> PhotoRef {
+        PhotoRef { id: id.into(), content_type: "image/jpeg".into(), bytes, width: 1600, height: 1200 }
     }
 
     fn with(field: Field, value: &str) -> RequestFields {
@@ -341,7 +549,7 @@ mod tests {
         let mut fields = complete();
         fields.full_name = "  王建国 ".into();
         fields.email = " wang@example.cn ".into();
-        let valid = validate_request(&fields, &config()).expect("valid");
+        let valid = validate(&fields).expect("valid");
         assert_eq!(valid.intent, Intent::Repair);
         assert_eq!(valid.full_name, "王建国");
         assert_eq!(valid.phone, "+8613812345678");
@@ -352,9 +560,13 @@ mod tests {
     fn an_empty_form_reports_every_required_field_in_screen_order() {
         let errors = errors_of(&RequestFields::default());
         let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Intent, Field::ProductLine]);
+        let repair = RequestFields { intent: "repair".into(), product_line: "network".into(), ..Default::default() };
+        let errors = errors_of(&repair);
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            [Field::Intent, Field::ProductLine, Field::FullName, Field::Phone, Field::Description]
+            [Field::FullName, Field::Phone, Field::PurchaseDate, Field::Description, Field::Resolution]
         );
         assert!(errors.iter().all(|e| e.code == ErrorCode::Required));
     }
@@ -368,7 +580,7 @@ mod tests {
         let table: Vec<(Field, &str, Option<ErrorCode>)> = vec![
             (Field::Intent, "", Some(ErrorCode::Required)),
             (Field::Intent, "refund_please", Some(ErrorCode::UnknownOption)),
-            (Field::Intent, "complaint", None),
+            (Field::Intent, "consultation", None),
             (Field::ProductLine, "  ", Some(ErrorCode::Required)),
             (Field::ProductLine, "spaceship", Some(ErrorCode::UnknownOption)),
             (Field::FullName, "", Some(ErrorCode::Required)),
@@ -402,6 +614,20 @@ mod tests {
             (Field::Description, "null byte \0 here", Some(ErrorCode::InvalidCharacters)),
             (Field::Description, "<script>alert(1)</script>", None),
             (Field::Description, "'; DROP TABLE requests; --", None),
+            (Field::PurchaseDate, "", Some(ErrorCode::Required)),
+            (Field::PurchaseDate, "2025-02-29", Some(ErrorCode::InvalidDate)),
+            (Field::PurchaseDate, "27/11/2026", Some(ErrorCode::InvalidDate)),
+            (Field::PurchaseDate, "2026-11-28", Some(ErrorCode::FutureDate)),
+            (Field::StartedOn, "2026-11-27", None),
+            (Field::StartedOn, "2027-01-01", Some(ErrorCode::FutureDate)),
+            (Field::Resolution, "", Some(ErrorCode::Required)),
+            (Field::Resolution, "free_money", Some(ErrorCode::UnknownOption)),
+            (Field::ContactTime, "evening", None),
+            (Field::ContactTime, "midnight", Some(ErrorCode::UnknownOption)),
+            (Field::Company, "上海某某机床厂", None),
+            (Field::Company, "tab\there", Some(ErrorCode::InvalidCharacters)),
+            (Field::SerialNumber, &long_name, Some(ErrorCode::TooLong { max: 100 })),
+            (Field::Configuration, "380V 三相, 7.5 kW", None),
         ];
         for (field, value, expected) in table {
             let errors = errors_of(&with(field, value));
@@ -422,7 +648,7 @@ mod tests {
             outcome: "needs_engineer".into(),
             steps: vec![crate::flow::engine::TranscriptEntry { node: "start".into(), answer: "oc".into(), at_ms: 1 }],
         });
-        let valid = validate_request(&fields, &config()).unwrap();
+        let valid = validate(&fields).unwrap();
         assert_eq!((valid.category, valid.priority), (Some(Category::Quality), Some(Priority::Urgent)));
 
         fields.category = "angry".into();
@@ -435,7 +661,150 @@ mod tests {
     fn mojibake_is_text_like_any_other() {
         // UTF-8 read as GBK, from the seed reports: still valid text, kept as typed.
         let fields = with(Field::Description, "鍞鍚庡㈡湇骞寸粓宸ヤ綔鎬荤粨");
-        assert_eq!(validate_request(&fields, &config()).unwrap().description, "鍞鍚庡㈡湇骞寸粓宸ヤ綔鎬荤粨");
+        assert_eq!(validate(&fields).unwrap().description, "鍞鍚庡㈡湇骞寸粓宸ヤ綔鎬荤粨");
+    }
+
+    #[test]
+    fn in_warranty_repair_or_replacement_needs_a_photo() {
+        let mut fields = with(Field::PurchaseDate, "2026-01-10");
+        for resolution in ["repair", "replacement"] {
+            fields.resolution = resolution.into();
+            assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::PhotoRequired)], "{resolution}");
+        }
+        fields.photos = vec![photo("0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10", 300_000)];
+        let valid = validate(&fields).unwrap();
+        assert_eq!(valid.warranty, Some(WarrantyStatus::InWarranty { until: "2027-07-09".into() }));
+        assert_eq!(valid.photos.len(), 1);
+        // A refund is not a repair: no photo needed.
+        let refund = RequestFields { resolution: "refund".into(), photos: vec![], ..fields };
+        assert!(validate(&refund).is_ok());
+    }
+
+    #[test]
+    fn out_of_warranty_onsite_visit_needs_the_notice_acknowledged_and_an_address() {
+        let mut fields = with(Field::Resolution, "onsite_visit");
+        assert_eq!(
+            codes_of(&fields),
+            [(Field::Address, ErrorCode::Required), (Field::ChargeAck, ErrorCode::NotAcknowledged)]
+        );
+        fields.address = "上海市闵行区莘庄工业区 88 号".into();
+        fields.charge_ack = "no".into();
+        assert_eq!(codes_of(&fields), [(Field::ChargeAck, ErrorCode::NotAcknowledged)]);
+        fields.charge_ack = "yes".into();
+        assert_eq!(validate(&fields).unwrap().details.get("charge_ack").map(String::as_str), Some("yes"));
+        // In warranty the visit is not chargeable: no notice, nothing to acknowledge.
+        let covered = RequestFields { purchase_date: "2026-06-01".into(), charge_ack: String::new(), ..fields };
+        assert!(validate(&covered).is_ok());
+        let conditions = Conditions::of(&covered, &config(), TODAY);
+        assert!(!conditions.chargeable && !Step::Problem.fields(Intent::Repair, &conditions).contains(&Field::ChargeAck));
+    }
+
+    #[test]
+    fn returns_and_online_orders_need_the_order_number() {
+        let mut fields = with(Field::Intent, "return_exchange_refund");
+        fields.resolution = "refund".into();
+        assert_eq!(codes_of(&fields), [(Field::OrderNumber, ErrorCode::Required)]);
+        fields.order_number = "JD-2026-112233".into();
+        assert!(validate(&fields).is_ok());
+        let online = RequestFields { intent: "complaint".into(), product_line: "online-order".into(), category: "logistics".into(), ..complete() };
+        assert_eq!(codes_of(&online), [(Field::OrderNumber, ErrorCode::Required)]);
+        let consultation = RequestFields { intent: "consultation".into(), purchase_date: String::new(), resolution: String::new(), ..complete() };
+        assert!(validate(&consultation).is_ok(), "a question needs neither outcome nor purchase date");
+    }
+
+    #[test]
+    fn complaints_need_a_category_and_emergency_is_flagged() {
+        let mut fields = with(Field::Intent, "complaint");
+        assert_eq!(codes_of(&fields), [(Field::Category, ErrorCode::Required)]);
+        fields.category = "emergency".into();
+        assert!(Conditions::of(&fields, &config(), TODAY).emergency);
+        assert_eq!(validate(&fields).unwrap().category, Some(Category::Emergency));
+    }
+
+    fn onsite_report() -> RequestFields {
+        RequestFields {
+            intent: "onsite_report".into(),
+            recorded_by: "李工".into(),
+            site: "苏州工业园区 3 号厂房".into(),
+            installed_in: "数控车床 CK6140".into(),
+            input_voltage: "380".into(),
+            output_current: "12.5".into(),
+            fault_cause: "输出侧电缆绝缘破损，对地短路导致 OC1。".into(),
+            parts_used: "U 相 IGBT 模块 ×1".into(),
+            signoff_name: "张厂长".into(),
+            signoff_at: "2026-11-27T16:40".into(),
+            resolution: String::new(),
+            ..complete()
+        }
+    }
+
+    #[test]
+    fn an_onsite_report_checks_its_measurements_with_units() {
+        let valid = validate(&onsite_report()).unwrap();
+        assert_eq!(valid.details.get("input_voltage").map(String::as_str), Some("380"));
+        assert_eq!(valid.details.get("site").map(String::as_str), Some("苏州工业园区 3 号厂房"));
+        let table = [
+            (Field::InputVoltage, "220", None),
+            (Field::InputVoltage, "0", None),
+            (Field::InputVoltage, "1000", None),
+            (Field::InputVoltage, "7,5", None),
+            (Field::InputVoltage, "1000.1", Some(ErrorCode::OutOfRange { min: 0, max: 1000 })),
+            (Field::InputVoltage, "-5", Some(ErrorCode::InvalidNumber)),
+            (Field::InputVoltage, "380V", Some(ErrorCode::InvalidNumber)),
+            (Field::InputVoltage, "1.2.3", Some(ErrorCode::InvalidNumber)),
+            (Field::OutputCurrent, "2500", Some(ErrorCode::OutOfRange { min: 0, max: 2000 })),
+            (Field::SignoffAt, "", Some(ErrorCode::Required)),
+            (Field::SignoffAt, "2026-11-27", Some(ErrorCode::InvalidDate)),
+            (Field::SignoffAt, "2026-11-27T24:10", Some(ErrorCode::InvalidDate)),
+            (Field::SignoffAt, "2026-11-28T08:00", None),
+            (Field::SignoffAt, "2026-12-01T08:00", Some(ErrorCode::FutureDate)),
+            (Field::Site, "", Some(ErrorCode::Required)),
+            (Field::RecordedBy, "", Some(ErrorCode::Required)),
+            (Field::FaultCause, "", Some(ErrorCode::Required)),
+            (Field::SignoffName, "", Some(ErrorCode::Required)),
+        ];
+        for (field, value, expected) in table {
+            let mut fields = onsite_report();
+            fields.set(field, value.to_string());
+            assert_eq!(codes_of(&fields), expected.map(|code| (field, code)).into_iter().collect::<Vec<_>>(), "{field:?} = {value:?}");
+        }
+        let error = FieldError { field: Field::InputVoltage, code: ErrorCode::OutOfRange { min: 0, max: 1000 } };
+        assert_eq!(error.message(Lang::En), "Input voltage must be between 0 and 1000 V");
+        assert_eq!(error.message(Lang::ZhCn), "输入电压应在 0 到 1000 V 之间");
+    }
+
+    #[test]
+    fn photo_limits_come_from_config() {
+        let mut fields = complete();
+        let id = |n: u32| format!("0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b{n:02}");
+        fields.photos = (0..7).map(|n| photo(&id(n), 100)).collect();
+        assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::TooManyPhotos { max: 6 })]);
+        fields.photos = (0..2).map(|n| photo(&id(n), 3_500_000)).collect();
+        assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::PhotosTooLarge { max: 6_000_000 })]);
+        fields.photos = vec![PhotoRef { content_type: "application/pdf".into(), ..photo(&id(1), 10) }];
+        assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::InvalidPhoto)]);
+        fields.photos = vec![photo("../../etc/passwd", 10)];
+        assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::InvalidPhoto)]);
+        let error = FieldError { field: Field::Photos, code: ErrorCode::PhotosTooLarge { max: 6_000_000 } };
+        assert_eq!(error.message(Lang::En), "The photos together must be at most 6.0 MB");
+    }
+
+    #[test]
+    fn staff_mode_asks_who_took_the_request_down() {
+        let mut config = config();
+        config.mode = Mode::Staff;
+        let errors = validate_request(&complete(), &config, TODAY).unwrap_err();
+        assert_eq!(errors, [FieldError { field: Field::RecordedBy, code: ErrorCode::Required }]);
+    }
+
+    #[test]
+    fn the_server_trusts_the_customers_date_within_a_day() {
+        assert_eq!(customer_today("2026-11-28", TODAY), CivilDate::parse("2026-11-28").unwrap());
+        assert_eq!(customer_today("2026-11-26", TODAY), CivilDate::parse("2026-11-26").unwrap());
+        assert_eq!(customer_today("2026-11-30", TODAY), TODAY, "a clock three days ahead is not believed");
+        assert_eq!(customer_today("2026-11-01", TODAY), CivilDate::parse("2026-11-01").unwrap(), "it waited in an outbox");
+        assert_eq!(customer_today("2026-09-01", TODAY), TODAY, "too old to be an outbox's wait");
+        assert_eq!(customer_today("garbage", TODAY), TODAY);
     }
 
     #[test]

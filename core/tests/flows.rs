@@ -153,7 +153,7 @@ fn a_draft_walks_a_flow_into_a_prefilled_form() {
         draft.guide(GuideEvent::Answer(answer.into()), &flow, 4).unwrap();
     }
     draft.guide(GuideEvent::ToForm, &flow, 5).unwrap();
-    assert_eq!(draft.step, Step::Details);
+    assert_eq!(draft.step, Step::Contact);
     assert_eq!((draft.fields.category.as_str(), draft.fields.priority.as_str()), ("quality", "high"));
     let troubleshooting = draft.fields.troubleshooting.clone().unwrap();
     assert_eq!((troubleshooting.outcome.as_str(), troubleshooting.steps.len()), ("svc_repair", 3));

@@ -14,7 +14,8 @@ use shouhou_core::flow::engine::Deflection;
 use shouhou_core::i18n::Messages;
 use shouhou_core::phone::normalize_phone;
 use shouhou_core::reference::parse_reference;
-use shouhou_core::{validate_request, FieldError, Lang, RequestFields};
+use shouhou_core::validate::customer_today;
+use shouhou_core::{validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields};
 
 use crate::store::{Store, StoreError};
 use crate::AppState;
@@ -149,17 +150,125 @@ async fn create_request(State(state): State<Arc<AppState>>, headers: HeaderMap, 
     }
 }
 
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn validation_failed(fields: Vec<FieldError>) -> ApiError {
+    ApiError { fields, ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "api.validation_failed") }
+}
+
+/// A request with photos: a multipart body whose `request` part is the JSON of the fields
+/// and whose `photo` parts carry each photo's bytes, named by its id (the part's filename).
+/// The photos must be exactly the ones the fields list, byte for byte in size and type.
+async fn multipart_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(RequestFields, Vec<PhotoUpload>), ApiError> {
+    let limit = MAX_REQUEST_BYTES + state.config.photos.max_total_bytes as usize + 64 * 1024;
+    let too_large = || {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large").with_arg("limit", limit)
+    };
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let malformed = |detail: String| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json").with_arg("detail", detail);
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+        .ok_or_else(|| malformed("multipart body without a boundary".into()))?;
+    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
+    let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let mut fields: Option<RequestFields> = None;
+    let mut photos = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(multer::Error::StreamSizeExceeded { .. }) => return Err(too_large()),
+            Err(error) => return Err(malformed(error.to_string())),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let content_type = field.content_type().map(|m| m.essence_str().to_string()).unwrap_or_default();
+        let file_name = field.file_name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await.map_err(|error| match error {
+            multer::Error::StreamSizeExceeded { .. } => too_large(),
+            other => malformed(other.to_string()),
+        })?;
+        match name.as_str() {
+            "request" if fields.is_none() => {
+                fields = Some(serde_json::from_slice(&bytes).map_err(|e| malformed(e.to_string()))?);
+            }
+            "photo" => photos.push(PhotoUpload { id: file_name, content_type, bytes: bytes.to_vec() }),
+            other => return Err(malformed(format!("unexpected part {other:?}"))),
+        }
+    }
+    let fields = fields.ok_or_else(|| malformed("no request part".into()))?;
+    Ok((fields, photos))
+}
+
+/// The bytes of one attached photo as they arrived.
+pub struct PhotoUpload {
+    pub id: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Whether the bytes are what their content type says (a renamed PDF is not a photo).
+fn looks_like(content_type: &str, bytes: &[u8]) -> bool {
+    match content_type {
+        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/webp" => bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP",
+        _ => false,
+    }
+}
+
+/// Every listed photo arrived once, as declared, and nothing else did.
+fn photos_match(fields: &RequestFields, uploads: &[PhotoUpload]) -> bool {
+    uploads.len() == fields.photos.len()
+        && fields.photos.iter().all(|photo| {
+            uploads.iter().filter(|upload| upload.id == photo.id).count() == 1
+                && uploads.iter().any(|upload| {
+                    upload.id == photo.id
+                        && upload.content_type == photo.content_type
+                        && upload.bytes.len() as u64 == photo.bytes
+                        && looks_like(&upload.content_type, &upload.bytes)
+                })
+        })
+}
+
 async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
     let key = require_idempotency_key(headers)?;
-    let fields: RequestFields = json_body(headers, body).await?;
-    let request = validate_request(&fields, &state.config).map_err(|fields| ApiError {
-        fields,
-        ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "api.validation_failed")
-    })?;
+    let (fields, uploads): (RequestFields, Vec<PhotoUpload>) = if media_type(headers) == "multipart/form-data" {
+        multipart_body(state, headers, body).await?
+    } else {
+        (json_body(headers, body).await?, Vec::new())
+    };
+    let utc_today = {
+        let now = chrono::Utc::now();
+        CivilDate::at(now.timestamp_millis(), 0)
+    };
+    let today = customer_today(&fields.local_date, utc_today);
+    let request = validate_request(&fields, &state.config, today).map_err(validation_failed)?;
+    if !photos_match(&fields, &uploads) {
+        return Err(validation_failed(vec![FieldError { field: Field::Photos, code: ErrorCode::InvalidPhoto }]));
+    }
+    // Judged on the customer's date, but the same submission must compare equal on every
+    // retry whatever day it arrives: the key is checked against what was submitted.
+    let submitted = serde_json::to_string(&fields).expect("fields serialise");
 
     let state = Arc::clone(state);
     let created = tokio::task::spawn_blocking(move || {
-        state.store.create(&key, &request, Store::now(), state.config.reply_within_hours)
+        state.store.create(&key, &submitted, &request, &uploads, Store::now(), state.config.reply_within_hours)
     })
     .await
     .map_err(ApiError::internal)?;

@@ -11,7 +11,9 @@ use chrono::{DateTime, Duration, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouhou_core::reference::format_reference;
 use shouhou_core::flow::engine::Deflection;
-use shouhou_core::ValidRequest;
+use shouhou_core::{ValidRequest, WarrantyStatus};
+
+use crate::api::PhotoUpload;
 
 /// The schema, one entry per version; `PRAGMA user_version` records how far a file got.
 const MIGRATIONS: &[&str] = &[r#"
@@ -47,6 +49,23 @@ const MIGRATIONS: &[&str] = &[r#"
         product_line     TEXT NOT NULL,
         outcome          TEXT NOT NULL,
         created_at       TEXT NOT NULL
+    );
+"#, r#"
+    -- The complete request: every other field by name, the warranty as judged, and what
+    -- was submitted exactly (what an idempotency key is compared against).
+    ALTER TABLE requests ADD COLUMN details_json TEXT;
+    ALTER TABLE requests ADD COLUMN warranty TEXT;
+    ALTER TABLE requests ADD COLUMN submitted_json TEXT;
+    CREATE TABLE photos (
+        id            INTEGER PRIMARY KEY,
+        request_id    INTEGER NOT NULL REFERENCES requests(id),
+        photo_id      TEXT NOT NULL,
+        content_type  TEXT NOT NULL,
+        bytes         INTEGER NOT NULL,
+        width         INTEGER NOT NULL,
+        height        INTEGER NOT NULL,
+        data          BLOB NOT NULL,
+        UNIQUE (request_id, photo_id)
     );
 "#];
 
@@ -117,7 +136,9 @@ impl Store {
     pub fn create(
         &self,
         idempotency_key: &str,
+        submitted_json: &str,
         request: &ValidRequest,
+        photos: &[PhotoUpload],
         now: DateTime<FixedOffset>,
         reply_within_hours: u32,
     ) -> Result<Created, StoreError> {
@@ -127,13 +148,13 @@ impl Store {
 
         let earlier: Option<(String, String)> = tx
             .query_row(
-                "SELECT reference, request_json FROM requests WHERE idempotency_key = ?1",
+                "SELECT reference, COALESCE(submitted_json, request_json) FROM requests WHERE idempotency_key = ?1",
                 [idempotency_key],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
         if let Some((reference, stored_json)) = earlier {
-            if stored_json != request_json {
+            if stored_json != submitted_json {
                 return Err(StoreError::KeyReused);
             }
             let stored = find_in(&tx, &reference)?.expect("the row just read exists");
@@ -154,8 +175,9 @@ impl Store {
         tx.execute(
             "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
                                    phone, email, description, request_json, created_at, reply_by,
-                                   category, priority, troubleshooting_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                   category, priority, troubleshooting_json, details_json, warranty,
+                                   submitted_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 reference,
                 idempotency_key,
@@ -171,8 +193,25 @@ impl Store {
                 request.category.map(|c| c.as_str()),
                 request.priority.map(|p| p.as_str()),
                 request.troubleshooting.as_ref().map(|t| serde_json::to_string(t).expect("a transcript serialises")),
+                serde_json::to_string(&request.details).expect("details serialise"),
+                request.warranty.as_ref().map(|w| match w {
+                    WarrantyStatus::InWarranty { .. } => "in_warranty",
+                    WarrantyStatus::OutOfWarranty { .. } => "out_of_warranty",
+                }),
+                submitted_json,
             ],
         )?;
+        let request_id = tx.last_insert_rowid();
+        for photo in &request.photos {
+            // The API checked that exactly one upload carries each listed photo.
+            let Some(upload) = photos.iter().find(|upload| upload.id == photo.id) else { continue };
+            tx.execute(
+                "INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![request_id, photo.id, photo.content_type, upload.bytes.len() as i64, photo.width, photo.height, upload.bytes],
+            )?;
+        }
+        // The request and all its photos, or nothing.
         tx.commit()?;
         Ok(Created {
             stored: StoredRequest {

@@ -61,6 +61,8 @@ fn valid_body() -> Value {
         "full_name": "王建国",
         "phone": "138 1234 5678",
         "email": "wang@example.cn",
+        "purchase_date": "2023-05-10",
+        "resolution": "repair",
         "description": "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"
     })
 }
@@ -303,15 +305,18 @@ fn a_database_survives_reopening() {
         category: None,
         priority: None,
         troubleshooting: None,
+        details: [("company".to_string(), "某物业".to_string())].into(),
+        warranty: None,
+        photos: vec![],
     };
     let now = shouhou_server::store::Store::now();
     let reference = {
         let store = shouhou_server::store::Store::open(&path).unwrap();
-        store.create("reopen-key-1", &request, now, 24).unwrap().stored.reference
+        store.create("reopen-key-1", "{}", &request, &[], now, 24).unwrap().stored.reference
     };
     let store = shouhou_server::store::Store::open(&path).unwrap();
     assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
-    let next = store.create("reopen-key-2", &request, now, 24).unwrap().stored.reference;
+    let next = store.create("reopen-key-2", "{}", &request, &[], now, 24).unwrap().stored.reference;
     assert!(next.ends_with("-0002"), "{next}");
 }
 
@@ -387,5 +392,141 @@ fn a_version_1_database_is_migrated_in_place() {
     assert_eq!((old.request.full_name.as_str(), old.request.category), ("李娜", None));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
+}
+
+/// A JPEG's first bytes and then filler: the server checks the signature and the size.
+fn jpeg(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.resize(len, 0x42);
+    bytes
+}
+
+const PHOTO_A: &str = "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10";
+const PHOTO_B: &str = "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b11";
+
+fn multipart(key: &str, fields: &Value, photos: &[(&str, &str, Vec<u8>)]) -> Request<Body> {
+    let boundary = "----shouhou-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"request\"\r\nContent-Type: application/json\r\n\r\n").as_bytes());
+    body.extend_from_slice(fields.to_string().as_bytes());
+    for (id, content_type, bytes) in photos {
+        body.extend_from_slice(
+            format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{id}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/api/v1/requests")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("idempotency-key", key)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn in_warranty_repair_with_photos(sizes: &[usize]) -> Value {
+    let mut body = valid_body();
+    body["purchase_date"] = json!("2026-06-01");
+    body["local_date"] = json!(chrono::Utc::now().format("%Y-%m-%d").to_string());
+    let ids = [PHOTO_A, PHOTO_B];
+    body["photos"] = Value::Array(
+        sizes.iter().enumerate().map(|(i, &bytes)| json!({"id": ids[i], "content_type": "image/jpeg", "bytes": bytes, "width": 1600, "height": 1200})).collect(),
+    );
+    body
+}
+
+#[tokio::test]
+async fn a_repair_with_two_photos_is_stored_whole_and_retried_without_duplicates() {
+    let fx = fixture();
+    let body = in_warranty_repair_with_photos(&[180_000, 95_000]);
+    let photos = [(PHOTO_A, "image/jpeg", jpeg(180_000)), (PHOTO_B, "image/jpeg", jpeg(95_000))];
+    let (status, created) = send(&fx.router, multipart("photos-0001", &body, &photos)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (again, replay) = send(&fx.router, multipart("photos-0001", &body, &photos)).await;
+    assert_eq!((again, &replay["reference"]), (StatusCode::OK, &created["reference"]));
+    assert_eq!(
+        fx.db_rows("SELECT photo_id, content_type, bytes, length(data) FROM photos ORDER BY photo_id"),
+        [[PHOTO_A, "image/jpeg", "180000", "180000"], [PHOTO_B, "image/jpeg", "95000", "95000"]]
+    );
+    assert_eq!(fx.db_rows("SELECT warranty FROM requests"), [["in_warranty"]]);
+
+    let reference = created["reference"].as_str().unwrap();
+    let get = Request::get(format!("/api/v1/requests/{reference}?contact=wang@example.cn")).body(Body::empty()).unwrap();
+    let (_, found) = send(&fx.router, get).await;
+    assert_eq!(found["request"]["photos"][1]["bytes"], 95_000);
+    assert!(!found.to_string().contains("QkJC"), "the look-up carries no photo bytes");
+    assert_eq!(found["request"]["warranty"]["in_warranty"]["until"], "2027-11-30");
+
+    // The photo is required: without it the same repair is refused, naming the field.
+    let mut without = in_warranty_repair_with_photos(&[]);
+    without["photos"] = json!([]);
+    let (status, refused) = send(&fx.router, post(Some("photos-0002"), without.to_string())).await;
+    assert_eq!((status, refused["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photo_required")));
+}
+
+#[tokio::test]
+async fn photos_over_the_limit_or_not_images_are_refused_and_nothing_is_half_stored() {
+    let fx = fixture();
+    // Declared within the limit, but a PDF under a JPEG's name.
+    let body = in_warranty_repair_with_photos(&[1000]);
+    let mut pdf = b"%PDF-1.7 ".to_vec();
+    pdf.resize(1000, b' ');
+    let (status, refused) = send(&fx.router, multipart("bad-photo-1", &body, &[(PHOTO_A, "image/jpeg", pdf)])).await;
+    assert_eq!((status, refused["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photos")));
+    // A size other than declared.
+    let (status, _) = send(&fx.router, multipart("bad-photo-2", &body, &[(PHOTO_A, "image/jpeg", jpeg(999))])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A listed photo that never arrived, and an extra one that was not listed.
+    let (status, _) = send(&fx.router, multipart("bad-photo-3", &body, &[])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let two = [(PHOTO_A, "image/jpeg", jpeg(1000)), (PHOTO_B, "image/jpeg", jpeg(1000))];
+    let (status, _) = send(&fx.router, multipart("bad-photo-4", &body, &two)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Over the configured total (6 MB): refused while reading, before anything is stored.
+    let big = in_warranty_repair_with_photos(&[7_000_000]);
+    let (status, refused) = send(&fx.router, multipart("bad-photo-5", &big, &[(PHOTO_A, "image/jpeg", jpeg(7_000_000))])).await;
+    assert_eq!((status, refused["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    // Declared over the total, sent small: the declared sizes are checked too.
+    let (status, refused) = send(&fx.router, multipart("bad-photo-6", &big, &[(PHOTO_A, "image/jpeg", jpeg(1000))])).await;
+    assert_eq!((status, refused["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photos_too_large")));
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
+    assert_eq!(fx.db_rows("SELECT count(*) FROM photos"), [["0"]]);
+}
+
+#[tokio::test]
+async fn an_onsite_report_round_trips_every_field() {
+    let fx = fixture();
+    let report = json!({
+        "intent": "onsite_report", "product_line": "inverter",
+        "full_name": "张厂长", "company": "苏州某机床厂", "phone": "+86 139 1234 5678", "email": "",
+        "address": "", "contact_time": "morning", "recorded_by": "李工",
+        "model": "VF-7.5K", "serial_number": "SN2407-88321", "purchase_date": "2024-01-10", "order_number": "",
+        "configuration": "7.5 kW, 380 V 三相",
+        "site": "苏州工业园区 3 号厂房", "installed_in": "数控车床 CK6140", "parameters": "P0.01=2; P1.05=50Hz",
+        "input_voltage": "380", "output_voltage": "375.5", "input_current": "14", "output_current": "12.5",
+        "description": "上电即报 OC1，电机无法启动", "fault_cause": "输出侧电缆绝缘破损，对地短路",
+        "parts_used": "U 相 IGBT 模块 ×1", "parts_needed": "屏蔽电缆 10 m",
+        "signoff_name": "张厂长", "signoff_at": chrono::Utc::now().format("%Y-%m-%dT%H:%M").to_string(),
+    });
+    let (status, created) = send(&fx.router, post(Some("onsite-0001"), report.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let reference = created["reference"].as_str().unwrap();
+    let get = Request::get(format!("/api/v1/requests/{reference}?contact=13912345678")).body(Body::empty()).unwrap();
+    let (_, found) = send(&fx.router, get).await;
+    let details = &found["request"]["details"];
+    for key in ["company", "recorded_by", "serial_number", "site", "installed_in", "parameters", "input_voltage",
+        "output_voltage", "input_current", "output_current", "fault_cause", "parts_used", "parts_needed", "signoff_name", "signoff_at",
+        "contact_time", "configuration", "model", "purchase_date"] {
+        assert_eq!(details[key], report[key], "{key}");
+    }
+    assert_eq!(found["request"]["warranty"]["out_of_warranty"]["ended"], "2025-07-09");
+    assert_eq!(
+        fx.db_rows("SELECT json_extract(details_json, '$.output_voltage'), json_extract(details_json, '$.site') FROM requests"),
+        [["375.5", "苏州工业园区 3 号厂房"]]
+    );
+    let mut bad = report.clone();
+    bad["input_voltage"] = json!("3800");
+    let (status, refused) = send(&fx.router, post(Some("onsite-0002"), bad.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["fields"][0]["message"], "输入电压应在 0 到 1000 V 之间");
 }
