@@ -14,6 +14,9 @@ terser dist.new/pkg/shouhou.js --module --compress --mangle --output dist.new/pk
 mv dist.new/pkg/shouhou.min.js dist.new/pkg/shouhou.js
 cp index.html dist.new/
 cp -r static/. dist.new/
+# The QR encoder for receipts: fetched only when a receipt is shown.
+mkdir -p dist.new/vendor
+terser node_modules/qrcode-generator/dist/qrcode.mjs --module --compress --mangle --output dist.new/vendor/qrcode.mjs
 # The stylesheet is on the first load: drop comments and layout whitespace.
 node -e '
   const fs = require("fs"), file = process.argv[1];
@@ -36,8 +39,11 @@ node -e '
 # The service worker carries the build's id: a new build is a new worker, offered to the customer.
 build_id=$(cat dist.new/index.html dist.new/app.css dist.new/pkg/shouhou.js dist.new/pkg/shouhou_bg.wasm | sha256sum | cut -c1-16)
 sed -i "s/__BUILD_ID__/$build_id/" dist.new/sw.js
+# The glue imports wasm-bindgen's JS snippets (their folder name is a hash): the shell needs them.
+snippets=$(cd dist.new && find pkg/snippets -name '*.js' 2>/dev/null | sort | sed "s/.*/, '&'/" | tr -d '\n')
+sed -i "s#'vendor/qrcode.mjs'\]#'vendor/qrcode.mjs'$snippets]#" dist.new/sw.js
 # Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
-find dist.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) \
+find dist.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) \
   -exec gzip -9 -k -n {} \;
 rm -rf dist && mv dist.new dist
 say "built dist/ ($(du -sh dist | cut -f1))"

@@ -9,7 +9,8 @@ use yew::prelude::*;
 
 use crate::ids::new_draft;
 use crate::pages::confirmation::ConfirmationPage;
-use crate::pages::details::DetailsPage;
+use crate::pages::form::FormPage;
+use crate::pages::review::ReviewPage;
 use crate::pages::guide::GuidePage;
 use crate::pages::outbox::OutboxPage;
 use crate::sender::{send_due, SenderReport};
@@ -256,7 +257,9 @@ pub fn App() -> Html {
             (Some(_), Some(draft)) => match draft.step {
                 Step::Start => html! { <StartPage key="start" /> },
                 Step::Guide => html! { <GuidePage key="guide" /> },
-                Step::Details => html! { <DetailsPage key="details" /> },
+                Step::Review => html! { <ReviewPage key="review" /> },
+                // Keyed by step: each step is a new screen, with focus on its heading.
+                step => html! { <FormPage key={step.name()} /> },
             },
             _ => html! { <p class="loading">{ t(lang, "app.loading") }</p> },
         }

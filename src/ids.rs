@@ -29,3 +29,10 @@ pub fn now_ms() -> u64 {
 pub fn new_draft() -> shouhou_core::Draft {
     shouhou_core::Draft::new(new_uuid(), new_uuid(), now_ms())
 }
+
+/// The customer's calendar date, in the device's time zone: warranty is judged on it.
+pub fn today() -> shouhou_core::CivilDate {
+    let date = js_sys::Date::new_0();
+    // getTimezoneOffset is minutes *behind* UTC (Beijing: −480).
+    shouhou_core::CivilDate::at(date.get_time() as i64, -(date.get_timezone_offset() as i32))
+}

@@ -69,9 +69,16 @@ async fn run_once(writer: &Writer, base_url: &str, lang: Lang, report: &Callback
             writer.put_outbox(items[index].clone());
             report.emit(SenderReport::Outbox(items.clone()));
 
-            let outcome = submit_request(base_url, &items[index].draft, lang).await;
+            let outcome = submit_request(base_url, &items[index].draft, lang, writer.store()).await;
             match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
-                AfterSend::Keep => writer.put_outbox(items[index].clone()),
+                AfterSend::Keep => {
+                    writer.put_outbox(items[index].clone());
+                    // Delivered: the server holds the photos now; this device need not.
+                    if matches!(items[index].status, shouhou_core::outbox::OutboxStatus::Sent { .. }) {
+                        let ids: Vec<String> = items[index].draft.fields.photos.iter().map(|p| p.id.clone()).collect();
+                        writer.store().delete_photos(&ids).await;
+                    }
+                }
                 AfterSend::BackToDraft { draft, message, fields } => {
                     items.remove(index);
                     writer.back_to_draft(draft.clone());

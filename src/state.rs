@@ -85,7 +85,13 @@ pub enum Action {
     StorageReady { draft: Draft, quarantined: usize, warning: Option<StorageError> },
     Edit { field: Field, value: String, now_ms: u64 },
     Continue { now_ms: u64 },
+    /// On from a form step, or back to the review page after a change.
+    Next { now_ms: u64 },
+    /// A review page's change link.
+    Change { step: shouhou_core::Step, now_ms: u64 },
     Back { now_ms: u64 },
+    AddPhoto { photo: shouhou_core::PhotoRef, now_ms: u64 },
+    RemovePhoto { id: String, now_ms: u64 },
     SkipGuide { now_ms: u64 },
     /// A fresh draft after this one ended without a request (solved by guided help).
     StartOver { next: Draft },
@@ -134,7 +140,7 @@ impl AppState {
 
     fn refresh_errors(&mut self) {
         if let (true, Some(draft), Some(config)) = (self.attempted, &self.draft, &self.config) {
-            self.errors = draft.step_errors(config);
+            self.errors = draft.step_errors(config, crate::ids::today());
         }
     }
 
@@ -186,9 +192,26 @@ impl Reducible for AppState {
                 }
                 next.refresh_errors();
             }
-            Action::Continue { now_ms } | Action::Back { now_ms } | Action::SkipGuide { now_ms } => {
+            Action::AddPhoto { now_ms, .. } | Action::RemovePhoto { now_ms, .. } => {
+                let event = match action {
+                    Action::AddPhoto { photo, .. } => DraftEvent::AddPhoto(photo),
+                    Action::RemovePhoto { id, .. } => DraftEvent::RemovePhoto(id),
+                    _ => return self,
+                };
+                if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
+                    let _ = draft.apply(event, config, now_ms);
+                }
+                next.refresh_errors();
+            }
+            Action::Continue { now_ms }
+            | Action::Next { now_ms }
+            | Action::Change { now_ms, .. }
+            | Action::Back { now_ms }
+            | Action::SkipGuide { now_ms } => {
                 let event = match action {
                     Action::Continue { .. } => DraftEvent::Continue { guided_help: next.may_have_guided_help() },
+                    Action::Next { .. } => DraftEvent::Next { today: crate::ids::today() },
+                    Action::Change { step, .. } => DraftEvent::Change(step),
                     Action::Back { .. } => DraftEvent::Back,
                     _ => DraftEvent::SkipGuide,
                 };

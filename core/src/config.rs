@@ -47,7 +47,7 @@ pub enum Mode {
 }
 
 /// What photos may be attached, and how the browser shrinks them before storing.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PhotoLimits {
     pub max_count: u32,
@@ -55,13 +55,13 @@ pub struct PhotoLimits {
     pub max_total_bytes: u64,
     /// Longest side after shrinking.
     pub max_side_px: u32,
-    /// JPEG quality, 0–1.
-    pub jpeg_quality: f64,
+    /// JPEG quality in percent (a whole number keeps float parsing out of the app).
+    pub jpeg_quality_percent: u32,
 }
 
 impl Default for PhotoLimits {
     fn default() -> Self {
-        PhotoLimits { max_count: 6, max_total_bytes: 6_000_000, max_side_px: 1600, jpeg_quality: 0.8 }
+        PhotoLimits { max_count: 6, max_total_bytes: 6_000_000, max_side_px: 1600, jpeg_quality_percent: 80 }
     }
 }
 
@@ -142,8 +142,8 @@ impl AppConfig {
             return Err(ConfigError::Invalid("emergency_contact.phone must not be empty".into()));
         }
         let photos = config.photos;
-        if photos.max_count > 20 || photos.max_side_px < 320 || !(0.3..=1.0).contains(&photos.jpeg_quality) {
-            return Err(ConfigError::Invalid("photos: max_count ≤ 20, max_side_px ≥ 320, jpeg_quality 0.3–1".into()));
+        if photos.max_count > 20 || photos.max_side_px < 320 || !(30..=100).contains(&photos.jpeg_quality_percent) {
+            return Err(ConfigError::Invalid("photos: max_count ≤ 20, max_side_px ≥ 320, jpeg_quality_percent 30–100".into()));
         }
         if config.reply_within_hours == 0 {
             return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));

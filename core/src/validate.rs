@@ -81,7 +81,7 @@ impl ErrorCode {
             ErrorCode::TooShort { min } => vec![("min", min.to_string())],
             ErrorCode::TooLong { max } | ErrorCode::TooManyPhotos { max } => vec![("max", max.to_string())],
             ErrorCode::OutOfRange { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
-            ErrorCode::PhotosTooLarge { max } => vec![("max", format!("{:.1}", max as f64 / 1_000_000.0))],
+            ErrorCode::PhotosTooLarge { max } => vec![("max", megabytes(max as u64))],
             _ => Vec::new(),
         }
     }
@@ -326,7 +326,7 @@ fn check_field(
         FieldKind::Choice(options) => (!options.contains(&value)).then_some(ErrorCode::UnknownOption),
         FieldKind::Measurement { min, max, .. } => match parse_measurement(value) {
             None => Some(ErrorCode::InvalidNumber),
-            Some(number) if number < f64::from(min) || number > f64::from(max) => {
+            Some(milli) if milli < u64::from(min) * 1000 || milli > u64::from(max) * 1000 => {
                 Some(ErrorCode::OutOfRange { min: min as usize, max: max as usize })
             }
             Some(_) => None,
@@ -336,14 +336,32 @@ fn check_field(
     }
 }
 
-/// A decimal number as people type it on a phone keypad: `220`, `0.5`, `7,5`.
-pub fn parse_measurement(value: &str) -> Option<f64> {
-    let value = value.trim().replace(',', ".");
-    let plain = !value.is_empty()
-        && value.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
-        && value.matches('.').count() <= 1
-        && value != ".";
-    plain.then(|| value.parse().ok()).flatten()
+/// A decimal number as people type it on a phone keypad (`220`, `0.5`, `7,5`), in
+/// thousandths: a meter's reading is never finer, and integers keep float parsing (and its
+/// size) out of the app.
+pub fn parse_measurement(value: &str) -> Option<u64> {
+    let value = value.trim();
+    let (whole, fraction) = value.split_once(['.', ',']).unwrap_or((value, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) || whole.len() > 9 {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let mut milli = whole * 1000;
+    for (place, digit) in [100, 10, 1].into_iter().zip(fraction.bytes()) {
+        milli += place * u64::from(digit - b'0');
+    }
+    // Anything past the thousandths only matters if the reading is otherwise exactly a limit.
+    if fraction.bytes().skip(3).any(|b| b != b'0') {
+        milli += 1;
+    }
+    Some(milli)
+}
+
+/// Bytes as megabytes with one decimal, `6000000` → `6.0`.
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// `YYYY-MM-DDTHH:MM` (seconds allowed), its date not after the customer's tomorrow

@@ -13,6 +13,10 @@ pub struct ErrorSummaryProps {
     pub errors: Vec<FieldError>,
     /// Changes each time focus must move here.
     pub focus_token: u32,
+    /// Where the fields are on other screens (the review page): a link goes to the field's
+    /// step through this instead of to a control on this page.
+    #[prop_or_default]
+    pub on_pick: Option<Callback<shouhou_core::Field>>,
 }
 
 #[component]
@@ -34,9 +38,13 @@ pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
     let items = props.errors.iter().map(|error| {
         let id = control_id(error.field);
         let href = format!("#{id}");
+        let (field, on_pick) = (error.field, props.on_pick.clone());
         let onclick = Callback::from(move |event: MouseEvent| {
             event.prevent_default();
-            focus_by_id(&id);
+            match &on_pick {
+                Some(on_pick) => on_pick.emit(field),
+                None => focus_by_id(&id),
+            }
         });
         html! { <li><a {href} {onclick}>{ error.message(lang) }</a></li> }
     });

@@ -29,6 +29,10 @@ pub enum TextKind {
     Tel,
     Email,
     MultiLine,
+    Date,
+    DateTime,
+    /// A measurement: a decimal keypad on phones.
+    Decimal,
 }
 
 pub struct TextFieldProps {
@@ -70,6 +74,9 @@ pub fn text_field(props: TextFieldProps) -> Html {
             let (input_type, inputmode) = match kind {
                 TextKind::Tel => ("tel", Some("tel")),
                 TextKind::Email => ("email", Some("email")),
+                TextKind::Date => ("date", None),
+                TextKind::DateTime => ("datetime-local", None),
+                TextKind::Decimal => ("text", Some("decimal")),
                 _ => ("text", None),
             };
             html! {
@@ -131,6 +138,43 @@ pub fn choice_group(props: ChoiceGroupProps) -> Html {
             }
             <div class="choices">{ for options }</div>
         </fieldset>
+    }
+}
+
+pub struct CheckboxProps {
+    pub lang: Lang,
+    pub field: Field,
+    pub checked: bool,
+    /// The notice being acknowledged, shown above the box and read with it.
+    pub notice: String,
+    pub error: Option<String>,
+    pub on_edit: Callback<(Field, String)>,
+}
+
+/// A notice and the box that acknowledges it (`"yes"` when ticked, empty when not).
+pub fn checkbox(props: CheckboxProps) -> Html {
+    let field = props.field;
+    let id = control_id(field);
+    let notice_id = format!("{id}-notice");
+    let error_id = format!("{id}-error");
+    let on_edit = props.on_edit.clone();
+    let onchange = Callback::from(move |event: Event| {
+        let checked = event.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|input| input.checked());
+        on_edit.emit((field, if checked { "yes".into() } else { String::new() }));
+    });
+    let described_by = if props.error.is_some() { format!("{notice_id} {error_id}") } else { notice_id.clone() };
+    html! {
+        <div class={classes!("field", "acknowledge", props.error.as_ref().map(|_| "field-error"))}>
+            <div class="notice" id={notice_id}><p>{ props.notice }</p></div>
+            if let Some(error) = &props.error {
+                <p class="error-message" id={error_id}>{ error }</p>
+            }
+            <div class="choice">
+                <input type="checkbox" id={id.clone()} name={field.name()} value="yes" checked={props.checked} {onchange}
+                    aria-describedby={described_by} aria-invalid={props.error.as_ref().map(|_| "true")} />
+                <label for={id}>{ t(props.lang, &format!("field.{}", field.name())) }</label>
+            </div>
+        </div>
     }
 }
 

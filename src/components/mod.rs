@@ -3,4 +3,5 @@
 pub mod error_summary;
 pub mod fields;
 pub mod focus;
+pub mod photos;
 pub mod transcript;

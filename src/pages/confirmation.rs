@@ -4,7 +4,8 @@
 use js_sys::{Object, Reflect};
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::{OutboxItem, OutboxStatus};
-use shouhou_core::Lang;
+use shouhou_core::{AppConfig, Lang};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -87,7 +88,7 @@ pub fn ConfirmationPage() -> Html {
                     ("time", local_time(&JsValue::from_str(reply_by), lang)),
                 ],
             );
-            delivered(lang, heading, reference, &reply, start_again)
+            delivered(lang, heading, &item, &config, reference, &reply, start_again)
         }
         _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => html! {
             <section key="sending" class="step" aria-labelledby="sending-heading" aria-busy="true">
@@ -99,17 +100,89 @@ pub fn ConfirmationPage() -> Html {
     }
 }
 
-fn delivered(lang: Lang, heading: NodeRef, reference: &str, reply: &str, start_again: Callback<MouseEvent>) -> Html {
+#[wasm_bindgen(inline_js = "export function qrDataUrl(text) {
+  return import(new URL('vendor/qrcode.mjs', document.baseURI).href).then(({ default: qrcode }) => {
+    const qr = qrcode(0, 'M'); qr.addData(text); qr.make(); return qr.createDataURL(4, 8);
+  });
+}")]
+extern "C" {
+    /// A QR code of `text` as a data URL. The encoder is fetched only when a receipt is
+    /// shown, so it costs the first load nothing.
+    #[wasm_bindgen(js_name = qrDataUrl)]
+    fn qr_data_url(text: &str) -> js_sys::Promise;
+}
+
+#[derive(Properties, PartialEq)]
+struct StatusQrProps {
+    lang: Lang,
+    link: String,
+}
+
+/// The status link as a QR code, to scan from the screen or the printed receipt.
+#[component]
+fn StatusQr(props: &StatusQrProps) -> Html {
+    let image = use_state(|| None::<String>);
+    {
+        let image = image.clone();
+        use_effect_with(props.link.clone(), move |link| {
+            let promise = qr_data_url(link);
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(url) = wasm_bindgen_futures::JsFuture::from(promise).await {
+                    image.set(url.as_string());
+                }
+            });
+        });
+    }
+    let label = t(props.lang, "confirm.qr_label");
+    html! {
+        <figure class="status-qr">
+            if let Some(src) = &*image {
+                <img src={src.clone()} alt={format!("{label}: {}", props.link)} width="164" height="164" />
+            }
+            <figcaption>{ label }</figcaption>
+        </figure>
+    }
+}
+
+fn print_receipt(_: MouseEvent) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
+fn delivered(
+    lang: Lang,
+    heading: NodeRef,
+    item: &OutboxItem,
+    config: &AppConfig,
+    reference: &str,
+    reply: &str,
+    start_again: Callback<MouseEvent>,
+) -> Html {
+    let fields = &item.draft.fields;
+    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
+    let link = format!("{}?status={reference}", base.split(['?', '#']).next().unwrap_or_default());
+    let submitted = local_time(&JsValue::from_f64(item.queued_at_ms as f64), lang);
+    let row = |label: &str, value: String| html! { <div class="answer"><dt>{ t(lang, label) }</dt><dd>{ value }</dd></div> };
     html! {
         <section key="sent" class="step confirmation" aria-labelledby="confirmation-heading">
+            <p class="receipt-brand">{ config.brand.get(lang) }{ " · " }{ t(lang, "receipt.title") }</p>
             <h1 id="confirmation-heading" tabindex="-1" ref={heading}>{ t(lang, "confirm.heading") }</h1>
             <div class="reference-panel">
                 <p class="reference-label">{ t(lang, "confirm.reference_label") }</p>
                 <p class="reference" data-testid="reference">{ reference }</p>
             </div>
             <p class="reply-by">{ reply }</p>
+            <dl class="receipt">
+                { row("receipt.submitted", submitted) }
+                { row("field.intent", super::form::chosen_line(lang, fields, config)) }
+                { row("field.full_name", fields.full_name.clone()) }
+                { row("field.phone", fields.phone.clone()) }
+            </dl>
+            <StatusQr {lang} {link} />
             <p>{ t(lang, "confirm.keep_reference") }</p>
             <div class="actions">
+                <button type="button" class="primary" onclick={print_receipt}>{ t(lang, "confirm.print") }</button>
                 <button type="button" class="secondary" onclick={start_again}>{ t(lang, "confirm.new_request") }</button>
             </div>
         </section>

@@ -1,9 +1,10 @@
 //! One component per screen of the journey.
 
 pub mod confirmation;
-pub mod details;
+pub mod form;
 pub mod guide;
 pub mod outbox;
+pub mod review;
 pub mod start;
 
 use yew::prelude::*;

@@ -1,7 +1,7 @@
 //! Step 1: what the customer needs, and for which product line.
 
 use shouhou_core::i18n::t;
-use shouhou_core::{Field, FieldError, Intent, Step};
+use shouhou_core::{Field, FieldError, Intent};
 use yew::prelude::*;
 
 use super::{edit_callback, use_heading_focus};
@@ -43,7 +43,7 @@ pub fn StartPage() -> Html {
 
     html! {
         <form class="step" novalidate=true {onsubmit}>
-            { step_progress(lang, Step::Start.number(), Step::FORM.len()) }
+            { step_progress(lang, 1, draft.form().len()) }
             <h1 tabindex="-1" ref={heading}>{ t(lang, "start.heading") }</h1>
             <p class="lead">{ t(lang, "start.intro") }</p>
             <ErrorSummary {lang} errors={state.errors.clone()} focus_token={state.summary_focus} />

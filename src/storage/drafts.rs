@@ -18,6 +18,8 @@ use shouhou_core::outbox::OutboxItem;
 use shouhou_core::Draft;
 use yew::Callback;
 
+use wasm_bindgen::JsCast;
+
 use super::idb::{Db, Op, StorageError};
 use super::settings::local_storage;
 
@@ -25,6 +27,7 @@ pub const DB_NAME: &str = "shouhou";
 const DRAFTS: &str = "drafts";
 const QUARANTINE: &str = "quarantine";
 const OUTBOX: &str = "outbox";
+const PHOTOS: &str = "photos";
 const JOURNAL_PREFIX: &str = "shouhou.journal.";
 
 /// What was found in storage at start.
@@ -65,6 +68,25 @@ impl LocalStore {
         }
         items.sort_by_key(|item| item.queued_at_ms);
         items
+    }
+
+    /// Keeps a shrunk photo beside the drafts; the draft refers to it by id.
+    pub async fn put_photo(&self, id: &str, blob: &web_sys::Blob) -> Result<(), StorageError> {
+        let db = self.db.as_ref().ok_or(StorageError::Unavailable)?;
+        db.put_value(PHOTOS, id, blob).await
+    }
+
+    pub async fn photo(&self, id: &str) -> Option<web_sys::Blob> {
+        let value = self.db.as_ref()?.get_value(PHOTOS, id).await.ok()??;
+        value.dyn_into().ok()
+    }
+
+    /// Photos no draft or outbox item refers to any more (removed, or delivered).
+    pub async fn delete_photos(&self, ids: &[String]) {
+        if let Some(db) = &self.db {
+            let ops: Vec<Op> = ids.iter().map(|key| Op::Delete { store: PHOTOS, key }).collect();
+            let _ = db.write(&ops).await;
+        }
     }
 
     pub fn has_database(&self) -> bool {

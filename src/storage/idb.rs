@@ -57,9 +57,10 @@ impl StorageError {
 }
 
 /// Object stores, each keyed by an explicit string key.
-pub const STORES: &[&str] = &["drafts", "quarantine", "outbox"];
-/// 1: drafts, quarantine. 2: outbox. The upgrade creates whatever store is missing.
-const DB_VERSION: u32 = 2;
+pub const STORES: &[&str] = &["drafts", "quarantine", "outbox", "photos"];
+/// 1: drafts, quarantine. 2: outbox. 3: photos (Blobs by photo id). The upgrade creates
+/// whatever store is missing.
+const DB_VERSION: u32 = 3;
 
 /// One write of a transaction.
 pub enum Op<'a> {
@@ -213,12 +214,22 @@ impl Db {
     }
 
     pub async fn get_json(&self, store: &str, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.get_value(store, key).await?.and_then(|value| JSON::stringify(&value).ok()?.as_string()))
+    }
+
+    /// A record as it is stored (a Blob stays a Blob).
+    pub async fn get_value(&self, store: &str, key: &str) -> Result<Option<JsValue>, StorageError> {
         let tx = self.transaction(store, IdbTransactionMode::Readonly)?;
         let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
         let value = request(object_store.get(&JsValue::from_str(key)).map_err(StorageError::from_js)?).await?;
-        if value.is_undefined() {
-            return Ok(None);
-        }
-        Ok(JSON::stringify(&value).ok().and_then(|s| s.as_string()))
+        Ok((!value.is_undefined()).then_some(value))
+    }
+
+    /// Stores a value as it is (a Blob, which JSON cannot carry); resolves once committed.
+    pub async fn put_value(&self, store: &str, key: &str, value: &JsValue) -> Result<(), StorageError> {
+        let tx = self.transaction(store, IdbTransactionMode::Readwrite)?;
+        let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
+        object_store.put_with_key(value, &JsValue::from_str(key)).map_err(StorageError::from_js)?;
+        committed(&tx).await
     }
 }

@@ -129,3 +129,34 @@ export async function expectNoAxeViolations(page, screen) {
   const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary, `axe violations on ${screen}`).toEqual([]);
 }
+
+/**
+ * Walks the form from the contact step to "check your answers": fills what is given on each
+ * step and moves on. The defaults make an out-of-warranty repair (no photo needed).
+ */
+export async function walkToReview(page, m, { name, phone, email, purchase = '2020-03-01', description, choices = { resolution: 'repair' }, onProblem } = {}) {
+  const heading = page.getByRole('heading', { level: 1 });
+  const next = () => page.getByRole('button', { name: m['step.next'], exact: true }).click();
+  await expect(heading).toHaveText(m['step.contact']);
+  if (name !== undefined) await page.getByLabel(m['field.full_name']).fill(name);
+  if (phone !== undefined) await page.getByLabel(m['field.phone']).fill(phone);
+  if (email) await page.getByLabel(m['field.email']).fill(email);
+  await next();
+  await expect(heading).toHaveText(m['step.product']);
+  if (purchase) await page.getByLabel(m['field.purchase_date']).fill(purchase);
+  await next();
+  await expect(heading).toHaveText(m['step.problem']);
+  if (description !== undefined) await page.getByLabel(m['field.description']).fill(description);
+  for (const [field, value] of Object.entries(choices)) {
+    await page.getByRole('radio', { name: m[`${field}.${value}`], exact: true }).check();
+  }
+  if (onProblem) await onProblem();
+  await next();
+  await expect(heading).toHaveText(m['step.review']);
+}
+
+/** The same, then "Submit request" on the review page. */
+export async function submitFromContact(page, m, details) {
+  await walkToReview(page, m, details);
+  await page.getByRole('button', { name: m['details.submit'] }).click();
+}

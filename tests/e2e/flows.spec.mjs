@@ -1,7 +1,7 @@
 // Guided troubleshooting as customers meet it: solved on the spot (and counted), handed to
 // a prefilled request (transcript stored), an emergency, a reload mid-flow, a broken file.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, expectDraftStored, storedDrafts } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, expectDraftStored, storedDrafts, submitFromContact, walkToReview } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
@@ -66,20 +66,21 @@ test.describe('guided help in English', () => {
     await expectNoAxeViolations(page, 'needs-service outcome');
     await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
 
-    await expect(heading(page)).toHaveText(m['details.heading']);
-    await expect(page.getByText('Category: Quality. Priority: High.')).toBeVisible();
-    const tried = page.getByRole('region', { name: m['flow.tried_heading'] }).getByRole('listitem');
-    await expect(tried).toHaveText([
-      `${node('inverter', 'what').text.en} — ${node('inverter', 'what').answers[0].label.en}`,
-      `${node('inverter', 'oc_check').text.en} — ${m['flow.answer.not_fixed']}`,
-      `${node('inverter', 'motor_insulation').text.en} — ${m['flow.answer.not_fixed']}`,
-    ]);
-    await expectNoAxeViolations(page, 'form with transcript');
-
-    await page.getByLabel(m['field.full_name']).fill('Zhao Lei');
-    await page.getByLabel(m['field.phone']).fill('13612345678');
-    await page.getByLabel(m['field.description']).fill('Lathe spindle inverter trips with OC2 at start, motor insulation 0.3 MΩ.');
-    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await submitFromContact(page, m, {
+      name: 'Zhao Lei', phone: '13612345678',
+      description: 'Lathe spindle inverter trips with OC2 at start, motor insulation 0.3 MΩ.',
+      onProblem: async () => {
+        await expect(page.getByText('Category: Quality. Priority: High.')).toBeVisible();
+        const tried = page.getByRole('region', { name: m['flow.tried_heading'] }).getByRole('listitem');
+        await expect(tried).toHaveText([
+          `${node('inverter', 'what').text.en} — ${node('inverter', 'what').answers[0].label.en}`,
+          `${node('inverter', 'oc_check').text.en} — ${m['flow.answer.not_fixed']}`,
+          `${node('inverter', 'motor_insulation').text.en} — ${m['flow.answer.not_fixed']}`,
+        ]);
+        await expectNoAxeViolations(page, 'form with transcript');
+      },
+    });
     await expect(heading(page)).toHaveText(m['confirm.heading']);
     const [[category, priority, transcript]] = server.rows('SELECT category, priority, troubleshooting_json FROM requests');
     expect([category, priority]).toEqual(['quality', 'high']);
@@ -129,11 +130,7 @@ test.describe('guided help in English', () => {
     await page.getByLabel(productName('network', 'en')).check();
     await expect(page.getByText(m['flow.unavailable'])).toBeVisible();
     await page.getByRole('button', { name: m['start.continue'] }).click();
-    await expect(heading(page)).toHaveText(m['details.heading']);
-    await page.getByLabel(m['field.full_name']).fill('Sun Yue');
-    await page.getByLabel(m['field.phone']).fill('13512345678');
-    await page.getByLabel(m['field.description']).fill('Core switch reboots every night at 2 am.');
-    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await submitFromContact(page, m, { name: 'Sun Yue', phone: '13512345678', description: 'Core switch reboots every night at 2 am.' });
     await expect(heading(page)).toHaveText(m['confirm.heading']);
     expect(server.rows('SELECT product_line, troubleshooting_json FROM requests')).toEqual([['network', null]]);
   });
@@ -142,7 +139,7 @@ test.describe('guided help in English', () => {
     await page.goto(server.url);
     await startGuide(page, 'en', 'complaint', 'property');
     await page.getByRole('button', { name: m['flow.skip'] }).click();
-    await expect(heading(page)).toHaveText(m['details.heading']);
+    await expect(heading(page)).toHaveText(m['step.contact']);
     await expect(page.getByRole('region', { name: m['flow.tried_heading'] })).toHaveCount(0);
   });
 });
@@ -167,7 +164,17 @@ test.describe('guided help in Chinese', () => {
     await expectNoAxeViolations(page, 'emergency outcome');
 
     await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
-    await expect(page.getByText(`问题类别：${m['category.emergency']}；优先级：${m['priority.urgent']}`)).toBeVisible();
     await expectDraftStored(page, { category: 'emergency', priority: 'urgent' });
+    // On the problem step the emergency contact comes first, before any field.
+    await walkToReview(page, m, {
+      name: '周敏', phone: '13812345678', description: '卫生间地漏反水，水已漫到客厅',
+      onProblem: async () => {
+        await expect(page.getByText(`问题类别：${m['category.emergency']}；优先级：${m['priority.urgent']}`)).toBeVisible();
+        const first = page.locator('form.step > :is(.notice, .field, fieldset)').first();
+        await expect(first).toHaveClass(/notice-emergency/);
+        await expect(first.getByRole('link', { name: config.emergency_contact.phone })).toHaveAttribute('href', 'tel:4000001234');
+        await expectNoAxeViolations(page, 'problem step of an emergency');
+      },
+    });
   });
 });

@@ -3,7 +3,7 @@
 // version is offered and never forced, corrupt storage is set aside and said so.
 import { readFileSync, appendFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations } from './fixtures.mjs';
+import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, submitFromContact } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -31,10 +31,7 @@ async function fileRequest(page, name, productLine = 'appliance') {
   await page.getByLabel(productName(productLine)).check();
   await page.getByRole('button', { name: m['start.continue'] }).click();
   if (productLine !== 'appliance') await page.getByRole('button', { name: m['flow.skip'] }).click();
-  await page.getByLabel(m['field.full_name']).fill(name);
-  await page.getByLabel(m['field.phone']).fill('13812345678');
-  await page.getByLabel(m['field.description']).fill(`Washing machine shows E21 and will not drain (${name}).`);
-  await page.getByRole('button', { name: m['details.submit'] }).click();
+  await submitFromContact(page, m, { name, phone: '13812345678', description: `Washing machine shows E21 and will not drain (${name}).` });
 }
 
 test.describe('with the service worker', () => {
@@ -56,10 +53,7 @@ test.describe('with the service worker', () => {
     await page.locator('[data-answer="drain"]').click();
     await page.locator('[data-answer="not_fixed"]').click();
     await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
-    await page.getByLabel(m['field.full_name']).fill('Gao Min');
-    await page.getByLabel(m['field.phone']).fill('13812345678');
-    await page.getByLabel(m['field.description']).fill('Bathroom floor drain backs up whenever the shower runs.');
-    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await submitFromContact(page, m, { name: 'Gao Min', phone: '13812345678', description: 'Bathroom floor drain backs up whenever the shower runs.' });
     await expect(heading(page)).toHaveText(m['sending.waiting_heading']);
 
     await server.restart();
@@ -73,7 +67,7 @@ test.describe('with the service worker', () => {
     await page.getByLabel(m['intent.repair']).check();
     await page.getByLabel(productName('appliance')).check();
     await page.getByRole('button', { name: m['start.continue'] }).click();
-    await page.getByLabel(m['field.description']).fill('Half-typed when the update came');
+    await page.getByLabel(m['field.full_name']).fill('Half-typed when the update came');
 
     // A new build: a different worker script (and no stale precompressed copy of the old one).
     const worker = path.join(server.dist, 'sw.js');
@@ -87,11 +81,11 @@ test.describe('with the service worker', () => {
     await expectNoAxeViolations(page, 'update offered');
     // Offered, not forced: nothing reloads by itself.
     await page.waitForTimeout(500);
-    await expect(page.getByLabel(m['field.description'])).toHaveValue('Half-typed when the update came');
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Half-typed when the update came');
 
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: m['update.apply'] }).click()]);
-    await expect(heading(page)).toHaveText(m['details.heading']);
-    await expect(page.getByLabel(m['field.description'])).toHaveValue('Half-typed when the update came');
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Half-typed when the update came');
     await expect(page.getByText(m['update.ready'])).toHaveCount(0);
   });
 });
@@ -105,15 +99,15 @@ test.describe('storage', () => {
     await page.getByLabel(productName('appliance')).check();
     await page.getByRole('button', { name: m['start.continue'] }).click();
     const typed = 'Compressor clicks every 3 minutes; 制冷不良，冷藏室 12°C 🌡️ and rising.';
-    await page.getByLabel(m['field.description']).click();
+    await page.getByLabel(m['field.address']).click();
     await page.keyboard.type(typed);
     // No unload handling, no waiting for IndexedDB: the tab is gone the moment typing ends.
     await page.close({ runBeforeUnload: false });
 
     const next = await context.newPage();
     await next.goto(server.url);
-    await expect(next.getByLabel(m['field.description'])).toHaveValue(typed);
-    await expect.poll(async () => (await storedDrafts(next)).map((d) => d.fields.description)).toEqual([typed]);
+    await expect(next.getByLabel(m['field.address'])).toHaveValue(typed);
+    await expect.poll(async () => (await storedDrafts(next)).map((d) => d.fields.address)).toEqual([typed]);
   });
 
   test('corrupt records are set aside, reported, and the app still starts', async ({ page, server }) => {
@@ -185,7 +179,7 @@ test.describe('a full disk', () => {
     await expect(page.getByTestId('save-status')).toHaveText(m['autosave.saved']);
 
     await page.evaluate(() => { window.__diskFull = true; });
-    await page.getByLabel(m['field.description']).fill('Typed after the disk filled up: the dryer stops after 5 minutes.');
+    await page.getByLabel(m['field.address']).fill('Typed after the disk filled up: 5 Dryer Lane.');
     await expect(page.getByTestId('save-status'))
       .toHaveText(m['autosave.failed'].replace('{reason}', 'QuotaExceededError'));
     await expectNoAxeViolations(page, 'storage full');
@@ -196,7 +190,7 @@ test.describe('a full disk', () => {
     const next = await context.newPage();
     await page.close({ runBeforeUnload: false });
     await next.goto(server.url);
-    await expect(next.getByLabel(m['field.description'])).toHaveValue('Typed after the disk filled up: the dryer stops after 5 minutes.');
+    await expect(next.getByLabel(m['field.address'])).toHaveValue('Typed after the disk filled up: 5 Dryer Lane.');
     await expect(next.getByLabel(m['field.full_name'])).toHaveValue('Qian Lei');
   });
 });

@@ -1,0 +1,204 @@
+//! The form's middle steps — contact, product, problem or on-site report — drawn from the
+//! field table in `shouhou-core`: which fields a step has, how each is entered and what is
+//! required follow from the request as it stands (intent, warranty, chosen outcome).
+
+use shouhou_core::i18n::{t, Messages};
+use shouhou_core::{AppConfig, Conditions, Field, FieldError, FieldKind, Intent, Lang, RequestFields, Step, WarrantyStatus};
+use yew::prelude::*;
+
+use super::start::error_for;
+use super::{edit_callback, use_heading_focus};
+use crate::app::AppContext;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::{checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps, TextFieldProps, TextKind};
+use crate::components::photos::PhotoField;
+use crate::components::transcript::transcript_view;
+use crate::ids::{now_ms, today};
+use crate::state::Action;
+
+/// "Repair · Industrial drives" under each step's heading.
+pub fn chosen_line(lang: Lang, fields: &RequestFields, config: &AppConfig) -> String {
+    let intent = Intent::parse(&fields.intent).map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string()).unwrap_or_default();
+    let product = config.product_line(&fields.product_line).map(|line| line.name.get(lang).to_string()).unwrap_or_default();
+    Messages::builtin().format(lang, "details.chosen", &[("intent", intent), ("product", product)])
+}
+
+/// The hint under a field, where it has one.
+fn hint(lang: Lang, field: Field) -> Option<String> {
+    let messages = Messages::builtin();
+    match field.kind() {
+        FieldKind::Measurement { unit, min, max } => Some(messages.format(
+            lang,
+            "hint.measurement",
+            &[("unit", unit.to_string()), ("min", min.to_string()), ("max", max.to_string())],
+        )),
+        FieldKind::Paragraph { min, max } if matches!(field, Field::Description) => Some(messages.format(
+            lang,
+            "hint.description",
+            &[("min", min.to_string()), ("max", max.to_string())],
+        )),
+        _ => {
+            let key = format!("hint.{}", field.name());
+            let text = messages.get(lang, &key);
+            (text != key).then(|| text.to_string())
+        }
+    }
+}
+
+/// The warranty as judged from the purchase date, in words.
+pub fn warranty_text(lang: Lang, warranty: &WarrantyStatus) -> String {
+    let (key, date) = match warranty {
+        WarrantyStatus::InWarranty { until } => ("warranty.in", until),
+        WarrantyStatus::OutOfWarranty { ended } => ("warranty.out", ended),
+    };
+    Messages::builtin().format(lang, key, &[("date", date.clone())])
+}
+
+#[component]
+pub fn FormPage() -> Html {
+    let ctx = use_context::<AppContext>().expect("FormPage is rendered inside the app");
+    let state = ctx.state.clone();
+    let heading = use_heading_focus(state.navigated);
+    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
+        return html! {};
+    };
+    let lang = state.lang;
+    let today = today();
+    let intent = draft.intent().unwrap_or(Intent::Repair);
+    let conditions = Conditions::of(&draft.fields, &config, today);
+    let step = draft.step;
+    let on_edit = edit_callback(&state);
+    let on_back = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
+    };
+    let onsubmit = {
+        let state = state.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            state.dispatch(Action::Next { now_ms: now_ms() });
+        })
+    };
+    let errors: &[FieldError] = &state.errors;
+    let fields = &draft.fields;
+    let messages = Messages::builtin();
+
+    let control = |field: Field| -> Html {
+        let error = error_for(errors, field, lang);
+        let value = fields.get(field).to_string();
+        let text = |kind: TextKind| {
+            text_field(TextFieldProps {
+                lang,
+                field,
+                value: value.clone(),
+                kind,
+                autocomplete: field.autocomplete(),
+                hint: hint(lang, field),
+                error: error.clone(),
+                on_edit: on_edit.clone(),
+            })
+        };
+        match field.kind() {
+            FieldKind::Line { .. } => text(TextKind::Text),
+            FieldKind::Paragraph { .. } => text(TextKind::MultiLine),
+            FieldKind::Tel => text(TextKind::Tel),
+            FieldKind::Email => text(TextKind::Email),
+            FieldKind::Date => text(TextKind::Date),
+            FieldKind::DateTime => text(TextKind::DateTime),
+            FieldKind::Measurement { .. } => text(TextKind::Decimal),
+            FieldKind::Choice(options) => choice_group(ChoiceGroupProps {
+                lang,
+                field,
+                options: options
+                    .iter()
+                    .map(|value| (value.to_string(), t(lang, &format!("{}.{value}", field.name())).to_string()))
+                    .collect(),
+                selected: value.clone(),
+                error,
+                on_edit: on_edit.clone(),
+            }),
+            FieldKind::Acknowledgement => checkbox(CheckboxProps {
+                lang,
+                field,
+                checked: value == "yes",
+                notice: config.chargeable_service_notice.get(lang).to_string(),
+                error,
+                on_edit: on_edit.clone(),
+            }),
+            FieldKind::Photos => match &ctx.writer {
+                Some(writer) => {
+                    let on_add = {
+                        let state = state.clone();
+                        Callback::from(move |photo| state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() }))
+                    };
+                    let on_remove = {
+                        let state = state.clone();
+                        Callback::from(move |id| state.dispatch(Action::RemovePhoto { id, now_ms: now_ms() }))
+                    };
+                    html! {
+                        <PhotoField {lang} photos={fields.photos.clone()} limits={config.photos}
+                            required={conditions.photos_required} {error} store={writer.store().clone()} {on_add} {on_remove} />
+                    }
+                }
+                None => html! {},
+            },
+            FieldKind::Transcript => html! {},
+        }
+    };
+
+    let emergency = (conditions.emergency && step == Step::Problem).then(|| {
+        let contact = &config.emergency_contact;
+        let tel = format!("tel:{}", contact.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>());
+        html! {
+            <div class="notice notice-emergency" role="alert">
+                <h2>{ t(lang, "flow.emergency_heading") }</h2>
+                <p class="emergency-phone">
+                    <span class="emergency-label">{ t(lang, "flow.emergency_line") }</span>
+                    <a href={tel}>{ &contact.phone }</a>
+                </p>
+                <p>{ contact.note.get(lang) }</p>
+            </div>
+        }
+    });
+    let warranty = conditions
+        .warranty
+        .as_ref()
+        .filter(|_| matches!(step, Step::Product | Step::Problem))
+        .map(|warranty| html! { <p class="notice warranty" role="status">{ warranty_text(lang, warranty) }</p> });
+    let suggested = (step == Step::Problem && fields.troubleshooting.is_some()).then(|| {
+        let label = |prefix: &str, value: &str| if value.is_empty() { "—".to_string() } else { t(lang, &format!("{prefix}.{value}")).to_string() };
+        messages.format(lang, "details.suggested", &[("category", label("category", &fields.category)), ("priority", label("priority", &fields.priority))])
+    });
+    let problem = state.returned.as_ref().map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
+    let next_label = if draft.revisit { "step.back_to_review" } else { "step.next" };
+
+    html! {
+        <form class="step" novalidate=true {onsubmit}>
+            { step_progress(lang, draft.step_number(), draft.form().len()) }
+            <h1 tabindex="-1" ref={heading}>{ t(lang, &format!("step.{}", step.name())) }</h1>
+            { emergency.unwrap_or_default() }
+            <p class="lead chosen">{ chosen_line(lang, fields, &config) }</p>
+            <ErrorSummary {lang} errors={state.errors.clone()} focus_token={state.summary_focus} />
+            if let Some(problem) = problem {
+                <div class="notice notice-problem" role="alert"><p>{ problem }</p></div>
+            }
+            { warranty.unwrap_or_default() }
+            if let Some(suggested) = suggested {
+                <p class="suggested">{ suggested }</p>
+            }
+            if step == Step::Problem {
+                if let Some(troubleshooting) = &fields.troubleshooting {
+                    { transcript_view(lang, troubleshooting, state.flow()) }
+                }
+            }
+            if conditions.photos_required && step == Step::Problem {
+                <p class="notice">{ t(lang, "warranty.photos_needed") }</p>
+            }
+            { for step.fields(intent, &conditions).into_iter().map(control) }
+            <div class="actions">
+                <button type="button" class="secondary" onclick={on_back}>{ t(lang, "details.back") }</button>
+                <button type="submit" class="primary">{ t(lang, next_label) }</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,141 @@
+//! "Check your answers": every step's answers in one place, each section with a change link
+//! back to its step; submitting puts the request in the outbox.
+
+use shouhou_core::i18n::{t, Messages};
+use shouhou_core::outbox::OutboxItem;
+use shouhou_core::{validate_request, Conditions, Field, FieldKind, Intent, Lang, RequestFields, Step};
+use yew::prelude::*;
+
+use super::form::{chosen_line, warranty_text};
+use super::use_heading_focus;
+use crate::app::AppContext;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::fields::step_progress;
+use crate::components::transcript::transcript_view;
+use crate::ids::{new_draft, now_ms, today};
+use crate::state::Action;
+
+/// A field's answer as the customer would say it: choices by their label, a ticked notice
+/// as "acknowledged", photos by their count.
+pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
+    let messages = Messages::builtin();
+    let value = fields.get(field).trim();
+    match field.kind() {
+        FieldKind::Photos => messages.format(lang, "review.photo_count", &[("count", fields.photos.len().to_string())]),
+        _ if value.is_empty() => t(lang, "review.none").to_string(),
+        FieldKind::Choice(_) => t(lang, &format!("{}.{value}", field.name())).to_string(),
+        FieldKind::Measurement { unit, .. } => format!("{value} {unit}"),
+        FieldKind::Acknowledgement => t(lang, "review.ack_yes").to_string(),
+        _ => value.to_string(),
+    }
+}
+
+#[component]
+pub fn ReviewPage() -> Html {
+    let ctx = use_context::<AppContext>().expect("ReviewPage is rendered inside the app");
+    let state = ctx.state.clone();
+    let heading = use_heading_focus(state.navigated);
+    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
+        return html! {};
+    };
+    let lang = state.lang;
+    let today = today();
+    let intent = draft.intent().unwrap_or(Intent::Repair);
+    let conditions = Conditions::of(&draft.fields, &config, today);
+    let messages = Messages::builtin();
+
+    let on_back = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
+    };
+    let onsubmit = {
+        let state = state.clone();
+        let writer = ctx.writer.clone();
+        let send_outbox = ctx.send_outbox.clone();
+        let config = config.clone();
+        let draft = draft.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let today = crate::ids::today();
+            if let Err(errors) = validate_request(&draft.fields, &config, today) {
+                state.dispatch(Action::ShowErrors(errors));
+                return;
+            }
+            // Storage opens before the form can show, so there is always a writer here.
+            let Some(writer) = &writer else { return };
+            let mut draft = draft.clone();
+            // Judged at the server on the day the customer submitted, however long it waits.
+            draft.fields.local_date = today.to_string();
+            let item = OutboxItem::submit(draft, now_ms());
+            writer.submit(item.clone());
+            state.dispatch(Action::Submitted { item, next: new_draft() });
+            send_outbox.emit(false);
+        })
+    };
+
+    let section = |step: Step| -> Html {
+        let title = t(lang, &format!("step.{}", step.name())).to_string();
+        let change = {
+            let state = state.clone();
+            Callback::from(move |_: MouseEvent| state.dispatch(Action::Change { step, now_ms: now_ms() }))
+        };
+        let change_label = messages.format(lang, "review.change_label", &[("section", title.clone())]);
+        let rows = step.fields(intent, &conditions).into_iter().map(|field| {
+            html! {
+                <div class="answer">
+                    <dt>{ t(lang, &format!("field.{}", field.name())) }</dt>
+                    <dd>{ answer_text(lang, &draft.fields, field) }</dd>
+                </div>
+            }
+        });
+        let warranty = (step == Step::Product).then(|| conditions.warranty.as_ref()).flatten().map(|warranty| {
+            html! {
+                <div class="answer">
+                    <dt>{ t(lang, "review.warranty") }</dt>
+                    <dd>{ warranty_text(lang, warranty) }</dd>
+                </div>
+            }
+        });
+        html! {
+            <section class="review-section" aria-labelledby={format!("review-{}", step.name())}>
+                <div class="review-heading">
+                    <h2 id={format!("review-{}", step.name())}>{ title }</h2>
+                    <button type="button" class="link" onclick={change} aria-label={change_label}>{ t(lang, "review.change") }</button>
+                </div>
+                <dl>{ for rows }{ warranty.unwrap_or_default() }</dl>
+            </section>
+        }
+    };
+    // A problem link opens the step that holds the field.
+    let on_pick = {
+        let (state, config, draft) = (state.clone(), config.clone(), draft.clone());
+        Callback::from(move |field: Field| {
+            let today = crate::ids::today();
+            let step = draft.form().iter().copied().find(|step| draft.step_fields(*step, &config, today).contains(&field));
+            if let Some(step) = step {
+                state.dispatch(Action::Change { step, now_ms: now_ms() });
+            }
+        })
+    };
+    let problem = state.returned.as_ref().map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
+
+    html! {
+        <form class="step review" novalidate=true {onsubmit}>
+            { step_progress(lang, draft.step_number(), draft.form().len()) }
+            <h1 tabindex="-1" ref={heading}>{ t(lang, "step.review") }</h1>
+            <p class="lead chosen">{ chosen_line(lang, &draft.fields, &config) }</p>
+            <ErrorSummary {lang} errors={state.errors.clone()} focus_token={state.summary_focus} {on_pick} />
+            if let Some(problem) = problem {
+                <div class="notice notice-problem" role="alert"><p>{ problem }</p></div>
+            }
+            { for draft.form().iter().copied().filter(|step| !matches!(step, Step::Start | Step::Review)).map(section) }
+            if let Some(troubleshooting) = &draft.fields.troubleshooting {
+                { transcript_view(lang, troubleshooting, state.flow()) }
+            }
+            <div class="actions">
+                <button type="button" class="secondary" onclick={on_back}>{ t(lang, "details.back") }</button>
+                <button type="submit" class="primary">{ t(lang, "details.submit") }</button>
+            </div>
+        </form>
+    }
+}
