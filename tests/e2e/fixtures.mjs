@@ -148,7 +148,9 @@ export async function walkToReview(page, m, { name, phone, email, purchase = '20
   await expect(heading).toHaveText(m['step.problem']);
   if (description !== undefined) await page.getByLabel(m['field.description']).fill(description);
   for (const [field, value] of Object.entries(choices)) {
-    await page.getByRole('radio', { name: m[`${field}.${value}`], exact: true }).check();
+    const radio = page.getByRole('radio', { name: m[`${field}.${value}`], exact: true });
+    await radio.click();
+    await expect(radio).toBeChecked();
   }
   if (onProblem) await onProblem();
   await next();
