@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 budget=$((200 * 1000))
 total_raw=0; total_gz=0
 printf '%-28s %10s %10s\n' file raw gzip
-for f in index.html pkg/shouhou.js pkg/shouhou_bg.wasm app.css config.json i18n/zh-CN.json icon.svg; do
+for f in index.html pkg/shouhou.js $(cd dist && ls pkg/snippets/*/*.js 2>/dev/null) pkg/shouhou_bg.wasm app.css config.json i18n/zh-CN.json icon.svg; do
   raw=$(stat -c%s "dist/$f"); gz=$(gzip -9c "dist/$f" | wc -c)
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
   printf '%-28s %10d %10d\n' "$f" "$raw" "$gz"
