@@ -94,28 +94,29 @@ fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
 
 /// Reads a JSON body under the size limit, refusing other content types.
 async fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
-    if !is_json {
+    if media_type(headers) != "application/json" {
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "api.unsupported_media_type"));
     }
-    let too_large = || {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large")
-            .with_arg("limit", MAX_REQUEST_BYTES)
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_REQUEST_BYTES) {
-        return Err(too_large());
+    declared_length_within(headers, MAX_REQUEST_BYTES)?;
+    let bytes = to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))?;
+    serde_json::from_slice(&bytes).map_err(malformed)
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large").with_arg("limit", limit)
+}
+
+fn malformed(detail: impl ToString) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json").with_arg("detail", detail)
+}
+
+/// Refuses a body whose declared length is over `limit` before reading any of it.
+fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(length) if length > limit => Err(too_large(limit)),
+        _ => Ok(()),
     }
-    let bytes = to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large())?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json").with_arg("detail", e)
-    })
 }
 
 fn require_idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -172,19 +173,12 @@ async fn multipart_body(
     body: Body,
 ) -> Result<(RequestFields, Vec<PhotoUpload>), ApiError> {
     let limit = MAX_REQUEST_BYTES + state.config.photos.max_total_bytes as usize + 64 * 1024;
-    let too_large = || {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large").with_arg("limit", limit)
-    };
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit) {
-        return Err(too_large());
-    }
-    let malformed = |detail: String| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json").with_arg("detail", detail);
+    declared_length_within(headers, limit)?;
     let boundary = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| multer::parse_boundary(v).ok())
-        .ok_or_else(|| malformed("multipart body without a boundary".into()))?;
+        .ok_or_else(|| malformed("multipart body without a boundary"))?;
     let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
     let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let mut fields: Option<RequestFields> = None;
@@ -193,25 +187,25 @@ async fn multipart_body(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(multer::Error::StreamSizeExceeded { .. }) => return Err(too_large()),
-            Err(error) => return Err(malformed(error.to_string())),
+            Err(multer::Error::StreamSizeExceeded { .. }) => return Err(too_large(limit)),
+            Err(error) => return Err(malformed(error)),
         };
         let name = field.name().unwrap_or_default().to_string();
         let content_type = field.content_type().map(|m| m.essence_str().to_string()).unwrap_or_default();
         let file_name = field.file_name().unwrap_or_default().to_string();
         let bytes = field.bytes().await.map_err(|error| match error {
-            multer::Error::StreamSizeExceeded { .. } => too_large(),
-            other => malformed(other.to_string()),
+            multer::Error::StreamSizeExceeded { .. } => too_large(limit),
+            other => malformed(other),
         })?;
         match name.as_str() {
             "request" if fields.is_none() => {
-                fields = Some(serde_json::from_slice(&bytes).map_err(|e| malformed(e.to_string()))?);
+                fields = Some(serde_json::from_slice(&bytes).map_err(malformed)?);
             }
             "photo" => photos.push(PhotoUpload { id: file_name, content_type, bytes: bytes.to_vec() }),
             other => return Err(malformed(format!("unexpected part {other:?}"))),
         }
     }
-    let fields = fields.ok_or_else(|| malformed("no request part".into()))?;
+    let fields = fields.ok_or_else(|| malformed("no request part"))?;
     Ok((fields, photos))
 }
 

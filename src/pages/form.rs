@@ -148,7 +148,7 @@ pub fn FormPage() -> Html {
 
     let emergency = (conditions.emergency && step == Step::Problem).then(|| {
         let contact = &config.emergency_contact;
-        let tel = format!("tel:{}", contact.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>());
+        let tel = super::guide::tel_href(&contact.phone);
         html! {
             <div class="notice notice-emergency" role="alert">
                 <h2>{ t(lang, "flow.emergency_heading") }</h2>

@@ -17,6 +17,11 @@ use crate::ids::{new_draft, now_ms};
 use crate::services::flows::record_deflection;
 use crate::state::{Action, GuidedHelp};
 
+/// A `tel:` link for a number as printed (`400-000-1234` → `tel:4000001234`).
+pub fn tel_href(phone: &str) -> String {
+    format!("tel:{}", phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())
+}
+
 fn guide(state: &UseReducerHandle<crate::state::AppState>, event: GuideEvent) -> Callback<MouseEvent> {
     let state = state.clone();
     Callback::from(move |_: MouseEvent| state.dispatch(Action::Guide { event: event.clone(), now_ms: now_ms() }))
@@ -241,7 +246,7 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
         },
         OutcomeKind::Emergency => {
             let contact = &props.config.emergency_contact;
-            let tel = format!("tel:{}", contact.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>());
+            let tel = tel_href(&contact.phone);
             // Both languages at once: whoever is reading must not have to find a switch first.
             let other = if lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
             html! {
