@@ -201,15 +201,15 @@ pub struct PhotoRef {
 
 /// The request exactly as typed: free text, possibly incomplete. This is what a draft holds
 /// and what the API accepts; [`crate::validate_request`] turns it into a [`ValidRequest`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+///
+/// Every text field may be missing (empty) or `null` (empty); an unknown key is refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RequestFields {
     pub intent: String,
     pub product_line: String,
     pub full_name: String,
     pub company: String,
     pub phone: String,
-    #[serde(deserialize_with = "null_as_empty")]
     pub email: String,
     pub address: String,
     pub contact_time: String,
@@ -220,7 +220,6 @@ pub struct RequestFields {
     pub order_number: String,
     pub configuration: String,
     /// Complaint category (`Category`), empty until chosen or suggested by a flow.
-    #[serde(deserialize_with = "null_as_empty")]
     pub category: String,
     pub started_on: String,
     pub site: String,
@@ -236,7 +235,6 @@ pub struct RequestFields {
     pub parts_needed: String,
     pub resolution: String,
     /// `Priority`, empty until chosen or suggested by a flow.
-    #[serde(deserialize_with = "null_as_empty")]
     pub priority: String,
     pub charge_ack: String,
     pub signoff_name: String,
@@ -260,8 +258,38 @@ pub struct Troubleshooting {
     pub steps: Vec<crate::flow::engine::TranscriptEntry>,
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
+/// Read by field name through [`RequestFields::set`]: serde's derived reader for 35 fields
+/// is one large function per field in the app's download; this is one loop.
+impl<'de> Deserialize<'de> for RequestFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for FieldsVisitor {
+            type Value = RequestFields;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("the fields of a service request")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequestFields, A::Error> {
+                let mut fields = RequestFields::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "troubleshooting" => fields.troubleshooting = map.next_value()?,
+                        "photos" => fields.photos = map.next_value::<Option<Vec<PhotoRef>>>()?.unwrap_or_default(),
+                        "local_date" => fields.local_date = map.next_value::<Option<String>>()?.unwrap_or_default(),
+                        name => match Field::parse(name).filter(|f| !matches!(f, Field::Photos | Field::Troubleshooting)) {
+                            Some(field) => fields.set(field, map.next_value::<Option<String>>()?.unwrap_or_default()),
+                            None => return Err(serde::de::Error::custom(format_args!("unknown field `{name}`"))),
+                        },
+                    }
+                }
+                Ok(fields)
+            }
+        }
+
+        deserializer.deserialize_map(FieldsVisitor)
+    }
 }
 
 /// The string slot of a text-valued field, borrowed as asked (`&` or `&mut`).
@@ -405,5 +433,26 @@ impl Priority {
 
     pub fn parse(value: &str) -> Option<Priority> {
         Priority::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_read_by_name_with_missing_and_null_as_empty_and_unknown_refused() {
+        let fields: RequestFields = serde_json::from_str(
+            r#"{"full_name":"王建国","email":null,"input_voltage":"380","photos":[{"id":"ab12cd34","content_type":"image/jpeg","bytes":9,"width":1,"height":1}],"troubleshooting":null,"local_date":"2026-11-27"}"#,
+        )
+        .unwrap();
+        assert_eq!((fields.full_name.as_str(), fields.email.as_str(), fields.input_voltage.as_str()), ("王建国", "", "380"));
+        assert_eq!((fields.photos.len(), fields.local_date.as_str()), (1, "2026-11-27"));
+        let round_trip: RequestFields = serde_json::from_str(&serde_json::to_string(&fields).unwrap()).unwrap();
+        assert_eq!(round_trip, fields);
+        let unknown = serde_json::from_str::<RequestFields>(r#"{"full_name":"x","name":"not a field"}"#).unwrap_err();
+        assert!(unknown.to_string().contains("unknown field `name`"), "{unknown}");
+        assert!(serde_json::from_str::<RequestFields>(r#"{"photos":"not a list"}"#).is_err());
+        assert!(serde_json::from_str::<RequestFields>(r#"{"full_name":7}"#).is_err());
     }
 }
