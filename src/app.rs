@@ -15,7 +15,7 @@ use crate::pages::guide::GuidePage;
 use crate::pages::outbox::OutboxPage;
 use crate::sender::{send_due, SenderReport};
 use crate::pages::start::StartPage;
-use crate::config_backend_url;
+use crate::intake_api;
 use crate::services::api::{load_config, load_messages};
 use crate::services::flows::{load_flow, send_pending_deflections, FlowLoad};
 use crate::state::{Action, AppState, GuidedHelp, SaveStatus, View};
@@ -48,7 +48,7 @@ fn outbox_sender(state: &UseReducerHandle<AppState>, writer: Option<Writer>, pen
                 SenderReport::Returned { draft, message, fields } => state.dispatch(Action::Returned { draft, message, fields }),
             })
         };
-        send_due(writer.clone(), config_backend_url(config), state.lang, everything, report);
+        send_due(writer.clone(), config.clone(), state.lang, everything, report);
     })
 }
 
@@ -99,9 +99,8 @@ pub fn App() -> Html {
                 match load_config().await {
                     Ok(config) => {
                         // Counts kept while offline go now, and whenever the network returns.
-                        let url = config_backend_url(&config);
-                        wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
-                        if let Some(window) = web_sys::window() {
+                        if let (Some(url), Some(window)) = (intake_api(&config), web_sys::window()) {
+                            wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
                             gloo_events::EventListener::new(&window, "online", move |_| {
                                 wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
                             })

@@ -4,13 +4,14 @@
 //! restart never works from a stale list, and the idempotency key makes a double send harmless.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
 use shouhou_core::outbox::{AfterSend, OutboxItem};
-use shouhou_core::Lang;
+use shouhou_core::{AppConfig, Lang};
 use yew::Callback;
 
 use crate::ids::{new_uuid, now_ms};
-use crate::services::api::submit_request;
+use crate::services::api::submit;
 use crate::storage::drafts::Writer;
 
 thread_local! {
@@ -32,7 +33,7 @@ pub enum SenderReport {
 /// Sends every due item, one at a time; a call while a run is going on asks for one more run.
 /// `everything` sends all unsent items regardless of their backoff: the network just came
 /// back, and the waits were for a network that was not there.
-pub fn send_due(writer: Writer, base_url: String, lang: Lang, everything: bool, report: Callback<SenderReport>) {
+pub fn send_due(writer: Writer, config: Rc<AppConfig>, lang: Lang, everything: bool, report: Callback<SenderReport>) {
     if everything {
         FORCE.with(|force| force.set(true));
     }
@@ -43,7 +44,7 @@ pub fn send_due(writer: Writer, base_url: String, lang: Lang, everything: bool, 
     wasm_bindgen_futures::spawn_local(async move {
         loop {
             AGAIN.with(|again| again.set(false));
-            run_once(&writer, &base_url, lang, &report).await;
+            run_once(&writer, &config, lang, &report).await;
             if !AGAIN.with(Cell::get) {
                 break;
             }
@@ -52,7 +53,7 @@ pub fn send_due(writer: Writer, base_url: String, lang: Lang, everything: bool, 
     });
 }
 
-async fn run_once(writer: &Writer, base_url: &str, lang: Lang, report: &Callback<SenderReport>) {
+async fn run_once(writer: &Writer, config: &AppConfig, lang: Lang, report: &Callback<SenderReport>) {
         writer.flushed().await;
         let mut items = writer.store().load_outbox().await;
         report.emit(SenderReport::Outbox(items.clone()));
@@ -69,7 +70,7 @@ async fn run_once(writer: &Writer, base_url: &str, lang: Lang, report: &Callback
             writer.put_outbox(items[index].clone());
             report.emit(SenderReport::Outbox(items.clone()));
 
-            let outcome = submit_request(base_url, &items[index].draft, lang, writer.store()).await;
+            let outcome = submit(config, &items[index].draft, lang, writer.store()).await;
             match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
                 AfterSend::Keep => {
                     writer.put_outbox(items[index].clone());

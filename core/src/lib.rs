@@ -5,6 +5,7 @@
 //! It has no browser or I/O dependency, which keeps every rule testable natively in
 //! milliseconds; the edges (IndexedDB, fetch, SQLite) only carry out what it decides.
 
+pub mod adapter;
 pub mod config;
 pub mod draft;
 pub mod flow;

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use super::use_heading_focus;
 use crate::app::AppContext;
 use crate::components::focus::focus;
-use crate::config_backend_url;
+use crate::intake_api;
 use crate::ids::{new_draft, now_ms};
 use crate::services::flows::record_deflection;
 use crate::state::{Action, GuidedHelp};
@@ -207,7 +207,9 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
                     product_line: draft.fields.product_line.clone(),
                     outcome: outcome_id,
                 };
-                record_deflection(config_backend_url(&config), format!("{}-solved", draft.idempotency_key), deflection);
+                if let Some(api) = intake_api(&config) {
+                    record_deflection(api, format!("{}-solved", draft.idempotency_key), deflection);
+                }
             }
         });
     }

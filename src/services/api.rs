@@ -1,6 +1,8 @@
 //! The intake server's API (`/api/v1`), and the run-time configuration.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+use shouhou_core::adapter;
+use shouhou_core::config::Adapter;
 use serde::Deserialize;
 use shouhou_core::outbox::SendOutcome;
 use shouhou_core::{AppConfig, Draft, FieldError, Lang};
@@ -25,13 +27,23 @@ struct ErrorBody {
     fields: Vec<FieldError>,
 }
 
-/// Posts the draft's request, keyed by the draft's idempotency key so a retry of the same
-/// draft can never create a second request. Every answer maps to what the outbox must do.
+/// Sends the draft's request to the configured backend. Every answer maps to what the
+/// outbox must do: 2xx delivered, 408/429/5xx and no answer retried, other refusals back to
+/// the customer.
+pub async fn submit(config: &AppConfig, draft: &Draft, lang: Lang, store: &LocalStore) -> SendOutcome {
+    match config.backend.adapter {
+        Adapter::Shouhou => submit_request(&config.backend.url, draft, lang, store).await,
+        Adapter::Webhook | Adapter::Multipart => submit_elsewhere(config, draft, store).await,
+    }
+}
+
+/// Posts to Shouhou's intake server, keyed by the draft's idempotency key so a retry of the
+/// same draft can never create a second request.
 ///
 /// With photos, the body is multipart: the fields as the `request` part, then each stored
 /// photo as a `photo` part named by its id. The server stores the request and its photos in
 /// one transaction, so a cut upload is simply sent again, whole, under the same key.
-pub async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &LocalStore) -> SendOutcome {
+async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &LocalStore) -> SendOutcome {
     let builder = Request::post(&format!("{}/requests", base_url.trim_end_matches('/')))
         .header("Idempotency-Key", &draft.idempotency_key)
         .header("Accept-Language", lang.tag());
@@ -47,17 +59,25 @@ pub async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &L
         Ok(request) => request.send().await,
         Err(error) => return SendOutcome::Rejected { message: error.to_string(), fields: Vec::new() },
     };
-    let response = match response {
+    let response = match refused_or_answered(response).await {
         Ok(response) => response,
-        Err(_) => return SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None },
+        Err(outcome) => return outcome,
+    };
+    match response.json::<Receipt>().await {
+        Ok(receipt) => SendOutcome::Accepted { reference: receipt.reference, reply_by: receipt.reply_by },
+        // Stored, but the answer was cut: the retry under the same key returns the reference.
+        Err(_) => SendOutcome::Transient { reason: format!("HTTP {}", response.status()), retry_after_ms: None },
+    }
+}
+
+/// A 2xx answer, or what any other answer (or none) means for the outbox.
+async fn refused_or_answered(response: Result<Response, gloo_net::Error>) -> Result<Response, SendOutcome> {
+    let Ok(response) = response else {
+        return Err(SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None });
     };
     let status = response.status();
-    match status {
-        200 | 201 => match response.json::<Receipt>().await {
-            Ok(receipt) => SendOutcome::Accepted { reference: receipt.reference, reply_by: receipt.reply_by },
-            // Stored, but the answer was cut: the retry under the same key returns the reference.
-            Err(_) => SendOutcome::Transient { reason: format!("HTTP {status}"), retry_after_ms: None },
-        },
+    Err(match status {
+        200..=299 => return Ok(response),
         408 | 429 | 500..=599 => SendOutcome::Transient {
             reason: format!("HTTP {status}"),
             retry_after_ms: response
@@ -67,10 +87,76 @@ pub async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &L
                 .map(|seconds| seconds.saturating_mul(1_000)),
         },
         _ => match response.json::<ErrorBody>().await {
-            Ok(body) => SendOutcome::Rejected { message: body.message, fields: body.fields },
-            Err(_) => SendOutcome::Rejected { message: format!("HTTP {status}"), fields: Vec::new() },
+            Ok(body) if !body.message.is_empty() => SendOutcome::Rejected { message: body.message, fields: body.fields },
+            _ => SendOutcome::Rejected { message: format!("HTTP {status}"), fields: Vec::new() },
         },
+    })
+}
+
+/// Posts to a company's own backend: a JSON webhook or a classic form handler, shaped by the
+/// configured mapping (`shouhou_core::adapter`). The idempotency key goes as a header too,
+/// so a receiver that honours it sees every retry as the same request.
+async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore) -> SendOutcome {
+    let backend = &config.backend;
+    let values = adapter::outgoing(&draft.fields, &draft.idempotency_key, backend);
+    let photos = adapter::photos_target(backend).filter(|_| !draft.fields.photos.is_empty());
+    let mut builder = Request::post(&backend.url).header("Idempotency-Key", &draft.idempotency_key);
+    for (name, value) in &backend.headers {
+        builder = builder.header(name, value);
     }
+    let request = match backend.adapter {
+        Adapter::Multipart => {
+            let form = FormData::new().expect("FormData exists");
+            for (name, value) in &values {
+                let (adapter::Value::Text(text) | adapter::Value::Json(text)) = value;
+                let _ = form.append_with_str(name, text);
+            }
+            if let Some(name) = &photos {
+                for photo in &draft.fields.photos {
+                    let Some(blob) = store.photo(&photo.id).await else {
+                        return SendOutcome::Rejected { message: format!("photo {} is missing from this device", photo.id), fields: Vec::new() };
+                    };
+                    let _ = form.append_with_blob_and_filename(name, &blob, &format!("{}.jpg", photo.id));
+                }
+            }
+            builder.body(form)
+        }
+        _ => {
+            let mut attached = Vec::new();
+            if photos.is_some() {
+                for photo in &draft.fields.photos {
+                    let data = match store.photo(&photo.id).await {
+                        Some(blob) => crate::js::blob_data_url(&blob).await,
+                        None => None,
+                    };
+                    let Some(data) = data else {
+                        return SendOutcome::Rejected { message: format!("photo {} is missing from this device", photo.id), fields: Vec::new() };
+                    };
+                    let described = serde_json::to_string(photo).expect("a photo serialises");
+                    attached.push(format!("{},\"data\":{}}}", &described[..described.len() - 1], serde_json::to_string(&data).expect("a string serialises")));
+                }
+            }
+            let photos_json = photos.as_deref().map(|path| (path, format!("[{}]", attached.join(","))));
+            builder.header("Content-Type", "application/json").body(adapter::webhook_body(&values, photos_json))
+        }
+    };
+    let response = match request {
+        Ok(request) => request.send().await,
+        Err(error) => return SendOutcome::Rejected { message: error.to_string(), fields: Vec::new() },
+    };
+    let response = match refused_or_answered(response).await {
+        Ok(response) => response,
+        Err(outcome) => return outcome,
+    };
+    let answer = response.text().await.unwrap_or_default();
+    // The target's own number when it says one; otherwise the key identifies the request.
+    let reference = backend
+        .reference_path
+        .as_deref()
+        .and_then(|path| crate::js::value_at(&answer, path))
+        .unwrap_or_else(|| draft.idempotency_key.chars().take(8).collect::<String>().to_uppercase());
+    let reply_by = js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + f64::from(config.reply_within_hours) * 3_600_000.0));
+    SendOutcome::Accepted { reference, reply_by: String::from(reply_by.to_iso_string()) }
 }
 
 async fn multipart(draft: &Draft, store: &LocalStore) -> Result<FormData, String> {

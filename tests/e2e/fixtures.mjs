@@ -3,7 +3,9 @@
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { deflateSync, crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Starts the intake server; resolves to its URL. Port 0 picks a free one. */
-function launch(bin, dir, port) {
+function launch(bin, dir, port, config) {
   const child = spawn(bin, [
     '--addr', `127.0.0.1:${port}`, '--db', path.join(dir, 'shouhou.sqlite3'),
-    '--dist', path.join(dir, 'dist'), '--config', path.join(root, 'static/config.json'),
+    '--dist', path.join(dir, 'dist'), '--config', config,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
   const url = new Promise((resolve, reject) => {
     let seen = '';
@@ -30,13 +32,21 @@ function launch(bin, dir, port) {
   return { child, url };
 }
 
-async function startServer() {
+async function startServer(backend) {
   const dir = mkdtempSync(path.join(tmpdir(), 'shouhou-e2e-'));
+  // A test may point the app at another backend: its own copy of the configuration.
+  let config = path.join(root, 'static/config.json');
+  if (backend) {
+    const changed = JSON.parse(readFileSync(config, 'utf8'));
+    changed.backend = backend;
+    config = path.join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify(changed));
+  }
   // Each test serves its own copy of the build, so a test may change it (a new version).
   cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
   const db = path.join(dir, 'shouhou.sqlite3');
   const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
-  let running = launch(bin, dir, 0);
+  let running = launch(bin, dir, 0, config);
   const url = await running.url;
   const port = new URL(url).port;
   const stopChild = async () => {
@@ -64,7 +74,7 @@ async function startServer() {
     /** Starts it again on the same port and database. */
     async restart() {
       await stopChild();
-      running = launch(bin, dir, port);
+      running = launch(bin, dir, port, config);
       await running.url;
     },
     async stop() {
@@ -74,10 +84,42 @@ async function startServer() {
   };
 }
 
+/**
+ * A company's own backend, on a free loopback port: records every POST (headers and raw
+ * body) and answers `answer(request)` (201 and `{"ticket": {"id": "T-<n>"}}` by default).
+ * It allows the app's origin (CORS), as a real receiver for a browser form must.
+ */
+async function startReceiver() {
+  const received = [];
+  const receiver = { received, answer: () => ({ status: 201, body: { ticket: { id: `T-${received.length}` } } }) };
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST' };
+  const server = http.createServer((request, response) => {
+    if (request.method === 'OPTIONS') { response.writeHead(204, cors).end(); return; }
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks) });
+      const { status, body } = receiver.answer(request);
+      response.writeHead(status, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${server.address().port}/intake`;
+  receiver.close = () => new Promise((resolve) => server.close(resolve));
+  return receiver;
+}
+
 export const test = base.extend({
+  /** The backend part of config.json, without `url` (the receiver's); null: Shouhou's own. */
+  backend: [null, { option: true }],
+  receiver: async ({}, use) => {
+    const receiver = await startReceiver();
+    await use(receiver);
+    await receiver.close();
+  },
   // One server per test: every journey starts from an empty database.
-  server: async ({}, use) => {
-    const server = await startServer();
+  server: async ({ backend, receiver }, use) => {
+    const server = await startServer(backend && { ...backend, url: receiver.url });
     await use(server);
     await server.stop();
   },
@@ -162,3 +204,30 @@ export async function submitFromContact(page, m, details) {
   await walkToReview(page, m, details);
   await page.getByRole('button', { name: m['details.submit'] }).click();
 }
+
+/** A PNG of `width`×`height` noise: camera-sized, and incompressible enough to be large. */
+export function noisyPng(width, height, seed = 1) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4); length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0); header.writeUInt32BE(height, 4);
+  header[8] = 8; header[9] = 2; // 8-bit RGB
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  let state = seed;
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width * 3; x++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      rows[row + 1 + x] = ((x + y) & 0x7f) + (state >>> 25);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 1 })), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+

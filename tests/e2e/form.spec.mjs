@@ -1,8 +1,7 @@
 // The complete request: warranty rules, photos shrunk in the browser, the review page with
 // its change links, the receipt — and an engineer's on-site report, in both languages.
 import { readFileSync } from 'node:fs';
-import { deflateSync, crc32 } from 'node:zlib';
-import { test, expect, expectNoAxeViolations, walkToReview } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, walkToReview, noisyPng } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
@@ -12,32 +11,6 @@ const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => v
 const heading = (page) => page.getByRole('heading', { level: 1 });
 const next = (page, m) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-
-/** A PNG of `width`×`height` noise: camera-sized, and incompressible enough to be large. */
-function noisyPng(width, height, seed = 1) {
-  const chunk = (type, data) => {
-    const length = Buffer.alloc(4); length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body) >>> 0);
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0); header.writeUInt32BE(height, 4);
-  header[8] = 8; header[9] = 2; // 8-bit RGB
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  let state = seed;
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    for (let x = 0; x < width * 3; x++) {
-      state = (state * 1103515245 + 12345) >>> 0;
-      rows[row + 1 + x] = ((x + y) & 0x7f) + (state >>> 25);
-    }
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 1 })), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 test.describe('in English', () => {
   test.use({ locale: 'en-GB' });
