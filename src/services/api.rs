@@ -154,7 +154,7 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
         .reference_path
         .as_deref()
         .and_then(|path| crate::js::value_at(&answer, path))
-        .unwrap_or_else(|| draft.idempotency_key.chars().take(8).collect::<String>().to_uppercase());
+        .unwrap_or_else(|| draft.idempotency_key.chars().take(8).collect::<String>().to_ascii_uppercase());
     let reply_by = js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + f64::from(config.reply_within_hours) * 3_600_000.0));
     SendOutcome::Accepted { reference, reply_by: String::from(reply_by.to_iso_string()) }
 }
