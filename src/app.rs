@@ -8,7 +8,9 @@ use shouhou_core::{Lang, Step};
 use yew::prelude::*;
 
 use crate::ids::new_draft;
+use crate::components::conflict::ConflictPanel;
 use crate::pages::confirmation::ConfirmationPage;
+use crate::pages::drafts::DraftsPage;
 use crate::pages::form::FormPage;
 use crate::pages::review::ReviewPage;
 use crate::pages::guide::GuidePage;
@@ -117,10 +119,37 @@ pub fn App() -> Html {
                     let state = state.clone();
                     Callback::from(move |report| state.dispatch(Action::Saved(report)))
                 };
+                // Photos of drafts deleted in an earlier visit (kept then for "undo") go now.
+                let in_use: Vec<String> = loaded
+                    .drafts
+                    .iter()
+                    .chain(store.load_outbox().await.iter().map(|item| &item.draft))
+                    .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
+                    .collect();
+                store.forget_unused_photos(&in_use).await;
                 writer.set(Some(Writer::new(store, report)));
                 let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
                 state.dispatch(Action::StorageReady { draft, quarantined: loaded.quarantined, warning });
             });
+        });
+    }
+
+    // Another tab's change to a draft arrives through its journal entry; the reducer decides
+    // whether it is newer, older, or a conflict.
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("a browser window");
+            let listener = gloo_events::EventListener::new(&window, "storage", move |event| {
+                let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(event) else { return };
+                let (Some(key), Some(value)) = (event.key(), event.new_value()) else { return };
+                if crate::storage::drafts::journalled_draft(&key).is_some() {
+                    if let Ok(draft) = shouhou_core::Draft::decode(&value) {
+                        state.dispatch(Action::OtherTab(draft));
+                    }
+                }
+            });
+            move || drop(listener)
         });
     }
 
@@ -244,11 +273,17 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowOutbox))
     };
     let unsent = state.outbox.iter().filter(|item| !item.is_sent()).count();
+    let show_drafts = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowDrafts))
+    };
 
     let page = if state.config_failed {
         html! { <div class="notice notice-problem" role="alert"><p>{ t(lang, "config.load_failed") }</p></div> }
     } else if state.view == View::Outbox {
         html! { <OutboxPage key="outbox" /> }
+    } else if state.view == View::Drafts {
+        html! { <DraftsPage key="drafts" /> }
     } else if state.showing.is_some() {
         html! { <ConfirmationPage key="confirmation" /> }
     } else {
@@ -269,6 +304,9 @@ pub fn App() -> Html {
             <a class="skip-link" href="#main">{ t(lang, "app.skip_to_main") }</a>
             <header class="masthead">
                 <p class="brand">{ brand }</p>
+                if writer.is_some() && state.view != View::Drafts {
+                    <button type="button" class="header-button" onclick={show_drafts.clone()}>{ t(lang, "drafts.link") }</button>
+                }
                 if !state.outbox.is_empty() && state.view != View::Outbox {
                     <button type="button" class="header-button" onclick={show_outbox}>
                         { Messages::builtin().format(lang, "outbox.link", &[("count", unsent.to_string())]) }
@@ -284,7 +322,13 @@ pub fn App() -> Html {
                 }
                 { storage_notices(lang, state.quarantined, state.storage_warning.as_ref()) }
                 if state.not_persistent && (state.draft.as_ref().is_some_and(|d| !d.is_blank()) || state.outbox.iter().any(|i| !i.is_sent())) {
-                    <div class="notice" role="status"><p>{ t(lang, "storage.not_persistent") }</p></div>
+                    <div class="notice" role="status">
+                        <p>{ t(lang, "storage.not_persistent") }</p>
+                        <button type="button" class="secondary" onclick={show_drafts.clone()}>{ t(lang, "storage.export") }</button>
+                    </div>
+                }
+                if let (Some(mine), Some(theirs)) = (&state.draft, &state.conflict) {
+                    <ConflictPanel {lang} mine={mine.clone()} theirs={theirs.clone()} state={state.clone()} />
                 }
                 { page }
                 { save_status_line(lang, &state.save) }
@@ -332,12 +376,9 @@ fn save_status_line(lang: Lang, status: &SaveStatus) -> Html {
     let (class, text) = match status {
         SaveStatus::Idle => ("save-status", String::new()),
         SaveStatus::Saved => ("save-status", t(lang, "autosave.saved").to_string()),
+        SaveStatus::Failed(StorageError::QuotaExceeded) => ("save-status save-failed", t(lang, "storage.full").to_string()),
         SaveStatus::Failed(error) => {
-            let reason = match error {
-                StorageError::QuotaExceeded => "QuotaExceededError".to_string(),
-                other => other.to_string(),
-            };
-            ("save-status save-failed", Messages::builtin().format(lang, "autosave.failed", &[("reason", reason)]))
+            ("save-status save-failed", Messages::builtin().format(lang, "autosave.failed", &[("reason", error.to_string())]))
         }
     };
     html! { <p class={class} role="status" aria-live="polite" data-testid="save-status">{ text }</p> }

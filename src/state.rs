@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use shouhou_core::draft::GuideEvent;
 use shouhou_core::outbox::OutboxItem;
-use shouhou_core::{AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang};
+use shouhou_core::{AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang, Lineage};
 use yew::Reducible;
 
 use crate::storage::drafts::SaveReport;
@@ -18,6 +18,8 @@ pub enum View {
     /// The request journey: start, guided help, form, and the sending/confirmation page.
     Journey,
     Outbox,
+    /// "My drafts": every draft on this device.
+    Drafts,
 }
 
 /// Guided troubleshooting for the chosen product line.
@@ -72,6 +74,11 @@ pub struct AppState {
     /// The product line `guided` belongs to.
     pub guided_for: String,
     pub guided: GuidedHelp,
+    /// This tab's id in drafts' version vectors (`Draft::edits`).
+    pub tab: String,
+    /// Another tab changed the draft on screen while this one did too: the other copy,
+    /// until the customer decides.
+    pub conflict: Option<Draft>,
 }
 
 pub enum Action {
@@ -107,6 +114,15 @@ pub enum Action {
     EditAsDraft(Draft),
     ShowOutbox,
     ShowJourney,
+    ShowDrafts,
+    /// Continue another draft from "My drafts" (or a fresh one); the current one stays saved.
+    Resume(Draft),
+    /// Another tab saved this copy of a draft.
+    OtherTab(Draft),
+    /// The draft `id` was deleted: if it is the one on screen, `next` takes its place.
+    Forget { id: String, next: Draft },
+    /// The customer's choice between two tabs' changes: these answers from the other tab.
+    ResolveConflict { take_theirs: Vec<Field>, now_ms: u64 },
     UpdateReady,
     NotPersistent,
     StartAgain,
@@ -135,6 +151,8 @@ impl AppState {
             navigated: false,
             guided_for: String::new(),
             guided: GuidedHelp::Unknown,
+            tab: crate::ids::new_uuid(),
+            conflict: None,
         }
     }
 
@@ -172,6 +190,13 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        // Changes the customer makes in this tab count in the draft's version vector; copies
+        // taken from elsewhere (another tab, storage, the outbox) do not.
+        let counts_as_edit = matches!(
+            action,
+            Action::Edit { .. } | Action::Continue { .. } | Action::Next { .. } | Action::Change { .. } | Action::Back { .. }
+                | Action::SkipGuide { .. } | Action::Guide { .. } | Action::AddPhoto { .. } | Action::RemovePhoto { .. }
+        );
         match action {
             Action::SetLang(lang) => next.lang = lang,
             Action::MessagesLoaded => {}
@@ -293,6 +318,43 @@ impl Reducible for AppState {
                 next.view = View::Journey;
                 next.navigated = true;
             }
+            Action::ShowDrafts => {
+                next.view = View::Drafts;
+                next.navigated = true;
+            }
+            Action::Resume(draft) => {
+                next.draft = Some(draft);
+                next.conflict = None;
+                next.showing = None;
+                next.view = View::Journey;
+                next.step_changed();
+                next.save = SaveStatus::Idle;
+            }
+            Action::OtherTab(theirs) => {
+                let Some(mine) = next.draft.as_mut().filter(|d| d.id == theirs.id) else { return self };
+                match mine.lineage(&theirs) {
+                    Lineage::Same | Lineage::Ahead => {}
+                    // Nothing here the other tab has not seen: take its copy, on this screen.
+                    Lineage::Behind => {
+                        let step = (mine.step, mine.revisit);
+                        *mine = theirs;
+                        (mine.step, mine.revisit) = step;
+                        next.conflict = None;
+                    }
+                    Lineage::Diverged => next.conflict = Some(theirs),
+                }
+            }
+            Action::Forget { id, next: fresh } => {
+                if next.draft.as_ref().is_some_and(|d| d.id == id) {
+                    next.draft = Some(fresh);
+                    next.conflict = None;
+                    next.step_changed();
+                }
+            }
+            Action::ResolveConflict { take_theirs, now_ms } => {
+                let (Some(mine), Some(theirs)) = (next.draft.as_ref(), next.conflict.take()) else { return self };
+                next.draft = Some(mine.merged(&theirs, &take_theirs, &next.tab, now_ms));
+            }
             Action::StartOver { next: fresh } => {
                 next.draft = Some(fresh);
                 next.step_changed();
@@ -308,6 +370,11 @@ impl Reducible for AppState {
                     SaveReport::Saved { .. } => SaveStatus::Saved,
                     SaveReport::Failed(error) => SaveStatus::Failed(error),
                 };
+            }
+        }
+        if let (true, Some(before), Some(after)) = (counts_as_edit, &self.draft, next.draft.as_mut()) {
+            if before.id == after.id && after.revision > before.revision {
+                after.edited_in(&next.tab);
             }
         }
         Rc::new(next)

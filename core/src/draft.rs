@@ -2,6 +2,8 @@
 //! kills. This module decides how a draft changes and how stored drafts are read back
 //! (including from older schema versions); the app only stores what it is handed.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
@@ -14,8 +16,9 @@ use crate::warranty::CivilDate;
 /// Bumped whenever the stored shape changes; [`Draft::decode`] migrates every older version.
 /// 1: the first short form. 2: guided troubleshooting (`flow`, `step: "guide"`), category,
 /// priority and transcript fields. 3: the complete request in several steps (contact,
-/// product, problem or on-site report, review), photos, `revisit`.
-pub const DRAFT_SCHEMA_VERSION: u32 = 3;
+/// product, problem or on-site report, review), photos, `revisit`. 4: `edits`, the edits each
+/// browser tab made, to tell two tabs' concurrent changes from one tab's later ones.
+pub const DRAFT_SCHEMA_VERSION: u32 = 4;
 
 /// Where the customer is in the journey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +108,22 @@ pub struct Draft {
     /// Reached through a "change" link on the review page: moving on returns there.
     #[serde(default)]
     pub revisit: bool,
+    /// How many changes each browser tab (by a random id) made: a version vector. Of two
+    /// copies, one that has seen every change of the other is simply newer; otherwise two
+    /// tabs changed the draft at once and the customer decides ([`Draft::lineage`]).
+    #[serde(default)]
+    pub edits: BTreeMap<String, u64>,
+}
+
+/// How two copies of one draft relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lineage {
+    Same,
+    /// This copy has every change of the other, and more.
+    Ahead,
+    Behind,
+    /// Each has changes the other has not seen: two tabs edited at once.
+    Diverged,
 }
 
 /// What the customer did.
@@ -168,7 +187,68 @@ impl Draft {
             fields: RequestFields::default(),
             flow: None,
             revisit: false,
+            edits: BTreeMap::new(),
         }
+    }
+
+    /// A copy to start another request from: new id and key, the same answers and photos
+    /// (under the new ids `photo_id` gives, as the caller copies the bytes).
+    pub fn duplicate(&self, id: String, idempotency_key: String, now_ms: u64, mut photo_id: impl FnMut(&str) -> String) -> Draft {
+        let mut copy = Draft { id, idempotency_key, created_at_ms: now_ms, updated_at_ms: now_ms, revision: 1, edits: BTreeMap::new(), revisit: false, ..self.clone() };
+        for photo in &mut copy.fields.photos {
+            photo.id = photo_id(&photo.id);
+        }
+        copy
+    }
+
+    /// Counts a change made in browser tab `tab`.
+    pub fn edited_in(&mut self, tab: &str) {
+        *self.edits.entry(tab.to_string()).or_insert(0) += 1;
+    }
+
+    pub fn lineage(&self, other: &Draft) -> Lineage {
+        let covers = |a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>| b.iter().all(|(tab, n)| a.get(tab).is_some_and(|m| m >= n));
+        match (covers(&self.edits, &other.edits), covers(&other.edits, &self.edits)) {
+            (true, true) => Lineage::Same,
+            (true, false) => Lineage::Ahead,
+            (false, true) => Lineage::Behind,
+            (false, false) => Lineage::Diverged,
+        }
+    }
+
+    /// The answers that differ between two copies, in screen order.
+    pub fn differing_fields(&self, other: &Draft) -> Vec<Field> {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(|&field| match field {
+                Field::Photos => self.fields.photos != other.fields.photos,
+                Field::Troubleshooting => self.fields.troubleshooting != other.fields.troubleshooting,
+                text => self.fields.get(text) != other.fields.get(text),
+            })
+            .collect()
+    }
+
+    /// This copy with `take_theirs` answers from `theirs`: the customer's resolution of two
+    /// tabs' concurrent changes. It has seen both copies' changes, so either tab that
+    /// receives it simply takes it.
+    pub fn merged(&self, theirs: &Draft, take_theirs: &[Field], tab: &str, now_ms: u64) -> Draft {
+        let mut merged = self.clone();
+        for &field in take_theirs {
+            match field {
+                Field::Photos => merged.fields.photos = theirs.fields.photos.clone(),
+                Field::Troubleshooting => merged.fields.troubleshooting = theirs.fields.troubleshooting.clone(),
+                text => merged.fields.set(text, theirs.fields.get(text).to_string()),
+            }
+        }
+        for (other_tab, count) in &theirs.edits {
+            let entry = merged.edits.entry(other_tab.clone()).or_insert(0);
+            *entry = (*entry).max(*count);
+        }
+        merged.revision = self.revision.max(theirs.revision);
+        merged.touch(now_ms);
+        merged.edited_in(tab);
+        merged
     }
 
     pub fn intent(&self) -> Option<Intent> {
@@ -384,11 +464,13 @@ impl Draft {
         let version = probe.schema_version.ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
         match version {
             0 => Err(DraftDecodeError::Unreadable("schema_version 0".into())),
-            1 => Ok(migrate_v2_to_v3(migrate_v1_to_v2(serde_json::from_str(text).map_err(unreadable)?))),
+            1 => Ok(read_as_current(migrate_v1_to_v2(serde_json::from_str(text).map_err(unreadable)?))),
             // Version 2's fields are a subset of version 3's, its "details" step version 3's
             // contact step (a serde alias): it reads as it is.
-            2 => serde_json::from_str(text).map(migrate_v2_to_v3).map_err(unreadable),
-            3 => serde_json::from_str(text).map_err(unreadable),
+            2 => serde_json::from_str(text).map(read_as_current).map_err(unreadable),
+            3 => serde_json::from_str(text).map(read_as_current).map_err(unreadable),
+            // Version 4 added `edits` (empty for older drafts: no tab has counted yet).
+            4 => serde_json::from_str(text).map_err(unreadable),
             newer => Err(DraftDecodeError::FromTheFuture(u32::try_from(newer).unwrap_or(u32::MAX))),
         }
     }
@@ -430,11 +512,14 @@ fn migrate_v1_to_v2(v1: DraftV1) -> Draft {
         fields: v1.fields,
         flow: None,
         revisit: false,
+        edits: BTreeMap::new(),
     }
 }
 
-fn migrate_v2_to_v3(v2: Draft) -> Draft {
-    Draft { schema_version: 3, ..v2 }
+/// Versions 2 and 3 are read with today's shape (what they lack defaults): only the version
+/// number changes.
+fn read_as_current(older: Draft) -> Draft {
+    Draft { schema_version: DRAFT_SCHEMA_VERSION, ..older }
 }
 
 #[cfg(test)]
@@ -544,6 +629,41 @@ mod tests {
         assert!(draft.step_fields(Step::Contact, &config(), TODAY).contains(&Field::RecordedBy));
         draft.fields.intent = "repair".into();
         assert!(!draft.step_fields(Step::Contact, &config(), TODAY).contains(&Field::RecordedBy));
+    }
+
+    #[test]
+    fn two_tabs_editing_at_once_are_told_apart_from_one_tab_editing_later() {
+        let mut base = Draft::new("d".into(), "k".into(), 1);
+        base.apply(edit(Field::FullName, "赵敏"), &config(), 2).unwrap();
+        base.edited_in("tab-a");
+        let mut a = base.clone();
+        let mut b = base.clone();
+        assert_eq!(a.lineage(&b), Lineage::Same);
+        a.apply(edit(Field::FullName, "赵敏敏"), &config(), 3).unwrap();
+        a.edited_in("tab-a");
+        assert_eq!((a.lineage(&b), b.lineage(&a)), (Lineage::Ahead, Lineage::Behind));
+        b.apply(edit(Field::Phone, "13912345678"), &config(), 4).unwrap();
+        b.edited_in("tab-b");
+        assert_eq!((a.lineage(&b), b.lineage(&a)), (Lineage::Diverged, Lineage::Diverged));
+        assert_eq!(b.differing_fields(&a), [Field::FullName, Field::Phone]);
+
+        // Tab B keeps its phone and takes A's name: the result is ahead of both copies.
+        let merged = b.merged(&a, &[Field::FullName], "tab-b", 5);
+        assert_eq!((merged.fields.full_name.as_str(), merged.fields.phone.as_str()), ("赵敏敏", "13912345678"));
+        assert_eq!((merged.lineage(&a), merged.lineage(&b)), (Lineage::Ahead, Lineage::Ahead));
+        assert!(merged.revision > a.revision.max(b.revision));
+    }
+
+    #[test]
+    fn a_duplicate_is_a_new_draft_with_the_same_answers() {
+        let mut draft = Draft::new("d".into(), "k".into(), 1);
+        draft.fields.description = "空调漏水".into();
+        draft.fields.photos.push(crate::PhotoRef { id: "aaaa0000".into(), content_type: "image/jpeg".into(), bytes: 3, width: 1, height: 1 });
+        draft.edited_in("tab-a");
+        let copy = draft.duplicate("d2".into(), "k2".into(), 9, |old| format!("{old}-copy"));
+        assert_eq!((copy.id.as_str(), copy.idempotency_key.as_str(), copy.fields.description.as_str()), ("d2", "k2", "空调漏水"));
+        assert_eq!(copy.fields.photos[0].id, "aaaa0000-copy");
+        assert!(copy.edits.is_empty() && copy.revision == 1 && !copy.is_blank());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! milliseconds; the edges (IndexedDB, fetch, SQLite) only carry out what it decides.
 
 pub mod adapter;
+pub mod archive;
 pub mod config;
 pub mod draft;
 pub mod flow;
@@ -18,7 +19,7 @@ pub mod validate;
 pub mod warranty;
 
 pub use config::{AppConfig, Localized, ProductLine};
-pub use draft::{Draft, DraftDecodeError, DraftEvent, Step, DRAFT_SCHEMA_VERSION};
+pub use draft::{Draft, DraftDecodeError, DraftEvent, Lineage, Step, DRAFT_SCHEMA_VERSION};
 pub use i18n::{Lang, Messages};
 pub use flow::Flow;
 pub use schema::{Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting, ValidRequest};

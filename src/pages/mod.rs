@@ -1,6 +1,7 @@
 //! One component per screen of the journey.
 
 pub mod confirmation;
+pub mod drafts;
 pub mod form;
 pub mod guide;
 pub mod outbox;

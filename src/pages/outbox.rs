@@ -1,8 +1,8 @@
 //! The outbox: every submitted request on this device and how its sending stands.
 
 use shouhou_core::i18n::{t, Messages};
-use shouhou_core::outbox::{OutboxItem, OutboxStatus};
-use shouhou_core::{Intent, Lang};
+use shouhou_core::outbox::OutboxStatus;
+use shouhou_core::{Intent, Lang, RequestFields};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -13,8 +13,7 @@ use crate::ids::now_ms;
 use crate::state::Action;
 
 /// "Repair · Property repairs · The bay window lets water…": what the customer will recognise.
-fn title(item: &OutboxItem, ctx: &AppContext, lang: Lang) -> String {
-    let fields = &item.draft.fields;
+pub fn request_title(fields: &RequestFields, ctx: &AppContext, lang: Lang) -> String {
     let intent = Intent::parse(&fields.intent).map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string());
     let product = ctx.state.config.as_ref().and_then(|c| c.product_line(&fields.product_line)).map(|l| l.name.get(lang).to_string());
     let mut words: String = fields.description.chars().take(40).collect();
@@ -53,7 +52,7 @@ pub fn OutboxPage() -> Html {
         let waiting = !item.is_sent();
         html! {
             <li class={classes!("outbox-item", item.is_sent().then_some("sent"))} data-id={item.id.clone()}>
-                <p class="outbox-title">{ title(item, &ctx, lang) }</p>
+                <p class="outbox-title">{ request_title(&item.draft.fields, &ctx, lang) }</p>
                 <p class="outbox-meta">{ submitted }</p>
                 <p class="outbox-status">{ status_text(item, lang) }</p>
                 if waiting {

@@ -89,6 +89,14 @@ impl LocalStore {
         }
     }
 
+    /// Removes the photos that no draft or outbox item refers to: removed from a draft, or
+    /// left by a deleted one once its undo was no longer possible (at the next start).
+    pub async fn forget_unused_photos(&self, in_use: &[String]) {
+        let Some(db) = &self.db else { return };
+        let unused: Vec<String> = db.keys(PHOTOS).await.unwrap_or_default().into_iter().filter(|id| !in_use.contains(id)).collect();
+        self.delete_photos(&unused).await;
+    }
+
     pub fn has_database(&self) -> bool {
         self.db.is_some()
     }
@@ -191,6 +199,12 @@ struct QuarantinedRecord<'a> {
     raw: &'a str,
     reason: &'a str,
     quarantined_at_ms: u64,
+}
+
+/// The draft a localStorage key journals, if it is a journal entry (another tab's change
+/// arrives as a `storage` event on such a key).
+pub fn journalled_draft(key: &str) -> Option<&str> {
+    key.strip_prefix(JOURNAL_PREFIX)
 }
 
 fn journal_entries() -> Vec<(String, String)> {

@@ -205,6 +205,14 @@ impl Db {
             .collect())
     }
 
+    /// Every key of a store.
+    pub async fn keys(&self, store: &str) -> Result<Vec<String>, StorageError> {
+        let tx = self.transaction(store, IdbTransactionMode::Readonly)?;
+        let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
+        let keys = request(object_store.get_all_keys().map_err(StorageError::from_js)?).await?;
+        Ok(keys.unchecked_into::<Array>().iter().filter_map(|key| key.as_string()).collect())
+    }
+
     /// Empties a store (the kiosk reset and tests start from nothing).
     pub async fn clear(&self, store: &str) -> Result<(), StorageError> {
         let tx = self.transaction(store, IdbTransactionMode::Readwrite)?;

@@ -181,7 +181,7 @@ test.describe('a full disk', () => {
     await page.evaluate(() => { window.__diskFull = true; });
     await page.getByLabel(m['field.address']).fill('Typed after the disk filled up: 5 Dryer Lane.');
     await expect(page.getByTestId('save-status'))
-      .toHaveText(m['autosave.failed'].replace('{reason}', 'QuotaExceededError'));
+      .toHaveText(m['storage.full']);
     await expectNoAxeViolations(page, 'storage full');
     // What IndexedDB already had is still there.
     expect((await storedDrafts(page)).map((d) => d.fields.full_name)).toEqual(['Qian Lei']);
