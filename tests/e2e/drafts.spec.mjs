@@ -181,3 +181,41 @@ test.describe('two tabs on one draft', () => {
       .toEqual([['Li Lei', 'Hanmeimei Trading', '12 Garden Road', '13912345678', 'lilei@example.com']]);
   });
 });
+
+test.describe('my drafts by keyboard alone', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('open the list, start another request and come back to the first', async ({ page, server }) => {
+    /** Presses Tab until the focused element matches `selector` and reads `text`. */
+    const tabTo = async (selector, text) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        const reached = await page.evaluate(([s, t]) => document.activeElement?.matches(s) && document.activeElement.textContent.trim() === t, [selector, text]);
+        if (reached) return;
+      }
+      throw new Error(`Tab never reached ${selector} "${text}"`);
+    };
+    await page.goto(server.url);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await begin(page, 'complaint', 'car-service');
+    await page.getByLabel(m['field.full_name']).fill('Keyboard Kate');
+    await expect.poll(async () => (await storedDrafts(page)).length).toBe(1);
+
+    await page.locator('body').focus();
+    await tabTo('header button', m['drafts.link']);
+    await page.keyboard.press('Enter');
+    await expect(heading(page)).toHaveText(m['drafts.heading']);
+    await expect(heading(page)).toBeFocused();
+    await tabTo('button', m['drafts.new']);
+    await page.keyboard.press('Enter');
+    await expect(heading(page)).toHaveText(m['start.heading']);
+
+    await page.locator('body').focus();
+    await tabTo('header button', m['drafts.link']);
+    await page.keyboard.press('Enter');
+    await tabTo('.draft-item button', m['drafts.resume']);
+    await page.keyboard.press('Enter');
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Keyboard Kate');
+  });
+});
