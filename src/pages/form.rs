@@ -3,7 +3,9 @@
 //! required follow from the request as it stands (intent, warranty, chosen outcome).
 
 use shouhou_core::i18n::{t, Messages};
-use shouhou_core::{AppConfig, Conditions, Field, FieldError, FieldKind, Intent, Lang, RequestFields, Step, WarrantyStatus};
+use std::rc::Rc;
+
+use shouhou_core::{AppConfig, Conditions, Draft, Field, FieldError, FieldKind, Intent, Lang, RequestFields, Step, WarrantyStatus};
 use yew::prelude::*;
 
 use super::start::error_for;
@@ -14,7 +16,7 @@ use crate::components::fields::{checkbox, choice_group, step_progress, text_fiel
 use crate::components::photos::PhotoField;
 use crate::components::transcript::transcript_view;
 use crate::ids::{now_ms, today};
-use crate::state::Action;
+use crate::state::{Action, AppState};
 
 /// "Repair · Industrial drives" under each step's heading.
 pub fn chosen_line(lang: Lang, fields: &RequestFields, config: &AppConfig) -> String {
@@ -54,24 +56,53 @@ pub fn warranty_text(lang: Lang, warranty: &WarrantyStatus) -> String {
     Messages::builtin().format(lang, key, &[("date", date.clone())])
 }
 
-#[component]
-pub fn FormPage() -> Html {
-    let ctx = use_context::<AppContext>().expect("FormPage is rendered inside the app");
+/// What a form screen (a step, or the review) works from: the draft, the configuration, and
+/// the rules that follow from them on the customer's date.
+pub struct FormScreen {
+    pub ctx: AppContext,
+    pub state: UseReducerHandle<AppState>,
+    pub heading: NodeRef,
+    pub config: Rc<AppConfig>,
+    pub draft: Draft,
+    pub lang: Lang,
+    pub intent: Intent,
+    pub conditions: Conditions,
+    pub on_back: Callback<MouseEvent>,
+}
+
+/// `None` until configuration and storage are ready (the screen draws nothing yet).
+#[hook]
+pub fn use_form_screen() -> Option<FormScreen> {
+    let ctx = use_context::<AppContext>().expect("form screens are rendered inside the app");
     let state = ctx.state.clone();
     let heading = use_heading_focus(state.navigated);
     let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
-        return html! {};
+        return None;
     };
-    let lang = state.lang;
-    let today = today();
-    let intent = draft.intent().unwrap_or(Intent::Repair);
-    let conditions = Conditions::of(&draft.fields, &config, today);
-    let step = draft.step;
-    let on_edit = edit_callback(&state);
     let on_back = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
     };
+    Some(FormScreen {
+        lang: state.lang,
+        intent: draft.intent().unwrap_or(Intent::Repair),
+        conditions: Conditions::of(&draft.fields, &config, today()),
+        ctx,
+        state,
+        heading,
+        config,
+        draft,
+        on_back,
+    })
+}
+
+#[component]
+pub fn FormPage() -> Html {
+    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) = use_form_screen() else {
+        return html! {};
+    };
+    let step = draft.step;
+    let on_edit = edit_callback(&state);
     let onsubmit = {
         let state = state.clone();
         Callback::from(move |event: SubmitEvent| {

@@ -3,16 +3,14 @@
 
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::OutboxItem;
-use shouhou_core::{validate_request, Conditions, Field, FieldKind, Intent, Lang, RequestFields, Step};
+use shouhou_core::{validate_request, Field, FieldKind, Lang, RequestFields, Step};
 use yew::prelude::*;
 
-use super::form::{chosen_line, warranty_text};
-use super::use_heading_focus;
-use crate::app::AppContext;
+use super::form::{chosen_line, use_form_screen, warranty_text, FormScreen};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::step_progress;
 use crate::components::transcript::transcript_view;
-use crate::ids::{new_draft, now_ms, today};
+use crate::ids::{new_draft, now_ms};
 use crate::state::Action;
 
 /// A field's answer as the customer would say it: choices by their label, a ticked notice
@@ -32,22 +30,10 @@ pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
 
 #[component]
 pub fn ReviewPage() -> Html {
-    let ctx = use_context::<AppContext>().expect("ReviewPage is rendered inside the app");
-    let state = ctx.state.clone();
-    let heading = use_heading_focus(state.navigated);
-    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
+    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) = use_form_screen() else {
         return html! {};
     };
-    let lang = state.lang;
-    let today = today();
-    let intent = draft.intent().unwrap_or(Intent::Repair);
-    let conditions = Conditions::of(&draft.fields, &config, today);
     let messages = Messages::builtin();
-
-    let on_back = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
-    };
     let onsubmit = {
         let state = state.clone();
         let writer = ctx.writer.clone();

@@ -5,7 +5,7 @@ use shouhou_core::adapter;
 use shouhou_core::config::Adapter;
 use serde::Deserialize;
 use shouhou_core::outbox::SendOutcome;
-use shouhou_core::{AppConfig, Draft, FieldError, Lang};
+use shouhou_core::{AppConfig, Draft, FieldError, Lang, PhotoRef};
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, FormData};
 
@@ -50,16 +50,13 @@ async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &Local
     let request = if draft.fields.photos.is_empty() {
         builder.json(&draft.fields)
     } else {
-        match multipart(draft, store).await {
-            Ok(form) => builder.body(form),
-            Err(message) => return SendOutcome::Rejected { message, fields: Vec::new() },
-        }
+        let photos = match stored_photos(draft, store).await {
+            Ok(photos) => photos,
+            Err(outcome) => return outcome,
+        };
+        builder.body(multipart(draft, &photos))
     };
-    let response = match request {
-        Ok(request) => request.send().await,
-        Err(error) => return SendOutcome::Rejected { message: error.to_string(), fields: Vec::new() },
-    };
-    let response = match refused_or_answered(response).await {
+    let response = match send(request).await {
         Ok(response) => response,
         Err(outcome) => return outcome,
     };
@@ -67,6 +64,30 @@ async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &Local
         Ok(receipt) => SendOutcome::Accepted { reference: receipt.reference, reply_by: receipt.reply_by },
         // Stored, but the answer was cut: the retry under the same key returns the reference.
         Err(_) => SendOutcome::Transient { reason: format!("HTTP {}", response.status()), retry_after_ms: None },
+    }
+}
+
+/// The draft's photos from this device's storage. One that is missing cannot be sent: the
+/// request comes back to the customer to attach it again.
+async fn stored_photos<'a>(draft: &'a Draft, store: &LocalStore) -> Result<Vec<(&'a PhotoRef, Blob)>, SendOutcome> {
+    let mut photos = Vec::new();
+    for photo in &draft.fields.photos {
+        match store.photo(&photo.id).await {
+            Some(blob) => photos.push((photo, blob)),
+            None => {
+                let message = format!("photo {} is missing from this device", photo.id);
+                return Err(SendOutcome::Rejected { message, fields: Vec::new() });
+            }
+        }
+    }
+    Ok(photos)
+}
+
+/// Sends a built request: its 2xx answer, or what anything else means for the outbox.
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, SendOutcome> {
+    match request {
+        Ok(request) => refused_or_answered(request.send().await).await,
+        Err(error) => Err(SendOutcome::Rejected { message: error.to_string(), fields: Vec::new() }),
     }
 }
 
@@ -99,7 +120,14 @@ async fn refused_or_answered(response: Result<Response, gloo_net::Error>) -> Res
 async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore) -> SendOutcome {
     let backend = &config.backend;
     let values = adapter::outgoing(&draft.fields, &draft.idempotency_key, backend);
-    let photos = adapter::photos_target(backend).filter(|_| !draft.fields.photos.is_empty());
+    let target = adapter::photos_target(backend).filter(|_| !draft.fields.photos.is_empty());
+    let photos = match &target {
+        Some(_) => match stored_photos(draft, store).await {
+            Ok(photos) => photos,
+            Err(outcome) => return outcome,
+        },
+        None => Vec::new(),
+    };
     let mut builder = Request::post(&backend.url).header("Idempotency-Key", &draft.idempotency_key);
     for (name, value) in &backend.headers {
         builder = builder.header(name, value);
@@ -111,40 +139,25 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
                 let (adapter::Value::Text(text) | adapter::Value::Json(text)) = value;
                 let _ = form.append_with_str(name, text);
             }
-            if let Some(name) = &photos {
-                for photo in &draft.fields.photos {
-                    let Some(blob) = store.photo(&photo.id).await else {
-                        return SendOutcome::Rejected { message: format!("photo {} is missing from this device", photo.id), fields: Vec::new() };
-                    };
-                    let _ = form.append_with_blob_and_filename(name, &blob, &format!("{}.jpg", photo.id));
+            if let Some(name) = &target {
+                for (photo, blob) in &photos {
+                    let _ = form.append_with_blob_and_filename(name, blob, &format!("{}.jpg", photo.id));
                 }
             }
             builder.body(form)
         }
         _ => {
             let mut attached = Vec::new();
-            if photos.is_some() {
-                for photo in &draft.fields.photos {
-                    let data = match store.photo(&photo.id).await {
-                        Some(blob) => crate::js::blob_data_url(&blob).await,
-                        None => None,
-                    };
-                    let Some(data) = data else {
-                        return SendOutcome::Rejected { message: format!("photo {} is missing from this device", photo.id), fields: Vec::new() };
-                    };
-                    let described = serde_json::to_string(photo).expect("a photo serialises");
-                    attached.push(format!("{},\"data\":{}}}", &described[..described.len() - 1], serde_json::to_string(&data).expect("a string serialises")));
-                }
+            for (photo, blob) in &photos {
+                let data = crate::js::blob_data_url(blob).await.unwrap_or_default();
+                let described = serde_json::to_string(photo).expect("a photo serialises");
+                attached.push(format!("{},\"data\":{}}}", &described[..described.len() - 1], serde_json::to_string(&data).expect("a string serialises")));
             }
-            let photos_json = photos.as_deref().map(|path| (path, format!("[{}]", attached.join(","))));
+            let photos_json = target.as_deref().map(|path| (path, format!("[{}]", attached.join(","))));
             builder.header("Content-Type", "application/json").body(adapter::webhook_body(&values, photos_json))
         }
     };
-    let response = match request {
-        Ok(request) => request.send().await,
-        Err(error) => return SendOutcome::Rejected { message: error.to_string(), fields: Vec::new() },
-    };
-    let response = match refused_or_answered(response).await {
+    let response = match send(request).await {
         Ok(response) => response,
         Err(outcome) => return outcome,
     };
@@ -159,20 +172,19 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
     SendOutcome::Accepted { reference, reply_by: String::from(reply_by.to_iso_string()) }
 }
 
-async fn multipart(draft: &Draft, store: &LocalStore) -> Result<FormData, String> {
-    let form = FormData::new().map_err(|_| "FormData".to_string())?;
-    let json = serde_json::to_string(&draft.fields).map_err(|e| e.to_string())?;
+/// The intake server's multipart body: the fields as JSON, then each photo named by its id.
+fn multipart(draft: &Draft, photos: &[(&PhotoRef, Blob)]) -> FormData {
+    let form = FormData::new().expect("FormData exists");
+    let json = serde_json::to_string(&draft.fields).expect("fields serialise");
     let options = BlobPropertyBag::new();
     options.set_type("application/json");
     let parts = js_sys::Array::of1(&JsValue::from_str(&json));
-    let request = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "Blob".to_string())?;
-    form.append_with_blob("request", &request).map_err(|_| "FormData".to_string())?;
-    for photo in &draft.fields.photos {
-        // A photo missing from storage cannot be sent; the customer must attach it again.
-        let blob = store.photo(&photo.id).await.ok_or_else(|| format!("photo {} is missing from this device", photo.id))?;
-        form.append_with_blob_and_filename("photo", &blob, &photo.id).map_err(|_| "FormData".to_string())?;
+    let request = Blob::new_with_str_sequence_and_options(&parts, &options).expect("a Blob of text");
+    let _ = form.append_with_blob("request", &request);
+    for (photo, blob) in photos {
+        let _ = form.append_with_blob_and_filename("photo", blob, &photo.id);
     }
-    Ok(form)
+    form
 }
 
 /// Loads `config.json` from beside the page.
