@@ -119,17 +119,19 @@ pub fn App() -> Html {
                     let state = state.clone();
                     Callback::from(move |report| state.dispatch(Action::Saved(report)))
                 };
-                // Photos of drafts deleted in an earlier visit (kept then for "undo") go now.
-                let in_use: Vec<String> = loaded
-                    .drafts
-                    .iter()
-                    .chain(store.load_outbox().await.iter().map(|item| &item.draft))
-                    .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
-                    .collect();
-                store.forget_unused_photos(&in_use).await;
-                writer.set(Some(Writer::new(store, report)));
+                // Photos of drafts deleted in an earlier visit (kept then for "undo") go once the
+                // form is usable. Only photos stored before now are candidates: one attached in
+                // the meantime is never taken for unused.
+                let stored_photos = store.photo_ids().await;
+                let mut in_use: Vec<String> =
+                    loaded.drafts.iter().flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone())).collect();
+                writer.set(Some(Writer::new(store.clone(), report)));
                 let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
                 state.dispatch(Action::StorageReady { draft, quarantined: loaded.quarantined, warning });
+                let outbox = store.load_outbox().await;
+                in_use.extend(outbox.iter().flat_map(|item| item.draft.fields.photos.iter().map(|p| p.id.clone())));
+                let unused: Vec<String> = stored_photos.into_iter().filter(|id| !in_use.contains(id)).collect();
+                store.delete_photos(&unused).await;
             });
         });
     }

@@ -89,12 +89,12 @@ impl LocalStore {
         }
     }
 
-    /// Removes the photos that no draft or outbox item refers to: removed from a draft, or
-    /// left by a deleted one once its undo was no longer possible (at the next start).
-    pub async fn forget_unused_photos(&self, in_use: &[String]) {
-        let Some(db) = &self.db else { return };
-        let unused: Vec<String> = db.keys(PHOTOS).await.unwrap_or_default().into_iter().filter(|id| !in_use.contains(id)).collect();
-        self.delete_photos(&unused).await;
+    /// The ids of every stored photo.
+    pub async fn photo_ids(&self) -> Vec<String> {
+        match &self.db {
+            Some(db) => db.keys(PHOTOS).await.unwrap_or_default(),
+            None => Vec::new(),
+        }
     }
 
     pub fn has_database(&self) -> bool {

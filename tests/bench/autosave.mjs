@@ -15,7 +15,8 @@ try {
   await page.locator('#f-intent-repair').check();
   await page.locator('#f-product_line-appliance').check(); // a line without a flow: straight to the form
   await page.locator('button[type=submit]').click();
-  await page.locator('#f-description').click();
+  // The first form step's free-text field: every keystroke is saved wherever it is typed.
+  await page.locator('#f-address').click();
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
   await page.evaluate(() => {
     window.__keydowns = [];
