@@ -9,7 +9,9 @@ function init(args)
   counter = 0
   prefix = string.format("bench-%d-%d-", os.time(), thread_id)
   body = '{"intent":"repair","product_line":"inverter","full_name":"王建国","phone":"138 1234 5678",'
-    .. '"email":"wang@example.cn","description":"变频器上电后显示 OC1 过流故障，电机无法启动。"}'
+    .. '"email":"wang@example.cn","company":"苏州某机床厂","model":"VF-7.5K","serial_number":"SN2407-88321",'
+    .. '"purchase_date":"2023-05-10","resolution":"repair","priority":"high",'
+    .. '"description":"变频器上电后显示 OC1 过流故障，电机无法启动。"}'
 end
 
 function request()
