@@ -185,7 +185,11 @@ impl LocalStore {
         let now = crate::ids::now_ms();
         let record = QuarantinedRecord { source, key, raw, reason, quarantined_at_ms: now };
         let json = serde_json::to_string(&record).expect("a quarantined record serialises");
-        let _ = db.put_json(QUARANTINE, &format!("{source}:{key}:{now}"), &json).await;
+        // Keyed by the record's content, not the time: two readers finding the same bad record
+        // at once (the sender and the start-up photo check, or two tabs) set it aside once,
+        // while a different bad record under the same key is kept beside it.
+        let fingerprint = raw.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+        let _ = db.put_json(QUARANTINE, &format!("{source}:{key}:{fingerprint:016x}"), &json).await;
     }
 }
 
