@@ -106,7 +106,7 @@ pub fn webhook_body(values: &[(String, Value)], photos: Option<(&str, String)>) 
             };
             (path.as_str(), json)
         })
-        .chain(photos.map(|(path, json)| (path, json)));
+        .chain(photos);
     for (path, json) in leaves {
         let mut segments: Vec<&str> = path.split('.').collect();
         let last = segments.pop().unwrap_or_default();

@@ -39,7 +39,7 @@ async fn all_drafts(writer: &Writer, on_screen: Option<Draft>) -> Vec<Draft> {
             *stored = current;
         }
     }
-    drafts.sort_by(|a, b| b.updated_at_ms.cmp(&a.updated_at_ms));
+    drafts.sort_by_key(|d| std::cmp::Reverse(d.updated_at_ms));
     drafts
 }
 
@@ -61,8 +61,8 @@ async fn export(store: &LocalStore, drafts: &[Draft]) {
 }
 
 /// Reads an export file; stores its photos and those of its drafts that are newer than the
-/// copy here (or new here). A bad file changes nothing.
-async fn import(store: &LocalStore, writer: &Writer, text: &str, lang: Lang) -> Said {
+/// copy here (or new here), and tells `stored` of each. A bad file changes nothing.
+async fn import(store: &LocalStore, writer: &Writer, text: &str, lang: Lang, stored: &Callback<Draft>) -> Said {
     let (drafts, photos) = match archive::import(text) {
         Ok(read) => read,
         Err(error) => return Said::Problem(t(lang, &format!("import.error.{}", error.code())).to_string()),
@@ -81,7 +81,10 @@ async fn import(store: &LocalStore, writer: &Writer, text: &str, lang: Lang) -> 
     for draft in &drafts {
         match here.iter().find(|d| d.id == draft.id) {
             Some(local) if Draft::newer(local, draft) == local => {}
-            _ => writer.save(draft),
+            _ => {
+                writer.save(draft);
+                stored.emit(draft.clone());
+            }
         }
     }
     Said::Done(Messages::builtin().format(lang, "drafts.imported", &[("count", drafts.len().to_string())]))
@@ -129,14 +132,20 @@ pub fn DraftsPage() -> Html {
     };
     let on_import = {
         let (store, writer, said, refresh) = (store.clone(), writer.clone(), said.clone(), refresh.clone());
+        // An imported copy of the draft on screen reaches the screen as another tab's would:
+        // taken when newer, asked about when both changed.
+        let stored = {
+            let state = state.clone();
+            Callback::from(move |draft: Draft| state.dispatch(Action::OtherTab(draft)))
+        };
         Callback::from(move |event: Event| {
             let Some(input) = event.target_dyn_into::<HtmlInputElement>() else { return };
             let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
             input.set_value("");
-            let (store, writer, said, refresh) = (store.clone(), writer.clone(), said.clone(), refresh.clone());
+            let (store, writer, said, refresh, stored) = (store.clone(), writer.clone(), said.clone(), refresh.clone(), stored.clone());
             spawn_local(async move {
                 let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
-                said.set(import(&store, &writer, &text, lang).await);
+                said.set(import(&store, &writer, &text, lang, &stored).await);
                 refresh();
             });
         })

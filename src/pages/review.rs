@@ -74,7 +74,7 @@ pub fn ReviewPage() -> Html {
                 </div>
             }
         });
-        let warranty = (step == Step::Product).then(|| conditions.warranty.as_ref()).flatten().map(|warranty| {
+        let warranty = conditions.warranty.as_ref().filter(|_| step == Step::Product).map(|warranty| {
             html! {
                 <div class="answer">
                     <dt>{ t(lang, "review.warranty") }</dt>
