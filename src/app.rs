@@ -7,17 +7,17 @@ use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{Lang, Step};
 use yew::prelude::*;
 
-use crate::ids::new_draft;
 use crate::components::conflict::ConflictPanel;
+use crate::ids::new_draft;
+use crate::intake_api;
 use crate::pages::confirmation::ConfirmationPage;
 use crate::pages::drafts::DraftsPage;
 use crate::pages::form::FormPage;
-use crate::pages::review::ReviewPage;
 use crate::pages::guide::GuidePage;
 use crate::pages::outbox::OutboxPage;
-use crate::sender::{send_due, SenderReport};
+use crate::pages::review::ReviewPage;
 use crate::pages::start::StartPage;
-use crate::intake_api;
+use crate::sender::{send_due, SenderReport};
 use crate::services::api::{load_config, load_messages};
 use crate::services::flows::{load_flow, send_pending_deflections, FlowLoad};
 use crate::state::{Action, AppState, GuidedHelp, SaveStatus, View};
@@ -36,7 +36,11 @@ pub struct AppContext {
 }
 
 /// Runs the sender with the app's writer and backend, reporting into the app's state.
-fn outbox_sender(state: &UseReducerHandle<AppState>, writer: Option<Writer>, pending: Rc<std::cell::Cell<bool>>) -> Callback<bool> {
+fn outbox_sender(
+    state: &UseReducerHandle<AppState>,
+    writer: Option<Writer>,
+    pending: Rc<std::cell::Cell<bool>>,
+) -> Callback<bool> {
     let state = state.clone();
     Callback::from(move |everything: bool| {
         let (Some(writer), Some(config)) = (&writer, &state.config) else { return };
@@ -47,7 +51,9 @@ fn outbox_sender(state: &UseReducerHandle<AppState>, writer: Option<Writer>, pen
                     pending.set(items.iter().any(|item| !item.is_sent()));
                     state.dispatch(Action::OutboxChanged(items));
                 }
-                SenderReport::Returned { draft, message, fields } => state.dispatch(Action::Returned { draft, message, fields }),
+                SenderReport::Returned { draft, message, fields } => {
+                    state.dispatch(Action::Returned { draft, message, fields })
+                }
             })
         };
         send_due(writer.clone(), config.clone(), state.lang, everything, report);
@@ -101,10 +107,15 @@ pub fn App() -> Html {
                 match load_config().await {
                     Ok(config) => {
                         // Counts kept while offline go now, and whenever the network returns.
-                        if let (Some(url), Some(window)) = (intake_api(&config), web_sys::window()) {
-                            wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+                        if let (Some(url), Some(window)) = (intake_api(&config), web_sys::window())
+                        {
+                            wasm_bindgen_futures::spawn_local(send_pending_deflections(
+                                url.clone(),
+                            ));
                             gloo_events::EventListener::new(&window, "online", move |_| {
-                                wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+                                wasm_bindgen_futures::spawn_local(send_pending_deflections(
+                                    url.clone(),
+                                ));
                             })
                             .forget();
                         }
@@ -123,14 +134,26 @@ pub fn App() -> Html {
                 // form is usable. Only photos stored before now are candidates: one attached in
                 // the meantime is never taken for unused.
                 let stored_photos = store.photo_ids().await;
-                let mut in_use: Vec<String> =
-                    loaded.drafts.iter().flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone())).collect();
+                let mut in_use: Vec<String> = loaded
+                    .drafts
+                    .iter()
+                    .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
+                    .collect();
                 writer.set(Some(Writer::new(store.clone(), report)));
                 let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
-                state.dispatch(Action::StorageReady { draft, quarantined: loaded.quarantined, warning });
+                state.dispatch(Action::StorageReady {
+                    draft,
+                    quarantined: loaded.quarantined,
+                    warning,
+                });
                 let outbox = store.load_outbox().await;
-                in_use.extend(outbox.iter().flat_map(|item| item.draft.fields.photos.iter().map(|p| p.id.clone())));
-                let unused: Vec<String> = stored_photos.into_iter().filter(|id| !in_use.contains(id)).collect();
+                in_use.extend(
+                    outbox
+                        .iter()
+                        .flat_map(|item| item.draft.fields.photos.iter().map(|p| p.id.clone())),
+                );
+                let unused: Vec<String> =
+                    stored_photos.into_iter().filter(|id| !in_use.contains(id)).collect();
                 store.delete_photos(&unused).await;
             });
         });
@@ -143,7 +166,10 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             let window = web_sys::window().expect("a browser window");
             let listener = gloo_events::EventListener::new(&window, "storage", move |event| {
-                let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(event) else { return };
+                let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(event)
+                else {
+                    return;
+                };
                 let (Some(key), Some(value)) = (event.key(), event.new_value()) else { return };
                 if crate::storage::drafts::journalled_draft(&key).is_some() {
                     if let Ok(draft) = shouhou_core::Draft::decode(&value) {
@@ -180,7 +206,9 @@ pub fn App() -> Html {
                 let window = web_sys::window().expect("a browser window");
                 let on_online = {
                     let send_outbox = send_outbox.clone();
-                    gloo_events::EventListener::new(&window, "online", move |_| send_outbox.emit(true))
+                    gloo_events::EventListener::new(&window, "online", move |_| {
+                        send_outbox.emit(true)
+                    })
                 };
                 let timer = gloo_timers::callback::Interval::new(RETRY_TICK_MS, move || {
                     if pending.get() {
@@ -196,19 +224,27 @@ pub fn App() -> Html {
     // The chosen product line's troubleshooting flow, fetched when the choice changes.
     {
         let state = state.clone();
-        let product_line = state.draft.as_ref().map(|d| d.fields.product_line.clone()).unwrap_or_default();
-        let configured = state.config.as_ref().is_some_and(|c| c.product_line(&product_line).is_some());
+        let product_line =
+            state.draft.as_ref().map(|d| d.fields.product_line.clone()).unwrap_or_default();
+        let configured =
+            state.config.as_ref().is_some_and(|c| c.product_line(&product_line).is_some());
         use_effect_with((product_line, configured), move |(product_line, configured)| {
             let product_line = product_line.clone();
             if *configured && state.guided_for != product_line {
-                state.dispatch(Action::FlowLoaded { product_line: product_line.clone(), guided: GuidedHelp::Unknown });
+                state.dispatch(Action::FlowLoaded {
+                    product_line: product_line.clone(),
+                    guided: GuidedHelp::Unknown,
+                });
                 wasm_bindgen_futures::spawn_local(async move {
                     let guided = match load_flow(&product_line).await {
                         FlowLoad::Found(flow) => GuidedHelp::Available(Rc::new(flow)),
                         FlowLoad::None => GuidedHelp::Missing,
                         FlowLoad::Broken(problems) => {
                             // For whoever maintains the flow files; the customer sees a plain notice.
-                            web_sys::console::warn_1(&format!("flows/{product_line}.json: {}", problems.join("; ")).into());
+                            web_sys::console::warn_1(
+                                &format!("flows/{product_line}.json: {}", problems.join("; "))
+                                    .into(),
+                            );
                             GuidedHelp::Broken
                         }
                     };
@@ -223,11 +259,15 @@ pub fn App() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             let window = web_sys::window().expect("a browser window");
-            let waiting = js_sys::Reflect::get(&window, &"shouhouUpdateWaiting".into()).ok().is_some_and(|v| v.is_truthy());
+            let waiting = js_sys::Reflect::get(&window, &"shouhouUpdateWaiting".into())
+                .ok()
+                .is_some_and(|v| v.is_truthy());
             if waiting {
                 state.dispatch(Action::UpdateReady);
             }
-            let listener = gloo_events::EventListener::new(&window, "shouhou-update", move |_| state.dispatch(Action::UpdateReady));
+            let listener = gloo_events::EventListener::new(&window, "shouhou-update", move |_| {
+                state.dispatch(Action::UpdateReady)
+            });
             move || drop(listener)
         });
     }
@@ -268,7 +308,10 @@ pub fn App() -> Html {
             html! { <main id="main"><p class="loading">{ "正在加载… Loading…" }</p></main> }
         };
     }
-    let brand = state.config.as_ref().map_or_else(|| t(lang, "app.title").to_string(), |c| c.brand.get(lang).to_string());
+    let brand = state
+        .config
+        .as_ref()
+        .map_or_else(|| t(lang, "app.title").to_string(), |c| c.brand.get(lang).to_string());
     let context = AppContext { state: state.clone(), writer: (*writer).clone(), send_outbox };
     let show_outbox = {
         let state = state.clone();
@@ -378,10 +421,13 @@ fn save_status_line(lang: Lang, status: &SaveStatus) -> Html {
     let (class, text) = match status {
         SaveStatus::Idle => ("save-status", String::new()),
         SaveStatus::Saved => ("save-status", t(lang, "autosave.saved").to_string()),
-        SaveStatus::Failed(StorageError::QuotaExceeded) => ("save-status save-failed", t(lang, "storage.full").to_string()),
-        SaveStatus::Failed(error) => {
-            ("save-status save-failed", Messages::builtin().format(lang, "autosave.failed", &[("reason", error.to_string())]))
+        SaveStatus::Failed(StorageError::QuotaExceeded) => {
+            ("save-status save-failed", t(lang, "storage.full").to_string())
         }
+        SaveStatus::Failed(error) => (
+            "save-status save-failed",
+            Messages::builtin().format(lang, "autosave.failed", &[("reason", error.to_string())]),
+        ),
     };
     html! { <p class={class} role="status" aria-live="polite" data-testid="save-status">{ text }</p> }
 }

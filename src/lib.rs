@@ -10,9 +10,9 @@
 pub mod app;
 pub mod components;
 pub mod ids;
+pub mod js;
 pub mod pages;
 pub mod sender;
-pub mod js;
 pub mod services;
 pub mod state;
 pub mod storage;
@@ -20,7 +20,8 @@ pub mod storage;
 /// The API base of Shouhou's intake server, when that is the configured backend (only it
 /// counts deflections).
 pub fn intake_api(config: &shouhou_core::AppConfig) -> Option<String> {
-    (config.backend.adapter == shouhou_core::config::Adapter::Shouhou).then(|| config.backend.url.clone())
+    (config.backend.adapter == shouhou_core::config::Adapter::Shouhou)
+        .then(|| config.backend.url.clone())
 }
 
 /// Mounts the app into `#app`, replacing the loading text the page shows before wasm runs.

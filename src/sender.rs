@@ -33,7 +33,13 @@ pub enum SenderReport {
 /// Sends every due item, one at a time; a call while a run is going on asks for one more run.
 /// `everything` sends all unsent items regardless of their backoff: the network just came
 /// back, and the waits were for a network that was not there.
-pub fn send_due(writer: Writer, config: Rc<AppConfig>, lang: Lang, everything: bool, report: Callback<SenderReport>) {
+pub fn send_due(
+    writer: Writer,
+    config: Rc<AppConfig>,
+    lang: Lang,
+    everything: bool,
+    report: Callback<SenderReport>,
+) {
     if everything {
         FORCE.with(|force| force.set(true));
     }
@@ -53,40 +59,47 @@ pub fn send_due(writer: Writer, config: Rc<AppConfig>, lang: Lang, everything: b
     });
 }
 
-async fn run_once(writer: &Writer, config: &AppConfig, lang: Lang, report: &Callback<SenderReport>) {
-        writer.flushed().await;
-        let mut items = writer.store().load_outbox().await;
+async fn run_once(
+    writer: &Writer,
+    config: &AppConfig,
+    lang: Lang,
+    report: &Callback<SenderReport>,
+) {
+    writer.flushed().await;
+    let mut items = writer.store().load_outbox().await;
+    report.emit(SenderReport::Outbox(items.clone()));
+    let now = now_ms();
+    if FORCE.with(|force| force.replace(false)) {
+        for item in &mut items {
+            item.retry_now(now);
+        }
+    }
+    let due: Vec<String> =
+        items.iter().filter(|item| item.is_due(now)).map(|item| item.id.clone()).collect();
+    for id in due {
+        let Some(index) = items.iter().position(|item| item.id == id) else { continue };
+        items[index].start_sending();
+        writer.put_outbox(items[index].clone());
         report.emit(SenderReport::Outbox(items.clone()));
-        let now = now_ms();
-        if FORCE.with(|force| force.replace(false)) {
-            for item in &mut items {
-                item.retry_now(now);
-            }
-        }
-        let due: Vec<String> = items.iter().filter(|item| item.is_due(now)).map(|item| item.id.clone()).collect();
-        for id in due {
-            let Some(index) = items.iter().position(|item| item.id == id) else { continue };
-            items[index].start_sending();
-            writer.put_outbox(items[index].clone());
-            report.emit(SenderReport::Outbox(items.clone()));
 
-            let outcome = submit(config, &items[index].draft, lang, writer.store()).await;
-            match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
-                AfterSend::Keep => {
-                    writer.put_outbox(items[index].clone());
-                    // Delivered: the server holds the photos now; this device need not.
-                    if matches!(items[index].status, shouhou_core::outbox::OutboxStatus::Sent { .. }) {
-                        let ids: Vec<String> = items[index].draft.fields.photos.iter().map(|p| p.id.clone()).collect();
-                        writer.store().delete_photos(&ids).await;
-                    }
-                }
-                AfterSend::BackToDraft { draft, message, fields } => {
-                    items.remove(index);
-                    writer.back_to_draft(draft.clone());
-                    report.emit(SenderReport::Returned { draft, message, fields });
+        let outcome = submit(config, &items[index].draft, lang, writer.store()).await;
+        match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
+            AfterSend::Keep => {
+                writer.put_outbox(items[index].clone());
+                // Delivered: the server holds the photos now; this device need not.
+                if matches!(items[index].status, shouhou_core::outbox::OutboxStatus::Sent { .. }) {
+                    let ids: Vec<String> =
+                        items[index].draft.fields.photos.iter().map(|p| p.id.clone()).collect();
+                    writer.store().delete_photos(&ids).await;
                 }
             }
-            writer.flushed().await;
-            report.emit(SenderReport::Outbox(items.clone()));
+            AfterSend::BackToDraft { draft, message, fields } => {
+                items.remove(index);
+                writer.back_to_draft(draft.clone());
+                report.emit(SenderReport::Returned { draft, message, fields });
+            }
         }
+        writer.flushed().await;
+        report.emit(SenderReport::Outbox(items.clone()));
+    }
 }

@@ -89,27 +89,67 @@ pub enum Action {
     MessagesFailed,
     ConfigLoaded(Rc<AppConfig>),
     ConfigFailed,
-    StorageReady { draft: Draft, quarantined: usize, warning: Option<StorageError> },
-    Edit { field: Field, value: String, now_ms: u64 },
-    Continue { now_ms: u64 },
+    StorageReady {
+        draft: Draft,
+        quarantined: usize,
+        warning: Option<StorageError>,
+    },
+    Edit {
+        field: Field,
+        value: String,
+        now_ms: u64,
+    },
+    Continue {
+        now_ms: u64,
+    },
     /// On from a form step, or back to the review page after a change.
-    Next { now_ms: u64 },
+    Next {
+        now_ms: u64,
+    },
     /// A review page's change link.
-    Change { step: shouhou_core::Step, now_ms: u64 },
-    Back { now_ms: u64 },
-    AddPhoto { photo: shouhou_core::PhotoRef, now_ms: u64 },
-    RemovePhoto { id: String, now_ms: u64 },
-    SkipGuide { now_ms: u64 },
+    Change {
+        step: shouhou_core::Step,
+        now_ms: u64,
+    },
+    Back {
+        now_ms: u64,
+    },
+    AddPhoto {
+        photo: shouhou_core::PhotoRef,
+        now_ms: u64,
+    },
+    RemovePhoto {
+        id: String,
+        now_ms: u64,
+    },
+    SkipGuide {
+        now_ms: u64,
+    },
     /// A fresh draft after this one ended without a request (solved by guided help).
-    StartOver { next: Draft },
-    FlowLoaded { product_line: String, guided: GuidedHelp },
-    Guide { event: GuideEvent, now_ms: u64 },
+    StartOver {
+        next: Draft,
+    },
+    FlowLoaded {
+        product_line: String,
+        guided: GuidedHelp,
+    },
+    Guide {
+        event: GuideEvent,
+        now_ms: u64,
+    },
     ShowErrors(Vec<FieldError>),
     /// The finished draft is in the outbox; a fresh draft takes its place.
-    Submitted { item: OutboxItem, next: Draft },
+    Submitted {
+        item: OutboxItem,
+        next: Draft,
+    },
     OutboxChanged(Vec<OutboxItem>),
     /// The server refused a request's content: it is the current draft again, with messages.
-    Returned { draft: Draft, message: String, fields: Vec<FieldError> },
+    Returned {
+        draft: Draft,
+        message: String,
+        fields: Vec<FieldError>,
+    },
     /// The customer took an unsent request back out of the outbox to change it.
     EditAsDraft(Draft),
     ShowOutbox,
@@ -120,9 +160,15 @@ pub enum Action {
     /// Another tab saved this copy of a draft.
     OtherTab(Draft),
     /// The draft `id` was deleted: if it is the one on screen, `next` takes its place.
-    Forget { id: String, next: Draft },
+    Forget {
+        id: String,
+        next: Draft,
+    },
     /// The customer's choice between two tabs' changes: these answers from the other tab.
-    ResolveConflict { take_theirs: Vec<Field>, now_ms: u64 },
+    ResolveConflict {
+        take_theirs: Vec<Field>,
+        now_ms: u64,
+    },
     UpdateReady,
     NotPersistent,
     StartAgain,
@@ -165,7 +211,11 @@ impl AppState {
     /// The flow of the draft's product line, when it has a usable one.
     pub fn flow(&self) -> Option<Rc<Flow>> {
         match (&self.guided, &self.draft) {
-            (GuidedHelp::Available(flow), Some(draft)) if draft.fields.product_line == self.guided_for => Some(flow.clone()),
+            (GuidedHelp::Available(flow), Some(draft))
+                if draft.fields.product_line == self.guided_for =>
+            {
+                Some(flow.clone())
+            }
             _ => None,
         }
     }
@@ -173,8 +223,10 @@ impl AppState {
     /// Whether the chosen product line has, or may still turn out to have, a usable flow:
     /// a fast customer must not skip the checks just because the flow is still on its way.
     fn may_have_guided_help(&self) -> bool {
-        let chosen = self.draft.as_ref().map(|d| d.fields.product_line.as_str()).unwrap_or_default();
-        self.guided_for != chosen || !matches!(self.guided, GuidedHelp::Missing | GuidedHelp::Broken)
+        let chosen =
+            self.draft.as_ref().map(|d| d.fields.product_line.as_str()).unwrap_or_default();
+        self.guided_for != chosen
+            || !matches!(self.guided, GuidedHelp::Missing | GuidedHelp::Broken)
     }
 
     fn step_changed(&mut self) {
@@ -194,8 +246,15 @@ impl Reducible for AppState {
         // taken from elsewhere (another tab, storage, the outbox) do not.
         let counts_as_edit = matches!(
             action,
-            Action::Edit { .. } | Action::Continue { .. } | Action::Next { .. } | Action::Change { .. } | Action::Back { .. }
-                | Action::SkipGuide { .. } | Action::Guide { .. } | Action::AddPhoto { .. } | Action::RemovePhoto { .. }
+            Action::Edit { .. }
+                | Action::Continue { .. }
+                | Action::Next { .. }
+                | Action::Change { .. }
+                | Action::Back { .. }
+                | Action::SkipGuide { .. }
+                | Action::Guide { .. }
+                | Action::AddPhoto { .. }
+                | Action::RemovePhoto { .. }
         );
         match action {
             Action::SetLang(lang) => next.lang = lang,
@@ -234,13 +293,16 @@ impl Reducible for AppState {
             | Action::Back { now_ms }
             | Action::SkipGuide { now_ms } => {
                 let event = match action {
-                    Action::Continue { .. } => DraftEvent::Continue { guided_help: next.may_have_guided_help() },
+                    Action::Continue { .. } => {
+                        DraftEvent::Continue { guided_help: next.may_have_guided_help() }
+                    }
                     Action::Next { .. } => DraftEvent::Next { today: crate::ids::today() },
                     Action::Change { step, .. } => DraftEvent::Change(step),
                     Action::Back { .. } => DraftEvent::Back,
                     _ => DraftEvent::SkipGuide,
                 };
-                let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) else {
+                let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref())
+                else {
                     return self;
                 };
                 match draft.apply(event, config, now_ms) {
@@ -256,9 +318,14 @@ impl Reducible for AppState {
                 next.guided_for = product_line;
                 next.guided = guided;
                 // Waiting at the offer for a flow that turned out not to exist: on to the form.
-                let waiting = next.draft.as_ref().is_some_and(|d| d.step == shouhou_core::Step::Guide && d.flow.is_none());
+                let waiting = next
+                    .draft
+                    .as_ref()
+                    .is_some_and(|d| d.step == shouhou_core::Step::Guide && d.flow.is_none());
                 if waiting && next.guided == GuidedHelp::Missing {
-                    if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
+                    if let (Some(draft), Some(config)) =
+                        (next.draft.as_mut(), next.config.as_deref())
+                    {
                         let _ = draft.apply(DraftEvent::SkipGuide, config, crate::ids::now_ms());
                         next.step_changed();
                     }
@@ -331,7 +398,9 @@ impl Reducible for AppState {
                 next.save = SaveStatus::Idle;
             }
             Action::OtherTab(theirs) => {
-                let Some(mine) = next.draft.as_mut().filter(|d| d.id == theirs.id) else { return self };
+                let Some(mine) = next.draft.as_mut().filter(|d| d.id == theirs.id) else {
+                    return self;
+                };
                 match mine.lineage(&theirs) {
                     Lineage::Same | Lineage::Ahead => {}
                     // Nothing here the other tab has not seen: take its copy, on this screen.
@@ -352,7 +421,9 @@ impl Reducible for AppState {
                 }
             }
             Action::ResolveConflict { take_theirs, now_ms } => {
-                let (Some(mine), Some(theirs)) = (next.draft.as_ref(), next.conflict.take()) else { return self };
+                let (Some(mine), Some(theirs)) = (next.draft.as_ref(), next.conflict.take()) else {
+                    return self;
+                };
                 next.draft = Some(mine.merged(&theirs, &take_theirs, &next.tab, now_ms));
             }
             Action::StartOver { next: fresh } => {
@@ -372,7 +443,9 @@ impl Reducible for AppState {
                 };
             }
         }
-        if let (true, Some(before), Some(after)) = (counts_as_edit, &self.draft, next.draft.as_mut()) {
+        if let (true, Some(before), Some(after)) =
+            (counts_as_edit, &self.draft, next.draft.as_mut())
+        {
             if before.id == after.id && after.revision > before.revision {
                 after.edited_in(&next.tab);
             }

@@ -76,15 +76,22 @@ async fn a_text_field_has_its_label_hint_and_error_wired_for_screen_readers() {
     yew::Renderer::<PhoneFieldHarness>::with_root(root.clone()).render();
     settle().await;
 
-    let input: web_sys::HtmlInputElement = root.query_selector("input").unwrap().unwrap().dyn_into().unwrap();
+    let input: web_sys::HtmlInputElement =
+        root.query_selector("input").unwrap().unwrap().dyn_into().unwrap();
     assert_eq!(input.name(), "phone");
     assert_eq!(input.type_(), "tel");
     assert_eq!(input.value(), "12345");
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("f-phone-hint f-phone-error"));
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("f-phone-hint f-phone-error")
+    );
     let label = root.query_selector("label[for='f-phone']").unwrap().unwrap();
     assert_eq!(label.text_content().unwrap(), "联系电话");
-    assert_eq!(root.query_selector("#f-phone-error").unwrap().unwrap().text_content().unwrap(), "请输入有效的电话号码");
+    assert_eq!(
+        root.query_selector("#f-phone-error").unwrap().unwrap().text_content().unwrap(),
+        "请输入有效的电话号码"
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -109,7 +116,11 @@ async fn the_error_summary_takes_focus_and_links_to_each_field() {
         FieldError { field: Field::Phone, code: ErrorCode::InvalidPhone },
         FieldError { field: Field::Description, code: ErrorCode::TooShort { min: 5 } },
     ];
-    yew::Renderer::<SummaryHarness>::with_root_and_props(root.clone(), SummaryHarnessProps { errors }).render();
+    yew::Renderer::<SummaryHarness>::with_root_and_props(
+        root.clone(),
+        SummaryHarnessProps { errors },
+    )
+    .render();
     settle().await;
 
     let summary = root.query_selector(".error-summary").unwrap().unwrap();
@@ -118,7 +129,10 @@ async fn the_error_summary_takes_focus_and_links_to_each_field() {
     assert_eq!(links.length(), 2);
     let second: web_sys::HtmlElement = links.item(1).unwrap().dyn_into().unwrap();
     assert_eq!(second.get_attribute("href").as_deref(), Some("#f-description"));
-    assert_eq!(second.text_content().unwrap(), "Describe the problem must be at least 5 characters");
+    assert_eq!(
+        second.text_content().unwrap(),
+        "Describe the problem must be at least 5 characters"
+    );
     second.click();
     assert_eq!(document().active_element().map(|e| e.id()), Some("f-description".into()));
 }
@@ -143,7 +157,8 @@ async fn continuing_without_choices_shows_both_messages_inline_and_in_the_summar
 
     let radios = root.query_selector_all("input[type=radio][name=product_line]").unwrap();
     assert_eq!(radios.length(), 7, "one choice per configured product line");
-    let button: web_sys::HtmlElement = root.query_selector("button[type=submit]").unwrap().unwrap().dyn_into().unwrap();
+    let button: web_sys::HtmlElement =
+        root.query_selector("button[type=submit]").unwrap().unwrap().dyn_into().unwrap();
     button.click();
     settle().await;
 
@@ -151,10 +166,15 @@ async fn continuing_without_choices_shows_both_messages_inline_and_in_the_summar
     assert_eq!(summary, ["What you need is required", "Product line is required"]);
     assert_eq!(node_texts(&root, "fieldset .error-message"), summary);
 
-    let intent: web_sys::HtmlElement = root.query_selector("#f-intent-repair").unwrap().unwrap().dyn_into().unwrap();
+    let intent: web_sys::HtmlElement =
+        root.query_selector("#f-intent-repair").unwrap().unwrap().dyn_into().unwrap();
     intent.click();
     settle().await;
-    assert_eq!(node_texts(&root, ".error-summary li"), ["Product line is required"], "fixed errors clear as you go");
+    assert_eq!(
+        node_texts(&root, ".error-summary li"),
+        ["Product line is required"],
+        "fixed errors clear as you go"
+    );
 }
 
 fn node_texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
@@ -240,7 +260,13 @@ async fn unreadable_records_are_quarantined_not_dropped() {
     db.put_json("drafts", "broken-1", r#"{"schema_version":1,"id":7}"#).await.unwrap();
     let good = sample_draft("good-1");
     db.put_json("drafts", &good.id, &good.encode()).await.unwrap();
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("shouhou.journal.x", "{{{").unwrap();
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("shouhou.journal.x", "{{{")
+        .unwrap();
 
     let (store, _) = LocalStore::open().await;
     let loaded = store.load_all().await;
@@ -265,7 +291,14 @@ async fn a_delete_queued_after_a_save_is_never_undone_by_it() {
     saver.delete(&draft.id);
     TimeoutFuture::new(50).await;
     assert_eq!(db.get_json("drafts", "deleted-1").await.unwrap(), None);
-    assert!(web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("shouhou.journal.deleted-1").unwrap().is_none());
+    assert!(web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("shouhou.journal.deleted-1")
+        .unwrap()
+        .is_none());
 }
 
 #[wasm_bindgen_test]
@@ -285,11 +318,17 @@ async fn submitting_moves_a_draft_into_the_outbox_in_one_step() {
     assert_eq!(db.get_json("drafts", "outboxed-1").await.unwrap(), None, "no longer a draft");
     let outbox = store.load_outbox().await;
     assert_eq!(outbox.len(), 1);
-    assert_eq!((outbox[0].draft.clone(), outbox[0].idempotency_key()), (draft.clone(), "outboxed-1-key"));
+    assert_eq!(
+        (outbox[0].draft.clone(), outbox[0].idempotency_key()),
+        (draft.clone(), "outboxed-1-key")
+    );
 
     let back = outbox[0].to_draft(10);
     writer.back_to_draft(back.clone());
     writer.flushed().await;
     assert!(store.load_outbox().await.is_empty());
-    assert_eq!(Draft::decode(&db.get_json("drafts", "outboxed-1").await.unwrap().unwrap()).unwrap(), back);
+    assert_eq!(
+        Draft::decode(&db.get_json("drafts", "outboxed-1").await.unwrap().unwrap()).unwrap(),
+        back
+    );
 }

@@ -25,7 +25,9 @@ pub fn check_mapping(backend: &Backend) -> Result<(), String> {
     }
     targets.sort_unstable();
     // `a` and `a.b` cannot both hold a value.
-    if let Some(pair) = targets.windows(2).find(|p| p[0] == p[1] || p[1].starts_with(&format!("{}.", p[0]))) {
+    if let Some(pair) =
+        targets.windows(2).find(|p| p[0] == p[1] || p[1].starts_with(&format!("{}.", p[0])))
+    {
         return Err(format!("backend.mapping: {:?} and {:?} collide", pair[0], pair[1]));
     }
     Ok(())
@@ -41,7 +43,11 @@ pub enum Value {
 /// The request's values under their target names: every filled-in text field, the
 /// transcript as JSON, the idempotency key; photos are the caller's (they are bytes).
 /// A mapping, when given, renames and selects.
-pub fn outgoing(fields: &RequestFields, idempotency_key: &str, backend: &Backend) -> Vec<(String, Value)> {
+pub fn outgoing(
+    fields: &RequestFields,
+    idempotency_key: &str,
+    backend: &Backend,
+) -> Vec<(String, Value)> {
     let mut values: Vec<(&str, Value)> = Field::ALL
         .iter()
         .map(|&field| (field.name(), fields.get(field).trim()))
@@ -49,7 +55,10 @@ pub fn outgoing(fields: &RequestFields, idempotency_key: &str, backend: &Backend
         .map(|(name, value)| (name, Value::Text(value.to_string())))
         .collect();
     if let Some(troubleshooting) = &fields.troubleshooting {
-        values.push(("troubleshooting", Value::Json(serde_json::to_string(troubleshooting).expect("a transcript serialises"))));
+        values.push((
+            "troubleshooting",
+            Value::Json(serde_json::to_string(troubleshooting).expect("a transcript serialises")),
+        ));
     }
     values.push(("idempotency_key", Value::Text(idempotency_key.to_string())));
     values
@@ -112,7 +121,8 @@ pub fn webhook_body(values: &[(String, Value)], photos: Option<(&str, String)>) 
         let last = segments.pop().unwrap_or_default();
         let mut level = &mut root;
         for segment in segments {
-            let node = level.entry(segment.to_string()).or_insert_with(|| Node::Object(BTreeMap::new()));
+            let node =
+                level.entry(segment.to_string()).or_insert_with(|| Node::Object(BTreeMap::new()));
             if let Node::Leaf(_) = node {
                 // Checked with the configuration; a value never sits where an object must go.
                 *node = Node::Object(BTreeMap::new());
@@ -155,7 +165,12 @@ mod tests {
 
     #[test]
     fn a_mapping_places_fields_at_nested_paths_and_leaves_out_the_rest() {
-        let backend = backend(&[("full_name", "customer.name"), ("phone", "customer.phone"), ("description", "issue.text"), ("idempotency_key", "external_id")]);
+        let backend = backend(&[
+            ("full_name", "customer.name"),
+            ("phone", "customer.phone"),
+            ("description", "issue.text"),
+            ("idempotency_key", "external_id"),
+        ]);
         let values = outgoing(&fields(), "key-0001", &backend);
         let body = webhook_body(&values, None);
         assert_eq!(
@@ -170,7 +185,10 @@ mod tests {
     fn without_a_mapping_every_filled_field_goes_under_its_own_name() {
         let values = outgoing(&fields(), "key-0001", &backend(&[]));
         let names: Vec<&str> = values.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(names, ["intent", "product_line", "full_name", "phone", "description", "idempotency_key"]);
+        assert_eq!(
+            names,
+            ["intent", "product_line", "full_name", "phone", "description", "idempotency_key"]
+        );
         let body = webhook_body(&values, Some(("photos", "[]".into())));
         assert!(body.ends_with(r#""photos":[],"product_line":"appliance"}"#), "{body}");
         assert_eq!(photos_target(&backend(&[])).as_deref(), Some("photos"));

@@ -13,7 +13,8 @@ use crate::validate::is_plain_uuid;
 pub const ARCHIVE_FORMAT: &str = "shouhou-drafts";
 pub const ARCHIVE_VERSION: u32 = 1;
 /// Data URL prefixes of the photos a draft may carry.
-const PHOTO_PREFIXES: [&str; 3] = ["data:image/jpeg;base64,", "data:image/png;base64,", "data:image/webp;base64,"];
+const PHOTO_PREFIXES: [&str; 3] =
+    ["data:image/jpeg;base64,", "data:image/png;base64,", "data:image/webp;base64,"];
 
 /// A photo's bytes inside the file, as a `data:` URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +70,13 @@ impl ImportError {
 
 /// The export file's text.
 pub fn export(drafts: &[Draft], photos: &[ArchivedPhoto], now_ms: u64) -> String {
-    let out = ArchiveOut { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, exported_at_ms: now_ms, drafts, photos };
+    let out = ArchiveOut {
+        format: ARCHIVE_FORMAT,
+        version: ARCHIVE_VERSION,
+        exported_at_ms: now_ms,
+        drafts,
+        photos,
+    };
     serde_json::to_string(&out).expect("an archive serialises")
 }
 
@@ -94,7 +101,9 @@ pub fn import(text: &str) -> Result<(Vec<Draft>, Vec<ArchivedPhoto>), ImportErro
     if drafts.is_empty() {
         return Err(ImportError::Empty);
     }
-    let photo_ok = |photo: &ArchivedPhoto| is_plain_uuid(&photo.id) && PHOTO_PREFIXES.iter().any(|p| photo.data.starts_with(p));
+    let photo_ok = |photo: &ArchivedPhoto| {
+        is_plain_uuid(&photo.id) && PHOTO_PREFIXES.iter().any(|p| photo.data.starts_with(p))
+    };
     let mut photos = Vec::new();
     for reference in drafts.iter().flat_map(|d| &d.fields.photos) {
         match archive.photos.iter().find(|photo| photo.id == reference.id) {
@@ -115,7 +124,13 @@ mod tests {
     fn draft_with_photo() -> Draft {
         let mut draft = Draft::new("d1".into(), "k1".into(), 5);
         draft.fields.description = "楼道灯坏了 💡".into();
-        draft.fields.photos.push(PhotoRef { id: PHOTO.into(), content_type: "image/jpeg".into(), bytes: 4, width: 1, height: 1 });
+        draft.fields.photos.push(PhotoRef {
+            id: PHOTO.into(),
+            content_type: "image/jpeg".into(),
+            bytes: 4,
+            width: 1,
+            height: 1,
+        });
         draft
     }
 
@@ -132,7 +147,8 @@ mod tests {
     #[test]
     fn older_drafts_in_a_file_are_migrated() {
         let v1 = include_str!("../tests/fixtures/drafts/v1.json");
-        let text = format!(r#"{{"format":"shouhou-drafts","version":1,"drafts":[{v1}],"photos":[]}}"#);
+        let text =
+            format!(r#"{{"format":"shouhou-drafts","version":1,"drafts":[{v1}],"photos":[]}}"#);
         let (drafts, _) = import(&text).unwrap();
         assert_eq!(drafts[0].fields.description, "楼道灯坏了一周");
     }
@@ -141,13 +157,26 @@ mod tests {
     fn a_bad_file_says_what_is_wrong() {
         let good = export(&[draft_with_photo()], &[photo()], 1);
         assert_eq!(import("not json"), Err(ImportError::NotAnExport));
-        assert_eq!(import(r#"{"format":"other","version":1,"drafts":[]}"#), Err(ImportError::NotAnExport));
-        assert_eq!(import(&good.replace(r#""version":1"#, r#""version":2"#)), Err(ImportError::TooNew));
-        assert_eq!(import(r#"{"format":"shouhou-drafts","version":1,"drafts":[]}"#), Err(ImportError::Empty));
+        assert_eq!(
+            import(r#"{"format":"other","version":1,"drafts":[]}"#),
+            Err(ImportError::NotAnExport)
+        );
+        assert_eq!(
+            import(&good.replace(r#""version":1"#, r#""version":2"#)),
+            Err(ImportError::TooNew)
+        );
+        assert_eq!(
+            import(r#"{"format":"shouhou-drafts","version":1,"drafts":[]}"#),
+            Err(ImportError::Empty)
+        );
         let broken = good.replace(r#""schema_version":4"#, r#""schema_version":"three""#);
         assert_eq!(import(&broken), Err(ImportError::BadDraft(1)));
         assert_eq!(import(&export(&[draft_with_photo()], &[], 1)), Err(ImportError::BadPhoto));
-        let not_image = ArchivedPhoto { data: "data:text/html;base64,PHNjcmlwdD4=".into(), ..photo() };
-        assert_eq!(import(&export(&[draft_with_photo()], &[not_image], 1)), Err(ImportError::BadPhoto));
+        let not_image =
+            ArchivedPhoto { data: "data:text/html;base64,PHNjcmlwdD4=".into(), ..photo() };
+        assert_eq!(
+            import(&export(&[draft_with_photo()], &[not_image], 1)),
+            Err(ImportError::BadPhoto)
+        );
     }
 }

@@ -61,7 +61,12 @@ pub struct PhotoLimits {
 
 impl Default for PhotoLimits {
     fn default() -> Self {
-        PhotoLimits { max_count: 6, max_total_bytes: 6_000_000, max_side_px: 1600, jpeg_quality_percent: 80 }
+        PhotoLimits {
+            max_count: 6,
+            max_total_bytes: 6_000_000,
+            max_side_px: 1600,
+            jpeg_quality_percent: 80,
+        }
     }
 }
 
@@ -134,7 +139,9 @@ pub enum ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConfigError::Malformed(why) => write!(f, "config.json is not valid JSON for Shouhou: {why}"),
+            ConfigError::Malformed(why) => {
+                write!(f, "config.json is not valid JSON for Shouhou: {why}")
+            }
             ConfigError::Invalid(why) => write!(f, "config.json is invalid: {why}"),
         }
     }
@@ -152,7 +159,10 @@ impl AppConfig {
         let mut ids: Vec<&str> = config.product_lines.iter().map(|line| line.id.as_str()).collect();
         ids.sort_unstable();
         if let Some(pair) = ids.windows(2).find(|pair| pair[0] == pair[1]) {
-            return Err(ConfigError::Invalid(format!("product line id {:?} appears twice", pair[0])));
+            return Err(ConfigError::Invalid(format!(
+                "product line id {:?} appears twice",
+                pair[0]
+            )));
         }
         if config.emergency_contact.phone.trim().is_empty() {
             return Err(ConfigError::Invalid("emergency_contact.phone must not be empty".into()));
@@ -161,8 +171,13 @@ impl AppConfig {
             return Err(ConfigError::Invalid(why));
         }
         let photos = config.photos;
-        if photos.max_count > 20 || photos.max_side_px < 320 || !(30..=100).contains(&photos.jpeg_quality_percent) {
-            return Err(ConfigError::Invalid("photos: max_count ≤ 20, max_side_px ≥ 320, jpeg_quality_percent 30–100".into()));
+        if photos.max_count > 20
+            || photos.max_side_px < 320
+            || !(30..=100).contains(&photos.jpeg_quality_percent)
+        {
+            return Err(ConfigError::Invalid(
+                "photos: max_count ≤ 20, max_side_px ≥ 320, jpeg_quality_percent 30–100".into(),
+            ));
         }
         if config.reply_within_hours == 0 {
             return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));
@@ -183,12 +198,16 @@ mod tests {
     fn the_shipped_config_is_valid() {
         let config = AppConfig::from_json(include_str!("../../static/config.json")).unwrap();
         assert!(config.product_line("inverter").is_some());
-        assert!(config.product_lines.iter().all(|l| !l.name.zh_cn.is_empty() && !l.name.en.is_empty()));
+        assert!(config
+            .product_lines
+            .iter()
+            .all(|l| !l.name.zh_cn.is_empty() && !l.name.en.is_empty()));
     }
 
     #[test]
     fn duplicate_product_lines_are_refused() {
-        let text = include_str!("../../static/config.json").replace("\"id\": \"network\"", "\"id\": \"inverter\"");
+        let text = include_str!("../../static/config.json")
+            .replace("\"id\": \"network\"", "\"id\": \"inverter\"");
         assert!(matches!(AppConfig::from_json(&text), Err(ConfigError::Invalid(_))));
     }
 

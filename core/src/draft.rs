@@ -47,7 +47,9 @@ impl Step {
     /// first and second, has its own progress hint.
     pub fn form(intent: Intent) -> &'static [Step] {
         match intent {
-            Intent::OnsiteReport => &[Step::Start, Step::Contact, Step::Product, Step::Report, Step::Review],
+            Intent::OnsiteReport => {
+                &[Step::Start, Step::Contact, Step::Product, Step::Report, Step::Review]
+            }
             _ => &[Step::Start, Step::Contact, Step::Product, Step::Problem, Step::Review],
         }
     }
@@ -71,12 +73,28 @@ impl Step {
         let mut fields = match self {
             Step::Start => vec![Intent, ProductLine],
             Step::Guide | Step::Review => vec![],
-            Step::Contact => vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy],
+            Step::Contact => {
+                vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
+            }
             Step::Product => vec![Model, SerialNumber, PurchaseDate, OrderNumber, Configuration],
-            Step::Problem => vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck],
+            Step::Problem => {
+                vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
+            }
             Step::Report => vec![
-                Site, InstalledIn, Parameters, InputVoltage, OutputVoltage, InputCurrent, OutputCurrent,
-                Description, FaultCause, PartsUsed, PartsNeeded, Photos, SignoffName, SignoffAt,
+                Site,
+                InstalledIn,
+                Parameters,
+                InputVoltage,
+                OutputVoltage,
+                InputCurrent,
+                OutputCurrent,
+                Description,
+                FaultCause,
+                PartsUsed,
+                PartsNeeded,
+                Photos,
+                SignoffName,
+                SignoffAt,
             ],
         };
         fields.retain(|field| match field {
@@ -129,12 +147,19 @@ pub enum Lineage {
 /// What the customer did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DraftEvent {
-    Edit { field: Field, value: String },
+    Edit {
+        field: Field,
+        value: String,
+    },
     /// Leave the start step: to guided help when the product line has a usable flow,
     /// otherwise straight to the form.
-    Continue { guided_help: bool },
+    Continue {
+        guided_help: bool,
+    },
     /// On to the next step once this one's fields are valid on the customer's date.
-    Next { today: CivilDate },
+    Next {
+        today: CivilDate,
+    },
     /// A "change" link on the review page.
     Change(Step),
     Back,
@@ -169,7 +194,9 @@ impl std::fmt::Display for DraftDecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DraftDecodeError::Unreadable(why) => write!(f, "unreadable draft: {why}"),
-            DraftDecodeError::FromTheFuture(v) => write!(f, "draft schema version {v} is newer than this app"),
+            DraftDecodeError::FromTheFuture(v) => {
+                write!(f, "draft schema version {v} is newer than this app")
+            }
         }
     }
 }
@@ -193,8 +220,23 @@ impl Draft {
 
     /// A copy to start another request from: new id and key, the same answers and photos
     /// (under the new ids `photo_id` gives, as the caller copies the bytes).
-    pub fn duplicate(&self, id: String, idempotency_key: String, now_ms: u64, mut photo_id: impl FnMut(&str) -> String) -> Draft {
-        let mut copy = Draft { id, idempotency_key, created_at_ms: now_ms, updated_at_ms: now_ms, revision: 1, edits: BTreeMap::new(), revisit: false, ..self.clone() };
+    pub fn duplicate(
+        &self,
+        id: String,
+        idempotency_key: String,
+        now_ms: u64,
+        mut photo_id: impl FnMut(&str) -> String,
+    ) -> Draft {
+        let mut copy = Draft {
+            id,
+            idempotency_key,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            revision: 1,
+            edits: BTreeMap::new(),
+            revisit: false,
+            ..self.clone()
+        };
         for photo in &mut copy.fields.photos {
             photo.id = photo_id(&photo.id);
         }
@@ -207,7 +249,9 @@ impl Draft {
     }
 
     pub fn lineage(&self, other: &Draft) -> Lineage {
-        let covers = |a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>| b.iter().all(|(tab, n)| a.get(tab).is_some_and(|m| m >= n));
+        let covers = |a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>| {
+            b.iter().all(|(tab, n)| a.get(tab).is_some_and(|m| m >= n))
+        };
         match (covers(&self.edits, &other.edits), covers(&other.edits, &self.edits)) {
             (true, true) => Lineage::Same,
             (true, false) => Lineage::Ahead,
@@ -223,7 +267,9 @@ impl Draft {
             .copied()
             .filter(|&field| match field {
                 Field::Photos => self.fields.photos != other.fields.photos,
-                Field::Troubleshooting => self.fields.troubleshooting != other.fields.troubleshooting,
+                Field::Troubleshooting => {
+                    self.fields.troubleshooting != other.fields.troubleshooting
+                }
                 text => self.fields.get(text) != other.fields.get(text),
             })
             .collect()
@@ -237,7 +283,9 @@ impl Draft {
         for &field in take_theirs {
             match field {
                 Field::Photos => merged.fields.photos = theirs.fields.photos.clone(),
-                Field::Troubleshooting => merged.fields.troubleshooting = theirs.fields.troubleshooting.clone(),
+                Field::Troubleshooting => {
+                    merged.fields.troubleshooting = theirs.fields.troubleshooting.clone()
+                }
                 text => merged.fields.set(text, theirs.fields.get(text).to_string()),
             }
         }
@@ -274,7 +322,12 @@ impl Draft {
 
     /// Applies what the customer did. Moving on from the start step needs its fields valid;
     /// the errors say which are not, and the draft stays where it was.
-    pub fn apply(&mut self, event: DraftEvent, config: &AppConfig, now_ms: u64) -> Result<(), Vec<FieldError>> {
+    pub fn apply(
+        &mut self,
+        event: DraftEvent,
+        config: &AppConfig,
+        now_ms: u64,
+    ) -> Result<(), Vec<FieldError>> {
         match event {
             DraftEvent::Edit { field, value } => {
                 if self.fields.get(field) == value {
@@ -293,7 +346,11 @@ impl Draft {
                 if self.step != Step::Start {
                     return Ok(());
                 }
-                self.step = if guided_help && self.fields.troubleshooting.is_none() { Step::Guide } else { Step::Contact };
+                self.step = if guided_help && self.fields.troubleshooting.is_none() {
+                    Step::Guide
+                } else {
+                    Step::Contact
+                };
             }
             DraftEvent::Next { today } => {
                 let errors = self.step_errors(config, today);
@@ -310,7 +367,8 @@ impl Draft {
                 self.step = next;
             }
             DraftEvent::Change(step) => {
-                if self.step != Step::Review || !self.form().contains(&step) || step == Step::Review {
+                if self.step != Step::Review || !self.form().contains(&step) || step == Step::Review
+                {
                     return Ok(());
                 }
                 self.revisit = true;
@@ -323,7 +381,11 @@ impl Draft {
                     Step::Guide => Step::Start,
                     Step::Contact if self.flow.is_some() => Step::Guide,
                     _ if self.revisit => Step::Review,
-                    step => form.iter().position(|s| *s == step).and_then(|i| i.checked_sub(1)).map_or(Step::Start, |i| form[i]),
+                    step => form
+                        .iter()
+                        .position(|s| *s == step)
+                        .and_then(|i| i.checked_sub(1))
+                        .map_or(Step::Start, |i| form[i]),
                 };
                 self.revisit = false;
                 self.step = previous;
@@ -354,7 +416,12 @@ impl Draft {
     }
 
     /// Applies a guided-troubleshooting event against the flow the customer is walking.
-    pub fn guide(&mut self, event: GuideEvent, flow: &Flow, now_ms: u64) -> Result<(), EngineError> {
+    pub fn guide(
+        &mut self,
+        event: GuideEvent,
+        flow: &Flow,
+        now_ms: u64,
+    ) -> Result<(), EngineError> {
         match event {
             GuideEvent::Start => {
                 let resumable = self.flow.as_ref().is_some_and(|progress| progress.fits(flow));
@@ -381,7 +448,8 @@ impl Draft {
             }
             GuideEvent::ToForm => {
                 let progress = self.flow.as_ref().ok_or(EngineError::WrongFlow)?;
-                let outcome = progress.outcome(flow).ok_or(EngineError::UnknownAnswer("to_form".into()))?;
+                let outcome =
+                    progress.outcome(flow).ok_or(EngineError::UnknownAnswer("to_form".into()))?;
                 if outcome.outcome == OutcomeKind::Solved {
                     return Err(EngineError::Finished);
                 }
@@ -461,10 +529,14 @@ impl Draft {
         }
         let unreadable = |e: serde_json::Error| DraftDecodeError::Unreadable(e.to_string());
         let probe: VersionProbe = serde_json::from_str(text).map_err(unreadable)?;
-        let version = probe.schema_version.ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
+        let version = probe
+            .schema_version
+            .ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
         match version {
             0 => Err(DraftDecodeError::Unreadable("schema_version 0".into())),
-            1 => Ok(read_as_current(migrate_v1_to_v2(serde_json::from_str(text).map_err(unreadable)?))),
+            1 => Ok(read_as_current(migrate_v1_to_v2(
+                serde_json::from_str(text).map_err(unreadable)?,
+            ))),
             // Version 2's fields are a subset of version 3's, its "details" step version 3's
             // contact step (a serde alias): it reads as it is.
             2 => serde_json::from_str(text).map(read_as_current).map_err(unreadable),
@@ -548,7 +620,8 @@ mod tests {
     #[test]
     fn continue_needs_intent_and_product_line() {
         let mut draft = Draft::new("d1".into(), "k1".into(), 0);
-        let errors = draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 1).unwrap_err();
+        let errors =
+            draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 1).unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(draft.step, Step::Start);
         draft.apply(edit(Field::Intent, "repair"), &config(), 2).unwrap();
@@ -567,7 +640,8 @@ mod tests {
         draft.fields.product_line = "network".into();
         assert!(draft.step_errors(&config(), TODAY).is_empty());
         draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 1).unwrap();
-        let fields: Vec<Field> = draft.step_errors(&config(), TODAY).iter().map(|e| e.field).collect();
+        let fields: Vec<Field> =
+            draft.step_errors(&config(), TODAY).iter().map(|e| e.field).collect();
         assert_eq!(fields, [Field::FullName, Field::Phone]);
         assert_eq!((draft.step_number(), draft.form().len()), (2, 5));
     }
@@ -584,7 +658,10 @@ mod tests {
         }
         draft.apply(DraftEvent::Continue { guided_help: false }, &config(), 2).unwrap();
         let blocked = next(&mut draft).unwrap_err();
-        assert_eq!(blocked.iter().map(|e| e.field).collect::<Vec<_>>(), [Field::FullName, Field::Phone]);
+        assert_eq!(
+            blocked.iter().map(|e| e.field).collect::<Vec<_>>(),
+            [Field::FullName, Field::Phone]
+        );
         for (field, value) in [(Field::FullName, "赵敏"), (Field::Phone, "13912345678")] {
             draft.apply(edit(field, value), &config(), 3).unwrap();
         }
@@ -594,12 +671,20 @@ mod tests {
         draft.apply(edit(Field::PurchaseDate, "2026-10-01"), &config(), 4).unwrap();
         next(&mut draft).unwrap();
         assert_eq!((draft.step, draft.step_number()), (Step::Problem, 4));
-        for (field, value) in [(Field::Description, "冰箱不制冷，压缩机不启动"), (Field::Resolution, "repair")] {
+        for (field, value) in
+            [(Field::Description, "冰箱不制冷，压缩机不启动"), (Field::Resolution, "repair")]
+        {
             draft.apply(edit(field, value), &config(), 5).unwrap();
         }
         // In warranty (12 months) and a repair: a photo is required before moving on.
         assert_eq!(next(&mut draft).unwrap_err()[0].code, crate::ErrorCode::PhotoRequired);
-        let photo = PhotoRef { id: "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10".into(), content_type: "image/jpeg".into(), bytes: 9, width: 1, height: 1 };
+        let photo = PhotoRef {
+            id: "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10".into(),
+            content_type: "image/jpeg".into(),
+            bytes: 9,
+            width: 1,
+            height: 1,
+        };
         draft.apply(DraftEvent::AddPhoto(photo.clone()), &config(), 6).unwrap();
         draft.apply(DraftEvent::AddPhoto(photo), &config(), 6).unwrap();
         assert_eq!(draft.fields.photos.len(), 1, "the same photo is attached once");
@@ -609,13 +694,23 @@ mod tests {
         draft.apply(DraftEvent::Change(Step::Contact), &config(), 7).unwrap();
         assert_eq!((draft.step, draft.revisit), (Step::Contact, true));
         next(&mut draft).unwrap();
-        assert_eq!((draft.step, draft.revisit), (Step::Review, false), "back to the review, not on to the product");
+        assert_eq!(
+            (draft.step, draft.revisit),
+            (Step::Review, false),
+            "back to the review, not on to the product"
+        );
         draft.apply(DraftEvent::Change(Step::Product), &config(), 8).unwrap();
         draft.apply(DraftEvent::Back, &config(), 9).unwrap();
         assert_eq!(draft.step, Step::Review);
         draft.apply(DraftEvent::Back, &config(), 9).unwrap();
         assert_eq!(draft.step, Step::Problem);
-        draft.apply(DraftEvent::RemovePhoto("0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10".into()), &config(), 10).unwrap();
+        draft
+            .apply(
+                DraftEvent::RemovePhoto("0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10".into()),
+                &config(),
+                10,
+            )
+            .unwrap();
         assert!(draft.fields.photos.is_empty());
     }
 
@@ -649,7 +744,10 @@ mod tests {
 
         // Tab B keeps its phone and takes A's name: the result is ahead of both copies.
         let merged = b.merged(&a, &[Field::FullName], "tab-b", 5);
-        assert_eq!((merged.fields.full_name.as_str(), merged.fields.phone.as_str()), ("赵敏敏", "13912345678"));
+        assert_eq!(
+            (merged.fields.full_name.as_str(), merged.fields.phone.as_str()),
+            ("赵敏敏", "13912345678")
+        );
         assert_eq!((merged.lineage(&a), merged.lineage(&b)), (Lineage::Ahead, Lineage::Ahead));
         assert!(merged.revision > a.revision.max(b.revision));
     }
@@ -658,10 +756,19 @@ mod tests {
     fn a_duplicate_is_a_new_draft_with_the_same_answers() {
         let mut draft = Draft::new("d".into(), "k".into(), 1);
         draft.fields.description = "空调漏水".into();
-        draft.fields.photos.push(crate::PhotoRef { id: "aaaa0000".into(), content_type: "image/jpeg".into(), bytes: 3, width: 1, height: 1 });
+        draft.fields.photos.push(crate::PhotoRef {
+            id: "aaaa0000".into(),
+            content_type: "image/jpeg".into(),
+            bytes: 3,
+            width: 1,
+            height: 1,
+        });
         draft.edited_in("tab-a");
         let copy = draft.duplicate("d2".into(), "k2".into(), 9, |old| format!("{old}-copy"));
-        assert_eq!((copy.id.as_str(), copy.idempotency_key.as_str(), copy.fields.description.as_str()), ("d2", "k2", "空调漏水"));
+        assert_eq!(
+            (copy.id.as_str(), copy.idempotency_key.as_str(), copy.fields.description.as_str()),
+            ("d2", "k2", "空调漏水")
+        );
         assert_eq!(copy.fields.photos[0].id, "aaaa0000-copy");
         assert!(copy.edits.is_empty() && copy.revision == 1 && !copy.is_blank());
     }
@@ -703,8 +810,14 @@ mod tests {
     fn unreadable_and_future_drafts_are_reported_not_guessed() {
         assert!(matches!(Draft::decode("{not json"), Err(DraftDecodeError::Unreadable(_))));
         assert!(matches!(Draft::decode("{}"), Err(DraftDecodeError::Unreadable(_))));
-        assert!(matches!(Draft::decode(r#"{"schema_version":1}"#), Err(DraftDecodeError::Unreadable(_))));
-        assert_eq!(Draft::decode(r#"{"schema_version":99}"#), Err(DraftDecodeError::FromTheFuture(99)));
+        assert!(matches!(
+            Draft::decode(r#"{"schema_version":1}"#),
+            Err(DraftDecodeError::Unreadable(_))
+        ));
+        assert_eq!(
+            Draft::decode(r#"{"schema_version":99}"#),
+            Err(DraftDecodeError::FromTheFuture(99))
+        );
     }
 
     #[test]

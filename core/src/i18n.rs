@@ -89,8 +89,8 @@ fn builtin_table(lang: Lang) -> HashMap<String, String> {
         Lang::En => (include_str!("../../static/i18n/en.json"), "en.json"),
     };
     #[allow(unused_mut)]
-    let mut table: HashMap<String, String> =
-        serde_json::from_str(ui).unwrap_or_else(|e| panic!("static/i18n/{file} is not a flat JSON object: {e}"));
+    let mut table: HashMap<String, String> = serde_json::from_str(ui)
+        .unwrap_or_else(|e| panic!("static/i18n/{file} is not a flat JSON object: {e}"));
     #[cfg(feature = "api-messages")]
     {
         let api = match lang {
@@ -121,7 +121,8 @@ impl Messages {
         if slot(lang).get().is_some() {
             return Ok(());
         }
-        let table: HashMap<String, String> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let table: HashMap<String, String> =
+            serde_json::from_str(json).map_err(|e| e.to_string())?;
         let _ = slot(lang).set(table);
         Ok(())
     }
@@ -148,7 +149,8 @@ impl Messages {
     }
 
     pub fn keys(&self, lang: Lang) -> Vec<&str> {
-        let mut keys: Vec<&str> = slot(lang).get().map(|t| t.keys().map(String::as_str).collect()).unwrap_or_default();
+        let mut keys: Vec<&str> =
+            slot(lang).get().map(|t| t.keys().map(String::as_str).collect()).unwrap_or_default();
         keys.sort_unstable();
         keys
     }
@@ -193,7 +195,8 @@ mod tests {
     #[test]
     fn every_domain_value_has_a_message() {
         let messages = Messages::builtin();
-        let mut keys: Vec<String> = Intent::ALL.iter().map(|i| format!("intent.{}", i.as_str())).collect();
+        let mut keys: Vec<String> =
+            Intent::ALL.iter().map(|i| format!("intent.{}", i.as_str())).collect();
         keys.extend(Field::ALL.iter().map(|f| format!("field.{}", f.name())));
         keys.extend(Category::ALL.iter().map(|c| format!("category.{}", c.as_str())));
         keys.extend(Priority::ALL.iter().map(|p| format!("priority.{}", p.as_str())));
@@ -213,7 +216,12 @@ mod tests {
         );
         for lang in Lang::ALL {
             for key in &keys {
-                assert_ne!(messages.get(lang, key), key.as_str(), "{key} missing in {}", lang.tag());
+                assert_ne!(
+                    messages.get(lang, key),
+                    key.as_str(),
+                    "{key} missing in {}",
+                    lang.tag()
+                );
             }
         }
     }
@@ -231,7 +239,11 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         let messages = Messages::builtin();
-        let text = messages.format(Lang::En, "error.too_long", &[("max", "100".into()), ("field", "Name".into())]);
+        let text = messages.format(
+            Lang::En,
+            "error.too_long",
+            &[("max", "100".into()), ("field", "Name".into())],
+        );
         assert!(text.contains("100") && !text.contains('{'), "{text}");
     }
 }

@@ -20,8 +20,11 @@ pub mod warranty;
 
 pub use config::{AppConfig, Localized, ProductLine};
 pub use draft::{Draft, DraftDecodeError, DraftEvent, Lineage, Step, DRAFT_SCHEMA_VERSION};
-pub use i18n::{Lang, Messages};
 pub use flow::Flow;
-pub use schema::{Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting, ValidRequest};
+pub use i18n::{Lang, Messages};
+pub use schema::{
+    Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting,
+    ValidRequest,
+};
 pub use validate::{validate_request, validate_start, Conditions, ErrorCode, FieldError};
 pub use warranty::{CivilDate, WarrantyStatus};

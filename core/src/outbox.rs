@@ -24,9 +24,14 @@ pub enum OutboxStatus {
     /// A send is under way. Found at start-up, it means the tab died mid-send: sent again,
     /// safely, under the same key.
     Sending,
-    Sent { reference: String, reply_by: String },
+    Sent {
+        reference: String,
+        reply_by: String,
+    },
     /// The last try failed for a reason that may pass; it is retried at `next_attempt_at_ms`.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,11 +49,20 @@ pub struct OutboxItem {
 /// What one try to send came to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SendOutcome {
-    Accepted { reference: String, reply_by: String },
+    Accepted {
+        reference: String,
+        reply_by: String,
+    },
     /// No answer, 5xx, 429: try again later (`retry_after_ms` from a Retry-After header).
-    Transient { reason: String, retry_after_ms: Option<u64> },
+    Transient {
+        reason: String,
+        retry_after_ms: Option<u64>,
+    },
     /// The server refused this content: it cannot succeed unchanged.
-    Rejected { message: String, fields: Vec<FieldError> },
+    Rejected {
+        message: String,
+        fields: Vec<FieldError>,
+    },
 }
 
 /// What the app must do after recording an outcome.
@@ -115,7 +129,13 @@ impl OutboxItem {
 
     /// Applies a try's outcome. `fresh_key` is used only if the server refused the content:
     /// it certainly stored nothing under the old key, and the corrected request is a new one.
-    pub fn record(&mut self, outcome: SendOutcome, now_ms: u64, jitter: f64, fresh_key: String) -> AfterSend {
+    pub fn record(
+        &mut self,
+        outcome: SendOutcome,
+        now_ms: u64,
+        jitter: f64,
+        fresh_key: String,
+    ) -> AfterSend {
         match outcome {
             SendOutcome::Accepted { reference, reply_by } => {
                 self.status = OutboxStatus::Sent { reference, reply_by };
@@ -170,7 +190,10 @@ mod tests {
         for attempts in 0..40 {
             for jitter in [0.0, 0.3, 0.99, 1.0, 7.0, -1.0] {
                 let delay = backoff_ms(attempts, jitter);
-                assert!(delay >= BACKOFF_BASE_MS / 2 && delay <= BACKOFF_CAP_MS, "{attempts} {jitter} {delay}");
+                assert!(
+                    delay >= BACKOFF_BASE_MS / 2 && delay <= BACKOFF_CAP_MS,
+                    "{attempts} {jitter} {delay}"
+                );
             }
         }
     }
@@ -187,14 +210,24 @@ mod tests {
     fn transient_failures_wait_longer_each_time_and_honour_retry_after() {
         let mut item = item();
         item.start_sending();
-        let after = item.record(SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None }, 10_000, 1.0, "k2".into());
+        let after = item.record(
+            SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None },
+            10_000,
+            1.0,
+            "k2".into(),
+        );
         assert_eq!(after, AfterSend::Keep);
         assert_eq!(item.status, OutboxStatus::Failed { reason: "offline".into() });
         assert_eq!(item.next_attempt_at_ms, 12_000);
         assert!(!item.is_due(11_999) && item.is_due(12_000));
 
         item.start_sending();
-        item.record(SendOutcome::Transient { reason: "HTTP 429".into(), retry_after_ms: Some(60_000) }, 20_000, 1.0, "k2".into());
+        item.record(
+            SendOutcome::Transient { reason: "HTTP 429".into(), retry_after_ms: Some(60_000) },
+            20_000,
+            1.0,
+            "k2".into(),
+        );
         assert_eq!(item.next_attempt_at_ms, 80_000, "Retry-After wins over a shorter backoff");
         item.retry_now(30_000);
         assert!(item.is_due(30_000));
@@ -212,7 +245,12 @@ mod tests {
     fn acceptance_is_final() {
         let mut item = item();
         item.start_sending();
-        item.record(SendOutcome::Accepted { reference: "SR-20261126-0001".into(), reply_by: "t".into() }, 5, 0.5, "k2".into());
+        item.record(
+            SendOutcome::Accepted { reference: "SR-20261126-0001".into(), reply_by: "t".into() },
+            5,
+            0.5,
+            "k2".into(),
+        );
         assert!(item.is_sent() && !item.is_due(u64::MAX));
         item.retry_now(6);
         assert!(!item.is_due(u64::MAX));
@@ -223,14 +261,25 @@ mod tests {
         let mut item = item();
         item.start_sending();
         let fields = vec![FieldError { field: Field::Phone, code: ErrorCode::InvalidPhone }];
-        let after = item.record(SendOutcome::Rejected { message: "bad".into(), fields: fields.clone() }, 9_000, 0.0, "key-2".into());
-        let AfterSend::BackToDraft { draft, message, fields: returned } = after else { panic!("{after:?}") };
+        let after = item.record(
+            SendOutcome::Rejected { message: "bad".into(), fields: fields.clone() },
+            9_000,
+            0.0,
+            "key-2".into(),
+        );
+        let AfterSend::BackToDraft { draft, message, fields: returned } = after else {
+            panic!("{after:?}")
+        };
         assert_eq!((message.as_str(), returned), ("bad", fields));
         assert_eq!(draft.step, Step::Review);
         assert_eq!(draft.fields.description, "空调不制冷");
         assert_eq!((draft.revision, draft.updated_at_ms), (1, 9_000));
         assert_eq!(draft.idempotency_key, "key-2", "the corrected request is a new one");
-        assert_eq!(item.to_draft(9_500).idempotency_key, "key-1", "editing an unanswered try keeps its key");
+        assert_eq!(
+            item.to_draft(9_500).idempotency_key,
+            "key-1",
+            "editing an unanswered try keeps its key"
+        );
     }
 
     #[test]

@@ -107,9 +107,14 @@ fields! {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FieldKind {
     /// One line of text, at most `max` characters.
-    Line { max: usize },
+    Line {
+        max: usize,
+    },
     /// Several lines, `min..=max` characters.
-    Paragraph { min: usize, max: usize },
+    Paragraph {
+        min: usize,
+        max: usize,
+    },
     Tel,
     Email,
     /// `YYYY-MM-DD`, not after today.
@@ -119,7 +124,11 @@ pub enum FieldKind {
     /// One of these values; the labels are `<name>.<value>` messages.
     Choice(&'static [&'static str]),
     /// A decimal number in `unit`, within `min..=max`.
-    Measurement { unit: &'static str, min: u32, max: u32 },
+    Measurement {
+        unit: &'static str,
+        min: u32,
+        max: u32,
+    },
     /// A box the customer ticks to say they read a notice (`"yes"` when ticked).
     Acknowledgement,
     /// The photos attached to the request ([`RequestFields::photos`]).
@@ -128,9 +137,11 @@ pub enum FieldKind {
     Transcript,
 }
 
-pub const RESOLUTIONS: &[&str] = &["repair", "replacement", "exchange", "refund", "onsite_visit", "explanation"];
+pub const RESOLUTIONS: &[&str] =
+    &["repair", "replacement", "exchange", "refund", "onsite_visit", "explanation"];
 pub const CONTACT_TIMES: &[&str] = &["any", "morning", "afternoon", "evening"];
-const INTENTS: &[&str] = &["consultation", "repair", "return_exchange_refund", "complaint", "onsite_report"];
+const INTENTS: &[&str] =
+    &["consultation", "repair", "return_exchange_refund", "complaint", "onsite_report"];
 const CATEGORIES: &[&str] = &["quality", "service", "logistics", "general", "emergency"];
 const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
 
@@ -158,7 +169,9 @@ impl Field {
             ContactTime => FieldKind::Choice(CONTACT_TIMES),
             PurchaseDate | StartedOn => FieldKind::Date,
             SignoffAt => FieldKind::DateTime,
-            Configuration | Parameters | PartsUsed | PartsNeeded => FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS },
+            Configuration | Parameters | PartsUsed | PartsNeeded => {
+                FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS }
+            }
             Description | FaultCause => FieldKind::Paragraph {
                 min: crate::validate::DESCRIPTION_MIN_CHARS,
                 max: crate::validate::DESCRIPTION_MAX_CHARS,
@@ -271,16 +284,34 @@ impl<'de> Deserialize<'de> for RequestFields {
                 formatter.write_str("the fields of a service request")
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequestFields, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RequestFields, A::Error> {
                 let mut fields = RequestFields::default();
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "troubleshooting" => fields.troubleshooting = map.next_value()?,
-                        "photos" => fields.photos = map.next_value::<Option<Vec<PhotoRef>>>()?.unwrap_or_default(),
-                        "local_date" => fields.local_date = map.next_value::<Option<String>>()?.unwrap_or_default(),
-                        name => match Field::parse(name).filter(|f| !matches!(f, Field::Photos | Field::Troubleshooting)) {
-                            Some(field) => fields.set(field, map.next_value::<Option<String>>()?.unwrap_or_default()),
-                            None => return Err(serde::de::Error::custom(format_args!("unknown field `{name}`"))),
+                        "photos" => {
+                            fields.photos =
+                                map.next_value::<Option<Vec<PhotoRef>>>()?.unwrap_or_default()
+                        }
+                        "local_date" => {
+                            fields.local_date =
+                                map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        name => match Field::parse(name)
+                            .filter(|f| !matches!(f, Field::Photos | Field::Troubleshooting))
+                        {
+                            Some(field) => fields.set(
+                                field,
+                                map.next_value::<Option<String>>()?.unwrap_or_default(),
+                            ),
+                            None => {
+                                return Err(serde::de::Error::custom(format_args!(
+                                    "unknown field `{name}`"
+                                )))
+                            }
                         },
                     }
                 }
@@ -392,8 +423,13 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 5] =
-        [Category::Quality, Category::Service, Category::Logistics, Category::General, Category::Emergency];
+    pub const ALL: [Category; 5] = [
+        Category::Quality,
+        Category::Service,
+        Category::Logistics,
+        Category::General,
+        Category::Emergency,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -420,7 +456,8 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
+    pub const ALL: [Priority; 4] =
+        [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -446,11 +483,17 @@ mod tests {
             r#"{"full_name":"王建国","email":null,"input_voltage":"380","photos":[{"id":"ab12cd34","content_type":"image/jpeg","bytes":9,"width":1,"height":1}],"troubleshooting":null,"local_date":"2026-11-27"}"#,
         )
         .unwrap();
-        assert_eq!((fields.full_name.as_str(), fields.email.as_str(), fields.input_voltage.as_str()), ("王建国", "", "380"));
+        assert_eq!(
+            (fields.full_name.as_str(), fields.email.as_str(), fields.input_voltage.as_str()),
+            ("王建国", "", "380")
+        );
         assert_eq!((fields.photos.len(), fields.local_date.as_str()), (1, "2026-11-27"));
-        let round_trip: RequestFields = serde_json::from_str(&serde_json::to_string(&fields).unwrap()).unwrap();
+        let round_trip: RequestFields =
+            serde_json::from_str(&serde_json::to_string(&fields).unwrap()).unwrap();
         assert_eq!(round_trip, fields);
-        let unknown = serde_json::from_str::<RequestFields>(r#"{"full_name":"x","name":"not a field"}"#).unwrap_err();
+        let unknown =
+            serde_json::from_str::<RequestFields>(r#"{"full_name":"x","name":"not a field"}"#)
+                .unwrap_err();
         assert!(unknown.to_string().contains("unknown field `name`"), "{unknown}");
         assert!(serde_json::from_str::<RequestFields>(r#"{"photos":"not a list"}"#).is_err());
         assert!(serde_json::from_str::<RequestFields>(r#"{"full_name":7}"#).is_err());

@@ -4,12 +4,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
+use crate::config::Mode;
+use crate::draft::Step;
 use crate::flow::is_plain_id;
 use crate::i18n::{Lang, Messages};
 use crate::phone::{normalize_phone, PhoneError};
-use crate::config::Mode;
-use crate::draft::Step;
-use crate::schema::{Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting, ValidRequest};
+use crate::schema::{
+    Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting,
+    ValidRequest,
+};
 use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 
 pub const FULL_NAME_MAX_CHARS: usize = crate::schema::SHORT_TEXT_MAX_CHARS;
@@ -21,8 +24,12 @@ pub const DESCRIPTION_MAX_CHARS: usize = 4000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     InvalidPhone,
     InvalidEmail,
     /// Control or text-direction characters where only plain text belongs.
@@ -35,14 +42,21 @@ pub enum ErrorCode {
     FutureDate,
     InvalidNumber,
     /// A measurement outside what the field can plausibly read, in the field's unit.
-    OutOfRange { min: usize, max: usize },
+    OutOfRange {
+        min: usize,
+        max: usize,
+    },
     /// In-warranty repair or replacement needs at least one photo (照片及故障报告单).
     PhotoRequired,
     /// The chargeable-service notice has to be acknowledged.
     NotAcknowledged,
-    TooManyPhotos { max: usize },
+    TooManyPhotos {
+        max: usize,
+    },
     /// The photos together exceed the limit, in bytes.
-    PhotosTooLarge { max: usize },
+    PhotosTooLarge {
+        max: usize,
+    },
     /// Not a JPEG, PNG or WebP image, or not what it says it is.
     InvalidPhoto,
 }
@@ -79,8 +93,12 @@ impl ErrorCode {
     pub fn message_args(self) -> Vec<(&'static str, String)> {
         match self {
             ErrorCode::TooShort { min } => vec![("min", min.to_string())],
-            ErrorCode::TooLong { max } | ErrorCode::TooManyPhotos { max } => vec![("max", max.to_string())],
-            ErrorCode::OutOfRange { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            ErrorCode::TooLong { max } | ErrorCode::TooManyPhotos { max } => {
+                vec![("max", max.to_string())]
+            }
+            ErrorCode::OutOfRange { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
             ErrorCode::PhotosTooLarge { max } => vec![("max", megabytes(max as u64))],
             _ => Vec::new(),
         }
@@ -111,7 +129,9 @@ impl From<FieldError> for FieldErrorWire {
     fn from(error: FieldError) -> Self {
         let (min, max) = match error.code {
             ErrorCode::TooShort { min } => (Some(min), None),
-            ErrorCode::TooLong { max } | ErrorCode::TooManyPhotos { max } | ErrorCode::PhotosTooLarge { max } => (None, Some(max)),
+            ErrorCode::TooLong { max }
+            | ErrorCode::TooManyPhotos { max }
+            | ErrorCode::PhotosTooLarge { max } => (None, Some(max)),
             ErrorCode::OutOfRange { min, max } => (Some(min), Some(max)),
             _ => (None, None),
         };
@@ -180,7 +200,8 @@ pub fn validate_request(
         return Err(errors);
     };
     let conditions = Conditions::of(fields, config, today);
-    let on_form: Vec<Field> = Step::form(intent).iter().flat_map(|step| step.fields(intent, &conditions)).collect();
+    let on_form: Vec<Field> =
+        Step::form(intent).iter().flat_map(|step| step.fields(intent, &conditions)).collect();
     for &field in &on_form {
         if let Some(code) = check_field(fields, field, &conditions, config, today) {
             errors.push(FieldError { field, code });
@@ -188,7 +209,10 @@ pub fn validate_request(
     }
     if let Some(troubleshooting) = &fields.troubleshooting {
         if !is_plausible_transcript(troubleshooting) {
-            errors.push(FieldError { field: Field::Troubleshooting, code: ErrorCode::InvalidCharacters });
+            errors.push(FieldError {
+                field: Field::Troubleshooting,
+                code: ErrorCode::InvalidCharacters,
+            });
         }
     }
     if !errors.is_empty() {
@@ -196,7 +220,16 @@ pub fn validate_request(
     }
     let text = |field: Field| fields.get(field).trim().to_string();
     let optional = |field: Field| Some(text(field)).filter(|value| !value.is_empty());
-    let typed = [Field::Intent, Field::ProductLine, Field::FullName, Field::Phone, Field::Email, Field::Description, Field::Category, Field::Priority];
+    let typed = [
+        Field::Intent,
+        Field::ProductLine,
+        Field::FullName,
+        Field::Phone,
+        Field::Email,
+        Field::Description,
+        Field::Category,
+        Field::Priority,
+    ];
     let details = on_form
         .iter()
         .filter(|field| !typed.contains(field))
@@ -255,12 +288,14 @@ impl Conditions {
         let onsite_visit = resolution == "onsite_visit";
         Conditions {
             intent,
-            photos_required: covered == Some(true) && matches!(resolution, "repair" | "replacement"),
+            photos_required: covered == Some(true)
+                && matches!(resolution, "repair" | "replacement"),
             chargeable: covered == Some(false) && onsite_visit,
             order_number_required: intent == Some(Intent::ReturnExchangeRefund)
                 || line.is_some_and(|line| line.order_number_required),
             address_required: onsite_visit,
-            recorded_by_shown: config.mode != Mode::Customer || intent == Some(Intent::OnsiteReport),
+            recorded_by_shown: config.mode != Mode::Customer
+                || intent == Some(Intent::OnsiteReport),
             emergency: fields.category.trim() == "emergency",
             warranty,
         }
@@ -313,7 +348,9 @@ fn check_field(
             Err(PhoneError::Empty) => Some(ErrorCode::Required),
             Err(PhoneError::Invalid) => Some(ErrorCode::InvalidPhone),
         },
-        FieldKind::Email if value.chars().count() > EMAIL_MAX_CHARS => Some(ErrorCode::TooLong { max: EMAIL_MAX_CHARS }),
+        FieldKind::Email if value.chars().count() > EMAIL_MAX_CHARS => {
+            Some(ErrorCode::TooLong { max: EMAIL_MAX_CHARS })
+        }
         FieldKind::Email => (!is_email_shaped(value)).then_some(ErrorCode::InvalidEmail),
         FieldKind::Date => match CivilDate::parse(value) {
             None => Some(ErrorCode::InvalidDate),
@@ -323,7 +360,9 @@ fn check_field(
         FieldKind::DateTime => check_date_time(value, today),
         // Checked with the start step.
         FieldKind::Choice(_) if matches!(field, Field::Intent | Field::ProductLine) => None,
-        FieldKind::Choice(options) => (!options.contains(&value)).then_some(ErrorCode::UnknownOption),
+        FieldKind::Choice(options) => {
+            (!options.contains(&value)).then_some(ErrorCode::UnknownOption)
+        }
         FieldKind::Measurement { min, max, .. } => match parse_measurement(value) {
             None => Some(ErrorCode::InvalidNumber),
             Some(milli) if milli < u64::from(min) * 1000 || milli > u64::from(max) * 1000 => {
@@ -343,7 +382,11 @@ pub fn parse_measurement(value: &str) -> Option<u64> {
     let value = value.trim();
     let (whole, fraction) = value.split_once(['.', ',']).unwrap_or((value, ""));
     let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) || whole.len() > 9 {
+    if (whole.is_empty() && fraction.is_empty())
+        || !digits(whole)
+        || !digits(fraction)
+        || whole.len() > 9
+    {
         return None;
     }
     let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
@@ -396,7 +439,9 @@ fn check_photos(photos: &[PhotoRef], required: bool, config: &AppConfig) -> Opti
     } else if total > limits.max_total_bytes {
         Some(ErrorCode::PhotosTooLarge { max: limits.max_total_bytes as usize })
     } else if photos.iter().any(|photo| {
-        !is_plain_uuid(&photo.id) || !PHOTO_CONTENT_TYPES.contains(&photo.content_type.as_str()) || photo.bytes == 0
+        !is_plain_uuid(&photo.id)
+            || !PHOTO_CONTENT_TYPES.contains(&photo.content_type.as_str())
+            || photo.bytes == 0
     }) {
         Some(ErrorCode::InvalidPhoto)
     } else {
@@ -419,7 +464,12 @@ pub const OUTBOX_GRACE_DAYS: i64 = 30;
 /// the server's date otherwise, so a wrong clock cannot buy warranty.
 pub fn customer_today(reported: &str, utc_today: CivilDate) -> CivilDate {
     match CivilDate::parse(reported.trim()) {
-        Some(date) if (-OUTBOX_GRACE_DAYS..=1).contains(&(date.days_since_epoch() - utc_today.days_since_epoch())) => date,
+        Some(date)
+            if (-OUTBOX_GRACE_DAYS..=1)
+                .contains(&(date.days_since_epoch() - utc_today.days_since_epoch())) =>
+        {
+            date
+        }
         _ => utc_today,
     }
 }
@@ -432,7 +482,10 @@ fn is_plausible_transcript(troubleshooting: &Troubleshooting) -> bool {
     is_plain_id(&troubleshooting.flow_id)
         && is_plain_id(&troubleshooting.outcome)
         && troubleshooting.steps.len() <= TRANSCRIPT_MAX_STEPS
-        && troubleshooting.steps.iter().all(|step| is_plain_id(&step.node) && is_plain_id(&step.answer))
+        && troubleshooting
+            .steps
+            .iter()
+            .all(|step| is_plain_id(&step.node) && is_plain_id(&step.answer))
 }
 
 fn check_intent(fields: &RequestFields, errors: &mut Vec<FieldError>) -> Option<Intent> {
@@ -486,7 +539,10 @@ fn single_line_text(text: &str, min: usize, max: usize) -> Option<ErrorCode> {
 fn multi_line_text(text: &str, min: usize, max: usize) -> Option<ErrorCode> {
     length_error(text, min, max).or_else(|| {
         text.chars()
-            .any(|ch| (ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t') || is_direction_override(ch))
+            .any(|ch| {
+                (ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t')
+                    || is_direction_override(ch)
+            })
             .then_some(ErrorCode::InvalidCharacters)
     })
 }
@@ -504,15 +560,21 @@ fn is_email_shaped(email: &str) -> bool {
     };
     let plain = |part: &str| {
         !part.is_empty()
-            && !part.chars().any(|ch| ch.is_whitespace() || ch.is_control() || ch == '@' || is_direction_override(ch))
+            && !part.chars().any(|ch| {
+                ch.is_whitespace() || ch.is_control() || ch == '@' || is_direction_override(ch)
+            })
     };
     if !plain(local) || !plain(domain) || local.chars().count() > 64 {
         return false;
     }
     let labels: Vec<&str> = domain.split('.').collect();
     labels.len() >= 2
-        && labels.iter().all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
-        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && !tld.chars().all(|ch| ch.is_ascii_digit()))
+        && labels
+            .iter()
+            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
+        && labels.last().is_some_and(|tld| {
+            tld.chars().count() >= 2 && !tld.chars().all(|ch| ch.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -520,7 +582,8 @@ mod tests {
     use super::*;
 
     fn config() -> AppConfig {
-        AppConfig::from_json(include_str!("../../static/config.json")).expect("shipped config parses")
+        AppConfig::from_json(include_str!("../../static/config.json"))
+            .expect("shipped config parses")
     }
 
     const TODAY: CivilDate = CivilDate { year: 2026, month: 11, day: 27 };
@@ -553,7 +616,13 @@ mod tests {
     }
 
     fn photo(id: &str, bytes: u64) -> PhotoRef {
-        PhotoRef { id: id.into(), content_type: "image/jpeg".into(), bytes, width: 1600, height: 1200 }
+        PhotoRef {
+            id: id.into(),
+            content_type: "image/jpeg".into(),
+            bytes,
+            width: 1600,
+            height: 1200,
+        }
     }
 
     fn with(field: Field, value: &str) -> RequestFields {
@@ -579,12 +648,22 @@ mod tests {
         let errors = errors_of(&RequestFields::default());
         let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, [Field::Intent, Field::ProductLine]);
-        let repair = RequestFields { intent: "repair".into(), product_line: "network".into(), ..Default::default() };
+        let repair = RequestFields {
+            intent: "repair".into(),
+            product_line: "network".into(),
+            ..Default::default()
+        };
         let errors = errors_of(&repair);
         let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            [Field::FullName, Field::Phone, Field::PurchaseDate, Field::Description, Field::Resolution]
+            [
+                Field::FullName,
+                Field::Phone,
+                Field::PurchaseDate,
+                Field::Description,
+                Field::Resolution
+            ]
         );
         assert!(errors.iter().all(|e| e.code == ErrorCode::Required));
     }
@@ -624,11 +703,19 @@ mod tests {
             (Field::Email, &long_email, Some(ErrorCode::TooLong { max: EMAIL_MAX_CHARS })),
             (Field::Description, "", Some(ErrorCode::Required)),
             (Field::Description, "坏了", Some(ErrorCode::TooShort { min: DESCRIPTION_MIN_CHARS })),
-            (Field::Description, "🔥🔥🔥🔥", Some(ErrorCode::TooShort { min: DESCRIPTION_MIN_CHARS })),
+            (
+                Field::Description,
+                "🔥🔥🔥🔥",
+                Some(ErrorCode::TooShort { min: DESCRIPTION_MIN_CHARS }),
+            ),
             (Field::Description, "🔥🔥🔥🔥🔥 smoke", None),
             (Field::Description, "第一行\n第二行\t缩进", None),
             (Field::Description, &max_description, None),
-            (Field::Description, &long_description, Some(ErrorCode::TooLong { max: DESCRIPTION_MAX_CHARS })),
+            (
+                Field::Description,
+                &long_description,
+                Some(ErrorCode::TooLong { max: DESCRIPTION_MAX_CHARS }),
+            ),
             (Field::Description, "null byte \0 here", Some(ErrorCode::InvalidCharacters)),
             (Field::Description, "<script>alert(1)</script>", None),
             (Field::Description, "'; DROP TABLE requests; --", None),
@@ -651,7 +738,11 @@ mod tests {
             let errors = errors_of(&with(field, value));
             let got = errors.iter().find(|e| e.field == field).map(|e| e.code);
             assert_eq!(got, expected, "{} = {value:?}", field.name());
-            assert!(errors.iter().all(|e| e.field == field), "only {} may fail: {errors:?}", field.name());
+            assert!(
+                errors.iter().all(|e| e.field == field),
+                "only {} may fail: {errors:?}",
+                field.name()
+            );
         }
     }
 
@@ -664,10 +755,17 @@ mod tests {
             flow_id: "inverter".into(),
             flow_version: 1,
             outcome: "needs_engineer".into(),
-            steps: vec![crate::flow::engine::TranscriptEntry { node: "start".into(), answer: "oc".into(), at_ms: 1 }],
+            steps: vec![crate::flow::engine::TranscriptEntry {
+                node: "start".into(),
+                answer: "oc".into(),
+                at_ms: 1,
+            }],
         });
         let valid = validate(&fields).unwrap();
-        assert_eq!((valid.category, valid.priority), (Some(Category::Quality), Some(Priority::Urgent)));
+        assert_eq!(
+            (valid.category, valid.priority),
+            (Some(Category::Quality), Some(Priority::Urgent))
+        );
 
         fields.category = "angry".into();
         fields.troubleshooting.as_mut().unwrap().steps[0].node = "<script>".into();
@@ -687,7 +785,11 @@ mod tests {
         let mut fields = with(Field::PurchaseDate, "2026-01-10");
         for resolution in ["repair", "replacement"] {
             fields.resolution = resolution.into();
-            assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::PhotoRequired)], "{resolution}");
+            assert_eq!(
+                codes_of(&fields),
+                [(Field::Photos, ErrorCode::PhotoRequired)],
+                "{resolution}"
+            );
         }
         fields.photos = vec![photo("0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10", 300_000)];
         let valid = validate(&fields).unwrap();
@@ -709,12 +811,22 @@ mod tests {
         fields.charge_ack = "no".into();
         assert_eq!(codes_of(&fields), [(Field::ChargeAck, ErrorCode::NotAcknowledged)]);
         fields.charge_ack = "yes".into();
-        assert_eq!(validate(&fields).unwrap().details.get("charge_ack").map(String::as_str), Some("yes"));
+        assert_eq!(
+            validate(&fields).unwrap().details.get("charge_ack").map(String::as_str),
+            Some("yes")
+        );
         // In warranty the visit is not chargeable: no notice, nothing to acknowledge.
-        let covered = RequestFields { purchase_date: "2026-06-01".into(), charge_ack: String::new(), ..fields };
+        let covered = RequestFields {
+            purchase_date: "2026-06-01".into(),
+            charge_ack: String::new(),
+            ..fields
+        };
         assert!(validate(&covered).is_ok());
         let conditions = Conditions::of(&covered, &config(), TODAY);
-        assert!(!conditions.chargeable && !Step::Problem.fields(Intent::Repair, &conditions).contains(&Field::ChargeAck));
+        assert!(
+            !conditions.chargeable
+                && !Step::Problem.fields(Intent::Repair, &conditions).contains(&Field::ChargeAck)
+        );
     }
 
     #[test]
@@ -724,10 +836,23 @@ mod tests {
         assert_eq!(codes_of(&fields), [(Field::OrderNumber, ErrorCode::Required)]);
         fields.order_number = "JD-2026-112233".into();
         assert!(validate(&fields).is_ok());
-        let online = RequestFields { intent: "complaint".into(), product_line: "online-order".into(), category: "logistics".into(), ..complete() };
+        let online = RequestFields {
+            intent: "complaint".into(),
+            product_line: "online-order".into(),
+            category: "logistics".into(),
+            ..complete()
+        };
         assert_eq!(codes_of(&online), [(Field::OrderNumber, ErrorCode::Required)]);
-        let consultation = RequestFields { intent: "consultation".into(), purchase_date: String::new(), resolution: String::new(), ..complete() };
-        assert!(validate(&consultation).is_ok(), "a question needs neither outcome nor purchase date");
+        let consultation = RequestFields {
+            intent: "consultation".into(),
+            purchase_date: String::new(),
+            resolution: String::new(),
+            ..complete()
+        };
+        assert!(
+            validate(&consultation).is_ok(),
+            "a question needs neither outcome nor purchase date"
+        );
     }
 
     #[test]
@@ -784,9 +909,16 @@ mod tests {
         for (field, value, expected) in table {
             let mut fields = onsite_report();
             fields.set(field, value.to_string());
-            assert_eq!(codes_of(&fields), expected.map(|code| (field, code)).into_iter().collect::<Vec<_>>(), "{field:?} = {value:?}");
+            assert_eq!(
+                codes_of(&fields),
+                expected.map(|code| (field, code)).into_iter().collect::<Vec<_>>(),
+                "{field:?} = {value:?}"
+            );
         }
-        let error = FieldError { field: Field::InputVoltage, code: ErrorCode::OutOfRange { min: 0, max: 1000 } };
+        let error = FieldError {
+            field: Field::InputVoltage,
+            code: ErrorCode::OutOfRange { min: 0, max: 1000 },
+        };
         assert_eq!(error.message(Lang::En), "Input voltage must be between 0 and 1000 V");
         assert_eq!(error.message(Lang::ZhCn), "输入电压应在 0 到 1000 V 之间");
     }
@@ -798,12 +930,17 @@ mod tests {
         fields.photos = (0..7).map(|n| photo(&id(n), 100)).collect();
         assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::TooManyPhotos { max: 6 })]);
         fields.photos = (0..2).map(|n| photo(&id(n), 3_500_000)).collect();
-        assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::PhotosTooLarge { max: 6_000_000 })]);
-        fields.photos = vec![PhotoRef { content_type: "application/pdf".into(), ..photo(&id(1), 10) }];
+        assert_eq!(
+            codes_of(&fields),
+            [(Field::Photos, ErrorCode::PhotosTooLarge { max: 6_000_000 })]
+        );
+        fields.photos =
+            vec![PhotoRef { content_type: "application/pdf".into(), ..photo(&id(1), 10) }];
         assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::InvalidPhoto)]);
         fields.photos = vec![photo("../../etc/passwd", 10)];
         assert_eq!(codes_of(&fields), [(Field::Photos, ErrorCode::InvalidPhoto)]);
-        let error = FieldError { field: Field::Photos, code: ErrorCode::PhotosTooLarge { max: 6_000_000 } };
+        let error =
+            FieldError { field: Field::Photos, code: ErrorCode::PhotosTooLarge { max: 6_000_000 } };
         assert_eq!(error.message(Lang::En), "The photos together must be at most 6.0 MB");
     }
 
@@ -819,8 +956,16 @@ mod tests {
     fn the_server_trusts_the_customers_date_within_a_day() {
         assert_eq!(customer_today("2026-11-28", TODAY), CivilDate::parse("2026-11-28").unwrap());
         assert_eq!(customer_today("2026-11-26", TODAY), CivilDate::parse("2026-11-26").unwrap());
-        assert_eq!(customer_today("2026-11-30", TODAY), TODAY, "a clock three days ahead is not believed");
-        assert_eq!(customer_today("2026-11-01", TODAY), CivilDate::parse("2026-11-01").unwrap(), "it waited in an outbox");
+        assert_eq!(
+            customer_today("2026-11-30", TODAY),
+            TODAY,
+            "a clock three days ahead is not believed"
+        );
+        assert_eq!(
+            customer_today("2026-11-01", TODAY),
+            CivilDate::parse("2026-11-01").unwrap(),
+            "it waited in an outbox"
+        );
         assert_eq!(customer_today("2026-09-01", TODAY), TODAY, "too old to be an outbox's wait");
         assert_eq!(customer_today("garbage", TODAY), TODAY);
     }
@@ -841,7 +986,8 @@ mod tests {
 
     #[test]
     fn errors_serialise_with_a_flat_machine_code() {
-        let error = FieldError { field: Field::Description, code: ErrorCode::TooLong { max: 4000 } };
+        let error =
+            FieldError { field: Field::Description, code: ErrorCode::TooLong { max: 4000 } };
         let json = serde_json::to_string(&error).unwrap();
         assert_eq!(json, r#"{"field":"description","code":"too_long","max":4000}"#);
         assert_eq!(serde_json::from_str::<FieldError>(&json).unwrap(), error);

@@ -29,8 +29,11 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 
 impl CivilDate {
     pub fn new(year: i32, month: u32, day: u32) -> Option<CivilDate> {
-        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(CivilDate { year, month, day })
+        ((1..=9999).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month))
+        .then_some(CivilDate { year, month, day })
     }
 
     /// `YYYY-MM-DD`, as a date control and ISO 8601 write it.
@@ -108,7 +111,8 @@ impl WarrantyStatus {
 /// When that day does not exist (bought on 31 January, or on 29 February with a yearly
 /// warranty), coverage runs to the end of that shorter month — never less than promised.
 pub fn last_covered_day(purchased: CivilDate, months: u32) -> CivilDate {
-    let months_from_zero = purchased.year as i64 * 12 + i64::from(purchased.month - 1) + i64::from(months);
+    let months_from_zero =
+        purchased.year as i64 * 12 + i64::from(purchased.month - 1) + i64::from(months);
     let year = months_from_zero.div_euclid(12) as i32;
     let month = months_from_zero.rem_euclid(12) as u32 + 1;
     let last = days_in_month(year, month);
@@ -175,15 +179,29 @@ mod tests {
 
     #[test]
     fn dates_parse_strictly_and_round_trip_through_days() {
-        for bad in ["2025-02-29", "2025-13-01", "2025-1-01", "20250101", "2025-01-0x", "", "+025-01-01", "2025-00-10"] {
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-1-01",
+            "20250101",
+            "2025-01-0x",
+            "",
+            "+025-01-01",
+            "2025-00-10",
+        ] {
             assert_eq!(CivilDate::parse(bad), None, "{bad:?}");
         }
-        for text in ["1970-01-01", "2000-02-29", "1969-12-31", "2026-11-27", "9999-12-31", "0001-01-01"] {
+        for text in
+            ["1970-01-01", "2000-02-29", "1969-12-31", "2026-11-27", "9999-12-31", "0001-01-01"]
+        {
             let d = date(text);
             assert_eq!(CivilDate::from_days_since_epoch(d.days_since_epoch()), d);
             assert_eq!(d.to_string(), text);
         }
         assert_eq!(date("1970-01-01").days_since_epoch(), 0);
-        assert_eq!(date("2000-03-01").days_since_epoch() - date("2000-02-28").days_since_epoch(), 2);
+        assert_eq!(
+            date("2000-03-01").days_since_epoch() - date("2000-02-28").days_since_epoch(),
+            2
+        );
     }
 }

@@ -10,7 +10,9 @@ use shouhou_core::flow::{Flow, FlowProblem, Node, OutcomeKind, ProblemKind};
 use shouhou_core::{AppConfig, Draft, DraftEvent, Field, Step};
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/flows").join(format!("{name}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/flows")
+        .join(format!("{name}.json"));
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -49,18 +51,25 @@ fn each_broken_fixture_reports_exactly_its_problem() {
         ("unreachable", vec![("nodes[4]", ProblemKind::Unreachable("orphan".into()))]),
         (
             "cycle-without-exit",
-            vec![("nodes[4]", ProblemKind::NoPathToOutcome("loop1".into())), ("nodes[5]", ProblemKind::NoPathToOutcome("loop2".into()))],
+            vec![
+                ("nodes[4]", ProblemKind::NoPathToOutcome("loop1".into())),
+                ("nodes[5]", ProblemKind::NoPathToOutcome("loop2".into())),
+            ],
         ),
         ("leaf-not-outcome", vec![("nodes[4]", ProblemKind::LeafNotOutcome("dead_end".into()))]),
         ("missing-translation", vec![("nodes[1].text.en", ProblemKind::MissingTranslation("en"))]),
         ("duplicate-id", vec![("nodes[4].id", ProblemKind::DuplicateId("solved".into()))]),
         (
             "unknown-request-field",
-            vec![("nodes[0].answers[1].set.colour", ProblemKind::UnknownRequestField("colour".into()))],
+            vec![(
+                "nodes[0].answers[1].set.colour",
+                ProblemKind::UnknownRequestField("colour".into()),
+            )],
         ),
     ];
     for (name, expected) in table {
-        let expected: Vec<(String, ProblemKind)> = expected.into_iter().map(|(p, k)| (p.to_string(), k)).collect();
+        let expected: Vec<(String, ProblemKind)> =
+            expected.into_iter().map(|(p, k)| (p.to_string(), k)).collect();
         assert_eq!(problems(name), expected, "{name}");
     }
 }
@@ -75,9 +84,13 @@ fn a_malformed_file_says_where() {
 
 #[test]
 fn a_field_of_another_node_kind_is_named() {
-    let text = fixture("valid").replace("\"kind\": \"step\",", "\"kind\": \"step\", \"outcome\": \"solved\",");
+    let text = fixture("valid")
+        .replace("\"kind\": \"step\",", "\"kind\": \"step\", \"outcome\": \"solved\",");
     let found = Flow::parse(&text).unwrap_err();
-    assert!(matches!(&found[0].kind, ProblemKind::Malformed(why) if why.contains("node \"check\": a Step node has no field \"outcome\"")), "{found:?}");
+    assert!(
+        matches!(&found[0].kind, ProblemKind::Malformed(why) if why.contains("node \"check\": a Step node has no field \"outcome\"")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -85,7 +98,8 @@ fn every_problem_is_reported_at_once() {
     let text = fixture("valid")
         .replace("\"next\": \"check\"", "\"next\": \"nowhere\"")
         .replace("\"en\": \"Visit\"", "\"fr\": \"Visite\"");
-    let kinds: Vec<ProblemKind> = Flow::parse(&text).unwrap_err().into_iter().map(|p| p.kind).collect();
+    let kinds: Vec<ProblemKind> =
+        Flow::parse(&text).unwrap_err().into_iter().map(|p| p.kind).collect();
     assert!(kinds.contains(&ProblemKind::UnknownNode("nowhere".into())), "{kinds:?}");
     assert!(kinds.contains(&ProblemKind::Unreachable("check".into())), "{kinds:?}");
     assert!(kinds.contains(&ProblemKind::MissingTranslation("en")), "{kinds:?}");
@@ -93,8 +107,14 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn problems_read_as_sentences() {
-    let problem = FlowProblem { path: "nodes[1].not_fixed".into(), kind: ProblemKind::UnknownNode("svcc".into()) };
-    assert_eq!(problem.to_string(), "nodes[1].not_fixed: links to node \"svcc\", which does not exist");
+    let problem = FlowProblem {
+        path: "nodes[1].not_fixed".into(),
+        kind: ProblemKind::UnknownNode("svcc".into()),
+    };
+    assert_eq!(
+        problem.to_string(),
+        "nodes[1].not_fixed: links to node \"svcc\", which does not exist"
+    );
 }
 
 #[test]
@@ -102,7 +122,10 @@ fn the_engine_answers_goes_back_and_restarts() {
     let flow = Flow::parse(&fixture("valid")).unwrap();
     let mut progress = FlowProgress::start(&flow);
     assert_eq!(progress.current, "what");
-    assert_eq!(progress.answer(&flow, "nonsense", 1), Err(EngineError::UnknownAnswer("nonsense".into())));
+    assert_eq!(
+        progress.answer(&flow, "nonsense", 1),
+        Err(EngineError::UnknownAnswer("nonsense".into()))
+    );
     progress.answer(&flow, "a", 10).unwrap();
     progress.answer(&flow, "not_fixed", 20).unwrap();
     assert_eq!(progress.current, "svc");
@@ -112,7 +135,10 @@ fn the_engine_answers_goes_back_and_restarts() {
         progress.transcript.iter().map(|e| (e.node.as_str(), e.answer.as_str(), e.at_ms)).collect();
     assert_eq!(transcript, [("what", "a", 10), ("check", "not_fixed", 20)]);
     let suggestions = progress.suggestions(&flow);
-    assert_eq!((suggestions.category.as_deref(), suggestions.priority.as_deref(), suggestions.on_site), (Some("quality"), Some("high"), Some(true)));
+    assert_eq!(
+        (suggestions.category.as_deref(), suggestions.priority.as_deref(), suggestions.on_site),
+        (Some("quality"), Some("high"), Some(true))
+    );
 
     assert!(progress.back());
     assert_eq!((progress.current.as_str(), progress.transcript.len()), ("check", 1));
@@ -154,14 +180,26 @@ fn a_draft_walks_a_flow_into_a_prefilled_form() {
     }
     draft.guide(GuideEvent::ToForm, &flow, 5).unwrap();
     assert_eq!(draft.step, Step::Contact);
-    assert_eq!((draft.fields.category.as_str(), draft.fields.priority.as_str()), ("quality", "high"));
+    assert_eq!(
+        (draft.fields.category.as_str(), draft.fields.priority.as_str()),
+        ("quality", "high")
+    );
     let troubleshooting = draft.fields.troubleshooting.clone().unwrap();
     assert_eq!((troubleshooting.outcome.as_str(), troubleshooting.steps.len()), ("svc_repair", 3));
 
     draft.apply(DraftEvent::Back, &config(), 6).unwrap();
     assert_eq!(draft.step, Step::Guide, "back from the form returns to the outcome");
-    draft.apply(DraftEvent::Edit { field: Field::ProductLine, value: "network".into() }, &config(), 7).unwrap();
-    assert_eq!((draft.flow.clone(), draft.fields.troubleshooting.clone(), draft.fields.category.as_str()), (None, None, ""));
+    draft
+        .apply(
+            DraftEvent::Edit { field: Field::ProductLine, value: "network".into() },
+            &config(),
+            7,
+        )
+        .unwrap();
+    assert_eq!(
+        (draft.flow.clone(), draft.fields.troubleshooting.clone(), draft.fields.category.as_str()),
+        (None, None, "")
+    );
 }
 
 #[test]
@@ -180,8 +218,16 @@ fn the_shipped_flows_are_rich_enough() {
     assert!(flows.len() >= 5, "{} flows", flows.len());
     for (path, flow) in &flows {
         assert!(flow.nodes.len() >= 8, "{}: {} nodes", path.display(), flow.nodes.len());
-        assert_eq!(path.file_stem().unwrap().to_str().unwrap(), flow.id, "file name equals flow id");
-        assert!(config().product_line(&flow.id).is_some(), "{} is a configured product line", flow.id);
+        assert_eq!(
+            path.file_stem().unwrap().to_str().unwrap(),
+            flow.id,
+            "file name equals flow id"
+        );
+        assert!(
+            config().product_line(&flow.id).is_some(),
+            "{} is a configured product line",
+            flow.id
+        );
         for kind in [OutcomeKind::Solved, OutcomeKind::NeedsService, OutcomeKind::Emergency] {
             assert!(
                 flow.nodes.iter().any(|n| matches!(n, Node::Outcome(o) if o.outcome == kind)),

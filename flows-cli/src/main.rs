@@ -64,7 +64,8 @@ fn flow_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let entries =
+                std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|entry| entry.path())
@@ -82,7 +83,8 @@ fn flow_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// Reads and validates one file; the file name must be the flow id (`<product line>.json`).
 fn load(file: &Path) -> Result<Flow, Vec<String>> {
     let text = std::fs::read_to_string(file).map_err(|e| vec![format!("cannot read: {e}")])?;
-    let flow = Flow::parse(&text).map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let flow = Flow::parse(&text)
+        .map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     if stem != flow.id {
         return Err(vec![format!("id: {:?} must equal the file name {stem:?}", flow.id)]);
@@ -100,7 +102,10 @@ fn check(paths: &[PathBuf]) -> ExitCode {
     let files = match flow_files(paths) {
         Ok(files) if !files.is_empty() => files,
         Ok(_) => {
-            eprintln!("no flow files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+            eprintln!(
+                "no flow files found in {}",
+                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
             return ExitCode::FAILURE;
         }
         Err(why) => {
@@ -111,10 +116,21 @@ fn check(paths: &[PathBuf]) -> ExitCode {
     let mut failed = 0;
     for file in &files {
         match load(file) {
-            Ok(flow) => println!("ok      {} ({} v{}, {} nodes)", file.display(), flow.id, flow.version, flow.nodes.len()),
+            Ok(flow) => println!(
+                "ok      {} ({} v{}, {} nodes)",
+                file.display(),
+                flow.id,
+                flow.version,
+                flow.nodes.len()
+            ),
             Err(problems) => {
                 failed += 1;
-                println!("FAILED  {} ({} problem{})", file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" });
+                println!(
+                    "FAILED  {} ({} problem{})",
+                    file.display(),
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                );
                 report(file, &problems);
             }
         }

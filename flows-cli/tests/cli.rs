@@ -5,28 +5,46 @@ use std::process::Command;
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let output = Command::new(env!("CARGO_BIN_EXE_shouhou-flows")).args(args).current_dir(root).output().unwrap();
-    (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    let output = Command::new(env!("CARGO_BIN_EXE_shouhou-flows"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
 }
 
 #[test]
 fn the_shipped_flows_pass() {
     let (ok, stdout, stderr) = run(&["check"]);
     assert!(ok, "{stdout}{stderr}");
-    assert!(stdout.contains("ok      static/flows/property.json (property v1, 18 nodes)"), "{stdout}");
+    assert!(
+        stdout.contains("ok      static/flows/property.json (property v1, 18 nodes)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("0 with problems"), "{stdout}");
 }
 
 #[test]
 fn a_broken_flow_fails_with_its_problems() {
-    let (ok, stdout, stderr) = run(&["check", "core/tests/fixtures/flows/unknown-node.json", "core/tests/fixtures/flows/missing-translation.json"]);
+    let (ok, stdout, stderr) = run(&[
+        "check",
+        "core/tests/fixtures/flows/unknown-node.json",
+        "core/tests/fixtures/flows/missing-translation.json",
+    ]);
     assert!(!ok);
     assert!(stdout.contains("2 flow file(s) checked, 2 with problems"), "{stdout}");
     assert!(
         stderr.contains("core/tests/fixtures/flows/unknown-node.json: nodes[1].not_fixed: links to node \"svcc\", which does not exist"),
         "{stderr}"
     );
-    assert!(stderr.contains("missing-translation.json: nodes[1].text.en: missing the en text"), "{stderr}");
+    assert!(
+        stderr.contains("missing-translation.json: nodes[1].text.en: missing the en text"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -40,9 +58,15 @@ fn a_file_named_unlike_its_flow_fails() {
 fn a_flow_draws_as_mermaid() {
     let (ok, stdout, stderr) = run(&["diagram", "static/flows/property.json", "--lang", "en"]);
     assert!(ok, "{stderr}");
-    assert!(stdout.starts_with("---\ntitle: Property repairs: first checks (v1)\n---\nflowchart TD\n"), "{stdout}");
+    assert!(
+        stdout.starts_with("---\ntitle: Property repairs: first checks (v1)\n---\nflowchart TD\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("n_lift_q{\"Is anyone trapped in the lift?\"}"), "{stdout}");
-    assert!(stdout.contains("n_lift_q -->|\"Yes, someone is trapped\"| n_emergency_lift"), "{stdout}");
+    assert!(
+        stdout.contains("n_lift_q -->|\"Yes, someone is trapped\"| n_emergency_lift"),
+        "{stdout}"
+    );
     assert!(stdout.contains("n_emergency_lift([\""), "{stdout}");
     assert!(stdout.contains(":::emergency"), "{stdout}");
     let (_, zh, _) = run(&["diagram", "static/flows/property.json"]);

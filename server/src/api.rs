@@ -15,7 +15,9 @@ use shouhou_core::i18n::Messages;
 use shouhou_core::phone::normalize_phone;
 use shouhou_core::reference::parse_reference;
 use shouhou_core::validate::customer_today;
-use shouhou_core::{validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields};
+use shouhou_core::{
+    validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields,
+};
 
 use crate::store::{Store, StoreError};
 use crate::AppState;
@@ -29,7 +31,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/requests/{reference}", get(request_status))
         .route("/deflections", post(record_deflection))
         .fallback(|headers: HeaderMap| async move {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found").into_response_for(&headers)
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
+                .into_response_for(&headers)
         })
 }
 
@@ -93,26 +96,39 @@ fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Reads a JSON body under the size limit, refusing other content types.
-async fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
+async fn json_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
     if media_type(headers) != "application/json" {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "api.unsupported_media_type"));
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "api.unsupported_media_type",
+        ));
     }
     declared_length_within(headers, MAX_REQUEST_BYTES)?;
-    let bytes = to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))?;
+    let bytes =
+        to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))?;
     serde_json::from_slice(&bytes).map_err(malformed)
 }
 
 fn too_large(limit: usize) -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large").with_arg("limit", limit)
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large")
+        .with_arg("limit", limit)
 }
 
 fn malformed(detail: impl ToString) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json").with_arg("detail", detail)
+    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json")
+        .with_arg("detail", detail)
 }
 
 /// Refuses a body whose declared length is over `limit` before reading any of it.
 fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     match declared {
         Some(length) if length > limit => Err(too_large(limit)),
         _ => Ok(()),
@@ -120,23 +136,37 @@ fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiEr
 }
 
 fn require_idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
-    idempotency_key(headers)
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "missing_idempotency_key", "api.missing_idempotency_key"))
+    idempotency_key(headers).map(str::to_owned).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "missing_idempotency_key",
+            "api.missing_idempotency_key",
+        )
+    })
 }
 
-async fn record_deflection(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+async fn record_deflection(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let result = async {
         let key = require_idempotency_key(&headers)?;
         let deflection: Deflection = json_body(&headers, body).await?;
         if !deflection.is_valid(&state.config) {
-            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "api.validation_failed"));
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "api.validation_failed",
+            ));
         }
         let state = Arc::clone(&state);
-        let recorded = tokio::task::spawn_blocking(move || state.store.record_deflection(&key, &deflection, Store::now()))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::internal)?;
+        let recorded = tokio::task::spawn_blocking(move || {
+            state.store.record_deflection(&key, &deflection, Store::now())
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
         let status = if recorded { StatusCode::CREATED } else { StatusCode::OK };
         Ok((status, Json(json!({ "recorded": true }))).into_response())
     }
@@ -144,7 +174,11 @@ async fn record_deflection(State(state): State<Arc<AppState>>, headers: HeaderMa
     result.unwrap_or_else(|error| error.into_response_for(&headers))
 }
 
-async fn create_request(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+async fn create_request(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     match create(&state, &headers, body).await {
         Ok(response) => response,
         Err(error) => error.into_response_for(&headers),
@@ -161,7 +195,14 @@ fn media_type(headers: &HeaderMap) -> String {
 }
 
 fn validation_failed(fields: Vec<FieldError>) -> ApiError {
-    ApiError { fields, ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "api.validation_failed") }
+    ApiError {
+        fields,
+        ..ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "api.validation_failed",
+        )
+    }
 }
 
 /// A request with photos: a multipart body whose `request` part is the JSON of the fields
@@ -179,8 +220,10 @@ async fn multipart_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| multer::parse_boundary(v).ok())
         .ok_or_else(|| malformed("multipart body without a boundary"))?;
-    let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
-    let mut multipart = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
+    let mut multipart =
+        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let mut fields: Option<RequestFields> = None;
     let mut photos = Vec::new();
     loop {
@@ -191,7 +234,8 @@ async fn multipart_body(
             Err(error) => return Err(malformed(error)),
         };
         let name = field.name().unwrap_or_default().to_string();
-        let content_type = field.content_type().map(|m| m.essence_str().to_string()).unwrap_or_default();
+        let content_type =
+            field.content_type().map(|m| m.essence_str().to_string()).unwrap_or_default();
         let file_name = field.file_name().unwrap_or_default().to_string();
         let bytes = field.bytes().await.map_err(|error| match error {
             multer::Error::StreamSizeExceeded { .. } => too_large(limit),
@@ -201,7 +245,9 @@ async fn multipart_body(
             "request" if fields.is_none() => {
                 fields = Some(serde_json::from_slice(&bytes).map_err(malformed)?);
             }
-            "photo" => photos.push(PhotoUpload { id: file_name, content_type, bytes: bytes.to_vec() }),
+            "photo" => {
+                photos.push(PhotoUpload { id: file_name, content_type, bytes: bytes.to_vec() })
+            }
             other => return Err(malformed(format!("unexpected part {other:?}"))),
         }
     }
@@ -240,13 +286,18 @@ fn photos_match(fields: &RequestFields, uploads: &[PhotoUpload]) -> bool {
         })
 }
 
-async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Result<Response, ApiError> {
+async fn create(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let key = require_idempotency_key(headers)?;
-    let (fields, uploads): (RequestFields, Vec<PhotoUpload>) = if media_type(headers) == "multipart/form-data" {
-        multipart_body(state, headers, body).await?
-    } else {
-        (json_body(headers, body).await?, Vec::new())
-    };
+    let (fields, uploads): (RequestFields, Vec<PhotoUpload>) =
+        if media_type(headers) == "multipart/form-data" {
+            multipart_body(state, headers, body).await?
+        } else {
+            (json_body(headers, body).await?, Vec::new())
+        };
     let utc_today = {
         let now = chrono::Utc::now();
         CivilDate::at(now.timestamp_millis(), 0)
@@ -254,7 +305,10 @@ async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Resul
     let today = customer_today(&fields.local_date, utc_today);
     let request = validate_request(&fields, &state.config, today).map_err(validation_failed)?;
     if !photos_match(&fields, &uploads) {
-        return Err(validation_failed(vec![FieldError { field: Field::Photos, code: ErrorCode::InvalidPhoto }]));
+        return Err(validation_failed(vec![FieldError {
+            field: Field::Photos,
+            code: ErrorCode::InvalidPhoto,
+        }]));
     }
     // Judged on the customer's date, but the same submission must compare equal on every
     // retry whatever day it arrives: the key is checked against what was submitted.
@@ -262,7 +316,14 @@ async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Resul
 
     let state = Arc::clone(state);
     let created = tokio::task::spawn_blocking(move || {
-        state.store.create(&key, &submitted, &request, &uploads, Store::now(), state.config.reply_within_hours)
+        state.store.create(
+            &key,
+            &submitted,
+            &request,
+            &uploads,
+            Store::now(),
+            state.config.reply_within_hours,
+        )
     })
     .await
     .map_err(ApiError::internal)?;
@@ -279,7 +340,9 @@ async fn create(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Resul
             });
             let mut response = (status, Json(body)).into_response();
             if created.replayed {
-                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                response
+                    .headers_mut()
+                    .insert("idempotent-replayed", HeaderValue::from_static("true"));
             }
             Ok(response)
         }
@@ -314,7 +377,9 @@ async fn request_status(
     };
     let found = tokio::task::spawn_blocking(move || state.store.find(&reference)).await;
     match found {
-        Ok(Ok(Some(stored))) if contact_matches(&contact, &stored.request) => Json(stored).into_response(),
+        Ok(Ok(Some(stored))) if contact_matches(&contact, &stored.request) => {
+            Json(stored).into_response()
+        }
         // A wrong contact answers exactly like an unknown reference: a reference alone must not
         // reveal that a request exists.
         Ok(Ok(_)) => not_found().into_response_for(&headers),
@@ -334,7 +399,10 @@ fn contact_matches(contact: &str, request: &shouhou_core::ValidRequest) -> bool 
 
 pub async fn config_json(State(state): State<Arc<AppState>>) -> Response {
     (
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         state.config_json.clone(),
     )
         .into_response()

@@ -72,7 +72,10 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
         .route("/config.json", get(api::config_json))
         .with_state(state)
         .fallback_service(static_files)
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -9,14 +9,15 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use shouhou_core::reference::format_reference;
 use shouhou_core::flow::engine::Deflection;
+use shouhou_core::reference::format_reference;
 use shouhou_core::{ValidRequest, WarrantyStatus};
 
 use crate::api::PhotoUpload;
 
 /// The schema, one entry per version; `PRAGMA user_version` records how far a file got.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE requests (
         id               INTEGER PRIMARY KEY,
         reference        TEXT NOT NULL UNIQUE,
@@ -36,7 +37,8 @@ const MIGRATIONS: &[&str] = &[r#"
         day   TEXT PRIMARY KEY,
         last  INTEGER NOT NULL
     );
-"#, r#"
+"#,
+    r#"
     ALTER TABLE requests ADD COLUMN category TEXT;
     ALTER TABLE requests ADD COLUMN priority TEXT;
     ALTER TABLE requests ADD COLUMN troubleshooting_json TEXT;
@@ -50,7 +52,8 @@ const MIGRATIONS: &[&str] = &[r#"
         outcome          TEXT NOT NULL,
         created_at       TEXT NOT NULL
     );
-"#, r#"
+"#,
+    r#"
     -- The complete request: every other field by name, the warranty as judged, and what
     -- was submitted exactly (what an idempotency key is compared against).
     ALTER TABLE requests ADD COLUMN details_json TEXT;
@@ -67,7 +70,8 @@ const MIGRATIONS: &[&str] = &[r#"
         data          BLOB NOT NULL,
         UNIQUE (request_id, photo_id)
     );
-"#];
+"#,
+];
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -171,7 +175,8 @@ impl Store {
         )?;
         let reference = format_reference(&day, sequence);
         let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
-        let reply_by = (now + Duration::hours(i64::from(reply_within_hours))).to_rfc3339_opts(SecondsFormat::Secs, false);
+        let reply_by = (now + Duration::hours(i64::from(reply_within_hours)))
+            .to_rfc3339_opts(SecondsFormat::Secs, false);
         tx.execute(
             "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
                                    phone, email, description, request_json, created_at, reply_by,
@@ -192,7 +197,10 @@ impl Store {
                 reply_by,
                 request.category.map(|c| c.as_str()),
                 request.priority.map(|p| p.as_str()),
-                request.troubleshooting.as_ref().map(|t| serde_json::to_string(t).expect("a transcript serialises")),
+                request
+                    .troubleshooting
+                    .as_ref()
+                    .map(|t| serde_json::to_string(t).expect("a transcript serialises")),
                 serde_json::to_string(&request.details).expect("details serialise"),
                 request.warranty.as_ref().map(|w| match w {
                     WarrantyStatus::InWarranty { .. } => "in_warranty",
@@ -227,7 +235,12 @@ impl Store {
 
     /// Counts a request that guided troubleshooting solved. True when newly recorded, false
     /// when this key was recorded before (a retry from the outbox).
-    pub fn record_deflection(&self, idempotency_key: &str, deflection: &Deflection, now: DateTime<FixedOffset>) -> Result<bool, StoreError> {
+    pub fn record_deflection(
+        &self,
+        idempotency_key: &str,
+        deflection: &Deflection,
+        now: DateTime<FixedOffset>,
+    ) -> Result<bool, StoreError> {
         let conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let inserted = conn.execute(
             "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line, outcome, created_at)

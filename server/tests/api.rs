@@ -24,14 +24,16 @@ fn fixture() -> Fixture {
         dist: dir.path().join("dist"),
     };
     std::fs::create_dir_all(&settings.dist).unwrap();
-    std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>").unwrap();
+    std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>")
+        .unwrap();
     let state = load_state(&settings).unwrap();
     Fixture { router: app(state, &settings.dist), dir }
 }
 
 impl Fixture {
     fn db_rows(&self, sql: &str) -> Vec<Vec<String>> {
-        let conn = rusqlite::Connection::open(self.dir.path().join("nested/shouhou.sqlite3")).unwrap();
+        let conn =
+            rusqlite::Connection::open(self.dir.path().join("nested/shouhou.sqlite3")).unwrap();
         let mut statement = conn.prepare(sql).unwrap();
         let columns = statement.column_count();
         statement
@@ -43,7 +45,9 @@ impl Fixture {
                             rusqlite::types::Value::Integer(n) => n.to_string(),
                             rusqlite::types::Value::Real(x) => x.to_string(),
                             rusqlite::types::Value::Text(text) => text,
-                            rusqlite::types::Value::Blob(bytes) => format!("<{} bytes>", bytes.len()),
+                            rusqlite::types::Value::Blob(bytes) => {
+                                format!("<{} bytes>", bytes.len())
+                            }
                         })
                     })
                     .collect::<Result<Vec<String>, _>>()
@@ -86,7 +90,8 @@ async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Value) {
 #[tokio::test]
 async fn create_stores_a_row_and_answers_with_a_reference() {
     let fx = fixture();
-    let (status, body) = send(&fx.router, post(Some("key-0001-abcdef"), valid_body().to_string())).await;
+    let (status, body) =
+        send(&fx.router, post(Some("key-0001-abcdef"), valid_body().to_string())).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let reference = body["reference"].as_str().unwrap();
     let today = chrono::Local::now().format("%Y%m%d").to_string();
@@ -96,10 +101,19 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
     let rows = fx.db_rows("SELECT reference, intent, product_line, full_name, phone, email, description FROM requests");
     assert_eq!(
         rows,
-        [[reference, "repair", "inverter", "王建国", "+8613812345678", "wang@example.cn", "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"]]
+        [[
+            reference,
+            "repair",
+            "inverter",
+            "王建国",
+            "+8613812345678",
+            "wang@example.cn",
+            "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"
+        ]]
     );
 
-    let (status, second) = send(&fx.router, post(Some("key-0002-abcdef"), valid_body().to_string())).await;
+    let (status, second) =
+        send(&fx.router, post(Some("key-0002-abcdef"), valid_body().to_string())).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(second["reference"], format!("SR-{today}-0002"));
 }
@@ -107,8 +121,10 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
 #[tokio::test]
 async fn the_same_key_again_returns_the_same_reference_and_creates_nothing() {
     let fx = fixture();
-    let (first, body1) = send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
-    let (again, body2) = send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
+    let (first, body1) =
+        send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
+    let (again, body2) =
+        send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
     assert_eq!((first, again), (StatusCode::CREATED, StatusCode::OK));
     assert_eq!(body1["reference"], body2["reference"]);
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["1"]]);
@@ -133,7 +149,9 @@ async fn twenty_concurrent_creates_with_one_key_make_one_row() {
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let router = Arc::clone(&router);
-            tokio::spawn(async move { send(&router, post(Some("storm-key-0001"), valid_body().to_string())).await })
+            tokio::spawn(async move {
+                send(&router, post(Some("storm-key-0001"), valid_body().to_string())).await
+            })
         })
         .collect();
     let mut references = Vec::new();
@@ -158,7 +176,8 @@ async fn malformed_json_gets_a_json_error() {
     assert_eq!(body["code"], "malformed_json");
     assert!(body["message"].as_str().unwrap().len() > 10);
 
-    let (status, body) = send(&fx.router, post(Some("malformed-2"), r#"{"intent":"repair","shoe_size":42}"#)).await;
+    let (status, body) =
+        send(&fx.router, post(Some("malformed-2"), r#"{"intent":"repair","shoe_size":42}"#)).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")));
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
 }
@@ -204,7 +223,10 @@ async fn oversized_bodies_are_refused_before_parsing() {
     // Without a Content-Length (a streamed body) the limit still holds.
     let stream = futures_body(body.to_string());
     let (status, reply) = send(&fx.router, post(Some("oversized-2"), stream)).await;
-    assert_eq!((status, reply["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large"))
+    );
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
 }
 
@@ -226,8 +248,12 @@ mod futures_core_stream {
 async fn missing_key_and_wrong_content_type_are_refused() {
     let fx = fixture();
     let (status, body) = send(&fx.router, post(None, valid_body().to_string())).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("missing_idempotency_key")));
-    let (status, _) = send(&fx.router, post(Some("<script>x</script>"), valid_body().to_string())).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("missing_idempotency_key"))
+    );
+    let (status, _) =
+        send(&fx.router, post(Some("<script>x</script>"), valid_body().to_string())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let request = Request::post("/api/v1/requests")
         .header("content-type", "text/plain")
@@ -235,7 +261,10 @@ async fn missing_key_and_wrong_content_type_are_refused() {
         .body(Body::from(valid_body().to_string()))
         .unwrap();
     let (status, body) = send(&fx.router, request).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type"))
+    );
 }
 
 #[tokio::test]
@@ -243,7 +272,9 @@ async fn status_needs_the_contact_given_with_the_request() {
     let fx = fixture();
     let (_, created) = send(&fx.router, post(Some("status-key-1"), valid_body().to_string())).await;
     let reference = created["reference"].as_str().unwrap();
-    let get = |query: String| Request::get(format!("/api/v1/requests/{query}")).body(Body::empty()).unwrap();
+    let get = |query: String| {
+        Request::get(format!("/api/v1/requests/{query}")).body(Body::empty()).unwrap()
+    };
 
     for contact in ["13812345678", "%2B86%20138-1234-5678", "WANG%40example.cn"] {
         let (status, body) = send(&fx.router, get(format!("{reference}?contact={contact}"))).await;
@@ -255,30 +286,47 @@ async fn status_needs_the_contact_given_with_the_request() {
     let (status, _) = send(&fx.router, get(format!("{lower}?contact=13812345678"))).await;
     assert_eq!(status, StatusCode::OK, "references are read case-insensitively");
 
-    let (wrong, wrong_body) = send(&fx.router, get(format!("{reference}?contact=13900000000"))).await;
-    let (unknown, unknown_body) = send(&fx.router, get("SR-20000101-0001?contact=13812345678".into())).await;
+    let (wrong, wrong_body) =
+        send(&fx.router, get(format!("{reference}?contact=13900000000"))).await;
+    let (unknown, unknown_body) =
+        send(&fx.router, get("SR-20000101-0001?contact=13812345678".into())).await;
     assert_eq!((wrong, unknown), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
     assert_eq!(wrong_body, unknown_body, "a wrong contact looks like an unknown reference");
     let (missing, body) = send(&fx.router, get(reference.to_string())).await;
-    assert_eq!((missing, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("missing_contact")));
+    assert_eq!(
+        (missing, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("missing_contact"))
+    );
 }
 
 #[tokio::test]
 async fn serves_the_app_and_its_config() {
     let fx = fixture();
-    let response = fx.router.clone().oneshot(Request::get("/config.json").body(Body::empty()).unwrap()).await.unwrap();
+    let response = fx
+        .router
+        .clone()
+        .oneshot(Request::get("/config.json").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let config: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let config: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(config["backend"]["url"], "/api/v1");
 
-    let response = fx.router.clone().oneshot(Request::get("/some/deep/link").body(Body::empty()).unwrap()).await.unwrap();
+    let response = fx
+        .router
+        .clone()
+        .oneshot(Request::get("/some/deep/link").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&page).contains("<title>Shouhou</title>"));
 
     std::fs::write(fx.dir.path().join("dist/app.js"), "console.log('plain')").unwrap();
     std::fs::write(fx.dir.path().join("dist/app.js.gz"), b"\x1f\x8b-pretend").unwrap();
-    let gz = Request::get("/app.js").header("accept-encoding", "gzip, br").body(Body::empty()).unwrap();
+    let gz =
+        Request::get("/app.js").header("accept-encoding", "gzip, br").body(Body::empty()).unwrap();
     let response = fx.router.clone().oneshot(gz).await.unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip", "the build's .gz is served as is");
     assert_eq!(response.headers()["cache-control"], "no-cache");
@@ -287,7 +335,8 @@ async fn serves_the_app_and_its_config() {
     let response = fx.router.clone().oneshot(missing).await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND, "a missing file is not the page");
 
-    let (status, body) = send(&fx.router, Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
+    let (status, body) =
+        send(&fx.router, Request::get("/api/v1/nothing-here").body(Body::empty()).unwrap()).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
 
@@ -336,7 +385,9 @@ async fn a_transcript_category_and_priority_are_stored_with_the_request() {
     assert_eq!(rows, [["quality", "high", "oc_check"]]);
 
     let reference = created["reference"].as_str().unwrap();
-    let get = Request::get(format!("/api/v1/requests/{reference}?contact=13812345678")).body(Body::empty()).unwrap();
+    let get = Request::get(format!("/api/v1/requests/{reference}?contact=13812345678"))
+        .body(Body::empty())
+        .unwrap();
     let (_, status_body) = send(&fx.router, get).await;
     assert_eq!(status_body["request"]["troubleshooting"]["outcome"], "svc_repair");
 }
@@ -356,12 +407,18 @@ async fn deflections_are_counted_once_per_key() {
     let (again, _) = send(&fx.router, request("deflect-0001", &deflection)).await;
     let (other, _) = send(&fx.router, request("deflect-0002", &deflection)).await;
     assert_eq!((first, again, other), (StatusCode::CREATED, StatusCode::OK, StatusCode::CREATED));
-    assert_eq!(fx.db_rows("SELECT flow_id, product_line, outcome FROM deflections"), [["network", "network", "solved"], ["network", "network", "solved"]]);
+    assert_eq!(
+        fx.db_rows("SELECT flow_id, product_line, outcome FROM deflections"),
+        [["network", "network", "solved"], ["network", "network", "solved"]]
+    );
 
     let mut bad = deflection.clone();
     bad["product_line"] = json!("spaceship");
     let (status, body) = send(&fx.router, request("deflect-0003", &bad)).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
+    );
     bad["name"] = json!("not anonymous");
     let (status, _) = send(&fx.router, request("deflect-0004", &bad)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "deflections carry nothing but flow ids");
@@ -445,13 +502,17 @@ async fn a_repair_with_two_photos_is_stored_whole_and_retried_without_duplicates
     let (again, replay) = send(&fx.router, multipart("photos-0001", &body, &photos)).await;
     assert_eq!((again, &replay["reference"]), (StatusCode::OK, &created["reference"]));
     assert_eq!(
-        fx.db_rows("SELECT photo_id, content_type, bytes, length(data) FROM photos ORDER BY photo_id"),
+        fx.db_rows(
+            "SELECT photo_id, content_type, bytes, length(data) FROM photos ORDER BY photo_id"
+        ),
         [[PHOTO_A, "image/jpeg", "180000", "180000"], [PHOTO_B, "image/jpeg", "95000", "95000"]]
     );
     assert_eq!(fx.db_rows("SELECT warranty FROM requests"), [["in_warranty"]]);
 
     let reference = created["reference"].as_str().unwrap();
-    let get = Request::get(format!("/api/v1/requests/{reference}?contact=wang@example.cn")).body(Body::empty()).unwrap();
+    let get = Request::get(format!("/api/v1/requests/{reference}?contact=wang@example.cn"))
+        .body(Body::empty())
+        .unwrap();
     let (_, found) = send(&fx.router, get).await;
     assert_eq!(found["request"]["photos"][1]["bytes"], 95_000);
     assert!(!found.to_string().contains("QkJC"), "the look-up carries no photo bytes");
@@ -461,7 +522,10 @@ async fn a_repair_with_two_photos_is_stored_whole_and_retried_without_duplicates
     let mut without = in_warranty_repair_with_photos(&[]);
     without["photos"] = json!([]);
     let (status, refused) = send(&fx.router, post(Some("photos-0002"), without.to_string())).await;
-    assert_eq!((status, refused["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photo_required")));
+    assert_eq!(
+        (status, refused["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("photo_required"))
+    );
 }
 
 #[tokio::test]
@@ -471,10 +535,16 @@ async fn photos_over_the_limit_or_not_images_are_refused_and_nothing_is_half_sto
     let body = in_warranty_repair_with_photos(&[1000]);
     let mut pdf = b"%PDF-1.7 ".to_vec();
     pdf.resize(1000, b' ');
-    let (status, refused) = send(&fx.router, multipart("bad-photo-1", &body, &[(PHOTO_A, "image/jpeg", pdf)])).await;
-    assert_eq!((status, refused["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photos")));
+    let (status, refused) =
+        send(&fx.router, multipart("bad-photo-1", &body, &[(PHOTO_A, "image/jpeg", pdf)])).await;
+    assert_eq!(
+        (status, refused["fields"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("photos"))
+    );
     // A size other than declared.
-    let (status, _) = send(&fx.router, multipart("bad-photo-2", &body, &[(PHOTO_A, "image/jpeg", jpeg(999))])).await;
+    let (status, _) =
+        send(&fx.router, multipart("bad-photo-2", &body, &[(PHOTO_A, "image/jpeg", jpeg(999))]))
+            .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // A listed photo that never arrived, and an extra one that was not listed.
     let (status, _) = send(&fx.router, multipart("bad-photo-3", &body, &[])).await;
@@ -484,11 +554,23 @@ async fn photos_over_the_limit_or_not_images_are_refused_and_nothing_is_half_sto
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // Over the configured total (6 MB): refused while reading, before anything is stored.
     let big = in_warranty_repair_with_photos(&[7_000_000]);
-    let (status, refused) = send(&fx.router, multipart("bad-photo-5", &big, &[(PHOTO_A, "image/jpeg", jpeg(7_000_000))])).await;
-    assert_eq!((status, refused["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    let (status, refused) = send(
+        &fx.router,
+        multipart("bad-photo-5", &big, &[(PHOTO_A, "image/jpeg", jpeg(7_000_000))]),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large"))
+    );
     // Declared over the total, sent small: the declared sizes are checked too.
-    let (status, refused) = send(&fx.router, multipart("bad-photo-6", &big, &[(PHOTO_A, "image/jpeg", jpeg(1000))])).await;
-    assert_eq!((status, refused["fields"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photos_too_large")));
+    let (status, refused) =
+        send(&fx.router, multipart("bad-photo-6", &big, &[(PHOTO_A, "image/jpeg", jpeg(1000))]))
+            .await;
+    assert_eq!(
+        (status, refused["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("photos_too_large"))
+    );
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
     assert_eq!(fx.db_rows("SELECT count(*) FROM photos"), [["0"]]);
 }
@@ -511,12 +593,32 @@ async fn an_onsite_report_round_trips_every_field() {
     let (status, created) = send(&fx.router, post(Some("onsite-0001"), report.to_string())).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let reference = created["reference"].as_str().unwrap();
-    let get = Request::get(format!("/api/v1/requests/{reference}?contact=13912345678")).body(Body::empty()).unwrap();
+    let get = Request::get(format!("/api/v1/requests/{reference}?contact=13912345678"))
+        .body(Body::empty())
+        .unwrap();
     let (_, found) = send(&fx.router, get).await;
     let details = &found["request"]["details"];
-    for key in ["company", "recorded_by", "serial_number", "site", "installed_in", "parameters", "input_voltage",
-        "output_voltage", "input_current", "output_current", "fault_cause", "parts_used", "parts_needed", "signoff_name", "signoff_at",
-        "contact_time", "configuration", "model", "purchase_date"] {
+    for key in [
+        "company",
+        "recorded_by",
+        "serial_number",
+        "site",
+        "installed_in",
+        "parameters",
+        "input_voltage",
+        "output_voltage",
+        "input_current",
+        "output_current",
+        "fault_cause",
+        "parts_used",
+        "parts_needed",
+        "signoff_name",
+        "signoff_at",
+        "contact_time",
+        "configuration",
+        "model",
+        "purchase_date",
+    ] {
         assert_eq!(details[key], report[key], "{key}");
     }
     assert_eq!(found["request"]["warranty"]["out_of_warranty"]["ended"], "2025-07-09");

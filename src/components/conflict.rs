@@ -27,7 +27,9 @@ pub fn ConflictPanel(props: &ConflictProps) -> Html {
     let differing = props.mine.differing_fields(&props.theirs);
     let resolve = |take: Vec<Field>| {
         let state = props.state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::ResolveConflict { take_theirs: take.clone(), now_ms: now_ms() }))
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::ResolveConflict { take_theirs: take.clone(), now_ms: now_ms() })
+        })
     };
     let messages = Messages::builtin();
     let rows = differing.iter().map(|&field| {

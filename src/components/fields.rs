@@ -51,10 +51,13 @@ pub fn text_field(props: TextFieldProps) -> Html {
     let id = control_id(props.field);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described_by: Vec<&str> = [props.hint.as_ref().map(|_| hint_id.as_str()), props.error.as_ref().map(|_| error_id.as_str())]
-        .into_iter()
-        .flatten()
-        .collect();
+    let described_by: Vec<&str> = [
+        props.hint.as_ref().map(|_| hint_id.as_str()),
+        props.error.as_ref().map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let described_by = (!described_by.is_empty()).then(|| described_by.join(" "));
     let field = props.field;
     let on_edit = props.on_edit.clone();
@@ -159,10 +162,13 @@ pub fn checkbox(props: CheckboxProps) -> Html {
     let error_id = format!("{id}-error");
     let on_edit = props.on_edit.clone();
     let onchange = Callback::from(move |event: Event| {
-        let checked = event.target_dyn_into::<web_sys::HtmlInputElement>().is_some_and(|input| input.checked());
+        let checked = event
+            .target_dyn_into::<web_sys::HtmlInputElement>()
+            .is_some_and(|input| input.checked());
         on_edit.emit((field, if checked { "yes".into() } else { String::new() }));
     });
-    let described_by = if props.error.is_some() { format!("{notice_id} {error_id}") } else { notice_id.clone() };
+    let described_by =
+        if props.error.is_some() { format!("{notice_id} {error_id}") } else { notice_id.clone() };
     html! {
         <div class={classes!("field", "acknowledge", props.error.as_ref().map(|_| "field-error"))}>
             <div class="notice" id={notice_id}><p>{ props.notice }</p></div>
@@ -181,6 +187,10 @@ pub fn checkbox(props: CheckboxProps) -> Html {
 /// "Step 2 of 2". A plain function, not a component: it has no state, and each component
 /// costs the download its own copy of Yew's lifecycle code.
 pub fn step_progress(lang: Lang, current: usize, total: usize) -> Html {
-    let text = Messages::builtin().format(lang, "step.progress", &[("current", current.to_string()), ("total", total.to_string())]);
+    let text = Messages::builtin().format(
+        lang,
+        "step.progress",
+        &[("current", current.to_string()), ("total", total.to_string())],
+    );
     html! { <p class="step-progress">{ text }</p> }
 }

@@ -11,7 +11,9 @@ use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{Field, Lang, PhotoRef};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, CanvasRenderingContext2d, File, HtmlCanvasElement, HtmlInputElement, ImageBitmap, Url};
+use web_sys::{
+    Blob, CanvasRenderingContext2d, File, HtmlCanvasElement, HtmlInputElement, ImageBitmap, Url,
+};
 use yew::prelude::*;
 
 use super::fields::control_id;
@@ -26,7 +28,10 @@ pub struct Shrunk {
 }
 
 fn js_error(value: JsValue) -> String {
-    value.as_string().or_else(|| js_sys::Reflect::get(&value, &"message".into()).ok()?.as_string()).unwrap_or_default()
+    value
+        .as_string()
+        .or_else(|| js_sys::Reflect::get(&value, &"message".into()).ok()?.as_string())
+        .unwrap_or_default()
 }
 
 /// Decodes the picked file and re-encodes it as a JPEG no longer than `max_side_px` on
@@ -39,21 +44,33 @@ pub async fn shrink(file: &Blob, limits: PhotoLimits) -> Result<Shrunk, String> 
     let longest = width.max(height).max(1);
     let side = limits.max_side_px.min(longest);
     // Integer arithmetic, rounded: the longest side becomes exactly `side`.
-    let fit = |length: u32| ((u64::from(length) * u64::from(side) + u64::from(longest) / 2) / u64::from(longest)).max(1) as u32;
+    let fit = |length: u32| {
+        ((u64::from(length) * u64::from(side) + u64::from(longest) / 2) / u64::from(longest)).max(1)
+            as u32
+    };
     let (width, height) = (fit(width), fit(height));
     let document = window.document().ok_or("no document")?;
-    let canvas: HtmlCanvasElement = document.create_element("canvas").map_err(js_error)?.unchecked_into();
+    let canvas: HtmlCanvasElement =
+        document.create_element("canvas").map_err(js_error)?.unchecked_into();
     canvas.set_width(width);
     canvas.set_height(height);
     let context: CanvasRenderingContext2d =
         canvas.get_context("2d").map_err(js_error)?.ok_or("no 2d context")?.unchecked_into();
     context
-        .draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, f64::from(width), f64::from(height))
+        .draw_image_with_image_bitmap_and_dw_and_dh(
+            &bitmap,
+            0.0,
+            0.0,
+            f64::from(width),
+            f64::from(height),
+        )
         .map_err(js_error)?;
     bitmap.close();
     let quality = JsValue::from_f64(f64::from(limits.jpeg_quality_percent) / 100.0);
     let encoded = Promise::new(&mut |resolve, reject| {
-        if let Err(error) = canvas.to_blob_with_type_and_encoder_options(&resolve, "image/jpeg", &quality) {
+        if let Err(error) =
+            canvas.to_blob_with_type_and_encoder_options(&resolve, "image/jpeg", &quality)
+        {
             let _ = reject.call1(&JsValue::NULL, &error);
         }
     });
@@ -76,7 +93,8 @@ pub struct PhotoFieldProps {
 
 impl PartialEq for PhotoFieldProps {
     fn eq(&self, other: &Self) -> bool {
-        (self.lang, &self.photos, self.limits, self.required, &self.error) == (other.lang, &other.photos, other.limits, other.required, &other.error)
+        (self.lang, &self.photos, self.limits, self.required, &self.error)
+            == (other.lang, &other.photos, other.limits, other.required, &other.error)
             && Rc::ptr_eq(&self.store, &other.store)
     }
 }
@@ -96,12 +114,20 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
     {
         let (previews, store) = (previews.clone(), props.store.clone());
         use_effect_with(props.photos.clone(), move |photos| {
-            let missing: Vec<String> = photos.iter().map(|p| p.id.clone()).filter(|id| !previews.contains_key(id)).collect();
+            let missing: Vec<String> = photos
+                .iter()
+                .map(|p| p.id.clone())
+                .filter(|id| !previews.contains_key(id))
+                .collect();
             if !missing.is_empty() {
                 wasm_bindgen_futures::spawn_local(async move {
                     let mut loaded = (*previews).clone();
                     for id in missing {
-                        if let Some(url) = store.photo(&id).await.and_then(|blob| Url::create_object_url_with_blob(&blob).ok()) {
+                        if let Some(url) = store
+                            .photo(&id)
+                            .await
+                            .and_then(|blob| Url::create_object_url_with_blob(&blob).ok())
+                        {
                             loaded.insert(id, url);
                         }
                     }
@@ -115,9 +141,13 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
         let (previews, busy, problem) = (previews.clone(), busy.clone(), problem.clone());
         Callback::from(move |event: Event| {
             let Some(input) = event.target_dyn_into::<HtmlInputElement>() else { return };
-            let files: Vec<File> = input.files().map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect()).unwrap_or_default();
+            let files: Vec<File> = input
+                .files()
+                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+                .unwrap_or_default();
             input.set_value("");
-            let (props, previews, busy, problem) = (props.clone(), previews.clone(), busy.clone(), problem.clone());
+            let (props, previews, busy, problem) =
+                (props.clone(), previews.clone(), busy.clone(), problem.clone());
             busy.set(true);
             problem.set(None);
             wasm_bindgen_futures::spawn_local(async move {
@@ -127,13 +157,23 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
                 let mut added = (*previews).clone();
                 for file in files {
                     if count >= limits.max_count as usize {
-                        problem.set(Some(add_problem(lang, "photos.too_many", "max", limits.max_count.to_string())));
+                        problem.set(Some(add_problem(
+                            lang,
+                            "photos.too_many",
+                            "max",
+                            limits.max_count.to_string(),
+                        )));
                         break;
                     }
                     let shrunk = match shrink(&file, limits).await {
                         Ok(shrunk) => shrunk,
                         Err(_) => {
-                            problem.set(Some(add_problem(lang, "photos.unreadable", "name", file.name())));
+                            problem.set(Some(add_problem(
+                                lang,
+                                "photos.unreadable",
+                                "name",
+                                file.name(),
+                            )));
                             continue;
                         }
                     };
@@ -145,7 +185,12 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
                     }
                     let id = new_uuid();
                     if let Err(error) = props.store.put_photo(&id, &shrunk.blob).await {
-                        problem.set(Some(add_problem(lang, "photos.store_failed", "reason", error.to_string())));
+                        problem.set(Some(add_problem(
+                            lang,
+                            "photos.store_failed",
+                            "reason",
+                            error.to_string(),
+                        )));
                         break;
                     }
                     if let Ok(url) = Url::create_object_url_with_blob(&shrunk.blob) {
@@ -171,7 +216,8 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let messages = Messages::builtin();
-    let described_by = if props.error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
+    let described_by =
+        if props.error.is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() };
     let items = props.photos.iter().enumerate().map(|(index, photo)| {
         let n = (index + 1).to_string();
         let on_remove = props.on_remove.clone();
@@ -189,7 +235,8 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
             </li>
         }
     });
-    let hint = messages.format(lang, "hint.photos", &[("count", props.limits.max_count.to_string())]);
+    let hint =
+        messages.format(lang, "hint.photos", &[("count", props.limits.max_count.to_string())]);
     html! {
         <div class={classes!("field", props.error.as_ref().map(|_| "field-error"))}>
             <label for={id.clone()}>{ t(lang, "field.photos") }</label>

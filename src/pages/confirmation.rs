@@ -32,9 +32,15 @@ pub fn status_text(item: &OutboxItem, lang: Lang) -> String {
     match &item.status {
         OutboxStatus::Queued => t(lang, "outbox.status.queued").to_string(),
         OutboxStatus::Sending => t(lang, "outbox.status.sending").to_string(),
-        OutboxStatus::Sent { reference, .. } => messages.format(lang, "outbox.status.sent", &[("reference", reference.clone())]),
+        OutboxStatus::Sent { reference, .. } => {
+            messages.format(lang, "outbox.status.sent", &[("reference", reference.clone())])
+        }
         OutboxStatus::Failed { reason } => {
-            let reason = if reason == "offline" { t(lang, "reason.offline").to_string() } else { reason.clone() };
+            let reason = if reason == "offline" {
+                t(lang, "reason.offline").to_string()
+            } else {
+                reason.clone()
+            };
             let time = local_time(&JsValue::from_f64(item.next_attempt_at_ms as f64), lang);
             messages.format(lang, "outbox.status.failed", &[("reason", reason), ("time", time)])
         }
@@ -66,7 +72,11 @@ pub fn ConfirmationPage() -> Html {
         let heading = heading.clone();
         let stage = item.as_ref().map(|item| match item.status {
             OutboxStatus::Sent { .. } => 2,
-            _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => 0,
+            _ if item.attempts == 0
+                || (item.status == OutboxStatus::Sending && item.attempts == 1) =>
+            {
+                0
+            }
             _ => 1,
         });
         use_effect_with(stage, move |_| focus(&heading));
@@ -90,12 +100,14 @@ pub fn ConfirmationPage() -> Html {
             );
             delivered(lang, heading, &item, &config, reference, &reply, start_again)
         }
-        _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => html! {
-            <section key="sending" class="step" aria-labelledby="sending-heading" aria-busy="true">
-                <h1 id="sending-heading" tabindex="-1" ref={heading}>{ t(lang, "sending.heading") }</h1>
-                <p class="loading">{ t(lang, "outbox.status.sending") }</p>
-            </section>
-        },
+        _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => {
+            html! {
+                <section key="sending" class="step" aria-labelledby="sending-heading" aria-busy="true">
+                    <h1 id="sending-heading" tabindex="-1" ref={heading}>{ t(lang, "sending.heading") }</h1>
+                    <p class="loading">{ t(lang, "outbox.status.sending") }</p>
+                </section>
+            }
+        }
         _ => waiting(lang, heading, &item, retry_now(&ctx, &item), start_again),
     }
 }
@@ -160,7 +172,10 @@ fn delivered(
     start_again: Callback<MouseEvent>,
 ) -> Html {
     let fields = &item.draft.fields;
-    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
     let link = format!("{}?status={reference}", base.split(['?', '#']).next().unwrap_or_default());
     let submitted = local_time(&JsValue::from_f64(item.queued_at_ms as f64), lang);
     let row = |label: &str, value: String| html! { <div class="answer"><dt>{ t(lang, label) }</dt><dd>{ value }</dd></div> };
@@ -190,7 +205,13 @@ fn delivered(
 }
 
 /// Not delivered yet: say it is safe, say when it goes next, offer to try now.
-fn waiting(lang: Lang, heading: NodeRef, item: &OutboxItem, retry: Callback<MouseEvent>, start_again: Callback<MouseEvent>) -> Html {
+fn waiting(
+    lang: Lang,
+    heading: NodeRef,
+    item: &OutboxItem,
+    retry: Callback<MouseEvent>,
+    start_again: Callback<MouseEvent>,
+) -> Html {
     html! {
         <section key="waiting" class="step" aria-labelledby="waiting-heading">
             <h1 id="waiting-heading" tabindex="-1" ref={heading}>{ t(lang, "sending.waiting_heading") }</h1>

@@ -56,25 +56,41 @@ async fn export(store: &LocalStore, drafts: &[Draft]) {
         }
     }
     let text = archive::export(drafts, &photos, now_ms());
-    let day = String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect::<String>();
+    let day =
+        String::from(js_sys::Date::new_0().to_iso_string()).chars().take(10).collect::<String>();
     crate::js::download(&format!("shouhou-drafts-{day}.json"), &text);
 }
 
 /// Reads an export file; stores its photos and those of its drafts that are newer than the
 /// copy here (or new here), and tells `stored` of each. A bad file changes nothing.
-async fn import(store: &LocalStore, writer: &Writer, text: &str, lang: Lang, stored: &Callback<Draft>) -> Said {
+async fn import(
+    store: &LocalStore,
+    writer: &Writer,
+    text: &str,
+    lang: Lang,
+    stored: &Callback<Draft>,
+) -> Said {
     let (drafts, photos) = match archive::import(text) {
         Ok(read) => read,
-        Err(error) => return Said::Problem(t(lang, &format!("import.error.{}", error.code())).to_string()),
+        Err(error) => {
+            return Said::Problem(t(lang, &format!("import.error.{}", error.code())).to_string())
+        }
     };
     for photo in &photos {
-        let blob = JsFuture::from(crate::js::data_url_blob(&photo.data)).await.ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
+        let blob = JsFuture::from(crate::js::data_url_blob(&photo.data))
+            .await
+            .ok()
+            .and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
         let stored = match blob {
             Some(blob) => store.put_photo(&photo.id, &blob).await.map_err(|e| e.to_string()),
             None => Err("not an image".to_string()),
         };
         if let Err(reason) = stored {
-            return Said::Problem(Messages::builtin().format(lang, "photos.store_failed", &[("reason", reason)]));
+            return Said::Problem(Messages::builtin().format(
+                lang,
+                "photos.store_failed",
+                &[("reason", reason)],
+            ));
         }
     }
     let here = store.load_all().await.drafts;
@@ -87,7 +103,11 @@ async fn import(store: &LocalStore, writer: &Writer, text: &str, lang: Lang, sto
             }
         }
     }
-    Said::Done(Messages::builtin().format(lang, "drafts.imported", &[("count", drafts.len().to_string())]))
+    Said::Done(Messages::builtin().format(
+        lang,
+        "drafts.imported",
+        &[("count", drafts.len().to_string())],
+    ))
 }
 
 #[component]
@@ -131,7 +151,8 @@ pub fn DraftsPage() -> Html {
         })
     };
     let on_import = {
-        let (store, writer, said, refresh) = (store.clone(), writer.clone(), said.clone(), refresh.clone());
+        let (store, writer, said, refresh) =
+            (store.clone(), writer.clone(), said.clone(), refresh.clone());
         // An imported copy of the draft on screen reaches the screen as another tab's would:
         // taken when newer, asked about when both changed.
         let stored = {
@@ -142,9 +163,14 @@ pub fn DraftsPage() -> Html {
             let Some(input) = event.target_dyn_into::<HtmlInputElement>() else { return };
             let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
             input.set_value("");
-            let (store, writer, said, refresh, stored) = (store.clone(), writer.clone(), said.clone(), refresh.clone(), stored.clone());
+            let (store, writer, said, refresh, stored) =
+                (store.clone(), writer.clone(), said.clone(), refresh.clone(), stored.clone());
             spawn_local(async move {
-                let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
+                let text = JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_default();
                 said.set(import(&store, &writer, &text, lang, &stored).await);
                 refresh();
             });
@@ -231,7 +257,9 @@ pub fn DraftsPage() -> Html {
     let notice = match &*said {
         Said::Nothing => html! {},
         Said::Done(text) => html! { <div class="notice" role="status"><p>{ text }</p></div> },
-        Said::Problem(text) => html! { <div class="notice notice-problem" role="alert"><p>{ text }</p></div> },
+        Said::Problem(text) => {
+            html! { <div class="notice notice-problem" role="alert"><p>{ text }</p></div> }
+        }
         Said::Deleted(_) => html! {
             <div class="notice" role="status">
                 <p>{ t(lang, "drafts.deleted") }</p>

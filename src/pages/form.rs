@@ -5,14 +5,20 @@
 use shouhou_core::i18n::{t, Messages};
 use std::rc::Rc;
 
-use shouhou_core::{AppConfig, Conditions, Draft, Field, FieldError, FieldKind, Intent, Lang, RequestFields, Step, WarrantyStatus};
+use shouhou_core::{
+    AppConfig, Conditions, Draft, Field, FieldError, FieldKind, Intent, Lang, RequestFields, Step,
+    WarrantyStatus,
+};
 use yew::prelude::*;
 
 use super::start::error_for;
 use super::{edit_callback, use_heading_focus};
 use crate::app::AppContext;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::fields::{checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps, TextFieldProps, TextKind};
+use crate::components::fields::{
+    checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps,
+    TextFieldProps, TextKind,
+};
 use crate::components::photos::PhotoField;
 use crate::components::transcript::transcript_view;
 use crate::ids::{now_ms, today};
@@ -20,8 +26,13 @@ use crate::state::{Action, AppState};
 
 /// "Repair · Industrial drives" under each step's heading.
 pub fn chosen_line(lang: Lang, fields: &RequestFields, config: &AppConfig) -> String {
-    let intent = Intent::parse(&fields.intent).map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string()).unwrap_or_default();
-    let product = config.product_line(&fields.product_line).map(|line| line.name.get(lang).to_string()).unwrap_or_default();
+    let intent = Intent::parse(&fields.intent)
+        .map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string())
+        .unwrap_or_default();
+    let product = config
+        .product_line(&fields.product_line)
+        .map(|line| line.name.get(lang).to_string())
+        .unwrap_or_default();
     Messages::builtin().format(lang, "details.chosen", &[("intent", intent), ("product", product)])
 }
 
@@ -34,11 +45,13 @@ fn hint(lang: Lang, field: Field) -> Option<String> {
             "hint.measurement",
             &[("unit", unit.to_string()), ("min", min.to_string()), ("max", max.to_string())],
         )),
-        FieldKind::Paragraph { min, max } if matches!(field, Field::Description) => Some(messages.format(
-            lang,
-            "hint.description",
-            &[("min", min.to_string()), ("max", max.to_string())],
-        )),
+        FieldKind::Paragraph { min, max } if matches!(field, Field::Description) => {
+            Some(messages.format(
+                lang,
+                "hint.description",
+                &[("min", min.to_string()), ("max", max.to_string())],
+            ))
+        }
         _ => {
             let key = format!("hint.{}", field.name());
             let text = messages.get(lang, &key);
@@ -98,7 +111,9 @@ pub fn use_form_screen() -> Option<FormScreen> {
 
 #[component]
 pub fn FormPage() -> Html {
-    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) = use_form_screen() else {
+    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) =
+        use_form_screen()
+    else {
         return html! {};
     };
     let step = draft.step;
@@ -142,7 +157,12 @@ pub fn FormPage() -> Html {
                 field,
                 options: options
                     .iter()
-                    .map(|value| (value.to_string(), t(lang, &format!("{}.{value}", field.name())).to_string()))
+                    .map(|value| {
+                        (
+                            value.to_string(),
+                            t(lang, &format!("{}.{value}", field.name())).to_string(),
+                        )
+                    })
                     .collect(),
                 selected: value.clone(),
                 error,
@@ -160,11 +180,15 @@ pub fn FormPage() -> Html {
                 Some(writer) => {
                     let on_add = {
                         let state = state.clone();
-                        Callback::from(move |photo| state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() }))
+                        Callback::from(move |photo| {
+                            state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() })
+                        })
                     };
                     let on_remove = {
                         let state = state.clone();
-                        Callback::from(move |id| state.dispatch(Action::RemovePhoto { id, now_ms: now_ms() }))
+                        Callback::from(move |id| {
+                            state.dispatch(Action::RemovePhoto { id, now_ms: now_ms() })
+                        })
                     };
                     html! {
                         <PhotoField {lang} photos={fields.photos.clone()} limits={config.photos}
@@ -197,10 +221,26 @@ pub fn FormPage() -> Html {
         .filter(|_| matches!(step, Step::Product | Step::Problem))
         .map(|warranty| html! { <p class="notice warranty" role="status">{ warranty_text(lang, warranty) }</p> });
     let suggested = (step == Step::Problem && fields.troubleshooting.is_some()).then(|| {
-        let label = |prefix: &str, value: &str| if value.is_empty() { "—".to_string() } else { t(lang, &format!("{prefix}.{value}")).to_string() };
-        messages.format(lang, "details.suggested", &[("category", label("category", &fields.category)), ("priority", label("priority", &fields.priority))])
+        let label = |prefix: &str, value: &str| {
+            if value.is_empty() {
+                "—".to_string()
+            } else {
+                t(lang, &format!("{prefix}.{value}")).to_string()
+            }
+        };
+        messages.format(
+            lang,
+            "details.suggested",
+            &[
+                ("category", label("category", &fields.category)),
+                ("priority", label("priority", &fields.priority)),
+            ],
+        )
     });
-    let problem = state.returned.as_ref().map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
+    let problem = state
+        .returned
+        .as_ref()
+        .map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
     let next_label = if draft.revisit { "step.back_to_review" } else { "step.next" };
 
     html! {

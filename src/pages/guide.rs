@@ -4,7 +4,9 @@ use std::rc::Rc;
 
 use shouhou_core::draft::GuideEvent;
 use shouhou_core::flow::engine::Deflection;
-use shouhou_core::flow::{text, Node, OutcomeKind, OutcomeNode, QuestionNode, StepNode, STEP_ANSWERS};
+use shouhou_core::flow::{
+    text, Node, OutcomeKind, OutcomeNode, QuestionNode, StepNode, STEP_ANSWERS,
+};
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{AppConfig, Flow, Lang};
 use yew::prelude::*;
@@ -12,8 +14,8 @@ use yew::prelude::*;
 use super::use_heading_focus;
 use crate::app::AppContext;
 use crate::components::focus::focus;
-use crate::intake_api;
 use crate::ids::{new_draft, now_ms};
+use crate::intake_api;
 use crate::services::flows::record_deflection;
 use crate::state::{Action, GuidedHelp};
 
@@ -22,9 +24,14 @@ pub fn tel_href(phone: &str) -> String {
     format!("tel:{}", phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())
 }
 
-fn guide(state: &UseReducerHandle<crate::state::AppState>, event: GuideEvent) -> Callback<MouseEvent> {
+fn guide(
+    state: &UseReducerHandle<crate::state::AppState>,
+    event: GuideEvent,
+) -> Callback<MouseEvent> {
     let state = state.clone();
-    Callback::from(move |_: MouseEvent| state.dispatch(Action::Guide { event: event.clone(), now_ms: now_ms() }))
+    Callback::from(move |_: MouseEvent| {
+        state.dispatch(Action::Guide { event: event.clone(), now_ms: now_ms() })
+    })
 }
 
 #[component]
@@ -66,7 +73,12 @@ pub fn GuidePage() -> Html {
 }
 
 /// "Let's try to fix it together first": start the checks or skip to the form.
-fn offer(state: &UseReducerHandle<crate::state::AppState>, heading: NodeRef, unavailable: bool, loading: bool) -> Html {
+fn offer(
+    state: &UseReducerHandle<crate::state::AppState>,
+    heading: NodeRef,
+    unavailable: bool,
+    loading: bool,
+) -> Html {
     let lang = state.lang;
     let back = {
         let state = state.clone();
@@ -113,7 +125,8 @@ fn FlowScreen(props: &FlowScreenProps) -> Html {
     let state = ctx.state.clone();
     let heading = use_heading_focus(true);
     let lang = state.lang;
-    let progress = Messages::builtin().format(lang, "flow.progress", &[("n", props.depth.to_string())]);
+    let progress =
+        Messages::builtin().format(lang, "flow.progress", &[("n", props.depth.to_string())]);
     let is_first = props.depth == 1;
     let body = match &props.node {
         Node::Step(step) => step_body(step, lang, &state, heading.clone()),
@@ -136,7 +149,12 @@ fn FlowScreen(props: &FlowScreenProps) -> Html {
     }
 }
 
-fn step_body(step: &StepNode, lang: Lang, state: &UseReducerHandle<crate::state::AppState>, heading: NodeRef) -> Html {
+fn step_body(
+    step: &StepNode,
+    lang: Lang,
+    state: &UseReducerHandle<crate::state::AppState>,
+    heading: NodeRef,
+) -> Html {
     let answers = STEP_ANSWERS.iter().filter(|answer| step.next(answer).is_some()).map(|answer| {
         let class = if *answer == "fixed" { "primary" } else { "secondary" };
         html! {
@@ -162,7 +180,12 @@ fn step_body(step: &StepNode, lang: Lang, state: &UseReducerHandle<crate::state:
     }
 }
 
-fn question_body(question: &QuestionNode, lang: Lang, state: &UseReducerHandle<crate::state::AppState>, heading: NodeRef) -> Html {
+fn question_body(
+    question: &QuestionNode,
+    lang: Lang,
+    state: &UseReducerHandle<crate::state::AppState>,
+    heading: NodeRef,
+) -> Html {
     let answers = question.answers.iter().map(|answer| {
         html! {
             <button type="button" class="choice-button" data-answer={answer.id.clone()}
@@ -198,7 +221,8 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
     {
         let solved = outcome.outcome == OutcomeKind::Solved;
         let draft = state.draft.clone();
-        let (flow, config, outcome_id) = (props.flow.clone(), props.config.clone(), outcome.id.clone());
+        let (flow, config, outcome_id) =
+            (props.flow.clone(), props.config.clone(), outcome.id.clone());
         use_effect_with(outcome_id.clone(), move |_| {
             if let (true, Some(draft)) = (solved, draft) {
                 let deflection = Deflection {

@@ -13,7 +13,9 @@ use yew::prelude::*;
 use crate::components::focus::focus;
 
 /// What a form control reports, as a draft edit stamped with the time.
-pub fn edit_callback(state: &UseReducerHandle<crate::state::AppState>) -> Callback<(shouhou_core::Field, String)> {
+pub fn edit_callback(
+    state: &UseReducerHandle<crate::state::AppState>,
+) -> Callback<(shouhou_core::Field, String)> {
     let state = state.clone();
     Callback::from(move |(field, value)| {
         state.dispatch(crate::state::Action::Edit { field, value, now_ms: crate::ids::now_ms() })

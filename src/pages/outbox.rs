@@ -14,13 +14,24 @@ use crate::state::Action;
 
 /// "Repair · Property repairs · The bay window lets water…": what the customer will recognise.
 pub fn request_title(fields: &RequestFields, ctx: &AppContext, lang: Lang) -> String {
-    let intent = Intent::parse(&fields.intent).map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string());
-    let product = ctx.state.config.as_ref().and_then(|c| c.product_line(&fields.product_line)).map(|l| l.name.get(lang).to_string());
+    let intent = Intent::parse(&fields.intent)
+        .map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string());
+    let product = ctx
+        .state
+        .config
+        .as_ref()
+        .and_then(|c| c.product_line(&fields.product_line))
+        .map(|l| l.name.get(lang).to_string());
     let mut words: String = fields.description.chars().take(40).collect();
     if fields.description.chars().count() > 40 {
         words.push('…');
     }
-    [intent, product, Some(words)].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
+    [intent, product, Some(words)]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 #[component]

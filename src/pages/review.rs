@@ -19,7 +19,11 @@ pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
     let messages = Messages::builtin();
     let value = fields.get(field).trim();
     match field.kind() {
-        FieldKind::Photos => messages.format(lang, "review.photo_count", &[("count", fields.photos.len().to_string())]),
+        FieldKind::Photos => messages.format(
+            lang,
+            "review.photo_count",
+            &[("count", fields.photos.len().to_string())],
+        ),
         _ if value.is_empty() => t(lang, "review.none").to_string(),
         FieldKind::Choice(_) => t(lang, &format!("{}.{value}", field.name())).to_string(),
         FieldKind::Measurement { unit, .. } => format!("{value} {unit}"),
@@ -30,7 +34,9 @@ pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
 
 #[component]
 pub fn ReviewPage() -> Html {
-    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) = use_form_screen() else {
+    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) =
+        use_form_screen()
+    else {
         return html! {};
     };
     let messages = Messages::builtin();
@@ -63,9 +69,12 @@ pub fn ReviewPage() -> Html {
         let title = t(lang, &format!("step.{}", step.name())).to_string();
         let change = {
             let state = state.clone();
-            Callback::from(move |_: MouseEvent| state.dispatch(Action::Change { step, now_ms: now_ms() }))
+            Callback::from(move |_: MouseEvent| {
+                state.dispatch(Action::Change { step, now_ms: now_ms() })
+            })
         };
-        let change_label = messages.format(lang, "review.change_label", &[("section", title.clone())]);
+        let change_label =
+            messages.format(lang, "review.change_label", &[("section", title.clone())]);
         let rows = step.fields(intent, &conditions).into_iter().map(|field| {
             html! {
                 <div class="answer">
@@ -74,14 +83,15 @@ pub fn ReviewPage() -> Html {
                 </div>
             }
         });
-        let warranty = conditions.warranty.as_ref().filter(|_| step == Step::Product).map(|warranty| {
-            html! {
-                <div class="answer">
-                    <dt>{ t(lang, "review.warranty") }</dt>
-                    <dd>{ warranty_text(lang, warranty) }</dd>
-                </div>
-            }
-        });
+        let warranty =
+            conditions.warranty.as_ref().filter(|_| step == Step::Product).map(|warranty| {
+                html! {
+                    <div class="answer">
+                        <dt>{ t(lang, "review.warranty") }</dt>
+                        <dd>{ warranty_text(lang, warranty) }</dd>
+                    </div>
+                }
+            });
         html! {
             <section class="review-section" aria-labelledby={format!("review-{}", step.name())}>
                 <div class="review-heading">
@@ -97,13 +107,20 @@ pub fn ReviewPage() -> Html {
         let (state, config, draft) = (state.clone(), config.clone(), draft.clone());
         Callback::from(move |field: Field| {
             let today = crate::ids::today();
-            let step = draft.form().iter().copied().find(|step| draft.step_fields(*step, &config, today).contains(&field));
+            let step = draft
+                .form()
+                .iter()
+                .copied()
+                .find(|step| draft.step_fields(*step, &config, today).contains(&field));
             if let Some(step) = step {
                 state.dispatch(Action::Change { step, now_ms: now_ms() });
             }
         })
     };
-    let problem = state.returned.as_ref().map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
+    let problem = state
+        .returned
+        .as_ref()
+        .map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
 
     html! {
         <form class="step review" novalidate=true {onsubmit}>

@@ -33,13 +33,22 @@ pub fn StartPage() -> Html {
             state.dispatch(Action::Continue { now_ms: now_ms() });
         })
     };
-    let guided_help_broken = matches!(state.guided, GuidedHelp::Broken) && state.guided_for == draft.fields.product_line;
+    let guided_help_broken =
+        matches!(state.guided, GuidedHelp::Broken) && state.guided_for == draft.fields.product_line;
     let intents: Vec<(String, String)> = Intent::ALL
         .iter()
-        .map(|intent| (intent.as_str().to_string(), t(lang, &format!("intent.{}", intent.as_str())).to_string()))
+        .map(|intent| {
+            (
+                intent.as_str().to_string(),
+                t(lang, &format!("intent.{}", intent.as_str())).to_string(),
+            )
+        })
         .collect();
-    let product_lines: Vec<(String, String)> =
-        config.product_lines.iter().map(|line| (line.id.clone(), line.name.get(lang).to_string())).collect();
+    let product_lines: Vec<(String, String)> = config
+        .product_lines
+        .iter()
+        .map(|line| (line.id.clone(), line.name.get(lang).to_string()))
+        .collect();
 
     html! {
         <form class="step" novalidate=true {onsubmit}>

@@ -1,9 +1,9 @@
 //! The intake server's API (`/api/v1`), and the run-time configuration.
 
 use gloo_net::http::{Request, Response};
+use serde::Deserialize;
 use shouhou_core::adapter;
 use shouhou_core::config::Adapter;
-use serde::Deserialize;
 use shouhou_core::outbox::SendOutcome;
 use shouhou_core::{AppConfig, Draft, FieldError, Lang, PhotoRef};
 use wasm_bindgen::JsValue;
@@ -30,7 +30,12 @@ struct ErrorBody {
 /// Sends the draft's request to the configured backend. Every answer maps to what the
 /// outbox must do: 2xx delivered, 408/429/5xx and no answer retried, other refusals back to
 /// the customer.
-pub async fn submit(config: &AppConfig, draft: &Draft, lang: Lang, store: &LocalStore) -> SendOutcome {
+pub async fn submit(
+    config: &AppConfig,
+    draft: &Draft,
+    lang: Lang,
+    store: &LocalStore,
+) -> SendOutcome {
     match config.backend.adapter {
         Adapter::Shouhou => submit_request(&config.backend.url, draft, lang, store).await,
         Adapter::Webhook | Adapter::Multipart => submit_elsewhere(config, draft, store).await,
@@ -43,7 +48,12 @@ pub async fn submit(config: &AppConfig, draft: &Draft, lang: Lang, store: &Local
 /// With photos, the body is multipart: the fields as the `request` part, then each stored
 /// photo as a `photo` part named by its id. The server stores the request and its photos in
 /// one transaction, so a cut upload is simply sent again, whole, under the same key.
-async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &LocalStore) -> SendOutcome {
+async fn submit_request(
+    base_url: &str,
+    draft: &Draft,
+    lang: Lang,
+    store: &LocalStore,
+) -> SendOutcome {
     let builder = Request::post(&format!("{}/requests", base_url.trim_end_matches('/')))
         .header("Idempotency-Key", &draft.idempotency_key)
         .header("Accept-Language", lang.tag());
@@ -61,15 +71,23 @@ async fn submit_request(base_url: &str, draft: &Draft, lang: Lang, store: &Local
         Err(outcome) => return outcome,
     };
     match response.json::<Receipt>().await {
-        Ok(receipt) => SendOutcome::Accepted { reference: receipt.reference, reply_by: receipt.reply_by },
+        Ok(receipt) => {
+            SendOutcome::Accepted { reference: receipt.reference, reply_by: receipt.reply_by }
+        }
         // Stored, but the answer was cut: the retry under the same key returns the reference.
-        Err(_) => SendOutcome::Transient { reason: format!("HTTP {}", response.status()), retry_after_ms: None },
+        Err(_) => SendOutcome::Transient {
+            reason: format!("HTTP {}", response.status()),
+            retry_after_ms: None,
+        },
     }
 }
 
 /// The draft's photos from this device's storage. One that is missing cannot be sent: the
 /// request comes back to the customer to attach it again.
-async fn stored_photos<'a>(draft: &'a Draft, store: &LocalStore) -> Result<Vec<(&'a PhotoRef, Blob)>, SendOutcome> {
+async fn stored_photos<'a>(
+    draft: &'a Draft,
+    store: &LocalStore,
+) -> Result<Vec<(&'a PhotoRef, Blob)>, SendOutcome> {
     let mut photos = Vec::new();
     for photo in &draft.fields.photos {
         match store.photo(&photo.id).await {
@@ -92,7 +110,9 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Sen
 }
 
 /// A 2xx answer, or what any other answer (or none) means for the outbox.
-async fn refused_or_answered(response: Result<Response, gloo_net::Error>) -> Result<Response, SendOutcome> {
+async fn refused_or_answered(
+    response: Result<Response, gloo_net::Error>,
+) -> Result<Response, SendOutcome> {
     let Ok(response) = response else {
         return Err(SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None });
     };
@@ -108,7 +128,9 @@ async fn refused_or_answered(response: Result<Response, gloo_net::Error>) -> Res
                 .map(|seconds| seconds.saturating_mul(1_000)),
         },
         _ => match response.json::<ErrorBody>().await {
-            Ok(body) if !body.message.is_empty() => SendOutcome::Rejected { message: body.message, fields: body.fields },
+            Ok(body) if !body.message.is_empty() => {
+                SendOutcome::Rejected { message: body.message, fields: body.fields }
+            }
             _ => SendOutcome::Rejected { message: format!("HTTP {status}"), fields: Vec::new() },
         },
     })
@@ -141,7 +163,11 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
             }
             if let Some(name) = &target {
                 for (photo, blob) in &photos {
-                    let _ = form.append_with_blob_and_filename(name, blob, &format!("{}.jpg", photo.id));
+                    let _ = form.append_with_blob_and_filename(
+                        name,
+                        blob,
+                        &format!("{}.jpg", photo.id),
+                    );
                 }
             }
             builder.body(form)
@@ -151,10 +177,17 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
             for (photo, blob) in &photos {
                 let data = crate::js::blob_data_url(blob).await.unwrap_or_default();
                 let described = serde_json::to_string(photo).expect("a photo serialises");
-                attached.push(format!("{},\"data\":{}}}", &described[..described.len() - 1], serde_json::to_string(&data).expect("a string serialises")));
+                attached.push(format!(
+                    "{},\"data\":{}}}",
+                    &described[..described.len() - 1],
+                    serde_json::to_string(&data).expect("a string serialises")
+                ));
             }
-            let photos_json = target.as_deref().map(|path| (path, format!("[{}]", attached.join(","))));
-            builder.header("Content-Type", "application/json").body(adapter::webhook_body(&values, photos_json))
+            let photos_json =
+                target.as_deref().map(|path| (path, format!("[{}]", attached.join(","))));
+            builder
+                .header("Content-Type", "application/json")
+                .body(adapter::webhook_body(&values, photos_json))
         }
     };
     let response = match send(request).await {
@@ -167,8 +200,12 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
         .reference_path
         .as_deref()
         .and_then(|path| crate::js::value_at(&answer, path))
-        .unwrap_or_else(|| draft.idempotency_key.chars().take(8).collect::<String>().to_ascii_uppercase());
-    let reply_by = js_sys::Date::new(&JsValue::from_f64(js_sys::Date::now() + f64::from(config.reply_within_hours) * 3_600_000.0));
+        .unwrap_or_else(|| {
+            draft.idempotency_key.chars().take(8).collect::<String>().to_ascii_uppercase()
+        });
+    let reply_by = js_sys::Date::new(&JsValue::from_f64(
+        js_sys::Date::now() + f64::from(config.reply_within_hours) * 3_600_000.0,
+    ));
     SendOutcome::Accepted { reference, reply_by: String::from(reply_by.to_iso_string()) }
 }
 
@@ -179,7 +216,8 @@ fn multipart(draft: &Draft, photos: &[(&PhotoRef, Blob)]) -> FormData {
     let options = BlobPropertyBag::new();
     options.set_type("application/json");
     let parts = js_sys::Array::of1(&JsValue::from_str(&json));
-    let request = Blob::new_with_str_sequence_and_options(&parts, &options).expect("a Blob of text");
+    let request =
+        Blob::new_with_str_sequence_and_options(&parts, &options).expect("a Blob of text");
     let _ = form.append_with_blob("request", &request);
     for (photo, blob) in photos {
         let _ = form.append_with_blob_and_filename("photo", blob, &photo.id);
@@ -203,7 +241,10 @@ pub async fn load_messages(lang: Lang) -> Result<(), String> {
     if shouhou_core::Messages::has(lang) {
         return Ok(());
     }
-    let response = Request::get(&format!("i18n/{}.json", lang.tag())).send().await.map_err(|e| e.to_string())?;
+    let response = Request::get(&format!("i18n/{}.json", lang.tag()))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
     }

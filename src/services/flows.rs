@@ -31,7 +31,9 @@ pub async fn load_flow(product_line: &str) -> FlowLoad {
     match response.text().await {
         Ok(text) => match Flow::parse(&text) {
             Ok(flow) if flow.id == product_line => FlowLoad::Found(flow),
-            Ok(flow) => FlowLoad::Broken(vec![format!("flow id {:?} is not {product_line:?}", flow.id)]),
+            Ok(flow) => {
+                FlowLoad::Broken(vec![format!("flow id {:?} is not {product_line:?}", flow.id)])
+            }
             Err(problems) => FlowLoad::Broken(problems.iter().map(ToString::to_string).collect()),
         },
         Err(error) => FlowLoad::Broken(vec![error.to_string()]),
@@ -58,7 +60,10 @@ fn keep(pending: &[PendingDeflection]) {
         let _ = if pending.is_empty() {
             storage.remove_item(PENDING_KEY)
         } else {
-            storage.set_item(PENDING_KEY, &serde_json::to_string(pending).expect("deflections serialise"))
+            storage.set_item(
+                PENDING_KEY,
+                &serde_json::to_string(pending).expect("deflections serialise"),
+            )
         };
     }
 }
@@ -85,7 +90,12 @@ pub async fn send_pending_deflections(base_url: String) {
         let delivered = match sent {
             Some(future) => match future.await {
                 // 4xx other than 429 will never succeed: drop it rather than retry forever.
-                Ok(response) => response.ok() || (response.status() >= 400 && response.status() < 500 && response.status() != 429),
+                Ok(response) => {
+                    response.ok()
+                        || (response.status() >= 400
+                            && response.status() < 500
+                            && response.status() != 429)
+                }
                 Err(_) => false,
             },
             None => true,
@@ -93,7 +103,8 @@ pub async fn send_pending_deflections(base_url: String) {
         if !delivered {
             return;
         }
-        let rest: Vec<PendingDeflection> = pending().into_iter().filter(|p| p.key != item.key).collect();
+        let rest: Vec<PendingDeflection> =
+            pending().into_iter().filter(|p| p.key != item.key).collect();
         keep(&rest);
     }
 }

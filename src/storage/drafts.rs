@@ -124,7 +124,8 @@ impl LocalStore {
             match Draft::decode(&text) {
                 Ok(journalled) => match drafts.iter_mut().find(|d| d.id == journalled.id) {
                     Some(stored) => {
-                        if Draft::newer(stored, &journalled) == &journalled && *stored != journalled {
+                        if Draft::newer(stored, &journalled) == &journalled && *stored != journalled
+                        {
                             *stored = journalled;
                             self.write(stored).await.ok();
                         }
@@ -164,8 +165,11 @@ impl LocalStore {
             Write::Delete(id) => db.delete(DRAFTS, id).await,
             Write::Submit(item) => {
                 let json = serde_json::to_string(item).expect("outbox items serialise");
-                db.write(&[Op::Put { store: OUTBOX, key: &item.id, json: &json }, Op::Delete { store: DRAFTS, key: &item.id }])
-                    .await
+                db.write(&[
+                    Op::Put { store: OUTBOX, key: &item.id, json: &json },
+                    Op::Delete { store: DRAFTS, key: &item.id },
+                ])
+                .await
             }
             Write::PutOutbox(item) => {
                 let json = serde_json::to_string(item).expect("outbox items serialise");
@@ -173,8 +177,11 @@ impl LocalStore {
             }
             Write::BackToDraft(draft) => {
                 let json = draft.encode();
-                db.write(&[Op::Delete { store: OUTBOX, key: &draft.id }, Op::Put { store: DRAFTS, key: &draft.id, json: &json }])
-                    .await
+                db.write(&[
+                    Op::Delete { store: OUTBOX, key: &draft.id },
+                    Op::Put { store: DRAFTS, key: &draft.id, json: &json },
+                ])
+                .await
             }
         }
     }
@@ -188,7 +195,9 @@ impl LocalStore {
         // Keyed by the record's content, not the time: two readers finding the same bad record
         // at once (the sender and the start-up photo check, or two tabs) set it aside once,
         // while a different bad record under the same key is kept beside it.
-        let fingerprint = raw.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+        let fingerprint = raw.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
         let _ = db.put_json(QUARANTINE, &format!("{source}:{key}:{fingerprint:016x}"), &json).await;
     }
 }
@@ -226,7 +235,9 @@ fn journal_entries() -> Vec<(String, String)> {
 
 /// The synchronous half of a save. Returns false when localStorage refused (full or absent).
 fn journal(draft: &Draft) -> bool {
-    local_storage().is_some_and(|s| s.set_item(&format!("{JOURNAL_PREFIX}{}", draft.id), &draft.encode()).is_ok())
+    local_storage().is_some_and(|s| {
+        s.set_item(&format!("{JOURNAL_PREFIX}{}", draft.id), &draft.encode()).is_ok()
+    })
 }
 
 fn unjournal(id: &str) {
@@ -283,7 +294,10 @@ impl Write {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveReport {
     /// This revision of this draft is committed.
-    Saved { id: String, revision: u64 },
+    Saved {
+        id: String,
+        revision: u64,
+    },
     Failed(StorageError),
 }
 
@@ -376,7 +390,10 @@ impl Writer {
                 match (&write, result) {
                     (Write::Put(draft), Ok(())) => {
                         mark(COMMITTED_MARK);
-                        this.report.emit(SaveReport::Saved { id: draft.id.clone(), revision: draft.revision });
+                        this.report.emit(SaveReport::Saved {
+                            id: draft.id.clone(),
+                            revision: draft.revision,
+                        });
                     }
                     (_, Ok(())) => {}
                     (_, Err(error)) => this.report.emit(SaveReport::Failed(error)),

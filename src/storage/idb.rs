@@ -74,7 +74,9 @@ pub struct Db {
 }
 
 /// Resolves when `target` fires one of its success events, rejects on its failure events.
-async fn settle(set: impl FnOnce(&js_sys::Function, &js_sys::Function)) -> Result<JsValue, StorageError> {
+async fn settle(
+    set: impl FnOnce(&js_sys::Function, &js_sys::Function),
+) -> Result<JsValue, StorageError> {
     let mut set = Some(set);
     let promise = Promise::new(&mut |resolve, reject| {
         if let Some(set) = set.take() {
@@ -110,7 +112,8 @@ impl Db {
         let factory = web_sys::window()
             .and_then(|w| w.indexed_db().ok().flatten())
             .ok_or(StorageError::Unavailable)?;
-        let open: IdbOpenDbRequest = factory.open_with_u32(name, DB_VERSION).map_err(|_| StorageError::Unavailable)?;
+        let open: IdbOpenDbRequest =
+            factory.open_with_u32(name, DB_VERSION).map_err(|_| StorageError::Unavailable)?;
         let upgrade = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
             move |event: web_sys::Event| {
                 let Some(db) = event
@@ -133,14 +136,17 @@ impl Db {
         let result = request(open.clone().into()).await;
         open.set_onupgradeneeded(None);
         drop(upgrade);
-        let db: IdbDatabase = result?.dyn_into().map_err(|_| StorageError::Failed("not a database".into()))?;
+        let db: IdbDatabase =
+            result?.dyn_into().map_err(|_| StorageError::Failed("not a database".into()))?;
         Ok(Db { db })
     }
 
-    fn transaction(&self, store: &str, mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {
-        self.db
-            .transaction_with_str_and_mode(store, mode)
-            .map_err(StorageError::from_js)
+    fn transaction(
+        &self,
+        store: &str,
+        mode: IdbTransactionMode,
+    ) -> Result<IdbTransaction, StorageError> {
+        self.db.transaction_with_str_and_mode(store, mode).map_err(StorageError::from_js)
     }
 
     /// Carries out all `ops` in one transaction: all of them are committed, or none.
@@ -161,9 +167,12 @@ impl Db {
         for op in ops {
             match op {
                 Op::Put { store, key, json } => {
-                    let value = JSON::parse(json).map_err(|_| StorageError::Failed("not JSON".into()))?;
+                    let value =
+                        JSON::parse(json).map_err(|_| StorageError::Failed("not JSON".into()))?;
                     let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
-                    object_store.put_with_key(&value, &JsValue::from_str(key)).map_err(StorageError::from_js)?;
+                    object_store
+                        .put_with_key(&value, &JsValue::from_str(key))
+                        .map_err(StorageError::from_js)?;
                 }
                 Op::Delete { store, key } => {
                     let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
@@ -222,19 +231,29 @@ impl Db {
     }
 
     pub async fn get_json(&self, store: &str, key: &str) -> Result<Option<String>, StorageError> {
-        Ok(self.get_value(store, key).await?.and_then(|value| JSON::stringify(&value).ok()?.as_string()))
+        Ok(self
+            .get_value(store, key)
+            .await?
+            .and_then(|value| JSON::stringify(&value).ok()?.as_string()))
     }
 
     /// A record as it is stored (a Blob stays a Blob).
     pub async fn get_value(&self, store: &str, key: &str) -> Result<Option<JsValue>, StorageError> {
         let tx = self.transaction(store, IdbTransactionMode::Readonly)?;
         let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
-        let value = request(object_store.get(&JsValue::from_str(key)).map_err(StorageError::from_js)?).await?;
+        let value =
+            request(object_store.get(&JsValue::from_str(key)).map_err(StorageError::from_js)?)
+                .await?;
         Ok((!value.is_undefined()).then_some(value))
     }
 
     /// Stores a value as it is (a Blob, which JSON cannot carry); resolves once committed.
-    pub async fn put_value(&self, store: &str, key: &str, value: &JsValue) -> Result<(), StorageError> {
+    pub async fn put_value(
+        &self,
+        store: &str,
+        key: &str,
+        value: &JsValue,
+    ) -> Result<(), StorageError> {
         let tx = self.transaction(store, IdbTransactionMode::Readwrite)?;
         let object_store = tx.object_store(store).map_err(StorageError::from_js)?;
         object_store.put_with_key(value, &JsValue::from_str(key)).map_err(StorageError::from_js)?;

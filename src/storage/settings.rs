@@ -10,7 +10,10 @@ pub fn local_storage() -> Option<web_sys::Storage> {
 
 /// The language the customer chose before, else the first the browser prefers.
 pub fn initial_lang() -> Lang {
-    if let Some(lang) = local_storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()).and_then(|tag| Lang::from_tag(&tag)) {
+    if let Some(lang) = local_storage()
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+        .and_then(|tag| Lang::from_tag(&tag))
+    {
         return lang;
     }
     let navigator = web_sys::window().map(|w| w.navigator());
@@ -34,7 +37,9 @@ pub async fn request_persistence() -> bool {
     let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else { return true };
     let ask = |promise: Result<js_sys::Promise, wasm_bindgen::JsValue>| async move {
         match promise {
-            Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()),
+            Ok(promise) => {
+                wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_bool())
+            }
             Err(_) => None,
         }
     };

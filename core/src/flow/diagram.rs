@@ -10,15 +10,23 @@ use crate::i18n::{t, Lang};
 /// boxes coloured by kind, answers as edge labels.
 pub fn mermaid(flow: &Flow, lang: Lang) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "---\ntitle: {} (v{})\n---", escape(text(&flow.title, lang)), flow.version);
+    let _ =
+        writeln!(out, "---\ntitle: {} (v{})\n---", escape(text(&flow.title, lang)), flow.version);
     out.push_str("flowchart TD\n");
     for node in &flow.nodes {
         let id = mermaid_id(node.id());
         let _ = match node {
             Node::Step(step) => writeln!(out, "    {id}[\"{}\"]", escape(text(&step.text, lang))),
-            Node::Question(question) => writeln!(out, "    {id}{{\"{}\"}}", escape(text(&question.text, lang))),
+            Node::Question(question) => {
+                writeln!(out, "    {id}{{\"{}\"}}", escape(text(&question.text, lang)))
+            }
             Node::Outcome(outcome) => {
-                writeln!(out, "    {id}([\"{}\"]):::{}", escape(text(&outcome.text, lang)), outcome_class(outcome.outcome))
+                writeln!(
+                    out,
+                    "    {id}([\"{}\"]):::{}",
+                    escape(text(&outcome.text, lang)),
+                    outcome_class(outcome.outcome)
+                )
             }
         };
     }
@@ -33,7 +41,13 @@ pub fn mermaid(flow: &Flow, lang: Lang) -> String {
                     .unwrap_or_default(),
                 _ => t(lang, &format!("flow.answer.{answer}")).to_string(),
             };
-            let _ = writeln!(out, "    {} -->|\"{}\"| {}", mermaid_id(node.id()), escape(&label), mermaid_id(next));
+            let _ = writeln!(
+                out,
+                "    {} -->|\"{}\"| {}",
+                mermaid_id(node.id()),
+                escape(&label),
+                mermaid_id(next)
+            );
         }
     }
     out.push_str("    classDef solved fill:#d4edda,stroke:#00703c\n");

@@ -96,8 +96,13 @@ impl FlowProgress {
         if matches!(node, Node::Outcome(_)) {
             return Err(EngineError::Finished);
         }
-        let next = next_of(node, answer).ok_or_else(|| EngineError::UnknownAnswer(answer.to_string()))?;
-        self.transcript.push(TranscriptEntry { node: self.current.clone(), answer: answer.to_string(), at_ms: now_ms });
+        let next =
+            next_of(node, answer).ok_or_else(|| EngineError::UnknownAnswer(answer.to_string()))?;
+        self.transcript.push(TranscriptEntry {
+            node: self.current.clone(),
+            answer: answer.to_string(),
+            at_ms: now_ms,
+        });
         self.current = next.to_string();
         Ok(())
     }
@@ -179,6 +184,8 @@ pub struct Deflection {
 impl Deflection {
     /// Plain ids of a configured product line, nothing else: the server stores only these.
     pub fn is_valid(&self, config: &crate::AppConfig) -> bool {
-        is_plain_id(&self.flow_id) && is_plain_id(&self.outcome) && config.product_line(&self.product_line).is_some()
+        is_plain_id(&self.flow_id)
+            && is_plain_id(&self.outcome)
+            && config.product_line(&self.product_line).is_some()
     }
 }

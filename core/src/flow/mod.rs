@@ -26,12 +26,19 @@ pub type Texts = HashMap<String, String>;
 /// Flow, node and answer ids: lower-case letters, digits, `_` and `-`, at most 64. They are
 /// stored with requests, so everything that accepts one checks it with this.
 pub fn is_plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
 /// The text in `lang`, falling back to any language rather than showing nothing.
 pub fn text(texts: &Texts, lang: Lang) -> &str {
-    texts.get(lang.tag()).or_else(|| Lang::ALL.iter().find_map(|other| texts.get(other.tag()))).map_or("", String::as_str)
+    texts
+        .get(lang.tag())
+        .or_else(|| Lang::ALL.iter().find_map(|other| texts.get(other.tag())))
+        .map_or("", String::as_str)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,10 +113,21 @@ impl TryFrom<RawNode> for Node {
                 format!("node {:?}: a {:?} node has no field {name:?}", raw.id, raw.kind)
             })
         };
-        let not_for_step = [("answers", raw.answers.is_some()), ("outcome", raw.outcome.is_some()),
-            ("category", raw.category.is_some()), ("priority", raw.priority.is_some()), ("on_site", raw.on_site.is_some())];
-        let step_fields = [("image", raw.image.is_some()), ("image_alt", raw.image_alt.is_some()), ("warning", raw.warning.is_some()),
-            ("fixed", raw.fixed.is_some()), ("not_fixed", raw.not_fixed.is_some()), ("cannot", raw.cannot.is_some())];
+        let not_for_step = [
+            ("answers", raw.answers.is_some()),
+            ("outcome", raw.outcome.is_some()),
+            ("category", raw.category.is_some()),
+            ("priority", raw.priority.is_some()),
+            ("on_site", raw.on_site.is_some()),
+        ];
+        let step_fields = [
+            ("image", raw.image.is_some()),
+            ("image_alt", raw.image_alt.is_some()),
+            ("warning", raw.warning.is_some()),
+            ("fixed", raw.fixed.is_some()),
+            ("not_fixed", raw.not_fixed.is_some()),
+            ("cannot", raw.cannot.is_some()),
+        ];
         match raw.kind {
             NodeKind::Step => {
                 if let Some(why) = misplaced(&not_for_step) {
@@ -127,16 +145,24 @@ impl TryFrom<RawNode> for Node {
                 }))
             }
             NodeKind::Question => {
-                if let Some(why) = misplaced(&step_fields).or_else(|| misplaced(&not_for_step[1..])) {
+                if let Some(why) = misplaced(&step_fields).or_else(|| misplaced(&not_for_step[1..]))
+                {
                     return Err(why);
                 }
-                Ok(Node::Question(QuestionNode { id: raw.id, text: raw.text, answers: raw.answers.unwrap_or_default() }))
+                Ok(Node::Question(QuestionNode {
+                    id: raw.id,
+                    text: raw.text,
+                    answers: raw.answers.unwrap_or_default(),
+                }))
             }
             NodeKind::Outcome => {
-                if let Some(why) = misplaced(&step_fields).or_else(|| misplaced(&not_for_step[..1])) {
+                if let Some(why) = misplaced(&step_fields).or_else(|| misplaced(&not_for_step[..1]))
+                {
                     return Err(why);
                 }
-                let outcome = raw.outcome.ok_or_else(|| format!("node {:?}: an outcome node needs \"outcome\"", raw.id))?;
+                let outcome = raw.outcome.ok_or_else(|| {
+                    format!("node {:?}: an outcome node needs \"outcome\"", raw.id)
+                })?;
                 Ok(Node::Outcome(OutcomeNode {
                     id: raw.id,
                     outcome,
@@ -153,8 +179,20 @@ impl TryFrom<RawNode> for Node {
 impl From<Node> for RawNode {
     fn from(node: Node) -> RawNode {
         let empty = |id: String, kind: NodeKind, text: Texts| RawNode {
-            id, kind, text, image: None, image_alt: None, warning: None, fixed: None, not_fixed: None, cannot: None,
-            answers: None, outcome: None, category: None, priority: None, on_site: None,
+            id,
+            kind,
+            text,
+            image: None,
+            image_alt: None,
+            warning: None,
+            fixed: None,
+            not_fixed: None,
+            cannot: None,
+            answers: None,
+            outcome: None,
+            category: None,
+            priority: None,
+            on_site: None,
         };
         match node {
             Node::Step(step) => RawNode {
@@ -166,9 +204,10 @@ impl From<Node> for RawNode {
                 cannot: step.cannot,
                 ..empty(step.id, NodeKind::Step, step.text)
             },
-            Node::Question(question) => {
-                RawNode { answers: Some(question.answers), ..empty(question.id, NodeKind::Question, question.text) }
-            }
+            Node::Question(question) => RawNode {
+                answers: Some(question.answers),
+                ..empty(question.id, NodeKind::Question, question.text)
+            },
             Node::Outcome(outcome) => RawNode {
                 outcome: Some(outcome.outcome),
                 category: outcome.category,
@@ -283,7 +322,9 @@ impl Node {
                 .iter()
                 .filter_map(|answer| step.next(answer).map(|next| (*answer, next)))
                 .collect(),
-            Node::Question(question) => question.answers.iter().map(|a| (a.id.as_str(), a.next.as_str())).collect(),
+            Node::Question(question) => {
+                question.answers.iter().map(|a| (a.id.as_str(), a.next.as_str())).collect()
+            }
             Node::Outcome(_) => Vec::new(),
         }
     }
@@ -293,7 +334,10 @@ impl Flow {
     /// Reads and checks a flow file: the flow, or every problem found.
     pub fn parse(json: &str) -> Result<Flow, Vec<FlowProblem>> {
         let flow: Flow = serde_json::from_str(json).map_err(|e| {
-            vec![FlowProblem { path: format!("line {}, column {}", e.line(), e.column()), kind: ProblemKind::Malformed(e.to_string()) }]
+            vec![FlowProblem {
+                path: format!("line {}, column {}", e.line(), e.column()),
+                kind: ProblemKind::Malformed(e.to_string()),
+            }]
         })?;
         let problems = validate::problems(&flow);
         if problems.is_empty() {

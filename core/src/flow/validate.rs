@@ -32,7 +32,10 @@ pub enum ProblemKind {
     TooFewAnswers(String),
     MissingTranslation(&'static str),
     UnknownRequestField(String),
-    InvalidFieldValue { field: String, value: String },
+    InvalidFieldValue {
+        field: String,
+        value: String,
+    },
     /// `needs_service` outcomes must suggest a category and a priority.
     MissingSuggestion(&'static str),
     ImageWithoutAlt,
@@ -44,17 +47,36 @@ impl fmt::Display for FlowProblem {
         match &self.kind {
             ProblemKind::Malformed(why) => write!(f, "not a valid flow file: {why}"),
             ProblemKind::DuplicateId(id) => write!(f, "node id {id:?} is used more than once"),
-            ProblemKind::InvalidId(id) => write!(f, "id {id:?} must be lower-case letters, digits, _ or -"),
+            ProblemKind::InvalidId(id) => {
+                write!(f, "id {id:?} must be lower-case letters, digits, _ or -")
+            }
             ProblemKind::UnknownNode(id) => write!(f, "links to node {id:?}, which does not exist"),
-            ProblemKind::Unreachable(id) => write!(f, "node {id:?} cannot be reached from the start"),
-            ProblemKind::NoPathToOutcome(id) => write!(f, "from node {id:?} no path leads to an outcome (a loop without an exit?)"),
-            ProblemKind::LeafNotOutcome(id) => write!(f, "node {id:?} has no way out but is not an outcome"),
-            ProblemKind::TooFewAnswers(id) => write!(f, "question {id:?} needs at least two answers"),
+            ProblemKind::Unreachable(id) => {
+                write!(f, "node {id:?} cannot be reached from the start")
+            }
+            ProblemKind::NoPathToOutcome(id) => {
+                write!(f, "from node {id:?} no path leads to an outcome (a loop without an exit?)")
+            }
+            ProblemKind::LeafNotOutcome(id) => {
+                write!(f, "node {id:?} has no way out but is not an outcome")
+            }
+            ProblemKind::TooFewAnswers(id) => {
+                write!(f, "question {id:?} needs at least two answers")
+            }
             ProblemKind::MissingTranslation(lang) => write!(f, "missing the {lang} text"),
-            ProblemKind::UnknownRequestField(field) => write!(f, "{field:?} is not a request field a flow may set (category, priority, on_site)"),
-            ProblemKind::InvalidFieldValue { field, value } => write!(f, "{value:?} is not a valid {field}"),
-            ProblemKind::MissingSuggestion(what) => write!(f, "a needs_service outcome must suggest a {what}"),
-            ProblemKind::ImageWithoutAlt => write!(f, "an image needs image_alt text in every language"),
+            ProblemKind::UnknownRequestField(field) => write!(
+                f,
+                "{field:?} is not a request field a flow may set (category, priority, on_site)"
+            ),
+            ProblemKind::InvalidFieldValue { field, value } => {
+                write!(f, "{value:?} is not a valid {field}")
+            }
+            ProblemKind::MissingSuggestion(what) => {
+                write!(f, "a needs_service outcome must suggest a {what}")
+            }
+            ProblemKind::ImageWithoutAlt => {
+                write!(f, "an image needs image_alt text in every language")
+            }
         }
     }
 }
@@ -71,7 +93,10 @@ impl Collector {
     fn texts(&mut self, path: &str, texts: &Texts) {
         for lang in Lang::ALL {
             if texts.get(lang.tag()).is_none_or(|t| t.trim().is_empty()) {
-                self.push(format!("{path}.{}", lang.tag()), ProblemKind::MissingTranslation(lang.tag()));
+                self.push(
+                    format!("{path}.{}", lang.tag()),
+                    ProblemKind::MissingTranslation(lang.tag()),
+                );
             }
         }
     }
@@ -87,7 +112,13 @@ impl Collector {
             }
         };
         if !valid {
-            self.push(path, ProblemKind::InvalidFieldValue { field: field.to_string(), value: value.to_string() });
+            self.push(
+                path,
+                ProblemKind::InvalidFieldValue {
+                    field: field.to_string(),
+                    value: value.to_string(),
+                },
+            );
         }
     }
 }
@@ -123,13 +154,18 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                 }
                 match (&step.image, &step.image_alt) {
                     (Some(_), Some(alt)) => found.texts(&format!("{at}.image_alt"), alt),
-                    (Some(_), None) => found.push(format!("{at}.image"), ProblemKind::ImageWithoutAlt),
+                    (Some(_), None) => {
+                        found.push(format!("{at}.image"), ProblemKind::ImageWithoutAlt)
+                    }
                     _ => {}
                 }
                 for answer in super::STEP_ANSWERS {
                     if let Some(next) = step.next(answer) {
                         if !index.contains_key(next) {
-                            found.push(format!("{at}.{answer}"), ProblemKind::UnknownNode(next.to_string()));
+                            found.push(
+                                format!("{at}.{answer}"),
+                                ProblemKind::UnknownNode(next.to_string()),
+                            );
                         }
                     }
                 }
@@ -137,7 +173,10 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
             Node::Question(question) => {
                 found.texts(&format!("{at}.text"), &question.text);
                 if question.answers.len() < 2 && !question.answers.is_empty() {
-                    found.push(format!("{at}.answers"), ProblemKind::TooFewAnswers(question.id.clone()));
+                    found.push(
+                        format!("{at}.answers"),
+                        ProblemKind::TooFewAnswers(question.id.clone()),
+                    );
                 }
                 let mut answer_ids = HashSet::new();
                 for (j, answer) in question.answers.iter().enumerate() {
@@ -146,11 +185,17 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                         found.push(format!("{path}.id"), ProblemKind::InvalidId(answer.id.clone()));
                     }
                     if !answer_ids.insert(answer.id.as_str()) {
-                        found.push(format!("{path}.id"), ProblemKind::DuplicateId(answer.id.clone()));
+                        found.push(
+                            format!("{path}.id"),
+                            ProblemKind::DuplicateId(answer.id.clone()),
+                        );
                     }
                     found.texts(&format!("{path}.label"), &answer.label);
                     if !index.contains_key(answer.next.as_str()) {
-                        found.push(format!("{path}.next"), ProblemKind::UnknownNode(answer.next.clone()));
+                        found.push(
+                            format!("{path}.next"),
+                            ProblemKind::UnknownNode(answer.next.clone()),
+                        );
                     }
                     let mut set: Vec<(&String, &String)> = answer.set.iter().collect();
                     set.sort();
@@ -169,10 +214,16 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                 }
                 if outcome.outcome == OutcomeKind::NeedsService {
                     if outcome.category.is_none() {
-                        found.push(format!("{at}.category"), ProblemKind::MissingSuggestion("category"));
+                        found.push(
+                            format!("{at}.category"),
+                            ProblemKind::MissingSuggestion("category"),
+                        );
                     }
                     if outcome.priority.is_none() {
-                        found.push(format!("{at}.priority"), ProblemKind::MissingSuggestion("priority"));
+                        found.push(
+                            format!("{at}.priority"),
+                            ProblemKind::MissingSuggestion("priority"),
+                        );
                     }
                 }
             }
@@ -206,8 +257,13 @@ fn graph_problems(flow: &Flow, index: &HashMap<&str, usize>, found: &mut Collect
         }
     }
     let mut can_finish = vec![false; flow.nodes.len()];
-    let mut queue: VecDeque<usize> =
-        flow.nodes.iter().enumerate().filter(|(_, n)| matches!(n, Node::Outcome(_))).map(|(i, _)| i).collect();
+    let mut queue: VecDeque<usize> = flow
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n, Node::Outcome(_)))
+        .map(|(i, _)| i)
+        .collect();
     while let Some(i) = queue.pop_front() {
         if std::mem::replace(&mut can_finish[i], true) {
             continue;
