@@ -23,6 +23,18 @@ run_layer() {
   if "$@" 2>&1 | tee "$log"; then :; else status=1; fi
 }
 
+# Gates (formatting, lints, the first-load budget) count as tests: a failed gate fails the
+# run, and the layers still run so one push shows every problem.
+passed[gates]=0; failed[gates]=0
+gate() {
+  local name="$1"; shift
+  say "gate: $name"
+  if "$@"; then passed[gates]=$((passed[gates] + 1)); else failed[gates]=$((failed[gates] + 1)); status=1; echo "GATE FAILED: $name"; fi
+}
+gate "cargo fmt --check" cargo fmt --all --check
+gate "clippy, native crates" cargo clippy -q --all-targets -p shouhou-core -p shouhou-server -p shouhou-flows -- -D warnings
+gate "clippy, wasm app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou -- -D warnings
+
 say "validating the troubleshooting flows"
 cargo run -q -p shouhou-flows -- check static/flows || status=1
 
@@ -35,6 +47,7 @@ read -r passed[wasm] failed[wasm] < <(cargo_counts target/test-wasm.log)
 say "building the release app and the server for end-to-end tests"
 "$ROOT/scripts/build-app.sh"
 cargo build -p shouhou-server
+gate "first-load budget (scripts/lib.sh)" "$ROOT/scripts/measure-bundle.sh"
 rm -f target/e2e-report.json
 run_layer e2e npx playwright test --config tests/e2e/playwright.config.mjs
 if [ -f target/e2e-report.json ]; then
@@ -48,7 +61,7 @@ fi
 total_passed=0; total_failed=0
 echo
 echo "Test layers:"
-for layer in native wasm e2e; do
+for layer in gates native wasm e2e; do
   printf '  %-7s %4d passed, %d failed\n' "$layer" "${passed[$layer]}" "${failed[$layer]}"
   total_passed=$((total_passed + passed[$layer])); total_failed=$((total_failed + failed[$layer]))
 done

@@ -1,15 +1,20 @@
 //! The app shell: loads configuration and stored drafts, keeps the draft saved on every
 //! change, and shows the screen the draft is on.
 
-use std::rc::Rc;
-
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{Lang, Step};
 use yew::prelude::*;
 
 use crate::components::conflict::ConflictPanel;
-use crate::ids::new_draft;
-use crate::intake_api;
+use crate::hooks::autosave::use_autosave;
+use crate::hooks::boot::use_boot;
+use crate::hooks::document::use_document_language;
+use crate::hooks::flows::use_flow_loading;
+use crate::hooks::history::use_history;
+use crate::hooks::other_tabs::use_other_tabs;
+use crate::hooks::sender::use_outbox_sender;
+use crate::hooks::update::use_update_offer;
+use crate::hooks::AppContext;
 use crate::pages::confirmation::ConfirmationPage;
 use crate::pages::drafts::DraftsPage;
 use crate::pages::form::FormPage;
@@ -17,270 +22,27 @@ use crate::pages::guide::GuidePage;
 use crate::pages::outbox::OutboxPage;
 use crate::pages::review::ReviewPage;
 use crate::pages::start::StartPage;
-use crate::sender::{send_due, SenderReport};
-use crate::services::api::{load_config, load_messages};
-use crate::services::flows::{load_flow, send_pending_deflections, FlowLoad};
-use crate::state::{Action, AppState, GuidedHelp, SaveStatus, View};
-use crate::storage::drafts::{LocalStore, Writer};
+use crate::pages::status::StatusPage;
+use crate::services::api::load_messages;
+use crate::state::{Action, AppState, SaveStatus, View};
+use crate::storage::drafts::Writer;
 use crate::storage::idb::StorageError;
 use crate::storage::settings::{initial_lang, remember_lang};
-
-/// What every screen can reach.
-#[derive(Clone, PartialEq)]
-pub struct AppContext {
-    pub state: UseReducerHandle<AppState>,
-    /// `None` until storage is open.
-    pub writer: Option<Writer>,
-    /// Sends what is due in the outbox now (`true`: everything unsent, backoff or not).
-    pub send_outbox: Callback<bool>,
-}
-
-/// Runs the sender with the app's writer and backend, reporting into the app's state.
-fn outbox_sender(
-    state: &UseReducerHandle<AppState>,
-    writer: Option<Writer>,
-    pending: Rc<std::cell::Cell<bool>>,
-) -> Callback<bool> {
-    let state = state.clone();
-    Callback::from(move |everything: bool| {
-        let (Some(writer), Some(config)) = (&writer, &state.config) else { return };
-        let report = {
-            let (state, pending) = (state.clone(), pending.clone());
-            Callback::from(move |report| match report {
-                SenderReport::Outbox(items) => {
-                    pending.set(items.iter().any(|item| !item.is_sent()));
-                    state.dispatch(Action::OutboxChanged(items));
-                }
-                SenderReport::Returned { draft, message, fields } => {
-                    state.dispatch(Action::Returned { draft, message, fields })
-                }
-            })
-        };
-        send_due(writer.clone(), config.clone(), state.lang, everything, report);
-    })
-}
-
-/// How often a waiting outbox item is checked for its retry time.
-const RETRY_TICK_MS: u32 = 3_000;
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::new(initial_lang()));
     let writer = use_state(|| None::<Writer>);
-    // Whether the outbox holds anything unsent: the retry timer only works when it does.
-    let pending = use_memo((), |_| Rc::new(std::cell::Cell::new(false)));
-    let send_outbox = outbox_sender(&state, (*writer).clone(), (*pending).clone());
 
     // Effects
-
-    // Configuration and stored drafts, once.
-    {
-        let state = state.clone();
-        let writer = writer.clone();
-        use_effect_with((), move |_| {
-            {
-                let state = state.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    match load_messages(state.lang).await {
-                        Ok(()) => state.dispatch(Action::MessagesLoaded),
-                        Err(_) => state.dispatch(Action::MessagesFailed),
-                    }
-                    // The other language after the first screen: switching is then instant,
-                    // and an emergency is shown in both.
-                    let other = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
-                    if load_messages(other).await.is_ok() {
-                        state.dispatch(Action::MessagesLoaded);
-                    }
-                });
-            }
-            {
-                // Ask the browser to keep this site's storage even when space runs low (some
-                // browsers ask the customer, so nothing waits for the answer).
-                let state = state.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if !crate::storage::settings::request_persistence().await {
-                        state.dispatch(Action::NotPersistent);
-                    }
-                });
-            }
-            wasm_bindgen_futures::spawn_local(async move {
-                match load_config().await {
-                    Ok(config) => {
-                        // Counts kept while offline go now, and whenever the network returns.
-                        if let (Some(url), Some(window)) = (intake_api(&config), web_sys::window())
-                        {
-                            wasm_bindgen_futures::spawn_local(send_pending_deflections(
-                                url.clone(),
-                            ));
-                            gloo_events::EventListener::new(&window, "online", move |_| {
-                                wasm_bindgen_futures::spawn_local(send_pending_deflections(
-                                    url.clone(),
-                                ));
-                            })
-                            .forget();
-                        }
-                        state.dispatch(Action::ConfigLoaded(Rc::new(config)));
-                    }
-                    Err(_) => state.dispatch(Action::ConfigFailed),
-                }
-                let (store, warning) = LocalStore::open().await;
-                let store = Rc::new(store);
-                let loaded = store.load_all().await;
-                let report = {
-                    let state = state.clone();
-                    Callback::from(move |report| state.dispatch(Action::Saved(report)))
-                };
-                // Photos of drafts deleted in an earlier visit (kept then for "undo") go once the
-                // form is usable. Only photos stored before now are candidates: one attached in
-                // the meantime is never taken for unused.
-                let stored_photos = store.photo_ids().await;
-                let mut in_use: Vec<String> = loaded
-                    .drafts
-                    .iter()
-                    .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
-                    .collect();
-                writer.set(Some(Writer::new(store.clone(), report)));
-                let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
-                state.dispatch(Action::StorageReady {
-                    draft,
-                    quarantined: loaded.quarantined,
-                    warning,
-                });
-                let outbox = store.load_outbox().await;
-                in_use.extend(
-                    outbox
-                        .iter()
-                        .flat_map(|item| item.draft.fields.photos.iter().map(|p| p.id.clone())),
-                );
-                let unused: Vec<String> =
-                    stored_photos.into_iter().filter(|id| !in_use.contains(id)).collect();
-                store.delete_photos(&unused).await;
-            });
-        });
-    }
-
-    // Another tab's change to a draft arrives through its journal entry; the reducer decides
-    // whether it is newer, older, or a conflict.
-    {
-        let state = state.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window().expect("a browser window");
-            let listener = gloo_events::EventListener::new(&window, "storage", move |event| {
-                let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::StorageEvent>(event)
-                else {
-                    return;
-                };
-                let (Some(key), Some(value)) = (event.key(), event.new_value()) else { return };
-                if crate::storage::drafts::journalled_draft(&key).is_some() {
-                    if let Ok(draft) = shouhou_core::Draft::decode(&value) {
-                        state.dispatch(Action::OtherTab(draft));
-                    }
-                }
-            });
-            move || drop(listener)
-        });
-    }
-
-    // Every change of the draft is saved; an untouched new draft is not worth a record.
-    {
-        let draft = state.draft.clone();
-        use_effect_with((draft, (*writer).clone()), |(draft, writer)| {
-            if let (Some(draft), Some(writer)) = (draft, writer) {
-                if draft.revision > 0 {
-                    writer.save(draft);
-                }
-            }
-        });
-    }
-
-    // The outbox sends once storage and configuration are ready, whenever the browser comes
-    // back online, and every few seconds while something waits for its backed-off retry.
-    {
-        let ready = writer.is_some() && state.config.is_some();
-        let send_outbox = send_outbox.clone();
-        let pending = (*pending).clone();
-        use_effect_with(ready, move |ready| {
-            let mut keep = None;
-            if *ready {
-                send_outbox.emit(false);
-                let window = web_sys::window().expect("a browser window");
-                let on_online = {
-                    let send_outbox = send_outbox.clone();
-                    gloo_events::EventListener::new(&window, "online", move |_| {
-                        send_outbox.emit(true)
-                    })
-                };
-                let timer = gloo_timers::callback::Interval::new(RETRY_TICK_MS, move || {
-                    if pending.get() {
-                        send_outbox.emit(false);
-                    }
-                });
-                keep = Some((on_online, timer));
-            }
-            move || drop(keep)
-        });
-    }
-
-    // The chosen product line's troubleshooting flow, fetched when the choice changes.
-    {
-        let state = state.clone();
-        let product_line =
-            state.draft.as_ref().map(|d| d.fields.product_line.clone()).unwrap_or_default();
-        let configured =
-            state.config.as_ref().is_some_and(|c| c.product_line(&product_line).is_some());
-        use_effect_with((product_line, configured), move |(product_line, configured)| {
-            let product_line = product_line.clone();
-            if *configured && state.guided_for != product_line {
-                state.dispatch(Action::FlowLoaded {
-                    product_line: product_line.clone(),
-                    guided: GuidedHelp::Unknown,
-                });
-                wasm_bindgen_futures::spawn_local(async move {
-                    let guided = match load_flow(&product_line).await {
-                        FlowLoad::Found(flow) => GuidedHelp::Available(Rc::new(flow)),
-                        FlowLoad::None => GuidedHelp::Missing,
-                        FlowLoad::Broken(problems) => {
-                            // For whoever maintains the flow files; the customer sees a plain notice.
-                            web_sys::console::warn_1(
-                                &format!("flows/{product_line}.json: {}", problems.join("; "))
-                                    .into(),
-                            );
-                            GuidedHelp::Broken
-                        }
-                    };
-                    state.dispatch(Action::FlowLoaded { product_line, guided });
-                });
-            }
-        });
-    }
-
-    // A new version installed by the service worker (index.html) is offered, never forced.
-    {
-        let state = state.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window().expect("a browser window");
-            let waiting = js_sys::Reflect::get(&window, &"shouhouUpdateWaiting".into())
-                .ok()
-                .is_some_and(|v| v.is_truthy());
-            if waiting {
-                state.dispatch(Action::UpdateReady);
-            }
-            let listener = gloo_events::EventListener::new(&window, "shouhou-update", move |_| {
-                state.dispatch(Action::UpdateReady)
-            });
-            move || drop(listener)
-        });
-    }
-
-    // The document speaks the chosen language.
-    use_effect_with((state.lang, shouhou_core::Messages::has(state.lang)), |(lang, _)| {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            if let Some(root) = document.document_element() {
-                let _ = root.set_attribute("lang", lang.tag());
-            }
-            document.set_title(t(*lang, "app.title"));
-        }
-    });
+    use_boot(&state, &writer);
+    use_other_tabs(&state);
+    use_autosave(&state, (*writer).clone());
+    let send_outbox = use_outbox_sender(&state, (*writer).clone());
+    use_flow_loading(&state);
+    use_update_offer(&state);
+    use_document_language(state.lang);
+    use_history(&state);
 
     // Callbacks
 
@@ -329,6 +91,8 @@ pub fn App() -> Html {
         html! { <OutboxPage key="outbox" /> }
     } else if state.view == View::Drafts {
         html! { <DraftsPage key="drafts" /> }
+    } else if let View::Status(reference) = &state.view {
+        html! { <StatusPage key={format!("status-{reference}")} reference={reference.clone()} /> }
     } else if state.showing.is_some() {
         html! { <ConfirmationPage key="confirmation" /> }
     } else {

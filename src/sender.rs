@@ -95,8 +95,8 @@ async fn run_once(
             }
             AfterSend::BackToDraft { draft, message, fields } => {
                 items.remove(index);
-                writer.back_to_draft(draft.clone());
-                report.emit(SenderReport::Returned { draft, message, fields });
+                writer.back_to_draft((*draft).clone());
+                report.emit(SenderReport::Returned { draft: *draft, message, fields });
             }
         }
         writer.flushed().await;

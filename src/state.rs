@@ -6,20 +6,24 @@ use std::rc::Rc;
 
 use shouhou_core::draft::GuideEvent;
 use shouhou_core::outbox::OutboxItem;
-use shouhou_core::{AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang, Lineage};
+use shouhou_core::{
+    AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang, Lineage, Route, Step,
+};
 use yew::Reducible;
 
 use crate::storage::drafts::SaveReport;
 use crate::storage::idb::StorageError;
 
 /// Which screen family is showing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
     /// The request journey: start, guided help, form, and the sending/confirmation page.
     Journey,
     Outbox,
     /// "My drafts": every draft on this device.
     Drafts,
+    /// The status of a filed request, by its reference.
+    Status(String),
 }
 
 /// Guided troubleshooting for the chosen product line.
@@ -79,6 +83,12 @@ pub struct AppState {
     /// Another tab changed the draft on screen while this one did too: the other copy,
     /// until the customer decides.
     pub conflict: Option<Draft>,
+    /// Whether the address the page was opened at has been applied: until then the screen
+    /// must not write its own address over a deep link.
+    pub routed: bool,
+    /// Grows with every address the browser asked for (Back, Forward, a deep link): the
+    /// screen that answers it replaces that history entry instead of adding one.
+    pub address_asked: u32,
 }
 
 pub enum Action {
@@ -91,9 +101,15 @@ pub enum Action {
     ConfigFailed,
     StorageReady {
         draft: Draft,
+        outbox: Vec<OutboxItem>,
         quarantined: usize,
         warning: Option<StorageError>,
     },
+    /// The browser's address changed (Back, Forward, a link in the app).
+    Navigate(Route),
+    /// The page opened at this address. The bare site address resumes the draft where the
+    /// customer left it; any other address is that screen.
+    Opened(Route),
     Edit {
         field: Field,
         value: String,
@@ -199,6 +215,70 @@ impl AppState {
             guided: GuidedHelp::Unknown,
             tab: crate::ids::new_uuid(),
             conflict: None,
+            routed: false,
+            address_asked: 0,
+        }
+    }
+
+    /// The address of the screen showing now.
+    pub fn route(&self) -> Route {
+        match &self.view {
+            View::Outbox => Route::Outbox,
+            View::Drafts => Route::Drafts,
+            View::Status(reference) => Route::Status(reference.clone()),
+            View::Journey => match (&self.showing, &self.draft) {
+                (Some(id), _) => Route::Sent(
+                    self.outbox
+                        .iter()
+                        .find(|item| &item.id == id)
+                        .and_then(|item| item.reference().map(str::to_string))
+                        .unwrap_or_else(|| id.clone()),
+                ),
+                (None, Some(draft)) => Route::of_step(draft.step),
+                (None, None) => Route::Start,
+            },
+        }
+    }
+
+    /// Shows the screen an address names, as far as the draft allows.
+    fn navigate(&mut self, route: Route) {
+        self.routed = true;
+        self.address_asked += 1;
+        self.navigated = true;
+        let step = match route {
+            Route::Drafts => return self.view = View::Drafts,
+            Route::Outbox => return self.view = View::Outbox,
+            Route::Status(reference) => return self.view = View::Status(reference),
+            Route::Sent(key) => {
+                let item = self.outbox.iter().find(|i| i.id == key || i.reference() == Some(&key));
+                match item {
+                    Some(item) => {
+                        self.showing = Some(item.id.clone());
+                        self.view = View::Journey;
+                    }
+                    // A receipt no longer on this device: what the service team says of it.
+                    None => self.view = View::Status(key),
+                }
+                return;
+            }
+            Route::Start | Route::Kiosk => Step::Start,
+            Route::Help => Step::Guide,
+            Route::Review => Step::Review,
+            Route::Form(step) => step,
+        };
+        self.view = View::Journey;
+        self.showing = None;
+        let (Some(draft), Some(config)) = (self.draft.as_mut(), self.config.as_deref()) else {
+            return;
+        };
+        let before = draft.step;
+        let _ = draft.apply(
+            DraftEvent::GoTo { step, today: crate::ids::today() },
+            config,
+            crate::ids::now_ms(),
+        );
+        if draft.step != before {
+            self.step_changed();
         }
     }
 
@@ -255,6 +335,7 @@ impl Reducible for AppState {
                 | Action::Guide { .. }
                 | Action::AddPhoto { .. }
                 | Action::RemovePhoto { .. }
+                | Action::Navigate(_)
         );
         match action {
             Action::SetLang(lang) => next.lang = lang,
@@ -265,8 +346,15 @@ impl Reducible for AppState {
                 next.config_failed = false;
             }
             Action::ConfigFailed => next.config_failed = true,
-            Action::StorageReady { draft, quarantined, warning } => {
+            Action::Navigate(route) => next.navigate(route),
+            Action::Opened(Route::Start) => {
+                next.routed = true;
+                next.address_asked += 1;
+            }
+            Action::Opened(route) => next.navigate(route),
+            Action::StorageReady { draft, outbox, quarantined, warning } => {
                 next.draft = Some(draft);
+                next.outbox = outbox;
                 next.quarantined = quarantined;
                 next.storage_warning = warning;
             }

@@ -6,9 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use shouhou::app::AppContext;
 use shouhou::components::error_summary::ErrorSummary;
 use shouhou::components::fields::{text_field, TextFieldProps, TextKind};
+use shouhou::hooks::AppContext;
 use shouhou::pages::start::StartPage;
 use shouhou::state::AppState;
 use shouhou::storage::drafts::{LocalStore, SaveReport, Writer, DB_NAME};

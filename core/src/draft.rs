@@ -54,6 +54,26 @@ impl Step {
         }
     }
 
+    /// The step a name (as [`Step::name`] gives it) stands for.
+    pub fn parse(name: &str) -> Option<Step> {
+        [
+            Step::Start,
+            Step::Guide,
+            Step::Contact,
+            Step::Product,
+            Step::Problem,
+            Step::Report,
+            Step::Review,
+        ]
+        .into_iter()
+        .find(|step| step.name() == name)
+    }
+
+    /// Whether the step is one of the form's own pages (`/form/<step>`).
+    pub fn is_form_page(self) -> bool {
+        matches!(self, Step::Contact | Step::Product | Step::Problem | Step::Report)
+    }
+
     /// The step's name in the message tables (`step.<name>`) and in the page's markup.
     pub fn name(self) -> &'static str {
         match self {
@@ -167,6 +187,13 @@ pub enum DraftEvent {
     RemovePhoto(String),
     /// No guided checks (declined, or none usable): straight to the form.
     SkipGuide,
+    /// The browser's Back or Forward, a reload or a deep link asked for this step. It is
+    /// granted when every earlier step is complete; otherwise the draft goes to the first
+    /// step that still misses answers.
+    GoTo {
+        step: Step,
+        today: CivilDate,
+    },
 }
 
 /// What the customer did in guided troubleshooting.
@@ -403,6 +430,14 @@ impl Draft {
                     return Ok(());
                 }
             }
+            DraftEvent::GoTo { step, today } => {
+                let reachable = self.reachable(step, config, today);
+                if reachable == self.step && !self.revisit {
+                    return Ok(());
+                }
+                self.revisit = false;
+                self.step = reachable;
+            }
             DraftEvent::SkipGuide => {
                 if self.step != Step::Guide {
                     return Ok(());
@@ -471,6 +506,28 @@ impl Draft {
         }
         self.touch(now_ms);
         Ok(())
+    }
+
+    /// The step a jump to `wanted` lands on: `wanted` itself when every step before it is
+    /// complete, else the first step that still misses answers. Guided help needs only the
+    /// start; a step not in this intent's form counts as its first form page.
+    pub fn reachable(&self, wanted: Step, config: &AppConfig, today: CivilDate) -> Step {
+        if wanted == Step::Start || !validate_start(&self.fields, config).is_empty() {
+            return Step::Start;
+        }
+        if wanted == Step::Guide {
+            return Step::Guide;
+        }
+        let form = self.form();
+        let wanted = if form.contains(&wanted) { wanted } else { form[1] };
+        let errors = validate_request(&self.fields, config, today).err().unwrap_or_default();
+        for &step in form.iter().skip(1).take_while(|s| **s != wanted) {
+            let on_step = self.step_fields(step, config, today);
+            if errors.iter().any(|e| on_step.contains(&e.field)) {
+                return step;
+            }
+        }
+        wanted
     }
 
     /// A flow's findings belong to its product line: choosing another line drops them.
@@ -648,6 +705,34 @@ mod tests {
 
     fn next(draft: &mut Draft) -> Result<(), Vec<FieldError>> {
         draft.apply(DraftEvent::Next { today: TODAY }, &config(), 10)
+    }
+
+    fn go_to(draft: &mut Draft, step: Step) -> Step {
+        draft.apply(DraftEvent::GoTo { step, today: TODAY }, &config(), 20).unwrap();
+        draft.step
+    }
+
+    #[test]
+    fn a_deep_link_lands_on_the_first_step_that_misses_answers() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        assert_eq!(go_to(&mut draft, Step::Review), Step::Start, "nothing chosen yet");
+        draft.apply(edit(Field::Intent, "repair"), &config(), 1).unwrap();
+        draft.apply(edit(Field::ProductLine, "network"), &config(), 1).unwrap();
+        assert_eq!(go_to(&mut draft, Step::Guide), Step::Guide);
+        assert_eq!(go_to(&mut draft, Step::Problem), Step::Contact, "contact not given");
+        draft.apply(edit(Field::FullName, "赵敏"), &config(), 2).unwrap();
+        draft.apply(edit(Field::Phone, "13912345678"), &config(), 2).unwrap();
+        assert_eq!(go_to(&mut draft, Step::Problem), Step::Product, "no purchase date");
+        draft.apply(edit(Field::PurchaseDate, "2020-10-01"), &config(), 3).unwrap();
+        assert_eq!(go_to(&mut draft, Step::Review), Step::Problem, "no description");
+        assert_eq!(go_to(&mut draft, Step::Report), Step::Contact, "not this intent's step");
+        draft
+            .apply(edit(Field::Description, "交换机光口无法连通，指示灯不亮"), &config(), 4)
+            .unwrap();
+        draft.apply(edit(Field::Resolution, "repair"), &config(), 4).unwrap();
+        assert_eq!(go_to(&mut draft, Step::Review), Step::Review);
+        assert_eq!(go_to(&mut draft, Step::Contact), Step::Contact, "back is always allowed");
+        assert_eq!(go_to(&mut draft, Step::Start), Step::Start);
     }
 
     #[test]

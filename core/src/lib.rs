@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod outbox;
 pub mod phone;
 pub mod reference;
+pub mod route;
 pub mod schema;
 pub mod validate;
 pub mod warranty;
@@ -22,6 +23,7 @@ pub use config::{AppConfig, Localized, ProductLine};
 pub use draft::{Draft, DraftDecodeError, DraftEvent, Lineage, Step, DRAFT_SCHEMA_VERSION};
 pub use flow::Flow;
 pub use i18n::{Lang, Messages};
+pub use route::Route;
 pub use schema::{
     Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting,
     ValidRequest,

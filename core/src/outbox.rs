@@ -71,7 +71,7 @@ pub enum AfterSend {
     /// Store the updated item.
     Keep,
     /// Remove the item and store this draft instead, showing these messages on its fields.
-    BackToDraft { draft: Draft, message: String, fields: Vec<FieldError> },
+    BackToDraft { draft: Box<Draft>, message: String, fields: Vec<FieldError> },
 }
 
 /// Delay before try number `attempts + 1`, with full jitter (`jitter` in 0..1) so a crowd of
@@ -99,6 +99,14 @@ impl OutboxItem {
 
     pub fn idempotency_key(&self) -> &str {
         &self.draft.idempotency_key
+    }
+
+    /// The backend's reference, once delivered.
+    pub fn reference(&self) -> Option<&str> {
+        match &self.status {
+            OutboxStatus::Sent { reference, .. } => Some(reference),
+            _ => None,
+        }
     }
 
     pub fn is_sent(&self) -> bool {
@@ -150,7 +158,7 @@ impl OutboxItem {
             SendOutcome::Rejected { message, fields } => {
                 let mut draft = self.to_draft(now_ms);
                 draft.renew_idempotency_key(fresh_key);
-                AfterSend::BackToDraft { draft, message, fields }
+                AfterSend::BackToDraft { draft: Box::new(draft), message, fields }
             }
         }
     }
@@ -191,7 +199,7 @@ mod tests {
             for jitter in [0.0, 0.3, 0.99, 1.0, 7.0, -1.0] {
                 let delay = backoff_ms(attempts, jitter);
                 assert!(
-                    delay >= BACKOFF_BASE_MS / 2 && delay <= BACKOFF_CAP_MS,
+                    (BACKOFF_BASE_MS / 2..=BACKOFF_CAP_MS).contains(&delay),
                     "{attempts} {jitter} {delay}"
                 );
             }

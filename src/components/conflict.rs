@@ -7,8 +7,8 @@ use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{Draft, Field, Lang};
 use yew::prelude::*;
 
+use crate::components::display::answer_text;
 use crate::ids::now_ms;
-use crate::pages::review::answer_text;
 use crate::state::{Action, AppState};
 
 #[derive(Properties, PartialEq)]

@@ -1,6 +1,7 @@
 //! Small reusable pieces of the form: they render and report, they do not decide.
 
 pub mod conflict;
+pub mod display;
 pub mod error_summary;
 pub mod fields;
 pub mod focus;

@@ -1,7 +1,6 @@
 //! After "Submit": the request is sending, waiting safely in the outbox, or delivered with
 //! its reference and the promised time of the next reply.
 
-use js_sys::{Object, Reflect};
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::{OutboxItem, OutboxStatus};
 use shouhou_core::{AppConfig, Lang};
@@ -9,43 +8,11 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::app::AppContext;
+use crate::components::display::{local_time, status_text};
 use crate::components::focus::focus;
+use crate::hooks::{use_app, AppContext};
 use crate::ids::now_ms;
 use crate::state::Action;
-
-/// A time in the customer's language and the device's time zone (RFC 3339 or epoch ms).
-pub fn local_time(when: &JsValue, lang: Lang) -> String {
-    let date = js_sys::Date::new(when);
-    if date.get_time().is_nan() {
-        return when.as_string().unwrap_or_default();
-    }
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"dateStyle".into(), &"long".into());
-    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    String::from(date.to_locale_string(lang.tag(), &options))
-}
-
-/// "Not sent yet (no connection); trying again by itself at …" for an item still in the outbox.
-pub fn status_text(item: &OutboxItem, lang: Lang) -> String {
-    let messages = Messages::builtin();
-    match &item.status {
-        OutboxStatus::Queued => t(lang, "outbox.status.queued").to_string(),
-        OutboxStatus::Sending => t(lang, "outbox.status.sending").to_string(),
-        OutboxStatus::Sent { reference, .. } => {
-            messages.format(lang, "outbox.status.sent", &[("reference", reference.clone())])
-        }
-        OutboxStatus::Failed { reason } => {
-            let reason = if reason == "offline" {
-                t(lang, "reason.offline").to_string()
-            } else {
-                reason.clone()
-            };
-            let time = local_time(&JsValue::from_f64(item.next_attempt_at_ms as f64), lang);
-            messages.format(lang, "outbox.status.failed", &[("reason", reason), ("time", time)])
-        }
-    }
-}
 
 /// "Try again now" for one outbox item.
 pub fn retry_now(ctx: &AppContext, item: &OutboxItem) -> Callback<MouseEvent> {
@@ -62,7 +29,7 @@ pub fn retry_now(ctx: &AppContext, item: &OutboxItem) -> Callback<MouseEvent> {
 
 #[component]
 pub fn ConfirmationPage() -> Html {
-    let ctx = use_context::<AppContext>().expect("ConfirmationPage is rendered inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let lang = state.lang;
     let item = state.outbox.iter().find(|item| Some(&item.id) == state.showing.as_ref()).cloned();
@@ -113,7 +80,7 @@ pub fn ConfirmationPage() -> Html {
 }
 
 #[wasm_bindgen(inline_js = "export function qrDataUrl(text) {
-  return import(new URL('vendor/qrcode.mjs', document.baseURI).href).then(({ default: qrcode }) => {
+  return import(new URL('/vendor/qrcode.mjs', document.baseURI).href).then(({ default: qrcode }) => {
     const qr = qrcode(0, 'M'); qr.addData(text); qr.make(); return qr.createDataURL(4, 8);
   });
 }")]
@@ -172,11 +139,8 @@ fn delivered(
     start_again: Callback<MouseEvent>,
 ) -> Html {
     let fields = &item.draft.fields;
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .unwrap_or_default();
-    let link = format!("{}?status={reference}", base.split(['?', '#']).next().unwrap_or_default());
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let link = format!("{origin}{}", shouhou_core::Route::Status(reference.to_string()).path());
     let submitted = local_time(&JsValue::from_f64(item.queued_at_ms as f64), lang);
     let row = |label: &str, value: String| html! { <div class="answer"><dt>{ t(lang, label) }</dt><dd>{ value }</dd></div> };
     html! {
@@ -190,7 +154,7 @@ fn delivered(
             <p class="reply-by">{ reply }</p>
             <dl class="receipt">
                 { row("receipt.submitted", submitted) }
-                { row("field.intent", super::form::chosen_line(lang, fields, config)) }
+                { row("field.intent", crate::components::display::chosen_line(lang, fields, config)) }
                 { row("field.full_name", fields.full_name.clone()) }
                 { row("field.phone", fields.phone.clone()) }
             </dl>

@@ -11,10 +11,9 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::confirmation::local_time;
-use super::outbox::request_title;
 use super::use_heading_focus;
-use crate::app::AppContext;
+use crate::components::display::{local_time, request_title};
+use crate::hooks::use_app;
 use crate::ids::{new_draft, new_uuid, now_ms};
 use crate::state::Action;
 use crate::storage::drafts::{LocalStore, Writer};
@@ -112,7 +111,7 @@ async fn import(
 
 #[component]
 pub fn DraftsPage() -> Html {
-    let ctx = use_context::<AppContext>().expect("DraftsPage is rendered inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let heading = use_heading_focus(true);
     let lang = state.lang;
@@ -191,7 +190,7 @@ pub fn DraftsPage() -> Html {
     let on_screen = state.draft.as_ref().map(|d| d.id.clone());
     let items = drafts.as_deref().unwrap_or_default().iter().map(|draft| {
         let title_id = format!("draft-{}", draft.id);
-        let title = Some(request_title(&draft.fields, &ctx, lang)).filter(|t| !t.is_empty()).unwrap_or_else(|| t(lang, "drafts.untitled").to_string());
+        let title = Some(request_title(&draft.fields, ctx.state.config.as_deref(), lang)).filter(|t| !t.is_empty()).unwrap_or_else(|| t(lang, "drafts.untitled").to_string());
         let changed = messages.format(lang, "drafts.changed", &[("time", local_time(&JsValue::from_f64(draft.updated_at_ms as f64), lang))]);
         let progress = messages.format(lang, "step.progress", &[("current", draft.step_number().to_string()), ("total", draft.form().len().to_string())]);
         let photos = messages.format(lang, "review.photo_count", &[("count", draft.fields.photos.len().to_string())]);

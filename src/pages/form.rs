@@ -6,14 +6,12 @@ use shouhou_core::i18n::{t, Messages};
 use std::rc::Rc;
 
 use shouhou_core::{
-    AppConfig, Conditions, Draft, Field, FieldError, FieldKind, Intent, Lang, RequestFields, Step,
-    WarrantyStatus,
+    AppConfig, Conditions, Draft, Field, FieldError, FieldKind, Intent, Lang, Step,
 };
 use yew::prelude::*;
 
-use super::start::error_for;
 use super::{edit_callback, use_heading_focus};
-use crate::app::AppContext;
+use crate::components::display::{chosen_line, error_for, warranty_text};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{
     checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps,
@@ -21,20 +19,9 @@ use crate::components::fields::{
 };
 use crate::components::photos::PhotoField;
 use crate::components::transcript::transcript_view;
+use crate::hooks::{use_app, AppContext};
 use crate::ids::{now_ms, today};
 use crate::state::{Action, AppState};
-
-/// "Repair · Industrial drives" under each step's heading.
-pub fn chosen_line(lang: Lang, fields: &RequestFields, config: &AppConfig) -> String {
-    let intent = Intent::parse(&fields.intent)
-        .map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string())
-        .unwrap_or_default();
-    let product = config
-        .product_line(&fields.product_line)
-        .map(|line| line.name.get(lang).to_string())
-        .unwrap_or_default();
-    Messages::builtin().format(lang, "details.chosen", &[("intent", intent), ("product", product)])
-}
 
 /// The hint under a field, where it has one.
 fn hint(lang: Lang, field: Field) -> Option<String> {
@@ -60,15 +47,6 @@ fn hint(lang: Lang, field: Field) -> Option<String> {
     }
 }
 
-/// The warranty as judged from the purchase date, in words.
-pub fn warranty_text(lang: Lang, warranty: &WarrantyStatus) -> String {
-    let (key, date) = match warranty {
-        WarrantyStatus::InWarranty { until } => ("warranty.in", until),
-        WarrantyStatus::OutOfWarranty { ended } => ("warranty.out", ended),
-    };
-    Messages::builtin().format(lang, key, &[("date", date.clone())])
-}
-
 /// What a form screen (a step, or the review) works from: the draft, the configuration, and
 /// the rules that follow from them on the customer's date.
 pub struct FormScreen {
@@ -86,7 +64,7 @@ pub struct FormScreen {
 /// `None` until configuration and storage are ready (the screen draws nothing yet).
 #[hook]
 pub fn use_form_screen() -> Option<FormScreen> {
-    let ctx = use_context::<AppContext>().expect("form screens are rendered inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let heading = use_heading_focus(state.navigated);
     let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {

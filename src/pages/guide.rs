@@ -12,8 +12,8 @@ use shouhou_core::{AppConfig, Flow, Lang};
 use yew::prelude::*;
 
 use super::use_heading_focus;
-use crate::app::AppContext;
 use crate::components::focus::focus;
+use crate::hooks::use_app;
 use crate::ids::{new_draft, now_ms};
 use crate::intake_api;
 use crate::services::flows::record_deflection;
@@ -36,7 +36,7 @@ fn guide(
 
 #[component]
 pub fn GuidePage() -> Html {
-    let ctx = use_context::<AppContext>().expect("GuidePage is rendered inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let flow = state.flow();
     let progress = state
@@ -121,7 +121,7 @@ struct FlowScreenProps {
 /// One node of the flow. Keyed by position, so each new node mounts afresh and takes focus.
 #[component]
 fn FlowScreen(props: &FlowScreenProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let heading = use_heading_focus(true);
     let lang = state.lang;
@@ -212,7 +212,7 @@ struct OutcomeProps {
 
 #[component]
 fn OutcomeView(props: &OutcomeProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let lang = state.lang;
     let outcome = &props.outcome;

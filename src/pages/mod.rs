@@ -7,10 +7,9 @@ pub mod guide;
 pub mod outbox;
 pub mod review;
 pub mod start;
+pub mod status;
 
 use yew::prelude::*;
-
-use crate::components::focus::focus;
 
 /// What a form control reports, as a draft edit stamped with the time.
 pub fn edit_callback(
@@ -22,17 +21,4 @@ pub fn edit_callback(
     })
 }
 
-/// Moves focus to a new screen's heading when the customer navigated to it.
-#[hook]
-pub fn use_heading_focus(navigated: bool) -> NodeRef {
-    let heading = use_node_ref();
-    {
-        let heading = heading.clone();
-        use_effect_with((), move |_| {
-            if navigated {
-                focus(&heading);
-            }
-        });
-    }
-    heading
-}
+pub use crate::hooks::use_heading_focus;

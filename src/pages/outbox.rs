@@ -2,41 +2,19 @@
 
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::OutboxStatus;
-use shouhou_core::{Intent, Lang, RequestFields};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use super::confirmation::{local_time, retry_now, status_text};
+use super::confirmation::retry_now;
 use super::use_heading_focus;
-use crate::app::AppContext;
+use crate::components::display::{local_time, request_title, status_text};
+use crate::hooks::use_app;
 use crate::ids::now_ms;
 use crate::state::Action;
 
-/// "Repair · Property repairs · The bay window lets water…": what the customer will recognise.
-pub fn request_title(fields: &RequestFields, ctx: &AppContext, lang: Lang) -> String {
-    let intent = Intent::parse(&fields.intent)
-        .map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string());
-    let product = ctx
-        .state
-        .config
-        .as_ref()
-        .and_then(|c| c.product_line(&fields.product_line))
-        .map(|l| l.name.get(lang).to_string());
-    let mut words: String = fields.description.chars().take(40).collect();
-    if fields.description.chars().count() > 40 {
-        words.push('…');
-    }
-    [intent, product, Some(words)]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 #[component]
 pub fn OutboxPage() -> Html {
-    let ctx = use_context::<AppContext>().expect("OutboxPage is rendered inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let heading = use_heading_focus(true);
     let lang = state.lang;
@@ -63,7 +41,7 @@ pub fn OutboxPage() -> Html {
         let waiting = !item.is_sent();
         html! {
             <li class={classes!("outbox-item", item.is_sent().then_some("sent"))} data-id={item.id.clone()}>
-                <p class="outbox-title">{ request_title(&item.draft.fields, &ctx, lang) }</p>
+                <p class="outbox-title">{ request_title(&item.draft.fields, state.config.as_deref(), lang) }</p>
                 <p class="outbox-meta">{ submitted }</p>
                 <p class="outbox-status">{ status_text(item, lang) }</p>
                 if waiting {

@@ -3,34 +3,16 @@
 
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::OutboxItem;
-use shouhou_core::{validate_request, Field, FieldKind, Lang, RequestFields, Step};
+use shouhou_core::{validate_request, Field, Step};
 use yew::prelude::*;
 
-use super::form::{chosen_line, use_form_screen, warranty_text, FormScreen};
+use super::form::{use_form_screen, FormScreen};
+use crate::components::display::{answer_text, chosen_line, warranty_text};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::step_progress;
 use crate::components::transcript::transcript_view;
 use crate::ids::{new_draft, now_ms};
 use crate::state::Action;
-
-/// A field's answer as the customer would say it: choices by their label, a ticked notice
-/// as "acknowledged", photos by their count.
-pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
-    let messages = Messages::builtin();
-    let value = fields.get(field).trim();
-    match field.kind() {
-        FieldKind::Photos => messages.format(
-            lang,
-            "review.photo_count",
-            &[("count", fields.photos.len().to_string())],
-        ),
-        _ if value.is_empty() => t(lang, "review.none").to_string(),
-        FieldKind::Choice(_) => t(lang, &format!("{}.{value}", field.name())).to_string(),
-        FieldKind::Measurement { unit, .. } => format!("{value} {unit}"),
-        FieldKind::Acknowledgement => t(lang, "review.ack_yes").to_string(),
-        _ => value.to_string(),
-    }
-}
 
 #[component]
 pub fn ReviewPage() -> Html {

@@ -1,23 +1,20 @@
 //! Step 1: what the customer needs, and for which product line.
 
 use shouhou_core::i18n::t;
-use shouhou_core::{Field, FieldError, Intent};
+use shouhou_core::{Field, Intent};
 use yew::prelude::*;
 
 use super::{edit_callback, use_heading_focus};
-use crate::app::AppContext;
+use crate::components::display::error_for;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{choice_group, step_progress, ChoiceGroupProps};
+use crate::hooks::use_app;
 use crate::ids::now_ms;
 use crate::state::{Action, GuidedHelp};
 
-pub fn error_for(errors: &[FieldError], field: Field, lang: shouhou_core::Lang) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message(lang))
-}
-
 #[component]
 pub fn StartPage() -> Html {
-    let ctx = use_context::<AppContext>().expect("StartPage is rendered inside the app");
+    let ctx = use_app();
     let state = ctx.state.clone();
     let heading = use_heading_focus(state.navigated);
     let (Some(config), Some(draft)) = (state.config.clone(), state.draft.as_ref()) else {

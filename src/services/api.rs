@@ -227,7 +227,7 @@ fn multipart(draft: &Draft, photos: &[(&PhotoRef, Blob)]) -> FormData {
 
 /// Loads `config.json` from beside the page.
 pub async fn load_config() -> Result<AppConfig, String> {
-    let response = Request::get("config.json").send().await.map_err(|e| e.to_string())?;
+    let response = Request::get("/config.json").send().await.map_err(|e| e.to_string())?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
     }
@@ -241,7 +241,7 @@ pub async fn load_messages(lang: Lang) -> Result<(), String> {
     if shouhou_core::Messages::has(lang) {
         return Ok(());
     }
-    let response = Request::get(&format!("i18n/{}.json", lang.tag()))
+    let response = Request::get(&format!("/i18n/{}.json", lang.tag()))
         .send()
         .await
         .map_err(|e| e.to_string())?;

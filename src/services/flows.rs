@@ -18,7 +18,7 @@ pub enum FlowLoad {
 }
 
 pub async fn load_flow(product_line: &str) -> FlowLoad {
-    let response = match Request::get(&format!("flows/{product_line}.json")).send().await {
+    let response = match Request::get(&format!("/flows/{product_line}.json")).send().await {
         Ok(response) => response,
         Err(error) => return FlowLoad::Broken(vec![error.to_string()]),
     };

@@ -143,7 +143,7 @@ impl LocalStore {
             }
         }
 
-        drafts.sort_by(|a, b| b.updated_at_ms.cmp(&a.updated_at_ms));
+        drafts.sort_by_key(|draft| std::cmp::Reverse(draft.updated_at_ms));
         loaded.drafts = drafts;
         loaded
     }
@@ -282,11 +282,11 @@ impl Write {
     /// a newer copy of an outbox item overtakes an older copy.
     fn supersedes(&self, older: &Write) -> bool {
         self.id() == older.id()
-            && match (self, older) {
-                (Write::Put(_) | Write::Delete(_) | Write::Submit(_), Write::Put(_)) => true,
-                (Write::PutOutbox(_), Write::PutOutbox(_)) => true,
-                _ => false,
-            }
+            && matches!(
+                (self, older),
+                (Write::Put(_) | Write::Delete(_) | Write::Submit(_), Write::Put(_))
+                    | (Write::PutOutbox(_), Write::PutOutbox(_))
+            )
     }
 }
 

@@ -1,0 +1,16 @@
+use yew::prelude::*;
+
+use crate::state::AppState;
+use crate::storage::drafts::Writer;
+
+/// Saves every change of the draft on screen; an untouched new draft is not worth a record.
+#[hook]
+pub fn use_autosave(state: &UseReducerHandle<AppState>, writer: Option<Writer>) {
+    use_effect_with((state.draft.clone(), writer), |(draft, writer)| {
+        if let (Some(draft), Some(writer)) = (draft, writer) {
+            if draft.revision > 0 {
+                writer.save(draft);
+            }
+        }
+    });
+}

@@ -1,0 +1,91 @@
+use std::rc::Rc;
+
+use shouhou_core::Lang;
+use yew::prelude::*;
+
+use crate::ids::new_draft;
+use crate::intake_api;
+use crate::services::api::{load_config, load_messages};
+use crate::services::flows::send_pending_deflections;
+use crate::state::{Action, AppState};
+use crate::storage::drafts::{LocalStore, Writer};
+
+/// Starts the app once: the messages of the shown language (then the other), the
+/// configuration, persistent storage, the stored drafts and outbox, and then the screen the
+/// address names. Hands the storage writer to `writer` once it is open.
+#[hook]
+pub fn use_boot(state: &UseReducerHandle<AppState>, writer: &UseStateHandle<Option<Writer>>) {
+    let (state, writer) = (state.clone(), writer.clone());
+    use_effect_with((), move |_| {
+        wasm_bindgen_futures::spawn_local(load_languages(state.clone()));
+        wasm_bindgen_futures::spawn_local(ask_for_persistence(state.clone()));
+        wasm_bindgen_futures::spawn_local(open_storage(state, writer));
+    });
+}
+
+async fn load_languages(state: UseReducerHandle<AppState>) {
+    match load_messages(state.lang).await {
+        Ok(()) => state.dispatch(Action::MessagesLoaded),
+        Err(_) => state.dispatch(Action::MessagesFailed),
+    }
+    // The other language after the first screen: switching is then instant, and an
+    // emergency is shown in both.
+    let other = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
+    if load_messages(other).await.is_ok() {
+        state.dispatch(Action::MessagesLoaded);
+    }
+}
+
+/// Asks the browser to keep this site's storage even when space runs low (some browsers ask
+/// the customer, so nothing waits for the answer).
+async fn ask_for_persistence(state: UseReducerHandle<AppState>) {
+    if !crate::storage::settings::request_persistence().await {
+        state.dispatch(Action::NotPersistent);
+    }
+}
+
+async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<Option<Writer>>) {
+    match load_config().await {
+        Ok(config) => {
+            // Counts kept while offline go now, and whenever the network returns.
+            if let (Some(url), Some(window)) = (intake_api(&config), web_sys::window()) {
+                wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+                gloo_events::EventListener::new(&window, "online", move |_| {
+                    wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+                })
+                .forget();
+            }
+            state.dispatch(Action::ConfigLoaded(Rc::new(config)));
+        }
+        Err(_) => state.dispatch(Action::ConfigFailed),
+    }
+    let (store, warning) = LocalStore::open().await;
+    let store = Rc::new(store);
+    let loaded = store.load_all().await;
+    let report = {
+        let state = state.clone();
+        Callback::from(move |report| state.dispatch(Action::Saved(report)))
+    };
+    // Photos of drafts deleted in an earlier visit (kept then for "undo") go once the form
+    // is usable. Only photos stored before now are candidates: one attached in the meantime
+    // is never taken for unused.
+    let stored_photos = store.photo_ids().await;
+    let outbox = store.load_outbox().await;
+    let in_use: Vec<String> = loaded
+        .drafts
+        .iter()
+        .chain(outbox.iter().map(|item| &item.draft))
+        .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
+        .collect();
+    writer.set(Some(Writer::new(store.clone(), report)));
+    let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
+    state.dispatch(Action::StorageReady {
+        draft,
+        outbox,
+        quarantined: loaded.quarantined,
+        warning,
+    });
+    state.dispatch(Action::Opened(crate::hooks::history::current_route()));
+    let unused: Vec<String> = stored_photos.into_iter().filter(|id| !in_use.contains(id)).collect();
+    store.delete_photos(&unused).await;
+}
