@@ -14,6 +14,9 @@ terser dist.new/pkg/shouhou.js --module --compress --mangle --output dist.new/pk
 mv dist.new/pkg/shouhou.min.js dist.new/pkg/shouhou.js
 cp index.html dist.new/
 cp -r static/. dist.new/
+# The early first screen is on the first load: minified like the glue.
+terser dist.new/boot.js --module --compress --mangle --output dist.new/boot.min.js
+mv dist.new/boot.min.js dist.new/boot.js
 # The QR encoder for receipts: fetched only when a receipt is shown.
 mkdir -p dist.new/vendor
 terser node_modules/qrcode-generator/dist/qrcode.mjs --module --compress --mangle --output dist.new/vendor/qrcode.mjs

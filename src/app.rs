@@ -6,6 +6,7 @@ use shouhou_core::{Lang, Step};
 use yew::prelude::*;
 
 use crate::components::conflict::ConflictPanel;
+use crate::hooks::adopt::{use_adopt_first_screen, use_resume_hint};
 use crate::hooks::autosave::use_autosave;
 use crate::hooks::boot::use_boot;
 use crate::hooks::document::use_document_language;
@@ -43,6 +44,10 @@ pub fn App() -> Html {
     use_update_offer(&state);
     use_document_language(state.lang);
     use_history(&state);
+    use_resume_hint(&state);
+    let first_screen_ready = state.config_failed
+        || (state.routed && state.config.is_some() && shouhou_core::Messages::has(state.lang));
+    use_adopt_first_screen(&state, first_screen_ready);
 
     // Callbacks
 

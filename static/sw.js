@@ -9,7 +9,7 @@
 // - /api is never cached: requests go through the app's outbox, not through here.
 const BUILD = '__BUILD_ID__';
 const CACHE = `shouhou-${BUILD}`;
-const SHELL = ['./', 'index.html', 'app.css', 'icon.svg', 'config.json', 'i18n/zh-CN.json', 'i18n/en.json', 'pkg/shouhou.js', 'pkg/shouhou_bg.wasm', 'vendor/qrcode.mjs'];
+const SHELL = ['./', 'index.html', 'boot.js', 'app.css', 'icon.svg', 'config.json', 'i18n/zh-CN.json', 'i18n/en.json', 'pkg/shouhou.js', 'pkg/shouhou_bg.wasm', 'vendor/qrcode.mjs'];
 const NETWORK_FIRST = /\/(config\.json|flows\/[^/]+\.json)$/;
 const NAVIGATION_TIMEOUT_MS = 4000;
 

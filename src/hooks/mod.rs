@@ -3,6 +3,7 @@
 //! them together, so what happens at start, on every change and on reconnect is found by
 //! name rather than read out of one long function.
 
+pub mod adopt;
 pub mod autosave;
 pub mod boot;
 pub mod document;

@@ -113,6 +113,8 @@ test.describe('storage', () => {
   test('corrupt records are set aside, reported, and the app still starts', async ({ page, server }) => {
     await page.goto(server.url);
     await expect(heading(page)).toHaveText(m['start.heading']);
+    // The app itself, not only the early first screen, has opened its storage.
+    await expect(page.locator('#boot')).toHaveCount(0);
     await page.evaluate(() => new Promise((resolve, reject) => {
       localStorage.setItem('shouhou.journal.broken', '{"schema_version": 1, "id": ');
       const open = indexedDB.open('shouhou');
