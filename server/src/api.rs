@@ -19,7 +19,7 @@ use shouhou_core::{
     validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields,
 };
 
-use crate::store::{Store, StoreError};
+use crate::store::{NewRequest, Store, StoreError};
 use crate::AppState;
 
 /// A service request is text; 64 KiB holds the longest description many times over.
@@ -160,13 +160,11 @@ async fn record_deflection(
                 "api.validation_failed",
             ));
         }
-        let state = Arc::clone(&state);
-        let recorded = tokio::task::spawn_blocking(move || {
-            state.store.record_deflection(&key, &deflection, Store::now())
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+        let recorded = state
+            .store
+            .record_deflection(key, deflection, Store::now())
+            .await
+            .map_err(ApiError::internal)?;
         let status = if recorded { StatusCode::CREATED } else { StatusCode::OK };
         Ok((status, Json(json!({ "recorded": true }))).into_response())
     }
@@ -314,19 +312,17 @@ async fn create(
     // retry whatever day it arrives: the key is checked against what was submitted.
     let submitted = serde_json::to_string(&fields).expect("fields serialise");
 
-    let state = Arc::clone(state);
-    let created = tokio::task::spawn_blocking(move || {
-        state.store.create(
-            &key,
-            &submitted,
-            &request,
-            &uploads,
-            Store::now(),
-            state.config.reply_within_hours,
-        )
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let created = state
+        .store
+        .create(NewRequest {
+            idempotency_key: key,
+            submitted_json: submitted,
+            request,
+            photos: uploads,
+            now: Store::now(),
+            reply_within_hours: state.config.reply_within_hours,
+        })
+        .await;
     match created {
         Ok(created) => {
             let status = if created.replayed { StatusCode::OK } else { StatusCode::CREATED };

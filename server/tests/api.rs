@@ -358,14 +358,21 @@ fn a_database_survives_reopening() {
         warranty: None,
         photos: vec![],
     };
-    let now = shouhou_server::store::Store::now();
+    let new = |key: &str| shouhou_server::store::NewRequest {
+        idempotency_key: key.into(),
+        submitted_json: "{}".into(),
+        request: request.clone(),
+        photos: vec![],
+        now: shouhou_server::store::Store::now(),
+        reply_within_hours: 24,
+    };
     let reference = {
         let store = shouhou_server::store::Store::open(&path).unwrap();
-        store.create("reopen-key-1", "{}", &request, &[], now, 24).unwrap().stored.reference
+        store.create_blocking(new("reopen-key-1")).unwrap().stored.reference
     };
     let store = shouhou_server::store::Store::open(&path).unwrap();
     assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
-    let next = store.create("reopen-key-2", "{}", &request, &[], now, 24).unwrap().stored.reference;
+    let next = store.create_blocking(new("reopen-key-2")).unwrap().stored.reference;
     assert!(next.ends_with("-0002"), "{next}");
 }
 
