@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -19,17 +20,20 @@ use shouhou_core::{
     validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields,
 };
 
+use crate::limit::{self, Guard};
 use crate::store::{NewRequest, Store, StoreError};
 use crate::AppState;
 
 /// A service request is text; 64 KiB holds the longest description many times over.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
-pub fn routes() -> Router<Arc<AppState>> {
+pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
+    let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
+    let guards = &state.guards;
     Router::new()
-        .route("/requests", post(create_request))
-        .route("/requests/{reference}", get(request_status))
-        .route("/deflections", post(record_deflection))
+        .route("/requests", post(create_request).layer(limited(&guards.create)))
+        .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
+        .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)
@@ -79,6 +83,16 @@ impl ApiError {
         }
         (self.status, Json(body)).into_response()
     }
+}
+
+/// `429 rate_limited` with `Retry-After` (seconds): the answer of every rate limit.
+pub fn rate_limited(headers: &HeaderMap, retry_after_seconds: u64) -> Response {
+    let mut response =
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "api.rate_limited")
+            .with_arg("seconds", retry_after_seconds)
+            .into_response_for(headers);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+    response
 }
 
 fn caller_lang(headers: &HeaderMap) -> Lang {

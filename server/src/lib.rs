@@ -6,8 +6,10 @@
 //! `code` and a human `message` in the caller's language (Accept-Language).
 
 pub mod api;
+pub mod limit;
 pub mod store;
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -20,6 +22,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::limit::{ClientAddr, Guard, Limiter, Limits};
 use crate::store::Store;
 
 /// What every handler shares.
@@ -28,13 +31,38 @@ pub struct AppState {
     pub config: AppConfig,
     /// The configuration file's bytes exactly as on disk, served at `/config.json`.
     pub config_json: String,
+    pub guards: Guards,
 }
 
+/// One rate-limit guard per route class (see [`limit`]).
+pub struct Guards {
+    pub create: Guard,
+    pub lookup: Guard,
+    pub deflection: Guard,
+}
+
+/// The server's own settings (command line): never in `config.json`, which is public.
 pub struct Settings {
     pub db: PathBuf,
     pub config: PathBuf,
     /// The built app (`scripts/build-app.sh` writes it).
     pub dist: PathBuf,
+    pub limits: Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for Settings {
+    /// The command line's defaults.
+    fn default() -> Settings {
+        Settings {
+            db: "data/shouhou.sqlite3".into(),
+            config: "static/config.json".into(),
+            dist: "dist".into(),
+            limits: Limits::default(),
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// Opens the store and loads the configuration; a clear error if either cannot be had.
@@ -44,7 +72,18 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     let config = AppConfig::from_json(&config_json).map_err(|e| e.to_string())?;
     let store = Store::open(&settings.db)
         .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
-    Ok(Arc::new(AppState { store, config, config_json }))
+    let clients = Arc::new(ClientAddr { trusted_proxies: settings.trusted_proxies.clone() });
+    let guard = |class, rate| Guard {
+        limiter: Arc::new(Limiter::new(class, rate)),
+        clients: Arc::clone(&clients),
+    };
+    let limits = settings.limits;
+    let guards = Guards {
+        create: guard("create", limits.create),
+        lookup: guard("lookup", limits.lookup),
+        deflection: guard("deflection", limits.deflection),
+    };
+    Ok(Arc::new(AppState { store, config, config_json, guards }))
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
@@ -68,7 +107,7 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     // compression work here. The page must be revalidated so a new version is found.
     let static_files = ServeDir::new(dist).precompressed_gzip().fallback(page_or_not_found);
     Router::new()
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes(&state))
         .route("/config.json", get(api::config_json))
         .with_state(state)
         .fallback_service(static_files)

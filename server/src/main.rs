@@ -1,7 +1,8 @@
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Parser;
+use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::{app, load_state, Settings};
 use tracing_subscriber::EnvFilter;
 
@@ -21,6 +22,34 @@ struct Args {
     /// The built app to serve (scripts/build-app.sh writes it).
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
+    /// Creates per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_CREATE",
+        default_value = "20:20",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_create: Rate,
+    /// Status look-ups per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_LOOKUP",
+        default_value = "30:10",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_lookup: Rate,
+    /// Deflection counts per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_DEFLECTION",
+        default_value = "30:20",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_deflection: Rate,
+    /// A reverse proxy in front of this server (repeat for several): only when the peer is
+    /// one of these is the client taken from the last X-Forwarded-For hop.
+    #[arg(long = "trust-proxy", value_name = "IP")]
+    trust_proxy: Vec<IpAddr>,
 }
 
 #[tokio::main]
@@ -32,7 +61,17 @@ async fn main() {
         )
         .init();
     let args = Args::parse();
-    let settings = Settings { db: args.db, config: args.config, dist: args.dist };
+    let settings = Settings {
+        db: args.db,
+        config: args.config,
+        dist: args.dist,
+        limits: Limits {
+            create: args.limit_create,
+            lookup: args.limit_lookup,
+            deflection: args.limit_deflection,
+        },
+        trusted_proxies: args.trust_proxy,
+    };
     let state = match load_state(&settings) {
         Ok(state) => state,
         Err(why) => {
@@ -54,7 +93,9 @@ async fn main() {
     // Tests and scripts read this line to learn the port when started with port 0.
     println!("shouhou-server listening on http://{local}");
     tracing::info!(addr = %local, db = %settings.db.display(), "listening");
-    axum::serve(listener, app(state, &settings.dist))
+    // The peer's address is what the rate limits key on.
+    let service = app(state, &settings.dist).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .expect("server error");

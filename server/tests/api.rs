@@ -22,6 +22,7 @@ fn fixture() -> Fixture {
         db: dir.path().join("nested/shouhou.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: dir.path().join("dist"),
+        ..Settings::default()
     };
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>")

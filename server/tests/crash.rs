@@ -13,7 +13,9 @@ async fn every_request_answered_201_survives_a_sigkill_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.sqlite3");
     let dist = common::dist(dir.path());
-    let mut server = Server::start(&db, &dist, &[]);
+    // Every sender is 127.0.0.1: the storm is one client, far above the default create limit.
+    let unlimited = ["--limit-create", "10000000:10000000"];
+    let mut server = Server::start(&db, &dist, &unlimited);
     let body = valid_body().to_string();
 
     // Each sender posts new keys back to back until the server stops answering.
@@ -56,7 +58,7 @@ async fn every_request_answered_201_survives_a_sigkill_exactly_once() {
     let unanswered = unanswered.lock().unwrap().clone();
     assert_eq!(unanswered.len(), 24, "every sender was cut off by the kill");
 
-    let server = Server::start(&db, &dist, &[]);
+    let server = Server::start(&db, &dist, &unlimited);
     let conn = rusqlite::Connection::open(&db).unwrap();
     for (key, reference) in &acknowledged {
         let rows: Vec<String> = conn
