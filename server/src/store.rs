@@ -15,7 +15,7 @@ use std::sync::{mpsc, Mutex};
 use chrono::{DateTime, Duration, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouhou_core::flow::engine::Deflection;
-use shouhou_core::reference::format_reference;
+use shouhou_core::reference::{new_reference, RANDOM_LEN};
 use shouhou_core::{ValidRequest, WarrantyStatus};
 use tokio::sync::oneshot;
 
@@ -249,7 +249,7 @@ fn write_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
         // A bug in one batch must not stop every later create: its callers get an error
         // (their reply channels drop) and the thread goes on with the next batch.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            write_batch(&mut conn, batch)
+            write_batch(&mut conn, batch, &mut os_random)
         }));
         if outcome.is_err() {
             tracing::error!(
@@ -265,7 +265,7 @@ enum Outcome {
     Deflection(oneshot::Sender<Result<bool, StoreError>>, Result<bool, StoreError>),
 }
 
-fn write_batch(conn: &mut Connection, batch: Vec<Job>) {
+fn write_batch(conn: &mut Connection, batch: Vec<Job>, random: &mut Random) {
     let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(error) => {
@@ -280,9 +280,10 @@ fn write_batch(conn: &mut Connection, batch: Vec<Job>) {
     let outcomes: Vec<Outcome> = batch
         .into_iter()
         .map(|job| match job {
-            Job::Create(new, reply) => {
-                Outcome::Create(reply, Box::new(in_savepoint(&mut tx, |c| create_in(c, &new))))
-            }
+            Job::Create(new, reply) => Outcome::Create(
+                reply,
+                Box::new(in_savepoint(&mut tx, |c| create_in(c, &new, random))),
+            ),
             Job::Deflection { idempotency_key, deflection, now, reply } => Outcome::Deflection(
                 reply,
                 in_savepoint(&mut tx, |c| deflection_in(c, &idempotency_key, &deflection, now)),
@@ -342,7 +343,38 @@ fn answer_failed(job: Job, why: &str) {
     }
 }
 
-fn create_in(tx: &Connection, new: &NewRequest) -> Result<Created, StoreError> {
+/// A random reference no request has yet. A clash is about one in 10⁹ per pair on one day,
+/// so a few tries always do; the bound only keeps a broken random source from looping.
+fn fresh_reference(tx: &Connection, day: &str, random: &mut Random) -> Result<String, StoreError> {
+    for _ in 0..16 {
+        let reference = new_reference(day, random());
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM requests WHERE reference = ?1)",
+            [&reference],
+            |row| row.get(0),
+        )?;
+        if !taken {
+            return Ok(reference);
+        }
+        tracing::warn!(%reference, "reference already taken; drawing another");
+    }
+    Err(StoreError::BatchFailed("no free reference after 16 draws".into()))
+}
+
+/// Where the random part of references comes from: the OS in the server, a script in tests.
+type Random = dyn FnMut() -> [u8; RANDOM_LEN] + Send;
+
+fn os_random() -> [u8; RANDOM_LEN] {
+    let mut bytes = [0; RANDOM_LEN];
+    getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    bytes
+}
+
+fn create_in(
+    tx: &Connection,
+    new: &NewRequest,
+    random: &mut Random,
+) -> Result<Created, StoreError> {
     let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_within_hours } =
         new;
     let request_json = serde_json::to_string(request).expect("a valid request serialises");
@@ -361,15 +393,7 @@ fn create_in(tx: &Connection, new: &NewRequest) -> Result<Created, StoreError> {
         return Ok(Created { stored, replayed: true });
     }
 
-    let day = now.format("%Y%m%d").to_string();
-    let sequence: u64 = tx.query_row(
-        "INSERT INTO reference_sequences (day, last) VALUES (?1, 1)
-         ON CONFLICT(day) DO UPDATE SET last = last + 1
-         RETURNING last",
-        [&day],
-        |row| row.get(0),
-    )?;
-    let reference = format_reference(&day, sequence);
+    let reference = fresh_reference(tx, &now.format("%Y%m%d").to_string(), random)?;
     let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
     let reply_by = (*now + Duration::hours(i64::from(*reply_within_hours)))
         .to_rfc3339_opts(SecondsFormat::Secs, false);
@@ -557,7 +581,7 @@ mod tests {
         // The same photo id twice breaks the photos' UNIQUE after the request row went in.
         let (broken, broken_answer) = job("batch-key-2", "{}", &["p1", "p1"]);
         let (photos, photos_answer) = job("batch-key-3", "{}", &["p1", "p2"]);
-        write_batch(&mut conn, vec![first, same, reused, broken, photos]);
+        write_batch(&mut conn, vec![first, same, reused, broken, photos], &mut os_random);
 
         let first = first_answer.blocking_recv().unwrap().unwrap();
         let same = same_answer.blocking_recv().unwrap().unwrap();
@@ -574,6 +598,24 @@ mod tests {
             "a request whose photos failed is not stored at all"
         );
         assert_eq!(count(&conn, "SELECT count(*) FROM photos"), 2);
+    }
+
+    #[test]
+    fn a_reference_already_taken_is_drawn_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_connection(&dir.path().join("clash.sqlite3")).unwrap();
+        migrate(&mut conn).unwrap();
+        let mut draws = [[7; 6], [7; 6], [7; 6], [9; 6]].into_iter();
+        let mut random = move || draws.next().unwrap();
+        let (first, first_answer) = job("clash-key-1", "{}", &[]);
+        let (second, second_answer) = job("clash-key-2", "{}", &[]);
+        write_batch(&mut conn, vec![first], &mut random);
+        write_batch(&mut conn, vec![second], &mut random);
+        let first = first_answer.blocking_recv().unwrap().unwrap().stored.reference;
+        let second = second_answer.blocking_recv().unwrap().unwrap().stored.reference;
+        assert!(first.contains("-777777"), "{first}");
+        assert!(second.contains("-999999"), "{second}");
+        assert_eq!(count(&conn, "SELECT count(DISTINCT reference) FROM requests"), 2);
     }
 
     #[test]

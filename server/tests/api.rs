@@ -8,6 +8,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
+use shouhou_core::reference::parse_reference;
 use shouhou_server::{app, load_state, Settings};
 use tower::ServiceExt;
 
@@ -96,7 +97,8 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let reference = body["reference"].as_str().unwrap();
     let today = chrono::Local::now().format("%Y%m%d").to_string();
-    assert_eq!(reference, format!("SR-{today}-0001"));
+    assert!(reference.starts_with(&format!("SR-{today}-")) && reference.len() == 19, "{reference}");
+    assert_eq!(parse_reference(reference).as_deref(), Some(reference), "its check holds");
     assert!(body["reply_by"].as_str().is_some());
 
     let rows = fx.db_rows("SELECT reference, intent, product_line, full_name, phone, email, description FROM requests");
@@ -116,7 +118,30 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
     let (status, second) =
         send(&fx.router, post(Some("key-0002-abcdef"), valid_body().to_string())).await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(second["reference"], format!("SR-{today}-0002"));
+    let second = second["reference"].as_str().unwrap();
+    assert_ne!(second, reference);
+    assert_ne!(second[12..18], reference[12..18], "the next one is not the next in a sequence");
+}
+
+#[tokio::test]
+async fn a_sequential_reference_from_before_is_still_found() {
+    let fx = fixture();
+    let conn = rusqlite::Connection::open(fx.dir.path().join("nested/shouhou.sqlite3")).unwrap();
+    conn.execute(
+        "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name, phone,
+            email, description, request_json, created_at, reply_by)
+         VALUES ('SR-20261101-0007', 'old-key-0007', 'complaint', 'property', '李娜', '+8613912345678',
+            NULL, '楼道灯坏了一周',
+            '{\"intent\":\"complaint\",\"product_line\":\"property\",\"full_name\":\"李娜\",\"phone\":\"+8613912345678\",\"email\":null,\"description\":\"楼道灯坏了一周\"}',
+            '2026-11-01T09:00:00+08:00', '2026-11-02T09:00:00+08:00')",
+        [],
+    )
+    .unwrap();
+    let get = Request::get("/api/v1/requests/sr-20261101-0007?contact=13912345678")
+        .body(Body::empty())
+        .unwrap();
+    let (status, found) = send(&fx.router, get).await;
+    assert_eq!((status, found["reference"].as_str()), (StatusCode::OK, Some("SR-20261101-0007")));
 }
 
 #[tokio::test]
@@ -374,7 +399,7 @@ fn a_database_survives_reopening() {
     let store = shouhou_server::store::Store::open(&path).unwrap();
     assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
     let next = store.create_blocking(new("reopen-key-2")).unwrap().stored.reference;
-    assert!(next.ends_with("-0002"), "{next}");
+    assert_ne!(next, reference);
 }
 
 #[tokio::test]
