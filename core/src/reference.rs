@@ -66,7 +66,7 @@ pub fn parse_reference(typed: &str) -> Option<String> {
     let sequential = (4..=9).contains(&suffix.len()) && digits(suffix);
     let random = suffix.len() == RANDOM_LEN + 1 && suffix.bytes().all(|b| value(b).is_some()) && {
         let (random, check) = suffix.split_at(RANDOM_LEN);
-        check.chars().next() == Some(check_char(date, random))
+        check.starts_with(check_char(date, random))
     };
     (sequential || random).then(|| format!("SR-{date}-{suffix}"))
 }
