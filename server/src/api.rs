@@ -20,6 +20,7 @@ use shouhou_core::{
     validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields,
 };
 
+use crate::headers;
 use crate::limit::{self, Guard};
 use crate::store::{NewRequest, Store, StoreError};
 use crate::AppState;
@@ -34,6 +35,7 @@ pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
         .route("/requests", post(create_request).layer(limited(&guards.create)))
         .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
+        .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)

@@ -6,6 +6,7 @@
 //! `code` and a human `message` in the caller's language (Accept-Language).
 
 pub mod api;
+pub mod headers;
 pub mod limit;
 pub mod store;
 
@@ -39,6 +40,7 @@ pub struct Guards {
     pub create: Guard,
     pub lookup: Guard,
     pub deflection: Guard,
+    pub report: Guard,
 }
 
 /// The server's own settings (command line): never in `config.json`, which is public.
@@ -82,6 +84,7 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         create: guard("create", limits.create),
         lookup: guard("lookup", limits.lookup),
         deflection: guard("deflection", limits.deflection),
+        report: guard("csp-report", limits.report),
     };
     Ok(Arc::new(AppState { store, config, config_json, guards }))
 }
@@ -106,7 +109,8 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     // The build writes a .gz beside each text and wasm file, so the first load costs no
     // compression work here. The page must be revalidated so a new version is found.
     let static_files = ServeDir::new(dist).precompressed_gzip().fallback(page_or_not_found);
-    Router::new()
+    let security_headers = headers::security_headers(&state.config);
+    let mut router = Router::new()
         .nest("/api/v1", api::routes(&state))
         .route("/config.json", get(api::config_json))
         .with_state(state)
@@ -114,10 +118,10 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(TraceLayer::new_for_http())
+        ));
+    // Outside every route, the fallback and the rate limits: no answer leaves without them.
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, value));
+    }
+    router.layer(TraceLayer::new_for_http())
 }

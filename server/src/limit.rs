@@ -56,6 +56,8 @@ pub struct Limits {
     pub create: Rate,
     pub lookup: Rate,
     pub deflection: Rate,
+    /// CSP violation reports: a page breaking the policy reports each load, no more.
+    pub report: Rate,
 }
 
 impl Default for Limits {
@@ -67,6 +69,7 @@ impl Default for Limits {
             create: Rate::new(20, 20),
             lookup: Rate::new(30, 10),
             deflection: Rate::new(30, 20),
+            report: Rate::new(60, 30),
         }
     }
 }

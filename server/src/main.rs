@@ -46,6 +46,14 @@ struct Args {
         value_name = "PER_MINUTE:BURST"
     )]
     limit_deflection: Rate,
+    /// CSP violation reports per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_CSP_REPORT",
+        default_value = "60:30",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_csp_report: Rate,
     /// A reverse proxy in front of this server (repeat for several): only when the peer is
     /// one of these is the client taken from the last X-Forwarded-For hop.
     #[arg(long = "trust-proxy", value_name = "IP")]
@@ -54,10 +62,18 @@ struct Args {
 
 #[tokio::main]
 async fn main() {
+    // Logs on stderr: stdout carries only the "listening" line scripts read for the port.
     tracing_subscriber::fmt()
         .json()
+        .with_writer(std::io::stderr)
+        // An empty RUST_LOG (some shells and CI set one) would mean errors only: treat it
+        // as unset, so warnings such as rate limits and CSP violations are never silenced.
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            std::env::var("RUST_LOG")
+                .ok()
+                .filter(|filter| !filter.trim().is_empty())
+                .and_then(|filter| EnvFilter::try_new(filter).ok())
+                .unwrap_or_else(|| EnvFilter::new("info")),
         )
         .init();
     let args = Args::parse();
@@ -69,6 +85,7 @@ async fn main() {
             create: args.limit_create,
             lookup: args.limit_lookup,
             deflection: args.limit_deflection,
+            report: args.limit_csp_report,
         },
         trusted_proxies: args.trust_proxy,
     };

@@ -19,6 +19,15 @@ pub struct Server {
 impl Server {
     /// Starts the binary on a free port with the repository's config and `extra` flags.
     pub fn start(db: &Path, dist: &Path, extra: &[&str]) -> Server {
+        Server::start_logging(db, dist, extra, None)
+    }
+
+    /// [`Server::start`] with its JSON log lines (stderr) written to `log`.
+    pub fn start_logging(db: &Path, dist: &Path, extra: &[&str], log: Option<&Path>) -> Server {
+        let stderr = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+            None => Stdio::null(),
+        };
         let config: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json");
         let mut child = Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
             .args(["--addr", "127.0.0.1:0", "--db"])
@@ -29,7 +38,7 @@ impl Server {
             .arg(config)
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("the server binary starts");
         let mut line = String::new();
