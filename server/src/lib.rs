@@ -6,6 +6,7 @@
 //! `code` and a human `message` in the caller's language (Accept-Language).
 
 pub mod api;
+pub mod cors;
 pub mod headers;
 pub mod limit;
 pub mod store;
@@ -23,6 +24,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::cors::AllowedOrigins;
 use crate::limit::{ClientAddr, Guard, Limiter, Limits};
 use crate::store::Store;
 
@@ -33,6 +35,7 @@ pub struct AppState {
     /// The configuration file's bytes exactly as on disk, served at `/config.json`.
     pub config_json: String,
     pub guards: Guards,
+    pub cors: Arc<AllowedOrigins>,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -52,6 +55,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Other origins the app may be served from (CORS), as `scheme://host[:port]`.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Settings {
@@ -63,6 +68,7 @@ impl Default for Settings {
             dist: "dist".into(),
             limits: Limits::default(),
             trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -86,7 +92,8 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         deflection: guard("deflection", limits.deflection),
         report: guard("csp-report", limits.report),
     };
-    Ok(Arc::new(AppState { store, config, config_json, guards }))
+    let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
+    Ok(Arc::new(AppState { store, config, config_json, guards, cors }))
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
@@ -110,8 +117,13 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     // compression work here. The page must be revalidated so a new version is found.
     let static_files = ServeDir::new(dist).precompressed_gzip().fallback(page_or_not_found);
     let security_headers = headers::security_headers(&state.config);
+    let mut api = api::routes(&state);
+    if !state.cors.0.is_empty() {
+        api =
+            api.layer(axum::middleware::from_fn_with_state(Arc::clone(&state.cors), cors::enforce));
+    }
     let mut router = Router::new()
-        .nest("/api/v1", api::routes(&state))
+        .nest("/api/v1", api)
         .route("/config.json", get(api::config_json))
         .with_state(state)
         .fallback_service(static_files)

@@ -2,6 +2,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Parser;
+use shouhou_server::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::{app, load_state, Settings};
 use tracing_subscriber::EnvFilter;
@@ -58,6 +59,10 @@ struct Args {
     /// one of these is the client taken from the last X-Forwarded-For hop.
     #[arg(long = "trust-proxy", value_name = "IP")]
     trust_proxy: Vec<IpAddr>,
+    /// Another origin the app is served from, allowed to call the API (repeat for several),
+    /// e.g. https://shop.example.
+    #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    cors_origin: Vec<String>,
 }
 
 #[tokio::main]
@@ -88,6 +93,7 @@ async fn main() {
             report: args.limit_csp_report,
         },
         trusted_proxies: args.trust_proxy,
+        cors_origins: args.cors_origin,
     };
     let state = match load_state(&settings) {
         Ok(state) => state,
