@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::i18n::Messages;
 use shouhou_core::phone::normalize_phone;
-use shouhou_core::reference::parse_reference;
+use shouhou_core::reference::{new_reference, parse_reference};
 use shouhou_core::validate::customer_today;
 use shouhou_core::{
     validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields,
@@ -312,6 +312,9 @@ async fn create(
         } else {
             (json_body(headers, body).await?, Vec::new())
         };
+    if !fields.website.is_empty() {
+        return Ok(honeypot_answer(&key, state.config.reply_within_hours));
+    }
     let utc_today = {
         let now = chrono::Utc::now();
         CivilDate::at(now.timestamp_millis(), 0)
@@ -365,6 +368,30 @@ async fn create(
         )),
         Err(other) => Err(ApiError::internal(other)),
     }
+}
+
+/// A bot filled in the honeypot (`website`): nothing is stored, and the answer is shaped like
+/// a new request's, with a reference that looks real, so the bot learns nothing to adapt to.
+/// The same key gets the same made-up reference for as long as the process runs.
+fn honeypot_answer(key: &str, reply_within_hours: u32) -> Response {
+    use std::hash::BuildHasher;
+    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let hash = SEED.get_or_init(Default::default).hash_one(key).to_le_bytes();
+    let now = Store::now();
+    let reference = new_reference(
+        &now.format("%Y%m%d").to_string(),
+        [hash[0], hash[1], hash[2], hash[3], hash[4], hash[5]],
+    );
+    tracing::warn!(%reference, "honeypot filled in: request not stored");
+    let reply_by = now + chrono::Duration::hours(i64::from(reply_within_hours));
+    let body = json!({
+        "reference": reference,
+        "status": "received",
+        "created_at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        "reply_by": reply_by.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+    });
+    (StatusCode::CREATED, Json(body)).into_response()
 }
 
 #[derive(Deserialize)]

@@ -665,3 +665,39 @@ async fn an_onsite_report_round_trips_every_field() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused["fields"][0]["message"], "输入电压应在 0 到 1000 V 之间");
 }
+
+#[tokio::test]
+async fn a_filled_in_honeypot_is_answered_like_a_success_and_stored_nowhere() {
+    let fx = fixture();
+    let mut bait = valid_body();
+    bait["website"] = json!("http://cheap-pills.example");
+    let (status, answer) = send(&fx.router, post(Some("honeypot-0001"), bait.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (_, real) = send(&fx.router, post(Some("honeypot-0002"), valid_body().to_string())).await;
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&answer), keys(&real), "shaped like a real answer");
+    let fake = answer["reference"].as_str().unwrap();
+    assert_eq!(parse_reference(fake).as_deref(), Some(fake), "a reference that looks real");
+    let (_, again) = send(&fx.router, post(Some("honeypot-0001"), bait.to_string())).await;
+    assert_eq!(again["reference"], fake, "a retry sees the same story");
+
+    let mut with_photos = in_warranty_repair_with_photos(&[1000]);
+    with_photos["website"] = json!("x");
+    let photos = [(PHOTO_A, "image/jpeg", jpeg(1000))];
+    let (status, _) = send(&fx.router, multipart("honeypot-0003", &with_photos, &photos)).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    assert_eq!(fx.db_rows("SELECT idempotency_key FROM requests"), [["honeypot-0002"]]);
+    assert_eq!(fx.db_rows("SELECT count(*) FROM photos"), [["0"]]);
+    let get = Request::get(format!("/api/v1/requests/{fake}?contact=13812345678"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&fx.router, get).await.0, StatusCode::NOT_FOUND);
+
+    // The app sends the field empty: an ordinary request.
+    let mut human = valid_body();
+    human["website"] = json!("");
+    let (status, _) = send(&fx.router, post(Some("honeypot-0004"), human.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["2"]]);
+}
