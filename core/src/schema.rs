@@ -258,6 +258,11 @@ pub struct RequestFields {
     /// The customer's calendar date when they submitted (`YYYY-MM-DD`): warranty is judged
     /// on the day as the customer lives it, not in the server's time zone.
     pub local_date: String,
+    /// A honeypot: an input real customers never see (hidden from view and from assistive
+    /// technology) that form-filling bots fill in. Never validated, stored or forwarded; the
+    /// intake server quietly drops a request that carries anything here.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub website: String,
 }
 
 /// The transcript of guided troubleshooting sent with a request ("what we already tried").
@@ -299,6 +304,14 @@ impl<'de> Deserialize<'de> for RequestFields {
                         "local_date" => {
                             fields.local_date =
                                 map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        // Whatever a bot puts there is read, so a refusal never tells it why.
+                        "website" => {
+                            fields.website = match map.next_value::<serde_json::Value>()? {
+                                serde_json::Value::Null => String::new(),
+                                serde_json::Value::String(text) => text,
+                                other => other.to_string(),
+                            }
                         }
                         name => match Field::parse(name)
                             .filter(|f| !matches!(f, Field::Photos | Field::Troubleshooting))
@@ -495,6 +508,13 @@ mod tests {
             serde_json::from_str::<RequestFields>(r#"{"full_name":"x","name":"not a field"}"#)
                 .unwrap_err();
         assert!(unknown.to_string().contains("unknown field `name`"), "{unknown}");
+        let bait: RequestFields =
+            serde_json::from_str(r#"{"full_name":"x","website":"http://spam.example"}"#).unwrap();
+        assert_eq!(bait.website, "http://spam.example");
+        let odd: RequestFields = serde_json::from_str(r#"{"website":{"a":1}}"#).unwrap();
+        assert!(!odd.website.is_empty(), "any value a bot sends is read as filled in");
+        let empty: RequestFields = serde_json::from_str(r#"{"website":null}"#).unwrap();
+        assert!(!serde_json::to_string(&empty).unwrap().contains("website"), "never written");
         assert!(serde_json::from_str::<RequestFields>(r#"{"photos":"not a list"}"#).is_err());
         assert!(serde_json::from_str::<RequestFields>(r#"{"full_name":7}"#).is_err());
     }

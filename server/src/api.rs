@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,23 +14,28 @@ use serde_json::{json, Value};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::i18n::Messages;
 use shouhou_core::phone::normalize_phone;
-use shouhou_core::reference::parse_reference;
+use shouhou_core::reference::{new_reference, parse_reference};
 use shouhou_core::validate::customer_today;
 use shouhou_core::{
     validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields,
 };
 
-use crate::store::{Store, StoreError};
+use crate::headers;
+use crate::limit::{self, Guard};
+use crate::store::{NewRequest, Store, StoreError};
 use crate::AppState;
 
 /// A service request is text; 64 KiB holds the longest description many times over.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
-pub fn routes() -> Router<Arc<AppState>> {
+pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
+    let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
+    let guards = &state.guards;
     Router::new()
-        .route("/requests", post(create_request))
-        .route("/requests/{reference}", get(request_status))
-        .route("/deflections", post(record_deflection))
+        .route("/requests", post(create_request).layer(limited(&guards.create)))
+        .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
+        .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
+        .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)
@@ -79,6 +85,16 @@ impl ApiError {
         }
         (self.status, Json(body)).into_response()
     }
+}
+
+/// `429 rate_limited` with `Retry-After` (seconds): the answer of every rate limit.
+pub fn rate_limited(headers: &HeaderMap, retry_after_seconds: u64) -> Response {
+    let mut response =
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "api.rate_limited")
+            .with_arg("seconds", retry_after_seconds)
+            .into_response_for(headers);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+    response
 }
 
 fn caller_lang(headers: &HeaderMap) -> Lang {
@@ -160,13 +176,11 @@ async fn record_deflection(
                 "api.validation_failed",
             ));
         }
-        let state = Arc::clone(&state);
-        let recorded = tokio::task::spawn_blocking(move || {
-            state.store.record_deflection(&key, &deflection, Store::now())
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+        let recorded = state
+            .store
+            .record_deflection(key, deflection, Store::now())
+            .await
+            .map_err(ApiError::internal)?;
         let status = if recorded { StatusCode::CREATED } else { StatusCode::OK };
         Ok((status, Json(json!({ "recorded": true }))).into_response())
     }
@@ -298,6 +312,9 @@ async fn create(
         } else {
             (json_body(headers, body).await?, Vec::new())
         };
+    if !fields.website.is_empty() {
+        return Ok(honeypot_answer(&key, state.config.reply_within_hours));
+    }
     let utc_today = {
         let now = chrono::Utc::now();
         CivilDate::at(now.timestamp_millis(), 0)
@@ -314,19 +331,17 @@ async fn create(
     // retry whatever day it arrives: the key is checked against what was submitted.
     let submitted = serde_json::to_string(&fields).expect("fields serialise");
 
-    let state = Arc::clone(state);
-    let created = tokio::task::spawn_blocking(move || {
-        state.store.create(
-            &key,
-            &submitted,
-            &request,
-            &uploads,
-            Store::now(),
-            state.config.reply_within_hours,
-        )
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let created = state
+        .store
+        .create(NewRequest {
+            idempotency_key: key,
+            submitted_json: submitted,
+            request,
+            photos: uploads,
+            now: Store::now(),
+            reply_within_hours: state.config.reply_within_hours,
+        })
+        .await;
     match created {
         Ok(created) => {
             let status = if created.replayed { StatusCode::OK } else { StatusCode::CREATED };
@@ -353,6 +368,30 @@ async fn create(
         )),
         Err(other) => Err(ApiError::internal(other)),
     }
+}
+
+/// A bot filled in the honeypot (`website`): nothing is stored, and the answer is shaped like
+/// a new request's, with a reference that looks real, so the bot learns nothing to adapt to.
+/// The same key gets the same made-up reference for as long as the process runs.
+fn honeypot_answer(key: &str, reply_within_hours: u32) -> Response {
+    use std::hash::BuildHasher;
+    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let hash = SEED.get_or_init(Default::default).hash_one(key).to_le_bytes();
+    let now = Store::now();
+    let reference = new_reference(
+        &now.format("%Y%m%d").to_string(),
+        [hash[0], hash[1], hash[2], hash[3], hash[4], hash[5]],
+    );
+    tracing::warn!(%reference, "honeypot filled in: request not stored");
+    let reply_by = now + chrono::Duration::hours(i64::from(reply_within_hours));
+    let body = json!({
+        "reference": reference,
+        "status": "received",
+        "created_at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        "reply_by": reply_by.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+    });
+    (StatusCode::CREATED, Json(body)).into_response()
 }
 
 #[derive(Deserialize)]

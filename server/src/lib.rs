@@ -6,8 +6,12 @@
 //! `code` and a human `message` in the caller's language (Accept-Language).
 
 pub mod api;
+pub mod cors;
+pub mod headers;
+pub mod limit;
 pub mod store;
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -20,6 +24,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::cors::AllowedOrigins;
+use crate::limit::{ClientAddr, Guard, Limiter, Limits};
 use crate::store::Store;
 
 /// What every handler shares.
@@ -28,13 +34,43 @@ pub struct AppState {
     pub config: AppConfig,
     /// The configuration file's bytes exactly as on disk, served at `/config.json`.
     pub config_json: String,
+    pub guards: Guards,
+    pub cors: Arc<AllowedOrigins>,
 }
 
+/// One rate-limit guard per route class (see [`limit`]).
+pub struct Guards {
+    pub create: Guard,
+    pub lookup: Guard,
+    pub deflection: Guard,
+    pub report: Guard,
+}
+
+/// The server's own settings (command line): never in `config.json`, which is public.
 pub struct Settings {
     pub db: PathBuf,
     pub config: PathBuf,
     /// The built app (`scripts/build-app.sh` writes it).
     pub dist: PathBuf,
+    pub limits: Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Other origins the app may be served from (CORS), as `scheme://host[:port]`.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for Settings {
+    /// The command line's defaults.
+    fn default() -> Settings {
+        Settings {
+            db: "data/shouhou.sqlite3".into(),
+            config: "static/config.json".into(),
+            dist: "dist".into(),
+            limits: Limits::default(),
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+        }
+    }
 }
 
 /// Opens the store and loads the configuration; a clear error if either cannot be had.
@@ -44,7 +80,20 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     let config = AppConfig::from_json(&config_json).map_err(|e| e.to_string())?;
     let store = Store::open(&settings.db)
         .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
-    Ok(Arc::new(AppState { store, config, config_json }))
+    let clients = Arc::new(ClientAddr { trusted_proxies: settings.trusted_proxies.clone() });
+    let guard = |class, rate| Guard {
+        limiter: Arc::new(Limiter::new(class, rate)),
+        clients: Arc::clone(&clients),
+    };
+    let limits = settings.limits;
+    let guards = Guards {
+        create: guard("create", limits.create),
+        lookup: guard("lookup", limits.lookup),
+        deflection: guard("deflection", limits.deflection),
+        report: guard("csp-report", limits.report),
+    };
+    let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
+    Ok(Arc::new(AppState { store, config, config_json, guards, cors }))
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
@@ -67,18 +116,24 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     // The build writes a .gz beside each text and wasm file, so the first load costs no
     // compression work here. The page must be revalidated so a new version is found.
     let static_files = ServeDir::new(dist).precompressed_gzip().fallback(page_or_not_found);
-    Router::new()
-        .nest("/api/v1", api::routes())
+    let security_headers = headers::security_headers(&state.config);
+    let mut api = api::routes(&state);
+    if !state.cors.0.is_empty() {
+        api =
+            api.layer(axum::middleware::from_fn_with_state(Arc::clone(&state.cors), cors::enforce));
+    }
+    let mut router = Router::new()
+        .nest("/api/v1", api)
         .route("/config.json", get(api::config_json))
         .with_state(state)
         .fallback_service(static_files)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(TraceLayer::new_for_http())
+        ));
+    // Outside every route, the fallback and the rate limits: no answer leaves without them.
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, value));
+    }
+    router.layer(TraceLayer::new_for_http())
 }

@@ -1,7 +1,9 @@
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Parser;
+use shouhou_server::cors::parse_origin;
+use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::{app, load_state, Settings};
 use tracing_subscriber::EnvFilter;
 
@@ -21,18 +23,78 @@ struct Args {
     /// The built app to serve (scripts/build-app.sh writes it).
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
+    /// Creates per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_CREATE",
+        default_value = "20:20",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_create: Rate,
+    /// Status look-ups per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_LOOKUP",
+        default_value = "30:10",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_lookup: Rate,
+    /// Deflection counts per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_DEFLECTION",
+        default_value = "30:20",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_deflection: Rate,
+    /// CSP violation reports per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_CSP_REPORT",
+        default_value = "60:30",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_csp_report: Rate,
+    /// A reverse proxy in front of this server (repeat for several): only when the peer is
+    /// one of these is the client taken from the last X-Forwarded-For hop.
+    #[arg(long = "trust-proxy", value_name = "IP")]
+    trust_proxy: Vec<IpAddr>,
+    /// Another origin the app is served from, allowed to call the API (repeat for several),
+    /// e.g. https://shop.example.
+    #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    cors_origin: Vec<String>,
 }
 
 #[tokio::main]
 async fn main() {
+    // Logs on stderr: stdout carries only the "listening" line scripts read for the port.
     tracing_subscriber::fmt()
         .json()
+        .with_writer(std::io::stderr)
+        // An empty RUST_LOG (some shells and CI set one) would mean errors only: treat it
+        // as unset, so warnings such as rate limits and CSP violations are never silenced.
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            std::env::var("RUST_LOG")
+                .ok()
+                .filter(|filter| !filter.trim().is_empty())
+                .and_then(|filter| EnvFilter::try_new(filter).ok())
+                .unwrap_or_else(|| EnvFilter::new("info")),
         )
         .init();
     let args = Args::parse();
-    let settings = Settings { db: args.db, config: args.config, dist: args.dist };
+    let settings = Settings {
+        db: args.db,
+        config: args.config,
+        dist: args.dist,
+        limits: Limits {
+            create: args.limit_create,
+            lookup: args.limit_lookup,
+            deflection: args.limit_deflection,
+            report: args.limit_csp_report,
+        },
+        trusted_proxies: args.trust_proxy,
+        cors_origins: args.cors_origin,
+    };
     let state = match load_state(&settings) {
         Ok(state) => state,
         Err(why) => {
@@ -54,7 +116,9 @@ async fn main() {
     // Tests and scripts read this line to learn the port when started with port 0.
     println!("shouhou-server listening on http://{local}");
     tracing::info!(addr = %local, db = %settings.db.display(), "listening");
-    axum::serve(listener, app(state, &settings.dist))
+    // The peer's address is what the rate limits key on.
+    let service = app(state, &settings.dist).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .expect("server error");

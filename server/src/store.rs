@@ -1,17 +1,23 @@
 //! The request store: SQLite, one file, created on first start.
 //!
-//! Creation is idempotent on the client's `Idempotency-Key`: the key is a UNIQUE column and
-//! the look-up, the reference allocation and the insert happen in one transaction behind one
-//! connection, so any number of concurrent retries of one request make exactly one row.
+//! Creation is idempotent on the client's `Idempotency-Key`: the key is a UNIQUE column, and
+//! every write goes through one writer thread that looks the key up, allocates the reference
+//! and inserts in one transaction, so any number of concurrent retries of one request make
+//! exactly one row — within one batch or across batches.
+//!
+//! Durability: nothing is acknowledged before the transaction holding it has been fsynced
+//! (`synchronous=FULL` in WAL mode). The browser deletes its copy on a 201, so after that the
+//! server's copy is the only one.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 
 use chrono::{DateTime, Duration, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouhou_core::flow::engine::Deflection;
-use shouhou_core::reference::format_reference;
+use shouhou_core::reference::{new_reference, RANDOM_LEN};
 use shouhou_core::{ValidRequest, WarrantyStatus};
+use tokio::sync::oneshot;
 
 use crate::api::PhotoUpload;
 
@@ -77,6 +83,10 @@ const MIGRATIONS: &[&str] = &[
 pub enum StoreError {
     /// The key was used before for a request with different content.
     KeyReused,
+    /// The batch this write was part of did not commit; nothing of it was stored.
+    BatchFailed(String),
+    /// The writer thread is gone (the store is shutting down).
+    WriterGone,
     Sqlite(rusqlite::Error),
     Io(std::io::Error),
 }
@@ -85,6 +95,8 @@ impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StoreError::KeyReused => write!(f, "idempotency key reused for different content"),
+            StoreError::BatchFailed(why) => write!(f, "the batch did not commit: {why}"),
+            StoreError::WriterGone => write!(f, "the writer has stopped"),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),
             StoreError::Io(e) => write!(f, "io: {e}"),
         }
@@ -116,149 +128,93 @@ pub struct Created {
     pub replayed: bool,
 }
 
+/// Everything a create needs, owned, so it can travel to the writer thread.
+pub struct NewRequest {
+    pub idempotency_key: String,
+    /// What was submitted exactly: a retry under the same key must match it.
+    pub submitted_json: String,
+    pub request: ValidRequest,
+    pub photos: Vec<PhotoUpload>,
+    pub now: DateTime<FixedOffset>,
+    pub reply_within_hours: u32,
+}
+
+/// Work for the writer thread; each job carries where its answer goes once it is durable.
+enum Job {
+    Create(Box<NewRequest>, oneshot::Sender<Result<Created, StoreError>>),
+    Deflection {
+        idempotency_key: String,
+        deflection: Deflection,
+        now: DateTime<FixedOffset>,
+        reply: oneshot::Sender<Result<bool, StoreError>>,
+    },
+}
+
+/// How many waiting jobs one transaction takes at most: enough to carry every connection
+/// of a busy server in one fsync, few enough that one batch never holds the file for long.
+const MAX_BATCH: usize = 256;
+
 pub struct Store {
-    conn: Mutex<Connection>,
+    /// The one writer: a thread that owns the writing connection (see [`Store::open`]).
+    writer: mpsc::Sender<Job>,
+    /// Look-ups read through their own connection; in WAL mode they never wait for a write.
+    reader: Mutex<Connection>,
 }
 
 impl Store {
+    /// Opens (and migrates) the database and starts its writer thread.
+    ///
+    /// A 201 promises the request is on stable storage, so every commit is fsynced
+    /// (`synchronous=FULL`). One fsync per request would cap the server well below its budget,
+    /// so writes go through one thread that takes every create waiting at that moment into one
+    /// transaction (group commit) and answers each only after that transaction committed.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(StoreError::Io)?;
         }
-        let mut conn = Connection::open(path)?;
-        // WAL with synchronous=NORMAL survives a process crash and commits without an fsync
-        // per request; busy_timeout covers a second process (a backup, the CLI) holding a lock.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut conn = open_connection(path)?;
         migrate(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn) })
+        let reader = open_connection(path)?;
+        let (writer, jobs) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("shouhou-writer".into())
+            .spawn(move || write_loop(conn, jobs))
+            .map_err(StoreError::Io)?;
+        Ok(Store { writer, reader: Mutex::new(reader) })
     }
 
-    /// Stores `request` under `idempotency_key`, or returns what that key stored before.
-    pub fn create(
-        &self,
-        idempotency_key: &str,
-        submitted_json: &str,
-        request: &ValidRequest,
-        photos: &[PhotoUpload],
-        now: DateTime<FixedOffset>,
-        reply_within_hours: u32,
-    ) -> Result<Created, StoreError> {
-        let request_json = serde_json::to_string(request).expect("a valid request serialises");
-        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    /// Stores the request under its idempotency key, or returns what that key stored before.
+    /// Resolves only once the transaction holding it has committed to stable storage.
+    pub async fn create(&self, new: NewRequest) -> Result<Created, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Job::Create(Box::new(new), reply)).map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
 
-        let earlier: Option<(String, String)> = tx
-            .query_row(
-                "SELECT reference, COALESCE(submitted_json, request_json) FROM requests WHERE idempotency_key = ?1",
-                [idempotency_key],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        if let Some((reference, stored_json)) = earlier {
-            if stored_json != submitted_json {
-                return Err(StoreError::KeyReused);
-            }
-            let stored = find_in(&tx, &reference)?.expect("the row just read exists");
-            return Ok(Created { stored, replayed: true });
-        }
-
-        let day = now.format("%Y%m%d").to_string();
-        let sequence: u64 = tx.query_row(
-            "INSERT INTO reference_sequences (day, last) VALUES (?1, 1)
-             ON CONFLICT(day) DO UPDATE SET last = last + 1
-             RETURNING last",
-            [&day],
-            |row| row.get(0),
-        )?;
-        let reference = format_reference(&day, sequence);
-        let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
-        let reply_by = (now + Duration::hours(i64::from(reply_within_hours)))
-            .to_rfc3339_opts(SecondsFormat::Secs, false);
-        tx.execute(
-            "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
-                                   phone, email, description, request_json, created_at, reply_by,
-                                   category, priority, troubleshooting_json, details_json, warranty,
-                                   submitted_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                reference,
-                idempotency_key,
-                request.intent.as_str(),
-                request.product_line,
-                request.full_name,
-                request.phone,
-                request.email,
-                request.description,
-                request_json,
-                created_at,
-                reply_by,
-                request.category.map(|c| c.as_str()),
-                request.priority.map(|p| p.as_str()),
-                request
-                    .troubleshooting
-                    .as_ref()
-                    .map(|t| serde_json::to_string(t).expect("a transcript serialises")),
-                serde_json::to_string(&request.details).expect("details serialise"),
-                request.warranty.as_ref().map(|w| match w {
-                    WarrantyStatus::InWarranty { .. } => "in_warranty",
-                    WarrantyStatus::OutOfWarranty { .. } => "out_of_warranty",
-                }),
-                submitted_json,
-            ],
-        )?;
-        let request_id = tx.last_insert_rowid();
-        for photo in &request.photos {
-            // The API checked that exactly one upload carries each listed photo.
-            let Some(upload) = photos.iter().find(|upload| upload.id == photo.id) else { continue };
-            tx.execute(
-                "INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![request_id, photo.id, photo.content_type, upload.bytes.len() as i64, photo.width, photo.height, upload.bytes],
-            )?;
-        }
-        // The request and all its photos, or nothing.
-        tx.commit()?;
-        Ok(Created {
-            stored: StoredRequest {
-                reference,
-                status: "received".into(),
-                created_at,
-                reply_by,
-                request: request.clone(),
-            },
-            replayed: false,
-        })
+    /// [`Store::create`] for callers outside an async runtime (tools, tests).
+    pub fn create_blocking(&self, new: NewRequest) -> Result<Created, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Job::Create(Box::new(new), reply)).map_err(|_| StoreError::WriterGone)?;
+        answer.blocking_recv().map_err(|_| StoreError::WriterGone)?
     }
 
     /// Counts a request that guided troubleshooting solved. True when newly recorded, false
     /// when this key was recorded before (a retry from the outbox).
-    pub fn record_deflection(
+    pub async fn record_deflection(
         &self,
-        idempotency_key: &str,
-        deflection: &Deflection,
+        idempotency_key: String,
+        deflection: Deflection,
         now: DateTime<FixedOffset>,
     ) -> Result<bool, StoreError> {
-        let conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let inserted = conn.execute(
-            "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line, outcome, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(idempotency_key) DO NOTHING",
-            params![
-                idempotency_key,
-                deflection.flow_id,
-                deflection.flow_version,
-                deflection.product_line,
-                deflection.outcome,
-                now.to_rfc3339_opts(SecondsFormat::Secs, false),
-            ],
-        )?;
-        Ok(inserted == 1)
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(Job::Deflection { idempotency_key, deflection, now, reply })
+            .map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
     pub fn find(&self, reference: &str) -> Result<Option<StoredRequest>, StoreError> {
-        let conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let conn = self.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(find_in(&conn, reference)?)
     }
 
@@ -266,6 +222,262 @@ impl Store {
     pub fn now() -> DateTime<FixedOffset> {
         Local::now().fixed_offset()
     }
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    // FULL makes every commit wait for the WAL to reach the disk: what a 201 promises.
+    // busy_timeout covers a second process (a backup, the CLI) holding a lock.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// The writer thread: waits for a job, takes everything else already waiting, and writes
+/// the lot in one transaction. Ends when the store is dropped.
+fn write_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        // A bug in one batch must not stop every later create: its callers get an error
+        // (their reply channels drop) and the thread goes on with the next batch.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write_batch(&mut conn, batch, &mut os_random)
+        }));
+        if outcome.is_err() {
+            tracing::error!(
+                "the writer panicked in a batch; its requests were answered with an error"
+            );
+        }
+    }
+}
+
+/// One result per job, held back until the batch's commit says whether any of them stand.
+enum Outcome {
+    Create(oneshot::Sender<Result<Created, StoreError>>, Box<Result<Created, StoreError>>),
+    Deflection(oneshot::Sender<Result<bool, StoreError>>, Result<bool, StoreError>),
+}
+
+fn write_batch(conn: &mut Connection, batch: Vec<Job>, random: &mut Random) {
+    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(error) => {
+            tracing::error!(%error, "cannot begin a write");
+            for job in batch {
+                answer_failed(job, &error.to_string());
+            }
+            return;
+        }
+    };
+    // Later jobs see earlier ones, so a key twice in one batch is one row and one replay.
+    let outcomes: Vec<Outcome> = batch
+        .into_iter()
+        .map(|job| match job {
+            Job::Create(new, reply) => Outcome::Create(
+                reply,
+                Box::new(in_savepoint(&mut tx, |c| create_in(c, &new, random))),
+            ),
+            Job::Deflection { idempotency_key, deflection, now, reply } => Outcome::Deflection(
+                reply,
+                in_savepoint(&mut tx, |c| deflection_in(c, &idempotency_key, &deflection, now)),
+            ),
+        })
+        .collect();
+    let committed = tx.commit();
+    for outcome in outcomes {
+        // A caller that went away (a closed connection) simply gets no answer.
+        match (outcome, &committed) {
+            (Outcome::Create(reply, result), Ok(())) => {
+                let _ = reply.send(*result);
+            }
+            (Outcome::Deflection(reply, result), Ok(())) => {
+                let _ = reply.send(result);
+            }
+            (Outcome::Create(reply, _), Err(error)) => {
+                let _ = reply.send(Err(StoreError::BatchFailed(error.to_string())));
+            }
+            (Outcome::Deflection(reply, _), Err(error)) => {
+                let _ = reply.send(Err(StoreError::BatchFailed(error.to_string())));
+            }
+        }
+    }
+    if let Err(error) = committed {
+        tracing::error!(%error, "a batch of writes failed to commit; none of it was acknowledged");
+    }
+}
+
+/// Runs one job in its own savepoint: a refused or failed job leaves nothing behind (a
+/// request without its photos included) and does not undo the others in its batch.
+fn in_savepoint<T>(
+    tx: &mut rusqlite::Transaction<'_>,
+    apply: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut savepoint = tx.savepoint()?;
+    match apply(&savepoint) {
+        Ok(applied) => {
+            savepoint.commit()?;
+            Ok(applied)
+        }
+        Err(error) => {
+            savepoint.rollback()?;
+            Err(error)
+        }
+    }
+}
+
+fn answer_failed(job: Job, why: &str) {
+    match job {
+        Job::Create(_, reply) => {
+            let _ = reply.send(Err(StoreError::BatchFailed(why.to_string())));
+        }
+        Job::Deflection { reply, .. } => {
+            let _ = reply.send(Err(StoreError::BatchFailed(why.to_string())));
+        }
+    }
+}
+
+/// A random reference no request has yet. A clash is about one in 10⁹ per pair on one day,
+/// so a few tries always do; the bound only keeps a broken random source from looping.
+fn fresh_reference(tx: &Connection, day: &str, random: &mut Random) -> Result<String, StoreError> {
+    for _ in 0..16 {
+        let reference = new_reference(day, random());
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM requests WHERE reference = ?1)",
+            [&reference],
+            |row| row.get(0),
+        )?;
+        if !taken {
+            return Ok(reference);
+        }
+        tracing::warn!(%reference, "reference already taken; drawing another");
+    }
+    Err(StoreError::BatchFailed("no free reference after 16 draws".into()))
+}
+
+/// Where the random part of references comes from: the OS in the server, a script in tests.
+type Random = dyn FnMut() -> [u8; RANDOM_LEN] + Send;
+
+fn os_random() -> [u8; RANDOM_LEN] {
+    let mut bytes = [0; RANDOM_LEN];
+    getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    bytes
+}
+
+fn create_in(
+    tx: &Connection,
+    new: &NewRequest,
+    random: &mut Random,
+) -> Result<Created, StoreError> {
+    let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_within_hours } =
+        new;
+    let request_json = serde_json::to_string(request).expect("a valid request serialises");
+    let earlier: Option<(String, String)> = tx
+        .query_row(
+            "SELECT reference, COALESCE(submitted_json, request_json) FROM requests WHERE idempotency_key = ?1",
+            [idempotency_key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    if let Some((reference, stored_json)) = earlier {
+        if &stored_json != submitted_json {
+            return Err(StoreError::KeyReused);
+        }
+        let stored = find_in(tx, &reference)?.expect("the row just read exists");
+        return Ok(Created { stored, replayed: true });
+    }
+
+    let reference = fresh_reference(tx, &now.format("%Y%m%d").to_string(), random)?;
+    let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+    let reply_by = (*now + Duration::hours(i64::from(*reply_within_hours)))
+        .to_rfc3339_opts(SecondsFormat::Secs, false);
+    tx.execute(
+        "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
+                               phone, email, description, request_json, created_at, reply_by,
+                               category, priority, troubleshooting_json, details_json, warranty,
+                               submitted_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            reference,
+            idempotency_key,
+            request.intent.as_str(),
+            request.product_line,
+            request.full_name,
+            request.phone,
+            request.email,
+            request.description,
+            request_json,
+            created_at,
+            reply_by,
+            request.category.map(|c| c.as_str()),
+            request.priority.map(|p| p.as_str()),
+            request
+                .troubleshooting
+                .as_ref()
+                .map(|t| serde_json::to_string(t).expect("a transcript serialises")),
+            serde_json::to_string(&request.details).expect("details serialise"),
+            request.warranty.as_ref().map(|w| match w {
+                WarrantyStatus::InWarranty { .. } => "in_warranty",
+                WarrantyStatus::OutOfWarranty { .. } => "out_of_warranty",
+            }),
+            submitted_json,
+        ],
+    )?;
+    let request_id = tx.last_insert_rowid();
+    for photo in &request.photos {
+        // The API checked that exactly one upload carries each listed photo.
+        let Some(upload) = photos.iter().find(|upload| upload.id == photo.id) else { continue };
+        tx.execute(
+            "INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                request_id,
+                photo.id,
+                photo.content_type,
+                upload.bytes.len() as i64,
+                photo.width,
+                photo.height,
+                upload.bytes
+            ],
+        )?;
+    }
+    Ok(Created {
+        stored: StoredRequest {
+            reference,
+            status: "received".into(),
+            created_at,
+            reply_by,
+            request: request.clone(),
+        },
+        replayed: false,
+    })
+}
+
+fn deflection_in(
+    tx: &Connection,
+    idempotency_key: &str,
+    deflection: &Deflection,
+    now: DateTime<FixedOffset>,
+) -> Result<bool, StoreError> {
+    let inserted = tx.execute(
+        "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line, outcome, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(idempotency_key) DO NOTHING",
+        params![
+            idempotency_key,
+            deflection.flow_id,
+            deflection.flow_version,
+            deflection.product_line,
+            deflection.outcome,
+            now.to_rfc3339_opts(SecondsFormat::Secs, false),
+        ],
+    )?;
+    Ok(inserted == 1)
 }
 
 fn find_in(conn: &Connection, reference: &str) -> rusqlite::Result<Option<StoredRequest>> {
@@ -298,4 +510,122 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(photo_ids: &[&str]) -> ValidRequest {
+        ValidRequest {
+            intent: shouhou_core::Intent::Complaint,
+            product_line: "property".into(),
+            full_name: "李娜".into(),
+            phone: "+8613912345678".into(),
+            email: None,
+            description: "楼道灯坏了一周".into(),
+            category: None,
+            priority: None,
+            troubleshooting: None,
+            details: Default::default(),
+            warranty: None,
+            photos: photo_ids
+                .iter()
+                .map(|id| shouhou_core::PhotoRef {
+                    id: (*id).into(),
+                    content_type: "image/jpeg".into(),
+                    bytes: 4,
+                    width: 1,
+                    height: 1,
+                })
+                .collect(),
+        }
+    }
+
+    fn job(
+        key: &str,
+        submitted: &str,
+        photo_ids: &[&str],
+    ) -> (Job, oneshot::Receiver<Result<Created, StoreError>>) {
+        let (reply, answer) = oneshot::channel();
+        let new = NewRequest {
+            idempotency_key: key.into(),
+            submitted_json: submitted.into(),
+            request: request(photo_ids),
+            photos: photo_ids
+                .iter()
+                .map(|id| PhotoUpload {
+                    id: (*id).into(),
+                    content_type: "image/jpeg".into(),
+                    bytes: vec![0xFF, 0xD8, 0xFF, 0xE0],
+                })
+                .collect(),
+            now: Store::now(),
+            reply_within_hours: 24,
+        };
+        (Job::Create(Box::new(new), reply), answer)
+    }
+
+    fn count(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    #[test]
+    fn one_batch_keeps_keys_unique_and_each_request_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_connection(&dir.path().join("batch.sqlite3")).unwrap();
+        migrate(&mut conn).unwrap();
+        let (first, first_answer) = job("batch-key-1", "{\"a\":1}", &[]);
+        let (same, same_answer) = job("batch-key-1", "{\"a\":1}", &[]);
+        let (reused, reused_answer) = job("batch-key-1", "{\"a\":2}", &[]);
+        // The same photo id twice breaks the photos' UNIQUE after the request row went in.
+        let (broken, broken_answer) = job("batch-key-2", "{}", &["p1", "p1"]);
+        let (photos, photos_answer) = job("batch-key-3", "{}", &["p1", "p2"]);
+        write_batch(&mut conn, vec![first, same, reused, broken, photos], &mut os_random);
+
+        let first = first_answer.blocking_recv().unwrap().unwrap();
+        let same = same_answer.blocking_recv().unwrap().unwrap();
+        assert!(!first.replayed && same.replayed, "a key twice in one batch is one request");
+        assert_eq!(first.stored.reference, same.stored.reference);
+        assert!(matches!(reused_answer.blocking_recv().unwrap(), Err(StoreError::KeyReused)));
+        assert!(matches!(broken_answer.blocking_recv().unwrap(), Err(StoreError::Sqlite(_))));
+        assert!(!photos_answer.blocking_recv().unwrap().unwrap().replayed);
+
+        assert_eq!(count(&conn, "SELECT count(*) FROM requests"), 2);
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM requests WHERE idempotency_key = 'batch-key-2'"),
+            0,
+            "a request whose photos failed is not stored at all"
+        );
+        assert_eq!(count(&conn, "SELECT count(*) FROM photos"), 2);
+    }
+
+    #[test]
+    fn a_reference_already_taken_is_drawn_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_connection(&dir.path().join("clash.sqlite3")).unwrap();
+        migrate(&mut conn).unwrap();
+        let mut draws = [[7; 6], [7; 6], [7; 6], [9; 6]].into_iter();
+        let mut random = move || draws.next().unwrap();
+        let (first, first_answer) = job("clash-key-1", "{}", &[]);
+        let (second, second_answer) = job("clash-key-2", "{}", &[]);
+        write_batch(&mut conn, vec![first], &mut random);
+        write_batch(&mut conn, vec![second], &mut random);
+        let first = first_answer.blocking_recv().unwrap().unwrap().stored.reference;
+        let second = second_answer.blocking_recv().unwrap().unwrap().stored.reference;
+        assert!(first.contains("-777777"), "{first}");
+        assert!(second.contains("-999999"), "{second}");
+        assert_eq!(count(&conn, "SELECT count(DISTINCT reference) FROM requests"), 2);
+    }
+
+    #[test]
+    fn every_connection_syncs_each_commit_to_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_connection(&dir.path().join("sync.sqlite3")).unwrap();
+        let synchronous: i64 =
+            conn.pragma_query_value(None, "synchronous", |row| row.get(0)).unwrap();
+        let journal: String =
+            conn.pragma_query_value(None, "journal_mode", |row| row.get(0)).unwrap();
+        assert_eq!((synchronous, journal.as_str()), (2, "wal"), "2 is FULL");
+    }
 }

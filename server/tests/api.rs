@@ -8,6 +8,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
+use shouhou_core::reference::parse_reference;
 use shouhou_server::{app, load_state, Settings};
 use tower::ServiceExt;
 
@@ -22,6 +23,7 @@ fn fixture() -> Fixture {
         db: dir.path().join("nested/shouhou.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: dir.path().join("dist"),
+        ..Settings::default()
     };
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>")
@@ -95,7 +97,8 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let reference = body["reference"].as_str().unwrap();
     let today = chrono::Local::now().format("%Y%m%d").to_string();
-    assert_eq!(reference, format!("SR-{today}-0001"));
+    assert!(reference.starts_with(&format!("SR-{today}-")) && reference.len() == 19, "{reference}");
+    assert_eq!(parse_reference(reference).as_deref(), Some(reference), "its check holds");
     assert!(body["reply_by"].as_str().is_some());
 
     let rows = fx.db_rows("SELECT reference, intent, product_line, full_name, phone, email, description FROM requests");
@@ -115,7 +118,30 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
     let (status, second) =
         send(&fx.router, post(Some("key-0002-abcdef"), valid_body().to_string())).await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(second["reference"], format!("SR-{today}-0002"));
+    let second = second["reference"].as_str().unwrap();
+    assert_ne!(second, reference);
+    assert_ne!(second[12..18], reference[12..18], "the next one is not the next in a sequence");
+}
+
+#[tokio::test]
+async fn a_sequential_reference_from_before_is_still_found() {
+    let fx = fixture();
+    let conn = rusqlite::Connection::open(fx.dir.path().join("nested/shouhou.sqlite3")).unwrap();
+    conn.execute(
+        "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name, phone,
+            email, description, request_json, created_at, reply_by)
+         VALUES ('SR-20261101-0007', 'old-key-0007', 'complaint', 'property', '李娜', '+8613912345678',
+            NULL, '楼道灯坏了一周',
+            '{\"intent\":\"complaint\",\"product_line\":\"property\",\"full_name\":\"李娜\",\"phone\":\"+8613912345678\",\"email\":null,\"description\":\"楼道灯坏了一周\"}',
+            '2026-11-01T09:00:00+08:00', '2026-11-02T09:00:00+08:00')",
+        [],
+    )
+    .unwrap();
+    let get = Request::get("/api/v1/requests/sr-20261101-0007?contact=13912345678")
+        .body(Body::empty())
+        .unwrap();
+    let (status, found) = send(&fx.router, get).await;
+    assert_eq!((status, found["reference"].as_str()), (StatusCode::OK, Some("SR-20261101-0007")));
 }
 
 #[tokio::test]
@@ -358,15 +384,22 @@ fn a_database_survives_reopening() {
         warranty: None,
         photos: vec![],
     };
-    let now = shouhou_server::store::Store::now();
+    let new = |key: &str| shouhou_server::store::NewRequest {
+        idempotency_key: key.into(),
+        submitted_json: "{}".into(),
+        request: request.clone(),
+        photos: vec![],
+        now: shouhou_server::store::Store::now(),
+        reply_within_hours: 24,
+    };
     let reference = {
         let store = shouhou_server::store::Store::open(&path).unwrap();
-        store.create("reopen-key-1", "{}", &request, &[], now, 24).unwrap().stored.reference
+        store.create_blocking(new("reopen-key-1")).unwrap().stored.reference
     };
     let store = shouhou_server::store::Store::open(&path).unwrap();
     assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
-    let next = store.create("reopen-key-2", "{}", &request, &[], now, 24).unwrap().stored.reference;
-    assert!(next.ends_with("-0002"), "{next}");
+    let next = store.create_blocking(new("reopen-key-2")).unwrap().stored.reference;
+    assert_ne!(next, reference);
 }
 
 #[tokio::test]
@@ -631,4 +664,40 @@ async fn an_onsite_report_round_trips_every_field() {
     let (status, refused) = send(&fx.router, post(Some("onsite-0002"), bad.to_string())).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused["fields"][0]["message"], "输入电压应在 0 到 1000 V 之间");
+}
+
+#[tokio::test]
+async fn a_filled_in_honeypot_is_answered_like_a_success_and_stored_nowhere() {
+    let fx = fixture();
+    let mut bait = valid_body();
+    bait["website"] = json!("http://cheap-pills.example");
+    let (status, answer) = send(&fx.router, post(Some("honeypot-0001"), bait.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (_, real) = send(&fx.router, post(Some("honeypot-0002"), valid_body().to_string())).await;
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&answer), keys(&real), "shaped like a real answer");
+    let fake = answer["reference"].as_str().unwrap();
+    assert_eq!(parse_reference(fake).as_deref(), Some(fake), "a reference that looks real");
+    let (_, again) = send(&fx.router, post(Some("honeypot-0001"), bait.to_string())).await;
+    assert_eq!(again["reference"], fake, "a retry sees the same story");
+
+    let mut with_photos = in_warranty_repair_with_photos(&[1000]);
+    with_photos["website"] = json!("x");
+    let photos = [(PHOTO_A, "image/jpeg", jpeg(1000))];
+    let (status, _) = send(&fx.router, multipart("honeypot-0003", &with_photos, &photos)).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    assert_eq!(fx.db_rows("SELECT idempotency_key FROM requests"), [["honeypot-0002"]]);
+    assert_eq!(fx.db_rows("SELECT count(*) FROM photos"), [["0"]]);
+    let get = Request::get(format!("/api/v1/requests/{fake}?contact=13812345678"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&fx.router, get).await.0, StatusCode::NOT_FOUND);
+
+    // The app sends the field empty: an ordinary request.
+    let mut human = valid_body();
+    human["website"] = json!("");
+    let (status, _) = send(&fx.router, post(Some("honeypot-0004"), human.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["2"]]);
 }

@@ -1,0 +1,131 @@
+//! Security headers on every answer, and the endpoint browsers report CSP violations to.
+//!
+//! The policy allows the app exactly what it does: its own scripts and styles (no inline
+//! code, no `eval`; `wasm-unsafe-eval` only to compile its WebAssembly), images from itself,
+//! `data:` (the receipt's QR code) and `blob:` (photos before they are sent), the camera
+//! for photos and nothing else, and no framing by any page (clickjacking). Requests go to
+//! the app's own origin, plus the backend's origin when `config.json` names one elsewhere
+//! (the webhook and form-handler adapters).
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use shouhou_core::AppConfig;
+
+/// Where browsers send violation reports (`report-uri` and the Reporting API's `report-to`).
+pub const CSP_REPORT_PATH: &str = "/api/v1/csp-report";
+
+/// The Content-Security-Policy for this configuration.
+pub fn content_security_policy(config: &AppConfig) -> String {
+    let mut connect = String::from("'self'");
+    if let Some(origin) = foreign_origin(&config.backend.url) {
+        connect.push(' ');
+        connect.push_str(&origin);
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; connect-src {connect}; worker-src 'self'; \
+         manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+         form-action 'self'; report-uri {CSP_REPORT_PATH}; report-to csp"
+    )
+}
+
+/// `https://host[:port]` of an absolute http(s) URL; `None` for a path on this server.
+fn foreign_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    // Only what a host and port may hold: nothing can end the directive or add another.
+    let plain = !authority.is_empty()
+        && !authority.contains('@')
+        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    plain.then(|| format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+/// Every header the server sets on every answer, in order.
+pub fn security_headers(config: &AppConfig) -> Vec<(HeaderName, HeaderValue)> {
+    let csp =
+        HeaderValue::from_str(&content_security_policy(config)).expect("the policy is plain ASCII");
+    vec![
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (
+            HeaderName::from_static("reporting-endpoints"),
+            HeaderValue::from_static("csp=\"/api/v1/csp-report\""),
+        ),
+        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"),
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ]
+}
+
+/// Reports are small; anything bigger is not a report.
+const MAX_REPORT_BYTES: usize = 64 * 1024;
+
+/// `POST /api/v1/csp-report`: logs each violation (`"csp violation"` in the JSON log lines,
+/// what a browser test counts) and answers 204 without a body.
+pub async fn csp_report(headers: HeaderMap, body: Body) -> Response {
+    let Ok(bytes) = to_bytes(body, MAX_REPORT_BYTES).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        // report-uri sends {"csp-report": {…}}; the Reporting API an array of {type, body}.
+        Ok(serde_json::Value::Array(reports)) => {
+            for report in reports.iter().filter(|r| r["type"] == "csp-violation") {
+                log_violation(&report["body"]);
+            }
+        }
+        Ok(report) if report.get("csp-report").is_some() => log_violation(&report["csp-report"]),
+        _ => {
+            tracing::warn!(%content_type, "a CSP report that could not be read");
+            return StatusCode::BAD_REQUEST.into_response();
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+fn log_violation(report: &serde_json::Value) {
+    let field = |a: &str, b: &str| {
+        report.get(a).or_else(|| report.get(b)).and_then(|v| v.as_str()).unwrap_or("").to_string()
+    };
+    tracing::warn!(
+        directive = %field("effectiveDirective", "violated-directive"),
+        blocked = %field("blockedURL", "blocked-uri"),
+        document = %field("documentURL", "document-uri"),
+        source = %field("sourceFile", "source-file"),
+        "csp violation"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_foreign_backend_is_allowed_by_origin_only() {
+        assert_eq!(foreign_origin("/api/v1"), None);
+        assert_eq!(
+            foreign_origin("https://CRM.example.com:8443/hooks/x?y=1").as_deref(),
+            Some("https://crm.example.com:8443")
+        );
+        assert_eq!(foreign_origin("https://evil.example; script-src *"), None);
+        assert_eq!(foreign_origin("javascript://x"), None);
+        assert_eq!(foreign_origin("https://user@host.example/"), None);
+    }
+
+    #[test]
+    fn a_webhook_backend_may_be_reached_and_nothing_else() {
+        let json = include_str!("../../static/config.json");
+        let mut config = AppConfig::from_json(json).unwrap();
+        assert!(content_security_policy(&config).contains("connect-src 'self';"));
+        config.backend.url = "https://crm.example.com/hooks/after-sales".into();
+        assert!(content_security_policy(&config)
+            .contains("connect-src 'self' https://crm.example.com;"));
+    }
+}

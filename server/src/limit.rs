@@ -1,0 +1,249 @@
+//! Per-client rate limits: one token bucket per client per route class.
+//!
+//! Every route that a stranger can call over and over (create, look-up, deflections; later
+//! staff sign-in, messages, feedback) gets its own [`Limiter`] and the [`enforce`] middleware,
+//! so one noisy client is answered `429 rate_limited` with `Retry-After` while everyone else
+//! goes on. Who "the client" is comes from [`ClientAddr`]: the TCP peer, or — only when the
+//! peer is a reverse proxy named with `--trust-proxy` — the address that proxy appended to
+//! `X-Forwarded-For`. Anything else in that header is the caller's own claim and is ignored.
+//!
+//! Buckets live in memory: a restart forgives everyone, which is acceptable for limits meant
+//! to stop walking and flooding, not to meter use.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// A sustained rate and how many calls may come at once before it applies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+impl Rate {
+    pub const fn new(per_minute: u32, burst: u32) -> Rate {
+        Rate { per_minute, burst }
+    }
+}
+
+/// `PER_MINUTE:BURST` (`30:10`) as the command line and the environment give it.
+impl FromStr for Rate {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Rate, String> {
+        let bad = || format!("{text:?}: expected PER_MINUTE:BURST, both whole numbers above 0");
+        let (per_minute, burst) = text.trim().split_once(':').ok_or_else(bad)?;
+        let per_minute: u32 = per_minute.trim().parse().map_err(|_| bad())?;
+        let burst: u32 = burst.trim().parse().map_err(|_| bad())?;
+        if per_minute == 0 || burst == 0 {
+            return Err(bad());
+        }
+        Ok(Rate { per_minute, burst })
+    }
+}
+
+/// The limits the server applies, one per route class.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub create: Rate,
+    pub lookup: Rate,
+    pub deflection: Rate,
+    /// CSP violation reports: a page breaking the policy reports each load, no more.
+    pub report: Rate,
+}
+
+impl Default for Limits {
+    /// A customer sends a request or two and looks one up a few times; a kiosk behind one
+    /// address sends a few an hour. Look-ups are the tightest: with a phone number known,
+    /// they are what someone walking references would use.
+    fn default() -> Limits {
+        Limits {
+            create: Rate::new(20, 20),
+            lookup: Rate::new(30, 10),
+            deflection: Rate::new(30, 20),
+            report: Rate::new(60, 30),
+        }
+    }
+}
+
+/// Who is calling, as far as the rate limits are concerned.
+#[derive(Debug, Clone, Default)]
+pub struct ClientAddr {
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl ClientAddr {
+    /// The peer's address, or the last `X-Forwarded-For` hop when the peer is a trusted
+    /// proxy: the hop that proxy wrote itself; the ones before it are whatever the caller sent.
+    pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> IpAddr {
+        let peer = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .and_then(|hop| hop.trim().parse().ok())
+            .unwrap_or(peer)
+    }
+}
+
+/// The key a client's bucket is kept under. An IPv6 user usually holds a whole /64, so
+/// that is one client; otherwise changing the last bits would be a fresh allowance.
+fn bucket_key(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V4(_) => client,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Buckets kept before idle, full ones are forgotten: bounds memory under a flood of
+/// addresses without ever forgetting a client that is still being held back.
+const SWEEP_ABOVE: usize = 100_000;
+
+/// One route class's buckets.
+pub struct Limiter {
+    /// Named in logs and in the refusal (`class`), so an operator sees which limit bit.
+    pub class: &'static str,
+    rate: Rate,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+impl Limiter {
+    pub fn new(class: &'static str, rate: Rate) -> Limiter {
+        Limiter { class, rate, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn rate(&self) -> Rate {
+        self.rate
+    }
+
+    /// Takes one token for `client`, or says how long until one is there.
+    pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
+        self.check_at(client, Instant::now())
+    }
+
+    pub fn check_at(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        let per_second = f64::from(self.rate.per_minute) / 60.0;
+        let capacity = f64::from(self.rate.burst);
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if buckets.len() > SWEEP_ABOVE {
+            buckets.retain(|_, bucket| {
+                bucket.tokens + now.saturating_duration_since(bucket.at).as_secs_f64() * per_second
+                    < capacity
+            });
+        }
+        let bucket =
+            buckets.entry(bucket_key(client)).or_insert(Bucket { tokens: capacity, at: now });
+        let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
+        bucket.tokens = (bucket.tokens + refilled).min(capacity);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
+        }
+    }
+}
+
+/// What [`enforce`] needs: the class's limiter and how to tell clients apart.
+#[derive(Clone)]
+pub struct Guard {
+    pub limiter: Arc<Limiter>,
+    pub clients: Arc<ClientAddr>,
+}
+
+/// Middleware: lets the call through, or answers 429 with `Retry-After` in whole seconds
+/// (rounded up, so a client that waits exactly that long gets through).
+pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let client = guard.clients.client(peer, request.headers());
+    match guard.limiter.check(client) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            tracing::warn!(class = guard.limiter.class, %client, retry_after = seconds, "rate limited");
+            crate::api::rate_limited(request.headers(), seconds.max(1))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_then_the_sustained_rate() {
+        let limiter = Limiter::new("lookup", Rate::new(30, 10));
+        let client = IpAddr::from([203, 0, 113, 7]);
+        let start = Instant::now();
+        for _ in 0..10 {
+            assert!(limiter.check_at(client, start).is_ok());
+        }
+        let wait = limiter.check_at(client, start).unwrap_err();
+        assert_eq!(wait, Duration::from_secs(2), "30 a minute is one every 2 s");
+        assert!(limiter.check_at(IpAddr::from([203, 0, 113, 8]), start).is_ok(), "per client");
+        assert!(limiter.check_at(client, start + Duration::from_millis(1990)).is_err());
+        assert!(limiter.check_at(client, start + Duration::from_secs(4)).is_ok());
+    }
+
+    #[test]
+    fn one_ipv6_64_is_one_client() {
+        let limiter = Limiter::new("create", Rate::new(1, 1));
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let start = Instant::now();
+        assert!(limiter.check_at(a, start).is_ok());
+        assert!(limiter.check_at(b, start).is_err());
+        assert!(limiter.check_at("2001:db8:1:3::1".parse().unwrap(), start).is_ok());
+    }
+
+    #[test]
+    fn rates_parse_from_flags() {
+        assert_eq!("30:10".parse(), Ok(Rate::new(30, 10)));
+        for bad in ["30", "0:10", "30:0", "a:b", "30:10:1", ""] {
+            assert!(bad.parse::<Rate>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let clients = ClientAddr { trusted_proxies: vec![proxy] };
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", "1.1.1.1, 198.51.100.4".parse().unwrap());
+        headers.append("x-forwarded-for", "198.51.100.9".parse().unwrap());
+        assert_eq!(
+            clients.client(Some(proxy), &headers),
+            "198.51.100.9".parse::<IpAddr>().unwrap()
+        );
+        let stranger: IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(clients.client(Some(stranger), &headers), stranger);
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(clients.client(Some(proxy), &headers), proxy);
+    }
+}

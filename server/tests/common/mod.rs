@@ -1,0 +1,153 @@
+//! The real server binary on loopback, and a bare HTTP/1.1 client for it: enough to kill the
+//! process mid-request and to see exactly what reached the wire.
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A running `shouhou-server`; killed (SIGKILL) when dropped, so a failed test leaves nothing.
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
+}
+
+impl Server {
+    /// Starts the binary on a free port with the repository's config and `extra` flags.
+    pub fn start(db: &Path, dist: &Path, extra: &[&str]) -> Server {
+        Server::start_logging(db, dist, extra, None)
+    }
+
+    /// [`Server::start`] with its JSON log lines (stderr) written to `log`.
+    pub fn start_logging(db: &Path, dist: &Path, extra: &[&str], log: Option<&Path>) -> Server {
+        let stderr = match log {
+            Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+            None => Stdio::null(),
+        };
+        let config: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+            .args(["--addr", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .arg("--dist")
+            .arg(dist)
+            .arg("--config")
+            .arg(config)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("the server binary starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("shouhou-server listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Server { child, addr }
+    }
+
+    /// SIGKILL: no graceful shutdown, no flushing — what a crash or `kill -9` does.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// An answer as it came off the wire.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// One request on its own connection (`Connection: close`); an error when the server is gone
+/// or closes before answering.
+pub async fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Answer> {
+    let mut stream = TcpStream::connect(addr).await?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body).await?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no answer"))?;
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "no status line"))?;
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Ok(Answer { status, headers, body: body.to_string() })
+}
+
+/// A request that passes today's rules (no photos, so no date-dependent warranty rule).
+pub fn valid_body() -> serde_json::Value {
+    serde_json::json!({
+        "intent": "consultation",
+        "product_line": "inverter",
+        "full_name": "王建国",
+        "phone": "138 1234 5678",
+        "email": "wang@example.cn",
+        "description": "变频器上电后显示 OC1 过流故障，电机无法启动"
+    })
+}
+
+pub async fn post_create(addr: &str, key: &str, body: &str) -> std::io::Result<Answer> {
+    request(
+        addr,
+        "POST",
+        "/api/v1/requests",
+        &[("Content-Type", "application/json"), ("Idempotency-Key", key)],
+        body.as_bytes(),
+    )
+    .await
+}
+
+/// A folder with a stand-in built app, as the server wants one.
+pub fn dist(dir: &Path) -> PathBuf {
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Shouhou</title>").unwrap();
+    dist
+}

@@ -1,0 +1,123 @@
+//! Every answer the server sends carries the security headers; CSP violations are logged.
+
+mod common;
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use common::{request, Server};
+use shouhou_server::limit::{Limits, Rate};
+use shouhou_server::{app, load_state, Settings};
+use tower::ServiceExt;
+
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+    img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; \
+    report-uri /api/v1/csp-report; report-to csp";
+
+fn assert_secured<B>(what: &str, response: &Response<B>) {
+    let headers = response.headers();
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("(none)");
+    assert_eq!(get("content-security-policy"), CSP, "{what}");
+    assert!(!CSP.contains("unsafe-inline") && !CSP.contains("'unsafe-eval'"));
+    assert_eq!(get("referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(
+        get("permissions-policy"),
+        "camera=(self), microphone=(), geolocation=(), payment=()",
+        "{what}"
+    );
+    assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(get("reporting-endpoints"), "csp=\"/api/v1/csp-report\"", "{what}");
+    assert_eq!(headers.get_all("content-security-policy").iter().count(), 1, "{what}");
+}
+
+#[tokio::test]
+async fn every_kind_of_answer_carries_the_security_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    std::fs::write(dist.join("app.js"), "export {}").unwrap();
+    let settings = Settings {
+        db: dir.path().join("db.sqlite3"),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: dist.clone(),
+        limits: Limits { lookup: Rate::new(1, 1), ..Limits::default() },
+        ..Settings::default()
+    };
+    let router = app(load_state(&settings).unwrap(), &dist);
+    let body = common::valid_body().to_string();
+    let create = |key: &str, body: String| {
+        Request::post("/api/v1/requests")
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    let cases = [
+        ("the page", get("/")),
+        ("a deep link", get("/status/SR-20261127-0001")),
+        ("a built file", get("/app.js")),
+        ("a missing file", get("/flows/nothing.json")),
+        ("config.json", get("/config.json")),
+        ("201 created", create("headers-key-1", body.clone())),
+        ("400 no key", Request::post("/api/v1/requests").body(Body::empty()).unwrap()),
+        ("413 too large", create("headers-key-2", "x".repeat(70_000))),
+        ("404 look-up", get("/api/v1/requests/SR-20000101-0001?contact=13812345678")),
+        ("429 rate limited", get("/api/v1/requests/SR-20000101-0001?contact=13812345678")),
+        ("unknown API path", get("/api/v1/nowhere")),
+    ];
+    let mut statuses = Vec::new();
+    for (what, request) in cases {
+        let response = router.clone().oneshot(request).await.unwrap();
+        statuses.push(response.status().as_u16());
+        assert_secured(what, &response);
+    }
+    assert_eq!(statuses, [200, 200, 200, 404, 200, 201, 400, 413, 404, 429, 404]);
+}
+
+#[tokio::test]
+async fn csp_violation_reports_are_logged_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let server = Server::start_logging(
+        &dir.path().join("db.sqlite3"),
+        &common::dist(dir.path()),
+        &[],
+        Some(&log),
+    );
+    let classic = r#"{"csp-report": {"document-uri": "http://127.0.0.1/", "violated-directive": "script-src-elem", "blocked-uri": "inline"}}"#;
+    let answer = request(
+        &server.addr,
+        "POST",
+        "/api/v1/csp-report",
+        &[("Content-Type", "application/csp-report")],
+        classic.as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer.status, 204);
+    let reporting_api = r#"[{"type": "csp-violation", "age": 1, "url": "http://127.0.0.1/", "body": {"documentURL": "http://127.0.0.1/form/1", "effectiveDirective": "style-src-attr", "blockedURL": "inline-style"}}]"#;
+    let answer = request(
+        &server.addr,
+        "POST",
+        "/api/v1/csp-report",
+        &[("Content-Type", "application/reports+json")],
+        reporting_api.as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer.status, 204);
+    let garbage = request(&server.addr, "POST", "/api/v1/csp-report", &[], b"nope").await.unwrap();
+    assert_eq!(garbage.status, 400);
+
+    let violations: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .filter(|line: &serde_json::Value| line["fields"]["message"] == "csp violation")
+        .collect();
+    assert_eq!(violations.len(), 2, "one log line per violation");
+    assert_eq!(violations[0]["fields"]["directive"], "script-src-elem");
+    assert_eq!(violations[1]["fields"]["blocked"], "inline-style");
+}

@@ -1,0 +1,95 @@
+//! Rate limits against the real binary on loopback, so the peer address is a real one.
+
+mod common;
+
+use common::{post_create, request, valid_body, Server};
+
+async fn lookup(server: &Server, forwarded_for: Option<&str>) -> common::Answer {
+    let mut headers = vec![("Accept-Language", "en")];
+    if let Some(hops) = forwarded_for {
+        headers.push(("X-Forwarded-For", hops));
+    }
+    let path = "/api/v1/requests/SR-20000101-0001?contact=13812345678";
+    request(&server.addr, "GET", path, &headers, b"").await.unwrap()
+}
+
+#[tokio::test]
+async fn rapid_lookups_from_one_client_are_stopped_with_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("db.sqlite3"), &common::dist(dir.path()), &[]);
+    let mut statuses = Vec::new();
+    let mut refusal = None;
+    for _ in 0..50 {
+        let answer = lookup(&server, None).await;
+        statuses.push(answer.status);
+        if answer.status == 429 {
+            refusal = Some(answer);
+            break;
+        }
+    }
+    assert!(statuses[..10].iter().all(|&s| s == 404), "the burst of 10 is answered: {statuses:?}");
+    let refusal = refusal.expect("stopped within 50 look-ups");
+    assert!(statuses.len() <= 12, "stopped right after the burst: {statuses:?}");
+    assert_eq!(refusal.json()["code"], "rate_limited");
+    assert!(refusal.json()["message"].as_str().unwrap().contains("try again"));
+    let retry_after: u64 = refusal.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry_after), "30 a minute: one more within 2 s, got {retry_after}");
+}
+
+#[tokio::test]
+async fn creates_and_deflections_have_their_own_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let flags = ["--limit-create", "2:2", "--limit-deflection", "1:1"];
+    let server = Server::start(&db, &common::dist(dir.path()), &flags);
+    let body = valid_body().to_string();
+    let mut statuses = Vec::new();
+    for key in ["limit-key-1", "limit-key-2", "limit-key-3"] {
+        statuses.push(post_create(&server.addr, key, &body).await.unwrap().status);
+    }
+    assert_eq!(statuses, [201, 201, 429]);
+    let stored: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM requests", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(stored, 2, "a refused create stores nothing");
+
+    let deflection =
+        r#"{"flow_id":"network","flow_version":1,"product_line":"network","outcome":"solved"}"#;
+    let deflect = |key: &'static str| {
+        let addr = server.addr.clone();
+        async move {
+            let headers = [("Content-Type", "application/json"), ("Idempotency-Key", key)];
+            request(&addr, "POST", "/api/v1/deflections", &headers, deflection.as_bytes())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(deflect("deflect-limit-1").await.status, 201);
+    let refused = deflect("deflect-limit-2").await;
+    assert_eq!((refused.status, refused.header("retry-after")), (429, Some("60")));
+    assert_eq!(lookup(&server, None).await.status, 404, "look-ups are counted apart");
+}
+
+#[tokio::test]
+async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    let flags = ["--limit-lookup", "1:1", "--trust-proxy", "127.0.0.1"];
+    let proxied = Server::start(&dir.path().join("a.sqlite3"), &dist, &flags);
+    assert_eq!(lookup(&proxied, Some("198.51.100.4")).await.status, 404);
+    assert_eq!(lookup(&proxied, Some("198.51.100.4")).await.status, 429);
+    // A client cannot escape by writing its own first hops: the proxy's hop is the last.
+    assert_eq!(lookup(&proxied, Some("203.0.113.1, 198.51.100.4")).await.status, 429);
+    assert_eq!(lookup(&proxied, Some("198.51.100.5")).await.status, 404, "another client");
+
+    // Not behind a trusted proxy: the header is the caller's claim and changes nothing.
+    let direct = Server::start(
+        &dir.path().join("b.sqlite3"),
+        &dist,
+        &["--limit-lookup", "1:1", "--trust-proxy", "10.9.9.9"],
+    );
+    assert_eq!(lookup(&direct, Some("198.51.100.4")).await.status, 404);
+    assert_eq!(lookup(&direct, Some("198.51.100.5")).await.status, 429);
+    assert_eq!(lookup(&direct, None).await.status, 429);
+}
