@@ -78,7 +78,7 @@ for (const lang of ['en', 'zh-CN']) {
       await page.getByRole('button', { name: m['details.submit'] }).click();
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['confirm.heading']);
       const reference = (await page.getByTestId('reference').textContent()).trim();
-      expect(reference).toMatch(/^SR-\d{8}-0001$/);
+      expect(reference).toMatch(/^SR-\d{8}-[0-9A-Z]{7}$/);
       await expect(page.locator('.reply-by')).toContainText(fill(m['confirm.reply_by'], { hours: config.reply_within_hours, time: '' }).split(/[,，]/)[0]);
       await expectNoAxeViolations(page, 'confirmation');
 
@@ -255,7 +255,7 @@ test.describe('sending through the outbox', () => {
     await expect.poll(() => server.rows('SELECT full_name FROM requests')).toEqual([['Wu Fang']]);
     await next.getByRole('button', { name: /^Outbox/ }).click();
     await expect(next.getByRole('heading', { level: 1 })).toHaveText(m['outbox.heading']);
-    await expect(next.locator('.outbox-item .outbox-status')).toHaveText(/^Delivered — reference SR-\d{8}-0001$/);
+    await expect(next.locator('.outbox-item .outbox-status')).toHaveText(/^Delivered — reference SR-\d{8}-[0-9A-Z]{7}$/);
     await expectNoAxeViolations(next, 'outbox');
   });
 
