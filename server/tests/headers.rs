@@ -12,7 +12,7 @@ use shouhou_server::{app, load_state, Settings};
 use tower::ServiceExt;
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-    img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
+    img-src 'self' data: blob:; connect-src 'self' data:; worker-src 'self'; manifest-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; \
     report-uri /api/v1/csp-report; report-to csp";
 
