@@ -106,6 +106,44 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
+fn an_answer_names_a_resolution_and_an_older_on_site_outcome_implies_a_visit() {
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut json: serde_json::Value = serde_json::from_str(&fixture("valid")).unwrap();
+        edit(&mut json);
+        Flow::parse(&json.to_string())
+    };
+    let walk_b = |flow: &Flow| {
+        let mut progress = FlowProgress::start(flow);
+        progress.answer(flow, "b", 1).unwrap();
+        progress.suggestions(flow).resolution
+    };
+
+    let flow = edited(&|json| {
+        json["nodes"][0]["answers"][1]["set"]["resolution"] = "reship".into();
+        json["nodes"][3]["on_site"] = false.into();
+        json["nodes"][3].as_object_mut().unwrap().remove("resolution");
+    })
+    .unwrap();
+    assert_eq!(walk_b(&flow).as_deref(), Some("reship"));
+
+    // An answer that says an engineer must come, and an outcome that names no resolution.
+    let older = edited(&|json| {
+        json["nodes"][0]["answers"][1]["set"]["on_site"] = "true".into();
+        let svc = json["nodes"][3].as_object_mut().unwrap();
+        svc.remove("resolution");
+        svc.remove("on_site");
+    });
+    assert_eq!(walk_b(&older.unwrap()).as_deref(), Some("onsite_visit"));
+
+    let refused = edited(&|json| json["nodes"][3]["resolution"] = "free_money".into());
+    let found: Vec<ProblemKind> = refused.unwrap_err().into_iter().map(|p| p.kind).collect();
+    assert_eq!(
+        found,
+        [ProblemKind::InvalidFieldValue { field: "resolution".into(), value: "free_money".into() }]
+    );
+}
+
+#[test]
 fn problems_read_as_sentences() {
     let problem = FlowProblem {
         path: "nodes[1].not_fixed".into(),
@@ -139,6 +177,7 @@ fn the_engine_answers_goes_back_and_restarts() {
         (suggestions.category.as_deref(), suggestions.priority.as_deref(), suggestions.on_site),
         (Some("quality"), Some("high"), Some(true))
     );
+    assert_eq!(suggestions.resolution.as_deref(), Some("onsite_visit"), "the form's resolution");
 
     assert!(progress.back());
     assert_eq!((progress.current.as_str(), progress.transcript.len()), ("check", 1));

@@ -5,7 +5,13 @@ use std::fmt;
 
 use super::{is_plain_id, Flow, Node, OutcomeKind, Texts};
 use crate::i18n::Lang;
-use crate::schema::{Category, Priority};
+use crate::schema::{Category, Priority, RESOLUTIONS};
+
+/// Resolutions a flow may suggest: the form's, and `reship` (补发), which online orders need
+/// and the form is adding; listed here so the flows can say it before the form offers it.
+fn is_resolution(value: &str) -> bool {
+    RESOLUTIONS.contains(&value) || value == "reship"
+}
 
 /// One problem, with where it is in the file (`nodes[3].answers[1].next`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +72,7 @@ impl fmt::Display for FlowProblem {
             ProblemKind::MissingTranslation(lang) => write!(f, "missing the {lang} text"),
             ProblemKind::UnknownRequestField(field) => write!(
                 f,
-                "{field:?} is not a request field a flow may set (category, priority, on_site)"
+                "{field:?} is not a request field a flow may set (category, priority, on_site, resolution)"
             ),
             ProblemKind::InvalidFieldValue { field, value } => {
                 write!(f, "{value:?} is not a valid {field}")
@@ -106,6 +112,7 @@ impl Collector {
             "category" => Category::parse(value).is_some(),
             "priority" => Priority::parse(value).is_some(),
             "on_site" => matches!(value, "true" | "false"),
+            "resolution" => is_resolution(value),
             _ => {
                 self.push(path, ProblemKind::UnknownRequestField(field.to_string()));
                 return;
@@ -140,7 +147,8 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
             found.push(format!("nodes[{i}].id"), ProblemKind::DuplicateId(id.to_string()));
         }
     }
-    if !index.contains_key(flow.start.as_str()) {
+    let target = |id: &str| index.get(id).map(|&j| &flow.nodes[j]);
+    if target(&flow.start).is_none() {
         found.push("start", ProblemKind::UnknownNode(flow.start.clone()));
     }
 
@@ -159,14 +167,11 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                     }
                     _ => {}
                 }
-                for answer in super::STEP_ANSWERS {
-                    if let Some(next) = step.next(answer) {
-                        if !index.contains_key(next) {
-                            found.push(
-                                format!("{at}.{answer}"),
-                                ProblemKind::UnknownNode(next.to_string()),
-                            );
-                        }
+                let links = node.links();
+                for (answer, next) in links {
+                    let path = format!("{at}.{answer}");
+                    if !index.contains_key(next) {
+                        found.push(path, ProblemKind::UnknownNode(next.to_string()));
                     }
                 }
             }
@@ -191,16 +196,14 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                         );
                     }
                     found.texts(&format!("{path}.label"), &answer.label);
-                    if !index.contains_key(answer.next.as_str()) {
-                        found.push(
-                            format!("{path}.next"),
-                            ProblemKind::UnknownNode(answer.next.clone()),
-                        );
-                    }
                     let mut set: Vec<(&String, &String)> = answer.set.iter().collect();
                     set.sort();
                     for (field, value) in set {
                         found.field_value(format!("{path}.set.{field}"), field, value);
+                    }
+                    let next = answer.next.as_str();
+                    if target(next).is_none() {
+                        found.push(format!("{path}.next"), ProblemKind::UnknownNode(next.into()));
                     }
                 }
             }
@@ -211,6 +214,9 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                 }
                 if let Some(priority) = &outcome.priority {
                     found.field_value(format!("{at}.priority"), "priority", priority);
+                }
+                if let Some(resolution) = &outcome.resolution {
+                    found.field_value(format!("{at}.resolution"), "resolution", resolution);
                 }
                 if outcome.outcome == OutcomeKind::NeedsService {
                     if outcome.category.is_none() {
