@@ -22,10 +22,10 @@ fn the_shipped_flows_pass() {
     let (ok, stdout, stderr) = run(&["check"]);
     assert!(ok, "{stdout}{stderr}");
     assert!(
-        stdout.contains("ok      static/flows/property.json (property v1, 18 nodes)"),
+        stdout.contains("ok      static/flows/property.json (property v2, 38 nodes)"),
         "{stdout}"
     );
-    assert!(stdout.contains("0 with problems"), "{stdout}");
+    assert!(stdout.contains("7 flow files checked, 0 with problems"), "{stdout}");
 }
 
 #[test]
@@ -36,7 +36,7 @@ fn a_broken_flow_fails_with_its_problems() {
         "core/tests/fixtures/flows/missing-translation.json",
     ]);
     assert!(!ok);
-    assert!(stdout.contains("2 flow file(s) checked, 2 with problems"), "{stdout}");
+    assert!(stdout.contains("2 flow files checked, 2 with problems"), "{stdout}");
     assert!(
         stderr.contains("core/tests/fixtures/flows/unknown-node.json: nodes[1].not_fixed: links to node \"svcc\", which does not exist"),
         "{stderr}"
@@ -59,16 +59,16 @@ fn a_flow_draws_as_mermaid() {
     let (ok, stdout, stderr) = run(&["diagram", "static/flows/property.json", "--lang", "en"]);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.starts_with("---\ntitle: Property repairs: first checks (v1)\n---\nflowchart TD\n"),
+        stdout.starts_with("---\ntitle: Property repairs: first checks (v2)\n---\nflowchart TD\n"),
         "{stdout}"
     );
-    assert!(stdout.contains("n_lift_q{\"Is anyone trapped in the lift?\"}"), "{stdout}");
+    assert!(stdout.contains("n_lift_q{\"What is happening with the lift?\"}"), "{stdout}");
     assert!(
-        stdout.contains("n_lift_q -->|\"Yes, someone is trapped\"| n_emergency_lift"),
+        stdout.contains("n_lift_q -->|\"Someone is trapped in the lift\"| n_emergency_lift"),
         "{stdout}"
     );
     assert!(stdout.contains("n_emergency_lift([\""), "{stdout}");
     assert!(stdout.contains(":::emergency"), "{stdout}");
     let (_, zh, _) = run(&["diagram", "static/flows/property.json"]);
-    assert!(zh.contains("电梯里有人被困吗？"), "{zh}");
+    assert!(zh.contains("有人被困在电梯里"), "{zh}");
 }
