@@ -66,6 +66,35 @@ fn each_broken_fixture_reports_exactly_its_problem() {
                 ProblemKind::UnknownRequestField("colour".into()),
             )],
         ),
+        ("no-way-out", vec![("nodes[0].answers", ProblemKind::NoWayOut("what".into()))]),
+        (
+            "other-to-a-step",
+            vec![("nodes[0].answers[1].next", ProblemKind::OtherGoesNowhereUseful("b".into()))],
+        ),
+        (
+            "solved-by-an-answer",
+            vec![(
+                "nodes[0].answers[1].next",
+                ProblemKind::SolvedWithoutConfirmation("solved".into()),
+            )],
+        ),
+        (
+            "confirmed-fix-not-solved",
+            vec![("nodes[0].answers[1].next", ProblemKind::FixLeadsElsewhere("svc".into()))],
+        ),
+        (
+            "check-as-a-step",
+            vec![("nodes[4].fixed", ProblemKind::FixLeadsElsewhere("what2".into()))],
+        ),
+        ("step-without-not-fixed", vec![("nodes[1]", ProblemKind::StepNotAFix("check".into()))]),
+        (
+            "emergency-not-at-once",
+            vec![("nodes[0].answers[1].next", ProblemKind::EmergencyNotAtOnce("check".into()))],
+        ),
+        (
+            "on-site-without-resolution",
+            vec![("nodes[3].resolution", ProblemKind::OnSiteWithoutResolution("svc".into()))],
+        ),
     ];
     for (name, expected) in table {
         let expected: Vec<(String, ProblemKind)> =
@@ -140,6 +169,32 @@ fn an_answer_names_a_resolution_and_an_older_on_site_outcome_implies_a_visit() {
     assert_eq!(
         found,
         [ProblemKind::InvalidFieldValue { field: "resolution".into(), value: "free_money".into() }]
+    );
+}
+
+#[test]
+fn the_readme_worked_example_is_a_valid_flow() {
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/flows/README.md"),
+    )
+    .unwrap();
+    let example = readme
+        .split("```json\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains("\"nodes\"") && block.contains("\"kind\""))
+        .expect("the README has a worked example");
+    let flow = Flow::parse(example).unwrap_or_else(|problems| panic!("{problems:?}"));
+    assert_eq!(flow.nodes.len(), 6);
+}
+
+#[test]
+fn a_flow_cannot_start_solved() {
+    let text = fixture("valid").replace("\"start\": \"what\"", "\"start\": \"solved\"");
+    let found = Flow::parse(&text).unwrap_err();
+    assert_eq!(
+        (found[0].path.as_str(), &found[0].kind),
+        ("start", &ProblemKind::SolvedWithoutConfirmation("solved".into()))
     );
 }
 

@@ -48,6 +48,25 @@ fn a_broken_flow_fails_with_its_problems() {
 }
 
 #[test]
+fn the_way_out_and_the_confirmed_fix_are_checked() {
+    let (ok, stdout, stderr) = run(&[
+        "check",
+        "core/tests/fixtures/flows/no-way-out.json",
+        "core/tests/fixtures/flows/check-as-a-step.json",
+    ]);
+    assert!(!ok);
+    assert!(stdout.contains("2 flow files checked, 2 with problems"), "{stdout}");
+    assert!(
+        stderr.contains("no-way-out.json: nodes[0].answers: question \"what\" needs an answer marked \"other\": true (something else / none of these)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("check-as-a-step.json: nodes[4].fixed: \"this fixed it\" must lead to a solved outcome, not to \"what2\""),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_file_named_unlike_its_flow_fails() {
     let (ok, _, stderr) = run(&["check", "core/tests/fixtures/flows/valid.json"]);
     assert!(!ok);

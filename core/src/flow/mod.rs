@@ -3,8 +3,10 @@
 //!
 //! [`Flow::parse`] reads a file and checks everything that could strand a customer — links to
 //! nodes that do not exist, nodes nobody can reach, loops with no way out, dead ends that are
-//! not outcomes, missing translations, unknown request fields — and returns every problem at
-//! once, each with its path in the file. [`engine::FlowProgress`] walks a valid flow.
+//! not outcomes, missing translations, unknown request fields — and what would make the help
+//! dishonest: a question with no "none of these", a `solved` ending the customer did not
+//! confirm, an emergency behind another screen. It returns every problem at once, each with its
+//! path in the file. [`engine::FlowProgress`] walks a valid flow.
 
 pub mod diagram;
 pub mod engine;
