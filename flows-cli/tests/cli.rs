@@ -22,7 +22,7 @@ fn the_shipped_flows_pass() {
     let (ok, stdout, stderr) = run(&["check"]);
     assert!(ok, "{stdout}{stderr}");
     assert!(
-        stdout.contains("ok      static/flows/property.json (property v2, 38 nodes)"),
+        stdout.contains("ok      static/flows/property.json (property v2, 40 nodes)"),
         "{stdout}"
     );
     assert!(stdout.contains("7 flow files checked, 0 with problems"), "{stdout}");
