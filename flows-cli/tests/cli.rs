@@ -87,6 +87,12 @@ fn a_flow_draws_as_mermaid() {
         "{stdout}"
     );
     assert!(stdout.contains("n_emergency_lift([\""), "{stdout}");
+    assert!(stdout.contains("n_lift_q -.->|\"Something else\"| n_svc_lift"), "{stdout}");
+    assert!(
+        stdout.contains("n_light_sensor_q ==>|\"Yes, it comes on and works\"| n_solved"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("n_drain_step ==>|\"This fixed it\"| n_solved"), "{stdout}");
     assert!(stdout.contains(":::emergency"), "{stdout}");
     let (_, zh, _) = run(&["diagram", "static/flows/property.json"]);
     assert!(zh.contains("有人被困在电梯里"), "{zh}");
