@@ -92,6 +92,16 @@ fn each_broken_fixture_reports_exactly_its_problem() {
             vec![("nodes[0].answers[1].next", ProblemKind::EmergencyNotAtOnce("check".into()))],
         ),
         (
+            "overridden-suggestion",
+            vec![(
+                "nodes[0].answers[1].set.category",
+                ProblemKind::OverriddenSuggestion {
+                    field: "category".into(),
+                    outcome: "svc".into(),
+                },
+            )],
+        ),
+        (
             "on-site-without-resolution",
             vec![("nodes[3].resolution", ProblemKind::OnSiteWithoutResolution("svc".into()))],
         ),

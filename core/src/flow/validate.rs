@@ -64,6 +64,12 @@ pub enum ProblemKind {
     /// An engineer on site is said twice so the form cannot miss it: `on_site: true` and
     /// `resolution: "onsite_visit"` come together.
     OnSiteWithoutResolution(String),
+    /// An answer sets a field that the outcome it leads straight to sets otherwise: the
+    /// outcome wins, so the answer's value is never used and one of the two is a mistake.
+    OverriddenSuggestion {
+        field: String,
+        outcome: String,
+    },
 }
 
 impl fmt::Display for FlowProblem {
@@ -125,6 +131,10 @@ impl fmt::Display for FlowProblem {
             ProblemKind::EmergencyNotAtOnce(id) => write!(
                 f,
                 "an emergency must lead straight to an emergency outcome, not to {id:?}"
+            ),
+            ProblemKind::OverriddenSuggestion { field, outcome } => write!(
+                f,
+                "the outcome {outcome:?} sets another {field}, which overrides this answer's"
             ),
             ProblemKind::OnSiteWithoutResolution(id) => write!(
                 f,
@@ -284,6 +294,28 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                             format!("{path}.next"),
                             ProblemKind::OtherGoesNowhereUseful(answer.id.clone()),
                         );
+                    }
+                    if let Node::Outcome(outcome) = next_node {
+                        let mut set: Vec<(&String, &String)> = answer.set.iter().collect();
+                        set.sort();
+                        for (field, value) in set {
+                            let theirs = match field.as_str() {
+                                "category" => outcome.category.clone(),
+                                "priority" => outcome.priority.clone(),
+                                "resolution" => outcome.resolution.clone(),
+                                "on_site" => outcome.on_site.map(|b| b.to_string()),
+                                _ => None,
+                            };
+                            if theirs.is_some_and(|theirs| theirs != *value) {
+                                found.push(
+                                    format!("{path}.set.{field}"),
+                                    ProblemKind::OverriddenSuggestion {
+                                        field: field.clone(),
+                                        outcome: outcome.id.clone(),
+                                    },
+                                );
+                            }
+                        }
                     }
                     let says_emergency =
                         answer.set.get("category").is_some_and(|c| c == "emergency");
