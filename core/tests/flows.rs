@@ -349,6 +349,18 @@ fn every_product_line_has_a_flow_of_at_least_twenty_nodes() {
     }
 }
 
+#[test]
+fn the_way_out_is_offered_last() {
+    for (_, flow) in shipped_flows() {
+        for node in &flow.nodes {
+            if let Node::Question(question) = node {
+                let last = question.answers.last().unwrap();
+                assert!(last.other, "{}: {} ends with {:?}", flow.id, question.id, last.id);
+            }
+        }
+    }
+}
+
 /// The most questions a walk from `id` can ask (the shipped flows have no loops).
 fn questions_deep(flow: &Flow, id: &str) -> usize {
     let node = flow.node(id).unwrap();
