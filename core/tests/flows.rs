@@ -66,6 +66,45 @@ fn each_broken_fixture_reports_exactly_its_problem() {
                 ProblemKind::UnknownRequestField("colour".into()),
             )],
         ),
+        ("no-way-out", vec![("nodes[0].answers", ProblemKind::NoWayOut("what".into()))]),
+        (
+            "other-to-a-step",
+            vec![("nodes[0].answers[1].next", ProblemKind::OtherGoesNowhereUseful("b".into()))],
+        ),
+        (
+            "solved-by-an-answer",
+            vec![(
+                "nodes[0].answers[1].next",
+                ProblemKind::SolvedWithoutConfirmation("solved".into()),
+            )],
+        ),
+        (
+            "confirmed-fix-not-solved",
+            vec![("nodes[0].answers[1].next", ProblemKind::FixLeadsElsewhere("svc".into()))],
+        ),
+        (
+            "check-as-a-step",
+            vec![("nodes[4].fixed", ProblemKind::FixLeadsElsewhere("what2".into()))],
+        ),
+        ("step-without-not-fixed", vec![("nodes[1]", ProblemKind::StepNotAFix("check".into()))]),
+        (
+            "emergency-not-at-once",
+            vec![("nodes[0].answers[1].next", ProblemKind::EmergencyNotAtOnce("check".into()))],
+        ),
+        (
+            "overridden-suggestion",
+            vec![(
+                "nodes[0].answers[1].set.category",
+                ProblemKind::OverriddenSuggestion {
+                    field: "category".into(),
+                    outcome: "svc".into(),
+                },
+            )],
+        ),
+        (
+            "on-site-without-resolution",
+            vec![("nodes[3].resolution", ProblemKind::OnSiteWithoutResolution("svc".into()))],
+        ),
     ];
     for (name, expected) in table {
         let expected: Vec<(String, ProblemKind)> =
@@ -106,6 +145,70 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
+fn an_answer_names_a_resolution_and_an_older_on_site_outcome_implies_a_visit() {
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut json: serde_json::Value = serde_json::from_str(&fixture("valid")).unwrap();
+        edit(&mut json);
+        Flow::parse(&json.to_string())
+    };
+    let walk_b = |flow: &Flow| {
+        let mut progress = FlowProgress::start(flow);
+        progress.answer(flow, "b", 1).unwrap();
+        progress.suggestions(flow).resolution
+    };
+
+    let flow = edited(&|json| {
+        json["nodes"][0]["answers"][1]["set"]["resolution"] = "reship".into();
+        json["nodes"][3]["on_site"] = false.into();
+        json["nodes"][3].as_object_mut().unwrap().remove("resolution");
+    })
+    .unwrap();
+    assert_eq!(walk_b(&flow).as_deref(), Some("reship"));
+
+    // An answer that says an engineer must come, and an outcome that names no resolution.
+    let older = edited(&|json| {
+        json["nodes"][0]["answers"][1]["set"]["on_site"] = "true".into();
+        let svc = json["nodes"][3].as_object_mut().unwrap();
+        svc.remove("resolution");
+        svc.remove("on_site");
+    });
+    assert_eq!(walk_b(&older.unwrap()).as_deref(), Some("onsite_visit"));
+
+    let refused = edited(&|json| json["nodes"][3]["resolution"] = "free_money".into());
+    let found: Vec<ProblemKind> = refused.unwrap_err().into_iter().map(|p| p.kind).collect();
+    assert_eq!(
+        found,
+        [ProblemKind::InvalidFieldValue { field: "resolution".into(), value: "free_money".into() }]
+    );
+}
+
+#[test]
+fn the_readme_worked_example_is_a_valid_flow() {
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/flows/README.md"),
+    )
+    .unwrap();
+    let example = readme
+        .split("```json\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .find(|block| block.contains("\"nodes\"") && block.contains("\"kind\""))
+        .expect("the README has a worked example");
+    let flow = Flow::parse(example).unwrap_or_else(|problems| panic!("{problems:?}"));
+    assert_eq!(flow.nodes.len(), 6);
+}
+
+#[test]
+fn a_flow_cannot_start_solved() {
+    let text = fixture("valid").replace("\"start\": \"what\"", "\"start\": \"solved\"");
+    let found = Flow::parse(&text).unwrap_err();
+    assert_eq!(
+        (found[0].path.as_str(), &found[0].kind),
+        ("start", &ProblemKind::SolvedWithoutConfirmation("solved".into()))
+    );
+}
+
+#[test]
 fn problems_read_as_sentences() {
     let problem = FlowProblem {
         path: "nodes[1].not_fixed".into(),
@@ -139,6 +242,7 @@ fn the_engine_answers_goes_back_and_restarts() {
         (suggestions.category.as_deref(), suggestions.priority.as_deref(), suggestions.on_site),
         (Some("quality"), Some("high"), Some(true))
     );
+    assert_eq!(suggestions.resolution.as_deref(), Some("onsite_visit"), "the form's resolution");
 
     assert!(progress.back());
     assert_eq!((progress.current.as_str(), progress.transcript.len()), ("check", 1));
@@ -175,9 +279,13 @@ fn a_draft_walks_a_flow_into_a_prefilled_form() {
     draft.apply(DraftEvent::Continue { guided_help: true }, &config(), 2).unwrap();
     assert_eq!((draft.step, draft.flow.is_none()), (Step::Guide, true), "the offer comes first");
     draft.guide(GuideEvent::Start, &flow, 3).unwrap();
-    for answer in ["oc", "not_fixed", "not_fixed"] {
+    // Overcurrent while accelerating, the load turns freely, a longer ramp does not help, and
+    // the motor insulation is fine: the drive itself needs repairing on site.
+    for answer in ["oc", "accel", "free", "not_fixed", "ok"] {
         draft.guide(GuideEvent::Answer(answer.into()), &flow, 4).unwrap();
     }
+    let progress = draft.flow.clone().unwrap();
+    assert_eq!(progress.suggestions(&flow).resolution.as_deref(), Some("onsite_visit"));
     draft.guide(GuideEvent::ToForm, &flow, 5).unwrap();
     assert_eq!(draft.step, Step::Contact);
     assert_eq!(
@@ -185,7 +293,7 @@ fn a_draft_walks_a_flow_into_a_prefilled_form() {
         ("quality", "high")
     );
     let troubleshooting = draft.fields.troubleshooting.clone().unwrap();
-    assert_eq!((troubleshooting.outcome.as_str(), troubleshooting.steps.len()), ("svc_repair", 3));
+    assert_eq!((troubleshooting.outcome.as_str(), troubleshooting.steps.len()), ("svc_repair", 5));
 
     draft.apply(DraftEvent::Back, &config(), 6).unwrap();
     assert_eq!(draft.step, Step::Guide, "back from the form returns to the outcome");
@@ -213,18 +321,21 @@ fn a_solved_outcome_cannot_open_the_form() {
 }
 
 #[test]
-fn the_shipped_flows_are_rich_enough() {
+fn every_product_line_has_a_flow_of_at_least_twenty_nodes() {
     let flows = shipped_flows();
-    assert!(flows.len() >= 5, "{} flows", flows.len());
+    let config = config();
+    for line in &config.product_lines {
+        assert!(flows.iter().any(|(_, flow)| flow.id == line.id), "{} has no flow", line.id);
+    }
     for (path, flow) in &flows {
-        assert!(flow.nodes.len() >= 8, "{}: {} nodes", path.display(), flow.nodes.len());
+        assert!(flow.nodes.len() >= 20, "{}: {} nodes", path.display(), flow.nodes.len());
         assert_eq!(
             path.file_stem().unwrap().to_str().unwrap(),
             flow.id,
             "file name equals flow id"
         );
         assert!(
-            config().product_line(&flow.id).is_some(),
+            config.product_line(&flow.id).is_some(),
             "{} is a configured product line",
             flow.id
         );
@@ -235,6 +346,43 @@ fn the_shipped_flows_are_rich_enough() {
                 flow.id
             );
         }
+    }
+}
+
+#[test]
+fn the_way_out_is_offered_last() {
+    for (_, flow) in shipped_flows() {
+        for node in &flow.nodes {
+            if let Node::Question(question) = node {
+                let last = question.answers.last().unwrap();
+                assert!(last.other, "{}: {} ends with {:?}", flow.id, question.id, last.id);
+            }
+        }
+    }
+}
+
+/// The most questions a walk from `id` can ask (the shipped flows have no loops).
+fn questions_deep(flow: &Flow, id: &str) -> usize {
+    let node = flow.node(id).unwrap();
+    let below = node.links().iter().map(|(_, next)| questions_deep(flow, next)).max().unwrap_or(0);
+    below + usize::from(matches!(node, Node::Question(_)))
+}
+
+#[test]
+fn most_main_branches_ask_three_questions_or_more() {
+    for (_, flow) in shipped_flows() {
+        let Some(Node::Question(start)) = flow.node(&flow.start) else {
+            panic!("{} starts with a question", flow.id)
+        };
+        // A main branch: a topic to look into, not the way out nor straight to an ending.
+        let depths: Vec<usize> = start
+            .answers
+            .iter()
+            .filter(|a| !a.other && !matches!(flow.node(&a.next), Some(Node::Outcome(_))))
+            .map(|a| 1 + questions_deep(&flow, &a.next))
+            .collect();
+        let deep = depths.iter().filter(|d| **d >= 3).count();
+        assert!(deep * 2 > depths.len(), "{}: questions per main branch {depths:?}", flow.id);
     }
 }
 

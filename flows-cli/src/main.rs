@@ -113,6 +113,7 @@ fn check(paths: &[PathBuf]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut failed = 0;
     for file in &files {
         match load(file) {
@@ -129,13 +130,13 @@ fn check(paths: &[PathBuf]) -> ExitCode {
                     "FAILED  {} ({} problem{})",
                     file.display(),
                     problems.len(),
-                    if problems.len() == 1 { "" } else { "s" }
+                    plural(problems.len())
                 );
                 report(file, &problems);
             }
         }
     }
-    println!("{} flow file(s) checked, {failed} with problems", files.len());
+    println!("{} flow file{} checked, {failed} with problems", files.len(), plural(files.len()));
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -22,10 +22,10 @@ fn the_shipped_flows_pass() {
     let (ok, stdout, stderr) = run(&["check"]);
     assert!(ok, "{stdout}{stderr}");
     assert!(
-        stdout.contains("ok      static/flows/property.json (property v1, 18 nodes)"),
+        stdout.contains("ok      static/flows/property.json (property v2, 40 nodes)"),
         "{stdout}"
     );
-    assert!(stdout.contains("0 with problems"), "{stdout}");
+    assert!(stdout.contains("7 flow files checked, 0 with problems"), "{stdout}");
 }
 
 #[test]
@@ -36,13 +36,32 @@ fn a_broken_flow_fails_with_its_problems() {
         "core/tests/fixtures/flows/missing-translation.json",
     ]);
     assert!(!ok);
-    assert!(stdout.contains("2 flow file(s) checked, 2 with problems"), "{stdout}");
+    assert!(stdout.contains("2 flow files checked, 2 with problems"), "{stdout}");
     assert!(
         stderr.contains("core/tests/fixtures/flows/unknown-node.json: nodes[1].not_fixed: links to node \"svcc\", which does not exist"),
         "{stderr}"
     );
     assert!(
         stderr.contains("missing-translation.json: nodes[1].text.en: missing the en text"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_way_out_and_the_confirmed_fix_are_checked() {
+    let (ok, stdout, stderr) = run(&[
+        "check",
+        "core/tests/fixtures/flows/no-way-out.json",
+        "core/tests/fixtures/flows/check-as-a-step.json",
+    ]);
+    assert!(!ok);
+    assert!(stdout.contains("2 flow files checked, 2 with problems"), "{stdout}");
+    assert!(
+        stderr.contains("no-way-out.json: nodes[0].answers: question \"what\" needs an answer marked \"other\": true (something else / none of these)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("check-as-a-step.json: nodes[4].fixed: \"this fixed it\" must lead to a solved outcome, not to \"what2\""),
         "{stderr}"
     );
 }
@@ -59,16 +78,22 @@ fn a_flow_draws_as_mermaid() {
     let (ok, stdout, stderr) = run(&["diagram", "static/flows/property.json", "--lang", "en"]);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.starts_with("---\ntitle: Property repairs: first checks (v1)\n---\nflowchart TD\n"),
+        stdout.starts_with("---\ntitle: Property repairs: first checks (v2)\n---\nflowchart TD\n"),
         "{stdout}"
     );
-    assert!(stdout.contains("n_lift_q{\"Is anyone trapped in the lift?\"}"), "{stdout}");
+    assert!(stdout.contains("n_lift_q{\"What is happening with the lift?\"}"), "{stdout}");
     assert!(
-        stdout.contains("n_lift_q -->|\"Yes, someone is trapped\"| n_emergency_lift"),
+        stdout.contains("n_lift_q -->|\"Someone is trapped in the lift\"| n_emergency_lift"),
         "{stdout}"
     );
     assert!(stdout.contains("n_emergency_lift([\""), "{stdout}");
+    assert!(stdout.contains("n_lift_q -.->|\"Something else\"| n_svc_lift"), "{stdout}");
+    assert!(
+        stdout.contains("n_light_sensor_q ==>|\"Yes, it comes on and works\"| n_solved"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("n_drain_step ==>|\"This fixed it\"| n_solved"), "{stdout}");
     assert!(stdout.contains(":::emergency"), "{stdout}");
     let (_, zh, _) = run(&["diagram", "static/flows/property.json"]);
-    assert!(zh.contains("电梯里有人被困吗？"), "{zh}");
+    assert!(zh.contains("有人被困在电梯里"), "{zh}");
 }

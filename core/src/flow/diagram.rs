@@ -7,7 +7,7 @@ use super::{text, Flow, Node, OutcomeKind};
 use crate::i18n::{t, Lang};
 
 /// Mermaid `flowchart TD` source: questions as diamonds, steps as boxes, outcomes as rounded
-/// boxes coloured by kind, answers as edge labels.
+/// boxes coloured by kind, answers as edge labels (the way out dotted, a confirmed fix bold).
 pub fn mermaid(flow: &Flow, lang: Lang) -> String {
     let mut out = String::new();
     let _ =
@@ -32,18 +32,21 @@ pub fn mermaid(flow: &Flow, lang: Lang) -> String {
     }
     for node in &flow.nodes {
         for (answer, next) in node.links() {
-            let label = match node {
+            let (label, arrow) = match node {
                 Node::Question(question) => question
                     .answers
                     .iter()
                     .find(|a| a.id == answer)
-                    .map(|a| text(&a.label, lang).to_string())
+                    .map(|a| (text(&a.label, lang).to_string(), arrow(a.other, a.confirms_fix)))
                     .unwrap_or_default(),
-                _ => t(lang, &format!("flow.answer.{answer}")).to_string(),
+                _ => (
+                    t(lang, &format!("flow.answer.{answer}")).to_string(),
+                    arrow(false, answer == "fixed"),
+                ),
             };
             let _ = writeln!(
                 out,
-                "    {} -->|\"{}\"| {}",
+                "    {} {arrow}|\"{}\"| {}",
                 mermaid_id(node.id()),
                 escape(&label),
                 mermaid_id(next)
@@ -54,6 +57,16 @@ pub fn mermaid(flow: &Flow, lang: Lang) -> String {
     out.push_str("    classDef needs_service fill:#fff3cd,stroke:#8a6d00\n");
     out.push_str("    classDef emergency fill:#f8d7da,stroke:#b3261e,stroke-width:3px\n");
     out
+}
+
+/// The way out dotted and the customer's "that fixed it" bold, so a reviewer sees at a glance
+/// where customers leave for the form and what counts as a deflection.
+fn arrow(other: bool, confirms_fix: bool) -> &'static str {
+    match (other, confirms_fix) {
+        (true, _) => "-.->",
+        (false, true) => "==>",
+        (false, false) => "-->",
+    }
 }
 
 fn outcome_class(kind: OutcomeKind) -> &'static str {

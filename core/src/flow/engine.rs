@@ -42,6 +42,8 @@ pub struct Suggestions {
     pub category: Option<String>,
     pub priority: Option<String>,
     pub on_site: Option<bool>,
+    /// `repair`, `replacement`, `exchange`, `refund`, `reship`, `onsite_visit`, `explanation`.
+    pub resolution: Option<String>,
 }
 
 impl FlowProgress {
@@ -122,20 +124,23 @@ impl FlowProgress {
         *self = FlowProgress::start(flow);
     }
 
-    /// Category, priority and on-site need from the answers given and the outcome reached;
-    /// the outcome's own suggestion wins over an earlier answer's.
+    /// Category, priority, on-site need and resolution from the answers given and the outcome
+    /// reached; the outcome's own suggestion wins over an earlier answer's. An on-site visit
+    /// with no resolution named (flows written before `resolution` existed) suggests
+    /// `onsite_visit`, so the form still asks for the address.
     pub fn suggestions(&self, flow: &Flow) -> Suggestions {
         let mut found = Suggestions::default();
         let mut apply = |field: &str, value: &str| match field {
             "category" => found.category = Some(value.to_string()),
             "priority" => found.priority = Some(value.to_string()),
             "on_site" => found.on_site = Some(value == "true"),
+            "resolution" => found.resolution = Some(value.to_string()),
             _ => {}
         };
         for entry in &self.transcript {
             if let Some(Node::Question(question)) = flow.node(&entry.node) {
                 if let Some(answer) = question.answers.iter().find(|a| a.id == entry.answer) {
-                    for field in ["category", "priority", "on_site"] {
+                    for field in ["category", "priority", "on_site", "resolution"] {
                         if let Some(value) = answer.set.get(field) {
                             apply(field, value);
                         }
@@ -153,9 +158,15 @@ impl FlowProgress {
             if let Some(on_site) = outcome.on_site {
                 apply("on_site", if on_site { "true" } else { "false" });
             }
+            if let Some(resolution) = &outcome.resolution {
+                apply("resolution", resolution);
+            }
             if outcome.outcome == OutcomeKind::Emergency && found.category.is_none() {
                 found.category = Some("emergency".into());
             }
+        }
+        if found.on_site == Some(true) && found.resolution.is_none() {
+            found.resolution = Some("onsite_visit".into());
         }
         found
     }

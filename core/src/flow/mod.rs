@@ -3,8 +3,10 @@
 //!
 //! [`Flow::parse`] reads a file and checks everything that could strand a customer — links to
 //! nodes that do not exist, nodes nobody can reach, loops with no way out, dead ends that are
-//! not outcomes, missing translations, unknown request fields — and returns every problem at
-//! once, each with its path in the file. [`engine::FlowProgress`] walks a valid flow.
+//! not outcomes, missing translations, unknown request fields — and what would make the help
+//! dishonest: a question with no "none of these", a `solved` ending the customer did not
+//! confirm, an emergency behind another screen. It returns every problem at once, each with its
+//! path in the file. [`engine::FlowProgress`] walks a valid flow.
 
 pub mod diagram;
 pub mod engine;
@@ -102,6 +104,8 @@ struct RawNode {
     priority: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     on_site: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resolution: Option<String>,
 }
 
 impl TryFrom<RawNode> for Node {
@@ -119,6 +123,7 @@ impl TryFrom<RawNode> for Node {
             ("category", raw.category.is_some()),
             ("priority", raw.priority.is_some()),
             ("on_site", raw.on_site.is_some()),
+            ("resolution", raw.resolution.is_some()),
         ];
         let step_fields = [
             ("image", raw.image.is_some()),
@@ -170,6 +175,7 @@ impl TryFrom<RawNode> for Node {
                     category: raw.category,
                     priority: raw.priority,
                     on_site: raw.on_site,
+                    resolution: raw.resolution,
                 }))
             }
         }
@@ -193,6 +199,7 @@ impl From<Node> for RawNode {
             category: None,
             priority: None,
             on_site: None,
+            resolution: None,
         };
         match node {
             Node::Step(step) => RawNode {
@@ -213,6 +220,7 @@ impl From<Node> for RawNode {
                 category: outcome.category,
                 priority: outcome.priority,
                 on_site: outcome.on_site,
+                resolution: outcome.resolution,
                 ..empty(outcome.id, NodeKind::Outcome, outcome.text)
             },
         }
@@ -273,9 +281,22 @@ pub struct Answer {
     pub id: String,
     pub label: Texts,
     pub next: String,
-    /// Request fields this answer tells us (`category`, `priority`, `on_site`).
+    /// Request fields this answer tells us (`category`, `priority`, `on_site`, `resolution`).
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
     pub set: HashMap<String, String>,
+    /// "Something else / none of these": the answer for a customer whom the other answers do
+    /// not describe. Every question has one, so nobody is stuck choosing a wrong answer.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub other: bool,
+    /// "Yes, that fixed it" to a question asking whether the problem is gone. Only such an
+    /// answer (or a step's `fixed`) may lead to a `solved` outcome, so deflections count
+    /// confirmed fixes and not checks or workarounds.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub confirms_fix: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,6 +325,10 @@ pub struct OutcomeNode {
     /// Whether an engineer must come on site.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_site: Option<bool>,
+    /// The resolution the form should start with (`onsite_visit`, `repair`, `reship`…): what
+    /// the walk found out, so the customer is not asked again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
 }
 
 impl Node {

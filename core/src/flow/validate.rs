@@ -5,7 +5,13 @@ use std::fmt;
 
 use super::{is_plain_id, Flow, Node, OutcomeKind, Texts};
 use crate::i18n::Lang;
-use crate::schema::{Category, Priority};
+use crate::schema::{Category, Priority, RESOLUTIONS};
+
+/// Resolutions a flow may suggest: the form's, and `reship` (补发), which online orders need
+/// and the form is adding; listed here so the flows can say it before the form offers it.
+fn is_resolution(value: &str) -> bool {
+    RESOLUTIONS.contains(&value) || value == "reship"
+}
 
 /// One problem, with where it is in the file (`nodes[3].answers[1].next`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +45,31 @@ pub enum ProblemKind {
     /// `needs_service` outcomes must suggest a category and a priority.
     MissingSuggestion(&'static str),
     ImageWithoutAlt,
+    /// A question without an answer marked `other` ("something else / none of these").
+    NoWayOut(String),
+    /// An `other` answer must lead to the form (a `needs_service` outcome) or to a broader
+    /// question, never to a fix to try, a `solved` ending or an emergency.
+    OtherGoesNowhereUseful(String),
+    /// A link into a `solved` outcome that is not the customer saying it is fixed: a step's
+    /// `fixed`, or an answer marked `confirms_fix`.
+    SolvedWithoutConfirmation(String),
+    /// A "this fixed it" (a step's `fixed`, an answer marked `confirms_fix`) that leads
+    /// anywhere but a `solved` outcome: a check or a workaround dressed up as a fix.
+    FixLeadsElsewhere(String),
+    /// A step asks "did this fix it?", so it offers both `fixed` and `not_fixed`; something
+    /// that only checks is a question.
+    StepNotAFix(String),
+    /// An emergency goes straight to the emergency outcome, whose contact is shown first.
+    EmergencyNotAtOnce(String),
+    /// An engineer on site is said twice so the form cannot miss it: `on_site: true` and
+    /// `resolution: "onsite_visit"` come together.
+    OnSiteWithoutResolution(String),
+    /// An answer sets a field that the outcome it leads straight to sets otherwise: the
+    /// outcome wins, so the answer's value is never used and one of the two is a mistake.
+    OverriddenSuggestion {
+        field: String,
+        outcome: String,
+    },
 }
 
 impl fmt::Display for FlowProblem {
@@ -66,7 +97,7 @@ impl fmt::Display for FlowProblem {
             ProblemKind::MissingTranslation(lang) => write!(f, "missing the {lang} text"),
             ProblemKind::UnknownRequestField(field) => write!(
                 f,
-                "{field:?} is not a request field a flow may set (category, priority, on_site)"
+                "{field:?} is not a request field a flow may set (category, priority, on_site, resolution)"
             ),
             ProblemKind::InvalidFieldValue { field, value } => {
                 write!(f, "{value:?} is not a valid {field}")
@@ -77,6 +108,38 @@ impl fmt::Display for FlowProblem {
             ProblemKind::ImageWithoutAlt => {
                 write!(f, "an image needs image_alt text in every language")
             }
+            ProblemKind::NoWayOut(id) => write!(
+                f,
+                "question {id:?} needs an answer marked \"other\": true (something else / none of these)"
+            ),
+            ProblemKind::OtherGoesNowhereUseful(id) => write!(
+                f,
+                "the \"other\" answer {id:?} must lead to a needs_service outcome or to a question"
+            ),
+            ProblemKind::SolvedWithoutConfirmation(id) => write!(
+                f,
+                "reaches the solved outcome {id:?} without the customer confirming the fix (a step's fixed, or an answer marked \"confirms_fix\": true)"
+            ),
+            ProblemKind::FixLeadsElsewhere(id) => write!(
+                f,
+                "\"this fixed it\" must lead to a solved outcome, not to {id:?} (a check or a workaround is a question)"
+            ),
+            ProblemKind::StepNotAFix(id) => write!(
+                f,
+                "step {id:?} must offer both fixed and not_fixed; a step that only checks something is a question"
+            ),
+            ProblemKind::EmergencyNotAtOnce(id) => write!(
+                f,
+                "an emergency must lead straight to an emergency outcome, not to {id:?}"
+            ),
+            ProblemKind::OverriddenSuggestion { field, outcome } => write!(
+                f,
+                "the outcome {outcome:?} sets another {field}, which overrides this answer's"
+            ),
+            ProblemKind::OnSiteWithoutResolution(id) => write!(
+                f,
+                "outcome {id:?}: on_site true and resolution \"onsite_visit\" go together"
+            ),
         }
     }
 }
@@ -106,6 +169,7 @@ impl Collector {
             "category" => Category::parse(value).is_some(),
             "priority" => Priority::parse(value).is_some(),
             "on_site" => matches!(value, "true" | "false"),
+            "resolution" => is_resolution(value),
             _ => {
                 self.push(path, ProblemKind::UnknownRequestField(field.to_string()));
                 return;
@@ -140,8 +204,14 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
             found.push(format!("nodes[{i}].id"), ProblemKind::DuplicateId(id.to_string()));
         }
     }
-    if !index.contains_key(flow.start.as_str()) {
-        found.push("start", ProblemKind::UnknownNode(flow.start.clone()));
+    let target = |id: &str| index.get(id).map(|&j| &flow.nodes[j]);
+    let is_outcome = |id: &str, kind: OutcomeKind| matches!(target(id), Some(Node::Outcome(outcome)) if outcome.outcome == kind);
+    match target(&flow.start) {
+        None => found.push("start", ProblemKind::UnknownNode(flow.start.clone())),
+        Some(_) if is_outcome(&flow.start, OutcomeKind::Solved) => {
+            found.push("start", ProblemKind::SolvedWithoutConfirmation(flow.start.clone()))
+        }
+        Some(_) => {}
     }
 
     for (i, node) in flow.nodes.iter().enumerate() {
@@ -159,14 +229,18 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                     }
                     _ => {}
                 }
-                for answer in super::STEP_ANSWERS {
-                    if let Some(next) = step.next(answer) {
-                        if !index.contains_key(next) {
-                            found.push(
-                                format!("{at}.{answer}"),
-                                ProblemKind::UnknownNode(next.to_string()),
-                            );
-                        }
+                let links = node.links();
+                if !links.is_empty() && (step.fixed.is_none() || step.not_fixed.is_none()) {
+                    found.push(at.clone(), ProblemKind::StepNotAFix(step.id.clone()));
+                }
+                for (answer, next) in links {
+                    let path = format!("{at}.{answer}");
+                    if !index.contains_key(next) {
+                        found.push(path, ProblemKind::UnknownNode(next.to_string()));
+                    } else if answer == "fixed" && !is_outcome(next, OutcomeKind::Solved) {
+                        found.push(path, ProblemKind::FixLeadsElsewhere(next.to_string()));
+                    } else if answer != "fixed" && is_outcome(next, OutcomeKind::Solved) {
+                        found.push(path, ProblemKind::SolvedWithoutConfirmation(next.to_string()));
                     }
                 }
             }
@@ -191,17 +265,70 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                         );
                     }
                     found.texts(&format!("{path}.label"), &answer.label);
-                    if !index.contains_key(answer.next.as_str()) {
-                        found.push(
-                            format!("{path}.next"),
-                            ProblemKind::UnknownNode(answer.next.clone()),
-                        );
-                    }
                     let mut set: Vec<(&String, &String)> = answer.set.iter().collect();
                     set.sort();
                     for (field, value) in set {
                         found.field_value(format!("{path}.set.{field}"), field, value);
                     }
+                    let next = answer.next.as_str();
+                    let Some(next_node) = target(next) else {
+                        found.push(format!("{path}.next"), ProblemKind::UnknownNode(next.into()));
+                        continue;
+                    };
+                    let solved = is_outcome(next, OutcomeKind::Solved);
+                    if answer.confirms_fix && !solved {
+                        found.push(
+                            format!("{path}.next"),
+                            ProblemKind::FixLeadsElsewhere(next.into()),
+                        );
+                    } else if !answer.confirms_fix && solved {
+                        found.push(
+                            format!("{path}.next"),
+                            ProblemKind::SolvedWithoutConfirmation(next.into()),
+                        );
+                    }
+                    let broader = matches!(next_node, Node::Question(_))
+                        || is_outcome(next, OutcomeKind::NeedsService);
+                    if answer.other && !broader {
+                        found.push(
+                            format!("{path}.next"),
+                            ProblemKind::OtherGoesNowhereUseful(answer.id.clone()),
+                        );
+                    }
+                    if let Node::Outcome(outcome) = next_node {
+                        let mut set: Vec<(&String, &String)> = answer.set.iter().collect();
+                        set.sort();
+                        for (field, value) in set {
+                            let theirs = match field.as_str() {
+                                "category" => outcome.category.clone(),
+                                "priority" => outcome.priority.clone(),
+                                "resolution" => outcome.resolution.clone(),
+                                "on_site" => outcome.on_site.map(|b| b.to_string()),
+                                _ => None,
+                            };
+                            if theirs.is_some_and(|theirs| theirs != *value) {
+                                found.push(
+                                    format!("{path}.set.{field}"),
+                                    ProblemKind::OverriddenSuggestion {
+                                        field: field.clone(),
+                                        outcome: outcome.id.clone(),
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    let says_emergency =
+                        answer.set.get("category").is_some_and(|c| c == "emergency");
+                    if says_emergency && !is_outcome(next, OutcomeKind::Emergency) {
+                        found.push(
+                            format!("{path}.next"),
+                            ProblemKind::EmergencyNotAtOnce(next.into()),
+                        );
+                    }
+                }
+                // A question with no answers at all is reported as a dead end, below.
+                if !question.answers.is_empty() && !question.answers.iter().any(|a| a.other) {
+                    found.push(format!("{at}.answers"), ProblemKind::NoWayOut(question.id.clone()));
                 }
             }
             Node::Outcome(outcome) => {
@@ -211,6 +338,29 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                 }
                 if let Some(priority) = &outcome.priority {
                     found.field_value(format!("{at}.priority"), "priority", priority);
+                }
+                if let Some(resolution) = &outcome.resolution {
+                    found.field_value(format!("{at}.resolution"), "resolution", resolution);
+                }
+                // An unknown resolution is reported as such, not also as a missing visit.
+                let known = outcome.resolution.as_deref().is_none_or(is_resolution);
+                let onsite_visit = outcome.resolution.as_deref() == Some("onsite_visit");
+                if known
+                    && (outcome.on_site.is_some_and(|on_site| on_site != onsite_visit)
+                        || (onsite_visit && outcome.on_site != Some(true)))
+                {
+                    found.push(
+                        format!("{at}.resolution"),
+                        ProblemKind::OnSiteWithoutResolution(outcome.id.clone()),
+                    );
+                }
+                if outcome.category.as_deref() == Some("emergency")
+                    && outcome.outcome != OutcomeKind::Emergency
+                {
+                    found.push(
+                        format!("{at}.category"),
+                        ProblemKind::EmergencyNotAtOnce(outcome.id.clone()),
+                    );
                 }
                 if outcome.outcome == OutcomeKind::NeedsService {
                     if outcome.category.is_none() {
