@@ -495,6 +495,12 @@ impl Draft {
                 if let Some(priority) = suggestions.priority {
                     self.fields.priority = priority;
                 }
+                // What the checks found to be needed (an on-site visit, a reship, an exchange)
+                // is what the form asks for next: the address, the charge notice.
+                let asks_for_outcome = self.intent() != Some(Intent::Consultation);
+                if let Some(resolution) = suggestions.resolution.filter(|_| asks_for_outcome) {
+                    self.fields.resolution = resolution;
+                }
                 self.fields.troubleshooting = Some(Troubleshooting {
                     flow_id: progress.flow_id.clone(),
                     flow_version: progress.flow_version,
@@ -535,6 +541,7 @@ impl Draft {
         if self.fields.troubleshooting.take().is_some() {
             self.fields.category.clear();
             self.fields.priority.clear();
+            self.fields.resolution.clear();
         }
         self.flow = None;
     }

@@ -138,7 +138,7 @@ pub enum FieldKind {
 }
 
 pub const RESOLUTIONS: &[&str] =
-    &["repair", "replacement", "exchange", "refund", "onsite_visit", "explanation"];
+    &["repair", "replacement", "exchange", "refund", "reship", "onsite_visit", "explanation"];
 pub const CONTACT_TIMES: &[&str] = &["any", "morning", "afternoon", "evening"];
 const INTENTS: &[&str] =
     &["consultation", "repair", "return_exchange_refund", "complaint", "onsite_report"];

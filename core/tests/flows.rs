@@ -289,8 +289,13 @@ fn a_draft_walks_a_flow_into_a_prefilled_form() {
     draft.guide(GuideEvent::ToForm, &flow, 5).unwrap();
     assert_eq!(draft.step, Step::Contact);
     assert_eq!(
-        (draft.fields.category.as_str(), draft.fields.priority.as_str()),
-        ("quality", "high")
+        (
+            draft.fields.category.as_str(),
+            draft.fields.priority.as_str(),
+            draft.fields.resolution.as_str()
+        ),
+        ("quality", "high", "onsite_visit"),
+        "what the checks found carries into the form, the on-site visit with it"
     );
     let troubleshooting = draft.fields.troubleshooting.clone().unwrap();
     assert_eq!((troubleshooting.outcome.as_str(), troubleshooting.steps.len()), ("svc_repair", 5));
@@ -305,8 +310,13 @@ fn a_draft_walks_a_flow_into_a_prefilled_form() {
         )
         .unwrap();
     assert_eq!(
-        (draft.flow.clone(), draft.fields.troubleshooting.clone(), draft.fields.category.as_str()),
-        (None, None, "")
+        (
+            draft.flow.clone(),
+            draft.fields.troubleshooting.clone(),
+            draft.fields.category.as_str(),
+            draft.fields.resolution.as_str()
+        ),
+        (None, None, "", "")
     );
 }
 

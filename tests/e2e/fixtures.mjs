@@ -179,15 +179,18 @@ export async function expectNoAxeViolations(page, screen) {
 
 /**
  * Walks the form from the contact step to "check your answers": fills what is given on each
- * step and moves on. The defaults make an out-of-warranty repair (no photo needed).
+ * step and moves on. The defaults make an out-of-warranty repair (no photo needed). An
+ * on-site visit (chosen here or suggested by guided help) needs `address`, and out of
+ * warranty `chargeAck` ticks the charge notice.
  */
-export async function walkToReview(page, m, { name, phone, email, purchase = '2020-03-01', description, choices = { resolution: 'repair' }, onProblem } = {}) {
+export async function walkToReview(page, m, { name, phone, email, address, purchase = '2020-03-01', description, choices = { resolution: 'repair' }, chargeAck = false, onProblem } = {}) {
   const heading = page.getByRole('heading', { level: 1 });
   const next = () => page.getByRole('button', { name: m['step.next'], exact: true }).click();
   await expect(heading).toHaveText(m['step.contact']);
   if (name !== undefined) await page.getByLabel(m['field.full_name']).fill(name);
   if (phone !== undefined) await page.getByLabel(m['field.phone']).fill(phone);
   if (email) await page.getByLabel(m['field.email']).fill(email);
+  if (address) await page.getByLabel(m['field.address']).fill(address);
   await next();
   await expect(heading).toHaveText(m['step.product']);
   if (purchase) await page.getByLabel(m['field.purchase_date']).fill(purchase);
@@ -199,6 +202,7 @@ export async function walkToReview(page, m, { name, phone, email, purchase = '20
     await radio.click();
     await expect(radio).toBeChecked();
   }
+  if (chargeAck) await page.getByLabel(m['field.charge_ack']).check();
   if (onProblem) await onProblem();
   await next();
   await expect(heading).toHaveText(m['step.review']);

@@ -8,6 +8,7 @@ const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
 const config = read('config.json');
 const flows = Object.fromEntries(['network', 'inverter', 'property'].map((id) => [id, read(`flows/${id}.json`)]));
 const node = (flow, id) => flows[flow].nodes.find((n) => n.id === id);
+const label = (flow, id, answerId) => node(flow, id).answers.find((a) => a.id === answerId).label.en;
 const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
 
 async function startGuide(page, lang, intent, productLine) {
@@ -34,6 +35,8 @@ test.describe('guided help in English', () => {
     await expect(heading(page)).toBeFocused();
     await expectNoAxeViolations(page, 'flow question');
     await answer(page, 'fibre');
+    await expect(heading(page)).toHaveText(node('network', 'fibre_q').text.en);
+    await answer(page, 'was_up');
     await expect(heading(page)).toHaveText(node('network', 'fibre_clean').text.en);
     await expect(page.getByRole('note')).toContainText(node('network', 'fibre_clean').warning.en);
     await expect(page.getByRole('img')).toHaveAttribute('alt', node('network', 'fibre_clean').image_alt.en);
@@ -44,7 +47,7 @@ test.describe('guided help in English', () => {
     await expectNoAxeViolations(page, 'solved outcome');
 
     await expect.poll(() => server.rows('SELECT flow_id, flow_version, product_line, outcome FROM deflections'))
-      .toEqual([['network', 1, 'network', 'solved']]);
+      .toEqual([['network', 2, 'network', 'solved']]);
     expect(server.rows('SELECT count(*) FROM requests')).toEqual([[0]]);
     await page.getByRole('button', { name: m['flow.start_over'] }).click();
     await expect(heading(page)).toHaveText(m['start.heading']);
@@ -55,12 +58,11 @@ test.describe('guided help in English', () => {
     await startGuide(page, 'en', 'repair', 'inverter');
     await page.getByRole('button', { name: m['flow.start'] }).click();
     await answer(page, 'oc');
-    await answer(page, 'not_fixed');
+    await answer(page, 'accel');
     // Back undoes one answer, and the same answer again continues.
     await page.getByRole('button', { name: m['flow.back'] }).click();
-    await expect(heading(page)).toHaveText(node('inverter', 'oc_check').text.en);
-    await answer(page, 'not_fixed');
-    await answer(page, 'not_fixed');
+    await expect(heading(page)).toHaveText(node('inverter', 'oc_when_q').text.en);
+    for (const id of ['accel', 'free', 'not_fixed', 'ok']) await answer(page, id);
     await expect(heading(page)).toHaveText(m['flow.needs_service_heading']);
     await expect(page.getByText(node('inverter', 'svc_repair').text.en)).toBeVisible();
     await expectNoAxeViolations(page, 'needs-service outcome');
@@ -68,15 +70,20 @@ test.describe('guided help in English', () => {
 
     await expect(heading(page)).toHaveText(m['step.contact']);
     await submitFromContact(page, m, {
-      name: 'Zhao Lei', phone: '13612345678',
-      description: 'Lathe spindle inverter trips with OC2 at start, motor insulation 0.3 MΩ.',
+      name: 'Zhao Lei', phone: '13612345678', address: 'Workshop 2, 18 Lathe Lane',
+      description: 'Lathe spindle inverter trips with OC2 at start, motor insulation 200 MΩ.',
+      choices: {}, chargeAck: true,
       onProblem: async () => {
         await expect(page.getByText('Category: Quality. Priority: High.')).toBeVisible();
+        // The on-site visit the checks found is the resolution already chosen.
+        await expect(page.getByRole('radio', { name: m['resolution.onsite_visit'], exact: true })).toBeChecked();
         const tried = page.getByRole('region', { name: m['flow.tried_heading'] }).getByRole('listitem');
         await expect(tried).toHaveText([
-          `${node('inverter', 'what').text.en} — ${node('inverter', 'what').answers[0].label.en}`,
-          `${node('inverter', 'oc_check').text.en} — ${m['flow.answer.not_fixed']}`,
-          `${node('inverter', 'motor_insulation').text.en} — ${m['flow.answer.not_fixed']}`,
+          `${node('inverter', 'what').text.en} — ${label('inverter', 'what', 'oc')}`,
+          `${node('inverter', 'oc_when_q').text.en} — ${label('inverter', 'oc_when_q', 'accel')}`,
+          `${node('inverter', 'load_q').text.en} — ${label('inverter', 'load_q', 'free')}`,
+          `${node('inverter', 'accel_step').text.en} — ${m['flow.answer.not_fixed']}`,
+          `${node('inverter', 'insulation_q').text.en} — ${label('inverter', 'insulation_q', 'ok')}`,
         ]);
         await expectNoAxeViolations(page, 'form with transcript');
       },
@@ -84,10 +91,11 @@ test.describe('guided help in English', () => {
     await expect(heading(page)).toHaveText(m['confirm.heading']);
     const [[category, priority, transcript]] = server.rows('SELECT category, priority, troubleshooting_json FROM requests');
     expect([category, priority]).toEqual(['quality', 'high']);
+    expect(server.rows("SELECT json_extract(submitted_json, '$.resolution'), json_extract(submitted_json, '$.address') FROM requests")).toEqual([['onsite_visit', 'Workshop 2, 18 Lathe Lane']]);
     const stored = JSON.parse(transcript);
     expect(stored.flow_id).toBe('inverter');
     expect(stored.outcome).toBe('svc_repair');
-    expect(stored.steps.map((s) => [s.node, s.answer])).toEqual([['what', 'oc'], ['oc_check', 'not_fixed'], ['motor_insulation', 'not_fixed']]);
+    expect(stored.steps.map((s) => [s.node, s.answer])).toEqual([['what', 'oc'], ['oc_when_q', 'accel'], ['load_q', 'free'], ['accel_step', 'not_fixed'], ['insulation_q', 'ok']]);
     expect(stored.steps.every((s) => s.at_ms > 1_700_000_000_000)).toBe(true);
   });
 
@@ -110,6 +118,7 @@ test.describe('guided help in English', () => {
     await startGuide(page, 'en', 'repair', 'network');
     await page.getByRole('button', { name: m['flow.start'] }).click();
     await context.setOffline(true);
+    await answer(page, 'wifi');
     await answer(page, 'ios');
     await answer(page, 'fixed');
     await expect(heading(page)).toHaveText(m['flow.solved_heading']);

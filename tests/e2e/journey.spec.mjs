@@ -136,11 +136,12 @@ test.describe('keyboard alone', () => {
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');
 
-    // Guided help by keyboard: start, answer three screens, continue to the form.
+    // Guided help by keyboard: start, answer four screens (the last the way out, "something
+    // else"), continue to the form.
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['flow.offer_heading']);
     await tabTo(page, 'button.primary');
     await page.keyboard.press('Enter');
-    for (const answer of ['fibre', 'not_fixed', 'not_fixed']) {
+    for (const answer of ['fibre', 'new', 'not_fixed', 'other']) {
       await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
       await tabTo(page, `[data-answer="${answer}"]`);
       await page.keyboard.press('Enter');
@@ -154,6 +155,9 @@ test.describe('keyboard alone', () => {
     await page.keyboard.type('Li Na');
     await tabTo(page, '[name=phone]');
     await page.keyboard.type('13912345678');
+    // The checks found an engineer must come: the address is asked for.
+    await tabTo(page, '[name=address]');
+    await page.keyboard.type('Building 3, Zhangjiang Road 88');
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');
     // The product step: a date typed digit by digit, in the order the date control shows.
@@ -166,7 +170,9 @@ test.describe('keyboard alone', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['step.problem']);
     await tabTo(page, '[name=description]');
     await page.keyboard.type('The switch fibre port link light stays off.');
-    await tabTo(page, 'input[name=resolution]');
+    // The on-site visit is already chosen; out of warranty, its charge is acknowledged.
+    await expect(page.locator('input[name=resolution][value=onsite_visit]')).toBeChecked();
+    await tabTo(page, '[name=charge_ack]');
     await page.keyboard.press('Space');
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');

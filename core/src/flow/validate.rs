@@ -7,10 +7,9 @@ use super::{is_plain_id, Flow, Node, OutcomeKind, Texts};
 use crate::i18n::Lang;
 use crate::schema::{Category, Priority, RESOLUTIONS};
 
-/// Resolutions a flow may suggest: the form's, and `reship` (补发), which online orders need
-/// and the form is adding; listed here so the flows can say it before the form offers it.
+/// Resolutions a flow may suggest: exactly the form's, so a suggestion always fits it.
 fn is_resolution(value: &str) -> bool {
-    RESOLUTIONS.contains(&value) || value == "reship"
+    RESOLUTIONS.contains(&value)
 }
 
 /// One problem, with where it is in the file (`nodes[3].answers[1].next`).
