@@ -50,6 +50,12 @@ impl FromStr for Rate {
     }
 }
 
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.per_minute, self.burst)
+    }
+}
+
 /// The limits the server applies, one per route class.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
@@ -220,6 +226,14 @@ mod tests {
         assert!(limiter.check_at(a, start).is_ok());
         assert!(limiter.check_at(b, start).is_err());
         assert!(limiter.check_at("2001:db8:1:3::1".parse().unwrap(), start).is_ok());
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let limits = Limits::default();
+        let shown =
+            [limits.create, limits.lookup, limits.deflection, limits.report].map(|r| r.to_string());
+        assert_eq!(shown, ["20:20", "30:10", "30:20", "60:30"], "README, Security and durability");
     }
 
     #[test]

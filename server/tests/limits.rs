@@ -29,7 +29,7 @@ async fn rapid_lookups_from_one_client_are_stopped_with_retry_after() {
     }
     assert!(statuses[..10].iter().all(|&s| s == 404), "the burst of 10 is answered: {statuses:?}");
     let refusal = refusal.expect("stopped within 50 look-ups");
-    assert!(statuses.len() <= 12, "stopped right after the burst: {statuses:?}");
+    assert_eq!(statuses.len(), 11, "the 11th rapid look-up is refused: {statuses:?}");
     assert_eq!(refusal.json()["code"], "rate_limited");
     assert!(refusal.json()["message"].as_str().unwrap().contains("try again"));
     let retry_after: u64 = refusal.header("retry-after").unwrap().parse().unwrap();
@@ -92,4 +92,26 @@ async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
     assert_eq!(lookup(&direct, Some("198.51.100.4")).await.status, 404);
     assert_eq!(lookup(&direct, Some("198.51.100.5")).await.status, 429);
     assert_eq!(lookup(&direct, None).await.status, 429);
+}
+
+#[tokio::test]
+async fn limits_can_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("SHOUHOU_LIMIT_LOOKUP", "1:1")];
+    let db = dir.path().join("db.sqlite3");
+    let server = Server::launch(&db, &common::dist(dir.path()), &[], None, &env);
+    assert_eq!(lookup(&server, None).await.status, 404);
+    assert_eq!(lookup(&server, None).await.status, 429);
+}
+
+#[tokio::test]
+async fn a_restart_resets_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, dist) = (dir.path().join("db.sqlite3"), common::dist(dir.path()));
+    let server = Server::start(&db, &dist, &["--limit-lookup", "1:1"]);
+    assert_eq!(lookup(&server, None).await.status, 404);
+    assert_eq!(lookup(&server, None).await.status, 429);
+    drop(server);
+    let server = Server::start(&db, &dist, &["--limit-lookup", "1:1"]);
+    assert_eq!(lookup(&server, None).await.status, 404);
 }
