@@ -63,6 +63,9 @@ struct Args {
     /// e.g. https://shop.example.
     #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
     cors_origin: Vec<String>,
+    /// Seconds a request body may take to arrive before 408 request_timeout.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    body_timeout: u64,
 }
 
 #[tokio::main]
@@ -94,6 +97,7 @@ async fn main() {
         },
         trusted_proxies: args.trust_proxy,
         cors_origins: args.cors_origin,
+        body_timeout: std::time::Duration::from_secs(args.body_timeout),
     };
     let state = match load_state(&settings) {
         Ok(state) => state,

@@ -115,3 +115,32 @@ async fn a_restart_resets_the_limits() {
     let server = Server::start(&db, &dist, &["--limit-lookup", "1:1"]);
     assert_eq!(lookup(&server, None).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_body_that_trickles_in_is_refused_with_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let server = Server::start(&db, &common::dist(dir.path()), &["--body-timeout", "1"]);
+    let mut stream = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
+    let head = "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                Idempotency-Key: slow-key-0001\r\nAccept-Language: en\r\nContent-Length: 400\r\n\r\n";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(b"{\"intent\": \"repair\", ").await.unwrap();
+    // The rest never comes; the server must not wait for ever (the guard is far above 1 s).
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        let mut buffer = [0; 4096];
+        loop {
+            let n = stream.read(&mut buffer).await.unwrap();
+            answer.extend_from_slice(&buffer[..n]);
+            if n == 0 || String::from_utf8_lossy(&answer).contains("}") {
+                break;
+            }
+        }
+    });
+    read.await.expect("the server answered a stalled body");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"code\":\"request_timeout\""), "{text}");
+}
