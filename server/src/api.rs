@@ -1,4 +1,5 @@
-//! `/api/v1`: create a request (idempotent), look one up by reference and contact.
+//! `/api/v1`: create a request (idempotent), look one up by reference and contact, count a
+//! deflection, take CSP reports; each route behind its own rate limit.
 
 use std::sync::Arc;
 

@@ -2,8 +2,13 @@
 //! the app and the server share.
 //!
 //! Every request is validated with `shouhou-core`, the same code that shows the customer
-//! their errors, and stored in SQLite by [`store::Store`]. Errors are JSON with a machine
-//! `code` and a human `message` in the caller's language (Accept-Language).
+//! their errors, and stored in SQLite by [`store::Store`], which answers only once it is on
+//! disk. Errors are JSON with a machine `code` and a human `message` in the caller's language
+//! (Accept-Language).
+//!
+//! Around the routes: per-client rate limits ([`limit`]), the CORS allow-list ([`cors`]) and
+//! the security headers every answer carries ([`headers`]). Their settings are the server's
+//! own ([`Settings`], from the command line), never in the public `config.json`.
 
 pub mod api;
 pub mod cors;

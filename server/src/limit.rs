@@ -101,9 +101,14 @@ impl ClientAddr {
             .next_back()
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.rsplit(',').next())
-            .and_then(|hop| hop.trim().parse().ok())
+            .and_then(|hop| hop_address(hop.trim()))
             .unwrap_or(peer)
     }
+}
+
+/// An `X-Forwarded-For` hop: an address, or (as some proxies write it) an address and port.
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    hop.parse().ok().or_else(|| hop.parse::<SocketAddr>().ok().map(|socket| socket.ip()))
 }
 
 /// The key a client's bucket is kept under. An IPv6 user usually holds a whole /64, so
@@ -186,6 +191,8 @@ pub struct Guard {
 /// Middleware: lets the call through, or answers 429 with `Retry-After` in whole seconds
 /// (rounded up, so a client that waits exactly that long gets through).
 pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    // main serves with connect info; a router driven directly (tests) has none, and then
+    // every caller is one client.
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     let client = guard.clients.client(peer, request.headers());
     match guard.limiter.check(client) {
@@ -259,5 +266,11 @@ mod tests {
         assert_eq!(clients.client(Some(stranger), &headers), stranger);
         headers.insert("x-forwarded-for", "not an address".parse().unwrap());
         assert_eq!(clients.client(Some(proxy), &headers), proxy);
+        for (hop, client) in
+            [("198.51.100.9:51234", "198.51.100.9"), ("[2001:db8::7]:443", "2001:db8::7")]
+        {
+            headers.insert("x-forwarded-for", hop.parse().unwrap());
+            assert_eq!(clients.client(Some(proxy), &headers), client.parse::<IpAddr>().unwrap());
+        }
     }
 }
