@@ -9,6 +9,10 @@
 //!
 //! Buckets live in memory: a restart forgives everyone, which is acceptable for limits meant
 //! to stop walking and flooding, not to meter use.
+//!
+//! A new route class (staff sign-in, say) takes three lines: a [`Rate`] in [`Limits`] with
+//! its flag, a [`Guard`] built from it, and on the route
+//! `.layer(from_fn_with_state(guard, enforce))` — as `the_middleware_guards_any_route` shows.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -208,6 +212,32 @@ pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_middleware_guards_any_route() {
+        use axum::middleware::from_fn_with_state;
+        use axum::routing::post;
+        use tower::ServiceExt;
+        let guard = Guard {
+            limiter: Arc::new(Limiter::new("sign-in", Rate::new(5, 2))),
+            clients: Arc::new(ClientAddr::default()),
+        };
+        let router = axum::Router::new()
+            .route("/staff/sign-in", post(|| async { "welcome" }))
+            .layer(from_fn_with_state(guard, enforce));
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            let request = Request::post("/staff/sign-in")
+                .extension(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))))
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            statuses
+                .push((response.status().as_u16(), response.headers().get("retry-after").cloned()));
+        }
+        assert_eq!(statuses[..2], [(200, None), (200, None)]);
+        assert_eq!(statuses[2], (429, Some(axum::http::HeaderValue::from_static("12"))));
+    }
 
     #[test]
     fn a_burst_then_the_sustained_rate() {
