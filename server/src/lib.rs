@@ -14,6 +14,7 @@ pub mod api;
 pub mod cors;
 pub mod headers;
 pub mod limit;
+pub mod serve;
 pub mod store;
 
 use std::net::IpAddr;

@@ -144,3 +144,52 @@ async fn a_body_that_trickles_in_is_refused_with_408() {
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("\"code\":\"request_timeout\""), "{text}");
 }
+
+#[tokio::test]
+async fn headers_that_trickle_in_get_the_connection_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let server = Server::start(&db, &common::dist(dir.path()), &["--header-timeout", "1"]);
+    let mut stream = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /api/v1/requests/SR-20000101-0001 HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The blank line that ends the headers never comes.
+    let mut rest = Vec::new();
+    let closed =
+        tokio::time::timeout(std::time::Duration::from_secs(30), stream.read_to_end(&mut rest));
+    // Closed cleanly or reset, either way not left open; and nothing was served.
+    let _ = closed.await.expect("the server closed a connection whose headers stalled");
+    assert!(!String::from_utf8_lossy(&rest).contains(" 404 "), "{rest:?}");
+
+    // A connection that sends its headers in time is served as before.
+    let answer = lookup(&server, None).await;
+    assert_eq!(answer.status, 404);
+}
+
+#[tokio::test]
+async fn sigterm_lets_requests_finish_and_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let mut server = Server::start(&db, &common::dist(dir.path()), &[]);
+    assert_eq!(
+        post_create(&server.addr, "term-key-0001", &valid_body().to_string()).await.unwrap().status,
+        201
+    );
+    let pid = server.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "still running after SIGTERM"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status:?}");
+}
