@@ -139,17 +139,27 @@ struct Bucket {
 /// addresses without ever forgetting a client that is still being held back.
 const SWEEP_ABOVE: usize = 100_000;
 
+/// At most one sweep this often: a sweep walks every bucket, and a flood of still-active
+/// addresses must not make every call pay for one.
+const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+struct Buckets {
+    by_client: HashMap<IpAddr, Bucket>,
+    swept_at: Option<Instant>,
+}
+
 /// One route class's buckets.
 pub struct Limiter {
-    /// Named in logs and in the refusal (`class`), so an operator sees which limit bit.
+    /// Named in the logs, so an operator sees which limit bit.
     pub class: &'static str,
     rate: Rate,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<Buckets>,
 }
 
 impl Limiter {
     pub fn new(class: &'static str, rate: Rate) -> Limiter {
-        Limiter { class, rate, buckets: Mutex::new(HashMap::new()) }
+        let buckets = Buckets { by_client: HashMap::new(), swept_at: None };
+        Limiter { class, rate, buckets: Mutex::new(buckets) }
     }
 
     pub fn rate(&self) -> Rate {
@@ -165,14 +175,19 @@ impl Limiter {
         let per_second = f64::from(self.rate.per_minute) / 60.0;
         let capacity = f64::from(self.rate.burst);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() > SWEEP_ABOVE {
-            buckets.retain(|_, bucket| {
+        let due =
+            buckets.swept_at.is_none_or(|at| now.saturating_duration_since(at) >= SWEEP_EVERY);
+        if buckets.by_client.len() > SWEEP_ABOVE && due {
+            buckets.by_client.retain(|_, bucket| {
                 bucket.tokens + now.saturating_duration_since(bucket.at).as_secs_f64() * per_second
                     < capacity
             });
+            buckets.swept_at = Some(now);
         }
-        let bucket =
-            buckets.entry(bucket_key(client)).or_insert(Bucket { tokens: capacity, at: now });
+        let bucket = buckets
+            .by_client
+            .entry(bucket_key(client))
+            .or_insert(Bucket { tokens: capacity, at: now });
         let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
         bucket.tokens = (bucket.tokens + refilled).min(capacity);
         bucket.at = now;
@@ -252,6 +267,22 @@ mod tests {
         assert!(limiter.check_at(IpAddr::from([203, 0, 113, 8]), start).is_ok(), "per client");
         assert!(limiter.check_at(client, start + Duration::from_millis(1990)).is_err());
         assert!(limiter.check_at(client, start + Duration::from_secs(4)).is_ok());
+    }
+
+    #[test]
+    fn idle_clients_are_forgotten_once_there_are_many() {
+        // One token every 10 s: each client below stays held back for 10 s.
+        let limiter = Limiter::new("lookup", Rate::new(6, 2));
+        let count = |limiter: &Limiter| limiter.buckets.lock().unwrap().by_client.len();
+        let start = Instant::now();
+        for n in 0..=SWEEP_ABOVE as u32 {
+            assert!(limiter.check_at(IpAddr::from(n.to_be_bytes()), start).is_ok());
+        }
+        let newcomer = IpAddr::from([198, 51, 100, 1]);
+        assert!(limiter.check_at(newcomer, start + Duration::from_secs(1)).is_ok());
+        assert_eq!(count(&limiter), SWEEP_ABOVE + 2, "a client still held back is never forgotten");
+        assert!(limiter.check_at(newcomer, start + Duration::from_secs(15)).is_ok());
+        assert_eq!(count(&limiter), 1, "once their buckets are full again, they are");
     }
 
     #[test]
