@@ -1,4 +1,5 @@
-//! `/api/v1`: create a request (idempotent), look one up by reference and contact.
+//! `/api/v1`: create a request (idempotent), look one up by reference and contact, count a
+//! deflection, take CSP reports; each route behind its own rate limit.
 
 use std::sync::Arc;
 
@@ -129,6 +130,17 @@ async fn json_body<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&bytes).map_err(malformed)
 }
 
+/// Reads a body within the server's `--body-timeout`: a client sending slowly (on purpose or
+/// not) cannot hold a connection and a half-read body for ever. `408 request_timeout`.
+pub(crate) async fn in_time<T>(
+    state: &AppState,
+    read: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    tokio::time::timeout(state.body_timeout, read).await.unwrap_or_else(|_| {
+        Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", "api.request_timeout"))
+    })
+}
+
 fn too_large(limit: usize) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large")
         .with_arg("limit", limit)
@@ -168,7 +180,7 @@ async fn record_deflection(
 ) -> Response {
     let result = async {
         let key = require_idempotency_key(&headers)?;
-        let deflection: Deflection = json_body(&headers, body).await?;
+        let deflection: Deflection = in_time(&state, json_body(&headers, body)).await?;
         if !deflection.is_valid(&state.config) {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -308,9 +320,9 @@ async fn create(
     let key = require_idempotency_key(headers)?;
     let (fields, uploads): (RequestFields, Vec<PhotoUpload>) =
         if media_type(headers) == "multipart/form-data" {
-            multipart_body(state, headers, body).await?
+            in_time(state, multipart_body(state, headers, body)).await?
         } else {
-            (json_body(headers, body).await?, Vec::new())
+            (in_time(state, json_body(headers, body)).await?, Vec::new())
         };
     if !fields.website.is_empty() {
         return Ok(honeypot_answer(&key, state.config.reply_within_hours));

@@ -7,10 +7,15 @@
 //! the app's own origin, plus the backend's origin when `config.json` names one elsewhere
 //! (the webhook and form-handler adapters).
 
+use std::sync::Arc;
+
 use axum::body::{to_bytes, Body};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shouhou_core::AppConfig;
+
+use crate::AppState;
 
 /// Where browsers send violation reports (`report-uri` and the Reporting API's `report-to`).
 pub const CSP_REPORT_PATH: &str = "/api/v1/csp-report";
@@ -70,9 +75,16 @@ const MAX_REPORT_BYTES: usize = 64 * 1024;
 
 /// `POST /api/v1/csp-report`: logs each violation (`"csp violation"` in the JSON log lines,
 /// what a browser test counts) and answers 204 without a body.
-pub async fn csp_report(headers: HeaderMap, body: Body) -> Response {
-    let Ok(bytes) = to_bytes(body, MAX_REPORT_BYTES).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+pub async fn csp_report(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let read = tokio::time::timeout(state.body_timeout, to_bytes(body, MAX_REPORT_BYTES));
+    let bytes = match read.await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return StatusCode::REQUEST_TIMEOUT.into_response(),
     };
     let content_type =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();

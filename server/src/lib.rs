@@ -2,18 +2,25 @@
 //! the app and the server share.
 //!
 //! Every request is validated with `shouhou-core`, the same code that shows the customer
-//! their errors, and stored in SQLite by [`store::Store`]. Errors are JSON with a machine
-//! `code` and a human `message` in the caller's language (Accept-Language).
+//! their errors, and stored in SQLite by [`store::Store`], which answers only once it is on
+//! disk. Errors are JSON with a machine `code` and a human `message` in the caller's language
+//! (Accept-Language).
+//!
+//! Around the routes: per-client rate limits ([`limit`]), the CORS allow-list ([`cors`]) and
+//! the security headers every answer carries ([`headers`]). Their settings are the server's
+//! own ([`Settings`], from the command line), never in the public `config.json`.
 
 pub mod api;
 pub mod cors;
 pub mod headers;
 pub mod limit;
+pub mod serve;
 pub mod store;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
@@ -36,6 +43,8 @@ pub struct AppState {
     pub config_json: String,
     pub guards: Guards,
     pub cors: Arc<AllowedOrigins>,
+    /// How long a request body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -57,6 +66,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     /// Other origins the app may be served from (CORS), as `scheme://host[:port]`.
     pub cors_origins: Vec<String>,
+    /// How long a request body may take to arrive before `408 request_timeout`.
+    pub body_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -69,6 +80,7 @@ impl Default for Settings {
             limits: Limits::default(),
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
+            body_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -93,7 +105,8 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         report: guard("csp-report", limits.report),
     };
     let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
-    Ok(Arc::new(AppState { store, config, config_json, guards, cors }))
+    let body_timeout = settings.body_timeout;
+    Ok(Arc::new(AppState { store, config, config_json, guards, cors, body_timeout }))
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {

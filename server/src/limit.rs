@@ -9,6 +9,10 @@
 //!
 //! Buckets live in memory: a restart forgives everyone, which is acceptable for limits meant
 //! to stop walking and flooding, not to meter use.
+//!
+//! A new route class (staff sign-in, say) takes three lines: a [`Rate`] in [`Limits`] with
+//! its flag, a [`Guard`] built from it, and on the route
+//! `.layer(from_fn_with_state(guard, enforce))` — as `the_middleware_guards_any_route` shows.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -47,6 +51,12 @@ impl FromStr for Rate {
             return Err(bad());
         }
         Ok(Rate { per_minute, burst })
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.per_minute, self.burst)
     }
 }
 
@@ -95,9 +105,14 @@ impl ClientAddr {
             .next_back()
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.rsplit(',').next())
-            .and_then(|hop| hop.trim().parse().ok())
+            .and_then(|hop| hop_address(hop.trim()))
             .unwrap_or(peer)
     }
+}
+
+/// An `X-Forwarded-For` hop: an address, or (as some proxies write it) an address and port.
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    hop.parse().ok().or_else(|| hop.parse::<SocketAddr>().ok().map(|socket| socket.ip()))
 }
 
 /// The key a client's bucket is kept under. An IPv6 user usually holds a whole /64, so
@@ -124,17 +139,27 @@ struct Bucket {
 /// addresses without ever forgetting a client that is still being held back.
 const SWEEP_ABOVE: usize = 100_000;
 
+/// At most one sweep this often: a sweep walks every bucket, and a flood of still-active
+/// addresses must not make every call pay for one.
+const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+struct Buckets {
+    by_client: HashMap<IpAddr, Bucket>,
+    swept_at: Option<Instant>,
+}
+
 /// One route class's buckets.
 pub struct Limiter {
-    /// Named in logs and in the refusal (`class`), so an operator sees which limit bit.
+    /// Named in the logs, so an operator sees which limit bit.
     pub class: &'static str,
     rate: Rate,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<Buckets>,
 }
 
 impl Limiter {
     pub fn new(class: &'static str, rate: Rate) -> Limiter {
-        Limiter { class, rate, buckets: Mutex::new(HashMap::new()) }
+        let buckets = Buckets { by_client: HashMap::new(), swept_at: None };
+        Limiter { class, rate, buckets: Mutex::new(buckets) }
     }
 
     pub fn rate(&self) -> Rate {
@@ -150,14 +175,19 @@ impl Limiter {
         let per_second = f64::from(self.rate.per_minute) / 60.0;
         let capacity = f64::from(self.rate.burst);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() > SWEEP_ABOVE {
-            buckets.retain(|_, bucket| {
+        let due =
+            buckets.swept_at.is_none_or(|at| now.saturating_duration_since(at) >= SWEEP_EVERY);
+        if buckets.by_client.len() > SWEEP_ABOVE && due {
+            buckets.by_client.retain(|_, bucket| {
                 bucket.tokens + now.saturating_duration_since(bucket.at).as_secs_f64() * per_second
                     < capacity
             });
+            buckets.swept_at = Some(now);
         }
-        let bucket =
-            buckets.entry(bucket_key(client)).or_insert(Bucket { tokens: capacity, at: now });
+        let bucket = buckets
+            .by_client
+            .entry(bucket_key(client))
+            .or_insert(Bucket { tokens: capacity, at: now });
         let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
         bucket.tokens = (bucket.tokens + refilled).min(capacity);
         bucket.at = now;
@@ -180,6 +210,8 @@ pub struct Guard {
 /// Middleware: lets the call through, or answers 429 with `Retry-After` in whole seconds
 /// (rounded up, so a client that waits exactly that long gets through).
 pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    // main serves with connect info; a router driven directly (tests) has none, and then
+    // every caller is one client.
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     let client = guard.clients.client(peer, request.headers());
     match guard.limiter.check(client) {
@@ -195,6 +227,32 @@ pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_middleware_guards_any_route() {
+        use axum::middleware::from_fn_with_state;
+        use axum::routing::post;
+        use tower::ServiceExt;
+        let guard = Guard {
+            limiter: Arc::new(Limiter::new("sign-in", Rate::new(5, 2))),
+            clients: Arc::new(ClientAddr::default()),
+        };
+        let router = axum::Router::new()
+            .route("/staff/sign-in", post(|| async { "welcome" }))
+            .layer(from_fn_with_state(guard, enforce));
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            let request = Request::post("/staff/sign-in")
+                .extension(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))))
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            statuses
+                .push((response.status().as_u16(), response.headers().get("retry-after").cloned()));
+        }
+        assert_eq!(statuses[..2], [(200, None), (200, None)]);
+        assert_eq!(statuses[2], (429, Some(axum::http::HeaderValue::from_static("12"))));
+    }
 
     #[test]
     fn a_burst_then_the_sustained_rate() {
@@ -212,6 +270,22 @@ mod tests {
     }
 
     #[test]
+    fn idle_clients_are_forgotten_once_there_are_many() {
+        // One token every 10 s: each client below stays held back for 10 s.
+        let limiter = Limiter::new("lookup", Rate::new(6, 2));
+        let count = |limiter: &Limiter| limiter.buckets.lock().unwrap().by_client.len();
+        let start = Instant::now();
+        for n in 0..=SWEEP_ABOVE as u32 {
+            assert!(limiter.check_at(IpAddr::from(n.to_be_bytes()), start).is_ok());
+        }
+        let newcomer = IpAddr::from([198, 51, 100, 1]);
+        assert!(limiter.check_at(newcomer, start + Duration::from_secs(1)).is_ok());
+        assert_eq!(count(&limiter), SWEEP_ABOVE + 2, "a client still held back is never forgotten");
+        assert!(limiter.check_at(newcomer, start + Duration::from_secs(15)).is_ok());
+        assert_eq!(count(&limiter), 1, "once their buckets are full again, they are");
+    }
+
+    #[test]
     fn one_ipv6_64_is_one_client() {
         let limiter = Limiter::new("create", Rate::new(1, 1));
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
@@ -220,6 +294,14 @@ mod tests {
         assert!(limiter.check_at(a, start).is_ok());
         assert!(limiter.check_at(b, start).is_err());
         assert!(limiter.check_at("2001:db8:1:3::1".parse().unwrap(), start).is_ok());
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let limits = Limits::default();
+        let shown =
+            [limits.create, limits.lookup, limits.deflection, limits.report].map(|r| r.to_string());
+        assert_eq!(shown, ["20:20", "30:10", "30:20", "60:30"], "README, Security and durability");
     }
 
     #[test]
@@ -245,5 +327,11 @@ mod tests {
         assert_eq!(clients.client(Some(stranger), &headers), stranger);
         headers.insert("x-forwarded-for", "not an address".parse().unwrap());
         assert_eq!(clients.client(Some(proxy), &headers), proxy);
+        for (hop, client) in
+            [("198.51.100.9:51234", "198.51.100.9"), ("[2001:db8::7]:443", "2001:db8::7")]
+        {
+            headers.insert("x-forwarded-for", hop.parse().unwrap());
+            assert_eq!(clients.client(Some(proxy), &headers), client.parse::<IpAddr>().unwrap());
+        }
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use shouhou_server::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
+use shouhou_server::serve::serve;
 use shouhou_server::{app, load_state, Settings};
 use tracing_subscriber::EnvFilter;
 
@@ -63,6 +64,12 @@ struct Args {
     /// e.g. https://shop.example.
     #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_origin)]
     cors_origin: Vec<String>,
+    /// Seconds a request body may take to arrive before 408 request_timeout.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    body_timeout: u64,
+    /// Seconds a request's headers may take to arrive before the connection is closed.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    header_timeout: u64,
 }
 
 #[tokio::main]
@@ -82,6 +89,7 @@ async fn main() {
         )
         .init();
     let args = Args::parse();
+    let header_timeout = std::time::Duration::from_secs(args.header_timeout);
     let settings = Settings {
         db: args.db,
         config: args.config,
@@ -94,6 +102,7 @@ async fn main() {
         },
         trusted_proxies: args.trust_proxy,
         cors_origins: args.cors_origin,
+        body_timeout: std::time::Duration::from_secs(args.body_timeout),
     };
     let state = match load_state(&settings) {
         Ok(state) => state,
@@ -116,12 +125,7 @@ async fn main() {
     // Tests and scripts read this line to learn the port when started with port 0.
     println!("shouhou-server listening on http://{local}");
     tracing::info!(addr = %local, db = %settings.db.display(), "listening");
-    // The peer's address is what the rate limits key on.
-    let service = app(state, &settings.dist).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .expect("server error");
+    serve(listener, app(state, &settings.dist), header_timeout, shutdown_signal()).await;
 }
 
 /// Ctrl-C or SIGTERM: finish the requests in flight, then stop.

@@ -147,11 +147,28 @@ async fn a_sequential_reference_from_before_is_still_found() {
 #[tokio::test]
 async fn the_same_key_again_returns_the_same_reference_and_creates_nothing() {
     let fx = fixture();
-    let (first, body1) =
-        send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
-    let (again, body2) =
-        send(&fx.router, post(Some("retry-key-123"), valid_body().to_string())).await;
-    assert_eq!((first, again), (StatusCode::CREATED, StatusCode::OK));
+    let replayed = |response: &axum::http::Response<Body>| {
+        response.headers().get("idempotent-replayed").map(|v| v.to_str().unwrap().to_string())
+    };
+    let first = fx
+        .router
+        .clone()
+        .oneshot(post(Some("retry-key-123"), valid_body().to_string()))
+        .await
+        .unwrap();
+    assert_eq!((first.status(), replayed(&first)), (StatusCode::CREATED, None));
+    let again = fx
+        .router
+        .clone()
+        .oneshot(post(Some("retry-key-123"), valid_body().to_string()))
+        .await
+        .unwrap();
+    assert_eq!((again.status(), replayed(&again)), (StatusCode::OK, Some("true".into())));
+    let body = |response: axum::http::Response<Body>| async move {
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        serde_json::from_slice::<Value>(&bytes).unwrap()
+    };
+    let (body1, body2) = (body(first).await, body(again).await);
     assert_eq!(body1["reference"], body2["reference"]);
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["1"]]);
 }
@@ -256,9 +273,39 @@ async fn oversized_bodies_are_refused_before_parsing() {
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
 }
 
+#[tokio::test]
+async fn the_size_limit_holds_to_the_byte() {
+    let fx = fixture();
+    let limit = shouhou_server::api::MAX_REQUEST_BYTES;
+    assert_eq!(limit, 64 * 1024);
+    // Trailing whitespace keeps the JSON valid at any length.
+    let padded = |len: usize| {
+        let mut text = valid_body().to_string();
+        text.push_str(&" ".repeat(len - text.len()));
+        assert_eq!(text.len(), len);
+        text
+    };
+    let (status, body) = send(&fx.router, post(Some("limit-exact-1"), padded(limit))).await;
+    assert_eq!(status, StatusCode::CREATED, "exactly 64 KiB is accepted: {body}");
+    let (status, body) = send(&fx.router, post(Some("limit-over-1"), padded(limit + 1))).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large"))
+    );
+    // The same without a Content-Length: counted while reading.
+    let (status, _) =
+        send(&fx.router, post(Some("limit-exact-2"), futures_body(padded(limit)))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) =
+        send(&fx.router, post(Some("limit-over-2"), futures_body(padded(limit + 1)))).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["2"]]);
+}
+
 fn futures_body(text: String) -> Body {
-    let chunks: Vec<Result<String, std::io::Error>> =
-        text.as_bytes().chunks(8192).map(|c| Ok(String::from_utf8_lossy(c).into_owned())).collect();
+    // Bytes, not strings: a chunk may end inside a character, and must arrive unchanged.
+    let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> =
+        text.as_bytes().chunks(8192).map(|c| Ok(axum::body::Bytes::copy_from_slice(c))).collect();
     Body::from_stream(tokio_stream_iter(chunks))
 }
 
@@ -514,9 +561,19 @@ fn multipart(key: &str, fields: &Value, photos: &[(&str, &str, Vec<u8>)]) -> Req
         .unwrap()
 }
 
+/// The first of the month two months ago: in warranty whatever today is, and its last
+/// covered day is unambiguous (18 months on inverters, then a day back).
+fn recent_purchase() -> (String, String) {
+    use chrono::{Datelike, Months, NaiveDate};
+    let today = chrono::Utc::now().date_naive();
+    let bought = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap() - Months::new(2);
+    let until = bought + Months::new(18) - chrono::Duration::days(1);
+    (bought.format("%Y-%m-%d").to_string(), until.format("%Y-%m-%d").to_string())
+}
+
 fn in_warranty_repair_with_photos(sizes: &[usize]) -> Value {
     let mut body = valid_body();
-    body["purchase_date"] = json!("2026-06-01");
+    body["purchase_date"] = json!(recent_purchase().0);
     body["local_date"] = json!(chrono::Utc::now().format("%Y-%m-%d").to_string());
     let ids = [PHOTO_A, PHOTO_B];
     body["photos"] = Value::Array(
@@ -549,7 +606,7 @@ async fn a_repair_with_two_photos_is_stored_whole_and_retried_without_duplicates
     let (_, found) = send(&fx.router, get).await;
     assert_eq!(found["request"]["photos"][1]["bytes"], 95_000);
     assert!(!found.to_string().contains("QkJC"), "the look-up carries no photo bytes");
-    assert_eq!(found["request"]["warranty"]["in_warranty"]["until"], "2027-11-30");
+    assert_eq!(found["request"]["warranty"]["in_warranty"]["until"], recent_purchase().1);
 
     // The photo is required: without it the same repair is refused, naming the field.
     let mut without = in_warranty_repair_with_photos(&[]);

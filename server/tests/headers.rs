@@ -80,11 +80,13 @@ async fn every_kind_of_answer_carries_the_security_headers() {
 async fn csp_violation_reports_are_logged_in_both_formats() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("server.log");
-    let server = Server::start_logging(
+    // An empty RUST_LOG, as some shells and CI set, must not silence the warnings.
+    let server = Server::launch(
         &dir.path().join("db.sqlite3"),
         &common::dist(dir.path()),
-        &[],
+        &["--limit-csp-report", "3:3"],
         Some(&log),
+        &[("RUST_LOG", "")],
     );
     let classic = r#"{"csp-report": {"document-uri": "http://127.0.0.1/", "violated-directive": "script-src-elem", "blocked-uri": "inline"}}"#;
     let answer = request(
@@ -110,6 +112,8 @@ async fn csp_violation_reports_are_logged_in_both_formats() {
     assert_eq!(answer.status, 204);
     let garbage = request(&server.addr, "POST", "/api/v1/csp-report", &[], b"nope").await.unwrap();
     assert_eq!(garbage.status, 400);
+    let flood = request(&server.addr, "POST", "/api/v1/csp-report", &[], classic.as_bytes());
+    assert_eq!(flood.await.unwrap().status, 429, "reports are rate limited too");
 
     let violations: Vec<serde_json::Value> = std::fs::read_to_string(&log)
         .unwrap()
@@ -120,4 +124,5 @@ async fn csp_violation_reports_are_logged_in_both_formats() {
     assert_eq!(violations.len(), 2, "one log line per violation");
     assert_eq!(violations[0]["fields"]["directive"], "script-src-elem");
     assert_eq!(violations[1]["fields"]["blocked"], "inline-style");
+    assert_eq!(server.kill_and_read_stdout(), "", "stdout has the listening line only");
 }

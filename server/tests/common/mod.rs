@@ -14,6 +14,7 @@ use tokio::net::TcpStream;
 pub struct Server {
     pub child: Child,
     pub addr: String,
+    stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Server {
@@ -24,6 +25,17 @@ impl Server {
 
     /// [`Server::start`] with its JSON log lines (stderr) written to `log`.
     pub fn start_logging(db: &Path, dist: &Path, extra: &[&str], log: Option<&Path>) -> Server {
+        Server::launch(db, dist, extra, log, &[])
+    }
+
+    /// [`Server::start_logging`] with environment variables set for the server.
+    pub fn launch(
+        db: &Path,
+        dist: &Path,
+        extra: &[&str],
+        log: Option<&Path>,
+        env: &[(&str, &str)],
+    ) -> Server {
         let stderr = match log {
             Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
             None => Stdio::null(),
@@ -37,24 +49,36 @@ impl Server {
             .arg("--config")
             .arg(config)
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
             .expect("the server binary starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut line).unwrap();
         let addr = line
             .trim()
             .strip_prefix("shouhou-server listening on http://")
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
-        Server { child, addr }
+        Server { child, addr, stdout }
     }
 
     /// SIGKILL: no graceful shutdown, no flushing — what a crash or `kill -9` does.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Stops the server and returns what it wrote to stdout after the listening line.
+    pub fn kill_and_read_stdout(mut self) -> String {
+        self.kill();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut self.stdout, &mut rest).unwrap();
+        rest
     }
 }
 
