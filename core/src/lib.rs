@@ -15,7 +15,9 @@ pub mod outbox;
 pub mod phone;
 pub mod reference;
 pub mod route;
+pub mod rules;
 pub mod schema;
+pub mod steps;
 pub mod validate;
 pub mod warranty;
 
