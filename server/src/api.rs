@@ -23,7 +23,7 @@ use shouhou_core::{
 
 use crate::headers;
 use crate::limit::{self, Guard};
-use crate::store::{NewRequest, Store, StoreError};
+use crate::store::{NewRequest, PhotoUpload, Store, StoreError};
 use crate::AppState;
 
 /// A service request is text; 64 KiB holds the longest description many times over.
@@ -279,13 +279,6 @@ async fn multipart_body(
     }
     let fields = fields.ok_or_else(|| malformed("no request part"))?;
     Ok((fields, photos))
-}
-
-/// The bytes of one attached photo as they arrived.
-pub struct PhotoUpload {
-    pub id: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
 }
 
 /// Whether the bytes are what their content type says (a renamed PDF is not a photo).

@@ -19,7 +19,12 @@ use shouhou_core::reference::{new_reference, RANDOM_LEN};
 use shouhou_core::{ValidRequest, WarrantyStatus};
 use tokio::sync::oneshot;
 
-use crate::api::PhotoUpload;
+/// The bytes of one attached photo as they arrived.
+pub struct PhotoUpload {
+    pub id: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
 
 /// The schema, one entry per version; `PRAGMA user_version` records how far a file got.
 const MIGRATIONS: &[&str] = &[
