@@ -37,6 +37,7 @@ pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
         .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
+        .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)
@@ -54,7 +55,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message_key: &'static str) -> ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message_key: &'static str,
+    ) -> ApiError {
         ApiError { status, code, message_key, args: Vec::new(), fields: Vec::new() }
     }
 
@@ -63,12 +68,12 @@ impl ApiError {
         self
     }
 
-    fn internal(error: impl std::fmt::Display) -> ApiError {
+    pub(crate) fn internal(error: impl std::fmt::Display) -> ApiError {
         tracing::error!(%error, "request failed");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "api.internal")
     }
 
-    fn into_response_for(self, headers: &HeaderMap) -> Response {
+    pub(crate) fn into_response_for(self, headers: &HeaderMap) -> Response {
         let lang = caller_lang(headers);
         let message = Messages::builtin().format(lang, self.message_key, &self.args);
         let fields: Vec<Value> = self

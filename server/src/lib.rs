@@ -13,6 +13,7 @@
 pub mod api;
 pub mod cors;
 pub mod headers;
+pub mod kiosk;
 pub mod limit;
 pub mod serve;
 pub mod store;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub cors: Arc<AllowedOrigins>,
     /// How long a request body may take to arrive.
     pub body_timeout: Duration,
+    /// The kiosk PIN's Argon2id hash, if kiosks may be unlocked here.
+    pub kiosk_pin_hash: Option<String>,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -53,6 +56,7 @@ pub struct Guards {
     pub lookup: Guard,
     pub deflection: Guard,
     pub report: Guard,
+    pub kiosk_pin: Guard,
 }
 
 /// The server's own settings (command line): never in `config.json`, which is public.
@@ -68,6 +72,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// How long a request body may take to arrive before `408 request_timeout`.
     pub body_timeout: Duration,
+    /// The kiosk PIN's Argon2id hash (`shouhou-server --hash-kiosk-pin` prints one).
+    pub kiosk_pin_hash: Option<String>,
 }
 
 impl Default for Settings {
@@ -81,6 +87,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             body_timeout: Duration::from_secs(30),
+            kiosk_pin_hash: None,
         }
     }
 }
@@ -103,10 +110,25 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         lookup: guard("lookup", limits.lookup),
         deflection: guard("deflection", limits.deflection),
         report: guard("csp-report", limits.report),
+        kiosk_pin: guard("kiosk-pin", limits.kiosk_pin),
     };
+    if let Some(hash) = settings.kiosk_pin_hash.as_deref().filter(|h| !kiosk::is_pin_hash(h)) {
+        return Err(format!(
+            "the kiosk PIN hash {hash:?} is not an Argon2id hash: make one with --hash-kiosk-pin"
+        ));
+    }
+    let kiosk_pin_hash = settings.kiosk_pin_hash.clone();
     let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
     let body_timeout = settings.body_timeout;
-    Ok(Arc::new(AppState { store, config, config_json, guards, cors, body_timeout }))
+    Ok(Arc::new(AppState {
+        store,
+        config,
+        config_json,
+        guards,
+        cors,
+        body_timeout,
+        kiosk_pin_hash,
+    }))
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {

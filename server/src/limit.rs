@@ -68,6 +68,8 @@ pub struct Limits {
     pub deflection: Rate,
     /// CSP violation reports: a page breaking the policy reports each load, no more.
     pub report: Rate,
+    /// Kiosk PIN attempts: staff get it right in a try or two; guessing stops at once.
+    pub kiosk_pin: Rate,
 }
 
 impl Default for Limits {
@@ -80,6 +82,7 @@ impl Default for Limits {
             lookup: Rate::new(30, 10),
             deflection: Rate::new(30, 20),
             report: Rate::new(60, 30),
+            kiosk_pin: Rate::new(5, 5),
         }
     }
 }

@@ -56,6 +56,21 @@ struct Args {
         value_name = "PER_MINUTE:BURST"
     )]
     limit_csp_report: Rate,
+    /// Kiosk PIN attempts per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_KIOSK_PIN",
+        default_value = "5:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_kiosk_pin: Rate,
+    /// The kiosk PIN's Argon2id hash, as --hash-kiosk-pin prints it. Without one, kiosks
+    /// cannot be left at the screen.
+    #[arg(long, env = "SHOUHOU_KIOSK_PIN_HASH", value_name = "ARGON2ID_HASH")]
+    kiosk_pin_hash: Option<String>,
+    /// Reads a kiosk PIN from standard input, prints the setting that holds its hash, and exits.
+    #[arg(long)]
+    hash_kiosk_pin: bool,
     /// A reverse proxy in front of this server (repeat for several): only when the peer is
     /// one of these is the client taken from the last X-Forwarded-For hop.
     #[arg(long = "trust-proxy", value_name = "IP")]
@@ -89,6 +104,9 @@ async fn main() {
         )
         .init();
     let args = Args::parse();
+    if args.hash_kiosk_pin {
+        std::process::exit(print_kiosk_pin_hash());
+    }
     let header_timeout = std::time::Duration::from_secs(args.header_timeout);
     let settings = Settings {
         db: args.db,
@@ -99,10 +117,12 @@ async fn main() {
             lookup: args.limit_lookup,
             deflection: args.limit_deflection,
             report: args.limit_csp_report,
+            kiosk_pin: args.limit_kiosk_pin,
         },
         trusted_proxies: args.trust_proxy,
         cors_origins: args.cors_origin,
         body_timeout: std::time::Duration::from_secs(args.body_timeout),
+        kiosk_pin_hash: args.kiosk_pin_hash,
     };
     let state = match load_state(&settings) {
         Ok(state) => state,
@@ -144,5 +164,29 @@ async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => {}
         () = terminate => {}
+    }
+}
+
+/// `--hash-kiosk-pin`: the PIN from standard input (4 to 12 digits) to the settings line.
+fn print_kiosk_pin_hash() -> i32 {
+    let mut pin = String::new();
+    if std::io::stdin().read_line(&mut pin).is_err() {
+        eprintln!("shouhou-server: could not read the PIN from standard input");
+        return 2;
+    }
+    let pin = pin.trim();
+    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        eprintln!("shouhou-server: a kiosk PIN is 4 to 12 digits");
+        return 2;
+    }
+    match shouhou_server::kiosk::hash_pin(pin) {
+        Ok(hash) => {
+            println!("SHOUHOU_KIOSK_PIN_HASH='{hash}'");
+            0
+        }
+        Err(why) => {
+            eprintln!("shouhou-server: {why}");
+            2
+        }
     }
 }
