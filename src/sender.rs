@@ -38,6 +38,7 @@ pub fn send_due(
     config: Rc<AppConfig>,
     lang: Lang,
     everything: bool,
+    kiosk: bool,
     report: Callback<SenderReport>,
 ) {
     if everything {
@@ -50,7 +51,7 @@ pub fn send_due(
     wasm_bindgen_futures::spawn_local(async move {
         loop {
             AGAIN.with(|again| again.set(false));
-            run_once(&writer, &config, lang, &report).await;
+            run_once(&writer, &config, lang, kiosk, &report).await;
             if !AGAIN.with(Cell::get) {
                 break;
             }
@@ -63,6 +64,7 @@ async fn run_once(
     writer: &Writer,
     config: &AppConfig,
     lang: Lang,
+    kiosk: bool,
     report: &Callback<SenderReport>,
 ) {
     writer.flushed().await;
@@ -85,12 +87,17 @@ async fn run_once(
         let outcome = submit(config, &items[index].draft, lang, writer.store()).await;
         match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
             AfterSend::Keep => {
+                let delivered = items[index].is_sent();
+                let photos: Vec<String> =
+                    items[index].draft.fields.photos.iter().map(|p| p.id.clone()).collect();
+                // A kiosk keeps only what sending needs: once delivered, nothing personal.
+                if kiosk && delivered {
+                    items[index] = items[index].without_personal_data();
+                }
                 writer.put_outbox(items[index].clone());
                 // Delivered: the server holds the photos now; this device need not.
-                if matches!(items[index].status, shouhou_core::outbox::OutboxStatus::Sent { .. }) {
-                    let ids: Vec<String> =
-                        items[index].draft.fields.photos.iter().map(|p| p.id.clone()).collect();
-                    writer.store().delete_photos(&ids).await;
+                if delivered {
+                    writer.store().delete_photos(&photos).await;
                 }
             }
             AfterSend::BackToDraft { draft, message, fields } => {

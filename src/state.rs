@@ -86,6 +86,10 @@ pub struct AppState {
     /// Whether the address the page was opened at has been applied: until then the screen
     /// must not write its own address over a deep link.
     pub routed: bool,
+    /// This device is a shared kiosk: no drafts list, no outbox list, an idle reset.
+    pub kiosk: bool,
+    /// The kiosk customer finished (or walked away): wipe what they left and start afresh.
+    pub kiosk_reset: bool,
     /// Grows with every address the browser asked for (Back, Forward, a deep link): the
     /// screen that answers it replaces that history entry instead of adding one.
     pub address_asked: u32,
@@ -107,6 +111,8 @@ pub enum Action {
     },
     /// The browser's address changed (Back, Forward, a link in the app).
     Navigate(Route),
+    /// The kiosk customer pressed "Finish", or the idle countdown ran out.
+    KioskReset,
     /// The page opened at this address. The bare site address resumes the draft where the
     /// customer left it; any other address is that screen.
     Opened(Route),
@@ -216,6 +222,8 @@ impl AppState {
             tab: crate::ids::new_uuid(),
             conflict: None,
             routed: false,
+            kiosk: false,
+            kiosk_reset: false,
             address_asked: 0,
         }
     }
@@ -246,6 +254,8 @@ impl AppState {
         self.address_asked += 1;
         self.navigated = true;
         let step = match route {
+            // A kiosk has no list of other customers' drafts or requests.
+            Route::Drafts | Route::Outbox if self.kiosk => Step::Start,
             Route::Drafts => return self.view = View::Drafts,
             Route::Outbox => return self.view = View::Outbox,
             Route::Status(reference) => return self.view = View::Status(reference),
@@ -352,6 +362,7 @@ impl Reducible for AppState {
                 next.address_asked += 1;
             }
             Action::Opened(route) => next.navigate(route),
+            Action::KioskReset => next.kiosk_reset = true,
             Action::StorageReady { draft, outbox, quarantined, warning } => {
                 next.draft = Some(draft);
                 next.outbox = outbox;
@@ -463,6 +474,7 @@ impl Reducible for AppState {
                 next.view = View::Journey;
                 next.step_changed();
             }
+            Action::ShowOutbox | Action::ShowDrafts if next.kiosk => {}
             Action::ShowOutbox => {
                 next.view = View::Outbox;
                 next.navigated = true;

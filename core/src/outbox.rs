@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
 use crate::draft::{Draft, Step};
+use crate::schema::RequestFields;
 use crate::validate::{validate_request, FieldError};
 use crate::warranty::CivilDate;
 
@@ -205,6 +206,22 @@ impl OutboxItem {
         }
     }
 
+    /// What a kiosk keeps of a delivered request: its reference, its state and what it was
+    /// about (intent and product line) — not who asked, how to reach them, what they said or
+    /// their photos. The next customer at the screen must find nothing of them.
+    pub fn without_personal_data(&self) -> OutboxItem {
+        let mut item = self.clone();
+        let kept = &self.draft.fields;
+        item.draft.fields = RequestFields {
+            intent: kept.intent.clone(),
+            product_line: kept.product_line.clone(),
+            ..RequestFields::default()
+        };
+        item.draft.flow = None;
+        item.draft.edits.clear();
+        item
+    }
+
     /// The user's "edit instead": the request goes back to being an editable draft on the form
     /// step, keeping its key — a try may have arrived without its answer reaching us.
     pub fn to_draft(&self, now_ms: u64) -> Draft {
@@ -231,6 +248,22 @@ mod tests {
 
     fn config() -> AppConfig {
         AppConfig::from_json(include_str!("../../static/config.json")).unwrap()
+    }
+
+    #[test]
+    fn a_kiosk_keeps_nothing_personal_of_a_delivered_request() {
+        let mut item = item();
+        item.draft.fields.full_name = "王建国".into();
+        item.draft.fields.phone = "13812345678".into();
+        item.draft.fields.intent = "repair".into();
+        item.status = OutboxStatus::Sent { reference: "SR-1".into(), reply_by: "x".into() };
+        let kept = item.without_personal_data();
+        assert_eq!(kept.reference(), Some("SR-1"));
+        assert_eq!(kept.draft.fields.intent, "repair");
+        let stored = serde_json::to_string(&kept).unwrap();
+        for personal in ["王建国", "13812345678", "空调不制冷"] {
+            assert!(!stored.contains(personal), "{personal} left in {stored}");
+        }
     }
 
     #[test]

@@ -5,5 +5,6 @@ pub mod display;
 pub mod error_summary;
 pub mod fields;
 pub mod focus;
+pub mod kiosk;
 pub mod photos;
 pub mod transcript;

@@ -77,8 +77,14 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
         .chain(outbox.iter().map(|item| &item.draft))
         .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
         .collect();
-    writer.set(Some(Writer::new(store.clone(), report)));
+    let opened = Writer::new(store.clone(), report);
+    writer.set(Some(opened.clone()));
     let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
+    // `/kiosk` puts this device in kiosk mode: whatever earlier visitors left goes first.
+    if crate::hooks::history::current_route() == shouhou_core::Route::Kiosk {
+        crate::storage::settings::set_kiosk_mode(true);
+        return crate::hooks::kiosk::wipe_and_restart(Some(opened)).await;
+    }
     state.dispatch(Action::StorageReady {
         draft,
         outbox,

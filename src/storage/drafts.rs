@@ -97,6 +97,41 @@ impl LocalStore {
         }
     }
 
+    /// Everything a kiosk customer left on this device, gone before the next one: every
+    /// draft and set-aside record, every photo, delivered outbox items and the keystroke
+    /// journal. Unsent outbox items stay, with their photos: they must still be delivered.
+    pub async fn wipe_for_next_customer(&self) {
+        if let Some(db) = &self.db {
+            let outbox = self.load_outbox().await;
+            let still_needed: Vec<String> = outbox
+                .iter()
+                .filter(|item| !item.is_sent())
+                .flat_map(|item| item.draft.fields.photos.iter().map(|p| p.id.clone()))
+                .collect();
+            let delivered: Vec<String> =
+                outbox.iter().filter(|item| item.is_sent()).map(|item| item.id.clone()).collect();
+            let photos: Vec<String> = self
+                .photo_ids()
+                .await
+                .into_iter()
+                .filter(|id| !still_needed.contains(id))
+                .collect();
+            let _ = db.clear(DRAFTS).await;
+            let _ = db.clear(QUARANTINE).await;
+            let mut ops: Vec<Op> =
+                photos.iter().map(|key| Op::Delete { store: PHOTOS, key }).collect();
+            ops.extend(delivered.iter().map(|key| Op::Delete { store: OUTBOX, key }));
+            let _ = db.write(&ops).await;
+        }
+        if let Some(storage) = local_storage() {
+            for (id, _) in journal_entries() {
+                let _ = storage.remove_item(&format!("{JOURNAL_PREFIX}{id}"));
+            }
+            // The early first screen's hint holds the customer's start choices.
+            let _ = storage.remove_item(crate::hooks::adopt::RESUME_KEY);
+        }
+    }
+
     pub fn has_database(&self) -> bool {
         self.db.is_some()
     }
