@@ -176,6 +176,16 @@ test.describe('kiosk', () => {
       await expect(page.getByRole('button', { name: m['drafts.link'] })).toBeVisible();
     });
 
+    test('offline, the staff panel says it needs a connection', async ({ page, server, context }) => {
+      await enterKiosk(page, server);
+      await context.setOffline(true);
+      await page.getByRole('button', { name: m['kiosk.staff'] }).click();
+      await page.getByLabel(m['kiosk.pin_label']).fill(PIN);
+      await page.locator('.staff-panel').getByRole('button', { name: m['kiosk.pin_submit'] }).click();
+      await expect(page.locator('.staff-panel').getByRole('alert')).toHaveText(m['kiosk.pin_offline']);
+      await context.setOffline(false);
+    });
+
     test('guessing is stopped after a few tries', async ({ page, server }) => {
       await enterKiosk(page, server);
       await page.getByRole('button', { name: m['kiosk.staff'] }).click();
