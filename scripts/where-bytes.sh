@@ -13,8 +13,11 @@ fi
 wasm=target/wasm32-unknown-unknown/release/shouhou.wasm
 [ -f "$wasm" ] || "$ROOT/scripts/build-app.sh" >/dev/null
 
+# The shipped wasm has neither wasm-bindgen's custom section nor the names: leave them out.
+shipped() { grep -v -e "custom section" -e "names\" subsection" -e '"function names"'; }
+
 say "largest functions (shallow size, raw wasm)"
-twiggy top -n "${1:-25}" "$wasm"
+twiggy top -n "$(( ${1:-25} + 2 ))" "$wasm" | shipped
 
 say "size per crate (shallow sizes summed, raw wasm)"
 twiggy top -n 1000000 --format csv "$wasm" | python3 -c '
@@ -22,6 +25,8 @@ import csv, re, sys
 sizes, total = {}, 0
 for row in csv.DictReader(sys.stdin):
     name, size = row["Name"], int(row["ShallowSize"])
+    if name.startswith("custom section") or "names\" subsection" in name:
+        continue
     total += size
     # The crate is the first path segment of the (demangled) name: "<yew::html::…>" -> yew.
     match = re.search(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
