@@ -16,6 +16,7 @@ pub mod phone;
 pub mod reference;
 pub mod route;
 pub mod schema;
+pub mod status;
 pub mod validate;
 pub mod warranty;
 
@@ -28,5 +29,6 @@ pub use schema::{
     Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting,
     ValidRequest,
 };
+pub use status::{transition_allowed, EntryKind, Status};
 pub use validate::{validate_request, validate_start, Conditions, ErrorCode, FieldError};
 pub use warranty::{CivilDate, WarrantyStatus};
