@@ -11,6 +11,7 @@
 //! own ([`Settings`], from the command line), never in the public `config.json`.
 
 pub mod api;
+pub mod auth;
 pub mod cors;
 pub mod headers;
 pub mod limit;
@@ -68,6 +69,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// How long a request body may take to arrive before `408 request_timeout`.
     pub body_timeout: Duration,
+    /// How long a staff session lasts from sign-in.
+    pub session_hours: u32,
 }
 
 impl Default for Settings {
@@ -81,6 +84,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             body_timeout: Duration::from_secs(30),
+            session_hours: 12,
         }
     }
 }

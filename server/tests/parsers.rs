@@ -100,7 +100,13 @@ fn harness() -> &'static Harness {
             db: dir.path().join("db.sqlite3"),
             config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
             dist: dist.clone(),
-            limits: Limits { create: lots, lookup: lots, deflection: lots, report: lots },
+            limits: Limits {
+                create: lots,
+                lookup: lots,
+                deflection: lots,
+                report: lots,
+                sign_in: lots,
+            },
             ..Settings::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
