@@ -29,7 +29,7 @@ use crate::AppState;
 /// A service request is text; 64 KiB holds the longest description many times over.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
-pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
+pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
     let guards = &state.guards;
     Router::new()
@@ -37,6 +37,7 @@ pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
         .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
+        .nest("/staff", crate::desk::routes(state))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)
@@ -54,21 +55,25 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message_key: &'static str) -> ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message_key: &'static str,
+    ) -> ApiError {
         ApiError { status, code, message_key, args: Vec::new(), fields: Vec::new() }
     }
 
-    fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
+    pub(crate) fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
         self.args.push((name, value.to_string()));
         self
     }
 
-    fn internal(error: impl std::fmt::Display) -> ApiError {
+    pub(crate) fn internal(error: impl std::fmt::Display) -> ApiError {
         tracing::error!(%error, "request failed");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "api.internal")
     }
 
-    fn into_response_for(self, headers: &HeaderMap) -> Response {
+    pub(crate) fn into_response_for(self, headers: &HeaderMap) -> Response {
         let lang = caller_lang(headers);
         let message = Messages::builtin().format(lang, self.message_key, &self.args);
         let fields: Vec<Value> = self
@@ -113,7 +118,7 @@ fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Reads a JSON body under the size limit, refusing other content types.
-async fn json_body<T: serde::de::DeserializeOwned>(
+pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, ApiError> {
@@ -141,12 +146,12 @@ pub(crate) async fn in_time<T>(
     })
 }
 
-fn too_large(limit: usize) -> ApiError {
+pub(crate) fn too_large(limit: usize) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large")
         .with_arg("limit", limit)
 }
 
-fn malformed(detail: impl ToString) -> ApiError {
+pub(crate) fn malformed(detail: impl ToString) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json")
         .with_arg("detail", detail)
 }

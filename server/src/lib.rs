@@ -13,6 +13,8 @@
 pub mod api;
 pub mod auth;
 pub mod cors;
+pub mod desk;
+pub mod figures;
 pub mod headers;
 pub mod limit;
 pub mod serve;
@@ -46,6 +48,8 @@ pub struct AppState {
     pub cors: Arc<AllowedOrigins>,
     /// How long a request body may take to arrive.
     pub body_timeout: Duration,
+    /// How long a staff session lasts from sign-in.
+    pub session_hours: u32,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -54,6 +58,8 @@ pub struct Guards {
     pub lookup: Guard,
     pub deflection: Guard,
     pub report: Guard,
+    /// Charged by failed staff sign-ins only (see [`desk`]).
+    pub sign_in: Guard,
 }
 
 /// The server's own settings (command line): never in `config.json`, which is public.
@@ -107,10 +113,12 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         lookup: guard("lookup", limits.lookup),
         deflection: guard("deflection", limits.deflection),
         report: guard("csp-report", limits.report),
+        sign_in: guard("sign-in", limits.sign_in),
     };
     let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
     let body_timeout = settings.body_timeout;
-    Ok(Arc::new(AppState { store, config, config_json, guards, cors, body_timeout }))
+    let session_hours = settings.session_hours;
+    Ok(Arc::new(AppState { store, config, config_json, guards, cors, body_timeout, session_hours }))
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
