@@ -1,32 +1,248 @@
-//! `/api/v1/staff/figures` and `/api/v1/staff/export.csv`: what a lead reports upwards.
+//! `/api/v1/staff/figures` and `/api/v1/staff/export.csv`: what a lead reports upwards,
+//! for a period of days. Leads only (403 for an agent).
+//!
+//! Rates are fractions from 0 to 1, or null when nothing was there to count: a period with
+//! no resolved request has no follow-up rate, which is not the same as a rate of 0.
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shouhou_core::Lang;
 
-use crate::desk::Staff;
+use crate::api::ApiError;
+use crate::desk::{bad_query, store_error, Staff};
+use crate::store::report::{self, EXPORT_COLUMNS};
 use crate::AppState;
 
+/// The after-sales practice's targets (follow-up 90 %, satisfaction 80 %, timeliness 80 %),
+/// shown next to each rate.
+pub const TARGETS: [(&str, f64); 3] =
+    [("follow_up_rate", 0.9), ("satisfaction_rate", 0.8), ("timeliness_rate", 0.8)];
+
+#[derive(Deserialize)]
+pub struct Period {
+    from: String,
+    to: String,
+}
+
+/// Checks `from` and `to` (`YYYY-MM-DD`, from ≤ to) and returns them as given.
+fn period(query: Result<Query<Period>, QueryRejection>) -> Result<(String, String), ApiError> {
+    let Query(Period { from, to }) = query.map_err(bad_query)?;
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    match (day(&from), day(&to)) {
+        (Some(start), Some(end)) if start <= end && from.len() == 10 && to.len() == 10 => {
+            Ok((from, to))
+        }
+        _ => Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
+            .with_arg("detail", "from and to are days, YYYY-MM-DD, from not after to")),
+    }
+}
+
+/// `part ÷ whole`, or null when there is no whole.
+pub fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// The median, the mean of the middle two for an even count; null for none.
+pub fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let middle = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[middle] as f64
+    } else {
+        (values[middle - 1] + values[middle]) as f64 / 2.0
+    })
+}
+
 pub async fn figures(
-    State(_state): State<Arc<AppState>>,
+    State(state): State<Arc<AppState>>,
     staff: Staff,
     headers: HeaderMap,
+    query: Result<Query<Period>, QueryRejection>,
 ) -> Response {
-    if let Err(error) = staff.require_lead() {
-        return error.into_response_for(&headers);
+    let result = async {
+        staff.require_lead()?;
+        let (from, to) = period(query)?;
+        let (f, t) = (from.clone(), to.clone());
+        let now = chrono::Utc::now().timestamp();
+        let store_state = Arc::clone(&state);
+        let mut counts = tokio::task::spawn_blocking(move || {
+            store_state.store.read(|c| report::counts(c, &f, &t, now))
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(store_error)?;
+        Ok::<_, ApiError>(Json(answer(&from, &to, &mut counts)).into_response())
     }
-    StatusCode::NOT_IMPLEMENTED.into_response()
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+fn answer(from: &str, to: &str, counts: &mut report::Counts) -> Value {
+    let ratings: Vec<u8> =
+        counts.customer_ratings.iter().chain(&counts.follow_up_ratings).copied().collect();
+    let satisfied = ratings.iter().filter(|&&r| r >= 4).count() as i64;
+    let (in_warranty, out_of_warranty) =
+        counts.repairs_by_month.values().fold((0, 0), |(a, b), (i, o)| (a + i, b + o));
+    let hours = median(&mut counts.seconds_to_resolve).map(|s| (s / 360.0).round() / 10.0);
+    json!({
+        "from": from,
+        "to": to,
+        "targets": TARGETS.iter().map(|(name, target)| (name.to_string(), json!(target))).collect::<serde_json::Map<_, _>>(),
+        "follow_up_rate": rate(counts.followed_up, counts.resolved),
+        "satisfaction_rate": rate(satisfied, ratings.len() as i64),
+        "timeliness_rate": rate(counts.answered_on_time, counts.due),
+        "follow_up": {"resolved": counts.resolved, "followed_up": counts.followed_up},
+        "satisfaction": {
+            "ratings": ratings.len(),
+            "satisfied": satisfied,
+            "from_customers": counts.customer_ratings.len(),
+            "from_follow_ups": counts.follow_up_ratings.len(),
+        },
+        "timeliness": {"due": counts.due, "on_time": counts.answered_on_time},
+        "requests": counts.requests,
+        "deflections": counts.deflections,
+        "in_warranty_repairs": in_warranty,
+        "out_of_warranty_repairs": out_of_warranty,
+        "repairs_by_month": counts.repairs_by_month.iter().map(|(month, (i, o))| {
+            json!({"month": month, "in_warranty": i, "out_of_warranty": o})
+        }).collect::<Vec<_>>(),
+        "by_intent": counts.by_intent,
+        "by_category": counts.by_category,
+        "by_product_line": counts.by_product_line,
+        "median_hours_to_resolve": hours,
+    })
+}
+
+/// The header row in the caller's language: Chinese-locale Excel is where this is opened.
+fn column_title(column: &str, lang: Lang) -> &str {
+    if lang == Lang::En {
+        return column;
+    }
+    match column {
+        "reference" => "编号",
+        "created_at" => "提交时间",
+        "status" => "状态",
+        "intent" => "诉求",
+        "product_line" => "产品线",
+        "category" => "投诉分类",
+        "priority" => "优先级",
+        "warranty" => "保修状态",
+        "full_name" => "姓名",
+        "company" => "单位",
+        "phone" => "电话",
+        "email" => "邮箱",
+        "address" => "地址",
+        "model" => "型号",
+        "serial_number" => "序列号",
+        "purchase_date" => "购买日期",
+        "order_number" => "订单号",
+        "description" => "问题描述",
+        "reply_by" => "答复期限",
+        "assigned_to" => "负责人",
+        "satisfaction" => "满意度",
+        other => other,
+    }
+}
+
+/// One CSV cell: a cell a spreadsheet would run as a formula (`= + - @`, or a tab or
+/// carriage return first) gets a `'` in front; then RFC 4180 quoting.
+pub fn csv_cell(text: &str) -> String {
+    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if neutral.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
 }
 
 pub async fn export_csv(
-    State(_state): State<Arc<AppState>>,
+    State(state): State<Arc<AppState>>,
     staff: Staff,
     headers: HeaderMap,
+    query: Result<Query<Period>, QueryRejection>,
 ) -> Response {
-    if let Err(error) = staff.require_lead() {
-        return error.into_response_for(&headers);
+    let result = async {
+        staff.require_lead()?;
+        let (from, to) = period(query)?;
+        let (f, t) = (from.clone(), to.clone());
+        let store_state = Arc::clone(&state);
+        let rows = tokio::task::spawn_blocking(move || {
+            store_state.store.read(|c| report::export_rows(c, &f, &t))
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(store_error)?;
+        let lang = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map_or(Lang::ZhCn, Lang::from_accept_language);
+        // The byte-order mark is what makes Excel read UTF-8 rather than the locale's GBK.
+        let mut csv = String::from("\u{FEFF}");
+        let titles: Vec<String> =
+            EXPORT_COLUMNS.iter().map(|c| csv_cell(column_title(c, lang))).collect();
+        csv.push_str(&titles.join(","));
+        csv.push_str("\r\n");
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
+            csv.push_str(&cells.join(","));
+            csv.push_str("\r\n");
+        }
+        tracing::info!(login = %staff.session.login, %from, %to, "export");
+        let disposition = format!("attachment; filename=\"shouhou-{from}-{to}.csv\"");
+        Ok::<_, ApiError>(
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition).expect("ASCII"),
+                    ),
+                ],
+                csv,
+            )
+                .into_response(),
+        )
     }
-    StatusCode::NOT_IMPLEMENTED.into_response()
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_and_medians_have_no_value_for_nothing() {
+        assert_eq!(rate(0, 0), None);
+        assert_eq!(rate(3, 4), Some(0.75));
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
+    }
+
+    #[test]
+    fn cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_cell("王建国"), "王建国");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("说\"好\"的"), "\"说\"\"好\"\"的\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for formula in ["+86138", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_cell(formula).trim_start_matches('"').starts_with('\''), "{formula:?}");
+        }
+        assert_eq!(csv_cell("1-2"), "1-2", "only the first character matters");
+    }
 }

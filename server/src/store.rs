@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 
 use crate::api::PhotoUpload;
 
+pub mod report;
 pub mod staff;
 pub mod timeline;
 
