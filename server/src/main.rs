@@ -70,7 +70,13 @@ struct Args {
     )]
     limit_sign_in: Rate,
     /// Hours a staff session lasts from sign-in.
-    #[arg(long, env = "SHOUHOU_SESSION_HOURS", default_value_t = 12, value_name = "HOURS")]
+    #[arg(
+        long,
+        env = "SHOUHOU_SESSION_HOURS",
+        default_value_t = 12,
+        value_name = "HOURS",
+        value_parser = clap::value_parser!(u32).range(1..=720)
+    )]
     session_hours: u32,
     /// A reverse proxy in front of this server (repeat for several): only when the peer is
     /// one of these is the client taken from the last X-Forwarded-For hop.

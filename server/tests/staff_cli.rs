@@ -1,5 +1,7 @@
 //! `shouhou-server staff …`, the built binary on a database in a temporary folder.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -74,4 +76,44 @@ fn weak_passwords_and_bad_logins_are_refused() {
     let bad_role = staff(&db, &["add", "li.na", "--role", "boss"], "long-enough-pw\n");
     assert!(!bad_role.status.success());
     assert_eq!(text(&staff(&db, &["list"], "").stdout), "", "nothing was added");
+}
+
+#[tokio::test]
+async fn an_account_added_while_the_server_runs_can_sign_in_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.sqlite3");
+    let server = common::Server::start(&db, &common::dist(dir.path()), &["--session-hours", "1"]);
+    let added = staff(&db, &["add", "li.na", "--role", "lead"], "a long passphrase\n");
+    assert!(added.status.success(), "{}", text(&added.stderr));
+
+    let body = br#"{"login": "li.na", "password": "a long passphrase"}"#;
+    let json = [("Content-Type", "application/json")];
+    let answer =
+        common::request(&server.addr, "POST", "/api/v1/staff/session", &json, body).await.unwrap();
+    assert_eq!(answer.status, 204);
+    let cookie = answer.header("set-cookie").unwrap().to_string();
+    assert!(cookie.ends_with("; HttpOnly; SameSite=Strict; Path=/; Max-Age=3600"), "{cookie}");
+    let pair = cookie.split(';').next().unwrap();
+    let me =
+        common::request(&server.addr, "GET", "/api/v1/staff/session", &[("Cookie", pair)], b"")
+            .await
+            .unwrap();
+    assert_eq!((me.status, me.json()["login"].as_str()), (200, Some("li.na")));
+
+    let disabled = staff(&db, &["disable", "li.na"], "");
+    assert!(disabled.status.success());
+    let me =
+        common::request(&server.addr, "GET", "/api/v1/staff/session", &[("Cookie", pair)], b"")
+            .await
+            .unwrap();
+    assert_eq!(me.status, 401, "disabling ends the session");
+}
+
+#[test]
+fn a_session_length_of_zero_is_refused() {
+    let refused = Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .args(["--session-hours", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
 }
