@@ -431,10 +431,17 @@ async fn request_status(
     let Some(reference) = parse_reference(&reference) else {
         return not_found().into_response_for(&headers);
     };
-    let found = tokio::task::spawn_blocking(move || state.store.find(&reference)).await;
+    let found = tokio::task::spawn_blocking(move || {
+        state.store.read(|c| crate::store::timeline::customer_view(c, &reference))
+    })
+    .await;
     match found {
-        Ok(Ok(Some(stored))) if contact_matches(&contact, &stored.request) => {
-            Json(stored).into_response()
+        Ok(Ok(Some(view))) if contact_matches(&contact, &view.stored.request) => {
+            let mut body = serde_json::to_value(&view.stored).expect("a stored request serialises");
+            body["timeline"] = json!(view.timeline);
+            body["can_reply"] = json!(view.can_reply);
+            body["can_rate"] = json!(view.can_rate);
+            Json(body).into_response()
         }
         // A wrong contact answers exactly like an unknown reference: a reference alone must not
         // reveal that a request exists.

@@ -571,3 +571,68 @@ async fn actions_are_recorded_with_who_and_when_and_the_machine_refuses_what_it_
     );
     assert!(detail["timeline"].as_array().unwrap().iter().all(|e| e["actor"] == "li.na"));
 }
+
+#[tokio::test]
+async fn the_customer_sees_public_entries_only_and_what_they_may_do() {
+    let desk = desk();
+    desk.add_staff("zhang.wei.staff", Role::Agent).await;
+    let cookie = desk.sign_in("zhang.wei.staff").await;
+    let refs = inbox_fixture(&desk).await;
+    let events = format!("/api/v1/staff/requests/{}/events", refs[1]);
+    let status_path = format!("/api/v1/requests/{}?contact=13800001111", refs[1]);
+    let look = || async {
+        desk.send(Request::get(status_path.as_str()).body(Body::empty()).unwrap()).await.json()
+    };
+
+    let fresh = look().await;
+    assert_eq!(
+        (fresh["timeline"].clone(), fresh["can_reply"].clone(), fresh["can_rate"].clone()),
+        (json!([]), json!(false), json!(false))
+    );
+    for body in [
+        json!({"kind": "status", "status": "in_progress"}),
+        json!({"kind": "assign", "to": "zhang.wei.staff"}),
+        json!({"kind": "note", "text": "内部：业主脾气大"}),
+        json!({"kind": "reply", "text": "请问是几号楼？"}),
+        json!({"kind": "reply_by", "at": "2030-01-01T10:00:00+08:00"}),
+        json!({"kind": "status", "status": "waiting_customer"}),
+    ] {
+        assert_eq!(desk.post(&events, &cookie, body).await.status, StatusCode::CREATED);
+    }
+    let waiting = look().await;
+    let text = waiting.to_string();
+    assert!(!text.contains("zhang.wei.staff") && !text.contains("业主脾气大"), "{text}");
+    let kinds: Vec<&str> = waiting["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["status", "reply", "reply_by", "status"]);
+    assert_eq!(waiting["timeline"][1]["text"], "请问是几号楼？");
+    assert_eq!(waiting["timeline"][3]["status"], "waiting_customer");
+    assert_eq!(waiting["status"], "waiting_customer");
+    let promised =
+        chrono::DateTime::parse_from_rfc3339(waiting["reply_by"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        promised,
+        chrono::DateTime::parse_from_rfc3339("2030-01-01T10:00:00+08:00").unwrap(),
+        "reply_by as currently promised"
+    );
+    assert_eq!(
+        (waiting["can_reply"].as_bool(), waiting["can_rate"].as_bool()),
+        (Some(true), Some(false))
+    );
+
+    for body in [
+        json!({"kind": "status", "status": "in_progress"}),
+        json!({"kind": "status", "status": "resolved"}),
+    ] {
+        desk.post(&events, &cookie, body).await;
+    }
+    let resolved = look().await;
+    assert_eq!(
+        (resolved["can_reply"].as_bool(), resolved["can_rate"].as_bool()),
+        (Some(false), Some(true))
+    );
+}

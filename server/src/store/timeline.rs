@@ -469,3 +469,55 @@ pub fn photo(
         )
         .optional()?)
 }
+
+/// A timeline entry as the customer sees it: no staff login, nothing internal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicEntry {
+    pub at: String,
+    pub kind: EntryKind,
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+}
+
+/// What the customer's status look-up shows beyond the request itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerView {
+    pub stored: super::StoredRequest,
+    pub timeline: Vec<PublicEntry>,
+    pub can_reply: bool,
+    pub can_rate: bool,
+}
+
+pub fn customer_view(
+    conn: &Connection,
+    reference: &str,
+) -> Result<Option<CustomerView>, StoreError> {
+    let Some(stored) = super::find_in(conn, reference)? else { return Ok(None) };
+    let id: i64 =
+        conn.query_row("SELECT id FROM requests WHERE reference = ?1", [reference], |r| r.get(0))?;
+    let timeline: Vec<PublicEntry> = timeline(conn, id, true)?
+        .into_iter()
+        .filter(|entry| entry.kind.is_public())
+        .map(|entry| PublicEntry {
+            at: entry.at,
+            kind: entry.kind,
+            text: entry.text,
+            status: entry.status,
+            reply_by: entry.reply_by,
+            rating: entry.satisfaction.filter(|_| entry.kind == EntryKind::Rating),
+        })
+        .collect();
+    let status = Status::parse(&stored.status).unwrap_or(Status::Received);
+    let rated = timeline.iter().any(|entry| entry.kind == EntryKind::Rating);
+    Ok(Some(CustomerView {
+        can_reply: status.customer_may_reply(),
+        can_rate: status.customer_may_rate() && !rated,
+        stored,
+        timeline,
+    }))
+}
