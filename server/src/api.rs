@@ -1,5 +1,6 @@
 //! `/api/v1`: create a request (idempotent), look one up by reference and contact, count a
-//! deflection, take CSP reports; each route behind its own rate limit.
+//! deflection, take CSP reports; each route behind its own rate limit. The staff routes are
+//! nested under `/staff` ([`crate::desk`]) and share this module's error type.
 
 use std::sync::Arc;
 

@@ -9,6 +9,10 @@
 //! Around the routes: per-client rate limits ([`limit`]), the CORS allow-list ([`cors`]) and
 //! the security headers every answer carries ([`headers`]). Their settings are the server's
 //! own ([`Settings`], from the command line), never in the public `config.json`.
+//!
+//! The staff desk's API lives under `/api/v1/staff` ([`desk`], [`figures`]): signed-in staff
+//! ([`auth`]) work each request through core's status machine, and every action is a
+//! timeline entry in the store, written as durably as a create.
 
 pub mod api;
 pub mod auth;
@@ -100,6 +104,8 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     let config_json = std::fs::read_to_string(&settings.config)
         .map_err(|e| format!("cannot read config {}: {e}", settings.config.display()))?;
     let config = AppConfig::from_json(&config_json).map_err(|e| e.to_string())?;
+    // Made now, not on the first sign-in with an unknown login, which would then be the slow one.
+    let _ = auth::dummy_hash();
     let store = Store::open(&settings.db)
         .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
     let clients = Arc::new(ClientAddr { trusted_proxies: settings.trusted_proxies.clone() });
