@@ -84,6 +84,12 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowOutbox))
     };
+    let resolve_conflict = {
+        let state = state.clone();
+        Callback::from(move |take_theirs: Vec<shouhou_core::Field>| {
+            state.dispatch(Action::ResolveConflict { take_theirs, now_ms: crate::ids::now_ms() })
+        })
+    };
     let unsent = state.outbox.iter().filter(|item| !item.is_sent()).count();
     let show_drafts = {
         let state = state.clone();
@@ -142,7 +148,7 @@ pub fn App() -> Html {
                     </div>
                 }
                 if let (Some(mine), Some(theirs)) = (&state.draft, &state.conflict) {
-                    <ConflictPanel {lang} mine={mine.clone()} theirs={theirs.clone()} state={state.clone()} />
+                    <ConflictPanel {lang} mine={mine.clone()} theirs={theirs.clone()} on_resolve={resolve_conflict} />
                 }
                 { page }
                 { save_status_line(lang, &state.save) }

@@ -310,9 +310,18 @@ async fn submitting_moves_a_draft_into_the_outbox_in_one_step() {
     let reports = Rc::new(RefCell::new(Vec::new()));
     let sink = reports.clone();
     let writer = Writer::new(store.clone(), Callback::from(move |r| sink.borrow_mut().push(r)));
-    let draft = sample_draft("outboxed-1");
+    let mut draft = sample_draft("outboxed-1");
+    // A complaint needs a phone and its category to be sent.
+    draft.fields.phone = "13812345678".into();
+    draft.fields.category = "quality".into();
+    draft.fields.resolution = "repair".into();
     writer.save(&draft);
-    writer.submit(OutboxItem::submit(draft.clone(), 5));
+    let config = AppConfig::from_json(CONFIG).unwrap();
+    let today = shouhou_core::CivilDate { year: 2026, month: 11, day: 27 };
+    let item = OutboxItem::submit(draft.clone(), &config, today, 5).expect("a complete request");
+    // Stamped with the customer's date, on which the server judges it.
+    draft.fields.local_date = "2026-11-27".into();
+    writer.submit(item);
     writer.flushed().await;
 
     assert_eq!(db.get_json("drafts", "outboxed-1").await.unwrap(), None, "no longer a draft");

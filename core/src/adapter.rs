@@ -4,8 +4,41 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Backend;
+use serde::{Deserialize, Serialize};
+
 use crate::schema::{Field, RequestFields};
+
+/// Which kind of backend receives requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Adapter {
+    /// Shouhou's own intake server.
+    Shouhou,
+    /// Any endpoint taking JSON: fields placed at the paths `mapping` names.
+    Webhook,
+    /// A classic form handler: one `multipart/form-data` POST, photos as files.
+    Multipart,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Backend {
+    pub adapter: Adapter,
+    /// For `shouhou`, the API base (`/api/v1`); for the others, the URL posted to.
+    pub url: String,
+    /// Sent with every request (an API token, a tenant id).
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// Schema field name (or `troubleshooting`, `photos`, `idempotency_key`) → where it goes:
+    /// a dotted JSON path for `webhook` (`customer.name`), a form field name for `multipart`.
+    /// Empty: every field under its own name. Otherwise only the fields listed are sent.
+    #[serde(default)]
+    pub mapping: std::collections::BTreeMap<String, String>,
+    /// Where the target's answer (JSON) holds its own reference for the request, e.g.
+    /// `ticket.id`; without one the customer is given the request's key.
+    #[serde(default)]
+    pub reference_path: Option<String>,
+}
 
 /// Names a mapping may use besides the schema's text fields.
 const EXTRA_SOURCES: [&str; 3] = ["troubleshooting", "photos", "idempotency_key"];
@@ -140,7 +173,6 @@ pub fn webhook_body(values: &[(String, Value)], photos: Option<(&str, String)>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Adapter;
 
     fn backend(mapping: &[(&str, &str)]) -> Backend {
         Backend {

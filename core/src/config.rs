@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::adapter::{Adapter, Backend};
 use crate::i18n::Lang;
 
 /// A text in every language the product speaks.
@@ -68,38 +69,6 @@ impl Default for PhotoLimits {
             jpeg_quality_percent: 80,
         }
     }
-}
-
-/// Which kind of backend receives requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Adapter {
-    /// Shouhou's own intake server.
-    Shouhou,
-    /// Any endpoint taking JSON: fields placed at the paths `mapping` names.
-    Webhook,
-    /// A classic form handler: one `multipart/form-data` POST, photos as files.
-    Multipart,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Backend {
-    pub adapter: Adapter,
-    /// For `shouhou`, the API base (`/api/v1`); for the others, the URL posted to.
-    pub url: String,
-    /// Sent with every request (an API token, a tenant id).
-    #[serde(default)]
-    pub headers: std::collections::BTreeMap<String, String>,
-    /// Schema field name (or `troubleshooting`, `photos`, `idempotency_key`) → where it goes:
-    /// a dotted JSON path for `webhook` (`customer.name`), a form field name for `multipart`.
-    /// Empty: every field under its own name. Otherwise only the fields listed are sent.
-    #[serde(default)]
-    pub mapping: std::collections::BTreeMap<String, String>,
-    /// Where the target's answer (JSON) holds its own reference for the request, e.g.
-    /// `ticket.id`; without one the customer is given the request's key.
-    #[serde(default)]
-    pub reference_path: Option<String>,
 }
 
 /// Who to call at once for an emergency incident (突发事件).

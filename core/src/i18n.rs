@@ -201,19 +201,7 @@ mod tests {
         keys.extend(Category::ALL.iter().map(|c| format!("category.{}", c.as_str())));
         keys.extend(Priority::ALL.iter().map(|p| format!("priority.{}", p.as_str())));
         keys.extend(crate::flow::STEP_ANSWERS.iter().map(|a| format!("flow.answer.{a}")));
-        keys.extend(
-            [
-                ErrorCode::Required,
-                ErrorCode::TooShort { min: 1 },
-                ErrorCode::TooLong { max: 1 },
-                ErrorCode::InvalidPhone,
-                ErrorCode::InvalidEmail,
-                ErrorCode::InvalidCharacters,
-                ErrorCode::UnknownOption,
-            ]
-            .iter()
-            .map(|c| c.message_key().to_string()),
-        );
+        keys.extend(ErrorCode::ALL.iter().map(|code| format!("error.{code}")));
         for lang in Lang::ALL {
             for key in &keys {
                 assert_ne!(

@@ -15,8 +15,10 @@ pub mod outbox;
 pub mod phone;
 pub mod reference;
 pub mod route;
+pub mod rules;
 pub mod schema;
 pub mod status;
+pub mod steps;
 pub mod validate;
 pub mod warranty;
 

@@ -9,8 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::AppConfig;
 use crate::draft::{Draft, Step};
-use crate::validate::FieldError;
+use crate::validate::{validate_request, FieldError};
+use crate::warranty::CivilDate;
 
 /// First retry after 2 s, doubling to at most 5 minutes between tries.
 pub const BACKOFF_BASE_MS: u64 = 2_000;
@@ -65,6 +67,33 @@ pub enum SendOutcome {
     },
 }
 
+/// What an HTTP answer means for something waiting to be sent. One rule for every sender
+/// (requests through any backend, deflection counts, and what comes later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// 2xx: the backend has it.
+    Delivered,
+    /// 408, 429 and 5xx: the same content may well succeed later, no sooner than
+    /// `retry_after_ms` when the server said so. (No answer at all is retried too.)
+    RetryLater { retry_after_ms: Option<u64> },
+    /// Any other answer: this content will never succeed as it is.
+    Refused,
+}
+
+/// Classifies an answer by its status and its `Retry-After` header (delay-seconds; the
+/// HTTP-date form is read as no hint, and the backoff decides).
+pub fn classify(status: u16, retry_after: Option<&str>) -> Answer {
+    match status {
+        200..=299 => Answer::Delivered,
+        408 | 429 | 500..=599 => Answer::RetryLater {
+            retry_after_ms: retry_after
+                .and_then(|value| value.trim().parse::<u64>().ok())
+                .map(|seconds| seconds.saturating_mul(1_000)),
+        },
+        _ => Answer::Refused,
+    }
+}
+
 /// What the app must do after recording an outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AfterSend {
@@ -85,8 +114,21 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> u64 {
 }
 
 impl OutboxItem {
-    /// Freezes a finished draft into the outbox, due at once.
-    pub fn submit(draft: Draft, now_ms: u64) -> OutboxItem {
+    /// Freezes a finished draft into the outbox, due at once, if it is complete on the
+    /// customer's date `today`; it is stamped with that date, on which the server judges it
+    /// however long it waits. Otherwise the errors say what is missing.
+    pub fn submit(
+        mut draft: Draft,
+        config: &AppConfig,
+        today: CivilDate,
+        now_ms: u64,
+    ) -> Result<OutboxItem, Vec<FieldError>> {
+        validate_request(&draft.fields, config, today)?;
+        draft.fields.local_date = today.to_string();
+        Ok(OutboxItem::queued(draft, now_ms))
+    }
+
+    fn queued(draft: Draft, now_ms: u64) -> OutboxItem {
         OutboxItem {
             id: draft.id.clone(),
             status: OutboxStatus::Queued,
@@ -184,7 +226,50 @@ mod tests {
         let mut draft = Draft::new("d1".into(), "key-1".into(), 0);
         draft.fields.description = "空调不制冷".into();
         draft.step = Step::Review;
-        OutboxItem::submit(draft, 1_000)
+        OutboxItem::queued(draft, 1_000)
+    }
+
+    fn config() -> AppConfig {
+        AppConfig::from_json(include_str!("../../static/config.json")).unwrap()
+    }
+
+    #[test]
+    fn every_answer_is_classified_by_one_rule() {
+        for status in [200, 201, 204] {
+            assert_eq!(classify(status, None), Answer::Delivered, "{status}");
+        }
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(classify(status, None), Answer::RetryLater { retry_after_ms: None });
+        }
+        assert_eq!(classify(429, Some(" 7 ")), Answer::RetryLater { retry_after_ms: Some(7_000) });
+        assert_eq!(
+            classify(503, Some("Wed, 21 Oct 2026 07:28:00 GMT")),
+            Answer::RetryLater { retry_after_ms: None },
+            "a date is no hint: the backoff decides"
+        );
+        for status in [301, 400, 401, 403, 404, 409, 413, 415, 422] {
+            assert_eq!(classify(status, Some("5")), Answer::Refused, "{status}");
+        }
+    }
+
+    #[test]
+    fn submitting_checks_the_request_and_stamps_the_customers_date() {
+        let today = CivilDate { year: 2026, month: 11, day: 27 };
+        let mut draft = Draft::new("d1".into(), "key-1".into(), 0);
+        let missing = OutboxItem::submit(draft.clone(), &config(), today, 5).unwrap_err();
+        assert!(missing.iter().any(|e| e.field == Field::Intent));
+        for (field, value) in [
+            (Field::Intent, "consultation"),
+            (Field::ProductLine, "network"),
+            (Field::FullName, "赵敏"),
+            (Field::Phone, "13912345678"),
+            (Field::Description, "如何给无线控制器升级？"),
+        ] {
+            draft.fields.set(field, value.to_string());
+        }
+        let item = OutboxItem::submit(draft, &config(), today, 5).unwrap();
+        assert_eq!(item.draft.fields.local_date, "2026-11-27");
+        assert!(item.is_due(5));
     }
 
     #[test]

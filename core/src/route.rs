@@ -4,7 +4,7 @@
 //! Parsing lives here, not in the app, because what a URL means is a rule (which references
 //! are plausible, which steps exist), testable natively.
 
-use crate::draft::Step;
+use crate::steps::Step;
 
 /// A screen, as its URL names it.
 #[derive(Debug, Clone, PartialEq, Eq)]

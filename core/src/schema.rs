@@ -148,6 +148,8 @@ const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
 pub const SHORT_TEXT_MAX_CHARS: usize = 100;
 pub const LONG_LINE_MAX_CHARS: usize = 200;
 pub const NOTES_MAX_CHARS: usize = 2000;
+pub const DESCRIPTION_MIN_CHARS: usize = 5;
+pub const DESCRIPTION_MAX_CHARS: usize = 4000;
 
 impl Field {
     pub fn parse(name: &str) -> Option<Field> {
@@ -172,10 +174,9 @@ impl Field {
             Configuration | Parameters | PartsUsed | PartsNeeded => {
                 FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS }
             }
-            Description | FaultCause => FieldKind::Paragraph {
-                min: crate::validate::DESCRIPTION_MIN_CHARS,
-                max: crate::validate::DESCRIPTION_MAX_CHARS,
-            },
+            Description | FaultCause => {
+                FieldKind::Paragraph { min: DESCRIPTION_MIN_CHARS, max: DESCRIPTION_MAX_CHARS }
+            }
             Category => FieldKind::Choice(CATEGORIES),
             Priority => FieldKind::Choice(PRIORITIES),
             Resolution => FieldKind::Choice(RESOLUTIONS),
@@ -265,6 +266,15 @@ pub struct RequestFields {
     pub website: String,
 }
 
+/// One answered node, in language-independent ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptEntry {
+    pub node: String,
+    /// `fixed`, `not_fixed`, `cannot` for steps; the answer id for questions.
+    pub answer: String,
+    pub at_ms: u64,
+}
+
 /// The transcript of guided troubleshooting sent with a request ("what we already tried").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -273,7 +283,7 @@ pub struct Troubleshooting {
     pub flow_version: u32,
     /// The outcome node reached.
     pub outcome: String,
-    pub steps: Vec<crate::flow::engine::TranscriptEntry>,
+    pub steps: Vec<TranscriptEntry>,
 }
 
 /// Read by field name through [`RequestFields::set`]: serde's derived reader for 35 fields

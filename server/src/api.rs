@@ -24,7 +24,7 @@ use shouhou_core::{
 
 use crate::headers;
 use crate::limit::{self, Guard};
-use crate::store::{NewRequest, Store, StoreError};
+use crate::store::{NewRequest, PhotoUpload, Store, StoreError};
 use crate::AppState;
 
 /// A service request is text; 64 KiB holds the longest description many times over.
@@ -39,6 +39,7 @@ pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
         .nest("/staff", crate::desk::routes(state))
+        .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)
@@ -285,13 +286,6 @@ async fn multipart_body(
     }
     let fields = fields.ok_or_else(|| malformed("no request part"))?;
     Ok((fields, photos))
-}
-
-/// The bytes of one attached photo as they arrived.
-pub struct PhotoUpload {
-    pub id: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
 }
 
 /// Whether the bytes are what their content type says (a renamed PDF is not a photo).

@@ -20,6 +20,7 @@ pub mod cors;
 pub mod desk;
 pub mod figures;
 pub mod headers;
+pub mod kiosk;
 pub mod limit;
 pub mod serve;
 pub mod store;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub body_timeout: Duration,
     /// How long a staff session lasts from sign-in.
     pub session_hours: u32,
+    /// The kiosk PIN's Argon2id hash, if kiosks may be unlocked here.
+    pub kiosk_pin_hash: Option<String>,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -64,6 +67,7 @@ pub struct Guards {
     pub report: Guard,
     /// Charged by failed staff sign-ins only (see [`desk`]).
     pub sign_in: Guard,
+    pub kiosk_pin: Guard,
 }
 
 /// The server's own settings (command line): never in `config.json`, which is public.
@@ -81,6 +85,8 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// How long a staff session lasts from sign-in.
     pub session_hours: u32,
+    /// The kiosk PIN's Argon2id hash (`shouhou-server --hash-kiosk-pin` prints one).
+    pub kiosk_pin_hash: Option<String>,
 }
 
 impl Default for Settings {
@@ -95,6 +101,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             body_timeout: Duration::from_secs(30),
             session_hours: 12,
+            kiosk_pin_hash: None,
         }
     }
 }
@@ -120,11 +127,27 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         deflection: guard("deflection", limits.deflection),
         report: guard("csp-report", limits.report),
         sign_in: guard("sign-in", limits.sign_in),
+        kiosk_pin: guard("kiosk-pin", limits.kiosk_pin),
     };
+    if let Some(hash) = settings.kiosk_pin_hash.as_deref().filter(|h| !kiosk::is_pin_hash(h)) {
+        return Err(format!(
+            "the kiosk PIN hash {hash:?} is not an Argon2id hash: make one with --hash-kiosk-pin"
+        ));
+    }
+    let kiosk_pin_hash = settings.kiosk_pin_hash.clone();
     let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
     let body_timeout = settings.body_timeout;
     let session_hours = settings.session_hours;
-    Ok(Arc::new(AppState { store, config, config_json, guards, cors, body_timeout, session_hours }))
+    Ok(Arc::new(AppState {
+        store,
+        config,
+        config_json,
+        guards,
+        cors,
+        body_timeout,
+        kiosk_pin_hash,
+        session_hours,
+    }))
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {

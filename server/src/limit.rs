@@ -70,6 +70,8 @@ pub struct Limits {
     pub report: Rate,
     /// Failed staff sign-ins: only failures take a token (see [`Limiter::waiting`]).
     pub sign_in: Rate,
+    /// Kiosk PIN attempts: staff get it right in a try or two; guessing stops at once.
+    pub kiosk_pin: Rate,
 }
 
 impl Default for Limits {
@@ -83,6 +85,7 @@ impl Default for Limits {
             deflection: Rate::new(30, 20),
             report: Rate::new(60, 30),
             sign_in: Rate::new(6, 5),
+            kiosk_pin: Rate::new(5, 5),
         }
     }
 }
@@ -358,12 +361,18 @@ mod tests {
     #[test]
     fn the_defaults_are_the_documented_ones() {
         let limits = Limits::default();
-        let shown =
-            [limits.create, limits.lookup, limits.deflection, limits.report, limits.sign_in]
-                .map(|r| r.to_string());
+        let shown = [
+            limits.create,
+            limits.lookup,
+            limits.deflection,
+            limits.report,
+            limits.sign_in,
+            limits.kiosk_pin,
+        ]
+        .map(|r| r.to_string());
         assert_eq!(
             shown,
-            ["20:20", "30:10", "30:20", "60:30", "6:5"],
+            ["20:20", "30:10", "30:20", "60:30", "6:5", "5:5"],
             "README, Security and durability"
         );
     }

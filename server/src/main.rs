@@ -78,6 +78,21 @@ struct Args {
         value_parser = clap::value_parser!(u32).range(1..=720)
     )]
     session_hours: u32,
+    /// Kiosk PIN attempts per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_KIOSK_PIN",
+        default_value = "5:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_kiosk_pin: Rate,
+    /// The kiosk PIN's Argon2id hash, as --hash-kiosk-pin prints it. Without one, kiosks
+    /// cannot be left at the screen.
+    #[arg(long, env = "SHOUHOU_KIOSK_PIN_HASH", value_name = "ARGON2ID_HASH")]
+    kiosk_pin_hash: Option<String>,
+    /// Reads a kiosk PIN from standard input, prints the setting that holds its hash, and exits.
+    #[arg(long)]
+    hash_kiosk_pin: bool,
     /// A reverse proxy in front of this server (repeat for several): only when the peer is
     /// one of these is the client taken from the last X-Forwarded-For hop.
     #[arg(long = "trust-proxy", value_name = "IP")]
@@ -225,6 +240,9 @@ fn main() {
         )
         .init();
     let args = Args::parse();
+    if args.hash_kiosk_pin {
+        std::process::exit(print_kiosk_pin_hash());
+    }
     // The staff commands wait for the store's writer, which a runtime's thread must not do.
     if let Some(Command::Staff { action }) = args.command {
         std::process::exit(staff_command(&args.db, action));
@@ -248,11 +266,13 @@ async fn run(args: Args) {
             deflection: args.limit_deflection,
             report: args.limit_csp_report,
             sign_in: args.limit_sign_in,
+            kiosk_pin: args.limit_kiosk_pin,
         },
         session_hours: args.session_hours,
         trusted_proxies: args.trust_proxy,
         cors_origins: args.cors_origin,
         body_timeout: std::time::Duration::from_secs(args.body_timeout),
+        kiosk_pin_hash: args.kiosk_pin_hash,
     };
     let state = match load_state(&settings) {
         Ok(state) => state,
@@ -294,5 +314,29 @@ async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => {}
         () = terminate => {}
+    }
+}
+
+/// `--hash-kiosk-pin`: the PIN from standard input (4 to 12 digits) to the settings line.
+fn print_kiosk_pin_hash() -> i32 {
+    let mut pin = String::new();
+    if std::io::stdin().read_line(&mut pin).is_err() {
+        eprintln!("shouhou-server: could not read the PIN from standard input");
+        return 2;
+    }
+    let pin = pin.trim();
+    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        eprintln!("shouhou-server: a kiosk PIN is 4 to 12 digits");
+        return 2;
+    }
+    match shouhou_server::kiosk::hash_pin(pin) {
+        Ok(hash) => {
+            println!("SHOUHOU_KIOSK_PIN_HASH='{hash}'");
+            0
+        }
+        Err(why) => {
+            eprintln!("shouhou-server: {why}");
+            2
+        }
     }
 }

@@ -19,7 +19,12 @@ use shouhou_core::reference::{new_reference, RANDOM_LEN};
 use shouhou_core::{Status, ValidRequest, WarrantyStatus};
 use tokio::sync::oneshot;
 
-use crate::api::PhotoUpload;
+/// The bytes of one attached photo as they arrived.
+pub struct PhotoUpload {
+    pub id: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
 
 pub mod report;
 pub mod staff;

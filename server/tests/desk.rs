@@ -11,9 +11,9 @@ use axum::http::{Request, StatusCode};
 use common::desk::{desk, desk_with, request, sign_in_request, Desk, PASSWORD};
 use serde_json::json;
 use shouhou_core::{Category, Intent, PhotoRef, Priority, WarrantyStatus};
-use shouhou_server::api::PhotoUpload;
 use shouhou_server::limit::Rate;
 use shouhou_server::store::timeline::EventRequest;
+use shouhou_server::store::PhotoUpload;
 use shouhou_server::store::Role;
 
 const STAFF_ROUTES: [(&str, &str); 9] = [

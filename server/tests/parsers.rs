@@ -110,6 +110,7 @@ fn harness() -> &'static Harness {
                 deflection: lots,
                 report: lots,
                 sign_in: lots,
+                kiosk_pin: lots,
             },
             ..Settings::default()
         };

@@ -8,15 +8,14 @@ use shouhou_core::{Draft, Field, Lang};
 use yew::prelude::*;
 
 use crate::components::display::answer_text;
-use crate::ids::now_ms;
-use crate::state::{Action, AppState};
 
 #[derive(Properties, PartialEq)]
 pub struct ConflictProps {
     pub lang: Lang,
     pub mine: Draft,
     pub theirs: Draft,
-    pub state: UseReducerHandle<AppState>,
+    /// The customer's choice: the answers to take from the other tab (none: keep this tab's).
+    pub on_resolve: Callback<Vec<Field>>,
 }
 
 #[component]
@@ -26,10 +25,8 @@ pub fn ConflictPanel(props: &ConflictProps) -> Html {
     let chosen = use_state(BTreeSet::<Field>::new);
     let differing = props.mine.differing_fields(&props.theirs);
     let resolve = |take: Vec<Field>| {
-        let state = props.state.clone();
-        Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::ResolveConflict { take_theirs: take.clone(), now_ms: now_ms() })
-        })
+        let on_resolve = props.on_resolve.clone();
+        Callback::from(move |_: MouseEvent| on_resolve.emit(take.clone()))
     };
     let messages = Messages::builtin();
     let rows = differing.iter().map(|&field| {

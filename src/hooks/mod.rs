@@ -8,8 +8,11 @@ pub mod autosave;
 pub mod boot;
 pub mod document;
 pub mod flows;
+pub mod form;
 pub mod history;
 pub mod other_tabs;
+pub mod outbox;
+pub mod photos;
 pub mod sender;
 pub mod update;
 

@@ -10,27 +10,14 @@ use yew::prelude::*;
 
 use crate::components::display::{local_time, status_text};
 use crate::components::focus::focus;
-use crate::hooks::{use_app, AppContext};
-use crate::ids::now_ms;
+use crate::hooks::outbox::use_outbox;
+use crate::hooks::use_app;
 use crate::state::Action;
-
-/// "Try again now" for one outbox item.
-pub fn retry_now(ctx: &AppContext, item: &OutboxItem) -> Callback<MouseEvent> {
-    let (writer, send_outbox, item) = (ctx.writer.clone(), ctx.send_outbox.clone(), item.clone());
-    Callback::from(move |_: MouseEvent| {
-        let mut item = item.clone();
-        item.retry_now(now_ms());
-        if let Some(writer) = &writer {
-            writer.put_outbox(item);
-        }
-        send_outbox.emit(false);
-    })
-}
 
 #[component]
 pub fn ConfirmationPage() -> Html {
-    let ctx = use_app();
-    let state = ctx.state.clone();
+    let state = use_app().state;
+    let outbox = use_outbox();
     let lang = state.lang;
     let item = state.outbox.iter().find(|item| Some(&item.id) == state.showing.as_ref()).cloned();
     // Focus follows the page from "sending" to "waiting" or "delivered".
@@ -55,6 +42,10 @@ pub fn ConfirmationPage() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::StartAgain))
     };
+    let retry = {
+        let id = item.id.clone();
+        Callback::from(move |_: MouseEvent| outbox.retry(&id))
+    };
     match &item.status {
         OutboxStatus::Sent { reference, reply_by } => {
             let reply = Messages::builtin().format(
@@ -75,7 +66,7 @@ pub fn ConfirmationPage() -> Html {
                 </section>
             }
         }
-        _ => waiting(lang, heading, &item, retry_now(&ctx, &item), start_again),
+        _ => waiting(lang, heading, &item, retry, start_again),
     }
 }
 

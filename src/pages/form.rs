@@ -3,14 +3,11 @@
 //! required follow from the request as it stands (intent, warranty, chosen outcome).
 
 use shouhou_core::i18n::{t, Messages};
-use std::rc::Rc;
 
-use shouhou_core::{
-    AppConfig, Conditions, Draft, Field, FieldError, FieldKind, Intent, Lang, Step,
-};
+use shouhou_core::{Field, FieldError, FieldKind, Lang, Step};
 use yew::prelude::*;
 
-use super::{edit_callback, use_heading_focus};
+use super::edit_callback;
 use crate::components::display::{chosen_line, error_for, warranty_text};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{
@@ -19,9 +16,10 @@ use crate::components::fields::{
 };
 use crate::components::photos::PhotoField;
 use crate::components::transcript::transcript_view;
-use crate::hooks::{use_app, AppContext};
-use crate::ids::{now_ms, today};
-use crate::state::{Action, AppState};
+use crate::hooks::form::{use_form_screen, FormScreen};
+use crate::hooks::photos::{use_photos, PhotosHandle};
+use crate::ids::now_ms;
+use crate::state::Action;
 
 /// The hint under a field, where it has one.
 fn hint(lang: Lang, field: Field) -> Option<String> {
@@ -47,49 +45,10 @@ fn hint(lang: Lang, field: Field) -> Option<String> {
     }
 }
 
-/// What a form screen (a step, or the review) works from: the draft, the configuration, and
-/// the rules that follow from them on the customer's date.
-pub struct FormScreen {
-    pub ctx: AppContext,
-    pub state: UseReducerHandle<AppState>,
-    pub heading: NodeRef,
-    pub config: Rc<AppConfig>,
-    pub draft: Draft,
-    pub lang: Lang,
-    pub intent: Intent,
-    pub conditions: Conditions,
-    pub on_back: Callback<MouseEvent>,
-}
-
-/// `None` until configuration and storage are ready (the screen draws nothing yet).
-#[hook]
-pub fn use_form_screen() -> Option<FormScreen> {
-    let ctx = use_app();
-    let state = ctx.state.clone();
-    let heading = use_heading_focus(state.navigated);
-    let (Some(config), Some(draft)) = (state.config.clone(), state.draft.clone()) else {
-        return None;
-    };
-    let on_back = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Back { now_ms: now_ms() }))
-    };
-    Some(FormScreen {
-        lang: state.lang,
-        intent: draft.intent().unwrap_or(Intent::Repair),
-        conditions: Conditions::of(&draft.fields, &config, today()),
-        ctx,
-        state,
-        heading,
-        config,
-        draft,
-        on_back,
-    })
-}
-
 #[component]
 pub fn FormPage() -> Html {
-    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) =
+    let photos = use_photos();
+    let Some(FormScreen { state, heading, config, draft, lang, intent, conditions, on_back }) =
         use_form_screen()
     else {
         return html! {};
@@ -154,27 +113,13 @@ pub fn FormPage() -> Html {
                 error,
                 on_edit: on_edit.clone(),
             }),
-            FieldKind::Photos => match &ctx.writer {
-                Some(writer) => {
-                    let on_add = {
-                        let state = state.clone();
-                        Callback::from(move |photo| {
-                            state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() })
-                        })
-                    };
-                    let on_remove = {
-                        let state = state.clone();
-                        Callback::from(move |id| {
-                            state.dispatch(Action::RemovePhoto { id, now_ms: now_ms() })
-                        })
-                    };
-                    html! {
-                        <PhotoField {lang} photos={fields.photos.clone()} limits={config.photos}
-                            required={conditions.photos_required} {error} store={writer.store().clone()} {on_add} {on_remove} />
-                    }
+            FieldKind::Photos => {
+                let PhotosHandle { previews, busy, problem, on_files, on_remove } = photos.clone();
+                html! {
+                    <PhotoField {lang} photos={fields.photos.clone()} {previews} limits={config.photos}
+                        required={conditions.photos_required} {error} {busy} {problem} {on_files} {on_remove} />
                 }
-                None => html! {},
-            },
+            }
             FieldKind::Transcript => html! {},
         }
     };

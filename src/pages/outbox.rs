@@ -5,17 +5,16 @@ use shouhou_core::outbox::OutboxStatus;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use super::confirmation::retry_now;
 use super::use_heading_focus;
 use crate::components::display::{local_time, request_title, status_text};
+use crate::hooks::outbox::use_outbox;
 use crate::hooks::use_app;
-use crate::ids::now_ms;
 use crate::state::Action;
 
 #[component]
 pub fn OutboxPage() -> Html {
-    let ctx = use_app();
-    let state = ctx.state.clone();
+    let state = use_app().state;
+    let outbox = use_outbox();
     let heading = use_heading_focus(true);
     let lang = state.lang;
     let close = {
@@ -24,14 +23,12 @@ pub fn OutboxPage() -> Html {
     };
     let items = state.outbox.iter().rev().map(|item| {
         let edit = {
-            let (state, writer, item) = (state.clone(), ctx.writer.clone(), item.clone());
-            Callback::from(move |_: MouseEvent| {
-                let draft = item.to_draft(now_ms());
-                if let Some(writer) = &writer {
-                    writer.back_to_draft(draft.clone());
-                }
-                state.dispatch(Action::EditAsDraft(draft));
-            })
+            let (outbox, id) = (outbox.clone(), item.id.clone());
+            Callback::from(move |_: MouseEvent| outbox.take_back(&id))
+        };
+        let retry = {
+            let (outbox, id) = (outbox.clone(), item.id.clone());
+            Callback::from(move |_: MouseEvent| outbox.retry(&id))
         };
         let submitted = Messages::builtin().format(
             lang,
@@ -46,7 +43,7 @@ pub fn OutboxPage() -> Html {
                 <p class="outbox-status">{ status_text(item, lang) }</p>
                 if waiting {
                     <div class="actions">
-                        <button type="button" class="primary" onclick={retry_now(&ctx, item)}>{ t(lang, "outbox.retry_now") }</button>
+                        <button type="button" class="primary" onclick={retry}>{ t(lang, "outbox.retry_now") }</button>
                         // A try under way may still arrive: taking it back then could send it twice.
                         if item.status != OutboxStatus::Sending {
                             <button type="button" class="secondary" onclick={edit}>{ t(lang, "outbox.edit") }</button>

@@ -2,48 +2,32 @@
 //! back to its step; submitting puts the request in the outbox.
 
 use shouhou_core::i18n::{t, Messages};
-use shouhou_core::outbox::OutboxItem;
-use shouhou_core::{validate_request, Field, Step};
+use shouhou_core::{Field, Step};
 use yew::prelude::*;
 
-use super::form::{use_form_screen, FormScreen};
 use crate::components::display::{answer_text, chosen_line, warranty_text};
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::step_progress;
 use crate::components::transcript::transcript_view;
-use crate::ids::{new_draft, now_ms};
+use crate::hooks::form::{use_form_screen, FormScreen};
+use crate::hooks::outbox::use_outbox;
+use crate::ids::now_ms;
 use crate::state::Action;
 
 #[component]
 pub fn ReviewPage() -> Html {
-    let Some(FormScreen { ctx, state, heading, config, draft, lang, intent, conditions, on_back }) =
+    let outbox = use_outbox();
+    let Some(FormScreen { state, heading, config, draft, lang, intent, conditions, on_back }) =
         use_form_screen()
     else {
         return html! {};
     };
     let messages = Messages::builtin();
     let onsubmit = {
-        let state = state.clone();
-        let writer = ctx.writer.clone();
-        let send_outbox = ctx.send_outbox.clone();
-        let config = config.clone();
         let draft = draft.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let today = crate::ids::today();
-            if let Err(errors) = validate_request(&draft.fields, &config, today) {
-                state.dispatch(Action::ShowErrors(errors));
-                return;
-            }
-            // Storage opens before the form can show, so there is always a writer here.
-            let Some(writer) = &writer else { return };
-            let mut draft = draft.clone();
-            // Judged at the server on the day the customer submitted, however long it waits.
-            draft.fields.local_date = today.to_string();
-            let item = OutboxItem::submit(draft, now_ms());
-            writer.submit(item.clone());
-            state.dispatch(Action::Submitted { item, next: new_draft() });
-            send_outbox.emit(false);
+            outbox.submit(&draft);
         })
     };
 

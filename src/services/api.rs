@@ -4,7 +4,7 @@ use gloo_net::http::{Request, Response};
 use serde::Deserialize;
 use shouhou_core::adapter;
 use shouhou_core::config::Adapter;
-use shouhou_core::outbox::SendOutcome;
+use shouhou_core::outbox::{classify, Answer, SendOutcome};
 use shouhou_core::{AppConfig, Draft, FieldError, Lang, PhotoRef};
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, FormData};
@@ -117,17 +117,12 @@ async fn refused_or_answered(
         return Err(SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None });
     };
     let status = response.status();
-    Err(match status {
-        200..=299 => return Ok(response),
-        408 | 429 | 500..=599 => SendOutcome::Transient {
-            reason: format!("HTTP {status}"),
-            retry_after_ms: response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(|seconds| seconds.saturating_mul(1_000)),
-        },
-        _ => match response.json::<ErrorBody>().await {
+    Err(match classify(status, response.headers().get("retry-after").as_deref()) {
+        Answer::Delivered => return Ok(response),
+        Answer::RetryLater { retry_after_ms } => {
+            SendOutcome::Transient { reason: format!("HTTP {status}"), retry_after_ms }
+        }
+        Answer::Refused => match response.json::<ErrorBody>().await {
             Ok(body) if !body.message.is_empty() => {
                 SendOutcome::Rejected { message: body.message, fields: body.fields }
             }

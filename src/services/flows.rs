@@ -4,6 +4,7 @@
 use gloo_net::http::Request;
 use serde::{Deserialize, Serialize};
 use shouhou_core::flow::engine::Deflection;
+use shouhou_core::outbox::{classify, Answer};
 use shouhou_core::Flow;
 
 use crate::storage::settings::local_storage;
@@ -88,14 +89,12 @@ pub async fn send_pending_deflections(base_url: String) {
             .ok()
             .map(|request| request.send());
         let delivered = match sent {
+            // A refused count will never succeed: it is dropped rather than retried forever.
             Some(future) => match future.await {
-                // 4xx other than 429 will never succeed: drop it rather than retry forever.
-                Ok(response) => {
-                    response.ok()
-                        || (response.status() >= 400
-                            && response.status() < 500
-                            && response.status() != 429)
-                }
+                Ok(response) => !matches!(
+                    classify(response.status(), response.headers().get("retry-after").as_deref()),
+                    Answer::RetryLater { .. }
+                ),
                 Err(_) => false,
             },
             None => true,

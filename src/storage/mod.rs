@@ -3,4 +3,5 @@
 
 pub mod drafts;
 pub mod idb;
+pub mod photos;
 pub mod settings;

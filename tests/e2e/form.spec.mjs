@@ -88,6 +88,39 @@ test.describe('in English', () => {
     }))).toBe(0);
   });
 
+  test('a removed photo and a left screen give their previews back: no object URL outlives its photo', async ({ page, server }) => {
+    // Counts object URLs as the page makes and revokes them.
+    await page.addInitScript(() => {
+      const live = (window.__liveUrls = new Set());
+      const create = URL.createObjectURL.bind(URL);
+      const revoke = URL.revokeObjectURL.bind(URL);
+      URL.createObjectURL = (blob) => { const url = create(blob); live.add(url); return url; };
+      URL.revokeObjectURL = (url) => { live.delete(url); revoke(url); };
+    });
+    const live = () => page.evaluate(() => [...window.__liveUrls].filter((u) => document.querySelector(`img[src="${u}"]`) === null).length);
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('appliance', 'en')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await walkToReview(page, m, {
+      name: 'Helen Zhou', phone: '13812345678', purchase: daysAgo(40),
+      description: 'The washing machine drum does not turn.',
+      onProblem: async () => {
+        await page.getByLabel(m['field.photos']).setInputFiles([
+          { name: 'a.png', mimeType: 'image/png', buffer: noisyPng(400, 300, 1) },
+          { name: 'b.png', mimeType: 'image/png', buffer: noisyPng(400, 300, 2) },
+        ]);
+        await expect(page.locator('.photos img')).toHaveCount(2, { timeout: 20_000 });
+        await page.getByRole('button', { name: fill(m['photos.remove'], { n: 1 }) }).click();
+        await expect(page.locator('.photos img')).toHaveCount(1);
+        // Every URL still alive belongs to a preview on screen.
+        await expect.poll(live).toBe(0);
+      },
+    });
+    // The review has no previews: the problem step's URLs went with it.
+    await expect.poll(() => page.evaluate(() => window.__liveUrls.size)).toBe(0);
+  });
+
   test('a return without an order number is stopped with the error summary', async ({ page, server }) => {
     await page.goto(server.url);
     await expect(heading(page)).toHaveText(m['start.heading']);

@@ -7,15 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{is_plain_id, Flow, Node, OutcomeKind, OutcomeNode};
-
-/// One answered node, in language-independent ids.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TranscriptEntry {
-    pub node: String,
-    /// `fixed`, `not_fixed`, `cannot` for steps; the answer id for questions.
-    pub answer: String,
-    pub at_ms: u64,
-}
+/// Kept with the request it is stored in; named here too, where the engine writes it.
+pub use crate::schema::TranscriptEntry;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowProgress {
@@ -194,7 +187,7 @@ pub struct Deflection {
 
 impl Deflection {
     /// Plain ids of a configured product line, nothing else: the server stores only these.
-    pub fn is_valid(&self, config: &crate::AppConfig) -> bool {
+    pub fn is_valid(&self, config: &crate::config::AppConfig) -> bool {
         is_plain_id(&self.flow_id)
             && is_plain_id(&self.outcome)
             && config.product_line(&self.product_line).is_some()

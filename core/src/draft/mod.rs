@@ -1,6 +1,8 @@
 //! The draft: a request being filled in, saved on every change, surviving reloads and tab
 //! kills. This module decides how a draft changes and how stored drafts are read back
 //! (including from older schema versions); the app only stores what it is handed.
+//!
+//! How stored drafts are read back is in `codec`; how two tabs' copies relate, in `lineage`.
 
 use std::collections::BTreeMap;
 
@@ -10,123 +12,15 @@ use crate::config::AppConfig;
 use crate::flow::engine::{EngineError, FlowProgress};
 use crate::flow::{Flow, OutcomeKind};
 use crate::schema::{Field, Intent, PhotoRef, RequestFields, Troubleshooting};
+pub use crate::steps::Step;
 use crate::validate::{validate_request, validate_start, Conditions, FieldError};
 use crate::warranty::CivilDate;
 
-/// Bumped whenever the stored shape changes; [`Draft::decode`] migrates every older version.
-/// 1: the first short form. 2: guided troubleshooting (`flow`, `step: "guide"`), category,
-/// priority and transcript fields. 3: the complete request in several steps (contact,
-/// product, problem or on-site report, review), photos, `revisit`. 4: `edits`, the edits each
-/// browser tab made, to tell two tabs' concurrent changes from one tab's later ones.
-pub const DRAFT_SCHEMA_VERSION: u32 = 4;
+mod codec;
+mod lineage;
 
-/// Where the customer is in the journey.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    /// Choosing what they need and the product line.
-    Start,
-    /// Guided troubleshooting: the offer, then one node per screen (`Draft::flow`).
-    Guide,
-    /// Who they are and how to reach them (registration record). Version 2's single
-    /// "details" step began here.
-    #[serde(alias = "details")]
-    Contact,
-    /// The product record: model, serial number, purchase date; warranty is shown here.
-    Product,
-    /// What went wrong and what the customer wants done, with photos.
-    Problem,
-    /// An engineer's on-site service report, in place of the problem step.
-    Report,
-    /// "Check your answers", with a change link per section.
-    Review,
-}
-
-impl Step {
-    /// The form's steps in order for an intent, for "Step 2 of 5"; guided help, between the
-    /// first and second, has its own progress hint.
-    pub fn form(intent: Intent) -> &'static [Step] {
-        match intent {
-            Intent::OnsiteReport => {
-                &[Step::Start, Step::Contact, Step::Product, Step::Report, Step::Review]
-            }
-            _ => &[Step::Start, Step::Contact, Step::Product, Step::Problem, Step::Review],
-        }
-    }
-
-    /// The step a name (as [`Step::name`] gives it) stands for.
-    pub fn parse(name: &str) -> Option<Step> {
-        [
-            Step::Start,
-            Step::Guide,
-            Step::Contact,
-            Step::Product,
-            Step::Problem,
-            Step::Report,
-            Step::Review,
-        ]
-        .into_iter()
-        .find(|step| step.name() == name)
-    }
-
-    /// Whether the step is one of the form's own pages (`/form/<step>`).
-    pub fn is_form_page(self) -> bool {
-        matches!(self, Step::Contact | Step::Product | Step::Problem | Step::Report)
-    }
-
-    /// The step's name in the message tables (`step.<name>`) and in the page's markup.
-    pub fn name(self) -> &'static str {
-        match self {
-            Step::Start => "start",
-            Step::Guide => "guide",
-            Step::Contact => "contact",
-            Step::Product => "product",
-            Step::Problem => "problem",
-            Step::Report => "report",
-            Step::Review => "review",
-        }
-    }
-
-    /// The fields the customer fills in on this step, given what the request already says.
-    pub fn fields(self, intent: Intent, conditions: &Conditions) -> Vec<Field> {
-        use Field::*;
-        let mut fields = match self {
-            Step::Start => vec![Intent, ProductLine],
-            Step::Guide | Step::Review => vec![],
-            Step::Contact => {
-                vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
-            }
-            Step::Product => vec![Model, SerialNumber, PurchaseDate, OrderNumber, Configuration],
-            Step::Problem => {
-                vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
-            }
-            Step::Report => vec![
-                Site,
-                InstalledIn,
-                Parameters,
-                InputVoltage,
-                OutputVoltage,
-                InputCurrent,
-                OutputCurrent,
-                Description,
-                FaultCause,
-                PartsUsed,
-                PartsNeeded,
-                Photos,
-                SignoffName,
-                SignoffAt,
-            ],
-        };
-        fields.retain(|field| match field {
-            RecordedBy => conditions.recorded_by_shown,
-            ChargeAck => conditions.chargeable,
-            // The customer asks for an outcome; a consultation is answered by explaining.
-            Resolution => intent != crate::schema::Intent::Consultation,
-            _ => true,
-        });
-        fields
-    }
-}
+pub use codec::{DraftDecodeError, DRAFT_SCHEMA_VERSION};
+pub use lineage::Lineage;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
@@ -151,17 +45,6 @@ pub struct Draft {
     /// tabs changed the draft at once and the customer decides ([`Draft::lineage`]).
     #[serde(default)]
     pub edits: BTreeMap<String, u64>,
-}
-
-/// How two copies of one draft relate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lineage {
-    Same,
-    /// This copy has every change of the other, and more.
-    Ahead,
-    Behind,
-    /// Each has changes the other has not seen: two tabs edited at once.
-    Diverged,
 }
 
 /// What the customer did.
@@ -208,26 +91,6 @@ pub enum GuideEvent {
     ToForm,
 }
 
-/// Why a stored draft could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DraftDecodeError {
-    /// Not JSON, or not the shape of any draft version.
-    Unreadable(String),
-    /// Written by a newer version of the app than this one.
-    FromTheFuture(u32),
-}
-
-impl std::fmt::Display for DraftDecodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DraftDecodeError::Unreadable(why) => write!(f, "unreadable draft: {why}"),
-            DraftDecodeError::FromTheFuture(v) => {
-                write!(f, "draft schema version {v} is newer than this app")
-            }
-        }
-    }
-}
-
 impl Draft {
     pub fn new(id: String, idempotency_key: String, now_ms: u64) -> Draft {
         Draft {
@@ -268,62 +131,6 @@ impl Draft {
             photo.id = photo_id(&photo.id);
         }
         copy
-    }
-
-    /// Counts a change made in browser tab `tab`.
-    pub fn edited_in(&mut self, tab: &str) {
-        *self.edits.entry(tab.to_string()).or_insert(0) += 1;
-    }
-
-    pub fn lineage(&self, other: &Draft) -> Lineage {
-        let covers = |a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>| {
-            b.iter().all(|(tab, n)| a.get(tab).is_some_and(|m| m >= n))
-        };
-        match (covers(&self.edits, &other.edits), covers(&other.edits, &self.edits)) {
-            (true, true) => Lineage::Same,
-            (true, false) => Lineage::Ahead,
-            (false, true) => Lineage::Behind,
-            (false, false) => Lineage::Diverged,
-        }
-    }
-
-    /// The answers that differ between two copies, in screen order.
-    pub fn differing_fields(&self, other: &Draft) -> Vec<Field> {
-        Field::ALL
-            .iter()
-            .copied()
-            .filter(|&field| match field {
-                Field::Photos => self.fields.photos != other.fields.photos,
-                Field::Troubleshooting => {
-                    self.fields.troubleshooting != other.fields.troubleshooting
-                }
-                text => self.fields.get(text) != other.fields.get(text),
-            })
-            .collect()
-    }
-
-    /// This copy with `take_theirs` answers from `theirs`: the customer's resolution of two
-    /// tabs' concurrent changes. It has seen both copies' changes, so either tab that
-    /// receives it simply takes it.
-    pub fn merged(&self, theirs: &Draft, take_theirs: &[Field], tab: &str, now_ms: u64) -> Draft {
-        let mut merged = self.clone();
-        for &field in take_theirs {
-            match field {
-                Field::Photos => merged.fields.photos = theirs.fields.photos.clone(),
-                Field::Troubleshooting => {
-                    merged.fields.troubleshooting = theirs.fields.troubleshooting.clone()
-                }
-                text => merged.fields.set(text, theirs.fields.get(text).to_string()),
-            }
-        }
-        for (other_tab, count) in &theirs.edits {
-            let entry = merged.edits.entry(other_tab.clone()).or_insert(0);
-            *entry = (*entry).max(*count);
-        }
-        merged.revision = self.revision.max(theirs.revision);
-        merged.touch(now_ms);
-        merged.edited_in(tab);
-        merged
     }
 
     pub fn intent(&self) -> Option<Intent> {
@@ -576,86 +383,6 @@ impl Draft {
     pub fn is_blank(&self) -> bool {
         self.fields == RequestFields::default()
     }
-
-    pub fn encode(&self) -> String {
-        serde_json::to_string(self).expect("a draft always serialises")
-    }
-
-    /// Reads a stored draft of any past schema version, migrating it forward.
-    ///
-    /// Migrations are typed: each past version has the shape it was written in, and a step
-    /// to the next. (Typed rather than through `serde_json::Value`, which would add its whole
-    /// machinery to the app's download.)
-    pub fn decode(text: &str) -> Result<Draft, DraftDecodeError> {
-        #[derive(Deserialize)]
-        struct VersionProbe {
-            schema_version: Option<u64>,
-        }
-        let unreadable = |e: serde_json::Error| DraftDecodeError::Unreadable(e.to_string());
-        let probe: VersionProbe = serde_json::from_str(text).map_err(unreadable)?;
-        let version = probe
-            .schema_version
-            .ok_or_else(|| DraftDecodeError::Unreadable("no schema_version".into()))?;
-        match version {
-            0 => Err(DraftDecodeError::Unreadable("schema_version 0".into())),
-            1 => Ok(read_as_current(migrate_v1_to_v2(
-                serde_json::from_str(text).map_err(unreadable)?,
-            ))),
-            // Version 2's fields are a subset of version 3's, its "details" step version 3's
-            // contact step (a serde alias): it reads as it is.
-            2 => serde_json::from_str(text).map(read_as_current).map_err(unreadable),
-            3 => serde_json::from_str(text).map(read_as_current).map_err(unreadable),
-            // Version 4 added `edits` (empty for older drafts: no tab has counted yet).
-            4 => serde_json::from_str(text).map_err(unreadable),
-            newer => Err(DraftDecodeError::FromTheFuture(u32::try_from(newer).unwrap_or(u32::MAX))),
-        }
-    }
-
-    /// Of two copies of the same draft (say IndexedDB and the keystroke journal), the one
-    /// holding more changes.
-    pub fn newer<'a>(a: &'a Draft, b: &'a Draft) -> &'a Draft {
-        if (b.revision, b.updated_at_ms) > (a.revision, a.updated_at_ms) {
-            b
-        } else {
-            a
-        }
-    }
-}
-
-/// A version-1 draft: the first short form, before guided troubleshooting.
-#[derive(Deserialize)]
-struct DraftV1 {
-    id: String,
-    idempotency_key: String,
-    created_at_ms: u64,
-    updated_at_ms: u64,
-    revision: u64,
-    step: Step,
-    fields: RequestFields,
-}
-
-/// Version 2 added guided troubleshooting: no flow yet, and no category, priority or
-/// transcript (the fields default to empty).
-fn migrate_v1_to_v2(v1: DraftV1) -> Draft {
-    Draft {
-        schema_version: 2,
-        id: v1.id,
-        idempotency_key: v1.idempotency_key,
-        created_at_ms: v1.created_at_ms,
-        updated_at_ms: v1.updated_at_ms,
-        revision: v1.revision,
-        step: v1.step,
-        fields: v1.fields,
-        flow: None,
-        revisit: false,
-        edits: BTreeMap::new(),
-    }
-}
-
-/// Versions 2 and 3 are read with today's shape (what they lack defaults): only the version
-/// number changes.
-fn read_as_current(older: Draft) -> Draft {
-    Draft { schema_version: DRAFT_SCHEMA_VERSION, ..older }
 }
 
 #[cfg(test)]
@@ -663,7 +390,7 @@ mod tests {
     use super::*;
 
     fn config() -> AppConfig {
-        AppConfig::from_json(include_str!("../../static/config.json")).unwrap()
+        AppConfig::from_json(include_str!("../../../static/config.json")).unwrap()
     }
 
     const TODAY: CivilDate = CivilDate { year: 2026, month: 11, day: 27 };
@@ -874,7 +601,7 @@ mod tests {
 
     #[test]
     fn version_1_fixture_still_reads() {
-        let stored = include_str!("../tests/fixtures/drafts/v1.json");
+        let stored = include_str!("../../tests/fixtures/drafts/v1.json");
         let draft = Draft::decode(stored).unwrap();
         assert_eq!(draft.schema_version, DRAFT_SCHEMA_VERSION);
         assert_eq!((draft.step, draft.fields.email.as_str()), (Step::Contact, ""));
@@ -884,7 +611,7 @@ mod tests {
 
     #[test]
     fn version_3_fixture_still_reads() {
-        let draft = Draft::decode(include_str!("../tests/fixtures/drafts/v3.json")).unwrap();
+        let draft = Draft::decode(include_str!("../../tests/fixtures/drafts/v3.json")).unwrap();
         assert_eq!((draft.step, draft.revisit), (Step::Review, true));
         assert_eq!(draft.fields.photos.len(), 2);
         assert_eq!(draft.fields.input_voltage, "380");
@@ -892,7 +619,7 @@ mod tests {
 
     #[test]
     fn version_2_fixture_still_reads() {
-        let draft = Draft::decode(include_str!("../tests/fixtures/drafts/v2.json")).unwrap();
+        let draft = Draft::decode(include_str!("../../tests/fixtures/drafts/v2.json")).unwrap();
         assert_eq!(draft.step, Step::Guide);
         let progress = draft.flow.unwrap();
         assert_eq!((progress.flow_id.as_str(), progress.transcript.len()), ("property", 1));

@@ -1,0 +1,78 @@
+//! The rules that follow from a request as it stands: which fields are required or shown,
+//! decided by the intent, the warranty on the customer's date and the chosen outcome.
+
+use crate::config::{AppConfig, Mode};
+use crate::schema::{Field, Intent, RequestFields};
+use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
+
+/// The rules that make one field required or shown, computed once from the whole request:
+/// the warranty decides what the form asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Conditions {
+    pub intent: Option<Intent>,
+    /// `None` until a valid purchase date is entered for a known product line.
+    pub warranty: Option<WarrantyStatus>,
+    /// In-warranty repair or replacement: at least one photo and a fault description.
+    pub photos_required: bool,
+    /// Out-of-warranty on-site visit: the chargeable-service notice, acknowledged.
+    pub chargeable: bool,
+    /// Returns, and online-shop orders, cannot be traced without the order number.
+    pub order_number_required: bool,
+    /// An on-site visit needs somewhere to visit.
+    pub address_required: bool,
+    /// Staff taking a request down, or an engineer reporting, say who they are (接待人).
+    pub recorded_by_shown: bool,
+    /// The emergency contact comes before anything else.
+    pub emergency: bool,
+}
+
+impl Conditions {
+    pub fn of(fields: &RequestFields, config: &AppConfig, today: CivilDate) -> Conditions {
+        let intent = Intent::parse(fields.intent.trim());
+        let line = config.product_line(fields.product_line.trim());
+        let warranty = match (line, CivilDate::parse(fields.purchase_date.trim())) {
+            (Some(line), Some(purchased)) if purchased <= today => {
+                Some(warranty_status(purchased, line.warranty_months, today))
+            }
+            _ => None,
+        };
+        let covered = warranty.as_ref().map(WarrantyStatus::is_covered);
+        let resolution = fields.resolution.trim();
+        let onsite_visit = resolution == "onsite_visit";
+        Conditions {
+            intent,
+            photos_required: covered == Some(true)
+                && matches!(resolution, "repair" | "replacement"),
+            chargeable: covered == Some(false) && onsite_visit,
+            order_number_required: intent == Some(Intent::ReturnExchangeRefund)
+                || line.is_some_and(|line| line.order_number_required),
+            address_required: onsite_visit,
+            recorded_by_shown: config.mode != Mode::Customer
+                || intent == Some(Intent::OnsiteReport),
+            emergency: fields.category.trim() == "emergency",
+            warranty,
+        }
+    }
+
+    /// Whether the field must be answered.
+    pub fn required(&self, field: Field) -> bool {
+        use crate::schema::Intent as I;
+        use Field::*;
+        let intent = self.intent;
+        let wants_outcome =
+            matches!(intent, Some(I::Repair | I::ReturnExchangeRefund | I::Complaint));
+        match field {
+            Intent | ProductLine | FullName | Phone | Description => true,
+            Resolution => wants_outcome,
+            PurchaseDate => matches!(intent, Some(I::Repair | I::ReturnExchangeRefund)),
+            Category => intent == Some(I::Complaint),
+            OrderNumber => self.order_number_required,
+            Address => self.address_required,
+            RecordedBy => self.recorded_by_shown,
+            Photos => self.photos_required,
+            ChargeAck => self.chargeable,
+            Site | FaultCause | SignoffName | SignoffAt => intent == Some(I::OnsiteReport),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The form's steps: their order for each intent and the fields each asks, given the rules
+//! that follow from the request as it stands.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::Conditions;
+use crate::schema::{Field, Intent};
+
+/// Where the customer is in the journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Choosing what they need and the product line.
+    Start,
+    /// Guided troubleshooting: the offer, then one node per screen (`Draft::flow`).
+    Guide,
+    /// Who they are and how to reach them (registration record). Version 2's single
+    /// "details" step began here.
+    #[serde(alias = "details")]
+    Contact,
+    /// The product record: model, serial number, purchase date; warranty is shown here.
+    Product,
+    /// What went wrong and what the customer wants done, with photos.
+    Problem,
+    /// An engineer's on-site service report, in place of the problem step.
+    Report,
+    /// "Check your answers", with a change link per section.
+    Review,
+}
+
+impl Step {
+    /// The form's steps in order for an intent, for "Step 2 of 5"; guided help, between the
+    /// first and second, has its own progress hint.
+    pub fn form(intent: Intent) -> &'static [Step] {
+        match intent {
+            Intent::OnsiteReport => {
+                &[Step::Start, Step::Contact, Step::Product, Step::Report, Step::Review]
+            }
+            _ => &[Step::Start, Step::Contact, Step::Product, Step::Problem, Step::Review],
+        }
+    }
+
+    /// The step a name (as [`Step::name`] gives it) stands for.
+    pub fn parse(name: &str) -> Option<Step> {
+        [
+            Step::Start,
+            Step::Guide,
+            Step::Contact,
+            Step::Product,
+            Step::Problem,
+            Step::Report,
+            Step::Review,
+        ]
+        .into_iter()
+        .find(|step| step.name() == name)
+    }
+
+    /// Whether the step is one of the form's own pages (`/form/<step>`).
+    pub fn is_form_page(self) -> bool {
+        matches!(self, Step::Contact | Step::Product | Step::Problem | Step::Report)
+    }
+
+    /// The step's name in the message tables (`step.<name>`) and in the page's markup.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Start => "start",
+            Step::Guide => "guide",
+            Step::Contact => "contact",
+            Step::Product => "product",
+            Step::Problem => "problem",
+            Step::Report => "report",
+            Step::Review => "review",
+        }
+    }
+
+    /// The fields the customer fills in on this step, given what the request already says.
+    pub fn fields(self, intent: Intent, conditions: &Conditions) -> Vec<Field> {
+        use Field::*;
+        let mut fields = match self {
+            Step::Start => vec![Intent, ProductLine],
+            Step::Guide | Step::Review => vec![],
+            Step::Contact => {
+                vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
+            }
+            Step::Product => vec![Model, SerialNumber, PurchaseDate, OrderNumber, Configuration],
+            Step::Problem => {
+                vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
+            }
+            Step::Report => vec![
+                Site,
+                InstalledIn,
+                Parameters,
+                InputVoltage,
+                OutputVoltage,
+                InputCurrent,
+                OutputCurrent,
+                Description,
+                FaultCause,
+                PartsUsed,
+                PartsNeeded,
+                Photos,
+                SignoffName,
+                SignoffAt,
+            ],
+        };
+        fields.retain(|field| match field {
+            RecordedBy => conditions.recorded_by_shown,
+            ChargeAck => conditions.chargeable,
+            // The customer asks for an outcome; a consultation is answered by explaining.
+            Resolution => intent != crate::schema::Intent::Consultation,
+            _ => true,
+        });
+        fields
+    }
+}

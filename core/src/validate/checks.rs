@@ -1,0 +1,249 @@
+//! Value checks: lengths, characters, phone numbers and emails, dates, measurements, photos
+//! and transcripts. Each answers with the code of what is wrong, or nothing.
+
+use super::error::{ErrorCode, FieldError};
+use super::EMAIL_MAX_CHARS;
+use crate::config::AppConfig;
+use crate::flow::is_plain_id;
+use crate::phone::{normalize_phone, PhoneError};
+use crate::rules::Conditions;
+use crate::schema::{Field, FieldKind, Intent, PhotoRef, RequestFields, Troubleshooting};
+use crate::warranty::CivilDate;
+
+pub(super) fn check_field(
+    fields: &RequestFields,
+    field: Field,
+    conditions: &Conditions,
+    config: &AppConfig,
+    today: CivilDate,
+) -> Option<ErrorCode> {
+    if field == Field::Photos {
+        return check_photos(&fields.photos, conditions.photos_required, config);
+    }
+    let value = fields.get(field).trim();
+    if value.is_empty() {
+        return conditions.required(field).then_some(match field.kind() {
+            FieldKind::Acknowledgement => ErrorCode::NotAcknowledged,
+            _ => ErrorCode::Required,
+        });
+    }
+    match field.kind() {
+        FieldKind::Line { max } => single_line_text(value, 1, max),
+        FieldKind::Paragraph { min, max } => multi_line_text(value, min, max),
+        FieldKind::Tel => match normalize_phone(value) {
+            Ok(_) => None,
+            Err(PhoneError::Empty) => Some(ErrorCode::Required),
+            Err(PhoneError::Invalid) => Some(ErrorCode::InvalidPhone),
+        },
+        FieldKind::Email if value.chars().count() > EMAIL_MAX_CHARS => {
+            Some(ErrorCode::TooLong { max: EMAIL_MAX_CHARS })
+        }
+        FieldKind::Email => (!is_email_shaped(value)).then_some(ErrorCode::InvalidEmail),
+        FieldKind::Date => match CivilDate::parse(value) {
+            None => Some(ErrorCode::InvalidDate),
+            Some(date) if date > today => Some(ErrorCode::FutureDate),
+            Some(_) => None,
+        },
+        FieldKind::DateTime => check_date_time(value, today),
+        // Checked with the start step.
+        FieldKind::Choice(_) if matches!(field, Field::Intent | Field::ProductLine) => None,
+        FieldKind::Choice(options) => {
+            (!options.contains(&value)).then_some(ErrorCode::UnknownOption)
+        }
+        FieldKind::Measurement { min, max, .. } => match parse_measurement(value) {
+            None => Some(ErrorCode::InvalidNumber),
+            Some(milli) if milli < u64::from(min) * 1000 || milli > u64::from(max) * 1000 => {
+                Some(ErrorCode::OutOfRange { min: min as usize, max: max as usize })
+            }
+            Some(_) => None,
+        },
+        FieldKind::Acknowledgement => (value != "yes").then_some(ErrorCode::NotAcknowledged),
+        FieldKind::Photos | FieldKind::Transcript => None,
+    }
+}
+
+/// A decimal number as people type it on a phone keypad (`220`, `0.5`, `7,5`), in
+/// thousandths: a meter's reading is never finer, and integers keep float parsing (and its
+/// size) out of the app.
+pub fn parse_measurement(value: &str) -> Option<u64> {
+    let value = value.trim();
+    let (whole, fraction) = value.split_once(['.', ',']).unwrap_or((value, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty())
+        || !digits(whole)
+        || !digits(fraction)
+        || whole.len() > 9
+    {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let mut milli = whole * 1000;
+    for (place, digit) in [100, 10, 1].into_iter().zip(fraction.bytes()) {
+        milli += place * u64::from(digit - b'0');
+    }
+    // Anything past the thousandths only matters if the reading is otherwise exactly a limit.
+    if fraction.bytes().skip(3).any(|b| b != b'0') {
+        milli += 1;
+    }
+    Some(milli)
+}
+
+/// Bytes as megabytes with one decimal, `6000000` → `6.0`.
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// `YYYY-MM-DDTHH:MM` (seconds allowed), its date not after the customer's tomorrow
+/// (a sign-off late in the evening may already be tomorrow somewhere the engineer is not).
+fn check_date_time(value: &str, today: CivilDate) -> Option<ErrorCode> {
+    let Some((date, time)) = value.split_once('T') else {
+        return Some(ErrorCode::InvalidDate);
+    };
+    let time_ok = {
+        let parts: Vec<&str> = time.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts.iter().all(|part| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit()))
+            && parts[0] < "24"
+            && parts[1..].iter().all(|part| *part < "60")
+    };
+    match CivilDate::parse(date) {
+        Some(date) if time_ok && date > today.plus_days(1) => Some(ErrorCode::FutureDate),
+        Some(_) if time_ok => None,
+        _ => Some(ErrorCode::InvalidDate),
+    }
+}
+
+pub const PHOTO_CONTENT_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
+fn check_photos(photos: &[PhotoRef], required: bool, config: &AppConfig) -> Option<ErrorCode> {
+    let limits = config.photos;
+    let total: u64 = photos.iter().map(|photo| photo.bytes).sum();
+    if photos.is_empty() && required {
+        Some(ErrorCode::PhotoRequired)
+    } else if photos.len() > limits.max_count as usize {
+        Some(ErrorCode::TooManyPhotos { max: limits.max_count as usize })
+    } else if total > limits.max_total_bytes {
+        Some(ErrorCode::PhotosTooLarge { max: limits.max_total_bytes as usize })
+    } else if photos.iter().any(|photo| {
+        !is_plain_uuid(&photo.id)
+            || !PHOTO_CONTENT_TYPES.contains(&photo.content_type.as_str())
+            || photo.bytes == 0
+    }) {
+        Some(ErrorCode::InvalidPhoto)
+    } else {
+        None
+    }
+}
+
+/// Photo ids become storage keys and multipart names: hex and dashes only.
+pub fn is_plain_uuid(id: &str) -> bool {
+    (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+}
+
+/// The longest transcript a flow can produce is bounded by its node count; this bound keeps
+/// a hostile client from storing megabytes under the name of a transcript.
+pub const TRANSCRIPT_MAX_STEPS: usize = 200;
+
+pub(super) fn is_plausible_transcript(troubleshooting: &Troubleshooting) -> bool {
+    is_plain_id(&troubleshooting.flow_id)
+        && is_plain_id(&troubleshooting.outcome)
+        && troubleshooting.steps.len() <= TRANSCRIPT_MAX_STEPS
+        && troubleshooting
+            .steps
+            .iter()
+            .all(|step| is_plain_id(&step.node) && is_plain_id(&step.answer))
+}
+
+pub(super) fn check_intent(fields: &RequestFields, errors: &mut Vec<FieldError>) -> Option<Intent> {
+    let value = fields.intent.trim();
+    if value.is_empty() {
+        errors.push(FieldError { field: Field::Intent, code: ErrorCode::Required });
+        return None;
+    }
+    let intent = Intent::parse(value);
+    if intent.is_none() {
+        errors.push(FieldError { field: Field::Intent, code: ErrorCode::UnknownOption });
+    }
+    intent
+}
+
+pub(super) fn check_product_line(
+    fields: &RequestFields,
+    config: &AppConfig,
+    errors: &mut Vec<FieldError>,
+) {
+    let value = fields.product_line.trim();
+    let code = if value.is_empty() {
+        ErrorCode::Required
+    } else if config.product_line(value).is_none() {
+        ErrorCode::UnknownOption
+    } else {
+        return;
+    };
+    errors.push(FieldError { field: Field::ProductLine, code });
+}
+
+/// Length is counted in characters as a person sees them on screen, not in bytes, so a
+/// Chinese name is not cut three times shorter than an English one.
+fn length_error(text: &str, min: usize, max: usize) -> Option<ErrorCode> {
+    let count = text.chars().count();
+    if count == 0 {
+        Some(ErrorCode::Required)
+    } else if count < min {
+        Some(ErrorCode::TooShort { min })
+    } else if count > max {
+        Some(ErrorCode::TooLong { max })
+    } else {
+        None
+    }
+}
+
+fn single_line_text(text: &str, min: usize, max: usize) -> Option<ErrorCode> {
+    length_error(text, min, max).or_else(|| {
+        text.chars()
+            .any(|ch| ch.is_control() || is_direction_override(ch))
+            .then_some(ErrorCode::InvalidCharacters)
+    })
+}
+
+fn multi_line_text(text: &str, min: usize, max: usize) -> Option<ErrorCode> {
+    length_error(text, min, max).or_else(|| {
+        text.chars()
+            .any(|ch| {
+                (ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t')
+                    || is_direction_override(ch)
+            })
+            .then_some(ErrorCode::InvalidCharacters)
+    })
+}
+
+/// Bidirectional overrides can make a name read differently to staff than it was typed.
+fn is_direction_override(ch: char) -> bool {
+    matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A deliberately plain shape check (local@domain.tld); whether the address exists can
+/// only be learnt by writing to it.
+fn is_email_shaped(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let plain = |part: &str| {
+        !part.is_empty()
+            && !part.chars().any(|ch| {
+                ch.is_whitespace() || ch.is_control() || ch == '@' || is_direction_override(ch)
+            })
+    };
+    if !plain(local) || !plain(domain) || local.chars().count() > 64 {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
+        && labels.last().is_some_and(|tld| {
+            tld.chars().count() >= 2 && !tld.chars().all(|ch| ch.is_ascii_digit())
+        })
+}

@@ -1,0 +1,120 @@
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use shouhou_core::PhotoRef;
+use web_sys::{Blob, File, Url};
+use yew::prelude::*;
+
+use super::use_app;
+use crate::ids::now_ms;
+use crate::state::Action;
+use crate::storage::photos::{attach, AttachProblem};
+
+/// Preview addresses (object URLs) of the draft's photos, by photo id.
+type Previews = Rc<RefCell<HashMap<String, String>>>;
+
+/// What the photo control shows and reports.
+#[derive(Clone, PartialEq)]
+pub struct PhotosHandle {
+    /// Preview URL of each attached photo that has one yet.
+    pub previews: HashMap<String, String>,
+    pub busy: bool,
+    pub problem: Option<AttachProblem>,
+    /// The customer picked these files (camera or gallery).
+    pub on_files: Callback<Vec<File>>,
+    pub on_remove: Callback<String>,
+}
+
+/// The draft's photos on this device: attaches picked files (shrunk and stored first),
+/// removes one, and keeps a preview URL for each. A URL is revoked when its photo goes or the
+/// screen does, so a kiosk running all day does not keep every customer's images in memory.
+#[hook]
+pub fn use_photos() -> PhotosHandle {
+    let ctx = use_app();
+    let photos: Vec<PhotoRef> =
+        ctx.state.draft.as_ref().map(|d| d.fields.photos.clone()).unwrap_or_default();
+    let store = ctx.writer.as_ref().map(|writer| writer.store().clone());
+    let previews: Previews = (*use_memo((), |_| Rc::new(RefCell::new(HashMap::new())))).clone();
+    let redraw = use_force_update();
+    let busy = use_state(|| false);
+    let problem = use_state(|| None::<AttachProblem>);
+
+    // Previews follow the attached photos: stale ones revoked, missing ones read from storage.
+    {
+        let (previews, store, redraw) = (previews.clone(), store.clone(), redraw.clone());
+        use_effect_with(photos.clone(), move |photos| {
+            previews.borrow_mut().retain(|id, url| {
+                let keep = photos.iter().any(|p| &p.id == id);
+                if !keep {
+                    let _ = Url::revoke_object_url(url);
+                }
+                keep
+            });
+            let missing: Vec<String> = photos
+                .iter()
+                .map(|p| p.id.clone())
+                .filter(|id| !previews.borrow().contains_key(id))
+                .collect();
+            if let (false, Some(store)) = (missing.is_empty(), store) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    for id in missing {
+                        if let Some(blob) = store.photo(&id).await {
+                            preview(&previews, id, &blob);
+                        }
+                    }
+                    redraw.force_update();
+                });
+            }
+        });
+    }
+    {
+        let previews = previews.clone();
+        use_effect_with((), move |_| {
+            move || {
+                for url in previews.borrow().values() {
+                    let _ = Url::revoke_object_url(url);
+                }
+            }
+        });
+    }
+
+    let on_files = {
+        let (state, previews) = (ctx.state.clone(), previews.clone());
+        let (busy, problem, redraw) = (busy.clone(), problem.clone(), redraw.clone());
+        let photos = photos.clone();
+        Callback::from(move |files: Vec<File>| {
+            let (Some(store), Some(config)) = (store.clone(), state.config.clone()) else { return };
+            let (state, previews, photos) = (state.clone(), previews.clone(), photos.clone());
+            let (busy, problem, redraw) = (busy.clone(), problem.clone(), redraw.clone());
+            busy.set(true);
+            problem.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = attach(&store, files, &photos, config.photos, |photo, blob| {
+                    preview(&previews, photo.id.clone(), blob);
+                    state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() });
+                })
+                .await;
+                problem.set(outcome);
+                busy.set(false);
+                redraw.force_update();
+            });
+        })
+    };
+    let on_remove = {
+        let state = ctx.state.clone();
+        Callback::from(move |id: String| {
+            state.dispatch(Action::RemovePhoto { id, now_ms: now_ms() })
+        })
+    };
+    let shown = previews.borrow().clone();
+    PhotosHandle { previews: shown, busy: *busy, problem: (*problem).clone(), on_files, on_remove }
+}
+
+fn preview(previews: &Previews, id: String, blob: &Blob) {
+    if let Ok(url) = Url::create_object_url_with_blob(blob) {
+        if let Some(old) = previews.borrow_mut().insert(id, url) {
+            let _ = Url::revoke_object_url(&old);
+        }
+    }
+}
