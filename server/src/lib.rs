@@ -150,10 +150,11 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     }))
 }
 
-pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
-    let index = ServeFile::new(dist.join("index.html")).precompressed_gzip();
-    // A deep link to a screen gets the page; a missing file (say flows/<line>.json for a line
-    // without a flow) must stay a 404, or the app would read the page as that file.
+/// An app's files in `folder`, precompressed, with its page for any deep link (a path whose
+/// last part has no dot); a missing file (say flows/<line>.json for a line without a flow)
+/// stays a 404, or the app would read the page as that file.
+fn app_files(folder: &std::path::Path) -> ServeDir<axum::routing::MethodRouter> {
+    let index = ServeFile::new(folder.join("index.html")).precompressed_gzip();
     let page_or_not_found = axum::routing::any(move |request: axum::extract::Request| {
         let index = index.clone();
         async move {
@@ -169,7 +170,14 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     });
     // The build writes a .gz beside each text and wasm file, so the first load costs no
     // compression work here. The page must be revalidated so a new version is found.
-    let static_files = ServeDir::new(dist).precompressed_gzip().fallback(page_or_not_found);
+    ServeDir::new(folder).precompressed_gzip().fallback(page_or_not_found)
+}
+
+pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
+    let static_files = app_files(dist);
+    // The staff desk is a second app in dist/desk/, never part of the customer's first load;
+    // its own deep links (/desk/requests/…) get its own page.
+    let desk_files = app_files(&dist.join("desk"));
     let security_headers = headers::security_headers(&state.config);
     let mut api = api::routes(&state);
     if !state.cors.0.is_empty() {
@@ -179,6 +187,9 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/config.json", get(api::config_json))
+        // Relative addresses in the desk's page resolve against /desk/, not /.
+        .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
+        .nest_service("/desk/", desk_files)
         .with_state(state)
         .fallback_service(static_files)
         .layer(SetResponseHeaderLayer::if_not_present(

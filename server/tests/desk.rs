@@ -636,3 +636,43 @@ async fn the_customer_sees_public_entries_only_and_what_they_may_do() {
         (Some(false), Some(true))
     );
 }
+
+#[tokio::test]
+async fn two_desks_changing_one_request_at_once_cannot_both_pass_the_check() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Agent).await;
+    desk.add_staff("wang.fang", Role::Agent).await;
+    let (li, wang) = (desk.sign_in("li.na").await, desk.sign_in("wang.fang").await);
+    let refs = inbox_fixture(&desk).await;
+    let events = format!("/api/v1/staff/requests/{}/events", refs[2]);
+    let take = json!({"kind": "status", "status": "in_progress"});
+    let (a, b) =
+        tokio::join!(desk.post(&events, &li, take.clone()), desk.post(&events, &wang, take));
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409], "one took it; the other was told it had moved on");
+    let detail = desk.get(&format!("/api/v1/staff/requests/{}", refs[2]), &li).await.json();
+    assert_eq!(detail["timeline"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_desk_app_is_served_at_desk_with_its_own_page_for_deep_links() {
+    let desk = desk();
+    let folder = desk.dir.path().join("dist/desk");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("index.html"), "<!doctype html><title>Desk</title>").unwrap();
+    std::fs::write(folder.join("desk.js"), "export {}").unwrap();
+    let get = |path: &'static str| desk.send(Request::get(path).body(Body::empty()).unwrap());
+    for path in ["/desk/", "/desk/requests/SR-20261127-K7Q4M2X", "/desk/figures"] {
+        let reply = get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert!(String::from_utf8_lossy(&reply.bytes).contains("<title>Desk</title>"), "{path}");
+        assert!(reply.header("content-security-policy").contains("frame-ancestors 'none'"));
+    }
+    let bare = get("/desk").await;
+    assert_eq!((bare.status, bare.header("location")), (StatusCode::PERMANENT_REDIRECT, "/desk/"));
+    assert_eq!(get("/desk/desk.js").await.bytes, b"export {}");
+    assert_eq!(get("/desk/missing.js").await.status, StatusCode::NOT_FOUND);
+    let customer = get("/status/SR-20261127-K7Q4M2X").await;
+    assert!(String::from_utf8_lossy(&customer.bytes).contains("<title>Shouhou</title>"));
+}
