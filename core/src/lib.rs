@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod archive;
 pub mod config;
+pub mod desk;
 pub mod draft;
 pub mod flow;
 pub mod i18n;

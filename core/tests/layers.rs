@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["steps"],
     &["validate"],
     &["draft", "route"],
-    &["archive", "outbox"],
+    &["archive", "outbox", "desk"],
 ];
 
 fn layer_of(module: &str) -> usize {

@@ -1,8 +1,6 @@
 //! `/api/v1/staff/figures` and `/api/v1/staff/export.csv`: what a lead reports upwards,
-//! for a period of days. Leads only (403 for an agent).
-//!
-//! Rates are fractions from 0 to 1, or null when nothing was there to count: a period with
-//! no resolved request has no follow-up rate, which is not the same as a rate of 0.
+//! for a period of days. Leads only (403 for an agent). The answer's shape, the targets and
+//! the arithmetic are core's ([`shouhou_core::desk`]); the counting is the store's.
 
 use std::sync::Arc;
 
@@ -12,18 +10,16 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use shouhou_core::desk::{
+    self, median, rate, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
+    TimelinessCounts, TARGETS,
+};
 use shouhou_core::Lang;
 
 use crate::api::ApiError;
 use crate::desk::{bad_query, store_error, Staff};
 use crate::store::report::{self, EXPORT_COLUMNS};
 use crate::AppState;
-
-/// The after-sales practice's targets (follow-up 90 %, satisfaction 80 %, timeliness 80 %),
-/// shown next to each rate.
-pub const TARGETS: [(&str, f64); 3] =
-    [("follow_up_rate", 0.9), ("satisfaction_rate", 0.8), ("timeliness_rate", 0.8)];
 
 #[derive(Deserialize)]
 pub struct Period {
@@ -42,25 +38,6 @@ fn period(query: Result<Query<Period>, QueryRejection>) -> Result<(String, Strin
         _ => Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
             .with_arg("detail", "from and to are days, YYYY-MM-DD, from not after to")),
     }
-}
-
-/// `part ÷ whole`, or null when there is no whole.
-pub fn rate(part: i64, whole: i64) -> Option<f64> {
-    (whole > 0).then(|| part as f64 / whole as f64)
-}
-
-/// The median, the mean of the middle two for an even count; null for none.
-pub fn median(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let middle = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[middle] as f64
-    } else {
-        (values[middle - 1] + values[middle]) as f64 / 2.0
-    })
 }
 
 pub async fn figures(
@@ -87,40 +64,45 @@ pub async fn figures(
     result.unwrap_or_else(|error| error.into_response_for(&headers))
 }
 
-fn answer(from: &str, to: &str, counts: &mut report::Counts) -> Value {
+fn answer(from: &str, to: &str, counts: &mut report::Counts) -> Figures {
     let ratings: Vec<u8> =
         counts.customer_ratings.iter().chain(&counts.follow_up_ratings).copied().collect();
-    let satisfied = ratings.iter().filter(|&&r| r >= 4).count() as i64;
-    let (in_warranty, out_of_warranty) =
-        counts.repairs_by_month.values().fold((0, 0), |(a, b), (i, o)| (a + i, b + o));
-    let hours = median(&mut counts.seconds_to_resolve).map(|s| (s / 360.0).round() / 10.0);
-    json!({
-        "from": from,
-        "to": to,
-        "targets": TARGETS.iter().map(|(name, target)| (name.to_string(), json!(target))).collect::<serde_json::Map<_, _>>(),
-        "follow_up_rate": rate(counts.followed_up, counts.resolved),
-        "satisfaction_rate": rate(satisfied, ratings.len() as i64),
-        "timeliness_rate": rate(counts.answered_on_time, counts.due),
-        "follow_up": {"resolved": counts.resolved, "followed_up": counts.followed_up},
-        "satisfaction": {
-            "ratings": ratings.len(),
-            "satisfied": satisfied,
-            "from_customers": counts.customer_ratings.len(),
-            "from_follow_ups": counts.follow_up_ratings.len(),
+    let satisfied = ratings.iter().filter(|&&r| desk::satisfied(r)).count() as i64;
+    let repairs_by_month: Vec<MonthRepairs> = counts
+        .repairs_by_month
+        .iter()
+        .map(|(month, &(in_warranty, out_of_warranty))| MonthRepairs {
+            month: month.clone(),
+            in_warranty,
+            out_of_warranty,
+        })
+        .collect();
+    Figures {
+        from: from.to_string(),
+        to: to.to_string(),
+        targets: TARGETS,
+        follow_up_rate: rate(counts.followed_up, counts.resolved),
+        satisfaction_rate: rate(satisfied, ratings.len() as i64),
+        timeliness_rate: rate(counts.answered_on_time, counts.due),
+        follow_up: FollowUpCounts { resolved: counts.resolved, followed_up: counts.followed_up },
+        satisfaction: SatisfactionCounts {
+            ratings: ratings.len() as i64,
+            satisfied,
+            from_customers: counts.customer_ratings.len() as i64,
+            from_follow_ups: counts.follow_up_ratings.len() as i64,
         },
-        "timeliness": {"due": counts.due, "on_time": counts.answered_on_time},
-        "requests": counts.requests,
-        "deflections": counts.deflections,
-        "in_warranty_repairs": in_warranty,
-        "out_of_warranty_repairs": out_of_warranty,
-        "repairs_by_month": counts.repairs_by_month.iter().map(|(month, (i, o))| {
-            json!({"month": month, "in_warranty": i, "out_of_warranty": o})
-        }).collect::<Vec<_>>(),
-        "by_intent": counts.by_intent,
-        "by_category": counts.by_category,
-        "by_product_line": counts.by_product_line,
-        "median_hours_to_resolve": hours,
-    })
+        timeliness: TimelinessCounts { due: counts.due, on_time: counts.answered_on_time },
+        requests: counts.requests,
+        deflections: counts.deflections,
+        in_warranty_repairs: repairs_by_month.iter().map(|m| m.in_warranty).sum(),
+        out_of_warranty_repairs: repairs_by_month.iter().map(|m| m.out_of_warranty).sum(),
+        repairs_by_month,
+        by_intent: counts.by_intent.clone(),
+        by_category: counts.by_category.clone(),
+        by_product_line: counts.by_product_line.clone(),
+        median_hours_to_resolve: median(&mut counts.seconds_to_resolve)
+            .map(|seconds| (seconds / 360.0).round() / 10.0),
+    }
 }
 
 /// The header row in the caller's language: Chinese-locale Excel is where this is opened.
@@ -224,15 +206,6 @@ pub async fn export_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rates_and_medians_have_no_value_for_nothing() {
-        assert_eq!(rate(0, 0), None);
-        assert_eq!(rate(3, 4), Some(0.75));
-        assert_eq!(median(&mut []), None);
-        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
-        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
-    }
 
     #[test]
     fn cells_are_quoted_and_formulas_neutralised() {

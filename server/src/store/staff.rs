@@ -2,35 +2,10 @@
 //! ([`crate::auth`]): this module never sees a secret.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+pub use shouhou_core::desk::{Role, Session};
 
 use super::StoreError;
-
-/// What a staff member may do: an agent works requests; a lead also sees the figures and
-/// exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Agent,
-    Lead,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Agent => "agent",
-            Role::Lead => "lead",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "agent" => Some(Role::Agent),
-            "lead" => Some(Role::Lead),
-            _ => None,
-        }
-    }
-}
 
 fn role_column(text: String) -> rusqlite::Result<Role> {
     Role::parse(&text).ok_or_else(|| {
@@ -44,14 +19,6 @@ pub struct StaffMember {
     pub role: Role,
     pub disabled: bool,
     pub created_at: String,
-}
-
-/// Who a valid session belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Session {
-    pub login: String,
-    pub role: Role,
-    pub expires_at: String,
 }
 
 pub fn add(

@@ -7,74 +7,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
+pub use shouhou_core::desk::{
+    Entry, EventRequest, Inbox, InboxFilter, InboxRow, PublicEntry, RequestDetail, INBOX_LIMIT,
+};
 use shouhou_core::{transition_allowed, EntryKind, Status, ValidRequest};
 
 use super::{staff, StoreError};
-
-/// One timeline entry as the desk sees it: who (`actor`, null for the customer) and when.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
-    pub id: i64,
-    pub at: String,
-    pub kind: EntryKind,
-    pub actor: Option<String>,
-    pub public: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub satisfaction: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-}
-
-/// What staff add to a request: the body of `POST …/events`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum EventRequest {
-    Status {
-        status: Status,
-    },
-    Assign {
-        to: String,
-    },
-    Reply {
-        text: String,
-    },
-    Note {
-        text: String,
-    },
-    FollowUp {
-        outcome: String,
-        #[serde(default)]
-        satisfaction: Option<u8>,
-        #[serde(default)]
-        text: String,
-    },
-    /// `at` is RFC 3339; the API checks and normalises it before it gets here.
-    ReplyBy {
-        at: String,
-    },
-}
-
-impl EventRequest {
-    pub fn kind(&self) -> EntryKind {
-        match self {
-            EventRequest::Status { .. } => EntryKind::Status,
-            EventRequest::Assign { .. } => EntryKind::Assign,
-            EventRequest::Reply { .. } => EntryKind::Reply,
-            EventRequest::Note { .. } => EntryKind::Note,
-            EventRequest::FollowUp { .. } => EntryKind::FollowUp,
-            EventRequest::ReplyBy { .. } => EntryKind::ReplyBy,
-        }
-    }
-}
 
 fn some_text(text: &str) -> Option<String> {
     let text = text.trim();
@@ -205,50 +143,6 @@ pub fn timeline(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The inbox's filters, as query parameters.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct InboxFilter {
-    pub status: Option<Status>,
-    pub product_line: Option<String>,
-    pub intent: Option<String>,
-    pub category: Option<String>,
-    pub priority: Option<String>,
-    /// `me`, `none`, or a login.
-    pub assigned: Option<String>,
-    pub overdue: Option<bool>,
-    /// Searched in the reference, name, phone, serial number and description.
-    pub q: Option<String>,
-}
-
-/// One line of the inbox.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InboxRow {
-    pub reference: String,
-    pub status: String,
-    pub intent: String,
-    pub product_line: String,
-    pub category: Option<String>,
-    pub priority: Option<String>,
-    pub full_name: String,
-    pub phone: String,
-    pub created_at: String,
-    pub reply_by: String,
-    pub assigned_to: Option<String>,
-    pub warranty: Option<String>,
-    pub overdue: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Inbox {
-    /// Requests per status under every filter but the status one, every status present.
-    pub counts: BTreeMap<&'static str, i64>,
-    /// How many match; at most [`INBOX_LIMIT`] are listed.
-    pub total: i64,
-    pub requests: Vec<InboxRow>,
-}
-
-pub const INBOX_LIMIT: usize = 500;
-
 /// The SQL that says a request is overdue at `now` (whole seconds, so it can be inlined).
 fn overdue_sql(now: i64) -> String {
     format!("(status IN ('received', 'in_progress') AND unixepoch(reply_by) < {now})")
@@ -313,8 +207,8 @@ pub fn inbox(
     let where_sql =
         |clauses: &[String]| if clauses.is_empty() { "1".into() } else { clauses.join(" AND ") };
 
-    let mut counts: BTreeMap<&'static str, i64> =
-        Status::ALL.iter().map(|status| (status.as_str(), 0)).collect();
+    let mut counts: BTreeMap<String, i64> =
+        Status::ALL.iter().map(|status| (status.as_str().to_string(), 0)).collect();
     {
         let mut statement = conn.prepare(&format!(
             "SELECT status, count(*) FROM requests WHERE {} GROUP BY status",
@@ -326,7 +220,7 @@ pub fn inbox(
         for row in rows {
             let (status, count) = row?;
             if let Some(status) = Status::parse(&status) {
-                counts.insert(status.as_str(), count);
+                counts.insert(status.as_str().to_string(), count);
             }
         }
     }
@@ -367,25 +261,6 @@ pub fn inbox(
     })?;
     let requests = rows.collect::<Result<_, _>>()?;
     Ok(Inbox { counts, total, requests })
-}
-
-/// Everything about one request, for the desk.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RequestDetail {
-    pub reference: String,
-    pub status: Status,
-    /// The changes the status machine allows from here.
-    pub next_statuses: Vec<Status>,
-    pub created_at: String,
-    pub reply_by: String,
-    /// What the customer was promised first, once a later promise replaced it.
-    pub first_reply_by: Option<String>,
-    pub overdue: bool,
-    pub assigned_to: Option<String>,
-    /// Every field, the photos' descriptions, the warranty as judged and the
-    /// troubleshooting transcript.
-    pub request: ValidRequest,
-    pub timeline: Vec<Entry>,
 }
 
 pub fn detail(
@@ -468,20 +343,6 @@ pub fn photo(
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?)
-}
-
-/// A timeline entry as the customer sees it: no staff login, nothing internal.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PublicEntry {
-    pub at: String,
-    pub kind: EntryKind,
-    pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rating: Option<u8>,
 }
 
 /// What the customer's status look-up shows beyond the request itself.
