@@ -73,6 +73,9 @@ async fn a_session_starts_answers_who_and_ends() {
     let out = desk.send(bare("DELETE", "/api/v1/staff/session", Some(pair))).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert!(out.header("set-cookie").contains("Max-Age=0"));
+    let left: i64 =
+        conn.query_row("SELECT count(*) FROM staff_sessions", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "signing out removes the session from the database");
     assert_eq!(desk.get("/api/v1/staff/session", pair).await.status, StatusCode::UNAUTHORIZED);
 }
 
