@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod archive;
 pub mod config;
+pub mod desk;
 pub mod draft;
 pub mod flow;
 pub mod i18n;
@@ -17,6 +18,7 @@ pub mod reference;
 pub mod route;
 pub mod rules;
 pub mod schema;
+pub mod status;
 pub mod steps;
 pub mod validate;
 pub mod warranty;
@@ -30,5 +32,6 @@ pub use schema::{
     Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting,
     ValidRequest,
 };
+pub use status::{transition_allowed, EntryKind, Status};
 pub use validate::{validate_request, validate_start, Conditions, ErrorCode, FieldError};
 pub use warranty::{CivilDate, WarrantyStatus};

@@ -1,5 +1,6 @@
 //! `/api/v1`: create a request (idempotent), look one up by reference and contact, count a
-//! deflection, take CSP reports; each route behind its own rate limit.
+//! deflection, take CSP reports; each route behind its own rate limit. The staff routes are
+//! nested under `/staff` ([`crate::desk`]) and share this module's error type.
 
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ use crate::AppState;
 /// A service request is text; 64 KiB holds the longest description many times over.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
-pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
+pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
     let guards = &state.guards;
     Router::new()
@@ -37,6 +38,7 @@ pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
         .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
+        .nest("/staff", crate::desk::routes(state))
         .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
@@ -63,7 +65,7 @@ impl ApiError {
         ApiError { status, code, message_key, args: Vec::new(), fields: Vec::new() }
     }
 
-    fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
+    pub(crate) fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
         self.args.push((name, value.to_string()));
         self
     }
@@ -118,7 +120,7 @@ fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Reads a JSON body under the size limit, refusing other content types.
-async fn json_body<T: serde::de::DeserializeOwned>(
+pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, ApiError> {
@@ -146,12 +148,12 @@ pub(crate) async fn in_time<T>(
     })
 }
 
-fn too_large(limit: usize) -> ApiError {
+pub(crate) fn too_large(limit: usize) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large")
         .with_arg("limit", limit)
 }
 
-fn malformed(detail: impl ToString) -> ApiError {
+pub(crate) fn malformed(detail: impl ToString) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json")
         .with_arg("detail", detail)
 }
@@ -424,10 +426,17 @@ async fn request_status(
     let Some(reference) = parse_reference(&reference) else {
         return not_found().into_response_for(&headers);
     };
-    let found = tokio::task::spawn_blocking(move || state.store.find(&reference)).await;
+    let found = tokio::task::spawn_blocking(move || {
+        state.store.read(|c| crate::store::timeline::customer_view(c, &reference))
+    })
+    .await;
     match found {
-        Ok(Ok(Some(stored))) if contact_matches(&contact, &stored.request) => {
-            Json(stored).into_response()
+        Ok(Ok(Some(view))) if contact_matches(&contact, &view.stored.request) => {
+            let mut body = serde_json::to_value(&view.stored).expect("a stored request serialises");
+            body["timeline"] = json!(view.timeline);
+            body["can_reply"] = json!(view.can_reply);
+            body["can_rate"] = json!(view.can_rate);
+            Json(body).into_response()
         }
         // A wrong contact answers exactly like an unknown reference: a reference alone must not
         // reveal that a request exists.

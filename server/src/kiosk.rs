@@ -5,8 +5,7 @@
 
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::PasswordHash;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,19 +17,12 @@ use crate::AppState;
 /// The line to put in the server's settings for `pin`: a PHC string (`$argon2id$…`) with a
 /// fresh random salt.
 pub fn hash_pin(pin: &str) -> Result<String, String> {
-    let mut salt = [0u8; 16];
-    getrandom::getrandom(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(pin.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| e.to_string())
+    Ok(crate::auth::hash_password(pin))
 }
 
 /// Whether `pin` matches the stored hash. A hash that cannot be read matches nothing.
 pub fn pin_matches(hash: &str, pin: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|hash| Argon2::default().verify_password(pin.as_bytes(), &hash).is_ok())
+    crate::auth::verify_password(pin, hash)
 }
 
 /// Whether a stored hash is one `pin_matches` can check: refused at start, not at the kiosk.

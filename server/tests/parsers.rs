@@ -16,6 +16,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use shouhou_core::{archive, AppConfig, Flow};
 use shouhou_server::limit::{Limits, Rate};
+use shouhou_server::store::{staff, Role};
 use shouhou_server::{app, load_state, Settings};
 use tower::ServiceExt;
 
@@ -84,6 +85,9 @@ fn a_valid_request() -> Value {
 struct Harness {
     runtime: tokio::runtime::Runtime,
     router: Router,
+    /// A lead's session cookie and a stored request, for the staff routes.
+    cookie: String,
+    reference: String,
     _dir: tempfile::TempDir,
 }
 
@@ -105,13 +109,35 @@ fn harness() -> &'static Harness {
                 lookup: lots,
                 deflection: lots,
                 report: lots,
+                sign_in: lots,
                 kiosk_pin: lots,
             },
             ..Settings::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let router = app(load_state(&settings).unwrap(), &dist);
-        Harness { runtime, router, _dir: dir }
+        let state = load_state(&settings).unwrap();
+        let hash = shouhou_server::auth::hash_password("prop-password");
+        state
+            .store
+            .write_blocking(move |c| {
+                staff::add(c, "li.na", Role::Lead, &hash, "2026-11-27T09:00:00+08:00")
+            })
+            .unwrap();
+        let router = app(state, &dist);
+        let send = |request: Request<Body>| {
+            let response = runtime.block_on(router.clone().oneshot(request)).unwrap();
+            let headers = response.headers().clone();
+            let bytes = runtime.block_on(response.into_body().collect()).unwrap().to_bytes();
+            (headers, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        };
+        let body = a_valid_request().to_string().into_bytes();
+        let (_, created) = send(post("/api/v1/requests", "application/json", 0, body));
+        let reference = created["reference"].as_str().unwrap().to_string();
+        let credentials = json!({"login": "li.na", "password": "prop-password"}).to_string();
+        let (headers, _) =
+            send(post("/api/v1/staff/session", "application/json", 0, credentials.into_bytes()));
+        let cookie = headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        Harness { runtime, router, cookie, reference, _dir: dir }
     })
 }
 
@@ -221,6 +247,57 @@ proptest! {
             utf8_percent(&contact)
         );
         assert_clear_answer(Request::get(path).body(Body::empty()).unwrap())?;
+    }
+
+    #[test]
+    fn staff_event_bodies_get_a_clear_answer(
+        valid in prop::sample::select(vec![
+            json!({"kind": "status", "status": "in_progress"}),
+            json!({"kind": "assign", "to": "li.na"}),
+            json!({"kind": "reply", "text": "您好"}),
+            json!({"kind": "note", "text": "内部"}),
+            json!({"kind": "follow_up", "outcome": "已修好", "satisfaction": 4, "text": ""}),
+            json!({"kind": "reply_by", "at": "2026-11-28T17:00:00+08:00"}),
+        ]),
+        path in prop::collection::vec(any::<usize>(), 0..2),
+        replacement in arb_json(),
+    ) {
+        let harness = harness();
+        let body = replace_at(valid, &path, replacement).to_string();
+        let request = Request::post(format!("/api/v1/staff/requests/{}/events", harness.reference))
+            .header("content-type", "application/json")
+            .header("cookie", &harness.cookie)
+            .body(Body::from(body))
+            .unwrap();
+        assert_clear_answer(request)?;
+    }
+
+    #[test]
+    fn sign_in_bodies_get_a_clear_answer(
+        path in prop::collection::vec(any::<usize>(), 0..2),
+        replacement in arb_json(),
+    ) {
+        let valid = json!({"login": "li.na", "password": "wrong-password"});
+        let body = replace_at(valid, &path, replacement).to_string().into_bytes();
+        assert_clear_answer(post("/api/v1/staff/session", "application/json", 0, body))?;
+    }
+
+    #[test]
+    fn staff_queries_of_any_text_get_a_clear_answer(
+        route in prop::sample::select(vec!["requests", "figures", "export.csv"]),
+        name in prop::sample::select(vec!["status", "product_line", "intent", "category", "priority", "assigned", "overdue", "q", "from", "to", "other"]),
+        value in "\\PC{0,40}",
+        reference in "\\PC{0,20}",
+    ) {
+        let harness = harness();
+        for path in [
+            format!("/api/v1/staff/{route}?{name}={}&to=2026-11-30", utf8_percent(&value)),
+            format!("/api/v1/staff/requests/{}", utf8_percent(&reference)),
+            format!("/api/v1/staff/requests/{}/photos/{}", harness.reference, utf8_percent(&reference)),
+        ] {
+            let request = Request::get(path).header("cookie", &harness.cookie).body(Body::empty()).unwrap();
+            assert_clear_answer(request)?;
+        }
     }
 
     #[test]
