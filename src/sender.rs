@@ -84,7 +84,11 @@ async fn run_once(
         writer.put_outbox(items[index].clone());
         report.emit(SenderReport::Outbox(items.clone()));
 
-        let outcome = submit(config, &items[index].draft, lang, writer.store()).await;
+        let outcome = if items[index].follow_up.is_some() {
+            crate::services::status::send_follow_up(&config.backend.url, &items[index], lang).await
+        } else {
+            submit(config, &items[index].draft, lang, writer.store()).await
+        };
         match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
             AfterSend::Keep => {
                 let delivered = items[index].is_sent();

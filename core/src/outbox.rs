@@ -35,6 +35,30 @@ pub enum OutboxStatus {
     Failed {
         reason: String,
     },
+    /// The backend refused a follow-up for good (the request no longer waits for the
+    /// customer, or was rated already): it is not sent again, and the customer is told why.
+    Refused {
+        reason: String,
+    },
+}
+
+/// What a customer sends about a request already filed: an answer to the team's question, or
+/// their rating once it is resolved. It goes through the outbox like a request: offline it
+/// waits, and its key makes every retry one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUp {
+    Message { reference: String, contact: String, text: String },
+    Rating { reference: String, contact: String, rating: u8, comment: String },
+}
+
+impl FollowUp {
+    /// The filed request it is about.
+    pub fn reference(&self) -> &str {
+        match self {
+            FollowUp::Message { reference, .. } | FollowUp::Rating { reference, .. } => reference,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,8 +69,12 @@ pub struct OutboxItem {
     pub attempts: u32,
     pub next_attempt_at_ms: u64,
     pub queued_at_ms: u64,
-    /// The draft as submitted: the request content (frozen) and what to go back to.
+    /// The draft as submitted: the request content (frozen) and what to go back to. For a
+    /// follow-up, an empty draft that only carries the item's id and idempotency key.
     pub draft: Draft,
+    /// Set when this item is a follow-up to a filed request rather than a request.
+    #[serde(default)]
+    pub follow_up: Option<FollowUp>,
 }
 
 /// What one try to send came to.
@@ -129,8 +157,15 @@ impl OutboxItem {
         Ok(OutboxItem::queued(draft, now_ms))
     }
 
+    /// A follow-up to a filed request, due at once, with its own id and idempotency key.
+    pub fn follow_up(id: String, key: String, follow_up: FollowUp, now_ms: u64) -> OutboxItem {
+        let carrier = Draft::new(id, key, now_ms);
+        OutboxItem { follow_up: Some(follow_up), ..OutboxItem::queued(carrier, now_ms) }
+    }
+
     fn queued(draft: Draft, now_ms: u64) -> OutboxItem {
         OutboxItem {
+            follow_up: None,
             id: draft.id.clone(),
             status: OutboxStatus::Queued,
             attempts: 0,
@@ -162,7 +197,7 @@ impl OutboxItem {
             OutboxStatus::Queued | OutboxStatus::Failed { .. } => now_ms >= self.next_attempt_at_ms,
             // Left over from a tab that died mid-send.
             OutboxStatus::Sending => true,
-            OutboxStatus::Sent { .. } => false,
+            OutboxStatus::Sent { .. } | OutboxStatus::Refused { .. } => false,
         }
     }
 
@@ -198,6 +233,11 @@ impl OutboxItem {
                 self.next_attempt_at_ms = now_ms.saturating_add(delay);
                 AfterSend::Keep
             }
+            // A follow-up has no form to go back to: it stays, refused, with the reason.
+            SendOutcome::Rejected { message, .. } if self.follow_up.is_some() => {
+                self.status = OutboxStatus::Refused { reason: message };
+                AfterSend::Keep
+            }
             SendOutcome::Rejected { message, fields } => {
                 let mut draft = self.to_draft(now_ms);
                 draft.renew_idempotency_key(fresh_key);
@@ -219,6 +259,19 @@ impl OutboxItem {
         };
         item.draft.flow = None;
         item.draft.edits.clear();
+        item.follow_up = self.follow_up.as_ref().map(|follow_up| match follow_up {
+            FollowUp::Message { reference, .. } => FollowUp::Message {
+                reference: reference.clone(),
+                contact: String::new(),
+                text: String::new(),
+            },
+            FollowUp::Rating { reference, rating, .. } => FollowUp::Rating {
+                reference: reference.clone(),
+                contact: String::new(),
+                rating: *rating,
+                comment: String::new(),
+            },
+        });
         item
     }
 
@@ -264,6 +317,29 @@ mod tests {
         for personal in ["王建国", "13812345678", "空调不制冷"] {
             assert!(!stored.contains(personal), "{personal} left in {stored}");
         }
+    }
+
+    #[test]
+    fn a_refused_follow_up_stays_refused_and_is_not_sent_again() {
+        let message = FollowUp::Message {
+            reference: "SR-20261127-K7Q4M2X".into(),
+            contact: "13812345678".into(),
+            text: "型号是 BCD-452".into(),
+        };
+        let mut item = OutboxItem::follow_up("m1".into(), "key-m1".into(), message.clone(), 5);
+        assert!(item.is_due(5));
+        item.start_sending();
+        let offline = SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None };
+        assert_eq!(item.record(offline, 6, 0.5, "unused".into()), AfterSend::Keep);
+        item.start_sending();
+        let refused = SendOutcome::Rejected { message: "no longer waiting".into(), fields: vec![] };
+        assert_eq!(item.record(refused, 7, 0.5, "unused".into()), AfterSend::Keep);
+        assert_eq!(item.status, OutboxStatus::Refused { reason: "no longer waiting".into() });
+        assert!(!item.is_due(u64::MAX));
+        assert_eq!(item.idempotency_key(), "key-m1", "every try carried one key");
+        let stored = serde_json::to_string(&item).unwrap();
+        assert_eq!(serde_json::from_str::<OutboxItem>(&stored).unwrap(), item);
+        assert_eq!(item.follow_up.as_ref().map(FollowUp::reference), Some("SR-20261127-K7Q4M2X"));
     }
 
     #[test]

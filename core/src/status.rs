@@ -145,6 +145,35 @@ impl EntryKind {
     }
 }
 
+/// Whether the promised reply time was kept (明确表示下次答复时间), as the customer's status page
+/// says it: the team answered by then (a public reply or a change of status), still may, or
+/// did not. Times are milliseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyPromise {
+    Kept,
+    /// Not answered yet, and there is still time.
+    Pending,
+    Missed,
+}
+
+impl ReplyPromise {
+    /// `answers` are the times of the team's public replies and status changes.
+    pub fn judge(reply_by_ms: u64, answers: &[u64], now_ms: u64) -> ReplyPromise {
+        if answers.iter().any(|&at| at <= reply_by_ms) {
+            ReplyPromise::Kept
+        } else if now_ms <= reply_by_ms {
+            ReplyPromise::Pending
+        } else {
+            ReplyPromise::Missed
+        }
+    }
+
+    /// The entry kinds that count as the team's answer.
+    pub fn answers(kind: EntryKind) -> bool {
+        matches!(kind, EntryKind::Reply | EntryKind::Status)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Status::*;
@@ -208,5 +237,19 @@ mod tests {
         assert_eq!(may(WaitingCustomer), (true, false, false));
         assert_eq!(may(Resolved), (false, true, false));
         assert_eq!(may(Closed), (false, false, false));
+    }
+
+    #[test]
+    fn a_promise_is_kept_by_an_answer_in_time_and_missed_only_once_the_time_is_past() {
+        use super::ReplyPromise::*;
+        assert_eq!(ReplyPromise::judge(100, &[], 50), Pending);
+        assert_eq!(ReplyPromise::judge(100, &[], 100), Pending);
+        assert_eq!(ReplyPromise::judge(100, &[], 101), Missed);
+        assert_eq!(ReplyPromise::judge(100, &[100], 500), Kept);
+        assert_eq!(ReplyPromise::judge(100, &[150], 500), Missed, "answered, but late");
+        assert!(
+            ReplyPromise::answers(EntryKind::Reply) && ReplyPromise::answers(EntryKind::Status)
+        );
+        assert!(!ReplyPromise::answers(EntryKind::CustomerMessage));
     }
 }
