@@ -132,7 +132,8 @@ test.describe('storage', () => {
       };
     }));
     await page.reload();
-    await expect(page.getByText(m['storage.quarantined'].replace('{count}', '2'))).toBeVisible();
+    // All three count: the draft, the journal entry and the outbox item.
+    await expect(page.getByText(m['storage.quarantined'].replace('{count}', '3'))).toBeVisible();
     await expect(heading(page)).toHaveText(m['start.heading']);
     await expectNoAxeViolations(page, 'quarantine notice');
     const quarantined = (await storedRecords(page, 'quarantine')).map((r) => r.source).sort();
