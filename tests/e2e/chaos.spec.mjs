@@ -27,8 +27,12 @@ test('50 requests through network cuts, lost answers and a server restart: each 
   const random = mulberry32(seed);
   const events = {
     offline: 0, online: 0, lostAnswers: 0, lostAnswersStored: 0, refusedConnections: 0,
-    serverDown: 0, triesWhileDown: 0, restarts: 0,
+    serverDown: 0, triesWhileDown: 0, restarts: 0, replayed: 0,
   };
+  // A retry of a request whose answer was lost is answered 200 with Idempotent-Replayed.
+  page.on('response', (response) => {
+    if (response.url().endsWith('/api/v1/requests') && response.headers()['idempotent-replayed'] === 'true') events.replayed += 1;
+  });
   let down = false;
   let rowsBeforeKill = 0;
 
@@ -94,6 +98,7 @@ test('50 requests through network cuts, lost answers and a server restart: each 
   // The faults happened: a run that met none would prove nothing.
   expect(events.lostAnswers, 'answers were lost').toBeGreaterThanOrEqual(1);
   expect(events.lostAnswersStored, 'a request was stored although its answer was lost').toBeGreaterThanOrEqual(1);
+  expect(events.replayed, 'the server answered a retry as a replay').toBeGreaterThanOrEqual(1);
   expect(events.refusedConnections, 'connections were refused').toBeGreaterThanOrEqual(1);
   expect([events.serverDown, events.restarts], 'the server was killed and restarted once').toEqual([1, 1]);
   expect(events.triesWhileDown, 'the app tried while the server was down').toBeGreaterThanOrEqual(1);
