@@ -15,9 +15,16 @@ use crate::schema::RequestFields;
 use crate::validate::{validate_request, FieldError};
 use crate::warranty::CivilDate;
 
-/// First retry after 2 s, doubling to at most 5 minutes between tries.
+/// Full-jitter backoff (the AWS rule): the delay before try `n + 1` is uniform in
+/// `[0, min(cap, base·2^(n−1))]` — 2 s, 4 s, 8 s … up to 5 minutes — raised to
+/// [`BACKOFF_FLOOR_MS`] and to the server's `Retry-After` when it gave one.
 pub const BACKOFF_BASE_MS: u64 = 2_000;
 pub const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
+/// The least wait between two tries of one item. Full jitter alone may draw 0 ms; a refusal
+/// answered in a millisecond would then be retried in a tight loop. Half a second keeps one
+/// tab at two tries a second at worst, and sits well below the app's 3 s retry tick, so the
+/// floor costs a customer nothing.
+pub const BACKOFF_FLOOR_MS: u64 = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -132,14 +139,14 @@ pub enum AfterSend {
     BackToDraft { draft: Box<Draft>, message: String, fields: Vec<FieldError> },
 }
 
-/// Delay before try number `attempts + 1`, with full jitter (`jitter` in 0..1) so a crowd of
-/// tablets coming back online does not retry in lock-step.
+/// Delay before try number `attempts + 1`: full jitter (`jitter` in 0..1 picks a point in
+/// `[0, min(cap, base·2^(attempts−1))]`), so a crowd of tablets coming back online does not
+/// retry in lock-step, and never below [`BACKOFF_FLOOR_MS`].
 pub fn backoff_ms(attempts: u32, jitter: f64) -> u64 {
     let exponential = BACKOFF_BASE_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(20));
     let ceiling = exponential.min(BACKOFF_CAP_MS);
-    let jitter = jitter.clamp(0.0, 1.0);
-    // Half fixed, half random: never immediately, never more than the ceiling.
-    ceiling / 2 + (ceiling as f64 / 2.0 * jitter) as u64
+    let drawn = (ceiling as f64 * jitter.clamp(0.0, 1.0)) as u64;
+    drawn.max(BACKOFF_FLOOR_MS)
 }
 
 impl OutboxItem {
@@ -382,18 +389,27 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_up_to_the_cap_with_jitter_inside_it() {
-        assert_eq!(backoff_ms(1, 0.0), 1_000);
+    fn backoff_is_full_jitter_up_to_a_doubling_ceiling_with_a_floor() {
+        // The ceiling: 2 s for the first retry, doubling, at most 5 minutes.
         assert_eq!(backoff_ms(1, 1.0), 2_000);
         assert_eq!(backoff_ms(2, 1.0), 4_000);
         assert_eq!(backoff_ms(4, 1.0), 16_000);
-        assert_eq!(backoff_ms(30, 1.0), BACKOFF_CAP_MS);
-        assert_eq!(backoff_ms(u32::MAX, 0.5), BACKOFF_CAP_MS / 2 + BACKOFF_CAP_MS / 4);
-        for attempts in 0..40 {
-            for jitter in [0.0, 0.3, 0.99, 1.0, 7.0, -1.0] {
+        assert_eq!(backoff_ms(9, 1.0), BACKOFF_CAP_MS, "2 s · 2^8 = 512 s is over the cap");
+        assert_eq!(backoff_ms(u32::MAX, 1.0), BACKOFF_CAP_MS);
+        // Uniform below it: the jitter is the fraction of the ceiling drawn.
+        assert_eq!(backoff_ms(2, 0.5), 2_000);
+        assert_eq!(backoff_ms(30, 0.25), BACKOFF_CAP_MS / 4);
+        // Never below the floor, not even for a draw of 0.
+        assert_eq!(backoff_ms(1, 0.0), BACKOFF_FLOOR_MS);
+        assert_eq!(backoff_ms(30, 0.0), BACKOFF_FLOOR_MS);
+        assert_eq!(backoff_ms(1, 0.1), BACKOFF_FLOOR_MS, "200 ms drawn, raised to the floor");
+        for attempts in 0..40u32 {
+            let ceiling =
+                (BACKOFF_BASE_MS << attempts.saturating_sub(1).min(20)).min(BACKOFF_CAP_MS);
+            for jitter in [0.0, 0.3, 0.99, 1.0, 7.0, -1.0, f64::NAN] {
                 let delay = backoff_ms(attempts, jitter);
                 assert!(
-                    (BACKOFF_BASE_MS / 2..=BACKOFF_CAP_MS).contains(&delay),
+                    (BACKOFF_FLOOR_MS..=ceiling).contains(&delay),
                     "{attempts} {jitter} {delay}"
                 );
             }
@@ -431,6 +447,28 @@ mod tests {
             "k2".into(),
         );
         assert_eq!(item.next_attempt_at_ms, 80_000, "Retry-After wins over a shorter backoff");
+
+        // Retry-After is a lower bound, never a replacement: a longer backoff still holds.
+        item.start_sending();
+        item.record(
+            SendOutcome::Transient { reason: "HTTP 503".into(), retry_after_ms: Some(1_000) },
+            20_000,
+            1.0,
+            "k2".into(),
+        );
+        assert_eq!(item.next_attempt_at_ms, 28_000, "third try: the 8 s ceiling, drawn whole");
+        item.start_sending();
+        item.record(
+            SendOutcome::Transient { reason: "HTTP 503".into(), retry_after_ms: None },
+            20_000,
+            0.0,
+            "k2".into(),
+        );
+        assert_eq!(
+            item.next_attempt_at_ms,
+            20_000 + BACKOFF_FLOOR_MS,
+            "a draw of 0 waits the floor"
+        );
         item.retry_now(30_000);
         assert!(item.is_due(30_000));
         assert_eq!(item.idempotency_key(), "key-1", "the key never changes in the outbox");

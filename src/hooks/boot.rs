@@ -70,7 +70,8 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
     // is usable. Only photos stored before now are candidates: one attached in the meantime
     // is never taken for unused.
     let stored_photos = store.photo_ids().await;
-    let outbox = store.load_outbox().await;
+    // Unreadable outbox items are set aside like drafts, and counted in the same notice.
+    let (outbox, outbox_quarantined) = store.load_outbox_counted().await;
     let in_use: Vec<String> = loaded
         .drafts
         .iter()
@@ -88,7 +89,7 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
     state.dispatch(Action::StorageReady {
         draft,
         outbox,
-        quarantined: loaded.quarantined,
+        quarantined: loaded.quarantined + outbox_quarantined,
         warning,
     });
     state.dispatch(Action::Opened(crate::hooks::history::current_route()));

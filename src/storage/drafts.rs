@@ -55,19 +55,27 @@ impl LocalStore {
 
     /// Every outbox item, oldest first. Unreadable items are quarantined like drafts.
     pub async fn load_outbox(&self) -> Vec<OutboxItem> {
-        let Some(db) = &self.db else { return Vec::new() };
+        self.load_outbox_counted().await.0
+    }
+
+    /// The same, with how many unreadable items were set aside by this read (at start, for
+    /// the storage notice).
+    pub async fn load_outbox_counted(&self) -> (Vec<OutboxItem>, usize) {
+        let Some(db) = &self.db else { return (Vec::new(), 0) };
         let mut items = Vec::new();
+        let mut quarantined = 0;
         for (key, text) in db.get_all_json(OUTBOX).await.unwrap_or_default() {
             match serde_json::from_str::<OutboxItem>(&text) {
                 Ok(item) => items.push(item),
                 Err(why) => {
                     self.quarantine("outbox", &key, &text, &why.to_string()).await;
                     let _ = db.delete(OUTBOX, &key).await;
+                    quarantined += 1;
                 }
             }
         }
         items.sort_by_key(|item| item.queued_at_ms);
-        items
+        (items, quarantined)
     }
 
     /// Keeps a shrunk photo beside the drafts; the draft refers to it by id.
@@ -240,7 +248,7 @@ impl LocalStore {
 /// What the `quarantine` store keeps of a record that could not be read.
 #[derive(serde::Serialize)]
 struct QuarantinedRecord<'a> {
-    /// `indexeddb` or `journal`.
+    /// `indexeddb`, `journal` or `outbox`.
     source: &'a str,
     key: &'a str,
     /// The record exactly as found.

@@ -140,7 +140,9 @@ export const test = base.extend({
     await use(server);
     await server.stop();
   },
-  page: async ({ page }, use) => {
+  // A test fails if its page logs an error, if any page of its browser context reports a
+  // Content-Security-Policy violation, or if a page arrived without the server's CSP.
+  page: async ({ page, context }, use) => {
     const problems = [];
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
@@ -148,8 +150,31 @@ export const test = base.extend({
         problems.push(`console: ${message.text()}`);
       }
     });
+    const violations = [];
+    await context.exposeBinding('shouhouCspViolation', ({ page: from }, violation) => {
+      violations.push(`${from ? from.url() : '?'}: ${violation}`);
+    });
+    await context.addInitScript(() => {
+      window.addEventListener('securitypolicyviolation', (event) => {
+        window.shouhouCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}` +
+          ` at ${event.sourceFile}:${event.lineNumber}`);
+      }, true);
+    });
+    const documents = [];
+    context.on('response', (response) => {
+      if (response.request().resourceType() === 'document') {
+        documents.push({ url: response.url(), csp: response.headers()['content-security-policy'] || '' });
+      }
+    });
     await use(page);
+    expect(violations, 'no Content-Security-Policy violation was reported').toEqual([]);
     expect(problems, 'the page logged no errors').toEqual([]);
+    expect(documents.length, 'a page was loaded').toBeGreaterThan(0);
+    for (const { url, csp } of documents) {
+      expect(csp, `${url} came with the server's strict CSP`).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp, `${url}: nothing inline, nothing evaluated`).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
+      expect(csp, `${url} cannot be framed`).toContain("frame-ancestors 'none'");
+    }
   },
 });
 export { expect };
