@@ -6,8 +6,9 @@ use shouhou_core::desk::PublicEntry;
 use shouhou_core::outbox::{classify, Answer, FollowUp, OutboxItem, SendOutcome};
 use shouhou_core::Lang;
 
-/// The intake server's answer, as much of it as the status screen shows.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The intake server's answer, as much of it as the status screen shows (and, outside kiosk
+/// mode, remembers for a customer who looks again without a connection).
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 pub struct RequestStatus {
     pub reference: String,
     pub status: String,
