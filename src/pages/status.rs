@@ -68,6 +68,8 @@ pub fn StatusPage(props: &StatusPageProps) -> Html {
     let lang = state.lang;
     let heading = use_heading_focus(state.navigated);
     let contact = use_state(String::new);
+    // From "Check a request" the reference is typed here; from a receipt it is in the address.
+    let typed_reference = use_state(String::new);
     let lookup = use_state(|| Lookup::NotAsked);
     let answer = use_node_ref();
     {
@@ -82,7 +84,27 @@ pub fn StatusPage(props: &StatusPageProps) -> Html {
     let Some(config) = state.config.clone() else { return html! {} };
     let available = config.backend.adapter == Adapter::Shouhou;
     let kiosk = state.kiosk;
-    let reference = props.reference.clone();
+    let asks_reference = props.reference.is_empty();
+    // A typed reference is used only if it looks like one: it goes into the look-up's path.
+    let reference = if asks_reference {
+        let typed = typed_reference.trim().to_ascii_uppercase();
+        let plausible = shouhou_core::Route::parse(&format!("/status/{typed}"), "")
+            == shouhou_core::Route::Status(typed.clone());
+        if plausible {
+            typed
+        } else {
+            String::new()
+        }
+    } else {
+        props.reference.clone()
+    };
+    let on_reference = {
+        let typed_reference = typed_reference.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            typed_reference.set(input.value());
+        })
+    };
 
     let oninput = {
         let contact = contact.clone();
@@ -97,7 +119,7 @@ pub fn StatusPage(props: &StatusPageProps) -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let given = contact.trim().to_string();
-            if given.is_empty() {
+            if given.is_empty() || reference.is_empty() {
                 return lookup.set(Lookup::ContactMissing);
             }
             lookup.set(Lookup::Checking);
@@ -118,7 +140,9 @@ pub fn StatusPage(props: &StatusPageProps) -> Html {
         })
     };
     let messages = Messages::builtin();
-    let missing = *lookup == Lookup::ContactMissing;
+    // "Missing" names whichever of the two fields was left empty.
+    let missing = *lookup == Lookup::ContactMissing && contact.trim().is_empty();
+    let reference_missing = *lookup == Lookup::ContactMissing && reference.is_empty();
     let found_view = |found: &RequestStatus, offline_copy: Option<f64>| {
         found_view(lang, found, offline_copy, &contact, &outbox, answer.clone())
     };
@@ -161,9 +185,26 @@ pub fn StatusPage(props: &StatusPageProps) -> Html {
     html! {
         <section class="step status" aria-labelledby="status-heading">
             <h1 id="status-heading" tabindex="-1" ref={heading}>{ t(lang, "status.heading") }</h1>
-            <p class="lead">{ messages.format(lang, "status.intro", &[("reference", reference.clone())]) }</p>
+            if asks_reference {
+                <p class="lead">{ t(lang, "status.intro_without_reference") }</p>
+            } else {
+                <p class="lead">{ messages.format(lang, "status.intro", &[("reference", reference.clone())]) }</p>
+            }
             if available {
                 <form novalidate=true {onsubmit}>
+                    if asks_reference {
+                        <div class={classes!("field", reference_missing.then_some("field-error"))}>
+                            <label for="f-reference">{ t(lang, "status.reference_label") }</label>
+                            <p class="hint" id="f-reference-hint">{ t(lang, "status.reference_hint") }</p>
+                            if reference_missing {
+                                <p class="error-message" id="f-reference-error">{ t(lang, "status.reference_missing") }</p>
+                            }
+                            <input id="f-reference" name="reference" type="text" autocomplete="off" spellcheck="false"
+                                aria-describedby={if reference_missing { "f-reference-hint f-reference-error" } else { "f-reference-hint" }}
+                                aria-invalid={reference_missing.then_some("true")}
+                                value={(*typed_reference).clone()} oninput={on_reference} />
+                        </div>
+                    }
                     <div class={classes!("field", missing.then_some("field-error"))}>
                         <label for="f-contact">{ t(lang, "status.contact_label") }</label>
                         <p class="hint" id="f-contact-hint">{ t(lang, "status.contact_hint") }</p>
