@@ -111,6 +111,8 @@ fn harness() -> &'static Harness {
                 report: lots,
                 sign_in: lots,
                 kiosk_pin: lots,
+                message: lots,
+                feedback: lots,
             },
             ..Settings::default()
         };
