@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::schema::ValidRequest;
+use crate::schema::{PhotoRef, ValidRequest};
 use crate::status::{EntryKind, Status};
 
 /// What a staff member may do: an agent works requests; a lead also sees the figures and
@@ -63,6 +63,10 @@ pub struct Entry {
     pub reply_by: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The photos a customer's message brought, each served by the request's photo route
+    /// (`…/photos/{id}`); absent for every other entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoRef>,
 }
 
 /// What staff add to a request: the body of `POST …/requests/{reference}/events`.

@@ -69,9 +69,11 @@ impl Status {
         self == Status::WaitingCustomer
     }
 
-    /// The customer may rate the service once it is resolved (once: the server keeps count).
+    /// The customer may rate the service once it is resolved (once: the server keeps count),
+    /// and still after staff closed it: closing is the team's bookkeeping, and a customer who
+    /// had not got round to rating must not lose the chance because of it.
     pub fn customer_may_rate(self) -> bool {
-        self == Status::Resolved
+        matches!(self, Status::Resolved | Status::Closed)
     }
 }
 
@@ -236,7 +238,7 @@ mod tests {
         assert_eq!(may(InProgress), (false, false, true));
         assert_eq!(may(WaitingCustomer), (true, false, false));
         assert_eq!(may(Resolved), (false, true, false));
-        assert_eq!(may(Closed), (false, false, false));
+        assert_eq!(may(Closed), (false, true, false));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 pub mod api;
 pub mod auth;
 pub mod cors;
+pub mod customer;
 pub mod desk;
 pub mod figures;
 pub mod headers;
@@ -68,6 +69,8 @@ pub struct Guards {
     /// Charged by failed staff sign-ins only (see [`desk`]).
     pub sign_in: Guard,
     pub kiosk_pin: Guard,
+    pub message: Guard,
+    pub feedback: Guard,
 }
 
 /// The server's own settings (command line): never in `config.json`, which is public.
@@ -128,6 +131,8 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         report: guard("csp-report", limits.report),
         sign_in: guard("sign-in", limits.sign_in),
         kiosk_pin: guard("kiosk-pin", limits.kiosk_pin),
+        message: guard("message", limits.message),
+        feedback: guard("feedback", limits.feedback),
     };
     if let Some(hash) = settings.kiosk_pin_hash.as_deref().filter(|h| !kiosk::is_pin_hash(h)) {
         return Err(format!(

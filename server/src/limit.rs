@@ -1,7 +1,7 @@
 //! Per-client rate limits: one token bucket per client per route class.
 //!
-//! Every route that a stranger can call over and over (create, look-up, deflections; later
-//! staff sign-in, messages, feedback) gets its own [`Limiter`] and the [`enforce`] middleware,
+//! Every route that a stranger can call over and over (create, look-up, deflections, staff
+//! sign-in, kiosk PIN, customers' messages and feedback) gets its own [`Limiter`] and the [`enforce`] middleware,
 //! so one noisy client is answered `429 rate_limited` with `Retry-After` while everyone else
 //! goes on. Who "the client" is comes from [`ClientAddr`]: the TCP peer, or — only when the
 //! peer is a reverse proxy named with `--trust-proxy` — the address that proxy appended to
@@ -72,6 +72,10 @@ pub struct Limits {
     pub sign_in: Rate,
     /// Kiosk PIN attempts: staff get it right in a try or two; guessing stops at once.
     pub kiosk_pin: Rate,
+    /// Customers' messages from the status page.
+    pub message: Rate,
+    /// Customers' ratings.
+    pub feedback: Rate,
 }
 
 impl Default for Limits {
@@ -86,6 +90,11 @@ impl Default for Limits {
             report: Rate::new(60, 30),
             sign_in: Rate::new(6, 5),
             kiosk_pin: Rate::new(5, 5),
+            // A customer answers a question or rates once or twice; an outbox coming back
+            // online sends its few at once. Each call also tries a contact against a
+            // reference, like a look-up, so these stay as tight as look-ups or tighter.
+            message: Rate::new(10, 5),
+            feedback: Rate::new(10, 5),
         }
     }
 }
@@ -368,11 +377,13 @@ mod tests {
             limits.report,
             limits.sign_in,
             limits.kiosk_pin,
+            limits.message,
+            limits.feedback,
         ]
         .map(|r| r.to_string());
         assert_eq!(
             shown,
-            ["20:20", "30:10", "30:20", "60:30", "6:5", "5:5"],
+            ["20:20", "30:10", "30:20", "60:30", "6:5", "5:5", "10:5", "10:5"],
             "README, Security and durability"
         );
     }

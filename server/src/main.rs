@@ -86,6 +86,22 @@ struct Args {
         value_name = "PER_MINUTE:BURST"
     )]
     limit_kiosk_pin: Rate,
+    /// Customers' messages (answers to the team) per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_MESSAGE",
+        default_value = "10:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_message: Rate,
+    /// Customers' satisfaction ratings per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_FEEDBACK",
+        default_value = "10:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_feedback: Rate,
     /// The kiosk PIN's Argon2id hash, as --hash-kiosk-pin prints it. Without one, kiosks
     /// cannot be left at the screen.
     #[arg(long, env = "SHOUHOU_KIOSK_PIN_HASH", value_name = "ARGON2ID_HASH")]
@@ -267,6 +283,8 @@ async fn run(args: Args) {
             report: args.limit_csp_report,
             sign_in: args.limit_sign_in,
             kiosk_pin: args.limit_kiosk_pin,
+            message: args.limit_message,
+            feedback: args.limit_feedback,
         },
         session_hours: args.session_hours,
         trusted_proxies: args.trust_proxy,

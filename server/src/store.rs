@@ -26,6 +26,7 @@ pub struct PhotoUpload {
     pub bytes: Vec<u8>,
 }
 
+pub mod customer;
 pub mod report;
 pub mod staff;
 pub mod timeline;
@@ -131,6 +132,23 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE requests ADD COLUMN first_reply_by TEXT;
     CREATE INDEX requests_by_created ON requests (created_at);
 "#,
+    r#"
+    -- What the customer posts from the status page (a message, a rating) comes from the
+    -- outbox, so it is idempotent like a create: the key, what was sent under it (what a
+    -- retry is compared against) and the timeline entry it made, which a retry is answered with.
+    CREATE TABLE customer_posts (
+        id               INTEGER PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_id       INTEGER NOT NULL REFERENCES requests(id),
+        event_id         INTEGER NOT NULL REFERENCES events(id),
+        submitted_json   TEXT NOT NULL
+    );
+    -- A message's photos sit beside the request's own (so the desk's photo route serves
+    -- both); event_id says which message brought them, NULL for the request's.
+    ALTER TABLE photos ADD COLUMN event_id INTEGER REFERENCES events(id);
+    -- One rating per request, whatever a bug above this line might let through.
+    CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
+"#,
 ];
 
 #[derive(Debug)]
@@ -148,6 +166,14 @@ pub enum StoreError {
     },
     /// An assignment to a login that is unknown or disabled.
     UnknownStaff,
+    /// A customer's message while the team is not waiting for one.
+    NotWaitingForCustomer,
+    /// A rating before the request is resolved.
+    NotResolved,
+    /// A second rating for one request (under another key).
+    AlreadyRated,
+    /// A message's photo has the id of a photo the request already holds.
+    PhotoIdTaken,
     /// The batch this write was part of did not commit; nothing of it was stored.
     BatchFailed(String),
     /// The writer thread is gone (the store is shutting down).
@@ -166,6 +192,12 @@ impl std::fmt::Display for StoreError {
                 write!(f, "{} cannot become {}", from.as_str(), to.as_str())
             }
             StoreError::UnknownStaff => write!(f, "no active staff member by that login"),
+            StoreError::NotWaitingForCustomer => {
+                write!(f, "the team is not waiting for the customer")
+            }
+            StoreError::NotResolved => write!(f, "the request is not resolved"),
+            StoreError::AlreadyRated => write!(f, "the request is rated already"),
+            StoreError::PhotoIdTaken => write!(f, "the request has a photo by that id already"),
             StoreError::BatchFailed(why) => write!(f, "the batch did not commit: {why}"),
             StoreError::WriterGone => write!(f, "the writer has stopped"),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),

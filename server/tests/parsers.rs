@@ -111,6 +111,8 @@ fn harness() -> &'static Harness {
                 report: lots,
                 sign_in: lots,
                 kiosk_pin: lots,
+                message: lots,
+                feedback: lots,
             },
             ..Settings::default()
         };
@@ -269,6 +271,37 @@ proptest! {
             .header("cookie", &harness.cookie)
             .body(Body::from(body))
             .unwrap();
+        assert_clear_answer(request)?;
+    }
+
+    #[test]
+    fn customer_message_and_feedback_bodies_get_a_clear_answer(
+        key: u64,
+        valid in prop::sample::select(vec![
+            ("messages", json!({"contact": "138 1234 5678", "text": "序列号是 INV-2291",
+                "photos": [{"id": "0b7e0c2a-1111-4a5b-9c3d-000000000001", "content_type": "image/jpeg",
+                    "bytes": 9, "width": 1, "height": 1}]})),
+            ("messages", json!({"contact": "wang@example.cn", "text": "在"})),
+            ("feedback", json!({"contact": "138 1234 5678", "rating": 5, "comment": "很满意"})),
+        ]),
+        path in prop::collection::vec(any::<usize>(), 0..3),
+        replacement in arb_json(),
+        as_multipart: bool,
+        photo in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let harness = harness();
+        let (route, valid) = valid;
+        let uri = format!("/api/v1/requests/{}/{route}", harness.reference);
+        let body = replace_at(valid, &path, replacement);
+        let request = if as_multipart {
+            let parts = [
+                ("message".to_string(), String::new(), "application/json".to_string(), body.to_string().into_bytes()),
+                ("photo".to_string(), "0b7e0c2a-1111-4a5b-9c3d-000000000001".to_string(), "image/jpeg".to_string(), [vec![0xFF, 0xD8, 0xFF], photo].concat()),
+            ];
+            post(&uri, "multipart/form-data; boundary=b0undary", key, multipart_body("b0undary", &parts))
+        } else {
+            post(&uri, "application/json", key, body.to_string().into_bytes())
+        };
         assert_clear_answer(request)?;
     }
 

@@ -10,7 +10,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 pub use shouhou_core::desk::{
     Entry, EventRequest, Inbox, InboxFilter, InboxRow, PublicEntry, RequestDetail, INBOX_LIMIT,
 };
-use shouhou_core::{transition_allowed, EntryKind, Status, ValidRequest};
+use shouhou_core::{transition_allowed, EntryKind, PhotoRef, Status, ValidRequest};
 
 use super::{staff, StoreError};
 
@@ -47,6 +47,7 @@ pub fn add_event(
         outcome: None,
         reply_by: None,
         to: None,
+        photos: Vec::new(),
     };
     match event {
         EventRequest::Status { status } => {
@@ -84,6 +85,16 @@ pub fn add_event(
             entry.reply_by = Some(at.clone());
         }
     }
+    insert_entry(conn, request_id, &mut entry)?;
+    Ok(entry)
+}
+
+/// Writes `entry` on the request's timeline and sets its `id`.
+pub(super) fn insert_entry(
+    conn: &Connection,
+    request_id: i64,
+    entry: &mut Entry,
+) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO events (request_id, at, kind, actor, public, text, status, satisfaction,
                              outcome, reply_by, assigned_to)
@@ -91,7 +102,7 @@ pub fn add_event(
         params![
             request_id,
             entry.at,
-            kind.as_str(),
+            entry.kind.as_str(),
             entry.actor,
             entry.public,
             entry.text,
@@ -103,7 +114,7 @@ pub fn add_event(
         ],
     )?;
     entry.id = conn.last_insert_rowid();
-    Ok(entry)
+    Ok(())
 }
 
 const ENTRY_COLUMNS: &str =
@@ -126,7 +137,45 @@ fn entry_from(row: &Row<'_>) -> rusqlite::Result<Entry> {
         outcome: row.get(8)?,
         reply_by: row.get(9)?,
         to: row.get(10)?,
+        photos: Vec::new(),
     })
+}
+
+/// One entry by its id, with the photos it brought.
+pub(super) fn entry(conn: &Connection, id: i64) -> Result<Entry, StoreError> {
+    let mut entry = conn.query_row(
+        &format!("SELECT {ENTRY_COLUMNS} FROM events WHERE id = ?1"),
+        [id],
+        entry_from,
+    )?;
+    entry.photos = event_photos(conn, "event_id = ?1", id)?.into_iter().map(|(_, p)| p).collect();
+    Ok(entry)
+}
+
+/// The descriptions of the photos customers' messages brought, with the entry each belongs
+/// to, oldest first: `filter` is `event_id = ?1` or `request_id = ?1`.
+fn event_photos(
+    conn: &Connection,
+    filter: &str,
+    id: i64,
+) -> Result<Vec<(i64, PhotoRef)>, StoreError> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT event_id, photo_id, content_type, bytes, width, height FROM photos
+         WHERE {filter} AND event_id IS NOT NULL ORDER BY id"
+    ))?;
+    let rows = statement.query_map([id], |row| {
+        Ok((
+            row.get(0)?,
+            PhotoRef {
+                id: row.get(1)?,
+                content_type: row.get(2)?,
+                bytes: row.get(3)?,
+                width: row.get(4)?,
+                height: row.get(5)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// A request's timeline, oldest first; only what the customer may see when `public_only`.
@@ -140,7 +189,13 @@ pub fn timeline(
          ORDER BY id"
     ))?;
     let rows = statement.query_map(params![request_id, public_only], entry_from)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut entries: Vec<Entry> = rows.collect::<Result<_, _>>()?;
+    for (event_id, photo) in event_photos(conn, "request_id = ?1", request_id)? {
+        if let Some(entry) = entries.iter_mut().find(|entry| entry.id == event_id) {
+            entry.photos.push(photo);
+        }
+    }
+    Ok(entries)
 }
 
 /// The SQL that says a request is overdue at `now` (whole seconds, so it can be inlined).
