@@ -517,6 +517,17 @@ async fn a_messages_photos_are_checked_stored_with_it_and_shown_to_the_desk() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "too_many_photos",
         ),
+        // Sizes that would overflow a sum.
+        (
+            multipart(
+                &reference,
+                "photo-msg-0011",
+                &with(vec![photo(PHOTO_A, u64::MAX), photo(PHOTO_B, u64::MAX)]),
+                &[],
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photos_too_large",
+        ),
         // More than photos.max_total_bytes declared.
         (
             multipart(&reference, "photo-msg-0007", &with(vec![photo(PHOTO_A, 6_000_001)]), &[]),
