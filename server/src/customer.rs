@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::SecondsFormat;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
 use shouhou_core::validate::{is_plain_uuid, PHOTO_CONTENT_TYPES};
@@ -35,7 +35,7 @@ pub const MESSAGE_MAX_CHARS: usize = 4000;
 pub const COMMENT_MAX_CHARS: usize = 2000;
 
 /// `{"contact", "text", "photos"}`: the JSON body, or the `message` part of a multipart one.
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MessageBody {
     contact: String,
@@ -44,7 +44,7 @@ struct MessageBody {
     photos: Vec<PhotoRef>,
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FeedbackBody {
     contact: String,
@@ -58,26 +58,20 @@ fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
 }
 
-fn conflict(code: &'static str) -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        code,
-        match code {
-            "not_waiting_for_customer" => "api.not_waiting_for_customer",
-            "not_resolved" => "api.not_resolved",
-            "already_rated" => "api.already_rated",
-            _ => "api.idempotency_key_reused",
-        },
-    )
+/// `409`: the request is there and the contact right, but this cannot be done now.
+fn conflict(code: &'static str, message_key: &'static str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, message_key)
 }
 
 fn store_refusal(error: StoreError) -> ApiError {
     match error {
         StoreError::NotFound => not_found(),
-        StoreError::KeyReused => conflict("idempotency_key_reused"),
-        StoreError::NotWaitingForCustomer => conflict("not_waiting_for_customer"),
-        StoreError::NotResolved => conflict("not_resolved"),
-        StoreError::AlreadyRated => conflict("already_rated"),
+        StoreError::KeyReused => conflict("idempotency_key_reused", "api.idempotency_key_reused"),
+        StoreError::NotWaitingForCustomer => {
+            conflict("not_waiting_for_customer", "api.not_waiting_for_customer")
+        }
+        StoreError::NotResolved => conflict("not_resolved", "api.not_resolved"),
+        StoreError::AlreadyRated => conflict("already_rated", "api.already_rated"),
         StoreError::PhotoIdTaken => validation_failed(vec![FieldError {
             field: Field::Photos,
             code: ErrorCode::InvalidPhoto,
@@ -113,7 +107,8 @@ fn photo_problem(
     uploads: &[crate::store::PhotoUpload],
 ) -> Option<ErrorCode> {
     let limits = state.config.photos;
-    let total: u64 = listed.iter().map(|photo| photo.bytes).sum();
+    // Sizes are the client's claim: two of u64::MAX must not overflow the sum.
+    let total = listed.iter().fold(0u64, |total, photo| total.saturating_add(photo.bytes));
     if listed.len() > limits.max_count as usize {
         Some(ErrorCode::TooManyPhotos { max: limits.max_count as usize })
     } else if total > limits.max_total_bytes {

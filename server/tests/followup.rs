@@ -243,6 +243,10 @@ async fn a_message_answers_the_team_and_brings_the_request_back_to_in_progress()
     assert_eq!(early.status, StatusCode::CONFLICT);
     assert_eq!(early.json()["code"], "not_waiting_for_customer");
     assert!(early.json()["message"].as_str().unwrap().contains("not waiting"));
+    // A message's key is not a rating's.
+    let rating = json!({"contact": CONTACT, "rating": 5});
+    let crossed = desk.send(post_json(&feedback(&reference), "message-key-0001", &rating)).await;
+    assert_eq!(crossed.json()["code"], "idempotency_key_reused");
     assert_eq!(count(&desk, "SELECT count(*) FROM events WHERE kind = 'customer_message'"), 1);
 }
 
@@ -513,6 +517,17 @@ async fn a_messages_photos_are_checked_stored_with_it_and_shown_to_the_desk() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "too_many_photos",
         ),
+        // Sizes that would overflow a sum.
+        (
+            multipart(
+                &reference,
+                "photo-msg-0011",
+                &with(vec![photo(PHOTO_A, u64::MAX), photo(PHOTO_B, u64::MAX)]),
+                &[],
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photos_too_large",
+        ),
         // More than photos.max_total_bytes declared.
         (
             multipart(&reference, "photo-msg-0007", &with(vec![photo(PHOTO_A, 6_000_001)]), &[]),
@@ -657,6 +672,12 @@ async fn a_rating_once_resolved_is_stored_once_shown_to_the_desk_and_counted() {
     );
     assert_eq!(entry["text"], "很满意，师傅很专业");
 
+    // In the export's satisfaction column (the last).
+    let csv = desk.get("/api/v1/staff/export.csv?from=2026-11-20&to=2026-11-20", &cookie).await;
+    let row = String::from_utf8(csv.bytes).unwrap();
+    let row = row.lines().nth(1).unwrap().to_string();
+    assert!(row.ends_with(",5"), "{row}");
+
     // Counted in the satisfaction rate of the day it was given.
     let today = Store::now().format("%Y-%m-%d").to_string();
     let figures =
@@ -735,6 +756,12 @@ async fn a_rating_outside_one_to_five_or_a_long_comment_is_refused() {
             assert!(!reply.json()["fields"][0]["message"].as_str().unwrap().contains('{'));
         }
     }
+    let multipart = Request::post(&path)
+        .header("content-type", "multipart/form-data; boundary=b0undary")
+        .header("idempotency-key", "bad-rating-form")
+        .body(Body::from("--b0undary--\r\n"))
+        .unwrap();
+    assert_eq!(desk.send(multipart).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let range = desk
         .send(post_json(&path, "bad-rating-range", &json!({"contact": CONTACT, "rating": 9})))
         .await
@@ -865,4 +892,32 @@ async fn the_limits_are_set_by_flag_or_environment() {
     let rating = json!({"contact": CONTACT, "rating": 5});
     assert_eq!(send(unknown_feedback, "env-key-0001", rating.clone()).await.status, 404);
     assert_eq!(send(unknown_feedback, "env-key-0002", rating).await.status, 429);
+}
+
+/// A body that never finishes arriving is answered `408` within `--body-timeout`, as for a
+/// create: a slow client cannot hold the route.
+#[tokio::test]
+async fn a_stalled_body_is_refused_with_408() {
+    let desk = desk_with(|settings| {
+        settings.body_timeout = std::time::Duration::from_millis(200);
+    });
+    let (desk, _, reference) = fixture_on(desk, Status::WaitingCustomer).await;
+    for (path, content_type) in [
+        (messages(&reference), "application/json"),
+        (messages(&reference), "multipart/form-data; boundary=b0undary"),
+        (feedback(&reference), "application/json"),
+    ] {
+        let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+        let request = Request::post(&path)
+            .header("content-type", content_type)
+            .header("idempotency-key", "stalled-key-0001")
+            .body(Body::from_stream(never))
+            .unwrap();
+        let reply = desk.send(request).await;
+        assert_eq!(
+            (reply.status, reply.json()["code"].clone()),
+            (StatusCode::REQUEST_TIMEOUT, json!("request_timeout")),
+            "{path} {content_type}"
+        );
+    }
 }
