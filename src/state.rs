@@ -54,6 +54,9 @@ pub struct AppState {
     /// `None` until storage has been read.
     pub draft: Option<Draft>,
     pub errors: Vec<FieldError>,
+    /// What the server refused in a request that came back, by field: shown on each field's
+    /// step (the app's own checks found nothing there) until the customer changes that field.
+    pub server_errors: Vec<FieldError>,
     /// Whether the customer tried to move on from this step: errors then follow their typing.
     pub attempted: bool,
     /// Grows each time focus must move to the error summary.
@@ -205,6 +208,7 @@ impl AppState {
             config_failed: false,
             draft: None,
             errors: Vec::new(),
+            server_errors: Vec::new(),
             attempted: false,
             summary_focus: 0,
             outbox: Vec::new(),
@@ -296,6 +300,19 @@ impl AppState {
         if let (true, Some(draft), Some(config)) = (self.attempted, &self.draft, &self.config) {
             self.errors = draft.step_errors(config, crate::ids::today());
         }
+        self.add_server_errors();
+    }
+
+    /// The server's refusals of fields on the step showing (all of them on the review).
+    fn add_server_errors(&mut self) {
+        let (Some(draft), Some(config)) = (&self.draft, &self.config) else { return };
+        let on_step = draft.step_fields(draft.step, config, crate::ids::today());
+        for error in &self.server_errors {
+            let shown_here = draft.step == Step::Review || on_step.contains(&error.field);
+            if shown_here && !self.errors.iter().any(|e| e.field == error.field) {
+                self.errors.push(*error);
+            }
+        }
     }
 
     /// The flow of the draft's product line, when it has a usable one.
@@ -324,6 +341,7 @@ impl AppState {
         self.attempted = false;
         self.returned = None;
         self.navigated = true;
+        self.add_server_errors();
     }
 }
 
@@ -373,6 +391,9 @@ impl Reducible for AppState {
                 if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
                     let _ = draft.apply(DraftEvent::Edit { field, value }, config, now_ms);
                 }
+                // A changed answer is for the server to judge again.
+                next.server_errors.retain(|e| e.field != field);
+                next.errors.retain(|e| e.field != field);
                 next.refresh_errors();
             }
             Action::AddPhoto { now_ms, .. } | Action::RemovePhoto { now_ms, .. } => {
@@ -448,6 +469,7 @@ impl Reducible for AppState {
                 next.summary_focus += 1;
             }
             Action::Submitted { item, next: fresh } => {
+                next.server_errors.clear();
                 next.showing = Some(item.id.clone());
                 next.outbox.retain(|i| i.id != item.id);
                 next.outbox.push(item);
@@ -463,6 +485,7 @@ impl Reducible for AppState {
                 next.view = View::Journey;
                 next.navigated = true;
                 next.returned = Some(message);
+                next.server_errors = fields.clone();
                 next.errors = fields;
                 next.attempted = true;
                 next.summary_focus += 1;
@@ -490,6 +513,7 @@ impl Reducible for AppState {
                 next.navigated = true;
             }
             Action::Resume(draft) => {
+                next.server_errors.clear();
                 next.draft = Some(draft);
                 next.conflict = None;
                 next.showing = None;

@@ -64,10 +64,6 @@ test('a request the server refuses for real comes back as a draft with its messa
 });
 
 test('the server\'s message for a field is shown on that field', async ({ page, server }) => {
-  // Known gap (README promises "the server's messages on its fields"): following the
-  // summary's link changes step, and a step change clears the errors (src/state.rs,
-  // step_changed), so the purchase date shows no message. Remove this line once it does.
-  test.fail();
   await fileRefusedRequest(page, server);
   await page.locator('.error-summary').getByRole('link', { name: futureDate }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['step.product']);
