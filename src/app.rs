@@ -10,7 +10,7 @@ use crate::components::kiosk::{IdleDialog, StaffPanel};
 use crate::hooks::adopt::{use_adopt_first_screen, use_resume_hint};
 use crate::hooks::autosave::use_autosave;
 use crate::hooks::boot::use_boot;
-use crate::hooks::document::use_document_language;
+use crate::hooks::document::{use_document_language, use_language_switch};
 use crate::hooks::flows::use_flow_loading;
 use crate::hooks::history::use_history;
 use crate::hooks::kiosk::use_kiosk;
@@ -26,11 +26,10 @@ use crate::pages::outbox::OutboxPage;
 use crate::pages::review::ReviewPage;
 use crate::pages::start::StartPage;
 use crate::pages::status::StatusPage;
-use crate::services::api::load_messages;
 use crate::state::{Action, AppState, SaveStatus, View};
 use crate::storage::drafts::Writer;
 use crate::storage::idb::StorageError;
-use crate::storage::settings::{initial_lang, kiosk_mode, remember_lang};
+use crate::storage::settings::{initial_lang, kiosk_mode};
 
 #[component]
 pub fn App() -> Html {
@@ -55,20 +54,7 @@ pub fn App() -> Html {
 
     // Callbacks
 
-    let switch_lang = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            let next = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
-            let state = state.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                // Without the other language's messages (offline, never fetched) stay as is.
-                if load_messages(next).await.is_ok() {
-                    remember_lang(next);
-                    state.dispatch(Action::SetLang(next));
-                }
-            });
-        })
-    };
+    let switch_lang = use_language_switch(&state);
 
     let lang = state.lang;
     if !shouhou_core::Messages::has(lang) {
@@ -114,28 +100,7 @@ pub fn App() -> Html {
     // A kiosk lists no other customer's drafts or requests.
     let lists_shown = !state.kiosk;
 
-    let page = if state.config_failed {
-        html! { <div class="notice notice-problem" role="alert"><p>{ t(lang, "config.load_failed") }</p></div> }
-    } else if state.view == View::Outbox {
-        html! { <OutboxPage key="outbox" /> }
-    } else if state.view == View::Drafts {
-        html! { <DraftsPage key="drafts" /> }
-    } else if let View::Status(reference) = &state.view {
-        html! { <StatusPage key={format!("status-{reference}")} reference={reference.clone()} /> }
-    } else if state.showing.is_some() {
-        html! { <ConfirmationPage key="confirmation" /> }
-    } else {
-        match (&state.config, &state.draft) {
-            (Some(_), Some(draft)) => match draft.step {
-                Step::Start => html! { <StartPage key="start" /> },
-                Step::Guide => html! { <GuidePage key="guide" /> },
-                Step::Review => html! { <ReviewPage key="review" /> },
-                // Keyed by step: each step is a new screen, with focus on its heading.
-                step => html! { <FormPage key={step.name()} /> },
-            },
-            _ => html! { <p class="loading">{ t(lang, "app.loading") }</p> },
-        }
-    };
+    let page = screen(&state);
 
     html! {
         <ContextProvider<AppContext> {context}>
@@ -234,4 +199,31 @@ fn save_status_line(lang: Lang, status: &SaveStatus) -> Html {
         ),
     };
     html! { <p class={class} role="status" aria-live="polite" data-testid="save-status">{ text }</p> }
+}
+
+/// The screen the state shows: one page per address.
+fn screen(state: &AppState) -> Html {
+    let lang = state.lang;
+    if state.config_failed {
+        html! { <div class="notice notice-problem" role="alert"><p>{ t(lang, "config.load_failed") }</p></div> }
+    } else if state.view == View::Outbox {
+        html! { <OutboxPage key="outbox" /> }
+    } else if state.view == View::Drafts {
+        html! { <DraftsPage key="drafts" /> }
+    } else if let View::Status(reference) = &state.view {
+        html! { <StatusPage key={format!("status-{reference}")} reference={reference.clone()} /> }
+    } else if state.showing.is_some() {
+        html! { <ConfirmationPage key="confirmation" /> }
+    } else {
+        match (&state.config, &state.draft) {
+            (Some(_), Some(draft)) => match draft.step {
+                Step::Start => html! { <StartPage key="start" /> },
+                Step::Guide => html! { <GuidePage key="guide" /> },
+                Step::Review => html! { <ReviewPage key="review" /> },
+                // Keyed by step: each step is a new screen, with focus on its heading.
+                step => html! { <FormPage key={step.name()} /> },
+            },
+            _ => html! { <p class="loading">{ t(lang, "app.loading") }</p> },
+        }
+    }
 }
