@@ -19,7 +19,14 @@ function chosenLanguage() {
 }
 
 const json = (url) => fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${url}: HTTP ${r.status}`))));
-const messagesOf = (lang) => json(`/i18n/${lang}.json`);
+/** The start step's words: from the page itself (the build puts them there), else fetched. */
+const messagesOf = (lang) => {
+  try {
+    const words = JSON.parse(document.getElementById('start-words').textContent)[lang];
+    if (words) return Promise.resolve(words);
+  } catch (_) {}
+  return json(`/i18n/${lang}.json`);
+};
 
 /**
  * The draft's start choices when the bare start address would show the start step (the app
@@ -93,13 +100,35 @@ function draw(root, lang, config, m, kept) {
     element('main', { id: 'main', tabindex: '-1' }, form));
 }
 
+let appRequested = false;
 function loadApp() {
+  if (appRequested) return;
+  appRequested = true;
   import('/pkg/shouhou.js').then(({ default: init }) => init({ module_or_path: '/pkg/shouhou_bg.wasm' }));
 }
 
+/** Something of this device's must go out without waiting for the customer: a request in the
+ *  outbox (the app keeps the hint), or counts of problems guided help solved. */
+function somethingToSend(choices) {
+  try {
+    return Boolean(choices && choices.pending) || Boolean(localStorage.getItem('shouhou.pending.deflections'));
+  } catch (_) { return true; }
+}
+
+/** A shared kiosk: its idle reset must run from the start, and its screen is touch-sized. */
+function isKiosk() {
+  try { return localStorage.getItem('shouhou.kiosk') === 'on'; } catch (_) { return false; }
+}
+
+/** Input that means the customer is using the early screen: the app is fetched then. */
+const FIRST_USE = ['pointerdown', 'keydown', 'touchstart', 'focusin'];
+
 async function start() {
+  const kiosk = isKiosk();
+  document.documentElement.classList.toggle('kiosk', kiosk);
   const root = document.getElementById('boot');
   const choices = startChoices();
+  let drawn = false;
   if (choices && root) {
     const lang = chosenLanguage();
     try {
@@ -107,12 +136,19 @@ async function start() {
       draw(root, lang, config, m, choices);
       root.hidden = false;
       document.getElementById('app').hidden = true;
+      drawn = true;
     } catch (_) {
       // Offline before the first visit, or a broken file: the app says so in its own words.
     }
   }
-  // After the first screen is painted, so it never waits for the app.
-  requestAnimationFrame(() => setTimeout(loadApp, 0));
+  if (drawn && !kiosk && !somethingToSend(choices)) {
+    // The early screen works on its own: the app (and the work of starting it) comes with
+    // the customer's first touch, key or focus, and is there by the time they continue.
+    for (const kind of FIRST_USE) addEventListener(kind, loadApp, { once: true, capture: true, passive: true });
+  } else {
+    // Another screen, or something to send: the app at once, after this frame is painted.
+    requestAnimationFrame(() => setTimeout(loadApp, 0));
+  }
 }
 
 function registerServiceWorker() {

@@ -6,7 +6,8 @@
 //   file carries the build's id (written by scripts/build-app.sh), so a new build means a new
 //   worker with a fresh cache, which waits until the customer accepts it — a new version is
 //   offered, never forced in the middle of a step.
-// - /api is never cached: requests go through the app's outbox, not through here.
+// - /api is never cached: requests go through the app's outbox, not through here; nor is the
+//   staff desk (/desk/), a separate app with its own page.
 const BUILD = '__BUILD_ID__';
 const CACHE = `shouhou-${BUILD}`;
 const SHELL = ['./', 'index.html', 'boot.js', 'app.css', 'icon.svg', 'config.json', 'i18n/zh-CN.json', 'i18n/en.json', 'pkg/shouhou.js', 'pkg/shouhou_bg.wasm', 'vendor/qrcode.mjs'];
@@ -75,7 +76,10 @@ async function cacheFirst(request) {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.includes('/api/')) return;
+  // Never /api (requests go through the outbox), never the staff desk: it is another app, and
+  // its page must not take the customer's place in this cache.
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.includes('/api/')
+    || url.pathname === '/desk' || url.pathname.startsWith('/desk/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(networkFirst(request, 'index.html', NAVIGATION_TIMEOUT_MS));
   } else if (NETWORK_FIRST.test(url.pathname)) {

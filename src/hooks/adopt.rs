@@ -67,15 +67,19 @@ pub fn use_adopt_first_screen(state: &UseReducerHandle<AppState>, ready: bool) {
     });
 }
 
-/// Keeps the hint `static/boot.js` reads: the draft's screen and its start choices.
+/// Keeps the hint `static/boot.js` reads: the draft's screen, its start choices, and whether
+/// the outbox holds something to send.
 #[hook]
 pub fn use_resume_hint(state: &AppState) {
+    // Anything still to deliver: the next visit starts the app at once to send it.
+    let pending = state.outbox.iter().any(|item| item.is_due(u64::MAX));
     let hint = state.draft.as_ref().map(|draft| {
         let path = shouhou_core::Route::of_step(draft.step).path();
         serde_json::json!({
             "path": path,
             "intent": draft.fields.intent,
             "product_line": draft.fields.product_line,
+            "pending": pending,
         })
         .to_string()
     });

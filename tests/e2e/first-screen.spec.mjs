@@ -2,7 +2,7 @@
 // stylesheet, config.json and the messages alone, and what the customer does there before
 // the app (wasm) has arrived is kept when it takes over.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, storedDrafts } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, storedDrafts, appStarted } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -60,6 +60,19 @@ test.describe('before the app has arrived', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh['start.heading']);
     await expect(page.getByLabel(zh['intent.complaint'])).toBeChecked();
     again();
+    await appStarted(page);
+  });
+
+  test('the app is fetched at the first touch or key, not before', async ({ page, server }) => {
+    const fetched = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    await page.goto(server.url);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['start.heading']);
+    await page.waitForTimeout(1_000); // a second with nothing done: still only the early screen
+    expect(fetched.filter((path) => path.startsWith('/pkg/'))).toEqual([]);
+    await page.getByLabel(m['intent.repair']).check();
+    await expect.poll(() => fetched.includes('/pkg/shouhou_bg.wasm')).toBe(true);
     await expect(page.locator('#boot')).toHaveCount(0);
+    await expect(page.getByLabel(m['intent.repair'])).toBeChecked();
   });
 });

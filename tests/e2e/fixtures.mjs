@@ -179,6 +179,13 @@ export const test = base.extend({
 });
 export { expect };
 
+/** The app itself running, not only the early first screen: the early screen starts it at
+ *  the customer's first key or touch (a Shift press here), and is gone once it took over. */
+export async function appStarted(page) {
+  await page.keyboard.press('Shift');
+  await expect(page.locator('#boot')).toHaveCount(0);
+}
+
 /** The settings value `shouhou-server --hash-kiosk-pin` prints for `pin`. */
 export function kioskPinHash(pin) {
   const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');

@@ -1,7 +1,7 @@
 // Kiosk mode: a shared touch screen where each customer leaves nothing behind. Short idle
 // times come from this test's config; the PIN hash from the server's own command.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, everythingStored, kioskPinHash, noisyPng } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, kioskPinHash, noisyPng, appStarted } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
@@ -173,6 +173,7 @@ test.describe('kiosk', () => {
       await panel.getByRole('button', { name: m['kiosk.leave'] }).click();
       await expect(heading(page)).toHaveText(m['start.heading']);
       await expect(page.locator('html')).not.toHaveClass(/kiosk/);
+      await appStarted(page);
       await expect(page.getByRole('button', { name: m['drafts.link'] })).toBeVisible();
     });
 

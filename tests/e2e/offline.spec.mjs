@@ -4,6 +4,7 @@
 import { readFileSync, appendFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, submitFromContact } from './fixtures.mjs';
+import { appStarted } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -140,7 +141,7 @@ test.describe('storage', () => {
     await page.goto(server.url);
     await expect(heading(page)).toHaveText(m['start.heading']);
     // The app itself, not only the early first screen, has opened its storage.
-    await expect(page.locator('#boot')).toHaveCount(0);
+    await appStarted(page);
     await page.evaluate(() => new Promise((resolve, reject) => {
       localStorage.setItem('shouhou.journal.broken', '{"schema_version": 1, "id": ');
       const open = indexedDB.open('shouhou');
@@ -153,6 +154,7 @@ test.describe('storage', () => {
       };
     }));
     await page.reload();
+    await appStarted(page);
     // All three count: the draft, the journal entry and the outbox item.
     await expect(page.getByText(m['storage.quarantined'].replace('{count}', '3'))).toBeVisible();
     await expect(heading(page)).toHaveText(m['start.heading']);
