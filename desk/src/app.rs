@@ -63,6 +63,16 @@ enum SessionState {
     SignedIn(Session),
 }
 
+/// Each new screen's heading takes the focus, so a screen reader hears where it is (run by
+/// the screen itself, once its heading is in the page).
+#[hook]
+pub fn use_focus_title<D: PartialEq + 'static>(deps: D) {
+    // After this render has replaced the previous screen (whose heading had the same id).
+    use_effect_with(deps, |_| {
+        gloo_timers::callback::Timeout::new(0, focus_title).forget();
+    });
+}
+
 fn focus_title() {
     if let Some(title) = web_sys::window()
         .and_then(|w| w.document())
@@ -181,12 +191,6 @@ pub fn app() -> Html {
     let ready = *loaded == Some(*lang) && *session != SessionState::Unknown;
     let current = (*route).clone();
     let signed_in_now = matches!(*session, SessionState::SignedIn(_));
-    // Each new screen's heading takes the focus, so a screen reader hears where it is.
-    use_effect_with((current.clone(), signed_in_now, ready), |(_, _, ready)| {
-        if *ready {
-            focus_title();
-        }
-    });
     // The page's title follows the screen and the language.
     {
         let title_key = match (&current, signed_in_now) {

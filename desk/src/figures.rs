@@ -93,6 +93,7 @@ fn table(
 #[function_component(FiguresPage)]
 pub fn figures_page() -> Html {
     let ctx = use_context::<Ctx>().expect("the desk's context");
+    crate::app::use_focus_title(());
     let lang = ctx.lang;
     let period = use_state(|| (time::month_start(), time::today()));
     let figures = use_state(|| None::<Figures>);
@@ -217,10 +218,12 @@ pub fn figures_page() -> Html {
                     <a class="button secondary" href={export} download="">{ ctx.t("figures.export") }</a>
                 </div>
             </form>
-            if let Some(key) = &*error {
-                <p class="error" role="alert">{ ctx.t(key) }</p>
-            }
-            { for body }
+            <div>
+                if let Some(key) = &*error {
+                    <p class="error" role="alert">{ ctx.t(key) }</p>
+                }
+                { for body }
+            </div>
         </>
     }
 }

@@ -37,6 +37,7 @@ pub struct InboxProps {
 #[function_component(InboxPage)]
 pub fn inbox_page(props: &InboxProps) -> Html {
     let ctx = use_context::<Ctx>().expect("the desk's context");
+    crate::app::use_focus_title(());
     let lang = ctx.lang;
     let inbox = use_state(|| None::<Inbox>);
     let error = use_state(|| None::<String>);
@@ -237,7 +238,9 @@ pub fn inbox_page(props: &InboxProps) -> Html {
                     <button type="button" class="secondary small" onclick={refresh}>{ ctx.t("inbox.refresh") }</button>
                 </p>
             </div>
-            { for counts }
+            // Wrapped: Yew pairs unkeyed children from the end, so a part that comes and goes
+            // at this level would make it rebuild (and unfocus) the heading above.
+            <div>{ for counts }</div>
             <form class="filters card" role="search" aria-label={ctx.t("filter.label")} onsubmit={on_search}>
                 <div class="field search">
                     <label for="q">{ ctx.t("filter.search") }</label>
@@ -262,10 +265,12 @@ pub fn inbox_page(props: &InboxProps) -> Html {
                     <button type="button" class="secondary" onclick={clear_all}>{ ctx.t("filter.clear") }</button>
                 </div>
             </form>
-            if let Some(key) = &*error {
-                <p class="error" role="alert">{ ctx.t(key) }</p>
-            }
-            { for table }
+            <div>
+                if let Some(key) = &*error {
+                    <p class="error" role="alert">{ ctx.t(key) }</p>
+                }
+                { for table }
+            </div>
         </>
     }
 }

@@ -29,6 +29,7 @@ struct Outcome {
 #[function_component(RequestPage)]
 pub fn request_page(props: &RequestProps) -> Html {
     let ctx = use_context::<Ctx>().expect("the desk's context");
+    crate::app::use_focus_title(props.reference.clone());
     let lang = ctx.lang;
     let detail = use_state(|| None::<RequestDetail>);
     let error = use_state(|| None::<String>);
@@ -201,11 +202,13 @@ pub fn request_page(props: &RequestProps) -> Html {
             <>
                 { back }
                 { heading }
-                if let Some(key) = &*error {
-                    <p class="error" role="alert">{ ctx.t(key) }</p>
-                } else {
-                    <p class="loading">{ ctx.t("loading") }</p>
-                }
+                <div>
+                    if let Some(key) = &*error {
+                        <p class="error" role="alert">{ ctx.t(key) }</p>
+                    } else {
+                        <p class="loading">{ ctx.t("loading") }</p>
+                    }
+                </div>
             </>
         };
     };
@@ -319,6 +322,9 @@ pub fn request_page(props: &RequestProps) -> Html {
         <>
             { back }
             { heading }
+            // One element after the heading, as while loading: Yew pairs unkeyed children
+            // from the end, and a different count would rebuild (and unfocus) the heading.
+            <div>
             <dl class="summary card">
                 { row("field.status", html! { <strong>{ label(lang, "status", d.status.as_str()) }</strong> }) }
                 { row("field.reply_by", html! {
@@ -446,6 +452,7 @@ pub fn request_page(props: &RequestProps) -> Html {
                         { message("follow_up") }
                     </form>
                 </div>
+            </div>
             </div>
         </>
     }

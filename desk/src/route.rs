@@ -16,7 +16,7 @@ impl Route {
             ["figures"] => Route::Figures,
             ["requests", reference] if !reference.is_empty() => Route::Request(
                 js_sys::decode_uri_component(reference)
-                    .map_or_else(|_| reference.to_string(), |s| String::from(s)),
+                    .map_or_else(|_| reference.to_string(), String::from),
             ),
             _ => Route::NotFound,
         }

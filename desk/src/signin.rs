@@ -17,6 +17,7 @@ struct Credentials {
 #[function_component(SignIn)]
 pub fn sign_in() -> Html {
     let ctx = use_context::<Ctx>().expect("the desk's context");
+    crate::app::use_focus_title(());
     let login = use_node_ref();
     let password = use_node_ref();
     let error = use_state(|| None::<String>);
@@ -59,9 +60,11 @@ pub fn sign_in() -> Html {
         <div class="narrow">
             <h1 id="page-title" tabindex="-1">{ ctx.t("signin.heading") }</h1>
             <form class="card" {onsubmit} novalidate=true>
-                if let Some(key) = &*error {
-                    <p class="error" role="alert">{ ctx.t(key) }</p>
-                }
+                <div>
+                    if let Some(key) = &*error {
+                        <p class="error" role="alert">{ ctx.t(key) }</p>
+                    }
+                </div>
                 <div class="field">
                     <label for="login">{ ctx.t("signin.login") }</label>
                     <input id="login" name="username" autocomplete="username" ref={login} required=true
