@@ -217,7 +217,7 @@ pub fn inbox_page(props: &InboxProps) -> Html {
                                             <br /><span class="muted">{ label(lang, "category", category) }</span>
                                         }
                                     </td>
-                                    <td data-label={ctx.t("col.priority")}>{ row.priority.as_deref().map(|p| label(lang, "priority", p)).unwrap_or_default() }</td>
+                                    <td data-label={ctx.t("col.priority")}>{ row.priority.as_deref().map_or_else(|| "—".to_string(), |p| label(lang, "priority", p)) }</td>
                                     <td data-label={ctx.t("col.assigned")}>{ row.assigned_to.clone().unwrap_or_else(|| ctx.t("unassigned")) }</td>
                                 </tr>
                             }) }

@@ -351,7 +351,7 @@ pub fn request_page(props: &RequestProps) -> Html {
                             { row("field.phone", html! { <a href={format!("tel:{}", r.phone)}>{ r.phone.clone() }</a> }) }
                             if let Some(email) = &r.email { { row("field.email", text(email.clone())) } }
                             { for r.details.iter().map(|(k, v)| html! {
-                                <><dt>{ label(lang, "field", k) }</dt><dd>{ v.clone() }</dd></>
+                                <><dt>{ label(lang, "field", k) }</dt><dd>{ label(lang, k, v) }</dd></>
                             }) }
                             { row("field.description", html! { <span class="entry-text">{ r.description.clone() }</span> }) }
                         </dl>
@@ -367,7 +367,15 @@ pub fn request_page(props: &RequestProps) -> Html {
                     { for transcript }
                     <section aria-labelledby="h-timeline">
                         <h2 id="h-timeline">{ ctx.t("request.timeline") }</h2>
-                        <ol class="timeline">{ for d.timeline.iter().map(entry_html) }</ol>
+                        <ol class="timeline">
+                            <li class="entry">
+                                <p class="entry-head">
+                                    <strong>{ ctx.t("kind.filed") }</strong>{ " · " }{ ctx.t("actor.customer") }{ " · " }
+                                    <time datetime={d.created_at.clone()}>{ time::show(lang, &d.created_at) }</time>
+                                </p>
+                            </li>
+                            { for d.timeline.iter().map(entry_html) }
+                        </ol>
                     </section>
                 </div>
                 <div class="actions">
@@ -378,8 +386,10 @@ pub fn request_page(props: &RequestProps) -> Html {
                             <div class="field">
                                 <label for="a-status">{ ctx.t("action.status_new") }</label>
                                 <select id="a-status" ref={status_ref}>
-                                    { for d.next_statuses.iter().map(|s| html! {
-                                        <option value={s.as_str()}>{ label(lang, "status", s.as_str()) }</option>
+                                    // `selected` said: Yew adds options last first, and the
+                                    // browser would otherwise keep the first one added.
+                                    { for d.next_statuses.iter().enumerate().map(|(i, s)| html! {
+                                        <option value={s.as_str()} selected={i == 0}>{ label(lang, "status", s.as_str()) }</option>
                                     }) }
                                 </select>
                             </div>
@@ -438,7 +448,7 @@ pub fn request_page(props: &RequestProps) -> Html {
                         <div class="field">
                             <label for="a-fu-satisfaction">{ ctx.t("action.follow_up_satisfaction") }</label>
                             <select id="a-fu-satisfaction" ref={fu_satisfaction_ref}>
-                                <option value="">{ ctx.t("entry.not_asked") }</option>
+                                <option value="" selected=true>{ ctx.t("entry.not_asked") }</option>
                                 { for (1..=5).rev().map(|n: u8| html! {
                                     <option value={n.to_string()}>{ label(lang, "satisfaction", &n.to_string()) }</option>
                                 }) }

@@ -253,3 +253,32 @@ test.describe('by keyboard, switching to Chinese on the sign-in screen', () => {
     await expectNoAxeViolations(page, 'desk figures refused to an agent');
   });
 });
+
+test.describe('on a tablet held upright', () => {
+  test.use({ locale: 'en-GB', viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const d = desk.en;
+
+  test('every screen fits the width without sideways scrolling and stays axe-clean', async ({ page, server }, testInfo) => {
+    const reference = await customerFiles(page, server, 'The oven door seal is torn at the top left corner.');
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await page.goto(`${server.url}/desk/`);
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+    await expect(page.getByRole('link', { name: reference })).toBeVisible();
+    expect(await fits(), 'the inbox fits').toBe(true);
+    await expectNoAxeViolations(page, 'desk inbox on a tablet');
+    await page.screenshot({ path: testInfo.outputPath('inbox.png'), fullPage: true });
+    await page.getByRole('link', { name: reference }).click();
+    await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+    expect(await fits(), 'the request fits').toBe(true);
+    await expectNoAxeViolations(page, 'desk request on a tablet');
+    await page.screenshot({ path: testInfo.outputPath('request.png'), fullPage: true });
+    await page.getByRole('link', { name: d['nav.figures'] }).click();
+    await expect(page.locator('#rate-follow-up')).toBeVisible();
+    expect(await fits(), 'the figures fit').toBe(true);
+    await expectNoAxeViolations(page, 'desk figures on a tablet');
+    await page.screenshot({ path: testInfo.outputPath('figures.png'), fullPage: true });
+  });
+});
