@@ -3,7 +3,7 @@
 // internally, resolve it, record a follow-up call and watch the figures change — with axe on
 // every desk screen, the main loop by keyboard alone, and both languages.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, submitFromContact, addStaff } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const app = { en: read('static/i18n/en.json'), 'zh-CN': read('static/i18n/zh-CN.json') };
@@ -16,14 +16,22 @@ const heading = (page) => page.getByRole('heading', { level: 1 });
 const PHONE = '13812345678';
 const PASSWORD = 'correct horse battery staple';
 
-/** The customer's part: a repair request through the customer app; its reference. */
-async function customerFiles(page, server, description) {
+/** The customer's part: a repair request through the customer app; its reference. With
+ *  `photo`, bought 40 days ago (in warranty, so a photo is needed) and one photo attached. */
+async function customerFiles(page, server, description, { photo = false } = {}) {
   const m = app.en;
   await page.goto(server.url);
   await page.getByLabel(m['intent.repair']).check();
   await page.getByLabel(productName('appliance', 'en')).check();
   await page.getByRole('button', { name: m['start.continue'] }).click();
-  await submitFromContact(page, m, { name: 'Wu Min', phone: PHONE, description });
+  const withPhoto = photo ? {
+    purchase: new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10),
+    onProblem: async () => {
+      await page.getByLabel(m['field.photos']).setInputFiles([{ name: 'seal.png', mimeType: 'image/png', buffer: noisyPng(320, 240, 5) }]);
+      await expect(page.locator('.photos img')).toHaveCount(1, { timeout: 20_000 });
+    },
+  } : {};
+  await submitFromContact(page, m, { name: 'Wu Min', phone: PHONE, description, ...withPhoto });
   await expect(heading(page)).toHaveText(m['confirm.heading'], { timeout: 20_000 });
   return (await page.getByTestId('reference').textContent()).trim();
 }
@@ -259,7 +267,7 @@ test.describe('on a tablet held upright', () => {
   const d = desk.en;
 
   test('every screen fits the width without sideways scrolling and stays axe-clean', async ({ page, server }, testInfo) => {
-    const reference = await customerFiles(page, server, 'The oven door seal is torn at the top left corner.');
+    const reference = await customerFiles(page, server, 'The oven door seal is torn at the top left corner.', { photo: true });
     addStaff(server, 'lina', 'lead', PASSWORD);
     const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     await page.goto(`${server.url}/desk/`);
@@ -273,6 +281,11 @@ test.describe('on a tablet held upright', () => {
     await page.getByRole('link', { name: reference }).click();
     await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
     expect(await fits(), 'the request fits').toBe(true);
+    // The photo, through the staff photo route, and the warranty as judged.
+    const photo = page.getByRole('img', { name: fill(d['photo.alt'], { n: 1, count: 1 }) });
+    await expect(photo).toHaveAttribute('src', new RegExp(`^/api/v1/staff/requests/${reference}/photos/[0-9a-f-]+$`));
+    await expect.poll(() => photo.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await expect(page.getByText(/In warranty until/)).toBeVisible();
     await expectNoAxeViolations(page, 'desk request on a tablet');
     await page.screenshot({ path: testInfo.outputPath('request.png'), fullPage: true });
     await page.getByRole('link', { name: d['nav.figures'] }).click();
@@ -280,5 +293,29 @@ test.describe('on a tablet held upright', () => {
     expect(await fits(), 'the figures fit').toBe(true);
     await expectNoAxeViolations(page, 'desk figures on a tablet');
     await page.screenshot({ path: testInfo.outputPath('figures.png'), fullPage: true });
+  });
+});
+
+test.describe('left open', () => {
+  test.use({ locale: 'en-GB' });
+  const d = desk.en;
+
+  test('the inbox refreshes by itself every 30 seconds', async ({ page, server, browser }) => {
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    await page.clock.install();
+    await page.goto(`${server.url}/desk/`);
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+    await expect(page.getByText(d['inbox.empty'])).toBeVisible();
+
+    // A customer elsewhere files a request; nobody touches the desk.
+    const customer = await browser.newContext({ locale: 'en-GB', serviceWorkers: 'block' });
+    const reference = await customerFiles(await customer.newPage(), server, 'The hob ignites only on the third try.');
+    await customer.close();
+    await expect(page.getByText(d['inbox.empty'])).toBeVisible();
+    await page.clock.fastForward(30_000);
+    await expect(page.getByRole('link', { name: reference })).toBeVisible();
+    await expect(page.getByRole('button', { name: `${d['status.received']} 1` })).toBeVisible();
   });
 });
