@@ -118,7 +118,10 @@ pub fn figures_page() -> Html {
                             error.set(None);
                         }
                         Err(ApiError::Unauthorized) => signed_out.emit(()),
-                        Err(e) => error.set(Some(e.message_key())),
+                        Err(e) => {
+                            figures.set(None);
+                            error.set(Some(e.message_key()));
+                        }
                     }
                 });
             }

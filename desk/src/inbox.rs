@@ -44,6 +44,8 @@ pub fn inbox_page(props: &InboxProps) -> Html {
     let tick = use_state(|| 0u32);
     let updated = use_state(String::new);
     let search = use_node_ref();
+    // Which fetch is the latest: an answer to an older filter never replaces a newer one.
+    let generation = use_mut_ref(|| 0u32);
 
     // It refreshes by itself.
     {
@@ -58,10 +60,17 @@ pub fn inbox_page(props: &InboxProps) -> Html {
     {
         let (inbox, error, updated) = (inbox.clone(), error.clone(), updated.clone());
         let signed_out = ctx.signed_out.clone();
+        let generation = generation.clone();
         use_effect_with((props.filter.clone(), *tick), move |(filter, _)| {
             let path = format!("/requests{}", query(filter));
+            *generation.borrow_mut() += 1;
+            let mine = *generation.borrow();
             wasm_bindgen_futures::spawn_local(async move {
-                match api::get::<Inbox>(&path).await {
+                let answer = api::get::<Inbox>(&path).await;
+                if *generation.borrow() != mine {
+                    return;
+                }
+                match answer {
                     Ok(answer) => {
                         inbox.set(Some(answer));
                         error.set(None);
