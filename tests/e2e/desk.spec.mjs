@@ -259,6 +259,11 @@ test.describe('by keyboard, switching to Chinese on the sign-in screen', () => {
     await page.goto(`${server.url}/desk/figures`);
     await expect(page.getByText(d['figures.leads_only'])).toBeVisible();
     await expectNoAxeViolations(page, 'desk figures refused to an agent');
+    // An address the desk does not know says so, with the way back.
+    await page.goto(`${server.url}/desk/no-such-screen`);
+    await expect(heading(page)).toHaveText(d['title.not_found']);
+    await expect(page.getByRole('main').getByRole('link', { name: d['nav.inbox'] })).toBeVisible();
+    await expectNoAxeViolations(page, 'desk address not found');
   });
 });
 
