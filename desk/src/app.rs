@@ -266,12 +266,7 @@ pub fn app() -> Html {
             html! { <crate::request::RequestPage reference={reference.clone()} /> }
         }
         (Some(_), Route::Figures) => html! { <crate::figures::FiguresPage /> },
-        (Some(_), Route::NotFound) => html! {
-            <>
-                <h1 id="page-title" tabindex="-1">{ ctx.t("title.not_found") }</h1>
-                <p><Link to={Route::Inbox}>{ ctx.t("nav.inbox") }</Link></p>
-            </>
-        },
+        (Some(_), Route::NotFound) => html! { <NotFound /> },
     };
 
     let nav = ctx.session.as_ref().map(|s| {
@@ -304,5 +299,17 @@ pub fn app() -> Html {
             </header>
             <main id="main">{ body }</main>
         </ContextProvider<Ctx>>
+    }
+}
+
+#[function_component(NotFound)]
+fn not_found() -> Html {
+    let ctx = use_context::<Ctx>().expect("the desk's context");
+    use_focus_title(());
+    html! {
+        <>
+            <h1 id="page-title" tabindex="-1">{ ctx.t("title.not_found") }</h1>
+            <p><Link to={Route::Inbox}>{ ctx.t("nav.inbox") }</Link></p>
+        </>
     }
 }

@@ -262,6 +262,7 @@ test.describe('by keyboard, switching to Chinese on the sign-in screen', () => {
     // An address the desk does not know says so, with the way back.
     await page.goto(`${server.url}/desk/no-such-screen`);
     await expect(heading(page)).toHaveText(d['title.not_found']);
+    await expect(heading(page)).toBeFocused();
     await expect(page.getByRole('main').getByRole('link', { name: d['nav.inbox'] })).toBeVisible();
     await expectNoAxeViolations(page, 'desk address not found');
   });
