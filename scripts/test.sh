@@ -34,6 +34,7 @@ gate() {
 gate "cargo fmt --check" cargo fmt --all --check
 gate "clippy, native crates" cargo clippy -q --all-targets -p shouhou-core -p shouhou-server -p shouhou-flows -- -D warnings
 gate "clippy, wasm app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou -- -D warnings
+gate "clippy, staff desk" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou-desk -- -D warnings
 
 say "validating the troubleshooting flows"
 cargo run -q -p shouhou-flows -- check static/flows || status=1
@@ -46,6 +47,7 @@ read -r passed[wasm] failed[wasm] < <(cargo_counts target/test-wasm.log)
 
 say "building the release app and the server for end-to-end tests"
 "$ROOT/scripts/build-app.sh"
+"$ROOT/scripts/build-desk.sh"
 cargo build -p shouhou-server
 gate "first-load budget (scripts/lib.sh)" "$ROOT/scripts/measure-bundle.sh"
 rm -f target/e2e-report.json

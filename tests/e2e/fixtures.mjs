@@ -328,3 +328,10 @@ export function noisyPng(width, height, seed = 1) {
   ]);
 }
 
+
+/** Makes a staff account on a test server's database, as README says: `shouhou-server staff
+ *  add <login> --role agent|lead --db …` with the password on stdin. */
+export function addStaff(server, login, role, password) {
+  const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
+  execFileSync(bin, ['staff', 'add', login, '--role', role, '--db', server.db], { input: `${password}\n`, encoding: 'utf8' });
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the staff desk (desk/) in release mode into dist/desk/: its own wasm, glue, page,
+# stylesheet and message tables, never part of the customer's first load. Run it after
+# scripts/build-app.sh, which recreates dist/.
+source "$(dirname "$0")/lib.sh"
+ensure_build_tools
+
+say "building the staff desk (release, wasm32)"
+cargo build --release --target wasm32-unknown-unknown -p shouhou-desk
+rm -rf dist/desk.new && mkdir -p dist/desk.new/pkg
+wasm-bindgen --target web --no-typescript --out-dir dist/desk.new/pkg --out-name shouhou_desk \
+  target/wasm32-unknown-unknown/release/shouhou-desk.wasm
+wasm-opt -Oz --strip-debug --strip-producers dist/desk.new/pkg/shouhou_desk_bg.wasm -o dist/desk.new/pkg/shouhou_desk_bg.wasm
+cp desk/index.html dist/desk.new/
+cp -r desk/static/. dist/desk.new/
+# The message tables: without indentation.
+node -e '
+  const fs = require("fs");
+  for (const file of process.argv.slice(1)) fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(file, "utf8"))));
+' dist/desk.new/i18n/*.json
+# Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
+find dist/desk.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) \
+  -exec gzip -9 -k -n {} \;
+rm -rf dist/desk && mv dist/desk.new dist/desk
+say "built dist/desk/ ($(du -sh dist/desk | cut -f1))"

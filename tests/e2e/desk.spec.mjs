@@ -1,0 +1,327 @@
+// The staff desk (/desk/): a customer files a request in the customer app; staff sign in,
+// find it in the inbox (overdue once its reply-by time has passed), reply publicly, note
+// internally, resolve it, record a follow-up call and watch the figures change — with axe on
+// every desk screen, the main loop by keyboard alone, and both languages.
+import { readFileSync } from 'node:fs';
+import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+const app = { en: read('static/i18n/en.json'), 'zh-CN': read('static/i18n/zh-CN.json') };
+const desk = { en: read('desk/static/i18n/en.json'), 'zh-CN': read('desk/static/i18n/zh-CN.json') };
+const config = read('static/config.json');
+const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+const heading = (page) => page.getByRole('heading', { level: 1 });
+
+const PHONE = '13812345678';
+const PASSWORD = 'correct horse battery staple';
+
+/** The customer's part: a repair request through the customer app; its reference. With
+ *  `photo`, bought 40 days ago (in warranty, so a photo is needed) and one photo attached. */
+async function customerFiles(page, server, description, { photo = false } = {}) {
+  const m = app.en;
+  await page.goto(server.url);
+  await page.getByLabel(m['intent.repair']).check();
+  await page.getByLabel(productName('appliance', 'en')).check();
+  await page.getByRole('button', { name: m['start.continue'] }).click();
+  const withPhoto = photo ? {
+    purchase: new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10),
+    onProblem: async () => {
+      await page.getByLabel(m['field.photos']).setInputFiles([{ name: 'seal.png', mimeType: 'image/png', buffer: noisyPng(320, 240, 5) }]);
+      await expect(page.locator('.photos img')).toHaveCount(1, { timeout: 20_000 });
+    },
+  } : {};
+  await submitFromContact(page, m, { name: 'Wu Min', phone: PHONE, description, ...withPhoto });
+  await expect(heading(page)).toHaveText(m['confirm.heading'], { timeout: 20_000 });
+  return (await page.getByTestId('reference').textContent()).trim();
+}
+
+/** A `datetime-local` value `hours` from now, on the browser's clock. */
+const localTime = (page, hours) => page.evaluate((hours) => {
+  const d = new Date(Date.now() + hours * 3_600_000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}, hours);
+
+/** Presses Tab (at most 60 times) until `locator` has the focus: the keyboard's way there. */
+async function tabTo(page, locator) {
+  for (let i = 0; i < 60; i++) {
+    if (await locator.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${locator}`);
+}
+
+test('the desk message tables have the same keys in both languages', () => {
+  expect(Object.keys(desk.en).sort()).toEqual(Object.keys(desk['zh-CN']).sort());
+});
+
+test.describe('in English', () => {
+  test.use({ locale: 'en-GB' });
+  const d = desk.en;
+
+  test('staff find an overdue request, answer it, resolve it, follow it up, and the figures move', async ({ page, server }) => {
+    const description = 'The washing machine drum will not turn; it hums and stops.';
+    const reference = await customerFiles(page, server, description);
+    addStaff(server, 'lina', 'lead', PASSWORD);
+
+    // Sign-in: a wrong password is refused, the right one opens the inbox.
+    await page.goto(`${server.url}/desk/`);
+    await expect(heading(page)).toHaveText(d['signin.heading']);
+    await expect(page).toHaveTitle(`${d['title.sign_in']} · ${d['app.name']}`);
+    await expectNoAxeViolations(page, 'desk sign-in');
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill('not the password');
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+    await expect(page.getByRole('alert')).toHaveText(d['error.invalid_credentials']);
+    await expectNoAxeViolations(page, 'desk sign-in refused');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+
+    // The inbox: the request, not yet overdue, counted as received.
+    await expect(heading(page)).toHaveText(d['inbox.heading']);
+    await expect(heading(page)).toBeFocused();
+    const row = page.getByRole('row').filter({ hasText: reference });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('Wu Min');
+    await expect(row.getByText(d['overdue'])).toHaveCount(0);
+    await expect(page.getByRole('button', { name: `${d['status.received']} 1` })).toBeVisible();
+    await page.getByLabel(d['filter.search']).fill(reference.toLowerCase());
+    await page.getByRole('button', { name: d['filter.search_button'] }).click();
+    await expect(page.getByRole('row')).toHaveCount(2);
+    await expectNoAxeViolations(page, 'desk inbox');
+
+    // The request: every field, and the reply-by time set in the past makes it overdue.
+    await row.getByRole('link', { name: reference }).click();
+    await expect(page).toHaveURL(`${server.url}/desk/requests/${reference}`);
+    await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+    await expect(page.getByText(description)).toBeVisible();
+    await expect(page.getByText(/Out of warranty since/)).toBeVisible();
+    await expectNoAxeViolations(page, 'desk request');
+    await page.getByLabel(d['action.reply_by_at']).fill(await localTime(page, -2));
+    await page.getByRole('button', { name: d['action.reply_by_submit'] }).click();
+    await expect(page.getByText(d['saved.reply_by'])).toBeVisible();
+    await expect(page.locator('.summary').getByText(d['overdue'])).toBeVisible();
+
+    // Back: the inbox shows it overdue, and the overdue filter keeps it; Forward returns.
+    await page.goBack();
+    await expect(heading(page)).toHaveText(d['inbox.heading']);
+    await expect(page.getByRole('row').filter({ hasText: reference }).getByText(d['overdue'])).toBeVisible();
+    await page.getByLabel(d['filter.overdue']).check();
+    await expect(page.getByRole('row').filter({ hasText: reference })).toBeVisible();
+    await expectNoAxeViolations(page, 'desk inbox, overdue');
+    await page.goForward();
+    await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+
+    // A public reply, an internal note, then in progress and resolved.
+    const reply = 'We will send an engineer on Thursday morning.';
+    const note = 'Customer sounded upset: check the drum belt stock first.';
+    await page.getByLabel(d['action.reply_text']).fill(reply);
+    await page.getByRole('button', { name: d['action.reply_submit'] }).click();
+    await expect(page.getByText(d['saved.reply'])).toBeVisible();
+    await page.getByLabel(d['action.note_text']).fill(note);
+    await page.getByRole('button', { name: d['action.note_submit'] }).click();
+    await expect(page.getByText(d['saved.note'])).toBeVisible();
+    const timeline = page.locator('.timeline');
+    await expect(timeline).toContainText(reply);
+    await expect(timeline).toContainText(note);
+    await page.getByRole('button', { name: d['action.assign_me'] }).click();
+    await expect(timeline).toContainText(fill(d['entry.assign'], { to: 'lina' }));
+    await page.getByLabel(d['action.status_new']).selectOption('in_progress');
+    await page.getByRole('button', { name: d['action.status_submit'] }).click();
+    await expect(page.locator('.summary')).toContainText(d['status.in_progress']);
+    await page.getByLabel(d['action.status_new']).selectOption('resolved');
+    await page.getByRole('button', { name: d['action.status_submit'] }).click();
+    await expect(page.locator('.summary')).toContainText(d['status.resolved']);
+    await expectNoAxeViolations(page, 'desk request, answered');
+
+    // The customer's status look-up: the public reply, never the note.
+    const status = await page.request.get(`${server.url}/api/v1/requests/${reference}?contact=${PHONE}`);
+    expect(status.status()).toBe(200);
+    const seen = await status.json();
+    expect(seen.status).toBe('resolved');
+    expect(seen.timeline.map((entry) => entry.text)).toContain(reply);
+    expect(JSON.stringify(seen)).not.toContain(note);
+    expect(JSON.stringify(seen)).not.toContain('lina');
+
+    // The figures: resolved without a follow-up yet.
+    await page.getByRole('navigation').getByRole('link', { name: d['nav.figures'] }).click();
+    await expect(page).toHaveURL(`${server.url}/desk/figures`);
+    await expect(heading(page)).toHaveText(d['figures.heading']);
+    const followUp = page.locator('#rate-follow-up');
+    const satisfaction = page.locator('#rate-satisfaction');
+    await expect(followUp).toContainText('0 %');
+    await expect(followUp).toContainText(fill(d['figures.follow_up_counts'], { part: 0, whole: 1 }));
+    await expect(satisfaction).toContainText(d['figures.nothing_counted']);
+    await expectNoAxeViolations(page, 'desk figures');
+
+    // A follow-up call, satisfied: both rates move to 100 %.
+    await page.goBack();
+    await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+    await page.getByLabel(d['action.follow_up_outcome']).fill('Fixed; the drum turns again.');
+    await page.getByLabel(d['action.follow_up_satisfaction']).selectOption('5');
+    await page.getByRole('button', { name: d['action.follow_up_submit'] }).click();
+    await expect(page.getByText(d['saved.follow_up'])).toBeVisible();
+    await expect(timeline).toContainText('Fixed; the drum turns again.');
+    await page.goForward();
+    await expect(heading(page)).toHaveText(d['figures.heading']);
+    await expect(followUp).toContainText('100 %');
+    await expect(followUp).toContainText(d['figures.meets']);
+    await expect(satisfaction).toContainText('100 %');
+    await expect(satisfaction).toContainText(fill(d['figures.satisfaction_counts'], { part: 1, whole: 1, customers: 0, follow_ups: 1 }));
+    await expectNoAxeViolations(page, 'desk figures after a follow-up');
+
+    // The export link gives the period's requests as CSV with a byte-order mark.
+    const href = await page.getByRole('link', { name: d['figures.export'] }).getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/staff\/export\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$/);
+    const csv = await page.request.get(`${server.url}${href}`);
+    expect(csv.status()).toBe(200);
+    const bytes = await csv.body();
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.toString('utf8')).toContain(reference);
+
+    // Signing out brings the sign-in back, and a deep link needs it again.
+    await page.getByRole('button', { name: d['sign_out'] }).click();
+    await expect(heading(page)).toHaveText(d['signin.heading']);
+    await page.goto(`${server.url}/desk/requests/${reference}`);
+    await expect(heading(page)).toHaveText(d['signin.heading']);
+  });
+});
+
+test.describe('by keyboard, switching to Chinese on the sign-in screen', () => {
+  test.use({ locale: 'en-GB' });
+  const d = desk['zh-CN'];
+
+  test('an agent signs in, opens a request, replies, notes and resolves it without a mouse', async ({ page, server }) => {
+    const reference = await customerFiles(page, server, 'The dryer smells of burning after ten minutes.');
+    addStaff(server, 'wei', 'agent', PASSWORD);
+    const keys = (key) => page.keyboard.press(key);
+
+    await page.goto(`${server.url}/desk/`);
+    await expect(heading(page)).toHaveText(desk.en['signin.heading']);
+    await tabTo(page, page.getByRole('button', { name: '中文' }));
+    await keys('Enter');
+    await expect(heading(page)).toHaveText(d['signin.heading']);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(page).toHaveTitle(`${d['title.sign_in']} · ${d['app.name']}`);
+    await expectNoAxeViolations(page, 'desk sign-in in Chinese');
+
+    await tabTo(page, page.getByLabel(d['signin.login']));
+    await page.keyboard.type('wei');
+    await keys('Tab');
+    await page.keyboard.type(PASSWORD);
+    await keys('Enter');
+    await expect(heading(page)).toHaveText(d['inbox.heading']);
+    await expect(heading(page)).toBeFocused();
+    // An agent has no figures.
+    await expect(page.getByRole('link', { name: d['nav.figures'] })).toHaveCount(0);
+    await expectNoAxeViolations(page, 'desk inbox in Chinese');
+
+    await tabTo(page, page.getByRole('link', { name: reference }));
+    await keys('Enter');
+    await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+    await expect(heading(page)).toBeFocused();
+    await expectNoAxeViolations(page, 'desk request in Chinese');
+
+    await tabTo(page, page.getByLabel(d['action.reply_text']));
+    await page.keyboard.type('已安排工程师明天上门检查。');
+    await tabTo(page, page.getByRole('button', { name: d['action.reply_submit'] }));
+    await keys('Enter');
+    await expect(page.getByText(d['saved.reply'])).toBeVisible();
+
+    await tabTo(page, page.getByLabel(d['action.note_text']));
+    await page.keyboard.type('客户语气着急，优先处理。');
+    await tabTo(page, page.getByRole('button', { name: d['action.note_submit'] }));
+    await keys('Enter');
+    await expect(page.getByText(d['saved.note'])).toBeVisible();
+
+    // received → in progress (the only choice), then → resolved (the second).
+    const select = page.getByLabel(d['action.status_new']);
+    await tabTo(page, page.getByRole('button', { name: d['action.status_submit'] }));
+    await keys('Enter');
+    await expect(page.locator('.summary')).toContainText(d['status.in_progress']);
+    await tabTo(page, select);
+    await keys('ArrowDown');
+    await expect(select).toHaveValue('resolved');
+    await tabTo(page, page.getByRole('button', { name: d['action.status_submit'] }));
+    await keys('Enter');
+    await expect(page.locator('.summary')).toContainText(d['status.resolved']);
+    const timeline = page.locator('.timeline');
+    await expect(timeline).toContainText('已安排工程师明天上门检查。');
+    await expect(timeline).toContainText('客户语气着急，优先处理。');
+
+    // Back to the inbox by its link: the request shows as resolved there.
+    await tabTo(page, page.getByRole('link', { name: d['request.back'] }));
+    await keys('Enter');
+    await expect(heading(page)).toHaveText(d['inbox.heading']);
+    await expect(page.getByRole('row').filter({ hasText: reference })).toContainText(d['status.resolved']);
+    // An agent asking for the figures by address is told they are for leads.
+    await page.goto(`${server.url}/desk/figures`);
+    await expect(page.getByText(d['figures.leads_only'])).toBeVisible();
+    await expectNoAxeViolations(page, 'desk figures refused to an agent');
+    // An address the desk does not know says so, with the way back.
+    await page.goto(`${server.url}/desk/no-such-screen`);
+    await expect(heading(page)).toHaveText(d['title.not_found']);
+    await expect(heading(page)).toBeFocused();
+    await expect(page.getByRole('main').getByRole('link', { name: d['nav.inbox'] })).toBeVisible();
+    await expectNoAxeViolations(page, 'desk address not found');
+  });
+});
+
+test.describe('on a tablet held upright', () => {
+  test.use({ locale: 'en-GB', viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const d = desk.en;
+
+  test('every screen fits the width without sideways scrolling and stays axe-clean', async ({ page, server }, testInfo) => {
+    const reference = await customerFiles(page, server, 'The oven door seal is torn at the top left corner.', { photo: true });
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await page.goto(`${server.url}/desk/`);
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+    await expect(page.getByRole('link', { name: reference })).toBeVisible();
+    expect(await fits(), 'the inbox fits').toBe(true);
+    await expectNoAxeViolations(page, 'desk inbox on a tablet');
+    await page.screenshot({ path: testInfo.outputPath('inbox.png'), fullPage: true });
+    await page.getByRole('link', { name: reference }).click();
+    await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+    expect(await fits(), 'the request fits').toBe(true);
+    // The photo, through the staff photo route, and the warranty as judged.
+    const photo = page.getByRole('img', { name: fill(d['photo.alt'], { n: 1, count: 1 }) });
+    await expect(photo).toHaveAttribute('src', new RegExp(`^/api/v1/staff/requests/${reference}/photos/[0-9a-f-]+$`));
+    await expect.poll(() => photo.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await expect(page.getByText(/In warranty until/)).toBeVisible();
+    await expectNoAxeViolations(page, 'desk request on a tablet');
+    await page.screenshot({ path: testInfo.outputPath('request.png'), fullPage: true });
+    await page.getByRole('link', { name: d['nav.figures'] }).click();
+    await expect(page.locator('#rate-follow-up')).toBeVisible();
+    expect(await fits(), 'the figures fit').toBe(true);
+    await expectNoAxeViolations(page, 'desk figures on a tablet');
+    await page.screenshot({ path: testInfo.outputPath('figures.png'), fullPage: true });
+  });
+});
+
+test.describe('left open', () => {
+  test.use({ locale: 'en-GB' });
+  const d = desk.en;
+
+  test('the inbox refreshes by itself every 30 seconds', async ({ page, server, browser }) => {
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    await page.clock.install();
+    await page.goto(`${server.url}/desk/`);
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+    await expect(page.getByText(d['inbox.empty'])).toBeVisible();
+
+    // A customer elsewhere files a request; nobody touches the desk.
+    const customer = await browser.newContext({ locale: 'en-GB', serviceWorkers: 'block' });
+    const reference = await customerFiles(await customer.newPage(), server, 'The hob ignites only on the third try.');
+    await customer.close();
+    await expect(page.getByText(d['inbox.empty'])).toBeVisible();
+    await page.clock.fastForward(30_000);
+    await expect(page.getByRole('link', { name: reference })).toBeVisible();
+    await expect(page.getByRole('button', { name: `${d['status.received']} 1` })).toBeVisible();
+  });
+});
