@@ -182,8 +182,11 @@ export { expect };
 /** The app itself running, not only the early first screen: the early screen starts it at
  *  the customer's first key or touch (a Shift press here), and is gone once it took over. */
 export async function appStarted(page) {
-  await page.keyboard.press('Shift');
-  await expect(page.locator('#boot')).toHaveCount(0);
+  // Pressed again until it takes: the page may still be arriving (after a reload or a reset).
+  await expect(async () => {
+    await page.keyboard.press('Shift');
+    await expect(page.locator('#boot')).toHaveCount(0, { timeout: 1_500 });
+  }).toPass({ timeout: 20_000 });
 }
 
 /** The settings value `shouhou-server --hash-kiosk-pin` prints for `pin`. */
