@@ -1,6 +1,7 @@
 //! The intake API on a real PostgreSQL: run under `scripts/with-postgres.sh`, which exports
-//! `DATABASE_URL`. Without it every test here prints a notice and passes, so a plain
-//! `cargo test` still works on a machine without PostgreSQL. Each test makes its own database
+//! `DATABASE_URL`, with `-- --include-ignored`. A plain `cargo test` lists them as ignored
+//! (with the command that runs them) rather than counting a test that could not run as
+//! passed; run without `DATABASE_URL`, each prints a notice and returns. Each test makes its own database
 //! on that server, so they run in parallel and each starts from an empty, unmigrated schema.
 
 mod common;
@@ -122,6 +123,7 @@ fn get(path: &str) -> Request<Body> {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn create_stores_a_row_and_the_look_up_finds_it_by_contact() {
     let Some(fx) = fixture("create").await else { return };
     let (status, _, body) = send(&fx.router, post("pg-key-0001", valid_body().to_string())).await;
@@ -160,6 +162,7 @@ async fn create_stores_a_row_and_the_look_up_finds_it_by_contact() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn the_same_key_again_returns_the_same_reference_and_creates_nothing() {
     let Some(fx) = fixture("replay").await else { return };
     let (first, replayed, body1) =
@@ -173,6 +176,7 @@ async fn the_same_key_again_returns_the_same_reference_and_creates_nothing() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn a_key_reused_for_different_content_is_refused() {
     let Some(fx) = fixture("reused").await else { return };
     send(&fx.router, post("pg-reused-1", valid_body().to_string())).await;
@@ -187,6 +191,7 @@ async fn a_key_reused_for_different_content_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn twenty_concurrent_creates_with_one_key_make_one_row() {
     let Some(fx) = fixture("storm").await else { return };
     let router = Arc::new(fx.router.clone());
@@ -254,6 +259,7 @@ fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn a_request_and_its_photos_are_stored_together_or_not_at_all() {
     let Some(url) = fresh_database("photos").await else { return };
     let store = PgStore::open(&url).await.unwrap();
@@ -275,6 +281,7 @@ async fn a_request_and_its_photos_are_stored_together_or_not_at_all() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn migrations_run_once_when_two_instances_start_together() {
     let Some(url) = fresh_database("migrations").await else { return };
     let (first, second) = (PgStore::connect(&url).unwrap(), PgStore::connect(&url).unwrap());
@@ -292,6 +299,7 @@ async fn migrations_run_once_when_two_instances_start_together() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn a_deflection_is_counted_once_per_key() {
     let Some(fx) = fixture("deflection").await else { return };
     let deflection = || {
@@ -312,6 +320,7 @@ async fn a_deflection_is_counted_once_per_key() {
 }
 
 #[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn what_is_not_on_postgresql_yet_is_refused_plainly() {
     let Some(fx) = fixture("refused").await else { return };
     let (_, _, created) = send(&fx.router, post("pg-refused-1", valid_body().to_string())).await;
@@ -348,6 +357,7 @@ async fn what_is_not_on_postgresql_yet_is_refused_plainly() {
 /// Two server binaries on one database, started together (so they race to migrate), and 20
 /// concurrent creates under one key split between them: one row, one reference for all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn two_instances_on_one_database_make_one_row_for_one_key() {
     let Some(url) = fresh_database("two-instances").await else { return };
     let dir = tempfile::tempdir().unwrap();
@@ -394,4 +404,17 @@ async fn two_instances_on_one_database_make_one_row_for_one_key() {
             (200, Some(reference.as_str()))
         );
     }
+}
+
+/// Staff accounts live only in SQLite so far: the command refuses, and says why, rather than
+/// create an account nobody could sign in with.
+#[test]
+fn staff_commands_refuse_a_postgresql_database() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .args(["staff", "list", "--db", "postgres://shouhou@127.0.0.1:1/none"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not on the PostgreSQL store"), "{stderr}");
 }

@@ -439,3 +439,23 @@ pub async fn not_on_this_store(headers: axum::http::HeaderMap) -> axum::response
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_url_selects_postgresql_and_a_path_keeps_sqlite() {
+        assert!(super::is_url("postgres://u@127.0.0.1:5432/db"));
+        assert!(super::is_url("postgresql://u@db.internal/shouhou"));
+        assert!(!super::is_url("data/shouhou.sqlite3"));
+        assert!(!super::is_url("./postgres/shouhou.sqlite3"));
+    }
+
+    #[test]
+    fn a_password_never_reaches_a_message() {
+        assert_eq!(
+            crate::redact("postgres://shouhou:s3cret@10.0.0.5:5432/shouhou"),
+            "postgres://shouhou:***@10.0.0.5:5432/shouhou"
+        );
+        assert_eq!(crate::redact("postgres://shouhou@h/db"), "postgres://shouhou@h/db");
+    }
+}
