@@ -10,7 +10,8 @@ use shouhou_server::store::{staff, Role, Store, StoreError};
 use shouhou_server::{app, open_state, pg, redact, Settings};
 use tracing_subscriber::EnvFilter;
 
-/// Shouhou's intake server: serves the app and the /api/v1 request API, storing requests in SQLite.
+/// Shouhou's intake server: serves the app and the /api/v1 request API, storing requests in SQLite
+/// (or PostgreSQL, for several instances on one database).
 #[derive(Parser)]
 #[command(version)]
 struct Args {

@@ -123,8 +123,13 @@ impl PgStore {
 
     /// The pool alone, not yet migrated (nothing connects before the first query).
     pub fn connect(url: &str) -> Result<PgStore, StoreError> {
-        let config: tokio_postgres::Config =
+        let mut config: tokio_postgres::Config =
             url.parse().map_err(|e: tokio_postgres::Error| StoreError::Postgres(e.to_string()))?;
+        // A database that does not answer (a dropped route, not a refusal) must fail a
+        // request in seconds, not hold it and its connection for ever.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(5));
+        }
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -134,6 +139,10 @@ impl PgStore {
         );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
+            // Past this a create answers 500 (and the outbox retries) rather than queue
+            // without end behind a pool that never frees up.
+            .wait_timeout(Some(std::time::Duration::from_secs(10)))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Postgres(e.to_string()))?;
         Ok(PgStore { pool })
@@ -203,9 +212,10 @@ impl PgStore {
         } = new;
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
-        if let Some(created) = replay(&*tx, idempotency_key, submitted_json).await? {
-            return Ok(created);
-        }
+        // No look-up of the key first: the insert finds an earlier row itself (ON CONFLICT),
+        // so a new request costs BEGIN, one INSERT and COMMIT, each one round trip once the
+        // connection has the statement prepared (prepare_cached keeps it per connection).
+        let insert = tx.prepare_cached(INSERT_REQUEST).await.map_err(pg_error)?;
         let reference = new_reference(&now.format("%Y%m%d").to_string(), os_random());
         let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
         let reply_by = (*now + Duration::hours(i64::from(*reply_within_hours)))
@@ -222,13 +232,7 @@ impl PgStore {
         });
         let inserted = tx
             .query_opt(
-                "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
-                                       phone, email, description, request_json, created_at,
-                                       reply_by, category, priority, troubleshooting_json,
-                                       details_json, warranty, submitted_json)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                 ON CONFLICT (idempotency_key) DO NOTHING
-                 RETURNING id",
+                &insert,
                 &[
                     &reference,
                     idempotency_key,
@@ -252,8 +256,8 @@ impl PgStore {
             .await;
         let request_id: i64 = match inserted {
             Ok(Some(row)) => row.get(0),
-            // Another transaction (here or on another instance) stored this key between our
-            // look-up and our insert; the insert waited for its commit. This statement sees it.
+            // This key was stored before, or is being stored by another transaction (here or
+            // on another instance), whose commit the insert waited for. This statement sees it.
             Ok(None) => {
                 return replay(&*tx, idempotency_key, submitted_json).await?.ok_or_else(|| {
                     Attempt::Failed(StoreError::Postgres("a conflicting key vanished".into()))
@@ -269,9 +273,9 @@ impl PgStore {
             let Some(upload) = photos.iter().find(|upload| upload.id == photo.id) else {
                 continue;
             };
+            let insert_photo = tx.prepare_cached(INSERT_PHOTO).await.map_err(pg_error)?;
             tx.execute(
-                "INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &insert_photo,
                 &[
                     &request_id,
                     &photo.id,
@@ -344,6 +348,18 @@ impl PgStore {
         }))
     }
 }
+
+const INSERT_REQUEST: &str = "
+    INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name, phone,
+                          email, description, request_json, created_at, reply_by, category,
+                          priority, troubleshooting_json, details_json, warranty, submitted_json)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id";
+
+const INSERT_PHOTO: &str = "
+    INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// Why one try of a create did not store it.
 enum Attempt {
