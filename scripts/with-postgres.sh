@@ -42,10 +42,12 @@ dir=$(mktemp -d /tmp/shouhou-pg.XXXXXX)
 chmod 755 "$dir"
 [ "${#as_owner[@]}" -eq 0 ] || chown "$owner" "$dir"
 started=0
+# From the cluster's folder: the owner may not be allowed into the caller's (a clone in /root).
+as_owner_in_dir() { (cd "$dir" && "${as_owner[@]}" "$@"); }
 cleanup() {
   local code=$?
   if [ "$started" = 1 ]; then
-    "${as_owner[@]}" "$PG_CTL" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    as_owner_in_dir "$PG_CTL" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   rm -rf "$dir"
   exit "$code"
@@ -57,13 +59,13 @@ trap 'exit 130' INT TERM
 # it before PostgreSQL does is possible, so a failed start tries again on another port).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-"${as_owner[@]}" "$INITDB" -D "$dir/data" -U shouhou --auth=trust -E UTF8 --locale=C.UTF-8 \
+as_owner_in_dir "$INITDB" -D "$dir/data" -U shouhou --auth=trust -E UTF8 --locale=C.UTF-8 \
   >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 for attempt in 1 2 3; do
   port=$(free_port)
   # Loopback only; the socket in the temporary folder, not /var/run/postgresql (root-owned).
   # fsync stays on: the tests rely on what a real deployment does.
-  if "${as_owner[@]}" "$PG_CTL" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+  if as_owner_in_dir "$PG_CTL" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null; then
     started=1; break
   fi
@@ -75,14 +77,21 @@ export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=shouhou
 if [ -n "$PSQL" ]; then
   "$PSQL" -q -d postgres -c 'CREATE DATABASE shouhou' >/dev/null
 else
-  "${as_owner[@]}" "$(dirname "$INITDB")/createdb" -h 127.0.0.1 -p "$port" -U shouhou shouhou
+  as_owner_in_dir "$(dirname "$INITDB")/createdb" -h 127.0.0.1 -p "$port" -U shouhou shouhou
 fi
 export DATABASE_URL="postgres://shouhou@127.0.0.1:$port/shouhou"
 say "PostgreSQL $("$PG_CTL" --version | awk '{print $3}') on 127.0.0.1:$port ($DATABASE_URL)"
 
-# Not exec: the trap must still stop the cluster after the command.
+# Not exec: the trap must still stop the cluster after the command. In the background and
+# waited for, because bash runs a trap only once its foreground command ends: a SIGTERM to
+# this script (a CI timeout) is passed on to the command and the cluster still removed.
+# (Its standard input is /dev/null, as for any background command of a script.)
 set +e
-"$@"
+"$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM
+trap 'kill -INT "$child" 2>/dev/null; wait "$child"; exit 130' INT
+wait "$child"
 code=$?
 set -e
 exit "$code"
