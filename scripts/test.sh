@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: native (core, server), wasm in headless Chromium, browser end-to-end.
+# Runs every test: native (core, server), the server on PostgreSQL, wasm in headless Chromium,
+# browser end-to-end.
 # Installs what is missing first. Prints each layer's counts; exits non-zero on any failure.
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
@@ -42,6 +43,11 @@ cargo run -q -p shouhou-flows -- check static/flows || status=1
 run_layer native cargo test -p shouhou-core -p shouhou-server -p shouhou-flows
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
+# The server on PostgreSQL: a throwaway cluster (installed when missing) for its tests,
+# which plain `cargo test` lists as ignored (and the native layer has counted the rest).
+run_layer postgres "$ROOT/scripts/with-postgres.sh" cargo test -p shouhou-server --test pg -- --ignored
+read -r passed[postgres] failed[postgres] < <(cargo_counts target/test-postgres.log)
+
 run_layer wasm cargo test -p shouhou --target wasm32-unknown-unknown
 read -r passed[wasm] failed[wasm] < <(cargo_counts target/test-wasm.log)
 
@@ -63,11 +69,11 @@ fi
 total_passed=0; total_failed=0
 echo
 echo "Test layers:"
-for layer in gates native wasm e2e; do
-  printf '  %-7s %4d passed, %d failed\n' "$layer" "${passed[$layer]}" "${failed[$layer]}"
+for layer in gates native postgres wasm e2e; do
+  printf '  %-8s %4d passed, %d failed\n' "$layer" "${passed[$layer]}" "${failed[$layer]}"
   total_passed=$((total_passed + passed[$layer])); total_failed=$((total_failed + failed[$layer]))
 done
 [ "$total_failed" -eq 0 ] || status=1
-[ "${passed[native]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] || status=1
+[ "${passed[native]}" -gt 0 ] && [ "${passed[postgres]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] || status=1
 echo "$total_passed passed, $total_failed failed"
 exit "$status"

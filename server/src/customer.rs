@@ -76,6 +76,10 @@ fn store_refusal(error: StoreError) -> ApiError {
             field: Field::Photos,
             code: ErrorCode::InvalidPhoto,
         }]),
+        // Unreachable while api::routes leaves these routes off PostgreSQL; never a 500.
+        StoreError::NotOnThisStore => {
+            ApiError::new(StatusCode::NOT_IMPLEMENTED, "not_on_this_store", "api.not_on_this_store")
+        }
         other => ApiError::internal(other),
     }
 }
@@ -147,6 +151,8 @@ async fn store_post(
 ) -> Result<Posted, ApiError> {
     state
         .store
+        .sqlite()
+        .map_err(store_refusal)?
         .write(move |c| {
             customer::post(c, &reference, |request| contact_matches(&contact, request), &new)
         })

@@ -53,7 +53,7 @@ pub async fn figures(
         let now = chrono::Utc::now().timestamp();
         let store_state = Arc::clone(&state);
         let mut counts = tokio::task::spawn_blocking(move || {
-            store_state.store.read(|c| report::counts(c, &f, &t, now))
+            store_state.store.sqlite()?.read(|c| report::counts(c, &f, &t, now))
         })
         .await
         .map_err(ApiError::internal)?
@@ -163,7 +163,7 @@ pub async fn export_csv(
         let (f, t) = (from.clone(), to.clone());
         let store_state = Arc::clone(&state);
         let rows = tokio::task::spawn_blocking(move || {
-            store_state.store.read(|c| report::export_rows(c, &f, &t))
+            store_state.store.sqlite()?.read(|c| report::export_rows(c, &f, &t))
         })
         .await
         .map_err(ApiError::internal)?

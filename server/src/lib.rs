@@ -23,6 +23,7 @@ pub mod figures;
 pub mod headers;
 pub mod kiosk;
 pub mod limit;
+pub mod pg;
 pub mod serve;
 pub mod store;
 
@@ -42,11 +43,79 @@ use tower_http::trace::TraceLayer;
 
 use crate::cors::AllowedOrigins;
 use crate::limit::{ClientAddr, Guard, Limiter, Limits};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
+
+/// Where requests are kept: one SQLite file (the default), or PostgreSQL for several
+/// instances on one database (`--db postgres://…`). Only the customer's create, look-up and
+/// deflections are on PostgreSQL so far; every other route is refused there (see [`pg`]).
+pub enum Db {
+    Sqlite(Store),
+    Postgres(pg::PgStore),
+}
+
+impl Db {
+    /// The SQLite store, for the routes only it serves; on PostgreSQL those routes are not
+    /// mounted, and this is the second line that keeps them from running against nothing.
+    pub fn sqlite(&self) -> Result<&Store, StoreError> {
+        match self {
+            Db::Sqlite(store) => Ok(store),
+            Db::Postgres(_) => Err(StoreError::NotOnThisStore),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
+    /// Stores a request, idempotent on its key, on either store.
+    pub async fn create(&self, new: store::NewRequest) -> Result<store::Created, StoreError> {
+        match self {
+            Db::Sqlite(store) => store.create(new).await,
+            Db::Postgres(store) => store.create(new).await,
+        }
+    }
+
+    /// Counts a deflection, idempotent on its key, on either store.
+    pub async fn record_deflection(
+        &self,
+        idempotency_key: String,
+        deflection: shouhou_core::flow::engine::Deflection,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<bool, StoreError> {
+        match self {
+            Db::Sqlite(store) => store.record_deflection(idempotency_key, deflection, now).await,
+            Db::Postgres(store) => store.record_deflection(idempotency_key, deflection, now).await,
+        }
+    }
+
+    /// [`Store::write`]: SQLite only; `NotOnThisStore` on PostgreSQL.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        apply: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.sqlite()?.write(apply).await
+    }
+
+    /// [`Store::write_blocking`]: SQLite only; `NotOnThisStore` on PostgreSQL.
+    pub fn write_blocking<T: Send + 'static>(
+        &self,
+        apply: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.sqlite()?.write_blocking(apply)
+    }
+
+    /// [`Store::read`]: SQLite only; `NotOnThisStore` on PostgreSQL.
+    pub fn read<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.sqlite()?.read(read)
+    }
+}
 
 /// What every handler shares.
 pub struct AppState {
-    pub store: Store,
+    pub store: Db,
     pub config: AppConfig,
     /// The configuration file's bytes exactly as on disk, served at `/config.json`.
     pub config_json: String,
@@ -75,6 +144,7 @@ pub struct Guards {
 
 /// The server's own settings (command line): never in `config.json`, which is public.
 pub struct Settings {
+    /// A SQLite file, or a `postgres://` URL ([`pg::is_url`]).
     pub db: PathBuf,
     pub config: PathBuf,
     /// The built app (`scripts/build-app.sh` writes it).
@@ -109,15 +179,61 @@ impl Default for Settings {
     }
 }
 
-/// Opens the store and loads the configuration; a clear error if either cannot be had.
+/// Opens the SQLite store and loads the configuration; a clear error if either cannot be had.
+/// A PostgreSQL URL needs the async [`open_state`].
 pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
+    let (config, config_json) = read_config(settings)?;
+    if pg::is_url(&settings.db.to_string_lossy()) {
+        return Err("a postgres:// database is opened with open_state".into());
+    }
+    let store = Store::open(&settings.db)
+        .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
+    state_with(settings, Db::Sqlite(store), config, config_json)
+}
+
+/// [`load_state`] for either store: connects to and migrates PostgreSQL when `db` is a
+/// `postgres://` URL.
+pub async fn open_state(settings: &Settings) -> Result<Arc<AppState>, String> {
+    let url = settings.db.to_string_lossy().into_owned();
+    if !pg::is_url(&url) {
+        return load_state(settings);
+    }
+    let (config, config_json) = read_config(settings)?;
+    let store = pg::PgStore::open(&url)
+        .await
+        .map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?;
+    state_with(settings, Db::Postgres(store), config, config_json)
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn read_config(settings: &Settings) -> Result<(AppConfig, String), String> {
     let config_json = std::fs::read_to_string(&settings.config)
         .map_err(|e| format!("cannot read config {}: {e}", settings.config.display()))?;
     let config = AppConfig::from_json(&config_json).map_err(|e| e.to_string())?;
     // Made now, not on the first sign-in with an unknown login, which would then be the slow one.
     let _ = auth::dummy_hash();
-    let store = Store::open(&settings.db)
-        .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
+    Ok((config, config_json))
+}
+
+fn state_with(
+    settings: &Settings,
+    store: Db,
+    config: AppConfig,
+    config_json: String,
+) -> Result<Arc<AppState>, String> {
     let clients = Arc::new(ClientAddr { trusted_proxies: settings.trusted_proxies.clone() });
     let guard = |class, rate| Guard {
         limiter: Arc::new(Limiter::new(class, rate)),

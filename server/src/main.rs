@@ -7,10 +7,11 @@ use shouhou_server::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::serve::serve;
 use shouhou_server::store::{staff, Role, Store, StoreError};
-use shouhou_server::{app, load_state, Settings};
+use shouhou_server::{app, open_state, pg, redact, Settings};
 use tracing_subscriber::EnvFilter;
 
-/// Shouhou's intake server: serves the app and the /api/v1 request API, storing requests in SQLite.
+/// Shouhou's intake server: serves the app and the /api/v1 request API, storing requests in SQLite
+/// (or PostgreSQL, for several instances on one database).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -20,8 +21,9 @@ struct Args {
     /// Address to listen on. Keep it on loopback unless a reverse proxy fronts it.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// SQLite database file; created with its folder on first start.
-    #[arg(long, default_value = "data/shouhou.sqlite3", global = true)]
+    /// SQLite database file, created with its folder on first start; or a PostgreSQL URL
+    /// (postgres://user:password@host:port/database) for several instances on one database.
+    #[arg(long, env = "DATABASE_URL", default_value = "data/shouhou.sqlite3", global = true)]
     db: PathBuf,
     /// Run-time configuration shared with the app (served at /config.json).
     #[arg(long, default_value = "static/config.json")]
@@ -156,6 +158,13 @@ enum RoleArg {
 
 /// `shouhou-server staff …`: the exit code.
 fn staff_command(db: &std::path::Path, action: StaffAction) -> i32 {
+    if pg::is_url(&db.to_string_lossy()) {
+        eprintln!(
+            "shouhou-server: staff accounts are not on the PostgreSQL store yet; \
+             the staff desk needs a SQLite database (see README, Running at scale)"
+        );
+        return 2;
+    }
     let store = match Store::open(db) {
         Ok(store) => store,
         Err(why) => {
@@ -292,7 +301,7 @@ async fn run(args: Args) {
         body_timeout: std::time::Duration::from_secs(args.body_timeout),
         kiosk_pin_hash: args.kiosk_pin_hash,
     };
-    let state = match load_state(&settings) {
+    let state = match open_state(&settings).await {
         Ok(state) => state,
         Err(why) => {
             eprintln!("shouhou-server: {why}");
@@ -312,7 +321,8 @@ async fn run(args: Args) {
     let local = listener.local_addr().expect("a bound listener has an address");
     // Tests and scripts read this line to learn the port when started with port 0.
     println!("shouhou-server listening on http://{local}");
-    tracing::info!(addr = %local, db = %settings.db.display(), "listening");
+    let db = redact(&settings.db.to_string_lossy());
+    tracing::info!(addr = %local, %db, "listening");
     serve(listener, app(state, &settings.dist), header_timeout, shutdown_signal()).await;
 }
 

@@ -179,6 +179,10 @@ pub enum StoreError {
     /// The writer thread is gone (the store is shutting down).
     WriterGone,
     Sqlite(rusqlite::Error),
+    /// PostgreSQL's error, in the server's words (see `crate::pg`).
+    Postgres(String),
+    /// The feature is not on the PostgreSQL store yet (`501 not_on_this_store`).
+    NotOnThisStore,
     Io(std::io::Error),
 }
 
@@ -201,6 +205,8 @@ impl std::fmt::Display for StoreError {
             StoreError::BatchFailed(why) => write!(f, "the batch did not commit: {why}"),
             StoreError::WriterGone => write!(f, "the writer has stopped"),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),
+            StoreError::Postgres(e) => write!(f, "postgres: {e}"),
+            StoreError::NotOnThisStore => write!(f, "not available on the PostgreSQL store yet"),
             StoreError::Io(e) => write!(f, "io: {e}"),
         }
     }

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs CMD… against a throwaway PostgreSQL cluster: Debian's packages (installed when missing),
+# a temporary folder, a free loopback port, one database. Exports DATABASE_URL
+# (postgres://shouhou@127.0.0.1:PORT/shouhou) and PGPORT/PGHOST for psql, runs the command,
+# then stops and removes the cluster whatever happened (trap), and exits with the command's code.
+# Usage: scripts/with-postgres.sh cargo test -p shouhou-server --test pg
+set -euo pipefail
+[ "$#" -gt 0 ] || { echo "usage: $0 CMD…" >&2; exit 2; }
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+# Debian keeps initdb and pg_ctl under /usr/lib/postgresql/<major>/bin, off the PATH.
+find_bin() {
+  local name="$1" dir
+  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return; fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/$name" ] && { echo "$dir/$name"; return; }
+  done
+  return 1
+}
+
+if ! find_bin initdb >/dev/null || ! find_bin pg_ctl >/dev/null; then
+  say "installing PostgreSQL (Debian's package)"
+  [ "$(id -u)" -eq 0 ] || { echo "PostgreSQL is missing and only root can install it" >&2; exit 2; }
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  # The package starts its own cluster on 5432; this script never uses it.
+fi
+INITDB=$(find_bin initdb); PG_CTL=$(find_bin pg_ctl)
+PSQL=$(find_bin psql || true)
+
+# initdb refuses to run as root: the cluster belongs to an unprivileged user. Root runs the
+# server as `postgres` (the package's user), made here when the package did not make it.
+as_owner=()
+if [ "$(id -u)" -eq 0 ]; then
+  owner=postgres
+  id -u "$owner" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$owner"
+  as_owner=(runuser -u "$owner" --)
+fi
+
+dir=$(mktemp -d /tmp/shouhou-pg.XXXXXX)
+chmod 755 "$dir"
+[ "${#as_owner[@]}" -eq 0 ] || chown "$owner" "$dir"
+started=0
+# From the cluster's folder: the owner may not be allowed into the caller's (a clone in /root).
+as_owner_in_dir() { (cd "$dir" && "${as_owner[@]}" "$@"); }
+cleanup() {
+  local code=$?
+  if [ "$started" = 1 ]; then
+    as_owner_in_dir "$PG_CTL" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free port: bind port 0 and read what the kernel gave (a race with another process taking
+# it before PostgreSQL does is possible, so a failed start tries again on another port).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+as_owner_in_dir "$INITDB" -D "$dir/data" -U shouhou --auth=trust -E UTF8 --locale=C.UTF-8 \
+  >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+for attempt in 1 2 3; do
+  port=$(free_port)
+  # Loopback only; the socket in the temporary folder, not /var/run/postgresql (root-owned).
+  # fsync stays on: the tests rely on what a real deployment does.
+  if as_owner_in_dir "$PG_CTL" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null; then
+    started=1; break
+  fi
+  tail -5 "$dir/server.log" >&2 || true
+done
+[ "$started" = 1 ] || { echo "PostgreSQL did not start" >&2; exit 1; }
+
+export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=shouhou
+if [ -n "$PSQL" ]; then
+  "$PSQL" -q -d postgres -c 'CREATE DATABASE shouhou' >/dev/null
+else
+  as_owner_in_dir "$(dirname "$INITDB")/createdb" -h 127.0.0.1 -p "$port" -U shouhou shouhou
+fi
+export DATABASE_URL="postgres://shouhou@127.0.0.1:$port/shouhou"
+say "PostgreSQL $("$PG_CTL" --version | awk '{print $3}') on 127.0.0.1:$port ($DATABASE_URL)"
+
+# Not exec: the trap must still stop the cluster after the command. In the background and
+# waited for, because bash runs a trap only once its foreground command ends: a SIGTERM to
+# this script (a CI timeout) is passed on to the command and the cluster still removed.
+# (Its standard input is /dev/null, as for any background command of a script.)
+set +e
+"$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM
+trap 'kill -INT "$child" 2>/dev/null; wait "$child"; exit 130' INT
+wait "$child"
+code=$?
+set -e
+exit "$code"

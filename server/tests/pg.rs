@@ -1,0 +1,492 @@
+//! The intake API on a real PostgreSQL: run under `scripts/with-postgres.sh`, which exports
+//! `DATABASE_URL`, with `-- --include-ignored`. A plain `cargo test` lists them as ignored
+//! (with the command that runs them) rather than counting a test that could not run as
+//! passed; run without `DATABASE_URL`, each prints a notice and returns. Each test makes its own database
+//! on that server, so they run in parallel and each starts from an empty, unmigrated schema.
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use shouhou_core::reference::parse_reference;
+use shouhou_server::pg::{PgStore, MIGRATIONS};
+use shouhou_server::store::{NewRequest, PhotoUpload, Store, StoreError};
+use shouhou_server::{app, open_state, Settings};
+use tower::ServiceExt;
+
+/// A new, empty database on the server `DATABASE_URL` names; None (with a notice) without one.
+async fn fresh_database(test: &str) -> Option<String> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let url = match std::env::var("DATABASE_URL") {
+        Ok(url) if shouhou_server::pg::is_url(&url) => url,
+        _ => {
+            eprintln!("skipped {test}: DATABASE_URL is not a postgres:// URL (run it under scripts/with-postgres.sh)");
+            return None;
+        }
+    };
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let name = format!("t_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let (server, _) = url.rsplit_once('/').unwrap();
+    Some(format!("{server}/{name}"))
+}
+
+/// One value per row and column, as text (NULL as empty), for asserting on what was stored.
+async fn rows(url: &str, sql: &str) -> Vec<Vec<String>> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    // Every row as a JSON array in column order (json, unlike jsonb, keeps it), so one
+    // helper reads counts, text and NULLs alike.
+    let sql = format!(
+        "SELECT (SELECT json_agg(value) FROM json_each(row_to_json(q)))::text FROM ({sql}) q"
+    );
+    client
+        .query(&sql, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let values: Vec<Value> = serde_json::from_str(row.get(0)).unwrap();
+            values
+                .iter()
+                .map(|value| match value {
+                    Value::String(text) => text.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+struct Fixture {
+    url: String,
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(test: &str) -> Option<Fixture> {
+    let url = fresh_database(test).await?;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: url.clone().into(),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: common::dist(dir.path()),
+        ..Settings::default()
+    };
+    let state = open_state(&settings).await.unwrap();
+    Some(Fixture { url, router: app(state, &settings.dist), _dir: dir })
+}
+
+fn valid_body() -> Value {
+    json!({
+        "intent": "repair",
+        "product_line": "inverter",
+        "full_name": "王建国",
+        "phone": "138 1234 5678",
+        "email": "wang@example.cn",
+        "purchase_date": "2023-05-10",
+        "resolution": "repair",
+        "description": "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"
+    })
+}
+
+fn post(key: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post("/api/v1/requests")
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(body.into())
+        .unwrap()
+}
+
+async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Option<String>, Value) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let replayed = response
+        .headers()
+        .get("idempotent-replayed")
+        .map(|value| value.to_str().unwrap().to_string());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, replayed, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::get(path).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn create_stores_a_row_and_the_look_up_finds_it_by_contact() {
+    let Some(fx) = fixture("create").await else { return };
+    let (status, _, body) = send(&fx.router, post("pg-key-0001", valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let reference = body["reference"].as_str().unwrap().to_string();
+    let today = chrono::Local::now().format("%Y%m%d").to_string();
+    assert!(reference.starts_with(&format!("SR-{today}-")), "{reference}");
+    assert_eq!(parse_reference(&reference).as_deref(), Some(reference.as_str()));
+    assert_eq!(
+        rows(&fx.url, "SELECT reference, intent, phone, email, status FROM requests").await,
+        [[reference.as_str(), "repair", "+8613812345678", "wang@example.cn", "received"]]
+    );
+
+    let (status, _, found) =
+        send(&fx.router, get(&format!("/api/v1/requests/{reference}?contact=138-1234-5678"))).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["reference"], reference.as_str());
+    assert_eq!(found["request"]["description"], valid_body()["description"]);
+    assert_eq!((found["timeline"].clone(), found["can_rate"].clone()), (json!([]), json!(false)));
+    let typed = reference.to_lowercase();
+    let (status, _, _) =
+        send(&fx.router, get(&format!("/api/v1/requests/{typed}?contact=WANG@example.cn"))).await;
+    assert_eq!(status, StatusCode::OK, "typed in any case, email in any case");
+
+    // A wrong contact is answered exactly like an unknown reference.
+    let (wrong, _, wrong_body) =
+        send(&fx.router, get(&format!("/api/v1/requests/{reference}?contact=13900000000"))).await;
+    let (unknown, _, unknown_body) =
+        send(&fx.router, get("/api/v1/requests/SR-20200101-0001?contact=13812345678")).await;
+    assert_eq!((wrong, &wrong_body), (StatusCode::NOT_FOUND, &unknown_body));
+    assert_eq!(unknown, StatusCode::NOT_FOUND);
+
+    let (status, _, second) = send(&fx.router, post("pg-key-0002", valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_ne!(second["reference"].as_str(), Some(reference.as_str()));
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn the_same_key_again_returns_the_same_reference_and_creates_nothing() {
+    let Some(fx) = fixture("replay").await else { return };
+    let (first, replayed, body1) =
+        send(&fx.router, post("pg-retry-1", valid_body().to_string())).await;
+    assert_eq!((first, replayed), (StatusCode::CREATED, None));
+    let (again, replayed, body2) =
+        send(&fx.router, post("pg-retry-1", valid_body().to_string())).await;
+    assert_eq!((again, replayed.as_deref()), (StatusCode::OK, Some("true")));
+    assert_eq!(body1, body2, "the replay answers with what the first try stored");
+    assert_eq!(rows(&fx.url, "SELECT count(*) FROM requests").await, [["1"]]);
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_key_reused_for_different_content_is_refused() {
+    let Some(fx) = fixture("reused").await else { return };
+    send(&fx.router, post("pg-reused-1", valid_body().to_string())).await;
+    let mut other = valid_body();
+    other["description"] = json!("完全不同的另一件事情");
+    let (status, _, body) = send(&fx.router, post("pg-reused-1", other.to_string())).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("idempotency_key_reused"))
+    );
+    assert_eq!(rows(&fx.url, "SELECT count(*) FROM requests").await, [["1"]]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn twenty_concurrent_creates_with_one_key_make_one_row() {
+    let Some(fx) = fixture("storm").await else { return };
+    let router = Arc::new(fx.router.clone());
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let router = Arc::clone(&router);
+            tokio::spawn(async move {
+                send(&router, post("pg-storm-1", valid_body().to_string())).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        let (status, _, body) = task.await.unwrap();
+        answers.push((status, body["reference"].as_str().unwrap().to_string()));
+    }
+    let created = answers.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(answers.iter().all(|(_, reference)| *reference == answers[0].1), "{answers:?}");
+    assert_eq!(rows(&fx.url, "SELECT count(*) FROM requests").await, [["1"]]);
+}
+
+fn request(photo_ids: &[&str]) -> shouhou_core::ValidRequest {
+    shouhou_core::ValidRequest {
+        intent: shouhou_core::Intent::Complaint,
+        product_line: "property".into(),
+        full_name: "李娜".into(),
+        phone: "+8613912345678".into(),
+        email: None,
+        description: "楼道灯坏了一周".into(),
+        category: None,
+        priority: None,
+        troubleshooting: None,
+        details: Default::default(),
+        warranty: None,
+        photos: photo_ids
+            .iter()
+            .map(|id| shouhou_core::PhotoRef {
+                id: (*id).into(),
+                content_type: "image/jpeg".into(),
+                bytes: 4,
+                width: 1,
+                height: 1,
+            })
+            .collect(),
+    }
+}
+
+fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
+    NewRequest {
+        idempotency_key: key.into(),
+        submitted_json: "{}".into(),
+        request: request(photo_ids),
+        photos: photo_ids
+            .iter()
+            .map(|id| PhotoUpload {
+                id: (*id).into(),
+                content_type: "image/jpeg".into(),
+                bytes: vec![0xFF, 0xD8, 0xFF, 0xE0],
+            })
+            .collect(),
+        now: Store::now(),
+        reply_within_hours: 24,
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_request_and_its_photos_are_stored_together_or_not_at_all() {
+    let Some(url) = fresh_database("photos").await else { return };
+    let store = PgStore::open(&url).await.unwrap();
+    let created = store.create(new_request("pg-photos-1", &["p1", "p2"])).await.unwrap();
+    assert!(!created.replayed);
+    assert_eq!(
+        rows(&url, "SELECT photo_id, bytes, length(data), encode(data, 'hex') FROM photos ORDER BY photo_id").await,
+        [["p1", "4", "4", "ffd8ffe0"], ["p2", "4", "4", "ffd8ffe0"]]
+    );
+    // The same photo id twice breaks the photos' UNIQUE after the request row went in: the
+    // request must not stay behind without its photos.
+    let broken = store.create(new_request("pg-photos-2", &["p1", "p1"])).await;
+    assert!(matches!(broken, Err(StoreError::Postgres(_))), "{broken:?}");
+    assert_eq!(
+        rows(&url, "SELECT count(*) FROM requests WHERE idempotency_key = 'pg-photos-2'").await,
+        [["0"]]
+    );
+    assert_eq!(rows(&url, "SELECT count(*) FROM photos").await, [["2"]]);
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn migrations_run_once_when_two_instances_start_together() {
+    let Some(url) = fresh_database("migrations").await else { return };
+    let (first, second) = (PgStore::connect(&url).unwrap(), PgStore::connect(&url).unwrap());
+    let (ran_first, ran_second) = tokio::join!(first.migrate(), second.migrate());
+    let mut ran = [ran_first.unwrap(), ran_second.unwrap()];
+    ran.sort();
+    assert_eq!(ran, [0, MIGRATIONS.len()], "one migrated, the other waited and found it done");
+    assert_eq!(first.migrate().await.unwrap(), 0);
+    let versions: Vec<Vec<String>> =
+        (1..=MIGRATIONS.len()).map(|version| vec![version.to_string()]).collect();
+    assert_eq!(
+        rows(&url, "SELECT version FROM schema_migrations ORDER BY version").await,
+        versions
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_deflection_is_counted_once_per_key() {
+    let Some(fx) = fixture("deflection").await else { return };
+    let deflection = || {
+        Request::post("/api/v1/deflections")
+            .header("content-type", "application/json")
+            .header("idempotency-key", "pg-deflect-1")
+            .body(Body::from(
+                json!({"flow_id": "network", "flow_version": 1, "product_line": "network", "outcome": "solved"})
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    let (first, _, body) = send(&fx.router, deflection()).await;
+    assert_eq!(first, StatusCode::CREATED, "{body}");
+    let (again, _, _) = send(&fx.router, deflection()).await;
+    assert_eq!(again, StatusCode::OK);
+    assert_eq!(rows(&fx.url, "SELECT count(*) FROM deflections").await, [["1"]]);
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn what_is_not_on_postgresql_yet_is_refused_plainly() {
+    let Some(fx) = fixture("refused").await else { return };
+    let (_, _, created) = send(&fx.router, post("pg-refused-1", valid_body().to_string())).await;
+    let reference = created["reference"].as_str().unwrap();
+    let refused = [
+        Request::post(format!("/api/v1/requests/{reference}/messages"))
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap(),
+        Request::post(format!("/api/v1/requests/{reference}/feedback"))
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap(),
+        Request::post("/api/v1/staff/session")
+            .header("content-type", "application/json")
+            .header("accept-language", "en")
+            .body(Body::from(r#"{"login":"a","password":"b"}"#))
+            .unwrap(),
+        get("/api/v1/staff/requests"),
+        get("/api/v1/staff/figures?from=2026-01-01&to=2026-12-31"),
+    ];
+    for request in refused {
+        let path = request.uri().to_string();
+        let (status, _, body) = send(&fx.router, request).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::NOT_IMPLEMENTED, Some("not_on_this_store")),
+            "{path}: {body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("PostgreSQL")), "{body}");
+    }
+}
+
+/// Two server binaries on one database, started together (so they race to migrate), and 20
+/// concurrent creates under one key split between them: one row, one reference for all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn two_instances_on_one_database_make_one_row_for_one_key() {
+    let Some(url) = fresh_database("two-instances").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    let starts: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, dist) = (url.clone(), dist.clone());
+            std::thread::spawn(move || common::Server::start(Path::new(&url), &dist, &[]))
+        })
+        .collect();
+    let servers: Vec<common::Server> = starts.into_iter().map(|s| s.join().unwrap()).collect();
+    assert_eq!(
+        rows(&url, "SELECT count(*) FROM schema_migrations").await,
+        [[MIGRATIONS.len().to_string()]]
+    );
+
+    let body = common::valid_body().to_string();
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let (addr, body) = (servers[i % 2].addr.clone(), body.clone());
+            tokio::spawn(async move {
+                let answer = common::post_create(&addr, "two-instance-key-1", &body).await.unwrap();
+                (answer.status, answer.json()["reference"].as_str().unwrap_or_default().to_string())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    assert_eq!(answers.iter().filter(|(status, _)| *status == 201).count(), 1, "{answers:?}");
+    assert!(answers.iter().all(|(status, _)| *status == 201 || *status == 200), "{answers:?}");
+    let reference = answers[0].1.clone();
+    assert!(parse_reference(&reference).is_some(), "{answers:?}");
+    assert!(answers.iter().all(|(_, r)| *r == reference), "both answer with one reference");
+    assert_eq!(rows(&url, "SELECT count(*) FROM requests").await, [["1"]]);
+
+    // Either instance finds what the other stored.
+    for server in &servers {
+        let path = format!("/api/v1/requests/{reference}?contact=13812345678");
+        let found = common::request(&server.addr, "GET", &path, &[], b"").await.unwrap();
+        assert_eq!(
+            (found.status, found.json()["reference"].as_str()),
+            (200, Some(reference.as_str()))
+        );
+    }
+}
+
+/// A JPEG's first bytes and then filler: the server checks the signature and the size.
+fn jpeg(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.resize(len, 0x42);
+    bytes
+}
+
+const PHOTO_A: &str = "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b10";
+const PHOTO_B: &str = "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b11";
+
+fn multipart(key: &str, fields: &Value, photos: &[(&str, Vec<u8>)]) -> Request<Body> {
+    let boundary = "----shouhou-pg-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"request\"\r\nContent-Type: application/json\r\n\r\n{fields}").into_bytes();
+    for (id, bytes) in photos {
+        body.extend_from_slice(format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{id}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/api/v1/requests")
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("idempotency-key", key)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// The same multipart create as on SQLite (tests/api.rs): an in-warranty repair with two
+/// photos, stored whole, retried without duplicates, and a photo that is not what it says
+/// refused with nothing stored.
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_repair_with_two_photos_is_stored_whole_and_retried_without_duplicates() {
+    use chrono::{Datelike, Months, NaiveDate};
+    let Some(fx) = fixture("multipart").await else { return };
+    let today = chrono::Utc::now().date_naive();
+    let bought = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap() - Months::new(2);
+    let mut body = valid_body();
+    body["purchase_date"] = json!(bought.format("%Y-%m-%d").to_string());
+    body["local_date"] = json!(today.format("%Y-%m-%d").to_string());
+    body["photos"] = json!([
+        {"id": PHOTO_A, "content_type": "image/jpeg", "bytes": 180_000, "width": 1600, "height": 1200},
+        {"id": PHOTO_B, "content_type": "image/jpeg", "bytes": 95_000, "width": 1600, "height": 1200},
+    ]);
+    let photos = [(PHOTO_A, jpeg(180_000)), (PHOTO_B, jpeg(95_000))];
+    let (status, _, created) =
+        send(&fx.router, multipart("pg-photos-http-1", &body, &photos)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (again, replayed, replay) =
+        send(&fx.router, multipart("pg-photos-http-1", &body, &photos)).await;
+    assert_eq!((again, replayed.as_deref()), (StatusCode::OK, Some("true")));
+    assert_eq!(replay["reference"], created["reference"]);
+    assert_eq!(
+        rows(
+            &fx.url,
+            "SELECT photo_id, content_type, bytes, length(data) FROM photos ORDER BY photo_id"
+        )
+        .await,
+        [[PHOTO_A, "image/jpeg", "180000", "180000"], [PHOTO_B, "image/jpeg", "95000", "95000"]]
+    );
+    assert_eq!(rows(&fx.url, "SELECT warranty FROM requests").await, [["in_warranty"]]);
+
+    let mut pdf = b"%PDF-1.7 ".to_vec();
+    pdf.resize(180_000, b'x');
+    let (status, _, refused) = send(
+        &fx.router,
+        multipart("pg-photos-http-2", &body, &[(PHOTO_A, pdf), (PHOTO_B, jpeg(95_000))]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(rows(&fx.url, "SELECT count(*) FROM requests").await, [["1"]]);
+    assert_eq!(rows(&fx.url, "SELECT count(*) FROM photos").await, [["2"]]);
+}
+
+/// Staff accounts live only in SQLite so far: the command refuses, and says why, rather than
+/// create an account nobody could sign in with.
+#[test]
+fn staff_commands_refuse_a_postgresql_database() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .args(["staff", "list", "--db", "postgres://shouhou@127.0.0.1:1/none"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not on the PostgreSQL store"), "{stderr}");
+}
