@@ -60,7 +60,6 @@ function choiceGroup(field, legend, options) {
 
 function draw(root, lang, config, m, kept) {
   const text = (key, values = {}) => (m[key] || key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
-  const switchTo = lang === 'en' ? 'zh-CN' : 'en';
   const form = element('form', { class: 'step', novalidate: '' },
     element('p', { class: 'step-progress' }, text('step.progress', { current: 1, total: 5 })),
     element('h1', { tabindex: '-1' }, text('start.heading')),
@@ -71,9 +70,23 @@ function draw(root, lang, config, m, kept) {
     element('div', { class: 'actions' }, element('button', { type: 'submit', class: 'primary' }, text('start.continue'))),
     element('p', { class: 'check-request' }, element('a', { href: '/status' }, text('start.check_request'))));
   for (const name of ['intent', 'product_line']) {
-    const input = kept[name] && form.querySelector(`input[name="${name}"][value="${CSS.escape(kept[name])}"]`);
+    const input = kept && kept[name] && form.querySelector(`input[name="${name}"][value="${CSS.escape(kept[name])}"]`);
     if (input) input.checked = true;
   }
+  const langButton = element('button', { type: 'button', class: 'lang-switch', lang: text('lang.switch_tag') }, text('lang.switch'));
+  root.replaceChildren(
+    element('a', { class: 'skip-link', href: '#main' }, text('app.skip_to_main')),
+    element('header', { class: 'masthead' }, element('p', { class: 'brand' }, config.brand[lang]), langButton),
+    element('main', { id: 'main', tabindex: '-1' }, form));
+  wire(root, lang, config, m);
+}
+
+/** Gives the start step on screen its behaviour: "Continue" before the app is here, and the
+ *  language switch. */
+function wire(root, lang, config, m) {
+  const text = (key, values = {}) => (m[key] || key).replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
+  const switchTo = lang === 'en' ? 'zh-CN' : 'en';
+  const form = root.querySelector('form');
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     root.dataset.continue = 'yes';
@@ -81,8 +94,7 @@ function draw(root, lang, config, m, kept) {
     button.setAttribute('aria-busy', 'true');
     button.textContent = text('app.loading');
   });
-  const langButton = element('button', { type: 'button', class: 'lang-switch', lang: text('lang.switch_tag') }, text('lang.switch'));
-  langButton.addEventListener('click', () => {
+  root.querySelector('.lang-switch').addEventListener('click', () => {
     // Said at once, so an app that takes over before the messages arrive switches too.
     root.dataset.lang = switchTo;
     try { localStorage.setItem(LANG_KEY, switchTo); } catch (_) {}
@@ -94,10 +106,6 @@ function draw(root, lang, config, m, kept) {
   root.dataset.lang = lang;
   document.documentElement.lang = lang;
   document.title = text('app.title');
-  root.replaceChildren(
-    element('a', { class: 'skip-link', href: '#main' }, text('app.skip_to_main')),
-    element('header', { class: 'masthead' }, element('p', { class: 'brand' }, config.brand[lang]), langButton),
-    element('main', { id: 'main', tabindex: '-1' }, form));
 }
 
 let appRequested = false;
@@ -127,21 +135,55 @@ async function start() {
   const kiosk = isKiosk();
   document.documentElement.classList.toggle('kiosk', kiosk);
   const root = document.getElementById('boot');
+  const app = document.getElementById('app');
   const choices = startChoices();
+  // The server may have sent the start step inside the page already (server/src/start_page.rs).
+  const rendered = root && !root.hidden ? root.dataset.rendered : null;
+  const lazy = !kiosk && !somethingToSend(choices);
+  if (rendered && choices) {
+    // The customer may use it before anything below has finished: the first use fetches the
+    // app, and "Continue" waits for it rather than leaving the page.
+    if (lazy) for (const kind of FIRST_USE) addEventListener(kind, loadApp, { once: true, capture: true, passive: true });
+    root.addEventListener('submit', (event) => {
+      event.preventDefault();
+      root.dataset.continue = 'yes';
+      loadApp();
+    }, true);
+  }
   let drawn = false;
-  if (choices && root) {
+  if (rendered && !choices) {
+    // The draft is on another screen: that is the app's to show.
+    root.hidden = true;
+    app.hidden = false;
+  } else if (choices && root) {
     const lang = chosenLanguage();
+    if (rendered === lang) {
+      // Already on screen: choices made before this ran are kept; the draft's are shown.
+      const form = root.querySelector('form');
+      for (const name of ['intent', 'product_line']) {
+        const input = choices[name] && !form.querySelector(`input[name="${name}"]:checked`)
+          && form.querySelector(`input[name="${name}"][value="${CSS.escape(choices[name])}"]`);
+        if (input) input.checked = true;
+      }
+    }
     try {
       const [config, m] = await Promise.all([json('/config.json'), messagesOf(lang)]);
-      draw(root, lang, config, m, choices);
+      if (rendered === lang) {
+        wire(root, lang, config, m);
+      } else {
+        const focused = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : '';
+        draw(root, lang, config, m, rendered ? { ...choices, ...Object.fromEntries(new FormData(root.querySelector('form'))) } : choices);
+        if (focused) document.getElementById(focused)?.focus();
+      }
       root.hidden = false;
-      document.getElementById('app').hidden = true;
+      app.hidden = true;
       drawn = true;
     } catch (_) {
       // Offline before the first visit, or a broken file: the app says so in its own words.
+      if (rendered) { root.hidden = true; app.hidden = false; }
     }
   }
-  if (drawn && !kiosk && !somethingToSend(choices)) {
+  if (drawn && lazy) {
     // The early screen works on its own: the app (and the work of starting it) comes with
     // the customer's first touch, key or focus, and is there by the time they continue.
     for (const kind of FIRST_USE) addEventListener(kind, loadApp, { once: true, capture: true, passive: true });

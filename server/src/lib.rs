@@ -25,6 +25,7 @@ pub mod kiosk;
 pub mod limit;
 pub mod pg;
 pub mod serve;
+pub mod start_page;
 pub mod store;
 
 use std::net::IpAddr;
@@ -32,6 +33,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -305,7 +307,14 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
         api =
             api.layer(axum::middleware::from_fn_with_state(Arc::clone(&state.cors), cors::enforce));
     }
+    let index_path = dist.join("index.html");
     let mut router = Router::new()
+        .route(
+            "/",
+            get(move |State(state): State<Arc<AppState>>, headers: axum::http::HeaderMap| {
+                start_page::start_page(state, index_path.clone(), headers)
+            }),
+        )
         .nest("/api/v1", api)
         .route("/config.json", get(api::config_json))
         // Relative addresses in the desk's page resolve against /desk/, not /.
