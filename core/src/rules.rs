@@ -10,8 +10,11 @@ use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Conditions {
     pub intent: Option<Intent>,
-    /// `None` until a valid purchase date is entered for a known product line.
+    /// `None` until a valid purchase date is entered for a known product line, or the
+    /// customer says they do not know it (then it is to be checked from the serial number).
     pub warranty: Option<WarrantyStatus>,
+    /// "I don't know the purchase date": the date is not asked, the serial number is.
+    pub purchase_date_unknown: bool,
     /// In-warranty repair or replacement: at least one photo and a fault description.
     pub photos_required: bool,
     /// Out-of-warranty on-site visit: the chargeable-service notice, acknowledged.
@@ -30,13 +33,18 @@ impl Conditions {
     pub fn of(fields: &RequestFields, config: &AppConfig, today: CivilDate) -> Conditions {
         let intent = Intent::parse(fields.intent.trim());
         let line = config.product_line(fields.product_line.trim());
+        let purchase_date_unknown = fields.purchase_date_unknown.trim() == "yes";
         let warranty = match (line, CivilDate::parse(fields.purchase_date.trim())) {
+            (Some(_), _) if purchase_date_unknown => Some(WarrantyStatus::ToBeChecked {
+                serial_number: fields.serial_number.trim().to_string(),
+            }),
             (Some(line), Some(purchased)) if purchased <= today => {
                 Some(warranty_status(purchased, line.warranty_months, today))
             }
             _ => None,
         };
-        let covered = warranty.as_ref().map(WarrantyStatus::is_covered);
+        // Not known yet (to be checked) blocks nothing: neither photos nor the notice.
+        let covered = warranty.as_ref().and_then(WarrantyStatus::covered);
         let resolution = fields.resolution.trim();
         let onsite_visit = resolution == "onsite_visit";
         Conditions {
@@ -51,6 +59,7 @@ impl Conditions {
                 || intent == Some(Intent::OnsiteReport),
             emergency: fields.category.trim() == "emergency",
             warranty,
+            purchase_date_unknown,
         }
     }
 
@@ -64,7 +73,12 @@ impl Conditions {
         match field {
             Intent | ProductLine | FullName | Phone | Description => true,
             Resolution => wants_outcome,
-            PurchaseDate => matches!(intent, Some(I::Repair | I::ReturnExchangeRefund)),
+            PurchaseDate => {
+                matches!(intent, Some(I::Repair | I::ReturnExchangeRefund))
+                    && !self.purchase_date_unknown
+            }
+            // Without a purchase date, the serial number is how warranty gets checked.
+            SerialNumber => self.purchase_date_unknown,
             Category => intent == Some(I::Complaint),
             OrderNumber => self.order_number_required,
             Address => self.address_required,

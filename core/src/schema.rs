@@ -78,6 +78,7 @@ fields! {
     Model => "model",
     SerialNumber => "serial_number",
     PurchaseDate => "purchase_date",
+    PurchaseDateUnknown => "purchase_date_unknown",
     OrderNumber => "order_number",
     Configuration => "configuration",
     Category => "category",
@@ -131,6 +132,9 @@ pub enum FieldKind {
     },
     /// A box the customer ticks to say they read a notice (`"yes"` when ticked).
     Acknowledgement,
+    /// A box that changes what is asked (`"yes"` when ticked), such as "I don't know the
+    /// purchase date".
+    Flag,
     /// The photos attached to the request ([`RequestFields::photos`]).
     Photos,
     /// Filled by guided troubleshooting, shown read-only.
@@ -184,6 +188,7 @@ impl Field {
             InputCurrent | OutputCurrent => FieldKind::Measurement { unit: "A", min: 0, max: 2000 },
             Photos => FieldKind::Photos,
             ChargeAck => FieldKind::Acknowledgement,
+            PurchaseDateUnknown => FieldKind::Flag,
             Troubleshooting => FieldKind::Transcript,
         }
     }
@@ -231,6 +236,9 @@ pub struct RequestFields {
     pub model: String,
     pub serial_number: String,
     pub purchase_date: String,
+    /// `"yes"` when the customer does not know the purchase date: warranty is then checked
+    /// by the service team from the serial number.
+    pub purchase_date_unknown: String,
     pub order_number: String,
     pub configuration: String,
     /// Complaint category (`Category`), empty until chosen or suggested by a flow.
@@ -363,6 +371,7 @@ macro_rules! slot {
             Model => Some($($borrow)* $fields.model),
             SerialNumber => Some($($borrow)* $fields.serial_number),
             PurchaseDate => Some($($borrow)* $fields.purchase_date),
+            PurchaseDateUnknown => Some($($borrow)* $fields.purchase_date_unknown),
             OrderNumber => Some($($borrow)* $fields.order_number),
             Configuration => Some($($borrow)* $fields.configuration),
             Category => Some($($borrow)* $fields.category),
@@ -422,7 +431,8 @@ pub struct ValidRequest {
     /// Every other filled-in field by schema name, trimmed (company, address, model, …).
     #[serde(default)]
     pub details: std::collections::BTreeMap<String, String>,
-    /// Judged from the purchase date on the customer's date; `None` without a purchase date.
+    /// Judged from the purchase date on the customer's date; "to be checked" from the serial
+    /// number when the customer does not know it; `None` when neither was asked.
     #[serde(default)]
     pub warranty: Option<crate::warranty::WarrantyStatus>,
     #[serde(default)]

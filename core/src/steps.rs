@@ -82,7 +82,14 @@ impl Step {
             Step::Contact => {
                 vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
             }
-            Step::Product => vec![Model, SerialNumber, PurchaseDate, OrderNumber, Configuration],
+            Step::Product => vec![
+                Model,
+                SerialNumber,
+                PurchaseDate,
+                PurchaseDateUnknown,
+                OrderNumber,
+                Configuration,
+            ],
             Step::Problem => {
                 vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
             }
@@ -106,6 +113,7 @@ impl Step {
         fields.retain(|field| match field {
             RecordedBy => conditions.recorded_by_shown,
             ChargeAck => conditions.chargeable,
+            PurchaseDate => !conditions.purchase_date_unknown,
             // The customer asks for an outcome; a consultation is answered by explaining.
             Resolution => intent != crate::schema::Intent::Consultation,
             _ => true,

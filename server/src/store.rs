@@ -427,10 +427,7 @@ fn create_in(
                 .as_ref()
                 .map(|t| serde_json::to_string(t).expect("a transcript serialises")),
             serde_json::to_string(&request.details).expect("details serialise"),
-            request.warranty.as_ref().map(|w| match w {
-                WarrantyStatus::InWarranty { .. } => "in_warranty",
-                WarrantyStatus::OutOfWarranty { .. } => "out_of_warranty",
-            }),
+            request.warranty.as_ref().map(WarrantyStatus::as_str),
             submitted_json,
         ],
     )?;

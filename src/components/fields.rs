@@ -148,8 +148,9 @@ pub struct CheckboxProps {
     pub lang: Lang,
     pub field: Field,
     pub checked: bool,
-    /// The notice being acknowledged, shown above the box and read with it.
-    pub notice: String,
+    /// The notice being acknowledged, shown above the box and read with it (none for a
+    /// box that only changes what is asked).
+    pub notice: Option<String>,
     pub error: Option<String>,
     pub on_edit: Callback<(Field, String)>,
 }
@@ -167,11 +168,20 @@ pub fn checkbox(props: CheckboxProps) -> Html {
             .is_some_and(|input| input.checked());
         on_edit.emit((field, if checked { "yes".into() } else { String::new() }));
     });
-    let described_by =
-        if props.error.is_some() { format!("{notice_id} {error_id}") } else { notice_id.clone() };
+    let described_by = [
+        props.notice.as_ref().map(|_| notice_id.as_str()),
+        props.error.as_ref().map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described_by = (!described_by.is_empty()).then_some(described_by);
     html! {
         <div class={classes!("field", "acknowledge", props.error.as_ref().map(|_| "field-error"))}>
-            <div class="notice" id={notice_id}><p>{ props.notice }</p></div>
+            if let Some(notice) = &props.notice {
+                <div class="notice" id={notice_id}><p>{ notice }</p></div>
+            }
             if let Some(error) = &props.error {
                 <p class="error-message" id={error_id}>{ error }</p>
             }

@@ -23,7 +23,7 @@ pub(super) fn check_field(
     let value = fields.get(field).trim();
     if value.is_empty() {
         return conditions.required(field).then_some(match field.kind() {
-            FieldKind::Acknowledgement => ErrorCode::NotAcknowledged,
+            FieldKind::Acknowledgement | FieldKind::Flag => ErrorCode::NotAcknowledged,
             _ => ErrorCode::Required,
         });
     }
@@ -58,6 +58,7 @@ pub(super) fn check_field(
             Some(_) => None,
         },
         FieldKind::Acknowledgement => (value != "yes").then_some(ErrorCode::NotAcknowledged),
+        FieldKind::Flag => (value != "yes").then_some(ErrorCode::UnknownOption),
         FieldKind::Photos | FieldKind::Transcript => None,
     }
 }

@@ -324,6 +324,36 @@ mod tests {
     }
 
     #[test]
+    fn without_a_purchase_date_warranty_is_checked_from_the_serial_number() {
+        let mut fields = with(Field::PurchaseDate, "");
+        assert_eq!(codes_of(&fields), [(Field::PurchaseDate, ErrorCode::Required)]);
+        fields.purchase_date_unknown = "yes".into();
+        assert_eq!(codes_of(&fields), [(Field::SerialNumber, ErrorCode::Required)]);
+        fields.serial_number = "INV-7K5-0042".into();
+        // A repair that would need a photo in warranty is not blocked while it is unknown.
+        let valid = validate(&fields).expect("sendable without the date");
+        assert_eq!(
+            valid.warranty,
+            Some(WarrantyStatus::ToBeChecked { serial_number: "INV-7K5-0042".into() })
+        );
+        assert_eq!(valid.details.get("purchase_date_unknown").map(String::as_str), Some("yes"));
+        let conditions = Conditions::of(&fields, &config(), TODAY);
+        assert!(!conditions.photos_required && !conditions.chargeable);
+        assert!(!Step::Product.fields(Intent::Repair, &conditions).contains(&Field::PurchaseDate));
+        // A date typed before the box was ticked is not sent.
+        fields.purchase_date = "2026-01-10".into();
+        let valid = validate(&fields).unwrap();
+        assert!(!valid.details.contains_key("purchase_date"));
+        assert_eq!(valid.warranty.unwrap().as_str(), "to_be_checked");
+        // On-site visits are not charged for before the warranty is known.
+        fields.resolution = "onsite_visit".into();
+        fields.address = "上海市闵行区莘庄工业区 88 号".into();
+        assert!(validate(&fields).is_ok());
+        fields.purchase_date_unknown = "maybe".into();
+        assert!(errors_of(&fields).iter().any(|e| e.field == Field::PurchaseDateUnknown));
+    }
+
+    #[test]
     fn out_of_warranty_onsite_visit_needs_the_notice_acknowledged_and_an_address() {
         let mut fields = with(Field::Resolution, "onsite_visit");
         assert_eq!(
