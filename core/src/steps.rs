@@ -79,8 +79,16 @@ impl Step {
         let mut fields = match self {
             Step::Start => vec![Intent, ProductLine],
             Step::Guide | Step::Review => vec![],
+            // A complaint's category comes first, on the first screen after the start: an
+            // emergency (突发事件) shows its contact at once, not after three more steps.
+            Step::Contact if intent == crate::schema::Intent::Complaint => {
+                vec![Category, FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
+            }
             Step::Contact => {
                 vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
+            }
+            Step::Problem if intent == crate::schema::Intent::Complaint => {
+                vec![StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
             }
             Step::Product => vec![
                 Model,

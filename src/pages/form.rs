@@ -132,7 +132,8 @@ pub fn FormPage() -> Html {
         }
     };
 
-    let emergency = (conditions.emergency && step == Step::Problem).then(|| {
+    // On every step from the moment the category is chosen, before anything else.
+    let emergency = conditions.emergency.then(|| {
         let contact = &config.emergency_contact;
         let tel = super::guide::tel_href(&contact.phone);
         html! {

@@ -413,7 +413,12 @@ mod tests {
         let mut fields = with(Field::Intent, "complaint");
         assert_eq!(codes_of(&fields), [(Field::Category, ErrorCode::Required)]);
         fields.category = "emergency".into();
-        assert!(Conditions::of(&fields, &config(), TODAY).emergency);
+        let conditions = Conditions::of(&fields, &config(), TODAY);
+        assert!(conditions.emergency);
+        // Asked first on the first screen after the start, not three steps later.
+        assert_eq!(Step::Contact.fields(Intent::Complaint, &conditions)[0], Field::Category);
+        assert!(!Step::Problem.fields(Intent::Complaint, &conditions).contains(&Field::Category));
+        assert!(Step::Problem.fields(Intent::Repair, &conditions).contains(&Field::Category));
         assert_eq!(validate(&fields).unwrap().category, Some(Category::Emergency));
     }
 
