@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod outbox;
 pub mod phone;
 pub mod reference;
+pub mod reply;
 pub mod route;
 pub mod rules;
 pub mod schema;

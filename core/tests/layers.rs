@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["i18n", "phone", "warranty", "reference"],
     &["schema"],
-    &["adapter"],
+    &["adapter", "reply"],
     &["config"],
     &["flow"],
     &["rules"],

@@ -437,7 +437,7 @@ fn a_database_survives_reopening() {
         request: request.clone(),
         photos: vec![],
         now: shouhou_server::store::Store::now(),
-        reply_within_hours: 24,
+        reply_by: shouhou_server::store::Store::now() + chrono::Duration::hours(24),
     };
     let reference = {
         let store = shouhou_server::store::Store::open(&path).unwrap();

@@ -78,6 +78,21 @@ async fn every_readme_example_gets_the_documented_answer() {
                 assert!(answer[key].is_string(), "{key} in {what}");
             }
             assert_eq!(answer["status"], "received", "{what}");
+            // The promised reply is core's rule (working hours, priority) from the creation.
+            let at = |key: &str| {
+                chrono::DateTime::parse_from_rfc3339(answer[key].as_str().unwrap()).unwrap()
+            };
+            let config = shouhou_core::AppConfig::from_json(
+                &std::fs::read_to_string(root.join("static/config.json")).unwrap(),
+            )
+            .unwrap();
+            let request: Value = serde_json::from_str(&example.body).unwrap();
+            let priority = request["priority"].as_str().and_then(shouhou_core::Priority::parse);
+            assert_eq!(
+                at("reply_by").timestamp_millis(),
+                config.reply_by(priority, at("created_at").timestamp_millis()),
+                "{what}"
+            );
         }
         if status == 422 {
             assert_eq!(answer["code"], "validation_failed", "{what}");

@@ -48,13 +48,12 @@ pub fn ConfirmationPage() -> Html {
     };
     match &item.status {
         OutboxStatus::Sent { reference, reply_by } => {
+            // The time the server promised (core's working-hours rule): a definite time, not
+            // "within N hours" that a weekend would make untrue.
             let reply = Messages::builtin().format(
                 lang,
                 "confirm.reply_by",
-                &[
-                    ("hours", config.reply_within_hours.to_string()),
-                    ("time", local_time(&JsValue::from_str(reply_by), lang)),
-                ],
+                &[("time", local_time(&JsValue::from_str(reply_by), lang))],
             );
             delivered(lang, heading, &item, &config, reference, &reply, start_again)
         }
@@ -142,6 +141,9 @@ fn delivered(
                 <p class="reference-label">{ t(lang, "confirm.reference_label") }</p>
                 <p class="reference" data-testid="reference">{ reference }</p>
             </div>
+            if fields.intent != "consultation" {
+                <p class="apology">{ t(lang, "confirm.apology") }</p>
+            }
             <p class="reply-by">{ reply }</p>
             <dl class="receipt">
                 { row("receipt.submitted", submitted) }
