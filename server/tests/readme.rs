@@ -104,3 +104,20 @@ async fn every_readme_example_gets_the_documented_answer() {
         }
     }
 }
+
+#[test]
+fn a_config_saved_with_a_byte_order_mark_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(root.join("static/config.json")).unwrap();
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, format!("\u{FEFF}{shipped}")).unwrap();
+    let settings = Settings {
+        db: dir.path().join("shouhou.sqlite3"),
+        config,
+        dist: dir.path().join("dist"),
+        ..Settings::default()
+    };
+    let state = load_state(&settings).expect("Notepad's byte-order mark is accepted");
+    assert_eq!(state.config, shouhou_core::AppConfig::from_json(&shipped).unwrap());
+}

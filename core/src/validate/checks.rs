@@ -67,6 +67,7 @@ pub(super) fn check_field(
 /// thousandths: a meter's reading is never finer, and integers keep float parsing (and its
 /// size) out of the app.
 pub fn parse_measurement(value: &str) -> Option<u64> {
+    let value = half_width(value);
     let value = value.trim();
     let (whole, fraction) = value.split_once(['.', ',']).unwrap_or((value, ""));
     let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
@@ -87,6 +88,20 @@ pub fn parse_measurement(value: &str) -> Option<u64> {
         milli += 1;
     }
     Some(milli)
+}
+
+/// Full-width digits and separators (０-９ ． ，), as a Chinese input method types them, as
+/// their ASCII forms; everything else as it is.
+pub fn half_width(value: &str) -> String {
+    value
+        .chars()
+        .map(|ch| match ch {
+            '０'..='９' => char::from(b'0' + (ch as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '，' => ',',
+            other => other,
+        })
+        .collect()
 }
 
 /// Bytes as megabytes with one decimal, `6000000` → `6.0`.

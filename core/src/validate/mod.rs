@@ -10,13 +10,13 @@ mod error;
 
 pub use crate::rules::Conditions;
 pub use crate::schema::{DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
-pub use checks::{is_plain_uuid, megabytes, parse_measurement, PHOTO_CONTENT_TYPES};
+pub use checks::{half_width, is_plain_uuid, megabytes, parse_measurement, PHOTO_CONTENT_TYPES};
 pub use clock::{customer_today, OUTBOX_GRACE_DAYS};
 pub use error::{ErrorCode, FieldError};
 
 use crate::config::AppConfig;
 use crate::phone::normalize_phone;
-use crate::schema::{Category, Field, Intent, Priority, RequestFields, ValidRequest};
+use crate::schema::{Category, Field, FieldKind, Intent, Priority, RequestFields, ValidRequest};
 use crate::steps::Step;
 use crate::warranty::CivilDate;
 use checks::{check_field, check_intent, check_product_line, is_plausible_transcript};
@@ -77,7 +77,13 @@ pub fn validate_request(
     let details = on_form
         .iter()
         .filter(|field| !typed.contains(field))
-        .filter_map(|&field| optional(field).map(|value| (field.name().to_string(), value)))
+        .filter_map(|&field| optional(field).map(|value| (field, value)))
+        .map(|(field, value)| match field.kind() {
+            // Stored as digits every system reads, however they were typed.
+            FieldKind::Measurement { .. } => (field, half_width(&value)),
+            _ => (field, value),
+        })
+        .map(|(field, value)| (field.name().to_string(), value))
         .collect();
     Ok(ValidRequest {
         intent,
@@ -443,12 +449,20 @@ mod tests {
     fn an_onsite_report_checks_its_measurements_with_units() {
         let valid = validate(&onsite_report()).unwrap();
         assert_eq!(valid.details.get("input_voltage").map(String::as_str), Some("380"));
+        let mut full_width = onsite_report();
+        full_width.output_current = "１２．５".into();
+        let valid_full = validate(&full_width).unwrap();
+        assert_eq!(valid_full.details.get("output_current").map(String::as_str), Some("12.5"));
         assert_eq!(valid.details.get("site").map(String::as_str), Some("苏州工业园区 3 号厂房"));
         let table = [
             (Field::InputVoltage, "220", None),
             (Field::InputVoltage, "0", None),
             (Field::InputVoltage, "1000", None),
             (Field::InputVoltage, "7,5", None),
+            (Field::InputVoltage, "３８０", None),
+            (Field::InputVoltage, "２２０．５", None),
+            (Field::InputVoltage, "１００１", Some(ErrorCode::OutOfRange { min: 0, max: 1000 })),
+            (Field::InputVoltage, "三百八十", Some(ErrorCode::InvalidNumber)),
             (Field::InputVoltage, "1000.1", Some(ErrorCode::OutOfRange { min: 0, max: 1000 })),
             (Field::InputVoltage, "-5", Some(ErrorCode::InvalidNumber)),
             (Field::InputVoltage, "380V", Some(ErrorCode::InvalidNumber)),
