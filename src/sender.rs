@@ -88,8 +88,14 @@ async fn run_once(
                 writer.put_outbox(items[index].clone());
                 // Delivered: the server holds the photos now; this device need not.
                 if matches!(items[index].status, shouhou_core::outbox::OutboxStatus::Sent { .. }) {
-                    let ids: Vec<String> =
-                        items[index].draft.fields.photos.iter().map(|p| p.id.clone()).collect();
+                    // The signature stays for the printed receipt.
+                    let fields = &items[index].draft.fields;
+                    let ids: Vec<String> = fields
+                        .photos
+                        .iter()
+                        .map(|p| p.id.clone())
+                        .filter(|id| *id != fields.signature)
+                        .collect();
                     writer.store().delete_photos(&ids).await;
                 }
             }

@@ -27,6 +27,9 @@ pub struct Conditions {
     pub recorded_by_shown: bool,
     /// The emergency contact comes before anything else.
     pub emergency: bool,
+    /// An on-site report whose customer was not there to sign: a reason instead of the
+    /// signature and the signing name.
+    pub customer_not_present: bool,
 }
 
 impl Conditions {
@@ -60,6 +63,7 @@ impl Conditions {
             emergency: fields.category.trim() == "emergency",
             warranty,
             purchase_date_unknown,
+            customer_not_present: fields.customer_not_present.trim() == "yes",
         }
     }
 
@@ -85,7 +89,14 @@ impl Conditions {
             RecordedBy => self.recorded_by_shown,
             Photos => self.photos_required,
             ChargeAck => self.chargeable,
-            Site | FaultCause | SignoffName | SignoffAt => intent == Some(I::OnsiteReport),
+            Site | FaultCause | SignoffAt | ArrivalAt | DepartureAt | Result => {
+                intent == Some(I::OnsiteReport)
+            }
+            // Signed (签字验单), or "customer not present" with a reason.
+            SignoffName | Signature => {
+                intent == Some(I::OnsiteReport) && !self.customer_not_present
+            }
+            NotPresentReason => intent == Some(I::OnsiteReport) && self.customer_not_present,
             _ => false,
         }
     }

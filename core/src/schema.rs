@@ -98,8 +98,16 @@ fields! {
     Priority => "priority",
     Photos => "photos",
     ChargeAck => "charge_ack",
+    ArrivalAt => "arrival_at",
+    DepartureAt => "departure_at",
+    FaultCode => "fault_code",
+    Result => "result",
+    CustomerComment => "customer_comment",
     SignoffName => "signoff_name",
     SignoffAt => "signoff_at",
+    Signature => "signature",
+    CustomerNotPresent => "customer_not_present",
+    NotPresentReason => "not_present_reason",
     Troubleshooting => "troubleshooting",
 }
 
@@ -137,6 +145,8 @@ pub enum FieldKind {
     Flag,
     /// The photos attached to the request ([`RequestFields::photos`]).
     Photos,
+    /// The customer's signature drawn on the screen: the id of a PNG among the photos.
+    Signature,
     /// Filled by guided troubleshooting, shown read-only.
     Transcript,
 }
@@ -144,6 +154,8 @@ pub enum FieldKind {
 pub const RESOLUTIONS: &[&str] =
     &["repair", "replacement", "exchange", "refund", "reship", "onsite_visit", "explanation"];
 pub const CONTACT_TIMES: &[&str] = &["any", "morning", "afternoon", "evening"];
+/// What an on-site visit achieved.
+pub const VISIT_RESULTS: &[&str] = &["fixed", "needs_parts", "another_visit"];
 const INTENTS: &[&str] =
     &["consultation", "repair", "return_exchange_refund", "complaint", "onsite_report"];
 const CATEGORIES: &[&str] = &["quality", "service", "logistics", "general", "emergency"];
@@ -166,18 +178,19 @@ impl Field {
             Intent => FieldKind::Choice(INTENTS),
             // The options come from configuration; checked against it.
             ProductLine => FieldKind::Choice(&[]),
-            FullName | Company | RecordedBy | Model | SerialNumber | OrderNumber | SignoffName => {
-                FieldKind::Line { max: SHORT_TEXT_MAX_CHARS }
-            }
+            FullName | Company | RecordedBy | Model | SerialNumber | OrderNumber | SignoffName
+            | FaultCode => FieldKind::Line { max: SHORT_TEXT_MAX_CHARS },
             Address | Site | InstalledIn => FieldKind::Line { max: LONG_LINE_MAX_CHARS },
             Phone => FieldKind::Tel,
             Email => FieldKind::Email,
             ContactTime => FieldKind::Choice(CONTACT_TIMES),
             PurchaseDate | StartedOn => FieldKind::Date,
-            SignoffAt => FieldKind::DateTime,
-            Configuration | Parameters | PartsUsed | PartsNeeded => {
-                FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS }
-            }
+            SignoffAt | ArrivalAt | DepartureAt => FieldKind::DateTime,
+            Result => FieldKind::Choice(VISIT_RESULTS),
+            Signature => FieldKind::Signature,
+            CustomerNotPresent => FieldKind::Flag,
+            Configuration | Parameters | PartsUsed | PartsNeeded | CustomerComment
+            | NotPresentReason => FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS },
             Description | FaultCause => {
                 FieldKind::Paragraph { min: DESCRIPTION_MIN_CHARS, max: DESCRIPTION_MAX_CHARS }
             }
@@ -259,8 +272,20 @@ pub struct RequestFields {
     /// `Priority`, empty until chosen or suggested by a flow.
     pub priority: String,
     pub charge_ack: String,
+    pub arrival_at: String,
+    pub departure_at: String,
+    /// The fault code the equipment showed (e.g. `OC1`).
+    pub fault_code: String,
+    /// `fixed`, `needs_parts` or `another_visit`.
+    pub result: String,
+    pub customer_comment: String,
     pub signoff_name: String,
     pub signoff_at: String,
+    /// The id of the customer's drawn signature, a PNG among [`RequestFields::photos`].
+    pub signature: String,
+    /// `"yes"` when the customer could not sign (not there): then a reason is required.
+    pub customer_not_present: String,
+    pub not_present_reason: String,
     /// What guided troubleshooting already tried, when the customer went through it.
     pub troubleshooting: Option<Troubleshooting>,
     pub photos: Vec<PhotoRef>,
@@ -390,8 +415,16 @@ macro_rules! slot {
             Resolution => Some($($borrow)* $fields.resolution),
             Priority => Some($($borrow)* $fields.priority),
             ChargeAck => Some($($borrow)* $fields.charge_ack),
+            ArrivalAt => Some($($borrow)* $fields.arrival_at),
+            DepartureAt => Some($($borrow)* $fields.departure_at),
+            FaultCode => Some($($borrow)* $fields.fault_code),
+            Result => Some($($borrow)* $fields.result),
+            CustomerComment => Some($($borrow)* $fields.customer_comment),
             SignoffName => Some($($borrow)* $fields.signoff_name),
             SignoffAt => Some($($borrow)* $fields.signoff_at),
+            Signature => Some($($borrow)* $fields.signature),
+            CustomerNotPresent => Some($($borrow)* $fields.customer_not_present),
+            NotPresentReason => Some($($borrow)* $fields.not_present_reason),
             Photos | Troubleshooting => None,
         }
     }};

@@ -99,6 +99,7 @@ pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
         FieldKind::Measurement { unit, .. } => format!("{value} {unit}"),
         FieldKind::Acknowledgement => t(lang, "review.ack_yes").to_string(),
         FieldKind::Flag => t(lang, "review.flag_yes").to_string(),
+        FieldKind::Signature => t(lang, "signature.signed").to_string(),
         _ => value.to_string(),
     }
 }

@@ -6,4 +6,5 @@ pub mod error_summary;
 pub mod fields;
 pub mod focus;
 pub mod photos;
+pub mod signature;
 pub mod transcript;

@@ -113,6 +113,47 @@ fn StatusQr(props: &StatusQrProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ReceiptSignatureProps {
+    lang: Lang,
+    id: String,
+}
+
+/// The customer's signature on the printed report, read from this device's storage (the
+/// sender keeps it there after delivery for this).
+#[component]
+fn ReceiptSignature(props: &ReceiptSignatureProps) -> Html {
+    let store = use_app().writer.map(|writer| writer.store().clone());
+    let url = use_state(|| None::<String>);
+    {
+        let url = url.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            let shown = url.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(store) = store else { return };
+                if let Some(blob) = store.photo(&id).await {
+                    shown.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
+                }
+            });
+            move || {
+                if let Some(old) = &*url {
+                    let _ = web_sys::Url::revoke_object_url(old);
+                }
+            }
+        });
+    }
+    let label = t(props.lang, "field.signature");
+    html! {
+        <figure class="receipt-signature-figure">
+            if let Some(src) = &*url {
+                <img class="receipt-signature" src={src.clone()} alt={label.to_string()} data-testid="receipt-signature" />
+            }
+            <figcaption>{ label }</figcaption>
+        </figure>
+    }
+}
+
 fn print_receipt(_: MouseEvent) {
     if let Some(window) = web_sys::window() {
         let _ = window.print();
@@ -151,6 +192,9 @@ fn delivered(
                 { row("field.full_name", fields.full_name.clone()) }
                 { row("field.phone", fields.phone.clone()) }
             </dl>
+            if !fields.signature.is_empty() {
+                <ReceiptSignature {lang} id={fields.signature.clone()} />
+            }
             <StatusQr {lang} {link} />
             <p>{ t(lang, "confirm.keep_reference") }</p>
             <div class="actions">

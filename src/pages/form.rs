@@ -15,9 +15,10 @@ use crate::components::fields::{
     TextFieldProps, TextKind,
 };
 use crate::components::photos::PhotoField;
+use crate::components::signature::SignaturePad;
 use crate::components::transcript::transcript_view;
 use crate::hooks::form::{use_form_screen, FormScreen};
-use crate::hooks::photos::{use_photos, PhotosHandle};
+use crate::hooks::photos::{is_signature, use_photos, PhotosHandle};
 use crate::ids::now_ms;
 use crate::state::Action;
 
@@ -122,10 +123,21 @@ pub fn FormPage() -> Html {
                 on_edit: on_edit.clone(),
             }),
             FieldKind::Photos => {
-                let PhotosHandle { previews, busy, problem, on_files, on_remove } = photos.clone();
+                let PhotosHandle { previews, busy, problem, on_files, on_remove, .. } =
+                    photos.clone();
+                // The drawn signature travels among the photos but has its own control.
+                let shown: Vec<_> =
+                    fields.photos.iter().filter(|p| !is_signature(p)).cloned().collect();
                 html! {
-                    <PhotoField {lang} photos={fields.photos.clone()} {previews} limits={config.photos}
+                    <PhotoField {lang} photos={shown} {previews} limits={config.photos}
                         required={conditions.photos_required} {error} {busy} {problem} {on_files} {on_remove} />
+                }
+            }
+            FieldKind::Signature => {
+                let saved = photos.previews.get(fields.signature.trim()).cloned();
+                html! {
+                    <SignaturePad {lang} {saved} {error} on_signed={photos.on_signature.clone()}
+                        on_clear={photos.on_clear_signature.clone()} />
                 }
             }
             FieldKind::Transcript => html! {},

@@ -101,3 +101,68 @@ test.describe('the storage notice', () => {
     await expectNoAxeViolations(page, 'storage notice');
   });
 });
+
+test.describe('an engineer on site', () => {
+  test.use({ locale: 'zh-CN' });
+  const m = messages['zh-CN'];
+
+  test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }) => {
+    await begin(page, server, m, 'zh-CN', 'onsite_report', 'appliance');
+    await page.getByLabel(m['field.full_name']).fill('张厂长');
+    await page.getByLabel(m['field.phone']).fill('13912345678');
+    await page.getByLabel(m['field.recorded_by']).fill('李工');
+    await next(page, m);
+    await page.getByLabel(m['field.serial_number']).fill('INV-7K5-0042');
+    await next(page, m);
+    await expect(heading(page)).toHaveText(m['step.report']);
+    const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel(m['field.site']).fill('苏州工业园区 3 号厂房');
+    await page.getByLabel(m['field.arrival_at']).fill(now);
+    await page.getByLabel(m['field.departure_at']).fill(now);
+    await page.getByLabel(m['field.fault_code']).fill('OC1');
+    await page.getByLabel(m['field.description']).fill('变频器上电即报 OC1 过流。');
+    await page.getByLabel(m['field.fault_cause']).fill('输出侧电缆绝缘破损，对地短路。');
+    await page.getByRole('radio', { name: m['result.fixed'], exact: true }).click();
+    await page.getByLabel(m['field.customer_comment']).fill('工程师处理及时。');
+    await page.getByLabel(m['field.signoff_name']).fill('张厂长');
+    await page.getByLabel(m['field.signoff_at']).fill(now);
+    await next(page, m);
+    const summary = page.locator('.error-summary');
+    await expect(summary.getByRole('link')).toHaveText([m['error.signature_required']]);
+    await expectNoAxeViolations(page, 'report without a signature');
+
+    // The customer signs with the pointer: two strokes.
+    const pad = page.getByRole('img', { name: new RegExp(m['field.signature']) });
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    const signatureNow = async () => (await storedDrafts(page))[0].fields.signature;
+    for (const [from, to] of [[[0.1, 0.6], [0.45, 0.3]], [[0.5, 0.7], [0.9, 0.4]]]) {
+      const before = await signatureNow();
+      await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+      await page.mouse.down();
+      for (let step = 1; step <= 8; step++) {
+        const f = step / 8;
+        await page.mouse.move(box.x + box.width * (from[0] + (to[0] - from[0]) * f), box.y + box.height * (from[1] + (to[1] - from[1]) * f));
+      }
+      await page.mouse.up();
+      // Each stroke stores the whole drawing anew, in place of the one before.
+      await expect.poll(signatureNow).not.toBe(before);
+    }
+    await expect(page.getByTestId('signature-status')).toHaveText(m['signature.signed']);
+    await expect.poll(async () => (await storedDrafts(page))[0].fields.photos.filter((p) => p.content_type === 'image/png').length).toBe(1);
+    const [draft] = await storedDrafts(page);
+    expect(draft.fields.signature).toBe(draft.fields.photos[0].id);
+    await expectNoAxeViolations(page, 'report signed');
+    await next(page, m);
+    await expect(heading(page)).toHaveText(m['step.review']);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['confirm.heading']);
+    await expect(page.getByTestId('receipt-signature')).toBeVisible();
+    const [[photoId, type, bytes, magic]] = server.rows('SELECT photo_id, content_type, bytes, hex(substr(data, 1, 8)) FROM photos');
+    expect([photoId, type, magic]).toEqual([draft.fields.signature, 'image/png', '89504E470D0A1A0A']);
+    expect(bytes).toBeGreaterThan(200);
+    expect(server.rows("SELECT json_extract(details_json, '$.signature'), json_extract(details_json, '$.result') FROM requests"))
+      .toEqual([[draft.fields.signature, 'fixed']]);
+    await expectNoAxeViolations(page, 'report receipt with signature');
+  });
+});

@@ -24,6 +24,7 @@ pub(super) fn check_field(
     if value.is_empty() {
         return conditions.required(field).then_some(match field.kind() {
             FieldKind::Acknowledgement | FieldKind::Flag => ErrorCode::NotAcknowledged,
+            FieldKind::Signature => ErrorCode::SignatureRequired,
             _ => ErrorCode::Required,
         });
     }
@@ -59,6 +60,12 @@ pub(super) fn check_field(
         },
         FieldKind::Acknowledgement => (value != "yes").then_some(ErrorCode::NotAcknowledged),
         FieldKind::Flag => (value != "yes").then_some(ErrorCode::UnknownOption),
+        // The drawing travels as a PNG among the photos (stored like one, through the outbox).
+        FieldKind::Signature => (!fields
+            .photos
+            .iter()
+            .any(|photo| photo.id == value && photo.content_type == "image/png"))
+        .then_some(ErrorCode::InvalidPhoto),
         FieldKind::Photos | FieldKind::Transcript => None,
     }
 }

@@ -67,6 +67,7 @@ error_codes! {
     PhotosTooLarge { max } => "photos_too_large",
     /// Not a JPEG, PNG or WebP image, or not what it says it is.
     InvalidPhoto => "invalid_photo",
+    SignatureRequired => "signature_required",
 }
 
 impl ErrorCode {

@@ -440,9 +440,44 @@ mod tests {
             parts_used: "U 相 IGBT 模块 ×1".into(),
             signoff_name: "张厂长".into(),
             signoff_at: "2026-11-27T16:40".into(),
+            arrival_at: "2026-11-27T09:10".into(),
+            departure_at: "2026-11-27T16:45".into(),
+            result: "fixed".into(),
+            signature: SIGNATURE.into(),
+            photos: vec![PhotoRef { content_type: "image/png".into(), ..photo(SIGNATURE, 4_000) }],
             resolution: String::new(),
             ..complete()
         }
+    }
+
+    const SIGNATURE: &str = "5a9e0c1d-2222-4b7a-8c31-0d4e5f6a7b8c";
+
+    #[test]
+    fn an_onsite_report_is_sent_signed_or_with_the_customer_not_present_and_why() {
+        let signed = validate(&onsite_report()).unwrap();
+        assert_eq!(signed.details.get("signature").map(String::as_str), Some(SIGNATURE));
+        assert_eq!(signed.details.get("result").map(String::as_str), Some("fixed"));
+        let unsigned = RequestFields { signature: String::new(), ..onsite_report() };
+        assert_eq!(codes_of(&unsigned), [(Field::Signature, ErrorCode::SignatureRequired)]);
+        // The signature must be a drawing among the photos, not any id.
+        let elsewhere = RequestFields { photos: vec![], ..onsite_report() };
+        assert_eq!(codes_of(&elsewhere), [(Field::Signature, ErrorCode::InvalidPhoto)]);
+        let absent = RequestFields {
+            customer_not_present: "yes".into(),
+            signature: String::new(),
+            signoff_name: String::new(),
+            photos: vec![],
+            ..onsite_report()
+        };
+        assert_eq!(codes_of(&absent), [(Field::NotPresentReason, ErrorCode::Required)]);
+        let absent = RequestFields {
+            not_present_reason: "客户临时外出，由门卫确认到场时间。".into(),
+            ..absent
+        };
+        let valid = validate(&absent).unwrap();
+        assert_eq!(valid.details.get("customer_not_present").map(String::as_str), Some("yes"));
+        let error = FieldError { field: Field::Signature, code: ErrorCode::SignatureRequired };
+        assert!(error.message(Lang::ZhCn).contains("签字"));
     }
 
     #[test]
@@ -477,6 +512,12 @@ mod tests {
             (Field::RecordedBy, "", Some(ErrorCode::Required)),
             (Field::FaultCause, "", Some(ErrorCode::Required)),
             (Field::SignoffName, "", Some(ErrorCode::Required)),
+            (Field::ArrivalAt, "", Some(ErrorCode::Required)),
+            (Field::DepartureAt, "9:00", Some(ErrorCode::InvalidDate)),
+            (Field::Result, "", Some(ErrorCode::Required)),
+            (Field::Result, "fixed-ish", Some(ErrorCode::UnknownOption)),
+            (Field::FaultCode, "OC1", None),
+            (Field::CustomerComment, "工程师很专业", None),
         ];
         for (field, value, expected) in table {
             let mut fields = onsite_report();
