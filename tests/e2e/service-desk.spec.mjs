@@ -166,3 +166,29 @@ test.describe('an engineer on site', () => {
     await expectNoAxeViolations(page, 'report receipt with signature');
   });
 });
+
+for (const lang of ['zh-CN', 'en']) {
+  test.describe(`the photo control in ${lang}`, () => {
+    test.use({ locale: locales[lang] });
+    const m = messages[lang];
+
+    test('speaks the page\'s language and offers the camera', async ({ page, server }) => {
+      await begin(page, server, m, lang, 'repair', 'appliance');
+      await page.getByLabel(m['field.full_name']).fill('Helen Zhou');
+      await page.getByLabel(m['field.phone']).fill('13812345678');
+      await next(page, m);
+      await page.getByLabel(m['field.purchase_date']).fill('2020-03-01');
+      await next(page, m);
+      await expect(heading(page)).toHaveText(m['step.problem']);
+      await expect(page.locator('label.picker-button')).toHaveText([m['photos.add'], m['photos.camera']]);
+      await expect(page.getByLabel(m['photos.camera'])).toHaveAttribute('capture', 'environment');
+      await expect(page.getByTestId('photo-count')).toHaveText(m['photos.none']);
+      // The browser's own "Choose Files / No file chosen" is not shown.
+      for (const input of await page.locator('input[type=file]').all()) await expect(input).not.toBeInViewport();
+      await expectNoAxeViolations(page, 'photo control');
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
+      await page.getByLabel(m['field.photos']).setInputFiles([{ name: 'a.png', mimeType: 'image/png', buffer: png }]);
+      await expect(page.getByTestId('photo-count')).toHaveText(fill(m['photos.count'], { count: 1 }));
+    });
+  });
+}
