@@ -2,7 +2,7 @@
 //! decided by the intent, the warranty on the customer's date and the chosen outcome.
 
 use crate::config::{AppConfig, Mode};
-use crate::schema::{Field, Intent, RequestFields};
+use crate::schema::{Field, Intent, Priority, RequestFields};
 use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 
 /// The rules that make one field required or shown, computed once from the whole request:
@@ -60,7 +60,7 @@ impl Conditions {
             address_required: onsite_visit,
             recorded_by_shown: config.mode != Mode::Customer
                 || intent == Some(Intent::OnsiteReport),
-            emergency: fields.category.trim() == "emergency",
+            emergency: fields.category.trim() == "emergency" || fields.danger.trim() == "yes",
             warranty,
             purchase_date_unknown,
             customer_not_present: fields.customer_not_present.trim() == "yes",
@@ -100,4 +100,22 @@ impl Conditions {
             _ => false,
         }
     }
+}
+
+/// The request's priority, derived — customers are not asked to rank themselves, because
+/// everyone picks "urgent". Danger to anyone (or an emergency) is urgent; a product that
+/// cannot be used at all is high; one that works badly is normal; one still in use is low.
+/// A flow's suggestion counts too: the higher of the two. `None` when nothing says.
+pub fn priority_of(fields: &RequestFields) -> Option<Priority> {
+    let answered = if fields.danger.trim() == "yes" || fields.category.trim() == "emergency" {
+        Some(Priority::Urgent)
+    } else {
+        match fields.usable.trim() {
+            "no" => Some(Priority::High),
+            "partly" => Some(Priority::Normal),
+            "yes" => Some(Priority::Low),
+            _ => None,
+        }
+    };
+    answered.max(Priority::parse(fields.priority.trim()))
 }

@@ -95,6 +95,8 @@ fields! {
     PartsUsed => "parts_used",
     PartsNeeded => "parts_needed",
     Resolution => "resolution",
+    Usable => "usable",
+    Danger => "danger",
     Priority => "priority",
     Photos => "photos",
     ChargeAck => "charge_ack",
@@ -160,6 +162,10 @@ const INTENTS: &[&str] =
     &["consultation", "repair", "return_exchange_refund", "complaint", "onsite_report"];
 const CATEGORIES: &[&str] = &["quality", "service", "logistics", "general", "emergency"];
 const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+/// "Can you still use it?" — asked instead of a priority, which everyone would set to urgent.
+pub const USABLE: &[&str] = &["yes", "partly", "no"];
+/// "Is anyone in danger?"
+pub const DANGER: &[&str] = &["no", "yes"];
 
 pub const SHORT_TEXT_MAX_CHARS: usize = 100;
 pub const LONG_LINE_MAX_CHARS: usize = 200;
@@ -196,6 +202,8 @@ impl Field {
             }
             Category => FieldKind::Choice(CATEGORIES),
             Priority => FieldKind::Choice(PRIORITIES),
+            Usable => FieldKind::Choice(USABLE),
+            Danger => FieldKind::Choice(DANGER),
             Resolution => FieldKind::Choice(RESOLUTIONS),
             InputVoltage | OutputVoltage => FieldKind::Measurement { unit: "V", min: 0, max: 1000 },
             InputCurrent | OutputCurrent => FieldKind::Measurement { unit: "A", min: 0, max: 2000 },
@@ -269,7 +277,12 @@ pub struct RequestFields {
     pub parts_used: String,
     pub parts_needed: String,
     pub resolution: String,
-    /// `Priority`, empty until chosen or suggested by a flow.
+    /// Whether the customer can still use the product: `yes`, `partly`, `no`.
+    pub usable: String,
+    /// Whether anyone is in danger: `no`, `yes`.
+    pub danger: String,
+    /// `Priority`: suggested by a flow; the request's priority is derived from it and the
+    /// answers above (`rules::priority_of`), never asked.
     pub priority: String,
     pub charge_ack: String,
     pub arrival_at: String,
@@ -413,6 +426,8 @@ macro_rules! slot {
             PartsUsed => Some($($borrow)* $fields.parts_used),
             PartsNeeded => Some($($borrow)* $fields.parts_needed),
             Resolution => Some($($borrow)* $fields.resolution),
+            Usable => Some($($borrow)* $fields.usable),
+            Danger => Some($($borrow)* $fields.danger),
             Priority => Some($($borrow)* $fields.priority),
             ChargeAck => Some($($borrow)* $fields.charge_ack),
             ArrivalAt => Some($($borrow)* $fields.arrival_at),

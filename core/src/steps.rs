@@ -88,7 +88,7 @@ impl Step {
                 vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
             }
             Step::Problem if intent == crate::schema::Intent::Complaint => {
-                vec![StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
+                vec![StartedOn, Description, Resolution, Usable, Danger, Photos, ChargeAck]
             }
             Step::Product => vec![
                 Model,
@@ -99,7 +99,16 @@ impl Step {
                 Configuration,
             ],
             Step::Problem => {
-                vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
+                vec![
+                    Category,
+                    StartedOn,
+                    Description,
+                    Resolution,
+                    Usable,
+                    Danger,
+                    Photos,
+                    ChargeAck,
+                ]
             }
             Step::Report => vec![
                 Site,

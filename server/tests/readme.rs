@@ -86,8 +86,8 @@ async fn every_readme_example_gets_the_documented_answer() {
                 &std::fs::read_to_string(root.join("static/config.json")).unwrap(),
             )
             .unwrap();
-            let request: Value = serde_json::from_str(&example.body).unwrap();
-            let priority = request["priority"].as_str().and_then(shouhou_core::Priority::parse);
+            let request: shouhou_core::RequestFields = serde_json::from_str(&example.body).unwrap();
+            let priority = shouhou_core::rules::priority_of(&request);
             assert_eq!(
                 at("reply_by").timestamp_millis(),
                 config.reply_by(priority, at("created_at").timestamp_millis()),

@@ -198,7 +198,7 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
         .unwrap_or_else(|| {
             draft.idempotency_key.chars().take(8).collect::<String>().to_ascii_uppercase()
         });
-    let priority = shouhou_core::Priority::parse(draft.fields.priority.trim());
+    let priority = shouhou_core::rules::priority_of(&draft.fields);
     let reply_by = js_sys::Date::new(&JsValue::from_f64(
         config.reply_by(priority, js_sys::Date::now() as i64) as f64,
     ));

@@ -46,6 +46,11 @@ for (const lang of ['zh-CN', 'en']) {
       await expect(heading(page)).toHaveText(m['step.problem']);
       await page.getByLabel(m['field.description']).fill('冰箱压缩机一直咔哒响，冷冻室只有零下 2 度。');
       await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
+      // Not "how urgent is it" (everyone says urgent): how it affects them.
+      await expect(page.getByRole('radio', { name: m['priority.urgent'], exact: true })).toHaveCount(0);
+      await page.getByRole('radio', { name: m['usable.no'], exact: true }).click();
+      await page.getByRole('radio', { name: m['danger.no'], exact: true }).click();
+      await expect(page.locator('.notice-emergency')).toHaveCount(0);
       // No photo is asked for while the warranty is to be checked.
       await expect(page.getByText(m['warranty.photos_needed'])).toHaveCount(0);
       await next(page, m);
@@ -57,8 +62,28 @@ for (const lang of ['zh-CN', 'en']) {
       await expectNoAxeViolations(page, 'confirmation with apology');
       const [[warranty, json, created, replyBy]] = server.rows('SELECT warranty, request_json, created_at, reply_by FROM requests');
       expect(warranty).toBe('to_be_checked');
+      expect(server.rows('SELECT priority FROM requests')).toEqual([['high']]);
       expect(JSON.parse(json).warranty).toEqual({ to_be_checked: { serial_number: 'SN2407-88321' } });
       expect(Date.parse(replyBy)).toBeGreaterThan(Date.parse(created));
+    });
+
+    test('saying someone is in danger shows the emergency contact at once and makes the request urgent', async ({ page, server }) => {
+      await begin(page, server, m, lang, 'repair', 'appliance');
+      await page.getByLabel(m['field.full_name']).fill('王建国');
+      await page.getByLabel(m['field.phone']).fill('13812345678');
+      await next(page, m);
+      await page.getByLabel(m['field.purchase_date']).fill('2020-03-01');
+      await next(page, m);
+      await page.getByLabel(m['field.description']).fill('电饭煲插头处冒烟，有焦糊味。');
+      await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
+      await page.getByRole('radio', { name: m['usable.yes'], exact: true }).click();
+      await page.getByRole('radio', { name: m['danger.yes'], exact: true }).click();
+      await expect(page.locator('.notice-emergency').getByRole('link', { name: config.emergency_contact.phone })).toBeVisible();
+      await expectNoAxeViolations(page, 'danger answered');
+      await next(page, m);
+      await page.getByRole('button', { name: m['details.submit'] }).click();
+      await expect(heading(page)).toHaveText(m['confirm.heading']);
+      expect(server.rows('SELECT priority FROM requests')).toEqual([['urgent']]);
     });
 
     test('choosing the emergency category shows the emergency contact at once, on the same screen', async ({ page, server }) => {

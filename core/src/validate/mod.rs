@@ -51,6 +51,11 @@ pub fn validate_request(
             errors.push(FieldError { field, code });
         }
     }
+    // Not asked on the form (derived), but an API caller may send a flow's suggestion.
+    let priority = fields.priority.trim();
+    if !priority.is_empty() && Priority::parse(priority).is_none() {
+        errors.push(FieldError { field: Field::Priority, code: ErrorCode::UnknownOption });
+    }
     if let Some(troubleshooting) = &fields.troubleshooting {
         if !is_plausible_transcript(troubleshooting) {
             errors.push(FieldError {
@@ -94,7 +99,7 @@ pub fn validate_request(
         email: optional(Field::Email),
         description: text(Field::Description),
         category: Category::parse(fields.category.trim()),
-        priority: Priority::parse(fields.priority.trim()),
+        priority: crate::rules::priority_of(fields),
         troubleshooting: fields.troubleshooting.clone(),
         details,
         warranty: conditions.warranty,
@@ -300,6 +305,38 @@ mod tests {
         fields.troubleshooting.as_mut().unwrap().steps[0].node = "<script>".into();
         let fields_in_error: Vec<Field> = errors_of(&fields).iter().map(|e| e.field).collect();
         assert_eq!(fields_in_error, [Field::Category, Field::Troubleshooting]);
+    }
+
+    #[test]
+    fn priority_is_derived_from_how_the_problem_affects_the_customer() {
+        let derive = |usable: &str, danger: &str, suggested: &str| {
+            let fields = RequestFields {
+                usable: usable.into(),
+                danger: danger.into(),
+                priority: suggested.into(),
+                ..complete()
+            };
+            validate(&fields).unwrap().priority
+        };
+        assert_eq!(derive("", "", ""), None);
+        assert_eq!(derive("yes", "no", ""), Some(Priority::Low));
+        assert_eq!(derive("partly", "no", ""), Some(Priority::Normal));
+        assert_eq!(derive("no", "", ""), Some(Priority::High));
+        assert_eq!(derive("yes", "yes", ""), Some(Priority::Urgent));
+        assert_eq!(derive("yes", "no", "high"), Some(Priority::High), "a flow's suggestion counts");
+        let asked: Vec<Field> =
+            Step::Problem.fields(Intent::Repair, &Conditions::of(&complete(), &config(), TODAY));
+        assert!(!asked.contains(&Field::Priority) && asked.contains(&Field::Usable));
+        let danger = RequestFields { danger: "yes".into(), ..complete() };
+        assert!(Conditions::of(&danger, &config(), TODAY).emergency, "the contact shows at once");
+        assert_eq!(
+            codes_of(&with(Field::Priority, "asap")),
+            [(Field::Priority, ErrorCode::UnknownOption)]
+        );
+        assert_eq!(
+            codes_of(&with(Field::Usable, "sometimes")),
+            [(Field::Usable, ErrorCode::UnknownOption)]
+        );
     }
 
     #[test]
