@@ -64,6 +64,7 @@ fn PhoneFieldHarness() -> Html {
         value: "12345".into(),
         kind: TextKind::Tel,
         autocomplete: Some("tel"),
+        optional: false,
         hint: Some("提示".into()),
         error: Some("请输入有效的电话号码".into()),
         on_edit: Callback::noop(),

@@ -41,6 +41,8 @@ pub struct TextFieldProps {
     pub value: String,
     pub kind: TextKind,
     pub autocomplete: Option<&'static str>,
+    /// Shown with "(optional)" after the label; error messages name the field without it.
+    pub optional: bool,
     /// The hint's text, already filled in.
     pub hint: Option<String>,
     pub error: Option<String>,
@@ -91,7 +93,12 @@ pub fn text_field(props: TextFieldProps) -> Html {
     };
     html! {
         <div class={classes!("field", props.error.as_ref().map(|_| "field-error"))}>
-            <label for={id}>{ t(props.lang, &format!("field.{name}")) }</label>
+            <label for={id}>
+                { t(props.lang, &format!("field.{name}")) }
+                if props.optional {
+                    <span class="optional">{ t(props.lang, "field.optional") }</span>
+                }
+            </label>
             if let Some(hint) = &props.hint {
                 <p class="hint" id={hint_id}>{ hint }</p>
             }

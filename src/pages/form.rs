@@ -77,6 +77,7 @@ pub fn FormPage() -> Html {
                 value: value.clone(),
                 kind,
                 autocomplete: field.autocomplete(),
+                optional: !conditions.required(field),
                 hint: hint(lang, field),
                 error: error.clone(),
                 on_edit: on_edit.clone(),

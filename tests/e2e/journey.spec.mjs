@@ -34,8 +34,8 @@ for (const lang of ['en', 'zh-CN']) {
       const summary = page.locator('.error-summary');
       await expect(summary).toBeFocused();
       await expect(summary.getByRole('link')).toHaveText([
-        fill(m['error.required'], { field: m['field.intent'] }),
-        fill(m['error.required'], { field: m['field.product_line'] }),
+        fill(m['error.required_choice'], { field: m['field.intent'] }),
+        fill(m['error.required_choice'], { field: m['field.product_line'] }),
       ]);
       await expectNoAxeViolations(page, 'start with errors');
 

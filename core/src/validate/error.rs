@@ -71,6 +71,12 @@ error_codes! {
 }
 
 impl ErrorCode {
+    /// The code named `code` (numbers it carries set to 1 and 2): every code, for checks
+    /// that go through all of them.
+    pub fn example(code: &str) -> Option<ErrorCode> {
+        ErrorCode::from_wire(code, Some(1), Some(2))
+    }
+
     /// The i18n key of the message for this code.
     pub fn message_key(self) -> String {
         format!("error.{}", self.as_str())
@@ -146,7 +152,12 @@ impl FieldError {
         if let FieldKind::Measurement { unit, .. } = self.field.kind() {
             args.push(("unit", unit.to_string()));
         }
-        messages.format(lang, &self.code.message_key(), &args)
+        // A choice is chosen, not filled in (请选择 / 请填写).
+        let key = match (self.code, self.field.kind()) {
+            (ErrorCode::Required, FieldKind::Choice(_)) => "error.required_choice".to_string(),
+            (code, _) => code.message_key(),
+        };
+        messages.format(lang, &key, &args)
     }
 }
 
