@@ -217,3 +217,38 @@ for (const lang of ['zh-CN', 'en']) {
     });
   });
 }
+
+test.describe('a lost parcel', () => {
+  test.use({ locale: 'zh-CN' });
+  const m = messages['zh-CN'];
+
+  test('补发 for an online order: chosen in guided help, carried into the form, stored with the request', async ({ page, server }) => {
+    await page.goto(server.url);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await page.getByLabel(m['intent.return_exchange_refund']).check();
+    await page.getByLabel(productName('online-order', 'zh-CN')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await page.getByRole('button', { name: m['flow.start'] }).click();
+    for (const id of ['lost', 'returned', 'reship']) await page.locator(`[data-answer="${id}"]`).click();
+    await expect(heading(page)).toHaveText(m['flow.needs_service_heading']);
+    await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await page.getByLabel(m['field.full_name']).fill('刘芳');
+    await page.getByLabel(m['field.phone']).fill('13612345678');
+    await next(page, m);
+    await expect(heading(page)).toHaveText(m['step.product']);
+    await page.getByLabel(m['field.order_number']).fill('JD-2026-7788');
+    await page.getByLabel(m['field.purchase_date']).fill(new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10));
+    await next(page, m);
+    await expect(heading(page)).toHaveText(m['step.problem']);
+    await expect(page.getByRole('radio', { name: m['resolution.reship'], exact: true })).toBeChecked();
+    await page.getByLabel(m['field.description']).fill('包裹显示被退回，我一直没有收到。');
+    await expectNoAxeViolations(page, 'reship on the problem step');
+    await next(page, m);
+    await expect(heading(page)).toHaveText(m['step.review']);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['confirm.heading']);
+    expect(server.rows("SELECT product_line, json_extract(details_json, '$.resolution'), json_extract(details_json, '$.order_number'), category, json_extract(troubleshooting_json, '$.outcome') FROM requests"))
+      .toEqual([['online-order', 'reship', 'JD-2026-7788', 'logistics', 'svc_reship_lost']]);
+  });
+});
