@@ -27,6 +27,11 @@ pub struct Conditions {
     pub recorded_by_shown: bool,
     /// The emergency contact comes before anything else.
     pub emergency: bool,
+    /// An online-shop line: the order number and delivery date are asked.
+    pub online_order: bool,
+    /// Delivered at most seven days ago (on the customer's date): the no-reason return
+    /// (七天无理由退货) is offered.
+    pub no_reason_return: bool,
     /// An on-site report whose customer was not there to sign: a reason instead of the
     /// signature and the signing name.
     pub customer_not_present: bool,
@@ -64,7 +69,19 @@ impl Conditions {
             warranty,
             purchase_date_unknown,
             customer_not_present: fields.customer_not_present.trim() == "yes",
+            online_order: line.is_some_and(|line| line.order_number_required),
+            no_reason_return: line.is_some_and(|line| line.order_number_required)
+                && CivilDate::parse(fields.delivered_on.trim()).is_some_and(|delivered| {
+                    let days = today.days_since_epoch() - delivered.days_since_epoch();
+                    (0..=crate::schema::NO_REASON_RETURN_DAYS).contains(&days)
+                }),
         }
+    }
+
+    /// Whether a choice's option is offered now: the no-reason return only within seven days
+    /// of an online order's delivery.
+    pub fn offers(&self, field: Field, option: &str) -> bool {
+        !(field == Field::Resolution && option == "return_no_reason") || self.no_reason_return
     }
 
     /// Whether the field must be answered.

@@ -80,6 +80,7 @@ fields! {
     PurchaseDate => "purchase_date",
     PurchaseDateUnknown => "purchase_date_unknown",
     OrderNumber => "order_number",
+    DeliveredOn => "delivered_on",
     Configuration => "configuration",
     Category => "category",
     StartedOn => "started_on",
@@ -153,8 +154,19 @@ pub enum FieldKind {
     Transcript,
 }
 
-pub const RESOLUTIONS: &[&str] =
-    &["repair", "replacement", "exchange", "refund", "reship", "onsite_visit", "explanation"];
+pub const RESOLUTIONS: &[&str] = &[
+    "return_no_reason",
+    "repair",
+    "replacement",
+    "exchange",
+    "refund",
+    "reship",
+    "onsite_visit",
+    "explanation",
+];
+
+/// Days after delivery an online order may be returned without a reason (七天无理由退货).
+pub const NO_REASON_RETURN_DAYS: i64 = 7;
 pub const CONTACT_TIMES: &[&str] = &["any", "morning", "afternoon", "evening"];
 /// What an on-site visit achieved.
 pub const VISIT_RESULTS: &[&str] = &["fixed", "needs_parts", "another_visit"];
@@ -190,7 +202,7 @@ impl Field {
             Phone => FieldKind::Tel,
             Email => FieldKind::Email,
             ContactTime => FieldKind::Choice(CONTACT_TIMES),
-            PurchaseDate | StartedOn => FieldKind::Date,
+            PurchaseDate | StartedOn | DeliveredOn => FieldKind::Date,
             SignoffAt | ArrivalAt | DepartureAt => FieldKind::DateTime,
             Result => FieldKind::Choice(VISIT_RESULTS),
             Signature => FieldKind::Signature,
@@ -261,6 +273,9 @@ pub struct RequestFields {
     /// by the service team from the serial number.
     pub purchase_date_unknown: String,
     pub order_number: String,
+    /// When an online order was delivered (签收日期): within seven days it may be returned
+    /// without a reason.
+    pub delivered_on: String,
     pub configuration: String,
     /// Complaint category (`Category`), empty until chosen or suggested by a flow.
     pub category: String,
@@ -411,6 +426,7 @@ macro_rules! slot {
             PurchaseDate => Some($($borrow)* $fields.purchase_date),
             PurchaseDateUnknown => Some($($borrow)* $fields.purchase_date_unknown),
             OrderNumber => Some($($borrow)* $fields.order_number),
+            DeliveredOn => Some($($borrow)* $fields.delivered_on),
             Configuration => Some($($borrow)* $fields.configuration),
             Category => Some($($borrow)* $fields.category),
             StartedOn => Some($($borrow)* $fields.started_on),

@@ -96,6 +96,7 @@ impl Step {
                 PurchaseDate,
                 PurchaseDateUnknown,
                 OrderNumber,
+                DeliveredOn,
                 Configuration,
             ],
             Step::Problem => {
@@ -139,6 +140,7 @@ impl Step {
             RecordedBy => conditions.recorded_by_shown,
             ChargeAck => conditions.chargeable,
             PurchaseDate => !conditions.purchase_date_unknown,
+            DeliveredOn => conditions.online_order,
             SignoffName | Signature => !conditions.customer_not_present,
             NotPresentReason => conditions.customer_not_present,
             // The customer asks for an outcome; a consultation is answered by explaining.

@@ -96,6 +96,7 @@ pub fn FormPage() -> Html {
                 field,
                 options: options
                     .iter()
+                    .filter(|value| conditions.offers(field, value))
                     .map(|value| {
                         (
                             value.to_string(),

@@ -252,3 +252,39 @@ test.describe('a lost parcel', () => {
       .toEqual([['online-order', 'reship', 'JD-2026-7788', 'logistics', 'svc_reship_lost']]);
   });
 });
+
+test.describe('an online order', () => {
+  test.use({ locale: 'en-GB' });
+  const m = messages.en;
+  const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+
+  test('delivered within 7 days offers the no-reason return; later it is not offered', async ({ page, server }) => {
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.return_exchange_refund']).check();
+    await page.getByLabel(productName('online-order', 'en')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await page.getByRole('button', { name: m['flow.skip'] }).click();
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await page.getByLabel(m['field.full_name']).fill('Liu Fang');
+    await page.getByLabel(m['field.phone']).fill('13612345678');
+    await next(page, m);
+    await page.getByLabel(m['field.order_number']).fill('JD-2026-7788');
+    await page.getByLabel(m['field.purchase_date']).fill(daysAgo(12));
+    await page.getByLabel(m['field.delivered_on']).fill(daysAgo(10));
+    await next(page, m);
+    const noReason = page.getByRole('radio', { name: m['resolution.return_no_reason'], exact: true });
+    await expect(heading(page)).toHaveText(m['step.problem']);
+    await expect(noReason).toHaveCount(0);
+    await page.getByRole('button', { name: m['details.back'] }).click();
+    await page.getByLabel(m['field.delivered_on']).fill(daysAgo(3));
+    await next(page, m);
+    await noReason.click();
+    await page.getByLabel(m['field.description']).fill('The shoes fit but we do not like the colour.');
+    await expectNoAxeViolations(page, 'no-reason return offered');
+    await next(page, m);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['confirm.heading']);
+    expect(server.rows("SELECT json_extract(details_json, '$.resolution'), json_extract(details_json, '$.delivered_on') FROM requests"))
+      .toEqual([['return_no_reason', daysAgo(3)]]);
+  });
+});

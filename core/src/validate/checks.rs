@@ -48,9 +48,9 @@ pub(super) fn check_field(
         FieldKind::DateTime => check_date_time(value, today),
         // Checked with the start step.
         FieldKind::Choice(_) if matches!(field, Field::Intent | Field::ProductLine) => None,
-        FieldKind::Choice(options) => {
-            (!options.contains(&value)).then_some(ErrorCode::UnknownOption)
-        }
+        FieldKind::Choice(options) => (!options.contains(&value)
+            || !conditions.offers(field, value))
+        .then_some(ErrorCode::UnknownOption),
         FieldKind::Measurement { min, max, .. } => match parse_measurement(value) {
             None => Some(ErrorCode::InvalidNumber),
             Some(milli) if milli < u64::from(min) * 1000 || milli > u64::from(max) * 1000 => {

@@ -452,6 +452,30 @@ mod tests {
     }
 
     #[test]
+    fn an_online_order_delivered_within_seven_days_may_be_returned_without_a_reason() {
+        let fields = RequestFields {
+            intent: "return_exchange_refund".into(),
+            product_line: "online-order".into(),
+            order_number: "JD-2026-7788".into(),
+            purchase_date: "2026-11-15".into(),
+            delivered_on: "2026-11-20".into(),
+            resolution: "return_no_reason".into(),
+            ..complete()
+        };
+        assert!(Conditions::of(&fields, &config(), TODAY).no_reason_return);
+        assert_eq!(validate(&fields).unwrap().details["delivered_on"], "2026-11-20");
+        let late = RequestFields { delivered_on: "2026-11-19".into(), ..fields.clone() };
+        assert_eq!(codes_of(&late), [(Field::Resolution, ErrorCode::UnknownOption)]);
+        let unknown = RequestFields { delivered_on: String::new(), ..fields.clone() };
+        assert_eq!(codes_of(&unknown), [(Field::Resolution, ErrorCode::UnknownOption)]);
+        let not_online = RequestFields { product_line: "appliance".into(), ..fields };
+        assert_eq!(codes_of(&not_online), [(Field::Resolution, ErrorCode::UnknownOption)]);
+        let asked =
+            Step::Product.fields(Intent::Repair, &Conditions::of(&complete(), &config(), TODAY));
+        assert!(!asked.contains(&Field::DeliveredOn), "asked for online orders only");
+    }
+
+    #[test]
     fn complaints_need_a_category_and_emergency_is_flagged() {
         let mut fields = with(Field::Intent, "complaint");
         assert_eq!(codes_of(&fields), [(Field::Category, ErrorCode::Required)]);
