@@ -68,6 +68,8 @@ error_codes! {
     /// Not a JPEG, PNG or WebP image, or not what it says it is.
     InvalidPhoto => "invalid_photo",
     SignatureRequired => "signature_required",
+    /// An on-site visit cannot end before it began.
+    BeforeArrival => "before_arrival",
 }
 
 impl ErrorCode {

@@ -51,6 +51,22 @@ pub fn validate_request(
             errors.push(FieldError { field, code });
         }
     }
+    // A visit ends after it began (both as `YYYY-MM-DDTHH:MM`, which sorts as it reads).
+    let (arrival, departure) = (fields.arrival_at.trim(), fields.departure_at.trim());
+    if on_form.contains(&Field::DepartureAt)
+        && !errors.iter().any(|e| matches!(e.field, Field::ArrivalAt | Field::DepartureAt))
+        && arrival.len() >= 16
+        && departure.len() >= 16
+        && departure[..16] < arrival[..16]
+    {
+        // In screen order, among the others.
+        let place = |field: Field| on_form.iter().position(|f| *f == field);
+        let at = errors
+            .iter()
+            .position(|e| place(e.field) > place(Field::DepartureAt))
+            .unwrap_or(errors.len());
+        errors.insert(at, FieldError { field: Field::DepartureAt, code: ErrorCode::BeforeArrival });
+    }
     // Not asked on the form (derived), but an API caller may send a flow's suggestion.
     let priority = fields.priority.trim();
     if !priority.is_empty() && Priority::parse(priority).is_none() {
@@ -537,6 +553,8 @@ mod tests {
         };
         let valid = validate(&absent).unwrap();
         assert_eq!(valid.details.get("customer_not_present").map(String::as_str), Some("yes"));
+        let early = RequestFields { departure_at: "2026-11-27T09:05".into(), ..onsite_report() };
+        assert_eq!(codes_of(&early), [(Field::DepartureAt, ErrorCode::BeforeArrival)]);
         let error = FieldError { field: Field::Signature, code: ErrorCode::SignatureRequired };
         assert!(error.message(Lang::ZhCn).contains("签字"));
     }
