@@ -288,3 +288,18 @@ test.describe('an online order', () => {
       .toEqual([['return_no_reason', daysAgo(3)]]);
   });
 });
+
+test.describe('a config saved by Windows Notepad', () => {
+  test.use({ locale: 'en-GB' });
+  const m = messages.en;
+
+  test('with a UTF-8 byte-order mark still opens the form', async ({ page, server }) => {
+    await page.route('**/config.json', async (route) => {
+      const original = await route.fetch();
+      const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), await original.body()]);
+      await route.fulfill({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+    });
+    await begin(page, server, m, 'en', 'repair', 'appliance');
+    await expect(page.getByLabel(m['field.full_name'])).toBeVisible();
+  });
+});
