@@ -127,6 +127,9 @@ impl Draft {
             revisit: false,
             ..self.clone()
         };
+        // A customer's signature belongs to the one visit they signed for: never copied.
+        let signature = std::mem::take(&mut copy.fields.signature);
+        copy.fields.photos.retain(|photo| signature.is_empty() || photo.id != signature);
         for photo in &mut copy.fields.photos {
             photo.id = photo_id(&photo.id);
         }
@@ -590,6 +593,16 @@ mod tests {
         );
         assert_eq!(copy.fields.photos[0].id, "aaaa0000-copy");
         assert!(copy.edits.is_empty() && copy.revision == 1 && !copy.is_blank());
+        // A signed report's copy is not signed: the signature was for that visit.
+        draft.fields.photos.push(crate::PhotoRef {
+            id: "bbbb1111".into(),
+            content_type: "image/png".into(),
+            ..draft.fields.photos[0].clone()
+        });
+        draft.fields.signature = "bbbb1111".into();
+        let copy = draft.duplicate("d3".into(), "k3".into(), 9, |old| format!("{old}-copy"));
+        assert_eq!(copy.fields.signature, "");
+        assert_eq!(copy.fields.photos.len(), 1);
     }
 
     #[test]
