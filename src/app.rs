@@ -6,12 +6,14 @@ use shouhou_core::{Lang, Step};
 use yew::prelude::*;
 
 use crate::components::conflict::ConflictPanel;
+use crate::components::kiosk::{IdleDialog, StaffPanel};
 use crate::hooks::adopt::{use_adopt_first_screen, use_resume_hint};
 use crate::hooks::autosave::use_autosave;
 use crate::hooks::boot::use_boot;
-use crate::hooks::document::use_document_language;
+use crate::hooks::document::{use_document_language, use_language_switch};
 use crate::hooks::flows::use_flow_loading;
 use crate::hooks::history::use_history;
+use crate::hooks::kiosk::use_kiosk;
 use crate::hooks::other_tabs::use_other_tabs;
 use crate::hooks::sender::use_outbox_sender;
 use crate::hooks::update::use_update_offer;
@@ -24,15 +26,14 @@ use crate::pages::outbox::OutboxPage;
 use crate::pages::review::ReviewPage;
 use crate::pages::start::StartPage;
 use crate::pages::status::StatusPage;
-use crate::services::api::load_messages;
 use crate::state::{Action, AppState, SaveStatus, View};
 use crate::storage::drafts::Writer;
 use crate::storage::idb::StorageError;
-use crate::storage::settings::{initial_lang, remember_lang};
+use crate::storage::settings::{initial_lang, kiosk_mode};
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState::new(initial_lang()));
+    let state = use_reducer(|| AppState { kiosk: kiosk_mode(), ..AppState::new(initial_lang()) });
     let writer = use_state(|| None::<Writer>);
 
     // Effects
@@ -40,6 +41,8 @@ pub fn App() -> Html {
     use_other_tabs(&state);
     use_autosave(&state, (*writer).clone());
     let send_outbox = use_outbox_sender(&state, (*writer).clone());
+    let kiosk = use_kiosk(&state, (*writer).clone(), send_outbox.clone());
+    let staff_open = use_state(|| false);
     use_flow_loading(&state);
     use_update_offer(&state);
     use_document_language(state.lang);
@@ -51,20 +54,7 @@ pub fn App() -> Html {
 
     // Callbacks
 
-    let switch_lang = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            let next = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
-            let state = state.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                // Without the other language's messages (offline, never fetched) stay as is.
-                if load_messages(next).await.is_ok() {
-                    remember_lang(next);
-                    state.dispatch(Action::SetLang(next));
-                }
-            });
-        })
-    };
+    let switch_lang = use_language_switch(&state);
 
     let lang = state.lang;
     if !shouhou_core::Messages::has(lang) {
@@ -96,38 +86,31 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowDrafts))
     };
 
-    let page = if state.config_failed {
-        html! { <div class="notice notice-problem" role="alert"><p>{ t(lang, "config.load_failed") }</p></div> }
-    } else if state.view == View::Outbox {
-        html! { <OutboxPage key="outbox" /> }
-    } else if state.view == View::Drafts {
-        html! { <DraftsPage key="drafts" /> }
-    } else if let View::Status(reference) = &state.view {
-        html! { <StatusPage key={format!("status-{reference}")} reference={reference.clone()} /> }
-    } else if state.showing.is_some() {
-        html! { <ConfirmationPage key="confirmation" /> }
-    } else {
-        match (&state.config, &state.draft) {
-            (Some(_), Some(draft)) => match draft.step {
-                Step::Start => html! { <StartPage key="start" /> },
-                Step::Guide => html! { <GuidePage key="guide" /> },
-                Step::Review => html! { <ReviewPage key="review" /> },
-                // Keyed by step: each step is a new screen, with focus on its heading.
-                step => html! { <FormPage key={step.name()} /> },
-            },
-            _ => html! { <p class="loading">{ t(lang, "app.loading") }</p> },
-        }
+    let open_staff = {
+        let staff_open = staff_open.clone();
+        Callback::from(move |_: MouseEvent| staff_open.set(true))
     };
+    let close_staff = {
+        let (staff_open, lock) = (staff_open.clone(), kiosk.lock.clone());
+        Callback::from(move |()| {
+            lock.emit(());
+            staff_open.set(false);
+        })
+    };
+    // A kiosk lists no other customer's drafts or requests.
+    let lists_shown = !state.kiosk;
+
+    let page = screen(&state);
 
     html! {
         <ContextProvider<AppContext> {context}>
             <a class="skip-link" href="#main">{ t(lang, "app.skip_to_main") }</a>
             <header class="masthead">
                 <p class="brand">{ brand }</p>
-                if writer.is_some() && state.view != View::Drafts {
+                if lists_shown && writer.is_some() && state.view != View::Drafts {
                     <button type="button" class="header-button" onclick={show_drafts.clone()}>{ t(lang, "drafts.link") }</button>
                 }
-                if !state.outbox.is_empty() && state.view != View::Outbox {
+                if lists_shown && !state.outbox.is_empty() && state.view != View::Outbox {
                     <button type="button" class="header-button" onclick={show_outbox}>
                         { Messages::builtin().format(lang, "outbox.link", &[("count", unsent.to_string())]) }
                     </button>
@@ -135,8 +118,19 @@ pub fn App() -> Html {
                 <button type="button" class="lang-switch" lang={t(lang, "lang.switch_tag").to_string()} onclick={switch_lang}>
                     { t(lang, "lang.switch") }
                 </button>
+                if state.kiosk {
+                    <button type="button" class="header-button" onclick={open_staff}>{ t(lang, "kiosk.staff") }</button>
+                }
             </header>
-            <main id="main" tabindex="-1">
+            if let Some(seconds_left) = kiosk.seconds_left {
+                <IdleDialog {lang} {seconds_left} still_here={kiosk.still_here.clone()} />
+            }
+            <main id="main" tabindex="-1" inert={kiosk.seconds_left.is_some()}>
+                if state.kiosk && *staff_open {
+                    <StaffPanel {lang} outbox={state.outbox.clone()} unlock_state={kiosk.unlock_state.clone()}
+                        on_unlock={kiosk.unlock.clone()} on_send_now={kiosk.send_now.clone()}
+                        on_leave={kiosk.leave.clone()} on_close={close_staff} />
+                }
                 if state.update_ready {
                     { update_notice(lang) }
                 }
@@ -214,4 +208,31 @@ fn save_status_line(lang: Lang, status: &SaveStatus) -> Html {
         ),
     };
     html! { <p class={class} role="status" aria-live="polite" data-testid="save-status">{ text }</p> }
+}
+
+/// The screen the state shows: one page per address.
+fn screen(state: &AppState) -> Html {
+    let lang = state.lang;
+    if state.config_failed {
+        html! { <div class="notice notice-problem" role="alert"><p>{ t(lang, "config.load_failed") }</p></div> }
+    } else if state.view == View::Outbox {
+        html! { <OutboxPage key="outbox" /> }
+    } else if state.view == View::Drafts {
+        html! { <DraftsPage key="drafts" /> }
+    } else if let View::Status(reference) = &state.view {
+        html! { <StatusPage key={format!("status-{reference}")} reference={reference.clone()} /> }
+    } else if state.showing.is_some() {
+        html! { <ConfirmationPage key="confirmation" /> }
+    } else {
+        match (&state.config, &state.draft) {
+            (Some(_), Some(draft)) => match draft.step {
+                Step::Start => html! { <StartPage key="start" /> },
+                Step::Guide => html! { <GuidePage key="guide" /> },
+                Step::Review => html! { <ReviewPage key="review" /> },
+                // Keyed by step: each step is a new screen, with focus on its heading.
+                step => html! { <FormPage key={step.name()} /> },
+            },
+            _ => html! { <p class="loading">{ t(lang, "app.loading") }</p> },
+        }
+    }
 }

@@ -38,6 +38,7 @@ pub fn send_due(
     config: Rc<AppConfig>,
     lang: Lang,
     everything: bool,
+    kiosk: bool,
     report: Callback<SenderReport>,
 ) {
     if everything {
@@ -50,7 +51,7 @@ pub fn send_due(
     wasm_bindgen_futures::spawn_local(async move {
         loop {
             AGAIN.with(|again| again.set(false));
-            run_once(&writer, &config, lang, &report).await;
+            run_once(&writer, &config, lang, kiosk, &report).await;
             if !AGAIN.with(Cell::get) {
                 break;
             }
@@ -63,6 +64,7 @@ async fn run_once(
     writer: &Writer,
     config: &AppConfig,
     lang: Lang,
+    kiosk: bool,
     report: &Callback<SenderReport>,
 ) {
     writer.flushed().await;
@@ -82,21 +84,31 @@ async fn run_once(
         writer.put_outbox(items[index].clone());
         report.emit(SenderReport::Outbox(items.clone()));
 
-        let outcome = submit(config, &items[index].draft, lang, writer.store()).await;
+        let outcome = if items[index].follow_up.is_some() {
+            crate::services::status::send_follow_up(&config.backend.url, &items[index], lang).await
+        } else {
+            submit(config, &items[index].draft, lang, writer.store()).await
+        };
         match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
             AfterSend::Keep => {
+                let delivered = items[index].is_sent();
+                // The signature stays for the printed receipt (not on a kiosk: nothing
+                // personal stays there).
+                let fields = &items[index].draft.fields;
+                let photos: Vec<String> = fields
+                    .photos
+                    .iter()
+                    .map(|p| p.id.clone())
+                    .filter(|id| kiosk || *id != fields.signature)
+                    .collect();
+                // A kiosk keeps only what sending needs: once delivered, nothing personal.
+                if kiosk && delivered {
+                    items[index] = items[index].without_personal_data();
+                }
                 writer.put_outbox(items[index].clone());
                 // Delivered: the server holds the photos now; this device need not.
-                if matches!(items[index].status, shouhou_core::outbox::OutboxStatus::Sent { .. }) {
-                    // The signature stays for the printed receipt.
-                    let fields = &items[index].draft.fields;
-                    let ids: Vec<String> = fields
-                        .photos
-                        .iter()
-                        .map(|p| p.id.clone())
-                        .filter(|id| *id != fields.signature)
-                        .collect();
-                    writer.store().delete_photos(&ids).await;
+                if delivered {
+                    writer.store().delete_photos(&photos).await;
                 }
             }
             AfterSend::BackToDraft { draft, message, fields } => {

@@ -54,6 +54,9 @@ pub struct AppState {
     /// `None` until storage has been read.
     pub draft: Option<Draft>,
     pub errors: Vec<FieldError>,
+    /// What the server refused in a request that came back, by field: shown on each field's
+    /// step (the app's own checks found nothing there) until the customer changes that field.
+    pub server_errors: Vec<FieldError>,
     /// Whether the customer tried to move on from this step: errors then follow their typing.
     pub attempted: bool,
     /// Grows each time focus must move to the error summary.
@@ -88,6 +91,10 @@ pub struct AppState {
     /// Whether the address the page was opened at has been applied: until then the screen
     /// must not write its own address over a deep link.
     pub routed: bool,
+    /// This device is a shared kiosk: no drafts list, no outbox list, an idle reset.
+    pub kiosk: bool,
+    /// The kiosk customer finished (or walked away): wipe what they left and start afresh.
+    pub kiosk_reset: bool,
     /// Grows with every address the browser asked for (Back, Forward, a deep link): the
     /// screen that answers it replaces that history entry instead of adding one.
     pub address_asked: u32,
@@ -109,6 +116,8 @@ pub enum Action {
     },
     /// The browser's address changed (Back, Forward, a link in the app).
     Navigate(Route),
+    /// The kiosk customer pressed "Finish", or the idle countdown ran out.
+    KioskReset,
     /// The page opened at this address. The bare site address resumes the draft where the
     /// customer left it; any other address is that screen.
     Opened(Route),
@@ -201,6 +210,7 @@ impl AppState {
             config_failed: false,
             draft: None,
             errors: Vec::new(),
+            server_errors: Vec::new(),
             attempted: false,
             summary_focus: 0,
             outbox: Vec::new(),
@@ -218,6 +228,8 @@ impl AppState {
             tab: crate::ids::new_uuid(),
             conflict: None,
             routed: false,
+            kiosk: false,
+            kiosk_reset: false,
             address_asked: 0,
         }
     }
@@ -248,6 +260,8 @@ impl AppState {
         self.address_asked += 1;
         self.navigated = true;
         let step = match route {
+            // A kiosk has no list of other customers' drafts or requests.
+            Route::Drafts | Route::Outbox if self.kiosk => Step::Start,
             Route::Drafts => return self.view = View::Drafts,
             Route::Outbox => return self.view = View::Outbox,
             Route::Status(reference) => return self.view = View::Status(reference),
@@ -288,6 +302,19 @@ impl AppState {
         if let (true, Some(draft), Some(config)) = (self.attempted, &self.draft, &self.config) {
             self.errors = draft.step_errors(config, crate::ids::today());
         }
+        self.add_server_errors();
+    }
+
+    /// The server's refusals of fields on the step showing (all of them on the review).
+    fn add_server_errors(&mut self) {
+        let (Some(draft), Some(config)) = (&self.draft, &self.config) else { return };
+        let on_step = draft.step_fields(draft.step, config, crate::ids::today());
+        for error in &self.server_errors {
+            let shown_here = draft.step == Step::Review || on_step.contains(&error.field);
+            if shown_here && !self.errors.iter().any(|e| e.field == error.field) {
+                self.errors.push(*error);
+            }
+        }
     }
 
     /// The flow of the draft's product line, when it has a usable one.
@@ -316,6 +343,7 @@ impl AppState {
         self.attempted = false;
         self.returned = None;
         self.navigated = true;
+        self.add_server_errors();
     }
 }
 
@@ -354,6 +382,7 @@ impl Reducible for AppState {
                 next.address_asked += 1;
             }
             Action::Opened(route) => next.navigate(route),
+            Action::KioskReset => next.kiosk_reset = true,
             Action::StorageReady { draft, outbox, quarantined, warning } => {
                 next.draft = Some(draft);
                 next.outbox = outbox;
@@ -364,6 +393,9 @@ impl Reducible for AppState {
                 if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
                     let _ = draft.apply(DraftEvent::Edit { field, value }, config, now_ms);
                 }
+                // A changed answer is for the server to judge again.
+                next.server_errors.retain(|e| e.field != field);
+                next.errors.retain(|e| e.field != field);
                 next.refresh_errors();
             }
             Action::AddPhoto { now_ms, .. } | Action::RemovePhoto { now_ms, .. } => {
@@ -439,6 +471,7 @@ impl Reducible for AppState {
                 next.summary_focus += 1;
             }
             Action::Submitted { item, next: fresh } => {
+                next.server_errors.clear();
                 next.showing = Some(item.id.clone());
                 next.outbox.retain(|i| i.id != item.id);
                 next.outbox.push(item);
@@ -454,6 +487,7 @@ impl Reducible for AppState {
                 next.view = View::Journey;
                 next.navigated = true;
                 next.returned = Some(message);
+                next.server_errors = fields.clone();
                 next.errors = fields;
                 next.attempted = true;
                 next.summary_focus += 1;
@@ -465,6 +499,7 @@ impl Reducible for AppState {
                 next.view = View::Journey;
                 next.step_changed();
             }
+            Action::ShowOutbox | Action::ShowDrafts if next.kiosk => {}
             Action::ShowOutbox => {
                 next.view = View::Outbox;
                 next.navigated = true;
@@ -480,6 +515,7 @@ impl Reducible for AppState {
                 next.navigated = true;
             }
             Action::Resume(draft) => {
+                next.server_errors.clear();
                 next.draft = Some(draft);
                 next.conflict = None;
                 next.showing = None;

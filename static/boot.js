@@ -61,7 +61,8 @@ function draw(root, lang, config, m, kept) {
     choiceGroup('intent', text('field.intent'),
       ['consultation', 'repair', 'return_exchange_refund', 'complaint', 'onsite_report'].map((i) => [i, text(`intent.${i}`)])),
     choiceGroup('product_line', text('field.product_line'), config.product_lines.map((l) => [l.id, l.name[lang]])),
-    element('div', { class: 'actions' }, element('button', { type: 'submit', class: 'primary' }, text('start.continue'))));
+    element('div', { class: 'actions' }, element('button', { type: 'submit', class: 'primary' }, text('start.continue'))),
+    element('p', { class: 'check-request' }, element('a', { href: '/status' }, text('start.check_request'))));
   for (const name of ['intent', 'product_line']) {
     const input = kept[name] && form.querySelector(`input[name="${name}"][value="${CSS.escape(kept[name])}"]`);
     if (input) input.checked = true;

@@ -49,6 +49,24 @@ pub enum Mode {
     Kiosk,
 }
 
+/// A shared touch screen (`/kiosk` on the device): how long a customer may be idle before
+/// "Are you still there?", and how long that question waits before everything they entered
+/// is wiped for the next person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KioskSettings {
+    pub idle_seconds: u32,
+    pub warning_seconds: u32,
+    /// Staff beside the kiosk must say who took the request down (接待人).
+    pub recorded_by_required: bool,
+}
+
+impl Default for KioskSettings {
+    fn default() -> Self {
+        KioskSettings { idle_seconds: 90, warning_seconds: 30, recorded_by_required: false }
+    }
+}
+
 /// What photos may be attached, and how the browser shrinks them before storing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -99,6 +117,8 @@ pub struct AppConfig {
     pub mode: Mode,
     #[serde(default)]
     pub photos: PhotoLimits,
+    #[serde(default)]
+    pub kiosk: KioskSettings,
     /// Shown before an out-of-warranty on-site visit, which may be chargeable (工本费),
     /// with the region's terms; the customer acknowledges it before submitting.
     pub chargeable_service_notice: Localized,

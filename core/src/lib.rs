@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod archive;
 pub mod config;
+pub mod desk;
 pub mod draft;
 pub mod eviction;
 pub mod flow;
@@ -19,6 +20,7 @@ pub mod reply;
 pub mod route;
 pub mod rules;
 pub mod schema;
+pub mod status;
 pub mod steps;
 pub mod validate;
 pub mod warranty;
@@ -32,5 +34,6 @@ pub use schema::{
     Category, Field, FieldKind, Intent, PhotoRef, Priority, RequestFields, Troubleshooting,
     ValidRequest,
 };
+pub use status::{transition_allowed, EntryKind, Status};
 pub use validate::{validate_request, validate_start, Conditions, ErrorCode, FieldError};
 pub use warranty::{CivilDate, WarrantyStatus};

@@ -11,12 +11,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
 use crate::draft::{Draft, Step};
+use crate::schema::RequestFields;
 use crate::validate::{validate_request, FieldError};
 use crate::warranty::CivilDate;
 
-/// First retry after 2 s, doubling to at most 5 minutes between tries.
+/// Full-jitter backoff (the AWS rule): the delay before try `n + 1` is uniform in
+/// `[0, min(cap, base·2^(n−1))]` — 2 s, 4 s, 8 s … up to 5 minutes — raised to
+/// [`BACKOFF_FLOOR_MS`] and to the server's `Retry-After` when it gave one.
 pub const BACKOFF_BASE_MS: u64 = 2_000;
 pub const BACKOFF_CAP_MS: u64 = 5 * 60 * 1_000;
+/// The least wait between two tries of one item. Full jitter alone may draw 0 ms; a refusal
+/// answered in a millisecond would then be retried in a tight loop. Half a second keeps one
+/// tab at two tries a second at worst, and sits well below the app's 3 s retry tick, so the
+/// floor costs a customer nothing.
+pub const BACKOFF_FLOOR_MS: u64 = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,6 +42,30 @@ pub enum OutboxStatus {
     Failed {
         reason: String,
     },
+    /// The backend refused a follow-up for good (the request no longer waits for the
+    /// customer, or was rated already): it is not sent again, and the customer is told why.
+    Refused {
+        reason: String,
+    },
+}
+
+/// What a customer sends about a request already filed: an answer to the team's question, or
+/// their rating once it is resolved. It goes through the outbox like a request: offline it
+/// waits, and its key makes every retry one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUp {
+    Message { reference: String, contact: String, text: String },
+    Rating { reference: String, contact: String, rating: u8, comment: String },
+}
+
+impl FollowUp {
+    /// The filed request it is about.
+    pub fn reference(&self) -> &str {
+        match self {
+            FollowUp::Message { reference, .. } | FollowUp::Rating { reference, .. } => reference,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,8 +76,12 @@ pub struct OutboxItem {
     pub attempts: u32,
     pub next_attempt_at_ms: u64,
     pub queued_at_ms: u64,
-    /// The draft as submitted: the request content (frozen) and what to go back to.
+    /// The draft as submitted: the request content (frozen) and what to go back to. For a
+    /// follow-up, an empty draft that only carries the item's id and idempotency key.
     pub draft: Draft,
+    /// Set when this item is a follow-up to a filed request rather than a request.
+    #[serde(default)]
+    pub follow_up: Option<FollowUp>,
 }
 
 /// What one try to send came to.
@@ -103,14 +139,14 @@ pub enum AfterSend {
     BackToDraft { draft: Box<Draft>, message: String, fields: Vec<FieldError> },
 }
 
-/// Delay before try number `attempts + 1`, with full jitter (`jitter` in 0..1) so a crowd of
-/// tablets coming back online does not retry in lock-step.
+/// Delay before try number `attempts + 1`: full jitter (`jitter` in 0..1 picks a point in
+/// `[0, min(cap, base·2^(attempts−1))]`), so a crowd of tablets coming back online does not
+/// retry in lock-step, and never below [`BACKOFF_FLOOR_MS`].
 pub fn backoff_ms(attempts: u32, jitter: f64) -> u64 {
     let exponential = BACKOFF_BASE_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(20));
     let ceiling = exponential.min(BACKOFF_CAP_MS);
-    let jitter = jitter.clamp(0.0, 1.0);
-    // Half fixed, half random: never immediately, never more than the ceiling.
-    ceiling / 2 + (ceiling as f64 / 2.0 * jitter) as u64
+    let drawn = (ceiling as f64 * jitter.clamp(0.0, 1.0)) as u64;
+    drawn.max(BACKOFF_FLOOR_MS)
 }
 
 impl OutboxItem {
@@ -128,8 +164,15 @@ impl OutboxItem {
         Ok(OutboxItem::queued(draft, now_ms))
     }
 
+    /// A follow-up to a filed request, due at once, with its own id and idempotency key.
+    pub fn follow_up(id: String, key: String, follow_up: FollowUp, now_ms: u64) -> OutboxItem {
+        let carrier = Draft::new(id, key, now_ms);
+        OutboxItem { follow_up: Some(follow_up), ..OutboxItem::queued(carrier, now_ms) }
+    }
+
     fn queued(draft: Draft, now_ms: u64) -> OutboxItem {
         OutboxItem {
+            follow_up: None,
             id: draft.id.clone(),
             status: OutboxStatus::Queued,
             attempts: 0,
@@ -161,7 +204,7 @@ impl OutboxItem {
             OutboxStatus::Queued | OutboxStatus::Failed { .. } => now_ms >= self.next_attempt_at_ms,
             // Left over from a tab that died mid-send.
             OutboxStatus::Sending => true,
-            OutboxStatus::Sent { .. } => false,
+            OutboxStatus::Sent { .. } | OutboxStatus::Refused { .. } => false,
         }
     }
 
@@ -197,12 +240,46 @@ impl OutboxItem {
                 self.next_attempt_at_ms = now_ms.saturating_add(delay);
                 AfterSend::Keep
             }
+            // A follow-up has no form to go back to: it stays, refused, with the reason.
+            SendOutcome::Rejected { message, .. } if self.follow_up.is_some() => {
+                self.status = OutboxStatus::Refused { reason: message };
+                AfterSend::Keep
+            }
             SendOutcome::Rejected { message, fields } => {
                 let mut draft = self.to_draft(now_ms);
                 draft.renew_idempotency_key(fresh_key);
                 AfterSend::BackToDraft { draft: Box::new(draft), message, fields }
             }
         }
+    }
+
+    /// What a kiosk keeps of a delivered request: its reference, its state and what it was
+    /// about (intent and product line) — not who asked, how to reach them, what they said or
+    /// their photos. The next customer at the screen must find nothing of them.
+    pub fn without_personal_data(&self) -> OutboxItem {
+        let mut item = self.clone();
+        let kept = &self.draft.fields;
+        item.draft.fields = RequestFields {
+            intent: kept.intent.clone(),
+            product_line: kept.product_line.clone(),
+            ..RequestFields::default()
+        };
+        item.draft.flow = None;
+        item.draft.edits.clear();
+        item.follow_up = self.follow_up.as_ref().map(|follow_up| match follow_up {
+            FollowUp::Message { reference, .. } => FollowUp::Message {
+                reference: reference.clone(),
+                contact: String::new(),
+                text: String::new(),
+            },
+            FollowUp::Rating { reference, rating, .. } => FollowUp::Rating {
+                reference: reference.clone(),
+                contact: String::new(),
+                rating: *rating,
+                comment: String::new(),
+            },
+        });
+        item
     }
 
     /// The user's "edit instead": the request goes back to being an editable draft on the form
@@ -231,6 +308,45 @@ mod tests {
 
     fn config() -> AppConfig {
         AppConfig::from_json(include_str!("../../static/config.json")).unwrap()
+    }
+
+    #[test]
+    fn a_kiosk_keeps_nothing_personal_of_a_delivered_request() {
+        let mut item = item();
+        item.draft.fields.full_name = "王建国".into();
+        item.draft.fields.phone = "13812345678".into();
+        item.draft.fields.intent = "repair".into();
+        item.status = OutboxStatus::Sent { reference: "SR-1".into(), reply_by: "x".into() };
+        let kept = item.without_personal_data();
+        assert_eq!(kept.reference(), Some("SR-1"));
+        assert_eq!(kept.draft.fields.intent, "repair");
+        let stored = serde_json::to_string(&kept).unwrap();
+        for personal in ["王建国", "13812345678", "空调不制冷"] {
+            assert!(!stored.contains(personal), "{personal} left in {stored}");
+        }
+    }
+
+    #[test]
+    fn a_refused_follow_up_stays_refused_and_is_not_sent_again() {
+        let message = FollowUp::Message {
+            reference: "SR-20261127-K7Q4M2X".into(),
+            contact: "13812345678".into(),
+            text: "型号是 BCD-452".into(),
+        };
+        let mut item = OutboxItem::follow_up("m1".into(), "key-m1".into(), message.clone(), 5);
+        assert!(item.is_due(5));
+        item.start_sending();
+        let offline = SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None };
+        assert_eq!(item.record(offline, 6, 0.5, "unused".into()), AfterSend::Keep);
+        item.start_sending();
+        let refused = SendOutcome::Rejected { message: "no longer waiting".into(), fields: vec![] };
+        assert_eq!(item.record(refused, 7, 0.5, "unused".into()), AfterSend::Keep);
+        assert_eq!(item.status, OutboxStatus::Refused { reason: "no longer waiting".into() });
+        assert!(!item.is_due(u64::MAX));
+        assert_eq!(item.idempotency_key(), "key-m1", "every try carried one key");
+        let stored = serde_json::to_string(&item).unwrap();
+        assert_eq!(serde_json::from_str::<OutboxItem>(&stored).unwrap(), item);
+        assert_eq!(item.follow_up.as_ref().map(FollowUp::reference), Some("SR-20261127-K7Q4M2X"));
     }
 
     #[test]
@@ -273,18 +389,27 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_up_to_the_cap_with_jitter_inside_it() {
-        assert_eq!(backoff_ms(1, 0.0), 1_000);
+    fn backoff_is_full_jitter_up_to_a_doubling_ceiling_with_a_floor() {
+        // The ceiling: 2 s for the first retry, doubling, at most 5 minutes.
         assert_eq!(backoff_ms(1, 1.0), 2_000);
         assert_eq!(backoff_ms(2, 1.0), 4_000);
         assert_eq!(backoff_ms(4, 1.0), 16_000);
-        assert_eq!(backoff_ms(30, 1.0), BACKOFF_CAP_MS);
-        assert_eq!(backoff_ms(u32::MAX, 0.5), BACKOFF_CAP_MS / 2 + BACKOFF_CAP_MS / 4);
-        for attempts in 0..40 {
-            for jitter in [0.0, 0.3, 0.99, 1.0, 7.0, -1.0] {
+        assert_eq!(backoff_ms(9, 1.0), BACKOFF_CAP_MS, "2 s · 2^8 = 512 s is over the cap");
+        assert_eq!(backoff_ms(u32::MAX, 1.0), BACKOFF_CAP_MS);
+        // Uniform below it: the jitter is the fraction of the ceiling drawn.
+        assert_eq!(backoff_ms(2, 0.5), 2_000);
+        assert_eq!(backoff_ms(30, 0.25), BACKOFF_CAP_MS / 4);
+        // Never below the floor, not even for a draw of 0.
+        assert_eq!(backoff_ms(1, 0.0), BACKOFF_FLOOR_MS);
+        assert_eq!(backoff_ms(30, 0.0), BACKOFF_FLOOR_MS);
+        assert_eq!(backoff_ms(1, 0.1), BACKOFF_FLOOR_MS, "200 ms drawn, raised to the floor");
+        for attempts in 0..40u32 {
+            let ceiling =
+                (BACKOFF_BASE_MS << attempts.saturating_sub(1).min(20)).min(BACKOFF_CAP_MS);
+            for jitter in [0.0, 0.3, 0.99, 1.0, 7.0, -1.0, f64::NAN] {
                 let delay = backoff_ms(attempts, jitter);
                 assert!(
-                    (BACKOFF_BASE_MS / 2..=BACKOFF_CAP_MS).contains(&delay),
+                    (BACKOFF_FLOOR_MS..=ceiling).contains(&delay),
                     "{attempts} {jitter} {delay}"
                 );
             }
@@ -322,6 +447,28 @@ mod tests {
             "k2".into(),
         );
         assert_eq!(item.next_attempt_at_ms, 80_000, "Retry-After wins over a shorter backoff");
+
+        // Retry-After is a lower bound, never a replacement: a longer backoff still holds.
+        item.start_sending();
+        item.record(
+            SendOutcome::Transient { reason: "HTTP 503".into(), retry_after_ms: Some(1_000) },
+            20_000,
+            1.0,
+            "k2".into(),
+        );
+        assert_eq!(item.next_attempt_at_ms, 28_000, "third try: the 8 s ceiling, drawn whole");
+        item.start_sending();
+        item.record(
+            SendOutcome::Transient { reason: "HTTP 503".into(), retry_after_ms: None },
+            20_000,
+            0.0,
+            "k2".into(),
+        );
+        assert_eq!(
+            item.next_attempt_at_ms,
+            20_000 + BACKOFF_FLOOR_MS,
+            "a draw of 0 waits the floor"
+        );
         item.retry_now(30_000);
         assert!(item.is_due(30_000));
         assert_eq!(item.idempotency_key(), "key-1", "the key never changes in the outbox");

@@ -41,6 +41,8 @@ impl Route {
             ["drafts"] => Route::Drafts,
             ["outbox"] => Route::Outbox,
             ["kiosk"] => Route::Kiosk,
+            // "Check a request": the reference is asked on the screen.
+            ["status"] => Route::Status(String::new()),
             ["form", step] => match Step::parse(step) {
                 Some(step) if step.is_form_page() => Route::Form(step),
                 _ => Route::Start,
@@ -62,6 +64,7 @@ impl Route {
             Route::Sent(key) => format!("/sent/{key}"),
             Route::Drafts => "/drafts".into(),
             Route::Outbox => "/outbox".into(),
+            Route::Status(reference) if reference.is_empty() => "/status".into(),
             Route::Status(reference) => format!("/status/{reference}"),
             Route::Kiosk => "/kiosk".into(),
         }
@@ -103,6 +106,7 @@ mod tests {
             Route::Drafts,
             Route::Outbox,
             Route::Status("SR-20261127-0001".into()),
+            Route::Status(String::new()),
             Route::Kiosk,
         ];
         for route in routes {

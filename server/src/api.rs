@@ -1,5 +1,6 @@
 //! `/api/v1`: create a request (idempotent), look one up by reference and contact, count a
-//! deflection, take CSP reports; each route behind its own rate limit.
+//! deflection, take CSP reports; each route behind its own rate limit. The staff routes are
+//! nested under `/staff` ([`crate::desk`]) and share this module's error type.
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use shouhou_core::phone::normalize_phone;
 use shouhou_core::reference::{new_reference, parse_reference};
 use shouhou_core::validate::customer_today;
 use shouhou_core::{
-    validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, RequestFields,
+    validate_request, CivilDate, ErrorCode, Field, FieldError, Lang, PhotoRef, RequestFields,
 };
 
 use crate::headers;
@@ -29,14 +30,24 @@ use crate::AppState;
 /// A service request is text; 64 KiB holds the longest description many times over.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
-pub fn routes(state: &AppState) -> Router<Arc<AppState>> {
+pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
     let guards = &state.guards;
     Router::new()
         .route("/requests", post(create_request).layer(limited(&guards.create)))
         .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
+        .route(
+            "/requests/{reference}/messages",
+            post(crate::customer::post_message).layer(limited(&guards.message)),
+        )
+        .route(
+            "/requests/{reference}/feedback",
+            post(crate::customer::post_feedback).layer(limited(&guards.feedback)),
+        )
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
+        .nest("/staff", crate::desk::routes(state))
+        .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)
@@ -51,24 +62,38 @@ pub struct ApiError {
     message_key: &'static str,
     args: Vec<(&'static str, String)>,
     fields: Vec<FieldError>,
+    /// Refused fields that are not a request's (a message's `text`, a rating's `rating`):
+    /// the wire name, the i18n key of its label, and why.
+    named_fields: Vec<(&'static str, &'static str, ErrorCode)>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message_key: &'static str) -> ApiError {
-        ApiError { status, code, message_key, args: Vec::new(), fields: Vec::new() }
+    pub(crate) fn new(
+        status: StatusCode,
+        code: &'static str,
+        message_key: &'static str,
+    ) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message_key,
+            args: Vec::new(),
+            fields: Vec::new(),
+            named_fields: Vec::new(),
+        }
     }
 
-    fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
+    pub(crate) fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
         self.args.push((name, value.to_string()));
         self
     }
 
-    fn internal(error: impl std::fmt::Display) -> ApiError {
+    pub(crate) fn internal(error: impl std::fmt::Display) -> ApiError {
         tracing::error!(%error, "request failed");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "api.internal")
     }
 
-    fn into_response_for(self, headers: &HeaderMap) -> Response {
+    pub(crate) fn into_response_for(self, headers: &HeaderMap) -> Response {
         let lang = caller_lang(headers);
         let message = Messages::builtin().format(lang, self.message_key, &self.args);
         let fields: Vec<Value> = self
@@ -79,12 +104,51 @@ impl ApiError {
                 value["message"] = Value::String(error.message(lang));
                 value
             })
+            .chain(
+                self.named_fields
+                    .iter()
+                    .map(|&(name, label, code)| named_field(lang, name, label, code)),
+            )
             .collect();
         let mut body = json!({ "code": self.code, "message": message });
         if !fields.is_empty() {
             body["fields"] = Value::Array(fields);
         }
         (self.status, Json(body)).into_response()
+    }
+}
+
+/// A refused field outside the request's schema, in the same shape as a request's:
+/// `{"field", "code", "min"/"max" where the code has them, "message"}`.
+fn named_field(lang: Lang, name: &str, label: &str, code: ErrorCode) -> Value {
+    let messages = Messages::builtin();
+    let mut value = json!({ "field": name, "code": code.as_str() });
+    match code {
+        ErrorCode::TooShort { min } => value["min"] = json!(min),
+        ErrorCode::TooLong { max } => value["max"] = json!(max),
+        ErrorCode::OutOfRange { min, max } => {
+            value["min"] = json!(min);
+            value["max"] = json!(max);
+        }
+        _ => {}
+    }
+    let mut args = code.message_args();
+    args.push(("field", messages.get(lang, label).to_string()));
+    // A range's message names a unit; a rating has none.
+    args.push(("unit", String::new()));
+    value["message"] = json!(messages.format(lang, &code.message_key(), &args).trim_end());
+    value
+}
+
+/// `422 validation_failed` naming fields outside the request's schema.
+pub(crate) fn invalid_named(fields: Vec<(&'static str, &'static str, ErrorCode)>) -> ApiError {
+    ApiError {
+        named_fields: fields,
+        ..ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "api.validation_failed",
+        )
     }
 }
 
@@ -113,7 +177,7 @@ fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Reads a JSON body under the size limit, refusing other content types.
-async fn json_body<T: serde::de::DeserializeOwned>(
+pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<T, ApiError> {
@@ -141,18 +205,18 @@ pub(crate) async fn in_time<T>(
     })
 }
 
-fn too_large(limit: usize) -> ApiError {
+pub(crate) fn too_large(limit: usize) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "api.payload_too_large")
         .with_arg("limit", limit)
 }
 
-fn malformed(detail: impl ToString) -> ApiError {
+pub(crate) fn malformed(detail: impl ToString) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_json")
         .with_arg("detail", detail)
 }
 
 /// Refuses a body whose declared length is over `limit` before reading any of it.
-fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
+pub(crate) fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -163,7 +227,7 @@ fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiEr
     }
 }
 
-fn require_idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn require_idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     idempotency_key(headers).map(str::to_owned).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -211,7 +275,7 @@ async fn create_request(
     }
 }
 
-fn media_type(headers: &HeaderMap) -> String {
+pub(crate) fn media_type(headers: &HeaderMap) -> String {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -220,7 +284,7 @@ fn media_type(headers: &HeaderMap) -> String {
         .unwrap_or_default()
 }
 
-fn validation_failed(fields: Vec<FieldError>) -> ApiError {
+pub(crate) fn validation_failed(fields: Vec<FieldError>) -> ApiError {
     ApiError {
         fields,
         ..ApiError::new(
@@ -239,6 +303,19 @@ async fn multipart_body(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(RequestFields, Vec<PhotoUpload>), ApiError> {
+    let (json, photos) = multipart_parts(state, headers, body, "request").await?;
+    Ok((serde_json::from_slice(&json).map_err(malformed)?, photos))
+}
+
+/// A multipart body of one JSON part named `json_part` and any number of `photo` parts,
+/// under the size limit that JSON and `photos.max_total_bytes` of photos allow: what a
+/// request with photos and a customer's message with photos both are.
+pub(crate) async fn multipart_parts(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    json_part: &'static str,
+) -> Result<(Vec<u8>, Vec<PhotoUpload>), ApiError> {
     let limit = MAX_REQUEST_BYTES + state.config.photos.max_total_bytes as usize + 64 * 1024;
     declared_length_within(headers, limit)?;
     let boundary = headers
@@ -250,7 +327,7 @@ async fn multipart_body(
         multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
     let mut multipart =
         multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
-    let mut fields: Option<RequestFields> = None;
+    let mut json: Option<Vec<u8>> = None;
     let mut photos = Vec::new();
     loop {
         let field = match multipart.next_field().await {
@@ -268,17 +345,15 @@ async fn multipart_body(
             other => malformed(other),
         })?;
         match name.as_str() {
-            "request" if fields.is_none() => {
-                fields = Some(serde_json::from_slice(&bytes).map_err(malformed)?);
-            }
+            part if part == json_part && json.is_none() => json = Some(bytes.to_vec()),
             "photo" => {
                 photos.push(PhotoUpload { id: file_name, content_type, bytes: bytes.to_vec() })
             }
             other => return Err(malformed(format!("unexpected part {other:?}"))),
         }
     }
-    let fields = fields.ok_or_else(|| malformed("no request part"))?;
-    Ok((fields, photos))
+    let json = json.ok_or_else(|| malformed(format!("no {json_part} part")))?;
+    Ok((json, photos))
 }
 
 /// Whether the bytes are what their content type says (a renamed PDF is not a photo).
@@ -292,9 +367,9 @@ fn looks_like(content_type: &str, bytes: &[u8]) -> bool {
 }
 
 /// Every listed photo arrived once, as declared, and nothing else did.
-fn photos_match(fields: &RequestFields, uploads: &[PhotoUpload]) -> bool {
-    uploads.len() == fields.photos.len()
-        && fields.photos.iter().all(|photo| {
+pub(crate) fn photos_match(listed: &[PhotoRef], uploads: &[PhotoUpload]) -> bool {
+    uploads.len() == listed.len()
+        && listed.iter().all(|photo| {
             uploads.iter().filter(|upload| upload.id == photo.id).count() == 1
                 && uploads.iter().any(|upload| {
                     upload.id == photo.id
@@ -326,7 +401,7 @@ async fn create(
     };
     let today = customer_today(&fields.local_date, utc_today);
     let request = validate_request(&fields, &state.config, today).map_err(validation_failed)?;
-    if !photos_match(&fields, &uploads) {
+    if !photos_match(&fields.photos, &uploads) {
         return Err(validation_failed(vec![FieldError {
             field: Field::Photos,
             code: ErrorCode::InvalidPhoto,
@@ -431,10 +506,17 @@ async fn request_status(
     let Some(reference) = parse_reference(&reference) else {
         return not_found().into_response_for(&headers);
     };
-    let found = tokio::task::spawn_blocking(move || state.store.find(&reference)).await;
+    let found = tokio::task::spawn_blocking(move || {
+        state.store.read(|c| crate::store::timeline::customer_view(c, &reference))
+    })
+    .await;
     match found {
-        Ok(Ok(Some(stored))) if contact_matches(&contact, &stored.request) => {
-            Json(stored).into_response()
+        Ok(Ok(Some(view))) if contact_matches(&contact, &view.stored.request) => {
+            let mut body = serde_json::to_value(&view.stored).expect("a stored request serialises");
+            body["timeline"] = json!(view.timeline);
+            body["can_reply"] = json!(view.can_reply);
+            body["can_rate"] = json!(view.can_rate);
+            Json(body).into_response()
         }
         // A wrong contact answers exactly like an unknown reference: a reference alone must not
         // reveal that a request exists.
@@ -444,7 +526,7 @@ async fn request_status(
     }
 }
 
-fn contact_matches(contact: &str, request: &shouhou_core::ValidRequest) -> bool {
+pub(crate) fn contact_matches(contact: &str, request: &shouhou_core::ValidRequest) -> bool {
     let contact = contact.trim();
     if contact.contains('@') {
         request.email.as_deref().is_some_and(|email| email.to_lowercase() == contact.to_lowercase())

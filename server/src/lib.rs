@@ -9,10 +9,19 @@
 //! Around the routes: per-client rate limits ([`limit`]), the CORS allow-list ([`cors`]) and
 //! the security headers every answer carries ([`headers`]). Their settings are the server's
 //! own ([`Settings`], from the command line), never in the public `config.json`.
+//!
+//! The staff desk's API lives under `/api/v1/staff` ([`desk`], [`figures`]): signed-in staff
+//! ([`auth`]) work each request through core's status machine, and every action is a
+//! timeline entry in the store, written as durably as a create.
 
 pub mod api;
+pub mod auth;
 pub mod cors;
+pub mod customer;
+pub mod desk;
+pub mod figures;
 pub mod headers;
+pub mod kiosk;
 pub mod limit;
 pub mod serve;
 pub mod store;
@@ -45,6 +54,10 @@ pub struct AppState {
     pub cors: Arc<AllowedOrigins>,
     /// How long a request body may take to arrive.
     pub body_timeout: Duration,
+    /// How long a staff session lasts from sign-in.
+    pub session_hours: u32,
+    /// The kiosk PIN's Argon2id hash, if kiosks may be unlocked here.
+    pub kiosk_pin_hash: Option<String>,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -53,6 +66,11 @@ pub struct Guards {
     pub lookup: Guard,
     pub deflection: Guard,
     pub report: Guard,
+    /// Charged by failed staff sign-ins only (see [`desk`]).
+    pub sign_in: Guard,
+    pub kiosk_pin: Guard,
+    pub message: Guard,
+    pub feedback: Guard,
 }
 
 /// The server's own settings (command line): never in `config.json`, which is public.
@@ -68,6 +86,10 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// How long a request body may take to arrive before `408 request_timeout`.
     pub body_timeout: Duration,
+    /// How long a staff session lasts from sign-in.
+    pub session_hours: u32,
+    /// The kiosk PIN's Argon2id hash (`shouhou-server --hash-kiosk-pin` prints one).
+    pub kiosk_pin_hash: Option<String>,
 }
 
 impl Default for Settings {
@@ -81,6 +103,8 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             body_timeout: Duration::from_secs(30),
+            session_hours: 12,
+            kiosk_pin_hash: None,
         }
     }
 }
@@ -90,6 +114,8 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     let config_json = std::fs::read_to_string(&settings.config)
         .map_err(|e| format!("cannot read config {}: {e}", settings.config.display()))?;
     let config = AppConfig::from_json(&config_json).map_err(|e| e.to_string())?;
+    // Made now, not on the first sign-in with an unknown login, which would then be the slow one.
+    let _ = auth::dummy_hash();
     let store = Store::open(&settings.db)
         .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
     let clients = Arc::new(ClientAddr { trusted_proxies: settings.trusted_proxies.clone() });
@@ -103,16 +129,37 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         lookup: guard("lookup", limits.lookup),
         deflection: guard("deflection", limits.deflection),
         report: guard("csp-report", limits.report),
+        sign_in: guard("sign-in", limits.sign_in),
+        kiosk_pin: guard("kiosk-pin", limits.kiosk_pin),
+        message: guard("message", limits.message),
+        feedback: guard("feedback", limits.feedback),
     };
+    if let Some(hash) = settings.kiosk_pin_hash.as_deref().filter(|h| !kiosk::is_pin_hash(h)) {
+        return Err(format!(
+            "the kiosk PIN hash {hash:?} is not an Argon2id hash: make one with --hash-kiosk-pin"
+        ));
+    }
+    let kiosk_pin_hash = settings.kiosk_pin_hash.clone();
     let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
     let body_timeout = settings.body_timeout;
-    Ok(Arc::new(AppState { store, config, config_json, guards, cors, body_timeout }))
+    let session_hours = settings.session_hours;
+    Ok(Arc::new(AppState {
+        store,
+        config,
+        config_json,
+        guards,
+        cors,
+        body_timeout,
+        kiosk_pin_hash,
+        session_hours,
+    }))
 }
 
-pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
-    let index = ServeFile::new(dist.join("index.html")).precompressed_gzip();
-    // A deep link to a screen gets the page; a missing file (say flows/<line>.json for a line
-    // without a flow) must stay a 404, or the app would read the page as that file.
+/// An app's files in `folder`, precompressed, with its page for any deep link (a path whose
+/// last part has no dot); a missing file (say flows/<line>.json for a line without a flow)
+/// stays a 404, or the app would read the page as that file.
+fn app_files(folder: &std::path::Path) -> ServeDir<axum::routing::MethodRouter> {
+    let index = ServeFile::new(folder.join("index.html")).precompressed_gzip();
     let page_or_not_found = axum::routing::any(move |request: axum::extract::Request| {
         let index = index.clone();
         async move {
@@ -128,7 +175,14 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     });
     // The build writes a .gz beside each text and wasm file, so the first load costs no
     // compression work here. The page must be revalidated so a new version is found.
-    let static_files = ServeDir::new(dist).precompressed_gzip().fallback(page_or_not_found);
+    ServeDir::new(folder).precompressed_gzip().fallback(page_or_not_found)
+}
+
+pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
+    let static_files = app_files(dist);
+    // The staff desk is a second app in dist/desk/, never part of the customer's first load;
+    // its own deep links (/desk/requests/…) get its own page.
+    let desk_files = app_files(&dist.join("desk"));
     let security_headers = headers::security_headers(&state.config);
     let mut api = api::routes(&state);
     if !state.cors.0.is_empty() {
@@ -138,6 +192,9 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/config.json", get(api::config_json))
+        // Relative addresses in the desk's page resolve against /desk/, not /.
+        .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
+        .nest_service("/desk/", desk_files)
         .with_state(state)
         .fallback_service(static_files)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -1,7 +1,7 @@
 //! Per-client rate limits: one token bucket per client per route class.
 //!
-//! Every route that a stranger can call over and over (create, look-up, deflections; later
-//! staff sign-in, messages, feedback) gets its own [`Limiter`] and the [`enforce`] middleware,
+//! Every route that a stranger can call over and over (create, look-up, deflections, staff
+//! sign-in, kiosk PIN, customers' messages and feedback) gets its own [`Limiter`] and the [`enforce`] middleware,
 //! so one noisy client is answered `429 rate_limited` with `Retry-After` while everyone else
 //! goes on. Who "the client" is comes from [`ClientAddr`]: the TCP peer, or — only when the
 //! peer is a reverse proxy named with `--trust-proxy` — the address that proxy appended to
@@ -68,6 +68,14 @@ pub struct Limits {
     pub deflection: Rate,
     /// CSP violation reports: a page breaking the policy reports each load, no more.
     pub report: Rate,
+    /// Failed staff sign-ins: only failures take a token (see [`Limiter::waiting`]).
+    pub sign_in: Rate,
+    /// Kiosk PIN attempts: staff get it right in a try or two; guessing stops at once.
+    pub kiosk_pin: Rate,
+    /// Customers' messages from the status page.
+    pub message: Rate,
+    /// Customers' ratings.
+    pub feedback: Rate,
 }
 
 impl Default for Limits {
@@ -80,6 +88,13 @@ impl Default for Limits {
             lookup: Rate::new(30, 10),
             deflection: Rate::new(30, 20),
             report: Rate::new(60, 30),
+            sign_in: Rate::new(6, 5),
+            kiosk_pin: Rate::new(5, 5),
+            // A customer answers a question or rates once or twice; an outbox coming back
+            // online sends its few at once. Each call also tries a contact against a
+            // reference, like a look-up, so these stay as tight as look-ups or tighter.
+            message: Rate::new(10, 5),
+            feedback: Rate::new(10, 5),
         }
     }
 }
@@ -200,6 +215,36 @@ impl Limiter {
     }
 }
 
+impl Limiter {
+    /// How long until `client` may call again, without taking a token: for a route that
+    /// charges only some outcomes (a failed sign-in) but must refuse before doing the work.
+    pub fn waiting(&self, client: IpAddr) -> Option<Duration> {
+        self.waiting_at(client, Instant::now())
+    }
+
+    pub fn waiting_at(&self, client: IpAddr, now: Instant) -> Option<Duration> {
+        let per_second = f64::from(self.rate.per_minute) / 60.0;
+        let buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let bucket = buckets.by_client.get(&bucket_key(client))?;
+        let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
+        let tokens = (bucket.tokens + refilled).min(f64::from(self.rate.burst));
+        (tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - tokens) / per_second))
+    }
+}
+
+impl ClientAddr {
+    /// Whether the caller reached a trusted proxy over TLS (its `X-Forwarded-Proto` says
+    /// `https`): then cookies must be `Secure`. From anyone else the header is a claim.
+    pub fn forwarded_https(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+        peer.is_some_and(|peer| self.trusted_proxies.contains(&peer))
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.rsplit(',').next())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+    }
+}
+
 /// What [`enforce`] needs: the class's limiter and how to tell clients apart.
 #[derive(Clone)]
 pub struct Guard {
@@ -286,6 +331,32 @@ mod tests {
     }
 
     #[test]
+    fn waiting_looks_without_taking() {
+        let limiter = Limiter::new("sign-in", Rate::new(6, 2));
+        let client = IpAddr::from([203, 0, 113, 9]);
+        let start = Instant::now();
+        assert_eq!(limiter.waiting_at(client, start), None, "a stranger may try");
+        assert!(limiter.check_at(client, start).is_ok());
+        assert_eq!(limiter.waiting_at(client, start), None, "one token left");
+        assert!(limiter.check_at(client, start).is_ok());
+        assert_eq!(limiter.waiting_at(client, start), Some(Duration::from_secs(10)));
+        assert_eq!(limiter.waiting_at(client, start), Some(Duration::from_secs(10)), "no charge");
+        assert_eq!(limiter.waiting_at(client, start + Duration::from_secs(10)), None);
+    }
+
+    #[test]
+    fn https_is_believed_only_from_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let clients = ClientAddr { trusted_proxies: vec![proxy] };
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert!(clients.forwarded_https(Some(proxy), &headers));
+        assert!(!clients.forwarded_https(Some("192.0.2.1".parse().unwrap()), &headers));
+        headers.insert("x-forwarded-proto", "http".parse().unwrap());
+        assert!(!clients.forwarded_https(Some(proxy), &headers));
+    }
+
+    #[test]
     fn one_ipv6_64_is_one_client() {
         let limiter = Limiter::new("create", Rate::new(1, 1));
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
@@ -299,9 +370,22 @@ mod tests {
     #[test]
     fn the_defaults_are_the_documented_ones() {
         let limits = Limits::default();
-        let shown =
-            [limits.create, limits.lookup, limits.deflection, limits.report].map(|r| r.to_string());
-        assert_eq!(shown, ["20:20", "30:10", "30:20", "60:30"], "README, Security and durability");
+        let shown = [
+            limits.create,
+            limits.lookup,
+            limits.deflection,
+            limits.report,
+            limits.sign_in,
+            limits.kiosk_pin,
+            limits.message,
+            limits.feedback,
+        ]
+        .map(|r| r.to_string());
+        assert_eq!(
+            shown,
+            ["20:20", "30:10", "30:20", "60:30", "6:5", "5:5", "10:5", "10:5"],
+            "README, Security and durability"
+        );
     }
 
     #[test]

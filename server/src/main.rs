@@ -1,10 +1,12 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand, ValueEnum};
+use shouhou_server::auth;
 use shouhou_server::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::serve::serve;
+use shouhou_server::store::{staff, Role, Store, StoreError};
 use shouhou_server::{app, load_state, Settings};
 use tracing_subscriber::EnvFilter;
 
@@ -12,11 +14,14 @@ use tracing_subscriber::EnvFilter;
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// Without a command, the server runs.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on. Keep it on loopback unless a reverse proxy fronts it.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// SQLite database file; created with its folder on first start.
-    #[arg(long, default_value = "data/shouhou.sqlite3")]
+    #[arg(long, default_value = "data/shouhou.sqlite3", global = true)]
     db: PathBuf,
     /// Run-time configuration shared with the app (served at /config.json).
     #[arg(long, default_value = "static/config.json")]
@@ -56,6 +61,54 @@ struct Args {
         value_name = "PER_MINUTE:BURST"
     )]
     limit_csp_report: Rate,
+    /// Failed staff sign-ins per client: PER_MINUTE:BURST (a success costs nothing).
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_SIGN_IN",
+        default_value = "6:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_sign_in: Rate,
+    /// Hours a staff session lasts from sign-in.
+    #[arg(
+        long,
+        env = "SHOUHOU_SESSION_HOURS",
+        default_value_t = 12,
+        value_name = "HOURS",
+        value_parser = clap::value_parser!(u32).range(1..=720)
+    )]
+    session_hours: u32,
+    /// Kiosk PIN attempts per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_KIOSK_PIN",
+        default_value = "5:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_kiosk_pin: Rate,
+    /// Customers' messages (answers to the team) per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_MESSAGE",
+        default_value = "10:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_message: Rate,
+    /// Customers' satisfaction ratings per client: PER_MINUTE:BURST.
+    #[arg(
+        long,
+        env = "SHOUHOU_LIMIT_FEEDBACK",
+        default_value = "10:5",
+        value_name = "PER_MINUTE:BURST"
+    )]
+    limit_feedback: Rate,
+    /// The kiosk PIN's Argon2id hash, as --hash-kiosk-pin prints it. Without one, kiosks
+    /// cannot be left at the screen.
+    #[arg(long, env = "SHOUHOU_KIOSK_PIN_HASH", value_name = "ARGON2ID_HASH")]
+    kiosk_pin_hash: Option<String>,
+    /// Reads a kiosk PIN from standard input, prints the setting that holds its hash, and exits.
+    #[arg(long)]
+    hash_kiosk_pin: bool,
     /// A reverse proxy in front of this server (repeat for several): only when the peer is
     /// one of these is the client taken from the last X-Forwarded-For hop.
     #[arg(long = "trust-proxy", value_name = "IP")]
@@ -72,8 +125,122 @@ struct Args {
     header_timeout: u64,
 }
 
-#[tokio::main]
-async fn main() {
+#[derive(Subcommand)]
+enum Command {
+    /// Staff accounts for the desk (/desk/).
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffAction {
+    /// Adds an account. Its password (at least 10 characters) is read from stdin.
+    Add {
+        login: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Lists the accounts: login, role, active or disabled, created.
+    List,
+    /// Disables an account and ends its sessions; its name stays on the timelines.
+    Disable { login: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Agent,
+    Lead,
+}
+
+/// `shouhou-server staff …`: the exit code.
+fn staff_command(db: &std::path::Path, action: StaffAction) -> i32 {
+    let store = match Store::open(db) {
+        Ok(store) => store,
+        Err(why) => {
+            eprintln!("shouhou-server: cannot open database {}: {why}", db.display());
+            return 2;
+        }
+    };
+    let now = || Store::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    match action {
+        StaffAction::Add { login, role } => {
+            if !auth::valid_login(&login) {
+                eprintln!("shouhou-server: a login is 1 to 64 of a-z 0-9 . _ -");
+                return 2;
+            }
+            // One line: a password manager's paste or `printf '%s\n' … |` alike.
+            let mut password = String::new();
+            if let Err(why) = std::io::stdin().read_line(&mut password) {
+                eprintln!("shouhou-server: cannot read the password from stdin: {why}");
+                return 2;
+            }
+            let password = password.trim_end_matches(['\r', '\n']);
+            if let Some(problem) = auth::password_problem(password) {
+                eprintln!("shouhou-server: {problem}");
+                return 2;
+            }
+            let role = match role {
+                RoleArg::Agent => Role::Agent,
+                RoleArg::Lead => Role::Lead,
+            };
+            let hash = auth::hash_password(password);
+            let (at, name) = (now(), login.clone());
+            match store.write_blocking(move |c| staff::add(c, &name, role, &hash, &at)) {
+                Ok(()) => {
+                    println!("added {login} ({})", role.as_str());
+                    0
+                }
+                Err(StoreError::Exists) => {
+                    eprintln!("shouhou-server: {login} exists already");
+                    1
+                }
+                Err(why) => {
+                    eprintln!("shouhou-server: {why}");
+                    2
+                }
+            }
+        }
+        StaffAction::List => match store.read(staff::list) {
+            Ok(members) => {
+                for member in members {
+                    let state = if member.disabled { "disabled" } else { "active" };
+                    println!(
+                        "{}\t{}\t{state}\t{}",
+                        member.login,
+                        member.role.as_str(),
+                        member.created_at
+                    );
+                }
+                0
+            }
+            Err(why) => {
+                eprintln!("shouhou-server: {why}");
+                2
+            }
+        },
+        StaffAction::Disable { login } => {
+            let name = login.clone();
+            match store.write_blocking(move |c| staff::disable(c, &name)) {
+                Ok(()) => {
+                    println!("disabled {login}");
+                    0
+                }
+                Err(StoreError::NotFound) => {
+                    eprintln!("shouhou-server: no account {login}");
+                    1
+                }
+                Err(why) => {
+                    eprintln!("shouhou-server: {why}");
+                    2
+                }
+            }
+        }
+    }
+}
+
+fn main() {
     // Logs on stderr: stdout carries only the "listening" line scripts read for the port.
     tracing_subscriber::fmt()
         .json()
@@ -89,6 +256,21 @@ async fn main() {
         )
         .init();
     let args = Args::parse();
+    if args.hash_kiosk_pin {
+        std::process::exit(print_kiosk_pin_hash());
+    }
+    // The staff commands wait for the store's writer, which a runtime's thread must not do.
+    if let Some(Command::Staff { action }) = args.command {
+        std::process::exit(staff_command(&args.db, action));
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+        .block_on(run(args));
+}
+
+async fn run(args: Args) {
     let header_timeout = std::time::Duration::from_secs(args.header_timeout);
     let settings = Settings {
         db: args.db,
@@ -99,10 +281,16 @@ async fn main() {
             lookup: args.limit_lookup,
             deflection: args.limit_deflection,
             report: args.limit_csp_report,
+            sign_in: args.limit_sign_in,
+            kiosk_pin: args.limit_kiosk_pin,
+            message: args.limit_message,
+            feedback: args.limit_feedback,
         },
+        session_hours: args.session_hours,
         trusted_proxies: args.trust_proxy,
         cors_origins: args.cors_origin,
         body_timeout: std::time::Duration::from_secs(args.body_timeout),
+        kiosk_pin_hash: args.kiosk_pin_hash,
     };
     let state = match load_state(&settings) {
         Ok(state) => state,
@@ -144,5 +332,29 @@ async fn shutdown_signal() {
     tokio::select! {
         () = interrupt => {}
         () = terminate => {}
+    }
+}
+
+/// `--hash-kiosk-pin`: the PIN from standard input (4 to 12 digits) to the settings line.
+fn print_kiosk_pin_hash() -> i32 {
+    let mut pin = String::new();
+    if std::io::stdin().read_line(&mut pin).is_err() {
+        eprintln!("shouhou-server: could not read the PIN from standard input");
+        return 2;
+    }
+    let pin = pin.trim();
+    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        eprintln!("shouhou-server: a kiosk PIN is 4 to 12 digits");
+        return 2;
+    }
+    match shouhou_server::kiosk::hash_pin(pin) {
+        Ok(hash) => {
+            println!("SHOUHOU_KIOSK_PIN_HASH='{hash}'");
+            0
+        }
+        Err(why) => {
+            eprintln!("shouhou-server: {why}");
+            2
+        }
     }
 }

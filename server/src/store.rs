@@ -16,7 +16,7 @@ use chrono::{DateTime, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
-use shouhou_core::{ValidRequest, WarrantyStatus};
+use shouhou_core::{Status, ValidRequest, WarrantyStatus};
 use tokio::sync::oneshot;
 
 /// The bytes of one attached photo as they arrived.
@@ -25,6 +25,14 @@ pub struct PhotoUpload {
     pub content_type: String,
     pub bytes: Vec<u8>,
 }
+
+pub mod customer;
+pub mod report;
+pub mod staff;
+pub mod timeline;
+
+pub use staff::{Role, Session, StaffMember};
+pub use timeline::{Entry, EventRequest, Inbox, InboxFilter, InboxRow, RequestDetail};
 
 /// The schema, one entry per version; `PRAGMA user_version` records how far a file got.
 const MIGRATIONS: &[&str] = &[
@@ -82,12 +90,90 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (request_id, photo_id)
     );
 "#,
+    r#"
+    -- The staff desk. Accounts: a password only as an Argon2id PHC string; a disabled
+    -- account keeps its row, so the timeline can still name who did what.
+    CREATE TABLE staff (
+        id             INTEGER PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('agent', 'lead')),
+        password_hash  TEXT NOT NULL,
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        created_at     TEXT NOT NULL
+    );
+    -- Only a hash of each session token: a copy of the file signs nobody in.
+    CREATE TABLE staff_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        staff_id    INTEGER NOT NULL REFERENCES staff(id),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    -- Everything that happened to a request after it was filed, in order (id). `actor` is a
+    -- staff login, NULL for the customer; `public` entries are what the customer sees.
+    CREATE TABLE events (
+        id            INTEGER PRIMARY KEY,
+        request_id    INTEGER NOT NULL REFERENCES requests(id),
+        at            TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        actor         TEXT,
+        public        INTEGER NOT NULL,
+        text          TEXT,
+        status        TEXT,
+        satisfaction  INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        outcome       TEXT,
+        reply_by      TEXT,
+        assigned_to   TEXT
+    );
+    CREATE INDEX events_by_request ON events (request_id, id);
+    CREATE INDEX events_by_kind ON events (kind, at);
+    ALTER TABLE requests ADD COLUMN assigned_to TEXT;
+    -- The reply time first promised, kept once staff promise another: timeliness is
+    -- measured against what the customer was told first.
+    ALTER TABLE requests ADD COLUMN first_reply_by TEXT;
+    CREATE INDEX requests_by_created ON requests (created_at);
+"#,
+    r#"
+    -- What the customer posts from the status page (a message, a rating) comes from the
+    -- outbox, so it is idempotent like a create: the key, what was sent under it (what a
+    -- retry is compared against) and the timeline entry it made, which a retry is answered with.
+    CREATE TABLE customer_posts (
+        id               INTEGER PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_id       INTEGER NOT NULL REFERENCES requests(id),
+        event_id         INTEGER NOT NULL REFERENCES events(id),
+        submitted_json   TEXT NOT NULL
+    );
+    -- A message's photos sit beside the request's own (so the desk's photo route serves
+    -- both); event_id says which message brought them, NULL for the request's.
+    ALTER TABLE photos ADD COLUMN event_id INTEGER REFERENCES events(id);
+    -- One rating per request, whatever a bug above this line might let through.
+    CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
+"#,
 ];
 
 #[derive(Debug)]
 pub enum StoreError {
     /// The key was used before for a request with different content.
     KeyReused,
+    /// No request, staff member or photo by that name.
+    NotFound,
+    /// The login is taken already.
+    Exists,
+    /// The status machine (core) refuses this change.
+    TransitionNotAllowed {
+        from: Status,
+        to: Status,
+    },
+    /// An assignment to a login that is unknown or disabled.
+    UnknownStaff,
+    /// A customer's message while the team is not waiting for one.
+    NotWaitingForCustomer,
+    /// A rating before the request is resolved.
+    NotResolved,
+    /// A second rating for one request (under another key).
+    AlreadyRated,
+    /// A message's photo has the id of a photo the request already holds.
+    PhotoIdTaken,
     /// The batch this write was part of did not commit; nothing of it was stored.
     BatchFailed(String),
     /// The writer thread is gone (the store is shutting down).
@@ -100,6 +186,18 @@ impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StoreError::KeyReused => write!(f, "idempotency key reused for different content"),
+            StoreError::NotFound => write!(f, "not found"),
+            StoreError::Exists => write!(f, "already exists"),
+            StoreError::TransitionNotAllowed { from, to } => {
+                write!(f, "{} cannot become {}", from.as_str(), to.as_str())
+            }
+            StoreError::UnknownStaff => write!(f, "no active staff member by that login"),
+            StoreError::NotWaitingForCustomer => {
+                write!(f, "the team is not waiting for the customer")
+            }
+            StoreError::NotResolved => write!(f, "the request is not resolved"),
+            StoreError::AlreadyRated => write!(f, "the request is rated already"),
+            StoreError::PhotoIdTaken => write!(f, "the request has a photo by that id already"),
             StoreError::BatchFailed(why) => write!(f, "the batch did not commit: {why}"),
             StoreError::WriterGone => write!(f, "the writer has stopped"),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),
@@ -148,6 +246,8 @@ pub struct NewRequest {
 /// Work for the writer thread; each job carries where its answer goes once it is durable.
 enum Job {
     Create(Box<NewRequest>, oneshot::Sender<Result<Created, StoreError>>),
+    /// Any other write (staff, timeline): see [`Store::write`].
+    Write(Box<dyn Write>),
     Deflection {
         idempotency_key: String,
         deflection: Deflection,
@@ -219,6 +319,40 @@ impl Store {
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
+    /// Runs `apply` in the writer's next transaction, in its own savepoint (an error undoes
+    /// only it), and resolves once that transaction is on stable storage. Every write that
+    /// answers a client goes through here, so staff actions are as durable as creates and
+    /// never contend with the writer for the file.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        apply: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Pending { apply: Some(apply), result: None, reply };
+        self.writer.send(Job::Write(Box::new(job))).map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// [`Store::write`] for callers outside an async runtime (the command line, tests).
+    pub fn write_blocking<T: Send + 'static>(
+        &self,
+        apply: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Pending { apply: Some(apply), result: None, reply };
+        self.writer.send(Job::Write(Box::new(job))).map_err(|_| StoreError::WriterGone)?;
+        answer.blocking_recv().map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Runs `read` on the reading connection. It blocks: async callers use `spawn_blocking`.
+    pub fn read<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        read(&conn)
+    }
+
     pub fn find(&self, reference: &str) -> Result<Option<StoredRequest>, StoreError> {
         let conn = self.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(find_in(&conn, reference)?)
@@ -265,8 +399,53 @@ fn write_loop(mut conn: Connection, jobs: mpsc::Receiver<Job>) {
     }
 }
 
+/// A [`Store::write`] on its way through the writer, its result type erased so that writes
+/// of every kind share the batch.
+trait Write: Send {
+    /// Applies the write; false when it failed (its savepoint is then rolled back).
+    fn apply(&mut self, conn: &Connection) -> bool;
+    /// The savepoint itself failed: the write did not happen.
+    fn fail(&mut self, why: String);
+    /// Answers the caller once the batch's commit says whether the write stands.
+    fn answer(self: Box<Self>, committed: Result<(), String>);
+}
+
+struct Pending<T, F> {
+    apply: Option<F>,
+    result: Option<Result<T, StoreError>>,
+    reply: oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> Write for Pending<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> Result<T, StoreError> + Send,
+{
+    fn apply(&mut self, conn: &Connection) -> bool {
+        let Some(apply) = self.apply.take() else { return false };
+        let result = apply(conn);
+        let applied = result.is_ok();
+        self.result = Some(result);
+        applied
+    }
+
+    fn fail(&mut self, why: String) {
+        self.result = Some(Err(StoreError::BatchFailed(why)));
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), String>) {
+        let result = match (committed, self.result) {
+            (Ok(()), Some(result)) => result,
+            (Ok(()), None) => Err(StoreError::BatchFailed("the write never ran".into())),
+            (Err(why), _) => Err(StoreError::BatchFailed(why)),
+        };
+        let _ = self.reply.send(result);
+    }
+}
+
 /// One result per job, held back until the batch's commit says whether any of them stand.
 enum Outcome {
+    Write(Box<dyn Write>),
     Create(oneshot::Sender<Result<Created, StoreError>>, Box<Result<Created, StoreError>>),
     Deflection(oneshot::Sender<Result<bool, StoreError>>, Result<bool, StoreError>),
 }
@@ -294,12 +473,28 @@ fn write_batch(conn: &mut Connection, batch: Vec<Job>, random: &mut Random) {
                 reply,
                 in_savepoint(&mut tx, |c| deflection_in(c, &idempotency_key, &deflection, now)),
             ),
+            Job::Write(mut write) => {
+                let applied = tx.savepoint().and_then(|mut savepoint| {
+                    if write.apply(&savepoint) {
+                        savepoint.commit()
+                    } else {
+                        savepoint.rollback()
+                    }
+                });
+                if let Err(error) = applied {
+                    write.fail(error.to_string());
+                }
+                Outcome::Write(write)
+            }
         })
         .collect();
     let committed = tx.commit();
     for outcome in outcomes {
         // A caller that went away (a closed connection) simply gets no answer.
         match (outcome, &committed) {
+            (Outcome::Write(write), committed) => {
+                write.answer(committed.as_ref().map(|_| ()).map_err(|error| error.to_string()));
+            }
             (Outcome::Create(reply, result), Ok(())) => {
                 let _ = reply.send(*result);
             }
@@ -346,6 +541,7 @@ fn answer_failed(job: Job, why: &str) {
         Job::Deflection { reply, .. } => {
             let _ = reply.send(Err(StoreError::BatchFailed(why.to_string())));
         }
+        Job::Write(write) => write.answer(Err(why.to_string())),
     }
 }
 
@@ -617,6 +813,57 @@ mod tests {
         assert!(first.contains("-777777"), "{first}");
         assert!(second.contains("-999999"), "{second}");
         assert_eq!(count(&conn, "SELECT count(DISTINCT reference) FROM requests"), 2);
+    }
+
+    #[test]
+    fn staff_writes_share_the_writer_and_follow_the_status_machine() {
+        use timeline::{add_event, EventRequest};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+        let (Job::Create(new, _), _) = job("desk-key-1", "{}", &[]) else { unreachable!() };
+        let reference = store.create_blocking(*new).unwrap().stored.reference;
+        let now = Store::now().to_rfc3339();
+        let at = now.clone();
+        store
+            .write_blocking(move |c| staff::add(c, "zhang.wei", Role::Agent, "$argon2id$x", &at))
+            .unwrap();
+        let at = now.clone();
+        let again =
+            store.write_blocking(move |c| staff::add(c, "zhang.wei", Role::Lead, "$x", &at));
+        assert!(matches!(again, Err(StoreError::Exists)));
+
+        let apply = |event: EventRequest| {
+            let (reference, now) = (reference.clone(), now.clone());
+            store.write_blocking(move |c| add_event(c, &reference, &event, Some("zhang.wei"), &now))
+        };
+        let status = |status| EventRequest::Status { status };
+        assert!(matches!(
+            apply(status(Status::Resolved)),
+            Err(StoreError::TransitionNotAllowed { from: Status::Received, to: Status::Resolved })
+        ));
+        let entry = apply(status(Status::InProgress)).unwrap();
+        assert_eq!((entry.actor.as_deref(), entry.public), (Some("zhang.wei"), true));
+        assert!(matches!(
+            apply(EventRequest::Assign { to: "nobody".into() }),
+            Err(StoreError::UnknownStaff)
+        ));
+        apply(EventRequest::Assign { to: "zhang.wei".into() }).unwrap();
+        let note = apply(EventRequest::Note { text: " 备件已订 ".into() }).unwrap();
+        assert_eq!((note.text.as_deref(), note.public), (Some("备件已订"), false));
+        apply(EventRequest::ReplyBy { at: "2030-01-02T09:00:00+08:00".into() }).unwrap();
+
+        let detail =
+            store.read(|c| timeline::detail(c, &reference, Store::now())).unwrap().unwrap();
+        assert_eq!(detail.status, Status::InProgress);
+        assert_eq!(detail.assigned_to.as_deref(), Some("zhang.wei"));
+        assert_eq!(detail.reply_by, "2030-01-02T09:00:00+08:00");
+        assert!(detail.first_reply_by.is_some(), "the first promise is kept");
+        let kinds: Vec<&str> = detail.timeline.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, ["status", "assign", "note", "reply_by"], "refused changes left nothing");
+        let missing = store.write_blocking(|c| {
+            add_event(c, "SR-20200101-0001", &EventRequest::Note { text: "x".into() }, None, "")
+        });
+        assert!(matches!(missing, Err(StoreError::NotFound)));
     }
 
     #[test]

@@ -529,7 +529,21 @@ fn a_version_1_database_is_migrated_in_place() {
     assert_eq!((old.request.full_name.as_str(), old.request.category), ("李娜", None));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 5);
+    let posts: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'customer_posts'", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(posts, 1, "the customer's messages and ratings keep their keys");
+    let desk: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('staff', 'staff_sessions', 'events')",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(desk, 3, "the staff desk's tables");
 }
 
 /// A JPEG's first bytes and then filler: the server checks the signature and the size.

@@ -16,6 +16,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use shouhou_core::{archive, AppConfig, Flow};
 use shouhou_server::limit::{Limits, Rate};
+use shouhou_server::store::{staff, Role};
 use shouhou_server::{app, load_state, Settings};
 use tower::ServiceExt;
 
@@ -84,6 +85,9 @@ fn a_valid_request() -> Value {
 struct Harness {
     runtime: tokio::runtime::Runtime,
     router: Router,
+    /// A lead's session cookie and a stored request, for the staff routes.
+    cookie: String,
+    reference: String,
     _dir: tempfile::TempDir,
 }
 
@@ -100,12 +104,42 @@ fn harness() -> &'static Harness {
             db: dir.path().join("db.sqlite3"),
             config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
             dist: dist.clone(),
-            limits: Limits { create: lots, lookup: lots, deflection: lots, report: lots },
+            limits: Limits {
+                create: lots,
+                lookup: lots,
+                deflection: lots,
+                report: lots,
+                sign_in: lots,
+                kiosk_pin: lots,
+                message: lots,
+                feedback: lots,
+            },
             ..Settings::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let router = app(load_state(&settings).unwrap(), &dist);
-        Harness { runtime, router, _dir: dir }
+        let state = load_state(&settings).unwrap();
+        let hash = shouhou_server::auth::hash_password("prop-password");
+        state
+            .store
+            .write_blocking(move |c| {
+                staff::add(c, "li.na", Role::Lead, &hash, "2026-11-27T09:00:00+08:00")
+            })
+            .unwrap();
+        let router = app(state, &dist);
+        let send = |request: Request<Body>| {
+            let response = runtime.block_on(router.clone().oneshot(request)).unwrap();
+            let headers = response.headers().clone();
+            let bytes = runtime.block_on(response.into_body().collect()).unwrap().to_bytes();
+            (headers, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        };
+        let body = a_valid_request().to_string().into_bytes();
+        let (_, created) = send(post("/api/v1/requests", "application/json", 0, body));
+        let reference = created["reference"].as_str().unwrap().to_string();
+        let credentials = json!({"login": "li.na", "password": "prop-password"}).to_string();
+        let (headers, _) =
+            send(post("/api/v1/staff/session", "application/json", 0, credentials.into_bytes()));
+        let cookie = headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        Harness { runtime, router, cookie, reference, _dir: dir }
     })
 }
 
@@ -215,6 +249,88 @@ proptest! {
             utf8_percent(&contact)
         );
         assert_clear_answer(Request::get(path).body(Body::empty()).unwrap())?;
+    }
+
+    #[test]
+    fn staff_event_bodies_get_a_clear_answer(
+        valid in prop::sample::select(vec![
+            json!({"kind": "status", "status": "in_progress"}),
+            json!({"kind": "assign", "to": "li.na"}),
+            json!({"kind": "reply", "text": "您好"}),
+            json!({"kind": "note", "text": "内部"}),
+            json!({"kind": "follow_up", "outcome": "已修好", "satisfaction": 4, "text": ""}),
+            json!({"kind": "reply_by", "at": "2026-11-28T17:00:00+08:00"}),
+        ]),
+        path in prop::collection::vec(any::<usize>(), 0..2),
+        replacement in arb_json(),
+    ) {
+        let harness = harness();
+        let body = replace_at(valid, &path, replacement).to_string();
+        let request = Request::post(format!("/api/v1/staff/requests/{}/events", harness.reference))
+            .header("content-type", "application/json")
+            .header("cookie", &harness.cookie)
+            .body(Body::from(body))
+            .unwrap();
+        assert_clear_answer(request)?;
+    }
+
+    #[test]
+    fn customer_message_and_feedback_bodies_get_a_clear_answer(
+        key: u64,
+        valid in prop::sample::select(vec![
+            ("messages", json!({"contact": "138 1234 5678", "text": "序列号是 INV-2291",
+                "photos": [{"id": "0b7e0c2a-1111-4a5b-9c3d-000000000001", "content_type": "image/jpeg",
+                    "bytes": 9, "width": 1, "height": 1}]})),
+            ("messages", json!({"contact": "wang@example.cn", "text": "在"})),
+            ("feedback", json!({"contact": "138 1234 5678", "rating": 5, "comment": "很满意"})),
+        ]),
+        path in prop::collection::vec(any::<usize>(), 0..3),
+        replacement in arb_json(),
+        as_multipart: bool,
+        photo in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let harness = harness();
+        let (route, valid) = valid;
+        let uri = format!("/api/v1/requests/{}/{route}", harness.reference);
+        let body = replace_at(valid, &path, replacement);
+        let request = if as_multipart {
+            let parts = [
+                ("message".to_string(), String::new(), "application/json".to_string(), body.to_string().into_bytes()),
+                ("photo".to_string(), "0b7e0c2a-1111-4a5b-9c3d-000000000001".to_string(), "image/jpeg".to_string(), [vec![0xFF, 0xD8, 0xFF], photo].concat()),
+            ];
+            post(&uri, "multipart/form-data; boundary=b0undary", key, multipart_body("b0undary", &parts))
+        } else {
+            post(&uri, "application/json", key, body.to_string().into_bytes())
+        };
+        assert_clear_answer(request)?;
+    }
+
+    #[test]
+    fn sign_in_bodies_get_a_clear_answer(
+        path in prop::collection::vec(any::<usize>(), 0..2),
+        replacement in arb_json(),
+    ) {
+        let valid = json!({"login": "li.na", "password": "wrong-password"});
+        let body = replace_at(valid, &path, replacement).to_string().into_bytes();
+        assert_clear_answer(post("/api/v1/staff/session", "application/json", 0, body))?;
+    }
+
+    #[test]
+    fn staff_queries_of_any_text_get_a_clear_answer(
+        route in prop::sample::select(vec!["requests", "figures", "export.csv"]),
+        name in prop::sample::select(vec!["status", "product_line", "intent", "category", "priority", "assigned", "overdue", "q", "from", "to", "other"]),
+        value in "\\PC{0,40}",
+        reference in "\\PC{0,20}",
+    ) {
+        let harness = harness();
+        for path in [
+            format!("/api/v1/staff/{route}?{name}={}&to=2026-11-30", utf8_percent(&value)),
+            format!("/api/v1/staff/requests/{}", utf8_percent(&reference)),
+            format!("/api/v1/staff/requests/{}/photos/{}", harness.reference, utf8_percent(&reference)),
+        ] {
+            let request = Request::get(path).header("cookie", &harness.cookie).body(Body::empty()).unwrap();
+            assert_clear_answer(request)?;
+        }
     }
 
     #[test]

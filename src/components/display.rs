@@ -3,7 +3,7 @@
 
 use js_sys::{Object, Reflect};
 use shouhou_core::i18n::{t, Messages};
-use shouhou_core::outbox::{OutboxItem, OutboxStatus};
+use shouhou_core::outbox::{FollowUp, OutboxItem, OutboxStatus};
 use shouhou_core::{
     AppConfig, Field, FieldError, FieldKind, Intent, Lang, RequestFields, WarrantyStatus,
 };
@@ -39,6 +39,24 @@ pub fn status_text(item: &OutboxItem, lang: Lang) -> String {
             let time = local_time(&JsValue::from_f64(item.next_attempt_at_ms as f64), lang);
             messages.format(lang, "outbox.status.failed", &[("reason", reason), ("time", time)])
         }
+        OutboxStatus::Refused { reason } => {
+            messages.format(lang, "outbox.status.refused", &[("reason", reason.clone())])
+        }
+    }
+}
+
+/// What an outbox item is, as the customer will recognise it: a request by its title, a
+/// follow-up by what it answers.
+pub fn item_title(item: &OutboxItem, config: Option<&AppConfig>, lang: Lang) -> String {
+    let messages = Messages::builtin();
+    match &item.follow_up {
+        Some(FollowUp::Message { reference, .. }) => {
+            messages.format(lang, "outbox.title.message", &[("reference", reference.clone())])
+        }
+        Some(FollowUp::Rating { reference, .. }) => {
+            messages.format(lang, "outbox.title.rating", &[("reference", reference.clone())])
+        }
+        None => request_title(&item.draft.fields, config, lang),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod display;
 pub mod error_summary;
 pub mod fields;
 pub mod focus;
+pub mod kiosk;
 pub mod photos;
 pub mod signature;
 pub mod transcript;

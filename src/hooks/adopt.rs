@@ -8,7 +8,7 @@ use crate::state::{Action, AppState};
 
 /// Where `static/boot.js` keeps its hint of the draft's screen and start choices, so the
 /// early first screen shows only when the app would show the start step, as the app would.
-const RESUME_KEY: &str = "shouhou.resume";
+pub const RESUME_KEY: &str = "shouhou.resume";
 
 /// Takes over the early first screen `static/boot.js` drew while the app loaded: the choices
 /// made there, a press of "Continue" and the focused control carry over, the language too,

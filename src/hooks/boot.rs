@@ -89,19 +89,26 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
     // is usable. Only photos stored before now are candidates: one attached in the meantime
     // is never taken for unused.
     let stored_photos = store.photo_ids().await;
-    let outbox = store.load_outbox().await;
+    // Unreadable outbox items are set aside like drafts, and counted in the same notice.
+    let (outbox, outbox_quarantined) = store.load_outbox_counted().await;
     let in_use: Vec<String> = loaded
         .drafts
         .iter()
         .chain(outbox.iter().map(|item| &item.draft))
         .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
         .collect();
-    writer.set(Some(Writer::new(store.clone(), report)));
+    let opened = Writer::new(store.clone(), report);
+    writer.set(Some(opened.clone()));
     let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
+    // `/kiosk` puts this device in kiosk mode: whatever earlier visitors left goes first.
+    if crate::hooks::history::current_route() == shouhou_core::Route::Kiosk {
+        crate::storage::settings::set_kiosk_mode(true);
+        return crate::hooks::kiosk::wipe_and_restart(Some(opened)).await;
+    }
     state.dispatch(Action::StorageReady {
         draft,
         outbox,
-        quarantined: loaded.quarantined,
+        quarantined: loaded.quarantined + outbox_quarantined,
         warning,
     });
     state.dispatch(Action::Opened(crate::hooks::history::current_route()));

@@ -10,6 +10,7 @@ pub mod document;
 pub mod flows;
 pub mod form;
 pub mod history;
+pub mod kiosk;
 pub mod other_tabs;
 pub mod outbox;
 pub mod photos;

@@ -1,9 +1,9 @@
-use shouhou_core::outbox::OutboxItem;
+use shouhou_core::outbox::{FollowUp, OutboxItem};
 use shouhou_core::Draft;
 use yew::prelude::*;
 
 use super::use_app;
-use crate::ids::{new_draft, now_ms, today};
+use crate::ids::{new_draft, new_uuid, now_ms, today};
 use crate::state::{Action, AppState};
 use crate::storage::drafts::Writer;
 
@@ -33,6 +33,14 @@ impl OutboxService {
         }
     }
 
+    /// Sends a follow-up to a filed request (an answer, a rating) through the outbox.
+    pub fn follow_up(&self, follow_up: FollowUp) {
+        let Some(writer) = &self.writer else { return };
+        let item = OutboxItem::follow_up(new_uuid(), new_uuid(), follow_up, now_ms());
+        writer.put_outbox(item);
+        self.send.emit(false);
+    }
+
     /// "Try again now" for one item.
     pub fn retry(&self, id: &str) {
         let Some(mut item) = self.item(id) else { return };
@@ -45,7 +53,10 @@ impl OutboxService {
 
     /// "Take back to edit": the unsent request is the draft on screen again.
     pub fn take_back(&self, id: &str) {
-        let Some(item) = self.item(id).filter(|item| !item.is_sent()) else { return };
+        let Some(item) = self.item(id).filter(|item| !item.is_sent() && item.follow_up.is_none())
+        else {
+            return;
+        };
         let draft = item.to_draft(now_ms());
         if let Some(writer) = &self.writer {
             writer.back_to_draft(draft.clone());

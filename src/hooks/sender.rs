@@ -38,7 +38,7 @@ pub fn use_outbox_sender(
                     }
                 })
             };
-            send_due(writer.clone(), config.clone(), state.lang, everything, report);
+            send_due(writer.clone(), config.clone(), state.lang, everything, state.kiosk, report);
         })
     };
     {

@@ -38,9 +38,13 @@ pub fn ConfirmationPage() -> Html {
     let (Some(item), Some(config)) = (item, state.config.clone()) else {
         return html! {};
     };
+    // At a kiosk the customer finishes: what they entered is wiped for the next one (an
+    // unsent request stays in the outbox until it is delivered).
+    let again = if state.kiosk { "kiosk.finish" } else { "confirm.new_request" };
     let start_again = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::StartAgain))
+        let action = if state.kiosk { || Action::KioskReset } else { || Action::StartAgain };
+        Callback::from(move |_: MouseEvent| state.dispatch(action()))
     };
     let retry = {
         let id = item.id.clone();
@@ -55,7 +59,7 @@ pub fn ConfirmationPage() -> Html {
                 "confirm.reply_by",
                 &[("time", local_time(&JsValue::from_str(reply_by), lang))],
             );
-            delivered(lang, heading, &item, &config, reference, &reply, start_again)
+            delivered(lang, heading, &item, &config, reference, &reply, (start_again, again))
         }
         _ if item.attempts == 0 || (item.status == OutboxStatus::Sending && item.attempts == 1) => {
             html! {
@@ -65,7 +69,7 @@ pub fn ConfirmationPage() -> Html {
                 </section>
             }
         }
-        _ => waiting(lang, heading, &item, retry, start_again),
+        _ => waiting(lang, heading, &item, retry, (start_again, again)),
     }
 }
 
@@ -167,7 +171,7 @@ fn delivered(
     config: &AppConfig,
     reference: &str,
     reply: &str,
-    start_again: Callback<MouseEvent>,
+    (start_again, again): (Callback<MouseEvent>, &str),
 ) -> Html {
     let fields = &item.draft.fields;
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
@@ -199,7 +203,7 @@ fn delivered(
             <p>{ t(lang, "confirm.keep_reference") }</p>
             <div class="actions">
                 <button type="button" class="primary" onclick={print_receipt}>{ t(lang, "confirm.print") }</button>
-                <button type="button" class="secondary" onclick={start_again}>{ t(lang, "confirm.new_request") }</button>
+                <button type="button" class="secondary" onclick={start_again}>{ t(lang, again) }</button>
             </div>
         </section>
     }
@@ -211,7 +215,7 @@ fn waiting(
     heading: NodeRef,
     item: &OutboxItem,
     retry: Callback<MouseEvent>,
-    start_again: Callback<MouseEvent>,
+    (start_again, again): (Callback<MouseEvent>, &str),
 ) -> Html {
     html! {
         <section key="waiting" class="step" aria-labelledby="waiting-heading">
@@ -220,7 +224,7 @@ fn waiting(
             <p class="outbox-status" role="status" data-testid="outbox-status">{ status_text(item, lang) }</p>
             <div class="actions">
                 <button type="button" class="primary" onclick={retry}>{ t(lang, "outbox.retry_now") }</button>
-                <button type="button" class="secondary" onclick={start_again}>{ t(lang, "confirm.new_request") }</button>
+                <button type="button" class="secondary" onclick={start_again}>{ t(lang, again) }</button>
             </div>
         </section>
     }

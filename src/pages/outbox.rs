@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::use_heading_focus;
-use crate::components::display::{local_time, request_title, status_text};
+use crate::components::display::{item_title, local_time, status_text};
 use crate::hooks::outbox::use_outbox;
 use crate::hooks::use_app;
 use crate::state::Action;
@@ -35,17 +35,18 @@ pub fn OutboxPage() -> Html {
             "outbox.submitted_at",
             &[("time", local_time(&JsValue::from_f64(item.queued_at_ms as f64), lang))],
         );
-        let waiting = !item.is_sent();
+        // A refused follow-up is kept to say why; it cannot be sent again or edited.
+        let waiting = !item.is_sent() && !matches!(item.status, OutboxStatus::Refused { .. });
         html! {
             <li class={classes!("outbox-item", item.is_sent().then_some("sent"))} data-id={item.id.clone()}>
-                <p class="outbox-title">{ request_title(&item.draft.fields, state.config.as_deref(), lang) }</p>
+                <p class="outbox-title">{ item_title(item, state.config.as_deref(), lang) }</p>
                 <p class="outbox-meta">{ submitted }</p>
                 <p class="outbox-status">{ status_text(item, lang) }</p>
                 if waiting {
                     <div class="actions">
                         <button type="button" class="primary" onclick={retry}>{ t(lang, "outbox.retry_now") }</button>
                         // A try under way may still arrive: taking it back then could send it twice.
-                        if item.status != OutboxStatus::Sending {
+                        if item.status != OutboxStatus::Sending && item.follow_up.is_none() {
                             <button type="button" class="secondary" onclick={edit}>{ t(lang, "outbox.edit") }</button>
                         }
                     </div>

@@ -75,6 +75,7 @@ pub fn StartPage() -> Html {
             <div class="actions">
                 <button type="submit" class="primary">{ t(lang, "start.continue") }</button>
             </div>
+            <p class="check-request"><a href="/status">{ t(lang, "start.check_request") }</a></p>
         </form>
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod api;
 pub mod flows;
+pub mod kiosk;
 pub mod status;

@@ -2,10 +2,13 @@
 
 use gloo_net::http::Request;
 use serde::Deserialize;
+use shouhou_core::desk::PublicEntry;
+use shouhou_core::outbox::{classify, Answer, FollowUp, OutboxItem, SendOutcome};
 use shouhou_core::Lang;
 
-/// The intake server's answer, as much of it as the status screen shows.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The intake server's answer, as much of it as the status screen shows (and, outside kiosk
+/// mode, remembers for a customer who looks again without a connection).
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 pub struct RequestStatus {
     pub reference: String,
     pub status: String,
@@ -13,6 +16,15 @@ pub struct RequestStatus {
     pub created_at: String,
     /// RFC 3339: the promised time of the next reply.
     pub reply_by: String,
+    /// Status changes and the team's public replies (never internal notes), oldest first.
+    #[serde(default)]
+    pub timeline: Vec<PublicEntry>,
+    /// The team asked something: the customer may answer.
+    #[serde(default)]
+    pub can_reply: bool,
+    /// Resolved and not rated yet.
+    #[serde(default)]
+    pub can_rate: bool,
 }
 
 /// Why a look-up gave no status.
@@ -52,6 +64,60 @@ pub async fn look_up(
             }
             let message = response.json::<ErrorBody>().await.map(|b| b.message);
             Err(LookupError::Failed(message.unwrap_or_else(|_| format!("HTTP {status}"))))
+        }
+    }
+}
+
+/// Sends a follow-up from the outbox: a message to `POST /requests/{reference}/messages` or a
+/// rating to `POST /requests/{reference}/feedback`, under the item's key, so a retry of an
+/// answer whose reply was lost is the same message.
+pub async fn send_follow_up(base_url: &str, item: &OutboxItem, lang: Lang) -> SendOutcome {
+    let Some(follow_up) = &item.follow_up else {
+        return SendOutcome::Rejected { message: "not a follow-up".into(), fields: Vec::new() };
+    };
+    let base = base_url.trim_end_matches('/');
+    let (url, body) = match follow_up {
+        FollowUp::Message { reference, contact, text } => (
+            format!("{base}/requests/{reference}/messages"),
+            serde_json::json!({ "contact": contact, "text": text, "photos": [] }),
+        ),
+        FollowUp::Rating { reference, contact, rating, comment } => (
+            format!("{base}/requests/{reference}/feedback"),
+            serde_json::json!({ "contact": contact, "rating": rating, "comment": comment }),
+        ),
+    };
+    let request = Request::post(&url)
+        .header("Idempotency-Key", item.idempotency_key())
+        .header("Accept-Language", lang.tag())
+        .json(&body);
+    let Ok(request) = request else {
+        return SendOutcome::Rejected {
+            message: "could not be encoded".into(),
+            fields: Vec::new(),
+        };
+    };
+    let Ok(response) = request.send().await else {
+        return SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None };
+    };
+    let status = response.status();
+    match classify(status, response.headers().get("retry-after").as_deref()) {
+        Answer::Delivered => SendOutcome::Accepted {
+            reference: follow_up.reference().to_string(),
+            reply_by: String::new(),
+        },
+        Answer::RetryLater { retry_after_ms } => {
+            SendOutcome::Transient { reason: format!("HTTP {status}"), retry_after_ms }
+        }
+        Answer::Refused => {
+            #[derive(Deserialize)]
+            struct ErrorBody {
+                message: String,
+            }
+            let message = response.json::<ErrorBody>().await.map(|b| b.message);
+            SendOutcome::Rejected {
+                message: message.unwrap_or_else(|_| format!("HTTP {status}")),
+                fields: Vec::new(),
+            }
         }
     }
 }

@@ -55,19 +55,27 @@ impl LocalStore {
 
     /// Every outbox item, oldest first. Unreadable items are quarantined like drafts.
     pub async fn load_outbox(&self) -> Vec<OutboxItem> {
-        let Some(db) = &self.db else { return Vec::new() };
+        self.load_outbox_counted().await.0
+    }
+
+    /// The same, with how many unreadable items were set aside by this read (at start, for
+    /// the storage notice).
+    pub async fn load_outbox_counted(&self) -> (Vec<OutboxItem>, usize) {
+        let Some(db) = &self.db else { return (Vec::new(), 0) };
         let mut items = Vec::new();
+        let mut quarantined = 0;
         for (key, text) in db.get_all_json(OUTBOX).await.unwrap_or_default() {
             match serde_json::from_str::<OutboxItem>(&text) {
                 Ok(item) => items.push(item),
                 Err(why) => {
                     self.quarantine("outbox", &key, &text, &why.to_string()).await;
                     let _ = db.delete(OUTBOX, &key).await;
+                    quarantined += 1;
                 }
             }
         }
         items.sort_by_key(|item| item.queued_at_ms);
-        items
+        (items, quarantined)
     }
 
     /// Keeps a shrunk photo beside the drafts; the draft refers to it by id.
@@ -94,6 +102,41 @@ impl LocalStore {
         match &self.db {
             Some(db) => db.keys(PHOTOS).await.unwrap_or_default(),
             None => Vec::new(),
+        }
+    }
+
+    /// Everything a kiosk customer left on this device, gone before the next one: every
+    /// draft and set-aside record, every photo, delivered outbox items and the keystroke
+    /// journal. Unsent outbox items stay, with their photos: they must still be delivered.
+    pub async fn wipe_for_next_customer(&self) {
+        if let Some(db) = &self.db {
+            let outbox = self.load_outbox().await;
+            let still_needed: Vec<String> = outbox
+                .iter()
+                .filter(|item| !item.is_sent())
+                .flat_map(|item| item.draft.fields.photos.iter().map(|p| p.id.clone()))
+                .collect();
+            let delivered: Vec<String> =
+                outbox.iter().filter(|item| item.is_sent()).map(|item| item.id.clone()).collect();
+            let photos: Vec<String> = self
+                .photo_ids()
+                .await
+                .into_iter()
+                .filter(|id| !still_needed.contains(id))
+                .collect();
+            let _ = db.clear(DRAFTS).await;
+            let _ = db.clear(QUARANTINE).await;
+            let mut ops: Vec<Op> =
+                photos.iter().map(|key| Op::Delete { store: PHOTOS, key }).collect();
+            ops.extend(delivered.iter().map(|key| Op::Delete { store: OUTBOX, key }));
+            let _ = db.write(&ops).await;
+        }
+        if let Some(storage) = local_storage() {
+            for (id, _) in journal_entries() {
+                let _ = storage.remove_item(&format!("{JOURNAL_PREFIX}{id}"));
+            }
+            // The early first screen's hint holds the customer's start choices.
+            let _ = storage.remove_item(crate::hooks::adopt::RESUME_KEY);
         }
     }
 
@@ -205,7 +248,7 @@ impl LocalStore {
 /// What the `quarantine` store keeps of a record that could not be read.
 #[derive(serde::Serialize)]
 struct QuarantinedRecord<'a> {
-    /// `indexeddb` or `journal`.
+    /// `indexeddb`, `journal` or `outbox`.
     source: &'a str,
     key: &'a str,
     /// The record exactly as found.

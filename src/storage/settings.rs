@@ -3,6 +3,8 @@
 use shouhou_core::Lang;
 
 const LANG_KEY: &str = "shouhou.lang";
+/// Set by opening `/kiosk` on the device; cleared only by staff with the PIN.
+const KIOSK_KEY: &str = "shouhou.kiosk";
 
 pub fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -27,6 +29,25 @@ pub fn remember_lang(lang: Lang) {
     if let Some(storage) = local_storage() {
         // Not being able to remember the language loses nothing typed; ignore.
         let _ = storage.set_item(LANG_KEY, lang.tag());
+    }
+}
+
+/// Whether this device is a shared kiosk.
+pub fn kiosk_mode() -> bool {
+    local_storage().and_then(|s| s.get_item(KIOSK_KEY).ok().flatten()).as_deref() == Some("on")
+}
+
+/// Puts the device in kiosk mode, or takes it out.
+pub fn set_kiosk_mode(on: bool) {
+    if let Some(storage) = local_storage() {
+        let _ = if on { storage.set_item(KIOSK_KEY, "on") } else { storage.remove_item(KIOSK_KEY) };
+    }
+}
+
+/// Forgets the language a kiosk customer chose: the next one starts from the device's.
+pub fn forget_lang() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(LANG_KEY);
     }
 }
 

@@ -25,15 +25,28 @@ test('50 requests through network cuts, lost answers and a server restart: each 
   test.setTimeout(240_000);
   const seed = Number(process.env.CHAOS_SEED || 20261126);
   const random = mulberry32(seed);
-  const events = { offline: 0, online: 0, lostAnswers: 0, refusedConnections: 0, serverDown: 0 };
+  const events = {
+    offline: 0, online: 0, lostAnswers: 0, lostAnswersStored: 0, refusedConnections: 0,
+    serverDown: 0, triesWhileDown: 0, restarts: 0, replayed: 0,
+  };
+  // A retry of a request whose answer was lost is answered 200 with Idempotent-Replayed.
+  page.on('response', (response) => {
+    if (response.url().endsWith('/api/v1/requests') && response.headers()['idempotent-replayed'] === 'true') events.replayed += 1;
+  });
+  let down = false;
+  let rowsBeforeKill = 0;
 
   // Some answers never come back although the server stored the request; some requests
   // never leave. Both must be retried under the same key.
   await page.route('**/api/v1/requests', async (route) => {
     const roll = random();
+    if (down) events.triesWhileDown += 1;
     if (roll < 0.2) {
       events.lostAnswers += 1;
-      try { await route.fetch(); } catch { /* server down: nothing stored either */ }
+      try {
+        // Stored, and the answer never arrives: only the key can stop a second request.
+        if ((await route.fetch()).status() === 201) events.lostAnswersStored += 1;
+      } catch { /* server down: nothing stored either */ }
       await route.abort('connectionreset');
     } else if (roll < 0.3) {
       events.refusedConnections += 1;
@@ -49,8 +62,11 @@ test('50 requests through network cuts, lost answers and a server restart: each 
     const roll = random();
     if (roll < 0.15) { await context.setOffline(true); events.offline += 1; }
     else if (roll < 0.35) { await context.setOffline(false); events.online += 1; }
-    if (i === 20) { await server.kill(); events.serverDown += 1; }
-    if (i === 30) await server.restart();
+    if (i === 20) {
+      rowsBeforeKill = server.rows('SELECT count(*) FROM requests')[0][0];
+      await server.kill(); events.serverDown += 1; down = true;
+    }
+    if (i === 30) { await server.restart(); events.restarts += 1; down = false; }
 
     await page.getByLabel(m['intent.repair']).check();
     await page.getByLabel(product).check();
@@ -78,4 +94,20 @@ test('50 requests through network cuts, lost answers and a server restart: each 
     `${rows - distinctNames} duplicates, ${REQUESTS - distinctNames} lost; events ${JSON.stringify(events)}`);
   expect([rows, distinctNames, distinctKeys]).toEqual([REQUESTS, REQUESTS, REQUESTS]);
   expect(outbox).toHaveLength(REQUESTS);
+
+  // The faults happened: a run that met none would prove nothing.
+  expect(events.lostAnswers, 'answers were lost').toBeGreaterThanOrEqual(1);
+  expect(events.lostAnswersStored, 'a request was stored although its answer was lost').toBeGreaterThanOrEqual(1);
+  expect(events.replayed, 'the server answered a retry as a replay').toBeGreaterThanOrEqual(1);
+  expect(events.refusedConnections, 'connections were refused').toBeGreaterThanOrEqual(1);
+  expect([events.serverDown, events.restarts], 'the server was killed and restarted once').toEqual([1, 1]);
+  expect(events.triesWhileDown, 'the app tried while the server was down').toBeGreaterThanOrEqual(1);
+  expect(rowsBeforeKill, 'some requests arrived before the kill, the rest after the restart').toBeGreaterThan(0);
+  expect(rowsBeforeKill).toBeLessThan(REQUESTS);
+
+  // Every reference the device holds is in SQLite, under the key it was sent with, once.
+  const onDevice = outbox.map((item) => [item.status.sent.reference, item.draft.idempotency_key]).sort();
+  const onServer = server.rows('SELECT reference, idempotency_key FROM requests ORDER BY reference');
+  expect(new Set(onDevice.map(([reference]) => reference)).size, 'each reference once on the device').toBe(REQUESTS);
+  expect(onDevice).toEqual(onServer.sort());
 });

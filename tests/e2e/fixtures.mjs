@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Starts the intake server; resolves to its URL. Port 0 picks a free one. */
-function launch(bin, dir, port, config) {
+function launch(bin, dir, port, config, extra = []) {
   const child = spawn(bin, [
     '--addr', `127.0.0.1:${port}`, '--db', path.join(dir, 'shouhou.sqlite3'),
-    '--dist', path.join(dir, 'dist'), '--config', config,
+    '--dist', path.join(dir, 'dist'), '--config', config, ...extra,
   ], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // One loopback client files dozens of requests in a journey (the chaos run 50): the
@@ -37,13 +37,14 @@ function launch(bin, dir, port, config) {
   return { child, url };
 }
 
-async function startServer(backend, linesWithoutFlows = []) {
+async function startServer(backend, linesWithoutFlows = [], configChanges = null, serverArgs = []) {
   const dir = mkdtempSync(path.join(tmpdir(), 'shouhou-e2e-'));
   // A test may point the app at another backend: its own copy of the configuration.
   let config = path.join(root, 'static/config.json');
-  if (backend) {
+  if (backend || configChanges) {
     const changed = JSON.parse(readFileSync(config, 'utf8'));
-    changed.backend = backend;
+    if (backend) changed.backend = backend;
+    Object.assign(changed, configChanges || {});
     config = path.join(dir, 'config.json');
     writeFileSync(config, JSON.stringify(changed));
   }
@@ -56,7 +57,7 @@ async function startServer(backend, linesWithoutFlows = []) {
   }
   const db = path.join(dir, 'shouhou.sqlite3');
   const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
-  let running = launch(bin, dir, 0, config);
+  let running = launch(bin, dir, 0, config, serverArgs);
   const url = await running.url;
   const port = new URL(url).port;
   const stopChild = async () => {
@@ -84,7 +85,7 @@ async function startServer(backend, linesWithoutFlows = []) {
     /** Starts it again on the same port and database. */
     async restart() {
       await stopChild();
-      running = launch(bin, dir, port, config);
+      running = launch(bin, dir, port, config, serverArgs);
       await running.url;
     },
     async stop() {
@@ -122,6 +123,10 @@ async function startReceiver() {
 export const test = base.extend({
   /** The backend part of config.json, without `url` (the receiver's); null: Shouhou's own. */
   backend: [null, { option: true }],
+  /** Top-level keys of config.json this test's server serves changed (e.g. `kiosk`). */
+  configChanges: [null, { option: true }],
+  /** More command-line settings for this test's server (e.g. a kiosk PIN hash). */
+  serverArgs: [[], { option: true }],
   /** Product lines whose flow file this test's server does not serve. */
   linesWithoutFlows: [['appliance', 'car-service'], { option: true }],
   receiver: async ({}, use) => {
@@ -130,12 +135,14 @@ export const test = base.extend({
     await receiver.close();
   },
   // One server per test: every journey starts from an empty database.
-  server: async ({ backend, receiver, linesWithoutFlows }, use) => {
-    const server = await startServer(backend && { ...backend, url: receiver.url }, linesWithoutFlows);
+  server: async ({ backend, receiver, linesWithoutFlows, configChanges, serverArgs }, use) => {
+    const server = await startServer(backend && { ...backend, url: receiver.url }, linesWithoutFlows, configChanges, serverArgs);
     await use(server);
     await server.stop();
   },
-  page: async ({ page }, use) => {
+  // A test fails if its page logs an error, if any page of its browser context reports a
+  // Content-Security-Policy violation, or if a page arrived without the server's CSP.
+  page: async ({ page, context }, use) => {
     const problems = [];
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
@@ -143,11 +150,78 @@ export const test = base.extend({
         problems.push(`console: ${message.text()}`);
       }
     });
+    const violations = [];
+    await context.exposeBinding('shouhouCspViolation', ({ page: from }, violation) => {
+      violations.push(`${from ? from.url() : '?'}: ${violation}`);
+    });
+    await context.addInitScript(() => {
+      window.addEventListener('securitypolicyviolation', (event) => {
+        window.shouhouCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}` +
+          ` at ${event.sourceFile}:${event.lineNumber}`);
+      }, true);
+    });
+    const documents = [];
+    context.on('response', (response) => {
+      if (response.request().resourceType() === 'document') {
+        documents.push({ url: response.url(), csp: response.headers()['content-security-policy'] || '' });
+      }
+    });
     await use(page);
+    expect(violations, 'no Content-Security-Policy violation was reported').toEqual([]);
     expect(problems, 'the page logged no errors').toEqual([]);
+    expect(documents.length, 'a page was loaded').toBeGreaterThan(0);
+    for (const { url, csp } of documents) {
+      expect(csp, `${url} came with the server's strict CSP`).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp, `${url}: nothing inline, nothing evaluated`).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
+      expect(csp, `${url} cannot be framed`).toContain("frame-ancestors 'none'");
+    }
   },
 });
 export { expect };
+
+/** The settings value `shouhou-server --hash-kiosk-pin` prints for `pin`. */
+export function kioskPinHash(pin) {
+  const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
+  const line = execFileSync(bin, ['--hash-kiosk-pin'], { input: `${pin}\n`, encoding: 'utf8' });
+  return /SHOUHOU_KIOSK_PIN_HASH='([^']+)'/.exec(line)[1];
+}
+
+/** Every string the browser keeps for this site: IndexedDB records (photos as their byte
+ *  counts), localStorage, sessionStorage and the Cache API's bodies, as one text. */
+export async function everythingStored(page) {
+  return page.evaluate(async () => {
+    const parts = [];
+    const dbs = await indexedDB.databases();
+    for (const { name } of dbs) {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      for (const store of db.objectStoreNames) {
+        const records = await new Promise((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        for (const record of records) {
+          parts.push(`${store}:`, record instanceof Blob ? `blob of ${record.size} bytes` : JSON.stringify(record));
+        }
+      }
+      db.close();
+    }
+    for (const storage of [localStorage, sessionStorage]) {
+      for (let i = 0; i < storage.length; i++) parts.push(storage.key(i), storage.getItem(storage.key(i)));
+    }
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        parts.push(request.url, await (await cache.match(request)).text());
+      }
+    }
+    return parts.join('\n');
+  });
+}
 
 /** Every record of one of the app's IndexedDB stores (drafts, outbox, quarantine), as stored. */
 export async function storedRecords(page, store) {

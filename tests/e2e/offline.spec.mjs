@@ -67,6 +67,14 @@ test.describe('with the service worker', () => {
   });
 
   test('a new version is offered, not forced, and the draft survives the update', async ({ page, server }) => {
+    // Every document load of this tab, counted by the browser side (survives a reload) and
+    // by Playwright: a reload at any moment shows up in both.
+    await page.addInitScript(() => {
+      sessionStorage.setItem('loads', String(Number(sessionStorage.getItem('loads') || 0) + 1));
+    });
+    let navigations = 0;
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations += 1; });
+    const loads = () => page.evaluate(() => Number(sessionStorage.getItem('loads')));
     await page.goto(server.url);
     await controlledByServiceWorker(page);
     await page.getByLabel(m['intent.repair']).check();
@@ -83,15 +91,28 @@ test.describe('with the service worker', () => {
     utimesSync(worker, new Date(), new Date(Date.now() + 5000));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     await expect(page.getByText(m['update.ready'])).toBeVisible();
+    const navigationsBefore = navigations;
+    expect(await loads()).toBe(1);
     await expectNoAxeViolations(page, 'update offered');
-    // Offered, not forced: nothing reloads by itself.
-    await page.waitForTimeout(500);
+    // Offered, not forced: the customer goes on working with the notice shown, and nothing
+    // reloads — not while the new worker installs, not while the notice is up.
+    await page.getByLabel(m['field.phone']).fill('13812345678');
+    await expect(page.getByTestId('save-status')).toHaveText(m['autosave.saved']);
+    await expect(page.getByText(m['update.ready'])).toBeVisible();
     await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Half-typed when the update came');
+    expect(await loads(), 'no reload while the update is offered').toBe(1);
+    expect(navigations, 'no navigation while the update is offered').toBe(navigationsBefore);
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation')[0].type)).toBe('navigate');
 
+    // "Update now": exactly one reload.
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: m['update.apply'] }).click()]);
     await expect(heading(page)).toHaveText(m['step.contact']);
     await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Half-typed when the update came');
+    await expect(page.getByLabel(m['field.phone'])).toHaveValue('13812345678');
     await expect(page.getByText(m['update.ready'])).toHaveCount(0);
+    expect(await loads(), 'one reload after "Update now"').toBe(2);
+    expect(navigations).toBe(navigationsBefore + 1);
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation')[0].type)).toBe('reload');
   });
 });
 
@@ -132,7 +153,8 @@ test.describe('storage', () => {
       };
     }));
     await page.reload();
-    await expect(page.getByText(m['storage.quarantined'].replace('{count}', '2'))).toBeVisible();
+    // All three count: the draft, the journal entry and the outbox item.
+    await expect(page.getByText(m['storage.quarantined'].replace('{count}', '3'))).toBeVisible();
     await expect(heading(page)).toHaveText(m['start.heading']);
     await expectNoAxeViolations(page, 'quarantine notice');
     const quarantined = (await storedRecords(page, 'quarantine')).map((r) => r.source).sort();

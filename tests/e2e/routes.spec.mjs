@@ -138,6 +138,19 @@ test('the receipt link and /status/<reference> open the status screen, which loo
   await expect(page.getByRole('heading', { level: 2 })).toHaveText(fill(m['status.current'], { status: m['status.state.received'] }));
   await expectNoAxeViolations(page, 'status with an answer');
 
+  // From the start screen: "Check a request", with the reference typed in.
+  await page.goto(server.url + '/');
+  await page.getByRole('link', { name: m['start.check_request'] }).click();
+  await expect(heading(page)).toHaveText(m['status.heading']);
+  await expect(page).toHaveURL(/\/status$/);
+  await page.getByLabel(m['status.contact_label']).fill('13912345678');
+  await page.getByRole('button', { name: m['status.check'] }).click();
+  await expect(page.locator('#f-reference-error')).toHaveText(m['status.reference_missing']);
+  await page.getByLabel(m['status.reference_label']).fill(reference.toLowerCase());
+  await page.getByRole('button', { name: m['status.check'] }).click();
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(fill(m['status.current'], { status: m['status.state.received'] }));
+  await expectNoAxeViolations(page, 'status by a typed reference');
+
   // The same screen at its own address, in Chinese after switching, and after a reload.
   await page.goto(`${server.url}/status/${reference}`);
   await expect(heading(page)).toHaveText(m['status.heading']);

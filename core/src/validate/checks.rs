@@ -141,7 +141,8 @@ pub const PHOTO_CONTENT_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/we
 
 fn check_photos(photos: &[PhotoRef], required: bool, config: &AppConfig) -> Option<ErrorCode> {
     let limits = config.photos;
-    let total: u64 = photos.iter().map(|photo| photo.bytes).sum();
+    // Declared sizes come from the client: a sum that overflows is simply too large.
+    let total: u64 = photos.iter().fold(0u64, |sum, photo| sum.saturating_add(photo.bytes));
     if photos.is_empty() && required {
         Some(ErrorCode::PhotoRequired)
     } else if photos.len() > limits.max_count as usize {
@@ -269,4 +270,26 @@ fn is_email_shaped(email: &str) -> bool {
         && labels.last().is_some_and(|tld| {
             tld.chars().count() >= 2 && !tld.chars().all(|ch| ch.is_ascii_digit())
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_photo_sizes_that_overflow_are_too_large_not_a_panic() {
+        let config = AppConfig::from_json(include_str!("../../../static/config.json")).unwrap();
+        let photo = |n: u8| PhotoRef {
+            id: format!("0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b1{n}"),
+            content_type: "image/jpeg".into(),
+            bytes: u64::MAX,
+            width: 1,
+            height: 1,
+        };
+        let max = config.photos.max_total_bytes as usize;
+        assert_eq!(
+            check_photos(&[photo(1), photo(2)], false, &config),
+            Some(ErrorCode::PhotosTooLarge { max })
+        );
+    }
 }

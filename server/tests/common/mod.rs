@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod desk;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

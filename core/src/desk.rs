@@ -1,0 +1,334 @@
+//! The staff desk's API in types: what the intake server answers under `/api/v1/staff` and
+//! what the desk app reads, written once so the two cannot drift apart. Also the figures'
+//! arithmetic (rates, the median) and the after-sales targets they are shown against.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{PhotoRef, ValidRequest};
+use crate::status::{EntryKind, Status};
+
+/// What a staff member may do: an agent works requests; a lead also sees the figures and
+/// exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Agent,
+    Lead,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Lead => "lead",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "agent" => Some(Role::Agent),
+            "lead" => Some(Role::Lead),
+            _ => None,
+        }
+    }
+}
+
+/// Who is signed in: `GET /api/v1/staff/session`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub login: String,
+    pub role: Role,
+    pub expires_at: String,
+}
+
+/// One timeline entry as the desk sees it: who (`actor`, null for the customer) and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: i64,
+    pub at: String,
+    pub kind: EntryKind,
+    pub actor: Option<String>,
+    pub public: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The photos a customer's message brought, each served by the request's photo route
+    /// (`…/photos/{id}`); absent for every other entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PhotoRef>,
+}
+
+/// What staff add to a request: the body of `POST …/requests/{reference}/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventRequest {
+    Status {
+        status: Status,
+    },
+    Assign {
+        to: String,
+    },
+    Reply {
+        text: String,
+    },
+    Note {
+        text: String,
+    },
+    FollowUp {
+        outcome: String,
+        #[serde(default)]
+        satisfaction: Option<u8>,
+        #[serde(default)]
+        text: String,
+    },
+    /// `at` is RFC 3339.
+    ReplyBy {
+        at: String,
+    },
+}
+
+impl EventRequest {
+    pub fn kind(&self) -> EntryKind {
+        match self {
+            EventRequest::Status { .. } => EntryKind::Status,
+            EventRequest::Assign { .. } => EntryKind::Assign,
+            EventRequest::Reply { .. } => EntryKind::Reply,
+            EventRequest::Note { .. } => EntryKind::Note,
+            EventRequest::FollowUp { .. } => EntryKind::FollowUp,
+            EventRequest::ReplyBy { .. } => EntryKind::ReplyBy,
+        }
+    }
+}
+
+/// A timeline entry as the customer sees it (the status look-up): no staff login, nothing
+/// internal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicEntry {
+    pub at: String,
+    pub kind: EntryKind,
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+}
+
+/// The inbox's filters, as query parameters of `GET /api/v1/staff/requests`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InboxFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_line: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// `me`, `none`, or a login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
+    /// Searched in the reference, name, phone, serial number and description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+}
+
+/// One line of the inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxRow {
+    pub reference: String,
+    pub status: String,
+    pub intent: String,
+    pub product_line: String,
+    pub category: Option<String>,
+    pub priority: Option<String>,
+    pub full_name: String,
+    pub phone: String,
+    pub created_at: String,
+    pub reply_by: String,
+    pub assigned_to: Option<String>,
+    pub warranty: Option<String>,
+    pub overdue: bool,
+}
+
+/// `GET /api/v1/staff/requests`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    /// Requests per status under every filter but the status one, every status present.
+    pub counts: BTreeMap<String, i64>,
+    /// How many match; at most [`INBOX_LIMIT`] are listed.
+    pub total: i64,
+    pub requests: Vec<InboxRow>,
+}
+
+pub const INBOX_LIMIT: usize = 500;
+
+/// Everything about one request: `GET /api/v1/staff/requests/{reference}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub reference: String,
+    pub status: Status,
+    /// The changes the status machine allows from here.
+    pub next_statuses: Vec<Status>,
+    pub created_at: String,
+    pub reply_by: String,
+    /// What the customer was promised first, once a later promise replaced it.
+    pub first_reply_by: Option<String>,
+    pub overdue: bool,
+    pub assigned_to: Option<String>,
+    /// Every field, the photos' descriptions, the warranty as judged and the
+    /// troubleshooting transcript.
+    pub request: ValidRequest,
+    pub timeline: Vec<Entry>,
+}
+
+/// The after-sales practice's targets, shown next to each rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Targets {
+    pub follow_up_rate: f64,
+    pub satisfaction_rate: f64,
+    pub timeliness_rate: f64,
+}
+
+/// Follow-up 90 %, satisfaction 80 %, timeliness 80 %.
+pub const TARGETS: Targets =
+    Targets { follow_up_rate: 0.9, satisfaction_rate: 0.8, timeliness_rate: 0.8 };
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpCounts {
+    pub resolved: i64,
+    pub followed_up: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SatisfactionCounts {
+    pub ratings: i64,
+    pub satisfied: i64,
+    pub from_customers: i64,
+    pub from_follow_ups: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimelinessCounts {
+    pub due: i64,
+    pub on_time: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthRepairs {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub in_warranty: i64,
+    pub out_of_warranty: i64,
+}
+
+/// `GET /api/v1/staff/figures`. Rates are fractions from 0 to 1, or null when nothing was
+/// there to count: a period with no resolved request has no follow-up rate, which is not
+/// the same as a rate of 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub from: String,
+    pub to: String,
+    pub targets: Targets,
+    pub follow_up_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub timeliness_rate: Option<f64>,
+    pub follow_up: FollowUpCounts,
+    pub satisfaction: SatisfactionCounts,
+    pub timeliness: TimelinessCounts,
+    pub requests: i64,
+    pub deflections: i64,
+    pub in_warranty_repairs: i64,
+    pub out_of_warranty_repairs: i64,
+    pub repairs_by_month: Vec<MonthRepairs>,
+    pub by_intent: BTreeMap<String, i64>,
+    pub by_category: BTreeMap<String, i64>,
+    pub by_product_line: BTreeMap<String, i64>,
+    pub median_hours_to_resolve: Option<f64>,
+}
+
+/// `part ÷ whole`, or null when there is no whole.
+pub fn rate(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// The median, the mean of the middle two for an even count; null for none.
+pub fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let middle = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[middle] as f64
+    } else {
+        (values[middle - 1] + values[middle]) as f64 / 2.0
+    })
+}
+
+/// A rating that counts as satisfied: 4 or 5 of 5.
+pub fn satisfied(rating: u8) -> bool {
+    rating >= 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_and_medians_have_no_value_for_nothing() {
+        assert_eq!(rate(0, 0), None);
+        assert_eq!(rate(3, 4), Some(0.75));
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
+        assert!(satisfied(4) && satisfied(5) && !satisfied(3));
+    }
+
+    #[test]
+    fn events_read_as_the_api_documents_them() {
+        let follow_up: EventRequest = serde_json::from_str(
+            r#"{"kind": "follow_up", "outcome": "已修好", "satisfaction": null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            follow_up,
+            EventRequest::FollowUp {
+                outcome: "已修好".into(),
+                satisfaction: None,
+                text: String::new()
+            }
+        );
+        assert_eq!(follow_up.kind(), EntryKind::FollowUp);
+        let status = EventRequest::Status { status: Status::WaitingCustomer };
+        assert_eq!(
+            serde_json::to_value(&status).unwrap(),
+            serde_json::json!({"kind": "status", "status": "waiting_customer"})
+        );
+        assert!(serde_json::from_str::<EventRequest>(r#"{"kind": "delete"}"#).is_err());
+    }
+
+    #[test]
+    fn an_empty_filter_is_an_empty_query() {
+        assert_eq!(serde_json::to_value(InboxFilter::default()).unwrap(), serde_json::json!({}));
+        for role in [Role::Agent, Role::Lead] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! A request's life after it is filed: its statuses, which changes between them are allowed,
+//! and the kinds of entry on its timeline — which of them the customer may see.
+//!
+//! The server refuses a change this module refuses (409 `transition_not_allowed`), the staff
+//! desk offers only the changes it allows, and the customer's status page words each status
+//! and decides whether the customer may answer or rate. One table, three users.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Filed; nobody on the team has taken it up yet.
+    Received,
+    InProgress,
+    /// The team asked the customer something and waits for the answer.
+    WaitingCustomer,
+    /// The team considers it solved; the customer may rate it, and it may be reopened.
+    Resolved,
+    /// Done for good: nothing changes it any more.
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Received,
+        Status::InProgress,
+        Status::WaitingCustomer,
+        Status::Resolved,
+        Status::Closed,
+    ];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::InProgress => "in_progress",
+            Status::WaitingCustomer => "waiting_customer",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+
+    /// The statuses this one may change to, in the order a desk offers them.
+    pub fn next(self) -> &'static [Status] {
+        match self {
+            Status::Received => &[Status::InProgress],
+            Status::InProgress => &[Status::WaitingCustomer, Status::Resolved],
+            Status::WaitingCustomer => &[Status::InProgress],
+            // Reopening: the customer says it is not fixed after all.
+            Status::Resolved => &[Status::InProgress, Status::Closed],
+            Status::Closed => &[],
+        }
+    }
+
+    /// Whether the team still owes the customer something: a passed reply-by time on such a
+    /// request is overdue. Waiting for the customer is not the team's delay.
+    pub fn awaits_team(self) -> bool {
+        matches!(self, Status::Received | Status::InProgress)
+    }
+
+    /// The customer may answer the team only while the team waits for an answer.
+    pub fn customer_may_reply(self) -> bool {
+        self == Status::WaitingCustomer
+    }
+
+    /// The customer may rate the service once it is resolved (once: the server keeps count),
+    /// and still after staff closed it: closing is the team's bookkeeping, and a customer who
+    /// had not got round to rating must not lose the chance because of it.
+    pub fn customer_may_rate(self) -> bool {
+        matches!(self, Status::Resolved | Status::Closed)
+    }
+}
+
+/// Whether a request may go from `from` to `to`. Staying put is not a change, so it is refused.
+pub fn transition_allowed(from: Status, to: Status) -> bool {
+    from.next().contains(&to)
+}
+
+/// What one entry on a request's timeline records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// The status changed (staff, or the customer's answer bringing it back to the team).
+    Status,
+    /// Staff gave the request to someone.
+    Assign,
+    /// Staff wrote to the customer.
+    Reply,
+    /// Staff wrote for the team only.
+    Note,
+    /// A follow-up call (回访): outcome and, if asked, satisfaction 1–5.
+    FollowUp,
+    /// A new promised reply time.
+    ReplyBy,
+    /// The customer answered the team from the status page.
+    CustomerMessage,
+    /// The customer's own satisfaction rating.
+    Rating,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 8] = [
+        EntryKind::Status,
+        EntryKind::Assign,
+        EntryKind::Reply,
+        EntryKind::Note,
+        EntryKind::FollowUp,
+        EntryKind::ReplyBy,
+        EntryKind::CustomerMessage,
+        EntryKind::Rating,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Status => "status",
+            EntryKind::Assign => "assign",
+            EntryKind::Reply => "reply",
+            EntryKind::Note => "note",
+            EntryKind::FollowUp => "follow_up",
+            EntryKind::ReplyBy => "reply_by",
+            EntryKind::CustomerMessage => "customer_message",
+            EntryKind::Rating => "rating",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EntryKind> {
+        EntryKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// Whether the customer's status page shows it. Who on the team holds the request, what
+    /// the team notes and what a follow-up call recorded stay inside the team.
+    pub fn is_public(self) -> bool {
+        match self {
+            EntryKind::Status
+            | EntryKind::Reply
+            | EntryKind::ReplyBy
+            | EntryKind::CustomerMessage
+            | EntryKind::Rating => true,
+            EntryKind::Assign | EntryKind::Note | EntryKind::FollowUp => false,
+        }
+    }
+}
+
+/// Whether the promised reply time was kept (明确表示下次答复时间), as the customer's status page
+/// says it: the team answered by then (a public reply or a change of status), still may, or
+/// did not. Times are milliseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyPromise {
+    Kept,
+    /// Not answered yet, and there is still time.
+    Pending,
+    Missed,
+}
+
+impl ReplyPromise {
+    /// `answers` are the times of the team's public replies and status changes.
+    pub fn judge(reply_by_ms: u64, answers: &[u64], now_ms: u64) -> ReplyPromise {
+        if answers.iter().any(|&at| at <= reply_by_ms) {
+            ReplyPromise::Kept
+        } else if now_ms <= reply_by_ms {
+            ReplyPromise::Pending
+        } else {
+            ReplyPromise::Missed
+        }
+    }
+
+    /// The entry kinds that count as the team's answer.
+    pub fn answers(kind: EntryKind) -> bool {
+        matches!(kind, EntryKind::Reply | EntryKind::Status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Status::*;
+    use super::*;
+
+    const ALLOWED: [(Status, Status); 6] = [
+        (Received, InProgress),
+        (InProgress, WaitingCustomer),
+        (WaitingCustomer, InProgress),
+        (InProgress, Resolved),
+        (Resolved, Closed),
+        (Resolved, InProgress),
+    ];
+
+    #[test]
+    fn every_allowed_transition() {
+        for (from, to) in ALLOWED {
+            assert!(transition_allowed(from, to), "{from:?} → {to:?}");
+        }
+    }
+
+    #[test]
+    fn every_other_transition_is_refused() {
+        let mut refused = 0;
+        for from in Status::ALL {
+            for to in Status::ALL {
+                if !ALLOWED.contains(&(from, to)) {
+                    assert!(!transition_allowed(from, to), "{from:?} → {to:?}");
+                    refused += 1;
+                }
+            }
+        }
+        assert_eq!(refused, 25 - ALLOWED.len(), "every pair is either allowed or refused");
+    }
+
+    #[test]
+    fn names_round_trip_in_the_api_and_database() {
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for kind in EntryKind::ALL {
+            assert_eq!(EntryKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        assert_eq!(Status::parse("done"), None);
+    }
+
+    #[test]
+    fn the_customer_sees_replies_and_changes_but_never_the_teams_own_entries() {
+        let public: Vec<&str> =
+            EntryKind::ALL.into_iter().filter(|k| k.is_public()).map(EntryKind::as_str).collect();
+        assert_eq!(public, ["status", "reply", "reply_by", "customer_message", "rating"]);
+    }
+
+    #[test]
+    fn what_the_customer_may_do_follows_the_status() {
+        let may = |s: Status| (s.customer_may_reply(), s.customer_may_rate(), s.awaits_team());
+        assert_eq!(may(Received), (false, false, true));
+        assert_eq!(may(InProgress), (false, false, true));
+        assert_eq!(may(WaitingCustomer), (true, false, false));
+        assert_eq!(may(Resolved), (false, true, false));
+        assert_eq!(may(Closed), (false, true, false));
+    }
+
+    #[test]
+    fn a_promise_is_kept_by_an_answer_in_time_and_missed_only_once_the_time_is_past() {
+        use super::ReplyPromise::*;
+        assert_eq!(ReplyPromise::judge(100, &[], 50), Pending);
+        assert_eq!(ReplyPromise::judge(100, &[], 100), Pending);
+        assert_eq!(ReplyPromise::judge(100, &[], 101), Missed);
+        assert_eq!(ReplyPromise::judge(100, &[100], 500), Kept);
+        assert_eq!(ReplyPromise::judge(100, &[150], 500), Missed, "answered, but late");
+        assert!(
+            ReplyPromise::answers(EntryKind::Reply) && ReplyPromise::answers(EntryKind::Status)
+        );
+        assert!(!ReplyPromise::answers(EntryKind::CustomerMessage));
+    }
+}

@@ -1,0 +1,281 @@
+//! The customer's side of the loop, after the status look-up: answering the team
+//! (`POST /api/v1/requests/{reference}/messages`) and rating the service
+//! (`POST /api/v1/requests/{reference}/feedback`).
+//!
+//! Both are sent by the app's outbox, so both are idempotent on `Idempotency-Key` as a create
+//! is (a retry answers `200` with `Idempotent-Replayed: true`; the key with other content is
+//! `409 idempotency_key_reused`). Both need the contact given with the request, and a wrong
+//! one is answered exactly like the look-up answers it (`404 not_found`): a reference alone
+//! must not reveal that a request exists, nor let anyone write on its timeline.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::SecondsFormat;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shouhou_core::reference::parse_reference;
+use shouhou_core::validate::{is_plain_uuid, PHOTO_CONTENT_TYPES};
+use shouhou_core::{ErrorCode, Field, FieldError, PhotoRef};
+
+use crate::api::{
+    contact_matches, in_time, invalid_named, json_body, malformed, media_type, multipart_parts,
+    photos_match, require_idempotency_key, validation_failed, ApiError,
+};
+use crate::store::customer::{self, CustomerPost, Post, Posted};
+use crate::store::{Entry, Store, StoreError};
+use crate::AppState;
+
+/// A message is an answer to a question, as long as a request's description may be.
+pub const MESSAGE_MAX_CHARS: usize = 4000;
+pub const COMMENT_MAX_CHARS: usize = 2000;
+
+/// `{"contact", "text", "photos"}`: the JSON body, or the `message` part of a multipart one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessageBody {
+    contact: String,
+    text: String,
+    #[serde(default)]
+    photos: Vec<PhotoRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedbackBody {
+    contact: String,
+    /// Wider than 1–5 so that 0 or 6 is a `422` naming the field, not a parse error.
+    rating: i64,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
+}
+
+/// `409`: the request is there and the contact right, but this cannot be done now.
+fn conflict(code: &'static str, message_key: &'static str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, message_key)
+}
+
+fn store_refusal(error: StoreError) -> ApiError {
+    match error {
+        StoreError::NotFound => not_found(),
+        StoreError::KeyReused => conflict("idempotency_key_reused", "api.idempotency_key_reused"),
+        StoreError::NotWaitingForCustomer => {
+            conflict("not_waiting_for_customer", "api.not_waiting_for_customer")
+        }
+        StoreError::NotResolved => conflict("not_resolved", "api.not_resolved"),
+        StoreError::AlreadyRated => conflict("already_rated", "api.already_rated"),
+        StoreError::PhotoIdTaken => validation_failed(vec![FieldError {
+            field: Field::Photos,
+            code: ErrorCode::InvalidPhoto,
+        }]),
+        other => ApiError::internal(other),
+    }
+}
+
+/// Plain text as a description is: counted in characters, trimmed, no control characters
+/// but line breaks and tabs, no text-direction overrides (which make a text read to staff
+/// differently from how it was typed).
+fn text_problem(text: &str, required: bool, max: usize) -> Option<ErrorCode> {
+    let count = text.chars().count();
+    if count == 0 && required {
+        Some(ErrorCode::Required)
+    } else if count > max {
+        Some(ErrorCode::TooLong { max })
+    } else if text.chars().any(|ch| {
+        (ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+            || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }) {
+        Some(ErrorCode::InvalidCharacters)
+    } else {
+        None
+    }
+}
+
+/// The same checks as a request's photos: how many, how large together, and each one's id
+/// and type; then that the uploads are exactly the photos listed.
+fn photo_problem(
+    state: &AppState,
+    listed: &[PhotoRef],
+    uploads: &[crate::store::PhotoUpload],
+) -> Option<ErrorCode> {
+    let limits = state.config.photos;
+    // Sizes are the client's claim: two of u64::MAX must not overflow the sum.
+    let total = listed.iter().fold(0u64, |total, photo| total.saturating_add(photo.bytes));
+    if listed.len() > limits.max_count as usize {
+        Some(ErrorCode::TooManyPhotos { max: limits.max_count as usize })
+    } else if total > limits.max_total_bytes {
+        Some(ErrorCode::PhotosTooLarge { max: limits.max_total_bytes as usize })
+    } else if listed.iter().any(|photo| {
+        !is_plain_uuid(&photo.id)
+            || !PHOTO_CONTENT_TYPES.contains(&photo.content_type.as_str())
+            || photo.bytes == 0
+    }) || !photos_match(listed, uploads)
+    {
+        Some(ErrorCode::InvalidPhoto)
+    } else {
+        None
+    }
+}
+
+fn missing_contact() -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "missing_contact", "api.missing_contact")
+}
+
+/// `201` for a new entry, `200` with `Idempotent-Replayed: true` for a retry.
+fn answer(posted: &Posted, body: Value) -> Response {
+    let status = if posted.replayed { StatusCode::OK } else { StatusCode::CREATED };
+    let mut response = (status, Json(body)).into_response();
+    if posted.replayed {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+async fn store_post(
+    state: &Arc<AppState>,
+    reference: String,
+    contact: String,
+    new: CustomerPost,
+) -> Result<Posted, ApiError> {
+    state
+        .store
+        .write(move |c| {
+            customer::post(c, &reference, |request| contact_matches(&contact, request), &new)
+        })
+        .await
+        .map_err(store_refusal)
+}
+
+fn now_text() -> String {
+    Store::now().to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn message_json(entry: &Entry) -> Value {
+    json!({ "at": entry.at, "kind": entry.kind, "text": entry.text.as_deref().unwrap_or("") })
+}
+
+fn rating_json(entry: &Entry) -> Value {
+    json!({
+        "at": entry.at,
+        "kind": entry.kind,
+        "rating": entry.satisfaction,
+        "comment": entry.text.as_deref().unwrap_or(""),
+    })
+}
+
+/// `POST /api/v1/requests/{reference}/messages`.
+pub async fn post_message(
+    State(state): State<Arc<AppState>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = async {
+        let key = require_idempotency_key(&headers)?;
+        let (message, uploads): (MessageBody, _) = if media_type(&headers) == "multipart/form-data"
+        {
+            let (json, uploads) =
+                in_time(&state, multipart_parts(&state, &headers, body, "message")).await?;
+            (serde_json::from_slice(&json).map_err(malformed)?, uploads)
+        } else {
+            (in_time(&state, json_body(&headers, body)).await?, Vec::new())
+        };
+        if message.contact.trim().is_empty() {
+            return Err(missing_contact());
+        }
+        let text = message.text.trim().to_string();
+        if let Some(code) = text_problem(&text, true, MESSAGE_MAX_CHARS) {
+            return Err(invalid_named(vec![("text", "api.field.text", code)]));
+        }
+        if let Some(code) = photo_problem(&state, &message.photos, &uploads) {
+            return Err(validation_failed(vec![FieldError { field: Field::Photos, code }]));
+        }
+        let reference = parse_reference(&reference).ok_or_else(not_found)?;
+        // A retry must compare equal whatever the JSON's spacing or key order, and a key
+        // must not be reusable for another request or for a rating.
+        let submitted = json!({
+            "kind": "customer_message",
+            "reference": reference,
+            "contact": message.contact,
+            "text": message.text,
+            "photos": message.photos,
+        })
+        .to_string();
+        // photo_problem checked that each listed photo arrived exactly once.
+        let mut uploads = uploads;
+        let photos = message
+            .photos
+            .iter()
+            .map(|photo| {
+                let index = uploads.iter().position(|u| u.id == photo.id).expect("checked above");
+                (photo.clone(), uploads.swap_remove(index))
+            })
+            .collect();
+        let new = CustomerPost {
+            idempotency_key: key,
+            submitted_json: submitted,
+            post: Post::Message { text, photos },
+            now: now_text(),
+        };
+        let posted = store_post(&state, reference.clone(), message.contact, new).await?;
+        tracing::info!(%reference, replayed = posted.replayed, "customer message");
+        Ok::<_, ApiError>(answer(&posted, message_json(&posted.entry)))
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// `POST /api/v1/requests/{reference}/feedback`.
+pub async fn post_feedback(
+    State(state): State<Arc<AppState>>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = async {
+        let key = require_idempotency_key(&headers)?;
+        let feedback: FeedbackBody = in_time(&state, json_body(&headers, body)).await?;
+        if feedback.contact.trim().is_empty() {
+            return Err(missing_contact());
+        }
+        let mut refused = Vec::new();
+        if !(1..=5).contains(&feedback.rating) {
+            refused.push(("rating", "api.field.rating", ErrorCode::OutOfRange { min: 1, max: 5 }));
+        }
+        let comment = feedback.comment.as_deref().unwrap_or("").trim().to_string();
+        if let Some(code) = text_problem(&comment, false, COMMENT_MAX_CHARS) {
+            refused.push(("comment", "api.field.comment", code));
+        }
+        if !refused.is_empty() {
+            return Err(invalid_named(refused));
+        }
+        let reference = parse_reference(&reference).ok_or_else(not_found)?;
+        let submitted = json!({
+            "kind": "rating",
+            "reference": reference,
+            "contact": feedback.contact,
+            "rating": feedback.rating,
+            "comment": comment,
+        })
+        .to_string();
+        let new = CustomerPost {
+            idempotency_key: key,
+            submitted_json: submitted,
+            post: Post::Rating { rating: feedback.rating as u8, comment },
+            now: now_text(),
+        };
+        let posted = store_post(&state, reference.clone(), feedback.contact, new).await?;
+        tracing::info!(%reference, replayed = posted.replayed, "customer rating");
+        Ok::<_, ApiError>(answer(&posted, rating_json(&posted.entry)))
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}

@@ -1,0 +1,221 @@
+//! `/api/v1/staff/figures` and `/api/v1/staff/export.csv`: what a lead reports upwards,
+//! for a period of days. Leads only (403 for an agent). The answer's shape, the targets and
+//! the arithmetic are core's ([`shouhou_core::desk`]); the counting is the store's.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use shouhou_core::desk::{
+    self, median, rate, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
+    TimelinessCounts, TARGETS,
+};
+use shouhou_core::Lang;
+
+use crate::api::ApiError;
+use crate::desk::{bad_query, store_error, Staff};
+use crate::store::report::{self, EXPORT_COLUMNS};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct Period {
+    from: String,
+    to: String,
+}
+
+/// Checks `from` and `to` (`YYYY-MM-DD`, from ≤ to) and returns them as given.
+fn period(query: Result<Query<Period>, QueryRejection>) -> Result<(String, String), ApiError> {
+    let Query(Period { from, to }) = query.map_err(bad_query)?;
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    match (day(&from), day(&to)) {
+        (Some(start), Some(end)) if start <= end && from.len() == 10 && to.len() == 10 => {
+            Ok((from, to))
+        }
+        _ => Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
+            .with_arg("detail", "from and to are days, YYYY-MM-DD, from not after to")),
+    }
+}
+
+pub async fn figures(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+    query: Result<Query<Period>, QueryRejection>,
+) -> Response {
+    let result = async {
+        staff.require_lead()?;
+        let (from, to) = period(query)?;
+        let (f, t) = (from.clone(), to.clone());
+        let now = chrono::Utc::now().timestamp();
+        let store_state = Arc::clone(&state);
+        let mut counts = tokio::task::spawn_blocking(move || {
+            store_state.store.read(|c| report::counts(c, &f, &t, now))
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(store_error)?;
+        Ok::<_, ApiError>(Json(answer(&from, &to, &mut counts)).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+fn answer(from: &str, to: &str, counts: &mut report::Counts) -> Figures {
+    let ratings: Vec<u8> =
+        counts.customer_ratings.iter().chain(&counts.follow_up_ratings).copied().collect();
+    let satisfied = ratings.iter().filter(|&&r| desk::satisfied(r)).count() as i64;
+    let repairs_by_month: Vec<MonthRepairs> = counts
+        .repairs_by_month
+        .iter()
+        .map(|(month, &(in_warranty, out_of_warranty))| MonthRepairs {
+            month: month.clone(),
+            in_warranty,
+            out_of_warranty,
+        })
+        .collect();
+    Figures {
+        from: from.to_string(),
+        to: to.to_string(),
+        targets: TARGETS,
+        follow_up_rate: rate(counts.followed_up, counts.resolved),
+        satisfaction_rate: rate(satisfied, ratings.len() as i64),
+        timeliness_rate: rate(counts.answered_on_time, counts.due),
+        follow_up: FollowUpCounts { resolved: counts.resolved, followed_up: counts.followed_up },
+        satisfaction: SatisfactionCounts {
+            ratings: ratings.len() as i64,
+            satisfied,
+            from_customers: counts.customer_ratings.len() as i64,
+            from_follow_ups: counts.follow_up_ratings.len() as i64,
+        },
+        timeliness: TimelinessCounts { due: counts.due, on_time: counts.answered_on_time },
+        requests: counts.requests,
+        deflections: counts.deflections,
+        in_warranty_repairs: repairs_by_month.iter().map(|m| m.in_warranty).sum(),
+        out_of_warranty_repairs: repairs_by_month.iter().map(|m| m.out_of_warranty).sum(),
+        repairs_by_month,
+        by_intent: counts.by_intent.clone(),
+        by_category: counts.by_category.clone(),
+        by_product_line: counts.by_product_line.clone(),
+        median_hours_to_resolve: median(&mut counts.seconds_to_resolve)
+            .map(|seconds| (seconds / 360.0).round() / 10.0),
+    }
+}
+
+/// The header row in the caller's language: Chinese-locale Excel is where this is opened.
+fn column_title(column: &str, lang: Lang) -> &str {
+    if lang == Lang::En {
+        return column;
+    }
+    match column {
+        "reference" => "编号",
+        "created_at" => "提交时间",
+        "status" => "状态",
+        "intent" => "诉求",
+        "product_line" => "产品线",
+        "category" => "投诉分类",
+        "priority" => "优先级",
+        "warranty" => "保修状态",
+        "full_name" => "姓名",
+        "company" => "单位",
+        "phone" => "电话",
+        "email" => "邮箱",
+        "address" => "地址",
+        "model" => "型号",
+        "serial_number" => "序列号",
+        "purchase_date" => "购买日期",
+        "order_number" => "订单号",
+        "description" => "问题描述",
+        "reply_by" => "答复期限",
+        "assigned_to" => "负责人",
+        "satisfaction" => "满意度",
+        other => other,
+    }
+}
+
+/// One CSV cell: a cell a spreadsheet would run as a formula (`= + - @`, or a tab or
+/// carriage return first) gets a `'` in front; then RFC 4180 quoting.
+pub fn csv_cell(text: &str) -> String {
+    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if neutral.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+pub async fn export_csv(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+    query: Result<Query<Period>, QueryRejection>,
+) -> Response {
+    let result = async {
+        staff.require_lead()?;
+        let (from, to) = period(query)?;
+        let (f, t) = (from.clone(), to.clone());
+        let store_state = Arc::clone(&state);
+        let rows = tokio::task::spawn_blocking(move || {
+            store_state.store.read(|c| report::export_rows(c, &f, &t))
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(store_error)?;
+        let lang = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map_or(Lang::ZhCn, Lang::from_accept_language);
+        // The byte-order mark is what makes Excel read UTF-8 rather than the locale's GBK.
+        let mut csv = String::from("\u{FEFF}");
+        let titles: Vec<String> =
+            EXPORT_COLUMNS.iter().map(|c| csv_cell(column_title(c, lang))).collect();
+        csv.push_str(&titles.join(","));
+        csv.push_str("\r\n");
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
+            csv.push_str(&cells.join(","));
+            csv.push_str("\r\n");
+        }
+        tracing::info!(login = %staff.session.login, %from, %to, "export");
+        let disposition = format!("attachment; filename=\"shouhou-{from}-{to}.csv\"");
+        Ok::<_, ApiError>(
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition).expect("ASCII"),
+                    ),
+                ],
+                csv,
+            )
+                .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_cell("王建国"), "王建国");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("说\"好\"的"), "\"说\"\"好\"\"的\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for formula in ["+86138", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(csv_cell(formula).trim_start_matches('"').starts_with('\''), "{formula:?}");
+        }
+        assert_eq!(csv_cell("1-2"), "1-2", "only the first character matters");
+    }
+}

@@ -1,0 +1,268 @@
+//! The lead's figures on a fixture whose answers were worked out by hand, and the CSV
+//! export read back as a spreadsheet would.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::desk::{desk, request, Desk};
+use serde_json::json;
+use shouhou_core::{Category, Intent, Status, WarrantyStatus};
+use shouhou_server::store::timeline::EventRequest;
+use shouhou_server::store::Role;
+
+fn status(status: Status) -> EventRequest {
+    EventRequest::Status { status }
+}
+
+fn reply(text: &str) -> EventRequest {
+    EventRequest::Reply { text: text.into() }
+}
+
+fn follow_up(satisfaction: Option<u8>) -> EventRequest {
+    EventRequest::FollowUp { outcome: "已回访".into(), satisfaction, text: String::new() }
+}
+
+fn repair(line: &str, covered: bool) -> shouhou_core::ValidRequest {
+    let mut request = request(Intent::Repair, line, "王建国", "故障");
+    request.warranty = Some(if covered {
+        WarrantyStatus::InWarranty { until: "2027-01-01".into() }
+    } else {
+        WarrantyStatus::OutOfWarranty { ended: "2025-01-01".into() }
+    });
+    request
+}
+
+/// A customer's rating, as issue 12's feedback route will record it.
+fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
+    desk.sql(&format!(
+        "INSERT INTO events (request_id, at, kind, actor, public, satisfaction)
+         SELECT id, '{at}', 'rating', NULL, 1, {rating} FROM requests WHERE reference = '{reference}'"
+    ));
+}
+
+/// October 2026, every time in +08:00. Each request's reply-by is 24 h after filing.
+///
+/// | req | filed | first staff answer | resolved (h) | follow-up | ratings |
+/// |---|---|---|---|---|---|
+/// | R1 repair inverter, in warranty | 10-02 09:00 | 10-02 15:00 on time | 10-04 09:00 (48) | 5 | |
+/// | R2 repair inverter, out of warranty | 10-05 10:00 | 10-07 10:00 late | 10-08 10:00 (72) | | customer 3 |
+/// | R3 complaint property, service | 10-10 08:00 | 10-12 07:00 late (a note and a new promise do not count) | 10-13 08:00 (72) | not asked | |
+/// | R4 consultation network | 10-20 09:00 | 10-20 12:00 on time | 10-22 09:00 (48), reopened, again 10-26 | 4 | customer 5 |
+/// | R5 repair appliance, in warranty | 11-02 | | | | |
+/// | R6 repair network, in warranty | 10-30 20:00 | never (due 10-31 20:00, passed) | | | |
+/// | R7 complaint property, quality | 09-29 10:00 | 09-29 12:00 | 10-01 10:00 (48) | | |
+///
+/// For 2026-10-01 … 2026-10-31: filed R1 R2 R3 R4 R6 = 5; resolved R1 R2 R3 R4 R7 = 5, of
+/// which followed up R1 R3 R4 → 3/5 = 0.6; ratings 5, 3, 4, 5 → 3 of 4 at 4–5 = 0.75; due
+/// R1 R2 R3 R4 R6, on time R1 R4 → 2/5 = 0.4; repairs 2 in and 1 out of warranty; hours to
+/// resolve 48 48 48 72 72 → median 48; 2 deflections (a third is in November).
+async fn october(desk: &Desk) {
+    let staff = Some("li.na");
+    let r1 =
+        desk.file("fig-r1", repair("inverter", true), vec![], "2026-10-02T09:00:00+08:00").await;
+    desk.event(&r1, status(Status::InProgress), staff, "2026-10-02T15:00:00+08:00").await;
+    desk.event(&r1, status(Status::Resolved), staff, "2026-10-04T09:00:00+08:00").await;
+    desk.event(&r1, follow_up(Some(5)), staff, "2026-10-06T10:00:00+08:00").await;
+
+    let r2 =
+        desk.file("fig-r2", repair("inverter", false), vec![], "2026-10-05T10:00:00+08:00").await;
+    desk.event(&r2, status(Status::InProgress), staff, "2026-10-07T10:00:00+08:00").await;
+    desk.event(&r2, reply("已安排"), staff, "2026-10-07T11:00:00+08:00").await;
+    desk.event(&r2, status(Status::Resolved), staff, "2026-10-08T10:00:00+08:00").await;
+    customer_rating(desk, &r2, "2026-10-09T10:00:00+08:00", 3);
+
+    let mut complaint = request(Intent::Complaint, "property", "李娜", "物业态度差");
+    complaint.category = Some(Category::Service);
+    let r3 = desk.file("fig-r3", complaint, vec![], "2026-10-10T08:00:00+08:00").await;
+    desk.event(
+        &r3,
+        EventRequest::Note { text: "先查记录".into() },
+        staff,
+        "2026-10-10T09:00:00+08:00",
+    )
+    .await;
+    desk.event(
+        &r3,
+        EventRequest::ReplyBy { at: "2026-10-20T08:00:00+08:00".into() },
+        staff,
+        "2026-10-10T10:00:00+08:00",
+    )
+    .await;
+    desk.event(&r3, status(Status::InProgress), staff, "2026-10-12T07:00:00+08:00").await;
+    desk.event(&r3, reply("抱歉"), staff, "2026-10-12T08:00:00+08:00").await;
+    desk.event(&r3, status(Status::Resolved), staff, "2026-10-13T08:00:00+08:00").await;
+    desk.event(&r3, follow_up(None), staff, "2026-10-14T08:00:00+08:00").await;
+
+    let r4 = desk
+        .file(
+            "fig-r4",
+            request(Intent::Consultation, "network", "张伟", "怎么配置 DNS"),
+            vec![],
+            "2026-10-20T09:00:00+08:00",
+        )
+        .await;
+    desk.event(&r4, status(Status::InProgress), staff, "2026-10-20T12:00:00+08:00").await;
+    desk.event(&r4, status(Status::Resolved), staff, "2026-10-22T09:00:00+08:00").await;
+    desk.event(&r4, follow_up(Some(4)), staff, "2026-10-23T09:00:00+08:00").await;
+    customer_rating(desk, &r4, "2026-10-23T10:00:00+08:00", 5);
+    desk.event(&r4, status(Status::InProgress), staff, "2026-10-25T09:00:00+08:00").await;
+    desk.event(&r4, status(Status::Resolved), staff, "2026-10-26T09:00:00+08:00").await;
+
+    desk.file("fig-r5", repair("appliance", true), vec![], "2026-11-02T09:00:00+08:00").await;
+    desk.file("fig-r6", repair("network", true), vec![], "2026-10-30T20:00:00+08:00").await;
+
+    let mut old = request(Intent::Complaint, "property", "赵敏", "漏水");
+    old.category = Some(Category::Quality);
+    let r7 = desk.file("fig-r7", old, vec![], "2026-09-29T10:00:00+08:00").await;
+    desk.event(&r7, status(Status::InProgress), staff, "2026-09-29T12:00:00+08:00").await;
+    desk.event(&r7, status(Status::Resolved), staff, "2026-10-01T10:00:00+08:00").await;
+
+    desk.sql(
+        "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line, outcome, created_at) VALUES
+         ('d1', 'network', 1, 'network', 'solved', '2026-10-03T09:00:00+08:00'),
+         ('d2', 'inverter', 1, 'inverter', 'solved', '2026-10-31T23:59:00+08:00'),
+         ('d3', 'inverter', 1, 'inverter', 'solved', '2026-11-01T00:01:00+08:00');",
+    );
+}
+
+#[tokio::test]
+async fn the_figures_match_the_ones_worked_out_by_hand() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    october(&desk).await;
+
+    let reply = desk.get("/api/v1/staff/figures?from=2026-10-01&to=2026-10-31", &cookie).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.bytes));
+    assert_eq!(
+        reply.json(),
+        json!({
+            "from": "2026-10-01",
+            "to": "2026-10-31",
+            "targets": {"follow_up_rate": 0.9, "satisfaction_rate": 0.8, "timeliness_rate": 0.8},
+            "follow_up_rate": 0.6,
+            "satisfaction_rate": 0.75,
+            "timeliness_rate": 0.4,
+            "follow_up": {"resolved": 5, "followed_up": 3},
+            "satisfaction": {"ratings": 4, "satisfied": 3, "from_customers": 2, "from_follow_ups": 2},
+            "timeliness": {"due": 5, "on_time": 2},
+            "requests": 5,
+            "deflections": 2,
+            "in_warranty_repairs": 2,
+            "out_of_warranty_repairs": 1,
+            "repairs_by_month": [{"month": "2026-10", "in_warranty": 2, "out_of_warranty": 1}],
+            "by_intent": {"repair": 3, "complaint": 1, "consultation": 1},
+            "by_category": {"service": 1},
+            "by_product_line": {"inverter": 2, "property": 1, "network": 2},
+            "median_hours_to_resolve": 48.0,
+        })
+    );
+
+    let autumn =
+        desk.get("/api/v1/staff/figures?from=2026-09-01&to=2026-11-30", &cookie).await.json();
+    assert_eq!(
+        autumn["repairs_by_month"],
+        json!([
+            {"month": "2026-10", "in_warranty": 2, "out_of_warranty": 1},
+            {"month": "2026-11", "in_warranty": 1, "out_of_warranty": 0},
+        ])
+    );
+    assert_eq!((autumn["requests"].as_i64(), autumn["deflections"].as_i64()), (Some(7), Some(3)));
+
+    let empty =
+        desk.get("/api/v1/staff/figures?from=2025-01-01&to=2025-01-31", &cookie).await.json();
+    for rate in
+        ["follow_up_rate", "satisfaction_rate", "timeliness_rate", "median_hours_to_resolve"]
+    {
+        assert_eq!(empty[rate], json!(null), "{rate}: nothing counted is not zero");
+    }
+    assert_eq!(empty["requests"], 0);
+
+    for bad in [
+        "from=2026-10-31&to=2026-10-01",
+        "from=2026-10-01",
+        "from=yesterday&to=2026-10-01",
+        "from=2026-2-1&to=2026-10-01",
+    ] {
+        let reply = desk.get(&format!("/api/v1/staff/figures?{bad}"), &cookie).await;
+        assert_eq!(
+            (reply.status, reply.json()["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_query")),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_export_opens_in_excel_and_reads_back_identically() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    let description = "变频器报警，显示\"OC1\"，\r\n第二行：已断电重启, 仍然报警\n第三行";
+    let mut tricky = request(
+        Intent::Repair,
+        "inverter",
+        "=HYPERLINK(\"http://evil.example\",\"点我\")",
+        description,
+    );
+    tricky.details.insert("company".into(), "@宏达机械, \"华东\"分厂".into());
+    tricky.details.insert("model".into(), "-SUM(A1)".into());
+    tricky.details.insert("address".into(), "\t上海市浦东新区".into());
+    tricky.details.insert("serial_number".into(), "\rINV-1".into());
+    let reference = desk.file("csv-1", tricky, vec![], "2026-10-02T09:00:00+08:00").await;
+    desk.event(
+        &reference,
+        EventRequest::Assign { to: "li.na".into() },
+        Some("li.na"),
+        "2026-10-02T10:00:00+08:00",
+    )
+    .await;
+    desk.file(
+        "csv-2",
+        request(Intent::Consultation, "network", "张伟", "普通"),
+        vec![],
+        "2026-11-02T09:00:00+08:00",
+    )
+    .await;
+
+    let reply = desk.get("/api/v1/staff/export.csv?from=2026-10-01&to=2026-10-31", &cookie).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("content-type"), "text/csv; charset=utf-8");
+    assert_eq!(
+        reply.header("content-disposition"),
+        "attachment; filename=\"shouhou-2026-10-01-2026-10-31.csv\""
+    );
+    assert_eq!(&reply.bytes[..3], b"\xEF\xBB\xBF", "UTF-8 with a byte-order mark");
+
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(&reply.bytes[3..]);
+    let titles: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(titles[..3], ["编号", "提交时间", "状态"], "Chinese titles by default");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "only the period's requests");
+    let cell = |name: &str| {
+        let column =
+            shouhou_server::store::report::EXPORT_COLUMNS.iter().position(|c| *c == name).unwrap();
+        rows[0][column].to_string()
+    };
+    assert_eq!(cell("reference"), reference);
+    assert_eq!(cell("description"), description, "commas, quotes and newlines survive");
+    assert_eq!(cell("full_name"), "'=HYPERLINK(\"http://evil.example\",\"点我\")");
+    assert_eq!(cell("company"), "'@宏达机械, \"华东\"分厂");
+    assert_eq!(cell("model"), "'-SUM(A1)");
+    assert_eq!(cell("address"), "'\t上海市浦东新区");
+    assert_eq!(cell("serial_number"), "'\rINV-1");
+    assert_eq!(cell("phone"), "'+8613912345678");
+    assert_eq!(cell("warranty"), "");
+    assert_eq!(cell("assigned_to"), "li.na");
+
+    let english = desk
+        .send(
+            axum::http::Request::get("/api/v1/staff/export.csv?from=2026-10-01&to=2026-10-31")
+                .header("cookie", &cookie)
+                .header("accept-language", "en-GB,en;q=0.9")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(english.bytes.starts_with("\u{FEFF}reference,created_at,status".as_bytes()));
+}

@@ -1,0 +1,158 @@
+//! A kiosk's own pieces: "Are you still there?" before the idle reset, and the staff panel
+//! behind the PIN. They show and report; the kiosk hook decides.
+
+use shouhou_core::i18n::{t, Messages};
+use shouhou_core::outbox::{OutboxItem, OutboxStatus};
+use shouhou_core::Lang;
+use yew::prelude::*;
+
+use super::focus::focus;
+use crate::services::kiosk::Unlock;
+
+#[derive(Properties, PartialEq)]
+pub struct IdleDialogProps {
+    pub lang: Lang,
+    pub seconds_left: u32,
+    pub still_here: Callback<()>,
+}
+
+/// The warning before the reset: an alert dialog with a visible countdown and one button
+/// that gives the customer the full time again (WCAG 2.2.1).
+#[component]
+pub fn IdleDialog(props: &IdleDialogProps) -> Html {
+    let button = use_node_ref();
+    {
+        let button = button.clone();
+        use_effect_with((), move |_| focus(&button));
+    }
+    let lang = props.lang;
+    let onclick = {
+        let still_here = props.still_here.clone();
+        Callback::from(move |_: MouseEvent| still_here.emit(()))
+    };
+    let countdown = Messages::builtin().format(
+        lang,
+        "kiosk.idle_text",
+        &[("seconds", props.seconds_left.to_string())],
+    );
+    html! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="alertdialog" aria-modal="true"
+                aria-labelledby="idle-heading" aria-describedby="idle-text">
+                <h2 id="idle-heading">{ t(lang, "kiosk.idle_heading") }</h2>
+                <p id="idle-text" class="countdown">{ countdown }</p>
+                <button type="button" class="primary" ref={button} {onclick}>{ t(lang, "kiosk.still_here") }</button>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StaffPanelProps {
+    pub lang: Lang,
+    pub outbox: Vec<OutboxItem>,
+    pub unlock_state: Unlock,
+    pub on_unlock: Callback<String>,
+    pub on_send_now: Callback<()>,
+    pub on_leave: Callback<()>,
+    pub on_close: Callback<()>,
+}
+
+/// Staff at the kiosk: the PIN first; then the outbox as counts and states only (nothing
+/// personal), "send now", and leaving kiosk mode.
+#[component]
+pub fn StaffPanel(props: &StaffPanelProps) -> Html {
+    let lang = props.lang;
+    let pin = use_state(String::new);
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with(props.unlock_state == Unlock::Unlocked, move |_| focus(&heading));
+    }
+    let messages = Messages::builtin();
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let body = if props.unlock_state == Unlock::Unlocked {
+        let count = |wanted: fn(&OutboxStatus) -> bool| {
+            props.outbox.iter().filter(|item| wanted(&item.status)).count().to_string()
+        };
+        let waiting = count(|s| matches!(s, OutboxStatus::Queued | OutboxStatus::Failed { .. }));
+        let sending = count(|s| *s == OutboxStatus::Sending);
+        let sent = count(|s| matches!(s, OutboxStatus::Sent { .. }));
+        let send_now = {
+            let on_send_now = props.on_send_now.clone();
+            Callback::from(move |_: MouseEvent| on_send_now.emit(()))
+        };
+        let leave = {
+            let on_leave = props.on_leave.clone();
+            Callback::from(move |_: MouseEvent| on_leave.emit(()))
+        };
+        html! {
+            <>
+                <ul class="staff-counts">
+                    <li>{ messages.format(lang, "kiosk.count_waiting", &[("count", waiting)]) }</li>
+                    <li>{ messages.format(lang, "kiosk.count_sending", &[("count", sending)]) }</li>
+                    <li>{ messages.format(lang, "kiosk.count_sent", &[("count", sent)]) }</li>
+                </ul>
+                <div class="actions">
+                    <button type="button" class="primary" onclick={send_now}>{ t(lang, "kiosk.send_now") }</button>
+                    <button type="button" class="secondary" onclick={leave}>{ t(lang, "kiosk.leave") }</button>
+                </div>
+            </>
+        }
+    } else {
+        let oninput = {
+            let pin = pin.clone();
+            Callback::from(move |event: InputEvent| {
+                let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+                pin.set(input.value());
+            })
+        };
+        let onsubmit = {
+            let (pin, on_unlock) = (pin.clone(), props.on_unlock.clone());
+            Callback::from(move |event: SubmitEvent| {
+                event.prevent_default();
+                on_unlock.emit((*pin).clone());
+            })
+        };
+        let problem = match &props.unlock_state {
+            Unlock::WrongPin => Some(t(lang, "kiosk.pin_wrong").to_string()),
+            Unlock::Limited(seconds) => Some(messages.format(
+                lang,
+                "kiosk.pin_limited",
+                &[("seconds", seconds.to_string())],
+            )),
+            Unlock::Offline => Some(t(lang, "kiosk.pin_offline").to_string()),
+            Unlock::NotSet => Some(t(lang, "kiosk.pin_not_set").to_string()),
+            _ => None,
+        };
+        let checking = props.unlock_state == Unlock::Checking;
+        html! {
+            <form novalidate=true {onsubmit}>
+                <div class={classes!("field", problem.as_ref().map(|_| "field-error"))}>
+                    <label for="f-kiosk-pin">{ t(lang, "kiosk.pin_label") }</label>
+                    if let Some(problem) = &problem {
+                        <p class="error-message" id="f-kiosk-pin-error" role="alert">{ problem }</p>
+                    }
+                    <input id="f-kiosk-pin" name="pin" type="password" inputmode="numeric"
+                        autocomplete="off" value={(*pin).clone()} {oninput}
+                        aria-describedby={problem.as_ref().map(|_| "f-kiosk-pin-error")} />
+                </div>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled={checking}>{ t(lang, "kiosk.pin_submit") }</button>
+                </div>
+            </form>
+        }
+    };
+    html! {
+        <section class="staff-panel" aria-labelledby="staff-heading">
+            <h2 id="staff-heading" tabindex="-1" ref={heading}>{ t(lang, "kiosk.staff_heading") }</h2>
+            { body }
+            <div class="actions">
+                <button type="button" class="secondary" onclick={close}>{ t(lang, "kiosk.close") }</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,230 @@
+// Kiosk mode: a shared touch screen where each customer leaves nothing behind. Short idle
+// times come from this test's config; the PIN hash from the server's own command.
+import { readFileSync } from 'node:fs';
+import { test, expect, expectNoAxeViolations, everythingStored, kioskPinHash, noisyPng } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
+const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
+const config = read('config.json');
+const productName = (id, lang = 'en') => config.product_lines.find((line) => line.id === id).name[lang];
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+const heading = (page) => page.getByRole('heading', { level: 1 });
+const m = messages.en;
+const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+
+const PIN = '482916';
+const PIN_HASH = kioskPinHash(PIN);
+
+/** Opens /kiosk, which puts the device in kiosk mode and lands on the start screen. */
+async function enterKiosk(page, server) {
+  await page.goto(`${server.url}/kiosk`);
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.locator('html')).toHaveClass(/kiosk/);
+  await expect(heading(page)).toBeVisible();
+}
+
+async function startRepair(page, lang = 'en') {
+  const t = messages[lang];
+  await page.getByLabel(t['intent.repair']).check();
+  await page.getByLabel(productName('appliance', lang)).check();
+  await page.getByRole('button', { name: t['start.continue'] }).click();
+  await expect(heading(page)).toHaveText(t['step.contact']);
+}
+
+test.describe('kiosk', () => {
+  test.use({ locale: 'en-GB', configChanges: { kiosk: { idle_seconds: 3, warning_seconds: 6, recorded_by_required: false } } });
+
+  test('the idle warning counts down, and "still here" keeps everything', async ({ page, server }) => {
+    await enterKiosk(page, server);
+    await startRepair(page);
+    await page.getByLabel(m['field.full_name']).fill('Walk-up Customer');
+    const dialog = page.getByRole('alertdialog', { name: m['kiosk.idle_heading'] });
+    await expect(dialog).toBeVisible({ timeout: 8_000 });
+    await expect(dialog.getByText(/\d+/)).toBeVisible();
+    await expect(dialog.getByRole('button', { name: m['kiosk.still_here'] })).toBeFocused();
+    await expectNoAxeViolations(page, 'idle warning');
+    await dialog.getByRole('button', { name: m['kiosk.still_here'] }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Walk-up Customer');
+    await expect(heading(page)).toHaveText(m['step.contact']);
+  });
+
+  test.describe('with the offline shell', () => {
+    test.use({ serviceWorkers: 'allow' });
+
+    test('a timeout wipes every trace of the customer, and Back shows only the start', async ({ page, server }) => {
+      await enterKiosk(page, server);
+      await startRepair(page);
+      // Typing keeps the customer "active": the fields go in before the idle time runs out.
+      await page.getByLabel(m['field.full_name']).fill('Zhou Privacy');
+      await page.getByLabel(m['field.phone']).fill('13987654321');
+      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+      await page.getByLabel(m['field.purchase_date']).fill(daysAgo(30));
+      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+      await page.getByLabel(m['field.description']).fill('Secret kettle trouble 秘密水壶');
+      await page.getByLabel(m['field.photos']).setInputFiles([{ name: 'kettle.png', mimeType: 'image/png', buffer: noisyPng(300, 200, 5) }]);
+      await expect(page.locator('.photos img')).toHaveCount(1, { timeout: 20_000 });
+      const before = await everythingStored(page);
+      expect(before).toContain('Zhou Privacy');
+      expect(before).toMatch(/photos:\nblob of \d+ bytes/);
+
+      // No input: the warning, then the reset, which reloads at the start.
+      await expect(page.getByRole('alertdialog')).toBeVisible({ timeout: 8_000 });
+      await expect(heading(page)).toHaveText(m['start.heading'], { timeout: 15_000 });
+      await expect(page.getByRole('alertdialog')).toHaveCount(0);
+      const after = await everythingStored(page);
+      for (const typed of ['Zhou Privacy', '13987654321', 'Secret kettle', '秘密水壶']) {
+        expect(after, `${typed} left in storage`).not.toContain(typed);
+      }
+      expect(after).not.toMatch(/photos:\nblob of/);
+      await expect(page.getByLabel(m['intent.repair'])).not.toBeChecked();
+
+      // Back through the earlier customer's screens (contact, product, the start) shows the
+      // start screen only.
+      for (let i = 0; i < 3; i++) {
+        await page.goBack();
+        await expect(heading(page)).toHaveText(m['start.heading']);
+        await expect(page.getByText('Zhou Privacy')).toHaveCount(0);
+      }
+    });
+  });
+
+  test('a request submitted offline goes once the network returns; then nothing personal is kept', async ({ page, server, context }) => {
+    test.slow();
+    await enterKiosk(page, server);
+    await startRepair(page);
+    await page.getByLabel(m['field.full_name']).fill('Offline Kiosk');
+    await page.getByLabel(m['field.phone']).fill('13711112222');
+    await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+    await page.getByLabel(m['field.purchase_date']).fill('2020-03-01');
+    await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+    await page.getByLabel(m['field.description']).fill('The oven light stays off.');
+    await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
+    await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+    await expect(heading(page)).toHaveText(m['step.review']);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['sending.waiting_heading']);
+    await context.setOffline(false);
+    await expect(heading(page)).toHaveText(m['confirm.heading'], { timeout: 20_000 });
+    const reference = (await page.getByTestId('reference').textContent()).trim();
+    expect(server.rows('SELECT reference, full_name FROM requests')).toEqual([[reference, 'Offline Kiosk']]);
+    await expect.poll(() => everythingStored(page)).toContain(reference);
+    const kept = await everythingStored(page);
+    for (const personal of ['Offline Kiosk', '13711112222', 'The oven light']) {
+      expect(kept, `${personal} kept after delivery`).not.toContain(personal);
+    }
+    // "Finish" wipes what is left and starts afresh; the request was stored once.
+    await page.getByRole('button', { name: m['kiosk.finish'] }).click();
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    expect(server.rows('SELECT count(*) FROM requests')).toEqual([[1]]);
+  });
+
+  test('no way to other customers: no drafts list, no outbox list, no earlier receipt', async ({ page, server }) => {
+    await enterKiosk(page, server);
+    await expect(page.getByRole('button', { name: m['drafts.link'] })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /Outbox/ })).toHaveCount(0);
+    for (const path of ['/drafts', '/outbox']) {
+      await page.goto(server.url + path);
+      await expect(heading(page)).toHaveText(m['start.heading']);
+      await expect(page.getByRole('button', { name: m['drafts.link'] })).toHaveCount(0);
+    }
+    await startRepair(page);
+    await page.getByLabel(m['field.full_name']).fill('First Customer');
+    await page.getByLabel(m['field.phone']).fill('13722223333');
+    await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+    await page.getByLabel(m['field.purchase_date']).fill('2020-03-01');
+    await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+    await page.getByLabel(m['field.description']).fill('The dishwasher leaks.');
+    await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
+    await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+    await expect(heading(page)).toHaveText(m['confirm.heading'], { timeout: 20_000 });
+    const reference = (await page.getByTestId('reference').textContent()).trim();
+    await page.getByRole('button', { name: m['kiosk.finish'] }).click();
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    // The next customer typing the receipt's address gets the status look-up, which asks
+    // for the contact: nothing of the first customer is shown.
+    await page.goto(`${server.url}/sent/${reference}`);
+    await expect(heading(page)).toHaveText(m['status.heading']);
+    await expect(page.getByText('First Customer')).toHaveCount(0);
+    await expect(page.getByText('The dishwasher leaks.')).toHaveCount(0);
+  });
+
+  test.describe('with the PIN set on the server', () => {
+    // Staff take their time: the idle reset stays out of the way here.
+    test.use({
+      serverArgs: ['--kiosk-pin-hash', PIN_HASH, '--limit-kiosk-pin', '4:4'],
+      configChanges: { kiosk: { idle_seconds: 90, warning_seconds: 30, recorded_by_required: false } },
+    });
+
+    test('a wrong PIN is refused; the right one shows the staff view, which leaves kiosk mode', async ({ page, server }) => {
+      await enterKiosk(page, server);
+      await page.getByRole('button', { name: m['kiosk.staff'] }).click();
+      const panel = page.locator('.staff-panel');
+      await page.getByLabel(m['kiosk.pin_label']).fill('000000');
+      await panel.getByRole('button', { name: m['kiosk.pin_submit'] }).click();
+      await expect(panel.getByRole('alert')).toHaveText(m['kiosk.pin_wrong']);
+      await expectNoAxeViolations(page, 'staff PIN with an error');
+      await page.getByLabel(m['kiosk.pin_label']).fill(PIN);
+      await panel.getByRole('button', { name: m['kiosk.pin_submit'] }).click();
+      await expect(panel.getByText(fill(m['kiosk.count_waiting'], { count: 0 }))).toBeVisible();
+      await expectNoAxeViolations(page, 'staff view');
+      await panel.getByRole('button', { name: m['kiosk.leave'] }).click();
+      await expect(heading(page)).toHaveText(m['start.heading']);
+      await expect(page.locator('html')).not.toHaveClass(/kiosk/);
+      await expect(page.getByRole('button', { name: m['drafts.link'] })).toBeVisible();
+    });
+
+    test('offline, the staff panel says it needs a connection', async ({ page, server, context }) => {
+      await enterKiosk(page, server);
+      await context.setOffline(true);
+      await page.getByRole('button', { name: m['kiosk.staff'] }).click();
+      await page.getByLabel(m['kiosk.pin_label']).fill(PIN);
+      await page.locator('.staff-panel').getByRole('button', { name: m['kiosk.pin_submit'] }).click();
+      await expect(page.locator('.staff-panel').getByRole('alert')).toHaveText(m['kiosk.pin_offline']);
+      await context.setOffline(false);
+    });
+
+    test('guessing is stopped after a few tries', async ({ page, server }) => {
+      await enterKiosk(page, server);
+      await page.getByRole('button', { name: m['kiosk.staff'] }).click();
+      const panel = page.locator('.staff-panel');
+      for (const guess of ['111111', '222222', '333333', '444444']) {
+        await page.getByLabel(m['kiosk.pin_label']).fill(guess);
+        await panel.getByRole('button', { name: m['kiosk.pin_submit'] }).click();
+        await expect(panel.getByRole('alert')).toHaveText(m['kiosk.pin_wrong']);
+      }
+      await page.getByLabel(m['kiosk.pin_label']).fill(PIN);
+      await panel.getByRole('button', { name: m['kiosk.pin_submit'] }).click();
+      await expect(panel.getByRole('alert')).toContainText(m['kiosk.pin_limited'].split('{seconds}')[0]);
+      await expect(page.locator('html')).toHaveClass(/kiosk/);
+    });
+  });
+});
+
+for (const lang of ['en', 'zh-CN']) {
+  test.describe(`kiosk by touch in ${lang}`, () => {
+    test.use({ locale: lang === 'en' ? 'en-GB' : 'zh-CN', viewport: { width: 800, height: 1280 }, hasTouch: true });
+
+    test('every target is at least 48×48, the language switch is on the start screen, and it is axe-clean', async ({ page, server }) => {
+      const t = messages[lang];
+      await enterKiosk(page, server);
+      await expect(heading(page)).toHaveText(t['start.heading']);
+      await expect(page.getByRole('button', { name: t['lang.switch'] })).toBeVisible();
+      const small = async () => page.evaluate(() => [...document.querySelectorAll('button, a[href], .choice, input:not([type=radio]):not([type=checkbox]):not([type=hidden])')]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => { const r = el.getBoundingClientRect(); return { what: el.outerHTML.slice(0, 60), w: r.width, h: r.height }; })
+        .filter(({ w, h }) => w < 48 || h < 48));
+      expect(await small(), 'targets under 48×48 on the start screen').toEqual([]);
+      await expectNoAxeViolations(page, `kiosk start (${lang})`);
+      await page.getByLabel(t['intent.repair']).tap();
+      await page.getByLabel(productName('appliance', lang)).tap();
+      await page.getByRole('button', { name: t['start.continue'] }).tap();
+      await expect(heading(page)).toHaveText(t['step.contact']);
+      await expect(page.getByLabel(t['field.phone'])).toHaveAttribute('inputmode', 'tel');
+      expect(await small(), 'targets under 48×48 on the contact step').toEqual([]);
+      await expectNoAxeViolations(page, `kiosk contact (${lang})`);
+    });
+  });
+}
