@@ -132,7 +132,8 @@ test.describe('an engineer on site', () => {
   const m = messages['zh-CN'];
 
   test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }) => {
-    await begin(page, server, m, 'zh-CN', 'onsite_report', 'appliance');
+    // A line with a flow: an engineer reporting a visit goes straight to the form.
+    await begin(page, server, m, 'zh-CN', 'onsite_report', 'inverter');
     await page.getByLabel(m['field.full_name']).fill('张厂长');
     await page.getByLabel(m['field.phone']).fill('13912345678');
     await page.getByLabel(m['field.recorded_by']).fill('李工');

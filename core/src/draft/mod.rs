@@ -183,7 +183,9 @@ impl Draft {
                 if self.step != Step::Start {
                     return Ok(());
                 }
-                self.step = if guided_help && self.fields.troubleshooting.is_none() {
+                // An engineer reporting a visit has done the troubleshooting already.
+                let helps = self.intent() != Some(Intent::OnsiteReport);
+                self.step = if guided_help && helps && self.fields.troubleshooting.is_none() {
                     Step::Guide
                 } else {
                     Step::Contact
@@ -425,6 +427,20 @@ mod tests {
         draft.apply(DraftEvent::Back, &config(), 5).unwrap();
         assert_eq!(draft.step, Step::Start);
         assert_eq!(draft.fields.product_line, "network", "going back keeps what was chosen");
+    }
+
+    #[test]
+    fn an_onsite_report_is_not_offered_guided_help() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        draft.fields.intent = "onsite_report".into();
+        draft.fields.product_line = "inverter".into();
+        draft.apply(DraftEvent::Continue { guided_help: true }, &config(), 1).unwrap();
+        assert_eq!(draft.step, Step::Contact);
+        let mut repair = Draft::new("d2".into(), "k2".into(), 0);
+        repair.fields.intent = "repair".into();
+        repair.fields.product_line = "inverter".into();
+        repair.apply(DraftEvent::Continue { guided_help: true }, &config(), 1).unwrap();
+        assert_eq!(repair.step, Step::Guide);
     }
 
     #[test]
