@@ -135,7 +135,7 @@ pub fn App() -> Html {
                     { update_notice(lang) }
                 }
                 { storage_notices(lang, state.quarantined, state.storage_warning.as_ref()) }
-                if state.not_persistent && (state.draft.as_ref().is_some_and(|d| !d.is_blank()) || state.outbox.iter().any(|i| !i.is_sent())) {
+                if storage_may_be_cleared(&state) {
                     <div class="notice" role="status">
                         <p>{ t(lang, "storage.not_persistent") }</p>
                         <button type="button" class="secondary" onclick={show_drafts.clone()}>{ t(lang, "storage.export") }</button>
@@ -149,6 +149,15 @@ pub fn App() -> Html {
             </main>
         </ContextProvider<AppContext>>
     }
+}
+
+/// Core decides when the "storage may be cleared" notice matters: not on a first visit.
+fn storage_may_be_cleared(state: &AppState) -> bool {
+    let Some(risk) = state.not_persistent else { return false };
+    let drafts = state.draft.iter().filter(|draft| !draft.is_blank());
+    let unsent = state.outbox.iter().filter(|item| !item.is_sent()).map(|item| &item.draft);
+    let oldest_ms = drafts.chain(unsent).map(|draft| draft.created_at_ms).min();
+    shouhou_core::eviction::StorageRisk { oldest_ms, now_ms: crate::ids::now_ms(), ..risk }.warn()
 }
 
 fn update_notice(lang: Lang) -> Html {

@@ -92,8 +92,15 @@ async fn run_once(
         match items[index].record(outcome, now_ms(), js_sys::Math::random(), new_uuid()) {
             AfterSend::Keep => {
                 let delivered = items[index].is_sent();
-                let photos: Vec<String> =
-                    items[index].draft.fields.photos.iter().map(|p| p.id.clone()).collect();
+                // The signature stays for the printed receipt (not on a kiosk: nothing
+                // personal stays there).
+                let fields = &items[index].draft.fields;
+                let photos: Vec<String> = fields
+                    .photos
+                    .iter()
+                    .map(|p| p.id.clone())
+                    .filter(|id| kiosk || *id != fields.signature)
+                    .collect();
                 // A kiosk keeps only what sending needs: once delivered, nothing personal.
                 if kiosk && delivered {
                     items[index] = items[index].without_personal_data();

@@ -70,8 +70,10 @@ pub struct AppState {
     pub view: View,
     /// A new version of the app is installed and waits for the customer's word.
     pub update_ready: bool,
-    /// The browser refused to make this site's storage persistent: it may evict drafts.
-    pub not_persistent: bool,
+    /// The browser refused to make this site's storage persistent, with what it said about
+    /// its quota and whether it is known to evict (core's `StorageRisk`, the drafts' ages
+    /// added when drawn); `None` while persistent or not asked yet.
+    pub not_persistent: Option<shouhou_core::eviction::StorageRisk>,
     pub save: SaveStatus,
     pub quarantined: usize,
     pub storage_warning: Option<StorageError>,
@@ -195,7 +197,7 @@ pub enum Action {
         now_ms: u64,
     },
     UpdateReady,
-    NotPersistent,
+    NotPersistent(shouhou_core::eviction::StorageRisk),
     StartAgain,
     Saved(SaveReport),
 }
@@ -216,7 +218,7 @@ impl AppState {
             returned: None,
             view: View::Journey,
             update_ready: false,
-            not_persistent: false,
+            not_persistent: None,
             save: SaveStatus::Idle,
             quarantined: 0,
             storage_warning: None,
@@ -503,7 +505,7 @@ impl Reducible for AppState {
                 next.navigated = true;
             }
             Action::UpdateReady => next.update_ready = true,
-            Action::NotPersistent => next.not_persistent = true,
+            Action::NotPersistent(risk) => next.not_persistent = Some(risk),
             Action::ShowJourney => {
                 next.view = View::Journey;
                 next.navigated = true;

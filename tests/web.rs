@@ -64,6 +64,7 @@ fn PhoneFieldHarness() -> Html {
         value: "12345".into(),
         kind: TextKind::Tel,
         autocomplete: Some("tel"),
+        optional: false,
         hint: Some("提示".into()),
         error: Some("请输入有效的电话号码".into()),
         on_edit: Callback::noop(),
@@ -163,7 +164,7 @@ async fn continuing_without_choices_shows_both_messages_inline_and_in_the_summar
     settle().await;
 
     let summary: Vec<String> = node_texts(&root, ".error-summary li");
-    assert_eq!(summary, ["What you need is required", "Product line is required"]);
+    assert_eq!(summary, ["What you need: choose an answer", "Product line: choose an answer"]);
     assert_eq!(node_texts(&root, "fieldset .error-message"), summary);
 
     let intent: web_sys::HtmlElement =
@@ -172,7 +173,7 @@ async fn continuing_without_choices_shows_both_messages_inline_and_in_the_summar
     settle().await;
     assert_eq!(
         node_texts(&root, ".error-summary li"),
-        ["Product line is required"],
+        ["Product line: choose an answer"],
         "fixed errors clear as you go"
     );
 }

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::adapter::{Adapter, Backend};
 use crate::i18n::Lang;
+pub use crate::reply::ReplyTimes;
+use crate::schema::Priority;
 
 /// A text in every language the product speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,9 +104,13 @@ pub struct EmergencyContact {
 pub struct AppConfig {
     pub brand: Localized,
     pub backend: Backend,
-    /// The promised time of the next reply (明确表示下次答复时间), in hours from submission.
-    /// Promise less, deliver more.
+    /// The promised time of the next reply (明确表示下次答复时间), in hours from submission:
+    /// the default, for a priority `reply_times` does not list. Promise less, deliver more.
     pub reply_within_hours: u32,
+    /// Hours per priority, and how they are counted (time zone, opening hours, holidays, a
+    /// weekend line); around the clock when absent.
+    #[serde(default)]
+    pub reply_times: ReplyTimes,
     pub product_lines: Vec<ProductLine>,
     pub emergency_contact: EmergencyContact,
     #[serde(default)]
@@ -139,7 +145,9 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl AppConfig {
+    /// Reads `config.json`; a UTF-8 byte-order mark (Windows Notepad writes one) is skipped.
     pub fn from_json(text: &str) -> Result<AppConfig, ConfigError> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let config: AppConfig =
             serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
         if config.product_lines.is_empty() {
@@ -171,7 +179,16 @@ impl AppConfig {
         if config.reply_within_hours == 0 {
             return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));
         }
+        if let Some(why) = config.reply_times.problem() {
+            return Err(ConfigError::Invalid(why));
+        }
         Ok(config)
+    }
+
+    /// When the next reply is promised for a request of `priority` submitted at
+    /// `submitted_ms` (epoch milliseconds): the confirmation's time and the server's `reply_by`.
+    pub fn reply_by(&self, priority: Option<Priority>, submitted_ms: i64) -> i64 {
+        crate::reply::reply_by(&self.reply_times, self.reply_within_hours, priority, submitted_ms)
     }
 
     pub fn product_line(&self, id: &str) -> Option<&ProductLine> {
@@ -198,6 +215,18 @@ mod tests {
         let text = include_str!("../../static/config.json")
             .replace("\"id\": \"network\"", "\"id\": \"inverter\"");
         assert!(matches!(AppConfig::from_json(&text), Err(ConfigError::Invalid(_))));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_old_configs_load() {
+        let shipped = include_str!("../../static/config.json");
+        let with_bom = format!("\u{FEFF}{shipped}");
+        assert_eq!(AppConfig::from_json(&with_bom), AppConfig::from_json(shipped));
+        let mut old: serde_json::Value = serde_json::from_str(shipped).unwrap();
+        old.as_object_mut().unwrap().remove("reply_times");
+        let old = AppConfig::from_json(&old.to_string()).unwrap();
+        assert_eq!(old.reply_times, ReplyTimes::default());
+        assert_eq!(old.reply_by(Some(Priority::Urgent), 0), 24 * 3_600_000);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! decided by the intent, the warranty on the customer's date and the chosen outcome.
 
 use crate::config::{AppConfig, Mode};
-use crate::schema::{Field, Intent, RequestFields};
+use crate::schema::{Field, Intent, Priority, RequestFields};
 use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 
 /// The rules that make one field required or shown, computed once from the whole request:
@@ -10,8 +10,11 @@ use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Conditions {
     pub intent: Option<Intent>,
-    /// `None` until a valid purchase date is entered for a known product line.
+    /// `None` until a valid purchase date is entered for a known product line, or the
+    /// customer says they do not know it (then it is to be checked from the serial number).
     pub warranty: Option<WarrantyStatus>,
+    /// "I don't know the purchase date": the date is not asked, the serial number is.
+    pub purchase_date_unknown: bool,
     /// In-warranty repair or replacement: at least one photo and a fault description.
     pub photos_required: bool,
     /// Out-of-warranty on-site visit: the chargeable-service notice, acknowledged.
@@ -24,19 +27,32 @@ pub struct Conditions {
     pub recorded_by_shown: bool,
     /// The emergency contact comes before anything else.
     pub emergency: bool,
+    /// An online-shop line: the order number and delivery date are asked.
+    pub online_order: bool,
+    /// Delivered at most seven days ago (on the customer's date): the no-reason return
+    /// (七天无理由退货) is offered.
+    pub no_reason_return: bool,
+    /// An on-site report whose customer was not there to sign: a reason instead of the
+    /// signature and the signing name.
+    pub customer_not_present: bool,
 }
 
 impl Conditions {
     pub fn of(fields: &RequestFields, config: &AppConfig, today: CivilDate) -> Conditions {
         let intent = Intent::parse(fields.intent.trim());
         let line = config.product_line(fields.product_line.trim());
+        let purchase_date_unknown = fields.purchase_date_unknown.trim() == "yes";
         let warranty = match (line, CivilDate::parse(fields.purchase_date.trim())) {
+            (Some(_), _) if purchase_date_unknown => Some(WarrantyStatus::ToBeChecked {
+                serial_number: fields.serial_number.trim().to_string(),
+            }),
             (Some(line), Some(purchased)) if purchased <= today => {
                 Some(warranty_status(purchased, line.warranty_months, today))
             }
             _ => None,
         };
-        let covered = warranty.as_ref().map(WarrantyStatus::is_covered);
+        // Not known yet (to be checked) blocks nothing: neither photos nor the notice.
+        let covered = warranty.as_ref().and_then(WarrantyStatus::covered);
         let resolution = fields.resolution.trim();
         let onsite_visit = resolution == "onsite_visit";
         Conditions {
@@ -49,9 +65,23 @@ impl Conditions {
             address_required: onsite_visit,
             recorded_by_shown: config.mode != Mode::Customer
                 || intent == Some(Intent::OnsiteReport),
-            emergency: fields.category.trim() == "emergency",
+            emergency: fields.category.trim() == "emergency" || fields.danger.trim() == "yes",
             warranty,
+            purchase_date_unknown,
+            customer_not_present: fields.customer_not_present.trim() == "yes",
+            online_order: line.is_some_and(|line| line.order_number_required),
+            no_reason_return: line.is_some_and(|line| line.order_number_required)
+                && CivilDate::parse(fields.delivered_on.trim()).is_some_and(|delivered| {
+                    let days = today.days_since_epoch() - delivered.days_since_epoch();
+                    (0..=crate::schema::NO_REASON_RETURN_DAYS).contains(&days)
+                }),
         }
+    }
+
+    /// Whether a choice's option is offered now: the no-reason return only within seven days
+    /// of an online order's delivery.
+    pub fn offers(&self, field: Field, option: &str) -> bool {
+        !(field == Field::Resolution && option == "return_no_reason") || self.no_reason_return
     }
 
     /// Whether the field must be answered.
@@ -64,15 +94,45 @@ impl Conditions {
         match field {
             Intent | ProductLine | FullName | Phone | Description => true,
             Resolution => wants_outcome,
-            PurchaseDate => matches!(intent, Some(I::Repair | I::ReturnExchangeRefund)),
+            PurchaseDate => {
+                matches!(intent, Some(I::Repair | I::ReturnExchangeRefund))
+                    && !self.purchase_date_unknown
+            }
+            // Without a purchase date, the serial number is how warranty gets checked.
+            SerialNumber => self.purchase_date_unknown,
             Category => intent == Some(I::Complaint),
             OrderNumber => self.order_number_required,
             Address => self.address_required,
             RecordedBy => self.recorded_by_shown,
             Photos => self.photos_required,
             ChargeAck => self.chargeable,
-            Site | FaultCause | SignoffName | SignoffAt => intent == Some(I::OnsiteReport),
+            Site | FaultCause | SignoffAt | ArrivalAt | DepartureAt | Result => {
+                intent == Some(I::OnsiteReport)
+            }
+            // Signed (签字验单), or "customer not present" with a reason.
+            SignoffName | Signature => {
+                intent == Some(I::OnsiteReport) && !self.customer_not_present
+            }
+            NotPresentReason => intent == Some(I::OnsiteReport) && self.customer_not_present,
             _ => false,
         }
     }
+}
+
+/// The request's priority, derived — customers are not asked to rank themselves, because
+/// everyone picks "urgent". Danger to anyone (or an emergency) is urgent; a product that
+/// cannot be used at all is high; one that works badly is normal; one still in use is low.
+/// A flow's suggestion counts too: the higher of the two. `None` when nothing says.
+pub fn priority_of(fields: &RequestFields) -> Option<Priority> {
+    let answered = if fields.danger.trim() == "yes" || fields.category.trim() == "emergency" {
+        Some(Priority::Urgent)
+    } else {
+        match fields.usable.trim() {
+            "no" => Some(Priority::High),
+            "partly" => Some(Priority::Normal),
+            "yes" => Some(Priority::Low),
+            _ => None,
+        }
+    };
+    answered.max(Priority::parse(fields.priority.trim()))
 }

@@ -78,7 +78,9 @@ fields! {
     Model => "model",
     SerialNumber => "serial_number",
     PurchaseDate => "purchase_date",
+    PurchaseDateUnknown => "purchase_date_unknown",
     OrderNumber => "order_number",
+    DeliveredOn => "delivered_on",
     Configuration => "configuration",
     Category => "category",
     StartedOn => "started_on",
@@ -94,11 +96,21 @@ fields! {
     PartsUsed => "parts_used",
     PartsNeeded => "parts_needed",
     Resolution => "resolution",
+    Usable => "usable",
+    Danger => "danger",
     Priority => "priority",
     Photos => "photos",
     ChargeAck => "charge_ack",
+    ArrivalAt => "arrival_at",
+    DepartureAt => "departure_at",
+    FaultCode => "fault_code",
+    Result => "result",
+    CustomerComment => "customer_comment",
     SignoffName => "signoff_name",
     SignoffAt => "signoff_at",
+    Signature => "signature",
+    CustomerNotPresent => "customer_not_present",
+    NotPresentReason => "not_present_reason",
     Troubleshooting => "troubleshooting",
 }
 
@@ -131,19 +143,41 @@ pub enum FieldKind {
     },
     /// A box the customer ticks to say they read a notice (`"yes"` when ticked).
     Acknowledgement,
+    /// A box that changes what is asked (`"yes"` when ticked), such as "I don't know the
+    /// purchase date".
+    Flag,
     /// The photos attached to the request ([`RequestFields::photos`]).
     Photos,
+    /// The customer's signature drawn on the screen: the id of a PNG among the photos.
+    Signature,
     /// Filled by guided troubleshooting, shown read-only.
     Transcript,
 }
 
-pub const RESOLUTIONS: &[&str] =
-    &["repair", "replacement", "exchange", "refund", "reship", "onsite_visit", "explanation"];
+pub const RESOLUTIONS: &[&str] = &[
+    "return_no_reason",
+    "repair",
+    "replacement",
+    "exchange",
+    "refund",
+    "reship",
+    "onsite_visit",
+    "explanation",
+];
+
+/// Days after delivery an online order may be returned without a reason (七天无理由退货).
+pub const NO_REASON_RETURN_DAYS: i64 = 7;
 pub const CONTACT_TIMES: &[&str] = &["any", "morning", "afternoon", "evening"];
+/// What an on-site visit achieved.
+pub const VISIT_RESULTS: &[&str] = &["fixed", "needs_parts", "another_visit"];
 const INTENTS: &[&str] =
     &["consultation", "repair", "return_exchange_refund", "complaint", "onsite_report"];
 const CATEGORIES: &[&str] = &["quality", "service", "logistics", "general", "emergency"];
 const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+/// "Can you still use it?" — asked instead of a priority, which everyone would set to urgent.
+pub const USABLE: &[&str] = &["yes", "partly", "no"];
+/// "Is anyone in danger?"
+pub const DANGER: &[&str] = &["no", "yes"];
 
 pub const SHORT_TEXT_MAX_CHARS: usize = 100;
 pub const LONG_LINE_MAX_CHARS: usize = 200;
@@ -162,28 +196,32 @@ impl Field {
             Intent => FieldKind::Choice(INTENTS),
             // The options come from configuration; checked against it.
             ProductLine => FieldKind::Choice(&[]),
-            FullName | Company | RecordedBy | Model | SerialNumber | OrderNumber | SignoffName => {
-                FieldKind::Line { max: SHORT_TEXT_MAX_CHARS }
-            }
+            FullName | Company | RecordedBy | Model | SerialNumber | OrderNumber | SignoffName
+            | FaultCode => FieldKind::Line { max: SHORT_TEXT_MAX_CHARS },
             Address | Site | InstalledIn => FieldKind::Line { max: LONG_LINE_MAX_CHARS },
             Phone => FieldKind::Tel,
             Email => FieldKind::Email,
             ContactTime => FieldKind::Choice(CONTACT_TIMES),
-            PurchaseDate | StartedOn => FieldKind::Date,
-            SignoffAt => FieldKind::DateTime,
-            Configuration | Parameters | PartsUsed | PartsNeeded => {
-                FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS }
-            }
+            PurchaseDate | StartedOn | DeliveredOn => FieldKind::Date,
+            SignoffAt | ArrivalAt | DepartureAt => FieldKind::DateTime,
+            Result => FieldKind::Choice(VISIT_RESULTS),
+            Signature => FieldKind::Signature,
+            CustomerNotPresent => FieldKind::Flag,
+            Configuration | Parameters | PartsUsed | PartsNeeded | CustomerComment
+            | NotPresentReason => FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS },
             Description | FaultCause => {
                 FieldKind::Paragraph { min: DESCRIPTION_MIN_CHARS, max: DESCRIPTION_MAX_CHARS }
             }
             Category => FieldKind::Choice(CATEGORIES),
             Priority => FieldKind::Choice(PRIORITIES),
+            Usable => FieldKind::Choice(USABLE),
+            Danger => FieldKind::Choice(DANGER),
             Resolution => FieldKind::Choice(RESOLUTIONS),
             InputVoltage | OutputVoltage => FieldKind::Measurement { unit: "V", min: 0, max: 1000 },
             InputCurrent | OutputCurrent => FieldKind::Measurement { unit: "A", min: 0, max: 2000 },
             Photos => FieldKind::Photos,
             ChargeAck => FieldKind::Acknowledgement,
+            PurchaseDateUnknown => FieldKind::Flag,
             Troubleshooting => FieldKind::Transcript,
         }
     }
@@ -231,7 +269,13 @@ pub struct RequestFields {
     pub model: String,
     pub serial_number: String,
     pub purchase_date: String,
+    /// `"yes"` when the customer does not know the purchase date: warranty is then checked
+    /// by the service team from the serial number.
+    pub purchase_date_unknown: String,
     pub order_number: String,
+    /// When an online order was delivered (签收日期): within seven days it may be returned
+    /// without a reason.
+    pub delivered_on: String,
     pub configuration: String,
     /// Complaint category (`Category`), empty until chosen or suggested by a flow.
     pub category: String,
@@ -248,11 +292,28 @@ pub struct RequestFields {
     pub parts_used: String,
     pub parts_needed: String,
     pub resolution: String,
-    /// `Priority`, empty until chosen or suggested by a flow.
+    /// Whether the customer can still use the product: `yes`, `partly`, `no`.
+    pub usable: String,
+    /// Whether anyone is in danger: `no`, `yes`.
+    pub danger: String,
+    /// `Priority`: suggested by a flow; the request's priority is derived from it and the
+    /// answers above (`rules::priority_of`), never asked.
     pub priority: String,
     pub charge_ack: String,
+    pub arrival_at: String,
+    pub departure_at: String,
+    /// The fault code the equipment showed (e.g. `OC1`).
+    pub fault_code: String,
+    /// `fixed`, `needs_parts` or `another_visit`.
+    pub result: String,
+    pub customer_comment: String,
     pub signoff_name: String,
     pub signoff_at: String,
+    /// The id of the customer's drawn signature, a PNG among [`RequestFields::photos`].
+    pub signature: String,
+    /// `"yes"` when the customer could not sign (not there): then a reason is required.
+    pub customer_not_present: String,
+    pub not_present_reason: String,
     /// What guided troubleshooting already tried, when the customer went through it.
     pub troubleshooting: Option<Troubleshooting>,
     pub photos: Vec<PhotoRef>,
@@ -363,7 +424,9 @@ macro_rules! slot {
             Model => Some($($borrow)* $fields.model),
             SerialNumber => Some($($borrow)* $fields.serial_number),
             PurchaseDate => Some($($borrow)* $fields.purchase_date),
+            PurchaseDateUnknown => Some($($borrow)* $fields.purchase_date_unknown),
             OrderNumber => Some($($borrow)* $fields.order_number),
+            DeliveredOn => Some($($borrow)* $fields.delivered_on),
             Configuration => Some($($borrow)* $fields.configuration),
             Category => Some($($borrow)* $fields.category),
             StartedOn => Some($($borrow)* $fields.started_on),
@@ -379,10 +442,20 @@ macro_rules! slot {
             PartsUsed => Some($($borrow)* $fields.parts_used),
             PartsNeeded => Some($($borrow)* $fields.parts_needed),
             Resolution => Some($($borrow)* $fields.resolution),
+            Usable => Some($($borrow)* $fields.usable),
+            Danger => Some($($borrow)* $fields.danger),
             Priority => Some($($borrow)* $fields.priority),
             ChargeAck => Some($($borrow)* $fields.charge_ack),
+            ArrivalAt => Some($($borrow)* $fields.arrival_at),
+            DepartureAt => Some($($borrow)* $fields.departure_at),
+            FaultCode => Some($($borrow)* $fields.fault_code),
+            Result => Some($($borrow)* $fields.result),
+            CustomerComment => Some($($borrow)* $fields.customer_comment),
             SignoffName => Some($($borrow)* $fields.signoff_name),
             SignoffAt => Some($($borrow)* $fields.signoff_at),
+            Signature => Some($($borrow)* $fields.signature),
+            CustomerNotPresent => Some($($borrow)* $fields.customer_not_present),
+            NotPresentReason => Some($($borrow)* $fields.not_present_reason),
             Photos | Troubleshooting => None,
         }
     }};
@@ -422,7 +495,8 @@ pub struct ValidRequest {
     /// Every other filled-in field by schema name, trimmed (company, address, model, …).
     #[serde(default)]
     pub details: std::collections::BTreeMap<String, String>,
-    /// Judged from the purchase date on the customer's date; `None` without a purchase date.
+    /// Judged from the purchase date on the customer's date; "to be checked" from the serial
+    /// number when the customer does not know it; `None` when neither was asked.
     #[serde(default)]
     pub warranty: Option<crate::warranty::WarrantyStatus>,
     #[serde(default)]

@@ -79,33 +79,70 @@ impl Step {
         let mut fields = match self {
             Step::Start => vec![Intent, ProductLine],
             Step::Guide | Step::Review => vec![],
+            // A complaint's category comes first, on the first screen after the start: an
+            // emergency (突发事件) shows its contact at once, not after three more steps.
+            Step::Contact if intent == crate::schema::Intent::Complaint => {
+                vec![Category, FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
+            }
             Step::Contact => {
                 vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
             }
-            Step::Product => vec![Model, SerialNumber, PurchaseDate, OrderNumber, Configuration],
+            Step::Problem if intent == crate::schema::Intent::Complaint => {
+                vec![StartedOn, Description, Resolution, Usable, Danger, Photos, ChargeAck]
+            }
+            Step::Product => vec![
+                Model,
+                SerialNumber,
+                PurchaseDate,
+                PurchaseDateUnknown,
+                OrderNumber,
+                DeliveredOn,
+                Configuration,
+            ],
             Step::Problem => {
-                vec![Category, StartedOn, Description, Resolution, Priority, Photos, ChargeAck]
+                vec![
+                    Category,
+                    StartedOn,
+                    Description,
+                    Resolution,
+                    Usable,
+                    Danger,
+                    Photos,
+                    ChargeAck,
+                ]
             }
             Step::Report => vec![
                 Site,
+                ArrivalAt,
+                DepartureAt,
                 InstalledIn,
                 Parameters,
                 InputVoltage,
                 OutputVoltage,
                 InputCurrent,
                 OutputCurrent,
+                FaultCode,
                 Description,
                 FaultCause,
                 PartsUsed,
                 PartsNeeded,
+                Result,
                 Photos,
+                CustomerComment,
                 SignoffName,
                 SignoffAt,
+                Signature,
+                CustomerNotPresent,
+                NotPresentReason,
             ],
         };
         fields.retain(|field| match field {
             RecordedBy => conditions.recorded_by_shown,
             ChargeAck => conditions.chargeable,
+            PurchaseDate => !conditions.purchase_date_unknown,
+            DeliveredOn => conditions.online_order,
+            SignoffName | Signature => !conditions.customer_not_present,
+            NotPresentReason => conditions.customer_not_present,
             // The customer asks for an outcome; a consultation is answered by explaining.
             Resolution => intent != crate::schema::Intent::Consultation,
             _ => true,

@@ -99,11 +99,33 @@ pub enum WarrantyStatus {
     InWarranty { until: String },
     /// Coverage ended after `ended` (the last covered day).
     OutOfWarranty { ended: String },
+    /// The customer does not know the purchase date: the service team checks the warranty
+    /// from `serial_number` (their records of the factory or sale date). Nothing that
+    /// depends on the warranty blocks the customer meanwhile.
+    ToBeChecked { serial_number: String },
 }
 
 impl WarrantyStatus {
     pub fn is_covered(&self) -> bool {
         matches!(self, WarrantyStatus::InWarranty { .. })
+    }
+
+    /// Covered, not covered, or not known yet.
+    pub fn covered(&self) -> Option<bool> {
+        match self {
+            WarrantyStatus::InWarranty { .. } => Some(true),
+            WarrantyStatus::OutOfWarranty { .. } => Some(false),
+            WarrantyStatus::ToBeChecked { .. } => None,
+        }
+    }
+
+    /// The machine name, as stored in a column and shown to staff.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            WarrantyStatus::InWarranty { .. } => "in_warranty",
+            WarrantyStatus::OutOfWarranty { .. } => "out_of_warranty",
+            WarrantyStatus::ToBeChecked { .. } => "to_be_checked",
+        }
     }
 }
 

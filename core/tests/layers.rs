@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 /// Lowest first. Modules on one line are one layer and must not use each other either.
 const LAYERS: &[&[&str]] = &[
-    &["i18n", "phone", "warranty", "reference", "status"],
+    &["i18n", "phone", "warranty", "reference", "eviction", "status"],
     &["schema"],
-    &["adapter"],
+    &["adapter", "reply"],
     &["config"],
     &["flow"],
     &["rules"],

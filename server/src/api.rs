@@ -405,7 +405,7 @@ async fn create(
             (in_time(state, json_body(headers, body)).await?, Vec::new())
         };
     if !fields.website.is_empty() {
-        return Ok(honeypot_answer(&key, state.config.reply_within_hours));
+        return Ok(honeypot_answer(&key, &state.config));
     }
     let utc_today = {
         let now = chrono::Utc::now();
@@ -423,13 +423,15 @@ async fn create(
     // retry whatever day it arrives: the key is checked against what was submitted.
     let submitted = serde_json::to_string(&fields).expect("fields serialise");
 
+    let now = Store::now();
+    let reply_by = promised_reply(&state.config, request.priority, now);
     let new = NewRequest {
         idempotency_key: key,
         submitted_json: submitted,
         request,
         photos: uploads,
-        now: Store::now(),
-        reply_within_hours: state.config.reply_within_hours,
+        now,
+        reply_by,
     };
     let created = state.store.create(new).await;
     match created {
@@ -463,7 +465,7 @@ async fn create(
 /// A bot filled in the honeypot (`website`): nothing is stored, and the answer is shaped like
 /// a new request's, with a reference that looks real, so the bot learns nothing to adapt to.
 /// The same key gets the same made-up reference for as long as the process runs.
-fn honeypot_answer(key: &str, reply_within_hours: u32) -> Response {
+fn honeypot_answer(key: &str, config: &shouhou_core::AppConfig) -> Response {
     use std::hash::BuildHasher;
     static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
         std::sync::OnceLock::new();
@@ -474,7 +476,7 @@ fn honeypot_answer(key: &str, reply_within_hours: u32) -> Response {
         [hash[0], hash[1], hash[2], hash[3], hash[4], hash[5]],
     );
     tracing::warn!(%reference, "honeypot filled in: request not stored");
-    let reply_by = now + chrono::Duration::hours(i64::from(reply_within_hours));
+    let reply_by = promised_reply(config, None, now);
     let body = json!({
         "reference": reference,
         "status": "received",
@@ -482,6 +484,16 @@ fn honeypot_answer(key: &str, reply_within_hours: u32) -> Response {
         "reply_by": reply_by.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
     });
     (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// The next reply as core promises it (working hours, priority), in the server's offset.
+fn promised_reply(
+    config: &shouhou_core::AppConfig,
+    priority: Option<shouhou_core::Priority>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> chrono::DateTime<chrono::FixedOffset> {
+    let at = config.reply_by(priority, now.timestamp_millis());
+    chrono::DateTime::from_timestamp_millis(at).map_or(now, |utc| utc.with_timezone(now.offset()))
 }
 
 #[derive(Deserialize)]

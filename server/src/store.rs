@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::sync::{mpsc, Mutex};
 
-use chrono::{DateTime, Duration, FixedOffset, Local, SecondsFormat};
+use chrono::{DateTime, FixedOffset, Local, SecondsFormat};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
@@ -245,7 +245,8 @@ pub struct NewRequest {
     pub request: ValidRequest,
     pub photos: Vec<PhotoUpload>,
     pub now: DateTime<FixedOffset>,
-    pub reply_within_hours: u32,
+    /// The promised time of the next reply (`AppConfig::reply_by`, core's one rule).
+    pub reply_by: DateTime<FixedOffset>,
 }
 
 /// Work for the writer thread; each job carries where its answer goes once it is durable.
@@ -582,8 +583,7 @@ fn create_in(
     new: &NewRequest,
     random: &mut Random,
 ) -> Result<Created, StoreError> {
-    let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_within_hours } =
-        new;
+    let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_by } = new;
     let request_json = serde_json::to_string(request).expect("a valid request serialises");
     let earlier: Option<(String, String)> = tx
         .query_row(
@@ -602,8 +602,7 @@ fn create_in(
 
     let reference = fresh_reference(tx, &now.format("%Y%m%d").to_string(), random)?;
     let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
-    let reply_by = (*now + Duration::hours(i64::from(*reply_within_hours)))
-        .to_rfc3339_opts(SecondsFormat::Secs, false);
+    let reply_by = reply_by.to_rfc3339_opts(SecondsFormat::Secs, false);
     tx.execute(
         "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
                                phone, email, description, request_json, created_at, reply_by,
@@ -629,10 +628,7 @@ fn create_in(
                 .as_ref()
                 .map(|t| serde_json::to_string(t).expect("a transcript serialises")),
             serde_json::to_string(&request.details).expect("details serialise"),
-            request.warranty.as_ref().map(|w| match w {
-                WarrantyStatus::InWarranty { .. } => "in_warranty",
-                WarrantyStatus::OutOfWarranty { .. } => "out_of_warranty",
-            }),
+            request.warranty.as_ref().map(WarrantyStatus::as_str),
             submitted_json,
         ],
     )?;
@@ -768,7 +764,7 @@ mod tests {
                 })
                 .collect(),
             now: Store::now(),
-            reply_within_hours: 24,
+            reply_by: Store::now() + chrono::Duration::hours(24),
         };
         (Job::Create(Box::new(new), reply), answer)
     }

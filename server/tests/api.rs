@@ -437,7 +437,7 @@ fn a_database_survives_reopening() {
         request: request.clone(),
         photos: vec![],
         now: shouhou_server::store::Store::now(),
-        reply_within_hours: 24,
+        reply_by: shouhou_server::store::Store::now() + chrono::Duration::hours(24),
     };
     let reference = {
         let store = shouhou_server::store::Store::open(&path).unwrap();
@@ -693,6 +693,10 @@ async fn an_onsite_report_round_trips_every_field() {
         "description": "上电即报 OC1，电机无法启动", "fault_cause": "输出侧电缆绝缘破损，对地短路",
         "parts_used": "U 相 IGBT 模块 ×1", "parts_needed": "屏蔽电缆 10 m",
         "signoff_name": "张厂长", "signoff_at": chrono::Utc::now().format("%Y-%m-%dT%H:%M").to_string(),
+        "arrival_at": chrono::Utc::now().format("%Y-%m-%dT%H:%M").to_string(),
+        "departure_at": chrono::Utc::now().format("%Y-%m-%dT%H:%M").to_string(),
+        "fault_code": "OC1", "result": "needs_parts", "customer_comment": "处理及时",
+        "customer_not_present": "yes", "not_present_reason": "厂长临时外出，门卫确认到场",
     });
     let (status, created) = send(&fx.router, post(Some("onsite-0001"), report.to_string())).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -716,8 +720,14 @@ async fn an_onsite_report_round_trips_every_field() {
         "fault_cause",
         "parts_used",
         "parts_needed",
-        "signoff_name",
         "signoff_at",
+        "arrival_at",
+        "departure_at",
+        "fault_code",
+        "result",
+        "customer_comment",
+        "customer_not_present",
+        "not_present_reason",
         "contact_time",
         "configuration",
         "model",

@@ -254,7 +254,7 @@ fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
             })
             .collect(),
         now: Store::now(),
-        reply_within_hours: 24,
+        reply_by: Store::now() + chrono::Duration::hours(24),
     }
 }
 

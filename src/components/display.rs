@@ -96,8 +96,9 @@ pub fn warranty_text(lang: Lang, warranty: &WarrantyStatus) -> String {
     let (key, date) = match warranty {
         WarrantyStatus::InWarranty { until } => ("warranty.in", until),
         WarrantyStatus::OutOfWarranty { ended } => ("warranty.out", ended),
+        WarrantyStatus::ToBeChecked { serial_number } => ("warranty.to_be_checked", serial_number),
     };
-    Messages::builtin().format(lang, key, &[("date", date.clone())])
+    Messages::builtin().format(lang, key, &[("date", date.clone()), ("serial", date.clone())])
 }
 
 /// A field's answer as the customer would say it: choices by their label, a ticked notice
@@ -115,6 +116,8 @@ pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
         FieldKind::Choice(_) => t(lang, &format!("{}.{value}", field.name())).to_string(),
         FieldKind::Measurement { unit, .. } => format!("{value} {unit}"),
         FieldKind::Acknowledgement => t(lang, "review.ack_yes").to_string(),
+        FieldKind::Flag => t(lang, "review.flag_yes").to_string(),
+        FieldKind::Signature => t(lang, "signature.signed").to_string(),
         _ => value.to_string(),
     }
 }

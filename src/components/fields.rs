@@ -41,6 +41,8 @@ pub struct TextFieldProps {
     pub value: String,
     pub kind: TextKind,
     pub autocomplete: Option<&'static str>,
+    /// Shown with "(optional)" after the label; error messages name the field without it.
+    pub optional: bool,
     /// The hint's text, already filled in.
     pub hint: Option<String>,
     pub error: Option<String>,
@@ -91,7 +93,12 @@ pub fn text_field(props: TextFieldProps) -> Html {
     };
     html! {
         <div class={classes!("field", props.error.as_ref().map(|_| "field-error"))}>
-            <label for={id}>{ t(props.lang, &format!("field.{name}")) }</label>
+            <label for={id}>
+                { t(props.lang, &format!("field.{name}")) }
+                if props.optional {
+                    <span class="optional">{ t(props.lang, "field.optional") }</span>
+                }
+            </label>
             if let Some(hint) = &props.hint {
                 <p class="hint" id={hint_id}>{ hint }</p>
             }
@@ -148,8 +155,9 @@ pub struct CheckboxProps {
     pub lang: Lang,
     pub field: Field,
     pub checked: bool,
-    /// The notice being acknowledged, shown above the box and read with it.
-    pub notice: String,
+    /// The notice being acknowledged, shown above the box and read with it (none for a
+    /// box that only changes what is asked).
+    pub notice: Option<String>,
     pub error: Option<String>,
     pub on_edit: Callback<(Field, String)>,
 }
@@ -167,11 +175,20 @@ pub fn checkbox(props: CheckboxProps) -> Html {
             .is_some_and(|input| input.checked());
         on_edit.emit((field, if checked { "yes".into() } else { String::new() }));
     });
-    let described_by =
-        if props.error.is_some() { format!("{notice_id} {error_id}") } else { notice_id.clone() };
+    let described_by = [
+        props.notice.as_ref().map(|_| notice_id.as_str()),
+        props.error.as_ref().map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described_by = (!described_by.is_empty()).then_some(described_by);
     html! {
         <div class={classes!("field", "acknowledge", props.error.as_ref().map(|_| "field-error"))}>
-            <div class="notice" id={notice_id}><p>{ props.notice }</p></div>
+            if let Some(notice) = &props.notice {
+                <div class="notice" id={notice_id}><p>{ notice }</p></div>
+            }
             if let Some(error) = &props.error {
                 <p class="error-message" id={error_id}>{ error }</p>
             }

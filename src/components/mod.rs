@@ -7,4 +7,5 @@ pub mod fields;
 pub mod focus;
 pub mod kiosk;
 pub mod photos;
+pub mod signature;
 pub mod transcript;

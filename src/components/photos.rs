@@ -81,6 +81,11 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
     });
     let hint =
         messages.format(lang, "hint.photos", &[("count", props.limits.max_count.to_string())]);
+    let camera_id = format!("{id}-camera");
+    let chosen = match props.photos.len() {
+        0 => t(lang, "photos.none").to_string(),
+        count => messages.format(lang, "photos.count", &[("count", count.to_string())]),
+    };
     html! {
         <div class={classes!("field", props.error.as_ref().map(|_| "field-error"))}>
             <label for={id.clone()}>{ t(lang, "field.photos") }</label>
@@ -88,8 +93,19 @@ pub fn PhotoField(props: &PhotoFieldProps) -> Html {
             if let Some(error) = &props.error {
                 <p class="error-message" id={error_id}>{ error }</p>
             }
-            <input {id} type="file" name="photos" accept="image/*" multiple=true {onchange}
-                aria-describedby={described_by} aria-invalid={props.error.as_ref().map(|_| "true")} />
+            // The browser's own file control speaks the browser's language ("Choose Files /
+            // No file chosen" on a Chinese page): it is hidden, and styled labels in the page's
+            // language pick from the gallery or, on phones, open the camera.
+            <div class="photo-pickers">
+                <input id={id.clone()} class="visually-hidden" type="file" name="photos" accept="image/*" multiple=true
+                    onchange={onchange.clone()} aria-describedby={described_by.clone()}
+                    aria-invalid={props.error.as_ref().map(|_| "true")} />
+                <label for={id.clone()} class="picker-button">{ t(lang, "photos.add") }</label>
+                <input id={camera_id.clone()} class="visually-hidden" type="file" accept="image/*" capture="environment"
+                    {onchange} aria-describedby={described_by} />
+                <label for={camera_id} class="picker-button">{ t(lang, "photos.camera") }</label>
+            </div>
+            <p class="photo-count" data-testid="photo-count">{ chosen }</p>
             if props.busy {
                 <p class="photo-busy" role="status">{ t(lang, "photos.busy") }</p>
             }

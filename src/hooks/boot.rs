@@ -40,8 +40,27 @@ async fn load_languages(state: UseReducerHandle<AppState>) {
 /// the customer, so nothing waits for the answer).
 async fn ask_for_persistence(state: UseReducerHandle<AppState>) {
     if !crate::storage::settings::request_persistence().await {
-        state.dispatch(Action::NotPersistent);
+        state.dispatch(Action::NotPersistent(storage_risk().await));
     }
+}
+
+/// What the browser says about its quota, and whether it is one known to evict.
+async fn storage_risk() -> shouhou_core::eviction::StorageRisk {
+    let mut risk = shouhou_core::eviction::StorageRisk::default();
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return risk };
+    risk.evicting_browser = navigator
+        .user_agent()
+        .is_ok_and(|agent| shouhou_core::eviction::is_evicting_browser(&agent));
+    if let Ok(promise) = navigator.storage().estimate() {
+        if let Ok(estimate) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            let number = |key: &str| {
+                js_sys::Reflect::get(&estimate, &key.into()).ok()?.as_f64().map(|n| n as u64)
+            };
+            risk.usage_bytes = number("usage");
+            risk.quota_bytes = number("quota");
+        }
+    }
+    risk
 }
 
 async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<Option<Writer>>) {

@@ -24,6 +24,15 @@ pub struct PhotosHandle {
     /// The customer picked these files (camera or gallery).
     pub on_files: Callback<Vec<File>>,
     pub on_remove: Callback<String>,
+    /// The customer's drawn signature (a PNG, its width and height): stored like a photo,
+    /// in place of the one before.
+    pub on_signature: Callback<(Blob, u32, u32)>,
+    pub on_clear_signature: Callback<()>,
+}
+
+/// A signature is the only PNG among a draft's photos: picked photos are stored as JPEG.
+pub fn is_signature(photo: &PhotoRef) -> bool {
+    photo.content_type == "image/png"
 }
 
 /// The draft's photos on this device: attaches picked files (shrunk and stored first),
@@ -80,6 +89,7 @@ pub fn use_photos() -> PhotosHandle {
     }
 
     let on_files = {
+        let store = store.clone();
         let (state, previews) = (ctx.state.clone(), previews.clone());
         let (busy, problem, redraw) = (busy.clone(), problem.clone(), redraw.clone());
         let photos = photos.clone();
@@ -107,8 +117,72 @@ pub fn use_photos() -> PhotosHandle {
             state.dispatch(Action::RemovePhoto { id, now_ms: now_ms() })
         })
     };
+    // Each stroke replaces the stored drawing; every earlier one goes, even one whose save
+    // was still under way when the next stroke ended.
+    let saved: Rc<RefCell<Vec<String>>> =
+        (*use_memo((), |_| Rc::new(RefCell::new(Vec::new())))).clone();
+    let on_signature = {
+        let (state, previews) = (ctx.state.clone(), previews.clone());
+        let (store, redraw) = (store.clone(), redraw.clone());
+        let shown: Vec<String> =
+            photos.iter().filter(|p| is_signature(p)).map(|p| p.id.clone()).collect();
+        Callback::from(move |(blob, width, height): (Blob, u32, u32)| {
+            let Some(store) = store.clone() else { return };
+            let (state, previews, redraw) = (state.clone(), previews.clone(), redraw.clone());
+            let (shown, saved) = (shown.clone(), saved.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let id = crate::ids::new_uuid();
+                if store.put_photo(&id, &blob).await.is_err() {
+                    return;
+                }
+                let mut earlier = std::mem::replace(&mut *saved.borrow_mut(), vec![id.clone()]);
+                for old in shown {
+                    if !earlier.contains(&old) {
+                        earlier.push(old);
+                    }
+                }
+                earlier.retain(|old| *old != id);
+                preview(&previews, id.clone(), &blob);
+                let photo = PhotoRef {
+                    id: id.clone(),
+                    content_type: "image/png".into(),
+                    bytes: blob.size() as u64,
+                    width,
+                    height,
+                };
+                state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() });
+                let field = shouhou_core::Field::Signature;
+                state.dispatch(Action::Edit { field, value: id, now_ms: now_ms() });
+                for old in &earlier {
+                    state.dispatch(Action::RemovePhoto { id: old.clone(), now_ms: now_ms() });
+                }
+                store.delete_photos(&earlier).await;
+                redraw.force_update();
+            });
+        })
+    };
+    let on_clear_signature = {
+        let state = ctx.state.clone();
+        let earlier: Vec<String> =
+            photos.iter().filter(|p| is_signature(p)).map(|p| p.id.clone()).collect();
+        Callback::from(move |()| {
+            let field = shouhou_core::Field::Signature;
+            state.dispatch(Action::Edit { field, value: String::new(), now_ms: now_ms() });
+            for old in &earlier {
+                state.dispatch(Action::RemovePhoto { id: old.clone(), now_ms: now_ms() });
+            }
+        })
+    };
     let shown = previews.borrow().clone();
-    PhotosHandle { previews: shown, busy: *busy, problem: (*problem).clone(), on_files, on_remove }
+    PhotosHandle {
+        previews: shown,
+        busy: *busy,
+        problem: (*problem).clone(),
+        on_files,
+        on_remove,
+        on_signature,
+        on_clear_signature,
+    }
 }
 
 fn preview(previews: &Previews, id: String, blob: &Blob) {

@@ -52,13 +52,12 @@ pub fn ConfirmationPage() -> Html {
     };
     match &item.status {
         OutboxStatus::Sent { reference, reply_by } => {
+            // The time the server promised (core's working-hours rule): a definite time, not
+            // "within N hours" that a weekend would make untrue.
             let reply = Messages::builtin().format(
                 lang,
                 "confirm.reply_by",
-                &[
-                    ("hours", config.reply_within_hours.to_string()),
-                    ("time", local_time(&JsValue::from_str(reply_by), lang)),
-                ],
+                &[("time", local_time(&JsValue::from_str(reply_by), lang))],
             );
             delivered(lang, heading, &item, &config, reference, &reply, (start_again, again))
         }
@@ -118,6 +117,47 @@ fn StatusQr(props: &StatusQrProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ReceiptSignatureProps {
+    lang: Lang,
+    id: String,
+}
+
+/// The customer's signature on the printed report, read from this device's storage (the
+/// sender keeps it there after delivery for this).
+#[component]
+fn ReceiptSignature(props: &ReceiptSignatureProps) -> Html {
+    let store = use_app().writer.map(|writer| writer.store().clone());
+    let url = use_state(|| None::<String>);
+    {
+        let url = url.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            let shown = url.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(store) = store else { return };
+                if let Some(blob) = store.photo(&id).await {
+                    shown.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
+                }
+            });
+            move || {
+                if let Some(old) = &*url {
+                    let _ = web_sys::Url::revoke_object_url(old);
+                }
+            }
+        });
+    }
+    let label = t(props.lang, "field.signature");
+    html! {
+        <figure class="receipt-signature-figure">
+            if let Some(src) = &*url {
+                <img class="receipt-signature" src={src.clone()} alt={label.to_string()} data-testid="receipt-signature" />
+            }
+            <figcaption>{ label }</figcaption>
+        </figure>
+    }
+}
+
 fn print_receipt(_: MouseEvent) {
     if let Some(window) = web_sys::window() {
         let _ = window.print();
@@ -146,6 +186,9 @@ fn delivered(
                 <p class="reference-label">{ t(lang, "confirm.reference_label") }</p>
                 <p class="reference" data-testid="reference">{ reference }</p>
             </div>
+            if fields.intent != "consultation" {
+                <p class="apology">{ t(lang, "confirm.apology") }</p>
+            }
             <p class="reply-by">{ reply }</p>
             <dl class="receipt">
                 { row("receipt.submitted", submitted) }
@@ -153,6 +196,9 @@ fn delivered(
                 { row("field.full_name", fields.full_name.clone()) }
                 { row("field.phone", fields.phone.clone()) }
             </dl>
+            if !fields.signature.is_empty() {
+                <ReceiptSignature {lang} id={fields.signature.clone()} />
+            }
             <StatusQr {lang} {link} />
             <p>{ t(lang, "confirm.keep_reference") }</p>
             <div class="actions">

@@ -15,9 +15,10 @@ use crate::components::fields::{
     TextFieldProps, TextKind,
 };
 use crate::components::photos::PhotoField;
+use crate::components::signature::SignaturePad;
 use crate::components::transcript::transcript_view;
 use crate::hooks::form::{use_form_screen, FormScreen};
-use crate::hooks::photos::{use_photos, PhotosHandle};
+use crate::hooks::photos::{is_signature, use_photos, PhotosHandle};
 use crate::ids::now_ms;
 use crate::state::Action;
 
@@ -76,6 +77,7 @@ pub fn FormPage() -> Html {
                 value: value.clone(),
                 kind,
                 autocomplete: field.autocomplete(),
+                optional: !conditions.required(field),
                 hint: hint(lang, field),
                 error: error.clone(),
                 on_edit: on_edit.clone(),
@@ -94,6 +96,7 @@ pub fn FormPage() -> Html {
                 field,
                 options: options
                     .iter()
+                    .filter(|value| conditions.offers(field, value))
                     .map(|value| {
                         (
                             value.to_string(),
@@ -109,22 +112,42 @@ pub fn FormPage() -> Html {
                 lang,
                 field,
                 checked: value == "yes",
-                notice: config.chargeable_service_notice.get(lang).to_string(),
+                notice: Some(config.chargeable_service_notice.get(lang).to_string()),
+                error,
+                on_edit: on_edit.clone(),
+            }),
+            FieldKind::Flag => checkbox(CheckboxProps {
+                lang,
+                field,
+                checked: value == "yes",
+                notice: None,
                 error,
                 on_edit: on_edit.clone(),
             }),
             FieldKind::Photos => {
-                let PhotosHandle { previews, busy, problem, on_files, on_remove } = photos.clone();
+                let PhotosHandle { previews, busy, problem, on_files, on_remove, .. } =
+                    photos.clone();
+                // The drawn signature travels among the photos but has its own control.
+                let shown: Vec<_> =
+                    fields.photos.iter().filter(|p| !is_signature(p)).cloned().collect();
                 html! {
-                    <PhotoField {lang} photos={fields.photos.clone()} {previews} limits={config.photos}
+                    <PhotoField {lang} photos={shown} {previews} limits={config.photos}
                         required={conditions.photos_required} {error} {busy} {problem} {on_files} {on_remove} />
+                }
+            }
+            FieldKind::Signature => {
+                let saved = photos.previews.get(fields.signature.trim()).cloned();
+                html! {
+                    <SignaturePad {lang} {saved} {error} on_signed={photos.on_signature.clone()}
+                        on_clear={photos.on_clear_signature.clone()} />
                 }
             }
             FieldKind::Transcript => html! {},
         }
     };
 
-    let emergency = (conditions.emergency && step == Step::Problem).then(|| {
+    // On every step from the moment the category is chosen, before anything else.
+    let emergency = conditions.emergency.then(|| {
         let contact = &config.emergency_contact;
         let tel = super::guide::tel_href(&contact.phone);
         html! {

@@ -198,8 +198,9 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
         .unwrap_or_else(|| {
             draft.idempotency_key.chars().take(8).collect::<String>().to_ascii_uppercase()
         });
+    let priority = shouhou_core::rules::priority_of(&draft.fields);
     let reply_by = js_sys::Date::new(&JsValue::from_f64(
-        js_sys::Date::now() + f64::from(config.reply_within_hours) * 3_600_000.0,
+        config.reply_by(priority, js_sys::Date::now() as i64) as f64,
     ));
     SendOutcome::Accepted { reference, reply_by: String::from(reply_by.to_iso_string()) }
 }

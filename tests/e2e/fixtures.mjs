@@ -282,13 +282,19 @@ export async function walkToReview(page, m, { name, phone, email, address, purch
   if (phone !== undefined) await page.getByLabel(m['field.phone']).fill(phone);
   if (email) await page.getByLabel(m['field.email']).fill(email);
   if (address) await page.getByLabel(m['field.address']).fill(address);
+  // A complaint's category is asked on this first step (an emergency shows its contact at once).
+  const later = {};
+  for (const [field, value] of Object.entries(choices)) {
+    const radio = page.getByRole('radio', { name: m[`${field}.${value}`], exact: true });
+    if (await radio.count()) { await radio.click(); await expect(radio).toBeChecked(); } else later[field] = value;
+  }
   await next();
   await expect(heading).toHaveText(m['step.product']);
   if (purchase) await page.getByLabel(m['field.purchase_date']).fill(purchase);
   await next();
   await expect(heading).toHaveText(m['step.problem']);
   if (description !== undefined) await page.getByLabel(m['field.description']).fill(description);
-  for (const [field, value] of Object.entries(choices)) {
+  for (const [field, value] of Object.entries(later)) {
     const radio = page.getByRole('radio', { name: m[`${field}.${value}`], exact: true });
     await radio.click();
     await expect(radio).toBeChecked();

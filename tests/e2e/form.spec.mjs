@@ -171,11 +171,22 @@ test.describe('in English', () => {
     await page.getByLabel(m['field.signoff_name']).fill('Manager Zhang');
     const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     await page.getByLabel(m['field.signoff_at']).fill(now);
+    await page.getByLabel(m['field.arrival_at']).fill(now);
+    await page.getByLabel(m['field.departure_at']).fill(now);
+    await page.getByLabel(m['field.fault_code']).fill('OC1');
+    await page.getByRole('radio', { name: m['result.needs_parts'], exact: true }).click();
     await next(page, m);
     const summary = page.locator('.error-summary');
     await expect(summary.getByRole('link')).toHaveText([
       fill(m['error.out_of_range'], { field: m['field.input_voltage'], min: 0, max: 1000, unit: 'V' }),
+      m['error.signature_required'],
     ]);
+    // The keyboard's way past the signature pad: "customer not present", and why.
+    await page.getByRole('button', { name: m['signature.clear'] }).focus();
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel(m['field.customer_not_present'])).toBeFocused();
+    await page.keyboard.press('Space');
+    await page.getByLabel(m['field.not_present_reason']).fill('The plant manager was called away; the gatehouse logged our visit.');
     await expectNoAxeViolations(page, 'on-site report with errors');
     await page.getByLabel(m['field.input_voltage']).fill('380');
     await next(page, m);
@@ -185,8 +196,9 @@ test.describe('in English', () => {
     await page.getByRole('button', { name: m['details.submit'] }).click();
     await expect(heading(page)).toHaveText(m['confirm.heading']);
     expect(server.rows(`SELECT intent, json_extract(details_json, '$.recorded_by'), json_extract(details_json, '$.input_voltage'),
-      json_extract(details_json, '$.output_current'), json_extract(details_json, '$.site'), json_extract(details_json, '$.signoff_at') FROM requests`))
-      .toEqual([['onsite_report', 'Engineer Li', '380', '12,5', 'Plant 3, Suzhou Industrial Park', now]]);
+      json_extract(details_json, '$.output_current'), json_extract(details_json, '$.site'), json_extract(details_json, '$.signoff_at'),
+      json_extract(details_json, '$.result'), json_extract(details_json, '$.fault_code'), json_extract(details_json, '$.customer_not_present') FROM requests`))
+      .toEqual([['onsite_report', 'Engineer Li', '380', '12,5', 'Plant 3, Suzhou Industrial Park', now, 'needs_parts', 'OC1', 'yes']]);
   });
 });
 

@@ -174,6 +174,8 @@ test.describe('persistence', () => {
       await page.addInitScript((answer) => {
         navigator.storage.persisted = async () => false;
         navigator.storage.persist = async () => answer;
+        // Nearly full: one of the reasons the notice matters (a first visit alone is not).
+        navigator.storage.estimate = async () => ({ usage: 95_000_000, quota: 100_000_000 });
       }, granted);
       await page.goto(server.url);
       await expect(heading(page)).toHaveText(m['start.heading']);

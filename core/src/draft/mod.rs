@@ -127,6 +127,9 @@ impl Draft {
             revisit: false,
             ..self.clone()
         };
+        // A customer's signature belongs to the one visit they signed for: never copied.
+        let signature = std::mem::take(&mut copy.fields.signature);
+        copy.fields.photos.retain(|photo| signature.is_empty() || photo.id != signature);
         for photo in &mut copy.fields.photos {
             photo.id = photo_id(&photo.id);
         }
@@ -180,7 +183,9 @@ impl Draft {
                 if self.step != Step::Start {
                     return Ok(());
                 }
-                self.step = if guided_help && self.fields.troubleshooting.is_none() {
+                // An engineer reporting a visit has done the troubleshooting already.
+                let helps = self.intent() != Some(Intent::OnsiteReport);
+                self.step = if guided_help && helps && self.fields.troubleshooting.is_none() {
                     Step::Guide
                 } else {
                     Step::Contact
@@ -425,6 +430,20 @@ mod tests {
     }
 
     #[test]
+    fn an_onsite_report_is_not_offered_guided_help() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        draft.fields.intent = "onsite_report".into();
+        draft.fields.product_line = "inverter".into();
+        draft.apply(DraftEvent::Continue { guided_help: true }, &config(), 1).unwrap();
+        assert_eq!(draft.step, Step::Contact);
+        let mut repair = Draft::new("d2".into(), "k2".into(), 0);
+        repair.fields.intent = "repair".into();
+        repair.fields.product_line = "inverter".into();
+        repair.apply(DraftEvent::Continue { guided_help: true }, &config(), 1).unwrap();
+        assert_eq!(repair.step, Step::Guide);
+    }
+
+    #[test]
     fn step_errors_only_name_the_fields_on_screen() {
         let mut draft = Draft::new("d1".into(), "k1".into(), 0);
         draft.fields.intent = "repair".into();
@@ -590,6 +609,16 @@ mod tests {
         );
         assert_eq!(copy.fields.photos[0].id, "aaaa0000-copy");
         assert!(copy.edits.is_empty() && copy.revision == 1 && !copy.is_blank());
+        // A signed report's copy is not signed: the signature was for that visit.
+        draft.fields.photos.push(crate::PhotoRef {
+            id: "bbbb1111".into(),
+            content_type: "image/png".into(),
+            ..draft.fields.photos[0].clone()
+        });
+        draft.fields.signature = "bbbb1111".into();
+        let copy = draft.duplicate("d3".into(), "k3".into(), 9, |old| format!("{old}-copy"));
+        assert_eq!(copy.fields.signature, "");
+        assert_eq!(copy.fields.photos.len(), 1);
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub(super) fn check_field(
     let value = fields.get(field).trim();
     if value.is_empty() {
         return conditions.required(field).then_some(match field.kind() {
-            FieldKind::Acknowledgement => ErrorCode::NotAcknowledged,
+            FieldKind::Acknowledgement | FieldKind::Flag => ErrorCode::NotAcknowledged,
+            FieldKind::Signature => ErrorCode::SignatureRequired,
             _ => ErrorCode::Required,
         });
     }
@@ -47,9 +48,9 @@ pub(super) fn check_field(
         FieldKind::DateTime => check_date_time(value, today),
         // Checked with the start step.
         FieldKind::Choice(_) if matches!(field, Field::Intent | Field::ProductLine) => None,
-        FieldKind::Choice(options) => {
-            (!options.contains(&value)).then_some(ErrorCode::UnknownOption)
-        }
+        FieldKind::Choice(options) => (!options.contains(&value)
+            || !conditions.offers(field, value))
+        .then_some(ErrorCode::UnknownOption),
         FieldKind::Measurement { min, max, .. } => match parse_measurement(value) {
             None => Some(ErrorCode::InvalidNumber),
             Some(milli) if milli < u64::from(min) * 1000 || milli > u64::from(max) * 1000 => {
@@ -58,6 +59,13 @@ pub(super) fn check_field(
             Some(_) => None,
         },
         FieldKind::Acknowledgement => (value != "yes").then_some(ErrorCode::NotAcknowledged),
+        FieldKind::Flag => (value != "yes").then_some(ErrorCode::UnknownOption),
+        // The drawing travels as a PNG among the photos (stored like one, through the outbox).
+        FieldKind::Signature => (!fields
+            .photos
+            .iter()
+            .any(|photo| photo.id == value && photo.content_type == "image/png"))
+        .then_some(ErrorCode::InvalidPhoto),
         FieldKind::Photos | FieldKind::Transcript => None,
     }
 }
@@ -66,6 +74,7 @@ pub(super) fn check_field(
 /// thousandths: a meter's reading is never finer, and integers keep float parsing (and its
 /// size) out of the app.
 pub fn parse_measurement(value: &str) -> Option<u64> {
+    let value = half_width(value);
     let value = value.trim();
     let (whole, fraction) = value.split_once(['.', ',']).unwrap_or((value, ""));
     let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
@@ -86,6 +95,20 @@ pub fn parse_measurement(value: &str) -> Option<u64> {
         milli += 1;
     }
     Some(milli)
+}
+
+/// Full-width digits and separators (０-９ ． ，), as a Chinese input method types them, as
+/// their ASCII forms; everything else as it is.
+pub fn half_width(value: &str) -> String {
+    value
+        .chars()
+        .map(|ch| match ch {
+            '０'..='９' => char::from(b'0' + (ch as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '，' => ',',
+            other => other,
+        })
+        .collect()
 }
 
 /// Bytes as megabytes with one decimal, `6000000` → `6.0`.

@@ -67,9 +67,18 @@ error_codes! {
     PhotosTooLarge { max } => "photos_too_large",
     /// Not a JPEG, PNG or WebP image, or not what it says it is.
     InvalidPhoto => "invalid_photo",
+    SignatureRequired => "signature_required",
+    /// An on-site visit cannot end before it began.
+    BeforeArrival => "before_arrival",
 }
 
 impl ErrorCode {
+    /// The code named `code` (numbers it carries set to 1 and 2): every code, for checks
+    /// that go through all of them.
+    pub fn example(code: &str) -> Option<ErrorCode> {
+        ErrorCode::from_wire(code, Some(1), Some(2))
+    }
+
     /// The i18n key of the message for this code.
     pub fn message_key(self) -> String {
         format!("error.{}", self.as_str())
@@ -145,7 +154,12 @@ impl FieldError {
         if let FieldKind::Measurement { unit, .. } = self.field.kind() {
             args.push(("unit", unit.to_string()));
         }
-        messages.format(lang, &self.code.message_key(), &args)
+        // A choice is chosen, not filled in (请选择 / 请填写).
+        let key = match (self.code, self.field.kind()) {
+            (ErrorCode::Required, FieldKind::Choice(_)) => "error.required_choice".to_string(),
+            (code, _) => code.message_key(),
+        };
+        messages.format(lang, &key, &args)
     }
 }
 

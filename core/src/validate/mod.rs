@@ -10,13 +10,13 @@ mod error;
 
 pub use crate::rules::Conditions;
 pub use crate::schema::{DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
-pub use checks::{is_plain_uuid, megabytes, parse_measurement, PHOTO_CONTENT_TYPES};
+pub use checks::{half_width, is_plain_uuid, megabytes, parse_measurement, PHOTO_CONTENT_TYPES};
 pub use clock::{customer_today, OUTBOX_GRACE_DAYS};
 pub use error::{ErrorCode, FieldError};
 
 use crate::config::AppConfig;
 use crate::phone::normalize_phone;
-use crate::schema::{Category, Field, Intent, Priority, RequestFields, ValidRequest};
+use crate::schema::{Category, Field, FieldKind, Intent, Priority, RequestFields, ValidRequest};
 use crate::steps::Step;
 use crate::warranty::CivilDate;
 use checks::{check_field, check_intent, check_product_line, is_plausible_transcript};
@@ -51,6 +51,27 @@ pub fn validate_request(
             errors.push(FieldError { field, code });
         }
     }
+    // A visit ends after it began (both as `YYYY-MM-DDTHH:MM`, which sorts as it reads).
+    let (arrival, departure) = (fields.arrival_at.trim(), fields.departure_at.trim());
+    if on_form.contains(&Field::DepartureAt)
+        && !errors.iter().any(|e| matches!(e.field, Field::ArrivalAt | Field::DepartureAt))
+        && arrival.len() >= 16
+        && departure.len() >= 16
+        && departure[..16] < arrival[..16]
+    {
+        // In screen order, among the others.
+        let place = |field: Field| on_form.iter().position(|f| *f == field);
+        let at = errors
+            .iter()
+            .position(|e| place(e.field) > place(Field::DepartureAt))
+            .unwrap_or(errors.len());
+        errors.insert(at, FieldError { field: Field::DepartureAt, code: ErrorCode::BeforeArrival });
+    }
+    // Not asked on the form (derived), but an API caller may send a flow's suggestion.
+    let priority = fields.priority.trim();
+    if !priority.is_empty() && Priority::parse(priority).is_none() {
+        errors.push(FieldError { field: Field::Priority, code: ErrorCode::UnknownOption });
+    }
     if let Some(troubleshooting) = &fields.troubleshooting {
         if !is_plausible_transcript(troubleshooting) {
             errors.push(FieldError {
@@ -77,7 +98,13 @@ pub fn validate_request(
     let details = on_form
         .iter()
         .filter(|field| !typed.contains(field))
-        .filter_map(|&field| optional(field).map(|value| (field.name().to_string(), value)))
+        .filter_map(|&field| optional(field).map(|value| (field, value)))
+        .map(|(field, value)| match field.kind() {
+            // Stored as digits every system reads, however they were typed.
+            FieldKind::Measurement { .. } => (field, half_width(&value)),
+            _ => (field, value),
+        })
+        .map(|(field, value)| (field.name().to_string(), value))
         .collect();
     Ok(ValidRequest {
         intent,
@@ -88,7 +115,7 @@ pub fn validate_request(
         email: optional(Field::Email),
         description: text(Field::Description),
         category: Category::parse(fields.category.trim()),
-        priority: Priority::parse(fields.priority.trim()),
+        priority: crate::rules::priority_of(fields),
         troubleshooting: fields.troubleshooting.clone(),
         details,
         warranty: conditions.warranty,
@@ -297,6 +324,38 @@ mod tests {
     }
 
     #[test]
+    fn priority_is_derived_from_how_the_problem_affects_the_customer() {
+        let derive = |usable: &str, danger: &str, suggested: &str| {
+            let fields = RequestFields {
+                usable: usable.into(),
+                danger: danger.into(),
+                priority: suggested.into(),
+                ..complete()
+            };
+            validate(&fields).unwrap().priority
+        };
+        assert_eq!(derive("", "", ""), None);
+        assert_eq!(derive("yes", "no", ""), Some(Priority::Low));
+        assert_eq!(derive("partly", "no", ""), Some(Priority::Normal));
+        assert_eq!(derive("no", "", ""), Some(Priority::High));
+        assert_eq!(derive("yes", "yes", ""), Some(Priority::Urgent));
+        assert_eq!(derive("yes", "no", "high"), Some(Priority::High), "a flow's suggestion counts");
+        let asked: Vec<Field> =
+            Step::Problem.fields(Intent::Repair, &Conditions::of(&complete(), &config(), TODAY));
+        assert!(!asked.contains(&Field::Priority) && asked.contains(&Field::Usable));
+        let danger = RequestFields { danger: "yes".into(), ..complete() };
+        assert!(Conditions::of(&danger, &config(), TODAY).emergency, "the contact shows at once");
+        assert_eq!(
+            codes_of(&with(Field::Priority, "asap")),
+            [(Field::Priority, ErrorCode::UnknownOption)]
+        );
+        assert_eq!(
+            codes_of(&with(Field::Usable, "sometimes")),
+            [(Field::Usable, ErrorCode::UnknownOption)]
+        );
+    }
+
+    #[test]
     fn mojibake_is_text_like_any_other() {
         // UTF-8 read as GBK, from the seed reports: still valid text, kept as typed.
         let fields = with(Field::Description, "鍞鍚庡㈡湇骞寸粓宸ヤ綔鎬荤粨");
@@ -321,6 +380,36 @@ mod tests {
         // A refund is not a repair: no photo needed.
         let refund = RequestFields { resolution: "refund".into(), photos: vec![], ..fields };
         assert!(validate(&refund).is_ok());
+    }
+
+    #[test]
+    fn without_a_purchase_date_warranty_is_checked_from_the_serial_number() {
+        let mut fields = with(Field::PurchaseDate, "");
+        assert_eq!(codes_of(&fields), [(Field::PurchaseDate, ErrorCode::Required)]);
+        fields.purchase_date_unknown = "yes".into();
+        assert_eq!(codes_of(&fields), [(Field::SerialNumber, ErrorCode::Required)]);
+        fields.serial_number = "INV-7K5-0042".into();
+        // A repair that would need a photo in warranty is not blocked while it is unknown.
+        let valid = validate(&fields).expect("sendable without the date");
+        assert_eq!(
+            valid.warranty,
+            Some(WarrantyStatus::ToBeChecked { serial_number: "INV-7K5-0042".into() })
+        );
+        assert_eq!(valid.details.get("purchase_date_unknown").map(String::as_str), Some("yes"));
+        let conditions = Conditions::of(&fields, &config(), TODAY);
+        assert!(!conditions.photos_required && !conditions.chargeable);
+        assert!(!Step::Product.fields(Intent::Repair, &conditions).contains(&Field::PurchaseDate));
+        // A date typed before the box was ticked is not sent.
+        fields.purchase_date = "2026-01-10".into();
+        let valid = validate(&fields).unwrap();
+        assert!(!valid.details.contains_key("purchase_date"));
+        assert_eq!(valid.warranty.unwrap().as_str(), "to_be_checked");
+        // On-site visits are not charged for before the warranty is known.
+        fields.resolution = "onsite_visit".into();
+        fields.address = "上海市闵行区莘庄工业区 88 号".into();
+        assert!(validate(&fields).is_ok());
+        fields.purchase_date_unknown = "maybe".into();
+        assert!(errors_of(&fields).iter().any(|e| e.field == Field::PurchaseDateUnknown));
     }
 
     #[test]
@@ -379,11 +468,40 @@ mod tests {
     }
 
     #[test]
+    fn an_online_order_delivered_within_seven_days_may_be_returned_without_a_reason() {
+        let fields = RequestFields {
+            intent: "return_exchange_refund".into(),
+            product_line: "online-order".into(),
+            order_number: "JD-2026-7788".into(),
+            purchase_date: "2026-11-15".into(),
+            delivered_on: "2026-11-20".into(),
+            resolution: "return_no_reason".into(),
+            ..complete()
+        };
+        assert!(Conditions::of(&fields, &config(), TODAY).no_reason_return);
+        assert_eq!(validate(&fields).unwrap().details["delivered_on"], "2026-11-20");
+        let late = RequestFields { delivered_on: "2026-11-19".into(), ..fields.clone() };
+        assert_eq!(codes_of(&late), [(Field::Resolution, ErrorCode::UnknownOption)]);
+        let unknown = RequestFields { delivered_on: String::new(), ..fields.clone() };
+        assert_eq!(codes_of(&unknown), [(Field::Resolution, ErrorCode::UnknownOption)]);
+        let not_online = RequestFields { product_line: "appliance".into(), ..fields };
+        assert_eq!(codes_of(&not_online), [(Field::Resolution, ErrorCode::UnknownOption)]);
+        let asked =
+            Step::Product.fields(Intent::Repair, &Conditions::of(&complete(), &config(), TODAY));
+        assert!(!asked.contains(&Field::DeliveredOn), "asked for online orders only");
+    }
+
+    #[test]
     fn complaints_need_a_category_and_emergency_is_flagged() {
         let mut fields = with(Field::Intent, "complaint");
         assert_eq!(codes_of(&fields), [(Field::Category, ErrorCode::Required)]);
         fields.category = "emergency".into();
-        assert!(Conditions::of(&fields, &config(), TODAY).emergency);
+        let conditions = Conditions::of(&fields, &config(), TODAY);
+        assert!(conditions.emergency);
+        // Asked first on the first screen after the start, not three steps later.
+        assert_eq!(Step::Contact.fields(Intent::Complaint, &conditions)[0], Field::Category);
+        assert!(!Step::Problem.fields(Intent::Complaint, &conditions).contains(&Field::Category));
+        assert!(Step::Problem.fields(Intent::Repair, &conditions).contains(&Field::Category));
         assert_eq!(validate(&fields).unwrap().category, Some(Category::Emergency));
     }
 
@@ -399,21 +517,66 @@ mod tests {
             parts_used: "U 相 IGBT 模块 ×1".into(),
             signoff_name: "张厂长".into(),
             signoff_at: "2026-11-27T16:40".into(),
+            arrival_at: "2026-11-27T09:10".into(),
+            departure_at: "2026-11-27T16:45".into(),
+            result: "fixed".into(),
+            signature: SIGNATURE.into(),
+            photos: vec![PhotoRef { content_type: "image/png".into(), ..photo(SIGNATURE, 4_000) }],
             resolution: String::new(),
             ..complete()
         }
+    }
+
+    const SIGNATURE: &str = "5a9e0c1d-2222-4b7a-8c31-0d4e5f6a7b8c";
+
+    #[test]
+    fn an_onsite_report_is_sent_signed_or_with_the_customer_not_present_and_why() {
+        let signed = validate(&onsite_report()).unwrap();
+        assert_eq!(signed.details.get("signature").map(String::as_str), Some(SIGNATURE));
+        assert_eq!(signed.details.get("result").map(String::as_str), Some("fixed"));
+        let unsigned = RequestFields { signature: String::new(), ..onsite_report() };
+        assert_eq!(codes_of(&unsigned), [(Field::Signature, ErrorCode::SignatureRequired)]);
+        // The signature must be a drawing among the photos, not any id.
+        let elsewhere = RequestFields { photos: vec![], ..onsite_report() };
+        assert_eq!(codes_of(&elsewhere), [(Field::Signature, ErrorCode::InvalidPhoto)]);
+        let absent = RequestFields {
+            customer_not_present: "yes".into(),
+            signature: String::new(),
+            signoff_name: String::new(),
+            photos: vec![],
+            ..onsite_report()
+        };
+        assert_eq!(codes_of(&absent), [(Field::NotPresentReason, ErrorCode::Required)]);
+        let absent = RequestFields {
+            not_present_reason: "客户临时外出，由门卫确认到场时间。".into(),
+            ..absent
+        };
+        let valid = validate(&absent).unwrap();
+        assert_eq!(valid.details.get("customer_not_present").map(String::as_str), Some("yes"));
+        let early = RequestFields { departure_at: "2026-11-27T09:05".into(), ..onsite_report() };
+        assert_eq!(codes_of(&early), [(Field::DepartureAt, ErrorCode::BeforeArrival)]);
+        let error = FieldError { field: Field::Signature, code: ErrorCode::SignatureRequired };
+        assert!(error.message(Lang::ZhCn).contains("签字"));
     }
 
     #[test]
     fn an_onsite_report_checks_its_measurements_with_units() {
         let valid = validate(&onsite_report()).unwrap();
         assert_eq!(valid.details.get("input_voltage").map(String::as_str), Some("380"));
+        let mut full_width = onsite_report();
+        full_width.output_current = "１２．５".into();
+        let valid_full = validate(&full_width).unwrap();
+        assert_eq!(valid_full.details.get("output_current").map(String::as_str), Some("12.5"));
         assert_eq!(valid.details.get("site").map(String::as_str), Some("苏州工业园区 3 号厂房"));
         let table = [
             (Field::InputVoltage, "220", None),
             (Field::InputVoltage, "0", None),
             (Field::InputVoltage, "1000", None),
             (Field::InputVoltage, "7,5", None),
+            (Field::InputVoltage, "３８０", None),
+            (Field::InputVoltage, "２２０．５", None),
+            (Field::InputVoltage, "１００１", Some(ErrorCode::OutOfRange { min: 0, max: 1000 })),
+            (Field::InputVoltage, "三百八十", Some(ErrorCode::InvalidNumber)),
             (Field::InputVoltage, "1000.1", Some(ErrorCode::OutOfRange { min: 0, max: 1000 })),
             (Field::InputVoltage, "-5", Some(ErrorCode::InvalidNumber)),
             (Field::InputVoltage, "380V", Some(ErrorCode::InvalidNumber)),
@@ -428,6 +591,12 @@ mod tests {
             (Field::RecordedBy, "", Some(ErrorCode::Required)),
             (Field::FaultCause, "", Some(ErrorCode::Required)),
             (Field::SignoffName, "", Some(ErrorCode::Required)),
+            (Field::ArrivalAt, "", Some(ErrorCode::Required)),
+            (Field::DepartureAt, "9:00", Some(ErrorCode::InvalidDate)),
+            (Field::Result, "", Some(ErrorCode::Required)),
+            (Field::Result, "fixed-ish", Some(ErrorCode::UnknownOption)),
+            (Field::FaultCode, "OC1", None),
+            (Field::CustomerComment, "工程师很专业", None),
         ];
         for (field, value, expected) in table {
             let mut fields = onsite_report();

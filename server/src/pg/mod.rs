@@ -16,7 +16,7 @@
 //! Durability: PostgreSQL's default `synchronous_commit = on` answers a COMMIT only once its
 //! WAL is flushed, the same promise the SQLite store's `synchronous=FULL` makes.
 
-use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset, SecondsFormat};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
@@ -202,14 +202,7 @@ impl PgStore {
     }
 
     async fn try_create(&self, new: &NewRequest) -> Result<Created, Attempt> {
-        let NewRequest {
-            idempotency_key,
-            submitted_json,
-            request,
-            photos,
-            now,
-            reply_within_hours,
-        } = new;
+        let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_by } = new;
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
         // No look-up of the key first: the insert finds an earlier row itself (ON CONFLICT),
@@ -218,18 +211,14 @@ impl PgStore {
         let insert = tx.prepare_cached(INSERT_REQUEST).await.map_err(pg_error)?;
         let reference = new_reference(&now.format("%Y%m%d").to_string(), os_random());
         let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
-        let reply_by = (*now + Duration::hours(i64::from(*reply_within_hours)))
-            .to_rfc3339_opts(SecondsFormat::Secs, false);
+        let reply_by = reply_by.to_rfc3339_opts(SecondsFormat::Secs, false);
         let request_json = serde_json::to_string(request).expect("a valid request serialises");
         let troubleshooting = request
             .troubleshooting
             .as_ref()
             .map(|t| serde_json::to_string(t).expect("a transcript serialises"));
         let details = serde_json::to_string(&request.details).expect("details serialise");
-        let warranty = request.warranty.as_ref().map(|w| match w {
-            WarrantyStatus::InWarranty { .. } => "in_warranty",
-            WarrantyStatus::OutOfWarranty { .. } => "out_of_warranty",
-        });
+        let warranty = request.warranty.as_ref().map(WarrantyStatus::as_str);
         let inserted = tx
             .query_opt(
                 &insert,

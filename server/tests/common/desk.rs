@@ -118,7 +118,7 @@ impl Desk {
             request,
             photos,
             now: at(created_at),
-            reply_within_hours: 24,
+            reply_by: at(created_at) + chrono::Duration::hours(24),
         };
         self.state.store.create(new).await.unwrap().stored.reference
     }

@@ -1,0 +1,123 @@
+//! README's example requests are true: each block marked `<!-- example: METHOD PATH → STATUS
+//! [field …] -->` is sent exactly as written (with an idempotency key) to a real server on a
+//! temporary SQLite file, and must get the documented answer: the status, the documented keys
+//! of a created request, and for a refusal the fields it names.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::Request;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use shouhou_server::{app, load_state, Settings};
+use tower::ServiceExt;
+
+struct Example {
+    method: String,
+    path: String,
+    status: u16,
+    fields: Vec<String>,
+    body: String,
+}
+
+fn examples(readme: &str) -> Vec<Example> {
+    let mut found = Vec::new();
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        let Some(marker) = line.trim().strip_prefix("<!-- example:") else { continue };
+        let marker = marker.trim_end_matches("-->").replace('→', " ");
+        let words: Vec<&str> = marker.split_whitespace().collect();
+        assert!(words.len() >= 3, "an example marker names method, path and status: {line}");
+        assert_eq!(lines.next().map(str::trim), Some("```json"), "a json block follows {line}");
+        let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+        found.push(Example {
+            method: words[0].to_string(),
+            path: words[1].to_string(),
+            status: words[2].parse().expect("a status code"),
+            fields: words[3..].iter().map(|w| w.to_string()).collect(),
+            body: body.join("\n"),
+        });
+    }
+    found
+}
+
+#[tokio::test]
+async fn every_readme_example_gets_the_documented_answer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let examples = examples(&readme);
+    assert!(examples.len() >= 3, "README's examples are found: {}", examples.len());
+
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: dir.path().join("shouhou.sqlite3"),
+        config: root.join("static/config.json"),
+        dist: dir.path().join("dist"),
+        ..Settings::default()
+    };
+    std::fs::create_dir_all(&settings.dist).unwrap();
+    std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
+    let router = app(load_state(&settings).unwrap(), &settings.dist);
+
+    for (n, example) in examples.iter().enumerate() {
+        let request = Request::builder()
+            .method(example.method.as_str())
+            .uri(example.path.as_str())
+            .header("content-type", "application/json")
+            .header("idempotency-key", format!("readme-example-{n:04}"))
+            .body(Body::from(example.body.clone()))
+            .unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let what = format!("{} {} → {}: {answer}", example.method, example.path, example.status);
+        assert_eq!(status, example.status, "{what}");
+        if status == 201 && example.path == "/api/v1/requests" {
+            for key in ["reference", "status", "created_at", "reply_by"] {
+                assert!(answer[key].is_string(), "{key} in {what}");
+            }
+            assert_eq!(answer["status"], "received", "{what}");
+            // The promised reply is core's rule (working hours, priority) from the creation.
+            let at = |key: &str| {
+                chrono::DateTime::parse_from_rfc3339(answer[key].as_str().unwrap()).unwrap()
+            };
+            let config = shouhou_core::AppConfig::from_json(
+                &std::fs::read_to_string(root.join("static/config.json")).unwrap(),
+            )
+            .unwrap();
+            let request: shouhou_core::RequestFields = serde_json::from_str(&example.body).unwrap();
+            let priority = shouhou_core::rules::priority_of(&request);
+            assert_eq!(
+                at("reply_by").timestamp_millis(),
+                config.reply_by(priority, at("created_at").timestamp_millis()),
+                "{what}"
+            );
+        }
+        if status == 422 {
+            assert_eq!(answer["code"], "validation_failed", "{what}");
+            let named: Vec<&str> = answer["fields"]
+                .as_array()
+                .map(|fields| fields.iter().filter_map(|f| f["field"].as_str()).collect())
+                .unwrap_or_default();
+            assert_eq!(named, example.fields, "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_config_saved_with_a_byte_order_mark_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(root.join("static/config.json")).unwrap();
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, format!("\u{FEFF}{shipped}")).unwrap();
+    let settings = Settings {
+        db: dir.path().join("shouhou.sqlite3"),
+        config,
+        dist: dir.path().join("dist"),
+        ..Settings::default()
+    };
+    let state = load_state(&settings).expect("Notepad's byte-order mark is accepted");
+    assert_eq!(state.config, shouhou_core::AppConfig::from_json(&shipped).unwrap());
+}
