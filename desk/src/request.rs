@@ -224,6 +224,10 @@ pub fn request_page(props: &RequestProps) -> Html {
         Some(WarrantyStatus::OutOfWarranty { ended }) => {
             trf(lang, "warranty.out", &[("ended", ended.clone())])
         }
+        // The customer did not know the purchase date: staff look the serial number up.
+        Some(WarrantyStatus::ToBeChecked { serial_number }) => {
+            trf(lang, "warranty.to_check", &[("serial", serial_number.clone())])
+        }
         None => ctx.t("warranty.unknown"),
     };
 
