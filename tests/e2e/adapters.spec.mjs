@@ -1,13 +1,10 @@
 // Any backend: the same journey delivered to a company's own JSON webhook and to a classic
 // multipart form handler (real HTTP receivers on loopback), chosen in config.json alone.
 import { readFileSync } from 'node:fs';
-import { test, expect, walkToReview, noisyPng } from './fixtures.mjs';
+import { test, expect, walkToReview, noisyPng, config, heading, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
-const config = read('config.json');
-const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
-const heading = (page) => page.getByRole('heading', { level: 1 });
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 async function fileRepair(page, server, { photo = false, offline } = {}) {
   await page.goto(server.url);

@@ -2,11 +2,10 @@
 // on the way back, and the server is killed and restarted in the middle. Every request must
 // end in SQLite exactly once: none lost, none duplicated.
 import { readFileSync } from 'node:fs';
-import { test, expect, storedRecords, submitFromContact } from './fixtures.mjs';
+import { test, expect, storedRecords, submitFromContact, config } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
-const config = read('config.json');
 const REQUESTS = 50;
 
 /** A small seeded generator, so a failing run can be replayed exactly. */

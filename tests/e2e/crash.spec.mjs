@@ -2,12 +2,10 @@
 // IndexedDB has not committed the last keystrokes, so only the localStorage journal can
 // bring them back (README, "Drafts, outbox and offline use").
 import { readFileSync } from 'node:fs';
-import { test, expect, storedDrafts } from './fixtures.mjs';
+import { test, expect, storedDrafts, config, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
-const config = read('config.json');
-const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
 
 test.use({ locale: 'en-GB' });
 

@@ -3,15 +3,12 @@
 // internally, resolve it, record a follow-up call and watch the figures change — with axe on
 // every desk screen, the main loop by keyboard alone, and both languages.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng, productName, fill, heading } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const app = { en: read('static/i18n/en.json'), 'zh-CN': read('static/i18n/zh-CN.json') };
 const desk = { en: read('desk/static/i18n/en.json'), 'zh-CN': read('desk/static/i18n/zh-CN.json') };
 const config = read('static/config.json');
-const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const heading = (page) => page.getByRole('heading', { level: 1 });
 
 const PHONE = '13812345678';
 const PASSWORD = 'correct horse battery staple';

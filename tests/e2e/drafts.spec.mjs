@@ -1,14 +1,10 @@
 // Many drafts on one device: the list, continue, duplicate, delete with undo, export and
 // import with photos; and two tabs editing one draft without losing either tab's edit.
 import { readFileSync } from 'node:fs';
-import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, walkToReview, noisyPng } from './fixtures.mjs';
+import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, walkToReview, noisyPng, config, fill, heading, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
-const config = read('config.json');
-const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const heading = (page) => page.getByRole('heading', { level: 1 });
 const next = (page) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 const photoIds = (page) => page.evaluate(() => new Promise((resolve) => {

@@ -2,13 +2,11 @@
 // stylesheet, config.json and the messages alone, and what the customer does there before
 // the app (wasm) has arrived is kept when it takes over.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, storedDrafts, appStarted } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, storedDrafts, appStarted, config, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
 const zh = read('i18n/zh-CN.json');
-const config = read('config.json');
-const productName = (id, lang = 'en') => config.product_lines.find((line) => line.id === id).name[lang];
 
 /** Holds the app's wasm back until the returned function is called. */
 async function holdTheApp(page) {

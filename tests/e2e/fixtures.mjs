@@ -12,6 +12,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+// What every journey reads the screens by: the shipped message tables and configuration.
+const readStatic = (file) => JSON.parse(readFileSync(path.join(root, 'static', file), 'utf8'));
+export const messages = { en: readStatic('i18n/en.json'), 'zh-CN': readStatic('i18n/zh-CN.json') };
+export const config = readStatic('config.json');
+/** A product line's name as the start step shows it. */
+export const productName = (id, lang = 'en') => config.product_lines.find((line) => line.id === id).name[lang];
+/** A message with its `{name}` placeholders filled in. */
+export const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+export const heading = (page) => page.getByRole('heading', { level: 1 });
+
 /** Starts the intake server; resolves to its URL. Port 0 picks a free one. */
 function launch(bin, dir, port, config, extra = []) {
   const child = spawn(bin, [

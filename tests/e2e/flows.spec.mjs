@@ -1,15 +1,12 @@
 // Guided troubleshooting as customers meet it: solved on the spot (and counted), handed to
 // a prefilled request (transcript stored), an emergency, a reload mid-flow, a broken file.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, expectDraftStored, storedDrafts, submitFromContact, walkToReview } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, expectDraftStored, storedDrafts, submitFromContact, walkToReview, messages, config, productName, heading } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
-const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
-const config = read('config.json');
 const flows = Object.fromEntries(['network', 'inverter', 'property'].map((id) => [id, read(`flows/${id}.json`)]));
 const node = (flow, id) => flows[flow].nodes.find((n) => n.id === id);
 const label = (flow, id, answerId) => node(flow, id).answers.find((a) => a.id === answerId).label.en;
-const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
 
 async function startGuide(page, lang, intent, productLine) {
   const m = messages[lang];
@@ -20,7 +17,6 @@ async function startGuide(page, lang, intent, productLine) {
 }
 
 const answer = (page, id) => page.locator(`[data-answer="${id}"]`).click();
-const heading = (page) => page.getByRole('heading', { level: 1 });
 
 test.describe('guided help in English', () => {
   test.use({ locale: 'en-GB' });

@@ -1,14 +1,7 @@
 // The complete request: warranty rules, photos shrunk in the browser, the review page with
 // its change links, the receipt — and an engineer's on-site report, in both languages.
-import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, walkToReview, noisyPng } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, walkToReview, noisyPng, messages, config, productName, fill, heading } from './fixtures.mjs';
 
-const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
-const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
-const config = read('config.json');
-const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const heading = (page) => page.getByRole('heading', { level: 1 });
 const next = (page, m) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 

@@ -1,13 +1,7 @@
 // The walking-skeleton journey, as customers meet it: choose, fill, reload, submit — in both
 // languages, by mouse and by keyboard alone, with every screen scanned by axe-core.
-import { readFileSync } from 'node:fs';
-import { test, expect, storedDrafts, storedRecords, expectDraftStored, expectNoAxeViolations, walkToReview, submitFromContact } from './fixtures.mjs';
+import { test, expect, storedDrafts, storedRecords, expectDraftStored, expectNoAxeViolations, walkToReview, submitFromContact, messages, config, productName, fill } from './fixtures.mjs';
 
-const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
-const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
-const config = read('config.json');
-const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
 
 const customers = {
   en: { locale: 'en-GB', name: 'Jane O’Brien', phone: '+44 20 7946 0958', e164: '+442079460958',

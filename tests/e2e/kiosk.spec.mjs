@@ -1,14 +1,7 @@
 // Kiosk mode: a shared touch screen where each customer leaves nothing behind. Short idle
 // times come from this test's config; the PIN hash from the server's own command.
-import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, everythingStored, kioskPinHash, noisyPng, appStarted } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, kioskPinHash, noisyPng, appStarted, messages, config, fill, heading, productName } from './fixtures.mjs';
 
-const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
-const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
-const config = read('config.json');
-const productName = (id, lang = 'en') => config.product_lines.find((line) => line.id === id).name[lang];
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const heading = (page) => page.getByRole('heading', { level: 1 });
 const m = messages.en;
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
@@ -179,6 +172,8 @@ test.describe('kiosk', () => {
 
     test('offline, the staff panel says it needs a connection', async ({ page, server, context }) => {
       await enterKiosk(page, server);
+      // The app (and its staff button) is up before the connection goes.
+      await expect(page.getByRole('button', { name: m['kiosk.staff'] })).toBeVisible();
       await context.setOffline(true);
       await page.getByRole('button', { name: m['kiosk.staff'] }).click();
       await page.getByLabel(m['kiosk.pin_label']).fill(PIN);

@@ -3,14 +3,11 @@
 // version is offered and never forced, corrupt storage is set aside and said so.
 import { readFileSync, appendFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, submitFromContact } from './fixtures.mjs';
+import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, submitFromContact, config, heading, productName } from './fixtures.mjs';
 import { appStarted } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
-const config = read('config.json');
-const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
-const heading = (page) => page.getByRole('heading', { level: 1 });
 
 async function controlledByServiceWorker(page) {
   await page.evaluate(async () => {

@@ -7,13 +7,10 @@
 // only up to one day ahead of its own (core/src/validate/clock.rs), judges the purchase on
 // its own date, and answers 422 future_date on `purchase_date`.
 import { readFileSync } from 'node:fs';
-import { test, expect, storedRecords, expectDraftStored, expectNoAxeViolations, walkToReview } from './fixtures.mjs';
+import { test, expect, storedRecords, expectDraftStored, expectNoAxeViolations, walkToReview, config, fill, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
-const config = read('config.json');
-const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
 const DAY_MS = 24 * 60 * 60 * 1000;
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 

@@ -4,12 +4,10 @@
 // in SQLite exactly once. Only the first try's answer is faked; later tries reach the real
 // intake server.
 import { readFileSync } from 'node:fs';
-import { test, expect, storedRecords, submitFromContact } from './fixtures.mjs';
+import { test, expect, storedRecords, submitFromContact, config, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
-const config = read('config.json');
-const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
 /** The least wait between two tries (core/src/outbox.rs, BACKOFF_FLOOR_MS). */
 const BACKOFF_FLOOR_MS = 500;
 

@@ -2,18 +2,14 @@
 // a reload shows the same screen, a deep link goes no further than the draft allows, and a
 // printed receipt's link opens the status screen.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, walkToReview } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, walkToReview, config, fill, heading, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
 const zh = read('i18n/zh-CN.json');
-const config = read('config.json');
-const productName = (id) => config.product_lines.find((line) => line.id === id).name.en;
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
 
 test.use({ locale: 'en-GB' });
 
-const heading = (page) => page.getByRole('heading', { level: 1 });
 const path = (page) => new URL(page.url()).pathname;
 
 async function chooseRepair(page, line = 'car-service') {

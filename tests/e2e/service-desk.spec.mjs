@@ -1,15 +1,8 @@
 // A form that speaks like a good service desk: "I don't know the purchase date", the emergency
 // contact at once, an apology with a definite reply time, the storage notice only when it
 // matters, a 补发 for a lost parcel, and an engineer's report signed on the screen.
-import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, storedDrafts } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading } from './fixtures.mjs';
 
-const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
-const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
-const config = read('config.json');
-const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const heading = (page) => page.getByRole('heading', { level: 1 });
 const next = (page, m) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
 const locales = { en: 'en-GB', 'zh-CN': 'zh-CN' };
 

@@ -2,19 +2,12 @@
 // status link opened, the team asks a question (staff API), the customer answers offline and
 // the answer arrives once, the team resolves it, the customer rates it once. Both languages,
 // axe on every new state, and the answer by keyboard alone.
-import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, expectNoAxeViolations, walkToReview } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, walkToReview, messages, config, productName, fill, heading } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
-const messages = { en: read('i18n/en.json'), 'zh-CN': read('i18n/zh-CN.json') };
-const config = read('config.json');
-const productName = (id, lang) => config.product_lines.find((line) => line.id === id).name[lang];
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
-const heading = (page) => page.getByRole('heading', { level: 1 });
 
 /** A lead's session on the test server: the account made with the server's own command. */
 async function staffSession(server) {
