@@ -126,6 +126,11 @@ pub enum Action {
         value: String,
         now_ms: u64,
     },
+    /// The honeypot input was filled in (see [`DraftEvent::Honeypot`]).
+    Honeypot {
+        value: String,
+        now_ms: u64,
+    },
     Continue {
         now_ms: u64,
     },
@@ -357,6 +362,7 @@ impl Reducible for AppState {
         let counts_as_edit = matches!(
             action,
             Action::Edit { .. }
+                | Action::Honeypot { .. }
                 | Action::Continue { .. }
                 | Action::Next { .. }
                 | Action::Change { .. }
@@ -397,6 +403,11 @@ impl Reducible for AppState {
                 next.server_errors.retain(|e| e.field != field);
                 next.errors.retain(|e| e.field != field);
                 next.refresh_errors();
+            }
+            Action::Honeypot { value, now_ms } => {
+                if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
+                    let _ = draft.apply(DraftEvent::Honeypot(value), config, now_ms);
+                }
             }
             Action::AddPhoto { now_ms, .. } | Action::RemovePhoto { now_ms, .. } => {
                 let event = match action {

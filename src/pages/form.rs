@@ -187,6 +187,21 @@ pub fn FormPage() -> Html {
         .returned
         .as_ref()
         .map(|message| messages.format(lang, "sending.returned", &[("message", message.clone())]));
+    // Bots fill in every input they find; people never see this one, and neither do screen
+    // readers or the Tab key. No label text: it would be one more string for a bot to read.
+    let honeypot = (step == Step::Contact).then(|| {
+        let state = state.clone();
+        let oninput = Callback::from(move |event: InputEvent| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            state.dispatch(Action::Honeypot { value: input.value(), now_ms: now_ms() });
+        });
+        html! {
+            <div class="bait" aria-hidden="true">
+                <input type="text" name="website" tabindex="-1" autocomplete="off"
+                    value={fields.website.clone()} {oninput} />
+            </div>
+        }
+    });
     let next_label = if draft.revisit { "step.back_to_review" } else { "step.next" };
 
     html! {
@@ -212,6 +227,7 @@ pub fn FormPage() -> Html {
                 <p class="notice">{ t(lang, "warranty.photos_needed") }</p>
             }
             { for step.fields(intent, &conditions).into_iter().map(control) }
+            { honeypot.unwrap_or_default() }
             <div class="actions">
                 <button type="button" class="secondary" onclick={on_back}>{ t(lang, "details.back") }</button>
                 <button type="submit" class="primary">{ t(lang, next_label) }</button>

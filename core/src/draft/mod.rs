@@ -77,6 +77,9 @@ pub enum DraftEvent {
         step: Step,
         today: CivilDate,
     },
+    /// The honeypot input, which no person sees, was filled in: a bot. What it typed goes
+    /// with the request so the intake server can drop it without telling the bot why.
+    Honeypot(String),
 }
 
 /// What the customer did in guided troubleshooting.
@@ -174,6 +177,12 @@ impl Draft {
                     self.forget_troubleshooting();
                 }
                 self.fields.set(field, value);
+            }
+            DraftEvent::Honeypot(value) => {
+                if self.fields.website == value {
+                    return Ok(());
+                }
+                self.fields.website = value;
             }
             DraftEvent::Continue { guided_help } => {
                 let errors = validate_start(&self.fields, config);
@@ -402,6 +411,17 @@ mod tests {
 
     fn edit(field: Field, value: &str) -> DraftEvent {
         DraftEvent::Edit { field, value: value.to_string() }
+    }
+
+    #[test]
+    fn a_filled_honeypot_travels_with_the_request_and_is_never_a_form_field() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 1_000);
+        draft.apply(DraftEvent::Honeypot("http://spam.example".into()), &config(), 2_000).unwrap();
+        assert_eq!(draft.fields.website, "http://spam.example");
+        assert_eq!(draft.revision, 1);
+        let sent = serde_json::to_value(&draft.fields).unwrap();
+        assert_eq!(sent["website"], "http://spam.example");
+        assert!(Field::ALL.iter().all(|field| field.name() != "website"));
     }
 
     #[test]
