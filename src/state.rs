@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use shouhou_core::draft::GuideEvent;
 use shouhou_core::outbox::OutboxItem;
+use shouhou_core::rules::KIOSK_CHANNEL;
 use shouhou_core::{
     AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang, Lineage, Route, Step,
 };
@@ -578,6 +579,13 @@ impl Reducible for AppState {
                     SaveReport::Saved { .. } => SaveStatus::Saved,
                     SaveReport::Failed(error) => SaveStatus::Failed(error),
                 };
+            }
+        }
+        // Whatever draft a kiosk holds was taken down on the kiosk; the rules (and the server)
+        // read that from the request itself.
+        if let Some(draft) = next.draft.as_mut().filter(|_| next.kiosk) {
+            if draft.fields.channel != KIOSK_CHANNEL {
+                draft.fields.channel = KIOSK_CHANNEL.to_string();
             }
         }
         if let (true, Some(before), Some(after)) =

@@ -37,6 +37,9 @@ pub struct Conditions {
     pub customer_not_present: bool,
 }
 
+/// [`RequestFields::channel`] of a request taken down on a kiosk device.
+pub const KIOSK_CHANNEL: &str = "kiosk";
+
 impl Conditions {
     pub fn of(fields: &RequestFields, config: &AppConfig, today: CivilDate) -> Conditions {
         let intent = Intent::parse(fields.intent.trim());
@@ -64,7 +67,8 @@ impl Conditions {
                 || line.is_some_and(|line| line.order_number_required),
             address_required: onsite_visit,
             recorded_by_shown: config.mode != Mode::Customer
-                || intent == Some(Intent::OnsiteReport),
+                || intent == Some(Intent::OnsiteReport)
+                || (fields.channel == KIOSK_CHANNEL && config.kiosk.recorded_by_required),
             emergency: fields.category.trim() == "emergency" || fields.danger.trim() == "yes",
             warranty,
             purchase_date_unknown,

@@ -320,6 +320,11 @@ pub struct RequestFields {
     /// The customer's calendar date when they submitted (`YYYY-MM-DD`): warranty is judged
     /// on the day as the customer lives it, not in the server's time zone.
     pub local_date: String,
+    /// `"kiosk"` when the request was taken down on a shared kiosk device (`/kiosk`), where
+    /// `kiosk.recorded_by_required` asks staff beside it to say who took it down. Empty for
+    /// any other channel; an unknown value counts as empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub channel: String,
     /// A honeypot: an input real customers never see (hidden from view and from assistive
     /// technology) that form-filling bots fill in. Never validated, stored or forwarded; the
     /// intake server quietly drops a request that carries anything here.
@@ -375,6 +380,9 @@ impl<'de> Deserialize<'de> for RequestFields {
                         "local_date" => {
                             fields.local_date =
                                 map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        "channel" => {
+                            fields.channel = map.next_value::<Option<String>>()?.unwrap_or_default()
                         }
                         // Whatever a bot puts there is read, so a refusal never tells it why.
                         "website" => {

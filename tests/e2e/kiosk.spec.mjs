@@ -42,6 +42,42 @@ test.describe('kiosk', () => {
     await expect(heading(page)).toHaveText(m['step.contact']);
   });
 
+  test.describe('where staff must say who took the request down', () => {
+    test.use({ configChanges: { kiosk: { idle_seconds: 60, warning_seconds: 30, recorded_by_required: true } } });
+
+    test('the kiosk asks for "recorded by", the server keeps it, and the website does not ask', async ({ page, server, browser }) => {
+      await enterKiosk(page, server);
+      await startRepair(page);
+      await page.getByLabel(m['field.full_name']).fill('Kiosk Customer');
+      await page.getByLabel(m['field.phone']).fill('13711113333');
+      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+      const recordedBy = page.getByLabel(m['field.recorded_by']);
+      await expect(recordedBy).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.locator('.error-summary')).toContainText(m['field.recorded_by']);
+      await recordedBy.fill('Li Gong');
+      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+      await page.getByLabel(m['field.purchase_date']).fill('2020-03-01');
+      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+      await page.getByLabel(m['field.description']).fill('The dishwasher will not drain.');
+      await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
+      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+      await page.getByRole('button', { name: m['details.submit'] }).click();
+      await expect(heading(page)).toHaveText(m['confirm.heading']);
+      const [[details]] = server.rows('SELECT details_json FROM requests');
+      expect(JSON.parse(details)).toMatchObject({ recorded_by: 'Li Gong' });
+
+      // The same config on a customer's own device: not a kiosk, nothing to say.
+      const own = await browser.newContext({ locale: 'en-GB' });
+      const phone = await own.newPage();
+      await phone.goto(server.url);
+      await appStarted(phone);
+      await startRepair(phone);
+      await expect(phone.getByLabel(m['field.full_name'])).toBeVisible();
+      await expect(phone.getByLabel(m['field.recorded_by'])).toHaveCount(0);
+      await own.close();
+    });
+  });
+
   test.describe('with the offline shell', () => {
     test.use({ serviceWorkers: 'allow' });
 
@@ -209,7 +245,7 @@ for (const lang of ['en', 'zh-CN']) {
       await expect(heading(page)).toHaveText(t['start.heading']);
       await expect(page.getByRole('button', { name: t['lang.switch'] })).toBeVisible();
       const small = async () => page.evaluate(() => [...document.querySelectorAll('button, a[href], .choice, input:not([type=radio]):not([type=checkbox]):not([type=hidden])')]
-        .filter((el) => el.offsetParent !== null)
+        .filter((el) => el.offsetParent !== null && !el.closest('[aria-hidden="true"]'))
         .map((el) => { const r = el.getBoundingClientRect(); return { what: el.outerHTML.slice(0, 60), w: r.width, h: r.height }; })
         .filter(({ w, h }) => w < 48 || h < 48));
       expect(await small(), 'targets under 48×48 on the start screen').toEqual([]);

@@ -645,6 +645,27 @@ mod tests {
     }
 
     #[test]
+    fn a_kiosk_asks_who_took_the_request_down_when_the_config_says_so() {
+        let recorded_by = |config: &AppConfig, channel: &str, who: &str| {
+            let mut fields = complete();
+            fields.channel = channel.into();
+            fields.recorded_by = who.into();
+            validate_request(&fields, config, TODAY)
+                .map(|valid| valid.details.get("recorded_by").cloned())
+        };
+        let mut config = config();
+        assert_eq!(recorded_by(&config, "kiosk", "李工"), Ok(None), "not asked: not kept");
+        config.kiosk.recorded_by_required = true;
+        assert_eq!(
+            recorded_by(&config, "kiosk", ""),
+            Err(vec![FieldError { field: Field::RecordedBy, code: ErrorCode::Required }])
+        );
+        assert_eq!(recorded_by(&config, "kiosk", " 李工 "), Ok(Some("李工".into())));
+        assert_eq!(recorded_by(&config, "", ""), Ok(None), "the website is not a kiosk");
+        assert_eq!(recorded_by(&config, "phone", ""), Ok(None), "an unknown channel is none");
+    }
+
+    #[test]
     fn the_server_trusts_the_customers_date_within_a_day() {
         assert_eq!(customer_today("2026-11-28", TODAY), CivilDate::parse("2026-11-28").unwrap());
         assert_eq!(customer_today("2026-11-26", TODAY), CivilDate::parse("2026-11-26").unwrap());
