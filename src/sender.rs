@@ -85,7 +85,9 @@ async fn run_once(
         report.emit(SenderReport::Outbox(items.clone()));
 
         let outcome = if items[index].follow_up.is_some() {
-            crate::services::status::send_follow_up(&config.backend.url, &items[index], lang).await
+            let store = writer.store();
+            crate::services::status::send_follow_up(&config.backend.url, &items[index], lang, store)
+                .await
         } else {
             submit(config, &items[index].draft, lang, writer.store()).await
         };

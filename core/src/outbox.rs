@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
 use crate::draft::{Draft, Step};
-use crate::schema::RequestFields;
+use crate::schema::{PhotoRef, RequestFields};
 use crate::validate::{validate_request, FieldError};
 use crate::warranty::CivilDate;
 
@@ -164,9 +164,20 @@ impl OutboxItem {
         Ok(OutboxItem::queued(draft, now_ms))
     }
 
-    /// A follow-up to a filed request, due at once, with its own id and idempotency key.
-    pub fn follow_up(id: String, key: String, follow_up: FollowUp, now_ms: u64) -> OutboxItem {
-        let carrier = Draft::new(id, key, now_ms);
+    /// A follow-up to a filed request, due at once, with its own id and idempotency key. A
+    /// message's photos ride in the carrier draft, where the sender finds a request's photos
+    /// to upload and, once delivered, to delete from the device.
+    pub fn follow_up(
+        id: String,
+        key: String,
+        follow_up: FollowUp,
+        photos: Vec<PhotoRef>,
+        now_ms: u64,
+    ) -> OutboxItem {
+        let mut carrier = Draft::new(id, key, now_ms);
+        if matches!(follow_up, FollowUp::Message { .. }) {
+            carrier.fields.photos = photos;
+        }
         OutboxItem { follow_up: Some(follow_up), ..OutboxItem::queued(carrier, now_ms) }
     }
 
@@ -333,7 +344,26 @@ mod tests {
             contact: "13812345678".into(),
             text: "型号是 BCD-452".into(),
         };
-        let mut item = OutboxItem::follow_up("m1".into(), "key-m1".into(), message.clone(), 5);
+        let photo = PhotoRef {
+            id: "0f3a9c2e-1111-4c1b-9a55-6a1f0e3d2b01".into(),
+            content_type: "image/jpeg".into(),
+            bytes: 9,
+            width: 1,
+            height: 1,
+        };
+        let mut item =
+            OutboxItem::follow_up("m1".into(), "key-m1".into(), message.clone(), vec![photo], 5);
+        assert_eq!(item.draft.fields.photos.len(), 1, "the message's photo goes with it");
+        assert!(item.without_personal_data().draft.fields.photos.is_empty());
+        let rating = FollowUp::Rating {
+            reference: "SR-20261127-K7Q4M2X".into(),
+            contact: "13812345678".into(),
+            rating: 5,
+            comment: String::new(),
+        };
+        let photo_again = item.draft.fields.photos.clone();
+        let rated = OutboxItem::follow_up("r1".into(), "key-r1".into(), rating, photo_again, 5);
+        assert!(rated.draft.fields.photos.is_empty(), "a rating has no photos");
         assert!(item.is_due(5));
         item.start_sending();
         let offline = SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None };

@@ -1,5 +1,5 @@
 use shouhou_core::outbox::{FollowUp, OutboxItem};
-use shouhou_core::Draft;
+use shouhou_core::{Draft, PhotoRef};
 use yew::prelude::*;
 
 use super::use_app;
@@ -34,9 +34,9 @@ impl OutboxService {
     }
 
     /// Sends a follow-up to a filed request (an answer, a rating) through the outbox.
-    pub fn follow_up(&self, follow_up: FollowUp) {
+    pub fn follow_up(&self, follow_up: FollowUp, photos: Vec<PhotoRef>) {
         let Some(writer) = &self.writer else { return };
-        let item = OutboxItem::follow_up(new_uuid(), new_uuid(), follow_up, now_ms());
+        let item = OutboxItem::follow_up(new_uuid(), new_uuid(), follow_up, photos, now_ms());
         writer.put_outbox(item);
         self.send.emit(false);
     }

@@ -14,9 +14,10 @@ use crate::storage::photos::{attach, AttachProblem};
 /// Preview addresses (object URLs) of the draft's photos, by photo id.
 type Previews = Rc<RefCell<HashMap<String, String>>>;
 
-/// What the photo control shows and reports.
+/// What the photo control shows and reports, for any set of photos: the draft's, or those of
+/// an answer to the team being written.
 #[derive(Clone, PartialEq)]
-pub struct PhotosHandle {
+pub struct AttachedPhotos {
     /// Preview URL of each attached photo that has one yet.
     pub previews: HashMap<String, String>,
     pub busy: bool,
@@ -24,6 +25,12 @@ pub struct PhotosHandle {
     /// The customer picked these files (camera or gallery).
     pub on_files: Callback<Vec<File>>,
     pub on_remove: Callback<String>,
+}
+
+/// The draft's photo control, and its signature pad.
+#[derive(Clone, PartialEq)]
+pub struct PhotosHandle {
+    pub attached: AttachedPhotos,
     /// The customer's drawn signature (a PNG, its width and height): stored like a photo,
     /// in place of the one before.
     pub on_signature: Callback<(Blob, u32, u32)>,
@@ -35,14 +42,16 @@ pub fn is_signature(photo: &PhotoRef) -> bool {
     photo.content_type == "image/png"
 }
 
-/// The draft's photos on this device: attaches picked files (shrunk and stored first),
-/// removes one, and keeps a preview URL for each. A URL is revoked when its photo goes or the
-/// screen does, so a kiosk running all day does not keep every customer's images in memory.
+/// Attaching to `photos`, held by the caller: picked files are shrunk and stored, then
+/// `on_added`; a preview URL is kept for each photo. A URL is revoked when its photo goes or
+/// the screen does, so a kiosk running all day does not keep every customer's images in memory.
 #[hook]
-pub fn use_photos() -> PhotosHandle {
+fn use_attached(
+    photos: Vec<PhotoRef>,
+    on_added: Callback<PhotoRef>,
+    on_remove: Callback<String>,
+) -> (AttachedPhotos, Previews, UseForceUpdateHandle) {
     let ctx = use_app();
-    let photos: Vec<PhotoRef> =
-        ctx.state.draft.as_ref().map(|d| d.fields.photos.clone()).unwrap_or_default();
     let store = ctx.writer.as_ref().map(|writer| writer.store().clone());
     let previews: Previews = (*use_memo((), |_| Rc::new(RefCell::new(HashMap::new())))).clone();
     let redraw = use_force_update();
@@ -89,20 +98,18 @@ pub fn use_photos() -> PhotosHandle {
     }
 
     let on_files = {
-        let store = store.clone();
-        let (state, previews) = (ctx.state.clone(), previews.clone());
+        let (config, previews) = (ctx.state.config.clone(), previews.clone());
         let (busy, problem, redraw) = (busy.clone(), problem.clone(), redraw.clone());
-        let photos = photos.clone();
         Callback::from(move |files: Vec<File>| {
-            let (Some(store), Some(config)) = (store.clone(), state.config.clone()) else { return };
-            let (state, previews, photos) = (state.clone(), previews.clone(), photos.clone());
+            let (Some(store), Some(config)) = (store.clone(), config.clone()) else { return };
+            let (previews, photos, on_added) = (previews.clone(), photos.clone(), on_added.clone());
             let (busy, problem, redraw) = (busy.clone(), problem.clone(), redraw.clone());
             busy.set(true);
             problem.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 let outcome = attach(&store, files, &photos, config.photos, |photo, blob| {
                     preview(&previews, photo.id.clone(), blob);
-                    state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() });
+                    on_added.emit(photo);
                 })
                 .await;
                 problem.set(outcome);
@@ -111,12 +118,34 @@ pub fn use_photos() -> PhotosHandle {
             });
         })
     };
+    let attached = AttachedPhotos {
+        previews: previews.borrow().clone(),
+        busy: *busy,
+        problem: (*problem).clone(),
+        on_files,
+        on_remove,
+    };
+    (attached, previews, redraw)
+}
+
+/// The draft's photos on this device, and its signature.
+#[hook]
+pub fn use_photos() -> PhotosHandle {
+    let ctx = use_app();
+    let photos: Vec<PhotoRef> =
+        ctx.state.draft.as_ref().map(|d| d.fields.photos.clone()).unwrap_or_default();
+    let store = ctx.writer.as_ref().map(|writer| writer.store().clone());
+    let on_added = {
+        let state = ctx.state.clone();
+        Callback::from(move |photo| state.dispatch(Action::AddPhoto { photo, now_ms: now_ms() }))
+    };
     let on_remove = {
         let state = ctx.state.clone();
         Callback::from(move |id: String| {
             state.dispatch(Action::RemovePhoto { id, now_ms: now_ms() })
         })
     };
+    let (attached, previews, redraw) = use_attached(photos.clone(), on_added, on_remove);
     // Each stroke replaces the stored drawing; every earlier one goes, even one whose save
     // was still under way when the next stroke ended.
     let saved: Rc<RefCell<Vec<String>>> =
@@ -173,16 +202,57 @@ pub fn use_photos() -> PhotosHandle {
             }
         })
     };
-    let shown = previews.borrow().clone();
-    PhotosHandle {
-        previews: shown,
-        busy: *busy,
-        problem: (*problem).clone(),
-        on_files,
-        on_remove,
-        on_signature,
-        on_clear_signature,
-    }
+    PhotosHandle { attached, on_signature, on_clear_signature }
+}
+
+/// The photos of an answer to the team being written: kept on the screen until it is sent
+/// (then the outbox item holds them), removed from storage when taken off.
+#[hook]
+pub fn use_reply_photos() -> ReplyPhotos {
+    let ctx = use_app();
+    let photos = use_state(Vec::<PhotoRef>::new);
+    // Several files arrive one after another before the screen redraws: each is added to
+    // the latest list, not to the one this render saw.
+    let latest: Rc<RefCell<Vec<PhotoRef>>> =
+        (*use_memo((), |_| Rc::new(RefCell::new(Vec::new())))).clone();
+    *latest.borrow_mut() = (*photos).clone();
+    let on_added = {
+        let (photos, latest) = (photos.clone(), latest.clone());
+        Callback::from(move |photo: PhotoRef| {
+            latest.borrow_mut().push(photo);
+            photos.set(latest.borrow().clone());
+        })
+    };
+    let on_remove = {
+        let (photos, latest) = (photos.clone(), latest.clone());
+        let store = ctx.writer.as_ref().map(|writer| writer.store().clone());
+        Callback::from(move |id: String| {
+            latest.borrow_mut().retain(|p| p.id != id);
+            photos.set(latest.borrow().clone());
+            if let Some(store) = store.clone() {
+                wasm_bindgen_futures::spawn_local(async move { store.delete_photos(&[id]).await });
+            }
+        })
+    };
+    // Sent: the outbox item holds them now, so they stay in storage.
+    let sent = {
+        let (photos, latest) = (photos.clone(), latest.clone());
+        Callback::from(move |()| {
+            latest.borrow_mut().clear();
+            photos.set(Vec::new());
+        })
+    };
+    let (attached, _, _) = use_attached((*photos).clone(), on_added, on_remove);
+    ReplyPhotos { photos: (*photos).clone(), sent, attached }
+}
+
+/// See [`use_reply_photos`].
+#[derive(Clone, PartialEq)]
+pub struct ReplyPhotos {
+    pub photos: Vec<PhotoRef>,
+    /// The answer went into the outbox with these photos: start afresh.
+    pub sent: Callback<()>,
+    pub attached: AttachedPhotos,
 }
 
 fn preview(previews: &Previews, id: String, blob: &Blob) {

@@ -18,7 +18,7 @@ use crate::components::photos::PhotoField;
 use crate::components::signature::SignaturePad;
 use crate::components::transcript::transcript_view;
 use crate::hooks::form::{use_form_screen, FormScreen};
-use crate::hooks::photos::{is_signature, use_photos, PhotosHandle};
+use crate::hooks::photos::{is_signature, use_photos, AttachedPhotos};
 use crate::ids::now_ms;
 use crate::state::Action;
 
@@ -125,8 +125,8 @@ pub fn FormPage() -> Html {
                 on_edit: on_edit.clone(),
             }),
             FieldKind::Photos => {
-                let PhotosHandle { previews, busy, problem, on_files, on_remove, .. } =
-                    photos.clone();
+                let AttachedPhotos { previews, busy, problem, on_files, on_remove } =
+                    photos.attached.clone();
                 // The drawn signature travels among the photos but has its own control.
                 let shown: Vec<_> =
                     fields.photos.iter().filter(|p| !is_signature(p)).cloned().collect();
@@ -136,7 +136,7 @@ pub fn FormPage() -> Html {
                 }
             }
             FieldKind::Signature => {
-                let saved = photos.previews.get(fields.signature.trim()).cloned();
+                let saved = photos.attached.previews.get(fields.signature.trim()).cloned();
                 html! {
                     <SignaturePad {lang} {saved} {error} on_signed={photos.on_signature.clone()}
                         on_clear={photos.on_clear_signature.clone()} />

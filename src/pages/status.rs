@@ -16,7 +16,9 @@ use yew::prelude::*;
 
 use crate::components::display::{item_title, local_time, status_text};
 use crate::components::focus::focus;
+use crate::components::photos::PhotoField;
 use crate::hooks::outbox::use_outbox;
+use crate::hooks::photos::use_reply_photos;
 use crate::hooks::{use_app, use_heading_focus};
 use crate::services::status::{look_up, LookupError, RequestStatus};
 use crate::storage::settings::local_storage;
@@ -333,6 +335,8 @@ struct FollowUpFormProps {
 #[component]
 fn ReplyForm(props: &FollowUpFormProps) -> Html {
     let lang = props.lang;
+    let photos = use_reply_photos();
+    let limits = use_app().state.config.as_ref().map(|config| config.photos).unwrap_or_default();
     let text = use_state(String::new);
     let problem = use_state(|| false);
     let sent = use_state(|| false);
@@ -346,18 +350,26 @@ fn ReplyForm(props: &FollowUpFormProps) -> Html {
     let onsubmit = {
         let (text, problem, sent) = (text.clone(), problem.clone(), sent.clone());
         let ((reference, contact), outbox) = (props.context.clone(), props.outbox.clone());
+        let (attached, busy, photos_sent) =
+            (photos.photos.clone(), photos.attached.busy, photos.sent.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let message = text.trim().to_string();
             if message.is_empty() {
                 return problem.set(true);
             }
+            // Photos still being resized would be left behind.
+            if busy {
+                return;
+            }
             problem.set(false);
-            outbox.follow_up(FollowUp::Message {
+            let message = FollowUp::Message {
                 reference: reference.clone(),
                 contact: contact.clone(),
                 text: message,
-            });
+            };
+            outbox.follow_up(message, attached.clone());
+            photos_sent.emit(());
             text.set(String::new());
             sent.set(true);
         })
@@ -373,6 +385,10 @@ fn ReplyForm(props: &FollowUpFormProps) -> Html {
                 <textarea id="f-reply" name="text" value={(*text).clone()} {oninput}
                     aria-describedby={problem.then_some("f-reply-error")} aria-invalid={problem.then_some("true")} />
             </div>
+            <PhotoField {lang} photos={photos.photos.clone()} previews={photos.attached.previews.clone()}
+                {limits} required=false error={None::<String>} busy={photos.attached.busy}
+                problem={photos.attached.problem.clone()} on_files={photos.attached.on_files.clone()}
+                on_remove={photos.attached.on_remove.clone()} />
             if *sent {
                 <p role="status">{ t(lang, "status.reply_queued") }</p>
             }
@@ -406,12 +422,13 @@ fn RatingForm(props: &FollowUpFormProps) -> Html {
                 return problem.set(true);
             }
             problem.set(false);
-            outbox.follow_up(FollowUp::Rating {
+            let rating = FollowUp::Rating {
                 reference: reference.clone(),
                 contact: contact.clone(),
                 rating: *rating,
                 comment: comment.trim().to_string(),
-            });
+            };
+            outbox.follow_up(rating, Vec::new());
             sent.set(true);
         })
     };

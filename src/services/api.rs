@@ -64,7 +64,8 @@ async fn submit_request(
             Ok(photos) => photos,
             Err(outcome) => return outcome,
         };
-        builder.body(multipart(draft, &photos))
+        let json = serde_json::to_string(&draft.fields).expect("fields serialise");
+        builder.body(multipart("request", &json, &photos))
     };
     let response = match send(request).await {
         Ok(response) => response,
@@ -84,7 +85,7 @@ async fn submit_request(
 
 /// The draft's photos from this device's storage. One that is missing cannot be sent: the
 /// request comes back to the customer to attach it again.
-async fn stored_photos<'a>(
+pub(crate) async fn stored_photos<'a>(
     draft: &'a Draft,
     store: &LocalStore,
 ) -> Result<Vec<(&'a PhotoRef, Blob)>, SendOutcome> {
@@ -205,16 +206,15 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
     SendOutcome::Accepted { reference, reply_by: String::from(reply_by.to_iso_string()) }
 }
 
-/// The intake server's multipart body: the fields as JSON, then each photo named by its id.
-fn multipart(draft: &Draft, photos: &[(&PhotoRef, Blob)]) -> FormData {
+/// The intake server's multipart body: the JSON as the `part` part (a request's fields, or a
+/// customer's message), then each photo named by its id.
+pub(crate) fn multipart(part: &str, json: &str, photos: &[(&PhotoRef, Blob)]) -> FormData {
     let form = FormData::new().expect("FormData exists");
-    let json = serde_json::to_string(&draft.fields).expect("fields serialise");
     let options = BlobPropertyBag::new();
     options.set_type("application/json");
-    let parts = js_sys::Array::of1(&JsValue::from_str(&json));
-    let request =
-        Blob::new_with_str_sequence_and_options(&parts, &options).expect("a Blob of text");
-    let _ = form.append_with_blob("request", &request);
+    let parts = js_sys::Array::of1(&JsValue::from_str(json));
+    let body = Blob::new_with_str_sequence_and_options(&parts, &options).expect("a Blob of text");
+    let _ = form.append_with_blob(part, &body);
     for (photo, blob) in photos {
         let _ = form.append_with_blob_and_filename("photo", blob, &photo.id);
     }

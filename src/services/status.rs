@@ -6,6 +6,9 @@ use shouhou_core::desk::PublicEntry;
 use shouhou_core::outbox::{classify, Answer, FollowUp, OutboxItem, SendOutcome};
 use shouhou_core::Lang;
 
+use crate::services::api::{multipart, stored_photos};
+use crate::storage::drafts::LocalStore;
+
 /// The intake server's answer, as much of it as the status screen shows (and, outside kiosk
 /// mode, remembers for a customer who looks again without a connection).
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
@@ -71,25 +74,41 @@ pub async fn look_up(
 /// Sends a follow-up from the outbox: a message to `POST /requests/{reference}/messages` or a
 /// rating to `POST /requests/{reference}/feedback`, under the item's key, so a retry of an
 /// answer whose reply was lost is the same message.
-pub async fn send_follow_up(base_url: &str, item: &OutboxItem, lang: Lang) -> SendOutcome {
+pub async fn send_follow_up(
+    base_url: &str,
+    item: &OutboxItem,
+    lang: Lang,
+    store: &LocalStore,
+) -> SendOutcome {
     let Some(follow_up) = &item.follow_up else {
         return SendOutcome::Rejected { message: "not a follow-up".into(), fields: Vec::new() };
     };
     let base = base_url.trim_end_matches('/');
+    let photos = &item.draft.fields.photos;
     let (url, body) = match follow_up {
         FollowUp::Message { reference, contact, text } => (
             format!("{base}/requests/{reference}/messages"),
-            serde_json::json!({ "contact": contact, "text": text, "photos": [] }),
+            serde_json::json!({ "contact": contact, "text": text, "photos": photos }),
         ),
         FollowUp::Rating { reference, contact, rating, comment } => (
             format!("{base}/requests/{reference}/feedback"),
             serde_json::json!({ "contact": contact, "rating": rating, "comment": comment }),
         ),
     };
-    let request = Request::post(&url)
+    let builder = Request::post(&url)
         .header("Idempotency-Key", item.idempotency_key())
-        .header("Accept-Language", lang.tag())
-        .json(&body);
+        .header("Accept-Language", lang.tag());
+    // With photos, multipart like a request: the message as the `message` part, each photo
+    // as a `photo` part named by its id; the server stores them with the message or not at all.
+    let request = if photos.is_empty() {
+        builder.json(&body)
+    } else {
+        let stored = match stored_photos(&item.draft, store).await {
+            Ok(stored) => stored,
+            Err(outcome) => return outcome,
+        };
+        builder.body(multipart("message", &body.to_string(), &stored))
+    };
     let Ok(request) = request else {
         return SendOutcome::Rejected {
             message: "could not be encoded".into(),

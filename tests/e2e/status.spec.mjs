@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, expectNoAxeViolations, walkToReview, messages, config, productName, fill, heading } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, walkToReview, messages, config, productName, fill, heading, noisyPng, storedRecords } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -66,17 +66,33 @@ for (const lang of ['en', 'zh-CN']) {
       await expect(page.getByText(fill(m['status.entry.reply'], { text: 'Is the machine level? 请确认洗衣机是否放平。' }))).toBeVisible();
       await expectNoAxeViolations(page, 'status, waiting for the customer');
 
-      // The answer is written offline, by keyboard alone, and waits in the outbox.
+      // The answer is written offline, by keyboard alone (a photo picked from the gallery,
+      // resized on the device), and waits in the outbox.
       await context.setOffline(true);
-      await page.getByLabel(m['status.reply_label'], { exact: true }).focus();
+      const answer = page.getByLabel(m['status.reply_label'], { exact: true });
+      await answer.focus();
       await page.keyboard.type('It was not level; fixed now 已调平');
-      await page.keyboard.press('Tab');
+      await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([{ name: 'level.png', mimeType: 'image/png', buffer: noisyPng(1600, 1200, 3) }]);
+      await expect(page.getByTestId('photo-count')).toHaveText(fill(m['photos.count'], { count: 1 }));
+      await expectNoAxeViolations(page, 'an answer with a photo');
+      // From the answer: the two photo pickers, the photo's "remove", then "send".
+      await answer.focus();
+      for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+      await expect(page.getByRole('button', { name: m['status.reply_send'] })).toBeFocused();
       await page.keyboard.press('Enter');
       await expect(page.getByText(m['status.reply_queued'])).toBeVisible();
+      await expect(page.getByTestId('photo-count')).toHaveText(m['photos.none']);
       expect(server.rows("SELECT count(*) FROM events WHERE kind = 'customer_message'")).toEqual([[0]]);
       await context.setOffline(false);
       await expect.poll(() => server.rows("SELECT text FROM events WHERE kind = 'customer_message'"), { timeout: 20_000 })
         .toEqual([['It was not level; fixed now 已调平']]);
+      // The photo arrived with the message, resized (no side over the configured limit),
+      // and once delivered the device no longer keeps it.
+      const [[width, height, type]] = server.rows(
+        "SELECT p.width, p.height, p.content_type FROM photos p JOIN events e ON e.id = p.event_id WHERE e.kind = 'customer_message'");
+      expect(type).toBe('image/jpeg');
+      expect(Math.max(width, height)).toBeLessThanOrEqual(config.photos.max_side_px);
+      await expect.poll(() => storedRecords(page, 'photos')).toEqual([]);
       expect(server.rows('SELECT status FROM requests')).toEqual([['in_progress']]);
 
       // Resolved: the customer rates it, once.
