@@ -313,7 +313,9 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
             "/",
             get(move |State(state): State<Arc<AppState>>, headers: axum::http::HeaderMap| {
                 start_page::start_page(state, index_path.clone(), headers)
-            }),
+            })
+            // Rendered per request, so not among the build's precompressed files.
+            .layer(tower_http::compression::CompressionLayer::new()),
         )
         .nest("/api/v1", api)
         .route("/config.json", get(api::config_json))

@@ -126,3 +126,50 @@ async fn csp_violation_reports_are_logged_in_both_formats() {
     assert_eq!(violations[1]["fields"]["blocked"], "inline-style");
     assert_eq!(server.kill_and_read_stdout(), "", "stdout has the listening line only");
 }
+
+#[tokio::test]
+async fn the_rendered_start_page_is_sent_gzip_compressed_to_browsers_that_accept_it() {
+    use http_body_util::BodyExt;
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><html lang=\"zh-CN\"><body><div id=\"boot\" hidden></div><div id=\"app\"></div></body></html>",
+    )
+    .unwrap();
+    let settings = Settings {
+        db: dir.path().join("db.sqlite3"),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: dist.clone(),
+        ..Settings::default()
+    };
+    let router = app(load_state(&settings).unwrap(), &dist);
+    let page = |encoding: Option<&str>| {
+        let mut request = Request::get("/").header("accept-language", "en");
+        if let Some(encoding) = encoding {
+            request = request.header("accept-encoding", encoding);
+        }
+        router.clone().oneshot(request.body(Body::empty()).unwrap())
+    };
+    let plain = page(None).await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.into_body().collect().await.unwrap().to_bytes();
+    let zipped = page(Some("gzip, deflate, br")).await.unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_secured("the compressed page", &zipped);
+    let vary: Vec<_> = zipped
+        .headers()
+        .get_all("vary")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+        .collect();
+    assert!(vary.iter().any(|v| v.contains("accept-language")), "{vary:?}");
+    assert!(vary.iter().any(|v| v.contains("accept-encoding")), "{vary:?}");
+    let zipped = zipped.into_body().collect().await.unwrap().to_bytes();
+    assert!(zipped.len() < plain.len() / 2, "{} of {} bytes", zipped.len(), plain.len());
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&zipped[..]).read_to_string(&mut unzipped).unwrap();
+    assert_eq!(unzipped.as_bytes(), &plain[..]);
+    assert!(unzipped.contains("What do you need help with?"));
+}
