@@ -1,6 +1,6 @@
 // Kiosk mode: a shared touch screen where each customer leaves nothing behind. Short idle
 // times come from this test's config; the PIN hash from the server's own command.
-import { test, expect, expectNoAxeViolations, everythingStored, kioskPinHash, noisyPng, appStarted, messages, config, fill, heading, productName } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, kioskPinHash, noisyPng, appStarted, messages, config, fill, heading, productName } from './fixtures.mjs';
 
 const m = messages.en;
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -55,12 +55,7 @@ test.describe('kiosk', () => {
       await expect(recordedBy).toHaveAttribute('aria-invalid', 'true');
       await expect(page.locator('.error-summary')).toContainText(m['field.recorded_by']);
       await recordedBy.fill('Li Gong');
-      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
-      await page.getByLabel(m['field.purchase_date']).fill('2020-03-01');
-      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
-      await page.getByLabel(m['field.description']).fill('The dishwasher will not drain.');
-      await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
-      await page.getByRole('button', { name: m['step.next'], exact: true }).click();
+      await walkToReview(page, m, { description: 'The dishwasher will not drain.' });
       await page.getByRole('button', { name: m['details.submit'] }).click();
       await expect(heading(page)).toHaveText(m['confirm.heading']);
       const [[details]] = server.rows('SELECT details_json FROM requests');
