@@ -121,3 +121,45 @@ fn a_config_saved_with_a_byte_order_mark_loads() {
     let state = load_state(&settings).expect("Notepad's byte-order mark is accepted");
     assert_eq!(state.config, shouhou_core::AppConfig::from_json(&shipped).unwrap());
 }
+
+/// The table of headers under "Security and durability" is what every answer carries.
+#[tokio::test]
+async fn the_readme_header_table_is_what_the_server_sends() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let table = readme.split("**Headers on every answer**").nth(1).expect("the headers table");
+    let rows: Vec<(String, String)> = table
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let name = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            let value = cells.get(2)?.strip_prefix('`')?.split('`').next()?;
+            Some((name.to_string(), value.to_string()))
+        })
+        .collect();
+    assert!(rows.len() >= 5, "{rows:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: dir.path().join("shouhou.sqlite3"),
+        config: root.join("static/config.json"),
+        dist: dir.path().join("dist"),
+        ..Settings::default()
+    };
+    std::fs::create_dir_all(&settings.dist).unwrap();
+    std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
+    let router = app(load_state(&settings).unwrap(), &settings.dist);
+    for path in ["/", "/api/v1/requests/SR-20261127-0001?contact=x", "/no-such-file.js"] {
+        let answer =
+            router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        for (name, value) in &rows {
+            assert_eq!(
+                answer.headers().get(name.as_str()).and_then(|v| v.to_str().ok()),
+                Some(value.as_str()),
+                "{name} on {path}"
+            );
+        }
+    }
+}
