@@ -163,3 +163,43 @@ async fn the_readme_header_table_is_what_the_server_sends() {
         }
     }
 }
+
+/// The rate-limit table: each flag, its environment variable and default are the server's,
+/// and the defaults are what the server applies when no flag is given.
+#[test]
+fn the_readme_rate_limit_table_is_what_the_server_applies() {
+    use shouhou_server::limit::{Limits, Rate};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let defaults = Limits::default();
+    let table = readme.split("**Rate limits**").nth(1).expect("the rate-limit table");
+    let mut rows = 0;
+    for line in table.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'))
+    {
+        let ticked: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
+        let [flag, env, default, ..] = ticked[..] else { continue };
+        let rate: Rate = default.parse().unwrap();
+        let applied = match flag {
+            "--limit-create" => defaults.create,
+            "--limit-lookup" => defaults.lookup,
+            "--limit-deflection" => defaults.deflection,
+            "--limit-csp-report" => defaults.report,
+            "--limit-sign-in" => defaults.sign_in,
+            "--limit-message" => defaults.message,
+            "--limit-feedback" => defaults.feedback,
+            other => panic!("README names a flag the test does not know: {other}"),
+        };
+        assert_eq!(applied, rate, "{flag}");
+        let described = help.split(&format!("{flag} <")).nth(1).expect(flag);
+        let described = described.split("\n      --").next().unwrap();
+        assert!(described.contains(&format!("[env: {env}=]")), "{flag}: {described}");
+        assert!(described.contains(&format!("[default: {default}]")), "{flag}: {described}");
+        rows += 1;
+    }
+    assert_eq!(rows, 7);
+}
