@@ -1,5 +1,7 @@
 // Browser end-to-end tests: Debian's Chromium driven by Playwright against the real intake
-// server (debug build, own SQLite file per worker) serving the release build of the app.
+// server (debug build, one server and SQLite file per test, each on a free port) serving the
+// release build of the app. Tests share nothing, so spec files run in parallel workers
+// (E2E_WORKERS, 2 by default: the machines have two cores); a file's tests run in order.
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
@@ -7,7 +9,7 @@ export default defineConfig({
   testMatch: /.*\.spec\.mjs/,
   outputDir: '../../target/e2e-results',
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS || 2),
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
