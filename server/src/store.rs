@@ -181,8 +181,6 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     /// PostgreSQL's error, in the server's words (see `crate::pg`).
     Postgres(String),
-    /// The feature is not on the PostgreSQL store yet (`501 not_on_this_store`).
-    NotOnThisStore,
     Io(std::io::Error),
 }
 
@@ -206,7 +204,6 @@ impl std::fmt::Display for StoreError {
             StoreError::WriterGone => write!(f, "the writer has stopped"),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),
             StoreError::Postgres(e) => write!(f, "postgres: {e}"),
-            StoreError::NotOnThisStore => write!(f, "not available on the PostgreSQL store yet"),
             StoreError::Io(e) => write!(f, "io: {e}"),
         }
     }

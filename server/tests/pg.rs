@@ -319,41 +319,6 @@ async fn a_deflection_is_counted_once_per_key() {
     assert_eq!(rows(&fx.url, "SELECT count(*) FROM deflections").await, [["1"]]);
 }
 
-#[tokio::test]
-#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
-async fn what_is_not_on_postgresql_yet_is_refused_plainly() {
-    let Some(fx) = fixture("refused").await else { return };
-    let (_, _, created) = send(&fx.router, post("pg-refused-1", valid_body().to_string())).await;
-    let reference = created["reference"].as_str().unwrap();
-    let refused = [
-        Request::post(format!("/api/v1/requests/{reference}/messages"))
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-        Request::post(format!("/api/v1/requests/{reference}/feedback"))
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-        Request::post("/api/v1/staff/session")
-            .header("content-type", "application/json")
-            .header("accept-language", "en")
-            .body(Body::from(r#"{"login":"a","password":"b"}"#))
-            .unwrap(),
-        get("/api/v1/staff/requests"),
-        get("/api/v1/staff/figures?from=2026-01-01&to=2026-12-31"),
-    ];
-    for request in refused {
-        let path = request.uri().to_string();
-        let (status, _, body) = send(&fx.router, request).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::NOT_IMPLEMENTED, Some("not_on_this_store")),
-            "{path}: {body}"
-        );
-        assert!(body["message"].as_str().is_some_and(|m| m.contains("PostgreSQL")), "{body}");
-    }
-}
-
 /// Two server binaries on one database, started together (so they race to migrate), and 20
 /// concurrent creates under one key split between them: one row, one reference for all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -478,15 +443,80 @@ async fn a_repair_with_two_photos_is_stored_whole_and_retried_without_duplicates
     assert_eq!(rows(&fx.url, "SELECT count(*) FROM photos").await, [["2"]]);
 }
 
-/// Staff accounts live only in SQLite so far: the command refuses, and says why, rather than
-/// create an account nobody could sign in with.
-#[test]
-fn staff_commands_refuse_a_postgresql_database() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
-        .args(["staff", "list", "--db", "postgres://shouhou@127.0.0.1:1/none"])
-        .output()
+/// The staff desk across two instances on one database: an account added with the staff
+/// command signs in on one instance and its session is valid on the other (sessions are in
+/// the database), and a status change sent to both at once is made exactly once (the row is
+/// locked, and core's status machine refuses the second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn sessions_and_status_changes_hold_across_two_instances() {
+    use std::io::Write;
+    let Some(url) = fresh_database("two-desks").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    let servers: Vec<common::Server> =
+        (0..2).map(|_| common::Server::start(Path::new(&url), &dist, &[])).collect();
+    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .args(["staff", "add", "li.na", "--role", "lead", "--db", &url])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("not on the PostgreSQL store"), "{stderr}");
+    add.stdin.take().unwrap().write_all(b"a long passphrase\n").unwrap();
+    assert!(add.wait().unwrap().success());
+
+    let json = [("Content-Type", "application/json")];
+    let body = br#"{"login": "li.na", "password": "a long passphrase"}"#;
+    let signed_in = common::request(&servers[0].addr, "POST", "/api/v1/staff/session", &json, body)
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status, 204, "{}", signed_in.body);
+    let cookie = signed_in.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let with_cookie = [("Content-Type", "application/json"), ("Cookie", cookie.as_str())];
+    let me = common::request(&servers[1].addr, "GET", "/api/v1/staff/session", &with_cookie, b"")
+        .await
+        .unwrap();
+    assert_eq!((me.status, me.json()["login"].as_str()), (200, Some("li.na")), "{}", me.body);
+
+    let created =
+        common::post_create(&servers[0].addr, "two-desks-1", &common::valid_body().to_string())
+            .await
+            .unwrap();
+    let reference = created.json()["reference"].as_str().unwrap().to_string();
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let addr = servers[i % 2].addr.clone();
+            let (cookie, path) =
+                (cookie.clone(), format!("/api/v1/staff/requests/{reference}/events"));
+            tokio::spawn(async move {
+                let headers = [("Content-Type", "application/json"), ("Cookie", cookie.as_str())];
+                let body = br#"{"kind": "status", "status": "in_progress"}"#;
+                let answer = common::request(&addr, "POST", &path, &headers, body).await.unwrap();
+                (answer.status, answer.json()["code"].as_str().unwrap_or_default().to_string())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    assert_eq!(answers.iter().filter(|(status, _)| *status == 201).count(), 1, "{answers:?}");
+    assert!(
+        answers.iter().all(|(status, code)| *status == 201 || code == "transition_not_allowed"),
+        "{answers:?}"
+    );
+    assert_eq!(
+        rows(&url, "SELECT status, (SELECT count(*) FROM events) FROM requests").await,
+        [["in_progress", "1"]]
+    );
+
+    // Signing out on one instance ends the session on both.
+    let out =
+        common::request(&servers[1].addr, "DELETE", "/api/v1/staff/session", &with_cookie, b"")
+            .await
+            .unwrap();
+    assert_eq!(out.status, 204);
+    let me = common::request(&servers[0].addr, "GET", "/api/v1/staff/session", &with_cookie, b"")
+        .await
+        .unwrap();
+    assert_eq!(me.status, 401);
 }
