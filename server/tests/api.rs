@@ -400,20 +400,8 @@ fn a_database_survives_reopening() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.sqlite3");
-    let request = shouhou_core::ValidRequest {
-        intent: shouhou_core::Intent::Complaint,
-        product_line: "property".into(),
-        full_name: "李娜".into(),
-        phone: "+8613912345678".into(),
-        email: None,
-        description: "楼道灯坏了一周".into(),
-        category: None,
-        priority: None,
-        troubleshooting: None,
-        details: [("company".to_string(), "某物业".to_string())].into(),
-        warranty: None,
-        photos: vec![],
-    };
+    let mut request = common::sample::sample_request(&[]);
+    request.details = [("company".to_string(), "某物业".to_string())].into();
     let new = |key: &str| shouhou_server::store::NewRequest {
         idempotency_key: key.into(),
         submitted_json: "{}".into(),

@@ -214,43 +214,17 @@ async fn twenty_concurrent_creates_with_one_key_make_one_row() {
     assert_eq!(rows(&fx.url, "SELECT count(*) FROM requests").await, [["1"]]);
 }
 
-fn request(photo_ids: &[&str]) -> shouhou_core::ValidRequest {
-    shouhou_core::ValidRequest {
-        intent: shouhou_core::Intent::Complaint,
-        product_line: "property".into(),
-        full_name: "李娜".into(),
-        phone: "+8613912345678".into(),
-        email: None,
-        description: "楼道灯坏了一周".into(),
-        category: None,
-        priority: None,
-        troubleshooting: None,
-        details: Default::default(),
-        warranty: None,
-        photos: photo_ids
-            .iter()
-            .map(|id| shouhou_core::PhotoRef {
-                id: (*id).into(),
-                content_type: "image/jpeg".into(),
-                bytes: 4,
-                width: 1,
-                height: 1,
-            })
-            .collect(),
-    }
-}
-
 fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
     NewRequest {
         idempotency_key: key.into(),
         submitted_json: "{}".into(),
-        request: request(photo_ids),
+        request: common::sample::sample_request(photo_ids),
         photos: photo_ids
             .iter()
             .map(|id| PhotoUpload {
                 id: (*id).into(),
                 content_type: "image/jpeg".into(),
-                bytes: vec![0xFF, 0xD8, 0xFF, 0xE0],
+                bytes: common::sample::SAMPLE_PHOTO_BYTES.to_vec(),
             })
             .collect(),
         now: Store::now(),

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses its own part of this
 
 pub mod desk;
+pub mod sample;
 pub mod store;
 
 #[allow(unused_imports)] // each test file uses its own part of this
