@@ -494,3 +494,146 @@ async fn sessions_and_status_changes_hold_across_two_instances() {
         .unwrap();
     assert_eq!(me.status, 401);
 }
+
+/// Customers' posts across two instances on one database: a message retried on both at
+/// once makes one entry (and one status change), and two ratings under different keys at
+/// once make one rating; the other is `409 already_rated`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_message_and_ratings_sent_to_two_instances_at_once_are_stored_once() {
+    use shouhou_core::Status;
+    use shouhou_server::store::timeline::EventRequest;
+    let Some(url) = fresh_database("two-posts").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: url.clone().into(),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: common::dist(dir.path()),
+        ..Settings::default()
+    };
+    let instances: Vec<Router> = vec![
+        app(open_state(&settings).await.unwrap(), &settings.dist),
+        app(open_state(&settings).await.unwrap(), &settings.dist),
+    ];
+    let store = PgStore::open(&url).await.unwrap();
+    let reference = store.create(new_request("two-posts-1", &[])).await.unwrap().stored.reference;
+    let now = || Store::now().to_rfc3339();
+    for status in [Status::InProgress, Status::WaitingCustomer] {
+        store.add_event(&reference, &EventRequest::Status { status }, None, &now()).await.unwrap();
+    }
+
+    let post = |path: &str, key: &str, body: Value| {
+        Request::post(path)
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let concurrently = |requests: Vec<Request<Body>>| {
+        let instances = instances.clone();
+        async move {
+            let tasks: Vec<_> = requests
+                .into_iter()
+                .enumerate()
+                .map(|(i, request)| {
+                    let router = instances[i % 2].clone();
+                    tokio::spawn(async move { send(&router, request).await })
+                })
+                .collect();
+            let mut answers = Vec::new();
+            for task in tasks {
+                let (status, _, body) = task.await.unwrap();
+                answers.push((status, body["code"].as_str().unwrap_or_default().to_string()));
+            }
+            answers
+        }
+    };
+    let messages = format!("/api/v1/requests/{reference}/messages");
+    let message = json!({"contact": "13912345678", "text": "型号是 KX-200"});
+    let answers = concurrently(
+        (0..10).map(|_| post(&messages, "two-posts-message-1", message.clone())).collect(),
+    )
+    .await;
+    let created = answers.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(answers.iter().all(|(status, _)| status.is_success()), "{answers:?}");
+    assert_eq!(
+        rows(&url, "SELECT kind FROM events ORDER BY id").await,
+        [["status"], ["status"], ["customer_message"], ["status"]],
+        "one message, and one change back to in_progress"
+    );
+
+    store
+        .add_event(&reference, &EventRequest::Status { status: Status::Resolved }, None, &now())
+        .await
+        .unwrap();
+    let feedback = format!("/api/v1/requests/{reference}/feedback");
+    let answers = concurrently(
+        (0..6)
+            .map(|i| {
+                let rating =
+                    json!({"contact": "13912345678", "rating": 5, "comment": format!("{i}")});
+                post(&feedback, &format!("two-posts-rating-{i}"), rating)
+            })
+            .collect(),
+    )
+    .await;
+    let created = answers.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(
+        answers.iter().all(|(status, code)| *status == StatusCode::CREATED
+            || (*status == StatusCode::CONFLICT && code == "already_rated")),
+        "{answers:?}"
+    );
+    assert_eq!(rows(&url, "SELECT count(*) FROM events WHERE kind = 'rating'").await, [["1"]]);
+}
+
+/// One key sent at once for messages on two different requests (so neither locks the
+/// other's row): the key's UNIQUE decides, and the loser is told the key was used for
+/// something else rather than getting a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn one_key_on_two_requests_at_once_is_stored_for_one_and_refused_for_the_other() {
+    use shouhou_core::Status;
+    use shouhou_server::store::customer::{CustomerPost, Post};
+    use shouhou_server::store::timeline::EventRequest;
+    let Some(url) = fresh_database("key-clash").await else { return };
+    let (first, second) = (PgStore::open(&url).await.unwrap(), PgStore::open(&url).await.unwrap());
+    let now = Store::now().to_rfc3339();
+    let mut references = Vec::new();
+    for key in ["key-clash-1", "key-clash-2"] {
+        let reference = first.create(new_request(key, &[])).await.unwrap().stored.reference;
+        for status in [Status::InProgress, Status::WaitingCustomer] {
+            let event = EventRequest::Status { status };
+            first.add_event(&reference, &event, None, &now).await.unwrap();
+        }
+        references.push(reference);
+    }
+    let post = |reference: &str| CustomerPost {
+        idempotency_key: "one-key-for-two".into(),
+        submitted_json: format!("{{\"reference\":\"{reference}\"}}"),
+        post: Post::Message { text: "在".into(), photos: Vec::new() },
+        now: now.clone(),
+    };
+    let (a, b) = (post(&references[0]), post(&references[1]));
+    let (a, b) = tokio::join!(
+        first.customer_post(&references[0], |_| true, &a),
+        second.customer_post(&references[1], |_| true, &b)
+    );
+    let outcomes = [a.map(|posted| posted.replayed), b.map(|posted| posted.replayed)];
+    assert_eq!(
+        outcomes.iter().filter(|outcome| matches!(outcome, Ok(false))).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        outcomes.iter().filter(|outcome| matches!(outcome, Err(StoreError::KeyReused))).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(rows(&url, "SELECT count(*) FROM customer_posts").await, [["1"]]);
+    assert_eq!(
+        rows(&url, "SELECT count(*) FROM events WHERE kind = 'customer_message'").await,
+        [["1"]]
+    );
+}
