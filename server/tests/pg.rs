@@ -1,5 +1,8 @@
-//! The intake API on a real PostgreSQL: run under `scripts/with-postgres.sh`, which exports
-//! `DATABASE_URL`, with `-- --include-ignored`. A plain `cargo test` lists them as ignored
+//! What only PostgreSQL has to prove: several instances on one database (migrations, one
+//! key's creates, sessions, racing status changes, customers' posts), and the PostgreSQL
+//! store itself. (The rest of the suite runs on PostgreSQL too, with
+//! `SHOUHOU_TEST_STORE=postgres`: tests/common/store.rs.) Run under
+//! `scripts/with-postgres.sh`, which exports `DATABASE_URL`, with `-- --include-ignored`. A plain `cargo test` lists them as ignored
 //! (with the command that runs them) rather than counting a test that could not run as
 //! passed; run without `DATABASE_URL`, each prints a notice and returns. Each test makes its own database
 //! on that server, so they run in parallel and each starts from an empty, unmigrated schema.

@@ -35,10 +35,11 @@ pub fn is_url(db: &str) -> bool {
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
 const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
 
-/// The schema, one entry per version; table `schema_migrations` records which ran. The
-/// columns match the SQLite store's final schema, so the two read alike and a later port of
-/// the desk adds tables without reshaping these. Times stay RFC 3339 text, as in SQLite, so
-/// an answer carries the offset the request was made with on both stores.
+/// The schema, one entry per version; table `schema_migrations` records which ran. Append a
+/// new version; never edit one that may have run. The columns match the SQLite store's final
+/// schema, so the two read alike (version 2 added the desk's tables without reshaping the
+/// first's). Times stay RFC 3339 text, as in SQLite, so an answer carries the offset the
+/// request was made with on both stores.
 pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE requests (
