@@ -217,7 +217,11 @@ impl PgStore {
     pub async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
         let client = self.pool.get().await.map_err(pool_error)?;
         let rows = client
-            .query("SELECT login, role, disabled, created_at FROM staff ORDER BY login", &[])
+            // Byte order, as SQLite sorts, whatever the database's collation.
+            .query(
+                "SELECT login, role, disabled, created_at FROM staff ORDER BY login COLLATE \"C\"",
+                &[],
+            )
             .await
             .map_err(pg_error)?;
         rows.iter()
