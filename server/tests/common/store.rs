@@ -3,7 +3,8 @@
 //! SQLite by default. With `SHOUHOU_TEST_STORE=postgres` and `DATABASE_URL` naming a
 //! PostgreSQL cluster (`scripts/with-postgres.sh` exports it), every test gets a database of
 //! its own, made with a random name on that cluster, so tests run in parallel and never see
-//! each other's rows. [`test_db`] is what a test passes as `--db`.
+//! each other's rows. [`test_db`] is what a test passes as `--db`. The databases are left
+//! for the cluster's removal: point it at a throwaway cluster, as with-postgres.sh makes.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
