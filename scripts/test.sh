@@ -45,7 +45,7 @@ read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
 # The server on PostgreSQL: a throwaway cluster (installed when missing) for its tests,
 # which plain `cargo test` lists as ignored (and the native layer has counted the rest).
-run_layer postgres "$ROOT/scripts/with-postgres.sh" cargo test -p shouhou-server --test pg -- --ignored
+run_layer postgres "$ROOT/scripts/with-postgres.sh" env SHOUHOU_TEST_STORE=postgres cargo test -p shouhou-server -- --include-ignored
 read -r passed[postgres] failed[postgres] < <(cargo_counts target/test-postgres.log)
 
 run_layer wasm cargo test -p shouhou --target wasm32-unknown-unknown

@@ -25,7 +25,7 @@ use shouhou_core::{
 use crate::headers;
 use crate::limit::{self, Guard};
 use crate::store::{NewRequest, PhotoUpload, Store, StoreError};
-use crate::{AppState, Db};
+use crate::AppState;
 
 /// A service request is text; 64 KiB holds the longest description many times over.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -39,27 +39,16 @@ pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
         .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)));
-    // On PostgreSQL the staff desk and the customer's messages and ratings are not ported
-    // yet: every one of their addresses answers 501 not_on_this_store, never a half-working
-    // feature or a misleading 404.
-    let router = if state.store.is_postgres() {
-        let refused = Router::new().fallback(crate::pg::not_on_this_store);
-        router
-            .route("/requests/{reference}/messages", post(crate::pg::not_on_this_store))
-            .route("/requests/{reference}/feedback", post(crate::pg::not_on_this_store))
-            .nest("/staff", refused)
-    } else {
-        router
-            .route(
-                "/requests/{reference}/messages",
-                post(crate::customer::post_message).layer(limited(&guards.message)),
-            )
-            .route(
-                "/requests/{reference}/feedback",
-                post(crate::customer::post_feedback).layer(limited(&guards.feedback)),
-            )
-            .nest("/staff", crate::desk::routes(state))
-    };
+    let router = router
+        .route(
+            "/requests/{reference}/messages",
+            post(crate::customer::post_message).layer(limited(&guards.message)),
+        )
+        .route(
+            "/requests/{reference}/feedback",
+            post(crate::customer::post_feedback).layer(limited(&guards.feedback)),
+        )
+        .nest("/staff", crate::desk::routes(state));
     router.fallback(|headers: HeaderMap| async move {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
             .into_response_for(&headers)
@@ -516,18 +505,8 @@ async fn request_status(
     let Some(reference) = parse_reference(&reference) else {
         return not_found().into_response_for(&headers);
     };
-    let found = match &state.store {
-        Db::Postgres(store) => Ok(store.customer_view(&reference).await),
-        Db::Sqlite(_) => {
-            let state = Arc::clone(&state);
-            tokio::task::spawn_blocking(move || {
-                state.store.sqlite()?.read(|c| crate::store::timeline::customer_view(c, &reference))
-            })
-            .await
-        }
-    };
-    match found {
-        Ok(Ok(Some(view))) if contact_matches(&contact, &view.stored.request) => {
+    match state.store.customer_view(&reference).await {
+        Ok(Some(view)) if contact_matches(&contact, &view.stored.request) => {
             let mut body = serde_json::to_value(&view.stored).expect("a stored request serialises");
             body["timeline"] = json!(view.timeline);
             body["can_reply"] = json!(view.can_reply);
@@ -536,8 +515,7 @@ async fn request_status(
         }
         // A wrong contact answers exactly like an unknown reference: a reference alone must not
         // reveal that a request exists.
-        Ok(Ok(_)) => not_found().into_response_for(&headers),
-        Ok(Err(error)) => ApiError::internal(error).into_response_for(&headers),
+        Ok(_) => not_found().into_response_for(&headers),
         Err(error) => ApiError::internal(error).into_response_for(&headers),
     }
 }

@@ -26,7 +26,7 @@ use crate::api::{
     contact_matches, in_time, invalid_named, json_body, malformed, media_type, multipart_parts,
     photos_match, require_idempotency_key, validation_failed, ApiError,
 };
-use crate::store::customer::{self, CustomerPost, Post, Posted};
+use crate::store::customer::{CustomerPost, Post, Posted};
 use crate::store::{Entry, Store, StoreError};
 use crate::AppState;
 
@@ -76,10 +76,6 @@ fn store_refusal(error: StoreError) -> ApiError {
             field: Field::Photos,
             code: ErrorCode::InvalidPhoto,
         }]),
-        // Unreachable while api::routes leaves these routes off PostgreSQL; never a 500.
-        StoreError::NotOnThisStore => {
-            ApiError::new(StatusCode::NOT_IMPLEMENTED, "not_on_this_store", "api.not_on_this_store")
-        }
         other => ApiError::internal(other),
     }
 }
@@ -151,11 +147,7 @@ async fn store_post(
 ) -> Result<Posted, ApiError> {
     state
         .store
-        .sqlite()
-        .map_err(store_refusal)?
-        .write(move |c| {
-            customer::post(c, &reference, |request| contact_matches(&contact, request), &new)
-        })
+        .customer_post(&reference, move |request| contact_matches(&contact, request), new)
         .await
         .map_err(store_refusal)
 }

@@ -28,8 +28,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::api::{in_time, json_body, rate_limited, ApiError};
 use crate::auth;
-use crate::store::timeline::{self, EventRequest, InboxFilter};
-use crate::store::{staff, Role, Session, Store, StoreError};
+use crate::store::timeline::{EventRequest, InboxFilter};
+use crate::store::{Role, Session, Store, StoreError};
 use crate::AppState;
 
 pub const COOKIE: &str = "shouhou_staff";
@@ -144,11 +144,7 @@ impl FromRequestParts<Arc<AppState>> for Staff {
             return Err(unauthorized(&parts.headers));
         };
         let token_hash = auth::token_hash(token);
-        let lookup = token_hash.clone();
-        let state = Arc::clone(state);
-        let found =
-            read(&state, move |store| store.read(|c| staff::session(c, &lookup, &now_text())))
-                .await;
+        let found = state.store.session(&token_hash, &now_text()).await.map_err(store_error);
         match found {
             Ok(Some(session)) => Ok(Staff { session, token_hash }),
             Ok(None) => Err(unauthorized(&parts.headers)),
@@ -159,18 +155,6 @@ impl FromRequestParts<Arc<AppState>> for Staff {
 
 fn now_text() -> String {
     Store::now().to_rfc3339_opts(SecondsFormat::Secs, false)
-}
-
-/// A read on the store, off the async threads.
-async fn read<T: Send + 'static>(
-    state: &Arc<AppState>,
-    read: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || read(state.store.sqlite()?))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(store_error)
 }
 
 /// The one mapping from a store refusal to an API answer.
@@ -188,10 +172,6 @@ pub(crate) fn store_error(error: StoreError) -> ApiError {
         .with_arg("to", to.as_str()),
         StoreError::UnknownStaff => {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_staff", "api.unknown_staff")
-        }
-        // Unreachable while api::routes leaves these routes off PostgreSQL; never a 500.
-        StoreError::NotOnThisStore => {
-            ApiError::new(StatusCode::NOT_IMPLEMENTED, "not_on_this_store", "api.not_on_this_store")
         }
         other => ApiError::internal(other),
     }
@@ -260,16 +240,17 @@ async fn try_sign_in(
     if password.len() > auth::MAX_PASSWORD_BYTES {
         return Ok(None);
     }
-    let name = login.clone();
-    let account = read(state, move |store| {
-        let account = store.read(|c| staff::credentials(c, &name))?;
+    let account = state.store.credentials(&login).await.map_err(store_error)?;
+    // Argon2 is slow on purpose: off the async workers.
+    let account = tokio::task::spawn_blocking(move || {
         // Unknown or disabled: the same Argon2 work against a hash nobody knows the password
         // of, so the answer's timing does not tell which logins exist.
         let (id, hash) = account.clone().unwrap_or((0, auth::dummy_hash().to_string()));
         let verified = auth::verify_password(&password, &hash);
-        Ok((account.is_some() && verified).then_some(id))
+        (account.is_some() && verified).then_some(id)
     })
-    .await?;
+    .await
+    .map_err(ApiError::internal)?;
     let Some(staff_id) = account else { return Ok(None) };
     let token = auth::new_token();
     let token_hash = auth::token_hash(&token);
@@ -279,13 +260,7 @@ async fn try_sign_in(
         now.to_rfc3339_opts(SecondsFormat::Secs, false),
         expires.to_rfc3339_opts(SecondsFormat::Secs, false),
     );
-    state
-        .store
-        .sqlite()
-        .map_err(store_error)?
-        .write(move |c| staff::start_session(c, staff_id, &token_hash, &now, &expires))
-        .await
-        .map_err(store_error)?;
+    state.store.start_session(staff_id, &token_hash, &now, &expires).await.map_err(store_error)?;
     Ok(Some((login, token)))
 }
 
@@ -300,12 +275,7 @@ async fn sign_out(
     staff: Staff,
     headers: HeaderMap,
 ) -> Response {
-    let token_hash = staff.token_hash.clone();
-    let ended = match state.store.sqlite() {
-        Ok(store) => store.write(move |c| staff::end_session(c, &token_hash)).await,
-        Err(error) => Err(error),
-    };
-    match ended {
+    match state.store.end_session(&staff.token_hash).await {
         Ok(()) => {
             tracing::info!(login = %staff.session.login, "staff signed out");
             let mut response = StatusCode::NO_CONTENT.into_response();
@@ -337,10 +307,7 @@ async fn inbox(
     let result = async {
         let Query(filter) = query.map_err(bad_query)?;
         let me = staff.session.login.clone();
-        let inbox = read(&state, move |store| {
-            store.read(|c| timeline::inbox(c, &filter, &me, Store::now()))
-        })
-        .await?;
+        let inbox = state.store.inbox(filter, &me, Store::now()).await.map_err(store_error)?;
         Ok::<_, ApiError>(Json(inbox).into_response())
     }
     .await;
@@ -357,11 +324,12 @@ async fn request_detail(
 ) -> Response {
     let result = async {
         let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
-        let detail = read(&state, move |store| {
-            store.read(|c| timeline::detail(c, &reference, Store::now()))
-        })
-        .await?
-        .ok_or_else(request_not_found)?;
+        let detail = state
+            .store
+            .detail(&reference, Store::now())
+            .await
+            .map_err(store_error)?
+            .ok_or_else(request_not_found)?;
         Ok::<_, ApiError>(Json(detail).into_response())
     }
     .await;
@@ -378,10 +346,12 @@ async fn photo(
 ) -> Response {
     let result = async {
         let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
-        let (content_type, bytes) =
-            read(&state, move |store| store.read(|c| timeline::photo(c, &reference, &photo)))
-                .await?
-                .ok_or_else(request_not_found)?;
+        let (content_type, bytes) = state
+            .store
+            .photo(&reference, &photo)
+            .await
+            .map_err(store_error)?
+            .ok_or_else(request_not_found)?;
         // Stored content types are the three the create allowed; anything else is bytes.
         let content_type = HeaderValue::from_str(&content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream"));
@@ -458,9 +428,7 @@ async fn add_event(
         let actor = staff.session.login.clone();
         let entry = state
             .store
-            .sqlite()
-            .map_err(store_error)?
-            .write(move |c| timeline::add_event(c, &reference, &event, Some(&actor), &now_text()))
+            .add_event(&reference, event, Some(&actor), &now_text())
             .await
             .map_err(store_error)?;
         tracing::info!(login = %staff.session.login, kind = entry.kind.as_str(), "staff event");

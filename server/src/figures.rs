@@ -49,15 +49,8 @@ pub async fn figures(
     let result = async {
         staff.require_lead()?;
         let (from, to) = period(query)?;
-        let (f, t) = (from.clone(), to.clone());
         let now = chrono::Utc::now().timestamp();
-        let store_state = Arc::clone(&state);
-        let mut counts = tokio::task::spawn_blocking(move || {
-            store_state.store.sqlite()?.read(|c| report::counts(c, &f, &t, now))
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(store_error)?;
+        let mut counts = state.store.counts(&from, &to, now).await.map_err(store_error)?;
         Ok::<_, ApiError>(Json(answer(&from, &to, &mut counts)).into_response())
     }
     .await;
@@ -160,14 +153,7 @@ pub async fn export_csv(
     let result = async {
         staff.require_lead()?;
         let (from, to) = period(query)?;
-        let (f, t) = (from.clone(), to.clone());
-        let store_state = Arc::clone(&state);
-        let rows = tokio::task::spawn_blocking(move || {
-            store_state.store.sqlite()?.read(|c| report::export_rows(c, &f, &t))
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(store_error)?;
+        let rows = state.store.export_rows(&from, &to).await.map_err(store_error)?;
         let lang = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())

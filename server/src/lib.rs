@@ -2,7 +2,8 @@
 //! the app and the server share.
 //!
 //! Every request is validated with `shouhou-core`, the same code that shows the customer
-//! their errors, and stored in SQLite by [`store::Store`], which answers only once it is on
+//! their errors, and stored through [`Db`]: in SQLite by [`store::Store`] (the default), or in
+//! PostgreSQL by [`pg::PgStore`] for several instances; either answers only once it is on
 //! disk. Errors are JSON with a machine `code` and a human `message` in the caller's language
 //! (Accept-Language).
 //!
@@ -18,6 +19,7 @@ pub mod api;
 pub mod auth;
 pub mod cors;
 pub mod customer;
+pub mod db;
 pub mod desk;
 pub mod figures;
 pub mod headers;
@@ -44,76 +46,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::cors::AllowedOrigins;
+pub use crate::db::Db;
 use crate::limit::{ClientAddr, Guard, Limiter, Limits};
-use crate::store::{Store, StoreError};
-
-/// Where requests are kept: one SQLite file (the default), or PostgreSQL for several
-/// instances on one database (`--db postgres://…`). Only the customer's create, look-up and
-/// deflections are on PostgreSQL so far; every other route is refused there (see [`pg`]).
-pub enum Db {
-    Sqlite(Store),
-    Postgres(pg::PgStore),
-}
-
-impl Db {
-    /// The SQLite store, for the routes only it serves; on PostgreSQL those routes are not
-    /// mounted, and this is the second line that keeps them from running against nothing.
-    pub fn sqlite(&self) -> Result<&Store, StoreError> {
-        match self {
-            Db::Sqlite(store) => Ok(store),
-            Db::Postgres(_) => Err(StoreError::NotOnThisStore),
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Db::Postgres(_))
-    }
-
-    /// Stores a request, idempotent on its key, on either store.
-    pub async fn create(&self, new: store::NewRequest) -> Result<store::Created, StoreError> {
-        match self {
-            Db::Sqlite(store) => store.create(new).await,
-            Db::Postgres(store) => store.create(new).await,
-        }
-    }
-
-    /// Counts a deflection, idempotent on its key, on either store.
-    pub async fn record_deflection(
-        &self,
-        idempotency_key: String,
-        deflection: shouhou_core::flow::engine::Deflection,
-        now: chrono::DateTime<chrono::FixedOffset>,
-    ) -> Result<bool, StoreError> {
-        match self {
-            Db::Sqlite(store) => store.record_deflection(idempotency_key, deflection, now).await,
-            Db::Postgres(store) => store.record_deflection(idempotency_key, deflection, now).await,
-        }
-    }
-
-    /// [`Store::write`]: SQLite only; `NotOnThisStore` on PostgreSQL.
-    pub async fn write<T: Send + 'static>(
-        &self,
-        apply: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        self.sqlite()?.write(apply).await
-    }
-
-    /// [`Store::write_blocking`]: SQLite only; `NotOnThisStore` on PostgreSQL.
-    pub fn write_blocking<T: Send + 'static>(
-        &self,
-        apply: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        self.sqlite()?.write_blocking(apply)
-    }
-
-    /// [`Store::read`]: SQLite only; `NotOnThisStore` on PostgreSQL.
-    pub fn read<T>(
-        &self,
-        read: impl FnOnce(&rusqlite::Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        self.sqlite()?.read(read)
-    }
-}
+use crate::store::Store;
 
 /// What every handler shares.
 pub struct AppState {
@@ -190,7 +125,7 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     }
     let store = Store::open(&settings.db)
         .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
-    state_with(settings, Db::Sqlite(store), config, config_json)
+    state_with(settings, Db::Sqlite(Arc::new(store)), config, config_json)
 }
 
 /// [`load_state`] for either store: connects to and migrates PostgreSQL when `db` is a
@@ -205,6 +140,12 @@ pub async fn open_state(settings: &Settings) -> Result<Arc<AppState>, String> {
         .await
         .map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?;
     state_with(settings, Db::Postgres(store), config, config_json)
+}
+
+/// [`load_state`] with a store already opened (tests, tools): reads the configuration only.
+pub fn state_on(settings: &Settings, store: Db) -> Result<Arc<AppState>, String> {
+    let (config, config_json) = read_config(settings)?;
+    state_with(settings, store, config, config_json)
 }
 
 /// The URL without its password, for messages and logs.

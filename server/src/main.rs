@@ -6,8 +6,8 @@ use shouhou_server::auth;
 use shouhou_server::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::serve::serve;
-use shouhou_server::store::{staff, Role, Store, StoreError};
-use shouhou_server::{app, open_state, pg, redact, Settings};
+use shouhou_server::store::{Role, Store, StoreError};
+use shouhou_server::{app, open_state, pg, redact, Db, Settings};
 use tracing_subscriber::EnvFilter;
 
 /// Shouhou's intake server: serves the app and the /api/v1 request API, storing requests in SQLite
@@ -158,17 +158,27 @@ enum RoleArg {
 
 /// `shouhou-server staff …`: the exit code.
 fn staff_command(db: &std::path::Path, action: StaffAction) -> i32 {
-    if pg::is_url(&db.to_string_lossy()) {
-        eprintln!(
-            "shouhou-server: staff accounts are not on the PostgreSQL store yet; \
-             the staff desk needs a SQLite database (see README, Running at scale)"
-        );
-        return 2;
-    }
-    let store = match Store::open(db) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts");
+    runtime.block_on(staff_on(db, action))
+}
+
+/// The staff command on either store ([`Db`]): accounts made here sign in on every instance.
+async fn staff_on(db: &std::path::Path, action: StaffAction) -> i32 {
+    let url = db.to_string_lossy().into_owned();
+    let opened = if pg::is_url(&url) {
+        pg::PgStore::open(&url).await.map(Db::Postgres).map_err(|why| (redact(&url), why))
+    } else {
+        Store::open(db)
+            .map(|store| Db::Sqlite(std::sync::Arc::new(store)))
+            .map_err(|why| (db.display().to_string(), why))
+    };
+    let store = match opened {
         Ok(store) => store,
-        Err(why) => {
-            eprintln!("shouhou-server: cannot open database {}: {why}", db.display());
+        Err((name, why)) => {
+            eprintln!("shouhou-server: cannot open database {name}: {why}");
             return 2;
         }
     };
@@ -195,8 +205,7 @@ fn staff_command(db: &std::path::Path, action: StaffAction) -> i32 {
                 RoleArg::Lead => Role::Lead,
             };
             let hash = auth::hash_password(password);
-            let (at, name) = (now(), login.clone());
-            match store.write_blocking(move |c| staff::add(c, &name, role, &hash, &at)) {
+            match store.add_staff(&login, role, &hash, &now()).await {
                 Ok(()) => {
                     println!("added {login} ({})", role.as_str());
                     0
@@ -211,7 +220,7 @@ fn staff_command(db: &std::path::Path, action: StaffAction) -> i32 {
                 }
             }
         }
-        StaffAction::List => match store.read(staff::list) {
+        StaffAction::List => match store.list_staff().await {
             Ok(members) => {
                 for member in members {
                     let state = if member.disabled { "disabled" } else { "active" };
@@ -229,23 +238,20 @@ fn staff_command(db: &std::path::Path, action: StaffAction) -> i32 {
                 2
             }
         },
-        StaffAction::Disable { login } => {
-            let name = login.clone();
-            match store.write_blocking(move |c| staff::disable(c, &name)) {
-                Ok(()) => {
-                    println!("disabled {login}");
-                    0
-                }
-                Err(StoreError::NotFound) => {
-                    eprintln!("shouhou-server: no account {login}");
-                    1
-                }
-                Err(why) => {
-                    eprintln!("shouhou-server: {why}");
-                    2
-                }
+        StaffAction::Disable { login } => match store.disable_staff(&login).await {
+            Ok(()) => {
+                println!("disabled {login}");
+                0
             }
-        }
+            Err(StoreError::NotFound) => {
+                eprintln!("shouhou-server: no account {login}");
+                1
+            }
+            Err(why) => {
+                eprintln!("shouhou-server: {why}");
+                2
+            }
+        },
     }
 }
 
@@ -268,7 +274,7 @@ fn main() {
     if args.hash_kiosk_pin {
         std::process::exit(print_kiosk_pin_hash());
     }
-    // The staff commands wait for the store's writer, which a runtime's thread must not do.
+    // The staff commands run on a runtime of their own, before the server's.
     if let Some(Command::Staff { action }) = args.command {
         std::process::exit(staff_command(&args.db, action));
     }

@@ -181,8 +181,6 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     /// PostgreSQL's error, in the server's words (see `crate::pg`).
     Postgres(String),
-    /// The feature is not on the PostgreSQL store yet (`501 not_on_this_store`).
-    NotOnThisStore,
     Io(std::io::Error),
 }
 
@@ -206,7 +204,6 @@ impl std::fmt::Display for StoreError {
             StoreError::WriterGone => write!(f, "the writer has stopped"),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),
             StoreError::Postgres(e) => write!(f, "postgres: {e}"),
-            StoreError::NotOnThisStore => write!(f, "not available on the PostgreSQL store yet"),
             StoreError::Io(e) => write!(f, "io: {e}"),
         }
     }
@@ -719,31 +716,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 mod tests {
     use super::*;
 
-    fn request(photo_ids: &[&str]) -> ValidRequest {
-        ValidRequest {
-            intent: shouhou_core::Intent::Complaint,
-            product_line: "property".into(),
-            full_name: "李娜".into(),
-            phone: "+8613912345678".into(),
-            email: None,
-            description: "楼道灯坏了一周".into(),
-            category: None,
-            priority: None,
-            troubleshooting: None,
-            details: Default::default(),
-            warranty: None,
-            photos: photo_ids
-                .iter()
-                .map(|id| shouhou_core::PhotoRef {
-                    id: (*id).into(),
-                    content_type: "image/jpeg".into(),
-                    bytes: 4,
-                    width: 1,
-                    height: 1,
-                })
-                .collect(),
-        }
+    mod sample {
+        include!("../tests/common/sample.rs");
     }
+    use sample::{sample_request as request, SAMPLE_PHOTO_BYTES};
 
     fn job(
         key: &str,
@@ -760,7 +736,7 @@ mod tests {
                 .map(|id| PhotoUpload {
                     id: (*id).into(),
                     content_type: "image/jpeg".into(),
-                    bytes: vec![0xFF, 0xD8, 0xFF, 0xE0],
+                    bytes: SAMPLE_PHOTO_BYTES.to_vec(),
                 })
                 .collect(),
             now: Store::now(),

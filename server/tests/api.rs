@@ -1,4 +1,7 @@
-//! The intake API against a real SQLite file in a temporary folder.
+//! The intake API against a real store: a SQLite file in a temporary folder, or a fresh
+//! PostgreSQL database (`SHOUHOU_TEST_STORE=postgres`, see tests/common/store.rs).
+
+mod common;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -9,18 +12,19 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
-use shouhou_server::{app, load_state, Settings};
+use shouhou_server::Settings;
 use tower::ServiceExt;
 
 struct Fixture {
     dir: tempfile::TempDir,
+    db: std::path::PathBuf,
     router: Router,
 }
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        db: dir.path().join("nested/shouhou.sqlite3"),
+        db: common::test_db(dir.path(), "nested/shouhou.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: dir.path().join("dist"),
         ..Settings::default()
@@ -28,35 +32,13 @@ fn fixture() -> Fixture {
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>")
         .unwrap();
-    let state = load_state(&settings).unwrap();
-    Fixture { router: app(state, &settings.dist), dir }
+    let state = common::state(&settings);
+    Fixture { router: shouhou_server::app(state, &settings.dist), db: settings.db, dir }
 }
 
 impl Fixture {
     fn db_rows(&self, sql: &str) -> Vec<Vec<String>> {
-        let conn =
-            rusqlite::Connection::open(self.dir.path().join("nested/shouhou.sqlite3")).unwrap();
-        let mut statement = conn.prepare(sql).unwrap();
-        let columns = statement.column_count();
-        statement
-            .query_map([], |row| {
-                (0..columns)
-                    .map(|i| {
-                        row.get::<_, rusqlite::types::Value>(i).map(|value| match value {
-                            rusqlite::types::Value::Null => String::new(),
-                            rusqlite::types::Value::Integer(n) => n.to_string(),
-                            rusqlite::types::Value::Real(x) => x.to_string(),
-                            rusqlite::types::Value::Text(text) => text,
-                            rusqlite::types::Value::Blob(bytes) => {
-                                format!("<{} bytes>", bytes.len())
-                            }
-                        })
-                    })
-                    .collect::<Result<Vec<String>, _>>()
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        common::db_rows(&self.db, sql)
     }
 }
 
@@ -126,17 +108,15 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
 #[tokio::test]
 async fn a_sequential_reference_from_before_is_still_found() {
     let fx = fixture();
-    let conn = rusqlite::Connection::open(fx.dir.path().join("nested/shouhou.sqlite3")).unwrap();
-    conn.execute(
+    common::db_exec(
+        &fx.db,
         "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name, phone,
             email, description, request_json, created_at, reply_by)
          VALUES ('SR-20261101-0007', 'old-key-0007', 'complaint', 'property', '李娜', '+8613912345678',
             NULL, '楼道灯坏了一周',
             '{\"intent\":\"complaint\",\"product_line\":\"property\",\"full_name\":\"李娜\",\"phone\":\"+8613912345678\",\"email\":null,\"description\":\"楼道灯坏了一周\"}',
             '2026-11-01T09:00:00+08:00', '2026-11-02T09:00:00+08:00')",
-        [],
-    )
-    .unwrap();
+    );
     let get = Request::get("/api/v1/requests/sr-20261101-0007?contact=13912345678")
         .body(Body::empty())
         .unwrap();
@@ -415,22 +395,13 @@ async fn serves_the_app_and_its_config() {
 
 #[test]
 fn a_database_survives_reopening() {
+    if common::skip_on_postgres("a_database_survives_reopening", "it reopens a SQLite file") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.sqlite3");
-    let request = shouhou_core::ValidRequest {
-        intent: shouhou_core::Intent::Complaint,
-        product_line: "property".into(),
-        full_name: "李娜".into(),
-        phone: "+8613912345678".into(),
-        email: None,
-        description: "楼道灯坏了一周".into(),
-        category: None,
-        priority: None,
-        troubleshooting: None,
-        details: [("company".to_string(), "某物业".to_string())].into(),
-        warranty: None,
-        photos: vec![],
-    };
+    let mut request = common::sample::sample_request(&[]);
+    request.details = [("company".to_string(), "某物业".to_string())].into();
     let new = |key: &str| shouhou_server::store::NewRequest {
         idempotency_key: key.into(),
         submitted_json: "{}".into(),
@@ -461,8 +432,10 @@ async fn a_transcript_category_and_priority_are_stored_with_the_request() {
     });
     let (status, created) = send(&fx.router, post(Some("transcript-1"), body.to_string())).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    let rows = fx.db_rows("SELECT category, priority, json_extract(troubleshooting_json, '$.steps[1].node') FROM requests");
-    assert_eq!(rows, [["quality", "high", "oc_check"]]);
+    let rows = fx.db_rows("SELECT category, priority, troubleshooting_json FROM requests");
+    let transcript: Value = serde_json::from_str(&rows[0][2]).unwrap();
+    assert_eq!((rows[0][0].as_str(), rows[0][1].as_str()), ("quality", "high"));
+    assert_eq!(transcript["steps"][1]["node"], "oc_check");
 
     let reference = created["reference"].as_str().unwrap();
     let get = Request::get(format!("/api/v1/requests/{reference}?contact=13812345678"))
@@ -506,6 +479,12 @@ async fn deflections_are_counted_once_per_key() {
 
 #[test]
 fn a_version_1_database_is_migrated_in_place() {
+    if common::skip_on_postgres(
+        "a_version_1_database_is_migrated_in_place",
+        "SQLite's own migrations",
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.sqlite3");
     {
@@ -736,9 +715,11 @@ async fn an_onsite_report_round_trips_every_field() {
         assert_eq!(details[key], report[key], "{key}");
     }
     assert_eq!(found["request"]["warranty"]["out_of_warranty"]["ended"], "2025-07-09");
+    let details: Value =
+        serde_json::from_str(&fx.db_rows("SELECT details_json FROM requests")[0][0]).unwrap();
     assert_eq!(
-        fx.db_rows("SELECT json_extract(details_json, '$.output_voltage'), json_extract(details_json, '$.site') FROM requests"),
-        [["375.5", "苏州工业园区 3 号厂房"]]
+        (&details["output_voltage"], &details["site"]),
+        (&json!("375.5"), &json!("苏州工业园区 3 号厂房"))
     );
     let mut bad = report.clone();
     bad["input_voltage"] = json!("3800");

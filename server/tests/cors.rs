@@ -33,7 +33,11 @@ async fn create(server: &Server, origin: &str, key: &str) -> Answer {
 async fn only_listed_origins_get_cors_headers() {
     let dir = tempfile::tempdir().unwrap();
     let flags = ["--cors-origin", "https://shop.example", "--cors-origin", "https://kiosk.example"];
-    let server = Server::start(&dir.path().join("db.sqlite3"), &common::dist(dir.path()), &flags);
+    let server = Server::start(
+        &common::test_db(dir.path(), "db.sqlite3"),
+        &common::dist(dir.path()),
+        &flags,
+    );
 
     let allowed = preflight(&server, "https://shop.example").await;
     assert_eq!(allowed.status, 204);
@@ -63,7 +67,8 @@ async fn only_listed_origins_get_cors_headers() {
 #[tokio::test]
 async fn without_a_list_no_origin_gets_cors_headers() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("db.sqlite3"), &common::dist(dir.path()), &[]);
+    let server =
+        Server::start(&common::test_db(dir.path(), "db.sqlite3"), &common::dist(dir.path()), &[]);
     assert_eq!(cors_headers(&preflight(&server, "https://shop.example").await), Vec::<&str>::new());
     let created = create(&server, "https://shop.example", "cors-key-0003").await;
     assert_eq!((created.status, cors_headers(&created)), (201, vec![]));

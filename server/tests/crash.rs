@@ -1,5 +1,6 @@
 //! A 201 means it is on disk: kill the real server with SIGKILL in the middle of a storm of
-//! creates, start it again on the same file, and find every acknowledged request exactly once.
+//! creates, start it again on the same database (a SQLite file, or PostgreSQL), and find
+//! every acknowledged request exactly once.
 
 mod common;
 
@@ -11,7 +12,7 @@ use common::{post_create, valid_body, Server};
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_request_answered_201_survives_a_sigkill_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("crash.sqlite3");
+    let db = common::test_db(dir.path(), "crash.sqlite3");
     let dist = common::dist(dir.path());
     // Every sender is 127.0.0.1: the storm is one client, far above the default create limit.
     let unlimited = ["--limit-create", "10000000:10000000"];
@@ -59,20 +60,11 @@ async fn every_request_answered_201_survives_a_sigkill_exactly_once() {
     assert_eq!(unanswered.len(), 24, "every sender was cut off by the kill");
 
     let server = Server::start(&db, &dist, &unlimited);
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored = common::db_rows(&db, "SELECT idempotency_key, reference FROM requests");
     for (key, reference) in &acknowledged {
-        let rows: Vec<String> = conn
-            .prepare("SELECT reference FROM requests WHERE idempotency_key = ?1")
-            .unwrap()
-            .query_map([key], |row| row.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        assert_eq!(
-            rows,
-            std::slice::from_ref(reference),
-            "{key} was answered 201 and must be stored once"
-        );
+        let rows: Vec<&String> =
+            stored.iter().filter(|row| row[0] == *key).map(|row| &row[1]).collect();
+        assert_eq!(rows, [reference], "{key} was answered 201 and must be stored once");
     }
     // A retry of an acknowledged request is a replay, never a second request.
     let (key, reference) = &acknowledged[acknowledged.len() / 2];
@@ -86,11 +78,9 @@ async fn every_request_answered_201_survives_a_sigkill_exactly_once() {
         let answer = post_create(&server.addr, key, &body).await.unwrap();
         assert!(answer.status == 201 || answer.status == 200, "{key}: {}", answer.body);
     }
-    let (rows, keys): (i64, i64) = conn
-        .query_row("SELECT count(*), count(DISTINCT idempotency_key) FROM requests", [], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .unwrap();
+    let counted =
+        common::db_rows(&db, "SELECT count(*), count(DISTINCT idempotency_key) FROM requests");
+    let (rows, keys): (i64, i64) = (counted[0][0].parse().unwrap(), counted[0][1].parse().unwrap());
     assert_eq!(rows, keys);
     assert!(rows as usize >= acknowledged.len() + unanswered.len());
 }

@@ -65,16 +65,14 @@ async fn a_session_starts_answers_who_and_ends() {
 
     // Only the token's hash is in the database.
     let token = pair.strip_prefix("shouhou_staff=").unwrap();
-    let conn = rusqlite::Connection::open(desk.dir.path().join("desk.sqlite3")).unwrap();
-    let stored: String =
-        conn.query_row("SELECT token_hash FROM staff_sessions", [], |r| r.get(0)).unwrap();
-    assert_ne!(stored, token);
+    let stored = desk.rows("SELECT token_hash FROM staff_sessions");
+    assert_ne!(stored, [[token]]);
+    assert_eq!(stored[0][0].len(), 128, "a BLAKE2b hash");
 
     let out = desk.send(bare("DELETE", "/api/v1/staff/session", Some(pair))).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert!(out.header("set-cookie").contains("Max-Age=0"));
-    let left: i64 =
-        conn.query_row("SELECT count(*) FROM staff_sessions", [], |r| r.get(0)).unwrap();
+    let left = desk.count("SELECT count(*) FROM staff_sessions");
     assert_eq!(left, 0, "signing out removes the session from the database");
     assert_eq!(desk.get("/api/v1/staff/session", pair).await.status, StatusCode::UNAUTHORIZED);
 }
@@ -96,11 +94,7 @@ async fn sessions_expire_and_end_with_a_disabled_account() {
     );
     assert_eq!(desk.get("/api/v1/staff/session", &li).await.status, StatusCode::UNAUTHORIZED);
 
-    desk.state
-        .store
-        .write(|c| shouhou_server::store::staff::disable(c, "wang.fang"))
-        .await
-        .unwrap();
+    desk.state.store.disable_staff("wang.fang").await.unwrap();
     assert_eq!(desk.get("/api/v1/staff/session", &wang).await.status, StatusCode::UNAUTHORIZED);
     let again = desk.send(sign_in_request("wang.fang", PASSWORD)).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED, "a disabled account cannot sign in");

@@ -36,7 +36,7 @@ fn repair(line: &str, covered: bool) -> shouhou_core::ValidRequest {
 fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
     desk.sql(&format!(
         "INSERT INTO events (request_id, at, kind, actor, public, satisfaction)
-         SELECT id, '{at}', 'rating', NULL, 1, {rating} FROM requests WHERE reference = '{reference}'"
+         SELECT id, '{at}', 'rating', NULL, true, {rating} FROM requests WHERE reference = '{reference}'"
     ));
 }
 

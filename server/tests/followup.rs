@@ -157,8 +157,7 @@ fn kinds(timeline: &Value) -> Vec<String> {
 }
 
 fn count(desk: &Desk, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(desk.dir.path().join("desk.sqlite3")).unwrap();
-    conn.query_row(sql, [], |row| row.get(0)).unwrap()
+    desk.count(sql)
 }
 
 fn is_rfc3339(value: &Value) -> bool {
@@ -869,7 +868,7 @@ async fn by_default_rapid_messages_from_one_client_are_stopped_at_the_sixth() {
 async fn the_limits_are_set_by_flag_or_environment() {
     let dir = tempfile::tempdir().unwrap();
     let server = common::Server::launch(
-        &dir.path().join("db.sqlite3"),
+        &common::test_db(dir.path(), "db.sqlite3"),
         &common::dist(dir.path()),
         &["--limit-message", "1:1"],
         None,

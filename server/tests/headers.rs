@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, Response};
 use common::{request, Server};
 use shouhou_server::limit::{Limits, Rate};
-use shouhou_server::{app, load_state, Settings};
+use shouhou_server::{app, Settings};
 use tower::ServiceExt;
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -38,13 +38,13 @@ async fn every_kind_of_answer_carries_the_security_headers() {
     let dist = common::dist(dir.path());
     std::fs::write(dist.join("app.js"), "export {}").unwrap();
     let settings = Settings {
-        db: dir.path().join("db.sqlite3"),
+        db: common::test_db(dir.path(), "db.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: dist.clone(),
         limits: Limits { lookup: Rate::new(1, 1), ..Limits::default() },
         ..Settings::default()
     };
-    let router = app(load_state(&settings).unwrap(), &dist);
+    let router = app(common::state(&settings), &dist);
     let body = common::valid_body().to_string();
     let create = |key: &str, body: String| {
         Request::post("/api/v1/requests")
@@ -82,7 +82,7 @@ async fn csp_violation_reports_are_logged_in_both_formats() {
     let log = dir.path().join("server.log");
     // An empty RUST_LOG, as some shells and CI set, must not silence the warnings.
     let server = Server::launch(
-        &dir.path().join("db.sqlite3"),
+        &common::test_db(dir.path(), "db.sqlite3"),
         &common::dist(dir.path()),
         &["--limit-csp-report", "3:3"],
         Some(&log),

@@ -42,7 +42,11 @@ async fn the_printed_hash_unlocks_a_wrong_pin_is_refused_and_guessing_is_stopped
 
     let dir = tempfile::tempdir().unwrap();
     let flags = ["--kiosk-pin-hash", hash, "--limit-kiosk-pin", "3:3"];
-    let server = Server::start(&dir.path().join("db.sqlite3"), &common::dist(dir.path()), &flags);
+    let server = Server::start(
+        &common::test_db(dir.path(), "db.sqlite3"),
+        &common::dist(dir.path()),
+        &flags,
+    );
     assert_eq!(unlock(&server, "482916").await.status, 204);
     let wrong = unlock(&server, "000000").await;
     assert_eq!((wrong.status, wrong.json()["code"].as_str()), (401, Some("wrong_pin")));
@@ -59,7 +63,8 @@ async fn the_printed_hash_unlocks_a_wrong_pin_is_refused_and_guessing_is_stopped
 #[tokio::test]
 async fn without_a_pin_hash_the_kiosk_cannot_be_unlocked_and_a_bad_hash_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("db.sqlite3"), &common::dist(dir.path()), &[]);
+    let server =
+        Server::start(&common::test_db(dir.path(), "db.sqlite3"), &common::dist(dir.path()), &[]);
     let answer = unlock(&server, "482916").await;
     assert_eq!((answer.status, answer.json()["code"].as_str()), (404, Some("kiosk_pin_not_set")));
 
@@ -68,7 +73,7 @@ async fn without_a_pin_hash_the_kiosk_cannot_be_unlocked_and_a_bad_hash_is_refus
         .arg("--config")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/config.json"))
         .arg("--db")
-        .arg(dir.path().join("other.sqlite3"))
+        .arg(common::test_db(dir.path(), "other.sqlite3"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "a plain PIN in the settings is refused");

@@ -16,7 +16,8 @@ async fn lookup(server: &Server, forwarded_for: Option<&str>) -> common::Answer 
 #[tokio::test]
 async fn rapid_lookups_from_one_client_are_stopped_with_retry_after() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("db.sqlite3"), &common::dist(dir.path()), &[]);
+    let server =
+        Server::start(&common::test_db(dir.path(), "db.sqlite3"), &common::dist(dir.path()), &[]);
     let mut statuses = Vec::new();
     let mut refusal = None;
     for _ in 0..50 {
@@ -39,7 +40,7 @@ async fn rapid_lookups_from_one_client_are_stopped_with_retry_after() {
 #[tokio::test]
 async fn creates_and_deflections_have_their_own_limits() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
+    let db = common::test_db(dir.path(), "db.sqlite3");
     let flags = ["--limit-create", "2:2", "--limit-deflection", "1:1"];
     let server = Server::start(&db, &common::dist(dir.path()), &flags);
     let body = valid_body().to_string();
@@ -48,10 +49,7 @@ async fn creates_and_deflections_have_their_own_limits() {
         statuses.push(post_create(&server.addr, key, &body).await.unwrap().status);
     }
     assert_eq!(statuses, [201, 201, 429]);
-    let stored: i64 = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row("SELECT count(*) FROM requests", [], |row| row.get(0))
-        .unwrap();
+    let stored = common::db_count(&db, "SELECT count(*) FROM requests");
     assert_eq!(stored, 2, "a refused create stores nothing");
 
     let deflection =
@@ -76,7 +74,7 @@ async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
     let dir = tempfile::tempdir().unwrap();
     let dist = common::dist(dir.path());
     let flags = ["--limit-lookup", "1:1", "--trust-proxy", "127.0.0.1"];
-    let proxied = Server::start(&dir.path().join("a.sqlite3"), &dist, &flags);
+    let proxied = Server::start(&common::test_db(dir.path(), "a.sqlite3"), &dist, &flags);
     assert_eq!(lookup(&proxied, Some("198.51.100.4")).await.status, 404);
     assert_eq!(lookup(&proxied, Some("198.51.100.4")).await.status, 429);
     // A client cannot escape by writing its own first hops: the proxy's hop is the last.
@@ -85,7 +83,7 @@ async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
 
     // Not behind a trusted proxy: the header is the caller's claim and changes nothing.
     let direct = Server::start(
-        &dir.path().join("b.sqlite3"),
+        &common::test_db(dir.path(), "b.sqlite3"),
         &dist,
         &["--limit-lookup", "1:1", "--trust-proxy", "10.9.9.9"],
     );
@@ -98,7 +96,7 @@ async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
 async fn limits_can_come_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let env = [("SHOUHOU_LIMIT_LOOKUP", "1:1")];
-    let db = dir.path().join("db.sqlite3");
+    let db = common::test_db(dir.path(), "db.sqlite3");
     let server = Server::launch(&db, &common::dist(dir.path()), &[], None, &env);
     assert_eq!(lookup(&server, None).await.status, 404);
     assert_eq!(lookup(&server, None).await.status, 429);
@@ -107,7 +105,7 @@ async fn limits_can_come_from_the_environment() {
 #[tokio::test]
 async fn a_restart_resets_the_limits() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, dist) = (dir.path().join("db.sqlite3"), common::dist(dir.path()));
+    let (db, dist) = (common::test_db(dir.path(), "db.sqlite3"), common::dist(dir.path()));
     let server = Server::start(&db, &dist, &["--limit-lookup", "1:1"]);
     assert_eq!(lookup(&server, None).await.status, 404);
     assert_eq!(lookup(&server, None).await.status, 429);
@@ -120,7 +118,7 @@ async fn a_restart_resets_the_limits() {
 async fn a_body_that_trickles_in_is_refused_with_408() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
+    let db = common::test_db(dir.path(), "db.sqlite3");
     let server = Server::start(&db, &common::dist(dir.path()), &["--body-timeout", "1"]);
     let mut stream = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
     let head = "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
@@ -149,7 +147,7 @@ async fn a_body_that_trickles_in_is_refused_with_408() {
 async fn headers_that_trickle_in_get_the_connection_closed() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
+    let db = common::test_db(dir.path(), "db.sqlite3");
     let server = Server::start(&db, &common::dist(dir.path()), &["--header-timeout", "1"]);
     let mut stream = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
     stream
@@ -172,7 +170,7 @@ async fn headers_that_trickle_in_get_the_connection_closed() {
 #[tokio::test]
 async fn sigterm_lets_requests_finish_and_stops() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
+    let db = common::test_db(dir.path(), "db.sqlite3");
     let mut server = Server::start(&db, &common::dist(dir.path()), &[]);
     assert_eq!(
         post_create(&server.addr, "term-key-0001", &valid_body().to_string()).await.unwrap().status,

@@ -5,6 +5,8 @@
 //! bytes or a real, valid input with one part swapped for arbitrary JSON, which gets much
 //! further into the parser than noise does.
 
+mod common;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -16,8 +18,8 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use shouhou_core::{archive, AppConfig, Flow};
 use shouhou_server::limit::{Limits, Rate};
-use shouhou_server::store::{staff, Role};
-use shouhou_server::{app, load_state, Settings};
+use shouhou_server::store::Role;
+use shouhou_server::{app, Settings};
 use tower::ServiceExt;
 
 const CASES: u32 = 256;
@@ -101,7 +103,7 @@ fn harness() -> &'static Harness {
         std::fs::create_dir_all(&dist).unwrap();
         let lots = Rate::new(u32::MAX, u32::MAX);
         let settings = Settings {
-            db: dir.path().join("db.sqlite3"),
+            db: common::test_db(dir.path(), "db.sqlite3"),
             config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
             dist: dist.clone(),
             limits: Limits {
@@ -117,13 +119,15 @@ fn harness() -> &'static Harness {
             ..Settings::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let state = load_state(&settings).unwrap();
+        let state = common::state(&settings);
         let hash = shouhou_server::auth::hash_password("prop-password");
-        state
-            .store
-            .write_blocking(move |c| {
-                staff::add(c, "li.na", Role::Lead, &hash, "2026-11-27T09:00:00+08:00")
-            })
+        runtime
+            .block_on(state.store.add_staff(
+                "li.na",
+                Role::Lead,
+                &hash,
+                "2026-11-27T09:00:00+08:00",
+            ))
             .unwrap();
         let router = app(state, &dist);
         let send = |request: Request<Body>| {

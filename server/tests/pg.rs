@@ -1,5 +1,8 @@
-//! The intake API on a real PostgreSQL: run under `scripts/with-postgres.sh`, which exports
-//! `DATABASE_URL`, with `-- --include-ignored`. A plain `cargo test` lists them as ignored
+//! What only PostgreSQL has to prove: several instances on one database (migrations, one
+//! key's creates, sessions, racing status changes, customers' posts), and the PostgreSQL
+//! store itself. (The rest of the suite runs on PostgreSQL too, with
+//! `SHOUHOU_TEST_STORE=postgres`: tests/common/store.rs.) Run under
+//! `scripts/with-postgres.sh`, which exports `DATABASE_URL`, with `-- --include-ignored`. A plain `cargo test` lists them as ignored
 //! (with the command that runs them) rather than counting a test that could not run as
 //! passed; run without `DATABASE_URL`, each prints a notice and returns. Each test makes its own database
 //! on that server, so they run in parallel and each starts from an empty, unmigrated schema.
@@ -214,43 +217,17 @@ async fn twenty_concurrent_creates_with_one_key_make_one_row() {
     assert_eq!(rows(&fx.url, "SELECT count(*) FROM requests").await, [["1"]]);
 }
 
-fn request(photo_ids: &[&str]) -> shouhou_core::ValidRequest {
-    shouhou_core::ValidRequest {
-        intent: shouhou_core::Intent::Complaint,
-        product_line: "property".into(),
-        full_name: "李娜".into(),
-        phone: "+8613912345678".into(),
-        email: None,
-        description: "楼道灯坏了一周".into(),
-        category: None,
-        priority: None,
-        troubleshooting: None,
-        details: Default::default(),
-        warranty: None,
-        photos: photo_ids
-            .iter()
-            .map(|id| shouhou_core::PhotoRef {
-                id: (*id).into(),
-                content_type: "image/jpeg".into(),
-                bytes: 4,
-                width: 1,
-                height: 1,
-            })
-            .collect(),
-    }
-}
-
 fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
     NewRequest {
         idempotency_key: key.into(),
         submitted_json: "{}".into(),
-        request: request(photo_ids),
+        request: common::sample::sample_request(photo_ids),
         photos: photo_ids
             .iter()
             .map(|id| PhotoUpload {
                 id: (*id).into(),
                 content_type: "image/jpeg".into(),
-                bytes: vec![0xFF, 0xD8, 0xFF, 0xE0],
+                bytes: common::sample::SAMPLE_PHOTO_BYTES.to_vec(),
             })
             .collect(),
         now: Store::now(),
@@ -317,41 +294,6 @@ async fn a_deflection_is_counted_once_per_key() {
     let (again, _, _) = send(&fx.router, deflection()).await;
     assert_eq!(again, StatusCode::OK);
     assert_eq!(rows(&fx.url, "SELECT count(*) FROM deflections").await, [["1"]]);
-}
-
-#[tokio::test]
-#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
-async fn what_is_not_on_postgresql_yet_is_refused_plainly() {
-    let Some(fx) = fixture("refused").await else { return };
-    let (_, _, created) = send(&fx.router, post("pg-refused-1", valid_body().to_string())).await;
-    let reference = created["reference"].as_str().unwrap();
-    let refused = [
-        Request::post(format!("/api/v1/requests/{reference}/messages"))
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-        Request::post(format!("/api/v1/requests/{reference}/feedback"))
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-        Request::post("/api/v1/staff/session")
-            .header("content-type", "application/json")
-            .header("accept-language", "en")
-            .body(Body::from(r#"{"login":"a","password":"b"}"#))
-            .unwrap(),
-        get("/api/v1/staff/requests"),
-        get("/api/v1/staff/figures?from=2026-01-01&to=2026-12-31"),
-    ];
-    for request in refused {
-        let path = request.uri().to_string();
-        let (status, _, body) = send(&fx.router, request).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::NOT_IMPLEMENTED, Some("not_on_this_store")),
-            "{path}: {body}"
-        );
-        assert!(body["message"].as_str().is_some_and(|m| m.contains("PostgreSQL")), "{body}");
-    }
 }
 
 /// Two server binaries on one database, started together (so they race to migrate), and 20
@@ -478,15 +420,223 @@ async fn a_repair_with_two_photos_is_stored_whole_and_retried_without_duplicates
     assert_eq!(rows(&fx.url, "SELECT count(*) FROM photos").await, [["2"]]);
 }
 
-/// Staff accounts live only in SQLite so far: the command refuses, and says why, rather than
-/// create an account nobody could sign in with.
-#[test]
-fn staff_commands_refuse_a_postgresql_database() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
-        .args(["staff", "list", "--db", "postgres://shouhou@127.0.0.1:1/none"])
-        .output()
+/// The staff desk across two instances on one database: an account added with the staff
+/// command signs in on one instance and its session is valid on the other (sessions are in
+/// the database), and a status change sent to both at once is made exactly once (the row is
+/// locked, and core's status machine refuses the second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn sessions_and_status_changes_hold_across_two_instances() {
+    use std::io::Write;
+    let Some(url) = fresh_database("two-desks").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    let servers: Vec<common::Server> =
+        (0..2).map(|_| common::Server::start(Path::new(&url), &dist, &[])).collect();
+    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .args(["staff", "add", "li.na", "--role", "lead", "--db", &url])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("not on the PostgreSQL store"), "{stderr}");
+    add.stdin.take().unwrap().write_all(b"a long passphrase\n").unwrap();
+    assert!(add.wait().unwrap().success());
+
+    let json = [("Content-Type", "application/json")];
+    let body = br#"{"login": "li.na", "password": "a long passphrase"}"#;
+    let signed_in = common::request(&servers[0].addr, "POST", "/api/v1/staff/session", &json, body)
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status, 204, "{}", signed_in.body);
+    let cookie = signed_in.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let with_cookie = [("Content-Type", "application/json"), ("Cookie", cookie.as_str())];
+    let me = common::request(&servers[1].addr, "GET", "/api/v1/staff/session", &with_cookie, b"")
+        .await
+        .unwrap();
+    assert_eq!((me.status, me.json()["login"].as_str()), (200, Some("li.na")), "{}", me.body);
+
+    let created =
+        common::post_create(&servers[0].addr, "two-desks-1", &common::valid_body().to_string())
+            .await
+            .unwrap();
+    let reference = created.json()["reference"].as_str().unwrap().to_string();
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let addr = servers[i % 2].addr.clone();
+            let (cookie, path) =
+                (cookie.clone(), format!("/api/v1/staff/requests/{reference}/events"));
+            tokio::spawn(async move {
+                let headers = [("Content-Type", "application/json"), ("Cookie", cookie.as_str())];
+                let body = br#"{"kind": "status", "status": "in_progress"}"#;
+                let answer = common::request(&addr, "POST", &path, &headers, body).await.unwrap();
+                (answer.status, answer.json()["code"].as_str().unwrap_or_default().to_string())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    assert_eq!(answers.iter().filter(|(status, _)| *status == 201).count(), 1, "{answers:?}");
+    assert!(
+        answers.iter().all(|(status, code)| *status == 201 || code == "transition_not_allowed"),
+        "{answers:?}"
+    );
+    assert_eq!(
+        rows(&url, "SELECT status, (SELECT count(*) FROM events) FROM requests").await,
+        [["in_progress", "1"]]
+    );
+
+    // Signing out on one instance ends the session on both.
+    let out =
+        common::request(&servers[1].addr, "DELETE", "/api/v1/staff/session", &with_cookie, b"")
+            .await
+            .unwrap();
+    assert_eq!(out.status, 204);
+    let me = common::request(&servers[0].addr, "GET", "/api/v1/staff/session", &with_cookie, b"")
+        .await
+        .unwrap();
+    assert_eq!(me.status, 401);
+}
+
+/// Customers' posts across two instances on one database: a message retried on both at
+/// once makes one entry (and one status change), and two ratings under different keys at
+/// once make one rating; the other is `409 already_rated`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_message_and_ratings_sent_to_two_instances_at_once_are_stored_once() {
+    use shouhou_core::Status;
+    use shouhou_server::store::timeline::EventRequest;
+    let Some(url) = fresh_database("two-posts").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: url.clone().into(),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: common::dist(dir.path()),
+        ..Settings::default()
+    };
+    let instances: Vec<Router> = vec![
+        app(open_state(&settings).await.unwrap(), &settings.dist),
+        app(open_state(&settings).await.unwrap(), &settings.dist),
+    ];
+    let store = PgStore::open(&url).await.unwrap();
+    let reference = store.create(new_request("two-posts-1", &[])).await.unwrap().stored.reference;
+    let now = || Store::now().to_rfc3339();
+    for status in [Status::InProgress, Status::WaitingCustomer] {
+        store.add_event(&reference, &EventRequest::Status { status }, None, &now()).await.unwrap();
+    }
+
+    let post = |path: &str, key: &str, body: Value| {
+        Request::post(path)
+            .header("content-type", "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let concurrently = |requests: Vec<Request<Body>>| {
+        let instances = instances.clone();
+        async move {
+            let tasks: Vec<_> = requests
+                .into_iter()
+                .enumerate()
+                .map(|(i, request)| {
+                    let router = instances[i % 2].clone();
+                    tokio::spawn(async move { send(&router, request).await })
+                })
+                .collect();
+            let mut answers = Vec::new();
+            for task in tasks {
+                let (status, _, body) = task.await.unwrap();
+                answers.push((status, body["code"].as_str().unwrap_or_default().to_string()));
+            }
+            answers
+        }
+    };
+    let messages = format!("/api/v1/requests/{reference}/messages");
+    let message = json!({"contact": "13912345678", "text": "型号是 KX-200"});
+    let answers = concurrently(
+        (0..10).map(|_| post(&messages, "two-posts-message-1", message.clone())).collect(),
+    )
+    .await;
+    let created = answers.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(answers.iter().all(|(status, _)| status.is_success()), "{answers:?}");
+    assert_eq!(
+        rows(&url, "SELECT kind FROM events ORDER BY id").await,
+        [["status"], ["status"], ["customer_message"], ["status"]],
+        "one message, and one change back to in_progress"
+    );
+
+    store
+        .add_event(&reference, &EventRequest::Status { status: Status::Resolved }, None, &now())
+        .await
+        .unwrap();
+    let feedback = format!("/api/v1/requests/{reference}/feedback");
+    let answers = concurrently(
+        (0..6)
+            .map(|i| {
+                let rating =
+                    json!({"contact": "13912345678", "rating": 5, "comment": format!("{i}")});
+                post(&feedback, &format!("two-posts-rating-{i}"), rating)
+            })
+            .collect(),
+    )
+    .await;
+    let created = answers.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(
+        answers.iter().all(|(status, code)| *status == StatusCode::CREATED
+            || (*status == StatusCode::CONFLICT && code == "already_rated")),
+        "{answers:?}"
+    );
+    assert_eq!(rows(&url, "SELECT count(*) FROM events WHERE kind = 'rating'").await, [["1"]]);
+}
+
+/// One key sent at once for messages on two different requests (so neither locks the
+/// other's row): the key's UNIQUE decides, and the loser is told the key was used for
+/// something else rather than getting a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn one_key_on_two_requests_at_once_is_stored_for_one_and_refused_for_the_other() {
+    use shouhou_core::Status;
+    use shouhou_server::store::customer::{CustomerPost, Post};
+    use shouhou_server::store::timeline::EventRequest;
+    let Some(url) = fresh_database("key-clash").await else { return };
+    let (first, second) = (PgStore::open(&url).await.unwrap(), PgStore::open(&url).await.unwrap());
+    let now = Store::now().to_rfc3339();
+    let mut references = Vec::new();
+    for key in ["key-clash-1", "key-clash-2"] {
+        let reference = first.create(new_request(key, &[])).await.unwrap().stored.reference;
+        for status in [Status::InProgress, Status::WaitingCustomer] {
+            let event = EventRequest::Status { status };
+            first.add_event(&reference, &event, None, &now).await.unwrap();
+        }
+        references.push(reference);
+    }
+    let post = |reference: &str| CustomerPost {
+        idempotency_key: "one-key-for-two".into(),
+        submitted_json: format!("{{\"reference\":\"{reference}\"}}"),
+        post: Post::Message { text: "在".into(), photos: Vec::new() },
+        now: now.clone(),
+    };
+    let (a, b) = (post(&references[0]), post(&references[1]));
+    let (a, b) = tokio::join!(
+        first.customer_post(&references[0], |_| true, &a),
+        second.customer_post(&references[1], |_| true, &b)
+    );
+    let outcomes = [a.map(|posted| posted.replayed), b.map(|posted| posted.replayed)];
+    assert_eq!(
+        outcomes.iter().filter(|outcome| matches!(outcome, Ok(false))).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        outcomes.iter().filter(|outcome| matches!(outcome, Err(StoreError::KeyReused))).count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(rows(&url, "SELECT count(*) FROM customer_posts").await, [["1"]]);
+    assert_eq!(
+        rows(&url, "SELECT count(*) FROM events WHERE kind = 'customer_message'").await,
+        [["1"]]
+    );
 }

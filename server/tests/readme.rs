@@ -3,6 +3,8 @@
 //! temporary SQLite file, and must get the documented answer: the status, the documented keys
 //! of a created request, and for a refusal the fields it names.
 
+mod common;
+
 use std::path::Path;
 
 use axum::body::Body;
@@ -50,14 +52,14 @@ async fn every_readme_example_gets_the_documented_answer() {
 
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        db: dir.path().join("shouhou.sqlite3"),
+        db: common::test_db(dir.path(), "shouhou.sqlite3"),
         config: root.join("static/config.json"),
         dist: dir.path().join("dist"),
         ..Settings::default()
     };
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
-    let router = app(load_state(&settings).unwrap(), &settings.dist);
+    let router = app(common::state(&settings), &settings.dist);
 
     for (n, example) in examples.iter().enumerate() {
         let request = Request::builder()

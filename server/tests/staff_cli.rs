@@ -1,4 +1,5 @@
-//! `shouhou-server staff …`, the built binary on a database in a temporary folder.
+//! `shouhou-server staff …`, the built binary on a database in a temporary folder (or a
+//! fresh PostgreSQL database: tests/common/store.rs).
 
 mod common;
 
@@ -30,7 +31,7 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn staff_accounts_are_added_listed_and_disabled() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("data/desk.sqlite3");
+    let db = common::test_db(dir.path(), "data/desk.sqlite3");
 
     let added = staff(&db, &["add", "li.na", "--role", "lead"], "correct horse 电池\n");
     assert!(added.status.success(), "{}", text(&added.stderr));
@@ -56,10 +57,9 @@ fn staff_accounts_are_added_listed_and_disabled() {
     assert_eq!(staff(&db, &["disable", "nobody"], "").status.code(), Some(1));
 
     // Only the Argon2id hash is stored.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let hash: String = conn
-        .query_row("SELECT password_hash FROM staff WHERE login = 'li.na'", [], |r| r.get(0))
-        .unwrap();
+    let hash = common::db_rows(&db, "SELECT password_hash FROM staff WHERE login = 'li.na'")
+        .remove(0)
+        .remove(0);
     assert!(hash.starts_with("$argon2id$") && !hash.contains("correct horse"), "{hash}");
     assert!(shouhou_server::auth::verify_password("correct horse 电池", &hash));
 }
@@ -67,7 +67,7 @@ fn staff_accounts_are_added_listed_and_disabled() {
 #[test]
 fn weak_passwords_and_bad_logins_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.sqlite3");
+    let db = common::test_db(dir.path(), "desk.sqlite3");
     for (login, password) in
         [("li.na", ""), ("li.na", "\n"), ("li.na", "nine-char\n"), ("Li Na", "long-enough-pw\n")]
     {
@@ -83,7 +83,7 @@ fn weak_passwords_and_bad_logins_are_refused() {
 #[tokio::test]
 async fn an_account_added_while_the_server_runs_can_sign_in_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("live.sqlite3");
+    let db = common::test_db(dir.path(), "live.sqlite3");
     let server = common::Server::start(&db, &common::dist(dir.path()), &["--session-hours", "1"]);
     let added = staff(&db, &["add", "li.na", "--role", "lead"], "a long passphrase\n");
     assert!(added.status.success(), "{}", text(&added.stderr));

@@ -1,11 +1,10 @@
 //! The request store on PostgreSQL, for several intake servers on one database
 //! (`--db postgres://…` or `DATABASE_URL`).
 //!
-//! What the customer's API needs is here: create (idempotent on the key across instances,
-//! references unique across instances, a request and its photos in one transaction), the
-//! status look-up, deflections. The staff desk, customers' messages and ratings are not yet:
-//! on this store their routes answer `501 not_on_this_store` ([`not_on_this_store`]) rather
-//! than pretend.
+//! The customer's create is here (idempotent on the key across instances, references unique
+//! across instances, a request and its photos in one transaction) with deflections; the
+//! staff desk, the timeline, customers' messages and ratings, and the figures are in
+//! [`desk`]. Everything the SQLite store does, this one does the same way ([`crate::Db`]).
 //!
 //! Concurrency is the database's, not a writer thread's: each create is one transaction on a
 //! pooled connection. The key's UNIQUE constraint with `ON CONFLICT DO NOTHING` makes a second
@@ -16,15 +15,16 @@
 //! Durability: PostgreSQL's default `synchronous_commit = on` answers a COMMIT only once its
 //! WAL is flushed, the same promise the SQLite store's `synchronous=FULL` makes.
 
+pub mod desk;
+
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
-use shouhou_core::{Status, ValidRequest, WarrantyStatus};
+use shouhou_core::{ValidRequest, WarrantyStatus};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{GenericClient, NoTls};
 
-use crate::store::timeline::CustomerView;
 use crate::store::{Created, NewRequest, StoreError, StoredRequest};
 
 /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
@@ -35,11 +35,13 @@ pub fn is_url(db: &str) -> bool {
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
 const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
 
-/// The schema, one entry per version; table `schema_migrations` records which ran. The
-/// columns match the SQLite store's final schema, so the two read alike and a later port of
-/// the desk adds tables without reshaping these. Times stay RFC 3339 text, as in SQLite, so
-/// an answer carries the offset the request was made with on both stores.
-pub const MIGRATIONS: &[&str] = &[r#"
+/// The schema, one entry per version; table `schema_migrations` records which ran. Append a
+/// new version; never edit one that may have run. The columns match the SQLite store's final
+/// schema, so the two read alike (version 2 added the desk's tables without reshaping the
+/// first's). Times stay RFC 3339 text, as in SQLite, so an answer carries the offset the
+/// request was made with on both stores.
+pub const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE requests (
         id                   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         reference            TEXT NOT NULL CONSTRAINT requests_reference_unique UNIQUE,
@@ -87,7 +89,58 @@ pub const MIGRATIONS: &[&str] = &[r#"
         outcome          TEXT NOT NULL,
         created_at       TEXT NOT NULL
     );
-"#];
+"#,
+    r#"
+    -- The staff desk, as in SQLite. Accounts: a password only as an Argon2id PHC string; a
+    -- disabled account keeps its row, so the timeline can still name who did what.
+    CREATE TABLE staff (
+        id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('agent', 'lead')),
+        password_hash  TEXT NOT NULL,
+        disabled       BOOLEAN NOT NULL DEFAULT false,
+        created_at     TEXT NOT NULL
+    );
+    -- Only a hash of each session token. Sessions live here, not in an instance's memory,
+    -- so a session started on one instance is valid on every other.
+    CREATE TABLE staff_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        staff_id    BIGINT NOT NULL REFERENCES staff(id),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    -- Everything that happened to a request after it was filed, in order (id). `actor` is a
+    -- staff login, NULL for the customer; `public` entries are what the customer sees.
+    CREATE TABLE events (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id    BIGINT NOT NULL REFERENCES requests(id),
+        at            TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        actor         TEXT,
+        public        BOOLEAN NOT NULL,
+        text          TEXT,
+        status        TEXT,
+        satisfaction  INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        outcome       TEXT,
+        reply_by      TEXT,
+        assigned_to   TEXT
+    );
+    CREATE INDEX events_by_request ON events (request_id, id);
+    CREATE INDEX events_by_kind ON events (kind, at);
+    -- What the customer posts from the status page, idempotent like a create.
+    CREATE TABLE customer_posts (
+        id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_id       BIGINT NOT NULL REFERENCES requests(id),
+        event_id         BIGINT NOT NULL REFERENCES events(id),
+        submitted_json   TEXT NOT NULL
+    );
+    -- A message's photos sit beside the request's own; event_id says which message.
+    ALTER TABLE photos ADD CONSTRAINT photos_event_fk FOREIGN KEY (event_id) REFERENCES events(id);
+    -- One rating per request, whatever a bug above this line might let through.
+    CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
+"#,
+];
 
 /// How many connections one instance holds at most. Each create is a short transaction, so a
 /// few carry a busy instance; several instances times this must stay under the server's
@@ -320,22 +373,6 @@ impl PgStore {
             .map_err(pg_error)?;
         Ok(inserted == 1)
     }
-
-    /// The status look-up's answer. Nothing on this store writes a timeline entry yet (the
-    /// desk and the customer's messages are refused), so the timeline is empty and the
-    /// status is the one the request was stored with.
-    pub async fn customer_view(&self, reference: &str) -> Result<Option<CustomerView>, StoreError> {
-        let client = self.pool.get().await.map_err(pool_error)?;
-        let Some(stored) = find(&**client, reference).await? else { return Ok(None) };
-        let status = Status::parse(&stored.status).unwrap_or(Status::Received);
-        Ok(Some(CustomerView {
-            can_reply: status.customer_may_reply(),
-            // Rating is not on this store yet: never offer what would be refused.
-            can_rate: false,
-            stored,
-            timeline: Vec::new(),
-        }))
-    }
 }
 
 const INSERT_REQUEST: &str = "
@@ -422,27 +459,6 @@ fn os_random() -> [u8; RANDOM_LEN] {
     let mut bytes = [0; RANDOM_LEN];
     getrandom::getrandom(&mut bytes).expect("the OS random source works");
     bytes
-}
-
-/// `501 not_on_this_store`: what the staff desk, customers' messages and ratings answer on
-/// PostgreSQL until they are ported, so that a client is told plainly instead of getting a
-/// half-working feature.
-pub async fn not_on_this_store(headers: axum::http::HeaderMap) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let english = headers
-        .get(axum::http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"));
-    let message = if english {
-        "This server stores requests in PostgreSQL, where this feature is not available yet."
-    } else {
-        "此服务器使用 PostgreSQL 存储，暂不支持此功能。"
-    };
-    (
-        axum::http::StatusCode::NOT_IMPLEMENTED,
-        axum::Json(serde_json::json!({ "code": "not_on_this_store", "message": message })),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

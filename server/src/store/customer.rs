@@ -11,7 +11,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 
-use super::timeline::{add_event, entry, insert_entry};
+use super::timeline::{add_event, blank_entry, entry, insert_entry};
 use super::{Entry, EventRequest, PhotoUpload, StoreError};
 
 /// What the customer posts.
@@ -37,6 +37,30 @@ pub struct CustomerPost {
 pub struct Posted {
     pub entry: Entry,
     pub replayed: bool,
+}
+
+/// The entry a post makes on a request now in `status`, by core's rules (a message only
+/// while the team waits for the customer, a rating only once resolved); a message's text
+/// and photos are the store's to add. Both stores build it here.
+pub fn post_entry(status: Status, post: &Post, now: &str) -> Result<Entry, StoreError> {
+    let mut made = blank_entry(EntryKind::CustomerMessage, None, now);
+    match post {
+        Post::Message { .. } => {
+            if !status.customer_may_reply() {
+                return Err(StoreError::NotWaitingForCustomer);
+            }
+        }
+        Post::Rating { rating, comment } => {
+            if !status.customer_may_rate() {
+                return Err(StoreError::NotResolved);
+            }
+            made.kind = EntryKind::Rating;
+            made.satisfaction = Some(*rating);
+            made.text = (!comment.is_empty()).then(|| comment.clone());
+        }
+    }
+    made.public = true;
+    Ok(made)
 }
 
 /// Stores the post on the request's timeline, or answers what its key stored before.
@@ -72,25 +96,9 @@ pub fn post(
     }
 
     let status = Status::parse(&stored.status).unwrap_or(Status::Received);
-    let mut made = Entry {
-        id: 0,
-        at: new.now.clone(),
-        kind: EntryKind::CustomerMessage,
-        actor: None,
-        public: true,
-        text: None,
-        status: None,
-        satisfaction: None,
-        outcome: None,
-        reply_by: None,
-        to: None,
-        photos: Vec::new(),
-    };
+    let mut made = post_entry(status, &new.post, &new.now)?;
     match &new.post {
         Post::Message { text, photos } => {
-            if !status.customer_may_reply() {
-                return Err(StoreError::NotWaitingForCustomer);
-            }
             made.text = Some(text.clone());
             insert_entry(conn, request_id, &mut made)?;
             for (photo, upload) in photos {
@@ -130,10 +138,7 @@ pub fn post(
                 &new.now,
             )?;
         }
-        Post::Rating { rating, comment } => {
-            if !status.customer_may_rate() {
-                return Err(StoreError::NotResolved);
-            }
+        Post::Rating { .. } => {
             let rated: bool = conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM events WHERE request_id = ?1 AND kind = 'rating')",
                 [request_id],
@@ -142,9 +147,6 @@ pub fn post(
             if rated {
                 return Err(StoreError::AlreadyRated);
             }
-            made.kind = EntryKind::Rating;
-            made.satisfaction = Some(*rating);
-            made.text = (!comment.is_empty()).then(|| comment.clone());
             insert_entry(conn, request_id, &mut made)?;
         }
     }

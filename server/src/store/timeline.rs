@@ -19,6 +19,75 @@ fn some_text(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
+/// What an event changes on its request besides its timeline, for the store to apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    None,
+    /// Core's status machine allowed it from the status the store read (and holds locked).
+    Status(Status),
+    /// To a login the store must still find active ([`StoreError::UnknownStaff`] if not).
+    Assign(String),
+    /// The new promise; the first one is kept (`first_reply_by`).
+    ReplyBy(String),
+}
+
+/// A timeline entry with nothing in it yet but its kind, time and author.
+pub fn blank_entry(kind: EntryKind, actor: Option<&str>, now: &str) -> Entry {
+    Entry {
+        id: 0,
+        at: now.to_string(),
+        kind,
+        actor: actor.map(str::to_string),
+        public: kind.is_public(),
+        text: None,
+        status: None,
+        satisfaction: None,
+        outcome: None,
+        reply_by: None,
+        to: None,
+        photos: Vec::new(),
+    }
+}
+
+/// The entry `event` makes on a request now in `current`, and what it changes: the rules
+/// (core's status machine, trimmed texts) both stores apply the same way.
+pub fn event_entry(
+    current: Status,
+    event: &EventRequest,
+    actor: Option<&str>,
+    now: &str,
+) -> Result<(Entry, Change), StoreError> {
+    let mut entry = blank_entry(event.kind(), actor, now);
+    let change = match event {
+        EventRequest::Status { status } => {
+            if !transition_allowed(current, *status) {
+                return Err(StoreError::TransitionNotAllowed { from: current, to: *status });
+            }
+            entry.status = Some(*status);
+            Change::Status(*status)
+        }
+        EventRequest::Assign { to } => {
+            entry.to = Some(to.clone());
+            Change::Assign(to.clone())
+        }
+        EventRequest::Reply { text } | EventRequest::Note { text } => {
+            entry.text = some_text(text);
+            Change::None
+        }
+        EventRequest::FollowUp { outcome, satisfaction, text } => {
+            entry.outcome = some_text(outcome);
+            entry.satisfaction = *satisfaction;
+            entry.text = some_text(text);
+            Change::None
+        }
+        EventRequest::ReplyBy { at } => {
+            entry.reply_by = Some(at.clone());
+            Change::ReplyBy(at.clone())
+        }
+    };
+    Ok((entry, change))
+}
+
 /// Adds one event and applies what it changes on the request (status, assignee, reply-by).
 pub fn add_event(
     conn: &Connection,
@@ -34,55 +103,30 @@ pub fn add_event(
         .optional()?
         .ok_or(StoreError::NotFound)?;
     let current = Status::parse(&current).unwrap_or(Status::Received);
-    let kind = event.kind();
-    let mut entry = Entry {
-        id: 0,
-        at: now.to_string(),
-        kind,
-        actor: actor.map(str::to_string),
-        public: kind.is_public(),
-        text: None,
-        status: None,
-        satisfaction: None,
-        outcome: None,
-        reply_by: None,
-        to: None,
-        photos: Vec::new(),
-    };
-    match event {
-        EventRequest::Status { status } => {
-            if !transition_allowed(current, *status) {
-                return Err(StoreError::TransitionNotAllowed { from: current, to: *status });
-            }
+    let (mut entry, change) = event_entry(current, event, actor, now)?;
+    match change {
+        Change::None => {}
+        Change::Status(status) => {
             conn.execute(
                 "UPDATE requests SET status = ?1 WHERE id = ?2",
                 params![status.as_str(), request_id],
             )?;
-            entry.status = Some(*status);
         }
-        EventRequest::Assign { to } => {
-            if !staff::is_active(conn, to)? {
+        Change::Assign(to) => {
+            if !staff::is_active(conn, &to)? {
                 return Err(StoreError::UnknownStaff);
             }
             conn.execute(
                 "UPDATE requests SET assigned_to = ?1 WHERE id = ?2",
                 params![to, request_id],
             )?;
-            entry.to = Some(to.clone());
         }
-        EventRequest::Reply { text } | EventRequest::Note { text } => entry.text = some_text(text),
-        EventRequest::FollowUp { outcome, satisfaction, text } => {
-            entry.outcome = some_text(outcome);
-            entry.satisfaction = *satisfaction;
-            entry.text = some_text(text);
-        }
-        EventRequest::ReplyBy { at } => {
+        Change::ReplyBy(at) => {
             conn.execute(
                 "UPDATE requests SET first_reply_by = COALESCE(first_reply_by, reply_by),
                                      reply_by = ?1 WHERE id = ?2",
                 params![at, request_id],
             )?;
-            entry.reply_by = Some(at.clone());
         }
     }
     insert_entry(conn, request_id, &mut entry)?;
@@ -416,9 +460,15 @@ pub fn customer_view(
     let Some(stored) = super::find_in(conn, reference)? else { return Ok(None) };
     let id: i64 =
         conn.query_row("SELECT id FROM requests WHERE reference = ?1", [reference], |r| r.get(0))?;
-    let timeline: Vec<PublicEntry> = timeline(conn, id, true)?
+    Ok(Some(public_view(stored, timeline(conn, id, true)?)))
+}
+
+/// What the customer sees of a request and its timeline, and what they may do now (core's
+/// rules): the same on both stores.
+pub fn public_view(stored: super::StoredRequest, entries: Vec<Entry>) -> CustomerView {
+    let timeline: Vec<PublicEntry> = entries
         .into_iter()
-        .filter(|entry| entry.kind.is_public())
+        .filter(|entry| entry.public && entry.kind.is_public())
         .map(|entry| PublicEntry {
             at: entry.at,
             kind: entry.kind,
@@ -430,10 +480,10 @@ pub fn customer_view(
         .collect();
     let status = Status::parse(&stored.status).unwrap_or(Status::Received);
     let rated = timeline.iter().any(|entry| entry.kind == EntryKind::Rating);
-    Ok(Some(CustomerView {
+    CustomerView {
         can_reply: status.customer_may_reply(),
         can_rate: status.customer_may_rate() && !rated,
         stored,
         timeline,
-    }))
+    }
 }

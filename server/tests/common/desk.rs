@@ -1,5 +1,6 @@
-//! The app's router on a real SQLite file, with staff accounts and requests put straight
-//! into the store: what the staff desk's tests start from.
+//! The app's router on a real store (a SQLite file, or a fresh PostgreSQL database: see
+//! [`super::store`]), with staff accounts and requests put straight into the store: what the
+//! staff desk's tests start from.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,16 +12,18 @@ use chrono::{DateTime, FixedOffset};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use shouhou_core::{Intent, ValidRequest};
-use shouhou_server::store::timeline::{add_event, EventRequest};
+use shouhou_server::store::timeline::EventRequest;
 use shouhou_server::store::PhotoUpload;
-use shouhou_server::store::{staff, NewRequest, Role};
-use shouhou_server::{app, auth, load_state, AppState, Settings};
+use shouhou_server::store::{NewRequest, Role};
+use shouhou_server::{app, auth, AppState, Settings};
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "售后-desk-password";
 
 pub struct Desk {
     pub dir: tempfile::TempDir,
+    /// The `--db` of this desk: a SQLite file or a PostgreSQL URL.
+    pub db: std::path::PathBuf,
     pub state: Arc<AppState>,
     pub router: Router,
 }
@@ -32,14 +35,14 @@ pub fn desk() -> Desk {
 pub fn desk_with(adjust: impl FnOnce(&mut Settings)) -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings {
-        db: dir.path().join("desk.sqlite3"),
+        db: super::test_db(dir.path(), "desk.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: super::dist(dir.path()),
         ..Settings::default()
     };
     adjust(&mut settings);
-    let state = load_state(&settings).unwrap();
-    Desk { router: app(Arc::clone(&state), &settings.dist), state, dir }
+    let state = super::state(&settings);
+    Desk { router: app(Arc::clone(&state), &settings.dist), state, db: settings.db, dir }
 }
 
 /// An answer read whole.
@@ -61,12 +64,8 @@ impl Reply {
 
 impl Desk {
     pub async fn add_staff(&self, login: &str, role: Role) {
-        let (login, hash) = (login.to_string(), auth::hash_password(PASSWORD));
-        self.state
-            .store
-            .write(move |c| staff::add(c, &login, role, &hash, "2026-11-01T08:00:00+08:00"))
-            .await
-            .unwrap();
+        let hash = auth::hash_password(PASSWORD);
+        self.state.store.add_staff(login, role, &hash, "2026-11-01T08:00:00+08:00").await.unwrap();
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -131,18 +130,22 @@ impl Desk {
         actor: Option<&str>,
         when: &str,
     ) {
-        let (reference, actor, when) =
-            (reference.to_string(), actor.map(str::to_string), when.to_string());
-        self.state
-            .store
-            .write(move |c| add_event(c, &reference, &event, actor.as_deref(), &when))
-            .await
-            .unwrap();
+        self.state.store.add_event(reference, event, actor, when).await.unwrap();
     }
 
+    /// SQL both stores understand, straight on the database.
     pub fn sql(&self, sql: &str) {
-        let conn = rusqlite::Connection::open(self.dir.path().join("desk.sqlite3")).unwrap();
-        conn.execute_batch(sql).unwrap();
+        super::db_exec(&self.db, sql);
+    }
+
+    /// A query's rows, each value as text ([`super::db_rows`]).
+    pub fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        super::db_rows(&self.db, sql)
+    }
+
+    /// One number from a query (a count).
+    pub fn count(&self, sql: &str) -> i64 {
+        super::db_count(&self.db, sql)
     }
 }
 

@@ -4,6 +4,11 @@
 #![allow(dead_code)] // each test file uses its own part of this
 
 pub mod desk;
+pub mod sample;
+pub mod store;
+
+#[allow(unused_imports)] // each test file uses its own part of this
+pub use store::{db_count, db_exec, db_rows, on_postgres, skip_on_postgres, state, test_db};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
