@@ -43,8 +43,8 @@ cargo run -q -p shouhou-flows -- check static/flows || status=1
 run_layer native cargo test -p shouhou-core -p shouhou-server -p shouhou-flows
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
-# The server on PostgreSQL: a throwaway cluster (installed when missing) for its tests,
-# which plain `cargo test` lists as ignored (and the native layer has counted the rest).
+# The server's whole suite again on PostgreSQL: a throwaway cluster (installed when missing),
+# a fresh database per test, plus the two-instance tests plain `cargo test` lists as ignored.
 run_layer postgres "$ROOT/scripts/with-postgres.sh" env SHOUHOU_TEST_STORE=postgres cargo test -p shouhou-server -- --include-ignored
 read -r passed[postgres] failed[postgres] < <(cargo_counts target/test-postgres.log)
 

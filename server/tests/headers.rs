@@ -144,7 +144,7 @@ async fn the_rendered_start_page_is_sent_gzip_compressed_to_browsers_that_accept
         dist: dist.clone(),
         ..Settings::default()
     };
-    let router = app(load_state(&settings).unwrap(), &dist);
+    let router = app(common::state(&settings), &dist);
     let page = |encoding: Option<&str>| {
         let mut request = Request::get("/").header("accept-language", "en");
         if let Some(encoding) = encoding {
