@@ -38,7 +38,8 @@ pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
-        .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)));
+        .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)))
+        .route("/openapi.json", get(crate::openapi::openapi_json));
     // On PostgreSQL the staff desk and the customer's messages and ratings are not ported
     // yet: every one of their addresses answers 501 not_on_this_store, never a half-working
     // feature or a misleading 404.
@@ -249,6 +250,21 @@ pub(crate) fn require_idempotency_key(headers: &HeaderMap) -> Result<String, Api
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/deflections",
+    tag = "customer",
+    description = "Counts a problem that guided troubleshooting solved (no personal data).",
+    params(("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
+    request_body = shouhou_core::flow::engine::Deflection,
+    responses(
+        (status = 201, description = "Counted.", body = crate::openapi::Recorded),
+        (status = 200, description = "Counted already (a retry).", body = crate::openapi::Recorded),
+        crate::openapi::BodyErrors,
+        (status = 422, description = "`validation_failed`: not a configured product line, or ids that are not plain.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 async fn record_deflection(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -276,6 +292,26 @@ async fn record_deflection(
     result.unwrap_or_else(|error| error.into_response_for(&headers))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/requests",
+    tag = "customer",
+    description = "Files a service request, idempotent on `Idempotency-Key`. A `201` means it is on disk. \
+        JSON without photos, multipart with them (an on-site report's signature is one of them).",
+    params(("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
+    request_body(content(
+        (shouhou_core::RequestFields = "application/json"),
+        (crate::openapi::RequestWithPhotos = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "Stored.", body = crate::openapi::Created),
+        (status = 200, description = "Stored already under this key with this body (a retry).", body = crate::openapi::Created, headers(("Idempotent-Replayed" = String, description = "`true`"))),
+        crate::openapi::BodyErrors,
+        (status = 409, description = "`idempotency_key_reused`: the key came with another body.", body = crate::openapi::ErrorBody),
+        (status = 422, description = "`validation_failed`: `fields` names each refused field and why.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 async fn create_request(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -501,6 +537,23 @@ struct StatusQuery {
     contact: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/requests/{reference}",
+    tag = "customer",
+    description = "A request, its public timeline and what the customer may do now, for its reference and \
+        the phone or e-mail given with it. A wrong contact answers as an unknown reference does.",
+    params(
+        ("reference" = String, Path, description = "`SR-YYYYMMDD-…`, as printed on the receipt."),
+        ("contact" = String, Query, description = "The phone number or e-mail address given with the request."),
+    ),
+    responses(
+        (status = 200, description = "The request.", body = crate::openapi::StatusView),
+        (status = 400, description = "`missing_contact`.", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 async fn request_status(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
