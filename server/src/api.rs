@@ -440,9 +440,6 @@ async fn create(
         } else {
             (in_time(state, json_body(headers, body)).await?, Vec::new())
         };
-    if !fields.website.is_empty() {
-        return Ok(honeypot_answer(&key, &state.config));
-    }
     let utc_today = {
         let now = chrono::Utc::now();
         CivilDate::at(now.timestamp_millis(), 0)
@@ -454,6 +451,12 @@ async fn create(
             field: Field::Photos,
             code: ErrorCode::InvalidPhoto,
         }]));
+    }
+    // Only a request that would have been stored gets the made-up answer: a malformed or
+    // invalid one is refused as anyone's is, so the honeypot accepts nothing a real create
+    // would refuse, and a bot cannot tell it from the refusal either.
+    if !fields.website.is_empty() {
+        return Ok(honeypot_answer(&key, &state.config));
     }
     // Judged on the customer's date, but the same submission must compare equal on every
     // retry whatever day it arrives: the key is checked against what was submitted.
