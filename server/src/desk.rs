@@ -403,6 +403,7 @@ async fn inbox(
     params(("reference" = String, Path, description = "The request's reference.")),
     responses(
         (status = 200, description = "The request.", body = shouhou_core::desk::RequestDetail),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::openapi::ErrorBody),
         crate::openapi::Unauthorized,
         (status = 404, description = "`not_found`.", body = crate::openapi::ErrorBody),
     )
@@ -440,6 +441,7 @@ async fn request_detail(
             (Vec<u8> = "image/png"),
             (Vec<u8> = "image/webp"),
         )),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::openapi::ErrorBody),
         crate::openapi::Unauthorized,
         (status = 404, description = "`not_found`.", body = crate::openapi::ErrorBody),
     )

@@ -49,6 +49,7 @@ pub struct Unlock {
         (status = 400, description = "`malformed_json`: not `{\"pin\"}`.", body = crate::openapi::ErrorBody),
         (status = 401, description = "`wrong_pin`.", body = crate::openapi::ErrorBody),
         (status = 404, description = "`kiosk_pin_not_set`: this server has no kiosk PIN.", body = crate::openapi::ErrorBody),
+        (status = 413, description = "`payload_too_large`: over 2 MiB.", body = crate::openapi::ErrorBody),
         crate::openapi::RateLimited,
     )
 )]

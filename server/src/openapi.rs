@@ -111,7 +111,8 @@ impl Modify for StaffSession {
 #[allow(dead_code)]
 pub struct ErrorBody {
     /// The machine code, e.g. `validation_failed`, `not_found`, `rate_limited`,
-    /// `idempotency_key_reused`, `malformed_json`, `payload_too_large`, `unauthorized`.
+    /// `idempotency_key_reused`, `malformed_json`, `payload_too_large`, `unauthorized`,
+    /// `bad_request`.
     code: String,
     /// In the caller's language (Accept-Language: zh-CN by default, en).
     message: String,
@@ -284,7 +285,8 @@ impl IntoResponses for BodyErrors {
                 "400",
                 error(
                     "`malformed_json` (the body is not the JSON this route reads, or a multipart \
-                     body is not well formed), `missing_idempotency_key`, or `missing_contact`.",
+                     body is not well formed), `missing_idempotency_key`, `missing_contact`, or \
+                     `bad_request` (an address or query that cannot be read).",
                 ),
             ),
             ("408", error("`request_timeout`: the body did not arrive in time.")),

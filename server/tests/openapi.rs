@@ -149,3 +149,43 @@ async fn every_route_under_api_v1_is_in_the_document_with_its_methods() {
         }
     }
 }
+
+#[tokio::test]
+async fn what_axum_refuses_before_a_handler_is_a_json_error_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let router = router(dir.path());
+    let send = |request: Request<Body>| {
+        let router = router.clone();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+    // A path that is not UTF-8, and a query parameter given twice.
+    for uri in ["/api/v1/requests/%FF?contact=x", "/api/v1/requests/SR-1?contact=a&contact=b"] {
+        let (status, body) = send(get(uri)).await;
+        assert_eq!(
+            (status, &body["code"]),
+            (StatusCode::BAD_REQUEST, &json("bad_request")),
+            "{uri}"
+        );
+        assert!(body["message"].is_string(), "{uri}: {body}");
+    }
+    // A kiosk PIN body over axum's default limit.
+    let big = Request::post("/api/v1/kiosk/unlock")
+        .header("content-type", "application/json")
+        .body(Body::from(vec![b' '; 3 * 1024 * 1024]))
+        .unwrap();
+    let (status, body) = send(big).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::PAYLOAD_TOO_LARGE, &json("payload_too_large"))
+    );
+}
+
+fn json(text: &str) -> Value {
+    Value::String(text.to_string())
+}
