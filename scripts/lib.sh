@@ -52,3 +52,17 @@ ensure_browser() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
   fi
 }
+
+# Schemathesis (PyPI), pinned, in its own virtualenv under the user's cache: the API fuzzer
+# that scripts/schemathesis.sh runs against the OpenAPI document.
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS_VENV="$HOME/.cache/shouhou/schemathesis-$SCHEMATHESIS_VERSION"
+ensure_schemathesis() {
+  if [ ! -x "$SCHEMATHESIS_VENV/bin/schemathesis" ]; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION into $SCHEMATHESIS_VENV (once)"
+    local python; python="$(command -v python3.11 || command -v python3)"
+    rm -rf "$SCHEMATHESIS_VENV"
+    "$python" -m venv "$SCHEMATHESIS_VENV"
+    "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: native (core, server), the server on PostgreSQL, wasm in headless Chromium,
-# browser end-to-end.
+# Schemathesis against the API's OpenAPI document, browser end-to-end.
 # Installs what is missing first. Prints each layer's counts; exits non-zero on any failure.
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
@@ -55,6 +55,12 @@ say "building the release app and the server for end-to-end tests"
 "$ROOT/scripts/build-app.sh"
 "$ROOT/scripts/build-desk.sh"
 cargo build -p shouhou-server
+# Schemathesis against the debug server: every operation of /api/v1/openapi.json, customer
+# and staff, a bounded number of examples each (under a minute here).
+run_layer schemathesis "$ROOT/scripts/schemathesis.sh"
+read -r passed[schemathesis] failed[schemathesis] < <(
+  sed -n 's/^schemathesis: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' target/test-schemathesis.log \
+    | tail -1 | grep . || echo "0 1")
 gate "first-load budget (scripts/lib.sh)" "$ROOT/scripts/measure-bundle.sh"
 rm -f target/e2e-report.json
 run_layer e2e npx playwright test --config tests/e2e/playwright.config.mjs
@@ -69,11 +75,11 @@ fi
 total_passed=0; total_failed=0
 echo
 echo "Test layers:"
-for layer in gates native postgres wasm e2e; do
-  printf '  %-8s %4d passed, %d failed\n' "$layer" "${passed[$layer]}" "${failed[$layer]}"
+for layer in gates native postgres wasm schemathesis e2e; do
+  printf '  %-12s %4d passed, %d failed\n' "$layer" "${passed[$layer]}" "${failed[$layer]}"
   total_passed=$((total_passed + passed[$layer])); total_failed=$((total_failed + failed[$layer]))
 done
 [ "$total_failed" -eq 0 ] || status=1
-[ "${passed[native]}" -gt 0 ] && [ "${passed[postgres]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] || status=1
+[ "${passed[native]}" -gt 0 ] && [ "${passed[postgres]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[schemathesis]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] || status=1
 echo "$total_passed passed, $total_failed failed"
 exit "$status"

@@ -12,6 +12,7 @@ use crate::status::{EntryKind, Status};
 /// What a staff member may do: an agent works requests; a lead also sees the figures and
 /// exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Agent,
@@ -37,6 +38,7 @@ impl Role {
 
 /// Who is signed in: `GET /api/v1/staff/session`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub login: String,
     pub role: Role,
@@ -45,6 +47,7 @@ pub struct Session {
 
 /// One timeline entry as the desk sees it: who (`actor`, null for the customer) and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     pub id: i64,
     pub at: String,
@@ -71,6 +74,7 @@ pub struct Entry {
 
 /// What staff add to a request: the body of `POST …/requests/{reference}/events`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventRequest {
     Status {
@@ -114,6 +118,7 @@ impl EventRequest {
 /// A timeline entry as the customer sees it (the status look-up): no staff login, nothing
 /// internal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicEntry {
     pub at: String,
     pub kind: EntryKind,
@@ -128,6 +133,7 @@ pub struct PublicEntry {
 
 /// The inbox's filters, as query parameters of `GET /api/v1/staff/requests`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct InboxFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -151,6 +157,7 @@ pub struct InboxFilter {
 
 /// One line of the inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxRow {
     pub reference: String,
     pub status: String,
@@ -169,6 +176,7 @@ pub struct InboxRow {
 
 /// `GET /api/v1/staff/requests`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inbox {
     /// Requests per status under every filter but the status one, every status present.
     pub counts: BTreeMap<String, i64>,
@@ -181,6 +189,7 @@ pub const INBOX_LIMIT: usize = 500;
 
 /// Everything about one request: `GET /api/v1/staff/requests/{reference}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestDetail {
     pub reference: String,
     pub status: Status,
@@ -200,6 +209,7 @@ pub struct RequestDetail {
 
 /// The after-sales practice's targets, shown next to each rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Targets {
     pub follow_up_rate: f64,
     pub satisfaction_rate: f64,
@@ -211,12 +221,14 @@ pub const TARGETS: Targets =
     Targets { follow_up_rate: 0.9, satisfaction_rate: 0.8, timeliness_rate: 0.8 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpCounts {
     pub resolved: i64,
     pub followed_up: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SatisfactionCounts {
     pub ratings: i64,
     pub satisfied: i64,
@@ -225,12 +237,14 @@ pub struct SatisfactionCounts {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelinessCounts {
     pub due: i64,
     pub on_time: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthRepairs {
     /// `YYYY-MM`.
     pub month: String,
@@ -242,6 +256,7 @@ pub struct MonthRepairs {
 /// there to count: a period with no resolved request has no follow-up rate, which is not
 /// the same as a rate of 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     pub from: String,
     pub to: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the customer wants, chosen first (售后 practice: consultation, repair, return, complaint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
     /// 咨询 — how do I use it.
@@ -242,6 +243,7 @@ impl Field {
 /// A photo attached to a request. The bytes live beside the draft (an IndexedDB Blob in
 /// the app, a BLOB row at the server); the request carries this description of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoRef {
     /// A UUID: the photo's key in storage and its part name when sent.
     pub id: String,
@@ -334,6 +336,7 @@ pub struct RequestFields {
 
 /// One answered node, in language-independent ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TranscriptEntry {
     pub node: String,
     /// `fixed`, `not_fixed`, `cannot` for steps; the answer id for questions.
@@ -343,6 +346,7 @@ pub struct TranscriptEntry {
 
 /// The transcript of guided troubleshooting sent with a request ("what we already tried").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Troubleshooting {
     pub flow_id: String,
@@ -486,6 +490,7 @@ impl RequestFields {
 /// A request that passed validation: trimmed, phone normalised to E.164, optional fields
 /// `None` when left empty, warranty judged. Every text field the customer filled in is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidRequest {
     pub intent: Intent,
     pub product_line: String,
@@ -513,6 +518,7 @@ pub struct ValidRequest {
 
 /// Complaint category (投诉分类).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// 质量类
@@ -552,6 +558,7 @@ impl Category {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
@@ -609,5 +616,91 @@ mod tests {
         assert!(!serde_json::to_string(&empty).unwrap().contains("website"), "never written");
         assert!(serde_json::from_str::<RequestFields>(r#"{"photos":"not a list"}"#).is_err());
         assert!(serde_json::from_str::<RequestFields>(r#"{"full_name":7}"#).is_err());
+    }
+}
+
+/// The OpenAPI schema of [`RequestFields`], made from [`Field::ALL`] as its reader is: every
+/// text field optional and a string or `null`, `photos` and `troubleshooting` typed, and no
+/// other key (its hand-written `Deserialize` refuses one, which a derive could not see).
+#[cfg(feature = "openapi")]
+mod openapi {
+    use utoipa::openapi::schema::{
+        AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
+    };
+    use utoipa::openapi::RefOr;
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{Field, PhotoRef, RequestFields, Troubleshooting};
+
+    fn text_or_null(description: &str) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .description(Some(description))
+    }
+
+    impl PartialSchema for RequestFields {
+        fn schema() -> RefOr<Schema> {
+            let mut object = ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some(
+                    "The request exactly as typed: every field optional, an empty string or \
+                     null when left empty. The server validates it as the form does (422 \
+                     validation_failed names each refused field); an unknown key is 400.",
+                ))
+                .additional_properties(Some(AdditionalProperties::<Schema>::FreeForm(false)));
+            for field in Field::ALL {
+                let schema: RefOr<Schema> = match field {
+                    Field::Photos => OneOfBuilder::new()
+                        .item(
+                            ArrayBuilder::new()
+                                .items(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                                    PhotoRef::name(),
+                                )))
+                                .build(),
+                        )
+                        .item(ObjectBuilder::new().schema_type(Type::Null).build())
+                        .description(Some(
+                            "The photos' descriptions; a multipart body carries their bytes.",
+                        ))
+                        .into(),
+                    Field::Troubleshooting => OneOfBuilder::new()
+                        .item(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                            Troubleshooting::name(),
+                        )))
+                        .item(ObjectBuilder::new().schema_type(Type::Null).build())
+                        .into(),
+                    other => text_or_null(&format!("`{}` as typed.", other.name())).into(),
+                };
+                object = object.property(field.name(), schema);
+            }
+            object = object
+                .property(
+                    "local_date",
+                    text_or_null("The customer's calendar date when sent, YYYY-MM-DD."),
+                )
+                .property(
+                    "channel",
+                    text_or_null(
+                        "`kiosk` when taken down on a kiosk device: with the config's \
+                         `kiosk.recorded_by_required`, `recorded_by` is then required.",
+                    ),
+                )
+                .property(
+                    "website",
+                    ObjectBuilder::new().description(Some(
+                        "Left empty by people: a request with anything here is not stored.",
+                    )),
+                );
+            object.into()
+        }
+    }
+
+    impl ToSchema for RequestFields {
+        fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            schemas.push((PhotoRef::name().into(), PhotoRef::schema()));
+            PhotoRef::schemas(schemas);
+            schemas.push((Troubleshooting::name().into(), Troubleshooting::schema()));
+            Troubleshooting::schemas(schemas);
+        }
     }
 }

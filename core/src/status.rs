@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Filed; nobody on the team has taken it up yet.
@@ -84,6 +85,7 @@ pub fn transition_allowed(from: Status, to: Status) -> bool {
 
 /// What one entry on a request's timeline records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// The status changed (staff, or the customer's answer bringing it back to the team).

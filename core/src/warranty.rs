@@ -93,6 +93,7 @@ impl std::fmt::Display for CivilDate {
 
 /// Whether the product is covered on the customer's date, and until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WarrantyStatus {
     /// Covered through `until` (the last covered day, `YYYY-MM-DD`).

@@ -38,7 +38,8 @@ pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/requests/{reference}", get(request_status).layer(limited(&guards.lookup)))
         .route("/deflections", post(record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(headers::csp_report).layer(limited(&guards.report)))
-        .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)));
+        .route("/kiosk/unlock", post(crate::kiosk::unlock).layer(limited(&guards.kiosk_pin)))
+        .route("/openapi.json", get(crate::openapi::openapi_json));
     let router = router
         .route(
             "/requests/{reference}/messages",
@@ -49,10 +50,42 @@ pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
             post(crate::customer::post_feedback).layer(limited(&guards.feedback)),
         )
         .nest("/staff", crate::desk::routes(state));
-    router.fallback(|headers: HeaderMap| async move {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
-            .into_response_for(&headers)
-    })
+    router
+        .fallback(|headers: HeaderMap| async move {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
+                .into_response_for(&headers)
+        })
+        .layer(axum::middleware::from_fn(plain_refusals_as_json))
+}
+
+/// Middleware: what axum's extractors refuse before a handler runs (a path that is not
+/// UTF-8, a query parameter given twice, a body over the kiosk unlock's 2 MiB default limit)
+/// is answered in plain text; here it becomes the JSON error every other refusal is, as the
+/// OpenAPI document says (Schemathesis's kind of finding, from reading the extractors).
+async fn plain_refusals_as_json(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/plain"));
+    if !(response.status().is_client_error() && plain_text) {
+        return response;
+    }
+    let status = response.status();
+    let detail = to_bytes(response.into_body(), 4096)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    let error = match status {
+        // axum's DefaultBodyLimit, the only limit an extractor enforces on these routes.
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(2 * 1024 * 1024),
+        _ => ApiError::new(status, "bad_request", "api.bad_request").with_arg("detail", detail),
+    };
+    error.into_response_for(&headers)
 }
 
 /// An API error: a machine code, a human message in the caller's language, and for
@@ -238,6 +271,21 @@ pub(crate) fn require_idempotency_key(headers: &HeaderMap) -> Result<String, Api
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/deflections",
+    tag = "customer",
+    description = "Counts a problem that guided troubleshooting solved (no personal data).",
+    params(("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
+    request_body = shouhou_core::flow::engine::Deflection,
+    responses(
+        (status = 201, description = "Counted.", body = crate::openapi::Recorded),
+        (status = 200, description = "Counted already (a retry).", body = crate::openapi::Recorded),
+        crate::openapi::BodyErrors,
+        (status = 422, description = "`validation_failed`: not a configured product line, or ids that are not plain.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 async fn record_deflection(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -265,6 +313,26 @@ async fn record_deflection(
     result.unwrap_or_else(|error| error.into_response_for(&headers))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/requests",
+    tag = "customer",
+    description = "Files a service request, idempotent on `Idempotency-Key`. A `201` means it is on disk. \
+        JSON without photos, multipart with them (an on-site report's signature is one of them).",
+    params(("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
+    request_body(content(
+        (shouhou_core::RequestFields = "application/json"),
+        (crate::openapi::RequestWithPhotos = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "Stored.", body = crate::openapi::Created),
+        (status = 200, description = "Stored already under this key with this body (a retry).", body = crate::openapi::Created, headers(("Idempotent-Replayed" = String, description = "`true`"))),
+        crate::openapi::BodyErrors,
+        (status = 409, description = "`idempotency_key_reused`: the key came with another body.", body = crate::openapi::ErrorBody),
+        (status = 422, description = "`validation_failed`: `fields` names each refused field and why.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 async fn create_request(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -393,9 +461,6 @@ async fn create(
         } else {
             (in_time(state, json_body(headers, body)).await?, Vec::new())
         };
-    if !fields.website.is_empty() {
-        return Ok(honeypot_answer(&key, &state.config));
-    }
     let utc_today = {
         let now = chrono::Utc::now();
         CivilDate::at(now.timestamp_millis(), 0)
@@ -407,6 +472,12 @@ async fn create(
             field: Field::Photos,
             code: ErrorCode::InvalidPhoto,
         }]));
+    }
+    // Only a request that would have been stored gets the made-up answer: a malformed or
+    // invalid one is refused as anyone's is, so the honeypot accepts nothing a real create
+    // would refuse, and a bot cannot tell it from the refusal either.
+    if !fields.website.is_empty() {
+        return Ok(honeypot_answer(&key, &state.config));
     }
     // Judged on the customer's date, but the same submission must compare equal on every
     // retry whatever day it arrives: the key is checked against what was submitted.
@@ -490,6 +561,23 @@ struct StatusQuery {
     contact: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/requests/{reference}",
+    tag = "customer",
+    description = "A request, its public timeline and what the customer may do now, for its reference and \
+        the phone or e-mail given with it. A wrong contact answers as an unknown reference does.",
+    params(
+        ("reference" = String, Path, description = "`SR-YYYYMMDD-…`, as printed on the receipt."),
+        ("contact" = String, Query, description = "The phone number or e-mail address given with the request."),
+    ),
+    responses(
+        (status = 200, description = "The request.", body = crate::openapi::StatusView),
+        (status = 400, description = "`missing_contact`, or `bad_request` (a reference or query that cannot be read).", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 async fn request_status(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,

@@ -35,16 +35,16 @@ pub const MESSAGE_MAX_CHARS: usize = 4000;
 pub const COMMENT_MAX_CHARS: usize = 2000;
 
 /// `{"contact", "text", "photos"}`: the JSON body, or the `message` part of a multipart one.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MessageBody {
+pub(crate) struct MessageBody {
     contact: String,
     text: String,
     #[serde(default)]
     photos: Vec<PhotoRef>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FeedbackBody {
     contact: String,
@@ -170,6 +170,27 @@ fn rating_json(entry: &Entry) -> Value {
 }
 
 /// `POST /api/v1/requests/{reference}/messages`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requests/{reference}/messages",
+    tag = "customer",
+    description = "The customer answers the team (while the request waits for them), idempotent on \
+        `Idempotency-Key`. JSON without photos, multipart with them.",
+    params(("reference" = String, Path, description = "The request's reference."), ("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
+    request_body(content(
+        (MessageBody = "application/json"),
+        (crate::openapi::MessageWithPhotos = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "On the timeline.", body = crate::openapi::MessageEntry),
+        (status = 200, description = "On the timeline already (a retry).", body = crate::openapi::MessageEntry, headers(("Idempotent-Replayed" = String, description = "`true`"))),
+        crate::openapi::BodyErrors,
+        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::openapi::ErrorBody),
+        (status = 409, description = "`idempotency_key_reused`, or `not_waiting_for_customer`.", body = crate::openapi::ErrorBody),
+        (status = 422, description = "`validation_failed`: `text` or `photos`.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 pub async fn post_message(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
@@ -232,6 +253,23 @@ pub async fn post_message(
 }
 
 /// `POST /api/v1/requests/{reference}/feedback`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requests/{reference}/feedback",
+    tag = "customer",
+    description = "The customer rates a resolved request, once; idempotent on `Idempotency-Key`.",
+    params(("reference" = String, Path, description = "The request's reference."), ("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
+    request_body = FeedbackBody,
+    responses(
+        (status = 201, description = "On the timeline.", body = crate::openapi::RatingEntry),
+        (status = 200, description = "On the timeline already (a retry).", body = crate::openapi::RatingEntry, headers(("Idempotent-Replayed" = String, description = "`true`"))),
+        crate::openapi::BodyErrors,
+        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::openapi::ErrorBody),
+        (status = 409, description = "`idempotency_key_reused`, `not_resolved` or `already_rated`.", body = crate::openapi::ErrorBody),
+        (status = 422, description = "`validation_failed`: `rating` (1–5) or `comment`.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 pub async fn post_feedback(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,

@@ -181,7 +181,7 @@ fn request_not_found() -> ApiError {
     store_error(StoreError::NotFound)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Credentials {
     login: String,
@@ -189,6 +189,19 @@ struct Credentials {
 }
 
 /// `POST /staff/session`: 204 and the session cookie, or the same 401 whatever was wrong.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/session",
+    tag = "staff",
+    request_body = Credentials,
+    responses(
+        (status = 204, description = "Signed in.", headers(("Set-Cookie" = String, description = "`shouhou_staff=<token>; HttpOnly; SameSite=Strict; Path=/; Max-Age=…`"))),
+        crate::openapi::BodyErrors,
+        (status = 401, description = "`invalid_credentials`, whatever was wrong.", body = crate::openapi::ErrorBody),
+        crate::openapi::CrossSite,
+        crate::openapi::RateLimited,
+    )
+)]
 async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
@@ -265,11 +278,32 @@ async fn try_sign_in(
 }
 
 /// `GET /staff/session`: who is signed in, their role and when the session ends.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/session",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The session.", body = shouhou_core::desk::Session),
+        crate::openapi::Unauthorized,
+    )
+)]
 async fn who_am_i(staff: Staff) -> Response {
     Json(staff.session).into_response()
 }
 
 /// `DELETE /staff/session`: ends the session at once, everywhere, and clears the cookie.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/staff/session",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared.", headers(("Set-Cookie" = String, description = "`shouhou_staff=; …; Max-Age=0`"))),
+        crate::openapi::Unauthorized,
+        crate::openapi::CrossSite,
+    )
+)]
 async fn sign_out(
     State(state): State<Arc<AppState>>,
     staff: Staff,
@@ -298,6 +332,18 @@ pub(crate) fn bad_query(rejection: QueryRejection) -> ApiError {
 }
 
 /// `GET /staff/requests?…`: the inbox, overdue first, then by reply-by time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(InboxFilter),
+    responses(
+        (status = 200, description = "The inbox.", body = shouhou_core::desk::Inbox),
+        (status = 400, description = "`bad_query`.", body = crate::openapi::ErrorBody),
+        crate::openapi::Unauthorized,
+    )
+)]
 async fn inbox(
     State(state): State<Arc<AppState>>,
     staff: Staff,
@@ -316,6 +362,19 @@ async fn inbox(
 
 /// `GET /staff/requests/{reference}`: every field, the photos' descriptions, the warranty as
 /// judged, the troubleshooting transcript and the whole timeline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests/{reference}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference.")),
+    responses(
+        (status = 200, description = "The request.", body = shouhou_core::desk::RequestDetail),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::openapi::ErrorBody),
+        crate::openapi::Unauthorized,
+        (status = 404, description = "`not_found`.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn request_detail(
     State(state): State<Arc<AppState>>,
     _staff: Staff,
@@ -338,6 +397,23 @@ async fn request_detail(
 
 /// `GET /staff/requests/{reference}/photos/{id}`: the bytes as stored, shown in the page,
 /// never sniffed into something else.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests/{reference}/photos/{photo}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference."), ("photo" = String, Path, description = "The photo's id (a UUID).")),
+    responses(
+        (status = 200, description = "The photo's bytes as stored.", content(
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/webp"),
+        )),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::openapi::ErrorBody),
+        crate::openapi::Unauthorized,
+        (status = 404, description = "`not_found`.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn photo(
     State(state): State<Arc<AppState>>,
     _staff: Staff,
@@ -414,6 +490,23 @@ fn checked(event: EventRequest) -> Result<EventRequest, ApiError> {
 }
 
 /// `POST /staff/requests/{reference}/events`: 201 with the new timeline entry.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/requests/{reference}/events",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference.")),
+    request_body = EventRequest,
+    responses(
+        (status = 201, description = "On the timeline.", body = shouhou_core::desk::Entry),
+        crate::openapi::BodyErrors,
+        crate::openapi::Unauthorized,
+        crate::openapi::CrossSite,
+        (status = 404, description = "`not_found`.", body = crate::openapi::ErrorBody),
+        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here.", body = crate::openapi::ErrorBody),
+        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction or time out of bounds) or `unknown_staff`.", body = crate::openapi::ErrorBody),
+    )
+)]
 async fn add_event(
     State(state): State<Arc<AppState>>,
     staff: Staff,

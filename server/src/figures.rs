@@ -21,9 +21,14 @@ use crate::desk::{bad_query, store_error, Staff};
 use crate::store::report::{self, EXPORT_COLUMNS};
 use crate::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Period {
+    /// The first day, `YYYY-MM-DD`.
+    #[param(format = Date)]
     from: String,
+    /// The last day, `YYYY-MM-DD`, not before `from`.
+    #[param(format = Date)]
     to: String,
 }
 
@@ -40,6 +45,20 @@ fn period(query: Result<Query<Period>, QueryRejection>) -> Result<(String, Strin
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/figures",
+    tag = "staff",
+    description = "The period's rates against the targets, and the counts behind them. Leads only.",
+    security(("staff_session" = [])),
+    params(Period),
+    responses(
+        (status = 200, description = "The figures.", body = shouhou_core::desk::Figures),
+        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::openapi::ErrorBody),
+        crate::openapi::Unauthorized,
+        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::openapi::ErrorBody),
+    )
+)]
 pub async fn figures(
     State(state): State<Arc<AppState>>,
     staff: Staff,
@@ -144,6 +163,21 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/export.csv",
+    tag = "staff",
+    description = "The period's requests as CSV (UTF-8 with a byte-order mark, for Excel), the header row in \
+        the caller's language. Leads only.",
+    security(("staff_session" = [])),
+    params(Period),
+    responses(
+        (status = 200, description = "The CSV file.", content_type = "text/csv", body = String),
+        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::openapi::ErrorBody),
+        crate::openapi::Unauthorized,
+        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::openapi::ErrorBody),
+    )
+)]
 pub async fn export_csv(
     State(state): State<Arc<AppState>>,
     staff: Staff,

@@ -75,6 +75,25 @@ const MAX_REPORT_BYTES: usize = 64 * 1024;
 
 /// `POST /api/v1/csp-report`: logs each violation (`"csp violation"` in the JSON log lines,
 /// what a browser test counts) and answers 204 without a body.
+#[utoipa::path(
+    post,
+    path = "/api/v1/csp-report",
+    tag = "customer",
+    description = "Where browsers report Content-Security-Policy violations: `{\"csp-report\": {…}}` (report-uri) \
+        or an array of `{\"type\", \"body\"}` (the Reporting API). Logged, never stored.",
+    request_body(content(
+        (serde_json::Value = "application/csp-report"),
+        (serde_json::Value = "application/reports+json"),
+        (serde_json::Value = "application/json"),
+    )),
+    responses(
+        (status = 204, description = "Logged."),
+        (status = 400, description = "Not a report (no body)."),
+        (status = 408, description = "The body did not arrive in time (no body)."),
+        (status = 413, description = "Over 64 KiB (no body)."),
+        crate::openapi::RateLimited,
+    )
+)]
 pub async fn csp_report(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

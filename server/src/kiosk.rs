@@ -30,7 +30,7 @@ pub fn is_pin_hash(hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|hash| hash.algorithm.as_str() == "argon2id")
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unlock {
     pin: String,
@@ -39,6 +39,20 @@ pub struct Unlock {
 /// `POST /api/v1/kiosk/unlock` `{"pin"}`: 204 when it is the PIN, 401 `wrong_pin` when not,
 /// 404 `kiosk_pin_not_set` when the server has none (kiosk mode then cannot be left at the
 /// screen). Behind its own rate limit, so guessing stops after a few tries.
+#[utoipa::path(
+    post,
+    path = "/api/v1/kiosk/unlock",
+    tag = "customer",
+    request_body = Unlock,
+    responses(
+        (status = 204, description = "It is the PIN."),
+        (status = 400, description = "`malformed_json`: not `{\"pin\"}`.", body = crate::openapi::ErrorBody),
+        (status = 401, description = "`wrong_pin`.", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`kiosk_pin_not_set`: this server has no kiosk PIN.", body = crate::openapi::ErrorBody),
+        (status = 413, description = "`payload_too_large`: over 2 MiB.", body = crate::openapi::ErrorBody),
+        crate::openapi::RateLimited,
+    )
+)]
 pub async fn unlock(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

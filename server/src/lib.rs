@@ -25,6 +25,7 @@ pub mod figures;
 pub mod headers;
 pub mod kiosk;
 pub mod limit;
+pub mod openapi;
 pub mod pg;
 pub mod serve;
 pub mod start_page;

@@ -756,6 +756,13 @@ async fn a_filled_in_honeypot_is_answered_like_a_success_and_stored_nowhere() {
         .unwrap();
     assert_eq!(send(&fx.router, get).await.0, StatusCode::NOT_FOUND);
 
+    // An invalid request is refused as anyone's is, honeypot or not: nothing a real create
+    // would refuse is ever answered 201 (Schemathesis found a malformed one accepted).
+    let mut invalid = bait.clone();
+    invalid["phone"] = json!("not a phone");
+    let (status, _) = send(&fx.router, post(Some("honeypot-0005"), invalid.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // The app sends the field empty: an ordinary request.
     let mut human = valid_body();
     human["website"] = json!("");

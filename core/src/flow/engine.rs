@@ -176,6 +176,7 @@ fn next_of<'a>(node: &'a Node, answer: &str) -> Option<&'a str> {
 
 /// The anonymous record that guided troubleshooting solved a problem (a deflected request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Deflection {
     pub flow_id: String,
