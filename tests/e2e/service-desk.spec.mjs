@@ -80,15 +80,23 @@ for (const lang of ['zh-CN', 'en']) {
     });
 
     test('choosing the emergency category shows the emergency contact at once, on the same screen', async ({ page, server }) => {
-      await begin(page, server, m, lang, 'complaint', 'appliance');
+      // A complaint's category is asked with it, on the start step.
+      await page.goto(server.url);
+      await expect(heading(page)).toHaveText(m['start.heading']);
+      await page.getByLabel(m['intent.complaint']).check();
       await expect(page.locator('.notice-emergency')).toHaveCount(0);
       await page.getByRole('radio', { name: m['category.emergency'], exact: true }).click();
       const alert = page.locator('.notice-emergency');
       await expect(alert).toBeVisible();
-      await expect(heading(page)).toHaveText(m['step.contact']);
+      await expect(heading(page)).toHaveText(m['start.heading']);
       await expect(alert.getByRole('link', { name: config.emergency_contact.phone })).toHaveAttribute('href', 'tel:4000001234');
       await expect(alert).toContainText(config.emergency_contact.note[lang]);
       await expectNoAxeViolations(page, 'emergency category chosen');
+      // And on every step after it.
+      await page.getByLabel(productName('appliance', lang)).check();
+      await page.getByRole('button', { name: m['start.continue'] }).click();
+      await expect(heading(page)).toHaveText(m['step.contact']);
+      await expect(alert.getByRole('link', { name: config.emergency_contact.phone })).toBeVisible();
     });
   });
 }
