@@ -1,7 +1,11 @@
 // A form that speaks like a good service desk: "I don't know the purchase date", the emergency
 // contact at once, an apology with a definite reply time, the storage notice only when it
 // matters, a 补发 for a lost parcel, and an engineer's report signed on the screen.
-import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading } from './fixtures.mjs';
+import { readFileSync } from 'node:fs';
+import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading, addStaff } from './fixtures.mjs';
+
+const desk = Object.fromEntries(['en', 'zh-CN'].map((lang) =>
+  [lang, JSON.parse(readFileSync(new URL(`../../desk/static/i18n/${lang}.json`, import.meta.url), 'utf8'))]));
 
 const next = (page, m) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
 const locales = { en: 'en-GB', 'zh-CN': 'zh-CN' };
@@ -191,6 +195,36 @@ test.describe('an engineer on site', () => {
     expect(server.rows("SELECT json_extract(details_json, '$.signature'), json_extract(details_json, '$.result') FROM requests"))
       .toEqual([[draft.fields.signature, 'fixed']]);
     await expectNoAxeViolations(page, 'report receipt with signature');
+    const reference = (await page.getByTestId('reference').textContent()).trim();
+
+    // The desk shows the report as the engineer filled it in, with the signature, in both languages.
+    addStaff(server, 'wangfang', 'agent', 'correct horse battery staple');
+    await page.goto(`${server.url}/desk/`);
+    const zh = desk['zh-CN'];
+    await page.getByLabel(zh['signin.login']).fill('wangfang');
+    await page.getByLabel(zh['signin.password']).fill('correct horse battery staple');
+    await page.getByRole('button', { name: zh['signin.submit'] }).click();
+    await page.getByRole('link', { name: reference }).click();
+    await expect(heading(page)).toHaveText(fill(zh['request.heading'], { reference }));
+    for (const [lang, d] of [['zh-CN', zh], ['en', desk.en]]) {
+      const report = page.getByRole('region', { name: d['request.report'] });
+      await expect(report).toBeVisible();
+      const value = (key) => report.locator('dt', { hasText: d[key] }).locator('xpath=following-sibling::dd[1]');
+      await expect(value('field.site')).toHaveText('苏州工业园区 3 号厂房');
+      await expect(value('field.arrival_at')).toHaveText(now.replace('T', ' '));
+      await expect(value('field.departure_at')).toHaveText(now.replace('T', ' '));
+      await expect(value('field.fault_code')).toHaveText('OC1');
+      await expect(value('field.result')).toHaveText(d['result.fixed']);
+      await expect(value('field.customer_comment')).toHaveText('工程师处理及时。');
+      await expect(value('field.signoff_name')).toHaveText('张厂长');
+      const signature = report.getByRole('img', { name: d['request.signature_alt'] });
+      await expect(signature).toHaveAttribute('src', `/api/v1/staff/requests/${reference}/photos/${draft.fields.signature}`);
+      await expect.poll(() => signature.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      // The signature is not shown again among the photos.
+      await expect(page.getByRole('region', { name: d['request.photos'] }).getByRole('img')).toHaveCount(0);
+      await expectNoAxeViolations(page, `desk: on-site report in ${lang}`);
+      if (lang === 'zh-CN') await page.getByRole('button', { name: zh['lang.switch'] }).click();
+    }
   });
 });
 
