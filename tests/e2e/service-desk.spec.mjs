@@ -136,7 +136,7 @@ test.describe('an engineer on site', () => {
   test.use({ locale: 'zh-CN' });
   const m = messages['zh-CN'];
 
-  test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }) => {
+  test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }, testInfo) => {
     // A line with a flow: an engineer reporting a visit goes straight to the form.
     await begin(page, server, m, 'zh-CN', 'onsite_report', 'inverter');
     await page.getByLabel(m['field.full_name']).fill('张厂长');
@@ -223,6 +223,7 @@ test.describe('an engineer on site', () => {
       // The signature is not shown again among the photos.
       await expect(page.getByRole('region', { name: d['request.photos'] }).getByRole('img')).toHaveCount(0);
       await expectNoAxeViolations(page, `desk: on-site report in ${lang}`);
+      await report.screenshot({ path: testInfo.outputPath(`desk-report-${lang}.png`) });
       if (lang === 'zh-CN') await page.getByRole('button', { name: zh['lang.switch'] }).click();
     }
   });
