@@ -339,7 +339,9 @@ impl Draft {
         if wanted == Step::Start || !validate_start(&self.fields, config).is_empty() {
             return Step::Start;
         }
-        if wanted == Step::Guide {
+        // Guided help only where it helps (a link to `/help` for a complaint about service
+        // attitude opens the form instead).
+        if wanted == Step::Guide && crate::rules::guided_help_fits(&self.fields) {
             return Step::Guide;
         }
         let form = self.form();
@@ -538,6 +540,21 @@ mod tests {
         assert_eq!(go_to(&mut draft, Step::Review), Step::Review);
         assert_eq!(go_to(&mut draft, Step::Contact), Step::Contact, "back is always allowed");
         assert_eq!(go_to(&mut draft, Step::Start), Step::Start);
+    }
+
+    #[test]
+    fn a_link_to_guided_help_that_does_not_fit_opens_the_form() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        for (field, value) in [
+            (Field::Intent, "complaint"),
+            (Field::Category, "service"),
+            (Field::ProductLine, "network"),
+        ] {
+            draft.apply(edit(field, value), &config(), 1).unwrap();
+        }
+        assert_eq!(go_to(&mut draft, Step::Guide), Step::Contact);
+        draft.apply(edit(Field::Category, "quality"), &config(), 2).unwrap();
+        assert_eq!(go_to(&mut draft, Step::Guide), Step::Guide);
     }
 
     #[test]
