@@ -21,7 +21,7 @@ pub fn local_time(when: &JsValue, lang: Lang) -> String {
     String::from(date.to_locale_string(lang.tag(), &options))
 }
 
-/// "Not sent yet (no connection); trying again by itself at …" for an item still in the outbox.
+/// "Not sent yet (no connection); trying again automatically at …" for an item still in the outbox.
 pub fn status_text(item: &OutboxItem, lang: Lang) -> String {
     let messages = Messages::builtin();
     match &item.status {
