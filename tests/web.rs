@@ -178,6 +178,31 @@ async fn continuing_without_choices_shows_both_messages_inline_and_in_the_summar
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_complaint_asks_its_category_on_the_start_step_and_an_emergency_shows_the_contact_there()
+{
+    let root = mount_point();
+    yew::Renderer::<StartHarness>::with_root(root.clone()).render();
+    settle().await;
+    let radios = |name: &str| {
+        root.query_selector_all(&format!("input[type=radio][name={name}]")).unwrap().length()
+    };
+    let click = |selector: &str| {
+        let element: web_sys::HtmlElement =
+            root.query_selector(selector).unwrap().unwrap().dyn_into().unwrap();
+        element.click();
+    };
+    assert_eq!(radios("category"), 0, "asked for complaints only");
+    click("#f-intent-complaint");
+    settle().await;
+    assert_eq!(radios("category"), 5);
+    assert!(root.query_selector(".notice-emergency").unwrap().is_none());
+    click("#f-category-emergency");
+    settle().await;
+    let alert = root.query_selector(".notice-emergency[role=alert] a[href^='tel:']").unwrap();
+    assert!(alert.is_some(), "the emergency contact at once, on the same screen");
+}
+
 fn node_texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
     let nodes = root.query_selector_all(selector).unwrap();
     (0..nodes.length()).filter_map(|i| nodes.item(i)?.text_content()).collect()

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{PhotoRef, ValidRequest};
+use crate::rules::Conditions;
+use crate::schema::{Field, Intent, PhotoRef, ValidRequest};
 use crate::status::{EntryKind, Status};
+use crate::steps::Step;
 
 /// What a staff member may do: an agent works requests; a lead also sees the figures and
 /// exports.
@@ -207,6 +209,83 @@ pub struct RequestDetail {
     pub timeline: Vec<Entry>,
 }
 
+/// A request's stored details as the desk shows them: in the order the form asks them, an
+/// engineer's on-site report (现场服务报告) in a section of its own, and the drawn signature
+/// (签字验单) as an image apart from the photos.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DetailSections<'a> {
+    /// Company, address, model, what the customer wants done, … (`details` by name).
+    pub general: Vec<DetailRow<'a>>,
+    /// The report, as the engineer filled it in: arrival and departure, measurements, fault
+    /// code and cause, parts, result, the customer's comment, and the sign-off or "customer
+    /// not present" with its reason. Empty for every other intent.
+    pub report: Vec<DetailRow<'a>>,
+    /// The customer's signature, one of the request's photos.
+    pub signature: Option<&'a PhotoRef>,
+    /// The photos, without the signature.
+    pub photos: Vec<&'a PhotoRef>,
+}
+
+/// One stored detail: its name, the schema field of that name (`None` for a name this
+/// version does not know, shown as it is), and the value as stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DetailRow<'a> {
+    pub name: &'a str,
+    pub field: Option<Field>,
+    pub value: &'a str,
+}
+
+impl RequestDetail {
+    pub fn sections(&self) -> DetailSections<'_> {
+        let request = &self.request;
+        let details = &request.details;
+        let row = |field: Field| {
+            details.get_key_value(field.name()).map(|(name, value)| DetailRow {
+                name,
+                field: Some(field),
+                value,
+            })
+        };
+        let signature_id = details.get(Field::Signature.name());
+        let signature =
+            signature_id.and_then(|id| request.photos.iter().find(|photo| &photo.id == id));
+        let photos =
+            request.photos.iter().filter(|photo| Some(&photo.id) != signature_id).collect();
+        let report: Vec<DetailRow> = if request.intent == Intent::OnsiteReport {
+            let conditions = Conditions {
+                intent: Some(Intent::OnsiteReport),
+                customer_not_present: details
+                    .get(Field::CustomerNotPresent.name())
+                    .is_some_and(|value| value == "yes"),
+                ..Conditions::default()
+            };
+            Step::Report
+                .fields(Intent::OnsiteReport, &conditions)
+                .into_iter()
+                .filter(|field| *field != Field::Signature)
+                .filter_map(row)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let shown = |name: &str| {
+            name == Field::Signature.name() || report.iter().any(|row| row.name == name)
+        };
+        let mut general: Vec<DetailRow> = Field::ALL
+            .iter()
+            .filter(|field| !shown(field.name()))
+            .filter_map(|f| row(*f))
+            .collect();
+        general.extend(
+            details
+                .iter()
+                .filter(|(name, _)| Field::parse(name).is_none())
+                .map(|(name, value)| DetailRow { name, field: None, value }),
+        );
+        DetailSections { general, report, signature, photos }
+    }
+}
+
 /// The after-sales practice's targets, shown next to each rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -305,6 +384,93 @@ pub fn satisfied(rating: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn photo(id: &str) -> PhotoRef {
+        PhotoRef { id: id.into(), content_type: "image/png".into(), bytes: 10, width: 4, height: 2 }
+    }
+
+    fn detail(intent: &str, details: &[(&str, &str)], photos: Vec<PhotoRef>) -> RequestDetail {
+        let request = serde_json::json!({
+            "intent": intent, "product_line": "inverter", "full_name": "张厂长",
+            "phone": "+8613812345678", "email": null, "description": "变频器报 OC1，已更换模块。",
+            "details": details.iter().copied().collect::<BTreeMap<_, _>>(), "photos": photos,
+        });
+        RequestDetail {
+            reference: "SH-1".into(),
+            status: Status::Received,
+            next_statuses: vec![],
+            created_at: String::new(),
+            reply_by: String::new(),
+            first_reply_by: None,
+            overdue: false,
+            assigned_to: None,
+            request: serde_json::from_value(request).unwrap(),
+            timeline: vec![],
+        }
+    }
+
+    fn names<'a>(rows: &[DetailRow<'a>]) -> Vec<&'a str> {
+        rows.iter().map(|row| row.name).collect()
+    }
+
+    #[test]
+    fn an_onsite_report_is_shown_apart_in_the_forms_order_with_its_signature() {
+        let detail = detail(
+            "onsite_report",
+            &[
+                ("signature", "sig-1"),
+                ("result", "needs_parts"),
+                ("customer_comment", "师傅很专业"),
+                ("departure_at", "2026-11-27T11:30"),
+                ("arrival_at", "2026-11-27T09:00"),
+                ("fault_code", "OC1"),
+                ("signoff_name", "张厂长"),
+                ("site", "苏州工业园区 3 号厂房"),
+                ("company", "苏州精工"),
+                ("recorded_by", "李工"),
+                ("from_a_later_version", "kept"),
+            ],
+            vec![photo("p-1"), photo("sig-1")],
+        );
+        let sections = detail.sections();
+        assert_eq!(
+            names(&sections.report),
+            [
+                "site",
+                "arrival_at",
+                "departure_at",
+                "fault_code",
+                "result",
+                "customer_comment",
+                "signoff_name"
+            ]
+        );
+        assert_eq!(names(&sections.general), ["company", "recorded_by", "from_a_later_version"]);
+        assert_eq!(sections.general[2].field, None);
+        assert_eq!(sections.signature.map(|p| p.id.as_str()), Some("sig-1"));
+        assert_eq!(sections.photos.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["p-1"]);
+    }
+
+    #[test]
+    fn a_report_without_the_customer_gives_the_reason_and_a_request_has_no_report() {
+        let absent = detail(
+            "onsite_report",
+            &[("customer_not_present", "yes"), ("not_present_reason", "客户外出，由保安开门")],
+            vec![],
+        );
+        let sections = absent.sections();
+        assert_eq!(names(&sections.report), ["customer_not_present", "not_present_reason"]);
+        assert_eq!(sections.signature, None);
+        let repair = detail(
+            "repair",
+            &[("usable", "no"), ("danger", "yes"), ("delivered_on", "2026-11-20")],
+            vec![photo("p-1")],
+        );
+        let sections = repair.sections();
+        assert!(sections.report.is_empty());
+        assert_eq!(names(&sections.general), ["delivered_on", "usable", "danger"]);
+        assert_eq!(sections.photos.len(), 1);
+    }
 
     #[test]
     fn rates_and_medians_have_no_value_for_nothing() {

@@ -2,7 +2,7 @@
 //! decided by the intent, the warranty on the customer's date and the chosen outcome.
 
 use crate::config::{AppConfig, Mode};
-use crate::schema::{Field, Intent, Priority, RequestFields};
+use crate::schema::{Category, Field, Intent, Priority, RequestFields};
 use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 
 /// The rules that make one field required or shown, computed once from the whole request:
@@ -120,6 +120,17 @@ impl Conditions {
             NotPresentReason => intent == Some(I::OnsiteReport) && self.customer_not_present,
             _ => false,
         }
+    }
+}
+
+/// Whether guided troubleshooting can help with this request, so the app offers it. Checks
+/// fix products, not people: not for a complaint about service attitude or timeliness
+/// (服务类), and not for an engineer's on-site report (the checks are what the visit did).
+pub fn guided_help_fits(fields: &RequestFields) -> bool {
+    match Intent::parse(fields.intent.trim()) {
+        Some(Intent::OnsiteReport) => false,
+        Some(Intent::Complaint) => fields.category.trim() != Category::Service.as_str(),
+        _ => true,
     }
 }
 

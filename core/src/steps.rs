@@ -77,13 +77,14 @@ impl Step {
     pub fn fields(self, intent: Intent, conditions: &Conditions) -> Vec<Field> {
         use Field::*;
         let mut fields = match self {
+            // A complaint's category is asked with the intent: an emergency (突发事件) shows
+            // its contact at once, and guided help is offered only where it can help
+            // (`rules::guided_help_fits`), not for a complaint about service attitude.
+            Step::Start if intent == crate::schema::Intent::Complaint => {
+                vec![Intent, Category, ProductLine]
+            }
             Step::Start => vec![Intent, ProductLine],
             Step::Guide | Step::Review => vec![],
-            // A complaint's category comes first, on the first screen after the start: an
-            // emergency (突发事件) shows its contact at once, not after three more steps.
-            Step::Contact if intent == crate::schema::Intent::Complaint => {
-                vec![Category, FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
-            }
             Step::Contact => {
                 vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
             }

@@ -105,11 +105,74 @@ fn each_broken_fixture_reports_exactly_its_problem() {
             "on-site-without-resolution",
             vec![("nodes[3].resolution", ProblemKind::OnSiteWithoutResolution("svc".into()))],
         ),
+        ("invalid-id", vec![("nodes[0].answers[0].id", ProblemKind::InvalidId("A a".into()))]),
+        (
+            "too-few-answers",
+            vec![("nodes[4].answers", ProblemKind::TooFewAnswers("narrow".into()))],
+        ),
+        (
+            "invalid-field-value",
+            vec![(
+                "nodes[3].priority",
+                ProblemKind::InvalidFieldValue {
+                    field: "priority".into(),
+                    value: "whenever".into(),
+                },
+            )],
+        ),
+        (
+            "missing-suggestion",
+            vec![("nodes[3].priority", ProblemKind::MissingSuggestion("priority"))],
+        ),
+        ("image-without-alt", vec![("nodes[1].image", ProblemKind::ImageWithoutAlt)]),
     ];
+    // Every broken fixture in the folder is in the table: one per kind of problem.
+    let mut on_disk: Vec<String> = std::fs::read_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/flows"),
+    )
+    .unwrap()
+    .map(|entry| entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+    .filter(|name| !matches!(name.as_str(), "valid" | "malformed"))
+    .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = table.iter().map(|(name, _)| name.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
     for (name, expected) in table {
         let expected: Vec<(String, ProblemKind)> =
             expected.into_iter().map(|(p, k)| (p.to_string(), k)).collect();
+        for (_, kind) in &expected {
+            assert!(refused_by(kind).contains(&name), "{kind:?} in {name}");
+        }
         assert_eq!(problems(name), expected, "{name}");
+    }
+}
+
+/// The fixtures that show a rule refusing a flow. Exhaustive: a new rule does not compile
+/// until it names its fixture.
+fn refused_by(kind: &ProblemKind) -> &'static [&'static str] {
+    match kind {
+        ProblemKind::Malformed(_) => &["malformed"],
+        ProblemKind::DuplicateId(_) => &["duplicate-id"],
+        ProblemKind::InvalidId(_) => &["invalid-id"],
+        ProblemKind::UnknownNode(_) => &["unknown-node"],
+        ProblemKind::Unreachable(_) => &["unreachable"],
+        ProblemKind::NoPathToOutcome(_) => &["cycle-without-exit"],
+        ProblemKind::LeafNotOutcome(_) => &["leaf-not-outcome"],
+        ProblemKind::TooFewAnswers(_) => &["too-few-answers"],
+        ProblemKind::MissingTranslation(_) => &["missing-translation"],
+        ProblemKind::UnknownRequestField(_) => &["unknown-request-field"],
+        ProblemKind::InvalidFieldValue { .. } => &["invalid-field-value"],
+        ProblemKind::MissingSuggestion(_) => &["missing-suggestion"],
+        ProblemKind::ImageWithoutAlt => &["image-without-alt"],
+        ProblemKind::NoWayOut(_) => &["no-way-out"],
+        ProblemKind::OtherGoesNowhereUseful(_) => &["other-to-a-step"],
+        ProblemKind::SolvedWithoutConfirmation(_) => &["solved-by-an-answer"],
+        ProblemKind::FixLeadsElsewhere(_) => &["confirmed-fix-not-solved", "check-as-a-step"],
+        ProblemKind::StepNotAFix(_) => &["step-without-not-fixed"],
+        ProblemKind::EmergencyNotAtOnce(_) => &["emergency-not-at-once"],
+        ProblemKind::OnSiteWithoutResolution(_) => &["on-site-without-resolution"],
+        ProblemKind::OverriddenSuggestion { .. } => &["overridden-suggestion"],
     }
 }
 

@@ -1,14 +1,16 @@
 //! One request: every field, the photos, the warranty, the troubleshooting transcript and
 //! the timeline, and what staff do with it.
 
-use shouhou_core::desk::{Entry, EventRequest, RequestDetail};
+use shouhou_core::desk::{DetailRow, Entry, EventRequest, RequestDetail};
+use shouhou_core::schema::PhotoRef;
 use shouhou_core::status::{EntryKind, Status};
 use shouhou_core::warranty::WarrantyStatus;
+use shouhou_core::FieldKind;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Ctx;
-use crate::i18n::{label, trf};
+use crate::i18n::{label, tr, trf};
 use crate::route::Route;
 use crate::time;
 use crate::widgets::{clear, some, value_of, Link};
@@ -24,6 +26,30 @@ struct Outcome {
     form: &'static str,
     ok: bool,
     key: String,
+}
+
+/// A stored detail as staff read it: a choice by its label, a ticked box as "yes", a time as
+/// the engineer typed it, a measurement with its unit.
+fn detail_value(lang: shouhou_core::Lang, row: &DetailRow) -> String {
+    match row.field.map(|field| field.kind()) {
+        Some(FieldKind::Choice(_)) => label(lang, row.name, row.value),
+        Some(FieldKind::Flag | FieldKind::Acknowledgement) if row.value == "yes" => {
+            tr(lang, "answer.yes")
+        }
+        Some(FieldKind::DateTime) => row.value.replacen('T', " ", 1),
+        Some(FieldKind::Measurement { unit, .. }) => format!("{} {unit}", row.value),
+        _ => row.value.to_string(),
+    }
+}
+
+/// Where the desk shows one of a request's photos.
+fn photo_src(reference: &str, photo: &PhotoRef) -> String {
+    format!(
+        "{}/requests/{}/photos/{}",
+        api::BASE,
+        String::from(js_sys::encode_uri_component(reference)),
+        String::from(js_sys::encode_uri_component(&photo.id))
+    )
 }
 
 #[function_component(RequestPage)]
@@ -231,14 +257,18 @@ pub fn request_page(props: &RequestProps) -> Html {
         None => ctx.t("warranty.unknown"),
     };
 
-    let photo_count = r.photos.len();
-    let photos = r.photos.iter().enumerate().map(|(i, photo)| {
-        let src = format!(
-            "{}/requests/{}/photos/{}",
-            api::BASE,
-            String::from(js_sys::encode_uri_component(&d.reference)),
-            String::from(js_sys::encode_uri_component(&photo.id))
-        );
+    let sections = d.sections();
+    let detail_row = |row: &DetailRow| {
+        let value = detail_value(lang, row);
+        let multiline = matches!(row.field.map(|f| f.kind()), Some(FieldKind::Paragraph { .. }));
+        html! {
+            <><dt>{ label(lang, "field", row.name) }</dt>
+            <dd class={classes!(multiline.then_some("entry-text"))}>{ value }</dd></>
+        }
+    };
+    let photo_count = sections.photos.len();
+    let photos = sections.photos.iter().enumerate().map(|(i, photo)| {
+        let src = photo_src(&d.reference, photo);
         let alt = trf(lang, "photo.alt", &[("n", (i + 1).to_string()), ("count", photo_count.to_string())]);
         html! {
             <li>
@@ -354,15 +384,31 @@ pub fn request_page(props: &RequestProps) -> Html {
                             { row("field.full_name", text(r.full_name.clone())) }
                             { row("field.phone", html! { <a href={format!("tel:{}", r.phone)}>{ r.phone.clone() }</a> }) }
                             if let Some(email) = &r.email { { row("field.email", text(email.clone())) } }
-                            { for r.details.iter().map(|(k, v)| html! {
-                                <><dt>{ label(lang, "field", k) }</dt><dd>{ label(lang, k, v) }</dd></>
-                            }) }
+                            { for sections.general.iter().map(detail_row) }
                             { row("field.description", html! { <span class="entry-text">{ r.description.clone() }</span> }) }
                         </dl>
                     </section>
+                    if !sections.report.is_empty() || sections.signature.is_some() {
+                        <section aria-labelledby="h-report">
+                            <h2 id="h-report">{ ctx.t("request.report") }</h2>
+                            <dl class="fields">
+                                { for sections.report.iter().map(detail_row) }
+                                <dt>{ ctx.t("field.signature") }</dt>
+                                <dd>
+                                    if let Some(signature) = sections.signature {
+                                        <img class="signature" src={photo_src(&d.reference, signature)}
+                                            alt={ctx.t("request.signature_alt")}
+                                            width={signature.width.to_string()} height={signature.height.to_string()} />
+                                    } else {
+                                        <span class="muted">{ ctx.t("request.no_signature") }</span>
+                                    }
+                                </dd>
+                            </dl>
+                        </section>
+                    }
                     <section aria-labelledby="h-photos">
                         <h2 id="h-photos">{ ctx.t("request.photos") }</h2>
-                        if r.photos.is_empty() {
+                        if sections.photos.is_empty() {
                             <p class="muted">{ ctx.t("request.no_photos") }</p>
                         } else {
                             <ul class="photos">{ for photos }</ul>

@@ -230,7 +230,7 @@ async fn invalid_requests_name_each_field_in_the_callers_language() {
     assert_eq!(reply["fields"][1]["message"], "Describe the problem must be at least 5 characters");
 
     let (_, zh) = send(&fx.router, post(Some("invalid-0002"), body.to_string())).await;
-    assert_eq!(zh["message"], "请求未通过校验");
+    assert_eq!(zh["message"], "服务申请未通过校验");
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
 }
 

@@ -21,7 +21,7 @@ pub fn local_time(when: &JsValue, lang: Lang) -> String {
     String::from(date.to_locale_string(lang.tag(), &options))
 }
 
-/// "Not sent yet (no connection); trying again by itself at …" for an item still in the outbox.
+/// "Not sent yet (no connection); trying again automatically at …" for an item still in the outbox.
 pub fn status_text(item: &OutboxItem, lang: Lang) -> String {
     let messages = Messages::builtin();
     match &item.status {
@@ -81,14 +81,24 @@ pub fn request_title(fields: &RequestFields, config: Option<&AppConfig>, lang: L
 
 /// "Repair · Industrial drives" under each step's heading.
 pub fn chosen_line(lang: Lang, fields: &RequestFields, config: &AppConfig) -> String {
-    let intent = Intent::parse(&fields.intent)
+    let messages = Messages::builtin();
+    let mut intent = Intent::parse(&fields.intent)
         .map(|i| t(lang, &format!("intent.{}", i.as_str())).to_string())
         .unwrap_or_default();
+    // A complaint's category is chosen with it, on the start step.
+    if Intent::parse(&fields.intent) == Some(Intent::Complaint) && !fields.category.is_empty() {
+        let category = t(lang, &format!("category.{}", fields.category.trim())).to_string();
+        intent = messages.format(
+            lang,
+            "details.intent_category",
+            &[("intent", intent), ("category", category)],
+        );
+    }
     let product = config
         .product_line(&fields.product_line)
         .map(|line| line.name.get(lang).to_string())
         .unwrap_or_default();
-    Messages::builtin().format(lang, "details.chosen", &[("intent", intent), ("product", product)])
+    messages.format(lang, "details.chosen", &[("intent", intent), ("product", product)])
 }
 
 /// The warranty as judged from the purchase date, in words.

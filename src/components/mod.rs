@@ -2,6 +2,7 @@
 
 pub mod conflict;
 pub mod display;
+pub mod emergency;
 pub mod error_summary;
 pub mod fields;
 pub mod focus;

@@ -1,15 +1,17 @@
 //! Step 1: what the customer needs, and for which product line.
 
 use shouhou_core::i18n::t;
-use shouhou_core::{Field, Intent};
+use shouhou_core::rules::guided_help_fits;
+use shouhou_core::{Category, Conditions, Field, Intent, Step};
 use yew::prelude::*;
 
 use super::{edit_callback, use_heading_focus};
 use crate::components::display::error_for;
+use crate::components::emergency::emergency_notice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{choice_group, step_progress, ChoiceGroupProps};
 use crate::hooks::use_app;
-use crate::ids::now_ms;
+use crate::ids::{now_ms, today};
 use crate::state::{Action, GuidedHelp};
 
 #[component]
@@ -30,8 +32,25 @@ pub fn StartPage() -> Html {
             state.dispatch(Action::Continue { now_ms: now_ms() });
         })
     };
-    let guided_help_broken =
-        matches!(state.guided, GuidedHelp::Broken) && state.guided_for == draft.fields.product_line;
+    // Guided help is offered only where it can help (core decides): its absence is news
+    // only then.
+    let guided_help_broken = matches!(state.guided, GuidedHelp::Broken)
+        && state.guided_for == draft.fields.product_line
+        && guided_help_fits(&draft.fields);
+    // A complaint says what it is about here: an emergency shows its contact at once.
+    let asks_category = draft.step_fields(Step::Start, &config, today()).contains(&Field::Category);
+    let emergency = Conditions::of(&draft.fields, &config, today())
+        .emergency
+        .then(|| emergency_notice(lang, &config.emergency_contact));
+    let categories: Vec<(String, String)> = Category::ALL
+        .iter()
+        .map(|category| {
+            (
+                category.as_str().to_string(),
+                t(lang, &format!("category.{}", category.as_str())).to_string(),
+            )
+        })
+        .collect();
     let intents: Vec<(String, String)> = Intent::ALL
         .iter()
         .map(|intent| {
@@ -51,6 +70,7 @@ pub fn StartPage() -> Html {
         <form class="step" novalidate=true {onsubmit}>
             { step_progress(lang, 1, draft.form().len()) }
             <h1 tabindex="-1" ref={heading}>{ t(lang, "start.heading") }</h1>
+            { emergency.unwrap_or_default() }
             <p class="lead">{ t(lang, "start.intro") }</p>
             <ErrorSummary {lang} errors={state.errors.clone()} focus_token={state.summary_focus} />
             { choice_group(ChoiceGroupProps {
@@ -61,6 +81,16 @@ pub fn StartPage() -> Html {
                 error: error_for(&state.errors, Field::Intent, lang),
                 on_edit: on_edit.clone(),
             }) }
+            if asks_category {
+                { choice_group(ChoiceGroupProps {
+                    lang,
+                    field: Field::Category,
+                    options: categories,
+                    selected: draft.fields.category.clone(),
+                    error: error_for(&state.errors, Field::Category, lang),
+                    on_edit: on_edit.clone(),
+                }) }
+            }
             { choice_group(ChoiceGroupProps {
                 lang,
                 field: Field::ProductLine,

@@ -17,6 +17,8 @@ const photoIds = (page) => page.evaluate(() => new Promise((resolve) => {
 
 async function begin(page, intent, product) {
   await page.getByLabel(m[`intent.${intent}`]).check();
+  // A complaint says what it is about on the start step.
+  if (intent === 'complaint') await page.getByRole('radio', { name: m['category.quality'], exact: true }).check();
   await page.getByLabel(productName(product)).check();
   await page.getByRole('button', { name: m['start.continue'] }).click();
   await expect(heading(page)).toHaveText(m['step.contact']);

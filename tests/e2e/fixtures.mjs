@@ -292,7 +292,7 @@ export async function walkToReview(page, m, { name, phone, email, address, purch
   if (phone !== undefined) await page.getByLabel(m['field.phone']).fill(phone);
   if (email) await page.getByLabel(m['field.email']).fill(email);
   if (address) await page.getByLabel(m['field.address']).fill(address);
-  // A complaint's category is asked on this first step (an emergency shows its contact at once).
+  // A choice asked on this step is made here; the rest on the problem step.
   const later = {};
   for (const [field, value] of Object.entries(choices)) {
     const radio = page.getByRole('radio', { name: m[`${field}.${value}`], exact: true });

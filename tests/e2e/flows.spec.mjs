@@ -8,9 +8,10 @@ const flows = Object.fromEntries(['network', 'inverter', 'property'].map((id) =>
 const node = (flow, id) => flows[flow].nodes.find((n) => n.id === id);
 const label = (flow, id, answerId) => node(flow, id).answers.find((a) => a.id === answerId).label.en;
 
-async function startGuide(page, lang, intent, productLine) {
+async function startGuide(page, lang, intent, productLine, category = 'quality') {
   const m = messages[lang];
   await page.getByLabel(m[`intent.${intent}`]).check();
+  if (intent === 'complaint') await page.getByRole('radio', { name: m[`category.${category}`], exact: true }).check();
   await page.getByLabel(productName(productLine, lang)).check();
   await page.getByRole('button', { name: m['start.continue'] }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['flow.offer_heading']);
@@ -138,6 +139,40 @@ test.describe('guided help in English', () => {
     await submitFromContact(page, m, { name: 'Sun Yue', phone: '13512345678', description: 'Core switch reboots every night at 2 am.' });
     await expect(heading(page)).toHaveText(m['confirm.heading']);
     expect(server.rows('SELECT product_line, troubleshooting_json FROM requests')).toEqual([['network', null]]);
+  });
+
+  test('guided help is offered only where it helps: not for a complaint about service attitude, not for an on-site report', async ({ page, server }) => {
+    const choose = async (intent, category) => {
+      await page.getByLabel(m[`intent.${intent}`]).check();
+      if (category) await page.getByRole('radio', { name: m[`category.${category}`], exact: true }).check();
+      await page.getByLabel(productName('property', 'en')).check();
+      await page.getByRole('button', { name: m['start.continue'] }).click();
+    };
+    const anotherRequest = async () => {
+      await page.getByRole('button', { name: m['drafts.link'] }).click();
+      await expect(heading(page)).toHaveText(m['drafts.heading']);
+      await page.getByRole('button', { name: m['drafts.new'] }).click();
+      await expect(heading(page)).toHaveText(m['start.heading']);
+    };
+    await page.goto(server.url);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    // The complaint's category is asked with it, on the start step: the offer depends on it.
+    await choose('complaint');
+    await expect(page.locator('.error-summary').getByRole('link', { name: new RegExp(m['field.category'], 'i') })).toBeVisible();
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await expectNoAxeViolations(page, 'complaint without a category');
+    await page.getByRole('radio', { name: m['category.service'], exact: true }).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await expect(page.locator('.chosen')).toContainText(m['category.service']);
+
+    await anotherRequest();
+    await choose('complaint', 'quality');
+    await expect(heading(page)).toHaveText(m['flow.offer_heading']);
+
+    await anotherRequest();
+    await choose('onsite_report');
+    await expect(heading(page)).toHaveText(m['step.contact']);
   });
 
   test('skipping guided help goes straight to the form', async ({ page, server }) => {

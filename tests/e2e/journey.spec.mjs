@@ -188,12 +188,13 @@ test.describe('sending through the outbox', () => {
 
   async function fillValidRequest(page, name = 'Chen Jie') {
     await page.getByLabel(m['intent.complaint']).check();
+    await page.getByRole('radio', { name: m['category.quality'], exact: true }).check();
     await page.getByLabel(productName('appliance', 'en')).check();
     await page.getByRole('button', { name: m['start.continue'] }).click();
     await walkToReview(page, m, {
       name, phone: '13712345678', purchase: '',
       description: 'The rice cooker arrived dented and the lid does not close.',
-      choices: { category: 'quality', resolution: 'replacement' },
+      choices: { resolution: 'replacement' },
     });
   }
 

@@ -1,7 +1,11 @@
 // A form that speaks like a good service desk: "I don't know the purchase date", the emergency
 // contact at once, an apology with a definite reply time, the storage notice only when it
 // matters, a 补发 for a lost parcel, and an engineer's report signed on the screen.
-import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading } from './fixtures.mjs';
+import { readFileSync } from 'node:fs';
+import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading, addStaff } from './fixtures.mjs';
+
+const desk = Object.fromEntries(['en', 'zh-CN'].map((lang) =>
+  [lang, JSON.parse(readFileSync(new URL(`../../desk/static/i18n/${lang}.json`, import.meta.url), 'utf8'))]));
 
 const next = (page, m) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
 const locales = { en: 'en-GB', 'zh-CN': 'zh-CN' };
@@ -80,15 +84,23 @@ for (const lang of ['zh-CN', 'en']) {
     });
 
     test('choosing the emergency category shows the emergency contact at once, on the same screen', async ({ page, server }) => {
-      await begin(page, server, m, lang, 'complaint', 'appliance');
+      // A complaint's category is asked with it, on the start step.
+      await page.goto(server.url);
+      await expect(heading(page)).toHaveText(m['start.heading']);
+      await page.getByLabel(m['intent.complaint']).check();
       await expect(page.locator('.notice-emergency')).toHaveCount(0);
       await page.getByRole('radio', { name: m['category.emergency'], exact: true }).click();
       const alert = page.locator('.notice-emergency');
       await expect(alert).toBeVisible();
-      await expect(heading(page)).toHaveText(m['step.contact']);
+      await expect(heading(page)).toHaveText(m['start.heading']);
       await expect(alert.getByRole('link', { name: config.emergency_contact.phone })).toHaveAttribute('href', 'tel:4000001234');
       await expect(alert).toContainText(config.emergency_contact.note[lang]);
       await expectNoAxeViolations(page, 'emergency category chosen');
+      // And on every step after it.
+      await page.getByLabel(productName('appliance', lang)).check();
+      await page.getByRole('button', { name: m['start.continue'] }).click();
+      await expect(heading(page)).toHaveText(m['step.contact']);
+      await expect(alert.getByRole('link', { name: config.emergency_contact.phone })).toBeVisible();
     });
   });
 }
@@ -124,7 +136,7 @@ test.describe('an engineer on site', () => {
   test.use({ locale: 'zh-CN' });
   const m = messages['zh-CN'];
 
-  test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }) => {
+  test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }, testInfo) => {
     // A line with a flow: an engineer reporting a visit goes straight to the form.
     await begin(page, server, m, 'zh-CN', 'onsite_report', 'inverter');
     await page.getByLabel(m['field.full_name']).fill('张厂长');
@@ -183,6 +195,37 @@ test.describe('an engineer on site', () => {
     expect(server.rows("SELECT json_extract(details_json, '$.signature'), json_extract(details_json, '$.result') FROM requests"))
       .toEqual([[draft.fields.signature, 'fixed']]);
     await expectNoAxeViolations(page, 'report receipt with signature');
+    const reference = (await page.getByTestId('reference').textContent()).trim();
+
+    // The desk shows the report as the engineer filled it in, with the signature, in both languages.
+    addStaff(server, 'wangfang', 'agent', 'correct horse battery staple');
+    await page.goto(`${server.url}/desk/`);
+    const zh = desk['zh-CN'];
+    await page.getByLabel(zh['signin.login']).fill('wangfang');
+    await page.getByLabel(zh['signin.password']).fill('correct horse battery staple');
+    await page.getByRole('button', { name: zh['signin.submit'] }).click();
+    await page.getByRole('link', { name: reference }).click();
+    await expect(heading(page)).toHaveText(fill(zh['request.heading'], { reference }));
+    for (const [lang, d] of [['zh-CN', zh], ['en', desk.en]]) {
+      const report = page.getByRole('region', { name: d['request.report'] });
+      await expect(report).toBeVisible();
+      const value = (key) => report.locator('dt', { hasText: d[key] }).locator('xpath=following-sibling::dd[1]');
+      await expect(value('field.site')).toHaveText('苏州工业园区 3 号厂房');
+      await expect(value('field.arrival_at')).toHaveText(now.replace('T', ' '));
+      await expect(value('field.departure_at')).toHaveText(now.replace('T', ' '));
+      await expect(value('field.fault_code')).toHaveText('OC1');
+      await expect(value('field.result')).toHaveText(d['result.fixed']);
+      await expect(value('field.customer_comment')).toHaveText('工程师处理及时。');
+      await expect(value('field.signoff_name')).toHaveText('张厂长');
+      const signature = report.getByRole('img', { name: d['request.signature_alt'] });
+      await expect(signature).toHaveAttribute('src', `/api/v1/staff/requests/${reference}/photos/${draft.fields.signature}`);
+      await expect.poll(() => signature.evaluate((img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      // The signature is not shown again among the photos.
+      await expect(page.getByRole('region', { name: d['request.photos'] }).getByRole('img')).toHaveCount(0);
+      await expectNoAxeViolations(page, `desk: on-site report in ${lang}`);
+      await report.screenshot({ path: testInfo.outputPath(`desk-report-${lang}.png`) });
+      if (lang === 'zh-CN') await page.getByRole('button', { name: zh['lang.switch'] }).click();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::AppConfig;
 use crate::flow::engine::{EngineError, FlowProgress};
 use crate::flow::{Flow, OutcomeKind};
-use crate::schema::{Field, Intent, PhotoRef, RequestFields, Troubleshooting};
+use crate::schema::{Category, Field, Intent, PhotoRef, RequestFields, Troubleshooting};
 pub use crate::steps::Step;
 use crate::validate::{validate_request, validate_start, Conditions, FieldError};
 use crate::warranty::CivilDate;
@@ -192,8 +192,7 @@ impl Draft {
                 if self.step != Step::Start {
                     return Ok(());
                 }
-                // An engineer reporting a visit has done the troubleshooting already.
-                let helps = self.intent() != Some(Intent::OnsiteReport);
+                let helps = crate::rules::guided_help_fits(&self.fields);
                 self.step = if guided_help && helps && self.fields.troubleshooting.is_none() {
                     Step::Guide
                 } else {
@@ -310,7 +309,14 @@ impl Draft {
                     return Err(EngineError::Finished);
                 }
                 let suggestions = progress.suggestions(flow);
-                if let Some(category) = suggestions.category {
+                // A complaint's category is the customer's own, chosen before the checks;
+                // only an emergency the checks found overrides it.
+                let chosen = self.intent() == Some(Intent::Complaint)
+                    && !self.fields.category.trim().is_empty();
+                if let Some(category) = suggestions
+                    .category
+                    .filter(|category| !chosen || category == Category::Emergency.as_str())
+                {
                     self.fields.category = category;
                 }
                 if let Some(priority) = suggestions.priority {
@@ -342,7 +348,9 @@ impl Draft {
         if wanted == Step::Start || !validate_start(&self.fields, config).is_empty() {
             return Step::Start;
         }
-        if wanted == Step::Guide {
+        // Guided help only where it helps (a link to `/help` for a complaint about service
+        // attitude opens the form instead).
+        if wanted == Step::Guide && crate::rules::guided_help_fits(&self.fields) {
             return Step::Guide;
         }
         let form = self.form();
@@ -360,7 +368,10 @@ impl Draft {
     /// A flow's findings belong to its product line: choosing another line drops them.
     fn forget_troubleshooting(&mut self) {
         if self.fields.troubleshooting.take().is_some() {
-            self.fields.category.clear();
+            // A complaint's category was the customer's choice, on the start step.
+            if self.intent() != Some(Intent::Complaint) {
+                self.fields.category.clear();
+            }
             self.fields.priority.clear();
             self.fields.resolution.clear();
         }
@@ -464,6 +475,49 @@ mod tests {
     }
 
     #[test]
+    fn a_complaint_about_service_attitude_is_not_offered_guided_help() {
+        let complaint = |category: &str| {
+            let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+            draft.fields.intent = "complaint".into();
+            draft.fields.product_line = "inverter".into();
+            draft.fields.category = category.into();
+            draft
+        };
+        // The category is asked on the start step, so the offer can depend on it.
+        let errors = complaint("")
+            .apply(DraftEvent::Continue { guided_help: true }, &config(), 1)
+            .unwrap_err();
+        assert_eq!(
+            errors,
+            [FieldError { field: Field::Category, code: crate::ErrorCode::Required }]
+        );
+        let mut attitude = complaint("service");
+        attitude.apply(DraftEvent::Continue { guided_help: true }, &config(), 1).unwrap();
+        assert_eq!(attitude.step, Step::Contact);
+        for category in ["quality", "logistics", "general", "emergency"] {
+            let mut draft = complaint(category);
+            draft.apply(DraftEvent::Continue { guided_help: true }, &config(), 1).unwrap();
+            assert_eq!(draft.step, Step::Guide, "{category}");
+        }
+    }
+
+    #[test]
+    fn guided_help_fits_products_not_people() {
+        use crate::rules::guided_help_fits;
+        let fields = |intent: &str, category: &str| RequestFields {
+            intent: intent.into(),
+            category: category.into(),
+            ..RequestFields::default()
+        };
+        assert!(guided_help_fits(&fields("repair", "")));
+        assert!(guided_help_fits(&fields("consultation", "")));
+        assert!(guided_help_fits(&fields("return_exchange_refund", "")));
+        assert!(guided_help_fits(&fields("complaint", "quality")));
+        assert!(!guided_help_fits(&fields("complaint", "service")));
+        assert!(!guided_help_fits(&fields("onsite_report", "")));
+    }
+
+    #[test]
     fn step_errors_only_name_the_fields_on_screen() {
         let mut draft = Draft::new("d1".into(), "k1".into(), 0);
         draft.fields.intent = "repair".into();
@@ -506,6 +560,21 @@ mod tests {
         assert_eq!(go_to(&mut draft, Step::Review), Step::Review);
         assert_eq!(go_to(&mut draft, Step::Contact), Step::Contact, "back is always allowed");
         assert_eq!(go_to(&mut draft, Step::Start), Step::Start);
+    }
+
+    #[test]
+    fn a_link_to_guided_help_that_does_not_fit_opens_the_form() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 0);
+        for (field, value) in [
+            (Field::Intent, "complaint"),
+            (Field::Category, "service"),
+            (Field::ProductLine, "network"),
+        ] {
+            draft.apply(edit(field, value), &config(), 1).unwrap();
+        }
+        assert_eq!(go_to(&mut draft, Step::Guide), Step::Contact);
+        draft.apply(edit(Field::Category, "quality"), &config(), 2).unwrap();
+        assert_eq!(go_to(&mut draft, Step::Guide), Step::Guide);
     }
 
     #[test]

@@ -27,7 +27,19 @@ pub const EMAIL_MAX_CHARS: usize = 254;
 /// The first step: what the customer wants and for which product line.
 pub fn validate_start(fields: &RequestFields, config: &AppConfig) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    check_intent(fields, &mut errors);
+    let intent = check_intent(fields, &mut errors);
+    // A complaint says what it is about on this step (screen order: intent, category, line).
+    if intent == Some(Intent::Complaint) {
+        let category = fields.category.trim();
+        let code = if category.is_empty() {
+            Some(ErrorCode::Required)
+        } else {
+            Category::parse(category).is_none().then_some(ErrorCode::UnknownOption)
+        };
+        if let Some(code) = code {
+            errors.push(FieldError { field: Field::Category, code });
+        }
+    }
     check_product_line(fields, config, &mut errors);
     errors
 }
@@ -47,6 +59,10 @@ pub fn validate_request(
     let on_form: Vec<Field> =
         Step::form(intent).iter().flat_map(|step| step.fields(intent, &conditions)).collect();
     for &field in &on_form {
+        // The start step's fields are judged above.
+        if errors.iter().any(|e| e.field == field) {
+            continue;
+        }
         if let Some(code) = check_field(fields, field, &conditions, config, today) {
             errors.push(FieldError { field, code });
         }
@@ -498,8 +514,17 @@ mod tests {
         fields.category = "emergency".into();
         let conditions = Conditions::of(&fields, &config(), TODAY);
         assert!(conditions.emergency);
-        // Asked first on the first screen after the start, not three steps later.
-        assert_eq!(Step::Contact.fields(Intent::Complaint, &conditions)[0], Field::Category);
+        // Asked with the intent on the start step, not three steps later.
+        assert_eq!(
+            Step::Start.fields(Intent::Complaint, &conditions),
+            [Field::Intent, Field::Category, Field::ProductLine]
+        );
+        assert!(!Step::Contact.fields(Intent::Complaint, &conditions).contains(&Field::Category));
+        assert!(validate_start(&fields, &config()).is_empty());
+        fields.category = "attitude".into();
+        assert!(validate_start(&fields, &config())
+            .contains(&FieldError { field: Field::Category, code: ErrorCode::UnknownOption }));
+        fields.category = "emergency".into();
         assert!(!Step::Problem.fields(Intent::Complaint, &conditions).contains(&Field::Category));
         assert!(Step::Problem.fields(Intent::Repair, &conditions).contains(&Field::Category));
         assert_eq!(validate(&fields).unwrap().category, Some(Category::Emergency));
