@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::edit_callback;
 use crate::components::display::{chosen_line, error_for, warranty_text};
+use crate::components::emergency::emergency_notice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{
     checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps,
@@ -147,20 +148,7 @@ pub fn FormPage() -> Html {
     };
 
     // On every step from the moment the category is chosen, before anything else.
-    let emergency = conditions.emergency.then(|| {
-        let contact = &config.emergency_contact;
-        let tel = super::guide::tel_href(&contact.phone);
-        html! {
-            <div class="notice notice-emergency" role="alert">
-                <h2>{ t(lang, "flow.emergency_heading") }</h2>
-                <p class="emergency-phone">
-                    <span class="emergency-label">{ t(lang, "flow.emergency_line") }</span>
-                    <a href={tel}>{ &contact.phone }</a>
-                </p>
-                <p>{ contact.note.get(lang) }</p>
-            </div>
-        }
-    });
+    let emergency = conditions.emergency.then(|| emergency_notice(lang, &config.emergency_contact));
     let warranty = conditions
         .warranty
         .as_ref()

@@ -12,6 +12,7 @@ use shouhou_core::{AppConfig, Flow, Lang};
 use yew::prelude::*;
 
 use super::use_heading_focus;
+use crate::components::emergency::tel_href;
 use crate::components::focus::focus;
 use crate::hooks::use_app;
 use crate::ids::{new_draft, now_ms};
@@ -20,10 +21,6 @@ use crate::services::flows::record_deflection;
 use crate::state::{Action, GuidedHelp};
 
 /// A `tel:` link for a number as printed (`400-000-1234` → `tel:4000001234`).
-pub fn tel_href(phone: &str) -> String {
-    format!("tel:{}", phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>())
-}
-
 fn guide(
     state: &UseReducerHandle<crate::state::AppState>,
     event: GuideEvent,
