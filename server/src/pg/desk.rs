@@ -15,11 +15,10 @@ use std::collections::BTreeMap;
 
 use shouhou_core::desk::INBOX_LIMIT;
 use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
-use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
-use super::{find, pg_error, pool_error, PgStore};
+use super::{find, pg_error, pool_error, violates, PgStore, Retry};
 use crate::store::customer::{post_entry, CustomerPost, Post, Posted};
 use crate::store::report::Counts;
 use crate::store::staff::StaffMember;
@@ -571,11 +570,11 @@ impl PgStore {
             match post_in(&*tx, reference, new).await {
                 Ok(posted) => match tx.commit().await {
                     Ok(()) => return Ok(posted),
-                    Err(error) if is_key_clash(&error) => continue,
+                    Err(error) if violates(&error, KEY_CLASH) => continue,
                     Err(error) => return Err(pg_error(error)),
                 },
-                Err(Clash::Key) => continue,
-                Err(Clash::Failed(error)) => return Err(error),
+                Err(Retry::Again(())) => continue,
+                Err(Retry::Failed(error)) => return Err(error),
             }
         }
         Err(StoreError::Postgres("an idempotency key kept clashing".into()))
@@ -790,37 +789,24 @@ async fn apply_change(
     Ok(())
 }
 
-/// Why one try of a customer's post did not make it.
-enum Clash {
-    /// Another transaction stored this key meanwhile: try again, and find it.
-    Key,
-    Failed(StoreError),
-}
+/// Another transaction stored this key meanwhile: try again, and find it.
+const KEY_CLASH: &str = "customer_posts_idempotency_key_key";
 
-impl From<StoreError> for Clash {
-    fn from(error: StoreError) -> Self {
-        Clash::Failed(error)
-    }
-}
-
-fn is_key_clash(error: &tokio_postgres::Error) -> bool {
-    error.as_db_error().is_some_and(|db| {
-        db.code() == &SqlState::UNIQUE_VIOLATION
-            && db.constraint() == Some("customer_posts_idempotency_key_key")
+fn checked(result: Result<u64, tokio_postgres::Error>) -> Result<u64, Retry<()>> {
+    result.map_err(|error| {
+        if violates(&error, KEY_CLASH) {
+            Retry::Again(())
+        } else {
+            Retry::Failed(pg_error(error))
+        }
     })
-}
-
-fn checked(result: Result<u64, tokio_postgres::Error>) -> Result<u64, Clash> {
-    result.map_err(
-        |error| if is_key_clash(&error) { Clash::Key } else { Clash::Failed(pg_error(error)) },
-    )
 }
 
 async fn post_in(
     tx: &impl GenericClient,
     reference: &str,
     new: &CustomerPost,
-) -> Result<Posted, Clash> {
+) -> Result<Posted, Retry<()>> {
     let (request_id, status) = lock_request(tx, reference).await?.ok_or(StoreError::NotFound)?;
     // A retry is answered before any status check: the message that moved the request on
     // must still be acknowledged when its retry arrives after that.

@@ -244,17 +244,17 @@ impl PgStore {
     pub async fn create(&self, new: NewRequest) -> Result<Created, StoreError> {
         for _ in 0..16 {
             match self.try_create(&new).await {
-                Err(Attempt::ReferenceTaken(reference)) => {
+                Err(Retry::Again(reference)) => {
                     tracing::warn!(%reference, "reference already taken; drawing another");
                 }
-                Err(Attempt::Failed(error)) => return Err(error),
+                Err(Retry::Failed(error)) => return Err(error),
                 Ok(created) => return Ok(created),
             }
         }
         Err(StoreError::Postgres("no free reference after 16 draws".into()))
     }
 
-    async fn try_create(&self, new: &NewRequest) -> Result<Created, Attempt> {
+    async fn try_create(&self, new: &NewRequest) -> Result<Created, Retry<String>> {
         let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_by } = new;
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
@@ -302,11 +302,11 @@ impl PgStore {
             // on another instance), whose commit the insert waited for. This statement sees it.
             Ok(None) => {
                 return replay(&*tx, idempotency_key, submitted_json).await?.ok_or_else(|| {
-                    Attempt::Failed(StoreError::Postgres("a conflicting key vanished".into()))
+                    Retry::Failed(StoreError::Postgres("a conflicting key vanished".into()))
                 })
             }
-            Err(error) if is_reference_clash(&error) => {
-                return Err(Attempt::ReferenceTaken(reference));
+            Err(error) if violates(&error, "requests_reference_unique") => {
+                return Err(Retry::Again(reference));
             }
             Err(error) => return Err(pg_error(error).into()),
         };
@@ -387,23 +387,23 @@ const INSERT_PHOTO: &str = "
     INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data)
     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-/// Why one try of a create did not store it.
-enum Attempt {
-    /// The drawn reference is another request's: draw again, in a new transaction.
-    ReferenceTaken(String),
+/// Why one try of a write did not make it: a UNIQUE constraint says another transaction got
+/// there first (`Again`, with what the retry needs), or it failed.
+pub(crate) enum Retry<T> {
+    Again(T),
     Failed(StoreError),
 }
 
-impl From<StoreError> for Attempt {
+impl<T> From<StoreError> for Retry<T> {
     fn from(error: StoreError) -> Self {
-        Attempt::Failed(error)
+        Retry::Failed(error)
     }
 }
 
-fn is_reference_clash(error: &tokio_postgres::Error) -> bool {
+/// The error is this UNIQUE constraint's violation.
+pub(crate) fn violates(error: &tokio_postgres::Error, constraint: &str) -> bool {
     error.as_db_error().is_some_and(|db| {
-        db.code() == &SqlState::UNIQUE_VIOLATION
-            && db.constraint() == Some("requests_reference_unique")
+        db.code() == &SqlState::UNIQUE_VIOLATION && db.constraint() == Some(constraint)
     })
 }
 
