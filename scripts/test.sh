@@ -40,15 +40,15 @@ gate "clippy, staff desk" cargo clippy -q --all-targets --target wasm32-unknown-
 say "validating the troubleshooting flows"
 cargo run -q -p shouhou-flows -- check static/flows || status=1
 
-run_layer native cargo test -p shouhou-core -p shouhou-server -p shouhou-flows
+run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
 # The server's whole suite again on PostgreSQL: a throwaway cluster (installed when missing),
 # a fresh database per test, plus the two-instance tests plain `cargo test` lists as ignored.
-run_layer postgres "$ROOT/scripts/with-postgres.sh" env SHOUHOU_TEST_STORE=postgres cargo test -p shouhou-server -- --include-ignored
+run_layer postgres "$ROOT/scripts/with-postgres.sh" env SHOUHOU_TEST_STORE=postgres cargo test --no-fail-fast -p shouhou-server -- --include-ignored
 read -r passed[postgres] failed[postgres] < <(cargo_counts target/test-postgres.log)
 
-run_layer wasm cargo test -p shouhou --target wasm32-unknown-unknown
+run_layer wasm cargo test --no-fail-fast -p shouhou --target wasm32-unknown-unknown
 read -r passed[wasm] failed[wasm] < <(cargo_counts target/test-wasm.log)
 
 say "building the release app and the server for end-to-end tests"
