@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 
-use shouhou_core::desk::INBOX_LIMIT;
 use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
@@ -23,8 +22,8 @@ use crate::store::customer::{post_entry, CustomerPost, Post, Posted};
 use crate::store::report::Counts;
 use crate::store::staff::StaffMember;
 use crate::store::timeline::{
-    event_entry, public_view, Change, CustomerView, Entry, EventRequest, Inbox, InboxFilter,
-    InboxRow, RequestDetail,
+    event_entry, public_view, Change, CustomerView, Dialect, Entry, EventRequest, Inbox,
+    InboxFilter, InboxQuery, InboxRow, RequestDetail,
 };
 use crate::store::{Role, Session, StoreError};
 
@@ -177,11 +176,16 @@ fn overdue_sql(now: i64) -> String {
     )
 }
 
-/// `%text%` for ILIKE, with its own characters taken literally.
-fn like(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
+/// PostgreSQL's SQL for the inbox's query (see [`InboxQuery`]).
+const POSTGRES: Dialect = Dialect {
+    param: |n| format!("${n}"),
+    // ILIKE: SQLite's LIKE ignores ASCII case, and so does this search on both stores.
+    like: |column, pattern| format!("{column} ILIKE {pattern}"),
+    serial_number: "(details_json::jsonb ->> 'serial_number')",
+    always: "true",
+    overdue: overdue_sql,
+    reply_by_time: "reply_by::timestamptz",
+};
 
 /// Query parameters that are all text, as the driver wants them.
 fn text_params(args: &[String]) -> Vec<&(dyn ToSql + Sync)> {
@@ -354,73 +358,13 @@ impl PgStore {
         me: &str,
         now: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<Inbox, StoreError> {
-        let now = now.timestamp();
-        let mut clauses: Vec<String> = Vec::new();
-        let mut args: Vec<String> = Vec::new();
-        let mut equal = |column: &str, value: &Option<String>, clauses: &mut Vec<String>| {
-            if let Some(value) = value {
-                args.push(value.clone());
-                clauses.push(format!("{column} = ${}", args.len()));
-            }
-        };
-        equal("product_line", &filter.product_line, &mut clauses);
-        equal("intent", &filter.intent, &mut clauses);
-        equal("category", &filter.category, &mut clauses);
-        equal("priority", &filter.priority, &mut clauses);
-        match filter.assigned.as_deref() {
-            None => {}
-            Some("none") => clauses.push("assigned_to IS NULL".into()),
-            Some(login) => {
-                let login = if login == "me" { me } else { login };
-                args.push(login.to_string());
-                clauses.push(format!("assigned_to = ${}", args.len()));
-            }
-        }
-        match filter.overdue {
-            Some(true) => clauses.push(overdue_sql(now)),
-            Some(false) => clauses.push(format!("NOT {}", overdue_sql(now))),
-            None => {}
-        }
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            // ILIKE: SQLite's LIKE ignores ASCII case, and so does this search on both stores.
-            args.push(like(q));
-            let n = args.len();
-            let mut any = vec![
-                format!("reference ILIKE ${n}"),
-                format!("full_name ILIKE ${n}"),
-                format!("phone ILIKE ${n}"),
-                format!("(details_json::jsonb ->> 'serial_number') ILIKE ${n}"),
-                format!("description ILIKE ${n}"),
-            ];
-            // A phone number typed with spaces or dashes still finds the stored E.164 form.
-            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-            if digits.len() >= 4 && digits.len() != q.len() {
-                args.push(like(&digits));
-                any.push(format!("phone ILIKE ${}", args.len()));
-            }
-            clauses.push(format!("({})", any.join(" OR ")));
-        }
-        let where_sql = |clauses: &[String]| {
-            if clauses.is_empty() {
-                "true".into()
-            } else {
-                clauses.join(" AND ")
-            }
-        };
+        let mut query = InboxQuery::new(filter, me, now.timestamp(), &POSTGRES);
         let client = self.pool.get().await.map_err(pool_error)?;
 
         let mut counts: BTreeMap<String, i64> =
             Status::ALL.iter().map(|status| (status.as_str().to_string(), 0)).collect();
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT status, count(*) FROM requests WHERE {} GROUP BY status",
-                    where_sql(&clauses)
-                ),
-                &text_params(&args),
-            )
-            .await
-            .map_err(pg_error)?;
+        let rows =
+            client.query(&query.counts_sql(), &text_params(&query.args)).await.map_err(pg_error)?;
         for row in rows {
             let (status, count): (String, i64) = (row.get(0), row.get(1));
             if let Some(status) = Status::parse(&status) {
@@ -428,32 +372,14 @@ impl PgStore {
             }
         }
 
-        if let Some(status) = filter.status {
-            args.push(status.as_str().into());
-            clauses.push(format!("status = ${}", args.len()));
-        }
-        let where_sql = where_sql(&clauses);
+        query.with_status(filter.status);
         let total: i64 = client
-            .query_one(
-                &format!("SELECT count(*) FROM requests WHERE {where_sql}"),
-                &text_params(&args),
-            )
+            .query_one(&query.total_sql(), &text_params(&query.args))
             .await
             .map_err(pg_error)?
             .get(0);
-        let overdue = overdue_sql(now);
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT reference, status, intent, product_line, category, priority, full_name,
-                            phone, created_at, reply_by, assigned_to, warranty, {overdue}
-                     FROM requests WHERE {where_sql}
-                     ORDER BY {overdue} DESC, reply_by::timestamptz, id LIMIT {INBOX_LIMIT}"
-                ),
-                &text_params(&args),
-            )
-            .await
-            .map_err(pg_error)?;
+        let rows =
+            client.query(&query.rows_sql(), &text_params(&query.args)).await.map_err(pg_error)?;
         let requests = rows
             .iter()
             .map(|row| InboxRow {

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 pub use shouhou_core::desk::{
     Entry, EventRequest, Inbox, InboxFilter, InboxRow, PublicEntry, RequestDetail, INBOX_LIMIT,
@@ -242,6 +241,28 @@ pub fn timeline(
     Ok(entries)
 }
 
+/// Where the stores' SQL differs, for the inbox's query; everything else is one text.
+pub(crate) struct Dialect {
+    /// The nth parameter, from 1 (`?1`, `$1`): one argument may stand in several places.
+    pub param: fn(usize) -> String,
+    /// `column` matches the pattern parameter, ignoring ASCII case, `\` escaping `%` and `_`.
+    pub like: fn(&str, &str) -> String,
+    pub serial_number: &'static str,
+    pub always: &'static str,
+    pub overdue: fn(i64) -> String,
+    /// `reply_by` (RFC 3339 text) as a time, to sort by.
+    pub reply_by_time: &'static str,
+}
+
+pub(crate) const SQLITE: Dialect = Dialect {
+    param: |n| format!("?{n}"),
+    like: |column, pattern| format!("{column} LIKE {pattern} ESCAPE '\\'"),
+    serial_number: "json_extract(details_json, '$.serial_number')",
+    always: "1",
+    overdue: overdue_sql,
+    reply_by_time: "unixepoch(reply_by)",
+};
+
 /// The SQL that says a request is overdue at `now` (whole seconds, so it can be inlined).
 fn overdue_sql(now: i64) -> String {
     format!("(status IN ('received', 'in_progress') AND unixepoch(reply_by) < {now})")
@@ -253,67 +274,115 @@ fn like(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The desk's inbox filter as SQL: the clauses and their text arguments, in a store's dialect.
+pub(crate) struct InboxQuery {
+    dialect: &'static Dialect,
+    now: i64,
+    clauses: Vec<String>,
+    pub args: Vec<String>,
+}
+
+impl InboxQuery {
+    /// Everything but the status, so the per-status counts can be taken first.
+    pub fn new(filter: &InboxFilter, me: &str, now: i64, dialect: &'static Dialect) -> InboxQuery {
+        let mut query = InboxQuery { dialect, now, clauses: Vec::new(), args: Vec::new() };
+        for (column, value) in [
+            ("product_line", &filter.product_line),
+            ("intent", &filter.intent),
+            ("category", &filter.category),
+            ("priority", &filter.priority),
+        ] {
+            if let Some(value) = value {
+                let param = query.arg(value.clone());
+                query.clauses.push(format!("{column} = {param}"));
+            }
+        }
+        match filter.assigned.as_deref() {
+            None => {}
+            Some("none") => query.clauses.push("assigned_to IS NULL".into()),
+            Some(login) => {
+                let login = if login == "me" { me } else { login };
+                let param = query.arg(login.to_string());
+                query.clauses.push(format!("assigned_to = {param}"));
+            }
+        }
+        match filter.overdue {
+            Some(true) => query.clauses.push((dialect.overdue)(now)),
+            Some(false) => query.clauses.push(format!("NOT {}", (dialect.overdue)(now))),
+            None => {}
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let param = query.arg(like(q));
+            let mut any: Vec<String> =
+                ["reference", "full_name", "phone", dialect.serial_number, "description"]
+                    .iter()
+                    .map(|column| (dialect.like)(column, &param))
+                    .collect();
+            // A phone number typed with spaces or dashes still finds the stored E.164 form.
+            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 4 && digits.len() != q.len() {
+                let param = query.arg(like(&digits));
+                any.push((dialect.like)("phone", &param));
+            }
+            query.clauses.push(format!("({})", any.join(" OR ")));
+        }
+        query
+    }
+
+    fn arg(&mut self, value: String) -> String {
+        self.args.push(value);
+        (self.dialect.param)(self.args.len())
+    }
+
+    pub fn with_status(&mut self, status: Option<Status>) {
+        if let Some(status) = status {
+            let param = self.arg(status.as_str().into());
+            self.clauses.push(format!("status = {param}"));
+        }
+    }
+
+    fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            self.dialect.always.into()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+
+    pub fn counts_sql(&self) -> String {
+        format!("SELECT status, count(*) FROM requests WHERE {} GROUP BY status", self.where_sql())
+    }
+
+    pub fn total_sql(&self) -> String {
+        format!("SELECT count(*) FROM requests WHERE {}", self.where_sql())
+    }
+
+    /// The rows shown: overdue first, then by the promised reply time.
+    pub fn rows_sql(&self) -> String {
+        let overdue = (self.dialect.overdue)(self.now);
+        format!(
+            "SELECT reference, status, intent, product_line, category, priority, full_name, phone,
+                    created_at, reply_by, assigned_to, warranty, {overdue}
+             FROM requests WHERE {}
+             ORDER BY {overdue} DESC, {}, id LIMIT {INBOX_LIMIT}",
+            self.where_sql(),
+            self.dialect.reply_by_time
+        )
+    }
+}
+
 pub fn inbox(
     conn: &Connection,
     filter: &InboxFilter,
     me: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Inbox, StoreError> {
-    let now = now.timestamp();
-    let mut clauses: Vec<String> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    let mut equal = |column: &str, value: &Option<String>, clauses: &mut Vec<String>| {
-        if let Some(value) = value {
-            clauses.push(format!("{column} = ?"));
-            args.push(Value::Text(value.clone()));
-        }
-    };
-    equal("product_line", &filter.product_line, &mut clauses);
-    equal("intent", &filter.intent, &mut clauses);
-    equal("category", &filter.category, &mut clauses);
-    equal("priority", &filter.priority, &mut clauses);
-    match filter.assigned.as_deref() {
-        None => {}
-        Some("none") => clauses.push("assigned_to IS NULL".into()),
-        Some(login) => {
-            let login = if login == "me" { me } else { login };
-            clauses.push("assigned_to = ?".into());
-            args.push(Value::Text(login.to_string()));
-        }
-    }
-    match filter.overdue {
-        Some(true) => clauses.push(overdue_sql(now)),
-        Some(false) => clauses.push(format!("NOT {}", overdue_sql(now))),
-        None => {}
-    }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let mut any = vec![
-            "reference LIKE ? ESCAPE '\\'",
-            "full_name LIKE ? ESCAPE '\\'",
-            "phone LIKE ? ESCAPE '\\'",
-            "json_extract(details_json, '$.serial_number') LIKE ? ESCAPE '\\'",
-            "description LIKE ? ESCAPE '\\'",
-        ];
-        args.extend(std::iter::repeat_n(Value::Text(like(q)), any.len()));
-        // A phone number typed with spaces or dashes still finds the stored E.164 form.
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 4 && digits.len() != q.len() {
-            any.push("phone LIKE ? ESCAPE '\\'");
-            args.push(Value::Text(like(&digits)));
-        }
-        clauses.push(format!("({})", any.join(" OR ")));
-    }
-    let where_sql =
-        |clauses: &[String]| if clauses.is_empty() { "1".into() } else { clauses.join(" AND ") };
-
+    let mut query = InboxQuery::new(filter, me, now.timestamp(), &SQLITE);
     let mut counts: BTreeMap<String, i64> =
         Status::ALL.iter().map(|status| (status.as_str().to_string(), 0)).collect();
     {
-        let mut statement = conn.prepare(&format!(
-            "SELECT status, count(*) FROM requests WHERE {} GROUP BY status",
-            where_sql(&clauses)
-        ))?;
-        let rows = statement.query_map(params_from_iter(args.iter()), |row| {
+        let mut statement = conn.prepare(&query.counts_sql())?;
+        let rows = statement.query_map(params_from_iter(query.args.iter()), |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
         })?;
         for row in rows {
@@ -323,25 +392,11 @@ pub fn inbox(
             }
         }
     }
-
-    if let Some(status) = filter.status {
-        clauses.push("status = ?".into());
-        args.push(Value::Text(status.as_str().into()));
-    }
-    let where_sql = where_sql(&clauses);
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM requests WHERE {where_sql}"),
-        params_from_iter(args.iter()),
-        |row| row.get(0),
-    )?;
-    let overdue = overdue_sql(now);
-    let mut statement = conn.prepare(&format!(
-        "SELECT reference, status, intent, product_line, category, priority, full_name, phone,
-                created_at, reply_by, assigned_to, warranty, {overdue}
-         FROM requests WHERE {where_sql}
-         ORDER BY {overdue} DESC, unixepoch(reply_by), id LIMIT {INBOX_LIMIT}"
-    ))?;
-    let rows = statement.query_map(params_from_iter(args.iter()), |row| {
+    query.with_status(filter.status);
+    let total: i64 =
+        conn.query_row(&query.total_sql(), params_from_iter(query.args.iter()), |row| row.get(0))?;
+    let mut statement = conn.prepare(&query.rows_sql())?;
+    let rows = statement.query_map(params_from_iter(query.args.iter()), |row| {
         Ok(InboxRow {
             reference: row.get(0)?,
             status: row.get(1)?,
