@@ -152,8 +152,9 @@ pub fn App() -> Html {
 }
 
 /// Core decides when the "storage may be cleared" notice matters: not on a first visit.
+/// Never on a kiosk: what it holds is one customer's, for minutes, and it has no export.
 fn storage_may_be_cleared(state: &AppState) -> bool {
-    let Some(risk) = state.not_persistent else { return false };
+    let Some(risk) = state.not_persistent.filter(|_| !state.kiosk) else { return false };
     let drafts = state.draft.iter().filter(|draft| !draft.is_blank());
     let unsent = state.outbox.iter().filter(|item| !item.is_sent()).map(|item| &item.draft);
     let oldest_ms = drafts.chain(unsent).map(|draft| draft.created_at_ms).min();

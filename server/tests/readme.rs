@@ -194,6 +194,7 @@ fn the_readme_rate_limit_table_is_what_the_server_applies() {
             "--limit-sign-in" => defaults.sign_in,
             "--limit-message" => defaults.message,
             "--limit-feedback" => defaults.feedback,
+            "--limit-kiosk-pin" => defaults.kiosk_pin,
             other => panic!("README names a flag the test does not know: {other}"),
         };
         assert_eq!(applied, rate, "{flag}");
@@ -203,5 +204,5 @@ fn the_readme_rate_limit_table_is_what_the_server_applies() {
         assert!(described.contains(&format!("[default: {default}]")), "{flag}: {described}");
         rows += 1;
     }
-    assert_eq!(rows, 7);
+    assert_eq!(rows, 8);
 }

@@ -77,7 +77,9 @@ pub fn FormPage() -> Html {
                 field,
                 value: value.clone(),
                 kind,
-                autocomplete: field.autocomplete(),
+                // A shared kiosk: the browser must not keep one customer's details to offer
+                // the next.
+                autocomplete: if state.kiosk { Some("off") } else { field.autocomplete() },
                 optional: !conditions.required(field),
                 hint: hint(lang, field),
                 error: error.clone(),

@@ -21,7 +21,7 @@ use crate::hooks::outbox::use_outbox;
 use crate::hooks::photos::use_reply_photos;
 use crate::hooks::{use_app, use_heading_focus};
 use crate::services::status::{look_up, LookupError, RequestStatus};
-use crate::storage::settings::local_storage;
+use crate::storage::settings::{local_storage, REMEMBERED_STATUS_PREFIX};
 
 #[derive(Properties, PartialEq)]
 pub struct StatusPageProps {
@@ -40,7 +40,7 @@ enum Lookup {
 
 /// Where the last answer for a reference is kept (outside kiosk mode), with when it came.
 fn remembered_key(reference: &str) -> String {
-    format!("shouhou.status.{reference}")
+    format!("{REMEMBERED_STATUS_PREFIX}{reference}")
 }
 
 fn remembered(reference: &str) -> Option<(RequestStatus, f64)> {

@@ -137,6 +137,15 @@ impl LocalStore {
             }
             // The early first screen's hint holds the customer's start choices.
             let _ = storage.remove_item(crate::hooks::adopt::RESUME_KEY);
+            // Status answers remembered before the device became a kiosk hold other people's
+            // messages to the team.
+            let remembered: Vec<String> = (0..storage.length().unwrap_or(0))
+                .filter_map(|i| storage.key(i).ok().flatten())
+                .filter(|key| key.starts_with(super::settings::REMEMBERED_STATUS_PREFIX))
+                .collect();
+            for key in remembered {
+                let _ = storage.remove_item(&key);
+            }
         }
     }
 

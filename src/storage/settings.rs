@@ -5,6 +5,8 @@ use shouhou_core::Lang;
 const LANG_KEY: &str = "shouhou.lang";
 /// Set by opening `/kiosk` on the device; cleared only by staff with the PIN.
 const KIOSK_KEY: &str = "shouhou.kiosk";
+/// The status page keeps the last answer for each reference under this prefix (not on a kiosk).
+pub const REMEMBERED_STATUS_PREFIX: &str = "shouhou.status.";
 
 pub fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

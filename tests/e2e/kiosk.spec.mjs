@@ -42,6 +42,24 @@ test.describe('kiosk', () => {
     await expect(heading(page)).toHaveText(m['step.contact']);
   });
 
+  test('what earlier visitors left on the device is wiped when it becomes a kiosk', async ({ page, server }) => {
+    await page.goto(server.url);
+    await appStarted(page);
+    await page.evaluate(() => {
+      localStorage.setItem('shouhou.status.SR-20261127-K7Q4M2X', JSON.stringify([{ reference: 'SR-20261127-K7Q4M2X', timeline: [{ text: 'Earlier Visitor 早先访客' }] }, 0]));
+    });
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('appliance')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await page.getByLabel(m['field.full_name']).fill('Earlier Draft 早先草稿');
+    await expect.poll(() => everythingStored(page)).toContain('Earlier Draft');
+    await enterKiosk(page, server);
+    const kept = await everythingStored(page);
+    for (const earlier of ['Earlier Visitor', '早先访客', 'Earlier Draft', '早先草稿', 'shouhou.status.']) {
+      expect(kept, `${earlier} kept`).not.toContain(earlier);
+    }
+  });
+
   test.describe('where staff must say who took the request down', () => {
     test.use({ configChanges: { kiosk: { idle_seconds: 60, warning_seconds: 30, recorded_by_required: true } } });
 
@@ -252,6 +270,42 @@ for (const lang of ['en', 'zh-CN']) {
       await expect(page.getByLabel(t['field.phone'])).toHaveAttribute('inputmode', 'tel');
       expect(await small(), 'targets under 48×48 on the contact step').toEqual([]);
       await expectNoAxeViolations(page, `kiosk contact (${lang})`);
+      // The browser must not offer the last customer's name or number to the next one.
+      for (const field of ['full_name', 'phone', 'email']) {
+        await expect(page.getByLabel(t[`field.${field}`])).toHaveAttribute('autocomplete', 'off');
+      }
+
+      // Errors, then the rest of the journey to the receipt: every screen measured.
+      await page.getByRole('button', { name: t['step.next'], exact: true }).tap();
+      await expect(page.locator('.error-summary a').first()).toBeVisible();
+      expect(await small(), 'targets under 48×48 with errors shown').toEqual([]);
+      await page.getByLabel(t['field.full_name']).fill('Touch Customer');
+      await page.getByLabel(t['field.phone']).fill('13700001234');
+      await page.getByRole('button', { name: t['step.next'], exact: true }).tap();
+      await page.getByLabel(t['field.purchase_date']).fill('2020-03-01');
+      await page.getByRole('button', { name: t['step.next'], exact: true }).tap();
+      await expect(heading(page)).toHaveText(t['step.problem']);
+      expect(await small(), 'targets under 48×48 on the problem step').toEqual([]);
+      await page.getByLabel(t['field.description']).fill('The fridge door seal is torn along the bottom.');
+      await page.getByRole('radio', { name: t['resolution.repair'], exact: true }).tap();
+      await page.getByRole('button', { name: t['step.next'], exact: true }).tap();
+      await expect(heading(page)).toHaveText(t['step.review']);
+      expect(await small(), 'targets under 48×48 on the review page').toEqual([]);
+      await page.getByRole('button', { name: t['details.submit'] }).tap();
+      await expect(heading(page)).toHaveText(t['confirm.heading']);
+      expect(await small(), 'targets under 48×48 on the receipt').toEqual([]);
+      await expectNoAxeViolations(page, `kiosk receipt (${lang})`);
+
+      // The printed receipt is 80 mm wide, for a thermal printer.
+      await page.emulateMedia({ media: 'print' });
+      const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+      const [, width] = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf);
+      expect(Number(width) * 25.4 / 72).toBeCloseTo(80, 0);
+      await page.emulateMedia({ media: 'screen' });
+
+      await page.getByRole('button', { name: t['kiosk.staff'] }).tap();
+      await expect(page.getByLabel(t['kiosk.pin_label'])).toBeVisible();
+      expect(await small(), 'targets under 48×48 in the staff panel').toEqual([]);
     });
   });
 }
