@@ -3,7 +3,7 @@
 // internally, resolve it, record a follow-up call and watch the figures change — with axe on
 // every desk screen, the main loop by keyboard alone, and both languages.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng, productName, fill, heading } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng, productName, fill, heading, otherDevice } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const app = { en: read('static/i18n/en.json'), 'zh-CN': read('static/i18n/zh-CN.json') };
@@ -313,8 +313,8 @@ test.describe('left open', () => {
     await expect(page.getByText(d['inbox.empty'])).toBeVisible();
 
     // A customer elsewhere files a request; nobody touches the desk.
-    const customer = await browser.newContext({ locale: 'en-GB', serviceWorkers: 'block' });
-    const reference = await customerFiles(await customer.newPage(), server, 'The hob ignites only on the third try.');
+    const customer = await otherDevice(browser, { locale: 'en-GB', serviceWorkers: 'block' });
+    const reference = await customerFiles(await customer.context.newPage(), server, 'The hob ignites only on the third try.');
     await customer.close();
     await expect(page.getByText(d['inbox.empty'])).toBeVisible();
     await page.clock.fastForward(30_000);

@@ -160,34 +160,50 @@ export const test = base.extend({
         problems.push(`console: ${message.text()}`);
       }
     });
-    const violations = [];
-    await context.exposeBinding('shouhouCspViolation', ({ page: from }, violation) => {
-      violations.push(`${from ? from.url() : '?'}: ${violation}`);
-    });
-    await context.addInitScript(() => {
-      window.addEventListener('securitypolicyviolation', (event) => {
-        window.shouhouCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}` +
-          ` at ${event.sourceFile}:${event.lineNumber}`);
-      }, true);
-    });
-    const documents = [];
-    context.on('response', (response) => {
-      if (response.request().resourceType() === 'document') {
-        documents.push({ url: response.url(), csp: response.headers()['content-security-policy'] || '' });
-      }
-    });
+    const checkCsp = await watchCsp(context);
     await use(page);
-    expect(violations, 'no Content-Security-Policy violation was reported').toEqual([]);
+    checkCsp();
     expect(problems, 'the page logged no errors').toEqual([]);
+  },
+});
+export { expect };
+
+/** Watches a browser context for Content-Security-Policy violations and for pages served
+ *  without the server's strict CSP; the returned function asserts there were none. */
+export async function watchCsp(context) {
+  const violations = [];
+  await context.exposeBinding('shouhouCspViolation', ({ page: from }, violation) => {
+    violations.push(`${from ? from.url() : '?'}: ${violation}`);
+  });
+  await context.addInitScript(() => {
+    window.addEventListener('securitypolicyviolation', (event) => {
+      window.shouhouCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}` +
+        ` at ${event.sourceFile}:${event.lineNumber}`);
+    }, true);
+  });
+  const documents = [];
+  context.on('response', (response) => {
+    if (response.request().resourceType() === 'document') {
+      documents.push({ url: response.url(), csp: response.headers()['content-security-policy'] || '' });
+    }
+  });
+  return () => {
+    expect(violations, 'no Content-Security-Policy violation was reported').toEqual([]);
     expect(documents.length, 'a page was loaded').toBeGreaterThan(0);
     for (const { url, csp } of documents) {
       expect(csp, `${url} came with the server's strict CSP`).toContain("script-src 'self' 'wasm-unsafe-eval'");
       expect(csp, `${url}: nothing inline, nothing evaluated`).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
       expect(csp, `${url} cannot be framed`).toContain("frame-ancestors 'none'");
     }
-  },
-});
-export { expect };
+  };
+}
+
+/** A second browser context (another customer's device), watched for CSP like the page's. */
+export async function otherDevice(browser, options) {
+  const context = await browser.newContext(options);
+  const checkCsp = await watchCsp(context);
+  return { context, close: async () => { checkCsp(); await context.close(); } };
+}
 
 /** The app itself running, not only the early first screen: the early screen starts it at
  *  the customer's first key or touch (a Shift press here), and is gone once it took over. */

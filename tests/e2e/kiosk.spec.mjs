@@ -1,6 +1,6 @@
 // Kiosk mode: a shared touch screen where each customer leaves nothing behind. Short idle
 // times come from this test's config; the PIN hash from the server's own command.
-import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, kioskPinHash, noisyPng, appStarted, messages, config, fill, heading, productName } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, otherDevice, kioskPinHash, noisyPng, appStarted, messages, config, fill, heading, productName } from './fixtures.mjs';
 
 const m = messages.en;
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -80,8 +80,8 @@ test.describe('kiosk', () => {
       expect(JSON.parse(details)).toMatchObject({ recorded_by: 'Li Gong' });
 
       // The same config on a customer's own device: not a kiosk, nothing to say.
-      const own = await browser.newContext({ locale: 'en-GB' });
-      const phone = await own.newPage();
+      const own = await otherDevice(browser, { locale: 'en-GB' });
+      const phone = await own.context.newPage();
       await phone.goto(server.url);
       await appStarted(phone);
       await startRepair(phone);
