@@ -1,10 +1,10 @@
 // What README promises about a busy or slow server, shown end to end: 408, 429 and 5xx are
 // retried by the outbox on its own timer (no click, no online/offline toggle), never sooner
 // than the server's Retry-After, always under the same idempotency key, and the request ends
-// in SQLite exactly once. Only the first try's answer is faked; later tries reach the real
-// intake server.
+// in SQLite exactly once. In the first three, only the first try's answer is faked (later tries
+// reach the real intake server); the last meets the server's own rate limit, nothing faked.
 import { readFileSync } from 'node:fs';
-import { test, expect, storedRecords, submitFromContact, config, productName } from './fixtures.mjs';
+import { test, expect, storedRecords, submitFromContact, walkToReview, config, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -87,3 +87,40 @@ for (const fault of faults) {
     expect(attempts[1].at - faultAnsweredAt, 'the second try waited as asked').toBeGreaterThanOrEqual(lowerBound);
   });
 }
+
+test.describe('the server\'s own rate limit', () => {
+  // One create at once, then one every two seconds, for this loopback client.
+  test.use({ serverArgs: ['--limit-create', '30:1'] });
+
+  test('a real 429 with Retry-After is waited out and retried by itself, and stored once', async ({ page, server }) => {
+    const answers = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/api/v1/requests')) {
+        answers.push({ status: response.status(), retryAfter: response.headers()['retry-after'], at: Date.now() });
+      }
+    });
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('appliance')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await walkToReview(page, m, { name: 'Real Limit', phone: '13812345678', description: 'The oven fan keeps running after it is switched off.' });
+
+    // Someone else from the same address has just used this client's allowance.
+    const earlier = await fetch(`${server.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'same-address-earlier' },
+      body: JSON.stringify({ intent: 'consultation', product_line: 'appliance', full_name: 'Same Address', phone: '13912345678', description: 'Which filter fits the model BCD-452?' }),
+    });
+    expect(earlier.status).toBe(201);
+    await page.getByRole('button', { name: m['details.submit'] }).click();
+
+    await expect.poll(() => server.rows("SELECT count(*) FROM requests WHERE full_name = 'Real Limit'")[0][0], { timeout: 30_000 }).toBe(1);
+    expect(answers.map((a) => a.status)).toEqual([429, 201]);
+    const waitAsked = Number(answers[0].retryAfter) * 1000;
+    expect(waitAsked).toBeGreaterThanOrEqual(1000);
+    expect(answers[1].at - answers[0].at, 'the retry waited as the server asked').toBeGreaterThanOrEqual(waitAsked - 100);
+    const [item] = await storedRecords(page, 'outbox');
+    expect(item.attempts).toBe(2);
+    expect(server.rows('SELECT count(*) FROM requests')).toEqual([[2]]);
+  });
+});
