@@ -640,3 +640,25 @@ async fn one_key_on_two_requests_at_once_is_stored_for_one_and_refused_for_the_o
         [["1"]]
     );
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_reference_drawn_twice_is_drawn_again_and_both_requests_are_kept() {
+    let Some(url) = fresh_database("reference clash").await else { return };
+    // The first two draws are the same bytes, as two instances' draws might be once.
+    let draws = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&draws);
+    let store = PgStore::open(&url).await.unwrap().drawing_references_from(move || {
+        let n = counted.fetch_add(1, Ordering::SeqCst);
+        [if n < 2 { 7 } else { 9 }; shouhou_core::reference::RANDOM_LEN]
+    });
+    let first = store.create(new_request("clash-a", &[])).await.unwrap();
+    let second = store.create(new_request("clash-b", &[])).await.unwrap();
+    let (first, second) = (first.stored.reference, second.stored.reference);
+    assert_ne!(first, second);
+    assert_eq!(draws.load(Ordering::SeqCst), 3, "the clash was drawn again, once");
+    assert_eq!(
+        rows(&url, "SELECT idempotency_key, reference FROM requests ORDER BY id").await,
+        [["clash-a", first.as_str()], ["clash-b", second.as_str()]]
+    );
+}

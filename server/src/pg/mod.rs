@@ -149,6 +149,9 @@ const POOL_SIZE: usize = 16;
 
 pub struct PgStore {
     pool: Pool,
+    /// The random part of each new reference: the OS's; a test's own sequence to force a
+    /// clash ([`PgStore::drawing_references_from`]).
+    draw: std::sync::Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync>,
 }
 
 fn pg_error(error: tokio_postgres::Error) -> StoreError {
@@ -198,7 +201,7 @@ impl PgStore {
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Postgres(e.to_string()))?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, draw: std::sync::Arc::new(os_random) })
     }
 
     /// Runs the migrations not yet run, all in one transaction under an advisory lock: when
@@ -239,6 +242,16 @@ impl PgStore {
         Ok(ran)
     }
 
+    /// Draws references' random parts from `draw` instead of the OS: for a test that makes
+    /// two draws collide, as two instances might once in a billion.
+    #[doc(hidden)]
+    pub fn drawing_references_from(
+        self,
+        draw: impl Fn() -> [u8; RANDOM_LEN] + Send + Sync + 'static,
+    ) -> PgStore {
+        PgStore { draw: std::sync::Arc::new(draw), ..self }
+    }
+
     /// Stores the request under its idempotency key, or returns what that key stored before
     /// (on this instance or any other). Resolves once the transaction has committed.
     pub async fn create(&self, new: NewRequest) -> Result<Created, StoreError> {
@@ -262,7 +275,7 @@ impl PgStore {
         // so a new request costs BEGIN, one INSERT and COMMIT, each one round trip once the
         // connection has the statement prepared (prepare_cached keeps it per connection).
         let insert = tx.prepare_cached(INSERT_REQUEST).await.map_err(pg_error)?;
-        let reference = new_reference(&now.format("%Y%m%d").to_string(), os_random());
+        let reference = new_reference(&now.format("%Y%m%d").to_string(), (self.draw)());
         let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
         let reply_by = reply_by.to_rfc3339_opts(SecondsFormat::Secs, false);
         let request_json = serde_json::to_string(request).expect("a valid request serialises");
