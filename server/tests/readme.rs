@@ -206,3 +206,68 @@ fn the_readme_rate_limit_table_is_what_the_server_applies() {
     }
     assert_eq!(rows, 8);
 }
+
+/// The promised reply time the server answers is core's, counted in the config's working
+/// hours (time zone, opening hours, the weekend line for urgent requests): never a plain
+/// "now + hours" while the office is closed.
+#[tokio::test]
+async fn reply_by_is_counted_in_the_configured_working_hours() {
+    use shouhou_core::{AppConfig, Priority};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let config_path = root.join("static/config.json");
+    let config = AppConfig::from_json(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: dir.path().join("shouhou.sqlite3"),
+        config: config_path,
+        dist: dir.path().join("dist"),
+        ..Settings::default()
+    };
+    std::fs::create_dir_all(&settings.dist).unwrap();
+    std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
+    let router = app(load_state(&settings).unwrap(), &settings.dist);
+    let minutes = |at: &chrono::DateTime<chrono::FixedOffset>| {
+        use chrono::Timelike;
+        let local = at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+        local.hour() * 60 + local.minute()
+    };
+    for (key, usable, danger, priority, open) in [
+        ("reply-normal", "partly", "no", Priority::Normal, (9 * 60, 18 * 60)),
+        ("reply-urgent", "no", "yes", Priority::Urgent, (9 * 60, 18 * 60)),
+    ] {
+        let body = serde_json::json!({
+            "intent": "repair", "product_line": "inverter", "full_name": "王建国",
+            "phone": "138 1234 5678", "serial_number": "INV-7K5-0042",
+            "purchase_date_unknown": "yes", "resolution": "repair",
+            "usable": usable, "danger": danger,
+            "description": "变频器显示 OC1 过流故障"
+        });
+        let answer = router
+            .clone()
+            .oneshot(
+                Request::post("/api/v1/requests")
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", key)
+                    .body(Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 201, "{key}");
+        let json: Value =
+            serde_json::from_slice(&answer.into_body().collect().await.unwrap().to_bytes())
+                .unwrap();
+        let at = |name: &str| chrono::DateTime::parse_from_rfc3339(json[name].as_str().unwrap());
+        let (created, reply_by) = (at("created_at").unwrap(), at("reply_by").unwrap());
+        // created_at is to the second; the promise was counted from the same instant's ms.
+        let expected = config.reply_by(Some(priority), created.timestamp_millis());
+        assert!((reply_by.timestamp_millis() - expected).abs() < 1_000, "{key}: {json}");
+        let local = minutes(&reply_by);
+        assert!((open.0..=open.1).contains(&local), "{key}: {reply_by} outside opening hours");
+        let hours = config.reply_times.hours_for(Some(priority), config.reply_within_hours);
+        assert!(
+            reply_by - created >= chrono::Duration::hours(i64::from(hours)),
+            "{key}: a promise of {hours} working hours is at least as long in clock time"
+        );
+    }
+}
