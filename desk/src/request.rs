@@ -2,6 +2,8 @@
 //! the timeline, and what staff do with it.
 
 use shouhou_core::desk::{DetailRow, Entry, EventRequest, RequestDetail};
+use shouhou_core::flow::transcript::{outcome_words, transcript_lines};
+use shouhou_core::flow::{is_plain_id, Flow};
 use shouhou_core::schema::PhotoRef;
 use shouhou_core::status::{EntryKind, Status};
 use shouhou_core::warranty::WarrantyStatus;
@@ -71,6 +73,7 @@ pub fn request_page(props: &RequestProps) -> Html {
     let fu_outcome_ref = use_node_ref();
     let fu_satisfaction_ref = use_node_ref();
     let fu_text_ref = use_node_ref();
+    let flow = use_state(|| None::<std::rc::Rc<Flow>>);
 
     {
         let (detail, error) = (detail.clone(), error.clone());
@@ -88,6 +91,32 @@ pub fn request_page(props: &RequestProps) -> Html {
                     Err(e) => error.set(Some(e.message_key())),
                 }
             });
+        });
+    }
+
+    // The flow the customer walked, fetched as their app fetches it, so the transcript reads
+    // as words; without it (an old version, a flow since removed) the ids are shown.
+    {
+        let flow = flow.clone();
+        let walked = detail
+            .as_ref()
+            .and_then(|d| d.request.troubleshooting.as_ref())
+            .map(|t| t.flow_id.clone())
+            .filter(|id| is_plain_id(id));
+        use_effect_with(walked, move |walked| {
+            if let Some(id) = walked.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(response) =
+                        gloo_net::http::Request::get(&format!("/flows/{id}.json")).send().await
+                    else {
+                        return;
+                    };
+                    let Ok(text) = response.text().await else { return };
+                    if let (true, Ok(parsed)) = (response.ok(), Flow::parse(&text)) {
+                        flow.set(Some(std::rc::Rc::new(parsed)));
+                    }
+                });
+            }
         });
     }
 
@@ -280,13 +309,19 @@ pub fn request_page(props: &RequestProps) -> Html {
     });
 
     let transcript = r.troubleshooting.as_ref().map(|t| {
+        let walked = flow.as_deref().filter(|f| f.id == t.flow_id && f.version == t.flow_version);
+        let name = walked.map_or_else(|| t.flow_id.clone(), |f| {
+            shouhou_core::flow::text(&f.title, lang).to_string()
+        });
+        let ended = outcome_words(t, walked, lang);
+        let lines = transcript_lines(t, walked, lang);
         html! {
             <section aria-labelledby="h-tried">
                 <h2 id="h-tried">{ ctx.t("request.tried") }</h2>
-                <p>{ trf(lang, "request.flow", &[("flow", t.flow_id.clone()), ("version", t.flow_version.to_string()), ("outcome", t.outcome.clone())]) }</p>
+                <p>{ trf(lang, "request.flow", &[("flow", name), ("version", t.flow_version.to_string()), ("outcome", ended)]) }</p>
                 <ol class="transcript">
-                    { for t.steps.iter().map(|step| html! {
-                        <li><code>{ step.node.clone() }</code>{ " → " }<code>{ step.answer.clone() }</code></li>
+                    { for lines.into_iter().map(|line| html! {
+                        <li><span class="asked">{ line.asked }</span>{ " → " }<strong>{ line.answered }</strong></li>
                     }) }
                 </ol>
             </section>

@@ -322,3 +322,46 @@ test.describe('left open', () => {
     await expect(page.getByRole('button', { name: `${d['status.received']} 1` })).toBeVisible();
   });
 });
+
+test.describe('what the customer tried', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('the transcript reads in the staff member\'s words, not node ids', async ({ page, server }) => {
+    const flow = JSON.parse(readFileSync(new URL('../../static/flows/network.json', import.meta.url), 'utf8'));
+    const node = (id) => flow.nodes.find((n) => n.id === id);
+    const created = await fetch(`${server.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'desk-transcript-1' },
+      body: JSON.stringify({
+        intent: 'repair', product_line: 'network', full_name: '赵工', phone: PHONE,
+        purchase_date_unknown: 'yes', serial_number: 'SW-24-0001', resolution: 'onsite_visit',
+        address: '上海市浦东新区张江路 88 号机房', description: '核心交换机到汇聚层的光纤链路断开，端口指示灯不亮。',
+        troubleshooting: {
+          flow_id: 'network', flow_version: flow.version, outcome: 'svc_onsite',
+          steps: [{ node: 'what', answer: 'fibre', at_ms: 1 }, { node: 'fibre_q', answer: 'other', at_ms: 2 }],
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { reference } = await created.json();
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    const d = desk['zh-CN'];
+    await page.goto(`${server.url}/desk/requests/${reference}`);
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+    const tried = page.locator('section[aria-labelledby="h-tried"]');
+    await expect(tried.locator('li')).toHaveText([
+      `${node('what').text['zh-CN']} → ${node('what').answers.find((a) => a.id === 'fibre').label['zh-CN']}`,
+      `${node('fibre_q').text['zh-CN']} → ${node('fibre_q').answers.find((a) => a.id === 'other').label['zh-CN']}`,
+    ]);
+    await expect(tried).toContainText(flow.title['zh-CN']);
+    await expect(tried).toContainText(node('svc_onsite').text['zh-CN']);
+    await expect(tried).not.toContainText('fibre_q');
+    await expectNoAxeViolations(page, 'desk transcript');
+
+    // In English, the same walk in English.
+    await page.getByRole('button', { name: d['lang.switch'] }).click();
+    await expect(tried.locator('li').first()).toHaveText(`${node('what').text.en} → ${node('what').answers.find((a) => a.id === 'fibre').label.en}`);
+  });
+});

@@ -10,6 +10,7 @@
 
 pub mod diagram;
 pub mod engine;
+pub mod transcript;
 mod validate;
 
 use std::collections::HashMap;
