@@ -47,6 +47,14 @@ pub struct Session {
     pub expires_at: String,
 }
 
+/// A colleague a request can be assigned to: `GET /api/v1/staff/members` (active accounts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub login: String,
+    pub role: Role,
+}
+
 /// One timeline entry as the desk sees it: who (`actor`, null for the customer) and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

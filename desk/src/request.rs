@@ -1,7 +1,7 @@
 //! One request: every field, the photos, the warranty, the troubleshooting transcript and
 //! the timeline, and what staff do with it.
 
-use shouhou_core::desk::{DetailRow, Entry, EventRequest, RequestDetail};
+use shouhou_core::desk::{DetailRow, Entry, EventRequest, Member, RequestDetail};
 use shouhou_core::flow::transcript::{outcome_words, transcript_lines};
 use shouhou_core::flow::{is_plain_id, Flow};
 use shouhou_core::schema::PhotoRef;
@@ -74,6 +74,7 @@ pub fn request_page(props: &RequestProps) -> Html {
     let fu_satisfaction_ref = use_node_ref();
     let fu_text_ref = use_node_ref();
     let flow = use_state(|| None::<std::rc::Rc<Flow>>);
+    let members = use_state(Vec::<Member>::new);
 
     {
         let (detail, error) = (detail.clone(), error.clone());
@@ -89,6 +90,18 @@ pub fn request_page(props: &RequestProps) -> Html {
                     }
                     Err(ApiError::Unauthorized) => signed_out.emit(()),
                     Err(e) => error.set(Some(e.message_key())),
+                }
+            });
+        });
+    }
+
+    // Colleagues to assign to, offered as the login is typed; the field still takes any login.
+    {
+        let members = members.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(list) = api::get::<Vec<Member>>("/members").await {
+                    members.set(list);
                 }
             });
         });
@@ -486,7 +499,12 @@ pub fn request_page(props: &RequestProps) -> Html {
                         <h3 id="h-assign">{ ctx.t("action.assign") }</h3>
                         <div class="field">
                             <label for="a-assign">{ ctx.t("action.assign_login") }</label>
-                            <input id="a-assign" ref={assign_ref} autocomplete="off" autocapitalize="none" spellcheck="false" />
+                            <input id="a-assign" ref={assign_ref} list="a-assign-staff" autocomplete="off" autocapitalize="none" spellcheck="false" />
+                            <datalist id="a-assign-staff">
+                                { for members.iter().map(|m| html! {
+                                    <option value={m.login.clone()}>{ label(lang, "role", m.role.as_str()) }</option>
+                                }) }
+                            </datalist>
                         </div>
                         <div class="inline">
                             <button type="submit" disabled={busy_now}>{ ctx.t("action.assign_submit") }</button>

@@ -40,6 +40,7 @@ const MAX_TEXT_CHARS: usize = 10_000;
 pub fn routes(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/session", post(sign_in).get(who_am_i).delete(sign_out))
+        .route("/members", get(members))
         .route("/requests", get(inbox))
         .route("/requests/{reference}", get(request_detail))
         .route("/requests/{reference}/photos/{photo}", get(photo))
@@ -290,6 +291,35 @@ async fn try_sign_in(
 )]
 async fn who_am_i(staff: Staff) -> Response {
     Json(staff.session).into_response()
+}
+
+/// `GET /staff/members`: the active accounts, for choosing whom to assign a request to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/members",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Active staff, by login.", body = Vec<shouhou_core::desk::Member>),
+        crate::openapi::Unauthorized,
+    )
+)]
+async fn members(
+    State(state): State<Arc<AppState>>,
+    _staff: Staff,
+    headers: HeaderMap,
+) -> Response {
+    match state.store.list_staff().await {
+        Ok(all) => {
+            let active: Vec<shouhou_core::desk::Member> = all
+                .into_iter()
+                .filter(|member| !member.disabled)
+                .map(|member| shouhou_core::desk::Member { login: member.login, role: member.role })
+                .collect();
+            Json(active).into_response()
+        }
+        Err(error) => store_error(error).into_response_for(&headers),
+    }
 }
 
 /// `DELETE /staff/session`: ends the session at once, everywhere, and clears the cookie.

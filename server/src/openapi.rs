@@ -49,6 +49,7 @@ use utoipa::{IntoResponses, Modify, OpenApi, PartialSchema, ToSchema};
         crate::customer::post_feedback,
         crate::desk::sign_in,
         crate::desk::who_am_i,
+        crate::desk::members,
         crate::desk::sign_out,
         crate::desk::inbox,
         crate::desk::request_detail,

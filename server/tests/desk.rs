@@ -16,8 +16,9 @@ use shouhou_server::store::timeline::EventRequest;
 use shouhou_server::store::PhotoUpload;
 use shouhou_server::store::Role;
 
-const STAFF_ROUTES: [(&str, &str); 9] = [
+const STAFF_ROUTES: [(&str, &str); 10] = [
     ("GET", "/api/v1/staff/session"),
+    ("GET", "/api/v1/staff/members"),
     ("DELETE", "/api/v1/staff/session"),
     ("GET", "/api/v1/staff/requests"),
     ("GET", "/api/v1/staff/requests/SR-20261127-K7Q4M2X"),
@@ -98,6 +99,22 @@ async fn sessions_expire_and_end_with_a_disabled_account() {
     assert_eq!(desk.get("/api/v1/staff/session", &wang).await.status, StatusCode::UNAUTHORIZED);
     let again = desk.send(sign_in_request("wang.fang", PASSWORD)).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED, "a disabled account cannot sign in");
+}
+
+#[tokio::test]
+async fn colleagues_to_assign_to_are_the_active_accounts_without_their_secrets() {
+    let desk = desk();
+    desk.add_staff("wang.fang", Role::Agent).await;
+    desk.add_staff("li.na", Role::Lead).await;
+    desk.add_staff("zhao.lei", Role::Agent).await;
+    desk.state.store.disable_staff("zhao.lei").await.unwrap();
+    let cookie = desk.sign_in("wang.fang").await;
+    let reply = desk.get("/api/v1/staff/members", &cookie).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.json(),
+        json!([{"login": "li.na", "role": "lead"}, {"login": "wang.fang", "role": "agent"}])
+    );
 }
 
 #[tokio::test]

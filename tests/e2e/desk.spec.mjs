@@ -124,6 +124,14 @@ test.describe('in English', () => {
     await expect(timeline).toContainText(note);
     await page.getByRole('button', { name: d['action.assign_me'] }).click();
     await expect(timeline).toContainText(fill(d['entry.assign'], { to: 'lina' }));
+    // A colleague is offered by name as the login is typed, and takes it over.
+    addStaff(server, 'wang.fang', 'agent', PASSWORD);
+    await page.reload();
+    await expect(page.locator('#a-assign-staff option')).toHaveCount(2);
+    await expect(page.locator('#a-assign-staff option[value="wang.fang"]')).toHaveText(d['role.agent']);
+    await page.getByLabel(d['action.assign_login']).fill('wang.fang');
+    await page.getByRole('button', { name: d['action.assign_submit'], exact: true }).click();
+    await expect(timeline).toContainText(fill(d['entry.assign'], { to: 'wang.fang' }));
     await page.getByLabel(d['action.status_new']).selectOption('in_progress');
     await page.getByRole('button', { name: d['action.status_submit'] }).click();
     await expect(page.locator('.summary')).toContainText(d['status.in_progress']);
