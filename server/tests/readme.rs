@@ -3,8 +3,8 @@
 //!
 //! - `<!-- example: METHOD PATH → STATUS [field …] [given=status,…] -->`: a request body, sent
 //!   exactly as written (with an idempotency key) to a real server on a temporary store, which
-//!   must give the documented answer: the status, the documented keys of a created request, and
-//!   for a refusal the fields it names. `{reference}` in the path is the reference of the last
+//!   must give the documented answer: the status, the documented keys of a created request, a
+//!   message, a rating and a staff event, and for a refusal the fields it names. `{reference}` in the path is the reference of the last
 //!   answer that carried one; `given=` first moves that request through these statuses as staff;
 //!   a path under `/api/v1/staff/` is sent with a signed-in lead's session cookie.
 //! - `<!-- answer: GET PATH [maps=key,…] -->`: an answer as the server gives it; the route is
@@ -145,8 +145,15 @@ async fn every_readme_example_gets_the_documented_answer() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let blocks = json_blocks(&readme());
     let desk = common::desk::desk();
-    desk.add_staff("li.na", Role::Lead).await;
-    let cookie = desk.sign_in("li.na").await;
+    // The account README's "Creating the first staff account" makes.
+    let hash = shouhou_server::auth::hash_password("a long passphrase");
+    desk.state
+        .store
+        .add_staff("li.na", Role::Lead, &hash, "2026-11-01T08:00:00+08:00")
+        .await
+        .unwrap();
+    let signed_in = desk.send(common::desk::sign_in_request("li.na", "a long passphrase")).await;
+    let cookie = signed_in.header("set-cookie").split(';').next().unwrap().to_string();
     let config = shouhou_core::AppConfig::from_json(
         &std::fs::read_to_string(root.join("static/config.json")).unwrap(),
     )
@@ -247,6 +254,19 @@ async fn every_readme_example_gets_the_documented_answer() {
             assert_eq!(keys, ["at", "kind", "text"], "{what}");
             assert_eq!(answer["kind"], "customer_message", "{what}");
         }
+        if status == 201 && path.ends_with("/feedback") {
+            // As documented: `201 {"at", "kind": "rating", "rating", "comment"}`.
+            let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["at", "comment", "kind", "rating"], "{what}");
+            assert_eq!(answer["kind"], "rating", "{what}");
+        }
+        if status == 201 && path.ends_with("/events") {
+            // As documented: the new entry, `{"id", "at", "kind", "actor", "public"}` plus the
+            // kind's own keys (a reply's `text`), by the signed-in member of staff.
+            let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["actor", "at", "id", "kind", "public", "text"], "{what}");
+            assert_eq!(answer["actor"], "li.na", "{what}");
+        }
         if status == 422 {
             assert_eq!(answer["code"], "validation_failed", "{what}");
             let named: Vec<&str> = answer["fields"]
@@ -257,7 +277,7 @@ async fn every_readme_example_gets_the_documented_answer() {
         }
         examples += 1;
     }
-    assert!(examples >= 4, "README's examples are found: {examples}");
+    assert!(examples >= 7, "README's examples are found: {examples}");
     assert!(answers >= 2, "README's answers are found: {answers}");
 }
 
