@@ -22,7 +22,7 @@ fn the_shipped_flows_pass() {
     let (ok, stdout, stderr) = run(&["check"]);
     assert!(ok, "{stdout}{stderr}");
     assert!(
-        stdout.contains("ok      static/flows/property.json (property v2, 40 nodes)"),
+        stdout.contains("ok      static/flows/property.json (property v3, 50 nodes)"),
         "{stdout}"
     );
     assert!(stdout.contains("7 flow files checked, 0 with problems"), "{stdout}");
@@ -78,7 +78,7 @@ fn a_flow_draws_as_mermaid() {
     let (ok, stdout, stderr) = run(&["diagram", "static/flows/property.json", "--lang", "en"]);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.starts_with("---\ntitle: Property repairs: first checks (v2)\n---\nflowchart TD\n"),
+        stdout.starts_with("---\ntitle: Property repairs: first checks (v3)\n---\nflowchart TD\n"),
         "{stdout}"
     );
     assert!(stdout.contains("n_lift_q{\"What is happening with the lift?\"}"), "{stdout}");

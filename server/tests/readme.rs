@@ -1,81 +1,237 @@
-//! README's example requests are true: each block marked `<!-- example: METHOD PATH → STATUS
-//! [field …] -->` is sent exactly as written (with an idempotency key) to a real server on a
-//! temporary SQLite file, and must get the documented answer: the status, the documented keys
-//! of a created request, and for a refusal the fields it names.
+//! README's JSON is true. Every ```json block parses, and every one is checked by what the
+//! comment on the line above it says:
+//!
+//! - `<!-- example: METHOD PATH → STATUS [field …] [given=status,…] -->`: a request body, sent
+//!   exactly as written (with an idempotency key) to a real server on a temporary store, which
+//!   must give the documented answer: the status, the documented keys of a created request, a
+//!   message, a rating and a staff event, and for a refusal the fields it names. `{reference}` in the path is the reference of the last
+//!   answer that carried one; `given=` first moves that request through these statuses as staff;
+//!   a path under `/api/v1/staff/` is sent with a signed-in lead's session cookie.
+//! - `<!-- answer: GET PATH [maps=key,…] -->`: an answer as the server gives it; the route is
+//!   asked (as staff under `/api/v1/staff/`) after the examples above it, and the block must have
+//!   the real answer's keys, recursively (values are only examples; `maps` name objects keyed by
+//!   data, such as counts per product line, whose keys are not compared).
+//! - `<!-- config.json -->`: an excerpt of the configuration; put into the shipped one, it loads.
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use axum::body::Body;
 use axum::http::Request;
-use http_body_util::BodyExt;
 use serde_json::Value;
+use shouhou_server::store::Role;
 use shouhou_server::{app, load_state, Settings};
 use tower::ServiceExt;
 
-struct Example {
-    method: String,
-    path: String,
-    status: u16,
-    fields: Vec<String>,
-    body: String,
+/// A ```json block: the line of its opening fence, the comment on the line above, its text.
+struct Block {
+    line: usize,
+    marker: Option<String>,
+    text: String,
 }
 
-fn examples(readme: &str) -> Vec<Example> {
-    let mut found = Vec::new();
-    let mut lines = readme.lines();
-    while let Some(line) = lines.next() {
-        let Some(marker) = line.trim().strip_prefix("<!-- example:") else { continue };
-        let marker = marker.trim_end_matches("-->").replace('→', " ");
-        let words: Vec<&str> = marker.split_whitespace().collect();
-        assert!(words.len() >= 3, "an example marker names method, path and status: {line}");
-        assert_eq!(lines.next().map(str::trim), Some("```json"), "a json block follows {line}");
-        let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
-        found.push(Example {
-            method: words[0].to_string(),
-            path: words[1].to_string(),
-            status: words[2].parse().expect("a status code"),
-            fields: words[3..].iter().map(|w| w.to_string()).collect(),
-            body: body.join("\n"),
-        });
+fn readme() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::read_to_string(root.join("README.md")).unwrap()
+}
+
+fn json_blocks(readme: &str) -> Vec<Block> {
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut blocks = Vec::new();
+    let mut at = 0;
+    while at < lines.len() {
+        if lines[at].trim() == "```json" {
+            let fence = at;
+            let body: Vec<&str> =
+                lines[fence + 1..].iter().copied().take_while(|l| l.trim() != "```").collect();
+            at = fence + body.len() + 1;
+            let marker = fence
+                .checked_sub(1)
+                .map(|above| lines[above].trim())
+                .and_then(|above| above.strip_prefix("<!--")?.strip_suffix("-->"))
+                .map(|marker| marker.trim().to_string());
+            blocks.push(Block { line: fence + 1, marker, text: body.join("\n") });
+        }
+        at += 1;
     }
-    found
+    blocks
+}
+
+#[test]
+fn every_json_block_in_the_readme_parses() {
+    let blocks = json_blocks(&readme());
+    assert!(blocks.len() >= 9, "README's json blocks are found: {}", blocks.len());
+    let broken: Vec<String> = blocks
+        .iter()
+        .filter_map(|block| {
+            let error = serde_json::from_str::<Value>(&block.text).err()?;
+            Some(format!("README.md line {}: {error}\n{}", block.line, block.text))
+        })
+        .collect();
+    assert!(broken.is_empty(), "json blocks that are not JSON:\n{}", broken.join("\n\n"));
+}
+
+#[test]
+fn every_json_block_in_the_readme_is_checked() {
+    let readme = readme();
+    let blocks = json_blocks(&readme);
+    let unchecked: Vec<String> = blocks
+        .iter()
+        .filter(|block| {
+            let marker = block.marker.as_deref().unwrap_or("");
+            !(marker.starts_with("example:")
+                || marker.starts_with("answer:")
+                || marker == "config.json")
+        })
+        .map(|block| format!("README.md line {}", block.line))
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "json blocks without an example, answer or config.json marker above: {unchecked:?}"
+    );
+    // A marker is on the line just above its block, or it checks nothing.
+    for kind in ["example:", "answer:", "config.json"] {
+        let marked =
+            blocks.iter().filter(|b| b.marker.as_deref().is_some_and(|m| m.starts_with(kind)));
+        assert_eq!(
+            readme.lines().filter(|l| l.trim().starts_with(&format!("<!-- {kind}"))).count(),
+            marked.count(),
+            "every <!-- {kind} … --> marker is on the line just above a json block"
+        );
+    }
+}
+
+/// The key structure of `documented` is the real answer's: objects have the same keys, arrays'
+/// items the keys of the real first item, and a value is of the same JSON kind (null aside).
+fn same_keys(documented: &Value, real: &Value, at: &str, maps: &[&str], found: &mut Vec<String>) {
+    match (documented, real) {
+        (Value::Object(doc), Value::Object(real)) => {
+            if maps.iter().any(|map| at.ends_with(&format!(".{map}"))) {
+                return;
+            }
+            let doc_keys: BTreeSet<&String> = doc.keys().collect();
+            let real_keys: BTreeSet<&String> = real.keys().collect();
+            for key in doc_keys.difference(&real_keys) {
+                found.push(format!("{at}.{key}: documented, not in the real answer"));
+            }
+            for key in real_keys.difference(&doc_keys) {
+                found.push(format!("{at}.{key}: in the real answer, not documented"));
+            }
+            for key in doc_keys.intersection(&real_keys) {
+                same_keys(&doc[*key], &real[*key], &format!("{at}.{key}"), maps, found);
+            }
+        }
+        (Value::Array(doc), Value::Array(real)) => {
+            if let Some(first) = real.first() {
+                for (n, item) in doc.iter().enumerate() {
+                    same_keys(item, first, &format!("{at}[{n}]"), maps, found);
+                }
+            }
+        }
+        (Value::Null, _) | (_, Value::Null) => {}
+        (doc, real) => {
+            let kind = |v: &Value| std::mem::discriminant(v);
+            if kind(doc) != kind(real) {
+                found.push(format!("{at}: documented {doc}, the server gives {real}"));
+            }
+        }
+    }
 }
 
 #[tokio::test]
 async fn every_readme_example_gets_the_documented_answer() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let examples = examples(&readme);
-    assert!(examples.len() >= 3, "README's examples are found: {}", examples.len());
+    let blocks = json_blocks(&readme());
+    let desk = common::desk::desk();
+    // The account README's "Creating the first staff account" makes.
+    let hash = shouhou_server::auth::hash_password("a long passphrase");
+    desk.state
+        .store
+        .add_staff("li.na", Role::Lead, &hash, "2026-11-01T08:00:00+08:00")
+        .await
+        .unwrap();
+    let signed_in = desk.send(common::desk::sign_in_request("li.na", "a long passphrase")).await;
+    let cookie = signed_in.header("set-cookie").split(';').next().unwrap().to_string();
+    let config = shouhou_core::AppConfig::from_json(
+        &std::fs::read_to_string(root.join("static/config.json")).unwrap(),
+    )
+    .unwrap();
 
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        db: common::test_db(dir.path(), "shouhou.sqlite3"),
-        config: root.join("static/config.json"),
-        dist: dir.path().join("dist"),
-        ..Settings::default()
-    };
-    std::fs::create_dir_all(&settings.dist).unwrap();
-    std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
-    let router = app(common::state(&settings), &settings.dist);
-
-    for (n, example) in examples.iter().enumerate() {
-        let request = Request::builder()
-            .method(example.method.as_str())
-            .uri(example.path.as_str())
+    let mut reference = String::new();
+    let (mut examples, mut answers) = (0, 0);
+    for block in &blocks {
+        let marker = block.marker.as_deref().unwrap_or("");
+        if let Some(marker) = marker.strip_prefix("answer:") {
+            let words: Vec<&str> = marker.split_whitespace().collect();
+            let [method, path, ref rest @ ..] = words[..] else {
+                panic!("line {}: {marker}", block.line)
+            };
+            let maps: Vec<&str> = rest
+                .iter()
+                .filter_map(|w| w.strip_prefix("maps="))
+                .flat_map(|list| list.split(','))
+                .collect();
+            let path = path.replace("{reference}", &reference);
+            let mut request = Request::builder().method(method).uri(path.as_str());
+            if path.starts_with("/api/v1/staff/") {
+                request = request.header("cookie", cookie.as_str());
+            }
+            let reply = desk.send(request.body(Body::empty()).unwrap()).await;
+            let what = format!("README.md line {}: {method} {path}", block.line);
+            assert_eq!(reply.status.as_u16(), 200, "{what}: {}", reply.json());
+            let documented: Value = serde_json::from_str(&block.text).unwrap();
+            let mut found = Vec::new();
+            same_keys(&documented, &reply.json(), "", &maps, &mut found);
+            assert!(
+                found.is_empty(),
+                "{what}:\n{}\nreal answer: {}",
+                found.join("\n"),
+                reply.json()
+            );
+            answers += 1;
+            continue;
+        }
+        let Some(marker) = marker.strip_prefix("example:") else { continue };
+        let marker = marker.replace('→', " ");
+        let words: Vec<&str> = marker.split_whitespace().collect();
+        let [method, path, status, ref rest @ ..] = words[..] else {
+            panic!("line {}: an example marker names method, path and status: {marker}", block.line)
+        };
+        let status: u16 = status.parse().expect("a status code");
+        let (given, fields): (Vec<&str>, Vec<&str>) =
+            rest.iter().partition(|word| word.starts_with("given="));
+        for change in given.iter().flat_map(|w| w["given=".len()..].split(',')) {
+            let events = format!("/api/v1/staff/requests/{reference}/events");
+            let reply = desk
+                .post(&events, &cookie, serde_json::json!({"kind": "status", "status": change}))
+                .await;
+            assert_eq!(
+                reply.status.as_u16(),
+                201,
+                "line {}: given {change}: {}",
+                block.line,
+                reply.json()
+            );
+        }
+        let path = path.replace("{reference}", &reference);
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path.as_str())
             .header("content-type", "application/json")
-            .header("idempotency-key", format!("readme-example-{n:04}"))
-            .body(Body::from(example.body.clone()))
-            .unwrap();
-        let response = router.clone().oneshot(request).await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        let what = format!("{} {} → {}: {answer}", example.method, example.path, example.status);
-        assert_eq!(status, example.status, "{what}");
-        if status == 201 && example.path == "/api/v1/requests" {
+            .header("idempotency-key", format!("readme-example-{:04}", block.line));
+        if path.starts_with("/api/v1/staff/") {
+            request = request.header("cookie", cookie.as_str());
+        }
+        let reply = desk.send(request.body(Body::from(block.text.clone())).unwrap()).await;
+        let answer = reply.json();
+        let what = format!("README.md line {}: {method} {path} → {status}: {answer}", block.line);
+        assert_eq!(reply.status.as_u16(), status, "{what}");
+        if let Some(issued) = answer["reference"].as_str() {
+            reference = issued.to_string();
+        }
+        if status == 201 && path == "/api/v1/requests" {
             for key in ["reference", "status", "created_at", "reply_by"] {
                 assert!(answer[key].is_string(), "{key} in {what}");
             }
@@ -84,11 +240,7 @@ async fn every_readme_example_gets_the_documented_answer() {
             let at = |key: &str| {
                 chrono::DateTime::parse_from_rfc3339(answer[key].as_str().unwrap()).unwrap()
             };
-            let config = shouhou_core::AppConfig::from_json(
-                &std::fs::read_to_string(root.join("static/config.json")).unwrap(),
-            )
-            .unwrap();
-            let request: shouhou_core::RequestFields = serde_json::from_str(&example.body).unwrap();
+            let request: shouhou_core::RequestFields = serde_json::from_str(&block.text).unwrap();
             let priority = shouhou_core::rules::priority_of(&request);
             assert_eq!(
                 at("reply_by").timestamp_millis(),
@@ -96,15 +248,64 @@ async fn every_readme_example_gets_the_documented_answer() {
                 "{what}"
             );
         }
+        if status == 201 && path.ends_with("/messages") {
+            // As documented: `201 {"at", "kind": "customer_message", "text"}`.
+            let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["at", "kind", "text"], "{what}");
+            assert_eq!(answer["kind"], "customer_message", "{what}");
+        }
+        if status == 201 && path.ends_with("/feedback") {
+            // As documented: `201 {"at", "kind": "rating", "rating", "comment"}`.
+            let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["at", "comment", "kind", "rating"], "{what}");
+            assert_eq!(answer["kind"], "rating", "{what}");
+        }
+        if status == 201 && path.ends_with("/events") {
+            // As documented: the new entry, `{"id", "at", "kind", "actor", "public"}` plus the
+            // kind's own keys (a reply's `text`), by the signed-in member of staff.
+            let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["actor", "at", "id", "kind", "public", "text"], "{what}");
+            assert_eq!(answer["actor"], "li.na", "{what}");
+        }
         if status == 422 {
             assert_eq!(answer["code"], "validation_failed", "{what}");
             let named: Vec<&str> = answer["fields"]
                 .as_array()
                 .map(|fields| fields.iter().filter_map(|f| f["field"].as_str()).collect())
                 .unwrap_or_default();
-            assert_eq!(named, example.fields, "{what}");
+            assert_eq!(named, fields, "{what}");
         }
+        examples += 1;
     }
+    assert!(examples >= 7, "README's examples are found: {examples}");
+    assert!(answers >= 2, "README's answers are found: {answers}");
+}
+
+/// Each `config.json` excerpt, put into the shipped configuration, loads.
+#[test]
+fn every_readme_config_excerpt_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shipped: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("static/config.json")).unwrap())
+            .unwrap();
+    let mut excerpts = 0;
+    for block in json_blocks(&readme()) {
+        if block.marker.as_deref() != Some("config.json") {
+            continue;
+        }
+        let Value::Object(excerpt) = serde_json::from_str(&block.text).unwrap() else {
+            panic!("README.md line {}: an excerpt is an object", block.line)
+        };
+        let mut config = shipped.clone();
+        for (key, value) in excerpt {
+            config[key] = value;
+        }
+        if let Err(error) = shouhou_core::AppConfig::from_json(&config.to_string()) {
+            panic!("README.md line {}: {error:?}", block.line);
+        }
+        excerpts += 1;
+    }
+    assert!(excerpts >= 3, "README's config excerpts are found: {excerpts}");
 }
 
 #[test]
