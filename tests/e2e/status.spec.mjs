@@ -116,6 +116,8 @@ for (const lang of ['en', 'zh-CN']) {
       await expect(page.getByRole('heading', { level: 2 })).toHaveText(fill(m['status.current'], { status: m['status.state.received'] }));
       await expect(page.getByText(m['status.next.received'])).toBeVisible();
       await expectNoAxeViolations(page, 'status, received');
+      // Outside kiosk mode the device remembers the answer (what the kiosk test finds absent).
+      await expect.poll(() => everythingStored(page)).toContain(`shouhou.status.${reference}`);
       const check = async () => {
         await contact.fill('13900001111');
         await page.getByRole('button', { name: m['status.check'] }).click();
