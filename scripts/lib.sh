@@ -38,7 +38,7 @@ ensure_npm_packages() {
   # Reinstall only when package-lock.json changed since the last install.
   local stamp="node_modules/.shouhou-lock"
   if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-    say "installing npm packages (wasm-opt, Playwright, axe-core)"
+    say "installing npm packages (wasm-opt, Playwright, axe-core, the QR decoder for tests)"
     npm ci --no-audit --no-fund
     cp package-lock.json "$stamp"
   fi

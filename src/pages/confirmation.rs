@@ -175,7 +175,8 @@ fn delivered(
 ) -> Html {
     let fields = &item.draft.fields;
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    let link = format!("{origin}{}", shouhou_core::Route::Status(reference.to_string()).path());
+    let status_path = shouhou_core::Route::Status(reference.to_string()).path();
+    let link = format!("{origin}{status_path}");
     let submitted = local_time(&JsValue::from_f64(item.queued_at_ms as f64), lang);
     let row = |label: &str, value: String| html! { <div class="answer"><dt>{ t(lang, label) }</dt><dd>{ value }</dd></div> };
     html! {
@@ -200,6 +201,8 @@ fn delivered(
                 <ReceiptSignature {lang} id={fields.signature.clone()} />
             }
             <StatusQr {lang} {link} />
+            // The same link for a customer on this device (the app follows it in place).
+            <p class="status-link"><a href={status_path}>{ t(lang, "confirm.status_link") }</a></p>
             <p>{ t(lang, "confirm.keep_reference") }</p>
             <div class="actions">
                 <button type="button" class="primary" onclick={print_receipt}>{ t(lang, "confirm.print") }</button>
