@@ -20,6 +20,7 @@ use std::path::Path;
 
 use axum::body::Body;
 use axum::http::Request;
+use http_body_util::BodyExt;
 use serde_json::Value;
 use shouhou_server::store::Role;
 use shouhou_server::{app, load_state, Settings};

@@ -50,6 +50,7 @@ test.describe('with the service worker', () => {
     await page.getByRole('button', { name: m['flow.start'] }).click();
     await page.locator('[data-answer="drain"]').click();
     await page.locator('[data-answer="not_fixed"]').click();
+    await page.locator('[data-answer="other"]').click();
     await page.getByRole('button', { name: m['flow.continue_to_form'] }).click();
     // The checks found an on-site visit is needed: the form asks for the address and,
     // out of warranty, for the charge notice to be acknowledged.
