@@ -219,6 +219,35 @@ test.describe('kiosk', () => {
       await expect(page.getByRole('button', { name: m['drafts.link'] })).toBeVisible();
     });
 
+    test('"send now" sends what waits for its next try at once, and shows only counts', async ({ page, server }) => {
+      // The server's first answer asks for an hour's wait; staff need not wait that long.
+      let tries = 0;
+      await page.route('**/api/v1/requests', async (route) => {
+        tries += 1;
+        if (tries > 1) { await route.continue(); return; }
+        await route.fulfill({ status: 503, contentType: 'application/json', headers: { 'Retry-After': '3600' }, body: '{"code":"unavailable","message":"Busy"}' });
+      });
+      await enterKiosk(page, server);
+      await startRepair(page);
+      await page.getByLabel(m['field.full_name']).fill('Waiting Customer');
+      await page.getByLabel(m['field.phone']).fill('13711114444');
+      await walkToReview(page, m, { description: 'The freezer ices up within a day.' });
+      await page.getByRole('button', { name: m['details.submit'] }).click();
+      await expect.poll(() => tries).toBe(1);
+      await expect(heading(page)).toHaveText(m['sending.waiting_heading']);
+
+      await page.getByRole('button', { name: m['kiosk.staff'] }).click();
+      const panel = page.locator('.staff-panel');
+      await page.getByLabel(m['kiosk.pin_label']).fill(PIN);
+      await panel.getByRole('button', { name: m['kiosk.pin_submit'] }).click();
+      await expect(panel.getByText(fill(m['kiosk.count_waiting'], { count: 1 }))).toBeVisible();
+      await expect(panel).not.toContainText('Waiting Customer');
+      await panel.getByRole('button', { name: m['kiosk.send_now'] }).click();
+      await expect(panel.getByText(fill(m['kiosk.count_sent'], { count: 1 }))).toBeVisible({ timeout: 15_000 });
+      expect(tries).toBe(2);
+      expect(server.rows('SELECT full_name FROM requests')).toEqual([['Waiting Customer']]);
+    });
+
     test('offline, the staff panel says it needs a connection', async ({ page, server, context }) => {
       await enterKiosk(page, server);
       // The app (and its staff button) is up before the connection goes.
