@@ -17,7 +17,7 @@ use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
-use super::{find, pg_error, pool_error, violates, PgStore, Retry};
+use super::{find, pg_error, pool_error, stored_request, violates, PgStore, Retry};
 use crate::store::customer::{post_entry, CustomerPost, Post, Posted};
 use crate::store::report::Counts;
 use crate::store::staff::StaffMember;
@@ -420,9 +420,7 @@ impl PgStore {
             .await
             .map_err(pg_error)?;
         let Some(row) = row else { return Ok(None) };
-        let json: String = row.get(7);
-        let request: ValidRequest = serde_json::from_str(&json)
-            .map_err(|e| StoreError::Postgres(format!("a stored request does not parse: {e}")))?;
+        let request = stored_request(row.get(7))?;
         let status: String = row.get(2);
         let status = Status::parse(&status).unwrap_or(Status::Received);
         Ok(Some(RequestDetail {

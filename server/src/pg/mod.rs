@@ -456,9 +456,7 @@ async fn find(
         .await
         .map_err(pg_error)?;
     let Some(row) = row else { return Ok(None) };
-    let json: String = row.get(4);
-    let request: ValidRequest = serde_json::from_str(&json)
-        .map_err(|e| StoreError::Postgres(format!("a stored request does not parse: {e}")))?;
+    let request = stored_request(row.get(4))?;
     Ok(Some(StoredRequest {
         reference: row.get(0),
         status: row.get(1),
@@ -466,6 +464,12 @@ async fn find(
         reply_by: row.get(3),
         request,
     }))
+}
+
+/// A request as stored (`request_json`), read back.
+pub(crate) fn stored_request(json: &str) -> Result<ValidRequest, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Postgres(format!("a stored request does not parse: {e}")))
 }
 
 fn os_random() -> [u8; RANDOM_LEN] {
