@@ -336,5 +336,23 @@ for (const lang of ['en', 'zh-CN']) {
       await expect(page.getByLabel(t['kiosk.pin_label'])).toBeVisible();
       expect(await small(), 'targets under 48×48 in the staff panel').toEqual([]);
     });
+
+    test('the on-screen keyboard does not cover the field being typed into', async ({ page, server }) => {
+      const t = messages[lang];
+      await enterKiosk(page, server);
+      await startRepair(page, lang);
+      const field = page.getByLabel(t['field.address']);
+      const box = await field.boundingBox();
+      expect(box.y, 'the field starts in the lower half of the screen').toBeGreaterThan(600);
+      await field.tap();
+      // The keyboard comes up and takes the lower part of the screen (the page asks for the
+      // content to be resized: interactive-widget=resizes-content).
+      await page.setViewportSize({ width: 800, height: 560 });
+      await expect.poll(async () => {
+        const { y, height } = await field.boundingBox();
+        return y >= 0 && y + height <= 560;
+      }, { message: 'the focused field is in what the keyboard leaves' }).toBe(true);
+      await expect(field).toBeFocused();
+    });
   });
 }
