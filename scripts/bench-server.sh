@@ -24,7 +24,7 @@ if [ "$store" = postgres ] && [ -z "${SHOUHOU_BENCH_CLUSTER:-}" ]; then
   SHOUHOU_BENCH_CLUSTER=1 exec "$ROOT/scripts/with-postgres.sh" "$0" --postgres \
     --instances "$instances" "$seconds" "$connections"
 fi
-command -v wrk >/dev/null || { say "installing wrk"; apt-get install -y -qq wrk; }
+command -v wrk >/dev/null || { say "installing wrk"; apt_install wrk; }
 cargo build --release -p shouhou-server -q
 dir=$(mktemp -d)
 mkdir -p "$dir/dist" && echo '<!doctype html><title>bench</title>' > "$dir/dist/index.html"

@@ -37,8 +37,7 @@ gate "clippy, native crates" cargo clippy -q --all-targets -p shouhou-core -p sh
 gate "clippy, wasm app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou -- -D warnings
 gate "clippy, staff desk" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou-desk -- -D warnings
 
-say "validating the troubleshooting flows"
-cargo run -q -p shouhou-flows -- check static/flows || status=1
+gate "the troubleshooting flows (static/flows)" cargo run -q -p shouhou-flows -- check static/flows
 
 run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
@@ -51,10 +50,9 @@ read -r passed[postgres] failed[postgres] < <(cargo_counts target/test-postgres.
 run_layer wasm cargo test --no-fail-fast -p shouhou --target wasm32-unknown-unknown
 read -r passed[wasm] failed[wasm] < <(cargo_counts target/test-wasm.log)
 
-say "building the release app and the server for end-to-end tests"
-"$ROOT/scripts/build-app.sh"
-"$ROOT/scripts/build-desk.sh"
-cargo build -p shouhou-server
+# The builds the later layers share; a failed build is counted, and those layers then fail.
+gate "release builds of the app and the desk, the server for end-to-end tests" \
+  bash -c '"$1/scripts/build-app.sh" && "$1/scripts/build-desk.sh" && cargo build -p shouhou-server' _ "$ROOT"
 # Schemathesis against the debug server: every operation of /api/v1/openapi.json, customer
 # and staff, a bounded number of examples each (under a minute here).
 run_layer schemathesis "$ROOT/scripts/schemathesis.sh"

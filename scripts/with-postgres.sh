@@ -21,9 +21,9 @@ find_bin() {
 
 if ! find_bin initdb >/dev/null || ! find_bin pg_ctl >/dev/null; then
   say "installing PostgreSQL (Debian's package)"
-  [ "$(id -u)" -eq 0 ] || { echo "PostgreSQL is missing and only root can install it" >&2; exit 2; }
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
   # The package starts its own cluster on 5432; this script never uses it.
 fi
 INITDB=$(find_bin initdb); PG_CTL=$(find_bin pg_ctl)
