@@ -112,7 +112,15 @@ let appRequested = false;
 function loadApp() {
   if (appRequested) return;
   appRequested = true;
-  import('/pkg/shouhou.js').then(({ default: init }) => init({ module_or_path: '/pkg/shouhou_bg.wasm' }));
+  import('/pkg/shouhou.js')
+    .then(({ default: init }) => init({ module_or_path: '/pkg/shouhou_bg.wasm' }))
+    .then(() => { for (const kind of FIRST_USE) removeEventListener(kind, loadApp, FIRST_USE_OPTIONS); })
+    .catch((error) => {
+      // Cut off (no network, or the page is being left mid-fetch): the next touch or key
+      // tries again; the start step keeps working meanwhile.
+      appRequested = false;
+      console.warn(`the app did not load yet: ${error && error.message}`);
+    });
 }
 
 /** Something of this device's must go out without waiting for the customer: a request in the
@@ -130,6 +138,13 @@ function isKiosk() {
 
 /** Input that means the customer is using the early screen: the app is fetched then. */
 const FIRST_USE = ['pointerdown', 'keydown', 'touchstart', 'focusin'];
+const FIRST_USE_OPTIONS = { capture: true, passive: true };
+
+/** Until the app has loaded, every such input asks for it (loadApp asks once at a time), so
+ *  a fetch cut short is tried again at the next one. */
+function listenForFirstUse() {
+  for (const kind of FIRST_USE) addEventListener(kind, loadApp, FIRST_USE_OPTIONS);
+}
 
 async function start() {
   const kiosk = isKiosk();
@@ -143,7 +158,7 @@ async function start() {
   if (rendered && choices) {
     // The customer may use it before anything below has finished: the first use fetches the
     // app, and "Continue" waits for it rather than leaving the page.
-    if (lazy) for (const kind of FIRST_USE) addEventListener(kind, loadApp, { once: true, capture: true, passive: true });
+    if (lazy) listenForFirstUse();
     root.addEventListener('submit', (event) => {
       event.preventDefault();
       root.dataset.continue = 'yes';
@@ -186,7 +201,7 @@ async function start() {
   if (drawn && lazy) {
     // The early screen works on its own: the app (and the work of starting it) comes with
     // the customer's first touch, key or focus, and is there by the time they continue.
-    for (const kind of FIRST_USE) addEventListener(kind, loadApp, { once: true, capture: true, passive: true });
+    listenForFirstUse();
   } else {
     // Another screen, or something to send: the app at once, after this frame is painted.
     requestAnimationFrame(() => setTimeout(loadApp, 0));

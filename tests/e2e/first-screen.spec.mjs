@@ -73,4 +73,23 @@ test.describe('before the app has arrived', () => {
     await expect(page.locator('#boot')).toHaveCount(0);
     await expect(page.getByLabel(m['intent.repair'])).toBeChecked();
   });
+
+  test('a fetch of the app cut short is tried again at the next touch or key', async ({ page, server }) => {
+    let tries = 0;
+    await page.route('**/pkg/shouhou.js', async (route) => {
+      tries += 1;
+      if (tries === 1) await route.abort('internetdisconnected');
+      else await route.continue();
+    });
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.repair']).check();
+    await expect.poll(() => tries).toBe(1);
+    // Still the early screen, still working; the next choice fetches the app again.
+    await expect(page.locator('#boot')).toBeVisible();
+    await page.getByLabel(productName('network')).check();
+    await expect(page.locator('#boot')).toHaveCount(0);
+    expect(tries).toBe(2);
+    await expect(page.getByLabel(m['intent.repair'])).toBeChecked();
+    await expect(page.getByLabel(productName('network'))).toBeChecked();
+  });
 });
