@@ -155,10 +155,15 @@ async function start() {
   // The server may have sent the start step inside the page already (server/src/start_page.rs).
   const rendered = root && !root.hidden ? root.dataset.rendered : null;
   const lazy = !kiosk && !somethingToSend(choices);
+  // A language switch pressed on the server's page before its behaviour is wired below is
+  // done once it is.
+  let earlySwitch = false;
+  const noteSwitch = (event) => { if (event.target.closest('.lang-switch')) earlySwitch = true; };
   if (rendered && choices) {
     // The customer may use it before anything below has finished: the first use fetches the
     // app, and "Continue" waits for it rather than leaving the page.
     if (lazy) listenForFirstUse();
+    root.addEventListener('click', noteSwitch, true);
     root.addEventListener('submit', (event) => {
       event.preventDefault();
       root.dataset.continue = 'yes';
@@ -185,6 +190,8 @@ async function start() {
       const [config, m] = await Promise.all([json('/config.json'), messagesOf(lang)]);
       if (rendered === lang) {
         wire(root, lang, config, m);
+        root.removeEventListener('click', noteSwitch, true);
+        if (earlySwitch) root.querySelector('.lang-switch').click();
       } else {
         const focused = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : '';
         draw(root, lang, config, m, rendered ? { ...choices, ...Object.fromEntries(new FormData(root.querySelector('form'))) } : choices);

@@ -74,6 +74,17 @@ test.describe('before the app has arrived', () => {
     await expect(page.getByLabel(m['intent.repair'])).toBeChecked();
   });
 
+  test('a language switch pressed before the early screen is wired still switches', async ({ page, server }) => {
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/config.json', async (route) => { await held; await route.continue(); });
+    await page.goto(server.url);
+    await page.getByRole('button', { name: m['lang.switch'] }).click();
+    release();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh['start.heading']);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  });
+
   test('a fetch of the app cut short is tried again at the next touch or key', async ({ page, server }) => {
     let tries = 0;
     await page.route('**/pkg/shouhou.js', async (route) => {
