@@ -2,7 +2,6 @@ use shouhou_core::{Field, Lang};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::focus::focus_by_id;
 use crate::services::api::load_messages;
 use crate::state::{Action, AppState};
 
@@ -41,8 +40,7 @@ pub fn use_adopt_first_screen(state: &UseReducerHandle<AppState>, ready: bool) {
         let focused = document
             .active_element()
             .filter(|element| boot.contains(Some(element)))
-            .map(|element| element.id())
-            .filter(|id| !id.is_empty());
+            .map(|element| Counterpart::of(&element));
         let boot_lang = boot.get_attribute("data-lang").and_then(|tag| Lang::from_tag(&tag));
         boot.remove();
         if !shown {
@@ -53,9 +51,17 @@ pub fn use_adopt_first_screen(state: &UseReducerHandle<AppState>, ready: bool) {
         }
         if pressed_continue {
             state.dispatch(Action::Continue { now_ms: crate::ids::now_ms() });
-        } else if let Some(id) = focused {
-            // After the app's start step has replaced the early one.
-            gloo_timers::callback::Timeout::new(0, move || focus_by_id(&id)).forget();
+        } else if let Some(counterpart) = focused {
+            // At once: the app's start step is drawn (effects run after rendering), and a key
+            // pressed before the focus moved would reach nothing. Again once the choices are
+            // drawn, should that redraw have taken it.
+            counterpart.focus(&document);
+            gloo_timers::callback::Timeout::new(0, move || {
+                if !counterpart.has_focus(&document) {
+                    counterpart.focus(&document);
+                }
+            })
+            .forget();
         }
         if let Some(lang) = boot_lang.filter(|lang| *lang != state.lang) {
             wasm_bindgen_futures::spawn_local(async move {
@@ -65,6 +71,51 @@ pub fn use_adopt_first_screen(state: &UseReducerHandle<AppState>, ready: bool) {
             });
         }
     });
+}
+
+/// The app's control that stands where the early screen's focused one stood: the same id (the
+/// choices), or else the same kind of control with the same words ("Continue", the language
+/// switch, "Check a request").
+struct Counterpart {
+    id: String,
+    tag: String,
+    text: String,
+}
+
+impl Counterpart {
+    fn of(element: &web_sys::Element) -> Counterpart {
+        Counterpart {
+            id: element.id(),
+            tag: element.tag_name(),
+            text: element.text_content().unwrap_or_default().trim().to_string(),
+        }
+    }
+
+    fn find(&self, document: &web_sys::Document) -> Option<web_sys::HtmlElement> {
+        let found = if self.id.is_empty() {
+            let app = document.get_element_by_id("app")?;
+            let all = app.query_selector_all(&self.tag).ok()?;
+            (0..all.length()).filter_map(|i| all.item(i)).find_map(|node| {
+                let element = node.dyn_into::<web_sys::Element>().ok()?;
+                let text = element.text_content().unwrap_or_default();
+                (!self.text.is_empty() && text.trim() == self.text).then_some(element)
+            })
+        } else {
+            document.get_element_by_id(&self.id)
+        };
+        found.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    }
+
+    fn focus(&self, document: &web_sys::Document) {
+        if let Some(element) = self.find(document) {
+            let _ = element.focus();
+        }
+    }
+
+    fn has_focus(&self, document: &web_sys::Document) -> bool {
+        let active = document.active_element();
+        self.find(document).is_some_and(|element| active.as_ref() == Some(element.as_ref()))
+    }
 }
 
 /// Keeps the hint `static/boot.js` reads: the draft's screen, its start choices, and whether
