@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::repair_body as valid_body;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -40,19 +42,6 @@ impl Fixture {
     fn db_rows(&self, sql: &str) -> Vec<Vec<String>> {
         common::db_rows(&self.db, sql)
     }
-}
-
-fn valid_body() -> Value {
-    json!({
-        "intent": "repair",
-        "product_line": "inverter",
-        "full_name": "王建国",
-        "phone": "138 1234 5678",
-        "email": "wang@example.cn",
-        "purchase_date": "2023-05-10",
-        "resolution": "repair",
-        "description": "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"
-    })
 }
 
 fn post(key: Option<&str>, body: impl Into<Body>) -> Request<Body> {

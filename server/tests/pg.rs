@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::repair_body as valid_body;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -89,19 +91,6 @@ async fn fixture(test: &str) -> Option<Fixture> {
     Some(Fixture { url, router: app(state, &settings.dist), _dir: dir })
 }
 
-fn valid_body() -> Value {
-    json!({
-        "intent": "repair",
-        "product_line": "inverter",
-        "full_name": "王建国",
-        "phone": "138 1234 5678",
-        "email": "wang@example.cn",
-        "purchase_date": "2023-05-10",
-        "resolution": "repair",
-        "description": "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"
-    })
-}
-
 fn post(key: &str, body: impl Into<Body>) -> Request<Body> {
     Request::post("/api/v1/requests")
         .header("content-type", "application/json")
@@ -119,6 +108,15 @@ async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Option<St
         .map(|value| value.to_str().unwrap().to_string());
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, replayed, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+/// What each spawned task answered, in the order they were started.
+async fn joined<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut answers = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
 }
 
 fn get(path: &str) -> Request<Body> {
@@ -206,11 +204,11 @@ async fn twenty_concurrent_creates_with_one_key_make_one_row() {
             })
         })
         .collect();
-    let mut answers = Vec::new();
-    for task in tasks {
-        let (status, _, body) = task.await.unwrap();
-        answers.push((status, body["reference"].as_str().unwrap().to_string()));
-    }
+    let answers: Vec<_> = joined(tasks)
+        .await
+        .into_iter()
+        .map(|(status, _, body)| (status, body["reference"].as_str().unwrap().to_string()))
+        .collect();
     let created = answers.iter().filter(|(status, _)| *status == StatusCode::CREATED).count();
     assert_eq!(created, 1, "{answers:?}");
     assert!(answers.iter().all(|(_, reference)| *reference == answers[0].1), "{answers:?}");
@@ -326,10 +324,7 @@ async fn two_instances_on_one_database_make_one_row_for_one_key() {
             })
         })
         .collect();
-    let mut answers = Vec::new();
-    for task in tasks {
-        answers.push(task.await.unwrap());
-    }
+    let answers = joined(tasks).await;
     assert_eq!(answers.iter().filter(|(status, _)| *status == 201).count(), 1, "{answers:?}");
     assert!(answers.iter().all(|(status, _)| *status == 201 || *status == 200), "{answers:?}");
     let reference = answers[0].1.clone();
@@ -472,10 +467,7 @@ async fn sessions_and_status_changes_hold_across_two_instances() {
             })
         })
         .collect();
-    let mut answers = Vec::new();
-    for task in tasks {
-        answers.push(task.await.unwrap());
-    }
+    let answers = joined(tasks).await;
     assert_eq!(answers.iter().filter(|(status, _)| *status == 201).count(), 1, "{answers:?}");
     assert!(
         answers.iter().all(|(status, code)| *status == 201 || code == "transition_not_allowed"),
@@ -543,12 +535,13 @@ async fn a_message_and_ratings_sent_to_two_instances_at_once_are_stored_once() {
                     tokio::spawn(async move { send(&router, request).await })
                 })
                 .collect();
-            let mut answers = Vec::new();
-            for task in tasks {
-                let (status, _, body) = task.await.unwrap();
-                answers.push((status, body["code"].as_str().unwrap_or_default().to_string()));
-            }
-            answers
+            joined(tasks)
+                .await
+                .into_iter()
+                .map(|(status, _, body)| {
+                    (status, body["code"].as_str().unwrap_or_default().to_string())
+                })
+                .collect::<Vec<_>>()
         }
     };
     let messages = format!("/api/v1/requests/{reference}/messages");

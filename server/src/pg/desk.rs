@@ -17,7 +17,7 @@ use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
-use super::{find, pg_error, pool_error, stored_request, violates, PgStore, Retry};
+use super::{find, insert_photo, pg_error, pool_error, stored_request, violates, PgStore, Retry};
 use crate::store::customer::{post_entry, CustomerPost, Post, Posted};
 use crate::store::report::Counts;
 use crate::store::staff::StaffMember;
@@ -766,23 +766,7 @@ async fn post_in(
                 if taken {
                     return Err(StoreError::PhotoIdTaken.into());
                 }
-                tx.execute(
-                    "INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height,
-                                         data, event_id)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    &[
-                        &request_id,
-                        &photo.id,
-                        &photo.content_type,
-                        &(upload.bytes.len() as i64),
-                        &i64::from(photo.width),
-                        &i64::from(photo.height),
-                        &upload.bytes,
-                        &made.id,
-                    ],
-                )
-                .await
-                .map_err(pg_error)?;
+                insert_photo(tx, request_id, photo, upload, Some(made.id)).await?;
                 made.photos.push(photo.clone());
             }
             // The answer is what the team waited for: the request is the team's again,

@@ -21,11 +21,12 @@ use chrono::{DateTime, FixedOffset, SecondsFormat};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
-use shouhou_core::{ValidRequest, WarrantyStatus};
+use shouhou_core::{PhotoRef, ValidRequest, WarrantyStatus};
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, NoTls};
 
-use crate::store::{Created, NewRequest, StoreError, StoredRequest};
+use crate::store::{Created, NewRequest, PhotoUpload, StoreError, StoredRequest};
 
 /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
 pub fn is_url(db: &str) -> bool {
@@ -328,21 +329,7 @@ impl PgStore {
             let Some(upload) = photos.iter().find(|upload| upload.id == photo.id) else {
                 continue;
             };
-            let insert_photo = tx.prepare_cached(INSERT_PHOTO).await.map_err(pg_error)?;
-            tx.execute(
-                &insert_photo,
-                &[
-                    &request_id,
-                    &photo.id,
-                    &photo.content_type,
-                    &(upload.bytes.len() as i64),
-                    &i64::from(photo.width),
-                    &i64::from(photo.height),
-                    &upload.bytes,
-                ],
-            )
-            .await
-            .map_err(pg_error)?;
+            insert_photo(&*tx, request_id, photo, upload, None).await?;
         }
         // Dropping the transaction on any error above rolls everything back: no request
         // without its photos.
@@ -396,9 +383,36 @@ const INSERT_REQUEST: &str = "
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id";
 
-const INSERT_PHOTO: &str = "
-    INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// Stores one photo's bytes with its description: a request's (`event_id` None) or those of
+/// the customer's message that is event `event_id`.
+pub(crate) async fn insert_photo(
+    tx: &impl GenericClient,
+    request_id: i64,
+    photo: &PhotoRef,
+    upload: &PhotoUpload,
+    event_id: Option<i64>,
+) -> Result<(), StoreError> {
+    let params: [&(dyn ToSql + Sync); 8] = [
+        &request_id,
+        &photo.id,
+        &photo.content_type,
+        &(upload.bytes.len() as i64),
+        &i64::from(photo.width),
+        &i64::from(photo.height),
+        &upload.bytes,
+        &event_id,
+    ];
+    // Not a cached statement: a photo's upload dwarfs the round trip of preparing it.
+    tx.execute(
+        "INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height, data,
+                             event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &params,
+    )
+    .await
+    .map_err(pg_error)?;
+    Ok(())
+}
 
 /// Why one try of a write did not make it: a UNIQUE constraint says another transaction got
 /// there first (`Again`, with what the retry needs), or it failed.

@@ -164,6 +164,20 @@ pub fn valid_body() -> serde_json::Value {
     })
 }
 
+/// An in-warranty repair with a purchase date: what most API tests send.
+pub fn repair_body() -> serde_json::Value {
+    serde_json::json!({
+        "intent": "repair",
+        "product_line": "inverter",
+        "full_name": "王建国",
+        "phone": "138 1234 5678",
+        "email": "wang@example.cn",
+        "purchase_date": "2023-05-10",
+        "resolution": "repair",
+        "description": "变频器上电后显示 OC1 过流故障，电机无法启动 ⚠️"
+    })
+}
+
 pub async fn post_create(addr: &str, key: &str, body: &str) -> std::io::Result<Answer> {
     request(
         addr,
