@@ -197,26 +197,6 @@ pub fn request_page(props: &RequestProps) -> Html {
             send("assign", EventRequest::Assign { to: login.clone() }, vec![])
         })
     };
-    let on_reply = {
-        let (send, invalid, r) = (send.clone(), invalid.clone(), reply_ref.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match some(value_of(&r)) {
-                Some(text) => send("reply", EventRequest::Reply { text }, vec![r.clone()]),
-                None => invalid("reply", "error.text_missing"),
-            }
-        })
-    };
-    let on_note = {
-        let (send, invalid, r) = (send.clone(), invalid.clone(), note_ref.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match some(value_of(&r)) {
-                Some(text) => send("note", EventRequest::Note { text }, vec![r.clone()]),
-                None => invalid("note", "error.text_missing"),
-            }
-        })
-    };
     let on_reply_by = {
         let (send, invalid, r) = (send.clone(), invalid.clone(), reply_by_ref.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -400,6 +380,38 @@ pub fn request_page(props: &RequestProps) -> Html {
     };
 
     let busy_now = *busy;
+    // A public reply and an internal note: one text each, sent as its event.
+    let text_action = |form: &'static str,
+                       node: &NodeRef,
+                       event: fn(String) -> EventRequest,
+                       internal: bool,
+                       rows: &'static str|
+     -> Html {
+        let onsubmit = {
+            let (send, invalid, r) = (send.clone(), invalid.clone(), node.clone());
+            Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                match some(value_of(&r)) {
+                    Some(text) => send(form, event(text), vec![r.clone()]),
+                    None => invalid(form, "error.text_missing"),
+                }
+            })
+        };
+        let (title, field) = (format!("h-{form}"), format!("a-{form}"));
+        let hint = format!("{field}-hint");
+        html! {
+            <form class={classes!("card", internal.then_some("internal"))} {onsubmit} aria-labelledby={title.clone()}>
+                <h3 id={title}>{ ctx.t(&format!("action.{form}")) }</h3>
+                <div class="field">
+                    <label for={field.clone()}>{ ctx.t(&format!("action.{form}_text")) }</label>
+                    <p id={hint.clone()} class="hint">{ ctx.t(&format!("action.{form}_hint")) }</p>
+                    <textarea id={field} {rows} ref={node.clone()} aria-describedby={hint} maxlength="10000" />
+                </div>
+                <button type="submit" disabled={busy_now}>{ ctx.t(&format!("action.{form}_submit")) }</button>
+                { message(form) }
+            </form>
+        }
+    };
     html! {
         <>
             { back }
@@ -512,26 +524,8 @@ pub fn request_page(props: &RequestProps) -> Html {
                         </div>
                         { message("assign") }
                     </form>
-                    <form class="card" onsubmit={on_reply} aria-labelledby="h-reply">
-                        <h3 id="h-reply">{ ctx.t("action.reply") }</h3>
-                        <div class="field">
-                            <label for="a-reply">{ ctx.t("action.reply_text") }</label>
-                            <p id="a-reply-hint" class="hint">{ ctx.t("action.reply_hint") }</p>
-                            <textarea id="a-reply" rows="4" ref={reply_ref} aria-describedby="a-reply-hint" maxlength="10000" />
-                        </div>
-                        <button type="submit" disabled={busy_now}>{ ctx.t("action.reply_submit") }</button>
-                        { message("reply") }
-                    </form>
-                    <form class="card internal" onsubmit={on_note} aria-labelledby="h-note">
-                        <h3 id="h-note">{ ctx.t("action.note") }</h3>
-                        <div class="field">
-                            <label for="a-note">{ ctx.t("action.note_text") }</label>
-                            <p id="a-note-hint" class="hint">{ ctx.t("action.note_hint") }</p>
-                            <textarea id="a-note" rows="3" ref={note_ref} aria-describedby="a-note-hint" maxlength="10000" />
-                        </div>
-                        <button type="submit" disabled={busy_now}>{ ctx.t("action.note_submit") }</button>
-                        { message("note") }
-                    </form>
+                    { text_action("reply", &reply_ref, |text| EventRequest::Reply { text }, false, "4") }
+                    { text_action("note", &note_ref, |text| EventRequest::Note { text }, true, "3") }
                     <form class="card" onsubmit={on_reply_by} aria-labelledby="h-reply-by">
                         <h3 id="h-reply-by">{ ctx.t("action.reply_by") }</h3>
                         <div class="field">

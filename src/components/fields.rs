@@ -14,12 +14,23 @@ pub fn control_id(field: Field) -> String {
     format!("f-{}", field.name())
 }
 
-fn event_value(event: &Event) -> Option<String> {
+/// What an input or text area holds after the event.
+pub fn event_value(event: &Event) -> Option<String> {
     let target = event.target()?;
     if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
         return Some(input.value());
     }
     target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|area| area.value())
+}
+
+/// Keeps `text` equal to what is typed into an input or text area.
+pub fn typed_into(text: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let text = text.clone();
+    Callback::from(move |event: InputEvent| {
+        if let Some(value) = event_value(&event) {
+            text.set(value);
+        }
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Default)]

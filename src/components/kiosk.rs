@@ -6,6 +6,7 @@ use shouhou_core::outbox::{OutboxItem, OutboxStatus};
 use shouhou_core::Lang;
 use yew::prelude::*;
 
+use super::fields::typed_into;
 use super::focus::focus;
 use crate::services::kiosk::Unlock;
 
@@ -103,13 +104,7 @@ pub fn StaffPanel(props: &StaffPanelProps) -> Html {
             </>
         }
     } else {
-        let oninput = {
-            let pin = pin.clone();
-            Callback::from(move |event: InputEvent| {
-                let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-                pin.set(input.value());
-            })
-        };
+        let oninput = typed_into(&pin);
         let onsubmit = {
             let (pin, on_unlock) = (pin.clone(), props.on_unlock.clone());
             Callback::from(move |event: SubmitEvent| {

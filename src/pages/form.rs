@@ -12,8 +12,8 @@ use crate::components::display::{chosen_line, error_for, warranty_text};
 use crate::components::emergency::emergency_notice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{
-    checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps,
-    TextFieldProps, TextKind,
+    checkbox, choice_group, event_value, step_progress, text_field, CheckboxProps,
+    ChoiceGroupProps, TextFieldProps, TextKind,
 };
 use crate::components::photos::PhotoField;
 use crate::components::signature::SignaturePad;
@@ -182,8 +182,9 @@ pub fn FormPage() -> Html {
     let honeypot = (step == Step::Contact).then(|| {
         let state = state.clone();
         let oninput = Callback::from(move |event: InputEvent| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            state.dispatch(Action::Honeypot { value: input.value(), now_ms: now_ms() });
+            if let Some(value) = event_value(&event) {
+                state.dispatch(Action::Honeypot { value, now_ms: now_ms() });
+            }
         });
         html! {
             <div class="bait" aria-hidden="true">

@@ -15,6 +15,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::components::display::{item_title, local_time, status_text};
+use crate::components::fields::typed_into;
 use crate::components::focus::focus;
 use crate::components::photos::PhotoField;
 use crate::hooks::outbox::use_outbox;
@@ -100,21 +101,9 @@ pub fn StatusPage(props: &StatusPageProps) -> Html {
     } else {
         props.reference.clone()
     };
-    let on_reference = {
-        let typed_reference = typed_reference.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            typed_reference.set(input.value());
-        })
-    };
+    let on_reference = typed_into(&typed_reference);
 
-    let oninput = {
-        let contact = contact.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            contact.set(input.value());
-        })
-    };
+    let oninput = typed_into(&contact);
     let onsubmit = {
         let (contact, lookup, reference) = (contact.clone(), lookup.clone(), reference.clone());
         let base_url = config.backend.url.clone();
@@ -340,13 +329,7 @@ fn ReplyForm(props: &FollowUpFormProps) -> Html {
     let text = use_state(String::new);
     let problem = use_state(|| false);
     let sent = use_state(|| false);
-    let oninput = {
-        let text = text.clone();
-        Callback::from(move |event: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
-            text.set(area.value());
-        })
-    };
+    let oninput = typed_into(&text);
     let onsubmit = {
         let (text, problem, sent) = (text.clone(), problem.clone(), sent.clone());
         let ((reference, contact), outbox) = (props.context.clone(), props.outbox.clone());
@@ -405,13 +388,7 @@ fn RatingForm(props: &FollowUpFormProps) -> Html {
     let comment = use_state(String::new);
     let problem = use_state(|| false);
     let sent = use_state(|| false);
-    let oninput = {
-        let comment = comment.clone();
-        Callback::from(move |event: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
-            comment.set(area.value());
-        })
-    };
+    let oninput = typed_into(&comment);
     let onsubmit = {
         let (rating, comment, problem, sent) =
             (rating.clone(), comment.clone(), problem.clone(), sent.clone());
