@@ -155,6 +155,14 @@ async function start() {
   // The server may have sent the start step inside the page already (server/src/start_page.rs).
   const rendered = root && !root.hidden ? root.dataset.rendered : null;
   const lazy = !kiosk && !somethingToSend(choices);
+  // While a pointer is down on the early screen the app waits to take it over (src/hooks/
+  // adopt.rs), so the press ends in its click; cleared after the click has run.
+  if (root) {
+    root.addEventListener('pointerdown', () => { root.dataset.pressing = 'yes'; }, true);
+    const lifted = () => setTimeout(() => { delete root.dataset.pressing; }, 0);
+    addEventListener('pointerup', lifted, true);
+    addEventListener('pointercancel', lifted, true);
+  }
   // A language switch pressed on the server's page before its behaviour is wired below is
   // done once it is.
   let earlySwitch = false;

@@ -16,10 +16,28 @@ pub const RESUME_KEY: &str = "shouhou.resume";
 pub fn use_adopt_first_screen(state: &UseReducerHandle<AppState>, ready: bool) {
     let state = state.clone();
     use_effect_with(ready, move |ready| {
-        if !*ready {
+        if *ready {
+            take_over(state, 0);
+        }
+    });
+}
+
+/// How long a press on the early screen may hold the take-over back: 30 ms at a time, up to
+/// about a second (a pointer that left the window never says it was lifted).
+const PRESS_WAITS: u32 = 30;
+
+fn take_over(state: UseReducerHandle<AppState>, waited: u32) {
+    {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        // A press (pointer down, not yet up) finishes on the early screen first: taking the
+        // screen away under it would lose its click, "Continue" included. boot.js marks it.
+        let pressing = document
+            .get_element_by_id("boot")
+            .is_some_and(|boot| boot.has_attribute("data-pressing"));
+        if pressing && waited < PRESS_WAITS {
+            gloo_timers::callback::Timeout::new(30, move || take_over(state, waited + 1)).forget();
             return;
         }
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
         if let Some(app) = document.get_element_by_id("app") {
             let _ = app.remove_attribute("hidden");
         }
@@ -70,7 +88,7 @@ pub fn use_adopt_first_screen(state: &UseReducerHandle<AppState>, ready: bool) {
                 }
             });
         }
-    });
+    }
 }
 
 /// The app's control that stands where the early screen's focused one stood: the same id (the
