@@ -5,26 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::adapter::{Adapter, Backend};
-use crate::i18n::Lang;
+pub use crate::emergency::{EmergencySettings, PublicNumber, PublicService};
+pub use crate::i18n::Localized;
 pub use crate::reply::ReplyTimes;
 use crate::schema::Priority;
-
-/// A text in every language the product speaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Localized {
-    #[serde(rename = "zh-CN")]
-    pub zh_cn: String,
-    pub en: String,
-}
-
-impl Localized {
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::ZhCn => &self.zh_cn,
-            Lang::En => &self.en,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductLine {
@@ -91,7 +75,8 @@ impl Default for PhotoLimits {
     }
 }
 
-/// Who to call at once for an emergency incident (突发事件).
+/// The company's own line for an emergency incident (突发事件), shown after the safety
+/// advice and the public numbers (`emergency`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmergencyContact {
     /// As dialled: shown large and as a `tel:` link.
@@ -113,6 +98,10 @@ pub struct AppConfig {
     pub reply_times: ReplyTimes,
     pub product_lines: Vec<ProductLine>,
     pub emergency_contact: EmergencyContact,
+    /// The public emergency numbers (119, 120, 110, a region's gas repair line): an
+    /// emergency screen shows the ones its flow names before the company's line.
+    #[serde(default)]
+    pub emergency: EmergencySettings,
     #[serde(default)]
     pub mode: Mode,
     #[serde(default)]
@@ -163,6 +152,9 @@ impl AppConfig {
         }
         if config.emergency_contact.phone.trim().is_empty() {
             return Err(ConfigError::Invalid("emergency_contact.phone must not be empty".into()));
+        }
+        if let Some(why) = config.emergency.problem() {
+            return Err(ConfigError::Invalid(why));
         }
         if let Err(why) = crate::adapter::check_mapping(&config.backend) {
             return Err(ConfigError::Invalid(why));
@@ -224,8 +216,10 @@ mod tests {
         assert_eq!(AppConfig::from_json(&with_bom), AppConfig::from_json(shipped));
         let mut old: serde_json::Value = serde_json::from_str(shipped).unwrap();
         old.as_object_mut().unwrap().remove("reply_times");
+        old.as_object_mut().unwrap().remove("emergency");
         let old = AppConfig::from_json(&old.to_string()).unwrap();
         assert_eq!(old.reply_times, ReplyTimes::default());
+        assert_eq!(old.emergency, EmergencySettings::default(), "the national numbers");
         assert_eq!(old.reply_by(Some(Priority::Urgent), 0), 24 * 3_600_000);
     }
 

@@ -11,6 +11,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use serde::{Deserialize, Serialize};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     ZhCn,
@@ -61,6 +63,24 @@ impl Lang {
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Lang::negotiate(ranked.into_iter().map(|(_, _, tag)| tag))
+    }
+}
+
+/// A text in every language the product speaks, as the configuration writes it (the
+/// message tables hold the product's own words; this holds a company's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    pub en: String,
+}
+
+impl Localized {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.zh_cn,
+            Lang::En => &self.en,
+        }
     }
 }
 

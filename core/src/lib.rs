@@ -10,6 +10,7 @@ pub mod archive;
 pub mod config;
 pub mod desk;
 pub mod draft;
+pub mod emergency;
 pub mod eviction;
 pub mod flow;
 pub mod i18n;

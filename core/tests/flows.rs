@@ -125,6 +125,11 @@ fn each_broken_fixture_reports_exactly_its_problem() {
             vec![("nodes[3].priority", ProblemKind::MissingSuggestion("priority"))],
         ),
         ("image-without-alt", vec![("nodes[1].image", ProblemKind::ImageWithoutAlt)]),
+        ("no-emergency-way-out", vec![("start", ProblemKind::NoEmergencyWayOut("what".into()))]),
+        (
+            "emergency-without-public-number",
+            vec![("nodes[4].services", ProblemKind::EmergencyWithoutPublicNumber("danger".into()))],
+        ),
     ];
     // Every broken fixture in the folder is in the table: one per kind of problem.
     let mut on_disk: Vec<String> = std::fs::read_dir(
@@ -171,6 +176,8 @@ fn refused_by(kind: &ProblemKind) -> &'static [&'static str] {
         ProblemKind::FixLeadsElsewhere(_) => &["confirmed-fix-not-solved", "check-as-a-step"],
         ProblemKind::StepNotAFix(_) => &["step-without-not-fixed"],
         ProblemKind::EmergencyNotAtOnce(_) => &["emergency-not-at-once"],
+        ProblemKind::NoEmergencyWayOut(_) => &["no-emergency-way-out"],
+        ProblemKind::EmergencyWithoutPublicNumber(_) => &["emergency-without-public-number"],
         ProblemKind::OnSiteWithoutResolution(_) => &["on-site-without-resolution"],
         ProblemKind::OverriddenSuggestion { .. } => &["overridden-suggestion"],
     }
@@ -488,4 +495,57 @@ proptest! {
             prop_assert_eq!(progress.transcript.len(), steps);
         }
     }
+}
+
+/// Issue 20: every emergency a shipped flow can end in names public services that the shipped
+/// configuration has a number for, and no flow writes a public number into its text (the
+/// numbers differ by region and come from `config.json`).
+#[test]
+fn every_emergency_has_a_configured_public_number_and_no_flow_writes_one() {
+    let config = config();
+    let numbers: Vec<&str> = config.emergency.numbers.iter().map(|l| l.number.as_str()).collect();
+    for (_, flow) in shipped_flows() {
+        let Some(Node::Question(first)) = flow.node(&flow.start) else { unreachable!() };
+        assert!(
+            first.answers.iter().any(|a| matches!(flow.node(&a.next),
+                Some(Node::Outcome(o)) if o.outcome == OutcomeKind::Emergency)),
+            "{}: the first question offers an emergency way out",
+            flow.id
+        );
+        for node in &flow.nodes {
+            if let Node::Outcome(outcome) = node {
+                if outcome.outcome == OutcomeKind::Emergency {
+                    assert!(
+                        !config.emergency.lines(&outcome.services).is_empty(),
+                        "{} {}: no configured number for {:?}",
+                        flow.id,
+                        outcome.id,
+                        outcome.services
+                    );
+                }
+            }
+        }
+        let text = serde_json::to_string(&flow).unwrap();
+        for number in &numbers {
+            let written = text.match_indices(number).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + number.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_digit())
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+            });
+            assert!(!written, "{} writes the public number {number}", flow.id);
+        }
+    }
+}
+
+#[test]
+fn a_walk_that_ends_in_an_emergency_names_its_services_for_the_form() {
+    use shouhou_core::emergency::{PublicService, GENERAL_SERVICES};
+    let (_, flow) = shipped_flows().into_iter().find(|(_, f)| f.id == "appliance").unwrap();
+    let mut draft = Draft::new("d".into(), "k".into(), 0);
+    assert_eq!(draft.emergency_services(Some(&flow)), GENERAL_SERVICES, "no walk yet");
+    draft.guide(GuideEvent::Start, &flow, 1).unwrap();
+    draft.guide(GuideEvent::Answer("gas".into()), &flow, 2).unwrap();
+    assert_eq!(draft.emergency_services(Some(&flow)), [PublicService::Gas, PublicService::Fire]);
+    assert_eq!(draft.emergency_services(None), GENERAL_SERVICES, "the flow is not loaded");
 }

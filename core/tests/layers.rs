@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["i18n", "phone", "warranty", "reference", "eviction", "status"],
     &["schema"],
-    &["adapter", "reply"],
+    &["adapter", "reply", "emergency"],
     &["config"],
     &["flow"],
     &["rules"],

@@ -17,14 +17,26 @@ fn run(args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// The shipped property flow as the validator reads it: its version and node count.
+fn property() -> shouhou_core::Flow {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    shouhou_core::Flow::parse(
+        &std::fs::read_to_string(root.join("static/flows/property.json")).unwrap(),
+    )
+    .unwrap()
+}
+
 #[test]
 fn the_shipped_flows_pass() {
     let (ok, stdout, stderr) = run(&["check"]);
     assert!(ok, "{stdout}{stderr}");
-    assert!(
-        stdout.contains("ok      static/flows/property.json (property v3, 50 nodes)"),
-        "{stdout}"
+    let property = property();
+    let line = format!(
+        "ok      static/flows/property.json (property v{}, {} nodes)",
+        property.version,
+        property.nodes.len()
     );
+    assert!(stdout.contains(&line), "{stdout}");
     assert!(stdout.contains("7 flow files checked, 0 with problems"), "{stdout}");
 }
 
@@ -67,6 +79,25 @@ fn the_way_out_and_the_confirmed_fix_are_checked() {
 }
 
 #[test]
+fn the_emergency_way_out_and_the_public_number_are_checked() {
+    let (ok, stdout, stderr) = run(&[
+        "check",
+        "core/tests/fixtures/flows/no-emergency-way-out.json",
+        "core/tests/fixtures/flows/emergency-without-public-number.json",
+    ]);
+    assert!(!ok);
+    assert!(stdout.contains("2 flow files checked, 2 with problems"), "{stdout}");
+    assert!(
+        stderr.contains("no-emergency-way-out.json: start: the first question \"what\" needs an answer that leads straight to an emergency outcome"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("emergency-without-public-number.json: nodes[4].services: the emergency outcome \"danger\" must name the public services that fit"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_file_named_unlike_its_flow_fails() {
     let (ok, _, stderr) = run(&["check", "core/tests/fixtures/flows/valid.json"]);
     assert!(!ok);
@@ -78,7 +109,10 @@ fn a_flow_draws_as_mermaid() {
     let (ok, stdout, stderr) = run(&["diagram", "static/flows/property.json", "--lang", "en"]);
     assert!(ok, "{stderr}");
     assert!(
-        stdout.starts_with("---\ntitle: Property repairs: first checks (v3)\n---\nflowchart TD\n"),
+        stdout.starts_with(&format!(
+            "---\ntitle: Property repairs: first checks (v{})\n---\nflowchart TD\n",
+            property().version
+        )),
         "{stdout}"
     );
     assert!(stdout.contains("n_lift_q{\"What is happening with the lift?\"}"), "{stdout}");

@@ -150,7 +150,9 @@ pub fn FormPage() -> Html {
     };
 
     // On every step from the moment the category is chosen, before anything else.
-    let emergency = conditions.emergency.then(|| emergency_notice(lang, &config.emergency_contact));
+    let emergency = conditions.emergency.then(|| {
+        emergency_notice(lang, &config, &draft.emergency_services(state.flow().as_deref()))
+    });
     let warranty = conditions
         .warranty
         .as_ref()

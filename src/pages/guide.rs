@@ -5,14 +5,14 @@ use std::rc::Rc;
 use shouhou_core::draft::GuideEvent;
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::flow::{
-    text, Node, OutcomeKind, OutcomeNode, QuestionNode, StepNode, STEP_ANSWERS,
+    text, Node, OutcomeKind, OutcomeNode, QuestionNode, StepNode, Texts, STEP_ANSWERS,
 };
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{AppConfig, Flow, Lang};
 use yew::prelude::*;
 
 use super::use_heading_focus;
-use crate::components::emergency::tel_href;
+use crate::components::emergency::emergency_calls;
 use crate::components::focus::focus;
 use crate::hooks::use_app;
 use crate::ids::{new_draft, now_ms};
@@ -20,7 +20,6 @@ use crate::intake_api;
 use crate::services::flows::record_deflection;
 use crate::state::{Action, GuidedHelp};
 
-/// A `tel:` link for a number as printed (`400-000-1234` → `tel:4000001234`).
 fn guide(
     state: &UseReducerHandle<crate::state::AppState>,
     event: GuideEvent,
@@ -163,11 +162,7 @@ fn step_body(
     });
     html! {
         <>
-            if let Some(warning) = &step.warning {
-                <div class="notice notice-warning" role="note">
-                    <p><strong>{ t(lang, "flow.warning") }</strong>{ text(warning, lang) }</p>
-                </div>
-            }
+            { safety_warning(step.warning.as_ref(), lang) }
             <h1 id="flow-heading" tabindex="-1" ref={heading}>{ text(&step.text, lang) }</h1>
             if let (Some(image), Some(alt)) = (&step.image, &step.image_alt) {
                 <img class="flow-image" src={image.clone()} alt={text(alt, lang).to_string()} />
@@ -193,9 +188,20 @@ fn question_body(
     });
     html! {
         <>
+            { safety_warning(question.warning.as_ref(), lang) }
             <h1 id="flow-heading" tabindex="-1" ref={heading}>{ text(&question.text, lang) }</h1>
             <div class="answers" role="group" aria-labelledby="flow-heading">{ for answers }</div>
         </>
+    }
+}
+
+/// A node's safety warning, before its text: what to be careful of before doing or looking.
+fn safety_warning(warning: Option<&Texts>, lang: Lang) -> Html {
+    let Some(warning) = warning else { return html! {} };
+    html! {
+        <div class="notice notice-warning" role="note">
+            <p><strong>{ t(lang, "flow.warning") }</strong>{ text(warning, lang) }</p>
+        </div>
     }
 }
 
@@ -235,6 +241,7 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
         });
     }
 
+    let warning = safety_warning(outcome.warning.as_ref(), lang);
     match outcome.outcome {
         OutcomeKind::Solved => {
             let start_over = {
@@ -250,6 +257,7 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
             html! {
                 <div class="outcome outcome-solved" role="status">
                     <h1 id="flow-heading" tabindex="-1" ref={props.heading.clone()}>{ t(lang, "flow.solved_heading") }</h1>
+                    { warning }
                     <p>{ text(&outcome.text, lang) }</p>
                     <p>{ t(lang, "flow.solved_body") }</p>
                     <div class="actions">
@@ -261,15 +269,16 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
         OutcomeKind::NeedsService => html! {
             <div class="outcome">
                 <h1 id="flow-heading" tabindex="-1" ref={props.heading.clone()}>{ t(lang, "flow.needs_service_heading") }</h1>
+                { warning }
                 <p>{ text(&outcome.text, lang) }</p>
                 <div class="actions">
                     <button type="button" class="primary" onclick={guide(&state, GuideEvent::ToForm)}>{ t(lang, "flow.continue_to_form") }</button>
                 </div>
             </div>
         },
+        // Safety now, then the public numbers that fit, then our line: the order that keeps
+        // people alive (a phone call indoors can ignite gas; we cannot put out a fire).
         OutcomeKind::Emergency => {
-            let contact = &props.config.emergency_contact;
-            let tel = tel_href(&contact.phone);
             // Both languages at once: whoever is reading must not have to find a switch first.
             let other = if lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
             html! {
@@ -278,13 +287,12 @@ fn OutcomeView(props: &OutcomeProps) -> Html {
                         { t(lang, "flow.emergency_heading") }
                         <span class="other-lang" lang={other.tag()}>{ " · " }{ t(other, "flow.emergency_heading") }</span>
                     </h1>
-                    <p class="emergency-phone">
-                        <span class="emergency-label">{ t(lang, "flow.emergency_line") }</span>
-                        <a href={tel}>{ &contact.phone }</a>
-                    </p>
-                    <p>{ contact.note.get(lang) }</p>
-                    <p>{ text(&outcome.text, lang) }</p>
-                    <p lang={other.tag()} class="other-lang-text">{ text(&outcome.text, other) }</p>
+                    { warning }
+                    <div class="emergency-safety">
+                        <p>{ text(&outcome.text, lang) }</p>
+                        <p lang={other.tag()} class="other-lang-text">{ text(&outcome.text, other) }</p>
+                    </div>
+                    { emergency_calls(lang, &props.config, &outcome.services) }
                     <p>{ t(lang, "flow.emergency_then") }</p>
                     <div class="actions">
                         <button type="button" class="secondary" onclick={guide(&state, GuideEvent::ToForm)}>{ t(lang, "flow.continue_to_form") }</button>

@@ -41,7 +41,7 @@ pub fn StartPage() -> Html {
     let asks_category = draft.step_fields(Step::Start, &config, today()).contains(&Field::Category);
     let emergency = Conditions::of(&draft.fields, &config, today())
         .emergency
-        .then(|| emergency_notice(lang, &config.emergency_contact));
+        .then(|| emergency_notice(lang, &config, &draft.emergency_services(None)));
     let categories: Vec<(String, String)> = Category::ALL
         .iter()
         .map(|category| {

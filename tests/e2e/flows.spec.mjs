@@ -44,7 +44,7 @@ test.describe('guided help in English', () => {
     await expectNoAxeViolations(page, 'solved outcome');
 
     await expect.poll(() => server.rows('SELECT flow_id, flow_version, product_line, outcome FROM deflections'))
-      .toEqual([['network', 2, 'network', 'solved']]);
+      .toEqual([['network', flows.network.version, 'network', 'solved']]);
     expect(server.rows('SELECT count(*) FROM requests')).toEqual([[0]]);
     await page.getByRole('button', { name: m['flow.start_over'] }).click();
     await expect(heading(page)).toHaveText(m['start.heading']);

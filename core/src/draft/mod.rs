@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
+use crate::emergency::{PublicService, GENERAL_SERVICES};
 use crate::flow::engine::{EngineError, FlowProgress};
 use crate::flow::{Flow, OutcomeKind};
 use crate::schema::{Category, Field, Intent, PhotoRef, RequestFields, Troubleshooting};
@@ -407,6 +408,18 @@ impl Draft {
     /// Whether the customer has put anything in it worth keeping.
     pub fn is_blank(&self) -> bool {
         self.fields == RequestFields::default()
+    }
+
+    /// The public services an emergency notice on the form names: those of the emergency the
+    /// guided checks ended in (gas: the gas line and 119), or the general ones (119, 120,
+    /// 110) for an emergency said on the form itself.
+    pub fn emergency_services(&self, flow: Option<&Flow>) -> Vec<PublicService> {
+        self.flow
+            .as_ref()
+            .zip(flow)
+            .filter(|(progress, flow)| progress.fits(flow))
+            .and_then(|(progress, flow)| progress.emergency_services(flow))
+            .map_or_else(|| GENERAL_SERVICES.to_vec(), <[PublicService]>::to_vec)
     }
 }
 

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{is_plain_id, Flow, Node, OutcomeKind, OutcomeNode};
+use crate::emergency::PublicService;
 /// Kept with the request it is stored in; named here too, where the engine writes it.
 pub use crate::schema::TranscriptEntry;
 
@@ -162,6 +163,15 @@ impl FlowProgress {
             found.resolution = Some("onsite_visit".into());
         }
         found
+    }
+
+    /// The public services for the emergency this walk ended in (its outcome's `services`,
+    /// best fit first); `None` when it did not end in an emergency. The request form's
+    /// emergency notice names these, or the general ones when there are none.
+    pub fn emergency_services<'a>(&self, flow: &'a Flow) -> Option<&'a [PublicService]> {
+        self.outcome(flow)
+            .filter(|outcome| outcome.outcome == OutcomeKind::Emergency)
+            .map(|outcome| outcome.services.as_slice())
     }
 
     /// How many answers were given: the progress hint "Check 3".

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::emergency::PublicService;
 use crate::i18n::Lang;
 
 pub use validate::{FlowProblem, ProblemKind};
@@ -107,6 +108,8 @@ struct RawNode {
     on_site: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     resolution: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    services: Option<Vec<PublicService>>,
 }
 
 impl TryFrom<RawNode> for Node {
@@ -125,11 +128,11 @@ impl TryFrom<RawNode> for Node {
             ("priority", raw.priority.is_some()),
             ("on_site", raw.on_site.is_some()),
             ("resolution", raw.resolution.is_some()),
+            ("services", raw.services.is_some()),
         ];
         let step_fields = [
             ("image", raw.image.is_some()),
             ("image_alt", raw.image_alt.is_some()),
-            ("warning", raw.warning.is_some()),
             ("fixed", raw.fixed.is_some()),
             ("not_fixed", raw.not_fixed.is_some()),
             ("cannot", raw.cannot.is_some()),
@@ -158,6 +161,7 @@ impl TryFrom<RawNode> for Node {
                 Ok(Node::Question(QuestionNode {
                     id: raw.id,
                     text: raw.text,
+                    warning: raw.warning,
                     answers: raw.answers.unwrap_or_default(),
                 }))
             }
@@ -169,10 +173,18 @@ impl TryFrom<RawNode> for Node {
                 let outcome = raw.outcome.ok_or_else(|| {
                     format!("node {:?}: an outcome node needs \"outcome\"", raw.id)
                 })?;
+                if outcome != OutcomeKind::Emergency && raw.services.is_some() {
+                    return Err(format!(
+                        "node {:?}: only an emergency outcome names public services",
+                        raw.id
+                    ));
+                }
                 Ok(Node::Outcome(OutcomeNode {
                     id: raw.id,
                     outcome,
                     text: raw.text,
+                    warning: raw.warning,
+                    services: raw.services.unwrap_or_default(),
                     category: raw.category,
                     priority: raw.priority,
                     on_site: raw.on_site,
@@ -201,6 +213,7 @@ impl From<Node> for RawNode {
             priority: None,
             on_site: None,
             resolution: None,
+            services: None,
         };
         match node {
             Node::Step(step) => RawNode {
@@ -213,6 +226,7 @@ impl From<Node> for RawNode {
                 ..empty(step.id, NodeKind::Step, step.text)
             },
             Node::Question(question) => RawNode {
+                warning: question.warning,
                 answers: Some(question.answers),
                 ..empty(question.id, NodeKind::Question, question.text)
             },
@@ -222,6 +236,8 @@ impl From<Node> for RawNode {
                 priority: outcome.priority,
                 on_site: outcome.on_site,
                 resolution: outcome.resolution,
+                warning: outcome.warning,
+                services: (!outcome.services.is_empty()).then_some(outcome.services),
                 ..empty(outcome.id, NodeKind::Outcome, outcome.text)
             },
         }
@@ -273,6 +289,10 @@ impl StepNode {
 pub struct QuestionNode {
     pub id: String,
     pub text: Texts,
+    /// Shown before the question, prominently: what to be careful of while finding the
+    /// answer (working at height, a load that can drop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<Texts>,
     pub answers: Vec<Answer>,
 }
 
@@ -316,7 +336,16 @@ pub enum OutcomeKind {
 pub struct OutcomeNode {
     pub id: String,
     pub outcome: OutcomeKind,
+    /// For an emergency, what to do for safety now: it comes first on the screen.
     pub text: Texts,
+    /// Shown before the text, prominently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<Texts>,
+    /// An emergency's public services, the best fit first (`["fire", "gas"]`): their numbers
+    /// (from the configuration) follow the safety advice, before the company's line. Every
+    /// emergency names at least one; no other outcome names any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<PublicService>,
     /// Suggested complaint category (needed for `needs_service`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -338,6 +367,15 @@ impl Node {
             Node::Step(n) => &n.id,
             Node::Question(n) => &n.id,
             Node::Outcome(n) => &n.id,
+        }
+    }
+
+    /// The safety warning shown before the node's text, whatever its kind.
+    pub fn warning(&self) -> Option<&Texts> {
+        match self {
+            Node::Step(n) => n.warning.as_ref(),
+            Node::Question(n) => n.warning.as_ref(),
+            Node::Outcome(n) => n.warning.as_ref(),
         }
     }
 

@@ -60,6 +60,12 @@ pub enum ProblemKind {
     StepNotAFix(String),
     /// An emergency goes straight to the emergency outcome, whose contact is shown first.
     EmergencyNotAtOnce(String),
+    /// The first question offers no answer that leads straight to an emergency outcome:
+    /// someone smelling gas must not have to guess which branch hides the way out.
+    NoEmergencyWayOut(String),
+    /// An emergency outcome that names no public service (`services`): the screen would
+    /// offer only the company's line where 119 or 120 is what helps.
+    EmergencyWithoutPublicNumber(String),
     /// An engineer on site is said twice so the form cannot miss it: `on_site: true` and
     /// `resolution: "onsite_visit"` come together.
     OnSiteWithoutResolution(String),
@@ -130,6 +136,14 @@ impl fmt::Display for FlowProblem {
             ProblemKind::EmergencyNotAtOnce(id) => write!(
                 f,
                 "an emergency must lead straight to an emergency outcome, not to {id:?}"
+            ),
+            ProblemKind::NoEmergencyWayOut(id) => write!(
+                f,
+                "the first question {id:?} needs an answer that leads straight to an emergency outcome (smoke, gas, someone hurt…)"
+            ),
+            ProblemKind::EmergencyWithoutPublicNumber(id) => write!(
+                f,
+                "the emergency outcome {id:?} must name the public services that fit (\"services\": [\"fire\", \"ambulance\", \"police\", \"traffic\", \"gas\"])"
             ),
             ProblemKind::OverriddenSuggestion { field, outcome } => write!(
                 f,
@@ -210,17 +224,23 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
         Some(_) if is_outcome(&flow.start, OutcomeKind::Solved) => {
             found.push("start", ProblemKind::SolvedWithoutConfirmation(flow.start.clone()))
         }
-        Some(_) => {}
+        Some(Node::Question(first)) => {
+            let way_out = first.answers.iter().any(|a| is_outcome(&a.next, OutcomeKind::Emergency));
+            if !way_out {
+                found.push("start", ProblemKind::NoEmergencyWayOut(first.id.clone()));
+            }
+        }
+        Some(other) => found.push("start", ProblemKind::NoEmergencyWayOut(other.id().into())),
     }
 
     for (i, node) in flow.nodes.iter().enumerate() {
         let at = format!("nodes[{i}]");
+        if let Some(warning) = node.warning() {
+            found.texts(&format!("{at}.warning"), warning);
+        }
         match node {
             Node::Step(step) => {
                 found.texts(&format!("{at}.text"), &step.text);
-                if let Some(warning) = &step.warning {
-                    found.texts(&format!("{at}.warning"), warning);
-                }
                 match (&step.image, &step.image_alt) {
                     (Some(_), Some(alt)) => found.texts(&format!("{at}.image_alt"), alt),
                     (Some(_), None) => {
@@ -359,6 +379,12 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                     found.push(
                         format!("{at}.category"),
                         ProblemKind::EmergencyNotAtOnce(outcome.id.clone()),
+                    );
+                }
+                if outcome.outcome == OutcomeKind::Emergency && outcome.services.is_empty() {
+                    found.push(
+                        format!("{at}.services"),
+                        ProblemKind::EmergencyWithoutPublicNumber(outcome.id.clone()),
                     );
                 }
                 if outcome.outcome == OutcomeKind::NeedsService {
