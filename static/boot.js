@@ -65,7 +65,8 @@ function draw(root, lang, config, m, kept) {
     element('h1', { tabindex: '-1' }, text('start.heading')),
     element('p', { class: 'lead' }, text('start.intro')),
     choiceGroup('intent', text('field.intent'),
-      ['consultation', 'repair', 'return_exchange_refund', 'complaint', 'onsite_report'].map((i) => [i, text(`intent.${i}`)])),
+      ['consultation', 'repair', 'return_exchange_refund', 'complaint']
+        .concat(config.mode === 'staff' ? ['onsite_report'] : []).map((i) => [i, text(`intent.${i}`)])),
     choiceGroup('product_line', text('field.product_line'), config.product_lines.map((l) => [l.id, l.name[lang]])),
     element('div', { class: 'actions' }, element('button', { type: 'submit', class: 'primary' }, text('start.continue'))),
     element('p', { class: 'check-request' }, element('a', { href: '/status' }, text('start.check_request'))));

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::adapter::{Adapter, Backend};
+pub use crate::calendar::Calendar;
 pub use crate::emergency::{EmergencySettings, PublicNumber, PublicService};
+pub use crate::follow_up::{FollowUpScope, FollowUpSettings, ScriptLine};
 pub use crate::i18n::Localized;
 pub use crate::reply::ReplyTimes;
 use crate::schema::Priority;
@@ -20,6 +22,32 @@ pub struct ProductLine {
     /// Online-shop orders cannot be traced without the order number.
     #[serde(default)]
     pub order_number_required: bool,
+    /// Parts with a warranty of their own, longer or shorter than the line's: a building's
+    /// waterproofing is covered five years by law (建设工程质量管理条例 §40) where the line
+    /// gives one. A flow's outcome names the part it found at fault.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<WarrantyComponent>,
+}
+
+/// A part of a product line with its own warranty period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarrantyComponent {
+    /// Stable id, as a flow's outcome names it (`waterproofing`).
+    pub id: String,
+    pub name: Localized,
+    /// Months of warranty from the purchase (or handover) date.
+    pub warranty_months: u32,
+}
+
+impl ProductLine {
+    /// The warranty months for a request about `component` (a part the checks found at
+    /// fault): the part's own where the line lists it, else the line's.
+    pub fn warranty_months_for(&self, component: Option<&str>) -> u32 {
+        component
+            .and_then(|id| self.components.iter().find(|c| c.id == id))
+            .map_or(self.warranty_months, |c| c.warranty_months)
+    }
 }
 
 /// Who is filling the form in: the customer, or staff (at a desk or a kiosk) taking it down,
@@ -96,6 +124,10 @@ pub struct AppConfig {
     /// weekend line); around the clock when absent.
     #[serde(default)]
     pub reply_times: ReplyTimes,
+    /// The published holidays and make-up working days (调休), year by year: reply times
+    /// skip the one and count the other.
+    #[serde(default)]
+    pub calendar: Calendar,
     pub product_lines: Vec<ProductLine>,
     pub emergency_contact: EmergencyContact,
     /// The public emergency numbers (119, 120, 110, a region's gas repair line): an
@@ -108,6 +140,10 @@ pub struct AppConfig {
     pub photos: PhotoLimits,
     #[serde(default)]
     pub kiosk: KioskSettings,
+    /// Follow-up calls (回访): which resolved requests are due one, when to call, the call
+    /// script, and which requests the follow-up rate counts.
+    #[serde(default)]
+    pub follow_up: FollowUpSettings,
     /// Shown before an out-of-warranty on-site visit, which may be chargeable (工本费),
     /// with the region's terms; the customer acknowledges it before submitting.
     pub chargeable_service_notice: Localized,
@@ -150,6 +186,20 @@ impl AppConfig {
                 pair[0]
             )));
         }
+        for line in &config.product_lines {
+            let mut seen: Vec<&str> = Vec::new();
+            for component in &line.components {
+                if !crate::schema::is_plain_id(&component.id)
+                    || seen.contains(&component.id.as_str())
+                {
+                    return Err(ConfigError::Invalid(format!(
+                        "product line {:?}: component id {:?} is not a plain id, or appears twice",
+                        line.id, component.id
+                    )));
+                }
+                seen.push(&component.id);
+            }
+        }
         if config.emergency_contact.phone.trim().is_empty() {
             return Err(ConfigError::Invalid("emergency_contact.phone must not be empty".into()));
         }
@@ -174,13 +224,25 @@ impl AppConfig {
         if let Some(why) = config.reply_times.problem() {
             return Err(ConfigError::Invalid(why));
         }
+        if let Some(why) = config.calendar.problem() {
+            return Err(ConfigError::Invalid(why));
+        }
+        if let Some(why) = config.follow_up.problem() {
+            return Err(ConfigError::Invalid(why));
+        }
         Ok(config)
     }
 
     /// When the next reply is promised for a request of `priority` submitted at
     /// `submitted_ms` (epoch milliseconds): the confirmation's time and the server's `reply_by`.
     pub fn reply_by(&self, priority: Option<Priority>, submitted_ms: i64) -> i64 {
-        crate::reply::reply_by(&self.reply_times, self.reply_within_hours, priority, submitted_ms)
+        crate::reply::reply_by(
+            &self.reply_times,
+            &self.calendar,
+            self.reply_within_hours,
+            priority,
+            submitted_ms,
+        )
     }
 
     pub fn product_line(&self, id: &str) -> Option<&ProductLine> {
@@ -217,10 +279,30 @@ mod tests {
         let mut old: serde_json::Value = serde_json::from_str(shipped).unwrap();
         old.as_object_mut().unwrap().remove("reply_times");
         old.as_object_mut().unwrap().remove("emergency");
+        old.as_object_mut().unwrap().remove("calendar");
+        old.as_object_mut().unwrap().remove("follow_up");
         let old = AppConfig::from_json(&old.to_string()).unwrap();
         assert_eq!(old.reply_times, ReplyTimes::default());
         assert_eq!(old.emergency, EmergencySettings::default(), "the national numbers");
         assert_eq!(old.reply_by(Some(Priority::Urgent), 0), 24 * 3_600_000);
+    }
+
+    #[test]
+    fn the_shipped_follow_up_script_has_its_five_parts_in_order() {
+        let config = AppConfig::from_json(include_str!("../../static/config.json")).unwrap();
+        let ids: Vec<&str> = config.follow_up.script.iter().map(|line| line.id.as_str()).collect();
+        assert_eq!(ids, ["use", "evaluation", "care", "next_service", "thanks"]);
+    }
+
+    #[test]
+    fn a_component_is_named_once_by_a_plain_id() {
+        let twice = include_str!("../../static/config.json")
+            .replace("\"id\": \"pipes_and_wiring\"", "\"id\": \"waterproofing\"");
+        assert!(matches!(AppConfig::from_json(&twice), Err(ConfigError::Invalid(_))));
+        let config = AppConfig::from_json(include_str!("../../static/config.json")).unwrap();
+        let property = config.product_line("property").unwrap();
+        assert_eq!(property.warranty_months_for(Some("waterproofing")), 60);
+        assert_eq!(property.warranty_months_for(None), property.warranty_months);
     }
 
     #[test]

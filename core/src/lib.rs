@@ -7,12 +7,14 @@
 
 pub mod adapter;
 pub mod archive;
+pub mod calendar;
 pub mod config;
 pub mod desk;
 pub mod draft;
 pub mod emergency;
 pub mod eviction;
 pub mod flow;
+pub mod follow_up;
 pub mod i18n;
 pub mod outbox;
 pub mod phone;

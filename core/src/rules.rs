@@ -50,7 +50,9 @@ impl Conditions {
                 serial_number: fields.serial_number.trim().to_string(),
             }),
             (Some(line), Some(purchased)) if purchased <= today => {
-                Some(warranty_status(purchased, line.warranty_months, today))
+                let component =
+                    fields.troubleshooting.as_ref().and_then(|t| t.component.as_deref());
+                Some(warranty_status(purchased, line.warranty_months_for(component), today))
             }
             _ => None,
         };
@@ -123,6 +125,18 @@ impl Conditions {
     }
 }
 
+/// The intents the start step offers. A customer — on the website or at a kiosk — asks,
+/// reports a fault, returns or complains; the on-site service report is an engineer's work,
+/// offered only where staff take requests down (`mode: "staff"`).
+pub fn offered_intents(mode: Mode) -> &'static [Intent] {
+    const CUSTOMERS: [Intent; 4] =
+        [Intent::Consultation, Intent::Repair, Intent::ReturnExchangeRefund, Intent::Complaint];
+    match mode {
+        Mode::Staff => &Intent::ALL,
+        Mode::Customer | Mode::Kiosk => &CUSTOMERS,
+    }
+}
+
 /// Whether guided troubleshooting can help with this request, so the app offers it. Checks
 /// fix products, not people: not for a complaint about service attitude or timeliness
 /// (服务类), and not for an engineer's on-site report (the checks are what the visit did).
@@ -150,4 +164,21 @@ pub fn priority_of(fields: &RequestFields) -> Option<Priority> {
         }
     };
     answered.max(Priority::parse(fields.priority.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_on_site_report_is_offered_to_staff_only_and_engineers_get_no_apology() {
+        for mode in [Mode::Customer, Mode::Kiosk] {
+            assert!(!offered_intents(mode).contains(&Intent::OnsiteReport), "{mode:?}");
+            assert_eq!(offered_intents(mode).len(), Intent::ALL.len() - 1);
+        }
+        assert_eq!(offered_intents(Mode::Staff), Intent::ALL);
+        let sorry: Vec<&str> =
+            Intent::ALL.into_iter().filter(|i| i.apologises()).map(Intent::as_str).collect();
+        assert_eq!(sorry, ["repair", "return_exchange_refund", "complaint"]);
+    }
 }

@@ -45,6 +45,12 @@ impl Intent {
     pub fn parse(value: &str) -> Option<Intent> {
         Intent::ALL.into_iter().find(|intent| intent.as_str() == value)
     }
+
+    /// Whether the confirmation apologises for the trouble: not for a question (nothing went
+    /// wrong), and not to an engineer filing the report of a visit (it is their work).
+    pub fn apologises(self) -> bool {
+        !matches!(self, Intent::Consultation | Intent::OnsiteReport)
+    }
 }
 
 /// Every field of the request, named as in the schema, in the order they appear on screen
@@ -344,6 +350,16 @@ pub struct TranscriptEntry {
     pub at_ms: u64,
 }
 
+/// Flow, node and answer ids: lower-case letters, digits, `_` and `-`, at most 64. They are
+/// stored with requests, so everything that accepts one checks it with this.
+pub fn is_plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
 /// The transcript of guided troubleshooting sent with a request ("what we already tried").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -354,6 +370,10 @@ pub struct Troubleshooting {
     /// The outcome node reached.
     pub outcome: String,
     pub steps: Vec<TranscriptEntry>,
+    /// The part the checks found at fault (`waterproofing`) when it has a warranty of its own
+    /// (`product_lines[].components` in the configuration): the warranty is judged on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
 }
 
 /// Read by field name through [`RequestFields::set`]: serde's derived reader for 35 fields

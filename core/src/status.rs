@@ -150,8 +150,9 @@ impl EntryKind {
 }
 
 /// Whether the promised reply time was kept (明确表示下次答复时间), as the customer's status page
-/// says it: the team answered by then (a public reply or a change of status), still may, or
-/// did not. Times are milliseconds since the epoch.
+/// says it and the timeliness figure (及时率) counts it: the team answered by then, still may,
+/// or did not. Only what the customer sees answers ([`ReplyPromise::answers`]). Times are
+/// milliseconds since the epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyPromise {
     Kept,
@@ -161,7 +162,8 @@ pub enum ReplyPromise {
 }
 
 impl ReplyPromise {
-    /// `answers` are the times of the team's public replies and status changes.
+    /// `answers` are the times of the entries that answer the customer
+    /// ([`ReplyPromise::answers`]).
     pub fn judge(reply_by_ms: u64, answers: &[u64], now_ms: u64) -> ReplyPromise {
         if answers.iter().any(|&at| at <= reply_by_ms) {
             ReplyPromise::Kept
@@ -172,9 +174,14 @@ impl ReplyPromise {
         }
     }
 
-    /// The entry kinds that count as the team's answer.
-    pub fn answers(kind: EntryKind) -> bool {
-        matches!(kind, EntryKind::Reply | EntryKind::Status)
+    /// Whether a timeline entry answers the customer: a public reply, or a change of status
+    /// that comes with a message to the customer (`message`, the entry's text). A bare status
+    /// change tells the customer nothing, so it does not keep a promise — counting it would
+    /// inflate the timeliness figure with clicks. A note, an assignment or a follow-up call is
+    /// the team's own.
+    pub fn answers(kind: EntryKind, message: Option<&str>) -> bool {
+        let said_something = message.is_some_and(|text| !text.trim().is_empty());
+        matches!(kind, EntryKind::Reply | EntryKind::Status) && said_something
     }
 }
 
@@ -251,9 +258,24 @@ mod tests {
         assert_eq!(ReplyPromise::judge(100, &[], 101), Missed);
         assert_eq!(ReplyPromise::judge(100, &[100], 500), Kept);
         assert_eq!(ReplyPromise::judge(100, &[150], 500), Missed, "answered, but late");
-        assert!(
-            ReplyPromise::answers(EntryKind::Reply) && ReplyPromise::answers(EntryKind::Status)
-        );
-        assert!(!ReplyPromise::answers(EntryKind::CustomerMessage));
+    }
+
+    #[test]
+    fn only_what_the_customer_sees_answers_them() {
+        let told = Some("我们已安排工程师明天上门。");
+        assert!(ReplyPromise::answers(EntryKind::Reply, told));
+        assert!(ReplyPromise::answers(EntryKind::Status, told), "a change with a message");
+        assert!(!ReplyPromise::answers(EntryKind::Status, None), "a bare status change");
+        assert!(!ReplyPromise::answers(EntryKind::Status, Some("  ")));
+        for kind in [
+            EntryKind::Note,
+            EntryKind::Assign,
+            EntryKind::FollowUp,
+            EntryKind::ReplyBy,
+            EntryKind::CustomerMessage,
+            EntryKind::Rating,
+        ] {
+            assert!(!ReplyPromise::answers(kind, told), "{kind:?} is not the team's answer");
+        }
     }
 }

@@ -549,3 +549,59 @@ fn a_walk_that_ends_in_an_emergency_names_its_services_for_the_form() {
     assert_eq!(draft.emergency_services(Some(&flow)), [PublicService::Gas, PublicService::Fire]);
     assert_eq!(draft.emergency_services(None), GENERAL_SERVICES, "the flow is not loaded");
 }
+
+/// Issue 20: leaks through a roof, a bathroom or an outer wall are covered five years by law,
+/// where the property line gives one: the flow's outcome names the part, the transcript carries
+/// it, and the warranty is judged on the part's months.
+#[test]
+fn a_roof_leak_is_judged_on_the_waterproofing_warranty() {
+    use shouhou_core::{CivilDate, Conditions, WarrantyStatus};
+    let config = config();
+    let (_, flow) = shipped_flows().into_iter().find(|(_, f)| f.id == "property").unwrap();
+    let mut draft = Draft::new("d".into(), "k".into(), 0);
+    for (field, value) in [(Field::Intent, "repair"), (Field::ProductLine, "property")] {
+        draft.apply(DraftEvent::Edit { field, value: value.into() }, &config, 1).unwrap();
+    }
+    draft.guide(GuideEvent::Start, &flow, 2).unwrap();
+    for answer in ["leak", "rain_only", "ceiling"] {
+        draft.guide(GuideEvent::Answer(answer.into()), &flow, 3).unwrap();
+    }
+    draft.guide(GuideEvent::ToForm, &flow, 4).unwrap();
+    let walked = draft.fields.troubleshooting.clone().unwrap();
+    assert_eq!(
+        (walked.outcome.as_str(), walked.component.as_deref()),
+        ("svc_roof", Some("waterproofing"))
+    );
+
+    // Handed over three years ago: long past the line's 12 months, inside the 60 of the roof.
+    let today = CivilDate::parse("2026-11-27").unwrap();
+    draft.fields.purchase_date = "2023-11-27".into();
+    let covered = Conditions::of(&draft.fields, &config, today).warranty;
+    assert_eq!(covered, Some(WarrantyStatus::InWarranty { until: "2028-11-26".into() }));
+    draft.fields.troubleshooting.as_mut().unwrap().component = None;
+    let general = Conditions::of(&draft.fields, &config, today).warranty;
+    assert_eq!(general, Some(WarrantyStatus::OutOfWarranty { ended: "2024-11-26".into() }));
+    // A part the line does not list is judged on the line's months.
+    draft.fields.troubleshooting.as_mut().unwrap().component = Some("gold_taps".into());
+    assert_eq!(Conditions::of(&draft.fields, &config, today).warranty, general);
+}
+
+#[test]
+fn every_part_a_flow_names_has_a_warranty_of_its_own_in_the_config() {
+    let config = config();
+    for (_, flow) in shipped_flows() {
+        let line = config.product_line(&flow.id).unwrap();
+        for node in &flow.nodes {
+            if let Node::Outcome(outcome) = node {
+                if let Some(component) = &outcome.component {
+                    assert!(
+                        line.components.iter().any(|c| &c.id == component),
+                        "{} {}: {component} is not one of the line's components",
+                        flow.id,
+                        outcome.id
+                    );
+                }
+            }
+        }
+    }
+}

@@ -81,6 +81,7 @@ const ZH_MIXED: &[(&str, &str)] = &[
     ("加减速时间", "延长加/减速时间"),
     ("锁匠", "开锁师傅"),
     ("水迹", "水渍"),
+    ("受理编号", "服务单号"),
 ];
 
 /// English: (the wording not to use, the one to use instead).
@@ -153,4 +154,145 @@ fn one_term_for_one_thing() {
     assert_eq!(zh["resolution.replacement"], "更换配件或整机（保修）");
     assert_eq!(zh["resolution.exchange"], "换货");
     assert!(found.is_empty(), "mixed terms:\n{}", found.join("\n"));
+}
+
+/// The uncontracted forms English is not written in (issue 20: one register, with
+/// contractions). At the end of a clause ("as it is.") the long form stays.
+const UNCONTRACTED: &[&str] = &[
+    "do not",
+    "does not",
+    "did not",
+    "cannot",
+    "will not",
+    "is not",
+    "are not",
+    "was not",
+    "were not",
+    "have not",
+    "has not",
+    "could not",
+    "would not",
+    "should not",
+    "we will",
+    "you will",
+    "i am",
+    "you are",
+    "we are",
+    "let us",
+];
+
+/// The words of a text, lower-cased, with what follows each (to see a clause end).
+fn words(text: &str) -> Vec<(String, Option<char>)> {
+    let mut found = Vec::new();
+    let mut word = String::new();
+    for ch in text.chars().chain(std::iter::once(' ')) {
+        if ch.is_alphabetic() || ch == '\'' {
+            word.extend(ch.to_lowercase());
+        } else if !word.is_empty() {
+            found.push((std::mem::take(&mut word), Some(ch).filter(|c| !c.is_whitespace())));
+        }
+    }
+    found
+}
+
+#[test]
+fn english_is_written_with_contractions() {
+    let mut found = Vec::new();
+    for (at, tag, text) in every_text().iter().filter(|(_, tag, _)| *tag == "en") {
+        let words = words(text);
+        for form in UNCONTRACTED {
+            let parts: Vec<&str> = form.split(' ').collect();
+            let hit = words.windows(parts.len()).any(|window| {
+                window.iter().zip(&parts).all(|((word, _), part)| word == part)
+                    && !window.last().unwrap().1.is_some_and(|c| ".,;:)!?".contains(c))
+            });
+            if hit {
+                found.push(format!("{at} ({tag}): {form:?} in {text}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "uncontracted English:\n{}", found.join("\n"));
+}
+
+/// Whether a character is a Chinese one (CJK ideographs and their punctuation).
+fn is_chinese(ch: char) -> bool {
+    matches!(ch, '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Issue 20: no string mixes languages. English never carries Chinese (the language switch
+/// names the other language in its own words); Chinese carries no English words — acronyms
+/// and codes (AP, DHCP, SN) and `{placeholders}` are not words.
+#[test]
+fn no_string_mixes_languages() {
+    let mut found = Vec::new();
+    for (at, tag, text) in every_text() {
+        if at.ends_with(" lang.switch") || at.ends_with(" lang.switch_tag") {
+            continue;
+        }
+        if tag == "en" && text.chars().any(is_chinese) {
+            found.push(format!("{at}: Chinese in English: {text}"));
+        }
+        if tag == "zh-CN" {
+            let mut outside = String::new();
+            let mut depth = 0;
+            for ch in text.chars() {
+                match ch {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ if depth == 0 => outside.push(ch),
+                    _ => {}
+                }
+            }
+            // An example e-mail address, a media type or a quoted field name is a literal,
+            // not English.
+            let mut unquoted = String::new();
+            let mut quoted = false;
+            for ch in outside.chars() {
+                match ch {
+                    '“' | '”' | '"' => quoted = !quoted,
+                    _ if !quoted => unquoted.push(ch),
+                    _ => {}
+                }
+            }
+            let outside: String = unquoted
+                .split(' ')
+                .filter(|part| !part.contains('@') && !part.contains('/'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let english = outside
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .find(|word| word.len() >= 3 && word.chars().all(|c| c.is_ascii_lowercase()));
+            if let Some(word) = english {
+                found.push(format!("{at}: the English word {word:?} in Chinese: {text}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "mixed languages:\n{}", found.join("\n"));
+}
+
+/// Issue 20: the customer's browser is "此浏览器 / this browser" (本机 is the product in the
+/// flows), and a rating's middle is "3 — neutral" in both apps.
+#[test]
+fn the_browser_is_this_browser_and_three_is_neutral() {
+    let mut found = Vec::new();
+    for (at, tag, text) in every_text() {
+        let table = !at.starts_with("static/flows/");
+        if table && tag == "zh-CN" && text.contains("本机") {
+            found.push(format!("{at}: 本机 is the product, the browser is 此浏览器: {text}"));
+        }
+        if table && tag == "en" && text.contains("this device") {
+            found.push(format!("{at}: the browser is \"this browser\": {text}"));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let desk: BTreeMap<String, String> = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/../desk/static/i18n/en.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(table("en.json")["status.rating.3"], "3 — neutral");
+    assert_eq!(desk["satisfaction.3"], "3 — neutral");
 }

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 /// Lowest first. Modules on one line are one layer and must not use each other either.
 const LAYERS: &[&[&str]] = &[
     &["i18n", "phone", "warranty", "reference", "eviction", "status"],
-    &["schema"],
+    &["schema", "calendar"],
     &["adapter", "reply", "emergency"],
+    &["follow_up"],
     &["config"],
     &["flow"],
     &["rules"],

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shouhou_core::i18n::Messages;
-use shouhou_core::{AppConfig, Intent, Lang};
+use shouhou_core::rules::offered_intents;
+use shouhou_core::{AppConfig, Lang};
 
 use crate::AppState;
 
@@ -46,7 +47,7 @@ fn choices(field: &str, legend: &str, options: &[(String, String)]) -> String {
 pub fn start_markup(config: &AppConfig, lang: Lang) -> String {
     let messages = Messages::builtin();
     let t = |key: &str| escape(messages.get(lang, key));
-    let intents: Vec<(String, String)> = Intent::ALL
+    let intents: Vec<(String, String)> = offered_intents(config.mode)
         .iter()
         .map(|i| {
             (
@@ -113,6 +114,7 @@ pub async fn start_page(state: Arc<AppState>, index: PathBuf, headers: HeaderMap
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shouhou_core::Intent;
 
     #[test]
     fn the_start_step_is_drawn_from_the_config_in_the_language_asked_and_escaped() {
@@ -127,7 +129,8 @@ mod tests {
         assert!(zh.contains("您需要什么帮助？"));
         assert_eq!(
             zh.matches("type=\"radio\"").count(),
-            Intent::ALL.len() + config.product_lines.len()
+            Intent::ALL.len() - 1 + config.product_lines.len(),
+            "no on-site report for customers"
         );
     }
 }

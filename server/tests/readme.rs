@@ -410,8 +410,8 @@ fn the_readme_rate_limit_table_is_what_the_server_applies() {
 }
 
 /// The promised reply time the server answers is core's, counted in the config's working
-/// hours (time zone, opening hours, the weekend line for urgent requests): never a plain
-/// "now + hours" while the office is closed.
+/// hours (time zone, opening hours, the calendar): never a plain "now + hours" while the
+/// office is closed — except for an urgent request, which the 7×24 line answers on the clock.
 #[tokio::test]
 async fn reply_by_is_counted_in_the_configured_working_hours() {
     use shouhou_core::{AppConfig, Priority};
@@ -435,7 +435,7 @@ async fn reply_by_is_counted_in_the_configured_working_hours() {
     };
     for (key, usable, danger, priority, open) in [
         ("reply-normal", "partly", "no", Priority::Normal, (9 * 60, 18 * 60)),
-        ("reply-urgent", "no", "yes", Priority::Urgent, (9 * 60, 18 * 60)),
+        ("reply-urgent", "no", "yes", Priority::Urgent, (0, 24 * 60)),
     ] {
         let body = serde_json::json!({
             "intent": "repair", "product_line": "inverter", "full_name": "王建国",

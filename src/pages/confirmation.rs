@@ -3,7 +3,7 @@
 
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::{OutboxItem, OutboxStatus};
-use shouhou_core::{AppConfig, Lang};
+use shouhou_core::{AppConfig, Intent, Lang};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -187,7 +187,7 @@ fn delivered(
                 <p class="reference-label">{ t(lang, "confirm.reference_label") }</p>
                 <p class="reference" data-testid="reference">{ reference }</p>
             </div>
-            if fields.intent != "consultation" {
+            if Intent::parse(&fields.intent).is_some_and(Intent::apologises) {
                 <p class="apology">{ t(lang, "confirm.apology") }</p>
             }
             <p class="reply-by">{ reply }</p>

@@ -1,8 +1,8 @@
 //! Step 1: what the customer needs, and for which product line.
 
 use shouhou_core::i18n::t;
-use shouhou_core::rules::guided_help_fits;
-use shouhou_core::{Category, Conditions, Field, Intent, Step};
+use shouhou_core::rules::{guided_help_fits, offered_intents};
+use shouhou_core::{Category, Conditions, Field, Step};
 use yew::prelude::*;
 
 use super::{edit_callback, use_heading_focus};
@@ -51,7 +51,7 @@ pub fn StartPage() -> Html {
             )
         })
         .collect();
-    let intents: Vec<(String, String)> = Intent::ALL
+    let intents: Vec<(String, String)> = offered_intents(config.mode)
         .iter()
         .map(|intent| {
             (

@@ -243,7 +243,7 @@ fn found_view(
     let answers: Vec<u64> = found
         .timeline
         .iter()
-        .filter(|entry| ReplyPromise::answers(entry.kind))
+        .filter(|entry| ReplyPromise::answers(entry.kind, entry.text.as_deref()))
         .map(|entry| ms(&entry.at))
         .collect();
     let promise =

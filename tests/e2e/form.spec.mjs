@@ -137,6 +137,12 @@ test.describe('in English', () => {
     await next(page, m);
     await expect(heading(page)).toHaveText(m['step.problem']);
   });
+});
+
+// The on-site report is an engineer's work: offered where staff take requests down.
+test.describe('an engineer, where staff take requests down', () => {
+  test.use({ locale: 'en-GB', configChanges: { mode: 'staff' } });
+  const m = messages.en;
 
   test('an engineer files an on-site service report with measurements', async ({ page, server }) => {
     await page.goto(server.url);

@@ -133,7 +133,8 @@ test.describe('the storage notice', () => {
 });
 
 test.describe('an engineer on site', () => {
-  test.use({ locale: 'zh-CN' });
+  // The on-site report is staff work: offered where staff take requests down.
+  test.use({ locale: 'zh-CN', configChanges: { mode: 'staff' } });
   const m = messages['zh-CN'];
 
   test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }, testInfo) => {

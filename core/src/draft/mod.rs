@@ -334,6 +334,7 @@ impl Draft {
                     flow_version: progress.flow_version,
                     outcome: outcome.id.clone(),
                     steps: progress.transcript.clone(),
+                    component: suggestions.component,
                 });
                 self.step = Step::Contact;
             }

@@ -38,6 +38,8 @@ pub struct Suggestions {
     pub on_site: Option<bool>,
     /// `repair`, `replacement`, `exchange`, `refund`, `reship`, `onsite_visit`, `explanation`.
     pub resolution: Option<String>,
+    /// The part with a warranty of its own that the outcome names.
+    pub component: Option<String>,
 }
 
 impl FlowProgress {
@@ -155,6 +157,7 @@ impl FlowProgress {
             if let Some(resolution) = &outcome.resolution {
                 apply("resolution", resolution);
             }
+            found.component = outcome.component.clone();
             if outcome.outcome == OutcomeKind::Emergency && found.category.is_none() {
                 found.category = Some("emergency".into());
             }

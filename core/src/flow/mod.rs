@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::emergency::PublicService;
 use crate::i18n::Lang;
+/// Ids are stored with requests: the check lives with the request's schema.
+pub use crate::schema::is_plain_id;
 
 pub use validate::{FlowProblem, ProblemKind};
 
@@ -26,16 +28,6 @@ pub use validate::{FlowProblem, ProblemKind};
 /// fields so a missing language is reported with the others instead of failing the parse.
 /// (A hash map: the i18n tables already bring one into the app, a B-tree would add its own.)
 pub type Texts = HashMap<String, String>;
-
-/// Flow, node and answer ids: lower-case letters, digits, `_` and `-`, at most 64. They are
-/// stored with requests, so everything that accepts one checks it with this.
-pub fn is_plain_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-}
 
 /// The text in `lang`, falling back to any language rather than showing nothing.
 pub fn text(texts: &Texts, lang: Lang) -> &str {
@@ -110,6 +102,8 @@ struct RawNode {
     resolution: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     services: Option<Vec<PublicService>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    component: Option<String>,
 }
 
 impl TryFrom<RawNode> for Node {
@@ -129,6 +123,7 @@ impl TryFrom<RawNode> for Node {
             ("on_site", raw.on_site.is_some()),
             ("resolution", raw.resolution.is_some()),
             ("services", raw.services.is_some()),
+            ("component", raw.component.is_some()),
         ];
         let step_fields = [
             ("image", raw.image.is_some()),
@@ -185,6 +180,7 @@ impl TryFrom<RawNode> for Node {
                     text: raw.text,
                     warning: raw.warning,
                     services: raw.services.unwrap_or_default(),
+                    component: raw.component,
                     category: raw.category,
                     priority: raw.priority,
                     on_site: raw.on_site,
@@ -214,6 +210,7 @@ impl From<Node> for RawNode {
             on_site: None,
             resolution: None,
             services: None,
+            component: None,
         };
         match node {
             Node::Step(step) => RawNode {
@@ -238,6 +235,7 @@ impl From<Node> for RawNode {
                 resolution: outcome.resolution,
                 warning: outcome.warning,
                 services: (!outcome.services.is_empty()).then_some(outcome.services),
+                component: outcome.component,
                 ..empty(outcome.id, NodeKind::Outcome, outcome.text)
             },
         }
@@ -359,6 +357,11 @@ pub struct OutcomeNode {
     /// the walk found out, so the customer is not asked again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
+    /// The part found at fault when it has a warranty of its own (`waterproofing`: a
+    /// configured `product_lines[].components` id); sent with the transcript, so the warranty
+    /// is judged on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
 }
 
 impl Node {

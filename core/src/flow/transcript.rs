@@ -90,6 +90,7 @@ mod tests {
                 TranscriptEntry { node: first.id.clone(), answer: answer.id.clone(), at_ms: 1 },
                 TranscriptEntry { node: "gone".into(), answer: "x".into(), at_ms: 2 },
             ],
+            component: None,
         };
         let lines = transcript_lines(&walked, Some(&flow), Lang::En);
         assert_eq!(lines[0].asked, text(&first.text, Lang::En));

@@ -361,6 +361,10 @@ pub(super) fn problems(flow: &Flow) -> Vec<FlowProblem> {
                 if let Some(resolution) = &outcome.resolution {
                     found.field_value(format!("{at}.resolution"), "resolution", resolution);
                 }
+                if let Some(component) = outcome.component.as_ref().filter(|c| !is_plain_id(c)) {
+                    found
+                        .push(format!("{at}.component"), ProblemKind::InvalidId(component.clone()));
+                }
                 // An unknown resolution is reported as such, not also as a missing visit.
                 let known = outcome.resolution.as_deref().is_none_or(is_resolution);
                 let onsite_visit = outcome.resolution.as_deref() == Some("onsite_visit");

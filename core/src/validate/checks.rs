@@ -172,6 +172,7 @@ pub const TRANSCRIPT_MAX_STEPS: usize = 200;
 pub(super) fn is_plausible_transcript(troubleshooting: &Troubleshooting) -> bool {
     is_plain_id(&troubleshooting.flow_id)
         && is_plain_id(&troubleshooting.outcome)
+        && troubleshooting.component.as_deref().is_none_or(is_plain_id)
         && troubleshooting.steps.len() <= TRANSCRIPT_MAX_STEPS
         && troubleshooting
             .steps

@@ -326,6 +326,7 @@ mod tests {
                 answer: "oc".into(),
                 at_ms: 1,
             }],
+            component: None,
         });
         let valid = validate(&fields).unwrap();
         assert_eq!(
