@@ -111,12 +111,6 @@ pub fn half_width(value: &str) -> String {
         .collect()
 }
 
-/// Bytes as megabytes with one decimal, `6000000` → `6.0`.
-pub fn megabytes(bytes: u64) -> String {
-    let tenths = (bytes + 50_000) / 100_000;
-    format!("{}.{}", tenths / 10, tenths % 10)
-}
-
 /// `YYYY-MM-DDTHH:MM` (seconds allowed), its date not after the customer's tomorrow
 /// (a sign-off late in the evening may already be tomorrow somewhere the engineer is not).
 fn check_date_time(value: &str, today: CivilDate) -> Option<ErrorCode> {

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::checks::megabytes;
 use crate::i18n::{Lang, Messages};
 use crate::schema::{Field, FieldKind};
 
@@ -161,6 +160,13 @@ impl FieldError {
         };
         messages.format(lang, &key, &args)
     }
+}
+
+/// Bytes as megabytes with one decimal, `6000000` → `6.0`: how a size limit reads in a
+/// message.
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@ mod error;
 
 pub use crate::rules::Conditions;
 pub use crate::schema::{DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
-pub use checks::{half_width, is_plain_uuid, megabytes, parse_measurement, PHOTO_CONTENT_TYPES};
+pub use checks::{half_width, is_plain_uuid, parse_measurement, PHOTO_CONTENT_TYPES};
 pub use clock::{customer_today, OUTBOX_GRACE_DAYS};
-pub use error::{ErrorCode, FieldError};
+pub use error::{megabytes, ErrorCode, FieldError};
 
 use crate::config::AppConfig;
 use crate::phone::normalize_phone;
