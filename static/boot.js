@@ -218,6 +218,7 @@ async function start() {
     // The early screen works on its own: the app (and the work of starting it) comes with
     // the customer's first touch, key or focus, and is there by the time they continue.
     listenForFirstUse();
+    root.dataset.app = 'on-first-use';
   } else {
     // Another screen, or something to send: the app at once, after this frame is painted.
     requestAnimationFrame(() => setTimeout(loadApp, 0));

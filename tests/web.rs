@@ -315,7 +315,12 @@ async fn a_delete_queued_after_a_save_is_never_undone_by_it() {
     let draft = sample_draft("deleted-1");
     saver.save(&draft);
     saver.delete(&draft.id);
-    TimeoutFuture::new(50).await;
+    // Every write queued so far is done: the save, if it ran at all, and then the delete.
+    saver.flushed().await;
+    assert!(
+        !reports.borrow().iter().any(|r| matches!(r, SaveReport::Failed(_))),
+        "both writes went through"
+    );
     assert_eq!(db.get_json("drafts", "deleted-1").await.unwrap(), None);
     assert!(web_sys::window()
         .unwrap()

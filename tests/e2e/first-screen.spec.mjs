@@ -66,7 +66,9 @@ test.describe('before the app has arrived', () => {
     page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
     await page.goto(server.url);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['start.heading']);
-    await page.waitForTimeout(1_000); // a second with nothing done: still only the early screen
+    // boot.js has decided: the app waits for the first use (it would fetch it at once with
+    // something to send, on a kiosk or on another screen). Nothing of it was fetched.
+    await expect(page.locator('#boot')).toHaveAttribute('data-app', 'on-first-use');
     expect(fetched.filter((path) => path.startsWith('/pkg/'))).toEqual([]);
     await page.getByLabel(m['intent.repair']).check();
     await expect.poll(() => fetched.includes('/pkg/shouhou_bg.wasm')).toBe(true);

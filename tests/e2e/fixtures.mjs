@@ -21,6 +21,11 @@ export const productName = (id, lang = 'en') => config.product_lines.find((line)
 /** A message with its `{name}` placeholders filled in. */
 export const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
 export const heading = (page) => page.getByRole('heading', { level: 1 });
+/** For page.evaluate: resolves once two frames have been drawn and a task has run after them,
+ *  so whatever the app decided before (its state changes, Yew's render) is on screen. An event
+ *  to wait for, not a length of time. */
+export const afterTwoFrames = () => new Promise((resolve) =>
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
 
 /** Starts the intake server; resolves to its URL. Port 0 picks a free one. */
 function launch(bin, dir, port, config, extra = []) {

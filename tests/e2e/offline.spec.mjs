@@ -4,7 +4,7 @@
 import { readFileSync, appendFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, submitFromContact, config, heading, productName } from './fixtures.mjs';
-import { appStarted } from './fixtures.mjs';
+import { appStarted, afterTwoFrames } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -118,7 +118,8 @@ test.describe('with the service worker', () => {
 test.describe('storage', () => {
   test.use({ locale: 'en-GB' });
 
-  test('a tab killed right after typing loses no keystroke', async ({ page, server, context }) => {
+  // Closed, not killed: crash.spec.mjs kills the renderer (CDP Page.crash).
+  test('a tab closed the moment typing ends, without unload handling, loses no keystroke', async ({ page, server, context }) => {
     await page.goto(server.url);
     await page.getByLabel(m['intent.repair']).check();
     await page.getByLabel(productName('appliance')).check();
@@ -170,18 +171,27 @@ test.describe('persistence', () => {
   for (const granted of [false, true]) {
     test(`storage persistence ${granted ? 'granted: no warning' : 'refused: the customer is told once there is something to lose'}`, async ({ page, server }) => {
       await page.addInitScript((answer) => {
+        window.persistAnswers = 0;
+        window.quotaReads = 0;
         navigator.storage.persisted = async () => false;
-        navigator.storage.persist = async () => answer;
+        navigator.storage.persist = async () => { window.persistAnswers += 1; return answer; };
         // Nearly full: one of the reasons the notice matters (a first visit alone is not).
-        navigator.storage.estimate = async () => ({ usage: 95_000_000, quota: 100_000_000 });
+        navigator.storage.estimate = async () => {
+          window.quotaReads += 1;
+          return { usage: 95_000_000, quota: 100_000_000 };
+        };
       }, granted);
       await page.goto(server.url);
       await expect(heading(page)).toHaveText(m['start.heading']);
       await expect(page.getByText(m['storage.not_persistent'])).toHaveCount(0);
       await page.getByLabel(m['intent.repair']).check();
       if (granted) {
-        await page.waitForTimeout(300);
+        // The app asked and was told yes, and two frames have been drawn since: a refusal is
+        // what leads to the notice (through a look at the quota, which never came).
+        await expect.poll(() => page.evaluate(() => window.persistAnswers)).toBeGreaterThan(0);
+        await page.evaluate(afterTwoFrames);
         await expect(page.getByText(m['storage.not_persistent'])).toHaveCount(0);
+        expect(await page.evaluate(() => window.quotaReads)).toBe(0);
       } else {
         await expect(page.getByText(m['storage.not_persistent'])).toBeVisible();
         await expectNoAxeViolations(page, 'persistence refused');

@@ -9,6 +9,9 @@ export default defineConfig({
   testMatch: /.*\.spec\.mjs/,
   outputDir: '../../target/e2e-results',
   fullyParallel: false,
+  // A focused test (test.only) fails a CI run instead of quietly running alone; scripts/e2e.sh
+  // sets CI and also fails on a skipped test or one that did not run.
+  forbidOnly: !!process.env.CI,
   workers: Number(process.env.E2E_WORKERS || 2),
   retries: 0,
   timeout: 60_000,

@@ -2,7 +2,7 @@
 // contact at once, an apology with a definite reply time, the storage notice only when it
 // matters, a 补发 for a lost parcel, and an engineer's report signed on the screen.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading, addStaff } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading, addStaff, afterTwoFrames } from './fixtures.mjs';
 
 const desk = Object.fromEntries(['en', 'zh-CN'].map((lang) =>
   [lang, JSON.parse(readFileSync(new URL(`../../desk/static/i18n/${lang}.json`, import.meta.url), 'utf8'))]));
@@ -111,14 +111,21 @@ test.describe('the storage notice', () => {
 
   test('is not shown on a first visit, only once a draft has waited more than a day', async ({ page, server }) => {
     await page.addInitScript(() => {
+      window.quotaReads = 0;
       navigator.storage.persisted = async () => false;
       navigator.storage.persist = async () => false;
-      navigator.storage.estimate = async () => ({ usage: 1_000, quota: 100_000_000 });
+      navigator.storage.estimate = async () => {
+        window.quotaReads += 1;
+        return { usage: 1_000, quota: 100_000_000 };
+      };
     });
     await begin(page, server, m, 'en', 'repair', 'appliance');
     await page.getByLabel(m['field.full_name']).fill('Helen Zhou');
     await expect.poll(async () => (await storedDrafts(page)).length).toBe(1);
-    await page.waitForTimeout(300);
+    // Persistence was refused and the app has read the quota, and two frames have been drawn
+    // since: it has decided, and on a first visit the notice is not shown.
+    await expect.poll(() => page.evaluate(() => window.quotaReads)).toBeGreaterThan(0);
+    await page.evaluate(afterTwoFrames);
     await expect(page.getByText(m['storage.not_persistent'])).toHaveCount(0);
     // Two days later, the same draft is still waiting.
     await page.addInitScript(() => {
