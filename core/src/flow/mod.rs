@@ -10,6 +10,7 @@
 
 pub mod diagram;
 pub mod engine;
+mod problem;
 pub mod transcript;
 mod validate;
 
@@ -22,7 +23,7 @@ use crate::i18n::Lang;
 /// Ids are stored with requests: the check lives with the request's schema.
 pub use crate::schema::is_plain_id;
 
-pub use validate::{FlowProblem, ProblemKind};
+pub use problem::{FlowProblem, ProblemKind};
 
 /// A text in every language, keyed by language tag (`zh-CN`, `en`). A map rather than fixed
 /// fields so a missing language is reported with the others instead of failing the parse.
@@ -398,22 +399,6 @@ impl Node {
 }
 
 impl Flow {
-    /// Reads and checks a flow file: the flow, or every problem found.
-    pub fn parse(json: &str) -> Result<Flow, Vec<FlowProblem>> {
-        let flow: Flow = serde_json::from_str(json).map_err(|e| {
-            vec![FlowProblem {
-                path: format!("line {}, column {}", e.line(), e.column()),
-                kind: ProblemKind::Malformed(e.to_string()),
-            }]
-        })?;
-        let problems = validate::problems(&flow);
-        if problems.is_empty() {
-            Ok(flow)
-        } else {
-            Err(problems)
-        }
-    }
-
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id() == id)
     }

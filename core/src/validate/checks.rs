@@ -2,13 +2,16 @@
 //! and transcripts. Each answers with the code of what is wrong, or nothing.
 
 use super::error::{ErrorCode, FieldError};
-use super::EMAIL_MAX_CHARS;
 use crate::config::AppConfig;
-use crate::flow::is_plain_id;
 use crate::phone::{normalize_phone, PhoneError};
 use crate::rules::Conditions;
-use crate::schema::{Field, FieldKind, Intent, PhotoRef, RequestFields, Troubleshooting};
+use crate::schema::{
+    is_plain_id, Field, FieldKind, Intent, PhotoRef, RequestFields, Troubleshooting,
+};
 use crate::warranty::CivilDate;
+
+/// The longest e-mail address a mail system accepts (RFC 5321's path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
 
 pub(super) fn check_field(
     fields: &RequestFields,

@@ -10,7 +10,9 @@ mod error;
 
 pub use crate::rules::Conditions;
 pub use crate::schema::{DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
-pub use checks::{half_width, is_plain_uuid, parse_measurement, PHOTO_CONTENT_TYPES};
+pub use checks::{
+    half_width, is_plain_uuid, parse_measurement, EMAIL_MAX_CHARS, PHOTO_CONTENT_TYPES,
+};
 pub use clock::{customer_today, OUTBOX_GRACE_DAYS};
 pub use error::{megabytes, ErrorCode, FieldError};
 
@@ -22,7 +24,6 @@ use crate::warranty::CivilDate;
 use checks::{check_field, check_intent, check_product_line, is_plausible_transcript};
 
 pub const FULL_NAME_MAX_CHARS: usize = crate::schema::SHORT_TEXT_MAX_CHARS;
-pub const EMAIL_MAX_CHARS: usize = 254;
 
 /// The first step: what the customer wants and for which product line.
 pub fn validate_start(fields: &RequestFields, config: &AppConfig) -> Vec<FieldError> {
