@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::adapter::{Adapter, Backend};
 pub use crate::calendar::Calendar;
 pub use crate::emergency::{EmergencySettings, PublicNumber, PublicService};
+#[cfg(feature = "follow-up")]
 pub use crate::follow_up::{FollowUpScope, FollowUpSettings, ScriptLine};
 pub use crate::i18n::Localized;
 pub use crate::reply::ReplyTimes;
@@ -142,6 +143,8 @@ pub struct AppConfig {
     pub kiosk: KioskSettings,
     /// Follow-up calls (回访): which resolved requests are due one, when to call, the call
     /// script, and which requests the follow-up rate counts.
+    /// (The customer's app leaves it out: feature `follow-up`.)
+    #[cfg(feature = "follow-up")]
     #[serde(default)]
     pub follow_up: FollowUpSettings,
     /// Shown before an out-of-warranty on-site visit, which may be chargeable (工本费),
@@ -227,6 +230,7 @@ impl AppConfig {
         if let Some(why) = config.calendar.problem() {
             return Err(ConfigError::Invalid(why));
         }
+        #[cfg(feature = "follow-up")]
         if let Some(why) = config.follow_up.problem() {
             return Err(ConfigError::Invalid(why));
         }
@@ -287,6 +291,7 @@ mod tests {
         assert_eq!(old.reply_by(Some(Priority::Urgent), 0), 24 * 3_600_000);
     }
 
+    #[cfg(feature = "follow-up")]
     #[test]
     fn the_shipped_follow_up_script_has_its_five_parts_in_order() {
         let config = AppConfig::from_json(include_str!("../../static/config.json")).unwrap();

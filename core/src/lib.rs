@@ -14,6 +14,7 @@ pub mod draft;
 pub mod emergency;
 pub mod eviction;
 pub mod flow;
+#[cfg(feature = "follow-up")]
 pub mod follow_up;
 pub mod i18n;
 pub mod outbox;
