@@ -241,7 +241,7 @@ async fn a_message_answers_the_team_and_brings_the_request_back_to_in_progress()
         desk.send(post_json(&messages(&reference), "message-key-0002", &message("还有"))).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     assert_eq!(early.json()["code"], "not_waiting_for_customer");
-    assert!(early.json()["message"].as_str().unwrap().contains("not waiting"));
+    assert!(early.json()["message"].as_str().unwrap().contains("isn't waiting"));
     // A message's key is not a rating's.
     let rating = json!({"contact": CONTACT, "rating": 5});
     let crossed = desk.send(post_json(&feedback(&reference), "message-key-0001", &rating)).await;
