@@ -33,13 +33,13 @@ gate() {
   if "$@"; then passed[gates]=$((passed[gates] + 1)); else failed[gates]=$((failed[gates] + 1)); status=1; echo "GATE FAILED: $name"; fi
 }
 gate "cargo fmt --check" cargo fmt --all --check
-gate "clippy, native crates" cargo clippy -q --all-targets -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -- -D warnings
+gate "clippy, native crates" cargo clippy -q --all-targets -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web -- -D warnings
 gate "clippy, wasm app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou -- -D warnings
 gate "clippy, staff desk" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou-desk -- -D warnings
 
 gate "the troubleshooting flows (static/flows)" cargo run -q -p shouhou-flows -- check static/flows
 
-run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers
+run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
 # The server's whole suite again on PostgreSQL: a throwaway cluster (installed when missing),

@@ -29,11 +29,12 @@ use crate::pages::status::StatusPage;
 use crate::state::{Action, AppState, SaveStatus, View};
 use crate::storage::drafts::Writer;
 use crate::storage::idb::StorageError;
-use crate::storage::settings::{initial_lang, kiosk_mode};
+use crate::storage::settings::{kiosk_mode, LANGUAGE};
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState { kiosk: kiosk_mode(), ..AppState::new(initial_lang()) });
+    let state =
+        use_reducer(|| AppState { kiosk: kiosk_mode(), ..AppState::new(LANGUAGE.initial()) });
     let writer = use_state(|| None::<Writer>);
 
     // Effects

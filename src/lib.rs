@@ -23,13 +23,6 @@ pub mod services;
 pub mod state;
 pub mod storage;
 
-/// The API base of Shouhou's intake server, when that is the configured backend (only it
-/// counts deflections).
-pub fn intake_api(config: &shouhou_core::AppConfig) -> Option<String> {
-    (config.backend.adapter == shouhou_core::config::Adapter::Shouhou)
-        .then(|| config.backend.url.clone())
-}
-
 /// Mounts the app into `#app`, replacing the loading text the page shows before wasm runs.
 pub fn start() {
     let root = web_sys::window()

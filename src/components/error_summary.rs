@@ -2,10 +2,10 @@
 //! whenever the customer's attempt to move on fails, so screen readers read it at once.
 
 use shouhou_core::{FieldError, Lang};
+use shouhou_web::dom::{focus, focus_by_id};
 use yew::prelude::*;
 
 use super::fields::control_id;
-use super::focus::{focus, focus_by_id};
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorSummaryProps {
@@ -43,7 +43,7 @@ pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
             event.prevent_default();
             match &on_pick {
                 Some(on_pick) => on_pick.emit(field),
-                None => focus_by_id(&id),
+                None => focus_by_id(&id, true),
             }
         });
         html! { <li><a {href} {onclick}>{ error.message(lang) }</a></li> }

@@ -6,21 +6,12 @@
 
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{Field, Lang};
-use wasm_bindgen::JsCast;
+use shouhou_web::dom::event_value;
 use yew::prelude::*;
 
 /// The id of a field's (first) control: the target of error-summary links.
 pub fn control_id(field: Field) -> String {
     format!("f-{}", field.name())
-}
-
-/// What an input or text area holds after the event.
-pub fn event_value(event: &Event) -> Option<String> {
-    let target = event.target()?;
-    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
-        return Some(input.value());
-    }
-    target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|area| area.value())
 }
 
 /// Keeps `text` equal to what is typed into an input or text area.

@@ -4,11 +4,43 @@
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::{OutboxItem, OutboxStatus};
 use shouhou_core::Lang;
+use shouhou_web::dom::focus;
+use shouhou_web::http::HttpError;
 use yew::prelude::*;
 
 use super::fields::typed_into;
-use super::focus::focus;
-use crate::services::kiosk::Unlock;
+
+/// Where the staff panel's PIN stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unlock {
+    /// Not asked yet, or the panel was closed.
+    Locked,
+    Checking,
+    Unlocked,
+    WrongPin,
+    /// Too many tries: wait this many seconds.
+    Limited(u64),
+    /// No connection: staff functions need the server.
+    Offline,
+    /// The server has no PIN set (or the backend is not Shouhou's server).
+    NotSet,
+}
+
+impl Unlock {
+    /// What the server's answer to a PIN means: a 401 is a wrong PIN, a 429 too many tries
+    /// (for its `Retry-After`, else a minute); any other refusal means no PIN is set.
+    pub fn answered(answer: Result<(), HttpError>) -> Unlock {
+        match answer {
+            Ok(()) => Unlock::Unlocked,
+            Err(HttpError::Offline) => Unlock::Offline,
+            Err(HttpError::Refused(refusal)) if refusal.status == 401 => Unlock::WrongPin,
+            Err(HttpError::Refused(refusal)) if refusal.status == 429 => Unlock::Limited(
+                refusal.retry_after.and_then(|v| v.trim().parse().ok()).unwrap_or(60),
+            ),
+            Err(_) => Unlock::NotSet,
+        }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct IdleDialogProps {

@@ -5,7 +5,6 @@ pub mod display;
 pub mod emergency;
 pub mod error_summary;
 pub mod fields;
-pub mod focus;
 pub mod kiosk;
 pub mod photos;
 pub mod signature;

@@ -1,13 +1,11 @@
 use shouhou_core::{Field, Lang};
+use shouhou_web::i18n;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::services::api::load_messages;
+use crate::services::MESSAGES;
 use crate::state::{Action, AppState};
-
-/// Where `static/boot.js` keeps its hint of the draft's screen and start choices, so the
-/// early first screen shows only when the app would show the start step, as the app would.
-pub const RESUME_KEY: &str = "shouhou.resume";
+use crate::storage::settings::{local_storage, RESUME_KEY};
 
 /// Takes over the early first screen `static/boot.js` drew while the app loaded: the choices
 /// made there, a press of "Continue" and the focused control carry over, the language too,
@@ -83,7 +81,7 @@ fn take_over(state: UseReducerHandle<AppState>, waited: u32) {
         }
         if let Some(lang) = boot_lang.filter(|lang| *lang != state.lang) {
             wasm_bindgen_futures::spawn_local(async move {
-                if load_messages(lang).await.is_ok() {
+                if i18n::load(MESSAGES, lang).await.is_ok() {
                     state.dispatch(Action::SetLang(lang));
                 }
             });
@@ -153,7 +151,7 @@ pub fn use_resume_hint(state: &AppState) {
         .to_string()
     });
     use_effect_with(hint, |hint| {
-        if let (Some(hint), Some(storage)) = (hint, crate::storage::settings::local_storage()) {
+        if let (Some(hint), Some(storage)) = (hint, local_storage()) {
             // Only a hint for the early screen: the app itself works without it.
             let _ = storage.set_item(RESUME_KEY, hint);
         }

@@ -1,12 +1,11 @@
 use std::rc::Rc;
 
-use shouhou_core::Lang;
+use shouhou_web::{config, i18n};
 use yew::prelude::*;
 
 use crate::ids::new_draft;
-use crate::intake_api;
-use crate::services::api::{load_config, load_messages};
 use crate::services::flows::send_pending_deflections;
+use crate::services::{intake_api, MESSAGES};
 use crate::state::{Action, AppState};
 use crate::storage::drafts::{LocalStore, Writer};
 
@@ -24,14 +23,13 @@ pub fn use_boot(state: &UseReducerHandle<AppState>, writer: &UseStateHandle<Opti
 }
 
 async fn load_languages(state: UseReducerHandle<AppState>) {
-    match load_messages(state.lang).await {
+    match i18n::load(MESSAGES, state.lang).await {
         Ok(()) => state.dispatch(Action::MessagesLoaded),
         Err(_) => state.dispatch(Action::MessagesFailed),
     }
     // The other language after the first screen: switching is then instant, and an
     // emergency is shown in both.
-    let other = if state.lang == Lang::ZhCn { Lang::En } else { Lang::ZhCn };
-    if load_messages(other).await.is_ok() {
+    if i18n::load(MESSAGES, i18n::other(state.lang)).await.is_ok() {
         state.dispatch(Action::MessagesLoaded);
     }
 }
@@ -64,7 +62,7 @@ async fn storage_risk() -> shouhou_core::eviction::StorageRisk {
 }
 
 async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<Option<Writer>>) {
-    match load_config().await {
+    match config::load().await {
         Ok(config) => {
             // Counts kept while offline go now, and whenever the network returns.
             if let (Some(url), Some(window)) = (intake_api(&config), web_sys::window()) {

@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::services::flows::{load_flow, FlowLoad};
+use crate::services::flows::load_flow;
 use crate::state::{Action, AppState, GuidedHelp};
 
 /// Fetches the chosen product line's troubleshooting flow whenever the choice changes.
@@ -21,12 +21,12 @@ pub fn use_flow_loading(state: &UseReducerHandle<AppState>) {
             });
             wasm_bindgen_futures::spawn_local(async move {
                 let guided = match load_flow(&product_line).await {
-                    FlowLoad::Found(flow) => GuidedHelp::Available(Rc::new(flow)),
-                    FlowLoad::None => GuidedHelp::Missing,
-                    FlowLoad::Broken(problems) => {
+                    Ok(Some(flow)) => GuidedHelp::Available(Rc::new(flow)),
+                    Ok(None) => GuidedHelp::Missing,
+                    Err(problem) => {
                         // For whoever maintains the flow files; the customer sees a plain notice.
                         web_sys::console::warn_1(
-                            &format!("flows/{product_line}.json: {}", problems.join("; ")).into(),
+                            &format!("flows/{product_line}.json: {problem}").into(),
                         );
                         GuidedHelp::Broken
                     }

@@ -5,10 +5,11 @@ use shouhou_core::config::Adapter;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::services::kiosk::{unlock, Unlock};
+use crate::components::kiosk::Unlock;
+use crate::services::kiosk::unlock;
 use crate::state::{Action, AppState};
 use crate::storage::drafts::Writer;
-use crate::storage::settings::{forget_lang, set_kiosk_mode};
+use crate::storage::settings::{set_kiosk_mode, LANGUAGE};
 
 /// What the kiosk's screens show and do.
 #[derive(Clone, PartialEq)]
@@ -148,7 +149,7 @@ pub fn use_kiosk(
             unlock_state.set(Unlock::Checking);
             let (unlock_state, lang) = (unlock_state.clone(), state.lang);
             wasm_bindgen_futures::spawn_local(async move {
-                unlock_state.set(unlock(&config.backend.url, &pin, lang).await);
+                unlock_state.set(Unlock::answered(unlock(&config.backend.url, &pin, lang).await));
             });
         })
     };
@@ -185,7 +186,7 @@ pub async fn wipe_and_restart(writer: Option<Writer>) {
         writer.flushed().await;
         writer.store().wipe_for_next_customer().await;
     }
-    forget_lang();
+    LANGUAGE.forget();
     let window = web_sys::window().expect("a browser window");
     if let Ok(Some(session)) = window.session_storage() {
         let _ = session.clear();

@@ -17,9 +17,9 @@ pub mod photos;
 pub mod sender;
 pub mod update;
 
+use shouhou_web::dom::focus;
 use yew::prelude::*;
 
-use crate::components::focus::focus;
 use crate::state::AppState;
 use crate::storage::drafts::Writer;
 

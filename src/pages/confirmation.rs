@@ -4,12 +4,12 @@
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::{OutboxItem, OutboxStatus};
 use shouhou_core::{AppConfig, Intent, Lang};
+use shouhou_web::dom::focus;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::components::display::{local_time, status_text};
-use crate::components::focus::focus;
 use crate::hooks::outbox::use_outbox;
 use crate::hooks::use_app;
 use crate::state::Action;

@@ -3,8 +3,8 @@
 //! required follow from the request as it stands (intent, warranty, chosen outcome).
 
 use shouhou_core::i18n::{t, Messages};
-
 use shouhou_core::{Field, FieldError, FieldKind, Lang, Step};
+use shouhou_web::dom::event_value;
 use yew::prelude::*;
 
 use super::edit_callback;
@@ -12,8 +12,8 @@ use crate::components::display::{chosen_line, error_for, warranty_text};
 use crate::components::emergency::emergency_notice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{
-    checkbox, choice_group, event_value, step_progress, text_field, CheckboxProps,
-    ChoiceGroupProps, TextFieldProps, TextKind,
+    checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps,
+    TextFieldProps, TextKind,
 };
 use crate::components::photos::PhotoField;
 use crate::components::signature::SignaturePad;

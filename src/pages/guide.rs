@@ -9,15 +9,15 @@ use shouhou_core::flow::{
 };
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{AppConfig, Flow, Lang};
+use shouhou_web::dom::focus;
 use yew::prelude::*;
 
 use super::use_heading_focus;
 use crate::components::emergency::emergency_calls;
-use crate::components::focus::focus;
 use crate::hooks::use_app;
 use crate::ids::{new_draft, now_ms};
-use crate::intake_api;
 use crate::services::flows::record_deflection;
+use crate::services::intake_api;
 use crate::state::{Action, GuidedHelp};
 
 fn guide(

@@ -11,17 +11,18 @@ use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::FollowUp;
 use shouhou_core::status::{EntryKind, ReplyPromise};
 use shouhou_core::Lang;
+use shouhou_web::dom::focus;
+use shouhou_web::http::HttpError;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::components::display::{item_title, local_time, status_text};
 use crate::components::fields::typed_into;
-use crate::components::focus::focus;
 use crate::components::photos::PhotoField;
 use crate::hooks::outbox::use_outbox;
 use crate::hooks::photos::use_reply_photos;
 use crate::hooks::{use_app, use_heading_focus};
-use crate::services::status::{look_up, LookupError, RequestStatus};
+use crate::services::status::{look_up, RequestStatus};
 use crate::storage::settings::{local_storage, REMEMBERED_STATUS_PREFIX};
 
 #[derive(Properties, PartialEq)]
@@ -34,7 +35,7 @@ enum Lookup {
     NotAsked,
     Checking,
     Found(RequestStatus),
-    Problem(LookupError),
+    Problem(HttpError),
     /// The contact field was left empty.
     ContactMissing,
 }
@@ -141,14 +142,16 @@ pub fn StatusPage(props: &StatusPageProps) -> Html {
         Lookup::NotAsked | Lookup::Checking | Lookup::ContactMissing => html! {},
         Lookup::Found(found) => found_view(found, None),
         Lookup::Problem(problem) => {
-            let text = match problem {
-                LookupError::NotFound => t(lang, "status.not_found").to_string(),
-                LookupError::Offline => t(lang, "status.offline").to_string(),
-                LookupError::Limited => t(lang, "status.limited").to_string(),
-                LookupError::Failed(message) => message.clone(),
+            // 404: no request with this reference and contact (the server does not say
+            // which is wrong); 429: too many look-ups; anything else in the server's words.
+            let text = match problem.status() {
+                Some(404) => t(lang, "status.not_found").to_string(),
+                Some(429) => t(lang, "status.limited").to_string(),
+                None if *problem == HttpError::Offline => t(lang, "status.offline").to_string(),
+                _ => problem.to_string(),
             };
             // Offline: what this device saw last time, said to be from then.
-            let copy = (*problem == LookupError::Offline && !kiosk)
+            let copy = (*problem == HttpError::Offline && !kiosk)
                 .then(|| remembered(&reference))
                 .flatten();
             html! {

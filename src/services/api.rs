@@ -1,14 +1,16 @@
-//! The intake server's API (`/api/v1`), and the run-time configuration.
+//! Sending a request: to the intake server's API (`/api/v1`), or to a company's own backend.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Request;
 use serde::Deserialize;
 use shouhou_core::adapter;
 use shouhou_core::config::Adapter;
-use shouhou_core::outbox::{classify, Answer, SendOutcome};
-use shouhou_core::{AppConfig, Draft, FieldError, Lang, PhotoRef};
+use shouhou_core::outbox::SendOutcome;
+use shouhou_core::{AppConfig, Draft, Lang, PhotoRef};
+use shouhou_web::http::{self, send};
 use wasm_bindgen::JsValue;
 use web_sys::{Blob, BlobPropertyBag, FormData};
 
+use crate::services::outbox_outcome;
 use crate::storage::drafts::LocalStore;
 
 /// The server's answer to a created (or replayed) request.
@@ -17,14 +19,6 @@ struct Receipt {
     reference: String,
     /// RFC 3339: the promised time of the next reply.
     reply_by: String,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    fields: Vec<FieldError>,
 }
 
 /// Sends the draft's request to the configured backend. Every answer maps to what the
@@ -69,17 +63,15 @@ async fn submit_request(
     };
     let response = match send(request).await {
         Ok(response) => response,
-        Err(outcome) => return outcome,
+        Err(error) => return outbox_outcome(error),
     };
-    match response.json::<Receipt>().await {
+    let status = response.status();
+    match http::json::<Receipt>(response).await {
         Ok(receipt) => {
             SendOutcome::Accepted { reference: receipt.reference, reply_by: receipt.reply_by }
         }
         // Stored, but the answer was cut: the retry under the same key returns the reference.
-        Err(_) => SendOutcome::Transient {
-            reason: format!("HTTP {}", response.status()),
-            retry_after_ms: None,
-        },
+        Err(_) => SendOutcome::Transient { reason: format!("HTTP {status}"), retry_after_ms: None },
     }
 }
 
@@ -100,36 +92,6 @@ pub(crate) async fn stored_photos<'a>(
         }
     }
     Ok(photos)
-}
-
-/// Sends a built request: its 2xx answer, or what anything else means for the outbox.
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, SendOutcome> {
-    match request {
-        Ok(request) => refused_or_answered(request.send().await).await,
-        Err(error) => Err(SendOutcome::Rejected { message: error.to_string(), fields: Vec::new() }),
-    }
-}
-
-/// A 2xx answer, or what any other answer (or none) means for the outbox.
-async fn refused_or_answered(
-    response: Result<Response, gloo_net::Error>,
-) -> Result<Response, SendOutcome> {
-    let Ok(response) = response else {
-        return Err(SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None });
-    };
-    let status = response.status();
-    Err(match classify(status, response.headers().get("retry-after").as_deref()) {
-        Answer::Delivered => return Ok(response),
-        Answer::RetryLater { retry_after_ms } => {
-            SendOutcome::Transient { reason: format!("HTTP {status}"), retry_after_ms }
-        }
-        Answer::Refused => match response.json::<ErrorBody>().await {
-            Ok(body) if !body.message.is_empty() => {
-                SendOutcome::Rejected { message: body.message, fields: body.fields }
-            }
-            _ => SendOutcome::Rejected { message: format!("HTTP {status}"), fields: Vec::new() },
-        },
-    })
 }
 
 /// Posts to a company's own backend: a JSON webhook or a classic form handler, shaped by the
@@ -188,9 +150,9 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
     };
     let response = match send(request).await {
         Ok(response) => response,
-        Err(outcome) => return outcome,
+        Err(error) => return outbox_outcome(error),
     };
-    let answer = response.text().await.unwrap_or_default();
+    let answer = http::text(response).await.unwrap_or_default();
     // The target's own number when it says one; otherwise the key identifies the request.
     let reference = backend
         .reference_path
@@ -219,31 +181,4 @@ pub(crate) fn multipart(part: &str, json: &str, photos: &[(&PhotoRef, Blob)]) ->
         let _ = form.append_with_blob_and_filename("photo", blob, &photo.id);
     }
     form
-}
-
-/// Loads `config.json` from beside the page.
-pub async fn load_config() -> Result<AppConfig, String> {
-    let response = Request::get("/config.json").send().await.map_err(|e| e.to_string())?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let text = response.text().await.map_err(|e| e.to_string())?;
-    AppConfig::from_json(&text).map_err(|e| e.to_string())
-}
-
-/// Fetches and installs the message table of `lang` (`i18n/<lang>.json` beside the page),
-/// unless it is there already.
-pub async fn load_messages(lang: Lang) -> Result<(), String> {
-    if shouhou_core::Messages::has(lang) {
-        return Ok(());
-    }
-    let response = Request::get(&format!("/i18n/{}.json", lang.tag()))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    let text = response.text().await.map_err(|e| e.to_string())?;
-    shouhou_core::Messages::install(lang, &text)
 }

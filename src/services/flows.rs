@@ -6,38 +6,25 @@ use serde::{Deserialize, Serialize};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::outbox::{classify, Answer};
 use shouhou_core::Flow;
+use shouhou_web::dom::local_storage;
+use shouhou_web::http::{self, send, HttpError};
 
-use crate::storage::settings::local_storage;
-
-/// What fetching a product line's flow found.
-pub enum FlowLoad {
-    Found(Flow),
-    /// No flow for this product line (404).
-    None,
-    /// Unreadable or invalid: every problem, for the console.
-    Broken(Vec<String>),
-}
-
-pub async fn load_flow(product_line: &str) -> FlowLoad {
-    let response = match Request::get(&format!("/flows/{product_line}.json")).send().await {
-        Ok(response) => response,
-        Err(error) => return FlowLoad::Broken(vec![error.to_string()]),
+/// The troubleshooting flow of a product line, checked as the flow validator checks it:
+/// `None` when the line has none (404); a flow that does not read or validate is
+/// [`HttpError::Unreadable`], with every problem.
+pub async fn load_flow(product_line: &str) -> Result<Option<Flow>, HttpError> {
+    let text = match http::get_text(&format!("/flows/{product_line}.json")).await {
+        Err(error) if error.status() == Some(404) => return Ok(None),
+        answer => answer?,
     };
-    if response.status() == 404 {
-        return FlowLoad::None;
-    }
-    if !response.ok() {
-        return FlowLoad::Broken(vec![format!("HTTP {}", response.status())]);
-    }
-    match response.text().await {
-        Ok(text) => match Flow::parse(&text) {
-            Ok(flow) if flow.id == product_line => FlowLoad::Found(flow),
-            Ok(flow) => {
-                FlowLoad::Broken(vec![format!("flow id {:?} is not {product_line:?}", flow.id)])
-            }
-            Err(problems) => FlowLoad::Broken(problems.iter().map(ToString::to_string).collect()),
-        },
-        Err(error) => FlowLoad::Broken(vec![error.to_string()]),
+    match Flow::parse(&text) {
+        Ok(flow) if flow.id == product_line => Ok(Some(flow)),
+        Ok(flow) => {
+            Err(HttpError::Unreadable(format!("flow id {:?} is not {product_line:?}", flow.id)))
+        }
+        Err(problems) => Err(HttpError::Unreadable(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        )),
     }
 }
 
@@ -83,23 +70,19 @@ pub fn record_deflection(base_url: String, key: String, deflection: Deflection) 
 /// Sends every kept deflection; the server ignores repeats of a key, so a retry never counts twice.
 pub async fn send_pending_deflections(base_url: String) {
     for item in pending() {
-        let sent = Request::post(&format!("{}/deflections", base_url.trim_end_matches('/')))
+        let request = Request::post(&format!("{}/deflections", base_url.trim_end_matches('/')))
             .header("Idempotency-Key", &item.key)
-            .json(&item.deflection)
-            .ok()
-            .map(|request| request.send());
-        let delivered = match sent {
-            // A refused count will never succeed: it is dropped rather than retried forever.
-            Some(future) => match future.await {
-                Ok(response) => !matches!(
-                    classify(response.status(), response.headers().get("retry-after").as_deref()),
-                    Answer::RetryLater { .. }
-                ),
-                Err(_) => false,
-            },
-            None => true,
+            .json(&item.deflection);
+        // A refused count will never succeed: it is dropped rather than retried forever.
+        let done = match send(request).await {
+            Ok(_) | Err(HttpError::Unsendable(_) | HttpError::Unreadable(_)) => true,
+            Err(HttpError::Offline) => false,
+            Err(HttpError::Refused(refusal)) => !matches!(
+                classify(refusal.status, refusal.retry_after.as_deref()),
+                Answer::RetryLater { .. }
+            ),
         };
-        if !delivered {
+        if !done {
             return;
         }
         let rest: Vec<PendingDeflection> =

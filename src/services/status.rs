@@ -3,10 +3,12 @@
 use gloo_net::http::Request;
 use serde::Deserialize;
 use shouhou_core::desk::PublicEntry;
-use shouhou_core::outbox::{classify, Answer, FollowUp, OutboxItem, SendOutcome};
+use shouhou_core::outbox::{FollowUp, OutboxItem, SendOutcome};
 use shouhou_core::Lang;
+use shouhou_web::http::{self, send, HttpError};
 
 use crate::services::api::{multipart, stored_photos};
+use crate::services::outbox_outcome;
 use crate::storage::drafts::LocalStore;
 
 /// The intake server's answer, as much of it as the status screen shows (and, outside kiosk
@@ -30,45 +32,18 @@ pub struct RequestStatus {
     pub can_rate: bool,
 }
 
-/// Why a look-up gave no status.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LookupError {
-    /// No request with this reference and contact; the server does not say which is wrong.
-    NotFound,
-    Offline,
-    /// Too many look-ups; try again later.
-    Limited,
-    /// Anything else the server said, in its words.
-    Failed(String),
-}
-
-/// `GET /requests/{reference}?contact=…` on the intake server at `base_url`.
+/// `GET /requests/{reference}?contact=…` on the intake server at `base_url`. A 404 says no
+/// request has this reference and contact (the server does not say which is wrong).
 pub async fn look_up(
     base_url: &str,
     reference: &str,
     contact: &str,
     lang: Lang,
-) -> Result<RequestStatus, LookupError> {
+) -> Result<RequestStatus, HttpError> {
     let url = format!("{}/requests/{reference}", base_url.trim_end_matches('/'));
-    let response = Request::get(&url)
-        .query([("contact", contact)])
-        .header("Accept-Language", lang.tag())
-        .send()
-        .await
-        .map_err(|_| LookupError::Offline)?;
-    match response.status() {
-        200 => response.json().await.map_err(|e| LookupError::Failed(e.to_string())),
-        404 => Err(LookupError::NotFound),
-        429 => Err(LookupError::Limited),
-        status => {
-            #[derive(Deserialize)]
-            struct ErrorBody {
-                message: String,
-            }
-            let message = response.json::<ErrorBody>().await.map(|b| b.message);
-            Err(LookupError::Failed(message.unwrap_or_else(|_| format!("HTTP {status}"))))
-        }
-    }
+    let request =
+        Request::get(&url).query([("contact", contact)]).header("Accept-Language", lang.tag());
+    http::json(send(request.build()).await?).await
 }
 
 /// Sends a follow-up from the outbox: a message to `POST /requests/{reference}/messages` or a
@@ -109,34 +84,11 @@ pub async fn send_follow_up(
         };
         builder.body(multipart("message", &body.to_string(), &stored))
     };
-    let Ok(request) = request else {
-        return SendOutcome::Rejected {
-            message: "could not be encoded".into(),
-            fields: Vec::new(),
-        };
-    };
-    let Ok(response) = request.send().await else {
-        return SendOutcome::Transient { reason: "offline".into(), retry_after_ms: None };
-    };
-    let status = response.status();
-    match classify(status, response.headers().get("retry-after").as_deref()) {
-        Answer::Delivered => SendOutcome::Accepted {
+    match send(request).await {
+        Ok(_) => SendOutcome::Accepted {
             reference: follow_up.reference().to_string(),
             reply_by: String::new(),
         },
-        Answer::RetryLater { retry_after_ms } => {
-            SendOutcome::Transient { reason: format!("HTTP {status}"), retry_after_ms }
-        }
-        Answer::Refused => {
-            #[derive(Deserialize)]
-            struct ErrorBody {
-                message: String,
-            }
-            let message = response.json::<ErrorBody>().await.map(|b| b.message);
-            SendOutcome::Rejected {
-                message: message.unwrap_or_else(|_| format!("HTTP {status}")),
-                fields: Vec::new(),
-            }
-        }
+        Err(error) => outbox_outcome(error),
     }
 }

@@ -136,7 +136,7 @@ impl LocalStore {
                 let _ = storage.remove_item(&format!("{JOURNAL_PREFIX}{id}"));
             }
             // The early first screen's hint holds the customer's start choices.
-            let _ = storage.remove_item(crate::hooks::adopt::RESUME_KEY);
+            let _ = storage.remove_item(super::settings::RESUME_KEY);
             // Status answers remembered before the device became a kiosk hold other people's
             // messages to the team.
             let remembered: Vec<String> = (0..storage.length().unwrap_or(0))

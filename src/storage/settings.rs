@@ -1,38 +1,18 @@
-//! Small remembered settings in localStorage: the chosen language.
+//! Small remembered settings in localStorage: the chosen language, kiosk mode, the early
+//! first screen's hint, and the keys other parts keep their answers under.
 
-use shouhou_core::Lang;
+pub use shouhou_web::dom::local_storage;
+use shouhou_web::i18n::Preference;
 
-const LANG_KEY: &str = "shouhou.lang";
+/// The language the customer chose (`static/boot.js` reads it too).
+pub const LANGUAGE: Preference = Preference("shouhou.lang");
 /// Set by opening `/kiosk` on the device; cleared only by staff with the PIN.
 const KIOSK_KEY: &str = "shouhou.kiosk";
 /// The status page keeps the last answer for each reference under this prefix (not on a kiosk).
 pub const REMEMBERED_STATUS_PREFIX: &str = "shouhou.status.";
-
-pub fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// The language the customer chose before, else the first the browser prefers.
-pub fn initial_lang() -> Lang {
-    if let Some(lang) = local_storage()
-        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
-        .and_then(|tag| Lang::from_tag(&tag))
-    {
-        return lang;
-    }
-    let navigator = web_sys::window().map(|w| w.navigator());
-    let preferred: Vec<String> = navigator
-        .map(|n| n.languages().iter().filter_map(|l| l.as_string()).collect())
-        .unwrap_or_default();
-    Lang::negotiate(preferred.iter().map(String::as_str))
-}
-
-pub fn remember_lang(lang: Lang) {
-    if let Some(storage) = local_storage() {
-        // Not being able to remember the language loses nothing typed; ignore.
-        let _ = storage.set_item(LANG_KEY, lang.tag());
-    }
-}
+/// Where `static/boot.js` finds its hint of the draft's screen and start choices, so the
+/// early first screen shows only when the app would show the start step, as the app would.
+pub const RESUME_KEY: &str = "shouhou.resume";
 
 /// Whether this device is a shared kiosk.
 pub fn kiosk_mode() -> bool {
@@ -43,13 +23,6 @@ pub fn kiosk_mode() -> bool {
 pub fn set_kiosk_mode(on: bool) {
     if let Some(storage) = local_storage() {
         let _ = if on { storage.set_item(KIOSK_KEY, "on") } else { storage.remove_item(KIOSK_KEY) };
-    }
-}
-
-/// Forgets the language a kiosk customer chose: the next one starts from the device's.
-pub fn forget_lang() {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(LANG_KEY);
     }
 }
 
