@@ -13,11 +13,19 @@ wasm-bindgen --target web --no-typescript --out-dir dist/desk.new/pkg --out-name
 wasm-opt -Oz --strip-debug --strip-producers dist/desk.new/pkg/shouhou_desk_bg.wasm -o dist/desk.new/pkg/shouhou_desk_bg.wasm
 cp desk/index.html dist/desk.new/
 cp -r desk/static/. dist/desk.new/
-# The message tables: without indentation.
+# The message tables: the keys the customer app's tables already say the same way (listed in
+# desk/app-messages.json) taken from static/i18n, then the desk's own words; without
+# indentation. (desk/src/messages.rs merges them the same way for the tests.)
 node -e '
-  const fs = require("fs");
-  for (const file of process.argv.slice(1)) fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(file, "utf8"))));
-' dist/desk.new/i18n/*.json
+  const fs = require("fs"), read = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
+  const shared = read("desk/app-messages.json");
+  for (const lang of ["zh-CN", "en"]) {
+    const app = read(`static/i18n/${lang}.json`);
+    const table = Object.fromEntries(shared.filter((key) => key in app).map((key) => [key, app[key]]));
+    Object.assign(table, read(`desk/static/i18n/${lang}.json`));
+    fs.writeFileSync(`dist/desk.new/i18n/${lang}.json`, JSON.stringify(table));
+  }
+'
 # Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
 find dist/desk.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) \
   -exec gzip -9 -k -n {} \;

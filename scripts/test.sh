@@ -39,7 +39,7 @@ gate "clippy, staff desk" cargo clippy -q --all-targets --target wasm32-unknown-
 
 gate "the troubleshooting flows (static/flows)" cargo run -q -p shouhou-flows -- check static/flows
 
-run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web
+run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web -p shouhou-desk
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
 # The server's whole suite again on PostgreSQL: a throwaway cluster (installed when missing),

@@ -1,93 +1,183 @@
-//! The staff API (`/api/v1/staff`), with the session cookie the browser keeps.
+//! The staff API (`/api/v1/staff`), one function per endpoint over the shared request
+//! function, with the session cookie the browser keeps; and what a failure means on the desk.
 
-use gloo_net::http::{Request, Response};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use shouhou_core::desk::{
+    EventRequest, Figures, Inbox, InboxFilter, Member, RequestDetail, Session,
+};
+use shouhou_core::Flow;
+use shouhou_web::http::{self, encode, query, send, HttpError};
+
+use gloo_net::http::Request;
 
 pub const BASE: &str = "/api/v1/staff";
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum ApiError {
-    /// No valid session: the desk shows the sign-in.
-    Unauthorized,
-    /// The server's error code (`invalid_credentials`, `transition_not_allowed`, …).
-    Code(u16, String),
-    /// No answer at all.
-    Network,
+/// Who is signed in on this browser: a 401 when no one is.
+pub async fn session() -> Result<Session, HttpError> {
+    http::get_json(&[BASE, "/session"].concat()).await
 }
 
-impl ApiError {
-    /// The desk's message key for it.
-    pub fn message_key(&self) -> String {
-        match self {
-            ApiError::Unauthorized => "error.unauthorized".into(),
-            ApiError::Network => "error.network".into(),
-            ApiError::Code(_, code) => match code.as_str() {
-                "invalid_credentials"
-                | "rate_limited"
-                | "transition_not_allowed"
-                | "unknown_staff"
-                | "invalid_event"
-                | "forbidden"
-                | "not_found"
-                | "bad_query" => {
-                    format!("error.{code}")
-                }
-                _ => "error.generic".into(),
-            },
-        }
+/// Signs in; a 401 means the login or the password is wrong.
+pub async fn sign_in(login: String, password: String) -> Result<Session, HttpError> {
+    #[derive(Serialize)]
+    struct Credentials {
+        login: String,
+        password: String,
     }
-}
-
-async fn check(response: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
-    let response = response.map_err(|_| ApiError::Network)?;
-    let status = response.status();
-    if (200..300).contains(&status) {
-        return Ok(response);
-    }
-    if status == 401 && response.url().ends_with("/staff/session") {
-        // A sign-in refused: its code tells why.
-    } else if status == 401 {
-        return Err(ApiError::Unauthorized);
-    }
-    let code = response
-        .json::<serde_json::Value>()
-        .await
-        .ok()
-        .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_string))
-        .unwrap_or_default();
-    Err(ApiError::Code(status, code))
-}
-
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = check(Request::get(&format!("{BASE}{path}")).send().await).await?;
-    response.json::<T>().await.map_err(|_| ApiError::Code(0, String::new()))
-}
-
-pub async fn post<B: Serialize>(path: &str, body: &B) -> Result<Response, ApiError> {
     let request =
-        Request::post(&format!("{BASE}{path}")).json(body).map_err(|_| ApiError::Network)?;
-    check(request.send().await).await
+        Request::post(&[BASE, "/session"].concat()).json(&Credentials { login, password });
+    send(request).await?;
+    session().await
 }
 
-pub async fn delete(path: &str) -> Result<Response, ApiError> {
-    check(Request::delete(&format!("{BASE}{path}")).send().await).await
+pub async fn sign_out() -> Result<(), HttpError> {
+    send(Request::delete(&[BASE, "/session"].concat()).build()).await.map(drop)
 }
 
-/// A query string of the pairs with a value.
-pub fn query(pairs: &[(&str, Option<String>)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter_map(|(name, value)| {
-            value
-                .as_ref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{name}={}", String::from(js_sys::encode_uri_component(v))))
-        })
-        .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
+/// The inbox under `filter`: the overdue first, then by reply-by time.
+pub async fn inbox(filter: &InboxFilter) -> Result<Inbox, HttpError> {
+    http::get_json(&[BASE, "/requests", &inbox_query(filter)].concat()).await
+}
+
+/// The inbox's filters as the query the server reads; a filter left at "any" is not sent.
+pub fn inbox_query(filter: &InboxFilter) -> String {
+    query(&[
+        ("status", filter.status.map(|s| s.as_str().to_string())),
+        ("product_line", filter.product_line.clone()),
+        ("intent", filter.intent.clone()),
+        ("category", filter.category.clone()),
+        ("priority", filter.priority.clone()),
+        ("assigned", filter.assigned.clone()),
+        ("overdue", filter.overdue.map(|o| o.to_string())),
+        ("q", filter.q.clone()),
+    ])
+}
+
+fn request_path(reference: &str) -> String {
+    [BASE, "/requests/", &encode(reference)].concat()
+}
+
+pub async fn request(reference: &str) -> Result<RequestDetail, HttpError> {
+    http::get_json(&request_path(reference)).await
+}
+
+/// Records what staff did with a request (a status, an assignment, a reply, …).
+pub async fn record(reference: &str, event: &EventRequest) -> Result<(), HttpError> {
+    let path = [&request_path(reference), "/events"].concat();
+    send(Request::post(&path).json(event)).await.map(drop)
+}
+
+/// Where one of a request's photos is shown (and opened whole).
+pub fn photo_url(reference: &str, photo_id: &str) -> String {
+    [&request_path(reference), "/photos/", &encode(photo_id)].concat()
+}
+
+/// The colleagues a request can be assigned to.
+pub async fn members() -> Result<Vec<Member>, HttpError> {
+    http::get_json(&[BASE, "/members"].concat()).await
+}
+
+/// A period of days, `YYYY-MM-DD` to `YYYY-MM-DD`, as the figures and the export take it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    pub from: String,
+    pub to: String,
+}
+
+impl Period {
+    fn query(&self) -> String {
+        query(&[("from", Some(self.from.clone())), ("to", Some(self.to.clone()))])
+    }
+}
+
+/// The figures of a period (leads only: a 403 for an agent).
+pub async fn figures(period: &Period) -> Result<Figures, HttpError> {
+    http::get_json(&[BASE, "/figures", &period.query()].concat()).await
+}
+
+/// The CSV export of a period's requests, for Excel.
+pub fn export_url(period: &Period) -> String {
+    [BASE, "/export.csv", &period.query()].concat()
+}
+
+/// The troubleshooting flow a customer walked, fetched as their app fetches it. Read, not
+/// validated: the desk only looks its words up, and a node it lacks is shown by its id.
+pub async fn flow(id: &str) -> Result<Flow, HttpError> {
+    http::get_json(&["/flows/", &encode(id), ".json"].concat()).await
+}
+
+/// Whether the failure means the session is gone: the desk then shows the sign-in.
+pub fn signed_out(error: &HttpError) -> bool {
+    error.status() == Some(401)
+}
+
+/// The desk's message key for a failure: the server's error code where the desk has words
+/// for it, else a general one.
+pub fn message_key(error: &HttpError) -> String {
+    const KNOWN: [&str; 8] = [
+        "invalid_credentials",
+        "rate_limited",
+        "transition_not_allowed",
+        "unknown_staff",
+        "invalid_event",
+        "forbidden",
+        "not_found",
+        "bad_query",
+    ];
+    match error {
+        HttpError::Offline | HttpError::Unsendable(_) => "error.network".into(),
+        HttpError::Refused(refusal) if refusal.status == 401 => "error.unauthorized".into(),
+        HttpError::Refused(refusal) => match refusal.code() {
+            code if KNOWN.contains(&code.as_str()) => ["error.", &code].concat(),
+            _ => "error.generic".into(),
+        },
+        HttpError::Unreadable(_) => "error.generic".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shouhou_core::status::Status;
+    use shouhou_web::http::Refusal;
+
+    use super::*;
+
+    fn refused(status: u16, body: &str) -> HttpError {
+        HttpError::Refused(Refusal { status, retry_after: None, body: body.into() })
+    }
+
+    #[test]
+    fn the_inbox_asks_for_the_filters_set_and_nothing_else() {
+        assert_eq!(inbox_query(&InboxFilter::default()), "");
+        let filter = InboxFilter {
+            status: Some(Status::InProgress),
+            product_line: Some("inverter".into()),
+            overdue: Some(true),
+            q: Some("王 建国".into()),
+            ..InboxFilter::default()
+        };
+        assert_eq!(
+            inbox_query(&filter),
+            "?status=in_progress&product_line=inverter&overdue=true&q=%E7%8E%8B%20%E5%BB%BA%E5%9B%BD"
+        );
+    }
+
+    #[test]
+    fn addresses_of_a_request_encode_what_they_carry() {
+        assert_eq!(photo_url("SR-1", "a b"), "/api/v1/staff/requests/SR-1/photos/a%20b");
+        let period = Period { from: "2026-11-01".into(), to: "2026-11-30".into() };
+        assert_eq!(export_url(&period), "/api/v1/staff/export.csv?from=2026-11-01&to=2026-11-30");
+    }
+
+    #[test]
+    fn a_failure_says_what_the_server_meant_in_the_desks_words() {
+        assert_eq!(message_key(&HttpError::Offline), "error.network");
+        assert_eq!(message_key(&refused(401, "")), "error.unauthorized");
+        assert!(signed_out(&refused(401, "")) && !signed_out(&refused(403, "")));
+        let refusal = refused(409, r#"{"code":"transition_not_allowed","message":"…"}"#);
+        assert_eq!(message_key(&refusal), "error.transition_not_allowed");
+        assert_eq!(message_key(&refused(500, r#"{"code":"internal"}"#)), "error.generic");
+        assert_eq!(message_key(&refused(502, "<html>")), "error.generic");
+        assert_eq!(message_key(&HttpError::Unreadable("eof".into())), "error.generic");
     }
 }

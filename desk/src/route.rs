@@ -1,4 +1,13 @@
-//! The desk's addresses, hash-free under `/desk/`, kept in the History API.
+//! The desk's addresses, under `/desk/`, kept in the History API by the shared router: one
+//! variant per screen, each read from its path and written back to it. A screen to come (the
+//! follow-up list, the dispatch board, the product archive, the audit log) is a variant here
+//! and a page in `pages/`.
+
+use shouhou_web::http::encode;
+use shouhou_web::router::{Routable, Site};
+
+/// The desk's part of the site: links under `/desk/` are followed in place.
+pub const SITE: Site = Site { base: "/desk/", elsewhere: &[] };
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
@@ -8,32 +17,85 @@ pub enum Route {
     NotFound,
 }
 
-impl Route {
-    pub fn parse(path: &str) -> Route {
+impl Routable for Route {
+    fn parse(path: &str, _query: &str) -> Route {
         let rest = path.strip_prefix("/desk").unwrap_or(path).trim_matches('/');
-        match rest.split('/').collect::<Vec<_>>().as_slice() {
-            [""] => Route::Inbox,
-            ["figures"] => Route::Figures,
-            ["requests", reference] if !reference.is_empty() => Route::Request(
-                js_sys::decode_uri_component(reference)
-                    .map_or_else(|_| reference.to_string(), String::from),
-            ),
+        let mut segments = rest.split('/');
+        match (segments.next(), segments.next(), segments.next()) {
+            (Some(""), None, None) => Route::Inbox,
+            (Some("figures"), None, None) => Route::Figures,
+            (Some("requests"), Some(reference), None) if is_reference(reference) => {
+                Route::Request(reference.to_string())
+            }
             _ => Route::NotFound,
         }
     }
 
-    pub fn path(&self) -> String {
+    fn path(&self) -> String {
         match self {
             Route::Inbox | Route::NotFound => "/desk/".into(),
             Route::Figures => "/desk/figures".into(),
-            Route::Request(reference) => {
-                format!("/desk/requests/{}", String::from(js_sys::encode_uri_component(reference)))
-            }
+            Route::Request(reference) => ["/desk/requests/", &encode(reference)].concat(),
+        }
+    }
+}
+
+impl Route {
+    /// The message key of the screen's name, for the page title.
+    pub fn title_key(&self) -> &'static str {
+        match self {
+            Route::Inbox => "title.inbox",
+            Route::Request(_) => "title.request",
+            Route::Figures => "title.figures",
+            Route::NotFound => "title.not_found",
+        }
+    }
+}
+
+/// References (`SR-20261127-0001`) are short runs of letters, digits and dashes; anything
+/// else in an address names no request.
+fn is_reference(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_reads_back_from_its_address() {
+        for route in [Route::Inbox, Route::Figures, Route::Request("SR-20261127-0001".into())] {
+            assert_eq!(Route::parse(&route.path(), ""), route, "{}", route.path());
         }
     }
 
-    pub fn current() -> Route {
-        let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-        Route::parse(&path)
+    #[test]
+    fn the_desks_root_with_or_without_its_slash_is_the_inbox() {
+        assert_eq!(Route::parse("/desk/", ""), Route::Inbox);
+        assert_eq!(Route::parse("/desk", ""), Route::Inbox);
+        assert_eq!(Route::parse("/desk/figures/", ""), Route::Figures);
+    }
+
+    #[test]
+    fn unknown_or_hostile_addresses_are_not_found() {
+        for path in [
+            "/desk/no-such-screen",
+            "/desk/requests",
+            "/desk/requests/",
+            "/desk/requests/SR-1/x",
+            "/desk/requests/%3Cscript%3E",
+            "/desk/requests/<b>",
+        ] {
+            assert_eq!(Route::parse(path, ""), Route::NotFound, "{path}");
+        }
+        let long = format!("/desk/requests/{}", "A".repeat(65));
+        assert_eq!(Route::parse(&long, ""), Route::NotFound);
+    }
+
+    #[test]
+    fn each_screen_has_a_title() {
+        assert_eq!(Route::Request("SR-1".into()).title_key(), "title.request");
+        assert_eq!(Route::NotFound.title_key(), "title.not_found");
     }
 }

@@ -1,0 +1,192 @@
+//! What staff do with a request, one form each: change the status, assign, reply to the
+//! customer, note internally, move the promised reply time, record a follow-up call. Each
+//! form reads its own fields, asks the forms' rules (`forms.rs`) what to send, and hands
+//! the event up; under it, what its last action said.
+
+use std::rc::Rc;
+
+use shouhou_core::desk::{EventRequest, Member};
+use shouhou_core::status::Status;
+use shouhou_web::dom::value_of;
+use yew::prelude::*;
+
+use crate::context::Desk;
+use crate::forms::{self, Filled, Form, Said};
+use crate::time;
+
+#[derive(Properties, PartialEq)]
+pub struct ActionsProps {
+    pub desk: Desk,
+    /// The statuses the status machine allows from here (no status form when none).
+    pub next_statuses: Vec<Status>,
+    /// Colleagues offered as a login is typed.
+    pub members: Rc<Vec<Member>>,
+    /// An action is on its way: the buttons wait.
+    pub busy: bool,
+    pub said: Option<Said>,
+    /// A form's event, and the controls to empty once it is recorded.
+    pub send: Callback<(Form, EventRequest, Vec<NodeRef>)>,
+    /// A form's missing piece, as a message key.
+    pub refuse: Callback<(Form, &'static str)>,
+}
+
+#[function_component(Actions)]
+pub fn actions(props: &ActionsProps) -> Html {
+    let desk = &props.desk;
+    let status = use_node_ref();
+    let assign = use_node_ref();
+    let reply = use_node_ref();
+    let note = use_node_ref();
+    let reply_by = use_node_ref();
+    let (fu_outcome, fu_satisfaction, fu_text) = (use_node_ref(), use_node_ref(), use_node_ref());
+
+    // A form's submit: what it read, sent or refused; `clear` are emptied once recorded.
+    let on_submit = |form: Form, read: Rc<dyn Fn() -> Filled>, clear: Vec<NodeRef>| {
+        let (send, refuse) = (props.send.clone(), props.refuse.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match read() {
+                Ok(event) => send.emit((form, event, clear.clone())),
+                Err(key) => refuse.emit((form, key)),
+            }
+        })
+    };
+    let said = |form: Form| -> Html {
+        match &props.said {
+            Some(s) if s.form == form && s.ok => {
+                html! { <p class="ok" role="status">{ desk.t(&s.key) }</p> }
+            }
+            Some(s) if s.form == form => {
+                html! { <p class="error" role="alert">{ desk.t(&s.key) }</p> }
+            }
+            // An empty live region, present before anything is said into it.
+            _ => html! { <p class="ok" role="status"></p> },
+        }
+    };
+    let busy = props.busy;
+    let submit = |form: Form| {
+        html! { <button type="submit" disabled={busy}>{ desk.t(&["action.", form, "_submit"].concat()) }</button> }
+    };
+    // A public reply and an internal note: one text each, sent as its event.
+    let text_form = |form: Form, node: &NodeRef, internal: bool, rows: &'static str| {
+        let read = {
+            let node = node.clone();
+            Rc::new(move || forms::text(form, value_of(&node)))
+        };
+        let (title, field) = (["h-", form].concat(), ["a-", form].concat());
+        let hint = [field.as_str(), "-hint"].concat();
+        html! {
+            <form class={classes!("card", internal.then_some("internal"))} onsubmit={on_submit(form, read, vec![node.clone()])} aria-labelledby={title.clone()}>
+                <h3 id={title}>{ desk.t(&["action.", form].concat()) }</h3>
+                <div class="field">
+                    <label for={field.clone()}>{ desk.t(&["action.", form, "_text"].concat()) }</label>
+                    <p id={hint.clone()} class="hint">{ desk.t(&["action.", form, "_hint"].concat()) }</p>
+                    <textarea id={field} {rows} ref={node.clone()} aria-describedby={hint} maxlength="10000" />
+                </div>
+                { submit(form) }
+                { said(form) }
+            </form>
+        }
+    };
+
+    let on_status = {
+        let node = status.clone();
+        on_submit("status", Rc::new(move || forms::status(&value_of(&node))), vec![])
+    };
+    let on_assign = {
+        let node = assign.clone();
+        on_submit("assign", Rc::new(move || forms::assign(value_of(&node))), vec![assign.clone()])
+    };
+    let assign_me = {
+        let (send, login) = (props.send.clone(), desk.login());
+        Callback::from(move |_: MouseEvent| {
+            send.emit(("assign", EventRequest::Assign { to: login.clone() }, vec![]))
+        })
+    };
+    let on_reply_by = {
+        let node = reply_by.clone();
+        let read = move || forms::reply_by(time::local_input_to_rfc3339(&value_of(&node)));
+        on_submit("reply_by", Rc::new(read), vec![reply_by.clone()])
+    };
+    let on_follow_up = {
+        let (o, s, t) = (fu_outcome.clone(), fu_satisfaction.clone(), fu_text.clone());
+        let read = move || forms::follow_up(value_of(&o), &value_of(&s), value_of(&t));
+        let clear = vec![fu_outcome.clone(), fu_satisfaction.clone(), fu_text.clone()];
+        on_submit("follow_up", Rc::new(read), clear)
+    };
+
+    html! {
+        <div class="actions">
+            <h2>{ desk.t("request.actions") }</h2>
+            if !props.next_statuses.is_empty() {
+                <form class="card" onsubmit={on_status} aria-labelledby="h-status">
+                    <h3 id="h-status">{ desk.t("action.status") }</h3>
+                    <div class="field">
+                        <label for="a-status">{ desk.t("action.status_new") }</label>
+                        <select id="a-status" ref={status}>
+                            // `selected` said: Yew adds options last first, and the browser
+                            // would otherwise keep the first one added.
+                            { for props.next_statuses.iter().enumerate().map(|(i, s)| html! {
+                                <option value={s.as_str()} selected={i == 0}>{ desk.label("status", s.as_str()) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    { submit("status") }
+                    { said("status") }
+                </form>
+            }
+            <form class="card" onsubmit={on_assign} aria-labelledby="h-assign">
+                <h3 id="h-assign">{ desk.t("action.assign") }</h3>
+                <div class="field">
+                    <label for="a-assign">{ desk.t("action.assign_login") }</label>
+                    <input id="a-assign" ref={assign} list="a-assign-staff" autocomplete="off" autocapitalize="none" spellcheck="false" />
+                    <datalist id="a-assign-staff">
+                        { for props.members.iter().map(|m| html! {
+                            <option value={m.login.clone()}>{ desk.label("role", m.role.as_str()) }</option>
+                        }) }
+                    </datalist>
+                </div>
+                <div class="inline">
+                    { submit("assign") }
+                    <button type="button" class="secondary" disabled={busy} onclick={assign_me}>{ desk.t("action.assign_me") }</button>
+                </div>
+                { said("assign") }
+            </form>
+            { text_form("reply", &reply, false, "4") }
+            { text_form("note", &note, true, "3") }
+            <form class="card" onsubmit={on_reply_by} aria-labelledby="h-reply-by">
+                <h3 id="h-reply-by">{ desk.t("action.reply_by") }</h3>
+                <div class="field">
+                    <label for="a-reply-by">{ desk.t("action.reply_by_at") }</label>
+                    <input id="a-reply-by" type="datetime-local" ref={reply_by} />
+                </div>
+                { submit("reply_by") }
+                { said("reply_by") }
+            </form>
+            <form class="card internal" onsubmit={on_follow_up} aria-labelledby="h-follow-up">
+                <h3 id="h-follow-up">{ desk.t("action.follow_up") }</h3>
+                <p class="hint">{ desk.tf("action.follow_up_hint", &[("login", desk.login())]) }</p>
+                <div class="field">
+                    <label for="a-fu-outcome">{ desk.t("action.follow_up_outcome") }</label>
+                    <input id="a-fu-outcome" ref={fu_outcome} maxlength="200" />
+                </div>
+                <div class="field">
+                    <label for="a-fu-satisfaction">{ desk.t("action.follow_up_satisfaction") }</label>
+                    <select id="a-fu-satisfaction" ref={fu_satisfaction}>
+                        <option value="" selected=true>{ desk.t("entry.not_asked") }</option>
+                        { for (1..=5u8).rev().map(|n| {
+                            let n = n.to_string();
+                            html! { <option value={n.clone()}>{ desk.label("satisfaction", &n) }</option> }
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="a-fu-text">{ desk.t("action.follow_up_text") }</label>
+                    <textarea id="a-fu-text" rows="3" ref={fu_text} maxlength="10000" />
+                </div>
+                { submit("follow_up") }
+                { said("follow_up") }
+            </form>
+        </div>
+    }
+}

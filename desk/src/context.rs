@@ -1,0 +1,60 @@
+//! What every desk screen may read, provided by `app.rs` and read with [`use_desk`]: the
+//! language, who is signed in, the product lines' names, and how to say the session ended.
+
+use std::rc::Rc;
+
+use shouhou_core::desk::{Role, Session};
+use shouhou_core::{Lang, ProductLine};
+use shouhou_web::i18n::{label, tr, trf};
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+pub struct Desk {
+    pub lang: Lang,
+    /// `None` only on the sign-in screen.
+    pub session: Option<Session>,
+    /// From the configuration the customer app runs with (empty when it could not be read).
+    pub lines: Rc<Vec<ProductLine>>,
+    pub signed_in: Callback<Session>,
+    /// The server said the session is gone (a 401): the desk shows the sign-in.
+    pub signed_out: Callback<()>,
+}
+
+impl Desk {
+    pub fn t(&self, key: &str) -> String {
+        tr(self.lang, key)
+    }
+
+    pub fn tf(&self, key: &str, args: &[(&str, String)]) -> String {
+        trf(self.lang, key, args)
+    }
+
+    /// The words for an API value of `group` (`status`, `intent`, …).
+    pub fn label(&self, group: &str, value: &str) -> String {
+        label(self.lang, group, value)
+    }
+
+    /// A product line by its name in the desk's language; its id when the configuration
+    /// does not know it.
+    pub fn line_name(&self, id: &str) -> String {
+        self.lines
+            .iter()
+            .find(|line| line.id == id)
+            .map_or_else(|| id.to_string(), |line| line.name.get(self.lang).to_string())
+    }
+
+    pub fn login(&self) -> String {
+        self.session.as_ref().map(|s| s.login.clone()).unwrap_or_default()
+    }
+
+    /// Leads see the figures and export; agents work requests.
+    pub fn is_lead(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.role == Role::Lead)
+    }
+}
+
+/// The desk's context, for a screen rendered inside the app.
+#[hook]
+pub fn use_desk() -> Desk {
+    use_context::<Desk>().expect("desk screens are rendered inside the desk")
+}

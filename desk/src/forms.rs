@@ -1,0 +1,121 @@
+//! What the request screen's forms send, and the message each gives when something it needs
+//! is missing: the forms' rules, pure and tested natively. The screen only reads the fields.
+
+use shouhou_core::desk::EventRequest;
+use shouhou_core::status::Status;
+use shouhou_web::dom::some;
+
+/// The form an event comes from; its message keys are `action.<form>…` and `saved.<form>`.
+pub type Form = &'static str;
+
+/// What a form says after its last action: saved, or why not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Said {
+    pub form: Form,
+    pub ok: bool,
+    /// A message key.
+    pub key: String,
+}
+
+/// An event to send, or the message key that says what is missing.
+pub type Filled = Result<EventRequest, &'static str>;
+
+/// A status change to one of the statuses offered.
+pub fn status(value: &str) -> Filled {
+    Status::parse(value).map(|status| EventRequest::Status { status }).ok_or("error.choose_status")
+}
+
+/// An assignment, to the login typed (any login: the server knows who is active).
+pub fn assign(login: String) -> Filled {
+    some(login).map(|to| EventRequest::Assign { to }).ok_or("error.login_missing")
+}
+
+/// A public reply (`reply`) or an internal note (`note`).
+pub fn text(form: Form, text: String) -> Filled {
+    let text = some(text).ok_or("error.text_missing")?;
+    Ok(match form {
+        "note" => EventRequest::Note { text },
+        _ => EventRequest::Reply { text },
+    })
+}
+
+/// A new reply-by time: the `datetime-local` value already read as RFC 3339 (`None` when the
+/// field is empty or not a time).
+pub fn reply_by(at: Option<String>) -> Filled {
+    at.map(|at| EventRequest::ReplyBy { at }).ok_or("error.time_missing")
+}
+
+/// A follow-up call (回访): what came of it, the satisfaction the customer gave if asked
+/// (1–5; "not asked" is empty), and notes.
+pub fn follow_up(outcome: String, satisfaction: &str, notes: String) -> Filled {
+    let outcome = some(outcome).ok_or("error.outcome_missing")?;
+    let satisfaction = satisfaction.parse::<u8>().ok().filter(|n| (1..=5).contains(n));
+    Ok(EventRequest::FollowUp { outcome, satisfaction, text: notes.trim().to_string() })
+}
+
+/// Sign-in needs both a login (trimmed) and a password (as typed).
+pub fn credentials(login: String, password: String) -> Result<(String, String), &'static str> {
+    match some(login) {
+        Some(login) if !password.is_empty() => Ok((login, password)),
+        _ => Err("error.missing_credentials"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_must_be_one_the_machine_knows() {
+        assert_eq!(status("resolved"), Ok(EventRequest::Status { status: Status::Resolved }));
+        assert_eq!(status(""), Err("error.choose_status"));
+        assert_eq!(status("done"), Err("error.choose_status"));
+    }
+
+    #[test]
+    fn an_assignment_needs_a_login_and_is_trimmed() {
+        assert_eq!(assign(" li.na ".into()), Ok(EventRequest::Assign { to: "li.na".into() }));
+        assert_eq!(assign("   ".into()), Err("error.login_missing"));
+    }
+
+    #[test]
+    fn replies_and_notes_need_words() {
+        assert_eq!(
+            text("reply", " 明天上门 ".into()),
+            Ok(EventRequest::Reply { text: "明天上门".into() })
+        );
+        assert_eq!(text("note", "急".into()), Ok(EventRequest::Note { text: "急".into() }));
+        assert_eq!(text("note", "\n".into()), Err("error.text_missing"));
+    }
+
+    #[test]
+    fn a_reply_by_time_must_be_a_time() {
+        let at = "2026-11-28T01:30:00.000Z".to_string();
+        assert_eq!(reply_by(Some(at.clone())), Ok(EventRequest::ReplyBy { at }));
+        assert_eq!(reply_by(None), Err("error.time_missing"));
+    }
+
+    #[test]
+    fn a_follow_up_needs_its_outcome_and_takes_a_satisfaction_from_one_to_five() {
+        assert_eq!(
+            follow_up(" 已解决 ".into(), "5", " 满意 ".into()),
+            Ok(EventRequest::FollowUp {
+                outcome: "已解决".into(),
+                satisfaction: Some(5),
+                text: "满意".into()
+            })
+        );
+        let not_asked = follow_up("reached".into(), "", String::new()).unwrap();
+        assert!(matches!(not_asked, EventRequest::FollowUp { satisfaction: None, .. }));
+        let out_of_range = follow_up("reached".into(), "9", String::new()).unwrap();
+        assert!(matches!(out_of_range, EventRequest::FollowUp { satisfaction: None, .. }));
+        assert_eq!(follow_up(" ".into(), "4", "x".into()), Err("error.outcome_missing"));
+    }
+
+    #[test]
+    fn sign_in_needs_both_a_login_and_a_password() {
+        assert_eq!(credentials(" wang ".into(), "pw".into()), Ok(("wang".into(), "pw".into())));
+        assert_eq!(credentials("wang".into(), String::new()), Err("error.missing_credentials"));
+        assert_eq!(credentials(" ".into(), "pw".into()), Err("error.missing_credentials"));
+    }
+}

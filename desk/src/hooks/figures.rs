@@ -1,0 +1,47 @@
+//! The figures of a period, fetched whenever the period changes (for leads only: an agent
+//! is told so without asking the server).
+
+use std::rc::Rc;
+
+use shouhou_core::desk::Figures;
+use yew::prelude::*;
+
+use crate::api::{self, Period};
+use crate::context::Desk;
+
+/// The period's figures as last fetched.
+#[derive(Clone, PartialEq)]
+pub struct FiguresHandle {
+    pub figures: Option<Rc<Figures>>,
+    /// The message key of the last fetch's failure.
+    pub error: Option<String>,
+}
+
+#[hook]
+pub fn use_figures(desk: &Desk, period: &Period) -> FiguresHandle {
+    let figures = use_state(|| None::<Rc<Figures>>);
+    let error = use_state(|| None::<String>);
+    {
+        let (figures, error) = (figures.clone(), error.clone());
+        let (signed_out, allowed) = (desk.signed_out.clone(), desk.is_lead());
+        use_effect_with(period.clone(), move |period| {
+            let period = period.clone();
+            if allowed {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::figures(&period).await {
+                        Ok(answer) => {
+                            figures.set(Some(Rc::new(answer)));
+                            error.set(None);
+                        }
+                        Err(e) if api::signed_out(&e) => signed_out.emit(()),
+                        Err(e) => {
+                            figures.set(None);
+                            error.set(Some(api::message_key(&e)));
+                        }
+                    }
+                });
+            }
+        });
+    }
+    FiguresHandle { figures: (*figures).clone(), error: (*error).clone() }
+}

@@ -1,0 +1,132 @@
+//! One request as staff work it: its detail (read again after every change), the flow its
+//! customer walked (so the transcript reads as words), the colleagues to assign to, and
+//! sending what staff do, with what each form should say afterwards.
+
+use std::rc::Rc;
+
+use shouhou_core::desk::{EventRequest, Member, RequestDetail};
+use shouhou_core::flow::is_plain_id;
+use shouhou_core::Flow;
+use shouhou_web::dom::clear;
+use yew::prelude::*;
+
+use crate::api;
+use crate::context::Desk;
+use crate::forms::{Form, Said};
+
+/// The request and what can be done with it.
+#[derive(Clone, PartialEq)]
+pub struct RequestHandle {
+    pub detail: Option<Rc<RequestDetail>>,
+    /// The message key of the last read's failure.
+    pub error: Option<String>,
+    /// The flow the customer walked, when it could be fetched and is the version they walked.
+    pub flow: Option<Rc<Flow>>,
+    pub members: Rc<Vec<Member>>,
+    /// An action is on its way: the forms' buttons wait.
+    pub busy: bool,
+    pub said: Option<Said>,
+    /// Sends a form's event; on success the request is read again and the form's controls
+    /// (the node refs) are emptied.
+    pub send: Callback<(Form, EventRequest, Vec<NodeRef>)>,
+    /// A form found something missing: says so under it (a message key).
+    pub refuse: Callback<(Form, &'static str)>,
+}
+
+#[hook]
+pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
+    let detail = use_state(|| None::<Rc<RequestDetail>>);
+    let error = use_state(|| None::<String>);
+    let version = use_state(|| 0u32);
+    let flow = use_state(|| None::<Rc<Flow>>);
+    let members = use_state(|| Rc::new(Vec::<Member>::new()));
+    let busy = use_state(|| false);
+    let said = use_state(|| None::<Said>);
+
+    {
+        let (detail, error, signed_out) = (detail.clone(), error.clone(), desk.signed_out.clone());
+        use_effect_with((reference.to_string(), *version), move |(reference, _)| {
+            let reference = reference.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::request(&reference).await {
+                    Ok(answer) => {
+                        detail.set(Some(Rc::new(answer)));
+                        error.set(None);
+                    }
+                    Err(e) if api::signed_out(&e) => signed_out.emit(()),
+                    Err(e) => error.set(Some(api::message_key(&e))),
+                }
+            });
+        });
+    }
+    // Colleagues to assign to, offered as the login is typed; the field still takes any login.
+    {
+        let members = members.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(list) = api::members().await {
+                    members.set(Rc::new(list));
+                }
+            });
+        });
+    }
+    // Without the flow (an old version, a flow since removed) the transcript shows ids.
+    {
+        let flow = flow.clone();
+        let walked = detail
+            .as_ref()
+            .and_then(|d| d.request.troubleshooting.as_ref())
+            .map(|t| (t.flow_id.clone(), t.flow_version))
+            .filter(|(id, _)| is_plain_id(id));
+        use_effect_with(walked, move |walked| {
+            if let Some((id, version)) = walked.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(found) = api::flow(&id).await {
+                        if found.id == id && found.version == version {
+                            flow.set(Some(Rc::new(found)));
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    let send = {
+        let (version, said, busy) = (version.clone(), said.clone(), busy.clone());
+        let (reference, signed_out) = (reference.to_string(), desk.signed_out.clone());
+        Callback::from(move |(form, event, fields): (Form, EventRequest, Vec<NodeRef>)| {
+            let (version, said, busy) = (version.clone(), said.clone(), busy.clone());
+            let (reference, signed_out) = (reference.clone(), signed_out.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::record(&reference, &event).await;
+                busy.set(false);
+                match result {
+                    Ok(()) => {
+                        fields.iter().for_each(clear);
+                        said.set(Some(Said { form, ok: true, key: ["saved.", form].concat() }));
+                        version.set(version.wrapping_add(1));
+                    }
+                    Err(e) if api::signed_out(&e) => signed_out.emit(()),
+                    Err(e) => said.set(Some(Said { form, ok: false, key: api::message_key(&e) })),
+                }
+            });
+        })
+    };
+    let refuse = {
+        let said = said.clone();
+        Callback::from(move |(form, key): (Form, &'static str)| {
+            said.set(Some(Said { form, ok: false, key: key.to_string() }))
+        })
+    };
+    RequestHandle {
+        detail: (*detail).clone(),
+        error: (*error).clone(),
+        flow: (*flow).clone(),
+        members: (*members).clone(),
+        busy: *busy,
+        said: (*said).clone(),
+        send,
+        refuse,
+    }
+}

@@ -1,0 +1,70 @@
+//! One request: every field, the photos, the warranty, the troubleshooting transcript and
+//! the timeline, and what staff do with it.
+
+use shouhou_web::router::Routable;
+use yew::prelude::*;
+
+use crate::components::actions::Actions;
+use crate::components::request::{fields, photos, report, summary, timeline, transcript};
+use crate::context::use_desk;
+use crate::hooks::request::use_request;
+use crate::hooks::title::use_focus_title;
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct RequestProps {
+    pub reference: String,
+}
+
+#[function_component(RequestPage)]
+pub fn request_page(props: &RequestProps) -> Html {
+    let desk = use_desk();
+    use_focus_title(props.reference.clone());
+    let request = use_request(&desk, &props.reference);
+
+    let back =
+        html! { <p class="back"><a href={Route::Inbox.path()}>{ desk.t("request.back") }</a></p> };
+    let heading = html! {
+        <h1 id="page-title" tabindex="-1">{ desk.tf("request.heading", &[("reference", props.reference.clone())]) }</h1>
+    };
+    let Some(d) = request.detail.as_deref() else {
+        return html! {
+            <>
+                { back }
+                { heading }
+                <div>
+                    if let Some(key) = &request.error {
+                        <p class="error" role="alert">{ desk.t(key) }</p>
+                    } else {
+                        <p class="loading">{ desk.t("loading") }</p>
+                    }
+                </div>
+            </>
+        };
+    };
+    let sections = d.sections();
+    let walked =
+        d.request.troubleshooting.as_ref().map(|t| transcript(&desk, t, request.flow.as_deref()));
+    html! {
+        <>
+            { back }
+            { heading }
+            // One element after the heading, as while loading: Yew pairs unkeyed children
+            // from the end, and a different count would rebuild (and unfocus) the heading.
+            <div>
+                { summary(&desk, d) }
+                <div class="columns">
+                    <div>
+                        { fields(&desk, d, &sections) }
+                        { report(&desk, d, &sections) }
+                        { photos(&desk, d, &sections.photos) }
+                        { for walked }
+                        { timeline(&desk, d) }
+                    </div>
+                    <Actions desk={desk.clone()} next_statuses={d.next_statuses.clone()} members={request.members.clone()}
+                        busy={request.busy} said={request.said.clone()} send={request.send.clone()} refuse={request.refuse.clone()} />
+                </div>
+            </div>
+        </>
+    }
+}
