@@ -385,6 +385,14 @@ impl<'ast> Visit<'ast> for Mentions {
         }
     }
 
+    /// A macro's body is tokens, not code (`html! { <crate::pages::Inbox /> }`, `format!`'s
+    /// arguments): every `a::b…` path in it counts, as the compiler will read it after
+    /// expansion. Single names stay unread: in markup they are mostly tags and attributes.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        syn::visit::visit_macro(self, mac);
+        paths_in_tokens(mac.tokens.clone(), &mut self.found);
+    }
+
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         if !is_test(&f.attrs) {
             syn::visit::visit_item_fn(self, f);
@@ -395,6 +403,44 @@ impl<'ast> Visit<'ast> for Mentions {
         if !is_test(&f.attrs) {
             syn::visit::visit_impl_item_fn(self, f);
         }
+    }
+}
+
+/// The `a::b…` paths in a token stream (groups included), with their lines.
+fn paths_in_tokens(tokens: proc_macro2::TokenStream, found: &mut Vec<(Vec<String>, usize)>) {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let colons = |i: usize| {
+        matches!((tokens.get(i), tokens.get(i + 1)), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+            if a.as_char() == ':' && b.as_char() == ':' && a.spacing() == proc_macro2::Spacing::Joint)
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            TokenTree::Group(group) => paths_in_tokens(group.stream(), found),
+            // The start of a path: not itself after `::` (that is the middle of one) or a `.`.
+            TokenTree::Ident(first) if !(i >= 2 && colons(i - 2)) => {
+                let line = first.span().start().line;
+                let mut path = vec![first.to_string()];
+                let mut next = i + 1;
+                while colons(next) {
+                    match tokens.get(next + 2) {
+                        Some(TokenTree::Ident(ident)) => {
+                            path.push(ident.to_string());
+                            next += 3;
+                        }
+                        _ => break,
+                    }
+                }
+                if path.len() > 1 {
+                    found.push((path, line));
+                    i = next;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
     }
 }
 

@@ -176,3 +176,31 @@ fn visibility_is_not_a_use_of_the_root() {
     );
     assert_eq!(check(&root, FLAT), vec![]);
 }
+
+#[test]
+fn paths_written_inside_macros_count_as_the_compiler_will_read_them() {
+    let root = planted(
+        "macros",
+        &[
+            ("src/lib.rs", "pub mod a;\npub mod b;\n"),
+            // A page named in markup, and a helper named in a `format!` argument.
+            ("src/a.rs", "pub fn view() -> String { html! { <crate::b::Page /> } }\n"),
+            (
+                "src/b.rs",
+                "pub struct Page;\npub fn g() -> String { format!(\"{}\", super::a::view()) }\n",
+            ),
+        ],
+    );
+    assert_eq!(cycles(&check(&root, FLAT)).len(), 1);
+
+    // Tags, attributes and local names in markup are not the crate's modules.
+    let root = planted(
+        "markup",
+        &[
+            ("src/lib.rs", "pub mod a;\npub mod b;\n"),
+            ("src/a.rs", "pub fn view() -> String { html! { <b class={a}>{ Vec::<u8>::new().len() }</b> } }\n"),
+            ("src/b.rs", "pub fn g() { crate::a::view(); }\n"),
+        ],
+    );
+    assert_eq!(check(&root, &[&["a"], &["b"]]), vec![]);
+}
