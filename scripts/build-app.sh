@@ -20,14 +20,8 @@ mv dist.new/boot.min.js dist.new/boot.js
 # The QR encoder for receipts: fetched only when a receipt is shown.
 mkdir -p dist.new/vendor
 terser node_modules/qrcode-generator/dist/qrcode.mjs --module --compress --mangle --output dist.new/vendor/qrcode.mjs
-# The stylesheet is on the first load: drop comments and layout whitespace.
-node -e '
-  const fs = require("fs"), file = process.argv[1];
-  const css = fs.readFileSync(file, "utf8")
-    .replace(/\/\*[\s\S]*?\*\//g, "").replace(/\s+/g, " ")
-    .replace(/\s*([{}:;,>])\s*/g, "$1").replace(/;}/g, "}").trim();
-  fs.writeFileSync(file, css + "\n");
-' dist.new/app.css
+# The stylesheet is on the first load: the shared tokens in front, minified.
+build_css dist.new/app.css
 # The early first screen's words, in both languages, inside the page as a JSON data block (not
 # a script: the CSP allows none inline), so the start step needs no fetch for its messages.
 node -e '
@@ -60,8 +54,7 @@ sed -i "s/__BUILD_ID__/$build_id/" dist.new/sw.js
 # The glue imports wasm-bindgen's JS snippets (their folder name is a hash): the shell needs them.
 snippets=$(cd dist.new && find pkg/snippets -name '*.js' 2>/dev/null | sort | sed "s/.*/, '&'/" | tr -d '\n')
 sed -i "s#'vendor/qrcode.mjs'\]#'vendor/qrcode.mjs'$snippets]#" dist.new/sw.js
-# Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
-find dist.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.svg' \) \
-  -exec gzip -9 -k -n {} \;
+# Served as they are to browsers that accept Brotli or gzip (the server's ServeDir looks for these).
+precompress dist.new wasm js mjs css html json svg
 rm -rf dist && mv dist.new dist
 say "built dist/ ($(du -sh dist | cut -f1))"

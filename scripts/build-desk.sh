@@ -11,8 +11,12 @@ rm -rf dist/desk.new && mkdir -p dist/desk.new/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist/desk.new/pkg --out-name shouhou_desk \
   target/wasm32-unknown-unknown/release/shouhou-desk.wasm
 wasm-opt -Oz --strip-debug --strip-producers dist/desk.new/pkg/shouhou_desk_bg.wasm -o dist/desk.new/pkg/shouhou_desk_bg.wasm
+# The JS glue is fetched before the desk's first screen: minified, its exports (init) as they are.
+terser dist/desk.new/pkg/shouhou_desk.js --module --compress --mangle --output dist/desk.new/pkg/shouhou_desk.min.js
+mv dist/desk.new/pkg/shouhou_desk.min.js dist/desk.new/pkg/shouhou_desk.js
 cp desk/index.html dist/desk.new/
 cp -r desk/static/. dist/desk.new/
+build_css dist/desk.new/desk.css
 # The message tables: the keys the customer app's tables already say the same way (listed in
 # desk/app-messages.json) taken from static/i18n, then the desk's own words; without
 # indentation. (desk/src/messages.rs merges them the same way for the tests.)
@@ -26,8 +30,7 @@ node -e '
     fs.writeFileSync(`dist/desk.new/i18n/${lang}.json`, JSON.stringify(table));
   }
 '
-# Served as-is to browsers that accept gzip (the server's ServeDir looks for these).
-find dist/desk.new -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.json' \) \
-  -exec gzip -9 -k -n {} \;
+# Served as they are to browsers that accept Brotli or gzip (the server's ServeDir looks for these).
+precompress dist/desk.new wasm js css html json
 rm -rf dist/desk && mv dist/desk.new dist/desk
 say "built dist/desk/ ($(du -sh dist/desk | cut -f1))"

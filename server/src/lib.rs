@@ -219,7 +219,7 @@ fn state_with(
 /// last part has no dot); a missing file (say flows/<line>.json for a line without a flow)
 /// stays a 404, or the app would read the page as that file.
 fn app_files(folder: &std::path::Path) -> ServeDir<axum::routing::MethodRouter> {
-    let index = ServeFile::new(folder.join("index.html")).precompressed_gzip();
+    let index = ServeFile::new(folder.join("index.html")).precompressed_br().precompressed_gzip();
     let page_or_not_found = axum::routing::any(move |request: axum::extract::Request| {
         let index = index.clone();
         async move {
@@ -233,9 +233,10 @@ fn app_files(folder: &std::path::Path) -> ServeDir<axum::routing::MethodRouter> 
             }
         }
     });
-    // The build writes a .gz beside each text and wasm file, so the first load costs no
-    // compression work here. The page must be revalidated so a new version is found.
-    ServeDir::new(folder).precompressed_gzip().fallback(page_or_not_found)
+    // The build writes a .br and a .gz beside each text and wasm file, so the first load
+    // costs no compression work here; Brotli goes to browsers that accept it (all current
+    // ones), gzip to the rest. The page must be revalidated so a new version is found.
+    ServeDir::new(folder).precompressed_br().precompressed_gzip().fallback(page_or_not_found)
 }
 
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
