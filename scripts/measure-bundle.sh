@@ -45,4 +45,4 @@ count desk/index.html desk/desk.js desk/desk.css desk/pkg/shouhou_desk.js desk/p
 desk_served=$total_served
 printf '%-46s %10d %10d %10d   (budget %d served: %s)\n' "the staff desk" "$total_raw" "$total_gz" "$total_served" \
   "$DESK_BUDGET" "$(verdict "$desk_served" "$DESK_BUDGET")"
-[ "$first_gz" -le "$FIRST_LOAD_BUDGET" ]
+[ "$first_gz" -le "$FIRST_LOAD_BUDGET" ] && [ "$desk_served" -le "$DESK_BUDGET" ]

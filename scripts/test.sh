@@ -59,7 +59,7 @@ run_layer schemathesis "$ROOT/scripts/schemathesis.sh"
 read -r passed[schemathesis] failed[schemathesis] < <(
   sed -n 's/^schemathesis: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' target/test-schemathesis.log \
     | tail -1 | grep . || echo "0 1")
-gate "first-load budget (scripts/lib.sh)" "$ROOT/scripts/measure-bundle.sh"
+gate "byte budgets: the first load and the desk (scripts/lib.sh)" "$ROOT/scripts/measure-bundle.sh"
 # Every test it finds runs: a focused or skipped test, or one that did not run, is a failure.
 run_layer e2e "$ROOT/scripts/e2e.sh"
 read -r passed[e2e] failed[e2e] < <(
