@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Where the app's download goes: the largest functions of the wasm and its size per crate,
+# Where an app's download goes: the largest functions of the wasm and its size per crate,
 # measured with twiggy on the release build before wasm-opt (which strips the names that
-# twiggy reads). Sizes are of the raw wasm: wasm-opt and gzip shrink everything, roughly
-# evenly, so the shares are what to compare between commits.
-#   scripts/where-bytes.sh [how many functions, default 25]
+# twiggy reads). Sizes are of the raw wasm: wasm-opt and compression shrink everything,
+# roughly evenly, so the shares are what to compare between commits.
+#   scripts/where-bytes.sh [app|desk, default app] [how many functions, default 25]
 source "$(dirname "$0")/lib.sh"
 TWIGGY_VERSION=0.8.0
 if [ "$(twiggy --version 2>/dev/null | awk '{print $2}')" != "$TWIGGY_VERSION" ]; then
   say "installing twiggy $TWIGGY_VERSION (measuring only)"
   cargo install twiggy --version "$TWIGGY_VERSION" --locked
 fi
-wasm=target/wasm32-unknown-unknown/release/shouhou.wasm
-[ -f "$wasm" ] || "$ROOT/scripts/build-app.sh" >/dev/null
+app=app; case "${1:-}" in app|desk) app=$1; shift ;; esac
+if [ "$app" = desk ]; then
+  wasm=target/wasm32-unknown-unknown/release/shouhou-desk.wasm
+  [ -f "$wasm" ] || "$ROOT/scripts/build-desk.sh" >/dev/null
+else
+  wasm=target/wasm32-unknown-unknown/release/shouhou.wasm
+  [ -f "$wasm" ] || "$ROOT/scripts/build-app.sh" >/dev/null
+fi
 
 # The shipped wasm has neither wasm-bindgen's custom section nor the names: leave them out.
 shipped() { grep -v -e "custom section" -e "names\" subsection" -e '"function names"'; }

@@ -1,3 +1,8 @@
+//! Owns the hand-over from the early first screen (`static/boot.js`, or the server's rendered
+//! start step) to the app: what the customer chose, pressed or focused there, and the
+//! language, carried into the reducer; and the resume hint boot.js reads on the next visit.
+//! (To be replaced with the server-rendered first screen: kept working, not grown.)
+
 use shouhou_core::{Field, Lang};
 use shouhou_web::i18n;
 use wasm_bindgen::JsCast;

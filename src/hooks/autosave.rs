@@ -1,3 +1,6 @@
+//! Owns saving the draft on screen: every change goes to storage's writer (journal first, then
+//! IndexedDB), so nothing typed waits for a save button.
+
 use yew::prelude::*;
 
 use crate::state::AppState;

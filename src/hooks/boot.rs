@@ -1,3 +1,7 @@
+//! Owns the app's start: message tables (the shown language, then the other), the
+//! configuration, persistent storage and its risk, opening storage with its drafts and outbox,
+//! the deflection counts kept offline, and the first screen for the address (or kiosk mode).
+
 use std::rc::Rc;
 
 use shouhou_web::{config, i18n};

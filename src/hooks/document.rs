@@ -1,3 +1,6 @@
+//! Owns the document's language: `<html lang>` and the title follow the language shown, and the
+//! switch fetches the other language's words before showing them, remembering the choice.
+
 use shouhou_core::i18n::t;
 use shouhou_core::Lang;
 use shouhou_web::{dom, i18n};

@@ -1,3 +1,6 @@
+//! Owns fetching the chosen product line's troubleshooting flow, so guided help knows whether
+//! there is one, it is broken, or it is ready.
+
 use std::rc::Rc;
 
 use yew::prelude::*;

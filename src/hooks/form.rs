@@ -1,3 +1,6 @@
+//! Owns what every form screen starts from: the draft and configuration, the rules that
+//! follow from them on the customer's date, the focus on the heading, and going back a step.
+
 use std::rc::Rc;
 
 use shouhou_core::{AppConfig, Conditions, Draft, Intent, Lang};

@@ -1,3 +1,7 @@
+//! Owns kiosk mode on a shared screen: the idle warning and countdown, the wipe of everything a
+//! customer left (storage and memory, then a reload), and staff unlocking with the PIN the
+//! server checks.
+
 use std::cell::Cell;
 use std::rc::Rc;
 

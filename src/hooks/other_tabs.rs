@@ -1,3 +1,6 @@
+//! Owns listening to other tabs: a draft changed elsewhere arrives through its journal entry,
+//! and the reducer decides whether it is newer, older or a conflict.
+
 use yew::prelude::*;
 
 use crate::state::{Action, AppState};

@@ -1,3 +1,7 @@
+//! Owns the outbox as screens use it: submitting a finished draft, retrying an item, taking one
+//! back to edit, and the customer's follow-ups (answers, ratings), each recorded in storage
+//! and then handed to the sender.
+
 use shouhou_core::outbox::{FollowUp, OutboxItem};
 use shouhou_core::{Draft, PhotoRef};
 use yew::prelude::*;

@@ -1,3 +1,6 @@
+//! Owns photos being attached: shrinking and storing the files picked, their preview addresses
+//! (created and revoked), removing one, and the signature drawn on the on-site report.
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;

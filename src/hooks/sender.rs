@@ -1,3 +1,7 @@
+//! Owns when the outbox is sent: once storage and configuration are ready, when the browser
+//! comes back online, on a retry timer while something waits, and on demand; what the sender
+//! reports goes into the reducer.
+
 use std::cell::Cell;
 use std::rc::Rc;
 

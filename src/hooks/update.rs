@@ -1,3 +1,6 @@
+//! Owns the offer of a new version: the service worker's waiting update is announced to the
+//! reducer, which shows it; it is applied only when the customer asks.
+
 use yew::prelude::*;
 
 use crate::state::{Action, AppState};
