@@ -82,8 +82,8 @@ impl Route {
 }
 
 /// References and outbox ids are short runs of letters, digits and dashes; anything else in
-/// a URL is not one and must not reach a look-up or the page.
-fn is_reference_like(text: &str) -> bool {
+/// a URL is not one and must not reach a look-up or the page (the desk's addresses too).
+pub fn is_reference_like(text: &str) -> bool {
     (1..=64).contains(&text.len())
         && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

@@ -3,6 +3,7 @@
 //! follow-up list, the dispatch board, the product archive, the audit log) is a variant here
 //! and a page in `pages/`.
 
+use shouhou_core::route::is_reference_like;
 use shouhou_web::http::encode;
 use shouhou_web::router::{Routable, Site};
 
@@ -24,7 +25,7 @@ impl Routable for Route {
         match (segments.next(), segments.next(), segments.next()) {
             (Some(""), None, None) => Route::Inbox,
             (Some("figures"), None, None) => Route::Figures,
-            (Some("requests"), Some(reference), None) if is_reference(reference) => {
+            (Some("requests"), Some(reference), None) if is_reference_like(reference) => {
                 Route::Request(reference.to_string())
             }
             _ => Route::NotFound,
@@ -50,13 +51,6 @@ impl Route {
             Route::NotFound => "title.not_found",
         }
     }
-}
-
-/// References (`SR-20261127-0001`) are short runs of letters, digits and dashes; anything
-/// else in an address names no request.
-fn is_reference(text: &str) -> bool {
-    (1..=64).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

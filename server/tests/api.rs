@@ -375,8 +375,10 @@ async fn serves_the_app_and_its_config() {
     // With the build's .br beside it, a browser that accepts Brotli gets that instead.
     std::fs::write(fx.dir.path().join("dist/app.js.br"), b"pretend-brotli").unwrap();
     for (accepted, served) in [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")] {
-        let request =
-            Request::get("/app.js").header("accept-encoding", accepted).body(Body::empty()).unwrap();
+        let request = Request::get("/app.js")
+            .header("accept-encoding", accepted)
+            .body(Body::empty())
+            .unwrap();
         let response = fx.router.clone().oneshot(request).await.unwrap();
         assert_eq!(response.headers()["content-encoding"], served, "{accepted}");
     }

@@ -68,7 +68,7 @@ async function startServer(backend, linesWithoutFlows = [], configChanges = null
   // Journeys that are not about guided help use lines served without a flow, as a company
   // may ship them: the form comes straight after the start (flows.spec.mjs walks the flows).
   for (const id of linesWithoutFlows) {
-    for (const file of [`${id}.json`, `${id}.json.gz`]) rmSync(path.join(dir, 'dist/flows', file), { force: true });
+    for (const file of [`${id}.json`, `${id}.json.gz`, `${id}.json.br`]) rmSync(path.join(dir, 'dist/flows', file), { force: true });
   }
   const db = path.join(dir, 'shouhou.sqlite3');
   const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');

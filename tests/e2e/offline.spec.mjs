@@ -81,10 +81,11 @@ test.describe('with the service worker', () => {
     await page.getByRole('button', { name: m['start.continue'] }).click();
     await page.getByLabel(m['field.full_name']).fill('Half-typed when the update came');
 
-    // A new build: a different worker script (and no stale precompressed copy of the old one).
+    // A new build: a different worker script (and no stale precompressed copies of the old one).
     const worker = path.join(server.dist, 'sw.js');
     appendFileSync(worker, '\n// a new build\n');
     rmSync(`${worker}.gz`);
+    rmSync(`${worker}.br`);
     // Last-Modified has one-second steps: a build within the second of the first visit would
     // look unmodified (304) to the browser's update check. Real builds are further apart.
     utimesSync(worker, new Date(), new Date(Date.now() + 5000));
