@@ -8,7 +8,7 @@ cargo build --release --target wasm32-unknown-unknown -p shouhou --bin shouhou
 rm -rf dist.new && mkdir -p dist.new/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist.new/pkg --out-name shouhou \
   target/wasm32-unknown-unknown/release/shouhou.wasm
-wasm-opt -Oz --strip-debug --strip-producers dist.new/pkg/shouhou_bg.wasm -o dist.new/pkg/shouhou_bg.wasm
+optimize_wasm dist.new/pkg/shouhou_bg.wasm dist.new/pkg/shouhou_bg.wasm
 # The JS glue is on the first load too; its exports (init) stay as they are.
 terser dist.new/pkg/shouhou.js --module --compress --mangle --output dist.new/pkg/shouhou.min.js
 mv dist.new/pkg/shouhou.min.js dist.new/pkg/shouhou.js

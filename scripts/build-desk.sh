@@ -10,7 +10,7 @@ cargo build --release --target wasm32-unknown-unknown -p shouhou-desk
 rm -rf dist/desk.new && mkdir -p dist/desk.new/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist/desk.new/pkg --out-name shouhou_desk \
   target/wasm32-unknown-unknown/release/shouhou-desk.wasm
-wasm-opt -Oz --strip-debug --strip-producers dist/desk.new/pkg/shouhou_desk_bg.wasm -o dist/desk.new/pkg/shouhou_desk_bg.wasm
+optimize_wasm dist/desk.new/pkg/shouhou_desk_bg.wasm dist/desk.new/pkg/shouhou_desk_bg.wasm
 # The JS glue is fetched before the desk's first screen: minified, its exports (init) as they are.
 terser dist/desk.new/pkg/shouhou_desk.js --module --compress --mangle --output dist/desk.new/pkg/shouhou_desk.min.js
 mv dist/desk.new/pkg/shouhou_desk.min.js dist/desk.new/pkg/shouhou_desk.js

@@ -9,10 +9,17 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # kept in this one place. The first load, gzip bytes: what a browser fetches before the
 # customer's first screen is usable. The staff desk, bytes as served to a browser that
 # accepts Brotli: everything /desk/ fetches before its first screen. The desk's target is
-# 120000 (issue 21); until it is reached the gate holds what was reached (162956 when set),
+# 120000 (issue 21); until it is reached the gate holds what was reached (161842 when set),
 # so the desk can only shrink: lower it with every saving.
 FIRST_LOAD_BUDGET=150000
-DESK_BUDGET=165000
+DESK_BUDGET=163000
+
+# wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is
+# the linker's null-pointer guard, never data (LLD's global base), which lets it fold more;
+# passes repeated until they gain nothing (about 1.5 KB Brotli off each app for 20 s).
+optimize_wasm() {
+  wasm-opt -Oz --low-memory-unused --converge --strip-debug --strip-producers "$1" -o "$2"
+}
 
 # Writes a .gz (gzip -9) and a .br (Brotli, quality 11, with Node's zlib) beside every file
 # under $1 whose name ends in one of the other arguments, for the server to send as they are.
