@@ -261,7 +261,12 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
             .layer(tower_http::compression::CompressionLayer::new()),
         )
         .nest("/api/v1", api)
-        .route("/config.json", get(api::config_json))
+        // Read at start from --config, not a built file: compressed here (both apps fetch it
+        // before their first screen).
+        .route(
+            "/config.json",
+            get(api::config_json).layer(tower_http::compression::CompressionLayer::new()),
+        )
         // Relative addresses in the desk's page resolve against /desk/, not /.
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
         .nest_service("/desk/", desk_files)
