@@ -349,7 +349,8 @@ async fn submitting_moves_a_draft_into_the_outbox_in_one_step() {
     writer.save(&draft);
     let config = AppConfig::from_json(CONFIG).unwrap();
     let today = shouhou_core::CivilDate { year: 2026, month: 11, day: 27 };
-    let item = OutboxItem::submit(draft.clone(), &config, today, 5).expect("a complete request");
+    let item = OutboxItem::submit(draft.clone(), &config, today, Lang::ZhCn, 5)
+        .expect("a complete request");
     // Stamped with the customer's date, on which the server judges it.
     draft.fields.local_date = "2026-11-27".into();
     writer.submit(item);

@@ -17,6 +17,7 @@ pub mod flow;
 #[cfg(feature = "follow-up")]
 pub mod follow_up;
 pub mod i18n;
+pub mod notice;
 pub mod outbox;
 pub mod phone;
 pub mod reference;

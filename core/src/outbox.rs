@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
 use crate::draft::{Draft, Step};
+use crate::i18n::Lang;
 use crate::schema::{PhotoRef, RequestFields};
 use crate::validate::{validate_request, FieldError};
 use crate::warranty::CivilDate;
@@ -152,15 +153,18 @@ pub fn backoff_ms(attempts: u32, jitter: f64) -> u64 {
 impl OutboxItem {
     /// Freezes a finished draft into the outbox, due at once, if it is complete on the
     /// customer's date `today`; it is stamped with that date, on which the server judges it
-    /// however long it waits. Otherwise the errors say what is missing.
+    /// however long it waits, and with the language the customer reads (`lang`), in which
+    /// notices are written to them. Otherwise the errors say what is missing.
     pub fn submit(
         mut draft: Draft,
         config: &AppConfig,
         today: CivilDate,
+        lang: Lang,
         now_ms: u64,
     ) -> Result<OutboxItem, Vec<FieldError>> {
         validate_request(&draft.fields, config, today)?;
         draft.fields.local_date = today.to_string();
+        draft.fields.language = lang.tag().to_string();
         Ok(OutboxItem::queued(draft, now_ms))
     }
 
@@ -402,7 +406,7 @@ mod tests {
     fn submitting_checks_the_request_and_stamps_the_customers_date() {
         let today = CivilDate { year: 2026, month: 11, day: 27 };
         let mut draft = Draft::new("d1".into(), "key-1".into(), 0);
-        let missing = OutboxItem::submit(draft.clone(), &config(), today, 5).unwrap_err();
+        let missing = OutboxItem::submit(draft.clone(), &config(), today, Lang::En, 5).unwrap_err();
         assert!(missing.iter().any(|e| e.field == Field::Intent));
         for (field, value) in [
             (Field::Intent, "consultation"),
@@ -413,8 +417,9 @@ mod tests {
         ] {
             draft.fields.set(field, value.to_string());
         }
-        let item = OutboxItem::submit(draft, &config(), today, 5).unwrap();
+        let item = OutboxItem::submit(draft, &config(), today, Lang::En, 5).unwrap();
         assert_eq!(item.draft.fields.local_date, "2026-11-27");
+        assert_eq!(item.draft.fields.language, "en", "notices are written in it");
         assert!(item.is_due(5));
     }
 

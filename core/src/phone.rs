@@ -68,6 +68,16 @@ fn international(digits: &str) -> Result<String, PhoneError> {
     Ok(format!("+{digits}"))
 }
 
+/// Whether a text message can reach a number as [`normalize_phone`] gives it: a mainland
+/// number only when it is a mobile (a landline never receives one); a number abroad is
+/// taken at its word, since its plan is not known here.
+pub fn takes_text_messages(e164: &str) -> bool {
+    match e164.strip_prefix("+86") {
+        Some(national) => is_mainland_mobile(national),
+        None => e164.starts_with('+'),
+    }
+}
+
 /// 1[3-9] followed by nine digits: every mainland mobile range in use.
 fn is_mainland_mobile(national: &str) -> bool {
     let bytes = national.as_bytes();
@@ -147,5 +157,16 @@ mod tests {
         for (typed, expected) in table {
             assert_eq!(normalize_phone(typed), Err(expected), "{typed:?}");
         }
+    }
+
+    #[test]
+    fn text_messages_reach_mobiles_and_numbers_abroad_but_not_mainland_landlines() {
+        let reaches = |typed: &str| takes_text_messages(&normalize_phone(typed).unwrap());
+        assert!(reaches("138 1234 5678"));
+        assert!(reaches("+86 199 0000 1111"));
+        assert!(!reaches("010-6552 9988"), "a Beijing landline");
+        assert!(!reaches("0755 8888 1234"), "a Shenzhen landline");
+        assert!(reaches("+44 20 7946 0958"), "abroad: not known here, so tried");
+        assert!(!takes_text_messages(""));
     }
 }

@@ -2,7 +2,7 @@
 //! decided by the intent, the warranty on the customer's date and the chosen outcome.
 
 use crate::config::{AppConfig, Mode};
-use crate::schema::{Category, Field, Intent, Priority, RequestFields};
+use crate::schema::{Category, Field, Intent, NoticeChannel, Priority, RequestFields};
 use crate::warranty::{warranty_status, CivilDate, WarrantyStatus};
 
 /// The rules that make one field required or shown, computed once from the whole request:
@@ -35,6 +35,8 @@ pub struct Conditions {
     /// An on-site report whose customer was not there to sign: a reason instead of the
     /// signature and the signing name.
     pub customer_not_present: bool,
+    /// The customer asked to be told by email: the address is then needed.
+    pub notify_by_email: bool,
 }
 
 /// [`RequestFields::channel`] of a request taken down on a kiosk device.
@@ -75,6 +77,7 @@ impl Conditions {
             warranty,
             purchase_date_unknown,
             customer_not_present: fields.customer_not_present.trim() == "yes",
+            notify_by_email: NoticeChannel::ticked(&fields.notify).contains(&NoticeChannel::Email),
             online_order: line.is_some_and(|line| line.order_number_required),
             no_reason_return: line.is_some_and(|line| line.order_number_required)
                 && CivilDate::parse(fields.delivered_on.trim()).is_some_and(|delivered| {
@@ -109,6 +112,7 @@ impl Conditions {
             Category => intent == Some(I::Complaint),
             OrderNumber => self.order_number_required,
             Address => self.address_required,
+            Email => self.notify_by_email,
             RecordedBy => self.recorded_by_shown,
             Photos => self.photos_required,
             ChargeAck => self.chargeable,

@@ -81,6 +81,7 @@ fields! {
     Email => "email",
     Address => "address",
     ContactTime => "contact_time",
+    Notify => "notify",
     RecordedBy => "recorded_by",
     Model => "model",
     SerialNumber => "serial_number",
@@ -142,6 +143,10 @@ pub enum FieldKind {
     DateTime,
     /// One of these values; the labels are `<name>.<value>` messages.
     Choice(&'static [&'static str]),
+    /// Any of these values, each a box to tick (none by default); the labels are
+    /// `<name>.<value>` messages. The value holds the ticked ones separated by spaces, and
+    /// travels as a JSON list.
+    Several(&'static [&'static str]),
     /// A decimal number in `unit`, within `min..=max`.
     Measurement {
         unit: &'static str,
@@ -175,6 +180,8 @@ pub const RESOLUTIONS: &[&str] = &[
 /// Days after delivery an online order may be returned without a reason (七天无理由退货).
 pub const NO_REASON_RETURN_DAYS: i64 = 7;
 pub const CONTACT_TIMES: &[&str] = &["any", "morning", "afternoon", "evening"];
+/// How a customer may agree to be told of news on their request (`notify`).
+pub const NOTICE_CHANNELS: &[&str] = &["email", "sms"];
 /// What an on-site visit achieved.
 pub const VISIT_RESULTS: &[&str] = &["fixed", "needs_parts", "another_visit"];
 const INTENTS: &[&str] =
@@ -209,6 +216,7 @@ impl Field {
             Phone => FieldKind::Tel,
             Email => FieldKind::Email,
             ContactTime => FieldKind::Choice(CONTACT_TIMES),
+            Notify => FieldKind::Several(NOTICE_CHANNELS),
             PurchaseDate | StartedOn | DeliveredOn => FieldKind::Date,
             SignoffAt | ArrivalAt | DepartureAt => FieldKind::DateTime,
             Result => FieldKind::Choice(VISIT_RESULTS),
@@ -273,6 +281,11 @@ pub struct RequestFields {
     pub email: String,
     pub address: String,
     pub contact_time: String,
+    /// How the customer agreed to be told of news on the request: `email` and/or `sms`,
+    /// separated by spaces here and a list on the wire (`"notify": ["email", "sms"]`).
+    /// Nothing ticked is no consent: nobody is told anything.
+    #[serde(serialize_with = "as_list", skip_serializing_if = "String::is_empty")]
+    pub notify: String,
     pub recorded_by: String,
     pub model: String,
     pub serial_number: String,
@@ -333,6 +346,10 @@ pub struct RequestFields {
     /// any other channel; an unknown value counts as empty.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub channel: String,
+    /// The language the customer used the app in (`zh-CN`, `en`): notices are written in it.
+    /// Without it the server takes the request's `Accept-Language`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub language: String,
     /// A honeypot: an input real customers never see (hidden from view and from assistive
     /// technology) that form-filling bots fill in. Never validated, stored or forwarded; the
     /// intake server quietly drops a request that carries anything here.
@@ -408,6 +425,16 @@ impl<'de> Deserialize<'de> for RequestFields {
                         "channel" => {
                             fields.channel = map.next_value::<Option<String>>()?.unwrap_or_default()
                         }
+                        "language" => {
+                            fields.language =
+                                map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        "notify" => {
+                            fields.notify = map
+                                .next_value::<Option<Vec<String>>>()?
+                                .unwrap_or_default()
+                                .join(" ")
+                        }
                         // Whatever a bot puts there is read, so a refusal never tells it why.
                         "website" => {
                             fields.website = match map.next_value::<serde_json::Value>()? {
@@ -416,9 +443,9 @@ impl<'de> Deserialize<'de> for RequestFields {
                                 other => other.to_string(),
                             }
                         }
-                        name => match Field::parse(name)
-                            .filter(|f| !matches!(f, Field::Photos | Field::Troubleshooting))
-                        {
+                        name => match Field::parse(name).filter(|f| {
+                            !matches!(f, Field::Photos | Field::Troubleshooting | Field::Notify)
+                        }) {
                             Some(field) => fields.set(
                                 field,
                                 map.next_value::<Option<String>>()?.unwrap_or_default(),
@@ -452,6 +479,7 @@ macro_rules! slot {
             Email => Some($($borrow)* $fields.email),
             Address => Some($($borrow)* $fields.address),
             ContactTime => Some($($borrow)* $fields.contact_time),
+            Notify => Some($($borrow)* $fields.notify),
             RecordedBy => Some($($borrow)* $fields.recorded_by),
             Model => Some($($borrow)* $fields.model),
             SerialNumber => Some($($borrow)* $fields.serial_number),
@@ -507,6 +535,11 @@ impl RequestFields {
     }
 }
 
+/// A [`FieldKind::Several`] value as the JSON list it travels as.
+fn as_list<S: serde::Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(value.split_whitespace())
+}
+
 /// A request that passed validation: trimmed, phone normalised to E.164, optional fields
 /// `None` when left empty, warranty judged. Every text field the customer filled in is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -534,6 +567,47 @@ pub struct ValidRequest {
     pub warranty: Option<crate::warranty::WarrantyStatus>,
     #[serde(default)]
     pub photos: Vec<PhotoRef>,
+    /// How the customer agreed to be told of news on it; none: they are told nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<NoticeChannel>,
+    /// The language notices to the customer are written in (`zh-CN`, `en`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// A way a customer agreed to be told of news on their request (`notify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeChannel {
+    /// To the email address given with the request.
+    Email,
+    /// A text message to the (mobile) phone number given with it.
+    Sms,
+}
+
+impl NoticeChannel {
+    pub const ALL: [NoticeChannel; 2] = [NoticeChannel::Email, NoticeChannel::Sms];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeChannel::Email => "email",
+            NoticeChannel::Sms => "sms",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<NoticeChannel> {
+        NoticeChannel::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+
+    /// The channels a [`Field::Notify`] value ticks, each once, in [`NoticeChannel::ALL`]'s
+    /// order; unknown words are left out (validation refuses them).
+    pub fn ticked(value: &str) -> Vec<NoticeChannel> {
+        NoticeChannel::ALL
+            .into_iter()
+            .filter(|c| value.split_whitespace().any(|word| word == c.as_str()))
+            .collect()
+    }
 }
 
 /// Complaint category (投诉分类).
@@ -637,6 +711,22 @@ mod tests {
         assert!(serde_json::from_str::<RequestFields>(r#"{"photos":"not a list"}"#).is_err());
         assert!(serde_json::from_str::<RequestFields>(r#"{"full_name":7}"#).is_err());
     }
+
+    #[test]
+    fn consent_travels_as_a_list_and_is_held_as_words() {
+        let fields: RequestFields =
+            serde_json::from_str(r#"{"notify":["email","sms"],"language":"en"}"#).unwrap();
+        assert_eq!((fields.notify.as_str(), fields.language.as_str()), ("email sms", "en"));
+        let json = serde_json::to_value(&fields).unwrap();
+        assert_eq!(json["notify"], serde_json::json!(["email", "sms"]));
+        let none: RequestFields = serde_json::from_str(r#"{"notify":null}"#).unwrap();
+        assert!(!serde_json::to_string(&none).unwrap().contains("notify"), "none: not written");
+        assert!(serde_json::from_str::<RequestFields>(r#"{"notify":"email"}"#).is_err());
+        assert_eq!(
+            NoticeChannel::ticked("sms email sms bogus"),
+            [NoticeChannel::Email, NoticeChannel::Sms]
+        );
+    }
 }
 
 /// The OpenAPI schema of [`RequestFields`], made from [`Field::ALL`] as its reader is: every
@@ -683,6 +773,22 @@ mod openapi {
                             "The photos' descriptions; a multipart body carries their bytes.",
                         ))
                         .into(),
+                    Field::Notify => OneOfBuilder::new()
+                        .item(
+                            ArrayBuilder::new()
+                                .items(
+                                    ObjectBuilder::new()
+                                        .schema_type(Type::String)
+                                        .enum_values(Some(super::NOTICE_CHANNELS.iter().copied())),
+                                )
+                                .build(),
+                        )
+                        .item(ObjectBuilder::new().schema_type(Type::Null).build())
+                        .description(Some(
+                            "How the customer agreed to be told of news: `email` (needs \
+                             `email`) and/or `sms` (needs a mobile `phone`); none by default.",
+                        ))
+                        .into(),
                     Field::Troubleshooting => OneOfBuilder::new()
                         .item(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
                             Troubleshooting::name(),
@@ -703,6 +809,13 @@ mod openapi {
                     text_or_null(
                         "`kiosk` when taken down on a kiosk device: with the config's \
                          `kiosk.recorded_by_required`, `recorded_by` is then required.",
+                    ),
+                )
+                .property(
+                    "language",
+                    text_or_null(
+                        "The app's language (`zh-CN`, `en`): notices are written in it; \
+                         without it, the request's Accept-Language decides.",
                     ),
                 )
                 .property(

@@ -86,7 +86,7 @@ impl Step {
             Step::Start => vec![Intent, ProductLine],
             Step::Guide | Step::Review => vec![],
             Step::Contact => {
-                vec![FullName, Company, Phone, Email, Address, ContactTime, RecordedBy]
+                vec![FullName, Company, Phone, Email, Address, ContactTime, Notify, RecordedBy]
             }
             Step::Problem if intent == crate::schema::Intent::Complaint => {
                 vec![StartedOn, Description, Resolution, Usable, Danger, Photos, ChargeAck]
@@ -146,6 +146,8 @@ impl Step {
             NotPresentReason => conditions.customer_not_present,
             // The customer asks for an outcome; a consultation is answered by explaining.
             Resolution => intent != crate::schema::Intent::Consultation,
+            // An engineer's report of a visit tells the customer nothing by itself.
+            Notify => intent != crate::schema::Intent::OnsiteReport,
             _ => true,
         });
         fields

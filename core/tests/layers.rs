@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["validate"],
     &["draft", "route"],
     &["archive", "outbox", "desk"],
+    &["notice"],
 ];
 
 fn layer_of(module: &str) -> usize {

@@ -124,6 +124,11 @@ pub fn answer_text(lang: Lang, fields: &RequestFields, field: Field) -> String {
         ),
         _ if value.is_empty() => t(lang, "review.none").to_string(),
         FieldKind::Choice(_) => t(lang, &format!("{}.{value}", field.name())).to_string(),
+        FieldKind::Several(_) => value
+            .split_whitespace()
+            .map(|value| t(lang, &format!("{}.{value}", field.name())).to_string())
+            .collect::<Vec<_>>()
+            .join(t(lang, "review.list_separator")),
         FieldKind::Measurement { unit, .. } => format!("{value} {unit}"),
         FieldKind::Acknowledgement => t(lang, "review.ack_yes").to_string(),
         FieldKind::Flag => t(lang, "review.flag_yes").to_string(),

@@ -117,34 +117,65 @@ pub struct ChoiceGroupProps {
     pub field: Field,
     /// (value, visible label)
     pub options: Vec<(String, String)>,
+    /// The chosen value; with `several`, the ticked ones separated by spaces.
     pub selected: String,
+    /// Boxes to tick, any number of them, instead of one choice.
+    pub several: bool,
+    /// The hint's text, already filled in.
+    pub hint: Option<String>,
     pub error: Option<String>,
     pub on_edit: Callback<(Field, String)>,
 }
 
-/// A fieldset of radio buttons: large targets, arrow keys move between options.
+/// A fieldset of radio buttons (arrow keys move between options) or, for `several`, of
+/// check boxes: large targets either way.
 pub fn choice_group(props: ChoiceGroupProps) -> Html {
     let field = props.field;
     let name = field.name();
     let first_id = control_id(field);
+    let hint_id = format!("{first_id}-hint");
     let error_id = format!("{first_id}-error");
+    let ticked: Vec<&str> = props.selected.split_whitespace().collect();
     let options = props.options.iter().enumerate().map(|(index, (value, label))| {
         let id = if index == 0 { first_id.clone() } else { format!("{first_id}-{value}") };
         let on_edit = props.on_edit.clone();
-        let chosen = value.clone();
+        let checked = if props.several { ticked.contains(&value.as_str()) } else { *value == props.selected };
+        // A box toggles its own value among the others, kept in the options' order.
+        let chosen = if props.several {
+            props
+                .options
+                .iter()
+                .map(|(option, _)| option.as_str())
+                .filter(|option| (*option == value) != ticked.contains(option))
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            value.clone()
+        };
         let onchange = Callback::from(move |_: Event| on_edit.emit((field, chosen.clone())));
+        let kind = if props.several { "checkbox" } else { "radio" };
         html! {
             <div class="choice">
-                <input type="radio" id={id.clone()} {name} value={value.clone()}
-                    checked={*value == props.selected} {onchange} />
+                <input type={kind} id={id.clone()} {name} value={value.clone()} {checked} {onchange} />
                 <label for={id}>{ label }</label>
             </div>
         }
     });
+    let described_by: Vec<&str> = [
+        props.hint.as_ref().map(|_| hint_id.as_str()),
+        props.error.as_ref().map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let described_by = (!described_by.is_empty()).then(|| described_by.join(" "));
     html! {
         <fieldset class={classes!("field", props.error.as_ref().map(|_| "field-error"))}
-            aria-describedby={props.error.as_ref().map(|_| error_id.clone())}>
+            aria-describedby={described_by}>
             <legend>{ t(props.lang, &format!("field.{name}")) }</legend>
+            if let Some(hint) = &props.hint {
+                <p class="hint" id={hint_id.clone()}>{ hint }</p>
+            }
             if let Some(error) = &props.error {
                 <p class="error-message" id={error_id.clone()}>{ error }</p>
             }

@@ -27,7 +27,7 @@ impl OutboxService {
         let Some(config) = self.state.config.clone() else { return };
         // Storage opens before the form can show, so there is always a writer here.
         let Some(writer) = &self.writer else { return };
-        match OutboxItem::submit(draft.clone(), &config, today(), now_ms()) {
+        match OutboxItem::submit(draft.clone(), &config, today(), self.state.lang, now_ms()) {
             Ok(item) => {
                 writer.submit(item.clone());
                 self.state.dispatch(Action::Submitted { item, next: new_draft() });

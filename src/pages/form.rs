@@ -94,23 +94,27 @@ pub fn FormPage() -> Html {
             FieldKind::Date => text(TextKind::Date),
             FieldKind::DateTime => text(TextKind::DateTime),
             FieldKind::Measurement { .. } => text(TextKind::Decimal),
-            FieldKind::Choice(options) => choice_group(ChoiceGroupProps {
-                lang,
-                field,
-                options: options
-                    .iter()
-                    .filter(|value| conditions.offers(field, value))
-                    .map(|value| {
-                        (
-                            value.to_string(),
-                            t(lang, &format!("{}.{value}", field.name())).to_string(),
-                        )
-                    })
-                    .collect(),
-                selected: value.clone(),
-                error,
-                on_edit: on_edit.clone(),
-            }),
+            FieldKind::Choice(options) | FieldKind::Several(options) => {
+                choice_group(ChoiceGroupProps {
+                    lang,
+                    field,
+                    options: options
+                        .iter()
+                        .filter(|value| conditions.offers(field, value))
+                        .map(|value| {
+                            (
+                                value.to_string(),
+                                t(lang, &format!("{}.{value}", field.name())).to_string(),
+                            )
+                        })
+                        .collect(),
+                    selected: value.clone(),
+                    several: matches!(field.kind(), FieldKind::Several(_)),
+                    hint: hint(lang, field),
+                    error,
+                    on_edit: on_edit.clone(),
+                })
+            }
             FieldKind::Acknowledgement => checkbox(CheckboxProps {
                 lang,
                 field,

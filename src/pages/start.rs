@@ -78,6 +78,8 @@ pub fn StartPage() -> Html {
                 field: Field::Intent,
                 options: intents,
                 selected: draft.fields.intent.clone(),
+                several: false,
+                hint: None,
                 error: error_for(&state.errors, Field::Intent, lang),
                 on_edit: on_edit.clone(),
             }) }
@@ -87,6 +89,8 @@ pub fn StartPage() -> Html {
                     field: Field::Category,
                     options: categories,
                     selected: draft.fields.category.clone(),
+                    several: false,
+                    hint: None,
                     error: error_for(&state.errors, Field::Category, lang),
                     on_edit: on_edit.clone(),
                 }) }
@@ -96,6 +100,8 @@ pub fn StartPage() -> Html {
                 field: Field::ProductLine,
                 options: product_lines,
                 selected: draft.fields.product_line.clone(),
+                several: false,
+                hint: None,
                 error: error_for(&state.errors, Field::ProductLine, lang),
                 on_edit,
             }) }

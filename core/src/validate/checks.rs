@@ -3,10 +3,10 @@
 
 use super::error::{ErrorCode, FieldError};
 use crate::config::AppConfig;
-use crate::phone::{normalize_phone, PhoneError};
+use crate::phone::{normalize_phone, takes_text_messages, PhoneError};
 use crate::rules::Conditions;
 use crate::schema::{
-    is_plain_id, Field, FieldKind, Intent, PhotoRef, RequestFields, Troubleshooting,
+    is_plain_id, Field, FieldKind, Intent, NoticeChannel, PhotoRef, RequestFields, Troubleshooting,
 };
 use crate::warranty::CivilDate;
 
@@ -61,6 +61,18 @@ pub(super) fn check_field(
             }
             Some(_) => None,
         },
+        FieldKind::Several(options) => {
+            if value.split_whitespace().any(|word| !options.contains(&word)) {
+                Some(ErrorCode::UnknownOption)
+            } else if field == Field::Notify
+                && NoticeChannel::ticked(value).contains(&NoticeChannel::Sms)
+                && normalize_phone(&fields.phone).is_ok_and(|phone| !takes_text_messages(&phone))
+            {
+                Some(ErrorCode::NeedsMobile)
+            } else {
+                None
+            }
+        }
         FieldKind::Acknowledgement => (value != "yes").then_some(ErrorCode::NotAcknowledged),
         FieldKind::Flag => (value != "yes").then_some(ErrorCode::UnknownOption),
         // The drawing travels as a PNG among the photos (stored like one, through the outbox).

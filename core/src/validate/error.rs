@@ -69,6 +69,8 @@ error_codes! {
     SignatureRequired => "signature_required",
     /// An on-site visit cannot end before it began.
     BeforeArrival => "before_arrival",
+    /// Text messages were asked for, but the phone number is a landline.
+    NeedsMobile => "needs_mobile",
 }
 
 impl ErrorCode {

@@ -17,8 +17,11 @@ pub use clock::{customer_today, OUTBOX_GRACE_DAYS};
 pub use error::{megabytes, ErrorCode, FieldError};
 
 use crate::config::AppConfig;
+use crate::i18n::Lang;
 use crate::phone::normalize_phone;
-use crate::schema::{Category, Field, FieldKind, Intent, Priority, RequestFields, ValidRequest};
+use crate::schema::{
+    Category, Field, FieldKind, Intent, NoticeChannel, Priority, RequestFields, ValidRequest,
+};
 use crate::steps::Step;
 use crate::warranty::CivilDate;
 use checks::{check_field, check_intent, check_product_line, is_plausible_transcript};
@@ -111,6 +114,7 @@ pub fn validate_request(
         Field::Description,
         Field::Category,
         Field::Priority,
+        Field::Notify,
     ];
     let details = on_form
         .iter()
@@ -137,6 +141,12 @@ pub fn validate_request(
         details,
         warranty: conditions.warranty,
         photos: fields.photos.clone(),
+        notify: if on_form.contains(&Field::Notify) {
+            NoticeChannel::ticked(&fields.notify)
+        } else {
+            Vec::new()
+        },
+        language: Lang::from_tag(&fields.language).map(|lang| lang.tag().to_string()),
     })
 }
 
@@ -733,5 +743,44 @@ mod tests {
         assert_eq!(serde_json::from_str::<FieldError>(&json).unwrap(), error);
         let required = r#"{"field":"phone","code":"required","message":"ignored"}"#;
         assert_eq!(serde_json::from_str::<FieldError>(required).unwrap().code, ErrorCode::Required);
+    }
+
+    #[test]
+    fn consent_to_notices_is_given_box_by_box_and_needs_the_contact_it_uses() {
+        // Nothing ticked: no consent, nobody is told anything.
+        assert_eq!(validate(&complete()).unwrap().notify, []);
+        let mut fields = with(Field::Notify, "sms email");
+        fields.email = "wang@example.cn".into();
+        let valid = validate(&fields).unwrap();
+        assert_eq!(valid.notify, [NoticeChannel::Email, NoticeChannel::Sms]);
+        assert!(!valid.details.contains_key("notify"), "stored as a list, not a detail");
+        // By email needs the address; the error is on the address, where it is typed.
+        assert_eq!(codes_of(&with(Field::Notify, "email")), [(Field::Email, ErrorCode::Required)]);
+        // A landline never receives a text message.
+        let mut landline = with(Field::Notify, "sms");
+        landline.phone = "010-6552 9988".into();
+        assert_eq!(codes_of(&landline), [(Field::Notify, ErrorCode::NeedsMobile)]);
+        assert_eq!(
+            codes_of(&with(Field::Notify, "sms fax")),
+            [(Field::Notify, ErrorCode::UnknownOption)]
+        );
+        // An engineer's report of a visit is not the customer's consent.
+        let mut report = with(Field::Notify, "sms");
+        report.intent = "onsite_report".into();
+        assert!(!Step::Contact
+            .fields(Intent::OnsiteReport, &Conditions::default())
+            .contains(&Field::Notify));
+        assert!(!errors_of(&report).iter().any(|e| e.field == Field::Notify));
+    }
+
+    #[test]
+    fn the_customers_language_is_kept_when_it_is_one_the_product_speaks() {
+        let mut fields = complete();
+        fields.language = "en".into();
+        assert_eq!(validate(&fields).unwrap().language.as_deref(), Some("en"));
+        fields.language = "zh-Hans-CN".into();
+        assert_eq!(validate(&fields).unwrap().language.as_deref(), Some("zh-CN"));
+        fields.language = "fr".into();
+        assert_eq!(validate(&fields).unwrap().language, None, "the server decides then");
     }
 }

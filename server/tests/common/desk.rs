@@ -174,5 +174,7 @@ pub fn request(intent: Intent, product_line: &str, name: &str, description: &str
         details: Default::default(),
         warranty: None,
         photos: Vec::new(),
+        notify: Vec::new(),
+        language: None,
     }
 }

@@ -32,5 +32,7 @@ pub fn sample_request(photo_ids: &[&str]) -> ValidRequest {
                 height: 1,
             })
             .collect(),
+        notify: Vec::new(),
+        language: None,
     }
 }
