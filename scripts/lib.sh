@@ -112,6 +112,22 @@ ensure_browser() {
   fi
 }
 
+# aiosmtpd (PyPI), pinned, in its own virtualenv: the real SMTP server the notice tests run on
+# loopback (its Mailbox handler writes every message it accepts into a Maildir the tests read).
+# server/tests find its Python through SHOUHOU_AIOSMTPD.
+AIOSMTPD_VERSION=1.4.6
+AIOSMTPD_VENV="$HOME/.cache/shouhou/aiosmtpd-$AIOSMTPD_VERSION"
+ensure_aiosmtpd() {
+  if [ ! -x "$AIOSMTPD_VENV/bin/python" ] || ! "$AIOSMTPD_VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION into $AIOSMTPD_VENV (once)"
+    local python; python="$(command -v python3)"
+    rm -rf "$AIOSMTPD_VENV"
+    "$python" -m venv "$AIOSMTPD_VENV"
+    "$AIOSMTPD_VENV/bin/pip" install -q --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+  export SHOUHOU_AIOSMTPD="$AIOSMTPD_VENV/bin/python"
+}
+
 # Schemathesis (PyPI), pinned, in its own virtualenv under the user's cache: the API fuzzer
 # that scripts/schemathesis.sh runs against the OpenAPI document.
 SCHEMATHESIS_VERSION=4.32.5
