@@ -24,7 +24,7 @@ use shouhou_core::{
 
 use crate::headers;
 use crate::limit::{self, Guard};
-use crate::store::{NewRequest, PhotoUpload, Store, StoreError};
+use crate::store::{self, NewRequest, PhotoUpload, StoreError};
 use crate::AppState;
 
 /// A service request is text; 64 KiB holds the longest description many times over.
@@ -303,7 +303,7 @@ async fn record_deflection(
         }
         let recorded = state
             .store
-            .record_deflection(key, deflection, Store::now())
+            .record_deflection(key, deflection, store::now())
             .await
             .map_err(ApiError::internal)?;
         let status = if recorded { StatusCode::CREATED } else { StatusCode::OK };
@@ -483,7 +483,7 @@ async fn create(
     // retry whatever day it arrives: the key is checked against what was submitted.
     let submitted = serde_json::to_string(&fields).expect("fields serialise");
 
-    let now = Store::now();
+    let now = store::now();
     let reply_by = promised_reply(&state.config, request.priority, now);
     let new = NewRequest {
         idempotency_key: key,
@@ -530,7 +530,7 @@ fn honeypot_answer(key: &str, config: &shouhou_core::AppConfig) -> Response {
     static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
         std::sync::OnceLock::new();
     let hash = SEED.get_or_init(Default::default).hash_one(key).to_le_bytes();
-    let now = Store::now();
+    let now = store::now();
     let reference = new_reference(
         &now.format("%Y%m%d").to_string(),
         [hash[0], hash[1], hash[2], hash[3], hash[4], hash[5]],

@@ -27,7 +27,8 @@ use crate::api::{
     photos_match, require_idempotency_key, validation_failed, ApiError,
 };
 use crate::store::customer::{CustomerPost, Post, Posted};
-use crate::store::{Entry, Store, StoreError};
+use crate::store::timeline::Entry;
+use crate::store::{self, StoreError};
 use crate::AppState;
 
 /// A message is an answer to a question, as long as a request's description may be.
@@ -153,7 +154,7 @@ async fn store_post(
 }
 
 fn now_text() -> String {
-    Store::now().to_rfc3339_opts(SecondsFormat::Secs, false)
+    store::now().to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 fn message_json(entry: &Entry) -> Value {

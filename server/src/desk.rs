@@ -28,8 +28,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::api::{in_time, json_body, rate_limited, ApiError};
 use crate::auth;
-use crate::store::timeline::{EventRequest, InboxFilter};
-use crate::store::{Role, Session, Store, StoreError};
+use crate::store::inbox::InboxFilter;
+use crate::store::timeline::EventRequest;
+use crate::store::{self, Role, Session, StoreError};
 use crate::AppState;
 
 pub const COOKIE: &str = "shouhou_staff";
@@ -155,7 +156,7 @@ impl FromRequestParts<Arc<AppState>> for Staff {
 }
 
 fn now_text() -> String {
-    Store::now().to_rfc3339_opts(SecondsFormat::Secs, false)
+    store::now().to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// The one mapping from a store refusal to an API answer.
@@ -268,7 +269,7 @@ async fn try_sign_in(
     let Some(staff_id) = account else { return Ok(None) };
     let token = auth::new_token();
     let token_hash = auth::token_hash(&token);
-    let now = Store::now();
+    let now = store::now();
     let expires = now + chrono::Duration::hours(i64::from(state.session_hours));
     let (now, expires) = (
         now.to_rfc3339_opts(SecondsFormat::Secs, false),
@@ -383,7 +384,7 @@ async fn inbox(
     let result = async {
         let Query(filter) = query.map_err(bad_query)?;
         let me = staff.session.login.clone();
-        let inbox = state.store.inbox(filter, &me, Store::now()).await.map_err(store_error)?;
+        let inbox = state.store.inbox(filter, &me, store::now()).await.map_err(store_error)?;
         Ok::<_, ApiError>(Json(inbox).into_response())
     }
     .await;
@@ -415,7 +416,7 @@ async fn request_detail(
         let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
         let detail = state
             .store
-            .detail(&reference, Store::now())
+            .detail(&reference, store::now())
             .await
             .map_err(store_error)?
             .ok_or_else(request_not_found)?;

@@ -2,9 +2,8 @@
 //! the app and the server share.
 //!
 //! Every request is validated with `shouhou-core`, the same code that shows the customer
-//! their errors, and stored through [`Db`]: in SQLite by [`store::Store`] (the default), or in
-//! PostgreSQL by [`pg::PgStore`] for several instances; either answers only once it is on
-//! disk. Errors are JSON with a machine `code` and a human `message` in the caller's language
+//! their errors, and stored through [`Db`]: in SQLite (the default), or in PostgreSQL for
+//! several instances ([`store`]); either answers only once it is on disk. Errors are JSON with a machine `code` and a human `message` in the caller's language
 //! (Accept-Language).
 //!
 //! Around the routes: per-client rate limits ([`limit`]), the CORS allow-list ([`cors`]) and
@@ -19,14 +18,12 @@ pub mod api;
 pub mod auth;
 pub mod cors;
 pub mod customer;
-pub mod db;
 pub mod desk;
 pub mod figures;
 pub mod headers;
 pub mod kiosk;
 pub mod limit;
 pub mod openapi;
-pub mod pg;
 pub mod serve;
 pub mod start_page;
 pub mod store;
@@ -47,9 +44,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::cors::AllowedOrigins;
-pub use crate::db::Db;
 use crate::limit::{ClientAddr, Guard, Limiter, Limits};
-use crate::store::Store;
+pub use crate::store::Db;
+use crate::store::SqliteStore;
 
 /// What every handler shares.
 pub struct AppState {
@@ -82,7 +79,7 @@ pub struct Guards {
 
 /// The server's own settings (command line): never in `config.json`, which is public.
 pub struct Settings {
-    /// A SQLite file, or a `postgres://` URL ([`pg::is_url`]).
+    /// A SQLite file, or a `postgres://` URL ([`store::is_url`]).
     pub db: PathBuf,
     pub config: PathBuf,
     /// The built app (`scripts/build-app.sh` writes it).
@@ -121,10 +118,10 @@ impl Default for Settings {
 /// A PostgreSQL URL needs the async [`open_state`].
 pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     let (config, config_json) = read_config(settings)?;
-    if pg::is_url(&settings.db.to_string_lossy()) {
+    if store::is_url(&settings.db.to_string_lossy()) {
         return Err("a postgres:// database is opened with open_state".into());
     }
-    let store = Store::open(&settings.db)
+    let store = SqliteStore::open(&settings.db)
         .map_err(|e| format!("cannot open database {}: {e}", settings.db.display()))?;
     state_with(settings, Db::Sqlite(Arc::new(store)), config, config_json)
 }
@@ -133,11 +130,11 @@ pub fn load_state(settings: &Settings) -> Result<Arc<AppState>, String> {
 /// `postgres://` URL.
 pub async fn open_state(settings: &Settings) -> Result<Arc<AppState>, String> {
     let url = settings.db.to_string_lossy().into_owned();
-    if !pg::is_url(&url) {
+    if !store::is_url(&url) {
         return load_state(settings);
     }
     let (config, config_json) = read_config(settings)?;
-    let store = pg::PgStore::open(&url)
+    let store = store::PgStore::open(&url)
         .await
         .map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?;
     state_with(settings, Db::Postgres(store), config, config_json)

@@ -14,7 +14,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
-use shouhou_server::Settings;
+use shouhou_server::{Db, Settings};
 use tower::ServiceExt;
 
 struct Fixture {
@@ -382,13 +382,12 @@ async fn serves_the_app_and_its_config() {
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
 
-#[test]
-fn a_database_survives_reopening() {
-    if common::skip_on_postgres("a_database_survives_reopening", "it reopens a SQLite file") {
-        return;
-    }
+/// A database closed and opened again (a restart) still holds what was stored, and goes on
+/// drawing new references: a SQLite file, or a PostgreSQL database reached again by its URL.
+#[tokio::test]
+async fn a_database_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("db.sqlite3");
+    let db = common::test_db(dir.path(), "db.sqlite3").to_string_lossy().into_owned();
     let mut request = common::sample::sample_request(&[]);
     request.details = [("company".to_string(), "某物业".to_string())].into();
     let new = |key: &str| shouhou_server::store::NewRequest {
@@ -396,16 +395,16 @@ fn a_database_survives_reopening() {
         submitted_json: "{}".into(),
         request: request.clone(),
         photos: vec![],
-        now: shouhou_server::store::Store::now(),
-        reply_by: shouhou_server::store::Store::now() + chrono::Duration::hours(24),
+        now: shouhou_server::store::now(),
+        reply_by: shouhou_server::store::now() + chrono::Duration::hours(24),
     };
     let reference = {
-        let store = shouhou_server::store::Store::open(&path).unwrap();
-        store.create_blocking(new("reopen-key-1")).unwrap().stored.reference
+        let store = Db::open(&db).await.unwrap();
+        store.create(new("reopen-key-1")).await.unwrap().stored.reference
     };
-    let store = shouhou_server::store::Store::open(&path).unwrap();
-    assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
-    let next = store.create_blocking(new("reopen-key-2")).unwrap().stored.reference;
+    let store = Db::open(&db).await.unwrap();
+    assert_eq!(store.find(&reference).await.unwrap().unwrap().request, request);
+    let next = store.create(new("reopen-key-2")).await.unwrap().stored.reference;
     assert_ne!(next, reference);
 }
 
@@ -466,8 +465,8 @@ async fn deflections_are_counted_once_per_key() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "deflections carry nothing but flow ids");
 }
 
-#[test]
-fn a_version_1_database_is_migrated_in_place() {
+#[tokio::test]
+async fn a_version_1_database_is_migrated_in_place() {
     if common::skip_on_postgres(
         "a_version_1_database_is_migrated_in_place",
         "SQLite's own migrations",
@@ -492,8 +491,8 @@ fn a_version_1_database_is_migrated_in_place() {
         )
         .unwrap();
     }
-    let store = shouhou_server::store::Store::open(&path).unwrap();
-    let old = store.find("SR-20261101-0001").unwrap().unwrap();
+    let store = shouhou_server::store::SqliteStore::open(&path).unwrap();
+    let old = Db::Sqlite(Arc::new(store)).find("SR-20261101-0001").await.unwrap().unwrap();
     assert_eq!((old.request.full_name.as_str(), old.request.category), ("李娜", None));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();

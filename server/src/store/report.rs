@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use super::sql::{params, Conn, Value};
 use super::StoreError;
 
 /// The counts the figures are made of, before any division.
@@ -35,47 +35,53 @@ pub struct Counts {
     pub seconds_to_resolve: Vec<i64>,
 }
 
-fn group(
-    conn: &Connection,
+async fn group(
+    c: &impl Conn,
     column: &str,
     from: &str,
     to: &str,
 ) -> Result<BTreeMap<String, i64>, StoreError> {
-    let mut statement = conn.prepare(&format!(
+    let sql = format!(
         "SELECT {column}, count(*) FROM requests
-         WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2 AND {column} IS NOT NULL
+         WHERE substr(created_at, 1, 10) BETWEEN $1 AND $2 AND {column} IS NOT NULL
          GROUP BY {column}"
-    ))?;
-    let rows = statement.query_map(params![from, to], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    );
+    c.query(&sql, params![from, to])
+        .await?
+        .iter()
+        .map(|row| Ok((row.get(0)?, row.get(1)?)))
+        .collect()
 }
 
 /// `from` and `to` are `YYYY-MM-DD`; `now` is in Unix seconds (what "has passed" means).
-pub fn counts(conn: &Connection, from: &str, to: &str, now: i64) -> Result<Counts, StoreError> {
+pub async fn counts(c: &impl Conn, from: &str, to: &str, now: i64) -> Result<Counts, StoreError> {
+    let epoch = c.dialect().epoch;
     let mut counts = Counts {
-        by_intent: group(conn, "intent", from, to)?,
-        by_category: group(conn, "category", from, to)?,
-        by_product_line: group(conn, "product_line", from, to)?,
+        by_intent: group(c, "intent", from, to).await?,
+        by_category: group(c, "category", from, to).await?,
+        by_product_line: group(c, "product_line", from, to).await?,
         ..Counts::default()
     };
     counts.requests = counts.by_intent.values().sum();
-    counts.deflections = conn.query_row(
-        "SELECT count(*) FROM deflections WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2",
-        params![from, to],
-        |row| row.get(0),
-    )?;
+    counts.deflections = c
+        .value(
+            "SELECT count(*) FROM deflections WHERE substr(created_at, 1, 10) BETWEEN $1 AND $2",
+            params![from, to],
+        )
+        .await?;
 
-    let mut statement = conn.prepare(
-        "SELECT substr(created_at, 1, 7), warranty, count(*) FROM requests
-         WHERE intent = 'repair' AND warranty IS NOT NULL
-           AND substr(created_at, 1, 10) BETWEEN ?1 AND ?2
-         GROUP BY 1, 2",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
-    })?;
+    let rows = c
+        .query(
+            "SELECT substr(created_at, 1, 7), warranty, count(*) FROM requests
+             WHERE intent = 'repair' AND warranty IS NOT NULL
+               AND substr(created_at, 1, 10) BETWEEN $1 AND $2
+             GROUP BY substr(created_at, 1, 7), warranty",
+            params![from, to],
+        )
+        .await?;
     for row in rows {
-        let (month, warranty, count) = row?;
+        let (month, warranty, count): (String, String, i64) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
         let slot = counts.repairs_by_month.entry(month).or_default();
         match warranty.as_str() {
             "in_warranty" => slot.0 += count,
@@ -85,33 +91,35 @@ pub fn counts(conn: &Connection, from: &str, to: &str, now: i64) -> Result<Count
 
     // Resolved in the period: a change to resolved dated in it. A request reopened and
     // resolved again in one period counts once, from its first resolution.
-    let mut statement = conn.prepare(
-        "SELECT unixepoch(r.created_at), min(unixepoch(e.at)),
+    let sql = format!(
+        "SELECT {}, min({}),
                 EXISTS (SELECT 1 FROM events f WHERE f.request_id = r.id AND f.kind = 'follow_up')
          FROM events e JOIN requests r ON r.id = e.request_id
          WHERE e.kind = 'status' AND e.status = 'resolved'
-           AND substr(e.at, 1, 10) BETWEEN ?1 AND ?2
-         GROUP BY r.id",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, bool>(2)?))
-    })?;
-    for row in rows {
-        let (created, resolved, followed_up) = row?;
+           AND substr(e.at, 1, 10) BETWEEN $1 AND $2
+         GROUP BY r.id, r.created_at",
+        epoch("r.created_at"),
+        epoch("e.at")
+    );
+    for row in c.query(&sql, params![from, to]).await? {
+        let (created, resolved, followed_up): (i64, i64, bool) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
         counts.resolved += 1;
         counts.followed_up += i64::from(followed_up);
         counts.seconds_to_resolve.push(resolved - created);
     }
 
-    let mut statement = conn.prepare(
-        "SELECT kind, satisfaction FROM events
-         WHERE kind IN ('rating', 'follow_up') AND satisfaction IS NOT NULL
-           AND substr(at, 1, 10) BETWEEN ?1 AND ?2",
-    )?;
-    let rows = statement
-        .query_map(params![from, to], |row| Ok((row.get::<_, String>(0)?, row.get::<_, u8>(1)?)))?;
+    let rows = c
+        .query(
+            "SELECT kind, satisfaction FROM events
+             WHERE kind IN ('rating', 'follow_up') AND satisfaction IS NOT NULL
+               AND substr(at, 1, 10) BETWEEN $1 AND $2
+             ORDER BY id",
+            params![from, to],
+        )
+        .await?;
     for row in rows {
-        let (kind, satisfaction) = row?;
+        let (kind, satisfaction): (String, u8) = (row.get(0)?, row.get(1)?);
         if kind == "rating" {
             counts.customer_ratings.push(satisfaction);
         } else {
@@ -121,19 +129,18 @@ pub fn counts(conn: &Connection, from: &str, to: &str, now: i64) -> Result<Count
 
     // Answered: the first public reply or status change by staff. Measured against the
     // first promise, so promising a later time does not turn a late answer into a timely one.
-    let mut statement = conn.prepare(
-        "SELECT unixepoch(COALESCE(r.first_reply_by, r.reply_by)),
-                (SELECT min(unixepoch(e.at)) FROM events e
+    let sql = format!(
+        "SELECT {},
+                (SELECT min({}) FROM events e
                  WHERE e.request_id = r.id AND e.actor IS NOT NULL
                    AND e.kind IN ('reply', 'status'))
          FROM requests r
-         WHERE substr(COALESCE(r.first_reply_by, r.reply_by), 1, 10) BETWEEN ?1 AND ?2",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?))
-    })?;
-    for row in rows {
-        let (due, answered) = row?;
+         WHERE substr(COALESCE(r.first_reply_by, r.reply_by), 1, 10) BETWEEN $1 AND $2",
+        epoch("COALESCE(r.first_reply_by, r.reply_by)"),
+        epoch("e.at")
+    );
+    for row in c.query(&sql, params![from, to]).await? {
+        let (due, answered): (i64, Option<i64>) = (row.get(0)?, row.get(1)?);
         // A promise still ahead and not yet kept is neither met nor missed.
         if answered.is_none() && due > now {
             continue;
@@ -170,35 +177,41 @@ pub const EXPORT_COLUMNS: [&str; 21] = [
 ];
 
 /// The requests filed in the period, one row of [`EXPORT_COLUMNS`] each, oldest first.
-pub fn export_rows(
-    conn: &Connection,
+pub async fn export_rows(
+    c: &impl Conn,
     from: &str,
     to: &str,
 ) -> Result<Vec<Vec<String>>, StoreError> {
-    let mut statement = conn.prepare(
-        "SELECT reference, created_at, status, intent, product_line, category, priority, warranty,
-                full_name, json_extract(details_json, '$.company'), phone, email,
-                json_extract(details_json, '$.address'), json_extract(details_json, '$.model'),
-                json_extract(details_json, '$.serial_number'),
-                json_extract(details_json, '$.purchase_date'),
-                json_extract(details_json, '$.order_number'), description, reply_by, assigned_to,
-                (SELECT satisfaction FROM events e WHERE e.request_id = requests.id
-                   AND e.satisfaction IS NOT NULL ORDER BY e.id DESC LIMIT 1)
-         FROM requests WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2
-         ORDER BY unixepoch(created_at), id",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        (0..EXPORT_COLUMNS.len())
-            .map(|i| {
-                Ok(match row.get::<_, rusqlite::types::Value>(i)? {
-                    rusqlite::types::Value::Null => String::new(),
-                    rusqlite::types::Value::Integer(n) => n.to_string(),
-                    rusqlite::types::Value::Real(x) => x.to_string(),
-                    rusqlite::types::Value::Text(text) => text,
-                    rusqlite::types::Value::Blob(_) => String::new(),
+    let dialect = c.dialect();
+    let columns = EXPORT_COLUMNS.map(|column| match column {
+        "company" | "address" | "model" | "serial_number" | "purchase_date" | "order_number" => {
+            (dialect.json_field)("details_json", column)
+        }
+        "satisfaction" => "(SELECT satisfaction FROM events e WHERE e.request_id = requests.id
+                              AND e.satisfaction IS NOT NULL ORDER BY e.id DESC LIMIT 1)"
+            .to_string(),
+        stored => stored.to_string(),
+    });
+    let sql = format!(
+        "SELECT {} FROM requests WHERE substr(created_at, 1, 10) BETWEEN $1 AND $2
+         ORDER BY {}, id",
+        columns.join(", "),
+        (dialect.epoch)("created_at")
+    );
+    let rows = c.query(&sql, params![from, to]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            row.0
+                .into_iter()
+                .map(|value| match value {
+                    Value::Null => String::new(),
+                    Value::Int(n) => n.to_string(),
+                    Value::Bool(b) => i64::from(b).to_string(),
+                    Value::Text(text) => text.into_owned(),
+                    Value::Bytes(_) | Value::TextList(_) => String::new(),
                 })
-            })
-            .collect::<rusqlite::Result<Vec<String>>>()
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+                .collect()
+        })
+        .collect())
 }

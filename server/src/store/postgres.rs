@@ -1,0 +1,214 @@
+//! PostgreSQL underneath the store, for several intake servers on one database
+//! (`--db postgres://…` or `DATABASE_URL`).
+//!
+//! Concurrency is the database's, not a writer thread's: each operation is one transaction
+//! on a pooled connection. A write that reads a request before changing it takes the row
+//! `FOR UPDATE` ([`super::sql::Dialect::lock_rows`]), so two instances changing one request
+//! take turns; inserts meet at UNIQUE constraints with `ON CONFLICT DO NOTHING`, which makes a
+//! second instance's insert of the same key wait for the first's commit and then insert
+//! nothing, so it answers with what the first stored.
+//!
+//! Durability: PostgreSQL's default `synchronous_commit = on` answers a COMMIT only once its
+//! WAL is flushed, the same promise the SQLite store's `synchronous=FULL` makes.
+
+use std::sync::Arc;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
+use shouhou_core::reference::RANDOM_LEN;
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::NoTls;
+
+use super::schema;
+use super::sql::{self, Dialect, Row, Value, POSTGRES};
+use super::StoreError;
+
+/// Whether `--db` names a PostgreSQL database rather than a SQLite file.
+pub fn is_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// How many connections one instance holds at most. Each operation is a short transaction,
+/// so a few carry a busy instance; several instances times this must stay under the
+/// server's `max_connections` (100 by default).
+const POOL_SIZE: usize = 16;
+
+pub struct PgStore {
+    pub(super) pool: Pool,
+    /// The random part of each new reference: the OS's; a test's own sequence to force a
+    /// clash ([`PgStore::drawing_references_from`]).
+    pub(super) draw: Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync>,
+}
+
+/// A transaction as the operations see it ([`sql::Conn`]).
+pub struct PgConn<'a>(pub &'a Transaction<'a>);
+
+/// A parameter as the type the statement wants: the same [`Value`] fills a `bigint`, an
+/// `integer` or a `boolean` column.
+fn param<'a>(
+    value: &'a Value<'_>,
+    ty: &Type,
+) -> Result<Box<dyn ToSql + Sync + Send + 'a>, StoreError> {
+    let mismatch = || StoreError::Data(format!("{value:?} cannot be a {ty}"));
+    Ok(match value {
+        // A NULL of the column's own type: the driver checks each parameter's type.
+        Value::Null => match *ty {
+            Type::INT8 => Box::new(None::<i64>),
+            Type::INT4 => Box::new(None::<i32>),
+            Type::INT2 => Box::new(None::<i16>),
+            Type::BOOL => Box::new(None::<bool>),
+            Type::BYTEA => Box::new(None::<Vec<u8>>),
+            Type::TEXT_ARRAY => Box::new(None::<Vec<String>>),
+            _ => Box::new(None::<String>),
+        },
+        Value::Int(n) => match *ty {
+            Type::INT8 => Box::new(*n),
+            Type::INT4 => Box::new(i32::try_from(*n).map_err(|_| mismatch())?),
+            Type::INT2 => Box::new(i16::try_from(*n).map_err(|_| mismatch())?),
+            Type::BOOL => Box::new(*n != 0),
+            Type::TEXT | Type::VARCHAR => Box::new(n.to_string()),
+            _ => return Err(mismatch()),
+        },
+        Value::Bool(b) => Box::new(*b),
+        Value::Text(text) => Box::new(text.as_ref()),
+        Value::Bytes(bytes) => Box::new(bytes.as_ref()),
+        Value::TextList(list) => Box::new(list),
+    })
+}
+
+fn value_of(row: &tokio_postgres::Row, index: usize) -> Result<Value<'static>, StoreError> {
+    let ty = row.columns()[index].type_();
+    let value = match *ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(index)?.map(Value::Int),
+        Type::INT4 => row.try_get::<_, Option<i32>>(index)?.map(|n| Value::Int(n.into())),
+        Type::INT2 => row.try_get::<_, Option<i16>>(index)?.map(|n| Value::Int(n.into())),
+        Type::BOOL => row.try_get::<_, Option<bool>>(index)?.map(Value::Bool),
+        Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(index)?.map(|b| Value::Bytes(b.into())),
+        Type::TEXT_ARRAY => row.try_get::<_, Option<Vec<String>>>(index)?.map(Value::TextList),
+        _ => row.try_get::<_, Option<String>>(index)?.map(|t| Value::Text(t.into())),
+    };
+    Ok(value.unwrap_or(Value::Null))
+}
+
+impl PgConn<'_> {
+    async fn prepared(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+    ) -> Result<tokio_postgres::Statement, StoreError> {
+        let statement = self.0.prepare_cached(sql).await?;
+        if statement.params().len() != params.len() {
+            return Err(StoreError::Data(format!(
+                "{} parameters for {} in {sql}",
+                params.len(),
+                statement.params().len()
+            )));
+        }
+        Ok(statement)
+    }
+}
+
+fn bound<'a>(
+    statement: &tokio_postgres::Statement,
+    params: &'a [Value<'_>],
+) -> Result<Vec<Box<dyn ToSql + Sync + Send + 'a>>, StoreError> {
+    params.iter().zip(statement.params()).map(|(value, ty)| param(value, ty)).collect()
+}
+
+fn refs<'a>(boxed: &'a [Box<dyn ToSql + Sync + Send + 'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
+    boxed.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
+impl sql::Conn for PgConn<'_> {
+    fn dialect(&self) -> &'static Dialect {
+        &POSTGRES
+    }
+
+    async fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, StoreError> {
+        let statement = self.prepared(sql, params).await?;
+        let boxed = bound(&statement, params)?;
+        let rows = self.0.query(&statement, &refs(&boxed)).await?;
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| value_of(row, i)).collect::<Result<_, _>>().map(Row))
+            .collect()
+    }
+
+    async fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError> {
+        let statement = self.prepared(sql, params).await?;
+        let boxed = bound(&statement, params)?;
+        Ok(self.0.execute(&statement, &refs(&boxed)).await?)
+    }
+}
+
+impl PgStore {
+    /// Connects, and migrates unless another instance is doing it or has done it.
+    pub async fn open(url: &str) -> Result<PgStore, StoreError> {
+        let store = PgStore::connect(url)?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The pool alone, not yet migrated (nothing connects before the first query).
+    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|e: tokio_postgres::Error| StoreError::Postgres(e.to_string()))?;
+        // A database that does not answer (a dropped route, not a refusal) must fail a
+        // request in seconds, not hold it and its connection for ever.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(5));
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            // Fast: a connection that broke is found by its next query, which the pool's
+            // caller sees as an error like any other; no extra round trip per create.
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            // Past this a create answers 500 (and the outbox retries) rather than queue
+            // without end behind a pool that never frees up.
+            .wait_timeout(Some(std::time::Duration::from_secs(10)))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
+        Ok(PgStore { pool, draw: Arc::new(os_random) })
+    }
+
+    /// Runs the migrations not yet run, in one transaction under an advisory lock: when
+    /// several instances start at once, one migrates and the others wait for its commit, then
+    /// find nothing left to do. Returns how many this call ran.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let ran = schema::migrate_postgres(&tx).await?;
+        tx.commit().await?;
+        Ok(ran)
+    }
+
+    /// Draws references' random parts from `draw` instead of the OS: for a test that makes
+    /// two draws collide, as two instances might once in a billion.
+    #[doc(hidden)]
+    pub fn drawing_references_from(
+        self,
+        draw: impl Fn() -> [u8; RANDOM_LEN] + Send + Sync + 'static,
+    ) -> PgStore {
+        PgStore { draw: Arc::new(draw), ..self }
+    }
+}
+
+pub(super) fn os_random() -> [u8; RANDOM_LEN] {
+    let mut bytes = [0; RANDOM_LEN];
+    getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_url_selects_postgresql_and_a_path_keeps_sqlite() {
+        assert!(super::is_url("postgres://u@127.0.0.1:5432/db"));
+        assert!(super::is_url("postgresql://u@db.internal/shouhou"));
+        assert!(!super::is_url("data/shouhou.sqlite3"));
+        assert!(!super::is_url("./postgres/shouhou.sqlite3"));
+    }
+}

@@ -1,0 +1,270 @@
+//! The schema of both databases, one list of versions each, and how a database is brought
+//! up to the newest. SQLite records how far a file got in `PRAGMA user_version`; PostgreSQL in
+//! the table `schema_migrations`, under an advisory lock so that instances starting together
+//! migrate once. Append a new version; never edit one that may have run.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// SQLite's versions.
+pub const SQLITE_MIGRATIONS: &[&str] = &[
+    r#"
+    CREATE TABLE requests (
+        id               INTEGER PRIMARY KEY,
+        reference        TEXT NOT NULL UNIQUE,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        status           TEXT NOT NULL DEFAULT 'received',
+        intent           TEXT NOT NULL,
+        product_line     TEXT NOT NULL,
+        full_name        TEXT NOT NULL,
+        phone            TEXT NOT NULL,
+        email            TEXT,
+        description      TEXT NOT NULL,
+        request_json     TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        reply_by         TEXT NOT NULL
+    );
+    CREATE TABLE reference_sequences (
+        day   TEXT PRIMARY KEY,
+        last  INTEGER NOT NULL
+    );
+"#,
+    r#"
+    ALTER TABLE requests ADD COLUMN category TEXT;
+    ALTER TABLE requests ADD COLUMN priority TEXT;
+    ALTER TABLE requests ADD COLUMN troubleshooting_json TEXT;
+    -- Requests guided troubleshooting made unnecessary: anonymous, one row per solved walk.
+    CREATE TABLE deflections (
+        id               INTEGER PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        flow_id          TEXT NOT NULL,
+        flow_version     INTEGER NOT NULL,
+        product_line     TEXT NOT NULL,
+        outcome          TEXT NOT NULL,
+        created_at       TEXT NOT NULL
+    );
+"#,
+    r#"
+    -- The complete request: every other field by name, the warranty as judged, and what
+    -- was submitted exactly (what an idempotency key is compared against).
+    ALTER TABLE requests ADD COLUMN details_json TEXT;
+    ALTER TABLE requests ADD COLUMN warranty TEXT;
+    ALTER TABLE requests ADD COLUMN submitted_json TEXT;
+    CREATE TABLE photos (
+        id            INTEGER PRIMARY KEY,
+        request_id    INTEGER NOT NULL REFERENCES requests(id),
+        photo_id      TEXT NOT NULL,
+        content_type  TEXT NOT NULL,
+        bytes         INTEGER NOT NULL,
+        width         INTEGER NOT NULL,
+        height        INTEGER NOT NULL,
+        data          BLOB NOT NULL,
+        UNIQUE (request_id, photo_id)
+    );
+"#,
+    r#"
+    -- The staff desk. Accounts: a password only as an Argon2id PHC string; a disabled
+    -- account keeps its row, so the timeline can still name who did what.
+    CREATE TABLE staff (
+        id             INTEGER PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('agent', 'lead')),
+        password_hash  TEXT NOT NULL,
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        created_at     TEXT NOT NULL
+    );
+    -- Only a hash of each session token: a copy of the file signs nobody in.
+    CREATE TABLE staff_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        staff_id    INTEGER NOT NULL REFERENCES staff(id),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    -- Everything that happened to a request after it was filed, in order (id). `actor` is a
+    -- staff login, NULL for the customer; `public` entries are what the customer sees.
+    CREATE TABLE events (
+        id            INTEGER PRIMARY KEY,
+        request_id    INTEGER NOT NULL REFERENCES requests(id),
+        at            TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        actor         TEXT,
+        public        INTEGER NOT NULL,
+        text          TEXT,
+        status        TEXT,
+        satisfaction  INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        outcome       TEXT,
+        reply_by      TEXT,
+        assigned_to   TEXT
+    );
+    CREATE INDEX events_by_request ON events (request_id, id);
+    CREATE INDEX events_by_kind ON events (kind, at);
+    ALTER TABLE requests ADD COLUMN assigned_to TEXT;
+    -- The reply time first promised, kept once staff promise another: timeliness is
+    -- measured against what the customer was told first.
+    ALTER TABLE requests ADD COLUMN first_reply_by TEXT;
+    CREATE INDEX requests_by_created ON requests (created_at);
+"#,
+    r#"
+    -- What the customer posts from the status page (a message, a rating) comes from the
+    -- outbox, so it is idempotent like a create: the key, what was sent under it (what a
+    -- retry is compared against) and the timeline entry it made, which a retry is answered with.
+    CREATE TABLE customer_posts (
+        id               INTEGER PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_id       INTEGER NOT NULL REFERENCES requests(id),
+        event_id         INTEGER NOT NULL REFERENCES events(id),
+        submitted_json   TEXT NOT NULL
+    );
+    -- A message's photos sit beside the request's own (so the desk's photo route serves
+    -- both); event_id says which message brought them, NULL for the request's.
+    ALTER TABLE photos ADD COLUMN event_id INTEGER REFERENCES events(id);
+    -- One rating per request, whatever a bug above this line might let through.
+    CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
+"#,
+];
+
+/// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
+/// Times stay RFC 3339 text, as in SQLite, so an answer carries the offset the request was
+/// made with on both stores.
+pub const POSTGRES_MIGRATIONS: &[&str] = &[
+    r#"
+    CREATE TABLE requests (
+        id                   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        reference            TEXT NOT NULL CONSTRAINT requests_reference_unique UNIQUE,
+        idempotency_key      TEXT NOT NULL CONSTRAINT requests_key_unique UNIQUE,
+        status               TEXT NOT NULL DEFAULT 'received',
+        intent               TEXT NOT NULL,
+        product_line         TEXT NOT NULL,
+        full_name            TEXT NOT NULL,
+        phone                TEXT NOT NULL,
+        email                TEXT,
+        description          TEXT NOT NULL,
+        request_json         TEXT NOT NULL,
+        created_at           TEXT NOT NULL,
+        reply_by             TEXT NOT NULL,
+        category             TEXT,
+        priority             TEXT,
+        troubleshooting_json TEXT,
+        details_json         TEXT,
+        warranty             TEXT,
+        submitted_json       TEXT,
+        assigned_to          TEXT,
+        first_reply_by       TEXT
+    );
+    CREATE INDEX requests_by_created ON requests (created_at);
+    -- Photos' bytes live in the database, as in SQLite: one backup holds everything, and a
+    -- request with its photos commits or fails as one.
+    CREATE TABLE photos (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id    BIGINT NOT NULL REFERENCES requests(id),
+        photo_id      TEXT NOT NULL,
+        content_type  TEXT NOT NULL,
+        bytes         BIGINT NOT NULL,
+        width         BIGINT NOT NULL,
+        height        BIGINT NOT NULL,
+        data          BYTEA NOT NULL,
+        event_id      BIGINT,
+        UNIQUE (request_id, photo_id)
+    );
+    CREATE TABLE deflections (
+        id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        flow_id          TEXT NOT NULL,
+        flow_version     BIGINT NOT NULL,
+        product_line     TEXT NOT NULL,
+        outcome          TEXT NOT NULL,
+        created_at       TEXT NOT NULL
+    );
+"#,
+    r#"
+    -- The staff desk, as in SQLite. Accounts: a password only as an Argon2id PHC string; a
+    -- disabled account keeps its row, so the timeline can still name who did what.
+    CREATE TABLE staff (
+        id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('agent', 'lead')),
+        password_hash  TEXT NOT NULL,
+        disabled       BOOLEAN NOT NULL DEFAULT false,
+        created_at     TEXT NOT NULL
+    );
+    -- Only a hash of each session token. Sessions live here, not in an instance's memory,
+    -- so a session started on one instance is valid on every other.
+    CREATE TABLE staff_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        staff_id    BIGINT NOT NULL REFERENCES staff(id),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    -- Everything that happened to a request after it was filed, in order (id). `actor` is a
+    -- staff login, NULL for the customer; `public` entries are what the customer sees.
+    CREATE TABLE events (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id    BIGINT NOT NULL REFERENCES requests(id),
+        at            TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        actor         TEXT,
+        public        BOOLEAN NOT NULL,
+        text          TEXT,
+        status        TEXT,
+        satisfaction  INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        outcome       TEXT,
+        reply_by      TEXT,
+        assigned_to   TEXT
+    );
+    CREATE INDEX events_by_request ON events (request_id, id);
+    CREATE INDEX events_by_kind ON events (kind, at);
+    -- What the customer posts from the status page, idempotent like a create.
+    CREATE TABLE customer_posts (
+        id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_id       BIGINT NOT NULL REFERENCES requests(id),
+        event_id         BIGINT NOT NULL REFERENCES events(id),
+        submitted_json   TEXT NOT NULL
+    );
+    -- A message's photos sit beside the request's own; event_id says which message.
+    ALTER TABLE photos ADD CONSTRAINT photos_event_fk FOREIGN KEY (event_id) REFERENCES events(id);
+    -- One rating per request, whatever a bug above this line might let through.
+    CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
+"#,
+];
+
+/// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
+const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
+
+pub(super) fn migrate_sqlite(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Runs the versions not yet run in `tx`; how many it ran. The transaction-scoped lock is
+/// released by COMMIT or ROLLBACK, so a pooled connection never keeps it.
+pub(super) async fn migrate_postgres(
+    tx: &deadpool_postgres::Transaction<'_>,
+) -> Result<usize, StoreError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version     INTEGER PRIMARY KEY,
+             applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )
+    .await?;
+    let done: i32 =
+        tx.query_one("SELECT COALESCE(max(version), 0) FROM schema_migrations", &[]).await?.get(0);
+    let mut ran = 0;
+    for (index, sql) in POSTGRES_MIGRATIONS.iter().enumerate().skip(done as usize) {
+        tx.batch_execute(sql).await?;
+        let version = index as i32 + 1;
+        tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).await?;
+        tracing::info!(version, "migrated the PostgreSQL schema");
+        ran += 1;
+    }
+    Ok(ran)
+}
