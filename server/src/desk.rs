@@ -28,7 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::api::{in_time, json_body, rate_limited, ApiError};
 use crate::auth;
-use crate::store::inbox::InboxFilter;
+use crate::store::inbox::{Cursor, InboxFilter};
 use crate::store::timeline::EventRequest;
 use crate::store::{self, Role, Session, StoreError};
 use crate::AppState;
@@ -383,8 +383,16 @@ async fn inbox(
 ) -> Response {
     let result = async {
         let Query(filter) = query.map_err(bad_query)?;
+        let cursor = match filter.after.as_deref() {
+            Some(after) => Some(Cursor::parse(after).ok_or_else(|| {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
+                    .with_arg("detail", "after: the `next` of an earlier page")
+            })?),
+            None => None,
+        };
         let me = staff.session.login.clone();
-        let inbox = state.store.inbox(filter, &me, store::now()).await.map_err(store_error)?;
+        let inbox =
+            state.store.inbox(filter, &me, store::now(), cursor).await.map_err(store_error)?;
         Ok::<_, ApiError>(Json(inbox).into_response())
     }
     .await;

@@ -6,7 +6,9 @@ mod common;
 use axum::http::StatusCode;
 use common::desk::{desk, request, Desk};
 use serde_json::json;
+use shouhou_core::flow::engine::Deflection;
 use shouhou_core::{Category, Intent, Status, WarrantyStatus};
+use shouhou_server::store::customer::{CustomerPost, Post};
 use shouhou_server::store::timeline::EventRequest;
 use shouhou_server::store::Role;
 
@@ -32,22 +34,36 @@ fn repair(line: &str, covered: bool) -> shouhou_core::ValidRequest {
     request
 }
 
-/// A customer's rating, as issue 12's feedback route will record it.
-fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
-    desk.sql(&format!(
-        "INSERT INTO events (request_id, at, kind, actor, public, satisfaction)
-         SELECT id, '{at}', 'rating', NULL, true, {rating} FROM requests WHERE reference = '{reference}'"
-    ));
+/// A customer's rating, as the feedback route records it.
+async fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
+    let post = CustomerPost {
+        idempotency_key: format!("rating-{reference}"),
+        submitted_json: "{}".into(),
+        post: Post::Rating { rating, comment: String::new() },
+        now: at.into(),
+    };
+    desk.state.store.customer_post(reference, |_| true, post).await.unwrap();
+}
+
+/// A problem guided troubleshooting solved at `at`, as the deflection route records it.
+async fn deflection(desk: &Desk, key: &str, line: &str, at: &str) {
+    let solved = Deflection {
+        flow_id: line.into(),
+        flow_version: 1,
+        product_line: line.into(),
+        outcome: "solved".into(),
+    };
+    desk.state.store.record_deflection(key.into(), solved, common::desk::at(at)).await.unwrap();
 }
 
 /// October 2026, every time in +08:00. Each request's reply-by is 24 h after filing.
 ///
 /// | req | filed | first staff answer | resolved (h) | follow-up | ratings |
 /// |---|---|---|---|---|---|
-/// | R1 repair inverter, in warranty | 10-02 09:00 | 10-02 15:00 on time | 10-04 09:00 (48) | 5 | |
-/// | R2 repair inverter, out of warranty | 10-05 10:00 | 10-07 10:00 late | 10-08 10:00 (72) | | customer 3 |
-/// | R3 complaint property, service | 10-10 08:00 | 10-12 07:00 late (a note and a new promise do not count) | 10-13 08:00 (72) | not asked | |
-/// | R4 consultation network | 10-20 09:00 | 10-20 12:00 on time | 10-22 09:00 (48), reopened, again 10-26 | 4 | customer 5 |
+/// | R1 repair inverter, in warranty | 10-02 09:00 | 10-02 15:05 on time | 10-04 09:00 (48) | 5 | |
+/// | R2 repair inverter, out of warranty | 10-05 10:00 | 10-07 11:00 late | 10-08 10:00 (72) | | customer 3 |
+/// | R3 complaint property, service | 10-10 08:00 | 10-12 08:00 late (a note, a new promise and a bare status change do not count) | 10-13 08:00 (72) | not asked | |
+/// | R4 consultation network | 10-20 09:00 | 10-20 12:05 on time | 10-22 09:00 (48), reopened, again 10-26 | 4 | customer 5 |
 /// | R5 repair appliance, in warranty | 11-02 | | | | |
 /// | R6 repair network, in warranty | 10-30 20:00 | never (due 10-31 20:00, passed) | | | |
 /// | R7 complaint property, quality | 09-29 10:00 | 09-29 12:00 | 10-01 10:00 (48) | | |
@@ -55,12 +71,15 @@ fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
 /// For 2026-10-01 … 2026-10-31: filed R1 R2 R3 R4 R6 = 5; resolved R1 R2 R3 R4 R7 = 5, of
 /// which followed up R1 R3 R4 → 3/5 = 0.6; ratings 5, 3, 4, 5 → 3 of 4 at 4–5 = 0.75; due
 /// R1 R2 R3 R4 R6, on time R1 R4 → 2/5 = 0.4; repairs 2 in and 1 out of warranty; hours to
-/// resolve 48 48 48 72 72 → median 48; 2 deflections (a third is in November).
+/// resolve 48 48 48 72 72 → median 48; 2 deflections (a third is in November); escalated,
+/// unanswered when their time came: R2 (10-06 10:00), R3 (a complaint, half its promise:
+/// 10-10 20:00) and R6 (10-31 20:00) → 3.
 async fn october(desk: &Desk) {
     let staff = Some("li.na");
     let r1 =
         desk.file("fig-r1", repair("inverter", true), vec![], "2026-10-02T09:00:00+08:00").await;
     desk.event(&r1, status(Status::InProgress), staff, "2026-10-02T15:00:00+08:00").await;
+    desk.event(&r1, reply("工程师明天到"), staff, "2026-10-02T15:05:00+08:00").await;
     desk.event(&r1, status(Status::Resolved), staff, "2026-10-04T09:00:00+08:00").await;
     desk.event(&r1, follow_up(Some(5)), staff, "2026-10-06T10:00:00+08:00").await;
 
@@ -69,7 +88,7 @@ async fn october(desk: &Desk) {
     desk.event(&r2, status(Status::InProgress), staff, "2026-10-07T10:00:00+08:00").await;
     desk.event(&r2, reply("已安排"), staff, "2026-10-07T11:00:00+08:00").await;
     desk.event(&r2, status(Status::Resolved), staff, "2026-10-08T10:00:00+08:00").await;
-    customer_rating(desk, &r2, "2026-10-09T10:00:00+08:00", 3);
+    customer_rating(desk, &r2, "2026-10-09T10:00:00+08:00", 3).await;
 
     let mut complaint = request(Intent::Complaint, "property", "李娜", "物业态度差");
     complaint.category = Some(Category::Service);
@@ -102,9 +121,10 @@ async fn october(desk: &Desk) {
         )
         .await;
     desk.event(&r4, status(Status::InProgress), staff, "2026-10-20T12:00:00+08:00").await;
+    desk.event(&r4, reply("在设置里改 DNS"), staff, "2026-10-20T12:05:00+08:00").await;
     desk.event(&r4, status(Status::Resolved), staff, "2026-10-22T09:00:00+08:00").await;
     desk.event(&r4, follow_up(Some(4)), staff, "2026-10-23T09:00:00+08:00").await;
-    customer_rating(desk, &r4, "2026-10-23T10:00:00+08:00", 5);
+    customer_rating(desk, &r4, "2026-10-23T10:00:00+08:00", 5).await;
     desk.event(&r4, status(Status::InProgress), staff, "2026-10-25T09:00:00+08:00").await;
     desk.event(&r4, status(Status::Resolved), staff, "2026-10-26T09:00:00+08:00").await;
 
@@ -117,12 +137,9 @@ async fn october(desk: &Desk) {
     desk.event(&r7, status(Status::InProgress), staff, "2026-09-29T12:00:00+08:00").await;
     desk.event(&r7, status(Status::Resolved), staff, "2026-10-01T10:00:00+08:00").await;
 
-    desk.sql(
-        "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line, outcome, created_at) VALUES
-         ('d1', 'network', 1, 'network', 'solved', '2026-10-03T09:00:00+08:00'),
-         ('d2', 'inverter', 1, 'inverter', 'solved', '2026-10-31T23:59:00+08:00'),
-         ('d3', 'inverter', 1, 'inverter', 'solved', '2026-11-01T00:01:00+08:00');",
-    );
+    deflection(desk, "d1", "network", "2026-10-03T09:00:00+08:00").await;
+    deflection(desk, "d2", "inverter", "2026-10-31T23:59:00+08:00").await;
+    deflection(desk, "d3", "inverter", "2026-11-01T00:01:00+08:00").await;
 }
 
 #[tokio::test]
@@ -155,6 +172,7 @@ async fn the_figures_match_the_ones_worked_out_by_hand() {
             "by_category": {"service": 1},
             "by_product_line": {"inverter": 2, "property": 1, "network": 2},
             "median_hours_to_resolve": 48.0,
+            "escalations": 3,
         })
     );
 

@@ -13,7 +13,7 @@ use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 use super::requests::{find, insert_photo};
 use super::sql::{params, Conn};
 use super::timeline::{apply_change, blank_entry, entry, event_entry, insert_entry, lock_request};
-use super::{Entry, EventRequest, PhotoUpload, StoreError};
+use super::{facts, Entry, EventRequest, PhotoUpload, StoreError};
 
 /// What the customer posts.
 pub enum Post {
@@ -86,6 +86,7 @@ pub async fn post(
     }
 
     let mut made = post_entry(status, &new.post, &new.now)?;
+    let before = facts::snapshot(c, request_id).await?;
     match &new.post {
         Post::Message { text, photos } => {
             made.text = Some(text.clone());
@@ -141,6 +142,7 @@ pub async fn post(
     if inserted == 0 {
         return Err(StoreError::KeyReused);
     }
+    facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
     Ok(Posted { entry: made, replayed: false })
 }
 

@@ -4,7 +4,9 @@
 //! Each operation is written once, as a function over a connection ([`sql::Conn`]): filing
 //! a request and deflections ([`requests`]), staff accounts and sessions ([`staff`]), the
 //! timeline and a request's record ([`timeline`]), what the customer posts ([`customer`]),
-//! the inbox ([`inbox`]), the figures and the export ([`report`]). Only the SQL dialect
+//! the inbox ([`inbox`]) and its search ([`search`]), the figures and the export
+//! ([`report`]), and what is kept beside each request so that none of them reads a whole
+//! history ([`facts`]). Only the SQL dialect
 //! differs between the two databases ([`sql::Dialect`]); what is the same on both — the
 //! rules, the order of statements, which rows are locked — is written in one place.
 //! [`sqlite`] and [`postgres`] only run those functions: SQLite through one writer thread
@@ -15,11 +17,13 @@
 
 pub mod customer;
 mod error;
+pub mod facts;
 pub mod inbox;
 pub mod postgres;
 pub mod report;
 pub mod requests;
 mod schema;
+pub mod search;
 pub mod sql;
 pub mod sqlite;
 pub mod staff;
@@ -38,9 +42,10 @@ pub use sqlite::SqliteStore;
 pub use staff::{Role, Session, StaffMember};
 
 use customer::{CustomerPost, Posted};
-use inbox::{Inbox, InboxFilter};
+use inbox::{Cursor, Inbox, InboxFilter};
 use postgres::PgConn;
 use report::Counts;
+use report::ExportMark;
 use sqlite::SqliteConn;
 use timeline::{CustomerView, Entry, EventRequest, RequestDetail};
 
@@ -136,7 +141,8 @@ impl Db {
     /// Stores a request, idempotent on its key.
     pub async fn create(&self, new: NewRequest) -> Result<Created, StoreError> {
         let draw = self.draw();
-        on_store!(self, write, |c| requests::create(c, &new, &*draw))
+        let horizon = horizon();
+        on_store!(self, write, |c| requests::create(c, &new, &*draw, &horizon))
     }
 
     fn draw(&self) -> Arc<dyn Fn() -> [u8; shouhou_core::reference::RANDOM_LEN] + Send + Sync> {
@@ -154,11 +160,13 @@ impl Db {
         now: DateTime<FixedOffset>,
     ) -> Result<bool, StoreError> {
         let now = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+        let horizon = horizon();
         on_store!(self, write, |c| requests::record_deflection(
             c,
             &idempotency_key,
             &deflection,
-            &now
+            &now,
+            &horizon
         ))
     }
 
@@ -258,14 +266,17 @@ impl Db {
         ))
     }
 
+    /// A page of the inbox at `now`, or the one after `cursor` (read at its own clock).
     pub async fn inbox(
         &self,
         filter: InboxFilter,
         me: &str,
         now: DateTime<FixedOffset>,
+        cursor: Option<Cursor>,
     ) -> Result<Inbox, StoreError> {
         let me = me.to_string();
-        on_store!(self, read, |c| inbox::inbox(c, &filter, &me, now))
+        let now = now.timestamp();
+        on_store!(self, read, |c| inbox::inbox(c, &filter, &me, now, cursor.as_ref()))
     }
 
     pub async fn detail(
@@ -295,15 +306,46 @@ impl Db {
 
     // Figures and the export
 
-    /// `from` and `to` are `YYYY-MM-DD`; `now` is in Unix seconds.
+    /// The figures' counts for a period: `from` and `to` are `YYYY-MM-DD`; `now` is in Unix
+    /// seconds. Settles the days that passed since the last time first (one write a day).
     pub async fn counts(&self, from: &str, to: &str, now: i64) -> Result<Counts, StoreError> {
+        let horizon = horizon();
+        let settled = {
+            let horizon = horizon.clone();
+            on_store!(self, read, |c| report::is_settled(c, &horizon))?
+        };
+        if !settled {
+            on_store!(self, write, |c| report::settle_days(c, &horizon))?;
+        }
         let (from, to) = (from.to_string(), to.to_string());
         on_store!(self, read, |c| report::counts(c, &from, &to, now))
     }
 
-    /// The requests filed in the period, one row of [`report::EXPORT_COLUMNS`] each.
-    pub async fn export_rows(&self, from: &str, to: &str) -> Result<Vec<Vec<String>>, StoreError> {
+    /// Up to `limit` requests filed in the period after `after`, one row of
+    /// [`report::EXPORT_COLUMNS`] each, and where the next batch starts (`None`: no more).
+    pub async fn export_batch(
+        &self,
+        from: &str,
+        to: &str,
+        after: Option<ExportMark>,
+        limit: i64,
+    ) -> Result<(Vec<Vec<String>>, Option<ExportMark>), StoreError> {
         let (from, to) = (from.to_string(), to.to_string());
-        on_store!(self, read, |c| report::export_rows(c, &from, &to))
+        on_store!(self, read, |c| report::export_batch(c, &from, &to, after.as_ref(), limit))
     }
+
+    /// Derives everything kept beside the requests again from the rows alone
+    /// ([`facts::rebuild`]): a full recount, for a store filled by other means or checked.
+    pub async fn rebuild(&self) -> Result<(), StoreError> {
+        let horizon = horizon();
+        on_store!(self, write, |c| async {
+            facts::rebuild(c).await?;
+            report::settle_days(c, &horizon).await
+        })
+    }
+}
+
+/// The last day that may be settled now ([`report::settle_horizon`]).
+fn horizon() -> String {
+    report::settle_horizon(now().date_naive())
 }

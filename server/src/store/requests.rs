@@ -11,10 +11,12 @@
 use chrono::SecondsFormat;
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
-use shouhou_core::{PhotoRef, ValidRequest, WarrantyStatus};
+use shouhou_core::{PhotoRef, Status, ValidRequest, WarrantyStatus};
 
+use super::facts::{self, fact_values, RequestRow, Snapshot};
+use super::search::Words;
 use super::sql::{params, Conn};
-use super::{Created, NewRequest, PhotoUpload, StoreError, StoredRequest};
+use super::{report, Created, NewRequest, PhotoUpload, StoreError, StoredRequest};
 
 /// Where the random part of references comes from: the OS in the server, a script in tests.
 pub type Draw<'a> = &'a (dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync);
@@ -22,20 +24,43 @@ pub type Draw<'a> = &'a (dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync);
 const INSERT_REQUEST: &str = "
     INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name, phone,
                           email, description, request_json, created_at, reply_by, category,
-                          priority, troubleshooting_json, details_json, warranty, submitted_json)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                          priority, troubleshooting_json, details_json, warranty, submitted_json,
+                          search_text, serial_key, created_ts, created_day, reply_by_ts,
+                          promised_ts, promised_day, escalates_ts, escalates_day, answered_ts,
+                          resolved_ts, resolved_day, followed_up, satisfaction)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+            $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
     ON CONFLICT DO NOTHING
     RETURNING id";
 
 /// Stores the request under its idempotency key, or returns what that key stored before.
+/// `horizon` is the last day that may be settled ([`report::settle_horizon`]).
 pub async fn create(
     c: &impl Conn,
     new: &NewRequest,
     draw: Draw<'_>,
+    horizon: &str,
 ) -> Result<Created, StoreError> {
     let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_by } = new;
     let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
     let reply_by = reply_by.to_rfc3339_opts(SecondsFormat::Secs, false);
+    let facts = Snapshot {
+        request: RequestRow {
+            id: 0,
+            intent: request.intent.as_str().into(),
+            status: Status::Received.as_str().into(),
+            product_line: request.product_line.clone(),
+            category: request.category.map(|c| c.as_str().into()),
+            priority: request.priority.map(|p| p.as_str().into()),
+            assigned_to: None,
+            created_at: created_at.clone(),
+            reply_by: reply_by.clone(),
+            first_reply_by: None,
+        },
+        events: Vec::new(),
+    }
+    .facts();
+    let words = Words::of_request(request);
     let request_json = serde_json::to_string(request).expect("a valid request serialises");
     let troubleshooting = request
         .troubleshooting
@@ -44,30 +69,30 @@ pub async fn create(
     let details = serde_json::to_string(&request.details).expect("details serialise");
     for _ in 0..16 {
         let reference = new_reference(&now.format("%Y%m%d").to_string(), draw());
-        let inserted = c
-            .query_opt(
-                INSERT_REQUEST,
-                params![
-                    &reference,
-                    idempotency_key,
-                    request.intent.as_str(),
-                    &request.product_line,
-                    &request.full_name,
-                    &request.phone,
-                    request.email.as_deref(),
-                    &request.description,
-                    &request_json,
-                    &created_at,
-                    &reply_by,
-                    request.category.map(|c| c.as_str()),
-                    request.priority.map(|p| p.as_str()),
-                    troubleshooting.as_deref(),
-                    &details,
-                    request.warranty.as_ref().map(WarrantyStatus::as_str),
-                    submitted_json,
-                ],
-            )
-            .await?;
+        let mut values = params![
+            &reference,
+            idempotency_key,
+            request.intent.as_str(),
+            &request.product_line,
+            &request.full_name,
+            &request.phone,
+            request.email.as_deref(),
+            &request.description,
+            &request_json,
+            &created_at,
+            &reply_by,
+            request.category.map(|c| c.as_str()),
+            request.priority.map(|p| p.as_str()),
+            troubleshooting.as_deref(),
+            &details,
+            request.warranty.as_ref().map(WarrantyStatus::as_str),
+            submitted_json,
+            &words.search_text,
+            words.serial_key.as_deref(),
+        ]
+        .to_vec();
+        values.extend(fact_values(&facts));
+        let inserted = c.query_opt(INSERT_REQUEST, &values).await?;
         let Some(row) = inserted else {
             // Either this key was stored before (here, or by a concurrent transaction whose
             // commit the insert waited for, which this statement sees), or the reference
@@ -79,6 +104,14 @@ pub async fn create(
             continue;
         };
         let request_id: i64 = row.get(0)?;
+        words.index(c, request_id).await?;
+        let key = report::filed(
+            request.intent.as_str(),
+            request.category.map(|c| c.as_str()),
+            &request.product_line,
+            request.warranty.as_ref().map(WarrantyStatus::as_str),
+        );
+        report::count_late(c, &facts.created_day, horizon, "filed", &key).await?;
         for photo in &request.photos {
             // The API checked that exactly one upload carries each listed photo.
             let Some(upload) = photos.iter().find(|upload| upload.id == photo.id) else {
@@ -157,12 +190,14 @@ pub async fn record_deflection(
     idempotency_key: &str,
     deflection: &Deflection,
     now: &str,
+    horizon: &str,
 ) -> Result<bool, StoreError> {
+    let day = facts::day(now);
     let inserted = c
         .execute(
             "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line,
-                                      outcome, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+                                      outcome, created_at, created_day)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING",
             params![
                 idempotency_key,
                 &deflection.flow_id,
@@ -170,9 +205,13 @@ pub async fn record_deflection(
                 &deflection.product_line,
                 &deflection.outcome,
                 now,
+                &day,
             ],
         )
         .await?;
+    if inserted == 1 {
+        report::count_late(c, &day, horizon, "deflected", "").await?;
+    }
     Ok(inserted == 1)
 }
 

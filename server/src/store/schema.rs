@@ -5,6 +5,10 @@
 
 use rusqlite::Connection;
 
+use super::facts::rebuild;
+use super::postgres::PgConn;
+use super::sql;
+use super::sqlite::SqliteConn;
 use super::StoreError;
 
 /// SQLite's versions.
@@ -122,6 +126,70 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
     -- One rating per request, whatever a bug above this line might let through.
     CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
 "#,
+    r#"
+    -- The desk at scale (version 6): what each request's facts are (store/facts.rs), the
+    -- words it is found by (store/search.rs), the figures' counts per day and the archive's
+    -- per inbox filter. Filled for every request already stored before version 7's indexes.
+    ALTER TABLE requests ADD COLUMN created_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN created_day TEXT;
+    ALTER TABLE requests ADD COLUMN reply_by_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN promised_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN promised_day TEXT;
+    ALTER TABLE requests ADD COLUMN escalates_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN escalates_day TEXT;
+    ALTER TABLE requests ADD COLUMN answered_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN resolved_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN resolved_day TEXT;
+    ALTER TABLE requests ADD COLUMN followed_up INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN satisfaction INTEGER;
+    ALTER TABLE requests ADD COLUMN serial_key TEXT;
+    ALTER TABLE requests ADD COLUMN search_text TEXT;
+    ALTER TABLE deflections ADD COLUMN created_day TEXT;
+    CREATE TABLE daily_counts (
+        day   TEXT NOT NULL,
+        name  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        n     INTEGER NOT NULL,
+        PRIMARY KEY (day, name, key)
+    );
+    CREATE TABLE archive_counts (
+        status        TEXT NOT NULL,
+        product_line  TEXT NOT NULL,
+        intent        TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        priority      TEXT NOT NULL,
+        assigned_to   TEXT NOT NULL,
+        n             INTEGER NOT NULL,
+        PRIMARY KEY (status, product_line, intent, category, priority, assigned_to)
+    );
+    CREATE TABLE store_state (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE request_words USING fts5(
+        grams, content='', contentless_delete=1, detail='none'
+    );
+    DROP INDEX requests_by_created;
+"#,
+    r#"
+    -- The indexes the desk reads by (version 7).
+    CREATE INDEX requests_filed ON requests (created_day, created_ts, id);
+    CREATE INDEX requests_by_status ON requests (status, id);
+    CREATE INDEX requests_by_assignee ON requests (assigned_to, id);
+    CREATE INDEX requests_by_category ON requests (category, id);
+    CREATE INDEX requests_by_phone ON requests (phone);
+    CREATE INDEX requests_by_serial ON requests (serial_key);
+    CREATE INDEX requests_open ON requests (status, product_line, intent, category, priority,
+        assigned_to, reply_by_ts, escalates_ts, answered_ts)
+        WHERE status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_due ON requests (reply_by_ts, id)
+        WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_escalating ON requests (escalates_ts, id)
+        WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
+        escalates_ts) WHERE answered_ts IS NULL;
+    CREATE INDEX deflections_by_day ON deflections (created_day);
+"#,
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -227,16 +295,91 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     -- One rating per request, whatever a bug above this line might let through.
     CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
 "#,
+    r#"
+    -- The desk at scale (version 3), as SQLite's versions 6 and 7.
+    ALTER TABLE requests ADD COLUMN created_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN created_day TEXT;
+    ALTER TABLE requests ADD COLUMN reply_by_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN promised_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN promised_day TEXT;
+    ALTER TABLE requests ADD COLUMN escalates_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN escalates_day TEXT;
+    ALTER TABLE requests ADD COLUMN answered_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN resolved_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN resolved_day TEXT;
+    ALTER TABLE requests ADD COLUMN followed_up BOOLEAN NOT NULL DEFAULT false;
+    ALTER TABLE requests ADD COLUMN satisfaction INTEGER;
+    ALTER TABLE requests ADD COLUMN serial_key TEXT;
+    ALTER TABLE requests ADD COLUMN search_text TEXT;
+    ALTER TABLE deflections ADD COLUMN created_day TEXT;
+    CREATE TABLE daily_counts (
+        day   TEXT NOT NULL,
+        name  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        n     BIGINT NOT NULL,
+        PRIMARY KEY (day, name, key)
+    );
+    CREATE TABLE archive_counts (
+        status        TEXT NOT NULL,
+        product_line  TEXT NOT NULL,
+        intent        TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        priority      TEXT NOT NULL,
+        assigned_to   TEXT NOT NULL,
+        n             BIGINT NOT NULL,
+        PRIMARY KEY (status, product_line, intent, category, priority, assigned_to)
+    );
+    CREATE TABLE store_state (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    -- Every pair of adjacent characters of a text: what the word search looks up
+    -- (store/search.rs computes the same pairs for SQLite and for the words searched).
+    CREATE FUNCTION shouhou_bigrams(text) RETURNS text[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT COALESCE(array_agg(DISTINCT substr($1, i, 2)), '{}')
+        FROM generate_series(1, char_length($1) - 1) AS i
+    $$;
+    DROP INDEX requests_by_created;
+"#,
+    r#"
+    -- The indexes the desk reads by (version 4).
+    CREATE INDEX requests_filed ON requests (created_day, created_ts, id);
+    CREATE INDEX requests_by_status ON requests (status, id);
+    CREATE INDEX requests_by_assignee ON requests (assigned_to, id);
+    CREATE INDEX requests_by_category ON requests (category, id);
+    CREATE INDEX requests_by_phone ON requests (phone);
+    CREATE INDEX requests_by_serial ON requests (serial_key);
+    CREATE INDEX requests_open ON requests (status, product_line, intent, category, priority,
+        assigned_to, reply_by_ts, escalates_ts, answered_ts)
+        WHERE status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_due ON requests (reply_by_ts, id)
+        WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_escalating ON requests (escalates_ts, id)
+        WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
+        escalates_ts) WHERE answered_ts IS NULL;
+    CREATE INDEX requests_words ON requests USING gin (shouhou_bigrams(search_text));
+    CREATE INDEX deflections_by_day ON deflections (created_day);
+"#,
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
 const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
+
+/// The version after whose SQL every request already stored is given what the desk reads
+/// by ([`super::facts::rebuild`]), in the same transaction; the next version indexes it.
+const SQLITE_REBUILT_AT: usize = 6;
+const POSTGRES_REBUILT_AT: usize = 3;
 
 pub(super) fn migrate_sqlite(conn: &mut Connection) -> Result<(), StoreError> {
     let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     for (index, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(version) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if index + 1 == SQLITE_REBUILT_AT {
+            sql::ready(rebuild(&SqliteConn(&tx)))?;
+        }
         tx.pragma_update(None, "user_version", index + 1)?;
         tx.commit()?;
     }
@@ -261,6 +404,9 @@ pub(super) async fn migrate_postgres(
     let mut ran = 0;
     for (index, sql) in POSTGRES_MIGRATIONS.iter().enumerate().skip(done as usize) {
         tx.batch_execute(sql).await?;
+        if index + 1 == POSTGRES_REBUILT_AT {
+            rebuild(&PgConn(tx)).await?;
+        }
         let version = index as i32 + 1;
         tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).await?;
         tracing::info!(version, "migrated the PostgreSQL schema");

@@ -192,6 +192,17 @@ pub struct Dialect {
     pub json_field: fn(&str, &str) -> String,
     /// Appended to an ORDER BY of text to sort by bytes, as SQLite always does.
     pub byte_order: &'static str,
+    /// How words in requests are indexed ([`super::search`]).
+    pub word_index: WordIndex,
+}
+
+/// Where the pairs of characters the word search looks up are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordIndex {
+    /// SQLite: an FTS5 table of the pairs, written with each request.
+    Fts5,
+    /// PostgreSQL: a GIN index over `shouhou_bigrams(search_text)`.
+    GinBigrams,
 }
 
 pub const SQLITE: Dialect = Dialect {
@@ -201,6 +212,7 @@ pub const SQLITE: Dialect = Dialect {
     like: "LIKE",
     json_field: |column, field| format!("json_extract({column}, '$.{field}')"),
     byte_order: "",
+    word_index: WordIndex::Fts5,
 };
 
 pub const POSTGRES: Dialect = Dialect {
@@ -213,6 +225,7 @@ pub const POSTGRES: Dialect = Dialect {
     like: "ILIKE",
     json_field: |column, field| format!("(CAST({column} AS jsonb) ->> '{field}')"),
     byte_order: " COLLATE \"C\"",
+    word_index: WordIndex::GinBigrams,
 };
 
 impl Dialect {

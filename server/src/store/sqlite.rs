@@ -338,6 +338,7 @@ mod tests {
                 &SqliteConn(conn),
                 &new,
                 &super::super::postgres::os_random,
+                "0000-00-00",
             ))
         };
         (Box::new(Pending { apply: Some(apply), result: None, reply }), answer)

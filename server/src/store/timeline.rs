@@ -5,11 +5,12 @@
 
 use chrono::{DateTime, FixedOffset};
 pub use shouhou_core::desk::{Entry, EventRequest, PublicEntry, RequestDetail};
+use shouhou_core::escalation::is_escalated;
 use shouhou_core::{transition_allowed, EntryKind, PhotoRef, Status};
 
 use super::requests::{find, stored_request};
 use super::sql::{params, Conn, Row};
-use super::{staff, StoreError, StoredRequest};
+use super::{facts, staff, StoreError, StoredRequest};
 
 fn some_text(text: &str) -> Option<String> {
     let text = text.trim();
@@ -107,8 +108,10 @@ pub async fn add_event(
 ) -> Result<Entry, StoreError> {
     let (request_id, current) = lock_request(c, reference).await?.ok_or(StoreError::NotFound)?;
     let (mut entry, change) = event_entry(current, event, actor, now)?;
+    let before = facts::snapshot(c, request_id).await?;
     apply_change(c, request_id, change).await?;
     insert_entry(c, request_id, &mut entry).await?;
+    facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
     Ok(entry)
 }
 
@@ -261,29 +264,22 @@ pub async fn timeline(
     Ok(entries)
 }
 
-/// The SQL that says a request is overdue at `now` (whole seconds, so it can be inlined).
-pub(super) fn overdue_sql(c: &impl Conn, now: i64) -> String {
-    format!(
-        "(status IN ('received', 'in_progress') AND {} < {now})",
-        (c.dialect().epoch)("reply_by")
-    )
-}
-
-/// Everything about one request, for the desk.
+/// Everything about one request, for the desk; its flags as core decides them at `now`.
 pub async fn detail(
     c: &impl Conn,
     reference: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<Option<RequestDetail>, StoreError> {
-    let sql = format!(
-        "SELECT id, reference, status, created_at, reply_by, first_reply_by, assigned_to,
-                request_json, {}
-         FROM requests WHERE reference = $1",
-        overdue_sql(c, now.timestamp())
-    );
-    let Some(row) = c.query_opt(&sql, params![reference]).await? else { return Ok(None) };
+    let sql = "SELECT id, reference, status, created_at, reply_by, first_reply_by, assigned_to,
+                      request_json, reply_by_ts, escalates_ts, answered_ts
+               FROM requests WHERE reference = $1";
+    let Some(row) = c.query_opt(sql, params![reference]).await? else { return Ok(None) };
     let status: String = row.get(2)?;
     let status = Status::parse(&status).unwrap_or(Status::Received);
+    let now = now.timestamp();
+    let reply_by_ts: Option<i64> = row.get(8)?;
+    let escalates_ts: Option<i64> = row.get(9)?;
+    let answered = row.get::<Option<i64>>(10)?.is_some();
     Ok(Some(RequestDetail {
         reference: row.get(1)?,
         status,
@@ -291,7 +287,8 @@ pub async fn detail(
         created_at: row.get(3)?,
         reply_by: row.get(4)?,
         first_reply_by: row.get(5)?,
-        overdue: row.get(8)?,
+        overdue: status.awaits_team() && reply_by_ts.is_some_and(|at| at < now),
+        escalated: escalates_ts.is_some_and(|at| is_escalated(status, answered, at, now)),
         assigned_to: row.get(6)?,
         request: stored_request(&row.get::<String>(7)?)?,
         timeline: timeline(c, row.get(0)?, false).await?,
