@@ -465,54 +465,6 @@ async fn deflections_are_counted_once_per_key() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "deflections carry nothing but flow ids");
 }
 
-#[tokio::test]
-async fn a_version_1_database_is_migrated_in_place() {
-    if common::skip_on_postgres(
-        "a_version_1_database_is_migrated_in_place",
-        "SQLite's own migrations",
-    ) {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.sqlite3");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE requests (id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE, idempotency_key TEXT NOT NULL UNIQUE,
-                status TEXT NOT NULL DEFAULT 'received', intent TEXT NOT NULL, product_line TEXT NOT NULL, full_name TEXT NOT NULL,
-                phone TEXT NOT NULL, email TEXT, description TEXT NOT NULL, request_json TEXT NOT NULL, created_at TEXT NOT NULL,
-                reply_by TEXT NOT NULL);
-             CREATE TABLE reference_sequences (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
-             INSERT INTO requests VALUES (1, 'SR-20261101-0001', 'old-key-0001', 'received', 'complaint', 'property', '李娜',
-                '+8613912345678', NULL, '楼道灯坏了一周',
-                '{\"intent\":\"complaint\",\"product_line\":\"property\",\"full_name\":\"李娜\",\"phone\":\"+8613912345678\",\"email\":null,\"description\":\"楼道灯坏了一周\"}',
-                '2026-11-01T09:00:00+08:00', '2026-11-02T09:00:00+08:00');
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-    }
-    let store = shouhou_server::store::SqliteStore::open(&path).unwrap();
-    let old = Db::Sqlite(Arc::new(store)).find("SR-20261101-0001").await.unwrap().unwrap();
-    assert_eq!((old.request.full_name.as_str(), old.request.category), ("李娜", None));
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version as usize, shouhou_server::store::SQLITE_MIGRATIONS.len());
-    let posts: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'customer_posts'", [], |row| {
-            row.get(0)
-        })
-        .unwrap();
-    assert_eq!(posts, 1, "the customer's messages and ratings keep their keys");
-    let desk: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('staff', 'staff_sessions', 'events')",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(desk, 3, "the staff desk's tables");
-}
-
 /// A JPEG's first bytes and then filler: the server checks the signature and the size.
 fn jpeg(len: usize) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];

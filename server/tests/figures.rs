@@ -284,3 +284,110 @@ async fn the_export_opens_in_excel_and_reads_back_identically() {
         .await;
     assert!(english.bytes.starts_with("\u{FEFF}reference,created_at,status".as_bytes()));
 }
+
+/// Three months of a desk's work, made up at random (the same every run): the figures from
+/// the running counts, for several periods, equal those of a full recount of the same store.
+#[tokio::test]
+async fn the_running_counts_equal_a_full_recount() {
+    use shouhou_core::{Category, Priority};
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    let mut rng = fastrand::Rng::with_seed(23);
+    let start = common::desk::at("2026-09-01T08:00:00+08:00");
+    let time = |t: chrono::DateTime<chrono::FixedOffset>| {
+        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    };
+    for i in 0..80 {
+        let intent = [Intent::Repair, Intent::Complaint, Intent::Consultation][rng.usize(..3)];
+        let line = ["inverter", "property", "network"][rng.usize(..3)];
+        let mut filed = request(intent, line, "王建国", "故障");
+        if intent == Intent::Complaint {
+            filed.category = Some([Category::Quality, Category::Service][rng.usize(..2)]);
+        }
+        filed.priority = [None, Some(Priority::High)][rng.usize(..2)];
+        if intent == Intent::Repair {
+            filed.warranty = Some(if rng.bool() {
+                WarrantyStatus::InWarranty { until: "2027-01-01".into() }
+            } else {
+                WarrantyStatus::OutOfWarranty { ended: "2025-01-01".into() }
+            });
+        }
+        let mut at = start + chrono::Duration::minutes(rng.i64(0..130_000));
+        let reference = desk.file(&format!("recount-{i}"), filed, vec![], &time(at)).await;
+        let mut status = Status::Received;
+        let mut rated = false;
+        for step in 0..rng.usize(0..9) {
+            at += chrono::Duration::minutes(rng.i64(10..3000));
+            let now = time(at);
+            match rng.u32(..10) {
+                0..=2 => {
+                    if let Some(next) = status.next().get(rng.usize(..status.next().len().max(1))) {
+                        desk.event(&reference, status_event(*next), Some("li.na"), &now).await;
+                        status = *next;
+                    }
+                }
+                3 => desk.event(&reference, reply("好的"), Some("li.na"), &now).await,
+                4 => {
+                    desk.event(&reference, follow_up(Some(rng.u8(1..6))), Some("li.na"), &now).await
+                }
+                5 => desk.event(&reference, follow_up(None), Some("li.na"), &now).await,
+                6 => {
+                    let later = time(at + chrono::Duration::hours(rng.i64(1..72)));
+                    desk.event(
+                        &reference,
+                        EventRequest::ReplyBy { at: later },
+                        Some("li.na"),
+                        &now,
+                    )
+                    .await;
+                }
+                7 if status.customer_may_rate() && !rated => {
+                    customer_rating(&desk, &reference, &now, rng.u8(1..6)).await;
+                    rated = true;
+                }
+                _ => {
+                    desk.event(
+                        &reference,
+                        EventRequest::Note { text: format!("{step}") },
+                        Some("li.na"),
+                        &now,
+                    )
+                    .await
+                }
+            }
+        }
+    }
+    for i in 0..20 {
+        let at = start + chrono::Duration::minutes(rng.i64(0..130_000));
+        deflection(&desk, &format!("recount-d{i}"), "network", &time(at)).await;
+    }
+    let periods = [
+        "from=2026-09-01&to=2026-12-31",
+        "from=2026-10-01&to=2026-10-31",
+        "from=2026-09-20&to=2026-09-24",
+        "from=2026-11-30&to=2026-11-30",
+    ];
+    let figures = |query: &'static str| {
+        let (desk, cookie) = (&desk, cookie.clone());
+        async move { desk.get(&format!("/api/v1/staff/figures?{query}"), &cookie).await.json() }
+    };
+    let mut running = Vec::new();
+    for period in periods {
+        running.push(figures(period).await);
+    }
+    assert!(
+        running[0]["requests"].as_i64() == Some(80)
+            && running[0]["follow_up"]["resolved"].as_i64() > Some(5),
+        "{}",
+        running[0]
+    );
+    desk.state.store.rebuild().await.unwrap();
+    for (period, before) in periods.iter().zip(running) {
+        assert_eq!(figures(period).await, before, "{period}");
+    }
+}
+
+fn status_event(status: Status) -> EventRequest {
+    EventRequest::Status { status }
+}

@@ -18,6 +18,7 @@
 pub mod customer;
 mod error;
 pub mod facts;
+pub mod history;
 pub mod inbox;
 pub mod postgres;
 pub mod report;
@@ -332,6 +333,16 @@ impl Db {
     ) -> Result<(Vec<Vec<String>>, Option<ExportMark>), StoreError> {
         let (from, to) = (from.to_string(), to.to_string());
         on_store!(self, read, |c| report::export_batch(c, &from, &to, after.as_ref(), limit))
+    }
+
+    /// Writes requests with their timelines as they stand ([`history::insert`]), their
+    /// references' random parts drawn from `draw`; [`Db::rebuild`] then derives the rest.
+    pub async fn insert_history(
+        &self,
+        past: Vec<history::PastRequest>,
+        draw: Arc<dyn Fn() -> [u8; shouhou_core::reference::RANDOM_LEN] + Send + Sync>,
+    ) -> Result<(), StoreError> {
+        on_store!(self, write, |c| history::insert(c, &past, &*draw))
     }
 
     /// Derives everything kept beside the requests again from the rows alone

@@ -43,7 +43,8 @@ pub struct PgStore {
 pub struct PgConn<'a>(pub &'a Transaction<'a>);
 
 /// A parameter as the type the statement wants: the same [`Value`] fills a `bigint`, an
-/// `integer` or a `boolean` column.
+/// `integer` or a `boolean` column, or a parameter PostgreSQL could only type as text (a
+/// `VALUES` list's, cast where it is used).
 fn param<'a>(
     value: &'a Value<'_>,
     ty: &Type,
@@ -68,7 +69,10 @@ fn param<'a>(
             Type::TEXT | Type::VARCHAR => Box::new(n.to_string()),
             _ => return Err(mismatch()),
         },
-        Value::Bool(b) => Box::new(*b),
+        Value::Bool(b) => match *ty {
+            Type::TEXT | Type::VARCHAR => Box::new(b.to_string()),
+            _ => Box::new(*b),
+        },
         Value::Text(text) => Box::new(text.as_ref()),
         Value::Bytes(bytes) => Box::new(bytes.as_ref()),
         Value::TextList(list) => Box::new(list),
