@@ -1,9 +1,17 @@
+//! `shouhou-server`, the binary: reads the command line (the server's own settings, never in
+//! the public `config.json`), and runs one of three things — the server (opens the store,
+//! serves the app and the API until Ctrl-C or SIGTERM, finishing the requests in flight),
+//! the staff account commands (`staff add|list|disable`, on either store), or the kiosk PIN
+//! hasher (`--hash-kiosk-pin`). Everything it runs is the library's; it only wires it up and
+//! owns the process: its logs (JSON on stderr; stdout carries only the "listening" line
+//! scripts read for the port), its runtime and its exit codes.
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use shouhou_server::auth;
-use shouhou_server::cors::parse_origin;
+use shouhou_server::http::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::serve::serve;
 use shouhou_server::store::{self, Db, Role, StoreError};
@@ -356,7 +364,7 @@ fn print_kiosk_pin_hash() -> i32 {
         eprintln!("shouhou-server: a kiosk PIN is 4 to 12 digits");
         return 2;
     }
-    match shouhou_server::kiosk::hash_pin(pin) {
+    match shouhou_server::auth::hash_pin(pin) {
         Ok(hash) => {
             println!("SHOUHOU_KIOSK_PIN_HASH='{hash}'");
             0

@@ -245,7 +245,7 @@ async fn oversized_bodies_are_refused_before_parsing() {
 #[tokio::test]
 async fn the_size_limit_holds_to_the_byte() {
     let fx = fixture();
-    let limit = shouhou_server::api::MAX_REQUEST_BYTES;
+    let limit = shouhou_server::http::body::MAX_REQUEST_BYTES;
     assert_eq!(limit, 64 * 1024);
     // Trailing whitespace keeps the JSON valid at any length.
     let padded = |len: usize| {

@@ -10,10 +10,13 @@
 
 use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 
+use super::error::StoreError;
+use super::facts;
 use super::requests::{find, insert_photo};
 use super::sql::{params, Conn};
 use super::timeline::{apply_change, blank_entry, entry, event_entry, insert_entry, lock_request};
-use super::{facts, Entry, EventRequest, PhotoUpload, StoreError};
+use super::timeline::{Entry, EventRequest};
+use super::types::PhotoUpload;
 
 /// What the customer posts.
 pub enum Post {
@@ -66,18 +69,18 @@ pub fn post_entry(status: Status, post: &Post, now: &str) -> Result<Entry, Store
 
 /// Stores the post on the request's timeline, or answers what its key stored before.
 /// `contact_ok` says whether the contact sent matches the request's; a wrong one is
-/// [`StoreError::NotFound`], as for a reference that does not exist.
+/// [`StoreError::NoMatch`], as for a reference that does not exist.
 pub async fn post(
     c: &impl Conn,
     reference: &str,
     contact_ok: impl FnOnce(&ValidRequest) -> bool,
     new: &CustomerPost,
 ) -> Result<Posted, StoreError> {
-    let Some(stored) = find(c, reference).await? else { return Err(StoreError::NotFound) };
+    let Some(stored) = find(c, reference).await? else { return Err(StoreError::NoMatch) };
     if !contact_ok(&stored.request) {
-        return Err(StoreError::NotFound);
+        return Err(StoreError::NoMatch);
     }
-    let (request_id, status) = lock_request(c, reference).await?.ok_or(StoreError::NotFound)?;
+    let (request_id, status) = lock_request(c, reference).await?.ok_or(StoreError::NoMatch)?;
 
     // A retry is answered before any status check: the message that moved the request on to
     // `in_progress` must still be acknowledged when its retry arrives after that.

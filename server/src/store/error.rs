@@ -9,6 +9,9 @@ pub enum StoreError {
     KeyReused,
     /// No request, staff member or photo by that name.
     NotFound,
+    /// No request matches the reference and the contact a customer gave: one answer for an
+    /// unknown reference and a wrong contact, so a reference alone reveals nothing.
+    NoMatch,
     /// The login is taken already.
     Exists,
     /// The status machine (core) refuses this change.
@@ -43,6 +46,7 @@ impl std::fmt::Display for StoreError {
         match self {
             StoreError::KeyReused => write!(f, "idempotency key reused for different content"),
             StoreError::NotFound => write!(f, "not found"),
+            StoreError::NoMatch => write!(f, "no request matches that reference and contact"),
             StoreError::Exists => write!(f, "already exists"),
             StoreError::TransitionNotAllowed { from, to } => {
                 write!(f, "{} cannot become {}", from.as_str(), to.as_str())

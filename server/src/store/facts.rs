@@ -22,9 +22,9 @@ use shouhou_core::escalation::escalates_at;
 use shouhou_core::status::ReplyPromise;
 use shouhou_core::{EntryKind, Intent, Status};
 
+use super::error::StoreError;
 use super::search::Words;
 use super::sql::{params, Conn, Row, Value};
-use super::StoreError;
 
 /// Unix seconds of an RFC 3339 time; a time that does not parse is none.
 pub fn seconds(time: &str) -> Option<i64> {

@@ -9,10 +9,11 @@ use chrono::SecondsFormat;
 use shouhou_core::reference::new_reference;
 use shouhou_core::{Status, WarrantyStatus};
 
+use super::error::StoreError;
 use super::requests::Draw;
 use super::sql::{Conn, Value};
 use super::timeline::Entry;
-use super::{NewRequest, StoreError};
+use super::types::NewRequest;
 
 /// A request as it stands after its history: filed as `new` (its photos are not written),
 /// now in `status`, and every entry of its timeline, oldest first.

@@ -19,9 +19,9 @@ pub use shouhou_core::desk::{Inbox, InboxFilter, InboxRow, INBOX_LIMIT};
 use shouhou_core::escalation::{escalating_statuses, is_escalated};
 use shouhou_core::Status;
 
+use super::error::StoreError;
 use super::search::Search;
 use super::sql::{Conn, Row, Value};
-use super::StoreError;
 
 /// `'a', 'b'`: statuses as SQL, in the order and spelling the partial indexes were made
 /// with, so that a query's term is the index's own.

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::error::StoreError;
 use super::facts::count;
 use super::sql::{params, Conn, Row};
-use super::StoreError;
 
 /// The counts the figures are made of, before any division.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

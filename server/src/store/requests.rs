@@ -13,10 +13,12 @@ use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
 use shouhou_core::{PhotoRef, Status, ValidRequest, WarrantyStatus};
 
+use super::error::StoreError;
 use super::facts::{self, fact_values, RequestRow, Snapshot};
+use super::report;
 use super::search::Words;
 use super::sql::{params, Conn};
-use super::{report, Created, NewRequest, PhotoUpload, StoreError, StoredRequest};
+use super::types::{Created, NewRequest, PhotoUpload, StoredRequest};
 
 /// Where the random part of references comes from: the OS in the server, a script in tests.
 pub type Draw<'a> = &'a (dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync);

@@ -5,11 +5,11 @@
 
 use rusqlite::Connection;
 
+use super::error::StoreError;
 use super::facts::rebuild;
-use super::postgres::PgConn;
+use super::pg_conn::PgConn;
 use super::sql;
-use super::sqlite::SqliteConn;
-use super::StoreError;
+use super::sqlite_conn::SqliteConn;
 
 /// SQLite's versions.
 pub const SQLITE_MIGRATIONS: &[&str] = &[

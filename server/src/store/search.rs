@@ -17,8 +17,8 @@ use shouhou_core::phone::normalize_phone;
 use shouhou_core::reference::parse_reference;
 use shouhou_core::ValidRequest;
 
+use super::error::StoreError;
 use super::sql::{params, Conn, Value, WordIndex};
-use super::StoreError;
 
 /// What a request is found by.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// A value bound to a parameter or read from a column.
 #[derive(Debug, Clone, PartialEq)]

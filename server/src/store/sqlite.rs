@@ -11,14 +11,13 @@
 use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
 
-use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, TransactionBehavior};
 use shouhou_core::reference::RANDOM_LEN;
 use tokio::sync::oneshot;
 
+use super::error::StoreError;
 use super::schema;
-use super::sql::{self, Dialect, Row, Value, SQLITE};
-use super::StoreError;
+use super::types::os_random;
 
 /// How many waiting writes one transaction takes at most: enough to carry every connection
 /// of a busy server in one fsync, few enough that one batch never holds the file for long.
@@ -35,65 +34,6 @@ pub struct SqliteStore {
     path: std::path::PathBuf,
     /// The random part of each new reference: the OS's, or a test's own sequence.
     pub(super) draw: Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync>,
-}
-
-/// A statement's connection as the operations see it ([`sql::Conn`]).
-pub struct SqliteConn<'a>(pub &'a Connection);
-
-impl rusqlite::ToSql for Value<'_> {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::Borrowed(match self {
-            Value::Null => ValueRef::Null,
-            Value::Int(n) => ValueRef::Integer(*n),
-            Value::Bool(b) => ValueRef::Integer(i64::from(*b)),
-            Value::Text(text) => ValueRef::Text(text.as_bytes()),
-            Value::Bytes(bytes) => ValueRef::Blob(bytes),
-            Value::TextList(_) => {
-                return Err(rusqlite::Error::ToSqlConversionFailure(
-                    "SQLite has no arrays: a list is PostgreSQL's".into(),
-                ))
-            }
-        }))
-    }
-}
-
-fn value_of(value: ValueRef<'_>) -> Result<Value<'static>, StoreError> {
-    Ok(match value {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(n) => Value::Int(n),
-        ValueRef::Real(x) => Value::Text(x.to_string().into()),
-        ValueRef::Text(text) => Value::Text(
-            String::from_utf8(text.to_vec())
-                .map_err(|e| StoreError::Data(format!("text that is not UTF-8: {e}")))?
-                .into(),
-        ),
-        ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec().into()),
-    })
-}
-
-impl sql::Conn for SqliteConn<'_> {
-    fn dialect(&self) -> &'static Dialect {
-        &SQLITE
-    }
-
-    async fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, StoreError> {
-        let mut statement = self.0.prepare_cached(&SQLITE.statement(sql))?;
-        let columns = statement.column_count();
-        let mut rows = statement.query(rusqlite::params_from_iter(params))?;
-        let mut all = Vec::new();
-        while let Some(row) = rows.next()? {
-            let values = (0..columns)
-                .map(|i| value_of(row.get_ref(i)?))
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            all.push(Row(values));
-        }
-        Ok(all)
-    }
-
-    async fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError> {
-        let mut statement = self.0.prepare_cached(&SQLITE.statement(sql))?;
-        Ok(statement.execute(rusqlite::params_from_iter(params))? as u64)
-    }
 }
 
 impl SqliteStore {
@@ -113,7 +53,7 @@ impl SqliteStore {
             writer,
             readers: Mutex::new(Vec::new()),
             path: path.to_path_buf(),
-            draw: Arc::new(super::postgres::os_random),
+            draw: Arc::new(os_random),
         })
     }
 
@@ -303,6 +243,8 @@ fn write_batch(conn: &mut Connection, mut batch: Vec<Box<dyn Write>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::sql;
+    use crate::store::sqlite_conn::SqliteConn;
     use crate::store::{requests, Created, Db, NewRequest, PhotoUpload};
 
     mod sample {
@@ -337,7 +279,7 @@ mod tests {
             sql::ready(requests::create(
                 &SqliteConn(conn),
                 &new,
-                &super::super::postgres::os_random,
+                &crate::store::types::os_random,
                 "0000-00-00",
             ))
         };

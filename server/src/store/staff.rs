@@ -4,8 +4,8 @@
 use serde::Serialize;
 pub use shouhou_core::desk::{Role, Session};
 
+use super::error::StoreError;
 use super::sql::{params, Conn, Row};
-use super::StoreError;
 
 fn role_of(row: &Row, index: usize) -> Result<Role, StoreError> {
     let text: String = row.get(index)?;

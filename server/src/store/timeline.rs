@@ -8,9 +8,11 @@ pub use shouhou_core::desk::{Entry, EventRequest, PublicEntry, RequestDetail};
 use shouhou_core::escalation::is_escalated;
 use shouhou_core::{transition_allowed, EntryKind, PhotoRef, Status};
 
+use super::error::StoreError;
 use super::requests::{find, stored_request};
 use super::sql::{params, Conn, Row};
-use super::{facts, staff, StoreError, StoredRequest};
+use super::types::StoredRequest;
+use super::{facts, staff};
 
 fn some_text(text: &str) -> Option<String> {
     let text = text.trim();

@@ -17,11 +17,12 @@ use shouhou_core::desk::{
 };
 use shouhou_core::Lang;
 
-use crate::api::ApiError;
-use crate::desk::{bad_query, store_error, Staff};
+use crate::http::error::ApiError;
+use crate::http::query::bad_query;
+use crate::http::session::Staff;
+use crate::state::AppState;
 use crate::store::report::{self, EXPORT_COLUMNS};
 use crate::store::StoreError;
-use crate::AppState;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -56,9 +57,9 @@ fn period(query: Result<Query<Period>, QueryRejection>) -> Result<(String, Strin
     params(Period),
     responses(
         (status = 200, description = "The figures.", body = shouhou_core::desk::Figures),
-        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::openapi::ErrorBody),
-        crate::openapi::Unauthorized,
-        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::openapi::ErrorBody),
+        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::http::docs::ErrorBody),
     )
 )]
 pub async fn figures(
@@ -71,7 +72,7 @@ pub async fn figures(
         staff.require_lead()?;
         let (from, to) = period(query)?;
         let now = chrono::Utc::now().timestamp();
-        let counts = state.store.counts(&from, &to, now).await.map_err(store_error)?;
+        let counts = state.store.counts(&from, &to, now).await.map_err(ApiError::from)?;
         Ok::<_, ApiError>(Json(answer(&from, &to, &counts)).into_response())
     }
     .await;
@@ -178,9 +179,9 @@ pub fn csv_cell(text: &str) -> String {
     params(Period),
     responses(
         (status = 200, description = "The CSV file.", content_type = "text/csv", body = String),
-        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::openapi::ErrorBody),
-        crate::openapi::Unauthorized,
-        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::openapi::ErrorBody),
+        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::http::docs::ErrorBody),
     )
 )]
 pub async fn export_csv(
