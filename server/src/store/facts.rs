@@ -465,5 +465,7 @@ pub async fn rebuild(c: &impl Conn) -> Result<(), StoreError> {
         params![],
     )
     .await?;
+    // What the planner knows of the tables now is all wrong; both databases read ANALYZE.
+    c.execute("ANALYZE", params![]).await?;
     Ok(())
 }

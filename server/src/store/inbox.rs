@@ -73,7 +73,8 @@ impl Cursor {
     }
 }
 
-/// The filters but the status, as SQL and its arguments.
+/// Conditions as SQL and their arguments.
+#[derive(Clone)]
 struct Filters {
     clauses: Vec<String>,
     args: Vec<Value<'static>>,
@@ -104,13 +105,8 @@ fn overdue_sql(now: i64) -> String {
     format!("(status IN ({}) AND reply_by_ts < {now})", awaiting())
 }
 
-fn filters(
-    c: &impl Conn,
-    filter: &InboxFilter,
-    search: Option<&Search>,
-    me: &str,
-    now: i64,
-) -> Filters {
+/// The filters but the status and the search, as SQL and its arguments.
+fn filters(filter: &InboxFilter, me: &str, now: i64) -> Filters {
     let mut filters = Filters { clauses: Vec::new(), args: Vec::new() };
     for (column, value) in [
         ("product_line", &filter.product_line),
@@ -141,6 +137,11 @@ fn filters(
             None => {}
         }
     }
+    filters
+}
+
+/// The filters with the search's own condition.
+fn searched(c: &impl Conn, mut filters: Filters, search: Option<&Search>) -> Filters {
     if let Some(search) = search {
         let clause = search.clause(c, &mut filters.args);
         filters.clauses.push(clause);
@@ -211,48 +212,77 @@ const ROW_COLUMNS: &str = "reference, status, intent, product_line, category, pr
                            phone, created_at, reply_by, assigned_to, warranty, reply_by_ts,
                            escalates_ts, answered_ts, id";
 
-/// One part's rows after the cursor, in its order.
+/// One part's rows after the cursor, in its order. `base` holds every filter but the
+/// search, which each part applies in the way its order reads best.
 async fn part_rows(
     c: &impl Conn,
     part: Part,
     base: &Filters,
+    search: Option<&Search>,
     now: i64,
     after: Option<&Cursor>,
     limit: usize,
 ) -> Result<Vec<Row>, StoreError> {
-    let mut args = base.args.clone();
-    let mut arg = |value: i64| {
-        args.push(Value::Int(value));
-        format!("${}", args.len())
+    let hint = |index: &str| match search {
+        // One request or a few, found through their own index: read those.
+        Some(search) if search.is_exact() => String::new(),
+        _ => (c.dialect().index_hint)(index),
     };
-    let (scope, key, order) = match part {
-        Part::Escalated => (escalated_sql(now), "escalates_ts", "escalates_ts, id"),
+    let (mut from, scope, mut key, mut order) = match part {
+        Part::Escalated => (
+            format!("requests{}", hint("requests_escalating")),
+            escalated_sql(now),
+            "escalates_ts",
+            "escalates_ts, id",
+        ),
         Part::Awaiting => (
+            format!("requests{}", hint("requests_due")),
             format!("status IN ({}) AND NOT {}", awaiting(), escalated_sql(now)),
             "reply_by_ts",
             "reply_by_ts, id",
         ),
         Part::Rest => (
+            "requests".to_string(),
             format!("status NOT IN ({}) AND NOT {}", awaiting(), escalated_sql(now)),
             "id",
             "id DESC",
         ),
     };
-    let after = match after {
+    let mut filters = base.clone();
+    filters.clauses.push(scope);
+    let newest = match search {
+        Some(search) if part == Part::Rest => search.newest_first(c, &mut filters.args),
+        _ => None,
+    };
+    match (newest, search) {
+        (Some((source, matched, id)), _) => {
+            from = source.to_string();
+            filters.clauses.push(matched);
+            key = id;
+            order = "request_words.rowid DESC";
+        }
+        (None, Some(search)) => {
+            let clause = search.clause(c, &mut filters.args);
+            filters.clauses.push(clause);
+        }
+        (None, None) => {}
+    }
+    match after {
         Some(cursor) if cursor.part == part && part == Part::Rest => {
-            format!(" AND id < {}", arg(cursor.id))
+            let id = filters.arg(cursor.id.into());
+            filters.clauses.push(format!("{key} < {id}"));
         }
         Some(cursor) if cursor.part == part => {
-            let (key_arg, id_arg) = (arg(cursor.key), arg(cursor.id));
-            format!(" AND ({key}, id) > ({key_arg}, {id_arg})")
+            let (key_arg, id_arg) = (filters.arg(cursor.key.into()), filters.arg(cursor.id.into()));
+            filters.clauses.push(format!("({key}, id) > ({key_arg}, {id_arg})"));
         }
-        _ => String::new(),
-    };
+        _ => {}
+    }
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM requests WHERE {scope} AND {}{after} ORDER BY {order} LIMIT {limit}",
-        base.sql()
+        "SELECT {ROW_COLUMNS} FROM {from} WHERE {} ORDER BY {order} LIMIT {limit}",
+        filters.sql()
     );
-    c.query(&sql, &args).await
+    c.query(&sql, &filters.args).await
 }
 
 /// An inbox line, with its flags decided by core at `now`.
@@ -302,9 +332,13 @@ pub async fn inbox(
     cursor: Option<&Cursor>,
 ) -> Result<Inbox, StoreError> {
     let now = cursor.map_or(now, |cursor| cursor.now);
-    let search = filter.q.as_deref().and_then(Search::parse);
-    let base = filters(c, filter, search.as_ref(), me, now);
-    let counts = counts(c, filter, search.as_ref(), &base).await?;
+    let search = match filter.q.as_deref() {
+        Some(q) => Search::read(c, q).await?,
+        None => None,
+    };
+    let base = filters(filter, me, now);
+    let with_search = searched(c, base.clone(), search.as_ref());
+    let counts = counts(c, filter, search.as_ref(), &with_search).await?;
     let total = match filter.status {
         Some(status) => counts.get(status.as_str()).copied().unwrap_or(0),
         None => counts.values().sum(),
@@ -318,7 +352,7 @@ pub async fn inbox(
     let mut rows: Vec<(Part, Row)> = Vec::new();
     for part in PARTS.into_iter().filter(|part| cursor.is_none_or(|c| *part >= c.part)) {
         let wanted = INBOX_LIMIT + 1 - rows.len();
-        let found = part_rows(c, part, &paged, now, cursor, wanted).await?;
+        let found = part_rows(c, part, &paged, search.as_ref(), now, cursor, wanted).await?;
         rows.extend(found.into_iter().map(|row| (part, row)));
         if rows.len() > INBOX_LIMIT {
             break;

@@ -194,6 +194,10 @@ pub struct Dialect {
     pub byte_order: &'static str,
     /// How words in requests are indexed ([`super::search`]).
     pub word_index: WordIndex,
+    /// After `FROM requests`: the index a query must read, where SQLite's planner, which
+    /// knows less of the data than PostgreSQL's, would sort a large part of the table instead
+    /// of walking the small partial index made for the query.
+    pub index_hint: fn(&str) -> String,
 }
 
 /// Where the pairs of characters the word search looks up are kept.
@@ -213,6 +217,7 @@ pub const SQLITE: Dialect = Dialect {
     json_field: |column, field| format!("json_extract({column}, '$.{field}')"),
     byte_order: "",
     word_index: WordIndex::Fts5,
+    index_hint: |index| format!(" INDEXED BY {index}"),
 };
 
 pub const POSTGRES: Dialect = Dialect {
@@ -226,6 +231,7 @@ pub const POSTGRES: Dialect = Dialect {
     json_field: |column, field| format!("(CAST({column} AS jsonb) ->> '{field}')"),
     byte_order: " COLLATE \"C\"",
     word_index: WordIndex::GinBigrams,
+    index_hint: |_| String::new(),
 };
 
 impl Dialect {

@@ -44,6 +44,8 @@ impl SqliteStore {
         }
         let mut conn = open_connection(path)?;
         schema::migrate_sqlite(&mut conn)?;
+        // The planner's statistics brought up to date where the tables grew a lot since.
+        conn.execute_batch("PRAGMA optimize")?;
         let (writer, jobs) = mpsc::channel();
         std::thread::Builder::new()
             .name("shouhou-writer".into())
