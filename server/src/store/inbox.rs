@@ -214,11 +214,13 @@ const ROW_COLUMNS: &str = "reference, status, intent, product_line, category, pr
 
 /// One part's rows after the cursor, in its order. `base` holds every filter but the
 /// search, which each part applies in the way its order reads best.
+#[allow(clippy::too_many_arguments)]
 async fn part_rows(
     c: &impl Conn,
     part: Part,
     base: &Filters,
     search: Option<&Search>,
+    status_filtered: bool,
     now: i64,
     after: Option<&Cursor>,
     limit: usize,
@@ -236,7 +238,11 @@ async fn part_rows(
             "escalates_ts, id",
         ),
         Part::Awaiting => (
-            format!("requests{}", hint("requests_due")),
+            // One status's in reply-by order, or both statuses' together.
+            format!(
+                "requests{}",
+                hint(if status_filtered { "requests_due_by_status" } else { "requests_due" })
+            ),
             format!("status IN ({}) AND NOT {}", awaiting(), escalated_sql(now)),
             "reply_by_ts",
             "reply_by_ts, id",
@@ -352,7 +358,17 @@ pub async fn inbox(
     let mut rows: Vec<(Part, Row)> = Vec::new();
     for part in PARTS.into_iter().filter(|part| cursor.is_none_or(|c| *part >= c.part)) {
         let wanted = INBOX_LIMIT + 1 - rows.len();
-        let found = part_rows(c, part, &paged, search.as_ref(), now, cursor, wanted).await?;
+        let found = part_rows(
+            c,
+            part,
+            &paged,
+            search.as_ref(),
+            filter.status.is_some(),
+            now,
+            cursor,
+            wanted,
+        )
+        .await?;
         rows.extend(found.into_iter().map(|row| (part, row)));
         if rows.len() > INBOX_LIMIT {
             break;

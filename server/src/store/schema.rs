@@ -184,6 +184,8 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
         WHERE status IN ('received', 'in_progress', 'waiting_customer');
     CREATE INDEX requests_due ON requests (reply_by_ts, id)
         WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id)
+        WHERE status IN ('received', 'in_progress');
     CREATE INDEX requests_escalating ON requests (escalates_ts, id)
         WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
     CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
@@ -354,6 +356,8 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
         assigned_to, reply_by_ts, escalates_ts, answered_ts)
         WHERE status IN ('received', 'in_progress', 'waiting_customer');
     CREATE INDEX requests_due ON requests (reply_by_ts, id)
+        WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id)
         WHERE status IN ('received', 'in_progress');
     CREATE INDEX requests_escalating ON requests (escalates_ts, id)
         WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
