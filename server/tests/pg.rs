@@ -22,7 +22,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
 use shouhou_server::store::{self, Db, NewRequest, PhotoUpload, StoreError};
-use shouhou_server::store::{PgStore, POSTGRES_MIGRATIONS as MIGRATIONS};
+use shouhou_server::store::{PgStore, MIGRATION_LOCK, POSTGRES_MIGRATIONS as MIGRATIONS};
 use shouhou_server::{app, open_state, Settings};
 use tower::ServiceExt;
 
@@ -259,12 +259,38 @@ async fn a_request_and_its_photos_are_stored_together_or_not_at_all() {
 #[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn migrations_run_once_when_two_instances_start_together() {
     let Some(url) = fresh_database("migrations").await else { return };
+    // The migration lock held from outside first, so both instances are seen waiting for it
+    // at once before either can migrate: their runs overlap, by construction.
+    let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    holder.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await.unwrap();
     let (first, second) = (PgStore::connect(&url).unwrap(), PgStore::connect(&url).unwrap());
-    let (ran_first, ran_second) = tokio::join!(first.migrate(), second.migrate());
-    let mut ran = [ran_first.unwrap(), ran_second.unwrap()];
+    let runs = [
+        tokio::spawn(async move { first.migrate().await }),
+        tokio::spawn(async move { second.migrate().await }),
+    ];
+    let waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+    let started = std::time::Instant::now();
+    loop {
+        let blocked: i64 = holder.query_one(waiting, &[]).await.unwrap().get(0);
+        if blocked == 2 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "both never waited: {blocked}"
+        );
+        tokio::task::yield_now().await;
+    }
+    holder.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await.unwrap();
+    let mut ran = Vec::new();
+    for run in runs {
+        ran.push(run.await.unwrap().unwrap());
+    }
     ran.sort();
     assert_eq!(ran, [0, MIGRATIONS.len()], "one migrated, the other waited and found it done");
-    assert_eq!(first.migrate().await.unwrap(), 0);
+    let again = PgStore::connect(&url).unwrap();
+    assert_eq!(again.migrate().await.unwrap(), 0);
     let versions: Vec<Vec<String>> =
         (1..=MIGRATIONS.len()).map(|version| vec![version.to_string()]).collect();
     assert_eq!(

@@ -37,7 +37,7 @@ pub mod types;
 pub use db::Db;
 pub use error::StoreError;
 pub use postgres::{is_url, PgStore};
-pub use schema::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use schema::{MIGRATION_LOCK, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use sqlite::SqliteStore;
 pub use staff::{Role, Session, StaffMember};
 pub use types::{now, now_text, Created, NewRequest, PhotoUpload, StoredRequest};

@@ -369,7 +369,7 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
-const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
+pub const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
 
 /// The version after whose SQL every request already stored is given what the desk reads
 /// by ([`super::facts::rebuild`]), in the same transaction; the next version indexes it.

@@ -22,15 +22,6 @@ pub fn on_postgres() -> bool {
     }
 }
 
-/// For the few tests about SQLite itself (its file, its pragmas, a crash mid-write): true,
-/// with the reason printed, when this run is on PostgreSQL.
-pub fn skip_on_postgres(test: &str, why: &str) -> bool {
-    if on_postgres() {
-        eprintln!("skipped {test} on PostgreSQL: {why}");
-    }
-    on_postgres()
-}
-
 /// Runs `work` on a runtime of its own in a thread of its own, so a sync test, an async
 /// one and a static harness can all reach PostgreSQL the same way.
 fn on_own_runtime<T: Send + 'static>(
