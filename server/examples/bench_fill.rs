@@ -16,6 +16,7 @@ use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
 use shouhou_core::desk::Entry;
 use shouhou_core::{Category, EntryKind, Intent, Priority, Status, ValidRequest, WarrantyStatus};
 use shouhou_server::store::history::PastRequest;
+use shouhou_server::store::timeline::blank_entry;
 use shouhou_server::store::{self, Db, NewRequest};
 
 const LINES: [(&str, u32); 7] = [
@@ -291,19 +292,8 @@ impl Fill {
             at
         };
         let time = |t: DateTime<FixedOffset>| t.to_rfc3339_opts(SecondsFormat::Secs, false);
-        let entry = |kind: EntryKind, t: DateTime<FixedOffset>, actor: Option<&str>| Entry {
-            id: 0,
-            at: time(t),
-            kind,
-            actor: actor.map(str::to_string),
-            public: kind.is_public(),
-            text: None,
-            status: None,
-            satisfaction: None,
-            outcome: None,
-            reply_by: None,
-            to: None,
-            photos: Vec::new(),
+        let entry = |kind: EntryKind, t: DateTime<FixedOffset>, actor: Option<&str>| {
+            blank_entry(kind, actor, &time(t))
         };
         let status_entry = |status: Status, t, actor: Option<&str>| Entry {
             status: Some(status),

@@ -105,8 +105,9 @@ fn overdue_sql(now: i64) -> String {
     format!("(status IN ({}) AND reply_by_ts < {now})", awaiting())
 }
 
-/// The filters but the status and the search, as SQL and its arguments.
-fn filters(filter: &InboxFilter, me: &str, now: i64) -> Filters {
+/// The filters on what a request was filed as, columns of the requests and of the archive's
+/// counts alike.
+fn what_it_is(filter: &InboxFilter) -> Filters {
     let mut filters = Filters { clauses: Vec::new(), args: Vec::new() };
     for (column, value) in [
         ("product_line", &filter.product_line),
@@ -119,6 +120,12 @@ fn filters(filter: &InboxFilter, me: &str, now: i64) -> Filters {
             filters.clauses.push(format!("{column} = {param}"));
         }
     }
+    filters
+}
+
+/// The filters but the status and the search, as SQL and its arguments.
+fn filters(filter: &InboxFilter, me: &str, now: i64) -> Filters {
+    let mut filters = what_it_is(filter);
     match filter.assigned.as_deref() {
         None => {}
         Some("none") => filters.clauses.push("assigned_to IS NULL".into()),
@@ -183,18 +190,7 @@ async fn counts(
     if filter.overdue == Some(true) || filter.escalated == Some(true) {
         return Ok(counts);
     }
-    let mut archive = Filters { clauses: Vec::new(), args: Vec::new() };
-    for (column, value) in [
-        ("product_line", &filter.product_line),
-        ("intent", &filter.intent),
-        ("category", &filter.category),
-        ("priority", &filter.priority),
-    ] {
-        if let Some(value) = value {
-            let param = archive.arg(value.clone().into());
-            archive.clauses.push(format!("{column} = {param}"));
-        }
-    }
+    let mut archive = what_it_is(filter);
     if let Some(login) = filter.assigned.as_deref() {
         let login = if login == "none" { "" } else { login };
         let param = archive.arg(login.to_string().into());

@@ -11,6 +11,33 @@ use super::pg_conn::PgConn;
 use super::sql;
 use super::sqlite_conn::SqliteConn;
 
+/// The indexes the desk reads by, the same on both databases (SQLite's version 7,
+/// PostgreSQL's 4).
+macro_rules! desk_indexes {
+    () => {
+        r#"
+    CREATE INDEX requests_filed ON requests (created_day, created_ts, id);
+    CREATE INDEX requests_by_status ON requests (status, id);
+    CREATE INDEX requests_by_assignee ON requests (assigned_to, id);
+    CREATE INDEX requests_by_category ON requests (category, id);
+    CREATE INDEX requests_by_phone ON requests (phone);
+    CREATE INDEX requests_by_serial ON requests (serial_key);
+    CREATE INDEX requests_open ON requests (status, product_line, intent, category, priority,
+        assigned_to, reply_by_ts, escalates_ts, answered_ts)
+        WHERE status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_due ON requests (reply_by_ts, id)
+        WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id)
+        WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_escalating ON requests (escalates_ts, id)
+        WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
+        escalates_ts) WHERE answered_ts IS NULL;
+    CREATE INDEX deflections_by_day ON deflections (created_day);
+"#
+    };
+}
+
 /// SQLite's versions.
 pub const SQLITE_MIGRATIONS: &[&str] = &[
     r#"
@@ -171,27 +198,7 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
     );
     DROP INDEX requests_by_created;
 "#,
-    r#"
-    -- The indexes the desk reads by (version 7).
-    CREATE INDEX requests_filed ON requests (created_day, created_ts, id);
-    CREATE INDEX requests_by_status ON requests (status, id);
-    CREATE INDEX requests_by_assignee ON requests (assigned_to, id);
-    CREATE INDEX requests_by_category ON requests (category, id);
-    CREATE INDEX requests_by_phone ON requests (phone);
-    CREATE INDEX requests_by_serial ON requests (serial_key);
-    CREATE INDEX requests_open ON requests (status, product_line, intent, category, priority,
-        assigned_to, reply_by_ts, escalates_ts, answered_ts)
-        WHERE status IN ('received', 'in_progress', 'waiting_customer');
-    CREATE INDEX requests_due ON requests (reply_by_ts, id)
-        WHERE status IN ('received', 'in_progress');
-    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id)
-        WHERE status IN ('received', 'in_progress');
-    CREATE INDEX requests_escalating ON requests (escalates_ts, id)
-        WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
-    CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
-        escalates_ts) WHERE answered_ts IS NULL;
-    CREATE INDEX deflections_by_day ON deflections (created_day);
-"#,
+    concat!("-- The indexes the desk reads by (version 7).", desk_indexes!()),
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -344,28 +351,11 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     $$;
     DROP INDEX requests_by_created;
 "#,
-    r#"
-    -- The indexes the desk reads by (version 4).
-    CREATE INDEX requests_filed ON requests (created_day, created_ts, id);
-    CREATE INDEX requests_by_status ON requests (status, id);
-    CREATE INDEX requests_by_assignee ON requests (assigned_to, id);
-    CREATE INDEX requests_by_category ON requests (category, id);
-    CREATE INDEX requests_by_phone ON requests (phone);
-    CREATE INDEX requests_by_serial ON requests (serial_key);
-    CREATE INDEX requests_open ON requests (status, product_line, intent, category, priority,
-        assigned_to, reply_by_ts, escalates_ts, answered_ts)
-        WHERE status IN ('received', 'in_progress', 'waiting_customer');
-    CREATE INDEX requests_due ON requests (reply_by_ts, id)
-        WHERE status IN ('received', 'in_progress');
-    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id)
-        WHERE status IN ('received', 'in_progress');
-    CREATE INDEX requests_escalating ON requests (escalates_ts, id)
-        WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
-    CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
-        escalates_ts) WHERE answered_ts IS NULL;
-    CREATE INDEX requests_words ON requests USING gin (shouhou_bigrams(search_text));
-    CREATE INDEX deflections_by_day ON deflections (created_day);
-"#,
+    concat!(
+        "-- The indexes the desk reads by (version 4), as SQLite's version 7, and the words'.",
+        desk_indexes!(),
+        "CREATE INDEX requests_words ON requests USING gin (shouhou_bigrams(search_text));"
+    ),
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").

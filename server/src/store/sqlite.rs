@@ -83,17 +83,6 @@ impl SqliteStore {
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
-    /// [`SqliteStore::write`] for callers outside an async runtime (tools, tests).
-    pub fn write_blocking<T: Send + 'static>(
-        &self,
-        apply: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        let job = Pending { apply: Some(apply), result: None, reply };
-        self.writer.send(Box::new(job)).map_err(|_| StoreError::WriterGone)?;
-        answer.blocking_recv().map_err(|_| StoreError::WriterGone)?
-    }
-
     /// Runs `read` on a reading connection. It blocks: async callers use [`SqliteStore::read`].
     pub fn read_blocking<T>(
         &self,
