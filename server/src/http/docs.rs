@@ -219,3 +219,17 @@ impl IntoResponses for CrossSite {
         )])
     }
 }
+
+/// What a lead's report over a period refuses: a period that cannot be read, no session, an
+/// agent.
+pub struct LeadsPeriod;
+
+impl IntoResponses for LeadsPeriod {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        responses([
+            ("400", error("`bad_query`: `from` and `to` are days, from not after to.")),
+            ("401", error("`unauthorized`: no valid session cookie.")),
+            ("403", error("`forbidden`: an agent, not a lead.")),
+        ])
+    }
+}

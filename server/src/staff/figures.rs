@@ -17,7 +17,7 @@ use shouhou_core::desk::{
 };
 use shouhou_core::Lang;
 
-use crate::http::error::ApiError;
+use crate::http::error::{caller_lang, ApiError};
 use crate::http::query::bad_query;
 use crate::http::session::Staff;
 use crate::state::AppState;
@@ -57,9 +57,7 @@ fn period(query: Result<Query<Period>, QueryRejection>) -> Result<(String, Strin
     params(Period),
     responses(
         (status = 200, description = "The figures.", body = shouhou_core::desk::Figures),
-        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::http::docs::ErrorBody),
-        crate::http::docs::Unauthorized,
-        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::LeadsPeriod,
     )
 )]
 pub async fn figures(
@@ -179,9 +177,7 @@ pub fn csv_cell(text: &str) -> String {
     params(Period),
     responses(
         (status = 200, description = "The CSV file.", content_type = "text/csv", body = String),
-        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::http::docs::ErrorBody),
-        crate::http::docs::Unauthorized,
-        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::LeadsPeriod,
     )
 )]
 pub async fn export_csv(
@@ -193,10 +189,7 @@ pub async fn export_csv(
     let result = async {
         staff.require_lead()?;
         let (from, to) = period(query)?;
-        let lang = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map_or(Lang::ZhCn, Lang::from_accept_language);
+        let lang = caller_lang(&headers);
         tracing::info!(login = %staff.session.login, %from, %to, "export");
         let disposition = format!("attachment; filename=\"shouhou-{from}-{to}.csv\"");
         Ok::<_, ApiError>(
