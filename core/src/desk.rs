@@ -125,6 +125,36 @@ impl EventRequest {
     }
 }
 
+/// A notice to the customer or an alert to the team, as the desk lists it on a request
+/// (`GET /api/v1/staff/requests/{reference}/notices`): what was sent to whom and when, and
+/// what failed with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeRecord {
+    pub id: i64,
+    /// A customer notice (`replied`, `waiting_customer`, `resolved`, `visit_scheduled`,
+    /// `visit_moved`, `reply_by_moved`) or a team alert (`emergency`, `urgent`, `escalated`,
+    /// `low_rating`, `customer_answered`).
+    pub kind: String,
+    /// `customer` or `team`.
+    pub audience: String,
+    /// `email`, `sms`, `wecom`, `dingtalk`, `feishu`.
+    pub channel: String,
+    /// An email address, a phone number, or the robot's name.
+    pub recipient: String,
+    /// `queued` (waiting or trying again), `sent`, `failed` (for good), `skipped`
+    /// (the address unsubscribed).
+    pub state: String,
+    /// Tries so far.
+    pub attempts: u32,
+    pub queued_at: String,
+    pub sent_at: Option<String>,
+    /// When it is tried next, while queued.
+    pub due_at: String,
+    /// The last failure's reason (or why it waits: quiet hours, the cap per recipient).
+    pub last_error: Option<String>,
+}
+
 /// A timeline entry as the customer sees it (the status look-up): no staff login, nothing
 /// internal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

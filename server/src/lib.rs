@@ -21,6 +21,7 @@ pub mod customer;
 pub mod http;
 pub mod kiosk;
 pub mod limit;
+pub mod notify;
 pub mod openapi;
 pub mod routes;
 pub mod serve;

@@ -10,9 +10,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use shouhou_core::notice::delivery::{Backoff, QuietHours, RateCap};
+use shouhou_core::notice::robot::Robot;
+use shouhou_core::Lang;
 use shouhou_server::auth;
 use shouhou_server::http::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
+use shouhou_server::notify::mail::Smtp;
+use shouhou_server::notify::outbound::{RobotHook, SmsGateway};
+use shouhou_server::notify::NoticeSettings;
 use shouhou_server::serve::serve;
 use shouhou_server::store::{self, Db, Role, StoreError};
 use shouhou_server::{app, open_state, redact, Settings};
@@ -133,6 +139,47 @@ struct Args {
     /// Seconds a request's headers may take to arrive before the connection is closed.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     header_timeout: u64,
+    /// Where customers and staff reach this site: the links in notices and alerts
+    /// (https://service.example.cn). Needed once any channel below is set up.
+    #[arg(long, env = "SHOUHOU_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+    /// The SMTP relay for email notices: smtp://host:port (STARTTLS when offered; add
+    /// ?tls=required to insist) or smtps://host:port. User and password from
+    /// SHOUHOU_SMTP_USER and SHOUHOU_SMTP_PASSWORD.
+    #[arg(long, env = "SHOUHOU_SMTP_URL", value_name = "URL")]
+    smtp_url: Option<String>,
+    /// The sender of email notices, e.g. "售后服务 <service@example.cn>".
+    #[arg(long, env = "SHOUHOU_MAIL_FROM", value_name = "MAILBOX")]
+    mail_from: Option<String>,
+    /// The SMS gateway's address: text messages are posted there as JSON (--sms-body).
+    #[arg(long, env = "SHOUHOU_SMS_URL", value_name = "URL")]
+    sms_url: Option<String>,
+    /// A header sent to the SMS gateway, its value read from an environment variable:
+    /// NAME=ENV_VAR (repeat for several), e.g. Authorization=SHOUHOU_SMS_AUTH.
+    #[arg(long = "sms-header", value_name = "NAME=ENV_VAR")]
+    sms_header: Vec<String>,
+    /// The JSON body posted to the SMS gateway, with placeholders ({phone}, {reference},
+    /// {link}, {text}, …): a file.
+    #[arg(long, env = "SHOUHOU_SMS_BODY", value_name = "FILE")]
+    sms_body: Option<PathBuf>,
+    /// Hours without text messages in the operator's time zone (config.json
+    /// reply_times.time_zone), emergencies excepted: HH:MM-HH:MM.
+    #[arg(long, default_value = "21:00-08:00", value_name = "HH:MM-HH:MM")]
+    sms_quiet_hours: String,
+    /// Notices to one recipient (an address, a phone, a robot): at most MAX per MINUTES;
+    /// the rest wait their turn.
+    #[arg(long, default_value = "10:60", value_name = "MAX:MINUTES")]
+    limit_notices: String,
+    /// The language of the team's alerts: zh-CN or en.
+    #[arg(long, default_value = "zh-CN", value_name = "LANG")]
+    team_language: String,
+    /// First retry of a failed notice after up to this many seconds (doubling up to an
+    /// hour): for tests.
+    #[arg(long, default_value_t = 30, hide = true)]
+    notice_retry_seconds: i64,
+    /// Seconds a worker holds a notice it took: for tests.
+    #[arg(long, default_value_t = 120, hide = true)]
+    notice_lease_seconds: i64,
 }
 
 #[derive(Subcommand)]
@@ -288,6 +335,7 @@ fn main() {
 
 async fn run(args: Args) {
     let header_timeout = std::time::Duration::from_secs(args.header_timeout);
+    let notices = notice_settings(&args);
     let settings = Settings {
         db: args.db,
         config: args.config,
@@ -307,6 +355,13 @@ async fn run(args: Args) {
         cors_origins: args.cors_origin,
         body_timeout: std::time::Duration::from_secs(args.body_timeout),
         kiosk_pin_hash: args.kiosk_pin_hash,
+        notices: match notices {
+            Ok(notices) => notices,
+            Err(why) => {
+                eprintln!("shouhou-server: {why}");
+                std::process::exit(2);
+            }
+        },
     };
     let state = match open_state(&settings).await {
         Ok(state) => state,
@@ -318,6 +373,7 @@ async fn run(args: Args) {
     if !settings.dist.join("index.html").exists() {
         tracing::warn!(dist = %settings.dist.display(), "no built app here; run scripts/build-app.sh");
     }
+    shouhou_server::notify::worker::spawn(std::sync::Arc::clone(&state));
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(listener) => listener,
         Err(why) => {
@@ -331,6 +387,51 @@ async fn run(args: Args) {
     let db = redact(&settings.db.to_string_lossy());
     tracing::info!(addr = %local, %db, "listening");
     serve(listener, app(state, &settings.dist), header_timeout, shutdown_signal()).await;
+}
+
+/// The notice settings from the command line and the environment (secrets only there).
+fn notice_settings(args: &Args) -> Result<NoticeSettings, String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let mut notices = NoticeSettings {
+        public_url: args.public_url.clone().map(|url| url.trim_end_matches('/').to_string()),
+        quiet_hours: QuietHours::parse(&args.sms_quiet_hours)
+            .ok_or("--sms-quiet-hours: give HH:MM-HH:MM, e.g. 21:00-08:00")?,
+        cap: RateCap::parse(&args.limit_notices)
+            .ok_or("--limit-notices: give MAX:MINUTES, both at least 1")?,
+        team_lang: Lang::from_tag(&args.team_language)
+            .ok_or("--team-language: give zh-CN or en")?,
+        backoff: Backoff { base: args.notice_retry_seconds.max(1), ..Backoff::default() },
+        lease_seconds: args.notice_lease_seconds.max(1),
+        ..NoticeSettings::default()
+    };
+    if let Some(url) = &args.smtp_url {
+        let from = args.mail_from.as_deref().ok_or("--smtp-url needs --mail-from")?;
+        let credentials = env("SHOUHOU_SMTP_USER").zip(env("SHOUHOU_SMTP_PASSWORD"));
+        notices.smtp = Some(Smtp::new(url, from, credentials)?);
+    }
+    if let Some(url) = &args.sms_url {
+        let path = args.sms_body.as_deref().ok_or("--sms-url needs --sms-body")?;
+        let mut headers = Vec::new();
+        for header in &args.sms_header {
+            let (name, variable) =
+                header.split_once('=').ok_or(format!("--sms-header {header:?}: NAME=ENV_VAR"))?;
+            let value =
+                env(variable).ok_or(format!("--sms-header {name}: {variable} is not set"))?;
+            headers.push((name.to_string(), value));
+        }
+        let body = NoticeSettings::read_sms_body(path)?;
+        notices.sms = Some(SmsGateway { url: url.clone(), headers, body });
+    }
+    for (robot, hook, secret) in [
+        (Robot::WeCom, "SHOUHOU_WECOM_WEBHOOK", None),
+        (Robot::DingTalk, "SHOUHOU_DINGTALK_WEBHOOK", Some("SHOUHOU_DINGTALK_SECRET")),
+        (Robot::Feishu, "SHOUHOU_FEISHU_WEBHOOK", Some("SHOUHOU_FEISHU_SECRET")),
+    ] {
+        if let Some(webhook) = env(hook) {
+            notices.robots.push(RobotHook { robot, webhook, secret: secret.and_then(env) });
+        }
+    }
+    Ok(notices)
 }
 
 /// Ctrl-C or SIGTERM: finish the requests in flight, then stop.

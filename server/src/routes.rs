@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::customer::{csp, posts, requests};
+use crate::customer::{csp, posts, requests, unsubscribe};
 use crate::http::error::ApiError;
 use crate::http::refusals::plain_refusals_as_json;
 use crate::http::same_site::same_site_only;
@@ -42,6 +42,10 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/deflections", post(requests::record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(csp::csp_report).layer(limited(&guards.report)))
         .route("/kiosk/unlock", post(kiosk::unlock).layer(limited(&guards.kiosk_pin)))
+        .route(
+            "/unsubscribe/{token}",
+            post(unsubscribe::unsubscribe).layer(limited(&guards.lookup)),
+        )
         .route("/openapi.json", get(openapi::openapi_json));
     let staff = Router::new()
         .route(
@@ -53,6 +57,10 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/staff/requests/{reference}", get(staff::requests::request_detail))
         .route("/staff/requests/{reference}/photos/{photo}", get(staff::requests::photo))
         .route("/staff/requests/{reference}/events", post(staff::requests::add_event))
+        .route("/staff/requests/{reference}/notices", get(staff::notices::notices_of))
+        .route("/staff/requests/{reference}/typing", post(staff::notices::typing))
+        .route("/staff/notices/{id}/resend", post(staff::notices::resend))
+        .route("/staff/stream", get(staff::notices::stream))
         .route("/staff/figures", get(figures::figures))
         .route("/staff/export.csv", get(figures::export_csv))
         .layer(from_fn_with_state(Arc::clone(state), same_site_only))

@@ -36,6 +36,8 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
             .layer(tower_http::compression::CompressionLayer::new()),
         )
         .nest("/api/v1", api)
+        // The page an email's unsubscribe link opens: it asks, the API's one-click answers.
+        .route("/unsubscribe/{token}", get(crate::customer::unsubscribe::ask))
         // Read at start from --config, not a built file: compressed here (both apps fetch it
         // before their first screen).
         .route(

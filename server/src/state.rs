@@ -12,6 +12,7 @@ use shouhou_core::AppConfig;
 
 use crate::auth;
 use crate::limit::{ClientAddr, Guard, Limiter, Limits};
+use crate::notify::NoticeSettings;
 use crate::store::{Db, SqliteStore};
 
 /// Origins allowed to call the API from a browser, as `scheme://host[:port]` (`--cors-origin`).
@@ -32,6 +33,10 @@ pub struct AppState {
     pub session_hours: u32,
     /// The kiosk PIN's Argon2id hash, if kiosks may be unlocked here.
     pub kiosk_pin_hash: Option<String>,
+    /// How notices and alerts are sent ([`crate::notify`]).
+    pub notices: NoticeSettings,
+    /// The key unsubscribe links are signed with, read from the database once.
+    pub link_key: tokio::sync::OnceCell<String>,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -65,6 +70,8 @@ pub struct Settings {
     pub session_hours: u32,
     /// The kiosk PIN's Argon2id hash (`shouhou-server --hash-kiosk-pin` prints one).
     pub kiosk_pin_hash: Option<String>,
+    /// SMTP, the SMS gateway, the robots and the rules of delivering notices.
+    pub notices: NoticeSettings,
 }
 
 impl Default for Settings {
@@ -80,6 +87,7 @@ impl Default for Settings {
             body_timeout: Duration::from_secs(30),
             session_hours: 12,
             kiosk_pin_hash: None,
+            notices: NoticeSettings::default(),
         }
     }
 }
@@ -167,6 +175,11 @@ fn state_with(
         ));
     }
     let kiosk_pin_hash = settings.kiosk_pin_hash.clone();
+    if let Some(problem) = settings.notices.problem() {
+        return Err(problem);
+    }
+    store.hub().set_telling(settings.notices.telling());
+    store.listen();
     let cors = Arc::new(AllowedOrigins(settings.cors_origins.clone()));
     let body_timeout = settings.body_timeout;
     let session_hours = settings.session_hours;
@@ -179,5 +192,7 @@ fn state_with(
         body_timeout,
         kiosk_pin_hash,
         session_hours,
+        notices: settings.notices.clone(),
+        link_key: tokio::sync::OnceCell::new(),
     }))
 }

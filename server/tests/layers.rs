@@ -9,8 +9,8 @@ const LAYERS: &[&[&str]] = &[
     &["store::error", "store::types"],
     &["store::sql"],
     &["store::sqlite_conn", "store::pg_conn", "store::search", "store::staff"],
-    &["store::facts", "store::inbox"],
-    &["store::report"],
+    &["store::facts", "store::inbox", "store::notices"],
+    &["store::report", "store::hub"],
     &["store::requests"],
     &["store::timeline"],
     &["store::customer", "store::history"],
@@ -18,10 +18,13 @@ const LAYERS: &[&[&str]] = &[
     &["store::sqlite", "store::postgres"],
     &["store::db"],
     &["store"],
-    // Secrets, rate limits and the accept loop, which know no handler.
-    &["auth", "limit", "serve"],
+    // Secrets, rate limits and the accept loop, which know no handler; how notices go out.
+    &["auth", "limit", "serve", "notify::links", "notify::mail", "notify::outbound"],
+    &["notify"],
     // What every handler shares.
     &["state"],
+    // The notice worker, which reads the settings every handler shares.
+    &["notify::worker"],
     // The HTTP layer below the handlers.
     &["http::error"],
     &[
@@ -42,7 +45,9 @@ const LAYERS: &[&[&str]] = &[
         "customer::csp",
         "customer::requests",
         "customer::start_page",
+        "customer::unsubscribe",
         "staff::figures",
+        "staff::notices",
         "staff::requests",
         "staff::session",
         "kiosk",

@@ -3,15 +3,25 @@
 //! and capped per recipient so that a busy request never floods one inbox or phone.
 //! Times are Unix seconds.
 
-/// A notice not delivered a day after it was queued has failed for good; the desk shows it
-/// with the last reason, and a lead may send it again.
-pub const GIVE_UP_AFTER_S: i64 = 86_400;
-/// The first retry waits up to this long; each further one up to twice as long …
-pub const RETRY_BASE_S: i64 = 30;
-/// … but never more than an hour, so a gateway back after an outage is used within one.
-pub const RETRY_CAP_S: i64 = 3_600;
-/// Full jitter may draw 0: a retry still waits this long.
-pub const RETRY_FLOOR_S: i64 = 5;
+/// How a failed notice is tried again: full jitter below a doubling ceiling (`base`, twice
+/// that, … up to `cap`), never sooner than `floor`, and failed for good `give_up_after` its
+/// queueing. The server's defaults are [`Backoff::default`]; tests shorten them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub base: i64,
+    pub cap: i64,
+    pub floor: i64,
+    pub give_up_after: i64,
+}
+
+impl Default for Backoff {
+    /// Up to 30 s, then 60 s, … but never more than an hour between tries (a gateway back
+    /// after an outage is used within one), at least 5 s, and final a day after queueing;
+    /// the desk then shows it with the last reason, and a lead may send it again.
+    fn default() -> Backoff {
+        Backoff { base: 30, cap: 3_600, floor: 5, give_up_after: 86_400 }
+    }
+}
 
 /// What becomes of a notice after a failed try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,26 +33,25 @@ pub enum AfterFailure {
     GiveUp,
 }
 
-/// After the `attempts`-th failed try (1 for the first) at `now` of a notice queued at
-/// `queued_at`: full jitter (`jitter` in 0..1 picks a point below a doubling ceiling), so
-/// that instances and notices do not retry in step.
-pub fn after_failure(
-    queued_at: i64,
-    now: i64,
-    attempts: u32,
-    jitter: f64,
-    permanent: bool,
-) -> AfterFailure {
-    if permanent {
-        return AfterFailure::GiveUp;
-    }
-    let ceiling =
-        RETRY_BASE_S.saturating_mul(1 << attempts.saturating_sub(1).min(20)).min(RETRY_CAP_S);
-    let wait = ((ceiling as f64 * jitter.clamp(0.0, 1.0)) as i64).max(RETRY_FLOOR_S);
-    let deadline = queued_at + GIVE_UP_AFTER_S;
-    if now >= deadline {
-        AfterFailure::GiveUp
-    } else {
+impl Backoff {
+    /// After the `attempts`-th failed try (1 for the first) at `now` of a notice queued at
+    /// `queued_at`: `jitter` in 0..1 picks the point below the ceiling, so that instances
+    /// and notices do not retry in step.
+    pub fn after_failure(
+        &self,
+        queued_at: i64,
+        now: i64,
+        attempts: u32,
+        jitter: f64,
+        permanent: bool,
+    ) -> AfterFailure {
+        let deadline = queued_at + self.give_up_after;
+        if permanent || now >= deadline {
+            return AfterFailure::GiveUp;
+        }
+        let ceiling =
+            self.base.saturating_mul(1 << attempts.saturating_sub(1).min(20)).min(self.cap);
+        let wait = ((ceiling as f64 * jitter.clamp(0.0, 1.0)) as i64).max(self.floor);
         // The last try falls on the deadline rather than past it.
         AfterFailure::RetryAt((now + wait).min(deadline))
     }
@@ -149,24 +158,22 @@ mod tests {
 
     #[test]
     fn failures_back_off_with_jitter_until_a_day_has_passed() {
-        assert_eq!(after_failure(0, 100, 1, 1.0, false), AfterFailure::RetryAt(130));
-        assert_eq!(after_failure(0, 100, 3, 1.0, false), AfterFailure::RetryAt(220));
-        assert_eq!(after_failure(0, 100, 30, 1.0, false), AfterFailure::RetryAt(100 + RETRY_CAP_S));
-        assert_eq!(after_failure(0, 100, 3, 0.5, false), AfterFailure::RetryAt(160));
-        assert_eq!(
-            after_failure(0, 100, 1, 0.0, false),
-            AfterFailure::RetryAt(100 + RETRY_FLOOR_S)
-        );
+        let backoff = Backoff::default();
+        let after = |now, attempts, jitter, permanent| {
+            backoff.after_failure(0, now, attempts, jitter, permanent)
+        };
+        assert_eq!(after(100, 1, 1.0, false), AfterFailure::RetryAt(130));
+        assert_eq!(after(100, 3, 1.0, false), AfterFailure::RetryAt(220));
+        assert_eq!(after(100, 30, 1.0, false), AfterFailure::RetryAt(100 + 3_600), "the cap");
+        assert_eq!(after(100, 3, 0.5, false), AfterFailure::RetryAt(160));
+        assert_eq!(after(100, 1, 0.0, false), AfterFailure::RetryAt(105), "the floor");
         // The last try lands on the deadline, and a failure then is final.
-        assert_eq!(
-            after_failure(0, GIVE_UP_AFTER_S - 60, 30, 1.0, false),
-            AfterFailure::RetryAt(GIVE_UP_AFTER_S)
-        );
-        assert_eq!(after_failure(0, GIVE_UP_AFTER_S, 31, 1.0, false), AfterFailure::GiveUp);
-        assert_eq!(after_failure(0, 100, 1, 1.0, true), AfterFailure::GiveUp, "refused for good");
+        assert_eq!(after(86_400 - 60, 30, 1.0, false), AfterFailure::RetryAt(86_400));
+        assert_eq!(after(86_400, 31, 1.0, false), AfterFailure::GiveUp);
+        assert_eq!(after(100, 1, 1.0, true), AfterFailure::GiveUp, "refused for good");
         for jitter in [f64::NAN, -3.0, 9.0] {
             assert!(
-                matches!(after_failure(0, 0, 2, jitter, false), AfterFailure::RetryAt(t) if (RETRY_FLOOR_S..=60).contains(&t))
+                matches!(after(0, 2, jitter, false), AfterFailure::RetryAt(t) if (5..=60).contains(&t))
             );
         }
     }

@@ -28,8 +28,9 @@ pub fn app_files(folder: &std::path::Path) -> ServeDir<axum::routing::MethodRout
             }
         }
     });
-    // The build writes a .gz beside each text and wasm file, so the first load costs no
-    // compression work here. The page must be revalidated so a new version is found.
+    // The build writes a .br and a .gz beside each text and wasm file, so the first load
+    // costs no compression work here; Brotli goes to browsers that accept it (all current
+    // ones), gzip to the rest. The page must be revalidated so a new version is found.
     ServeDir::new(folder).precompressed_br().precompressed_gzip().fallback(page_or_not_found)
 }
 

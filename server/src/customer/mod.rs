@@ -7,3 +7,4 @@ pub mod csp;
 pub mod posts;
 pub mod requests;
 pub mod start_page;
+pub mod unsubscribe;

@@ -106,6 +106,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::NotResolved => conflict("not_resolved", "api.not_resolved"),
             StoreError::AlreadyRated => conflict("already_rated", "api.already_rated"),
+            StoreError::NotFailed => conflict("not_failed", "api.not_failed"),
             StoreError::PhotoIdTaken => validation_failed(vec![FieldError {
                 field: Field::Photos,
                 code: ErrorCode::InvalidPhoto,

@@ -12,9 +12,12 @@ use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 
 use super::error::StoreError;
 use super::facts;
+use super::notices::Telling;
 use super::requests::{find, insert_photo};
 use super::sql::{params, Conn};
-use super::timeline::{apply_change, blank_entry, entry, event_entry, insert_entry, lock_request};
+use super::timeline::{
+    apply_change, blank_entry, entry, event_entry, insert_entry, lock_request, tell,
+};
 use super::timeline::{Entry, EventRequest};
 use super::types::PhotoUpload;
 
@@ -75,6 +78,7 @@ pub async fn post(
     reference: &str,
     contact_ok: impl FnOnce(&ValidRequest) -> bool,
     new: &CustomerPost,
+    telling: &Telling,
 ) -> Result<Posted, StoreError> {
     let Some(stored) = find(c, reference).await? else { return Err(StoreError::NoMatch) };
     if !contact_ok(&stored.request) {
@@ -146,6 +150,7 @@ pub async fn post(
         return Err(StoreError::KeyReused);
     }
     facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
+    tell(c, telling, request_id, reference, &made, status).await?;
     Ok(Posted { entry: made, replayed: false })
 }
 

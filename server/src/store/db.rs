@@ -12,7 +12,9 @@ use super::customer::{self, CustomerPost, Posted};
 use super::error::StoreError;
 use super::facts;
 use super::history;
+use super::hub::Hub;
 use super::inbox::{self, Cursor, Inbox, InboxFilter};
+use super::notices;
 use super::pg_conn::PgConn;
 use super::postgres::{is_url, PgStore};
 use super::report::{self, Counts, ExportMark};
@@ -72,11 +74,31 @@ impl Db {
         }
     }
 
-    /// Stores a request, idempotent on its key.
+    /// Stores a request, idempotent on its key, with the alert it raises.
     pub async fn create(&self, new: NewRequest) -> Result<Created, StoreError> {
         let draw = self.draw();
         let horizon = horizon();
-        on_store!(self, write, |c| requests::create(c, &new, &*draw, &horizon))
+        let telling = self.hub().telling();
+        let created =
+            on_store!(self, write, |c| requests::create(c, &new, &*draw, &horizon, &telling))?;
+        self.hub().changed();
+        Ok(created)
+    }
+
+    /// What this instance's listeners hear of changes, and the channels set up.
+    pub fn hub(&self) -> &Arc<Hub> {
+        match self {
+            Db::Sqlite(store) => &store.hub,
+            Db::Postgres(store) => &store.hub,
+        }
+    }
+
+    /// Relays other instances' changes to this one's hub (PostgreSQL; nothing to do for one
+    /// SQLite file, whose one instance hears its own writes).
+    pub fn listen(&self) {
+        if let Db::Postgres(store) = self {
+            store.listen();
+        }
     }
 
     fn draw(&self) -> Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync> {
@@ -119,7 +141,11 @@ impl Db {
         new: CustomerPost,
     ) -> Result<Posted, StoreError> {
         let reference = reference.to_string();
-        on_store!(self, write, |c| customer::post(c, &reference, contact_ok, &new))
+        let telling = self.hub().telling();
+        let posted =
+            on_store!(self, write, |c| customer::post(c, &reference, contact_ok, &new, &telling))?;
+        self.hub().changed();
+        Ok(posted)
     }
 
     // Staff accounts and sessions
@@ -191,13 +217,17 @@ impl Db {
     ) -> Result<Entry, StoreError> {
         let (reference, actor, now) =
             (reference.to_string(), actor.map(str::to_string), now.to_string());
-        on_store!(self, write, |c| timeline::add_event(
+        let telling = self.hub().telling();
+        let entry = on_store!(self, write, |c| timeline::add_event(
             c,
             &reference,
             &event,
             actor.as_deref(),
-            &now
-        ))
+            &now,
+            &telling
+        ))?;
+        self.hub().changed();
+        Ok(entry)
     }
 
     /// A page of the inbox at `now`, or the one after `cursor` (read at its own clock).
@@ -286,6 +316,133 @@ impl Db {
             facts::rebuild(c).await?;
             report::settle_days(c, &horizon).await
         })
+    }
+}
+
+impl Db {
+    // Notices and the live desk (store/notices.rs)
+
+    /// Takes the notices due at `now` that nobody holds, for `lease` seconds.
+    pub async fn claim_notices(
+        &self,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<notices::Claimed>, StoreError> {
+        on_store!(self, write, |c| notices::claim(c, now, now + lease, limit))
+    }
+
+    /// Records what became of a claimed notice.
+    pub async fn finish_notice(
+        &self,
+        id: i64,
+        outcome: notices::Outcome,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_store!(self, write, |c| notices::finish(c, id, &outcome, now))?;
+        self.hub().changed();
+        Ok(())
+    }
+
+    /// When notices were last sent to a recipient, since `since`.
+    pub async fn sent_to(&self, recipient: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+        let recipient = recipient.to_string();
+        on_store!(self, read, |c| notices::sent_to(c, &recipient, since))
+    }
+
+    pub async fn is_unsubscribed(&self, address: &str) -> Result<bool, StoreError> {
+        let address = address.to_string();
+        on_store!(self, read, |c| notices::is_unsubscribed(c, &address))
+    }
+
+    /// Every notice of a request, oldest first.
+    pub async fn notices_of(
+        &self,
+        reference: &str,
+    ) -> Result<Vec<notices::NoticeRecord>, StoreError> {
+        let reference = reference.to_string();
+        on_store!(self, read, |c| notices::of_request(c, &reference))
+    }
+
+    /// Queues a failed notice again; its request's reference.
+    pub async fn resend_notice(&self, id: i64, now: i64) -> Result<String, StoreError> {
+        let reference = on_store!(self, write, |c| notices::resend(c, id, now))?;
+        self.hub().changed();
+        Ok(reference)
+    }
+
+    /// The request and address of a customer's email notice (an unsubscribe link's).
+    pub async fn emailed(&self, id: i64) -> Result<Option<(String, String)>, StoreError> {
+        on_store!(self, read, |c| notices::emailed(c, id))
+    }
+
+    pub async fn unsubscribe(&self, address: &str, now: &str) -> Result<(), StoreError> {
+        let (address, now) = (address.to_string(), now.to_string());
+        on_store!(self, write, |c| notices::unsubscribe(c, &address, &now))
+    }
+
+    /// Queues the alerts of requests that escalated since the last scan.
+    pub async fn alert_escalations(&self, now: i64) -> Result<usize, StoreError> {
+        let telling = self.hub().telling();
+        let queued = on_store!(self, write, |c| notices::alert_escalations(c, &telling, now))?;
+        if queued > 0 {
+            self.hub().changed();
+        }
+        Ok(queued)
+    }
+
+    /// The key unsubscribe links are signed with, the same on every instance.
+    pub async fn link_key(&self, candidate: &str) -> Result<String, StoreError> {
+        let candidate = candidate.to_string();
+        on_store!(self, write, |c| notices::link_key(c, &candidate))
+    }
+
+    /// The desk's changes after `after`, oldest first.
+    pub async fn desk_changes(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<notices::DeskChange>, StoreError> {
+        on_store!(self, read, |c| notices::changes_after(c, after, limit))
+    }
+
+    /// The newest desk change's id.
+    pub async fn last_desk_change(&self) -> Result<i64, StoreError> {
+        on_store!(self, read, |c| notices::last_change(c))
+    }
+
+    pub async fn prune_desk_changes(&self, before: i64) -> Result<u64, StoreError> {
+        on_store!(self, write, |c| notices::prune_changes(c, before))
+    }
+
+    /// A colleague typing a reply: told to every instance's desks (not stored).
+    pub async fn typing(&self, reference: &str, login: &str) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(store) => {
+                store.hub.typing(reference, login);
+                Ok(())
+            }
+            Db::Postgres(store) => {
+                let client = store.pool.get().await?;
+                client
+                    .execute(
+                        "SELECT pg_notify('shouhou', $1)",
+                        &[&format!("typing:{reference}:{login}")],
+                    )
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Sets or clears the address a member of staff gets alerts at.
+    pub async fn set_staff_email(
+        &self,
+        login: &str,
+        email: Option<String>,
+    ) -> Result<(), StoreError> {
+        let login = login.to_string();
+        on_store!(self, write, |c| staff::set_email(c, &login, email.as_deref()))
     }
 }
 

@@ -29,6 +29,8 @@ pub enum StoreError {
     AlreadyRated,
     /// A message's photo has the id of a photo the request already holds.
     PhotoIdTaken,
+    /// Only a notice that failed for good may be sent again.
+    NotFailed,
     /// The batch this write was part of did not commit; nothing of it was stored.
     BatchFailed(String),
     /// The writer thread is gone (the store is shutting down).
@@ -58,6 +60,7 @@ impl std::fmt::Display for StoreError {
             StoreError::NotResolved => write!(f, "the request is not resolved"),
             StoreError::AlreadyRated => write!(f, "the request is rated already"),
             StoreError::PhotoIdTaken => write!(f, "the request has a photo by that id already"),
+            StoreError::NotFailed => write!(f, "the notice has not failed"),
             StoreError::BatchFailed(why) => write!(f, "the batch did not commit: {why}"),
             StoreError::WriterGone => write!(f, "the writer has stopped"),
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),

@@ -18,6 +18,7 @@ use shouhou_core::reference::RANDOM_LEN;
 use tokio_postgres::NoTls;
 
 use super::error::StoreError;
+use super::hub::Hub;
 use super::schema;
 use super::types::os_random;
 
@@ -36,6 +37,10 @@ pub struct PgStore {
     /// The random part of each new reference: the OS's; a test's own sequence to force a
     /// clash ([`PgStore::drawing_references_from`]).
     pub(super) draw: Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync>,
+    /// What this instance's listeners hear: its own writes and, through `LISTEN`, every
+    /// other instance's ([`PgStore::listen`]).
+    pub(super) hub: Arc<Hub>,
+    url: String,
 }
 
 impl PgStore {
@@ -44,6 +49,24 @@ impl PgStore {
         let store = PgStore::connect(url)?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Relays what every instance announces (`NOTIFY shouhou`, sent at commit by the store's
+    /// writes and by colleagues typing) to this instance's hub, on a connection of its own,
+    /// reconnecting after a failure for as long as the hub is used. A change announced while
+    /// it reconnects is not lost: the desk's streams read `desk_changes` from their last id
+    /// when woken, and so they are woken after every reconnection.
+    pub fn listen(&self) {
+        let (url, hub) = (self.url.clone(), Arc::downgrade(&self.hub));
+        tokio::spawn(async move {
+            while let Some(alive) = hub.upgrade() {
+                drop(alive);
+                if let Err(error) = relay(&url, &hub).await {
+                    tracing::warn!(%error, "listening for other instances' changes failed; again in 1 s");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        });
     }
 
     /// The pool alone, not yet migrated (nothing connects before the first query).
@@ -73,7 +96,12 @@ impl PgStore {
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Postgres(e.to_string()))?;
-        Ok(PgStore { pool, draw: Arc::new(os_random) })
+        Ok(PgStore {
+            pool,
+            draw: Arc::new(os_random),
+            hub: Arc::new(Hub::default()),
+            url: url.to_string(),
+        })
     }
 
     /// Runs the migrations not yet run, in one transaction under an advisory lock: when
@@ -95,6 +123,48 @@ impl PgStore {
         draw: impl Fn() -> [u8; RANDOM_LEN] + Send + Sync + 'static,
     ) -> PgStore {
         PgStore { draw: Arc::new(draw), ..self }
+    }
+}
+
+/// Listens until the connection fails (or the hub is gone), relaying each announcement.
+async fn relay(url: &str, hub: &std::sync::Weak<Hub>) -> Result<(), StoreError> {
+    let (client, mut connection) = tokio_postgres::connect(url, NoTls).await?;
+    let (tx, mut announcements) = tokio::sync::mpsc::unbounded_channel::<String>();
+    // The connection delivers notifications only to whoever polls it for messages.
+    let driver = tokio::spawn(async move {
+        while let Some(Ok(message)) =
+            futures_util::future::poll_fn(|cx| connection.poll_message(cx)).await
+        {
+            if let tokio_postgres::AsyncMessage::Notification(note) = message {
+                if tx.send(note.payload().to_string()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    client.batch_execute("LISTEN shouhou").await?;
+    if let Some(hub) = hub.upgrade() {
+        hub.changed();
+    }
+    loop {
+        // A store dropped (a test's, say) lets its listening connection go within seconds.
+        let payload = tokio::select! {
+            payload = announcements.recv() => payload,
+            () = tokio::time::sleep(std::time::Duration::from_secs(5)) => {
+                if hub.strong_count() == 0 { break } else { continue }
+            }
+        };
+        let (Some(payload), Some(hub)) = (payload, hub.upgrade()) else { break };
+        match payload.strip_prefix("typing:").and_then(|rest| rest.split_once(':')) {
+            Some((reference, login)) => hub.typing(reference, login),
+            None => hub.changed(),
+        }
+    }
+    driver.abort();
+    drop(client);
+    match hub.strong_count() {
+        0 => Ok(()),
+        _ => Err(StoreError::Postgres("the listening connection closed".into())),
     }
 }
 

@@ -9,12 +9,14 @@
 //! retries of one request therefore make exactly one row, on either database.
 
 use chrono::SecondsFormat;
+use serde_json::json;
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::reference::{new_reference, RANDOM_LEN};
 use shouhou_core::{PhotoRef, Status, ValidRequest, WarrantyStatus};
 
 use super::error::StoreError;
 use super::facts::{self, fact_values, RequestRow, Snapshot};
+use super::notices::{self, Telling};
 use super::report;
 use super::search::Words;
 use super::sql::{params, Conn};
@@ -42,6 +44,7 @@ pub async fn create(
     new: &NewRequest,
     draw: Draw<'_>,
     horizon: &str,
+    telling: &Telling,
 ) -> Result<Created, StoreError> {
     let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_by } = new;
     let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
@@ -121,6 +124,18 @@ pub async fn create(
             };
             insert_photo(c, request_id, photo, upload, None).await?;
         }
+        let filed_at = now.timestamp();
+        notices::queue(
+            c,
+            telling,
+            request_id,
+            "filed",
+            notices::filed(request),
+            json!({}),
+            filed_at,
+        )
+        .await?;
+        notices::desk_changed(c, &reference, "filed", filed_at).await?;
         return Ok(Created {
             stored: StoredRequest {
                 reference,

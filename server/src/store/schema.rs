@@ -199,6 +199,58 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
     DROP INDEX requests_by_created;
 "#,
     concat!("-- The indexes the desk reads by (version 7).", desk_indexes!()),
+    r#"
+    -- Notices to customers and alerts to the team (version 8, store/notices.rs): one row per
+    -- notice, channel and recipient, queued in the same transaction as what caused it; each
+    -- try recorded. Times are Unix seconds.
+    CREATE TABLE notices (
+        id            INTEGER PRIMARY KEY,
+        request_id    INTEGER NOT NULL REFERENCES requests(id),
+        cause         TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        audience      TEXT NOT NULL,
+        channel       TEXT NOT NULL,
+        recipient     TEXT NOT NULL,
+        lang          TEXT NOT NULL,
+        args_json     TEXT NOT NULL,
+        urgent        INTEGER NOT NULL DEFAULT 0,
+        state         TEXT NOT NULL DEFAULT 'queued',
+        queued_at     INTEGER NOT NULL,
+        due_at        INTEGER NOT NULL,
+        leased_until  INTEGER,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        sent_at       INTEGER,
+        last_error    TEXT,
+        UNIQUE (request_id, cause, kind, channel, recipient)
+    );
+    CREATE INDEX notices_due ON notices (due_at, id) WHERE state = 'queued';
+    CREATE INDEX notices_sent_to ON notices (recipient, sent_at) WHERE state = 'sent';
+    CREATE TABLE notice_attempts (
+        id         INTEGER PRIMARY KEY,
+        notice_id  INTEGER NOT NULL REFERENCES notices(id),
+        at         INTEGER NOT NULL,
+        outcome    TEXT NOT NULL,
+        detail     TEXT
+    );
+    CREATE INDEX notice_attempts_of ON notice_attempts (notice_id, id);
+    -- Addresses that asked for no more email (the one-click unsubscribe link), lower case.
+    CREATE TABLE unsubscribed (
+        address  TEXT PRIMARY KEY,
+        at       TEXT NOT NULL
+    );
+    -- What the live desk's stream sends (and sends again after a reconnection, from its id).
+    CREATE TABLE desk_changes (
+        id         INTEGER PRIMARY KEY,
+        at         INTEGER NOT NULL,
+        reference  TEXT NOT NULL,
+        what       TEXT NOT NULL
+    );
+    -- Where a member of staff gets alerts.
+    ALTER TABLE staff ADD COLUMN email TEXT;
+    -- Requests that escalated before this version are not alerted now.
+    INSERT INTO store_state (name, value)
+        VALUES ('escalations_alerted_to', CAST(unixepoch() AS TEXT));
+"#,
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -356,6 +408,52 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
         desk_indexes!(),
         "CREATE INDEX requests_words ON requests USING gin (shouhou_bigrams(search_text));"
     ),
+    r#"
+    -- Notices and the live desk (version 5), as SQLite's version 8.
+    CREATE TABLE notices (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id    BIGINT NOT NULL REFERENCES requests(id),
+        cause         TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        audience      TEXT NOT NULL,
+        channel       TEXT NOT NULL,
+        recipient     TEXT NOT NULL,
+        lang          TEXT NOT NULL,
+        args_json     TEXT NOT NULL,
+        urgent        BOOLEAN NOT NULL DEFAULT false,
+        state         TEXT NOT NULL DEFAULT 'queued',
+        queued_at     BIGINT NOT NULL,
+        due_at        BIGINT NOT NULL,
+        leased_until  BIGINT,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        sent_at       BIGINT,
+        last_error    TEXT,
+        UNIQUE (request_id, cause, kind, channel, recipient)
+    );
+    CREATE INDEX notices_due ON notices (due_at, id) WHERE state = 'queued';
+    CREATE INDEX notices_sent_to ON notices (recipient, sent_at) WHERE state = 'sent';
+    CREATE TABLE notice_attempts (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        notice_id  BIGINT NOT NULL REFERENCES notices(id),
+        at         BIGINT NOT NULL,
+        outcome    TEXT NOT NULL,
+        detail     TEXT
+    );
+    CREATE INDEX notice_attempts_of ON notice_attempts (notice_id, id);
+    CREATE TABLE unsubscribed (
+        address  TEXT PRIMARY KEY,
+        at       TEXT NOT NULL
+    );
+    CREATE TABLE desk_changes (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at         BIGINT NOT NULL,
+        reference  TEXT NOT NULL,
+        what       TEXT NOT NULL
+    );
+    ALTER TABLE staff ADD COLUMN email TEXT;
+    INSERT INTO store_state (name, value)
+        VALUES ('escalations_alerted_to', CAST(CAST(extract(epoch FROM now()) AS BIGINT) AS TEXT));
+"#,
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").

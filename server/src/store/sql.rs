@@ -198,6 +198,13 @@ pub struct Dialect {
     /// knows less of the data than PostgreSQL's, would sort a large part of the table instead
     /// of walking the small partial index made for the query.
     pub index_hint: fn(&str) -> String,
+    /// Appended to the subquery that picks rows a worker takes: PostgreSQL skips the rows
+    /// another instance's worker is taking (`FOR UPDATE SKIP LOCKED`); SQLite's one writer
+    /// takes them one worker at a time.
+    pub skip_locked: &'static str,
+    /// A statement that announces `$1` to every instance at commit (PostgreSQL's `NOTIFY`);
+    /// none on SQLite, whose one instance hears its own writes.
+    pub announce: Option<&'static str>,
 }
 
 /// Where the pairs of characters the word search looks up are kept.
@@ -218,6 +225,8 @@ pub const SQLITE: Dialect = Dialect {
     byte_order: "",
     word_index: WordIndex::Fts5,
     index_hint: |index| format!(" INDEXED BY {index}"),
+    skip_locked: "",
+    announce: None,
 };
 
 pub const POSTGRES: Dialect = Dialect {
@@ -232,6 +241,8 @@ pub const POSTGRES: Dialect = Dialect {
     byte_order: " COLLATE \"C\"",
     word_index: WordIndex::GinBigrams,
     index_hint: |_| String::new(),
+    skip_locked: " FOR UPDATE SKIP LOCKED",
+    announce: Some("SELECT pg_notify('shouhou', $1)"),
 };
 
 impl Dialect {

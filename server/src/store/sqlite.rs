@@ -16,6 +16,7 @@ use shouhou_core::reference::RANDOM_LEN;
 use tokio::sync::oneshot;
 
 use super::error::StoreError;
+use super::hub::Hub;
 use super::schema;
 use super::types::os_random;
 
@@ -34,6 +35,8 @@ pub struct SqliteStore {
     path: std::path::PathBuf,
     /// The random part of each new reference: the OS's, or a test's own sequence.
     pub(super) draw: Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync>,
+    /// What this instance's listeners hear of its writes.
+    pub(super) hub: Arc<Hub>,
 }
 
 impl SqliteStore {
@@ -56,6 +59,7 @@ impl SqliteStore {
             readers: Mutex::new(Vec::new()),
             path: path.to_path_buf(),
             draw: Arc::new(os_random),
+            hub: Arc::new(Hub::default()),
         })
     }
 

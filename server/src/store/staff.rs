@@ -86,6 +86,41 @@ pub async fn credentials(c: &impl Conn, login: &str) -> Result<Option<(i64, Stri
     row.map(|row| Ok((row.get(0)?, row.get(1)?))).transpose()
 }
 
+/// Where a team alert on a request is emailed: its assignee's address, or every lead's when
+/// nobody is assigned (or the assignee has none); active accounts with an address only.
+pub async fn alert_addresses(
+    c: &impl Conn,
+    assigned: Option<&str>,
+) -> Result<Vec<String>, StoreError> {
+    if let Some(login) = assigned {
+        let own = c
+            .query_opt(
+                "SELECT email FROM staff WHERE login = $1 AND disabled = false AND email IS NOT NULL",
+                params![login],
+            )
+            .await?;
+        if let Some(row) = own {
+            return Ok(vec![row.get(0)?]);
+        }
+    }
+    let sql = format!(
+        "SELECT email FROM staff WHERE role = 'lead' AND disabled = false AND email IS NOT NULL
+         ORDER BY login{}",
+        c.dialect().byte_order
+    );
+    c.query(&sql, params![]).await?.iter().map(|row| row.get(0)).collect()
+}
+
+/// Sets (or with `None` clears) the address a member of staff gets alerts at.
+pub async fn set_email(c: &impl Conn, login: &str, email: Option<&str>) -> Result<(), StoreError> {
+    let changed =
+        c.execute("UPDATE staff SET email = $1 WHERE login = $2", params![email, login]).await?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub async fn is_active(c: &impl Conn, login: &str) -> Result<bool, StoreError> {
     c.value(
         "SELECT EXISTS (SELECT 1 FROM staff WHERE login = $1 AND disabled = false)",

@@ -6,9 +6,11 @@
 use chrono::{DateTime, FixedOffset};
 pub use shouhou_core::desk::{Entry, EventRequest, PublicEntry, RequestDetail};
 use shouhou_core::escalation::is_escalated;
+use shouhou_core::notice::Happening;
 use shouhou_core::{transition_allowed, EntryKind, PhotoRef, Status};
 
 use super::error::StoreError;
+use super::notices::{self, Telling};
 use super::requests::{find, stored_request};
 use super::sql::{params, Conn, Row};
 use super::types::StoredRequest;
@@ -107,6 +109,7 @@ pub async fn add_event(
     event: &EventRequest,
     actor: Option<&str>,
     now: &str,
+    telling: &Telling,
 ) -> Result<Entry, StoreError> {
     let (request_id, current) = lock_request(c, reference).await?.ok_or(StoreError::NotFound)?;
     let (mut entry, change) = event_entry(current, event, actor, now)?;
@@ -114,7 +117,40 @@ pub async fn add_event(
     apply_change(c, request_id, change).await?;
     insert_entry(c, request_id, &mut entry).await?;
     facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
+    tell(c, telling, request_id, reference, &entry, current).await?;
     Ok(entry)
+}
+
+/// Queues what a new entry tells the customer and the team (core's rule), and shows it on
+/// the live desk, in the entry's own transaction.
+pub(super) async fn tell(
+    c: &impl Conn,
+    telling: &Telling,
+    request_id: i64,
+    reference: &str,
+    entry: &Entry,
+    before: Status,
+) -> Result<(), StoreError> {
+    let at = epoch(&entry.at);
+    let happening = Happening::Entry {
+        kind: entry.kind,
+        status: entry.status,
+        by_staff: entry.actor.is_some(),
+        rating: entry.satisfaction,
+        before,
+    };
+    let args = serde_json::json!({
+        "at": entry.reply_by.as_deref().map(epoch),
+        "rating": entry.satisfaction,
+    });
+    let cause = format!("event:{}", entry.id);
+    notices::queue(c, telling, request_id, &cause, happening, args, at).await?;
+    notices::desk_changed(c, reference, "event", at).await
+}
+
+/// An RFC 3339 time as Unix seconds (0 for one that does not read).
+pub(super) fn epoch(at: &str) -> i64 {
+    DateTime::parse_from_rfc3339(at).map_or(0, |time| time.timestamp())
 }
 
 pub(super) async fn apply_change(

@@ -1,0 +1,226 @@
+//! `/api/v1/staff`: what was sent about a request (each notice and alert, to whom, when, and
+//! what failed with the reason), a lead's resend of a failed one, and the live desk: the
+//! event stream every open desk listens to (`/staff/stream`, Server-Sent Events) and the
+//! "someone is typing a reply" signal it carries.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::stream::{self, Stream};
+use serde_json::json;
+use shouhou_core::reference::parse_reference;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::http::error::ApiError;
+use crate::http::session::Staff;
+use crate::state::AppState;
+use crate::store::hub::Signal;
+use crate::store::StoreError;
+
+/// `GET /staff/requests/{reference}/notices`: every notice and alert of the request, oldest
+/// first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests/{reference}/notices",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference.")),
+    responses(
+        (status = 200, description = "What was sent to whom and when, and what failed with the reason.", body = [shouhou_core::desk::NoticeRecord]),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+        (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
+    )
+)]
+pub async fn notices_of(
+    State(state): State<Arc<AppState>>,
+    _staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let reference =
+            parse_reference(&reference).ok_or_else(|| ApiError::from(StoreError::NotFound))?;
+        if state.store.find(&reference).await.map_err(ApiError::from)?.is_none() {
+            return Err(ApiError::from(StoreError::NotFound));
+        }
+        let notices = state.store.notices_of(&reference).await.map_err(ApiError::from)?;
+        Ok::<_, ApiError>(Json(notices).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// `POST /staff/notices/{id}/resend` (leads): a notice that failed for good is queued again.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/notices/{id}/resend",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("id" = i64, Path, description = "The notice's id, as the request's notices list it.")),
+    responses(
+        (status = 202, description = "Queued again; the worker sends it at once."),
+        (status = 400, description = "`bad_request`: an id that is not a number.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+        crate::http::docs::CrossSite,
+        (status = 403, description = "`forbidden`: an agent, not a lead (or `cross_site`).", body = crate::http::docs::ErrorBody),
+        (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
+        (status = 409, description = "`not_failed`: it was sent, or is still being tried.", body = crate::http::docs::ErrorBody),
+    )
+)]
+pub async fn resend(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        staff.require_lead()?;
+        let now = chrono::Utc::now().timestamp();
+        let reference = state.store.resend_notice(id, now).await.map_err(ApiError::from)?;
+        tracing::info!(login = %staff.session.login, id, %reference, "notice sent again");
+        Ok::<_, ApiError>(StatusCode::ACCEPTED.into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// `POST /staff/requests/{reference}/typing`: the signed-in member of staff is typing a reply
+/// on the request; every open desk hears it (not stored).
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/requests/{reference}/typing",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference.")),
+    responses(
+        (status = 204, description = "Told to every open desk."),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+        crate::http::docs::CrossSite,
+        (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
+    )
+)]
+pub async fn typing(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let reference =
+            parse_reference(&reference).ok_or_else(|| ApiError::from(StoreError::NotFound))?;
+        state.store.typing(&reference, &staff.session.login).await.map_err(ApiError::from)?;
+        Ok::<_, ApiError>(StatusCode::NO_CONTENT.into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// Changes sent in one go after a reconnection, at most.
+const CATCH_UP: i64 = 500;
+
+/// `GET /staff/stream`: Server-Sent Events for the live desk. Each change stored on any
+/// instance is an event `change` (`{"reference", "what"}`: `filed`, `event`, `notice`,
+/// `escalated`) whose id is the change's; a browser reconnecting (after a restart, a dropped
+/// connection) sends the last id it had as `Last-Event-ID` and gets every change since,
+/// before the new ones. A colleague typing a reply is an event `typing` (`{"reference",
+/// "login"}`). A comment every 15 s keeps proxies from closing a quiet stream.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/stream",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("Last-Event-ID" = Option<i64>, Header, description = "The last change's id the desk had: the changes since are sent first.")),
+    responses(
+        (status = 200, description = "`text/event-stream`: `change` and `typing` events.", content_type = "text/event-stream", body = String),
+        crate::http::docs::Unauthorized,
+    )
+)]
+pub async fn stream(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+) -> Response {
+    let last = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<i64>().ok());
+    let after = match last {
+        Some(last) => last,
+        None => match state.store.last_desk_change().await {
+            Ok(last) => last,
+            Err(error) => return ApiError::from(error).into_response_for(&headers),
+        },
+    };
+    let signals = state.store.hub().subscribe();
+    let me = staff.session.login;
+    Sse::new(events(state, signals, after, me))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+struct Listening {
+    state: Arc<AppState>,
+    signals: tokio::sync::broadcast::Receiver<Signal>,
+    after: i64,
+    me: String,
+    pending: std::collections::VecDeque<Event>,
+    /// Read the changes first (a reconnection's catch-up), then on every signal.
+    read: bool,
+}
+
+fn events(
+    state: Arc<AppState>,
+    signals: tokio::sync::broadcast::Receiver<Signal>,
+    after: i64,
+    me: String,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    let listening =
+        Listening { state, signals, after, me, pending: Default::default(), read: true };
+    stream::unfold(listening, |mut l| async move {
+        loop {
+            if let Some(event) = l.pending.pop_front() {
+                return Some((Ok(event), l));
+            }
+            if l.read {
+                l.read = false;
+                match l.state.store.desk_changes(l.after, CATCH_UP).await {
+                    Ok(changes) => {
+                        l.read = changes.len() as i64 == CATCH_UP;
+                        for change in changes {
+                            l.after = change.id;
+                            l.pending.push_back(
+                                Event::default().event("change").id(change.id.to_string()).data(
+                                    json!({"reference": change.reference, "what": change.what})
+                                        .to_string(),
+                                ),
+                            );
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "cannot read the desk's changes"),
+                }
+                continue;
+            }
+            match l.signals.recv().await {
+                Ok(Signal::Changed) | Err(RecvError::Lagged(_)) => l.read = true,
+                Ok(Signal::Typing { reference, login }) if login != l.me => {
+                    l.pending.push_back(
+                        Event::default()
+                            .event("typing")
+                            .data(json!({"reference": reference, "login": login}).to_string()),
+                    );
+                }
+                Ok(Signal::Typing { .. }) => {}
+                // The store is gone: the server is stopping.
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    })
+}
