@@ -198,7 +198,13 @@ enum StaffAction {
         login: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// Where the team's alerts reach them: their own requests', and every unassigned
+        /// one's for a lead.
+        #[arg(long, value_name = "ADDRESS")]
+        email: Option<String>,
     },
+    /// Sets the address an account gets the team's alerts at (none: clears it).
+    Email { login: String, address: Option<String> },
     /// Lists the accounts: login, role, active or disabled, created.
     List,
     /// Disables an account and ends its sessions; its name stays on the timelines.
@@ -232,7 +238,22 @@ async fn staff_on(db: &std::path::Path, action: StaffAction) -> i32 {
     };
     let now = || store::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     match action {
-        StaffAction::Add { login, role } => {
+        StaffAction::Email { login, address } => match store.set_staff_email(&login, address).await
+        {
+            Ok(()) => {
+                println!("set {login}'s address");
+                0
+            }
+            Err(StoreError::NotFound) => {
+                eprintln!("shouhou-server: no account {login}");
+                1
+            }
+            Err(why) => {
+                eprintln!("shouhou-server: {why}");
+                2
+            }
+        },
+        StaffAction::Add { login, role, email } => {
             if !auth::valid_login(&login) {
                 eprintln!("shouhou-server: a login is 1 to 64 of a-z 0-9 . _ -");
                 return 2;
@@ -253,7 +274,11 @@ async fn staff_on(db: &std::path::Path, action: StaffAction) -> i32 {
                 RoleArg::Lead => Role::Lead,
             };
             let hash = auth::hash_password(password);
-            match store.add_staff(&login, role, &hash, &now()).await {
+            let added = match store.add_staff(&login, role, &hash, &now()).await {
+                Ok(()) if email.is_some() => store.set_staff_email(&login, email).await,
+                other => other,
+            };
+            match added {
                 Ok(()) => {
                     println!("added {login} ({})", role.as_str());
                     0

@@ -141,7 +141,7 @@ pub async fn desk_changed(
         )
         .await?;
     if let Some(announce) = c.dialect().announce {
-        c.query(announce, params![format!("change:{id}")]).await?;
+        c.execute(announce, params![format!("change:{id}")]).await?;
     }
     Ok(())
 }
