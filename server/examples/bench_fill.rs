@@ -264,6 +264,8 @@ impl Fill {
                 }
             }),
             photos: Vec::new(),
+            notify: Vec::new(),
+            language: None,
         }
     }
 

@@ -276,6 +276,7 @@ mod tests {
                 &new,
                 &crate::store::types::os_random,
                 "0000-00-00",
+                &Default::default(),
             ))
         };
         (Box::new(Pending { apply: Some(apply), result: None, reply }), answer)
