@@ -11,6 +11,7 @@ use crate::components::header::header;
 use crate::context::Desk;
 use crate::hooks::language::use_language;
 use crate::hooks::lines::use_product_lines;
+use crate::hooks::live::use_live;
 use crate::hooks::session::{use_session, SessionState};
 use crate::hooks::title::use_document_title;
 use crate::pages::figures::FiguresPage;
@@ -34,6 +35,7 @@ pub fn app() -> Html {
         SessionState::SignedIn(s) => Some(s.clone()),
         _ => None,
     };
+    let live = use_live(signed_in.is_some());
     let ready = language.ready && session.state != SessionState::Unknown && lines.is_some();
     let screen = if signed_in.is_some() { route.title_key() } else { "title.sign_in" };
     let title =
@@ -51,6 +53,7 @@ pub fn app() -> Html {
         lines: lines.unwrap_or_else(|| Rc::new(Vec::new())),
         signed_in: session.signed_in.clone(),
         signed_out: session.signed_out.clone(),
+        live,
     };
     let body = match (&desk.session, &route) {
         (None, _) => html! { <SignIn /> },

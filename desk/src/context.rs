@@ -8,6 +8,23 @@ use shouhou_core::{Lang, ProductLine};
 use shouhou_web::i18n::{label, tr, trf};
 use yew::prelude::*;
 
+/// What the live desk heard ([`crate::hooks::live`]): changes counted in all and per request
+/// (a screen reads itself again when its count moves), and the last colleague seen typing.
+#[derive(Clone, PartialEq, Default)]
+pub struct Live {
+    pub changes: u32,
+    pub seen: Rc<std::collections::BTreeMap<String, u32>>,
+    /// Reference, login, and when (the browser's clock, ms).
+    pub typing: Option<(String, String, f64)>,
+}
+
+impl Live {
+    /// How many changes a request has had since the desk opened.
+    pub fn of(&self, reference: &str) -> u32 {
+        self.seen.get(reference).copied().unwrap_or(0)
+    }
+}
+
 #[derive(Clone, PartialEq)]
 pub struct Desk {
     pub lang: Lang,
@@ -18,6 +35,8 @@ pub struct Desk {
     pub signed_in: Callback<Session>,
     /// The server said the session is gone (a 401): the desk shows the sign-in.
     pub signed_out: Callback<()>,
+    /// What the live desk heard.
+    pub live: Live,
 }
 
 impl Desk {

@@ -1,5 +1,5 @@
-//! The inbox's list: fetched for the filters, again every 30 seconds and on demand; an answer
-//! to older filters never replaces a newer one.
+//! The inbox's list: fetched for the filters, again whenever the live desk hears of a change
+//! (any request's) and on demand; an answer to older filters never replaces a newer one.
 
 use std::rc::Rc;
 
@@ -9,8 +9,6 @@ use yew::prelude::*;
 use crate::api;
 use crate::context::Desk;
 use crate::time;
-
-const REFRESH_MS: u32 = 30_000;
 
 /// The list as last fetched.
 #[derive(Clone, PartialEq)]
@@ -35,18 +33,9 @@ pub fn use_inbox(desk: &Desk, filter: &InboxFilter) -> InboxHandle {
     let generation = use_mut_ref(|| 0u32);
 
     {
-        let tick = tick.clone();
-        use_effect_with((), move |_| {
-            let interval = gloo_timers::callback::Interval::new(REFRESH_MS, move || {
-                tick.set(tick.wrapping_add(1));
-            });
-            move || drop(interval)
-        });
-    }
-    {
         let (inbox, error, updated) = (inbox.clone(), error.clone(), updated.clone());
         let (signed_out, lang) = (desk.signed_out.clone(), desk.lang);
-        use_effect_with((filter.clone(), *tick), move |(filter, _)| {
+        use_effect_with((filter.clone(), *tick, desk.live.changes), move |(filter, _, _)| {
             *generation.borrow_mut() += 1;
             let mine = *generation.borrow();
             let filter = filter.clone();

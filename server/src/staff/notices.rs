@@ -182,8 +182,12 @@ fn events(
     after: i64,
     me: String,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let listening =
-        Listening { state, signals, after, me, pending: Default::default(), read: true };
+    // A browser waits 3 s or so before reconnecting unless told otherwise: 1 s, so a desk
+    // is back soon after a restart.
+    let pending = std::collections::VecDeque::from([Event::default()
+        .retry(Duration::from_secs(1))
+        .comment("live")]);
+    let listening = Listening { state, signals, after, me, pending, read: true };
     stream::unfold(listening, |mut l| async move {
         loop {
             if let Some(event) = l.pending.pop_front() {
