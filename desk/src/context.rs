@@ -8,21 +8,11 @@ use shouhou_core::{Lang, ProductLine};
 use shouhou_web::i18n::{label, tr, trf};
 use yew::prelude::*;
 
-/// What the live desk heard ([`crate::hooks::live`]): changes counted in all and per request
-/// (a screen reads itself again when its count moves), and the last colleague seen typing.
-#[derive(Clone, PartialEq, Default)]
+/// What the live desk heard ([`crate::hooks::live`]): how many changes since the desk
+/// opened; a screen reads itself again when the count moves.
+#[derive(Clone, Copy, PartialEq, Default)]
 pub struct Live {
     pub changes: u32,
-    pub seen: Rc<std::collections::BTreeMap<String, u32>>,
-    /// Reference, login, and when (the browser's clock, ms).
-    pub typing: Option<(String, String, f64)>,
-}
-
-impl Live {
-    /// How many changes a request has had since the desk opened.
-    pub fn of(&self, reference: &str) -> u32 {
-        self.seen.get(reference).copied().unwrap_or(0)
-    }
 }
 
 #[derive(Clone, PartialEq)]

@@ -1,9 +1,8 @@
 //! The live desk: one `EventSource` on `/api/v1/staff/stream` while someone is signed in.
 //! Each `change` the server sends (a new request, an entry, a notice's delivery, an
-//! escalation, on any instance) is counted, in all and per request, so the inbox and an open
-//! request read themselves again within moments instead of every 30 seconds; each `typing`
-//! says which colleague is typing a reply where. The browser reconnects by itself after a
-//! dropped connection or a server restart, sending the last event id it had, and the server
+//! escalation, on any instance) is counted, so the inbox and an open request read themselves
+//! again within moments instead of every 30 seconds. The browser reconnects by itself after
+//! a dropped connection or a server restart, sending the last event id it had, and the server
 //! sends every change since.
 
 use std::cell::RefCell;
@@ -14,13 +13,6 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::context::Live;
-
-#[derive(serde::Deserialize)]
-struct Said {
-    reference: String,
-    #[serde(default)]
-    login: Option<String>,
-}
 
 #[hook]
 pub fn use_live(signed_in: bool) -> Live {
@@ -37,7 +29,7 @@ pub fn use_live(signed_in: bool) -> Live {
             }
         });
     }
-    let now = live.borrow().clone();
+    let now = *live.borrow();
     now
 }
 
@@ -46,38 +38,14 @@ type Listener = Closure<dyn FnMut(web_sys::MessageEvent)>;
 fn listen(
     live: Rc<RefCell<Live>>,
     redraw: UseForceUpdateHandle,
-) -> Option<(web_sys::EventSource, [Listener; 2])> {
+) -> Option<(web_sys::EventSource, Listener)> {
     let source = web_sys::EventSource::new("/api/v1/staff/stream").ok()?;
-    let on = |kind: &'static str| {
-        let (live, redraw) = (live.clone(), redraw.clone());
-        let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |event: web_sys::MessageEvent| {
-                let Some(said) = event
-                    .data()
-                    .as_string()
-                    .and_then(|data| serde_json::from_str::<Said>(&data).ok())
-                else {
-                    return;
-                };
-                {
-                    let mut live = live.borrow_mut();
-                    match (kind, said.login) {
-                        ("typing", Some(login)) => {
-                            live.typing = Some((said.reference, login, js_sys::Date::now()));
-                        }
-                        _ => {
-                            live.changes = live.changes.wrapping_add(1);
-                            let seen = Rc::make_mut(&mut live.seen);
-                            *seen.entry(said.reference).or_insert(0) += 1;
-                        }
-                    }
-                }
-                redraw.force_update();
-            },
-        );
-        let _ = source.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-        listener
-    };
-    let listeners = [on("change"), on("typing")];
-    Some((source, listeners))
+    let listener = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        let mut now = live.borrow_mut();
+        now.changes = now.changes.wrapping_add(1);
+        drop(now);
+        redraw.force_update();
+    });
+    let _ = source.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+    Some((source, listener))
 }

@@ -46,8 +46,8 @@ pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
     {
         let (detail, error, signed_out) = (detail.clone(), error.clone(), desk.signed_out.clone());
         // Read again after this desk's own action and whenever the live desk hears of a
-        // change to this request (a colleague's, the customer's, a notice's delivery).
-        let heard = desk.live.of(reference);
+        // change (a colleague's, the customer's, a notice's delivery).
+        let heard = desk.live.changes;
         use_effect_with((reference.to_string(), *version, heard), move |(reference, _, _)| {
             let reference = reference.clone();
             wasm_bindgen_futures::spawn_local(async move {
