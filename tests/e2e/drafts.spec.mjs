@@ -154,7 +154,7 @@ test.describe('two tabs on one draft', () => {
     await page.getByLabel(m['field.phone']).fill('13912345678');
     await expect.poll(() => other.evaluate(() => window.__held.length)).toBeGreaterThan(0);
     await other.getByLabel(m['field.phone']).fill('13700000000');
-    await other.getByLabel(m['field.email']).fill('lilei@example.com');
+    await other.getByRole('textbox', { name: m['field.email'] }).fill('lilei@example.com');
     await other.evaluate(() => {
       window.__holding = false;
       for (const held of window.__held) window.dispatchEvent(new StorageEvent('storage', held));
@@ -169,10 +169,10 @@ test.describe('two tabs on one draft', () => {
     await conflict.getByRole('button', { name: m['conflict.keep_chosen'] }).click();
     await expect(conflict).toHaveCount(0);
     await expect(other.getByLabel(m['field.phone'])).toHaveValue('13912345678');
-    await expect(other.getByLabel(m['field.email'])).toHaveValue('lilei@example.com');
+    await expect(other.getByRole('textbox', { name: m['field.email'] })).toHaveValue('lilei@example.com');
 
     // The resolution has seen both tabs' edits: the first tab simply takes it.
-    await expect(page.getByLabel(m['field.email'])).toHaveValue('lilei@example.com');
+    await expect(page.getByRole('textbox', { name: m['field.email'] })).toHaveValue('lilei@example.com');
     await expect(page.getByLabel(m['field.phone'])).toHaveValue('13912345678');
     await expect(page.locator('.conflict')).toHaveCount(0);
     await expect.poll(async () => (await storedDrafts(page)).map((d) => [d.fields.full_name, d.fields.company, d.fields.address, d.fields.phone, d.fields.email]))

@@ -311,7 +311,7 @@ export async function walkToReview(page, m, { name, phone, email, address, purch
   await expect(heading).toHaveText(m['step.contact']);
   if (name !== undefined) await page.getByLabel(m['field.full_name']).fill(name);
   if (phone !== undefined) await page.getByLabel(m['field.phone']).fill(phone);
-  if (email) await page.getByLabel(m['field.email']).fill(email);
+  if (email) await page.getByRole('textbox', { name: m['field.email'] }).fill(email);
   if (address) await page.getByLabel(m['field.address']).fill(address);
   // A choice asked on this step is made here; the rest on the problem step.
   const later = {};

@@ -56,7 +56,7 @@ for (const lang of ['en', 'zh-CN']) {
       await expect(page.getByLabel(m['field.phone'])).toBeFocused();
 
       await page.getByLabel(m['field.phone']).fill(customer.phone);
-      if (customer.email) await page.getByLabel(m['field.email']).fill(customer.email);
+      if (customer.email) await page.getByRole('textbox', { name: m['field.email'] }).fill(customer.email);
       await expect(summary).toHaveCount(0);
       await expect(page.getByTestId('save-status')).toHaveText(m['autosave.saved']);
       await expectDraftStored(page, { full_name: customer.name, phone: customer.phone });
@@ -65,7 +65,7 @@ for (const lang of ['en', 'zh-CN']) {
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['step.contact']);
       await expect(page.getByLabel(m['field.full_name'])).toHaveValue(customer.name);
       await expect(page.getByLabel(m['field.phone'])).toHaveValue(customer.phone);
-      await expect(page.getByLabel(m['field.email'])).toHaveValue(customer.email);
+      await expect(page.getByRole('textbox', { name: m['field.email'] })).toHaveValue(customer.email);
 
       await walkToReview(page, m, { description: customer.description });
       await expectNoAxeViolations(page, 'review');
