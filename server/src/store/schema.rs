@@ -12,7 +12,9 @@ use super::sql;
 use super::sqlite_conn::SqliteConn;
 
 /// The indexes the desk reads by, the same on both databases (SQLite's version 7,
-/// PostgreSQL's 4).
+/// PostgreSQL's 4). The open requests' partial indexes carry every column the inbox filters
+/// on, so a filtered page of them is read from the index, and only the rows shown from the
+/// table.
 macro_rules! desk_indexes {
     () => {
         r#"
@@ -25,11 +27,14 @@ macro_rules! desk_indexes {
     CREATE INDEX requests_open ON requests (status, product_line, intent, category, priority,
         assigned_to, reply_by_ts, escalates_ts, answered_ts)
         WHERE status IN ('received', 'in_progress', 'waiting_customer');
-    CREATE INDEX requests_due ON requests (reply_by_ts, id)
+    CREATE INDEX requests_due ON requests (reply_by_ts, id, status, product_line, intent,
+        category, priority, assigned_to, escalates_ts, answered_ts)
         WHERE status IN ('received', 'in_progress');
-    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id)
+    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id, product_line,
+        intent, category, priority, assigned_to, escalates_ts, answered_ts)
         WHERE status IN ('received', 'in_progress');
-    CREATE INDEX requests_escalating ON requests (escalates_ts, id)
+    CREATE INDEX requests_escalating ON requests (escalates_ts, id, status, product_line, intent,
+        category, priority, assigned_to)
         WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
     CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
         escalates_ts) WHERE answered_ts IS NULL;
