@@ -20,10 +20,8 @@ macro_rules! desk_indexes {
     () => {
         r#"
     CREATE INDEX requests_filed ON requests (created_day, created_ts, id);
-    CREATE INDEX requests_by_status ON requests (status, id);
+    CREATE INDEX requests_by_status ON requests (status, id, assigned_to);
     CREATE INDEX requests_by_assignee ON requests (assigned_to, id)
-        WHERE assigned_to IS NOT NULL;
-    CREATE INDEX requests_by_assignee_status ON requests (assigned_to, status, id)
         WHERE assigned_to IS NOT NULL;
     CREATE INDEX requests_by_category ON requests (category, id) WHERE category IS NOT NULL;
     CREATE INDEX requests_by_phone ON requests (phone);
