@@ -242,13 +242,16 @@ fn single_line_text(text: &str, min: usize, max: usize) -> Option<ErrorCode> {
 }
 
 fn multi_line_text(text: &str, min: usize, max: usize) -> Option<ErrorCode> {
-    length_error(text, min, max).or_else(|| {
-        text.chars()
-            .any(|ch| {
-                (ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t')
-                    || is_direction_override(ch)
-            })
-            .then_some(ErrorCode::InvalidCharacters)
+    length_error(text, min, max)
+        .or_else(|| has_forbidden_characters(text).then_some(ErrorCode::InvalidCharacters))
+}
+
+/// Whether text typed over several lines holds a character it must not: a control character
+/// other than a line break or a tab (a NUL, which PostgreSQL cannot even store, among them),
+/// or a text-direction override.
+pub fn has_forbidden_characters(text: &str) -> bool {
+    text.chars().any(|ch| {
+        (ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t') || is_direction_override(ch)
     })
 }
 

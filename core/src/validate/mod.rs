@@ -11,7 +11,8 @@ mod error;
 pub use crate::rules::Conditions;
 pub use crate::schema::{DESCRIPTION_MAX_CHARS, DESCRIPTION_MIN_CHARS};
 pub use checks::{
-    half_width, is_plain_uuid, parse_measurement, EMAIL_MAX_CHARS, PHOTO_CONTENT_TYPES,
+    half_width, has_forbidden_characters, is_plain_uuid, parse_measurement, EMAIL_MAX_CHARS,
+    PHOTO_CONTENT_TYPES,
 };
 pub use clock::{customer_today, OUTBOX_GRACE_DAYS};
 pub use error::{megabytes, ErrorCode, FieldError};

@@ -18,7 +18,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
-use shouhou_core::validate::{is_plain_uuid, PHOTO_CONTENT_TYPES};
+use shouhou_core::validate::{has_forbidden_characters, is_plain_uuid, PHOTO_CONTENT_TYPES};
 use shouhou_core::{ErrorCode, Field, FieldError, PhotoRef};
 
 use crate::customer::requests::contact_matches;
@@ -75,10 +75,7 @@ fn text_problem(text: &str, required: bool, max: usize) -> Option<ErrorCode> {
         Some(ErrorCode::Required)
     } else if count > max {
         Some(ErrorCode::TooLong { max })
-    } else if text.chars().any(|ch| {
-        (ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
-            || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    }) {
+    } else if has_forbidden_characters(text) {
         Some(ErrorCode::InvalidCharacters)
     } else {
         None

@@ -12,7 +12,9 @@ use axum::Json;
 use chrono::SecondsFormat;
 use serde_json::json;
 use shouhou_core::reference::parse_reference;
+use shouhou_core::validate::has_forbidden_characters;
 
+use crate::auth::valid_login;
 use crate::http::body::{in_time, json_body};
 use crate::http::error::ApiError;
 use crate::http::query::bad_query;
@@ -51,6 +53,18 @@ pub async fn inbox(
 ) -> Response {
     let result = async {
         let Query(filter) = query.map_err(bad_query)?;
+        let typed = [
+            &filter.product_line,
+            &filter.intent,
+            &filter.category,
+            &filter.priority,
+            &filter.assigned,
+            &filter.q,
+        ];
+        if typed.into_iter().flatten().any(|value| value.chars().any(char::is_control)) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
+                .with_arg("detail", "no control characters in a filter"));
+        }
         let cursor = match filter.after.as_deref() {
             Some(after) => Some(Cursor::parse(after).ok_or_else(|| {
                 ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
@@ -129,6 +143,10 @@ pub async fn photo(
 ) -> Response {
     let result = async {
         let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        // No stored photo has a control character in its id (PostgreSQL cannot compare one).
+        if photo.chars().any(char::is_control) {
+            return Err(request_not_found());
+        }
         let (content_type, bytes) = state
             .store
             .photo(&reference, &photo)
@@ -164,23 +182,23 @@ fn invalid_event(detail: &str) -> ApiError {
 fn checked(event: EventRequest) -> Result<EventRequest, ApiError> {
     let text_ok = |text: &str, required: bool| {
         let chars = text.trim().chars().count();
-        (!required || chars > 0) && chars <= MAX_TEXT_CHARS
+        (!required || chars > 0) && chars <= MAX_TEXT_CHARS && !has_forbidden_characters(text)
     };
     match event {
         EventRequest::Reply { ref text } | EventRequest::Note { ref text } => {
             if !text_ok(text, true) {
-                return Err(invalid_event("text: 1 to 10000 characters"));
+                return Err(invalid_event("text: 1 to 10000 characters, no control characters"));
             }
         }
         EventRequest::FollowUp { ref outcome, satisfaction, ref text } => {
             if !text_ok(outcome, true) || outcome.chars().count() > 200 {
-                return Err(invalid_event("outcome: 1 to 200 characters"));
+                return Err(invalid_event("outcome: 1 to 200 characters, no control characters"));
             }
             if satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
                 return Err(invalid_event("satisfaction: 1 to 5 or null"));
             }
             if !text_ok(text, false) {
-                return Err(invalid_event("text: at most 10000 characters"));
+                return Err(invalid_event("text: at most 10000 characters, no control characters"));
             }
         }
         EventRequest::ReplyBy { at } => {
@@ -190,6 +208,10 @@ fn checked(event: EventRequest) -> Result<EventRequest, ApiError> {
                 .fixed_offset()
                 .to_rfc3339_opts(SecondsFormat::Secs, false);
             return Ok(EventRequest::ReplyBy { at });
+        }
+        // A login no account can have is nobody's, found without asking the store.
+        EventRequest::Assign { ref to } if !valid_login(to) => {
+            return Err(StoreError::UnknownStaff.into());
         }
         EventRequest::Status { .. } | EventRequest::Assign { .. } => {}
     }

@@ -94,7 +94,13 @@ async fn try_sign_in(
     if password.len() > auth::MAX_PASSWORD_BYTES {
         return Ok(None);
     }
-    let account = state.store.credentials(&login).await.map_err(ApiError::from)?;
+    // A login no account can have (a NUL, which PostgreSQL refuses to even compare) is an
+    // unknown one: the same answer after the same work, and no question to the store.
+    let account = if auth::valid_login(&login) {
+        state.store.credentials(&login).await.map_err(ApiError::from)?
+    } else {
+        None
+    };
     // Argon2 is slow on purpose: off the async workers.
     let account = tokio::task::spawn_blocking(move || {
         // Unknown or disabled: the same Argon2 work against a hash nobody knows the password

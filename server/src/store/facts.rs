@@ -465,6 +465,12 @@ pub async fn rebuild(c: &impl Conn) -> Result<(), StoreError> {
         params![],
     )
     .await?;
+    c.execute(
+        "INSERT INTO store_state (name, value) SELECT 'words_through', CAST(max(id) AS TEXT)
+         FROM requests HAVING max(id) IS NOT NULL",
+        params![],
+    )
+    .await?;
     // What the planner knows of the tables now is all wrong; both databases read ANALYZE.
     c.execute("ANALYZE", params![]).await?;
     Ok(())

@@ -109,7 +109,6 @@ pub async fn create(
             continue;
         };
         let request_id: i64 = row.get(0)?;
-        words.index(c, request_id).await?;
         let key = report::filed(
             request.intent.as_str(),
             request.category.map(|c| c.as_str()),

@@ -10,6 +10,11 @@
 //! GIN index over `shouhou_bigrams(search_text)`, the same pairs computed by a function of the
 //! schema. The answers are the same on both: a request matches when every word is a
 //! substring of its text.
+//!
+//! SQLite's index of pairs is written apart from the create, when the writer has nothing
+//! else waiting ([`index_pending`]): a create writes its row and its few indexes, and a
+//! burst of them is not slowed by the words. The requests not in the index yet, the newest,
+//! are searched by their text, so an answer never misses one.
 
 use std::collections::BTreeSet;
 
@@ -109,7 +114,45 @@ pub async fn forget_all(c: &impl Conn) -> Result<(), StoreError> {
     if c.dialect().word_index == WordIndex::Fts5 {
         c.execute("DELETE FROM request_words", params![]).await?;
     }
+    c.execute("DELETE FROM store_state WHERE name = 'words_through'", params![]).await?;
     Ok(())
+}
+
+/// The last request whose pairs SQLite's index holds (every one up to it).
+async fn indexed_through(c: &impl Conn) -> Result<i64, StoreError> {
+    let row = c
+        .query_opt("SELECT value FROM store_state WHERE name = 'words_through'", params![])
+        .await?;
+    Ok(row.map(|row| row.get::<String>(0)).transpose()?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// Puts the pairs of up to `limit` requests not yet in SQLite's index into it, oldest first,
+/// and says how many it put; nothing to do on PostgreSQL, whose index follows the column.
+pub async fn index_pending(c: &impl Conn, limit: i64) -> Result<usize, StoreError> {
+    if c.dialect().word_index != WordIndex::Fts5 {
+        return Ok(0);
+    }
+    let through = indexed_through(c).await?;
+    let rows = c
+        .query(
+            "SELECT id, search_text FROM requests WHERE id > $1 ORDER BY id LIMIT $2",
+            params![through, limit],
+        )
+        .await?;
+    let Some(last) = rows.last() else { return Ok(0) };
+    let last: i64 = last.get(0)?;
+    for row in &rows {
+        let text: Option<String> = row.get(1)?;
+        let words = Words { search_text: text.unwrap_or_default(), serial_key: None };
+        words.index(c, row.get(0)?).await?;
+    }
+    c.execute(
+        "INSERT INTO store_state (name, value) VALUES ('words_through', $1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        params![last.to_string()],
+    )
+    .await?;
+    Ok(rows.len())
 }
 
 /// What the search box holds, as the store reads it.
@@ -118,7 +161,9 @@ pub enum Search {
     /// A reference, a phone number, or a serial number some request has: found exactly.
     Exact { column: &'static str, value: String },
     /// Words, lower-cased, two characters or more each: every one in the request's text.
-    Words(Vec<String>),
+    /// `unindexed_after` is where SQLite's index of pairs ends, if it is behind the newest
+    /// request (those after it are searched by their text).
+    Words { words: Vec<String>, unindexed_after: Option<i64> },
     /// Nothing searchable (one-character words): nothing matches.
     Nothing,
 }
@@ -152,7 +197,17 @@ impl Search {
         }
         let words: Vec<String> =
             q.split_whitespace().map(fold).filter(|word| word.chars().count() >= 2).collect();
-        Ok(Some(if words.is_empty() { Search::Nothing } else { Search::Words(words) }))
+        if words.is_empty() {
+            return Ok(Some(Search::Nothing));
+        }
+        let unindexed_after = if c.dialect().word_index == WordIndex::Fts5 {
+            let through = indexed_through(c).await?;
+            let newest: Option<i64> = c.value("SELECT max(id) FROM requests", params![]).await?;
+            newest.filter(|newest| *newest > through).map(|_| through)
+        } else {
+            None
+        };
+        Ok(Some(Search::Words { words, unindexed_after }))
     }
 
     /// Whether it names one request or a few, found through an index of their own.
@@ -167,7 +222,7 @@ impl Search {
                 args.push(value.clone().into());
                 format!("{column} = ${}", args.len())
             }
-            Search::Words(words) => {
+            Search::Words { words, unindexed_after } => {
                 let found = match c.dialect().word_index {
                     WordIndex::Fts5 => format!(
                         "id IN (SELECT rowid FROM request_words WHERE {})",
@@ -180,7 +235,20 @@ impl Search {
                 };
                 let mut all = vec![found];
                 all.extend(whole_words(words, args));
-                format!("({})", all.join(" AND "))
+                let indexed = format!("({})", all.join(" AND "));
+                match unindexed_after {
+                    None => indexed,
+                    // The newest, not in the index yet: every word checked in their text.
+                    Some(through) => {
+                        args.push(Value::Int(*through));
+                        let mut newest = vec![format!("id > ${}", args.len())];
+                        newest.extend(words.iter().map(|word| {
+                            args.push(like(word).into());
+                            format!("search_text LIKE ${} ESCAPE '\\'", args.len())
+                        }));
+                        format!("({indexed} OR ({}))", newest.join(" AND "))
+                    }
+                }
             }
             Search::Nothing => "1 = 0".into(),
         }
@@ -195,7 +263,8 @@ impl Search {
         c: &impl Conn,
         args: &mut Vec<Value<'static>>,
     ) -> Option<(&'static str, String, &'static str)> {
-        let Search::Words(words) = self else { return None };
+        // Only while the index holds every request: it cannot give the newest otherwise.
+        let Search::Words { words, unindexed_after: None } = self else { return None };
         if c.dialect().word_index != WordIndex::Fts5 {
             return None;
         }
@@ -260,12 +329,15 @@ mod tests {
         assert_eq!(read(" 138 1234 5678 "), exact("phone", "+8613812345678"));
         assert_eq!(read("sr-20261127-k7q4m2d"), exact("reference", "SR-20261127-K7Q4M2D"));
         assert_eq!(read("INV-2024-0001"), exact("serial_key", "inv-2024-0001"));
-        assert_eq!(read("INV-2024"), Some(Search::Words(vec!["inv-2024".into()])));
-        assert_eq!(
-            read("漏水 E"),
-            Some(Search::Words(vec!["漏水".into()])),
-            "one letter is no word"
-        );
+        let words = |words: &[&str], unindexed_after| {
+            let words = words.iter().map(|w| w.to_string()).collect();
+            Some(Search::Words { words, unindexed_after })
+        };
+        // The one request is not in the index of pairs yet.
+        assert_eq!(read("INV-2024"), words(&["inv-2024"], Some(0)));
+        assert_eq!(read("漏水 E"), words(&["漏水"], Some(0)), "one letter is no word");
+        assert_eq!(sql::ready(index_pending(&SqliteConn(&conn), 10)).unwrap(), 1);
+        assert_eq!(read("漏水"), words(&["漏水"], None), "all in the index now");
         assert_eq!(read("漏"), Some(Search::Nothing));
         assert_eq!(read("   "), None);
     }

@@ -18,6 +18,9 @@ use tokio::sync::oneshot;
 use super::error::StoreError;
 use super::hub::Hub;
 use super::schema;
+use super::search;
+use super::sql;
+use super::sqlite_conn::SqliteConn;
 use super::types::os_random;
 
 /// How many waiting writes one transaction takes at most: enough to carry every connection
@@ -133,7 +136,25 @@ pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 /// The writer thread: waits for a write, takes everything else already waiting, and writes
 /// the lot in one transaction. Ends when the store is dropped.
 fn write_loop(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Write>>) {
-    while let Ok(first) = jobs.recv() {
+    // Whether the index of words may be behind the requests: so at first, and after writes.
+    let mut words_behind = true;
+    loop {
+        let first = if words_behind {
+            match jobs.try_recv() {
+                Ok(job) => job,
+                Err(mpsc::TryRecvError::Empty) => {
+                    words_behind = index_words(&mut conn);
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            }
+        } else {
+            match jobs.recv() {
+                Ok(job) => job,
+                Err(_) => break,
+            }
+        };
+        words_behind = true;
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match jobs.try_recv() {
@@ -150,6 +171,29 @@ fn write_loop(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Write>>) {
             tracing::error!(
                 "the writer panicked in a batch; its writes were answered with an error"
             );
+        }
+    }
+}
+
+/// How many requests' words one idle moment of the writer indexes.
+const WORDS_PER_STEP: i64 = 500;
+
+/// Indexes the words of the requests not in the index yet, a step at a time, while nothing
+/// else waits for the writer ([`search::index_pending`]); true while more remain.
+fn index_words(conn: &mut Connection) -> bool {
+    let step = conn.transaction_with_behavior(TransactionBehavior::Immediate).and_then(|tx| {
+        let done = sql::ready(search::index_pending(&SqliteConn(&tx), WORDS_PER_STEP));
+        tx.commit().map(|()| done)
+    });
+    match step {
+        Ok(Ok(done)) => done as i64 == WORDS_PER_STEP,
+        Ok(Err(error)) => {
+            tracing::error!(%error, "indexing requests' words failed; trying again after the next write");
+            false
+        }
+        Err(error) => {
+            tracing::error!(%error, "indexing requests' words failed; trying again after the next write");
+            false
         }
     }
 }
