@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod archive;
 pub mod calendar;
+pub mod charges;
 pub mod config;
 pub mod desk;
 pub mod draft;
@@ -16,9 +17,12 @@ pub mod eviction;
 pub mod flow;
 #[cfg(feature = "follow-up")]
 pub mod follow_up;
+pub mod guarantees;
 pub mod i18n;
 pub mod outbox;
 pub mod phone;
+pub mod product;
+pub mod quality;
 pub mod reference;
 pub mod reply;
 pub mod route;
