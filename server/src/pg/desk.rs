@@ -67,6 +67,7 @@ fn entry_from(row: &Row) -> Result<Entry, StoreError> {
         reply_by: row.get(9),
         to: row.get(10),
         photos: Vec::new(),
+        findings: None,
     })
 }
 
@@ -434,6 +435,9 @@ impl PgStore {
             assigned_to: row.get(6),
             request,
             timeline: timeline(&**client, row.get(0), false).await?,
+            product: None,
+            entitlement: None,
+            history: Default::default(),
         }))
     }
 

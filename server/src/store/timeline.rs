@@ -45,6 +45,7 @@ pub fn blank_entry(kind: EntryKind, actor: Option<&str>, now: &str) -> Entry {
         reply_by: None,
         to: None,
         photos: Vec::new(),
+        findings: None,
     }
 }
 
@@ -83,6 +84,8 @@ pub fn event_entry(
             entry.reply_by = Some(at.clone());
             Change::ReplyBy(at.clone())
         }
+        // Refused before the store (the HTTP layer's check).
+        EventRequest::Resolve { .. } | EventRequest::ConfirmWarranty { .. } => Change::None,
     };
     Ok((entry, change))
 }
@@ -181,6 +184,7 @@ fn entry_from(row: &Row<'_>) -> rusqlite::Result<Entry> {
         reply_by: row.get(9)?,
         to: row.get(10)?,
         photos: Vec::new(),
+        findings: None,
     })
 }
 
@@ -479,6 +483,9 @@ pub fn detail(
         assigned_to,
         request,
         timeline: timeline(conn, id, false)?,
+        product: None,
+        entitlement: None,
+        history: Default::default(),
     }))
 }
 
