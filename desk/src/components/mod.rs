@@ -7,4 +7,6 @@ pub mod actions;
 pub mod figures;
 pub mod header;
 pub mod inbox;
+pub mod product;
+pub mod quality;
 pub mod request;

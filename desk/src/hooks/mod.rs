@@ -6,6 +6,7 @@ pub mod figures;
 pub mod inbox;
 pub mod language;
 pub mod lines;
+pub mod products;
 pub mod request;
 pub mod session;
 pub mod title;
