@@ -28,6 +28,7 @@ pub mod limit;
 pub mod openapi;
 pub mod pg;
 pub mod serve;
+pub mod spreadsheet;
 pub mod start_page;
 pub mod store;
 
