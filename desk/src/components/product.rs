@@ -14,6 +14,7 @@ use shouhou_web::dom::value_of;
 use shouhou_web::router::Routable;
 use yew::prelude::*;
 
+use super::data_table;
 use crate::context::Desk;
 use crate::route::Route;
 use crate::time;
@@ -86,39 +87,30 @@ pub fn entitlement(desk: &Desk, e: &Entitlement) -> Html {
     }
 }
 
-fn past_table(desk: &Desk, id: &str, caption: &str, past: &[PastRequest]) -> Html {
+fn past_table(desk: &Desk, caption: &str, past: &[PastRequest]) -> Html {
     if past.is_empty() {
-        return html! { <><h3 id={id.to_string()}>{ desk.t(caption) }</h3><p class="muted">{ desk.t("history.none") }</p></> };
+        return html! { <><h3>{ desk.t(caption) }</h3><p class="muted">{ desk.t("history.none") }</p></> };
     }
-    html! {
-        <table class="history">
-            <caption id={id.to_string()}>{ desk.t(caption) }</caption>
-            <thead><tr>
-                <th scope="col">{ desk.t("col.reference") }</th>
-                <th scope="col">{ desk.t("history.filed") }</th>
-                <th scope="col">{ desk.t("col.intent") }</th>
-                <th scope="col">{ desk.t("history.outcome") }</th>
-                <th scope="col">{ desk.t("history.cause") }</th>
-            </tr></thead>
-            <tbody>
-                { for past.iter().map(|p| {
-                    let outcome = [
-                        Some(desk.label("status", p.status.as_str())),
-                        p.resolution.as_deref().map(|r| desk.label("resolution", r)),
-                    ].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-                    html! {
-                        <tr>
-                            <th scope="row"><a href={Route::Request(p.reference.clone()).path()}>{ p.reference.clone() }</a></th>
-                            <td>{ time::show(desk.lang, &p.created_at) }</td>
-                            <td>{ desk.label("intent", p.intent.as_str()) }</td>
-                            <td>{ outcome }</td>
-                            <td>{ p.fault_cause.as_deref().map_or_else(|| "—".to_string(), |c| desk.cause_name(c)) }</td>
-                        </tr>
-                    }
-                }) }
-            </tbody>
-        </table>
-    }
+    let heads =
+        ["col.reference", "history.filed", "col.intent", "history.outcome", "history.cause"]
+            .map(|k| desk.t(k));
+    data_table(
+        Some(desk.t(caption)),
+        &heads,
+        past.iter().map(|p| {
+            let outcome = [
+                Some(desk.label("status", p.status.as_str())),
+                p.resolution.as_deref().map(|r| desk.label("resolution", r)),
+            ];
+            let link = html! { <a href={Route::Request(p.reference.clone()).path()}>{ p.reference.clone() }</a> };
+            (link, vec![
+                time::show(desk.lang, &p.created_at),
+                desk.label("intent", p.intent.as_str()),
+                outcome.into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                p.fault_cause.as_deref().map_or_else(|| "—".to_string(), |c| desk.cause_name(c)),
+            ])
+        }),
+    )
 }
 
 /// Every other request for the same serial number, and separately from the same phone,
@@ -127,81 +119,66 @@ pub fn history(desk: &Desk, d: &RequestDetail) -> Html {
     html! {
         <section aria-labelledby="h-history">
             <h2 id="h-history">{ desk.t("history.heading") }</h2>
-            { past_table(desk, "h-history-serial", "history.same_serial", &d.history.same_serial) }
-            { past_table(desk, "h-history-phone", "history.same_phone", &d.history.same_phone) }
+            { past_table(desk, "history.same_serial", &d.history.same_serial) }
+            { past_table(desk, "history.same_phone", &d.history.same_phone) }
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct UnitFormProps {
-    pub desk: Desk,
-    pub line: String,
-    pub serial: String,
-    /// The record as kept; `None` for a unit the archive does not have yet.
-    pub record: Option<ProductRecord>,
-    pub busy: bool,
-    /// What the last save said, and whether it saved.
-    pub said: Option<(bool, String)>,
-    pub save: Callback<ProductRecord>,
-}
-
 /// A unit's record to edit (or to add, when the archive does not have it): the serial and
-/// line are its key; the rest is what staff may change. Every change is audited.
-#[function_component(UnitForm)]
-pub fn unit_form(props: &UnitFormProps) -> Html {
-    let desk = &props.desk;
-    let refs = [
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
-        use_node_ref(),
+/// line are its key; the rest — read through `refs` (model, configuration, produced,
+/// delivered, warranty months, owner) — is what staff may change. Every change is audited.
+pub fn unit_form(
+    desk: &Desk,
+    (line, serial): (&str, &str),
+    record: Option<&ProductRecord>,
+    refs: &[NodeRef; 6],
+    (busy, said_now): (bool, &Option<(bool, String)>),
+    onsubmit: Callback<SubmitEvent>,
+) -> Html {
+    let kept = record.cloned().unwrap_or_default();
+    let months = kept.warranty_months.map(|m| m.to_string()).unwrap_or_default();
+    let fields = [
+        ("product.model", "text", kept.model),
+        ("product.configuration", "text", kept.configuration),
+        ("product.produced_on", "date", kept.produced_on),
+        ("product.delivered_on", "date", kept.delivered_on),
+        ("product.warranty_months", "number", months),
+        ("product.owner", "text", kept.owner),
     ];
-    let kept = props.record.clone().unwrap_or_default();
-    let onsubmit = {
-        let (refs, save) = (refs.clone(), props.save.clone());
-        let (line, serial) = (props.line.clone(), props.serial.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let read = |i: usize| value_of(&refs[i]).trim().to_string();
-            save.emit(ProductRecord {
-                serial_number: serial.clone(),
-                product_line: line.clone(),
-                model: read(0),
-                configuration: read(1),
-                produced_on: read(2),
-                delivered_on: read(3),
-                warranty_months: read(4).parse().ok(),
-                owner: read(5),
-            });
-        })
-    };
-    let field = |i: usize, key: &str, kind: &str, value: String| {
-        let id = ["u-", &i.to_string()].concat();
-        html! {
-            <div class="field">
-                <label for={id.clone()}>{ desk.t(key) }</label>
-                <input {id} type={kind.to_string()} ref={refs[i].clone()} {value} />
-            </div>
-        }
-    };
     html! {
-        <form class="card" {onsubmit} aria-labelledby="h-unit">
-            <h2 id="h-unit">{ format!("{} · {}", desk.line_name(&props.line), props.serial) }</h2>
-            if props.record.is_none() {
+        <form class="card" key={[line, "/", serial].concat()} {onsubmit} aria-labelledby="h-unit">
+            <h2 id="h-unit">{ [desk.line_name(line).as_str(), " · ", serial].concat() }</h2>
+            if record.is_none() {
                 <p class="notice">{ desk.t("products.not_found") }</p>
             }
-            { field(0, "product.model", "text", kept.model.clone()) }
-            { field(1, "product.configuration", "text", kept.configuration.clone()) }
-            { field(2, "product.produced_on", "date", kept.produced_on.clone()) }
-            { field(3, "product.delivered_on", "date", kept.delivered_on.clone()) }
-            { field(4, "product.warranty_months", "number", kept.warranty_months.map(|m| m.to_string()).unwrap_or_default()) }
-            { field(5, "product.owner", "text", kept.owner.clone()) }
-            <button type="submit" disabled={props.busy}>{ desk.t("products.save") }</button>
-            { said(&props.said) }
+            { for fields.into_iter().zip(refs).enumerate().map(|(i, ((key, kind, value), node))| {
+                let id = ["u-", &i.to_string()].concat();
+                html! {
+                    <div class="field">
+                        <label for={id.clone()}>{ desk.t(key) }</label>
+                        <input {id} type={kind} ref={node.clone()} {value} />
+                    </div>
+                }
+            }) }
+            <button type="submit" disabled={busy}>{ desk.t("products.save") }</button>
+            { said(said_now) }
         </form>
+    }
+}
+
+/// The record the unit form holds now.
+pub fn read_unit(line: &str, serial: &str, refs: &[NodeRef; 6]) -> ProductRecord {
+    let read = |i: usize| value_of(&refs[i]).trim().to_string();
+    ProductRecord {
+        serial_number: serial.to_string(),
+        product_line: line.to_string(),
+        model: read(0),
+        configuration: read(1),
+        produced_on: read(2),
+        delivered_on: read(3),
+        warranty_months: read(4).parse().ok(),
+        owner: read(5),
     }
 }
 
@@ -214,91 +191,68 @@ fn said(said: &Option<(bool, String)>) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ImportFormProps {
-    pub desk: Desk,
-    pub busy: bool,
-    /// The last answer, and whether it was a preview.
-    pub summary: Option<(bool, Rc<ImportSummary>)>,
-    pub error: Option<String>,
-    /// The chosen file, as a preview (`true`) or the import.
-    pub run: Callback<(web_sys::File, bool)>,
-}
-
-/// Importing records: choose a CSV or Excel file, preview it (every refused row by its line
-/// and why), then import it — which a preview with refused rows does not offer.
-#[function_component(ImportForm)]
-pub fn import_form(props: &ImportFormProps) -> Html {
-    let desk = &props.desk;
-    let file = use_node_ref();
-    let missing = use_state(|| false);
-    let send = |dry_run: bool| {
-        let (file, run, missing) = (file.clone(), props.run.clone(), missing.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let chosen = file
-                .cast::<web_sys::HtmlInputElement>()
-                .and_then(|i| i.files())
-                .and_then(|f| f.get(0));
-            missing.set(chosen.is_none());
-            if let Some(chosen) = chosen {
-                run.emit((chosen, dry_run));
-            }
-        })
-    };
-    let clean_preview = matches!(&props.summary, Some((true, s)) if s.errors.is_empty());
-    let outcome = props.summary.as_ref().map(|(dry_run, s)| {
-        let counts = desk.tf("products.summary", &[
+/// What an import said: the counts, and every refused row by its line and why.
+fn import_outcome(desk: &Desk, dry_run: bool, s: &ImportSummary) -> Html {
+    let counts = desk.tf(
+        "products.summary",
+        &[
             ("rows", s.rows.to_string()),
             ("imported", s.imported.to_string()),
             ("updated", s.updated.to_string()),
-        ]);
-        let verdict = match (dry_run, s.errors.is_empty()) {
-            (true, true) => desk.t("products.preview_ok"),
-            (_, false) => desk.tf("products.preview_errors", &[("count", s.errors.len().to_string())]),
-            (false, true) => desk.t("products.imported"),
-        };
-        html! {
-            <>
-                <p>{ verdict }{ " " }{ counts }</p>
-                if !s.errors.is_empty() {
-                    <table class="import-errors">
-                        <caption>{ desk.t("products.errors_caption") }</caption>
-                        <thead><tr>
-                            <th scope="col">{ desk.t("products.line") }</th>
-                            <th scope="col">{ desk.t("products.reason") }</th>
-                        </tr></thead>
-                        <tbody>
-                            { for s.errors.iter().map(|e| html! {
-                                <tr><th scope="row">{ e.line }</th><td>{ e.message.clone() }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
-                }
-            </>
-        }
-    });
+        ],
+    );
+    let verdict = match (dry_run, s.errors.is_empty()) {
+        (true, true) => desk.t("products.preview_ok"),
+        (_, false) => desk.tf("products.preview_errors", &[("count", s.errors.len().to_string())]),
+        (false, true) => desk.t("products.imported"),
+    };
+    html! {
+        <>
+            <p>{ verdict }{ " " }{ counts }</p>
+            if !s.errors.is_empty() {
+                { data_table(
+                    Some(desk.t("products.errors_caption")),
+                    &[desk.t("products.line"), desk.t("products.reason")],
+                    s.errors.iter().map(|e| (html! { { e.line } }, vec![e.message.clone()])),
+                ) }
+            }
+        </>
+    }
+}
+
+/// Importing records: choose a CSV or Excel file (`file`), preview it (every refused row by
+/// its line and why), then import it — which a preview with refused rows does not offer.
+/// `said` is the last answer (and whether it was a preview) or a failure's words.
+pub fn import_form(
+    desk: &Desk,
+    file: &NodeRef,
+    busy: bool,
+    said_now: (Option<&(bool, Rc<ImportSummary>)>, Option<&String>),
+    on_preview: Callback<SubmitEvent>,
+    on_import: Callback<SubmitEvent>,
+) -> Html {
+    let (summary, error) = said_now;
+    let clean_preview = matches!(summary, Some((true, s)) if s.errors.is_empty());
     html! {
         <section class="card" aria-labelledby="h-import">
             <h2 id="h-import">{ desk.t("products.import") }</h2>
             <p id="i-hint" class="hint">{ desk.t("products.import_hint") }</p>
-            <form onsubmit={send(true)}>
+            <form onsubmit={on_preview}>
                 <div class="field">
                     <label for="i-file">{ desk.t("products.file") }</label>
                     <input id="i-file" type="file" ref={file.clone()} aria-describedby="i-hint"
                         accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" />
                 </div>
-                <button type="submit" disabled={props.busy}>{ desk.t("products.preview") }</button>
+                <button type="submit" disabled={busy}>{ desk.t("products.preview") }</button>
             </form>
             if clean_preview {
-                <form onsubmit={send(false)}>
-                    <button type="submit" disabled={props.busy}>{ desk.t("products.import_submit") }</button>
+                <form onsubmit={on_import}>
+                    <button type="submit" disabled={busy}>{ desk.t("products.import_submit") }</button>
                 </form>
             }
             <div role="status" class="import-outcome">
-                if *missing { <p class="error">{ desk.t("products.choose_file") }</p> }
-                if let Some(key) = &props.error { <p class="error">{ key.clone() }</p> }
-                { for outcome }
+                if let Some(text) = error { <p class="error">{ text.clone() }</p> }
+                { for summary.map(|(dry_run, s)| import_outcome(desk, *dry_run, s)) }
             </div>
         </section>
     }

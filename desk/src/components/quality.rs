@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use shouhou_core::quality::QualityReport;
 use yew::prelude::*;
 
+use super::data_table;
 use crate::context::Desk;
 
 /// Colours of the chart's models, told apart on white and from each other (the first six
@@ -45,6 +46,8 @@ fn chart(desk: &Desk, report: &QualityReport) -> Html {
     let group = bar * models.len() as i64 + gap;
     let width = group * months.len() as i64 + gap;
     let title = desk.t("quality.chart");
+    let mut heads = vec![desk.t("figures.month")];
+    heads.extend(models.iter().map(|m| model_name(desk, m)));
     html! {
         <figure class="chart">
             <svg viewBox={format!("0 0 {width} {})", height + 20)} role="img" aria-label={title.clone()}
@@ -73,17 +76,8 @@ fn chart(desk: &Desk, report: &QualityReport) -> Html {
                 </ul>
                 <details>
                     <summary>{ desk.t("quality.chart_caption") }</summary>
-                    <table class="counts-table">
-                        <thead><tr>
-                            <th scope="col">{ desk.t("figures.month") }</th>
-                            { for models.iter().map(|m| html! { <th scope="col">{ model_name(desk, m) }</th> }) }
-                        </tr></thead>
-                        <tbody>
-                            { for months.iter().map(|(month, bars)| html! {
-                                <tr><th scope="row">{ month.to_string() }</th>{ for bars.iter().map(|n| html! { <td>{ n }</td> }) }</tr>
-                            }) }
-                        </tbody>
-                    </table>
+                    { data_table(None, &heads,
+                        months.iter().map(|(month, bars)| (html! { { month.to_string() } }, bars.iter().map(i64::to_string).collect()))) }
                 </details>
             </figcaption>
         </figure>
@@ -92,70 +86,62 @@ fn chart(desk: &Desk, report: &QualityReport) -> Html {
 
 /// The report's tables and chart.
 pub fn quality(desk: &Desk, report: &QualityReport) -> Html {
-    let none = || html! { <p class="muted">{ desk.t("figures.no_requests") }</p> };
+    let t = |key: &str| desk.t(key);
+    let none = || html! { <p class="muted">{ t("figures.no_requests") }</p> };
+    let section = |id: &str, key: &str, body: Html| {
+        html! {
+            <section class="card" aria-labelledby={id.to_string()}>
+                <h3 id={id.to_string()}>{ t(key) }</h3>
+                { body }
+            </section>
+        }
+    };
+    let by_model = data_table(
+        None,
+        &[
+            t("quality.model"),
+            t("product.product_line"),
+            t("quality.requests"),
+            t("quality.repairs"),
+            t("quality.repeats"),
+        ],
+        report.by_model.iter().map(|row| {
+            let cells = vec![
+                desk.line_name(&row.product_line),
+                row.requests.to_string(),
+                row.repairs.to_string(),
+                row.repeat_repairs.to_string(),
+            ];
+            (html! { { model_name(desk, &row.model) } }, cells)
+        }),
+    );
+    let by_cause = data_table(
+        None,
+        &[t("history.cause"), t("quality.requests")],
+        report.by_cause.iter().map(|(cause, n)| {
+            let name = if cause == "none" { t("cause.none") } else { desk.cause_name(cause) };
+            (html! { { name } }, vec![n.to_string()])
+        }),
+    );
+    let parts = data_table(
+        None,
+        &[t("quality.part"), t("quality.quantity"), t("quality.repairs")],
+        report.top_parts.iter().map(|p| {
+            (
+                html! { { desk.part_name(&p.part) } },
+                vec![p.quantity.to_string(), p.repairs.to_string()],
+            )
+        }),
+    );
     html! {
         <section aria-labelledby="h-quality">
-            <h2 id="h-quality">{ desk.t("quality.heading") }</h2>
-            <section class="card" aria-labelledby="h-q-model">
-                <h3 id="h-q-model">{ desk.t("quality.by_model") }</h3>
-                if report.by_model.is_empty() { { none() } } else {
-                    <table class="counts-table">
-                        <thead><tr>
-                            <th scope="col">{ desk.t("quality.model") }</th>
-                            <th scope="col">{ desk.t("product.product_line") }</th>
-                            <th scope="col">{ desk.t("quality.requests") }</th>
-                            <th scope="col">{ desk.t("quality.repairs") }</th>
-                            <th scope="col">{ desk.t("quality.repeats") }</th>
-                        </tr></thead>
-                        <tbody>
-                            { for report.by_model.iter().map(|row| html! {
-                                <tr>
-                                    <th scope="row">{ model_name(desk, &row.model) }</th>
-                                    <td>{ desk.line_name(&row.product_line) }</td>
-                                    <td>{ row.requests }</td><td>{ row.repairs }</td><td>{ row.repeat_repairs }</td>
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
-                }
-            </section>
+            <h2 id="h-quality">{ t("quality.heading") }</h2>
+            { section("h-q-model", "quality.by_model", if report.by_model.is_empty() { none() } else { by_model }) }
             <div class="tables">
-                <section class="card" aria-labelledby="h-q-cause">
-                    <h3 id="h-q-cause">{ desk.t("quality.by_cause") }</h3>
-                    if report.by_cause.is_empty() { { none() } } else {
-                        <table class="counts-table">
-                            <thead><tr><th scope="col">{ desk.t("history.cause") }</th><th scope="col">{ desk.t("quality.requests") }</th></tr></thead>
-                            <tbody>
-                                { for report.by_cause.iter().map(|(cause, n)| {
-                                    let name = if cause == "none" { desk.t("cause.none") } else { desk.cause_name(cause) };
-                                    html! { <tr><th scope="row">{ name }</th><td>{ n }</td></tr> }
-                                }) }
-                            </tbody>
-                        </table>
-                    }
-                </section>
-                <section class="card" aria-labelledby="h-q-parts">
-                    <h3 id="h-q-parts">{ desk.t("quality.top_parts") }</h3>
-                    if report.top_parts.is_empty() { { none() } } else {
-                        <table class="counts-table">
-                            <thead><tr>
-                                <th scope="col">{ desk.t("quality.part") }</th>
-                                <th scope="col">{ desk.t("quality.quantity") }</th>
-                                <th scope="col">{ desk.t("quality.repairs") }</th>
-                            </tr></thead>
-                            <tbody>
-                                { for report.top_parts.iter().map(|p| html! {
-                                    <tr><th scope="row">{ desk.part_name(&p.part) }</th><td>{ p.quantity }</td><td>{ p.repairs }</td></tr>
-                                }) }
-                            </tbody>
-                        </table>
-                    }
-                </section>
+                { section("h-q-cause", "quality.by_cause", if report.by_cause.is_empty() { none() } else { by_cause }) }
+                { section("h-q-parts", "quality.top_parts", if report.top_parts.is_empty() { none() } else { parts }) }
             </div>
-            <section class="card" aria-labelledby="h-q-chart">
-                <h3 id="h-q-chart">{ desk.t("quality.chart") }</h3>
-                { chart(desk, report) }
-            </section>
+            { section("h-q-chart", "quality.chart", chart(desk, report)) }
         </section>
     }
 }

@@ -32,15 +32,16 @@ pub struct UnitHandle {
     pub save: Callback<ProductRecord>,
 }
 
+/// The unit `unit` names (nothing is read without one).
 #[hook]
-pub fn use_unit(desk: &Desk, line: &str, serial: &str) -> UnitHandle {
+pub fn use_unit(desk: &Desk, unit: Option<(String, String)>) -> UnitHandle {
     let record = use_state(|| None::<Option<Rc<ProductRecord>>>);
     let busy = use_state(|| false);
     let said = use_state(|| None::<(bool, String)>);
     {
         let (record, said, desk) = (record.clone(), said.clone(), desk.clone());
-        use_effect_with((line.to_string(), serial.to_string()), move |(line, serial)| {
-            let (line, serial) = (line.clone(), serial.clone());
+        use_effect_with(unit, move |unit| {
+            let Some((line, serial)) = unit.clone() else { return };
             record.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 match api::product(&line, &serial).await {
@@ -82,8 +83,8 @@ pub struct ImportHandle {
     /// The last answer and whether it was a dry run.
     pub summary: Option<(bool, Rc<ImportSummary>)>,
     pub error: Option<String>,
-    /// Sends the file, as a dry run when `true`.
-    pub run: Callback<(web_sys::File, bool)>,
+    /// Sends the file (none chosen: says so), as a dry run when `true`.
+    pub run: Callback<(Option<web_sys::File>, bool)>,
 }
 
 #[hook]
@@ -94,9 +95,13 @@ pub fn use_import(desk: &Desk) -> ImportHandle {
     let run = {
         let (busy, summary, error, desk) =
             (busy.clone(), summary.clone(), error.clone(), desk.clone());
-        Callback::from(move |(file, dry_run): (web_sys::File, bool)| {
+        Callback::from(move |(file, dry_run): (Option<web_sys::File>, bool)| {
             let (busy, summary, error, desk) =
                 (busy.clone(), summary.clone(), error.clone(), desk.clone());
+            let Some(file) = file else {
+                error.set(Some(desk.t("products.choose_file")));
+                return;
+            };
             busy.set(true);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {

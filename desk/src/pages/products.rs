@@ -5,8 +5,8 @@
 use shouhou_web::dom::value_of;
 use yew::prelude::*;
 
-use crate::components::product::{ImportForm, UnitForm};
-use crate::context::{use_desk, Desk};
+use crate::components::product::{import_form, read_unit, unit_form};
+use crate::context::use_desk;
 use crate::hooks::products::{use_import, use_unit};
 use crate::hooks::title::use_focus_title;
 use crate::route::Route;
@@ -17,33 +17,23 @@ pub struct ProductsProps {
     pub unit: Option<(String, String)>,
 }
 
-#[derive(Properties, PartialEq)]
-struct UnitProps {
-    desk: Desk,
-    line: String,
-    serial: String,
-}
-
-/// One unit: read, then the form to edit (or add) it.
-#[function_component(Unit)]
-fn unit(props: &UnitProps) -> Html {
-    let unit = use_unit(&props.desk, &props.line, &props.serial);
-    match &unit.record {
-        None => html! { <p class="loading">{ props.desk.t("loading") }</p> },
-        Some(record) => html! {
-            <UnitForm key={format!("{}/{}", props.line, props.serial)} desk={props.desk.clone()}
-                line={props.line.clone()} serial={props.serial.clone()}
-                record={record.as_deref().cloned()} busy={unit.busy} said={unit.said.clone()} save={unit.save.clone()} />
-        },
-    }
-}
-
 #[function_component(ProductsPage)]
 pub fn products_page(props: &ProductsProps) -> Html {
     let desk = use_desk();
     use_focus_title(props.unit.clone());
+    let unit = use_unit(&desk, props.unit.clone());
     let import = use_import(&desk);
-    let (line_ref, serial_ref) = (use_node_ref(), use_node_ref());
+    let (line_ref, serial_ref, file) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let refs = [
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    ];
+    let (line, serial) = props.unit.clone().unwrap_or_default();
+
     let on_find = {
         let (line_ref, serial_ref) = (line_ref.clone(), serial_ref.clone());
         let navigate = desk.navigate.clone();
@@ -55,7 +45,38 @@ pub fn products_page(props: &ProductsProps) -> Html {
             }
         })
     };
-    let (line, serial) = props.unit.clone().unwrap_or_default();
+    let on_save = {
+        let (refs, save, line, serial) =
+            (refs.clone(), unit.save.clone(), line.clone(), serial.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            save.emit(read_unit(&line, &serial, &refs));
+        })
+    };
+    // The chosen file, as a preview or the import; "choose a file" when there is none.
+    let send = |dry_run: bool| {
+        let (file, run) = (file.clone(), import.run.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let chosen = file
+                .cast::<web_sys::HtmlInputElement>()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0));
+            run.emit((chosen, dry_run));
+        })
+    };
+    let unit_view = match (&props.unit, &unit.record) {
+        (None, _) => html! {},
+        (Some(_), None) => html! { <p class="loading">{ desk.t("loading") }</p> },
+        (Some(_), Some(record)) => unit_form(
+            &desk,
+            (&line, &serial),
+            record.as_deref(),
+            &refs,
+            (unit.busy, &unit.said),
+            on_save,
+        ),
+    };
     html! {
         <>
             <h1 id="page-title" tabindex="-1">{ desk.t("products.heading") }</h1>
@@ -77,14 +98,11 @@ pub fn products_page(props: &ProductsProps) -> Html {
                         </div>
                         <button type="submit">{ desk.t("products.find_submit") }</button>
                     </form>
-                    if props.unit.is_some() {
-                        <Unit desk={desk.clone()} {line} {serial} />
-                    }
+                    { unit_view }
                 </div>
                 <div>
                     if desk.is_lead() {
-                        <ImportForm desk={desk.clone()} busy={import.busy} summary={import.summary.clone()}
-                            error={import.error.clone()} run={import.run.clone()} />
+                        { import_form(&desk, &file, import.busy, (import.summary.as_ref(), import.error.as_ref()), send(true), send(false)) }
                     } else {
                         <p class="card">{ desk.t("products.import_leads") }</p>
                     }
