@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use shouhou_core::desk::{PastRequest, RequestDetail};
 use shouhou_core::guarantees::Entitlement;
-use shouhou_core::product::{ImportSummary, ProductRecord};
+use shouhou_core::product::{Column, ImportSummary, ProductRecord};
 use shouhou_core::Field;
 use shouhou_web::dom::value_of;
 use shouhou_web::router::Routable;
@@ -237,6 +237,7 @@ pub fn import_form(
         <section class="card" aria-labelledby="h-import">
             <h2 id="h-import">{ desk.t("products.import") }</h2>
             <p id="i-hint" class="hint">{ desk.t("products.import_hint") }</p>
+            <p class="hint"><code>{ Column::ALL.map(Column::name).join(", ") }</code></p>
             <form onsubmit={on_preview}>
                 <div class="field">
                     <label for="i-file">{ desk.t("products.file") }</label>
