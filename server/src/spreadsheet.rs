@@ -22,13 +22,13 @@ pub type Row = (u64, Vec<String>);
 /// whatever the upload says it is.
 pub fn rows(
     body: &[u8],
-) -> Result<Box<dyn Iterator<Item = Result<Row, FileProblem>> + '_>, FileProblem> {
+) -> Result<Box<dyn Iterator<Item = Result<Row, FileProblem>> + Send + '_>, FileProblem> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(FileProblem::Empty);
     }
     if body.starts_with(b"PK\x03\x04") {
         return workbook(body)
-            .map(|rows| Box::new(rows.into_iter().map(Ok)) as Box<dyn Iterator<Item = _>>);
+            .map(|rows| Box::new(rows.into_iter().map(Ok)) as Box<dyn Iterator<Item = _> + Send>);
     }
     let text: std::borrow::Cow<'_, [u8]> = match std::str::from_utf8(body) {
         Ok(_) => body.into(),

@@ -6,11 +6,11 @@
 
 const LAYERS: &[&[&str]] = &[
     // The store: its values and refusals, the SQL both databases run, each operation once.
-    &["store::error", "store::types"],
+    &["store::error", "store::types", "spreadsheet"],
     &["store::sql"],
-    &["store::sqlite_conn", "store::pg_conn", "store::search", "store::staff"],
-    &["store::facts", "store::inbox"],
-    &["store::report"],
+    &["store::sqlite_conn", "store::pg_conn", "store::search", "store::staff", "store::audit"],
+    &["store::facts", "store::inbox", "store::products"],
+    &["store::report", "store::quality"],
     &["store::requests"],
     &["store::timeline"],
     &["store::customer", "store::history"],
@@ -40,9 +40,11 @@ const LAYERS: &[&[&str]] = &[
     &[
         "customer::app",
         "customer::csp",
+        "customer::products",
         "customer::requests",
         "customer::start_page",
         "staff::figures",
+        "staff::products",
         "staff::requests",
         "staff::session",
         "kiosk",

@@ -5,5 +5,6 @@
 pub mod app;
 pub mod csp;
 pub mod posts;
+pub mod products;
 pub mod requests;
 pub mod start_page;

@@ -3,5 +3,6 @@
 //! same-site guard ([`crate::http::same_site`], 403); no answer may be cached.
 
 pub mod figures;
+pub mod products;
 pub mod requests;
 pub mod session;
