@@ -85,16 +85,24 @@ fn record_values(record: &ProductRecord, now: &str) -> [Value<'static>; 10] {
 /// Writes a record as it is (a staff edit, a record core completed): added when new, else
 /// replaced.
 pub async fn put(c: &impl Conn, record: &ProductRecord, now: &str) -> Result<(), StoreError> {
-    upsert(c, std::slice::from_ref(record), now, "EXCLUDED.{c}").await.map(drop)
+    upsert(c, std::slice::from_ref(record), now, Known::Replace).await.map(drop)
 }
 
-/// The statement that adds `records` and updates the units already there with `set`, a
-/// pattern of each column's new value (`{c}` is the column).
+/// How an upsert treats a unit the archive has: replaced as given (an edit), or with an empty
+/// cell leaving what the archive had (an import).
+#[derive(Clone, Copy, PartialEq)]
+enum Known {
+    Replace,
+    KeepWhereEmpty,
+}
+
+/// The statement that adds `records` and updates the units already there as `known_units`
+/// says. How many of them the archive had.
 async fn upsert(
     c: &impl Conn,
     records: &[ProductRecord],
     now: &str,
-    set: &str,
+    known_units: Known,
 ) -> Result<u64, StoreError> {
     if records.is_empty() {
         return Ok(0);
@@ -110,11 +118,24 @@ async fn upsert(
         sql.push(')');
         values.extend(record_values(record, now));
     }
-    let updated: Vec<String> =
-        ["model", "configuration", "produced_on", "delivered_on", "warranty_months", "owner"]
-            .iter()
-            .map(|column| format!("{column} = {}", set.replace("{c}", column)))
-            .collect();
+    let updated: Vec<String> = ["model", "configuration", "produced_on", "delivered_on", "owner"]
+        .iter()
+        .map(|c| match known_units {
+            Known::Replace => format!("{c} = EXCLUDED.{c}"),
+            Known::KeepWhereEmpty => {
+                format!("{c} = CASE WHEN EXCLUDED.{c} = '' THEN products.{c} ELSE EXCLUDED.{c} END")
+            }
+        })
+        .chain(std::iter::once(
+            match known_units {
+                Known::Replace => "warranty_months = EXCLUDED.warranty_months",
+                Known::KeepWhereEmpty => {
+                    "warranty_months = COALESCE(EXCLUDED.warranty_months, products.warranty_months)"
+                }
+            }
+            .to_string(),
+        ))
+        .collect();
     sql.push_str(&format!(
         " ON CONFLICT (product_line, serial_number) DO UPDATE SET {}, updated_at = EXCLUDED.updated_at",
         updated.join(", ")
@@ -236,11 +257,7 @@ impl Pass<'_> {
             // Once a row is refused nothing is written: counting the rest is no use.
             Pass::Count if outcome.refused > 0 => return Ok(()),
             Pass::Count => count_known(c, &records).await?,
-            Pass::Write { now } => {
-                let set = "CASE WHEN EXCLUDED.{c} IS NULL OR EXCLUDED.{c} = '' \
-                           THEN products.{c} ELSE EXCLUDED.{c} END";
-                upsert(c, &records, now, set).await?
-            }
+            Pass::Write { now } => upsert(c, &records, now, Known::KeepWhereEmpty).await?,
         };
         outcome.updated += known;
         outcome.imported += records.len() as u64 - known;
