@@ -48,11 +48,11 @@ curl -sf -c "$dir/cookies" -H 'Content-Type: application/json' -H "Origin: $url"
 
 import() {  # $1: dry_run true|false
   curl -sS -b "$dir/cookies" -H "Origin: $url" -H 'Content-Type: text/csv' --data-binary @"$dir/units.csv" \
-    -o "$dir/answer" -w '%{http_code} %{time_total}' "$url/api/v1/staff/products/import?dry_run=$1"
+    -o "$dir/answer" -w '%{http_code} %{time_total}\n' "$url/api/v1/staff/products/import?dry_run=$1"
 }
-for pass in "dry run:true" "import:false" "import again (all updates):false"; do
+for pass in "dry run:true" "import:false" "dry run on the imported:true" "import again (all updates):false"; do
   read -r code seconds < <(import "${pass##*:}")
-  summary=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); print(f"rows {a[\"rows\"]}, imported {a[\"imported\"]}, updated {a[\"updated\"]}, errors {len(a[\"errors\"])}")' "$dir/answer" 2>/dev/null || head -c 300 "$dir/answer")
-  printf '%-32s HTTP %s  %6.1f s  %s\n' "${pass%%:*} ($store)" "$code" "$seconds" "$summary"
+  summary=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); print("rows %d, imported %d, updated %d, errors %d" % (a["rows"], a["imported"], a["updated"], len(a["errors"])))' "$dir/answer" 2>/dev/null || head -c 300 "$dir/answer")
+  printf '%-40s HTTP %s  %7.2f s  %s\n' "${pass%%:*} ($store)" "$code" "$seconds" "$summary"
 done
 echo "server's peak memory: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
