@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use shouhou_core::draft::GuideEvent;
 use shouhou_core::outbox::OutboxItem;
+use shouhou_core::product::ProductLookup;
 use shouhou_core::rules::KIOSK_CHANNEL;
 use shouhou_core::{
     AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang, Lineage, Route, Step,
@@ -125,6 +126,11 @@ pub enum Action {
     Edit {
         field: Field,
         value: String,
+        now_ms: u64,
+    },
+    /// The product archive knew the serial number (see [`DraftEvent::OnRecord`]).
+    OnRecord {
+        found: ProductLookup,
         now_ms: u64,
     },
     /// The honeypot input was filled in (see [`DraftEvent::Honeypot`]).
@@ -364,6 +370,7 @@ impl Reducible for AppState {
             action,
             Action::Edit { .. }
                 | Action::Honeypot { .. }
+                | Action::OnRecord { .. }
                 | Action::Continue { .. }
                 | Action::Next { .. }
                 | Action::Change { .. }
@@ -403,6 +410,12 @@ impl Reducible for AppState {
                 // A changed answer is for the server to judge again.
                 next.server_errors.retain(|e| e.field != field);
                 next.errors.retain(|e| e.field != field);
+                next.refresh_errors();
+            }
+            Action::OnRecord { found, now_ms } => {
+                if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
+                    let _ = draft.apply(DraftEvent::OnRecord(found), config, now_ms);
+                }
                 next.refresh_errors();
             }
             Action::Honeypot { value, now_ms } => {

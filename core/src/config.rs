@@ -6,10 +6,13 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::adapter::{Adapter, Backend};
 pub use crate::calendar::Calendar;
+pub use crate::charges::{ChargeTable, PartPrice};
 pub use crate::emergency::{EmergencySettings, PublicNumber, PublicService};
 #[cfg(feature = "follow-up")]
 pub use crate::follow_up::{FollowUpScope, FollowUpSettings, ScriptLine};
+pub use crate::guarantees::ThreeGuarantees;
 pub use crate::i18n::Localized;
+pub use crate::quality::{FaultCause, Part};
 pub use crate::reply::ReplyTimes;
 use crate::schema::Priority;
 
@@ -28,6 +31,10 @@ pub struct ProductLine {
     /// gives one. A flow's outcome names the part it found at fault.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<WarrantyComponent>,
+    /// 三包: return and exchange periods after delivery, and the failed repairs after which
+    /// exchange or return is offered. A line without them offers what its warranty gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_guarantees: Option<ThreeGuarantees>,
 }
 
 /// A part of a product line with its own warranty period.
@@ -150,6 +157,16 @@ pub struct AppConfig {
     /// Shown before an out-of-warranty on-site visit, which may be chargeable (工本费),
     /// with the region's terms; the customer acknowledges it before submitting.
     pub chargeable_service_notice: Localized,
+    /// Out-of-warranty prices per product line and province, shown with that notice by the
+    /// province of the customer's address.
+    #[serde(default)]
+    pub charges: Vec<ChargeTable>,
+    /// The causes staff record when they resolve a request (the five usual ones when absent).
+    #[serde(default = "crate::quality::default_fault_causes")]
+    pub fault_causes: Vec<FaultCause>,
+    /// The spare parts staff record as used, and the charges price.
+    #[serde(default)]
+    pub parts: Vec<Part>,
 }
 
 /// Why a configuration file was refused.
@@ -202,6 +219,17 @@ impl AppConfig {
                 }
                 seen.push(&component.id);
             }
+        }
+        let lines: Vec<&str> = config.product_lines.iter().map(|l| l.id.as_str()).collect();
+        let parts: Vec<&str> = config.parts.iter().map(|p| p.id.as_str()).collect();
+        let problem = config
+            .product_lines
+            .iter()
+            .find_map(|line| line.three_guarantees.as_ref().and_then(ThreeGuarantees::problem))
+            .or_else(|| crate::quality::problem(&config.fault_causes, &config.parts, &lines))
+            .or_else(|| crate::charges::problem(&config.charges, &lines, &parts));
+        if let Some(why) = problem {
+            return Err(ConfigError::Invalid(why));
         }
         if config.emergency_contact.phone.trim().is_empty() {
             return Err(ConfigError::Invalid("emergency_contact.phone must not be empty".into()));

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::guarantees::Entitlement;
+use crate::product::ProductRecord;
+use crate::quality::{Findings, PartUsed};
 use crate::rules::Conditions;
 use crate::schema::{Field, Intent, PhotoRef, ValidRequest};
 use crate::status::{EntryKind, Status};
@@ -80,6 +83,9 @@ pub struct Entry {
     /// (`…/photos/{id}`); absent for every other entry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<PhotoRef>,
+    /// What the repair found and used, on the entry that resolved it (`resolve`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Findings>,
 }
 
 /// What staff add to a request: the body of `POST …/requests/{reference}/events`.
@@ -110,6 +116,20 @@ pub enum EventRequest {
     ReplyBy {
         at: String,
     },
+    /// Resolved, with what the repair found: the fault cause and the parts used (from the
+    /// configuration's lists). Allowed where a change to `resolved` is.
+    Resolve {
+        #[serde(default)]
+        fault_cause: Option<String>,
+        #[serde(default)]
+        parts: Vec<PartUsed>,
+    },
+    /// The customer's invoice or delivery note confirmed: the date read from it
+    /// (`YYYY-MM-DD`) becomes the unit's delivery date in the archive, and the warranty is
+    /// judged from it.
+    ConfirmWarranty {
+        delivered_on: String,
+    },
 }
 
 impl EventRequest {
@@ -121,6 +141,8 @@ impl EventRequest {
             EventRequest::Note { .. } => EntryKind::Note,
             EventRequest::FollowUp { .. } => EntryKind::FollowUp,
             EventRequest::ReplyBy { .. } => EntryKind::ReplyBy,
+            EventRequest::Resolve { .. } => EntryKind::Status,
+            EventRequest::ConfirmWarranty { .. } => EntryKind::Warranty,
         }
     }
 }
@@ -265,7 +287,46 @@ pub struct RequestDetail {
     /// troubleshooting transcript.
     pub request: ValidRequest,
     pub timeline: Vec<Entry>,
+    /// The unit in the product archive (产品档案), when its serial number is there.
+    #[serde(default)]
+    pub product: Option<ProductRecord>,
+    /// 三包: what a performance fault on the unit entitles the customer to, judged on the
+    /// day the request was filed; null when nothing is known to judge by.
+    #[serde(default)]
+    pub entitlement: Option<Entitlement>,
+    /// Other requests about the same unit, and from the same phone.
+    #[serde(default)]
+    pub history: ServiceHistory,
 }
+
+/// A request's service history: every other request for the same serial number (in its
+/// product line), and separately for the same phone, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceHistory {
+    pub same_serial: Vec<PastRequest>,
+    pub same_phone: Vec<PastRequest>,
+}
+
+/// Another request in a service history: what it was, how it ended and what staff found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PastRequest {
+    pub reference: String,
+    pub created_at: String,
+    pub intent: Intent,
+    pub status: Status,
+    pub product_line: String,
+    pub model: Option<String>,
+    pub serial_number: Option<String>,
+    /// What the customer asked for (repair, exchange, …).
+    pub resolution: Option<String>,
+    /// What staff found when resolving it.
+    pub fault_cause: Option<String>,
+}
+
+/// How many requests each half of a service history lists at most.
+pub const HISTORY_LIMIT: usize = 50;
 
 /// A request's stored details as the desk shows them: in the order the form asks them, an
 /// engineer's on-site report (现场服务报告) in a section of its own, and the drawn signature
@@ -473,6 +534,9 @@ mod tests {
             assigned_to: None,
             request: serde_json::from_value(request).unwrap(),
             timeline: vec![],
+            product: None,
+            entitlement: None,
+            history: ServiceHistory::default(),
         }
     }
 

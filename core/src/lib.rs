@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod archive;
 pub mod calendar;
+pub mod charges;
 pub mod config;
 pub mod desk;
 pub mod draft;
@@ -17,10 +18,13 @@ pub mod eviction;
 pub mod flow;
 #[cfg(feature = "follow-up")]
 pub mod follow_up;
+pub mod guarantees;
 pub mod i18n;
 pub mod notice;
 pub mod outbox;
 pub mod phone;
+pub mod product;
+pub mod quality;
 pub mod reference;
 pub mod reply;
 pub mod route;

@@ -15,8 +15,15 @@ pub struct Conditions {
     pub warranty: Option<WarrantyStatus>,
     /// "I don't know the purchase date": the date is not asked, the serial number is.
     pub purchase_date_unknown: bool,
-    /// In-warranty repair or replacement: at least one photo and a fault description.
+    /// The unit is in the product archive with a date: warranty is judged from the archive,
+    /// and the purchase date is not needed (given anyway, staff see it beside the archive's).
+    pub on_record: bool,
+    /// In-warranty repair or replacement: at least one photo and a fault description. Also
+    /// when the customer says a photo is their invoice or delivery note.
     pub photos_required: bool,
+    /// A repair or return of a unit the archive does not know: a photo of the invoice or
+    /// delivery note may prove the purchase date (staff confirm it).
+    pub proof_offered: bool,
     /// Out-of-warranty on-site visit: the chargeable-service notice, acknowledged.
     pub chargeable: bool,
     /// Returns, and online-shop orders, cannot be traced without the order number.
@@ -47,7 +54,12 @@ impl Conditions {
         let intent = Intent::parse(fields.intent.trim());
         let line = config.product_line(fields.product_line.trim());
         let purchase_date_unknown = fields.purchase_date_unknown.trim() == "yes";
+        let on_record = CivilDate::parse(fields.warranty_on_record.trim());
         let warranty = match (line, CivilDate::parse(fields.purchase_date.trim())) {
+            (Some(_), _) if on_record.is_some() => on_record.map(|until| match today <= until {
+                true => WarrantyStatus::InWarranty { until: until.to_string() },
+                false => WarrantyStatus::OutOfWarranty { ended: until.to_string() },
+            }),
             (Some(_), _) if purchase_date_unknown => Some(WarrantyStatus::ToBeChecked {
                 serial_number: fields.serial_number.trim().to_string(),
             }),
@@ -62,10 +74,15 @@ impl Conditions {
         let covered = warranty.as_ref().and_then(WarrantyStatus::covered);
         let resolution = fields.resolution.trim();
         let onsite_visit = resolution == "onsite_visit";
+        let proof_offered = line.is_some()
+            && on_record.is_none()
+            && matches!(intent, Some(Intent::Repair | Intent::ReturnExchangeRefund));
         Conditions {
             intent,
-            photos_required: covered == Some(true)
-                && matches!(resolution, "repair" | "replacement"),
+            photos_required: (covered == Some(true)
+                && matches!(resolution, "repair" | "replacement"))
+                || (proof_offered && fields.warranty_proof.trim() == "yes"),
+            proof_offered,
             chargeable: covered == Some(false) && onsite_visit,
             order_number_required: intent == Some(Intent::ReturnExchangeRefund)
                 || line.is_some_and(|line| line.order_number_required),
@@ -76,6 +93,7 @@ impl Conditions {
             emergency: fields.category.trim() == "emergency" || fields.danger.trim() == "yes",
             warranty,
             purchase_date_unknown,
+            on_record: line.is_some() && on_record.is_some(),
             customer_not_present: fields.customer_not_present.trim() == "yes",
             notify_by_email: NoticeChannel::ticked(&fields.notify).contains(&NoticeChannel::Email),
             online_order: line.is_some_and(|line| line.order_number_required),
@@ -106,6 +124,7 @@ impl Conditions {
             PurchaseDate => {
                 matches!(intent, Some(I::Repair | I::ReturnExchangeRefund))
                     && !self.purchase_date_unknown
+                    && !self.on_record
             }
             // Without a purchase date, the serial number is how warranty gets checked.
             SerialNumber => self.purchase_date_unknown,

@@ -108,6 +108,7 @@ fields! {
     Danger => "danger",
     Priority => "priority",
     Photos => "photos",
+    WarrantyProof => "warranty_proof",
     ChargeAck => "charge_ack",
     ArrivalAt => "arrival_at",
     DepartureAt => "departure_at",
@@ -221,7 +222,7 @@ impl Field {
             SignoffAt | ArrivalAt | DepartureAt => FieldKind::DateTime,
             Result => FieldKind::Choice(VISIT_RESULTS),
             Signature => FieldKind::Signature,
-            CustomerNotPresent => FieldKind::Flag,
+            CustomerNotPresent | WarrantyProof => FieldKind::Flag,
             Configuration | Parameters | PartsUsed | PartsNeeded | CustomerComment
             | NotPresentReason => FieldKind::Paragraph { min: 1, max: NOTES_MAX_CHARS },
             Description | FaultCause => {
@@ -320,6 +321,9 @@ pub struct RequestFields {
     /// `Priority`: suggested by a flow; the request's priority is derived from it and the
     /// answers above (`rules::priority_of`), never asked.
     pub priority: String,
+    /// `"yes"` when one of the photos is the invoice or delivery note: proof of the purchase
+    /// date for a unit the product archive does not know, which staff confirm.
+    pub warranty_proof: String,
     pub charge_ack: String,
     pub arrival_at: String,
     pub departure_at: String,
@@ -341,6 +345,12 @@ pub struct RequestFields {
     /// The customer's calendar date when they submitted (`YYYY-MM-DD`): warranty is judged
     /// on the day as the customer lives it, not in the server's time zone.
     pub local_date: String,
+    /// The last day the product archive covers this unit (`YYYY-MM-DD`), as the look-up by
+    /// serial number answered it: warranty is then judged from the archive's date, not the
+    /// purchase date. The intake server never takes it from the caller: it looks the serial
+    /// up itself and puts its own answer here (or nothing) before judging.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub warranty_on_record: String,
     /// `"kiosk"` when the request was taken down on a shared kiosk device (`/kiosk`), where
     /// `kiosk.recorded_by_required` asks staff beside it to say who took it down. Empty for
     /// any other channel; an unknown value counts as empty.
@@ -420,6 +430,10 @@ impl<'de> Deserialize<'de> for RequestFields {
                         }
                         "local_date" => {
                             fields.local_date =
+                                map.next_value::<Option<String>>()?.unwrap_or_default()
+                        }
+                        "warranty_on_record" => {
+                            fields.warranty_on_record =
                                 map.next_value::<Option<String>>()?.unwrap_or_default()
                         }
                         "channel" => {
@@ -505,6 +519,7 @@ macro_rules! slot {
             Usable => Some($($borrow)* $fields.usable),
             Danger => Some($($borrow)* $fields.danger),
             Priority => Some($($borrow)* $fields.priority),
+            WarrantyProof => Some($($borrow)* $fields.warranty_proof),
             ChargeAck => Some($($borrow)* $fields.charge_ack),
             ArrivalAt => Some($($borrow)* $fields.arrival_at),
             DepartureAt => Some($($borrow)* $fields.departure_at),
@@ -803,6 +818,13 @@ mod openapi {
                 .property(
                     "local_date",
                     text_or_null("The customer's calendar date when sent, YYYY-MM-DD."),
+                )
+                .property(
+                    "warranty_on_record",
+                    text_or_null(
+                        "Ignored from callers: the server looks the serial number up in its \
+                         product archive and judges warranty from the archive's date.",
+                    ),
                 )
                 .property(
                     "channel",

@@ -104,10 +104,12 @@ pub enum EntryKind {
     CustomerMessage,
     /// The customer's own satisfaction rating.
     Rating,
+    /// Staff confirmed the purchase date from the customer's invoice or delivery note.
+    Warranty,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 8] = [
+    pub const ALL: [EntryKind; 9] = [
         EntryKind::Status,
         EntryKind::Assign,
         EntryKind::Reply,
@@ -116,6 +118,7 @@ impl EntryKind {
         EntryKind::ReplyBy,
         EntryKind::CustomerMessage,
         EntryKind::Rating,
+        EntryKind::Warranty,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +131,7 @@ impl EntryKind {
             EntryKind::ReplyBy => "reply_by",
             EntryKind::CustomerMessage => "customer_message",
             EntryKind::Rating => "rating",
+            EntryKind::Warranty => "warranty",
         }
     }
 
@@ -144,7 +148,9 @@ impl EntryKind {
             | EntryKind::ReplyBy
             | EntryKind::CustomerMessage
             | EntryKind::Rating => true,
-            EntryKind::Assign | EntryKind::Note | EntryKind::FollowUp => false,
+            EntryKind::Assign | EntryKind::Note | EntryKind::FollowUp | EntryKind::Warranty => {
+                false
+            }
         }
     }
 }

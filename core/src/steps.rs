@@ -109,6 +109,7 @@ impl Step {
                     Usable,
                     Danger,
                     Photos,
+                    WarrantyProof,
                     ChargeAck,
                 ]
             }
@@ -140,6 +141,7 @@ impl Step {
         fields.retain(|field| match field {
             RecordedBy => conditions.recorded_by_shown,
             ChargeAck => conditions.chargeable,
+            WarrantyProof => conditions.proof_offered,
             PurchaseDate => !conditions.purchase_date_unknown,
             DeliveredOn => conditions.online_order,
             SignoffName | Signature => !conditions.customer_not_present,

@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["i18n", "phone", "warranty", "reference", "eviction", "status"],
     &["schema", "calendar"],
-    &["adapter", "escalation", "reply", "emergency"],
+    &["adapter", "escalation", "reply", "emergency", "charges", "guarantees", "quality"],
     &["follow_up"],
     &["config"],
     &["flow"],
     &["rules"],
+    &["product"],
     &["steps"],
     &["validate"],
     &["draft", "route"],

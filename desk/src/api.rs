@@ -5,6 +5,8 @@ use serde::Serialize;
 use shouhou_core::desk::{
     EventRequest, Figures, Inbox, InboxFilter, Member, RequestDetail, Session,
 };
+use shouhou_core::product::{ImportSummary, ProductRecord};
+use shouhou_core::quality::QualityReport;
 use shouhou_core::Flow;
 use shouhou_web::http::{self, encode, query, send, HttpError};
 
@@ -99,6 +101,49 @@ pub async fn figures(period: &Period) -> Result<Figures, HttpError> {
 pub fn export_url(period: &Period) -> String {
     [BASE, "/export.csv", &period.query()].concat()
 }
+
+/// The quality report of a period (leads only).
+pub async fn quality(period: &Period) -> Result<QualityReport, HttpError> {
+    http::get_json(&[BASE, "/quality", &period.query()].concat()).await
+}
+
+/// The quality report as a CSV, for Excel.
+pub fn quality_csv_url(period: &Period) -> String {
+    [BASE, "/quality.csv", &period.query()].concat()
+}
+
+fn product_path(product_line: &str, serial: &str) -> String {
+    [BASE, "/products/", &encode(product_line), "/", &encode(serial)].concat()
+}
+
+/// One unit's archive record; a 404 when the archive does not have it.
+pub async fn product(product_line: &str, serial: &str) -> Result<ProductRecord, HttpError> {
+    http::get_json(&product_path(product_line, serial)).await
+}
+
+/// Saves a unit's record as staff edited it (adding it when new); the server answers with
+/// the record as kept (trimmed, the serial normalised).
+pub async fn save_product(record: &ProductRecord) -> Result<ProductRecord, HttpError> {
+    let path = product_path(&record.product_line, &record.serial_number);
+    http::json(send(Request::put(&path).json(record)).await?).await
+}
+
+/// Checks (`dry_run`) or imports a CSV or Excel file of records: what it adds and changes,
+/// and every refused row with its line.
+pub async fn import_products(
+    file: web_sys::File,
+    dry_run: bool,
+) -> Result<ImportSummary, HttpError> {
+    let path =
+        [BASE, "/products/import", &query(&[("dry_run", Some(dry_run.to_string()))])].concat();
+    let content_type =
+        if file.name().to_ascii_lowercase().ends_with(".xlsx") { XLSX } else { "text/csv" };
+    let request = Request::post(&path).header("Content-Type", content_type).body(file);
+    http::json(send(request).await?).await
+}
+
+/// How an Excel workbook's body is named.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The troubleshooting flow a customer walked, fetched as their app fetches it. Read, not
 /// validated: the desk only looks its words up, and a node it lacks is shown by its id.

@@ -1,8 +1,6 @@
-//! The desk's shell: wires the hooks (language, session, product lines, the address), shows
+//! The desk's shell: wires the hooks (language, session, configuration, the address), shows
 //! the header and the page for the address, and keeps the inbox's filters while staff open
 //! a request.
-
-use std::rc::Rc;
 
 use shouhou_core::desk::InboxFilter;
 use yew::prelude::*;
@@ -10,13 +8,14 @@ use yew::prelude::*;
 use crate::components::header::header;
 use crate::context::Desk;
 use crate::hooks::language::use_language;
-use crate::hooks::lines::use_product_lines;
+use crate::hooks::lines::use_desk_settings;
 use crate::hooks::live::use_live;
 use crate::hooks::session::{use_session, SessionState};
 use crate::hooks::title::use_document_title;
 use crate::pages::figures::FiguresPage;
 use crate::pages::inbox::InboxPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::products::ProductsPage;
 use crate::pages::request::RequestPage;
 use crate::pages::sign_in::SignIn;
 use crate::route::{Route, SITE};
@@ -25,8 +24,9 @@ use crate::route::{Route, SITE};
 pub fn app() -> Html {
     let language = use_language();
     let session = use_session();
-    let lines = use_product_lines();
-    let route = shouhou_web::router::use_route::<Route>(SITE).route;
+    let settings = use_desk_settings();
+    let routing = shouhou_web::router::use_route::<Route>(SITE);
+    let route = routing.route.clone();
     // The inbox's filters outlive the inbox: back from a request, they are as they were.
     let filter = use_state(InboxFilter::default);
 
@@ -36,7 +36,7 @@ pub fn app() -> Html {
         _ => None,
     };
     let live = use_live(signed_in.is_some());
-    let ready = language.ready && session.state != SessionState::Unknown && lines.is_some();
+    let ready = language.ready && session.state != SessionState::Unknown && settings.is_some();
     let screen = if signed_in.is_some() { route.title_key() } else { "title.sign_in" };
     let title =
         [shouhou_web::i18n::tr(lang, screen), shouhou_web::i18n::tr(lang, "app.name")].join(" · ");
@@ -50,10 +50,11 @@ pub fn app() -> Html {
     let desk = Desk {
         lang,
         session: signed_in,
-        lines: lines.unwrap_or_else(|| Rc::new(Vec::new())),
+        settings: settings.unwrap_or_default(),
         signed_in: session.signed_in.clone(),
         signed_out: session.signed_out.clone(),
         live,
+        navigate: routing.navigate.clone(),
     };
     let body = match (&desk.session, &route) {
         (None, _) => html! { <SignIn /> },
@@ -68,6 +69,10 @@ pub fn app() -> Html {
             html! { <RequestPage reference={reference.clone()} /> }
         }
         (Some(_), Route::Figures) => html! { <FiguresPage /> },
+        (Some(_), Route::Products) => html! { <ProductsPage unit={None::<(String, String)>} /> },
+        (Some(_), Route::Product(line, serial)) => {
+            html! { <ProductsPage unit={Some((line.clone(), serial.clone()))} /> }
+        }
         (Some(_), Route::NotFound) => html! { <NotFound /> },
     };
     html! {

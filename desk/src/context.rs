@@ -1,12 +1,16 @@
 //! What every desk screen may read, provided by `app.rs` and read with [`use_desk`]: the
-//! language, who is signed in, the product lines' names, and how to say the session ended.
+//! language, who is signed in, what it reads of the configuration (the product lines' names,
+//! the fault causes, the parts), and how to say the session ended.
 
 use std::rc::Rc;
 
 use shouhou_core::desk::{Role, Session};
 use shouhou_core::{Lang, ProductLine};
+use shouhou_web::config::DeskSettings;
 use shouhou_web::i18n::{label, tr, trf};
 use yew::prelude::*;
+
+use crate::route::Route;
 
 /// What the live desk heard ([`crate::hooks::live`]): how many changes since the desk
 /// opened; a screen reads itself again when the count moves.
@@ -21,12 +25,14 @@ pub struct Desk {
     /// `None` only on the sign-in screen.
     pub session: Option<Session>,
     /// From the configuration the customer app runs with (empty when it could not be read).
-    pub lines: Rc<Vec<ProductLine>>,
+    pub settings: Rc<DeskSettings>,
     pub signed_in: Callback<Session>,
     /// The server said the session is gone (a 401): the desk shows the sign-in.
     pub signed_out: Callback<()>,
     /// What the live desk heard.
     pub live: Live,
+    /// Shows another screen, as a new history entry.
+    pub navigate: Callback<Route>,
 }
 
 impl Desk {
@@ -46,10 +52,33 @@ impl Desk {
     /// A product line by its name in the desk's language; its id when the configuration
     /// does not know it.
     pub fn line_name(&self, id: &str) -> String {
-        self.lines
+        self.settings
+            .product_lines
             .iter()
             .find(|line| line.id == id)
             .map_or_else(|| id.to_string(), |line| line.name.get(self.lang).to_string())
+    }
+
+    pub fn lines(&self) -> &[ProductLine] {
+        &self.settings.product_lines
+    }
+
+    /// A configured fault cause or part by its name in the desk's language; its id when the
+    /// configuration does not know it.
+    pub fn cause_name(&self, id: &str) -> String {
+        let causes = &self.settings.fault_causes;
+        causes
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| id.to_string(), |c| c.name.get(self.lang).into())
+    }
+
+    pub fn part_name(&self, id: &str) -> String {
+        let parts = &self.settings.parts;
+        parts
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_string(), |p| p.name.get(self.lang).into())
     }
 
     pub fn login(&self) -> String {

@@ -2,6 +2,7 @@
 //! is missing: the forms' rules, pure and tested natively. The screen only reads the fields.
 
 use shouhou_core::desk::EventRequest;
+use shouhou_core::quality::PartUsed;
 use shouhou_core::status::Status;
 use shouhou_web::dom::some;
 
@@ -51,6 +52,28 @@ pub fn follow_up(outcome: String, satisfaction: &str, notes: String) -> Filled {
     let outcome = some(outcome).ok_or("error.outcome_missing")?;
     let satisfaction = satisfaction.parse::<u8>().ok().filter(|n| (1..=5).contains(n));
     Ok(EventRequest::FollowUp { outcome, satisfaction, text: notes.trim().to_string() })
+}
+
+/// Resolving with what the repair found: a fault cause (one of the configured), and the
+/// parts used as `(part, quantity typed)`; a part left empty or at 0 was not used.
+pub fn resolve(cause: &str, quantities: &[(String, String)]) -> Filled {
+    let fault_cause = Some(cause.trim().to_string()).filter(|c| !c.is_empty());
+    let fault_cause = fault_cause.ok_or("error.cause_missing")?;
+    let parts = quantities
+        .iter()
+        .filter_map(|(part, typed)| {
+            let quantity = typed.trim().parse::<u32>().ok().filter(|n| *n > 0)?;
+            Some(PartUsed { part: part.clone(), quantity })
+        })
+        .collect();
+    Ok(EventRequest::Resolve { fault_cause: Some(fault_cause), parts })
+}
+
+/// Confirming a customer's proof of purchase: the date it shows (`YYYY-MM-DD`, as a date
+/// control gives it).
+pub fn confirm_warranty(date: String) -> Filled {
+    let delivered_on = some(date).ok_or("error.date_missing")?;
+    Ok(EventRequest::ConfirmWarranty { delivered_on })
 }
 
 /// Sign-in needs both a login (trimmed) and a password (as typed).
@@ -110,6 +133,26 @@ mod tests {
         let out_of_range = follow_up("reached".into(), "9", String::new()).unwrap();
         assert!(matches!(out_of_range, EventRequest::FollowUp { satisfaction: None, .. }));
         assert_eq!(follow_up(" ".into(), "4", "x".into()), Err("error.outcome_missing"));
+    }
+
+    #[test]
+    fn resolving_needs_a_cause_and_counts_only_the_parts_used() {
+        let typed = |part: &str, n: &str| (part.to_string(), n.to_string());
+        let quantities =
+            [typed("fan", "2"), typed("board", ""), typed("seal", "0"), typed("x", "a")];
+        assert_eq!(
+            resolve("quality", &quantities),
+            Ok(EventRequest::Resolve {
+                fault_cause: Some("quality".into()),
+                parts: vec![PartUsed { part: "fan".into(), quantity: 2 }]
+            })
+        );
+        assert_eq!(resolve(" ", &quantities), Err("error.cause_missing"));
+        assert_eq!(
+            confirm_warranty("2025-05-01".into()),
+            Ok(EventRequest::ConfirmWarranty { delivered_on: "2025-05-01".into() })
+        );
+        assert_eq!(confirm_warranty(String::new()), Err("error.date_missing"));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The desk's addresses, under `/desk/`, kept in the History API by the shared router: one
 //! variant per screen, each read from its path and written back to it. A screen to come (the
-//! follow-up list, the dispatch board, the product archive, the audit log) is a variant here
+//! follow-up list, the dispatch board, the audit log) is a variant here
 //! and a page in `pages/`.
 
 use shouhou_core::route::is_reference_like;
+use shouhou_core::schema::is_plain_id;
 use shouhou_web::http::encode;
 use shouhou_web::router::{Routable, Site};
 
@@ -15,7 +16,30 @@ pub enum Route {
     Inbox,
     Request(String),
     Figures,
+    /// The product archive: import, and finding a unit.
+    Products,
+    /// One unit of the archive, by product line and serial number, to read and edit.
+    Product(String, String),
     NotFound,
+}
+
+/// A percent-encoded path segment as the text it encodes; `None` for one that is not UTF-8
+/// or not encoded as `encode` writes.
+fn decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = segment.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 impl Routable for Route {
@@ -25,6 +49,15 @@ impl Routable for Route {
         match (segments.next(), segments.next(), segments.next()) {
             (Some(""), None, None) => Route::Inbox,
             (Some("figures"), None, None) => Route::Figures,
+            (Some("products"), None, None) => Route::Products,
+            (Some("products"), Some(line), Some(serial)) if is_plain_id(line) => {
+                match decode(serial) {
+                    Some(serial) if !serial.trim().is_empty() && serial.chars().count() <= 100 => {
+                        Route::Product(line.to_string(), serial)
+                    }
+                    _ => Route::NotFound,
+                }
+            }
             (Some("requests"), Some(reference), None) if is_reference_like(reference) => {
                 Route::Request(reference.to_string())
             }
@@ -36,6 +69,10 @@ impl Routable for Route {
         match self {
             Route::Inbox | Route::NotFound => "/desk/".into(),
             Route::Figures => "/desk/figures".into(),
+            Route::Products => "/desk/products".into(),
+            Route::Product(line, serial) => {
+                ["/desk/products/", &encode(line), "/", &encode(serial)].concat()
+            }
             Route::Request(reference) => ["/desk/requests/", &encode(reference)].concat(),
         }
     }
@@ -48,6 +85,7 @@ impl Route {
             Route::Inbox => "title.inbox",
             Route::Request(_) => "title.request",
             Route::Figures => "title.figures",
+            Route::Products | Route::Product(..) => "title.products",
             Route::NotFound => "title.not_found",
         }
     }
@@ -59,7 +97,13 @@ mod tests {
 
     #[test]
     fn every_screen_reads_back_from_its_address() {
-        for route in [Route::Inbox, Route::Figures, Route::Request("SR-20261127-0001".into())] {
+        for route in [
+            Route::Inbox,
+            Route::Figures,
+            Route::Request("SR-20261127-0001".into()),
+            Route::Products,
+            Route::Product("inverter".into(), "INV 7K5/0042 变".into()),
+        ] {
             assert_eq!(Route::parse(&route.path(), ""), route, "{}", route.path());
         }
     }
@@ -80,6 +124,9 @@ mod tests {
             "/desk/requests/SR-1/x",
             "/desk/requests/%3Cscript%3E",
             "/desk/requests/<b>",
+            "/desk/products/Inverter/INV-1",
+            "/desk/products/inverter/%E7%8",
+            "/desk/products/inverter",
         ] {
             assert_eq!(Route::parse(path, ""), Route::NotFound, "{path}");
         }

@@ -26,6 +26,7 @@ pub mod openapi;
 pub mod routes;
 pub mod serve;
 pub mod site;
+pub mod spreadsheet;
 pub mod staff;
 pub mod state;
 pub mod store;

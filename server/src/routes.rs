@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::customer::{csp, posts, requests, unsubscribe};
+use crate::customer::{csp, posts, products, requests, unsubscribe};
 use crate::http::error::ApiError;
 use crate::http::refusals::plain_refusals_as_json;
 use crate::http::same_site::same_site_only;
@@ -41,6 +41,7 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/deflections", post(requests::record_deflection).layer(limited(&guards.deflection)))
         .route("/csp-report", post(csp::csp_report).layer(limited(&guards.report)))
+        .route("/products/{serial}", get(products::look_up).layer(limited(&guards.lookup)))
         .route("/kiosk/unlock", post(kiosk::unlock).layer(limited(&guards.kiosk_pin)))
         .route(
             "/unsubscribe/{token}",
@@ -63,6 +64,14 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/staff/stream", get(staff::notices::stream))
         .route("/staff/figures", get(figures::figures))
         .route("/staff/export.csv", get(figures::export_csv))
+        .route("/staff/quality", get(figures::quality))
+        .route("/staff/quality.csv", get(figures::quality_csv))
+        .route("/staff/products/import", post(staff::products::import))
+        .route(
+            "/staff/products/{product_line}/{serial}",
+            get(staff::products::product).put(staff::products::edit_product),
+        )
+        .route("/staff/audit", get(staff::products::audit))
         .layer(from_fn_with_state(Arc::clone(state), same_site_only))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

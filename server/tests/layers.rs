@@ -6,11 +6,11 @@
 
 const LAYERS: &[&[&str]] = &[
     // The store: its values and refusals, the SQL both databases run, each operation once.
-    &["store::error", "store::types"],
+    &["store::error", "store::types", "spreadsheet"],
     &["store::sql"],
-    &["store::sqlite_conn", "store::pg_conn", "store::search", "store::staff"],
-    &["store::facts", "store::inbox", "store::notices"],
-    &["store::report", "store::hub"],
+    &["store::sqlite_conn", "store::pg_conn", "store::search", "store::staff", "store::audit"],
+    &["store::facts", "store::inbox", "store::notices", "store::products"],
+    &["store::report", "store::hub", "store::quality"],
     &["store::requests"],
     &["store::timeline"],
     &["store::customer", "store::history"],
@@ -43,11 +43,13 @@ const LAYERS: &[&[&str]] = &[
     &[
         "customer::app",
         "customer::csp",
+        "customer::products",
         "customer::requests",
         "customer::start_page",
         "customer::unsubscribe",
         "staff::figures",
         "staff::notices",
+        "staff::products",
         "staff::requests",
         "staff::session",
         "kiosk",

@@ -7,5 +7,6 @@ pub mod error_summary;
 pub mod fields;
 pub mod kiosk;
 pub mod photos;
+pub mod rights;
 pub mod signature;
 pub mod transcript;

@@ -11,6 +11,7 @@ pub mod flows;
 pub mod form;
 pub mod history;
 pub mod kiosk;
+pub mod lookup;
 pub mod other_tabs;
 pub mod outbox;
 pub mod photos;

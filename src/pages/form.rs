@@ -2,8 +2,10 @@
 //! field table in `shouhou-core`: which fields a step has, how each is entered and what is
 //! required follow from the request as it stands (intent, warranty, chosen outcome).
 
+use shouhou_core::charges::{province_of, table_for};
 use shouhou_core::i18n::{t, Messages};
-use shouhou_core::{Field, FieldError, FieldKind, Lang, Step};
+use shouhou_core::product::form_entitlement;
+use shouhou_core::{AppConfig, Field, FieldError, FieldKind, Lang, Step};
 use shouhou_web::dom::event_value;
 use yew::prelude::*;
 
@@ -16,12 +18,46 @@ use crate::components::fields::{
     TextFieldProps, TextKind,
 };
 use crate::components::photos::PhotoField;
+use crate::components::rights::{charges_notice, entitlement_notice};
 use crate::components::signature::SignaturePad;
 use crate::components::transcript::transcript_view;
 use crate::hooks::form::{use_form_screen, FormScreen};
+use crate::hooks::lookup::{use_product_lookup, Lookup};
 use crate::hooks::photos::{is_signature, use_photos, AttachedPhotos};
-use crate::ids::now_ms;
+use crate::ids::{now_ms, today};
 use crate::state::Action;
+
+/// "Look up my product" under the serial number, and what the look-up found.
+fn lookup_control(
+    lang: Lang,
+    found: &Lookup,
+    on_look_up: Callback<MouseEvent>,
+    config: &AppConfig,
+) -> Html {
+    let said = match found {
+        Lookup::Idle => None,
+        Lookup::SerialFirst => Some(t(lang, "lookup.serial_first").to_string()),
+        Lookup::Busy => Some(t(lang, "lookup.busy").to_string()),
+        Lookup::Found { line, model } => {
+            let line = config.product_line(line).map_or(line.clone(), |l| l.name.get(lang).into());
+            let model = if model.is_empty() { "—".to_string() } else { model.clone() };
+            Some(Messages::builtin().format(
+                lang,
+                "lookup.found",
+                &[("line", line), ("model", model)],
+            ))
+        }
+        Lookup::NotFound => Some(t(lang, "lookup.not_found").to_string()),
+        Lookup::Failed => Some(t(lang, "lookup.failed").to_string()),
+    };
+    html! {
+        <div class="lookup">
+            <button type="button" class="secondary" onclick={on_look_up}
+                disabled={*found == Lookup::Busy}>{ t(lang, "lookup.button") }</button>
+            <p class="lookup-result" role="status">{ said.unwrap_or_default() }</p>
+        </div>
+    }
+}
 
 /// The hint under a field, where it has one.
 fn hint(lang: Lang, field: Field) -> Option<String> {
@@ -50,6 +86,7 @@ fn hint(lang: Lang, field: Field) -> Option<String> {
 #[component]
 pub fn FormPage() -> Html {
     let photos = use_photos();
+    let lookup = use_product_lookup();
     let Some(FormScreen { state, heading, config, draft, lang, intent, conditions, on_back }) =
         use_form_screen()
     else {
@@ -87,6 +124,14 @@ pub fn FormPage() -> Html {
             })
         };
         match field.kind() {
+            FieldKind::Line { .. } if field == Field::SerialNumber => html! {
+                <>
+                    { text(TextKind::Text) }
+                    if let Some((found, on_look_up)) = lookup.clone() {
+                        { lookup_control(lang, &found, on_look_up, &config) }
+                    }
+                </>
+            },
             FieldKind::Line { .. } => text(TextKind::Text),
             FieldKind::Paragraph { .. } => text(TextKind::MultiLine),
             FieldKind::Tel => text(TextKind::Tel),
@@ -115,14 +160,25 @@ pub fn FormPage() -> Html {
                     on_edit: on_edit.clone(),
                 })
             }
-            FieldKind::Acknowledgement => checkbox(CheckboxProps {
-                lang,
-                field,
-                checked: value == "yes",
-                notice: Some(config.chargeable_service_notice.get(lang).to_string()),
-                error,
-                on_edit: on_edit.clone(),
-            }),
+            FieldKind::Acknowledgement => {
+                // The prices where the customer is, by the province of their address.
+                let province = province_of(&fields.address);
+                let prices = table_for(&config.charges, fields.product_line.trim(), province)
+                    .map(|table| charges_notice(lang, &config, table, province));
+                html! {
+                    <>
+                        { prices.unwrap_or_default() }
+                        { checkbox(CheckboxProps {
+                            lang,
+                            field,
+                            checked: value == "yes",
+                            notice: Some(config.chargeable_service_notice.get(lang).to_string()),
+                            error,
+                            on_edit: on_edit.clone(),
+                        }) }
+                    </>
+                }
+            }
             FieldKind::Flag => checkbox(CheckboxProps {
                 lang,
                 field,
@@ -157,11 +213,23 @@ pub fn FormPage() -> Html {
     let emergency = conditions.emergency.then(|| {
         emergency_notice(lang, &config, &draft.emergency_services(state.flow().as_deref()))
     });
-    let warranty = conditions
-        .warranty
-        .as_ref()
-        .filter(|_| matches!(step, Step::Product | Step::Problem))
-        .map(|warranty| html! { <p class="notice warranty" role="status">{ warranty_text(lang, warranty) }</p> });
+    let warranty =
+        conditions.warranty.as_ref().filter(|_| matches!(step, Step::Product | Step::Problem)).map(
+            |warranty| {
+                html! {
+                    <p class="notice warranty" role="status">
+                        { warranty_text(lang, warranty) }
+                        if conditions.on_record {
+                            { " " }{ t(lang, "warranty.from_record") }
+                        }
+                    </p>
+                }
+            },
+        );
+    let rights = (step == Step::Problem)
+        .then(|| form_entitlement(fields, &conditions, &config, today()))
+        .flatten()
+        .map(|entitlement| entitlement_notice(lang, &entitlement));
     let suggested = (step == Step::Problem && fields.troubleshooting.is_some()).then(|| {
         let label = |prefix: &str, value: &str| {
             if value.is_empty() {
@@ -212,6 +280,7 @@ pub fn FormPage() -> Html {
                 <div class="notice notice-problem" role="alert"><p>{ problem }</p></div>
             }
             { warranty.unwrap_or_default() }
+            { rights.unwrap_or_default() }
             if let Some(suggested) = suggested {
                 <p class="suggested">{ suggested }</p>
             }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod flows;
 pub mod kiosk;
+pub mod products;
 pub mod status;
 
 use shouhou_core::outbox::{classify, Answer, SendOutcome};

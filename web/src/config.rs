@@ -2,6 +2,7 @@
 //! the intake server run with, in core's types.
 
 use serde::Deserialize;
+use shouhou_core::config::{FaultCause, Part};
 use shouhou_core::{AppConfig, ProductLine};
 
 use crate::http::{self, HttpError};
@@ -14,23 +15,27 @@ pub async fn load() -> Result<AppConfig, HttpError> {
     AppConfig::from_json(&text).map_err(|error| HttpError::Unreadable(error.to_string()))
 }
 
-/// Only the product lines, for an app that shows their names and nothing else of the
-/// configuration (the desk): reading the whole of it would put every setting's decoder into
-/// that app's download.
-pub async fn product_lines() -> Result<Vec<ProductLine>, HttpError> {
-    read_product_lines(&http::get_text(FILE).await?).map_err(HttpError::Unreadable)
+/// What the desk reads of the configuration: the product lines' names, and the fault causes
+/// and parts staff record when they resolve. Reading the whole of it would put every
+/// setting's decoder into the desk's download.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct DeskSettings {
+    pub product_lines: Vec<ProductLine>,
+    #[serde(default = "shouhou_core::quality::default_fault_causes")]
+    pub fault_causes: Vec<FaultCause>,
+    #[serde(default)]
+    pub parts: Vec<Part>,
 }
 
-/// The product lines of a configuration's text (a byte-order mark, as Windows Notepad saves
-/// one, is no matter).
-pub fn read_product_lines(text: &str) -> Result<Vec<ProductLine>, String> {
-    #[derive(Deserialize)]
-    struct Lines {
-        product_lines: Vec<ProductLine>,
-    }
+pub async fn desk_settings() -> Result<DeskSettings, HttpError> {
+    read_desk_settings(&http::get_text(FILE).await?).map_err(HttpError::Unreadable)
+}
+
+/// The desk's settings from a configuration's text (a byte-order mark, as Windows Notepad
+/// saves one, is no matter).
+pub fn read_desk_settings(text: &str) -> Result<DeskSettings, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let lines: Lines = serde_json::from_str(text).map_err(|error| error.to_string())?;
-    Ok(lines.product_lines)
+    serde_json::from_str(text).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -38,12 +43,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_product_lines_are_those_the_whole_configuration_has() {
+    fn the_desk_reads_what_the_whole_configuration_has() {
         let text = include_str!("../../static/config.json");
         let whole = AppConfig::from_json(text).unwrap();
-        assert_eq!(read_product_lines(text).unwrap(), whole.product_lines);
+        let desk = read_desk_settings(text).unwrap();
+        assert_eq!(desk.product_lines, whole.product_lines);
+        assert_eq!((desk.fault_causes, desk.parts), (whole.fault_causes, whole.parts));
         let with_bom = format!("\u{FEFF}{text}");
-        assert_eq!(read_product_lines(&with_bom).unwrap(), whole.product_lines);
-        assert!(read_product_lines("{}").is_err());
+        assert_eq!(read_desk_settings(&with_bom).unwrap().product_lines, whole.product_lines);
+        assert!(read_desk_settings("{}").is_err());
     }
 }

@@ -12,6 +12,7 @@ use crate::config::AppConfig;
 use crate::emergency::{PublicService, GENERAL_SERVICES};
 use crate::flow::engine::{EngineError, FlowProgress};
 use crate::flow::{Flow, OutcomeKind};
+use crate::product::ProductLookup;
 use crate::schema::{Category, Field, Intent, PhotoRef, RequestFields, Troubleshooting};
 pub use crate::steps::Step;
 use crate::validate::{validate_request, validate_start, Conditions, FieldError};
@@ -78,6 +79,9 @@ pub enum DraftEvent {
         step: Step,
         today: CivilDate,
     },
+    /// The product archive knew the serial number: its product line and model fill the
+    /// form, and warranty is judged from its date from now on.
+    OnRecord(ProductLookup),
     /// The honeypot input, which no person sees, was filled in: a bot. What it typed goes
     /// with the request so the intake server can drop it without telling the bot why.
     Honeypot(String),
@@ -177,7 +181,21 @@ impl Draft {
                 if field == Field::ProductLine {
                     self.forget_troubleshooting();
                 }
+                // The archive's answer was about the unit this names: another unit has its own.
+                if matches!(field, Field::ProductLine | Field::SerialNumber) {
+                    self.fields.warranty_on_record.clear();
+                }
                 self.fields.set(field, value);
+            }
+            DraftEvent::OnRecord(found) => {
+                if self.fields.product_line != found.product_line {
+                    self.forget_troubleshooting();
+                    self.fields.product_line = found.product_line;
+                }
+                if !found.model.is_empty() {
+                    self.fields.model = found.model;
+                }
+                self.fields.warranty_on_record = found.warranty_until.unwrap_or_default();
             }
             DraftEvent::Honeypot(value) => {
                 if self.fields.website == value {
@@ -456,6 +474,25 @@ mod tests {
         draft.apply(edit(Field::FullName, "王"), &config(), 3_000).unwrap();
         assert_eq!((draft.revision, draft.updated_at_ms), (1, 2_000));
         assert!(!draft.is_blank());
+    }
+
+    #[test]
+    fn the_archive_s_answer_fills_the_form_until_another_unit_is_named() {
+        let mut draft = Draft::new("d1".into(), "k1".into(), 1_000);
+        draft.apply(edit(Field::ProductLine, "appliance"), &config(), 2_000).unwrap();
+        draft.apply(edit(Field::SerialNumber, "INV-7K5-0042"), &config(), 2_000).unwrap();
+        let found = ProductLookup {
+            product_line: "inverter".into(),
+            model: "ACS580".into(),
+            warranty_until: Some("2027-05-31".into()),
+            in_warranty: Some(true),
+        };
+        draft.apply(DraftEvent::OnRecord(found), &config(), 3_000).unwrap();
+        let fields = &draft.fields;
+        assert_eq!((fields.product_line.as_str(), fields.model.as_str()), ("inverter", "ACS580"));
+        assert_eq!(fields.warranty_on_record, "2027-05-31");
+        draft.apply(edit(Field::SerialNumber, "INV-7K5-0043"), &config(), 4_000).unwrap();
+        assert_eq!(draft.fields.warranty_on_record, "", "another unit: the record is not its");
     }
 
     #[test]

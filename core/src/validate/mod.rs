@@ -412,6 +412,27 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_on_record_is_judged_by_the_archive_s_date_not_the_purchase_date() {
+        // The customer remembers a recent purchase; the archive knows the unit is older.
+        let mut fields = with(Field::PurchaseDate, "2026-11-01");
+        fields.serial_number = "INV-7K5-0042".into();
+        fields.resolution = "onsite_visit".into();
+        fields.address = "江苏省苏州市工业园区".into();
+        fields.warranty_on_record = "2026-10-31".into();
+        assert_eq!(codes_of(&fields), [(Field::ChargeAck, ErrorCode::NotAcknowledged)]);
+        let conditions = Conditions::of(&fields, &config(), TODAY);
+        assert!(conditions.on_record && conditions.chargeable);
+        // On the record's last day it is covered, and the purchase date is not needed.
+        fields.warranty_on_record = TODAY.to_string();
+        fields.purchase_date.clear();
+        let valid = validate(&fields).unwrap();
+        assert_eq!(valid.warranty, Some(WarrantyStatus::InWarranty { until: TODAY.to_string() }));
+        // Something that is not a date is no record.
+        fields.warranty_on_record = "soon".into();
+        assert_eq!(codes_of(&fields), [(Field::PurchaseDate, ErrorCode::Required)]);
+    }
+
+    #[test]
     fn without_a_purchase_date_warranty_is_checked_from_the_serial_number() {
         let mut fields = with(Field::PurchaseDate, "");
         assert_eq!(codes_of(&fields), [(Field::PurchaseDate, ErrorCode::Required)]);

@@ -1,10 +1,12 @@
-//! What staff do with a request, one form each: change the status, assign, reply to the
+//! What staff do with a request, one form each: change the status, resolve with the fault
+//! cause and parts used, confirm a customer's proof of purchase, assign, reply to the
 //! customer, note internally, move the promised reply time, record a follow-up call. Each
 //! form reads its own fields, asks the forms' rules (`forms.rs`) what to send, and hands
 //! the event up; under it, what its last action said.
 
 use std::rc::Rc;
 
+use shouhou_core::config::Part;
 use shouhou_core::desk::{EventRequest, Member};
 use shouhou_core::status::Status;
 use shouhou_web::dom::value_of;
@@ -28,6 +30,10 @@ pub struct ActionsProps {
     pub send: Callback<(Form, EventRequest, Vec<NodeRef>)>,
     /// A form's missing piece, as a message key.
     pub refuse: Callback<(Form, &'static str)>,
+    /// The parts that fit the request's product line, offered when resolving.
+    pub parts: Vec<Part>,
+    /// The customer sent an invoice or delivery note as proof of purchase, to confirm.
+    pub proof: bool,
 }
 
 #[function_component(Actions)]
@@ -39,6 +45,10 @@ pub fn actions(props: &ActionsProps) -> Html {
     let note = use_node_ref();
     let reply_by = use_node_ref();
     let (fu_outcome, fu_satisfaction, fu_text) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let (cause, proof_date) = (use_node_ref(), use_node_ref());
+    // One quantity per part offered, kept while the list is the same.
+    let quantities =
+        use_memo(props.parts.len(), |n| (0..*n).map(|_| NodeRef::default()).collect::<Vec<_>>());
 
     // A form's submit: what it read, sent or refused; `clear` are emptied once recorded.
     let on_submit = |form: Form, read: Rc<dyn Fn() -> Filled>, clear: Vec<NodeRef>| {
@@ -115,6 +125,30 @@ pub fn actions(props: &ActionsProps) -> Html {
         on_submit("follow_up", Rc::new(read), clear)
     };
 
+    let on_resolve = {
+        let mut clear = vec![cause.clone()];
+        clear.extend(quantities.iter().cloned());
+        let (cause, parts, quantities) = (cause.clone(), props.parts.clone(), quantities.clone());
+        let read = move || {
+            let typed: Vec<(String, String)> = parts
+                .iter()
+                .zip(quantities.iter())
+                .map(|(p, n)| (p.id.clone(), value_of(n)))
+                .collect();
+            forms::resolve(&value_of(&cause), &typed)
+        };
+        on_submit("resolve", Rc::new(read), clear)
+    };
+    let on_confirm = {
+        let node = proof_date.clone();
+        on_submit(
+            "confirm_warranty",
+            Rc::new(move || forms::confirm_warranty(value_of(&node))),
+            vec![proof_date.clone()],
+        )
+    };
+    let resolvable = props.next_statuses.contains(&Status::Resolved);
+
     html! {
         <div class="actions">
             <h2>{ desk.t("request.actions") }</h2>
@@ -133,6 +167,49 @@ pub fn actions(props: &ActionsProps) -> Html {
                     </div>
                     { submit("status") }
                     { said("status") }
+                </form>
+            }
+            if resolvable {
+                <form class="card" onsubmit={on_resolve} aria-labelledby="h-resolve">
+                    <h3 id="h-resolve">{ desk.t("action.resolve") }</h3>
+                    <p class="hint">{ desk.t("action.resolve_hint") }</p>
+                    <div class="field">
+                        <label for="a-cause">{ desk.t("action.resolve_cause") }</label>
+                        <select id="a-cause" ref={cause}>
+                            <option value="" selected=true>{ "—" }</option>
+                            { for desk.settings.fault_causes.iter().map(|c| html! {
+                                <option value={c.id.clone()}>{ c.name.get(desk.lang).to_string() }</option>
+                            }) }
+                        </select>
+                    </div>
+                    if !props.parts.is_empty() {
+                        <fieldset class="parts">
+                            <legend>{ desk.t("action.resolve_parts") }</legend>
+                            { for props.parts.iter().zip(quantities.iter()).map(|(part, node)| {
+                                let id = ["a-part-", &part.id].concat();
+                                html! {
+                                    <div class="part">
+                                        <label for={id.clone()}>{ part.name.get(desk.lang).to_string() }</label>
+                                        <input {id} type="number" min="0" max="999" inputmode="numeric" ref={node.clone()} />
+                                    </div>
+                                }
+                            }) }
+                        </fieldset>
+                    }
+                    { submit("resolve") }
+                    { said("resolve") }
+                </form>
+            }
+            if props.proof {
+                <form class="card" onsubmit={on_confirm} aria-labelledby="h-confirm">
+                    <h3 id="h-confirm">{ desk.t("action.confirm_warranty") }</h3>
+                    <p id="a-proof-hint" class="hint">{ desk.t("action.confirm_warranty_hint") }</p>
+                    <div class="field">
+                        <label for="a-proof-date">{ desk.t("action.confirm_warranty_date") }</label>
+                        <input id="a-proof-date" type="date" ref={proof_date} aria-describedby="a-proof-hint" />
+                    </div>
+                    { submit("confirm_warranty") }
+                    { said("confirm_warranty") }
                 </form>
             }
             <form class="card" onsubmit={on_assign} aria-labelledby="h-assign">

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use shouhou_core::desk::Figures;
 use yew::prelude::*;
 
+use super::data_table;
 use crate::context::Desk;
 use crate::format::{hours, meets, percent, width_class};
 
@@ -90,23 +91,13 @@ pub fn counts(
             if counts.is_empty() {
                 <p class="muted">{ desk.t("figures.no_requests") }</p>
             } else {
-                <table class="counts-table">
-                    <thead><tr><th scope="col">{ desk.t(title_key) }</th><th scope="col">{ desk.t("figures.count") }</th></tr></thead>
-                    <tbody>
-                        { for counts.iter().map(|(key, n)| {
-                            let name = if group == "line" { desk.line_name(key) } else { desk.label(group, key) };
-                            html! {
-                                <tr>
-                                    <th scope="row">{ name }</th>
-                                    <td>
-                                        <span class="mini-bar" aria-hidden="true"><span class={classes!("bar-fill", width_class(*n as f64 / max as f64))}></span></span>
-                                        { n }
-                                    </td>
-                                </tr>
-                            }
-                        }) }
-                    </tbody>
-                </table>
+                { data_table(None, &[desk.t(title_key), desk.t("figures.count")], counts.iter().map(|(key, n)| {
+                    let name = if group == "line" { desk.line_name(key) } else { desk.label(group, key) };
+                    let bar = html! {
+                        <>{ name }{ " " }<span class="mini-bar" aria-hidden="true"><span class={classes!("bar-fill", width_class(*n as f64 / max as f64))}></span></span></>
+                    };
+                    (bar, vec![n.to_string()])
+                })) }
             }
         </section>
     }
@@ -120,18 +111,13 @@ pub fn months(desk: &Desk, f: &Figures) -> Html {
             if f.repairs_by_month.is_empty() {
                 <p class="muted">{ desk.t("figures.no_requests") }</p>
             } else {
-                <table class="counts-table">
-                    <thead><tr>
-                        <th scope="col">{ desk.t("figures.month") }</th>
-                        <th scope="col">{ desk.t("figures.in_warranty") }</th>
-                        <th scope="col">{ desk.t("figures.out_of_warranty") }</th>
-                    </tr></thead>
-                    <tbody>
-                        { for f.repairs_by_month.iter().map(|m| html! {
-                            <tr><th scope="row">{ m.month.clone() }</th><td>{ m.in_warranty }</td><td>{ m.out_of_warranty }</td></tr>
-                        }) }
-                    </tbody>
-                </table>
+                { data_table(
+                    None,
+                    &["figures.month", "figures.in_warranty", "figures.out_of_warranty"].map(|k| desk.t(k)),
+                    f.repairs_by_month.iter().map(|m| {
+                        (html! { { m.month.clone() } }, vec![m.in_warranty.to_string(), m.out_of_warranty.to_string()])
+                    }),
+                ) }
             }
         </section>
     }

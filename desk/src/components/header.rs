@@ -16,8 +16,7 @@ pub fn header(
 ) -> Html {
     let nav = desk.session.as_ref().map(|session| {
         let link = |to: Route, key: &str| {
-            let current = (std::mem::discriminant(&to) == std::mem::discriminant(showing))
-                .then_some("page");
+            let current = (to.title_key() == showing.title_key()).then_some("page");
             html! { <a href={to.path()} aria-current={current}>{ desk.t(key) }</a> }
         };
         let role = desk.label("role", session.role.as_str());
@@ -25,6 +24,7 @@ pub fn header(
             <>
                 <nav class="nav" aria-label={desk.t("nav.label")}>
                     { link(Route::Inbox, "nav.inbox") }
+                    { link(Route::Products, "nav.products") }
                     if desk.is_lead() {
                         { link(Route::Figures, "nav.figures") }
                     }

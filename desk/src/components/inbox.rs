@@ -93,7 +93,7 @@ pub fn filters(
     let categories = values("category", &mut Category::ALL.iter().map(|c| c.as_str()));
     let priorities = values("priority", &mut Priority::ALL.iter().map(|p| p.as_str()));
     let lines =
-        desk.lines.iter().map(|l| (l.id.clone(), l.name.get(desk.lang).to_string())).collect();
+        desk.lines().iter().map(|l| (l.id.clone(), l.name.get(desk.lang).to_string())).collect();
     let assigned = vec![
         ("me".to_string(), desk.t("filter.assigned_me")),
         ("none".to_string(), desk.t("filter.assigned_none")),

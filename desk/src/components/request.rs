@@ -4,6 +4,7 @@
 
 use shouhou_core::desk::{DetailRow, DetailSections, Entry, RequestDetail};
 use shouhou_core::flow::transcript::{outcome_words, transcript_lines};
+use shouhou_core::quality::Findings;
 use shouhou_core::status::EntryKind;
 use shouhou_core::{FieldKind, Flow, PhotoRef, Troubleshooting};
 use yew::prelude::*;
@@ -182,8 +183,25 @@ fn entry_words(desk: &Desk, entry: &Entry) -> String {
             desk.tf("entry.follow_up", &[("outcome", outcome), ("satisfaction", satisfaction)])
         }
         EntryKind::Rating => desk.tf("entry.rating", &[("n", n(entry.satisfaction))]),
+        EntryKind::Warranty => {
+            desk.tf("entry.warranty", &[("date", entry.outcome.clone().unwrap_or_default())])
+        }
         _ => String::new(),
     }
+}
+
+/// What a repair found and used: the fault cause and each part with its quantity.
+fn findings_words(desk: &Desk, found: &Findings) -> String {
+    let cause =
+        found.fault_cause.as_deref().map_or_else(|| desk.t("cause.none"), |c| desk.cause_name(c));
+    let parts = if found.parts.is_empty() {
+        desk.t("entry.no_parts")
+    } else {
+        let each =
+            found.parts.iter().map(|p| format!("{} ×{}", desk.part_name(&p.part), p.quantity));
+        each.collect::<Vec<_>>().join(", ")
+    };
+    desk.tf("entry.findings", &[("cause", cause), ("parts", parts)])
 }
 
 /// The request's history, oldest first: filed, then every change, reply, note, follow-up
@@ -205,6 +223,7 @@ pub fn timeline(desk: &Desk, d: &RequestDetail) -> Html {
                     <span class={classes!("badge", class)}>{ desk.t(badge) }</span>
                 </p>
                 if !what.is_empty() { <p>{ what }</p> }
+                if let Some(found) = &entry.findings { <p>{ findings_words(desk, found) }</p> }
                 if let Some(t) = &entry.text { if !t.is_empty() { <p class="entry-text">{ t.clone() }</p> } }
             </li>
         }

@@ -1,11 +1,13 @@
 //! The figures for a period (leads only): the three rates against the after-sales targets,
-//! with bars, the other counts, and the CSV export of the period's requests.
+//! with bars, the other counts, the quality report (by model, cause and part, repairs by
+//! month per model), and the CSV exports of the period's requests and of its quality report.
 
 use shouhou_web::dom::value_of;
 use yew::prelude::*;
 
 use crate::api::{self, Period};
 use crate::components::figures::{counts, months, rates, summary};
+use crate::components::quality::quality;
 use crate::context::use_desk;
 use crate::hooks::figures::use_figures;
 use crate::hooks::title::use_focus_title;
@@ -48,6 +50,7 @@ pub fn figures_page() -> Html {
             </section>
         </>
     });
+    let report = shown.quality.as_deref().map(|report| quality(&desk, report));
 
     html! {
         <>
@@ -67,12 +70,16 @@ pub fn figures_page() -> Html {
                 <div class="field">
                     <a class="button secondary" href={api::export_url(&period)} download="">{ desk.t("figures.export") }</a>
                 </div>
+                <div class="field">
+                    <a class="button secondary" href={api::quality_csv_url(&period)} download="">{ desk.t("quality.export") }</a>
+                </div>
             </form>
             <div>
                 if let Some(key) = &shown.error {
                     <p class="error" role="alert">{ desk.t(key) }</p>
                 }
                 { for body }
+                { for report }
             </div>
         </>
     }

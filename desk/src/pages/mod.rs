@@ -4,5 +4,6 @@
 pub mod figures;
 pub mod inbox;
 pub mod not_found;
+pub mod products;
 pub mod request;
 pub mod sign_in;

@@ -1,10 +1,14 @@
-//! One request: every field, the photos, the warranty, the troubleshooting transcript and
-//! the timeline, and what staff do with it.
+//! One request: what 三包 gives, every field, the unit's archive record and service history,
+//! the photos, the warranty, the troubleshooting transcript and the timeline, and what staff
+//! do with it.
 
+use shouhou_core::status::EntryKind;
+use shouhou_core::Field;
 use shouhou_web::router::Routable;
 use yew::prelude::*;
 
 use crate::components::actions::Actions;
+use crate::components::product::{entitlement, history, product};
 use crate::components::request::{fields, photos, report, summary, timeline, transcript};
 use crate::context::use_desk;
 use crate::hooks::request::use_request;
@@ -43,6 +47,11 @@ pub fn request_page(props: &RequestProps) -> Html {
         };
     };
     let sections = d.sections();
+    // The parts that fit this line, and a proof of purchase still to confirm.
+    let parts: Vec<_> =
+        desk.settings.parts.iter().filter(|p| p.fits(&d.request.product_line)).cloned().collect();
+    let proof = d.request.details.get(Field::WarrantyProof.name()).is_some_and(|v| v == "yes")
+        && !d.timeline.iter().any(|e| e.kind == EntryKind::Warranty);
     let walked =
         d.request.troubleshooting.as_ref().map(|t| transcript(&desk, t, request.flow.as_deref()));
     html! {
@@ -55,14 +64,18 @@ pub fn request_page(props: &RequestProps) -> Html {
                 { summary(&desk, d) }
                 <div class="columns">
                     <div>
+                        if let Some(e) = &d.entitlement { { entitlement(&desk, e) } }
                         { fields(&desk, d, &sections) }
+                        { product(&desk, d) }
+                        { history(&desk, d) }
                         { report(&desk, d, &sections) }
                         { photos(&desk, d, &sections.photos) }
                         { for walked }
                         { timeline(&desk, d) }
                     </div>
                     <Actions desk={desk.clone()} next_statuses={d.next_statuses.clone()} members={request.members.clone()}
-                        busy={request.busy} said={request.said.clone()} send={request.send.clone()} refuse={request.refuse.clone()} />
+                        busy={request.busy} said={request.said.clone()} send={request.send.clone()} refuse={request.refuse.clone()}
+                        {parts} {proof} />
                 </div>
             </div>
         </>

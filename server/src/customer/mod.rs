@@ -5,6 +5,7 @@
 pub mod app;
 pub mod csp;
 pub mod posts;
+pub mod products;
 pub mod requests;
 pub mod start_page;
 pub mod unsubscribe;

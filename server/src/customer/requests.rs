@@ -122,7 +122,10 @@ async fn create(
         CivilDate::at(now.timestamp_millis(), 0)
     };
     let today = customer_today(&fields.local_date, utc_today);
-    let request = validate_request(&fields, &state.config, today).map_err(validation_failed)?;
+    // Warranty from the product archive, never from what the caller says the archive said.
+    let judged =
+        RequestFields { warranty_on_record: on_record(state, &fields).await?, ..fields.clone() };
+    let request = validate_request(&judged, &state.config, today).map_err(validation_failed)?;
     if !photos_match(&fields.photos, &uploads) {
         return Err(validation_failed(vec![FieldError {
             field: Field::Photos,
@@ -164,6 +167,19 @@ async fn create(
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The last day the product archive covers the unit the request names (its line and serial,
+/// for the part the checks found at fault), or nothing when the archive does not know it or
+/// has no date for it.
+async fn on_record(state: &AppState, fields: &RequestFields) -> Result<String, ApiError> {
+    let (line, serial) = (fields.product_line.trim(), fields.serial_number.trim());
+    if serial.is_empty() || state.config.product_line(line).is_none() {
+        return Ok(String::new());
+    }
+    let Some(record) = state.store.product(line, serial).await? else { return Ok(String::new()) };
+    let component = fields.troubleshooting.as_ref().and_then(|t| t.component.as_deref());
+    Ok(record.warranty_until(&state.config, component).map(|d| d.to_string()).unwrap_or_default())
 }
 
 /// A bot filled in the honeypot (`website`): nothing is stored, and the answer is shaped like

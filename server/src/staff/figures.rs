@@ -121,6 +121,69 @@ fn answer(from: &str, to: &str, counts: &report::Counts) -> Figures {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/quality",
+    tag = "staff",
+    description = "The quality report of the requests filed in the period: requests, repairs and repeat repairs (a repair of a unit repaired within 90 days before) by model, resolved requests by fault cause, the parts used most, and repairs by month per model. Leads only.",
+    security(("staff_session" = [])),
+    params(Period),
+    responses(
+        (status = 200, description = "The report.", body = shouhou_core::quality::QualityReport),
+        crate::http::docs::LeadsPeriod,
+    )
+)]
+pub async fn quality(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+    query: Result<Query<Period>, QueryRejection>,
+) -> Response {
+    let result = async {
+        staff.require_lead()?;
+        let (from, to) = period(query)?;
+        let report = state.store.quality(&from, &to).await?;
+        Ok::<_, ApiError>(Json(report).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/quality.csv",
+    tag = "staff",
+    description = "The quality report as a CSV for Excel (UTF-8 with a byte-order mark, every cell quoted): one section per table, each with its header. Leads only.",
+    security(("staff_session" = [])),
+    params(Period),
+    responses(
+        (status = 200, description = "The CSV.", content_type = "text/csv", body = String),
+        crate::http::docs::LeadsPeriod,
+    )
+)]
+pub async fn quality_csv(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+    query: Result<Query<Period>, QueryRejection>,
+) -> Response {
+    let result = async {
+        staff.require_lead()?;
+        let (from, to) = period(query)?;
+        let report = state.store.quality(&from, &to).await?;
+        let disposition = format!("attachment; filename=\"quality-{from}-{to}.csv\"");
+        let mut response = shouhou_core::quality::report_csv(&report).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        if let Ok(value) = HeaderValue::from_str(&disposition) {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+        Ok::<_, ApiError>(response)
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
 /// The header row in the caller's language: Chinese-locale Excel is where this is opened.
 fn column_title(column: &str, lang: Lang) -> &str {
     if lang == Lang::En {

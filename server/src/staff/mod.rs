@@ -4,5 +4,6 @@
 
 pub mod figures;
 pub mod notices;
+pub mod products;
 pub mod requests;
 pub mod session;

@@ -11,8 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::SecondsFormat;
 use serde_json::json;
+use shouhou_core::desk::RequestDetail;
+use shouhou_core::product::{request_entitlement, ProductRecord};
+use shouhou_core::quality::check_resolution;
 use shouhou_core::reference::parse_reference;
 use shouhou_core::validate::has_forbidden_characters;
+use shouhou_core::{AppConfig, Intent, WarrantyStatus};
 
 use crate::auth::valid_login;
 use crate::http::body::{in_time, json_body};
@@ -104,16 +108,46 @@ pub async fn request_detail(
 ) -> Response {
     let result = async {
         let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
-        let detail = state
+        let mut detail = state
             .store
             .detail(&reference, store::now())
             .await
             .map_err(ApiError::from)?
             .ok_or_else(request_not_found)?;
+        with_unit(&state, &mut detail).await?;
         Ok::<_, ApiError>(Json(detail).into_response())
     }
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// The unit a request is about, beside it: its archive record, its service history, and what
+/// 三包 entitles the customer to, judged (by core) on the day it was filed.
+async fn with_unit(state: &AppState, detail: &mut RequestDetail) -> Result<(), ApiError> {
+    let config = &state.config;
+    let performance: Vec<String> =
+        config.fault_causes.iter().filter(|c| c.performance).map(|c| c.id.clone()).collect();
+    let Some(unit) = state.store.unit_context(&detail.reference, performance).await? else {
+        return Ok(());
+    };
+    let filed = shouhou_core::CivilDate::parse(detail.created_at.get(..10).unwrap_or_default());
+    // 三包 is about faults of the product: repairs, returns and what engineers found on site.
+    let about_a_fault = matches!(
+        detail.request.intent,
+        Intent::Repair | Intent::ReturnExchangeRefund | Intent::OnsiteReport
+    );
+    detail.entitlement = filed.filter(|_| about_a_fault).and_then(|filed| {
+        request_entitlement(
+            &detail.request,
+            unit.record.as_ref(),
+            config,
+            &unit.earlier_repairs,
+            filed,
+        )
+    });
+    detail.product = unit.record;
+    detail.history = unit.history;
+    Ok(())
 }
 
 /// `GET /staff/requests/{reference}/photos/{id}`: the bytes as stored, shown in the page,
@@ -179,7 +213,7 @@ fn invalid_event(detail: &str) -> ApiError {
 
 /// Checks what the store cannot: texts present and not too long, satisfaction 1–5, and a
 /// reply-by time that is a time (kept in the server's own offset, like every other time).
-fn checked(event: EventRequest) -> Result<EventRequest, ApiError> {
+fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiError> {
     let text_ok = |text: &str, required: bool| {
         let chars = text.trim().chars().count();
         (!required || chars > 0) && chars <= MAX_TEXT_CHARS && !has_forbidden_characters(text)
@@ -214,8 +248,50 @@ fn checked(event: EventRequest) -> Result<EventRequest, ApiError> {
             return Err(StoreError::UnknownStaff.into());
         }
         EventRequest::Status { .. } | EventRequest::Assign { .. } => {}
+        EventRequest::Resolve { ref fault_cause, ref parts } => {
+            check_resolution(fault_cause.as_deref(), parts, &config.fault_causes, &config.parts)
+                .map_err(|why| invalid_event(&why))?;
+        }
+        EventRequest::ConfirmWarranty { ref delivered_on } => {
+            let date = shouhou_core::CivilDate::parse(delivered_on.trim())
+                .filter(|date| *date <= store::today())
+                .ok_or_else(|| invalid_event("delivered_on: a day, YYYY-MM-DD, not after today"))?;
+            return Ok(EventRequest::ConfirmWarranty { delivered_on: date.to_string() });
+        }
     }
     Ok(event)
+}
+
+/// The warranty of a request once staff confirmed its unit was delivered on `delivered_on`:
+/// counted from that date with the unit's (or the line's, or the part's) months, on the day
+/// the request was filed, as core counts an archive record's.
+async fn confirmed_warranty(
+    state: &AppState,
+    reference: &str,
+    delivered_on: &str,
+) -> Result<Option<WarrantyStatus>, ApiError> {
+    let detail =
+        state.store.detail(reference, store::now()).await?.ok_or_else(request_not_found)?;
+    let request = &detail.request;
+    let serial = request.details.get("serial_number").cloned().unwrap_or_default();
+    let known = match serial.is_empty() {
+        true => None,
+        false => state.store.product(&request.product_line, &serial).await?,
+    };
+    let unit = ProductRecord {
+        product_line: request.product_line.clone(),
+        delivered_on: delivered_on.to_string(),
+        warranty_months: known.and_then(|k| k.warranty_months),
+        ..ProductRecord::default()
+    };
+    let component = request.troubleshooting.as_ref().and_then(|t| t.component.as_deref());
+    let filed = shouhou_core::CivilDate::parse(detail.created_at.get(..10).unwrap_or_default());
+    Ok(unit.warranty_until(&state.config, component).zip(filed).map(|(until, filed)| {
+        match filed <= until {
+            true => WarrantyStatus::InWarranty { until: until.to_string() },
+            false => WarrantyStatus::OutOfWarranty { ended: until.to_string() },
+        }
+    }))
 }
 
 /// `POST /staff/requests/{reference}/events`: 201 with the new timeline entry.
@@ -246,13 +322,22 @@ pub async fn add_event(
     let result = async {
         let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
         let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
-        let event = checked(event)?;
+        let event = checked(event, &state.config)?;
         let actor = staff.session.login.clone();
-        let entry = state
-            .store
-            .add_event(&reference, event, Some(&actor), &store::now_text())
-            .await
-            .map_err(ApiError::from)?;
+        let entry = match event {
+            EventRequest::ConfirmWarranty { delivered_on } => {
+                let judged = confirmed_warranty(&state, &reference, &delivered_on).await?;
+                state
+                    .store
+                    .confirm_warranty(&reference, &delivered_on, judged, &actor, &store::now_text())
+                    .await?
+            }
+            event => state
+                .store
+                .add_event(&reference, event, Some(&actor), &store::now_text())
+                .await
+                .map_err(ApiError::from)?,
+        };
         tracing::info!(login = %staff.session.login, kind = entry.kind.as_str(), "staff event");
         Ok::<_, ApiError>((StatusCode::CREATED, Json(json!(entry))).into_response())
     }

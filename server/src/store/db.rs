@@ -5,9 +5,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use shouhou_core::flow::engine::Deflection;
+use shouhou_core::product::ProductRecord;
+use shouhou_core::quality::QualityReport;
 use shouhou_core::reference::RANDOM_LEN;
-use shouhou_core::ValidRequest;
+use shouhou_core::warranty::CivilDate;
+use shouhou_core::{AppConfig, ValidRequest, WarrantyStatus};
 
+use super::audit::{self, AuditEntry};
 use super::customer::{self, CustomerPost, Posted};
 use super::error::StoreError;
 use super::facts;
@@ -17,6 +21,8 @@ use super::inbox::{self, Cursor, Inbox, InboxFilter};
 use super::notices;
 use super::pg_conn::PgConn;
 use super::postgres::{is_url, PgStore};
+use super::products;
+use super::quality;
 use super::report::{self, Counts, ExportMark};
 use super::requests;
 use super::sql;
@@ -296,6 +302,98 @@ impl Db {
     ) -> Result<(Vec<Vec<String>>, Option<ExportMark>), StoreError> {
         let (from, to) = (from.to_string(), to.to_string());
         on_store!(self, read, |c| report::export_batch(c, &from, &to, after.as_ref(), limit))
+    }
+
+    /// The quality report of the requests filed from `from` to `to` (`YYYY-MM-DD`).
+    pub async fn quality(&self, from: &str, to: &str) -> Result<QualityReport, StoreError> {
+        let (from, to) = (from.to_string(), to.to_string());
+        on_store!(self, read, |c| quality::quality(c, &from, &to))
+    }
+
+    // The product archive
+
+    /// A unit for the customer's look-up, by serial alone (the line they chose first).
+    pub async fn find_product(
+        &self,
+        serial: &str,
+        preferred: Option<&str>,
+    ) -> Result<Option<ProductRecord>, StoreError> {
+        let (serial, preferred) = (serial.to_string(), preferred.map(str::to_string));
+        on_store!(self, read, |c| products::find(c, &serial, preferred.as_deref()))
+    }
+
+    pub async fn product(
+        &self,
+        product_line: &str,
+        serial: &str,
+    ) -> Result<Option<ProductRecord>, StoreError> {
+        let (line, serial) = (product_line.to_string(), serial.to_string());
+        on_store!(self, read, |c| products::get(c, &line, &serial))
+    }
+
+    /// A staff member's edit of a unit (checked by core), with its line in the audit trail.
+    pub async fn edit_product(
+        &self,
+        record: ProductRecord,
+        actor: &str,
+        now: &str,
+    ) -> Result<ProductRecord, StoreError> {
+        let (actor, now) = (actor.to_string(), now.to_string());
+        on_store!(self, write, |c| products::edit(c, record, &actor, &now))
+    }
+
+    /// Checks an import file's every row, and unless `dry_run` or a row is refused writes
+    /// them all in one transaction. On SQLite the writer does nothing else meanwhile.
+    pub async fn import_products(
+        &self,
+        body: axum::body::Bytes,
+        config: Arc<AppConfig>,
+        today: CivilDate,
+        dry_run: bool,
+        now: &str,
+    ) -> Result<products::ImportOutcome, StoreError> {
+        let now = now.to_string();
+        if dry_run {
+            on_store!(self, read, |c| products::import(c, &body, &config, today, true, &now))
+        } else {
+            on_store!(self, write, |c| products::import(c, &body, &config, today, false, &now))
+        }
+    }
+
+    /// The unit a request is about: its record, its history, its earlier repairs.
+    pub async fn unit_context(
+        &self,
+        reference: &str,
+        performance_causes: Vec<String>,
+    ) -> Result<Option<products::UnitContext>, StoreError> {
+        let reference = reference.to_string();
+        on_store!(self, read, |c| products::unit_context(c, &reference, &performance_causes))
+    }
+
+    /// Staff confirmed a customer's proof of purchase ([`timeline::confirm_warranty`]).
+    pub async fn confirm_warranty(
+        &self,
+        reference: &str,
+        delivered_on: &str,
+        judged: Option<WarrantyStatus>,
+        actor: &str,
+        now: &str,
+    ) -> Result<Entry, StoreError> {
+        let (reference, delivered_on) = (reference.to_string(), delivered_on.to_string());
+        let (actor, now) = (actor.to_string(), now.to_string());
+        on_store!(self, write, |c| timeline::confirm_warranty(
+            c,
+            &reference,
+            &delivered_on,
+            judged.clone(),
+            &actor,
+            &now
+        ))
+    }
+
+    /// The audit trail's newest `limit` entries.
+    pub async fn audit(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        on_store!(self, read, |c| audit::recent(c, limit))
     }
 
     /// Writes requests with their timelines as they stand ([`history::insert`]), their

@@ -15,6 +15,7 @@
 //! Either answers a write only once it is on disk. The rules the operations apply are
 //! core's.
 
+pub mod audit;
 pub mod customer;
 pub mod db;
 pub mod error;
@@ -25,6 +26,8 @@ pub mod inbox;
 pub mod notices;
 pub mod pg_conn;
 pub mod postgres;
+pub mod products;
+pub mod quality;
 pub mod report;
 pub mod requests;
 pub mod schema;
@@ -42,4 +45,4 @@ pub use postgres::{is_url, PgStore};
 pub use schema::{MIGRATION_LOCK, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use sqlite::SqliteStore;
 pub use staff::{Role, Session, StaffMember};
-pub use types::{now, now_text, Created, NewRequest, PhotoUpload, StoredRequest};
+pub use types::{now, now_text, today, Created, NewRequest, PhotoUpload, StoredRequest};

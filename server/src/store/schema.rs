@@ -39,6 +39,48 @@ macro_rules! desk_indexes {
     };
 }
 
+/// The product archive (SQLite's version 8, PostgreSQL's 5): one row per unit, keyed by its
+/// product line and serial number (as core normalises it), found by serial alone for the
+/// customer's look-up; the audit trail its edits are recorded in; what staff found when
+/// resolving a request (its fault cause and parts used, also on the timeline entry). `$id`
+/// is each database's way of numbering rows.
+macro_rules! archive_tables {
+    ($id:literal) => {
+        concat!(
+            r#"
+    CREATE TABLE products (
+        product_line     TEXT NOT NULL,
+        serial_number    TEXT NOT NULL,
+        model            TEXT NOT NULL DEFAULT '',
+        configuration    TEXT NOT NULL DEFAULT '',
+        produced_on      TEXT NOT NULL DEFAULT '',
+        delivered_on     TEXT NOT NULL DEFAULT '',
+        warranty_months  INTEGER,
+        owner            TEXT NOT NULL DEFAULT '',
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        PRIMARY KEY (product_line, serial_number)
+    );
+    CREATE INDEX products_by_serial ON products (serial_number);
+    CREATE TABLE audit_log (
+        id      "#,
+            $id,
+            r#",
+        at      TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        target  TEXT NOT NULL,
+        detail  TEXT NOT NULL
+    );
+    ALTER TABLE requests ADD COLUMN fault_cause TEXT;
+    ALTER TABLE requests ADD COLUMN parts_json TEXT;
+    ALTER TABLE events ADD COLUMN findings_json TEXT;
+    CREATE INDEX requests_repairs_by_day ON requests (created_day) WHERE intent IN ('repair', 'onsite_report');
+"#
+        )
+    };
+}
+
 /// SQLite's versions.
 pub const SQLITE_MIGRATIONS: &[&str] = &[
     r#"
@@ -252,6 +294,7 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
     INSERT INTO store_state (name, value)
         VALUES ('escalations_alerted_to', CAST(unixepoch() AS TEXT));
 "#,
+    archive_tables!("INTEGER PRIMARY KEY"),
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -455,6 +498,7 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     INSERT INTO store_state (name, value)
         VALUES ('escalations_alerted_to', CAST(CAST(extract(epoch FROM now()) AS BIGINT) AS TEXT));
 "#,
+    archive_tables!("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").

@@ -7,14 +7,16 @@ use chrono::{DateTime, FixedOffset};
 pub use shouhou_core::desk::{Entry, EventRequest, PublicEntry, RequestDetail};
 use shouhou_core::escalation::is_escalated;
 use shouhou_core::notice::Happening;
-use shouhou_core::{transition_allowed, EntryKind, PhotoRef, Status};
+use shouhou_core::product::ProductRecord;
+use shouhou_core::quality::Findings;
+use shouhou_core::{transition_allowed, EntryKind, PhotoRef, Status, WarrantyStatus};
 
 use super::error::StoreError;
 use super::notices::{self, Telling};
 use super::requests::{find, stored_request};
 use super::sql::{params, Conn, Row};
 use super::types::StoredRequest;
-use super::{facts, staff};
+use super::{facts, products, staff};
 
 fn some_text(text: &str) -> Option<String> {
     let text = text.trim();
@@ -31,6 +33,8 @@ pub enum Change {
     Assign(String),
     /// The new promise; the first one is kept (`first_reply_by`).
     ReplyBy(String),
+    /// Resolved (core allowed it), with what the repair found and used.
+    Resolve(Findings),
 }
 
 /// A timeline entry with nothing in it yet but its kind, time and author.
@@ -48,6 +52,7 @@ pub fn blank_entry(kind: EntryKind, actor: Option<&str>, now: &str) -> Entry {
         reply_by: None,
         to: None,
         photos: Vec::new(),
+        findings: None,
     }
 }
 
@@ -86,6 +91,23 @@ pub fn event_entry(
             entry.reply_by = Some(at.clone());
             Change::ReplyBy(at.clone())
         }
+        EventRequest::Resolve { fault_cause, parts } => {
+            if !transition_allowed(current, Status::Resolved) {
+                return Err(StoreError::TransitionNotAllowed {
+                    from: current,
+                    to: Status::Resolved,
+                });
+            }
+            let findings = Findings { fault_cause: fault_cause.clone(), parts: parts.clone() };
+            entry.status = Some(Status::Resolved);
+            entry.findings = Some(findings.clone());
+            Change::Resolve(findings)
+        }
+        // Judged with the configuration, so the HTTP layer hands it to [`confirm_warranty`].
+        EventRequest::ConfirmWarranty { delivered_on } => {
+            entry.outcome = Some(delivered_on.clone());
+            Change::None
+        }
     };
     Ok((entry, change))
 }
@@ -114,10 +136,60 @@ pub async fn add_event(
     let (request_id, current) = lock_request(c, reference).await?.ok_or(StoreError::NotFound)?;
     let (mut entry, change) = event_entry(current, event, actor, now)?;
     let before = facts::snapshot(c, request_id).await?;
+    let closed = change == Change::Status(Status::Closed);
     apply_change(c, request_id, change).await?;
     insert_entry(c, request_id, &mut entry).await?;
     facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
     tell(c, telling, request_id, reference, &entry, current).await?;
+    // A closed request about a unit makes or completes the unit's archive record.
+    if closed {
+        let json: String =
+            c.value("SELECT request_json FROM requests WHERE id = $1", params![request_id]).await?;
+        products::complete_from_request(c, &stored_request(&json)?, now).await?;
+    }
+    Ok(entry)
+}
+
+/// Staff confirmed a customer's invoice or delivery note: the timeline says so (with the date
+/// read from it), the request's warranty is as `judged` from that date (the figures keep
+/// what was judged at filing), and the unit's archive record, when the request names one,
+/// takes the date as its delivery.
+pub async fn confirm_warranty(
+    c: &impl Conn,
+    reference: &str,
+    delivered_on: &str,
+    judged: Option<WarrantyStatus>,
+    actor: &str,
+    now: &str,
+) -> Result<Entry, StoreError> {
+    let (request_id, _) = lock_request(c, reference).await?.ok_or(StoreError::NotFound)?;
+    let json: String =
+        c.value("SELECT request_json FROM requests WHERE id = $1", params![request_id]).await?;
+    let mut request = stored_request(&json)?;
+    if let Some(judged) = judged {
+        request.warranty = Some(judged);
+        let json = serde_json::to_string(&request).expect("a valid request serialises");
+        c.execute(
+            "UPDATE requests SET request_json = $1 WHERE id = $2",
+            params![&json, request_id],
+        )
+        .await?;
+    }
+    if let Some(mut seen) = ProductRecord::from_request(&request) {
+        seen.delivered_on = delivered_on.to_string();
+        let record = match products::get(c, &seen.product_line, &seen.serial_number).await? {
+            Some(mut known) => {
+                known.delivered_on = delivered_on.to_string();
+                known.complete_from(&seen);
+                known
+            }
+            None => seen,
+        };
+        products::put(c, &record, now).await?;
+    }
+    let mut entry = blank_entry(EntryKind::Warranty, Some(actor), now);
+    entry.outcome = Some(delivered_on.to_string());
+    insert_entry(c, request_id, &mut entry).await?;
     Ok(entry)
 }
 
@@ -177,6 +249,19 @@ pub(super) async fn apply_change(
             )
             .await?;
         }
+        Change::Resolve(findings) => {
+            let parts = serde_json::to_string(&findings.parts).expect("parts serialise");
+            c.execute(
+                "UPDATE requests SET status = $1, fault_cause = $2, parts_json = $3 WHERE id = $4",
+                params![
+                    Status::Resolved.as_str(),
+                    findings.fault_cause.as_deref(),
+                    &parts,
+                    request_id
+                ],
+            )
+            .await?;
+        }
         Change::ReplyBy(at) => {
             c.execute(
                 "UPDATE requests SET first_reply_by = COALESCE(first_reply_by, reply_by),
@@ -198,8 +283,8 @@ pub(super) async fn insert_entry(
     entry.id = c
         .value(
             "INSERT INTO events (request_id, at, kind, actor, public, text, status, satisfaction,
-                                 outcome, reply_by, assigned_to)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                                 outcome, reply_by, assigned_to, findings_json)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             params![
                 request_id,
                 &entry.at,
@@ -212,14 +297,18 @@ pub(super) async fn insert_entry(
                 entry.outcome.as_deref(),
                 entry.reply_by.as_deref(),
                 entry.to.as_deref(),
+                entry
+                    .findings
+                    .as_ref()
+                    .map(|f| serde_json::to_string(f).expect("findings serialise")),
             ],
         )
         .await?;
     Ok(())
 }
 
-const ENTRY_COLUMNS: &str =
-    "id, at, kind, actor, public, text, status, satisfaction, outcome, reply_by, assigned_to";
+const ENTRY_COLUMNS: &str = "id, at, kind, actor, public, text, status, satisfaction, outcome, \
+                             reply_by, assigned_to, findings_json";
 
 fn entry_from(row: &Row) -> Result<Entry, StoreError> {
     let kind: String = row.get(2)?;
@@ -238,6 +327,11 @@ fn entry_from(row: &Row) -> Result<Entry, StoreError> {
         reply_by: row.get(9)?,
         to: row.get(10)?,
         photos: Vec::new(),
+        findings: row
+            .get::<Option<String>>(11)?
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| StoreError::Data(format!("an entry's findings: {e}")))?,
     })
 }
 
@@ -330,6 +424,9 @@ pub async fn detail(
         assigned_to: row.get(6)?,
         request: stored_request(&row.get::<String>(7)?)?,
         timeline: timeline(c, row.get(0)?, false).await?,
+        product: None,
+        entitlement: None,
+        history: Default::default(),
     }))
 }
 

@@ -52,6 +52,12 @@ pub fn now_text() -> String {
     now().to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// Today on the server's own calendar (the offset its times are written in).
+pub fn today() -> shouhou_core::CivilDate {
+    let today = now().date_naive().to_string();
+    shouhou_core::CivilDate::parse(&today).expect("chrono writes a date as YYYY-MM-DD")
+}
+
 /// The random part of a new reference, from the OS.
 pub fn os_random() -> [u8; RANDOM_LEN] {
     let mut bytes = [0; RANDOM_LEN];
