@@ -26,26 +26,29 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
     let guards = &state.guards;
     let customer = Router::new()
-        .route("/requests", post(requests::create_request).layer(limited(&guards.create)))
+        .route("/requests", post(requests::create_request).route_layer(limited(&guards.create)))
         .route(
             "/requests/{reference}",
-            get(requests::request_status).layer(limited(&guards.lookup)),
+            get(requests::request_status).route_layer(limited(&guards.lookup)),
         )
         .route(
             "/requests/{reference}/messages",
-            post(posts::post_message).layer(limited(&guards.message)),
+            post(posts::post_message).route_layer(limited(&guards.message)),
         )
         .route(
             "/requests/{reference}/feedback",
-            post(posts::post_feedback).layer(limited(&guards.feedback)),
+            post(posts::post_feedback).route_layer(limited(&guards.feedback)),
         )
-        .route("/deflections", post(requests::record_deflection).layer(limited(&guards.deflection)))
-        .route("/csp-report", post(csp::csp_report).layer(limited(&guards.report)))
-        .route("/products/{serial}", get(products::look_up).layer(limited(&guards.lookup)))
-        .route("/kiosk/unlock", post(kiosk::unlock).layer(limited(&guards.kiosk_pin)))
+        .route(
+            "/deflections",
+            post(requests::record_deflection).route_layer(limited(&guards.deflection)),
+        )
+        .route("/csp-report", post(csp::csp_report).route_layer(limited(&guards.report)))
+        .route("/products/{serial}", get(products::look_up).route_layer(limited(&guards.lookup)))
+        .route("/kiosk/unlock", post(kiosk::unlock).route_layer(limited(&guards.kiosk_pin)))
         .route(
             "/unsubscribe/{token}",
-            post(unsubscribe::unsubscribe).layer(limited(&guards.lookup)),
+            post(unsubscribe::unsubscribe).route_layer(limited(&guards.lookup)),
         )
         .route("/openapi.json", get(openapi::openapi_json));
     let staff = Router::new()
