@@ -4,6 +4,7 @@
 # (postgres://shouhou@127.0.0.1:PORT/shouhou) and PGPORT/PGHOST for psql, runs the command,
 # then stops and removes the cluster whatever happened (trap), and exits with the command's code.
 # Usage: scripts/with-postgres.sh cargo test -p shouhou-server --test pg
+# SHOUHOU_PG_SETTINGS adds server settings (`-c name=value …`), e.g. the desk benchmark's memory.
 set -euo pipefail
 [ "$#" -gt 0 ] || { echo "usage: $0 CMD…" >&2; exit 2; }
 
@@ -66,7 +67,7 @@ for attempt in 1 2 3; do
   # Loopback only; the socket in the temporary folder, not /var/run/postgresql (root-owned).
   # fsync stays on: the tests rely on what a real deployment does.
   if as_owner_in_dir "$PG_CTL" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null; then
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 ${SHOUHOU_PG_SETTINGS:-}" start >/dev/null; then
     started=1; break
   fi
   tail -5 "$dir/server.log" >&2 || true

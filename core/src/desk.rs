@@ -160,9 +160,16 @@ pub struct InboxFilter {
     pub assigned: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<bool>,
-    /// Searched in the reference, name, phone, serial number and description.
+    /// Past its escalation time without an answer (see `escalation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated: Option<bool>,
+    /// A reference, a phone number in any notation or a serial number (exact), or words of
+    /// two characters or more in the description, name or company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// The page after the one whose `next` this is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
 /// One line of the inbox.
@@ -182,6 +189,12 @@ pub struct InboxRow {
     pub assigned_to: Option<String>,
     pub warranty: Option<String>,
     pub overdue: bool,
+    /// Unanswered past its escalation time: shown first, to every lead.
+    #[serde(default)]
+    pub escalated: bool,
+    /// When it escalated (RFC 3339), for as long as it is escalated: how late it is.
+    #[serde(default)]
+    pub escalated_at: Option<String>,
 }
 
 /// `GET /api/v1/staff/requests`.
@@ -190,12 +203,16 @@ pub struct InboxRow {
 pub struct Inbox {
     /// Requests per status under every filter but the status one, every status present.
     pub counts: BTreeMap<String, i64>,
-    /// How many match; at most [`INBOX_LIMIT`] are listed.
+    /// How many match; a page lists at most [`INBOX_LIMIT`].
     pub total: i64,
     pub requests: Vec<InboxRow>,
+    /// What `after` takes for the next page; null on the last.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
-pub const INBOX_LIMIT: usize = 500;
+/// Requests on one page of the inbox.
+pub const INBOX_LIMIT: usize = 100;
 
 /// Everything about one request: `GET /api/v1/staff/requests/{reference}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -210,6 +227,9 @@ pub struct RequestDetail {
     /// What the customer was promised first, once a later promise replaced it.
     pub first_reply_by: Option<String>,
     pub overdue: bool,
+    /// Unanswered past its escalation time.
+    #[serde(default)]
+    pub escalated: bool,
     pub assigned_to: Option<String>,
     /// Every field, the photos' descriptions, the warranty as judged and the
     /// troubleshooting transcript.
@@ -363,6 +383,9 @@ pub struct Figures {
     pub by_category: BTreeMap<String, i64>,
     pub by_product_line: BTreeMap<String, i64>,
     pub median_hours_to_resolve: Option<f64>,
+    /// Requests not answered by the time they escalated, on that time's day.
+    #[serde(default)]
+    pub escalations: i64,
 }
 
 /// `part ÷ whole`, or null when there is no whole.
@@ -370,18 +393,23 @@ pub fn rate(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// The median, the mean of the middle two for an even count; null for none.
-pub fn median(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
+/// The median of values given as how many times each occurs (`value → count`), the mean of
+/// the middle two for an even count; null for none.
+pub fn median_of_counts(counts: &BTreeMap<i64, i64>) -> Option<f64> {
+    let total: i64 = counts.values().filter(|n| **n > 0).sum();
+    if total == 0 {
         return None;
     }
-    values.sort_unstable();
-    let middle = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[middle] as f64
-    } else {
-        (values[middle - 1] + values[middle]) as f64 / 2.0
-    })
+    // The values at 0-based positions (total - 1) / 2 and total / 2 of the sorted list.
+    let nth = |position: i64| {
+        let mut seen = 0;
+        counts.iter().filter(|(_, n)| **n > 0).find_map(|(value, n)| {
+            seen += n;
+            (position < seen).then_some(*value)
+        })
+    };
+    let (low, high) = (nth((total - 1) / 2)?, nth(total / 2)?);
+    Some((low + high) as f64 / 2.0)
 }
 
 /// A rating that counts as satisfied: 4 or 5 of 5.
@@ -411,6 +439,7 @@ mod tests {
             reply_by: String::new(),
             first_reply_by: None,
             overdue: false,
+            escalated: false,
             assigned_to: None,
             request: serde_json::from_value(request).unwrap(),
             timeline: vec![],
@@ -484,9 +513,18 @@ mod tests {
     fn rates_and_medians_have_no_value_for_nothing() {
         assert_eq!(rate(0, 0), None);
         assert_eq!(rate(3, 4), Some(0.75));
-        assert_eq!(median(&mut []), None);
-        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
-        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
+        let median = |values: &[i64]| {
+            let mut counts = BTreeMap::new();
+            for value in values {
+                *counts.entry(*value).or_insert(0) += 1;
+            }
+            median_of_counts(&counts)
+        };
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[5, 1, 3]), Some(3.0));
+        assert_eq!(median(&[4, 1, 3, 2]), Some(2.5));
+        assert_eq!(median(&[48, 48, 72, 48, 72]), Some(48.0));
+        assert_eq!(median(&[7, 7, 9, 9]), Some(8.0), "the middle two fall in two values");
         assert!(satisfied(4) && satisfied(5) && !satisfied(3));
     }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod desk;
 pub mod draft;
 pub mod emergency;
+pub mod escalation;
 pub mod eviction;
 pub mod flow;
 #[cfg(feature = "follow-up")]

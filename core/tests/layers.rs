@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["i18n", "phone", "warranty", "reference", "eviction", "status"],
     &["schema", "calendar"],
-    &["adapter", "reply", "emergency"],
+    &["adapter", "escalation", "reply", "emergency"],
     &["follow_up"],
     &["config"],
     &["flow"],

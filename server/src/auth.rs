@@ -1,4 +1,4 @@
-//! Staff secrets: Argon2id password hashes and session tokens.
+//! Staff secrets: Argon2id password hashes and session tokens, and the kiosk PIN's hash.
 //!
 //! A password is kept only as an Argon2id PHC string (salt and parameters inside it). A
 //! session token is 32 random bytes given to the browser once, in a cookie; the database
@@ -78,6 +78,23 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The kiosk PIN: nothing a passer-by can download holds it or anything to guess it from
+/// offline. The line to put in the server's settings for `pin`: a PHC string (`$argon2id$…`) with a
+/// fresh random salt.
+pub fn hash_pin(pin: &str) -> Result<String, String> {
+    Ok(hash_password(pin))
+}
+
+/// Whether `pin` matches the stored hash. A hash that cannot be read matches nothing.
+pub fn pin_matches(hash: &str, pin: &str) -> bool {
+    verify_password(pin, hash)
+}
+
+/// Whether a stored hash is one `pin_matches` can check: refused at start, not at the kiosk.
+pub fn is_pin_hash(hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|hash| hash.algorithm.as_str() == "argon2id")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +127,15 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(token_hash(&a), token_hash(&a));
         assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn a_pin_hash_is_salted_and_checks_only_that_pin() {
+        let (first, second) = (hash_pin("482916").unwrap(), hash_pin("482916").unwrap());
+        assert_ne!(first, second, "a fresh salt each time");
+        assert!(first.starts_with("$argon2id$") && is_pin_hash(&first));
+        assert!(pin_matches(&first, "482916") && pin_matches(&second, "482916"));
+        assert!(!pin_matches(&first, "482917") && !pin_matches(&first, ""));
+        assert!(!pin_matches("not a hash", "482916") && !is_pin_hash("482916"));
     }
 }

@@ -1,34 +1,17 @@
-//! The kiosk PIN: staff type it on a shared screen to see the outbox's counts or leave kiosk
-//! mode. Nothing a passer-by can download holds it or anything to guess it from offline: the
-//! server keeps a salted Argon2id hash in its own settings (never in the public config.json),
-//! checks each attempt, and its rate limit stops guessing.
+//! `POST /api/v1/kiosk/unlock`: staff type the kiosk PIN on a shared screen to see the
+//! outbox's counts or leave kiosk mode. The server checks each attempt against the salted
+//! hash in its own settings ([`crate::auth::pin_matches`]), and its rate limit stops guessing.
 
 use std::sync::Arc;
 
-use argon2::password_hash::PasswordHash;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::api::ApiError;
-use crate::AppState;
-
-/// The line to put in the server's settings for `pin`: a PHC string (`$argon2id$…`) with a
-/// fresh random salt.
-pub fn hash_pin(pin: &str) -> Result<String, String> {
-    Ok(crate::auth::hash_password(pin))
-}
-
-/// Whether `pin` matches the stored hash. A hash that cannot be read matches nothing.
-pub fn pin_matches(hash: &str, pin: &str) -> bool {
-    crate::auth::verify_password(pin, hash)
-}
-
-/// Whether a stored hash is one `pin_matches` can check: refused at start, not at the kiosk.
-pub fn is_pin_hash(hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|hash| hash.algorithm.as_str() == "argon2id")
-}
+use crate::auth::pin_matches;
+use crate::http::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,11 +29,11 @@ pub struct Unlock {
     request_body = Unlock,
     responses(
         (status = 204, description = "It is the PIN."),
-        (status = 400, description = "`malformed_json`: not `{\"pin\"}`.", body = crate::openapi::ErrorBody),
-        (status = 401, description = "`wrong_pin`.", body = crate::openapi::ErrorBody),
-        (status = 404, description = "`kiosk_pin_not_set`: this server has no kiosk PIN.", body = crate::openapi::ErrorBody),
-        (status = 413, description = "`payload_too_large`: over 2 MiB.", body = crate::openapi::ErrorBody),
-        crate::openapi::RateLimited,
+        (status = 400, description = "`malformed_json`: not `{\"pin\"}`.", body = crate::http::docs::ErrorBody),
+        (status = 401, description = "`wrong_pin`.", body = crate::http::docs::ErrorBody),
+        (status = 404, description = "`kiosk_pin_not_set`: this server has no kiosk PIN.", body = crate::http::docs::ErrorBody),
+        (status = 413, description = "`payload_too_large`: over 2 MiB.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::RateLimited,
     )
 )]
 pub async fn unlock(
@@ -76,20 +59,5 @@ pub async fn unlock(
                 .into_response_for(&headers)
         }
         Err(error) => ApiError::internal(error).into_response_for(&headers),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_pin_hash_is_salted_and_checks_only_that_pin() {
-        let (first, second) = (hash_pin("482916").unwrap(), hash_pin("482916").unwrap());
-        assert_ne!(first, second, "a fresh salt each time");
-        assert!(first.starts_with("$argon2id$") && is_pin_hash(&first));
-        assert!(pin_matches(&first, "482916") && pin_matches(&second, "482916"));
-        assert!(!pin_matches(&first, "482917") && !pin_matches(&first, ""));
-        assert!(!pin_matches("not a hash", "482916") && !is_pin_hash("482916"));
     }
 }

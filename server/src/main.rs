@@ -1,13 +1,21 @@
+//! `shouhou-server`, the binary: reads the command line (the server's own settings, never in
+//! the public `config.json`), and runs one of three things — the server (opens the store,
+//! serves the app and the API until Ctrl-C or SIGTERM, finishing the requests in flight),
+//! the staff account commands (`staff add|list|disable`, on either store), or the kiosk PIN
+//! hasher (`--hash-kiosk-pin`). Everything it runs is the library's; it only wires it up and
+//! owns the process: its logs (JSON on stderr; stdout carries only the "listening" line
+//! scripts read for the port), its runtime and its exit codes.
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use shouhou_server::auth;
-use shouhou_server::cors::parse_origin;
+use shouhou_server::http::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::serve::serve;
-use shouhou_server::store::{Role, Store, StoreError};
-use shouhou_server::{app, open_state, pg, redact, Db, Settings};
+use shouhou_server::store::{self, Db, Role, StoreError};
+use shouhou_server::{app, open_state, redact, Settings};
 use tracing_subscriber::EnvFilter;
 
 /// Shouhou's intake server: serves the app and the /api/v1 request API, storing requests in SQLite
@@ -168,21 +176,14 @@ fn staff_command(db: &std::path::Path, action: StaffAction) -> i32 {
 /// The staff command on either store ([`Db`]): accounts made here sign in on every instance.
 async fn staff_on(db: &std::path::Path, action: StaffAction) -> i32 {
     let url = db.to_string_lossy().into_owned();
-    let opened = if pg::is_url(&url) {
-        pg::PgStore::open(&url).await.map(Db::Postgres).map_err(|why| (redact(&url), why))
-    } else {
-        Store::open(db)
-            .map(|store| Db::Sqlite(std::sync::Arc::new(store)))
-            .map_err(|why| (db.display().to_string(), why))
-    };
-    let store = match opened {
+    let store = match Db::open(&url).await {
         Ok(store) => store,
-        Err((name, why)) => {
-            eprintln!("shouhou-server: cannot open database {name}: {why}");
+        Err(why) => {
+            eprintln!("shouhou-server: cannot open database {}: {why}", redact(&url));
             return 2;
         }
     };
-    let now = || Store::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let now = || store::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     match action {
         StaffAction::Add { login, role } => {
             if !auth::valid_login(&login) {
@@ -363,7 +364,7 @@ fn print_kiosk_pin_hash() -> i32 {
         eprintln!("shouhou-server: a kiosk PIN is 4 to 12 digits");
         return 2;
     }
-    match shouhou_server::kiosk::hash_pin(pin) {
+    match shouhou_server::auth::hash_pin(pin) {
         Ok(hash) => {
             println!("SHOUHOU_KIOSK_PIN_HASH='{hash}'");
             0

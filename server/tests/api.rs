@@ -14,7 +14,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
-use shouhou_server::Settings;
+use shouhou_server::{Db, Settings};
 use tower::ServiceExt;
 
 struct Fixture {
@@ -245,7 +245,7 @@ async fn oversized_bodies_are_refused_before_parsing() {
 #[tokio::test]
 async fn the_size_limit_holds_to_the_byte() {
     let fx = fixture();
-    let limit = shouhou_server::api::MAX_REQUEST_BYTES;
+    let limit = shouhou_server::http::body::MAX_REQUEST_BYTES;
     assert_eq!(limit, 64 * 1024);
     // Trailing whitespace keeps the JSON valid at any length.
     let padded = |len: usize| {
@@ -397,13 +397,12 @@ async fn serves_the_app_and_its_config() {
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
 
-#[test]
-fn a_database_survives_reopening() {
-    if common::skip_on_postgres("a_database_survives_reopening", "it reopens a SQLite file") {
-        return;
-    }
+/// A database closed and opened again (a restart) still holds what was stored, and goes on
+/// drawing new references: a SQLite file, or a PostgreSQL database reached again by its URL.
+#[tokio::test]
+async fn a_database_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("db.sqlite3");
+    let db = common::test_db(dir.path(), "db.sqlite3").to_string_lossy().into_owned();
     let mut request = common::sample::sample_request(&[]);
     request.details = [("company".to_string(), "某物业".to_string())].into();
     let new = |key: &str| shouhou_server::store::NewRequest {
@@ -411,16 +410,16 @@ fn a_database_survives_reopening() {
         submitted_json: "{}".into(),
         request: request.clone(),
         photos: vec![],
-        now: shouhou_server::store::Store::now(),
-        reply_by: shouhou_server::store::Store::now() + chrono::Duration::hours(24),
+        now: shouhou_server::store::now(),
+        reply_by: shouhou_server::store::now() + chrono::Duration::hours(24),
     };
     let reference = {
-        let store = shouhou_server::store::Store::open(&path).unwrap();
-        store.create_blocking(new("reopen-key-1")).unwrap().stored.reference
+        let store = Db::open(&db).await.unwrap();
+        store.create(new("reopen-key-1")).await.unwrap().stored.reference
     };
-    let store = shouhou_server::store::Store::open(&path).unwrap();
-    assert_eq!(store.find(&reference).unwrap().unwrap().request, request);
-    let next = store.create_blocking(new("reopen-key-2")).unwrap().stored.reference;
+    let store = Db::open(&db).await.unwrap();
+    assert_eq!(store.find(&reference).await.unwrap().unwrap().request, request);
+    let next = store.create(new("reopen-key-2")).await.unwrap().stored.reference;
     assert_ne!(next, reference);
 }
 
@@ -479,54 +478,6 @@ async fn deflections_are_counted_once_per_key() {
     bad["name"] = json!("not anonymous");
     let (status, _) = send(&fx.router, request("deflect-0004", &bad)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "deflections carry nothing but flow ids");
-}
-
-#[test]
-fn a_version_1_database_is_migrated_in_place() {
-    if common::skip_on_postgres(
-        "a_version_1_database_is_migrated_in_place",
-        "SQLite's own migrations",
-    ) {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.sqlite3");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE requests (id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE, idempotency_key TEXT NOT NULL UNIQUE,
-                status TEXT NOT NULL DEFAULT 'received', intent TEXT NOT NULL, product_line TEXT NOT NULL, full_name TEXT NOT NULL,
-                phone TEXT NOT NULL, email TEXT, description TEXT NOT NULL, request_json TEXT NOT NULL, created_at TEXT NOT NULL,
-                reply_by TEXT NOT NULL);
-             CREATE TABLE reference_sequences (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
-             INSERT INTO requests VALUES (1, 'SR-20261101-0001', 'old-key-0001', 'received', 'complaint', 'property', '李娜',
-                '+8613912345678', NULL, '楼道灯坏了一周',
-                '{\"intent\":\"complaint\",\"product_line\":\"property\",\"full_name\":\"李娜\",\"phone\":\"+8613912345678\",\"email\":null,\"description\":\"楼道灯坏了一周\"}',
-                '2026-11-01T09:00:00+08:00', '2026-11-02T09:00:00+08:00');
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-    }
-    let store = shouhou_server::store::Store::open(&path).unwrap();
-    let old = store.find("SR-20261101-0001").unwrap().unwrap();
-    assert_eq!((old.request.full_name.as_str(), old.request.category), ("李娜", None));
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 5);
-    let posts: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'customer_posts'", [], |row| {
-            row.get(0)
-        })
-        .unwrap();
-    assert_eq!(posts, 1, "the customer's messages and ratings keep their keys");
-    let desk: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('staff', 'staff_sessions', 'events')",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(desk, 3, "the staff desk's tables");
 }
 
 /// A JPEG's first bytes and then filler: the server checks the signature and the size.

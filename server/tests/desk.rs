@@ -375,14 +375,24 @@ async fn the_inbox_filters_searches_counts_and_puts_overdue_first() {
     assert_eq!(list("?assigned=none").await.0, [refs[0].clone(), refs[2].clone()]);
     assert_eq!(list("?overdue=true").await.0, [refs[0].clone()]);
     assert_eq!(list("?overdue=false").await.0.len(), 2);
-    // Search: serial number, name, phone in another notation, description, reference.
-    assert_eq!(list("?q=INV-2024").await.0, [refs[0].clone()]);
+    // Unanswered 6 hours past its promise: escalated, first, and found by the filter.
+    assert_eq!(
+        (body["requests"][0]["escalated"].as_bool(), body["requests"][1]["escalated"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert!(body["requests"][0]["escalated_at"].as_str().is_some());
+    assert_eq!(list("?escalated=true").await.0, [refs[0].clone()]);
+    assert_eq!(list("?escalated=false").await.0, [refs[1].clone(), refs[2].clone()]);
+    // Search: a serial number, a phone number in another notation and a reference, exactly;
+    // words in the name and the description.
+    assert_eq!(list("?q=inv-2024-0077").await.0, [refs[0].clone()]);
+    assert_eq!(list("?q=INV-2024").await.0.len(), 0, "a serial is matched whole");
     assert_eq!(list(&format!("?q={}", urlencode("李娜"))).await.0, [refs[1].clone()]);
     assert_eq!(list("?q=138%200000%201111").await.0, [refs[1].clone()]);
     assert_eq!(list(&format!("?q={}", urlencode("OC1 过流"))).await.0, [refs[0].clone()]);
-    assert_eq!(list(&format!("?q={}", &refs[2][12..])).await.0, [refs[2].clone()]);
+    assert_eq!(list(&format!("?q={}", refs[2].to_lowercase())).await.0, [refs[2].clone()]);
     assert_eq!(list("?q=100%25").await.0, [refs[2].clone()], "% is searched for, not a wildcard");
-    assert_eq!(list("?q=_").await.0.len(), 0, "so is _");
+    assert_eq!(list("?q=_").await.0.len(), 0, "one character is no word");
 
     let bad = desk.get("/api/v1/staff/requests?status=done", &cookie).await;
     assert_eq!(

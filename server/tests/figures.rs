@@ -6,7 +6,9 @@ mod common;
 use axum::http::StatusCode;
 use common::desk::{desk, request, Desk};
 use serde_json::json;
+use shouhou_core::flow::engine::Deflection;
 use shouhou_core::{Category, Intent, Status, WarrantyStatus};
+use shouhou_server::store::customer::{CustomerPost, Post};
 use shouhou_server::store::timeline::EventRequest;
 use shouhou_server::store::Role;
 
@@ -32,22 +34,36 @@ fn repair(line: &str, covered: bool) -> shouhou_core::ValidRequest {
     request
 }
 
-/// A customer's rating, as issue 12's feedback route will record it.
-fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
-    desk.sql(&format!(
-        "INSERT INTO events (request_id, at, kind, actor, public, satisfaction)
-         SELECT id, '{at}', 'rating', NULL, true, {rating} FROM requests WHERE reference = '{reference}'"
-    ));
+/// A customer's rating, as the feedback route records it.
+async fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
+    let post = CustomerPost {
+        idempotency_key: format!("rating-{reference}"),
+        submitted_json: "{}".into(),
+        post: Post::Rating { rating, comment: String::new() },
+        now: at.into(),
+    };
+    desk.state.store.customer_post(reference, |_| true, post).await.unwrap();
+}
+
+/// A problem guided troubleshooting solved at `at`, as the deflection route records it.
+async fn deflection(desk: &Desk, key: &str, line: &str, at: &str) {
+    let solved = Deflection {
+        flow_id: line.into(),
+        flow_version: 1,
+        product_line: line.into(),
+        outcome: "solved".into(),
+    };
+    desk.state.store.record_deflection(key.into(), solved, common::desk::at(at)).await.unwrap();
 }
 
 /// October 2026, every time in +08:00. Each request's reply-by is 24 h after filing.
 ///
 /// | req | filed | first staff answer | resolved (h) | follow-up | ratings |
 /// |---|---|---|---|---|---|
-/// | R1 repair inverter, in warranty | 10-02 09:00 | 10-02 15:00 on time | 10-04 09:00 (48) | 5 | |
-/// | R2 repair inverter, out of warranty | 10-05 10:00 | 10-07 10:00 late | 10-08 10:00 (72) | | customer 3 |
-/// | R3 complaint property, service | 10-10 08:00 | 10-12 07:00 late (a note and a new promise do not count) | 10-13 08:00 (72) | not asked | |
-/// | R4 consultation network | 10-20 09:00 | 10-20 12:00 on time | 10-22 09:00 (48), reopened, again 10-26 | 4 | customer 5 |
+/// | R1 repair inverter, in warranty | 10-02 09:00 | 10-02 15:05 on time | 10-04 09:00 (48) | 5 | |
+/// | R2 repair inverter, out of warranty | 10-05 10:00 | 10-07 11:00 late | 10-08 10:00 (72) | | customer 3 |
+/// | R3 complaint property, service | 10-10 08:00 | 10-12 08:00 late (a note, a new promise and a bare status change do not count) | 10-13 08:00 (72) | not asked | |
+/// | R4 consultation network | 10-20 09:00 | 10-20 12:05 on time | 10-22 09:00 (48), reopened, again 10-26 | 4 | customer 5 |
 /// | R5 repair appliance, in warranty | 11-02 | | | | |
 /// | R6 repair network, in warranty | 10-30 20:00 | never (due 10-31 20:00, passed) | | | |
 /// | R7 complaint property, quality | 09-29 10:00 | 09-29 12:00 | 10-01 10:00 (48) | | |
@@ -55,12 +71,15 @@ fn customer_rating(desk: &Desk, reference: &str, at: &str, rating: u8) {
 /// For 2026-10-01 … 2026-10-31: filed R1 R2 R3 R4 R6 = 5; resolved R1 R2 R3 R4 R7 = 5, of
 /// which followed up R1 R3 R4 → 3/5 = 0.6; ratings 5, 3, 4, 5 → 3 of 4 at 4–5 = 0.75; due
 /// R1 R2 R3 R4 R6, on time R1 R4 → 2/5 = 0.4; repairs 2 in and 1 out of warranty; hours to
-/// resolve 48 48 48 72 72 → median 48; 2 deflections (a third is in November).
+/// resolve 48 48 48 72 72 → median 48; 2 deflections (a third is in November); escalated,
+/// unanswered when their time came: R2 (10-06 10:00), R3 (a complaint, half its promise:
+/// 10-10 20:00) and R6 (10-31 20:00) → 3.
 async fn october(desk: &Desk) {
     let staff = Some("li.na");
     let r1 =
         desk.file("fig-r1", repair("inverter", true), vec![], "2026-10-02T09:00:00+08:00").await;
     desk.event(&r1, status(Status::InProgress), staff, "2026-10-02T15:00:00+08:00").await;
+    desk.event(&r1, reply("工程师明天到"), staff, "2026-10-02T15:05:00+08:00").await;
     desk.event(&r1, status(Status::Resolved), staff, "2026-10-04T09:00:00+08:00").await;
     desk.event(&r1, follow_up(Some(5)), staff, "2026-10-06T10:00:00+08:00").await;
 
@@ -69,7 +88,7 @@ async fn october(desk: &Desk) {
     desk.event(&r2, status(Status::InProgress), staff, "2026-10-07T10:00:00+08:00").await;
     desk.event(&r2, reply("已安排"), staff, "2026-10-07T11:00:00+08:00").await;
     desk.event(&r2, status(Status::Resolved), staff, "2026-10-08T10:00:00+08:00").await;
-    customer_rating(desk, &r2, "2026-10-09T10:00:00+08:00", 3);
+    customer_rating(desk, &r2, "2026-10-09T10:00:00+08:00", 3).await;
 
     let mut complaint = request(Intent::Complaint, "property", "李娜", "物业态度差");
     complaint.category = Some(Category::Service);
@@ -102,9 +121,10 @@ async fn october(desk: &Desk) {
         )
         .await;
     desk.event(&r4, status(Status::InProgress), staff, "2026-10-20T12:00:00+08:00").await;
+    desk.event(&r4, reply("在设置里改 DNS"), staff, "2026-10-20T12:05:00+08:00").await;
     desk.event(&r4, status(Status::Resolved), staff, "2026-10-22T09:00:00+08:00").await;
     desk.event(&r4, follow_up(Some(4)), staff, "2026-10-23T09:00:00+08:00").await;
-    customer_rating(desk, &r4, "2026-10-23T10:00:00+08:00", 5);
+    customer_rating(desk, &r4, "2026-10-23T10:00:00+08:00", 5).await;
     desk.event(&r4, status(Status::InProgress), staff, "2026-10-25T09:00:00+08:00").await;
     desk.event(&r4, status(Status::Resolved), staff, "2026-10-26T09:00:00+08:00").await;
 
@@ -117,12 +137,9 @@ async fn october(desk: &Desk) {
     desk.event(&r7, status(Status::InProgress), staff, "2026-09-29T12:00:00+08:00").await;
     desk.event(&r7, status(Status::Resolved), staff, "2026-10-01T10:00:00+08:00").await;
 
-    desk.sql(
-        "INSERT INTO deflections (idempotency_key, flow_id, flow_version, product_line, outcome, created_at) VALUES
-         ('d1', 'network', 1, 'network', 'solved', '2026-10-03T09:00:00+08:00'),
-         ('d2', 'inverter', 1, 'inverter', 'solved', '2026-10-31T23:59:00+08:00'),
-         ('d3', 'inverter', 1, 'inverter', 'solved', '2026-11-01T00:01:00+08:00');",
-    );
+    deflection(desk, "d1", "network", "2026-10-03T09:00:00+08:00").await;
+    deflection(desk, "d2", "inverter", "2026-10-31T23:59:00+08:00").await;
+    deflection(desk, "d3", "inverter", "2026-11-01T00:01:00+08:00").await;
 }
 
 #[tokio::test]
@@ -155,6 +172,7 @@ async fn the_figures_match_the_ones_worked_out_by_hand() {
             "by_category": {"service": 1},
             "by_product_line": {"inverter": 2, "property": 1, "network": 2},
             "median_hours_to_resolve": 48.0,
+            "escalations": 3,
         })
     );
 
@@ -265,4 +283,111 @@ async fn the_export_opens_in_excel_and_reads_back_identically() {
         )
         .await;
     assert!(english.bytes.starts_with("\u{FEFF}reference,created_at,status".as_bytes()));
+}
+
+/// Three months of a desk's work, made up at random (the same every run): the figures from
+/// the running counts, for several periods, equal those of a full recount of the same store.
+#[tokio::test]
+async fn the_running_counts_equal_a_full_recount() {
+    use shouhou_core::{Category, Priority};
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    let mut rng = fastrand::Rng::with_seed(23);
+    let start = common::desk::at("2026-09-01T08:00:00+08:00");
+    let time = |t: chrono::DateTime<chrono::FixedOffset>| {
+        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    };
+    for i in 0..80 {
+        let intent = [Intent::Repair, Intent::Complaint, Intent::Consultation][rng.usize(..3)];
+        let line = ["inverter", "property", "network"][rng.usize(..3)];
+        let mut filed = request(intent, line, "王建国", "故障");
+        if intent == Intent::Complaint {
+            filed.category = Some([Category::Quality, Category::Service][rng.usize(..2)]);
+        }
+        filed.priority = [None, Some(Priority::High)][rng.usize(..2)];
+        if intent == Intent::Repair {
+            filed.warranty = Some(if rng.bool() {
+                WarrantyStatus::InWarranty { until: "2027-01-01".into() }
+            } else {
+                WarrantyStatus::OutOfWarranty { ended: "2025-01-01".into() }
+            });
+        }
+        let mut at = start + chrono::Duration::minutes(rng.i64(0..130_000));
+        let reference = desk.file(&format!("recount-{i}"), filed, vec![], &time(at)).await;
+        let mut status = Status::Received;
+        let mut rated = false;
+        for step in 0..rng.usize(0..9) {
+            at += chrono::Duration::minutes(rng.i64(10..3000));
+            let now = time(at);
+            match rng.u32(..10) {
+                0..=2 => {
+                    if let Some(next) = status.next().get(rng.usize(..status.next().len().max(1))) {
+                        desk.event(&reference, status_event(*next), Some("li.na"), &now).await;
+                        status = *next;
+                    }
+                }
+                3 => desk.event(&reference, reply("好的"), Some("li.na"), &now).await,
+                4 => {
+                    desk.event(&reference, follow_up(Some(rng.u8(1..6))), Some("li.na"), &now).await
+                }
+                5 => desk.event(&reference, follow_up(None), Some("li.na"), &now).await,
+                6 => {
+                    let later = time(at + chrono::Duration::hours(rng.i64(1..72)));
+                    desk.event(
+                        &reference,
+                        EventRequest::ReplyBy { at: later },
+                        Some("li.na"),
+                        &now,
+                    )
+                    .await;
+                }
+                7 if status.customer_may_rate() && !rated => {
+                    customer_rating(&desk, &reference, &now, rng.u8(1..6)).await;
+                    rated = true;
+                }
+                _ => {
+                    desk.event(
+                        &reference,
+                        EventRequest::Note { text: format!("{step}") },
+                        Some("li.na"),
+                        &now,
+                    )
+                    .await
+                }
+            }
+        }
+    }
+    for i in 0..20 {
+        let at = start + chrono::Duration::minutes(rng.i64(0..130_000));
+        deflection(&desk, &format!("recount-d{i}"), "network", &time(at)).await;
+    }
+    let periods = [
+        "from=2026-09-01&to=2026-12-31",
+        "from=2026-10-01&to=2026-10-31",
+        "from=2026-09-20&to=2026-09-24",
+        "from=2026-11-30&to=2026-11-30",
+    ];
+    let figures = |query: &'static str| {
+        let (desk, cookie) = (&desk, cookie.clone());
+        async move { desk.get(&format!("/api/v1/staff/figures?{query}"), &cookie).await.json() }
+    };
+    let mut running = Vec::new();
+    for period in periods {
+        running.push(figures(period).await);
+    }
+    assert!(
+        running[0]["requests"].as_i64() == Some(80)
+            && running[0]["follow_up"]["resolved"].as_i64() > Some(5),
+        "{}",
+        running[0]
+    );
+    desk.state.store.rebuild().await.unwrap();
+    for (period, before) in periods.iter().zip(running) {
+        assert_eq!(figures(period).await, before, "{period}");
+    }
+}
+
+fn status_event(status: Status) -> EventRequest {
+    EventRequest::Status { status }
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use shouhou_core::{Intent, PhotoRef, Status};
 use shouhou_server::limit::Rate;
 use shouhou_server::store::timeline::EventRequest;
-use shouhou_server::store::{PhotoUpload, Role, Store};
+use shouhou_server::store::{self, PhotoUpload, Role};
 
 /// The contact the fixture's requests were filed with (`+8613912345678`), as a customer
 /// might type it.
@@ -678,7 +678,7 @@ async fn a_rating_once_resolved_is_stored_once_shown_to_the_desk_and_counted() {
     assert!(row.ends_with(",5"), "{row}");
 
     // Counted in the satisfaction rate of the day it was given.
-    let today = Store::now().format("%Y-%m-%d").to_string();
+    let today = store::now().format("%Y-%m-%d").to_string();
     let figures =
         desk.get(&format!("/api/v1/staff/figures?from={today}&to={today}"), &cookie).await.json();
     assert_eq!(figures["satisfaction"]["from_customers"], 1, "{figures}");

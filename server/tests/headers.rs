@@ -139,7 +139,7 @@ async fn the_rendered_start_page_is_sent_gzip_compressed_to_browsers_that_accept
     )
     .unwrap();
     let settings = Settings {
-        db: dir.path().join("db.sqlite3"),
+        db: common::test_db(dir.path(), "db.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: dist.clone(),
         ..Settings::default()

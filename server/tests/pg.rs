@@ -21,8 +21,8 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
-use shouhou_server::pg::{PgStore, MIGRATIONS};
-use shouhou_server::store::{NewRequest, PhotoUpload, Store, StoreError};
+use shouhou_server::store::{self, Db, NewRequest, PhotoUpload, StoreError};
+use shouhou_server::store::{PgStore, MIGRATION_LOCK, POSTGRES_MIGRATIONS as MIGRATIONS};
 use shouhou_server::{app, open_state, Settings};
 use tower::ServiceExt;
 
@@ -30,7 +30,7 @@ use tower::ServiceExt;
 async fn fresh_database(test: &str) -> Option<String> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let url = match std::env::var("DATABASE_URL") {
-        Ok(url) if shouhou_server::pg::is_url(&url) => url,
+        Ok(url) if shouhou_server::store::is_url(&url) => url,
         _ => {
             eprintln!("skipped {test}: DATABASE_URL is not a postgres:// URL (run it under scripts/with-postgres.sh)");
             return None;
@@ -228,8 +228,8 @@ fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
                 bytes: common::sample::SAMPLE_PHOTO_BYTES.to_vec(),
             })
             .collect(),
-        now: Store::now(),
-        reply_by: Store::now() + chrono::Duration::hours(24),
+        now: store::now(),
+        reply_by: store::now() + chrono::Duration::hours(24),
     }
 }
 
@@ -237,7 +237,7 @@ fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
 #[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn a_request_and_its_photos_are_stored_together_or_not_at_all() {
     let Some(url) = fresh_database("photos").await else { return };
-    let store = PgStore::open(&url).await.unwrap();
+    let store = Db::Postgres(PgStore::open(&url).await.unwrap());
     let created = store.create(new_request("pg-photos-1", &["p1", "p2"])).await.unwrap();
     assert!(!created.replayed);
     assert_eq!(
@@ -259,12 +259,38 @@ async fn a_request_and_its_photos_are_stored_together_or_not_at_all() {
 #[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn migrations_run_once_when_two_instances_start_together() {
     let Some(url) = fresh_database("migrations").await else { return };
+    // The migration lock held from outside first, so both instances are seen waiting for it
+    // at once before either can migrate: their runs overlap, by construction.
+    let (holder, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    holder.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await.unwrap();
     let (first, second) = (PgStore::connect(&url).unwrap(), PgStore::connect(&url).unwrap());
-    let (ran_first, ran_second) = tokio::join!(first.migrate(), second.migrate());
-    let mut ran = [ran_first.unwrap(), ran_second.unwrap()];
+    let runs = [
+        tokio::spawn(async move { first.migrate().await }),
+        tokio::spawn(async move { second.migrate().await }),
+    ];
+    let waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+    let started = std::time::Instant::now();
+    loop {
+        let blocked: i64 = holder.query_one(waiting, &[]).await.unwrap().get(0);
+        if blocked == 2 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "both never waited: {blocked}"
+        );
+        tokio::task::yield_now().await;
+    }
+    holder.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await.unwrap();
+    let mut ran = Vec::new();
+    for run in runs {
+        ran.push(run.await.unwrap().unwrap());
+    }
     ran.sort();
     assert_eq!(ran, [0, MIGRATIONS.len()], "one migrated, the other waited and found it done");
-    assert_eq!(first.migrate().await.unwrap(), 0);
+    let again = PgStore::connect(&url).unwrap();
+    assert_eq!(again.migrate().await.unwrap(), 0);
     let versions: Vec<Vec<String>> =
         (1..=MIGRATIONS.len()).map(|version| vec![version.to_string()]).collect();
     assert_eq!(
@@ -510,11 +536,11 @@ async fn a_message_and_ratings_sent_to_two_instances_at_once_are_stored_once() {
         app(open_state(&settings).await.unwrap(), &settings.dist),
         app(open_state(&settings).await.unwrap(), &settings.dist),
     ];
-    let store = PgStore::open(&url).await.unwrap();
+    let store = Db::Postgres(PgStore::open(&url).await.unwrap());
     let reference = store.create(new_request("two-posts-1", &[])).await.unwrap().stored.reference;
-    let now = || Store::now().to_rfc3339();
+    let now = || store::now().to_rfc3339();
     for status in [Status::InProgress, Status::WaitingCustomer] {
-        store.add_event(&reference, &EventRequest::Status { status }, None, &now()).await.unwrap();
+        store.add_event(&reference, EventRequest::Status { status }, None, &now()).await.unwrap();
     }
 
     let post = |path: &str, key: &str, body: Value| {
@@ -560,7 +586,7 @@ async fn a_message_and_ratings_sent_to_two_instances_at_once_are_stored_once() {
     );
 
     store
-        .add_event(&reference, &EventRequest::Status { status: Status::Resolved }, None, &now())
+        .add_event(&reference, EventRequest::Status { status: Status::Resolved }, None, &now())
         .await
         .unwrap();
     let feedback = format!("/api/v1/requests/{reference}/feedback");
@@ -594,14 +620,17 @@ async fn one_key_on_two_requests_at_once_is_stored_for_one_and_refused_for_the_o
     use shouhou_server::store::customer::{CustomerPost, Post};
     use shouhou_server::store::timeline::EventRequest;
     let Some(url) = fresh_database("key-clash").await else { return };
-    let (first, second) = (PgStore::open(&url).await.unwrap(), PgStore::open(&url).await.unwrap());
-    let now = Store::now().to_rfc3339();
+    let (first, second) = (
+        Db::Postgres(PgStore::open(&url).await.unwrap()),
+        Db::Postgres(PgStore::open(&url).await.unwrap()),
+    );
+    let now = store::now().to_rfc3339();
     let mut references = Vec::new();
     for key in ["key-clash-1", "key-clash-2"] {
         let reference = first.create(new_request(key, &[])).await.unwrap().stored.reference;
         for status in [Status::InProgress, Status::WaitingCustomer] {
             let event = EventRequest::Status { status };
-            first.add_event(&reference, &event, None, &now).await.unwrap();
+            first.add_event(&reference, event, None, &now).await.unwrap();
         }
         references.push(reference);
     }
@@ -613,8 +642,8 @@ async fn one_key_on_two_requests_at_once_is_stored_for_one_and_refused_for_the_o
     };
     let (a, b) = (post(&references[0]), post(&references[1]));
     let (a, b) = tokio::join!(
-        first.customer_post(&references[0], |_| true, &a),
-        second.customer_post(&references[1], |_| true, &b)
+        first.customer_post(&references[0], |_| true, a),
+        second.customer_post(&references[1], |_| true, b)
     );
     let outcomes = [a.map(|posted| posted.replayed), b.map(|posted| posted.replayed)];
     assert_eq!(
@@ -641,10 +670,11 @@ async fn a_reference_drawn_twice_is_drawn_again_and_both_requests_are_kept() {
     // The first two draws are the same bytes, as two instances' draws might be once.
     let draws = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&draws);
-    let store = PgStore::open(&url).await.unwrap().drawing_references_from(move || {
-        let n = counted.fetch_add(1, Ordering::SeqCst);
-        [if n < 2 { 7 } else { 9 }; shouhou_core::reference::RANDOM_LEN]
-    });
+    let store =
+        Db::Postgres(PgStore::open(&url).await.unwrap().drawing_references_from(move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            [if n < 2 { 7 } else { 9 }; shouhou_core::reference::RANDOM_LEN]
+        }));
     let first = store.create(new_request("clash-a", &[])).await.unwrap();
     let second = store.create(new_request("clash-b", &[])).await.unwrap();
     let (first, second) = (first.stored.reference, second.stored.reference);

@@ -23,7 +23,7 @@ use axum::http::Request;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use shouhou_server::store::Role;
-use shouhou_server::{app, load_state, Settings};
+use shouhou_server::{app, Settings};
 use tower::ServiceExt;
 
 /// A ```json block: the line of its opening fence, the comment on the line above, its text.
@@ -317,12 +317,13 @@ fn a_config_saved_with_a_byte_order_mark_loads() {
     let config = dir.path().join("config.json");
     std::fs::write(&config, format!("\u{FEFF}{shipped}")).unwrap();
     let settings = Settings {
-        db: dir.path().join("shouhou.sqlite3"),
+        db: common::test_db(dir.path(), "shouhou.sqlite3"),
         config,
         dist: dir.path().join("dist"),
         ..Settings::default()
     };
-    let state = load_state(&settings).expect("Notepad's byte-order mark is accepted");
+    // common::state panics with the reason if the configuration is refused.
+    let state = common::state(&settings);
     assert_eq!(state.config, shouhou_core::AppConfig::from_json(&shipped).unwrap());
 }
 
@@ -347,14 +348,14 @@ async fn the_readme_header_table_is_what_the_server_sends() {
 
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        db: dir.path().join("shouhou.sqlite3"),
+        db: common::test_db(dir.path(), "shouhou.sqlite3"),
         config: root.join("static/config.json"),
         dist: dir.path().join("dist"),
         ..Settings::default()
     };
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
-    let router = app(load_state(&settings).unwrap(), &settings.dist);
+    let router = app(common::state(&settings), &settings.dist);
     for path in ["/", "/api/v1/requests/SR-20261127-0001?contact=x", "/no-such-file.js"] {
         let answer =
             router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
@@ -420,14 +421,14 @@ async fn reply_by_is_counted_in_the_configured_working_hours() {
     let config = AppConfig::from_json(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        db: dir.path().join("shouhou.sqlite3"),
+        db: common::test_db(dir.path(), "shouhou.sqlite3"),
         config: config_path,
         dist: dir.path().join("dist"),
         ..Settings::default()
     };
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>x</title>").unwrap();
-    let router = app(load_state(&settings).unwrap(), &settings.dist);
+    let router = app(common::state(&settings), &settings.dist);
     let minutes = |at: &chrono::DateTime<chrono::FixedOffset>| {
         use chrono::Timelike;
         let local = at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());

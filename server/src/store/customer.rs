@@ -4,15 +4,19 @@
 //! every retry with the same content is answered with what the first one wrote.
 //!
 //! Everything — the contact check, the key, the status check, the entry, its photos and the
-//! status change a message brings — happens in one write on the writer thread, so concurrent
-//! retries of one message make one entry, and a message and a staff status change racing
-//! each other cannot both pass the status check.
+//! status change a message brings — happens in one write holding the request's row, so
+//! concurrent retries of one message make one entry, and a message and a staff status change
+//! racing each other cannot both pass the status check.
 
-use rusqlite::{params, Connection, OptionalExtension};
 use shouhou_core::{EntryKind, PhotoRef, Status, ValidRequest};
 
-use super::timeline::{add_event, blank_entry, entry, insert_entry};
-use super::{Entry, EventRequest, PhotoUpload, StoreError};
+use super::error::StoreError;
+use super::facts;
+use super::requests::{find, insert_photo};
+use super::sql::{params, Conn};
+use super::timeline::{apply_change, blank_entry, entry, event_entry, insert_entry, lock_request};
+use super::timeline::{Entry, EventRequest};
+use super::types::PhotoUpload;
 
 /// What the customer posts.
 pub enum Post {
@@ -41,7 +45,7 @@ pub struct Posted {
 
 /// The entry a post makes on a request now in `status`, by core's rules (a message only
 /// while the team waits for the customer, a rating only once resolved); a message's text
-/// and photos are the store's to add. Both stores build it here.
+/// and photos are the store's to add.
 pub fn post_entry(status: Status, post: &Post, now: &str) -> Result<Entry, StoreError> {
     let mut made = blank_entry(EntryKind::CustomerMessage, None, now);
     match post {
@@ -65,95 +69,98 @@ pub fn post_entry(status: Status, post: &Post, now: &str) -> Result<Entry, Store
 
 /// Stores the post on the request's timeline, or answers what its key stored before.
 /// `contact_ok` says whether the contact sent matches the request's; a wrong one is
-/// [`StoreError::NotFound`], as for a reference that does not exist.
-pub fn post(
-    conn: &Connection,
+/// [`StoreError::NoMatch`], as for a reference that does not exist.
+pub async fn post(
+    c: &impl Conn,
     reference: &str,
     contact_ok: impl FnOnce(&ValidRequest) -> bool,
     new: &CustomerPost,
 ) -> Result<Posted, StoreError> {
-    let Some(stored) = super::find_in(conn, reference)? else { return Err(StoreError::NotFound) };
+    let Some(stored) = find(c, reference).await? else { return Err(StoreError::NoMatch) };
     if !contact_ok(&stored.request) {
-        return Err(StoreError::NotFound);
+        return Err(StoreError::NoMatch);
     }
-    let request_id: i64 =
-        conn.query_row("SELECT id FROM requests WHERE reference = ?1", [reference], |r| r.get(0))?;
+    let (request_id, status) = lock_request(c, reference).await?.ok_or(StoreError::NoMatch)?;
 
     // A retry is answered before any status check: the message that moved the request on to
     // `in_progress` must still be acknowledged when its retry arrives after that.
-    let earlier: Option<(String, i64)> = conn
-        .query_row(
-            "SELECT submitted_json, event_id FROM customer_posts WHERE idempotency_key = ?1",
-            [&new.idempotency_key],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    if let Some((submitted, event_id)) = earlier {
-        if submitted != new.submitted_json {
-            return Err(StoreError::KeyReused);
-        }
-        return Ok(Posted { entry: entry(conn, event_id)?, replayed: true });
+    if let Some(earlier) = earlier_post(c, new).await? {
+        return Ok(earlier);
     }
 
-    let status = Status::parse(&stored.status).unwrap_or(Status::Received);
     let mut made = post_entry(status, &new.post, &new.now)?;
+    let before = facts::snapshot(c, request_id).await?;
     match &new.post {
         Post::Message { text, photos } => {
             made.text = Some(text.clone());
-            insert_entry(conn, request_id, &mut made)?;
+            insert_entry(c, request_id, &mut made).await?;
             for (photo, upload) in photos {
-                let taken: bool = conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM photos WHERE request_id = ?1 AND photo_id = ?2)",
-                    params![request_id, photo.id],
-                    |row| row.get(0),
-                )?;
+                let taken: bool = c
+                    .value(
+                        "SELECT EXISTS (SELECT 1 FROM photos WHERE request_id = $1 AND photo_id = $2)",
+                        params![request_id, &photo.id],
+                    )
+                    .await?;
                 if taken {
                     return Err(StoreError::PhotoIdTaken);
                 }
-                conn.execute(
-                    "INSERT INTO photos (request_id, photo_id, content_type, bytes, width, height,
-                                         data, event_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        request_id,
-                        photo.id,
-                        photo.content_type,
-                        upload.bytes.len() as i64,
-                        photo.width,
-                        photo.height,
-                        upload.bytes,
-                        made.id,
-                    ],
-                )?;
+                insert_photo(c, request_id, photo, upload, Some(made.id)).await?;
                 made.photos.push(photo.clone());
             }
             // The answer is what the team waited for: the request is the team's again,
             // through the same status machine as a staff change (so it is one, on the
             // timeline, dated with the message).
-            add_event(
-                conn,
-                reference,
+            let (mut moved, change) = event_entry(
+                status,
                 &EventRequest::Status { status: Status::InProgress },
                 None,
                 &new.now,
             )?;
+            apply_change(c, request_id, change).await?;
+            insert_entry(c, request_id, &mut moved).await?;
         }
         Post::Rating { .. } => {
-            let rated: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM events WHERE request_id = ?1 AND kind = 'rating')",
-                [request_id],
-                |row| row.get(0),
-            )?;
+            let rated: bool = c
+                .value(
+                    "SELECT EXISTS (SELECT 1 FROM events WHERE request_id = $1 AND kind = 'rating')",
+                    params![request_id],
+                )
+                .await?;
             if rated {
                 return Err(StoreError::AlreadyRated);
             }
-            insert_entry(conn, request_id, &mut made)?;
+            insert_entry(c, request_id, &mut made).await?;
         }
     }
-    conn.execute(
-        "INSERT INTO customer_posts (idempotency_key, request_id, event_id, submitted_json)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![new.idempotency_key, request_id, made.id, new.submitted_json],
-    )?;
+    // The same key on two requests at once (each write holding its own request) meets here,
+    // at the key's UNIQUE: the second waits for the first's commit and stores nothing, and its
+    // write is undone with the refusal.
+    let inserted = c
+        .execute(
+            "INSERT INTO customer_posts (idempotency_key, request_id, event_id, submitted_json)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (idempotency_key) DO NOTHING",
+            params![&new.idempotency_key, request_id, made.id, &new.submitted_json],
+        )
+        .await?;
+    if inserted == 0 {
+        return Err(StoreError::KeyReused);
+    }
+    facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
     Ok(Posted { entry: made, replayed: false })
+}
+
+/// What this post's key stored before, if anything; `KeyReused` for other content under it.
+async fn earlier_post(c: &impl Conn, new: &CustomerPost) -> Result<Option<Posted>, StoreError> {
+    let earlier = c
+        .query_opt(
+            "SELECT submitted_json, event_id FROM customer_posts WHERE idempotency_key = $1",
+            params![&new.idempotency_key],
+        )
+        .await?;
+    let Some(row) = earlier else { return Ok(None) };
+    let (submitted, event_id): (String, i64) = (row.get(0)?, row.get(1)?);
+    if submitted != new.submitted_json {
+        return Err(StoreError::KeyReused);
+    }
+    Ok(Some(Posted { entry: entry(c, event_id).await?, replayed: true }))
 }

@@ -1,13 +1,20 @@
 //! What the figures and the export read. A period is a range of days, inclusive, each time
 //! counted on the day it has in the server's own offset (the date part of the stored time,
 //! as reference numbers are).
+//!
+//! The figures never read a period's requests one by one: they add up the running counts per
+//! day ([`super::facts`]), the requests filed and the deflections of the days not yet
+//! settled ([`settle_days`]), and the few requests still without an answer. A year costs a
+//! few thousand rows, whatever the number of requests. The export reads its period in
+//! batches ([`export_batch`]), in filing order, each batch a query of its own.
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::StoreError;
+use super::error::StoreError;
+use super::facts::count;
+use super::sql::{params, Conn, Row};
 
 /// The counts the figures are made of, before any division.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -21,130 +28,231 @@ pub struct Counts {
     pub deflections: i64,
     /// Repairs filed in the period by month (`YYYY-MM`): (in warranty, out of warranty).
     pub repairs_by_month: BTreeMap<String, (i64, i64)>,
-    /// Requests resolved in the period, and how many of them had a follow-up call.
+    /// Requests resolved for the first time in the period, and how many of them had a
+    /// follow-up call.
     pub resolved: i64,
     pub followed_up: i64,
-    /// Ratings given in the period: by customers, and asked on follow-up calls.
-    pub customer_ratings: Vec<u8>,
-    pub follow_up_ratings: Vec<u8>,
+    /// Ratings given in the period, how many of each score: by customers, and asked on
+    /// follow-up calls.
+    pub customer_ratings: BTreeMap<u8, i64>,
+    pub follow_up_ratings: BTreeMap<u8, i64>,
     /// Requests whose first promised reply time fell in the period and has passed or been
     /// met: (due, met).
     pub due: i64,
     pub answered_on_time: i64,
-    /// Seconds from filing to the first resolution, for each request resolved in the period.
-    pub seconds_to_resolve: Vec<i64>,
+    /// Whole hours from filing to the first resolution, for the requests resolved in the
+    /// period: how many took each.
+    pub hours_to_resolve: BTreeMap<i64, i64>,
+    /// Requests not answered by the time they escalate, counted on that time's day.
+    pub escalations: i64,
 }
 
-fn group(
-    conn: &Connection,
-    column: &str,
-    from: &str,
-    to: &str,
-) -> Result<BTreeMap<String, i64>, StoreError> {
-    let mut statement = conn.prepare(&format!(
-        "SELECT {column}, count(*) FROM requests
-         WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2 AND {column} IS NOT NULL
-         GROUP BY {column}"
-    ))?;
-    let rows = statement.query_map(params![from, to], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// The key a filed request is counted under: what it was filed as.
+fn filed_key(intent: &str, category: &str, product_line: &str, warranty: &str) -> String {
+    [intent, category, product_line, warranty].join("|")
+}
+
+impl Counts {
+    /// `day` is a day or a month: only its month is read.
+    fn add_filed(&mut self, day: &str, key: &str, n: i64) {
+        let mut parts = key.split('|');
+        let mut part = || parts.next().unwrap_or_default().to_string();
+        let (intent, category, product_line, warranty) = (part(), part(), part(), part());
+        self.requests += n;
+        *self.by_intent.entry(intent.clone()).or_default() += n;
+        if !category.is_empty() {
+            *self.by_category.entry(category).or_default() += n;
+        }
+        *self.by_product_line.entry(product_line).or_default() += n;
+        if intent == "repair" && !warranty.is_empty() {
+            let month =
+                self.repairs_by_month.entry(day.get(..7).unwrap_or(day).into()).or_default();
+            if warranty == "in_warranty" {
+                month.0 += n;
+            } else {
+                month.1 += n;
+            }
+        }
+    }
+
+    fn add(&mut self, day: &str, name: &str, key: &str, n: i64) {
+        let score = || key.parse::<u8>().unwrap_or_default();
+        match name {
+            "filed" => self.add_filed(day, key, n),
+            "deflected" => self.deflections += n,
+            "resolved" => self.resolved += n,
+            "followed_up" => self.followed_up += n,
+            "resolve_hours" => {
+                *self.hours_to_resolve.entry(key.parse().unwrap_or_default()).or_default() += n
+            }
+            "rating_customer" => *self.customer_ratings.entry(score()).or_default() += n,
+            "rating_follow_up" => *self.follow_up_ratings.entry(score()).or_default() += n,
+            "answered" => {
+                self.due += n;
+                if key == "on_time" {
+                    self.answered_on_time += n;
+                }
+            }
+            "escalated" => self.escalations += n,
+            _ => {}
+        }
+    }
+}
+
+/// The last day whose filings and deflections are counted in `daily_counts`; `""` for none.
+async fn settled_through(c: &impl Conn, lock: bool) -> Result<String, StoreError> {
+    let sql = format!(
+        "SELECT value FROM store_state WHERE name = 'settled_through'{}",
+        if lock { c.dialect().lock_rows } else { "" }
+    );
+    Ok(c.query_opt(&sql, params![]).await?.map(|row| row.get(0)).transpose()?.unwrap_or_default())
+}
+
+const FILED: &str = "SELECT created_day, intent, COALESCE(category, ''), product_line,
+                            COALESCE(warranty, ''), count(*)
+                     FROM requests WHERE created_day > $1 AND created_day <= $2
+                     GROUP BY created_day, intent, COALESCE(category, ''), product_line,
+                              COALESCE(warranty, '')";
+
+fn filed_row(row: &Row) -> Result<(String, String, i64), StoreError> {
+    let key = filed_key(
+        &row.get::<String>(1)?,
+        &row.get::<String>(2)?,
+        &row.get::<String>(3)?,
+        &row.get::<String>(4)?,
+    );
+    Ok((row.get(0)?, key, row.get(5)?))
+}
+
+/// Counts the filings and deflections of every day up to `through` not counted yet, once:
+/// a day that has passed gains none (see [`settle_horizon`]), so its count stands.
+pub async fn settle_days(c: &impl Conn, through: &str) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO store_state (name, value) VALUES ('settled_through', '')
+         ON CONFLICT (name) DO NOTHING",
+        params![],
+    )
+    .await?;
+    let settled = settled_through(c, true).await?;
+    if settled.as_str() >= through {
+        return Ok(());
+    }
+    for row in c.query(FILED, params![&settled, through]).await? {
+        let (day, key, n) = filed_row(&row)?;
+        count(c, &day, "filed", &key, n).await?;
+    }
+    let deflected = c
+        .query(
+            "SELECT created_day, count(*) FROM deflections
+             WHERE created_day > $1 AND created_day <= $2 GROUP BY created_day",
+            params![&settled, through],
+        )
+        .await?;
+    for row in deflected {
+        count(c, &row.get::<String>(0)?, "deflected", "", row.get(1)?).await?;
+    }
+    c.execute("UPDATE store_state SET value = $1 WHERE name = 'settled_through'", params![through])
+        .await?;
+    Ok(())
+}
+
+/// Whether every day up to `horizon` is settled already.
+pub async fn is_settled(c: &impl Conn, horizon: &str) -> Result<bool, StoreError> {
+    Ok(settled_through(c, false).await?.as_str() >= horizon)
+}
+
+/// The last day that can be settled at `today`: two days back, so a request stamped with a
+/// day that an instance with a clock a little behind still calls today is never missed.
+pub fn settle_horizon(today: chrono::NaiveDate) -> String {
+    (today - chrono::Duration::days(2)).format("%Y-%m-%d").to_string()
+}
+
+/// A filing or a deflection dated `day` (only tools and tests date them in the past):
+/// counted at once when its day is settled already.
+pub async fn count_late(
+    c: &impl Conn,
+    day: &str,
+    horizon: &str,
+    name: &str,
+    key: &str,
+) -> Result<(), StoreError> {
+    if day <= horizon && day <= settled_through(c, true).await?.as_str() {
+        count(c, day, name, key, 1).await?;
+    }
+    Ok(())
+}
+
+/// The key [`count_late`] counts a filing under.
+pub fn filed(
+    intent: &str,
+    category: Option<&str>,
+    product_line: &str,
+    warranty: Option<&str>,
+) -> String {
+    filed_key(intent, category.unwrap_or_default(), product_line, warranty.unwrap_or_default())
 }
 
 /// `from` and `to` are `YYYY-MM-DD`; `now` is in Unix seconds (what "has passed" means).
-pub fn counts(conn: &Connection, from: &str, to: &str, now: i64) -> Result<Counts, StoreError> {
-    let mut counts = Counts {
-        by_intent: group(conn, "intent", from, to)?,
-        by_category: group(conn, "category", from, to)?,
-        by_product_line: group(conn, "product_line", from, to)?,
-        ..Counts::default()
-    };
-    counts.requests = counts.by_intent.values().sum();
-    counts.deflections = conn.query_row(
-        "SELECT count(*) FROM deflections WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2",
-        params![from, to],
-        |row| row.get(0),
-    )?;
-
-    let mut statement = conn.prepare(
-        "SELECT substr(created_at, 1, 7), warranty, count(*) FROM requests
-         WHERE intent = 'repair' AND warranty IS NOT NULL
-           AND substr(created_at, 1, 10) BETWEEN ?1 AND ?2
-         GROUP BY 1, 2",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
-    })?;
+pub async fn counts(c: &impl Conn, from: &str, to: &str, now: i64) -> Result<Counts, StoreError> {
+    let mut counts = Counts::default();
+    // Added up by the database: a year is a few hundred thousand rows, a few thousand sums.
+    // Filings keep their month, for the repairs by month.
+    let rows = c
+        .query(
+            "SELECT CASE WHEN name = 'filed' THEN substr(day, 1, 7) ELSE '' END AS month, name,
+                    key, CAST(sum(n) AS BIGINT)
+             FROM daily_counts WHERE day BETWEEN $1 AND $2
+             GROUP BY CASE WHEN name = 'filed' THEN substr(day, 1, 7) ELSE '' END, name, key",
+            params![from, to],
+        )
+        .await?;
     for row in rows {
-        let (month, warranty, count) = row?;
-        let slot = counts.repairs_by_month.entry(month).or_default();
-        match warranty.as_str() {
-            "in_warranty" => slot.0 += count,
-            _ => slot.1 += count,
+        let (month, name, key): (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        counts.add(&month, &name, &key, row.get(3)?);
+    }
+
+    // The days since the last settled one, counted live.
+    let settled = settled_through(c, false).await?;
+    let first = std::cmp::max(settled, day_before(from));
+    if first.as_str() < to {
+        for row in c.query(FILED, params![&first, to]).await? {
+            let (day, key, n) = filed_row(&row)?;
+            counts.add(&day, "filed", &key, n);
         }
+        counts.deflections += c
+            .value::<i64>(
+                "SELECT count(*) FROM deflections WHERE created_day > $1 AND created_day <= $2",
+                params![&first, to],
+            )
+            .await?;
     }
 
-    // Resolved in the period: a change to resolved dated in it. A request reopened and
-    // resolved again in one period counts once, from its first resolution.
-    let mut statement = conn.prepare(
-        "SELECT unixepoch(r.created_at), min(unixepoch(e.at)),
-                EXISTS (SELECT 1 FROM events f WHERE f.request_id = r.id AND f.kind = 'follow_up')
-         FROM events e JOIN requests r ON r.id = e.request_id
-         WHERE e.kind = 'status' AND e.status = 'resolved'
-           AND substr(e.at, 1, 10) BETWEEN ?1 AND ?2
-         GROUP BY r.id",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, bool>(2)?))
-    })?;
-    for row in rows {
-        let (created, resolved, followed_up) = row?;
-        counts.resolved += 1;
-        counts.followed_up += i64::from(followed_up);
-        counts.seconds_to_resolve.push(resolved - created);
-    }
-
-    let mut statement = conn.prepare(
-        "SELECT kind, satisfaction FROM events
-         WHERE kind IN ('rating', 'follow_up') AND satisfaction IS NOT NULL
-           AND substr(at, 1, 10) BETWEEN ?1 AND ?2",
-    )?;
-    let rows = statement
-        .query_map(params![from, to], |row| Ok((row.get::<_, String>(0)?, row.get::<_, u8>(1)?)))?;
-    for row in rows {
-        let (kind, satisfaction) = row?;
-        if kind == "rating" {
-            counts.customer_ratings.push(satisfaction);
-        } else {
-            counts.follow_up_ratings.push(satisfaction);
-        }
-    }
-
-    // Answered: the first public reply or status change by staff. Measured against the
-    // first promise, so promising a later time does not turn a late answer into a timely one.
-    let mut statement = conn.prepare(
-        "SELECT unixepoch(COALESCE(r.first_reply_by, r.reply_by)),
-                (SELECT min(unixepoch(e.at)) FROM events e
-                 WHERE e.request_id = r.id AND e.actor IS NOT NULL
-                   AND e.kind IN ('reply', 'status'))
-         FROM requests r
-         WHERE substr(COALESCE(r.first_reply_by, r.reply_by), 1, 10) BETWEEN ?1 AND ?2",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, Option<i64>>(1)?))
-    })?;
-    for row in rows {
-        let (due, answered) = row?;
-        // A promise still ahead and not yet kept is neither met nor missed.
-        if answered.is_none() && due > now {
-            continue;
-        }
-        counts.due += 1;
-        counts.answered_on_time += i64::from(answered.is_some_and(|at| at <= due));
-    }
+    // Promises that passed without an answer: due and missed, and escalated.
+    let row = c
+        .query_opt(
+            "SELECT
+                 COALESCE(sum(CASE WHEN promised_day BETWEEN $1 AND $2 AND promised_ts <= $3
+                                   THEN 1 ELSE 0 END), 0),
+                 COALESCE(sum(CASE WHEN escalates_day BETWEEN $1 AND $2 AND escalates_ts <= $3
+                                   THEN 1 ELSE 0 END), 0)
+             FROM requests WHERE answered_ts IS NULL",
+            params![from, to, now],
+        )
+        .await?
+        .ok_or_else(|| StoreError::Data("no row from a sum".into()))?;
+    counts.due += row.get::<i64>(0)?;
+    counts.escalations += row.get::<i64>(1)?;
     Ok(counts)
 }
 
-/// The export's columns, in order: a stored column or a field of `details_json`.
+/// The day before `day` (`YYYY-MM-DD`), as text: the bound below a period.
+fn day_before(day: &str) -> String {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|d| (d - chrono::Duration::days(1)).format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// The export's columns, in order: a stored column or a field of the request's details.
 pub const EXPORT_COLUMNS: [&str; 21] = [
     "reference",
     "created_at",
@@ -169,36 +277,75 @@ pub const EXPORT_COLUMNS: [&str; 21] = [
     "satisfaction",
 ];
 
-/// The requests filed in the period, one row of [`EXPORT_COLUMNS`] each, oldest first.
-pub fn export_rows(
-    conn: &Connection,
+/// Where an export batch ended: the next starts after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportMark {
+    day: String,
+    at: i64,
+    id: i64,
+}
+
+/// Up to `limit` requests filed in the period after `after`, oldest first, one row of
+/// [`EXPORT_COLUMNS`] each, and where they end (`None` once the period is done).
+pub async fn export_batch(
+    c: &impl Conn,
     from: &str,
     to: &str,
-) -> Result<Vec<Vec<String>>, StoreError> {
-    let mut statement = conn.prepare(
-        "SELECT reference, created_at, status, intent, product_line, category, priority, warranty,
-                full_name, json_extract(details_json, '$.company'), phone, email,
-                json_extract(details_json, '$.address'), json_extract(details_json, '$.model'),
-                json_extract(details_json, '$.serial_number'),
-                json_extract(details_json, '$.purchase_date'),
-                json_extract(details_json, '$.order_number'), description, reply_by, assigned_to,
-                (SELECT satisfaction FROM events e WHERE e.request_id = requests.id
-                   AND e.satisfaction IS NOT NULL ORDER BY e.id DESC LIMIT 1)
-         FROM requests WHERE substr(created_at, 1, 10) BETWEEN ?1 AND ?2
-         ORDER BY unixepoch(created_at), id",
-    )?;
-    let rows = statement.query_map(params![from, to], |row| {
-        (0..EXPORT_COLUMNS.len())
-            .map(|i| {
-                Ok(match row.get::<_, rusqlite::types::Value>(i)? {
-                    rusqlite::types::Value::Null => String::new(),
-                    rusqlite::types::Value::Integer(n) => n.to_string(),
-                    rusqlite::types::Value::Real(x) => x.to_string(),
-                    rusqlite::types::Value::Text(text) => text,
-                    rusqlite::types::Value::Blob(_) => String::new(),
-                })
-            })
-            .collect::<rusqlite::Result<Vec<String>>>()
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    after: Option<&ExportMark>,
+    limit: i64,
+) -> Result<(Vec<Vec<String>>, Option<ExportMark>), StoreError> {
+    let start = after.cloned().unwrap_or(ExportMark { day: String::new(), at: i64::MIN, id: 0 });
+    let rows = c
+        .query(
+            "SELECT reference, created_at, status, intent, product_line, category, priority,
+                    warranty, full_name, phone, email, description, reply_by, assigned_to,
+                    satisfaction, details_json, created_day, created_ts, id
+             FROM requests
+             WHERE created_day BETWEEN $1 AND $2 AND (created_day, created_ts, id) > ($3, $4, $5)
+             ORDER BY created_day, created_ts, id LIMIT $6",
+            params![from, to, &start.day, start.at, start.id, limit],
+        )
+        .await?;
+    let mark = match rows.last() {
+        Some(last) if rows.len() as i64 == limit => {
+            Some(ExportMark { day: last.get(16)?, at: last.get(17)?, id: last.get(18)? })
+        }
+        _ => None,
+    };
+    let lines = rows.iter().map(export_line).collect::<Result<_, _>>()?;
+    Ok((lines, mark))
+}
+
+fn export_line(row: &Row) -> Result<Vec<String>, StoreError> {
+    let text = |i: usize| -> Result<String, StoreError> {
+        Ok(row.get::<Option<String>>(i)?.unwrap_or_default())
+    };
+    let details: BTreeMap<String, String> = row
+        .get::<Option<String>>(15)?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    let detail = |name: &str| details.get(name).cloned().unwrap_or_default();
+    Ok(vec![
+        text(0)?,
+        text(1)?,
+        text(2)?,
+        text(3)?,
+        text(4)?,
+        text(5)?,
+        text(6)?,
+        text(7)?,
+        text(8)?,
+        detail("company"),
+        text(9)?,
+        text(10)?,
+        detail("address"),
+        detail("model"),
+        detail("serial_number"),
+        detail("purchase_date"),
+        detail("order_number"),
+        text(11)?,
+        text(12)?,
+        text(13)?,
+        row.get::<Option<i64>>(14)?.map(|n| n.to_string()).unwrap_or_default(),
+    ])
 }

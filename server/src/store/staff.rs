@@ -1,16 +1,15 @@
 //! Staff accounts and their sessions. Passwords and tokens arrive here already hashed
 //! ([`crate::auth`]): this module never sees a secret.
 
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 pub use shouhou_core::desk::{Role, Session};
 
-use super::StoreError;
+use super::error::StoreError;
+use super::sql::{params, Conn, Row};
 
-fn role_column(text: String) -> rusqlite::Result<Role> {
-    Role::parse(&text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, text.into())
-    })
+fn role_of(row: &Row, index: usize) -> Result<Role, StoreError> {
+    let text: String = row.get(index)?;
+    Role::parse(&text).ok_or_else(|| StoreError::Data(format!("unknown role {text:?}")))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,112 +20,131 @@ pub struct StaffMember {
     pub created_at: String,
 }
 
-pub fn add(
-    conn: &Connection,
+/// A new account; `Exists` when the login is taken.
+pub async fn add(
+    c: &impl Conn,
     login: &str,
     role: Role,
     password_hash: &str,
     now: &str,
 ) -> Result<(), StoreError> {
-    let inserted = conn.execute(
-        "INSERT INTO staff (login, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(login) DO NOTHING",
-        params![login, role.as_str(), password_hash, now],
-    )?;
+    let inserted = c
+        .execute(
+            "INSERT INTO staff (login, role, password_hash, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (login) DO NOTHING",
+            params![login, role.as_str(), password_hash, now],
+        )
+        .await?;
     if inserted == 0 {
         return Err(StoreError::Exists);
     }
     Ok(())
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<StaffMember>, StoreError> {
-    let mut statement =
-        conn.prepare("SELECT login, role, disabled, created_at FROM staff ORDER BY login")?;
-    let rows = statement.query_map([], |row| {
-        Ok(StaffMember {
-            login: row.get(0)?,
-            role: role_column(row.get(1)?)?,
-            disabled: row.get(2)?,
-            created_at: row.get(3)?,
+/// Every account, by login in byte order (as SQLite sorts, whatever PostgreSQL's collation).
+pub async fn list(c: &impl Conn) -> Result<Vec<StaffMember>, StoreError> {
+    let sql = format!(
+        "SELECT login, role, disabled, created_at FROM staff ORDER BY login{}",
+        c.dialect().byte_order
+    );
+    let rows = c.query(&sql, params![]).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(StaffMember {
+                login: row.get(0)?,
+                role: role_of(row, 1)?,
+                disabled: row.get(2)?,
+                created_at: row.get(3)?,
+            })
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        .collect()
 }
 
-/// Disables the account and ends its sessions at once.
-pub fn disable(conn: &Connection, login: &str) -> Result<(), StoreError> {
-    let changed = conn.execute("UPDATE staff SET disabled = 1 WHERE login = ?1", [login])?;
+/// Disables the account and ends its sessions at once; `NotFound` for no such login.
+pub async fn disable(c: &impl Conn, login: &str) -> Result<(), StoreError> {
+    let changed =
+        c.execute("UPDATE staff SET disabled = true WHERE login = $1", params![login]).await?;
     if changed == 0 {
         return Err(StoreError::NotFound);
     }
-    conn.execute(
-        "DELETE FROM staff_sessions WHERE staff_id = (SELECT id FROM staff WHERE login = ?1)",
-        [login],
-    )?;
+    c.execute(
+        "DELETE FROM staff_sessions WHERE staff_id = (SELECT id FROM staff WHERE login = $1)",
+        params![login],
+    )
+    .await?;
     Ok(())
 }
 
 /// The id and password hash of an active account.
-pub fn credentials(conn: &Connection, login: &str) -> Result<Option<(i64, String)>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT id, password_hash FROM staff WHERE login = ?1 AND disabled = 0",
-            [login],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+pub async fn credentials(c: &impl Conn, login: &str) -> Result<Option<(i64, String)>, StoreError> {
+    let row = c
+        .query_opt(
+            "SELECT id, password_hash FROM staff WHERE login = $1 AND disabled = false",
+            params![login],
         )
-        .optional()?)
+        .await?;
+    row.map(|row| Ok((row.get(0)?, row.get(1)?))).transpose()
 }
 
-pub fn is_active(conn: &Connection, login: &str) -> Result<bool, StoreError> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM staff WHERE login = ?1 AND disabled = 0)",
-        [login],
-        |row| row.get(0),
-    )?)
+pub async fn is_active(c: &impl Conn, login: &str) -> Result<bool, StoreError> {
+    c.value(
+        "SELECT EXISTS (SELECT 1 FROM staff WHERE login = $1 AND disabled = false)",
+        params![login],
+    )
+    .await
 }
 
 /// Starts a session, and forgets the expired ones while at it.
-pub fn start_session(
-    conn: &Connection,
+pub async fn start_session(
+    c: &impl Conn,
     staff_id: i64,
     token_hash: &str,
     now: &str,
     expires_at: &str,
 ) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM staff_sessions WHERE unixepoch(expires_at) <= unixepoch(?1)", [now])?;
-    conn.execute(
+    let epoch = c.dialect().epoch;
+    c.execute(
+        &format!("DELETE FROM staff_sessions WHERE {} <= {}", epoch("expires_at"), epoch("$1")),
+        params![now],
+    )
+    .await?;
+    c.execute(
         "INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4)",
+         VALUES ($1, $2, $3, $4)",
         params![token_hash, staff_id, now, expires_at],
-    )?;
+    )
+    .await?;
     Ok(())
 }
 
-/// The session's owner while it is unexpired and the account active.
-pub fn session(
-    conn: &Connection,
+/// The session's owner while it is unexpired and the account active, whichever instance
+/// started it.
+pub async fn session(
+    c: &impl Conn,
     token_hash: &str,
     now: &str,
 ) -> Result<Option<Session>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT staff.login, staff.role, staff_sessions.expires_at
-             FROM staff_sessions JOIN staff ON staff.id = staff_sessions.staff_id
-             WHERE token_hash = ?1 AND staff.disabled = 0
-               AND unixepoch(staff_sessions.expires_at) > unixepoch(?2)",
+    let epoch = c.dialect().epoch;
+    let row = c
+        .query_opt(
+            &format!(
+                "SELECT staff.login, staff.role, staff_sessions.expires_at
+                 FROM staff_sessions JOIN staff ON staff.id = staff_sessions.staff_id
+                 WHERE token_hash = $1 AND staff.disabled = false
+                   AND {} > {}",
+                epoch("staff_sessions.expires_at"),
+                epoch("$2")
+            ),
             params![token_hash, now],
-            |row| {
-                Ok(Session {
-                    login: row.get(0)?,
-                    role: role_column(row.get(1)?)?,
-                    expires_at: row.get(2)?,
-                })
-            },
         )
-        .optional()?)
+        .await?;
+    row.map(|row| {
+        Ok(Session { login: row.get(0)?, role: role_of(&row, 1)?, expires_at: row.get(2)? })
+    })
+    .transpose()
 }
 
-pub fn end_session(conn: &Connection, token_hash: &str) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM staff_sessions WHERE token_hash = ?1", [token_hash])?;
+pub async fn end_session(c: &impl Conn, token_hash: &str) -> Result<(), StoreError> {
+    c.execute("DELETE FROM staff_sessions WHERE token_hash = $1", params![token_hash]).await?;
     Ok(())
 }

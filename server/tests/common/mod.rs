@@ -8,7 +8,7 @@ pub mod sample;
 pub mod store;
 
 #[allow(unused_imports)] // each test file uses its own part of this
-pub use store::{db_count, db_exec, db_rows, on_postgres, skip_on_postgres, state, test_db};
+pub use store::{db_count, db_exec, db_rows, on_postgres, state, test_db};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 // The one sample request the server's tests store directly (below the HTTP layer): a
 // complaint with the given photo ids. Shared by the integration tests (through `common`)
-// and by src/store.rs's own tests (`include!`, hence no inner doc comment), so it depends
+// and by src/store/sqlite.rs's own tests (`include!`, hence no inner doc comment), so it depends
 // on core alone.
 
 use shouhou_core::{Intent, PhotoRef, ValidRequest};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
-use shouhou_server::pg::PgStore;
+use shouhou_server::store::PgStore;
 use shouhou_server::{load_state, state_on, AppState, Db, Settings};
 
 /// Whether this run is on PostgreSQL (`SHOUHOU_TEST_STORE=postgres`).
@@ -20,15 +20,6 @@ pub fn on_postgres() -> bool {
         Ok("sqlite") | Err(_) => false,
         Ok(other) => panic!("SHOUHOU_TEST_STORE is sqlite or postgres, not {other:?}"),
     }
-}
-
-/// For the few tests about SQLite itself (its file, its pragmas, a crash mid-write): true,
-/// with the reason printed, when this run is on PostgreSQL.
-pub fn skip_on_postgres(test: &str, why: &str) -> bool {
-    if on_postgres() {
-        eprintln!("skipped {test} on PostgreSQL: {why}");
-    }
-    on_postgres()
 }
 
 /// Runs `work` on a runtime of its own in a thread of its own, so a sync test, an async
@@ -55,7 +46,7 @@ async fn connect(url: &str) -> tokio_postgres::Client {
 pub fn fresh_postgres_database() -> String {
     let url = std::env::var("DATABASE_URL")
         .ok()
-        .filter(|url| shouhou_server::pg::is_url(url))
+        .filter(|url| shouhou_server::store::is_url(url))
         .expect(
         "SHOUHOU_TEST_STORE=postgres needs DATABASE_URL=postgres://… (scripts/with-postgres.sh)",
     );
@@ -87,7 +78,7 @@ pub fn test_db(dir: &Path, file: &str) -> PathBuf {
 /// caller's own runtime.
 pub fn state(settings: &Settings) -> Arc<AppState> {
     let url = settings.db.to_string_lossy().into_owned();
-    if !shouhou_server::pg::is_url(&url) {
+    if !shouhou_server::store::is_url(&url) {
         return load_state(settings).unwrap();
     }
     let migrate = url.clone();
@@ -98,7 +89,7 @@ pub fn state(settings: &Settings) -> Arc<AppState> {
 /// Runs SQL that both stores understand (plain SQL, `true`/`false` for booleans).
 pub fn db_exec(db: &Path, sql: &str) {
     let url = db.to_string_lossy().into_owned();
-    if shouhou_server::pg::is_url(&url) {
+    if shouhou_server::store::is_url(&url) {
         let sql = sql.to_string();
         on_own_runtime(async move { connect(&url).await.batch_execute(&sql).await.unwrap() });
     } else {
@@ -110,7 +101,7 @@ pub fn db_exec(db: &Path, sql: &str) {
 /// boolean as 1 or 0 (SQLite's way), bytes as `<N bytes>`.
 pub fn db_rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
     let url = db.to_string_lossy().into_owned();
-    if !shouhou_server::pg::is_url(&url) {
+    if !shouhou_server::store::is_url(&url) {
         return sqlite_rows(db, sql);
     }
     // Every row as a JSON array in column order (json, unlike jsonb, keeps it), so one

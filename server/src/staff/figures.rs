@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -11,15 +12,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use shouhou_core::desk::{
-    self, median, rate, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
+    self, median_of_counts, rate, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
     TimelinessCounts, TARGETS,
 };
 use shouhou_core::Lang;
 
-use crate::api::ApiError;
-use crate::desk::{bad_query, store_error, Staff};
+use crate::http::error::{caller_lang, ApiError};
+use crate::http::query::bad_query;
+use crate::http::session::Staff;
+use crate::state::AppState;
 use crate::store::report::{self, EXPORT_COLUMNS};
-use crate::AppState;
+use crate::store::StoreError;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -54,9 +57,7 @@ fn period(query: Result<Query<Period>, QueryRejection>) -> Result<(String, Strin
     params(Period),
     responses(
         (status = 200, description = "The figures.", body = shouhou_core::desk::Figures),
-        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::openapi::ErrorBody),
-        crate::openapi::Unauthorized,
-        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::openapi::ErrorBody),
+        crate::http::docs::LeadsPeriod,
     )
 )]
 pub async fn figures(
@@ -69,17 +70,20 @@ pub async fn figures(
         staff.require_lead()?;
         let (from, to) = period(query)?;
         let now = chrono::Utc::now().timestamp();
-        let mut counts = state.store.counts(&from, &to, now).await.map_err(store_error)?;
-        Ok::<_, ApiError>(Json(answer(&from, &to, &mut counts)).into_response())
+        let counts = state.store.counts(&from, &to, now).await.map_err(ApiError::from)?;
+        Ok::<_, ApiError>(Json(answer(&from, &to, &counts)).into_response())
     }
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))
 }
 
-fn answer(from: &str, to: &str, counts: &mut report::Counts) -> Figures {
-    let ratings: Vec<u8> =
-        counts.customer_ratings.iter().chain(&counts.follow_up_ratings).copied().collect();
-    let satisfied = ratings.iter().filter(|&&r| desk::satisfied(r)).count() as i64;
+fn answer(from: &str, to: &str, counts: &report::Counts) -> Figures {
+    let ratings = counts.customer_ratings.iter().chain(&counts.follow_up_ratings);
+    let satisfied =
+        ratings.clone().filter(|(score, _)| desk::satisfied(**score)).map(|(_, n)| n).sum();
+    let from_customers: i64 = counts.customer_ratings.values().sum();
+    let from_follow_ups: i64 = counts.follow_up_ratings.values().sum();
+    let rated = from_customers + from_follow_ups;
     let repairs_by_month: Vec<MonthRepairs> = counts
         .repairs_by_month
         .iter()
@@ -94,14 +98,14 @@ fn answer(from: &str, to: &str, counts: &mut report::Counts) -> Figures {
         to: to.to_string(),
         targets: TARGETS,
         follow_up_rate: rate(counts.followed_up, counts.resolved),
-        satisfaction_rate: rate(satisfied, ratings.len() as i64),
+        satisfaction_rate: rate(satisfied, rated),
         timeliness_rate: rate(counts.answered_on_time, counts.due),
         follow_up: FollowUpCounts { resolved: counts.resolved, followed_up: counts.followed_up },
         satisfaction: SatisfactionCounts {
-            ratings: ratings.len() as i64,
+            ratings: rated,
             satisfied,
-            from_customers: counts.customer_ratings.len() as i64,
-            from_follow_ups: counts.follow_up_ratings.len() as i64,
+            from_customers,
+            from_follow_ups,
         },
         timeliness: TimelinessCounts { due: counts.due, on_time: counts.answered_on_time },
         requests: counts.requests,
@@ -112,8 +116,8 @@ fn answer(from: &str, to: &str, counts: &mut report::Counts) -> Figures {
         by_intent: counts.by_intent.clone(),
         by_category: counts.by_category.clone(),
         by_product_line: counts.by_product_line.clone(),
-        median_hours_to_resolve: median(&mut counts.seconds_to_resolve)
-            .map(|seconds| (seconds / 360.0).round() / 10.0),
+        median_hours_to_resolve: median_of_counts(&counts.hours_to_resolve),
+        escalations: counts.escalations,
     }
 }
 
@@ -173,9 +177,7 @@ pub fn csv_cell(text: &str) -> String {
     params(Period),
     responses(
         (status = 200, description = "The CSV file.", content_type = "text/csv", body = String),
-        (status = 400, description = "`bad_query`: `from` and `to` are days, from not after to.", body = crate::openapi::ErrorBody),
-        crate::openapi::Unauthorized,
-        (status = 403, description = "`forbidden`: an agent, not a lead.", body = crate::openapi::ErrorBody),
+        crate::http::docs::LeadsPeriod,
     )
 )]
 pub async fn export_csv(
@@ -187,22 +189,7 @@ pub async fn export_csv(
     let result = async {
         staff.require_lead()?;
         let (from, to) = period(query)?;
-        let rows = state.store.export_rows(&from, &to).await.map_err(store_error)?;
-        let lang = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map_or(Lang::ZhCn, Lang::from_accept_language);
-        // The byte-order mark is what makes Excel read UTF-8 rather than the locale's GBK.
-        let mut csv = String::from("\u{FEFF}");
-        let titles: Vec<String> =
-            EXPORT_COLUMNS.iter().map(|c| csv_cell(column_title(c, lang))).collect();
-        csv.push_str(&titles.join(","));
-        csv.push_str("\r\n");
-        for row in rows {
-            let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
-            csv.push_str(&cells.join(","));
-            csv.push_str("\r\n");
-        }
+        let lang = caller_lang(&headers);
         tracing::info!(login = %staff.session.login, %from, %to, "export");
         let disposition = format!("attachment; filename=\"shouhou-{from}-{to}.csv\"");
         Ok::<_, ApiError>(
@@ -214,13 +201,48 @@ pub async fn export_csv(
                         HeaderValue::from_str(&disposition).expect("ASCII"),
                     ),
                 ],
-                csv,
+                Body::from_stream(csv_stream(state, from, to, lang)),
             )
                 .into_response(),
         )
     }
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// Requests read per query while an export streams: a batch is a few hundred kilobytes.
+const EXPORT_BATCH: i64 = 1000;
+
+/// The CSV file as it is produced: the byte-order mark and the titles at once, then one
+/// chunk per batch of requests, each read only when the client has taken the one before. A
+/// year of requests never sits in memory; a failure midway ends the download short.
+fn csv_stream(
+    state: Arc<AppState>,
+    from: String,
+    to: String,
+    lang: Lang,
+) -> impl futures_util::Stream<Item = Result<String, StoreError>> {
+    // The byte-order mark is what makes Excel read UTF-8 rather than the locale's GBK.
+    let mut head = String::from("\u{FEFF}");
+    let titles: Vec<String> =
+        EXPORT_COLUMNS.iter().map(|c| csv_cell(column_title(c, lang))).collect();
+    head.push_str(&titles.join(","));
+    head.push_str("\r\n");
+    let batches = futures_util::stream::try_unfold(Some(None), move |after| {
+        let (state, from, to) = (Arc::clone(&state), from.clone(), to.clone());
+        async move {
+            let Some(after) = after else { return Ok(None) };
+            let (rows, next) = state.store.export_batch(&from, &to, after, EXPORT_BATCH).await?;
+            let mut chunk = String::new();
+            for row in rows {
+                let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
+                chunk.push_str(&cells.join(","));
+                chunk.push_str("\r\n");
+            }
+            Ok(Some((chunk, next.map(Some))))
+        }
+    });
+    futures_util::StreamExt::chain(futures_util::stream::once(async { Ok(head) }), batches)
 }
 
 #[cfg(test)]

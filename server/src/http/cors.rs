@@ -11,9 +11,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Origins allowed to call the API from a browser, as `scheme://host[:port]`.
-#[derive(Debug, Clone, Default)]
-pub struct AllowedOrigins(pub Vec<String>);
+use crate::state::AllowedOrigins;
 
 /// Checks an origin given on the command line: `https://shop.example` or
 /// `http://127.0.0.1:8081`, nothing after the host and port.

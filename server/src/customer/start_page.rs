@@ -13,7 +13,7 @@ use shouhou_core::i18n::Messages;
 use shouhou_core::rules::offered_intents;
 use shouhou_core::{AppConfig, Lang};
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// Text for HTML, attribute values included: the configuration is the company's, but a
 /// product name must never become markup.
@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn the_start_step_is_drawn_from_the_config_in_the_language_asked_and_escaped() {
-        let mut config = AppConfig::from_json(include_str!("../../static/config.json")).unwrap();
+        let mut config = AppConfig::from_json(include_str!("../../../static/config.json")).unwrap();
         config.product_lines[0].name.en = "Switches <b>& routers</b>".into();
         let en = start_markup(&config, Lang::En);
         assert!(en.contains("What do you need help with?"));

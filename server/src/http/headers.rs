@@ -1,4 +1,5 @@
-//! Security headers on every answer, and the endpoint browsers report CSP violations to.
+//! Security headers on every answer (the CSP's reports arrive at
+//! [`crate::customer::csp::csp_report`]).
 //!
 //! The policy allows the app exactly what it does: its own scripts and styles (no inline
 //! code, no `eval`; `wasm-unsafe-eval` only to compile its WebAssembly), images from itself,
@@ -7,15 +8,8 @@
 //! the app's own origin, plus the backend's origin when `config.json` names one elsewhere
 //! (the webhook and form-handler adapters).
 
-use std::sync::Arc;
-
-use axum::body::{to_bytes, Body};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderName, HeaderValue};
 use shouhou_core::AppConfig;
-
-use crate::AppState;
 
 /// Where browsers send violation reports (`report-uri` and the Reporting API's `report-to`).
 pub const CSP_REPORT_PATH: &str = "/api/v1/csp-report";
@@ -70,72 +64,6 @@ pub fn security_headers(config: &AppConfig) -> Vec<(HeaderName, HeaderValue)> {
     ]
 }
 
-/// Reports are small; anything bigger is not a report.
-const MAX_REPORT_BYTES: usize = 64 * 1024;
-
-/// `POST /api/v1/csp-report`: logs each violation (`"csp violation"` in the JSON log lines,
-/// what a browser test counts) and answers 204 without a body.
-#[utoipa::path(
-    post,
-    path = "/api/v1/csp-report",
-    tag = "customer",
-    description = "Where browsers report Content-Security-Policy violations: `{\"csp-report\": {…}}` (report-uri) \
-        or an array of `{\"type\", \"body\"}` (the Reporting API). Logged, never stored.",
-    request_body(content(
-        (serde_json::Value = "application/csp-report"),
-        (serde_json::Value = "application/reports+json"),
-        (serde_json::Value = "application/json"),
-    )),
-    responses(
-        (status = 204, description = "Logged."),
-        (status = 400, description = "Not a report (no body)."),
-        (status = 408, description = "The body did not arrive in time (no body)."),
-        (status = 413, description = "Over 64 KiB (no body)."),
-        crate::openapi::RateLimited,
-    )
-)]
-pub async fn csp_report(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let read = tokio::time::timeout(state.body_timeout, to_bytes(body, MAX_REPORT_BYTES));
-    let bytes = match read.await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-        Err(_) => return StatusCode::REQUEST_TIMEOUT.into_response(),
-    };
-    let content_type =
-        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        // report-uri sends {"csp-report": {…}}; the Reporting API an array of {type, body}.
-        Ok(serde_json::Value::Array(reports)) => {
-            for report in reports.iter().filter(|r| r["type"] == "csp-violation") {
-                log_violation(&report["body"]);
-            }
-        }
-        Ok(report) if report.get("csp-report").is_some() => log_violation(&report["csp-report"]),
-        _ => {
-            tracing::warn!(%content_type, "a CSP report that could not be read");
-            return StatusCode::BAD_REQUEST.into_response();
-        }
-    }
-    StatusCode::NO_CONTENT.into_response()
-}
-
-fn log_violation(report: &serde_json::Value) {
-    let field = |a: &str, b: &str| {
-        report.get(a).or_else(|| report.get(b)).and_then(|v| v.as_str()).unwrap_or("").to_string()
-    };
-    tracing::warn!(
-        directive = %field("effectiveDirective", "violated-directive"),
-        blocked = %field("blockedURL", "blocked-uri"),
-        document = %field("documentURL", "document-uri"),
-        source = %field("sourceFile", "source-file"),
-        "csp violation"
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,7 +82,7 @@ mod tests {
 
     #[test]
     fn a_webhook_backend_may_be_reached_and_nothing_else() {
-        let json = include_str!("../../static/config.json");
+        let json = include_str!("../../../static/config.json");
         let mut config = AppConfig::from_json(json).unwrap();
         assert!(content_security_policy(&config).contains("connect-src 'self' data:;"));
         config.backend.url = "https://crm.example.com/hooks/after-sales".into();

@@ -15,20 +15,21 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::SecondsFormat;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shouhou_core::reference::parse_reference;
 use shouhou_core::validate::{is_plain_uuid, PHOTO_CONTENT_TYPES};
 use shouhou_core::{ErrorCode, Field, FieldError, PhotoRef};
 
-use crate::api::{
-    contact_matches, in_time, invalid_named, json_body, malformed, media_type, multipart_parts,
-    photos_match, require_idempotency_key, validation_failed, ApiError,
+use crate::customer::requests::contact_matches;
+use crate::http::body::{
+    in_time, json_body, media_type, multipart_parts, photos_match, require_idempotency_key,
 };
+use crate::http::error::{invalid_named, malformed, validation_failed, ApiError};
+use crate::state::AppState;
 use crate::store::customer::{CustomerPost, Post, Posted};
-use crate::store::{Entry, Store, StoreError};
-use crate::AppState;
+use crate::store::timeline::Entry;
+use crate::store::{self, PhotoUpload, StoreError};
 
 /// A message is an answer to a question, as long as a request's description may be.
 pub const MESSAGE_MAX_CHARS: usize = 4000;
@@ -44,6 +45,17 @@ pub(crate) struct MessageBody {
     photos: Vec<PhotoRef>,
 }
 
+/// A customer's message with photos: the `message` part is the JSON message, each `photo`
+/// part one photo's bytes, as a request with photos has them.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MessageWithPhotos {
+    #[schema(value_type = MessageBody)]
+    message: String,
+    #[schema(value_type = Vec<String>, format = Binary, required = false)]
+    photo: Vec<Vec<u8>>,
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FeedbackBody {
@@ -52,32 +64,6 @@ struct FeedbackBody {
     rating: i64,
     #[serde(default)]
     comment: Option<String>,
-}
-
-fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
-}
-
-/// `409`: the request is there and the contact right, but this cannot be done now.
-fn conflict(code: &'static str, message_key: &'static str) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, message_key)
-}
-
-fn store_refusal(error: StoreError) -> ApiError {
-    match error {
-        StoreError::NotFound => not_found(),
-        StoreError::KeyReused => conflict("idempotency_key_reused", "api.idempotency_key_reused"),
-        StoreError::NotWaitingForCustomer => {
-            conflict("not_waiting_for_customer", "api.not_waiting_for_customer")
-        }
-        StoreError::NotResolved => conflict("not_resolved", "api.not_resolved"),
-        StoreError::AlreadyRated => conflict("already_rated", "api.already_rated"),
-        StoreError::PhotoIdTaken => validation_failed(vec![FieldError {
-            field: Field::Photos,
-            code: ErrorCode::InvalidPhoto,
-        }]),
-        other => ApiError::internal(other),
-    }
 }
 
 /// Plain text as a description is: counted in characters, trimmed, no control characters
@@ -104,7 +90,7 @@ fn text_problem(text: &str, required: bool, max: usize) -> Option<ErrorCode> {
 fn photo_problem(
     state: &AppState,
     listed: &[PhotoRef],
-    uploads: &[crate::store::PhotoUpload],
+    uploads: &[PhotoUpload],
 ) -> Option<ErrorCode> {
     let limits = state.config.photos;
     // Sizes are the client's claim: two of u64::MAX must not overflow the sum.
@@ -149,11 +135,7 @@ async fn store_post(
         .store
         .customer_post(&reference, move |request| contact_matches(&contact, request), new)
         .await
-        .map_err(store_refusal)
-}
-
-fn now_text() -> String {
-    Store::now().to_rfc3339_opts(SecondsFormat::Secs, false)
+        .map_err(ApiError::from)
 }
 
 fn message_json(entry: &Entry) -> Value {
@@ -179,16 +161,16 @@ fn rating_json(entry: &Entry) -> Value {
     params(("reference" = String, Path, description = "The request's reference."), ("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
     request_body(content(
         (MessageBody = "application/json"),
-        (crate::openapi::MessageWithPhotos = "multipart/form-data"),
+        (MessageWithPhotos = "multipart/form-data"),
     )),
     responses(
-        (status = 201, description = "On the timeline.", body = crate::openapi::MessageEntry),
-        (status = 200, description = "On the timeline already (a retry).", body = crate::openapi::MessageEntry, headers(("Idempotent-Replayed" = String, description = "`true`"))),
-        crate::openapi::BodyErrors,
-        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::openapi::ErrorBody),
-        (status = 409, description = "`idempotency_key_reused`, or `not_waiting_for_customer`.", body = crate::openapi::ErrorBody),
-        (status = 422, description = "`validation_failed`: `text` or `photos`.", body = crate::openapi::ErrorBody),
-        crate::openapi::RateLimited,
+        (status = 201, description = "On the timeline.", body = crate::http::docs::MessageEntry),
+        (status = 200, description = "On the timeline already (a retry).", body = crate::http::docs::MessageEntry, headers(("Idempotent-Replayed" = String, description = "`true`"))),
+        crate::http::docs::BodyErrors,
+        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::http::docs::ErrorBody),
+        (status = 409, description = "`idempotency_key_reused`, or `not_waiting_for_customer`.", body = crate::http::docs::ErrorBody),
+        (status = 422, description = "`validation_failed`: `text` or `photos`.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::RateLimited,
     )
 )]
 pub async fn post_message(
@@ -217,7 +199,7 @@ pub async fn post_message(
         if let Some(code) = photo_problem(&state, &message.photos, &uploads) {
             return Err(validation_failed(vec![FieldError { field: Field::Photos, code }]));
         }
-        let reference = parse_reference(&reference).ok_or_else(not_found)?;
+        let reference = parse_reference(&reference).ok_or(StoreError::NoMatch)?;
         // A retry must compare equal whatever the JSON's spacing or key order, and a key
         // must not be reusable for another request or for a rating.
         let submitted = json!({
@@ -242,7 +224,7 @@ pub async fn post_message(
             idempotency_key: key,
             submitted_json: submitted,
             post: Post::Message { text, photos },
-            now: now_text(),
+            now: store::now_text(),
         };
         let posted = store_post(&state, reference.clone(), message.contact, new).await?;
         tracing::info!(%reference, replayed = posted.replayed, "customer message");
@@ -261,13 +243,13 @@ pub async fn post_message(
     params(("reference" = String, Path, description = "The request's reference."), ("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
     request_body = FeedbackBody,
     responses(
-        (status = 201, description = "On the timeline.", body = crate::openapi::RatingEntry),
-        (status = 200, description = "On the timeline already (a retry).", body = crate::openapi::RatingEntry, headers(("Idempotent-Replayed" = String, description = "`true`"))),
-        crate::openapi::BodyErrors,
-        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::openapi::ErrorBody),
-        (status = 409, description = "`idempotency_key_reused`, `not_resolved` or `already_rated`.", body = crate::openapi::ErrorBody),
-        (status = 422, description = "`validation_failed`: `rating` (1–5) or `comment`.", body = crate::openapi::ErrorBody),
-        crate::openapi::RateLimited,
+        (status = 201, description = "On the timeline.", body = crate::http::docs::RatingEntry),
+        (status = 200, description = "On the timeline already (a retry).", body = crate::http::docs::RatingEntry, headers(("Idempotent-Replayed" = String, description = "`true`"))),
+        crate::http::docs::BodyErrors,
+        (status = 404, description = "`not_found`: no such reference, or not with this contact.", body = crate::http::docs::ErrorBody),
+        (status = 409, description = "`idempotency_key_reused`, `not_resolved` or `already_rated`.", body = crate::http::docs::ErrorBody),
+        (status = 422, description = "`validation_failed`: `rating` (1–5) or `comment`.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::RateLimited,
     )
 )]
 pub async fn post_feedback(
@@ -293,7 +275,7 @@ pub async fn post_feedback(
         if !refused.is_empty() {
             return Err(invalid_named(refused));
         }
-        let reference = parse_reference(&reference).ok_or_else(not_found)?;
+        let reference = parse_reference(&reference).ok_or(StoreError::NoMatch)?;
         let submitted = json!({
             "kind": "rating",
             "reference": reference,
@@ -306,7 +288,7 @@ pub async fn post_feedback(
             idempotency_key: key,
             submitted_json: submitted,
             post: Post::Rating { rating: feedback.rating as u8, comment },
-            now: now_text(),
+            now: store::now_text(),
         };
         let posted = store_post(&state, reference.clone(), feedback.contact, new).await?;
         tracing::info!(%reference, replayed = posted.replayed, "customer rating");

@@ -1,0 +1,154 @@
+//! Reading what a client sends: a JSON body under its size limit and within the server's
+//! `--body-timeout`, a multipart body with photos, the `Idempotency-Key` header, and the
+//! check that uploaded photos are exactly the ones listed.
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, HeaderMap, StatusCode};
+use shouhou_core::PhotoRef;
+
+use crate::http::error::{malformed, too_large, ApiError};
+use crate::state::AppState;
+use crate::store::PhotoUpload;
+
+/// A service request is text; 64 KiB holds the longest description many times over.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+/// 8–128 of `[A-Za-z0-9_-]`: a UUID fits, and nothing that could smuggle markup into logs.
+fn idempotency_key(headers: &HeaderMap) -> Option<&str> {
+    let key = headers.get("idempotency-key")?.to_str().ok()?.trim();
+    let plain = key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ((8..=128).contains(&key.len()) && plain).then_some(key)
+}
+
+/// Reads a JSON body under the size limit, refusing other content types.
+pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
+    if media_type(headers) != "application/json" {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "api.unsupported_media_type",
+        ));
+    }
+    declared_length_within(headers, MAX_REQUEST_BYTES)?;
+    let bytes =
+        to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))?;
+    serde_json::from_slice(&bytes).map_err(malformed)
+}
+
+/// Reads a body within the server's `--body-timeout`: a client sending slowly (on purpose or
+/// not) cannot hold a connection and a half-read body for ever. `408 request_timeout`.
+pub(crate) async fn in_time<T>(
+    state: &AppState,
+    read: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    tokio::time::timeout(state.body_timeout, read).await.unwrap_or_else(|_| {
+        Err(ApiError::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", "api.request_timeout"))
+    })
+}
+
+/// Refuses a body whose declared length is over `limit` before reading any of it.
+pub(crate) fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(length) if length > limit => Err(too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn require_idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    idempotency_key(headers).map(str::to_owned).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "missing_idempotency_key",
+            "api.missing_idempotency_key",
+        )
+    })
+}
+
+pub(crate) fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// A multipart body of one JSON part named `json_part` and any number of `photo` parts,
+/// under the size limit that JSON and `photos.max_total_bytes` of photos allow: what a
+/// request with photos and a customer's message with photos both are.
+pub(crate) async fn multipart_parts(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    json_part: &'static str,
+) -> Result<(Vec<u8>, Vec<PhotoUpload>), ApiError> {
+    let limit = MAX_REQUEST_BYTES + state.config.photos.max_total_bytes as usize + 64 * 1024;
+    declared_length_within(headers, limit)?;
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+        .ok_or_else(|| malformed("multipart body without a boundary"))?;
+    let constraints =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
+    let mut multipart =
+        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let mut json: Option<Vec<u8>> = None;
+    let mut photos = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(multer::Error::StreamSizeExceeded { .. }) => return Err(too_large(limit)),
+            Err(error) => return Err(malformed(error)),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let content_type =
+            field.content_type().map(|m| m.essence_str().to_string()).unwrap_or_default();
+        let file_name = field.file_name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await.map_err(|error| match error {
+            multer::Error::StreamSizeExceeded { .. } => too_large(limit),
+            other => malformed(other),
+        })?;
+        match name.as_str() {
+            part if part == json_part && json.is_none() => json = Some(bytes.to_vec()),
+            "photo" => {
+                photos.push(PhotoUpload { id: file_name, content_type, bytes: bytes.to_vec() })
+            }
+            other => return Err(malformed(format!("unexpected part {other:?}"))),
+        }
+    }
+    let json = json.ok_or_else(|| malformed(format!("no {json_part} part")))?;
+    Ok((json, photos))
+}
+
+/// Whether the bytes are what their content type says (a renamed PDF is not a photo).
+fn looks_like(content_type: &str, bytes: &[u8]) -> bool {
+    match content_type {
+        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/webp" => bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP",
+        _ => false,
+    }
+}
+
+/// Every listed photo arrived once, as declared, and nothing else did.
+pub(crate) fn photos_match(listed: &[PhotoRef], uploads: &[PhotoUpload]) -> bool {
+    uploads.len() == listed.len()
+        && listed.iter().all(|photo| {
+            uploads.iter().filter(|upload| upload.id == photo.id).count() == 1
+                && uploads.iter().any(|upload| {
+                    upload.id == photo.id
+                        && upload.content_type == photo.content_type
+                        && upload.bytes.len() as u64 == photo.bytes
+                        && looks_like(&upload.content_type, &upload.bytes)
+                })
+        })
+}

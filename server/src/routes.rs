@@ -1,0 +1,74 @@
+//! The API's route table: every route under `/api/v1`, its handler and its rate limit, in one
+//! place. The staff routes (`/staff/…`) also pass the same-site guard and are never cached
+//! (their answers carry personal data). What axum refuses before a handler is answered as
+//! JSON too; an unknown path is `404 not_found`.
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::customer::{csp, posts, requests};
+use crate::http::error::ApiError;
+use crate::http::refusals::plain_refusals_as_json;
+use crate::http::same_site::same_site_only;
+use crate::http::{cors, limit};
+use crate::limit::Guard;
+use crate::staff::{figures, session};
+use crate::state::AppState;
+use crate::{kiosk, openapi, staff};
+
+/// Everything under `/api/v1`.
+pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
+    let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
+    let guards = &state.guards;
+    let customer = Router::new()
+        .route("/requests", post(requests::create_request).layer(limited(&guards.create)))
+        .route(
+            "/requests/{reference}",
+            get(requests::request_status).layer(limited(&guards.lookup)),
+        )
+        .route(
+            "/requests/{reference}/messages",
+            post(posts::post_message).layer(limited(&guards.message)),
+        )
+        .route(
+            "/requests/{reference}/feedback",
+            post(posts::post_feedback).layer(limited(&guards.feedback)),
+        )
+        .route("/deflections", post(requests::record_deflection).layer(limited(&guards.deflection)))
+        .route("/csp-report", post(csp::csp_report).layer(limited(&guards.report)))
+        .route("/kiosk/unlock", post(kiosk::unlock).layer(limited(&guards.kiosk_pin)))
+        .route("/openapi.json", get(openapi::openapi_json));
+    let staff = Router::new()
+        .route(
+            "/staff/session",
+            post(session::sign_in).get(session::who_am_i).delete(session::sign_out),
+        )
+        .route("/staff/members", get(session::members))
+        .route("/staff/requests", get(staff::requests::inbox))
+        .route("/staff/requests/{reference}", get(staff::requests::request_detail))
+        .route("/staff/requests/{reference}/photos/{photo}", get(staff::requests::photo))
+        .route("/staff/requests/{reference}/events", post(staff::requests::add_event))
+        .route("/staff/figures", get(figures::figures))
+        .route("/staff/export.csv", get(figures::export_csv))
+        .layer(from_fn_with_state(Arc::clone(state), same_site_only))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let mut api = customer
+        .merge(staff)
+        .fallback(|headers: HeaderMap| async move {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
+                .into_response_for(&headers)
+        })
+        .layer(from_fn(plain_refusals_as_json));
+    if !state.cors.0.is_empty() {
+        api = api.layer(from_fn_with_state(Arc::clone(&state.cors), cors::enforce));
+    }
+    api
+}

@@ -1,0 +1,239 @@
+//! `/api/v1/staff/requests`: the inbox, a request's record and its photos, and the actions
+//! on it (each a timeline entry, as durable as a create).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::SecondsFormat;
+use serde_json::json;
+use shouhou_core::reference::parse_reference;
+
+use crate::http::body::{in_time, json_body};
+use crate::http::error::ApiError;
+use crate::http::query::bad_query;
+use crate::http::session::Staff;
+use crate::state::AppState;
+use crate::store::inbox::{Cursor, InboxFilter};
+use crate::store::timeline::EventRequest;
+use crate::store::{self, StoreError};
+
+/// Longest reply, note or follow-up text.
+const MAX_TEXT_CHARS: usize = 10_000;
+
+/// `404 not_found` for a reference that cannot be read or is not stored.
+fn request_not_found() -> ApiError {
+    ApiError::from(StoreError::NotFound)
+}
+
+/// `GET /staff/requests?…`: the inbox, overdue first, then by reply-by time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(InboxFilter),
+    responses(
+        (status = 200, description = "The inbox.", body = shouhou_core::desk::Inbox),
+        (status = 400, description = "`bad_query`.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+    )
+)]
+pub async fn inbox(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+    query: Result<Query<InboxFilter>, QueryRejection>,
+) -> Response {
+    let result = async {
+        let Query(filter) = query.map_err(bad_query)?;
+        let cursor = match filter.after.as_deref() {
+            Some(after) => Some(Cursor::parse(after).ok_or_else(|| {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
+                    .with_arg("detail", "after: the `next` of an earlier page")
+            })?),
+            None => None,
+        };
+        let me = staff.session.login.clone();
+        let inbox =
+            state.store.inbox(filter, &me, store::now(), cursor).await.map_err(ApiError::from)?;
+        Ok::<_, ApiError>(Json(inbox).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// `GET /staff/requests/{reference}`: every field, the photos' descriptions, the warranty as
+/// judged, the troubleshooting transcript and the whole timeline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests/{reference}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference.")),
+    responses(
+        (status = 200, description = "The request.", body = shouhou_core::desk::RequestDetail),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+        (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
+    )
+)]
+pub async fn request_detail(
+    State(state): State<Arc<AppState>>,
+    _staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let detail = state
+            .store
+            .detail(&reference, store::now())
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(request_not_found)?;
+        Ok::<_, ApiError>(Json(detail).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+/// `GET /staff/requests/{reference}/photos/{id}`: the bytes as stored, shown in the page,
+/// never sniffed into something else.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/requests/{reference}/photos/{photo}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference."), ("photo" = String, Path, description = "The photo's id (a UUID).")),
+    responses(
+        (status = 200, description = "The photo's bytes as stored.", content(
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/png"),
+            (Vec<u8> = "image/webp"),
+        )),
+        (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::Unauthorized,
+        (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
+    )
+)]
+pub async fn photo(
+    State(state): State<Arc<AppState>>,
+    _staff: Staff,
+    Path((reference, photo)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let (content_type, bytes) = state
+            .store
+            .photo(&reference, &photo)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(request_not_found)?;
+        // Stored content types are the three the create allowed; anything else is bytes.
+        let content_type = HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+        Ok::<_, ApiError>(
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CONTENT_DISPOSITION, HeaderValue::from_static("inline")),
+                    (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+                ],
+                bytes,
+            )
+                .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}
+
+fn invalid_event(detail: &str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", "api.invalid_event")
+        .with_arg("detail", detail)
+}
+
+/// Checks what the store cannot: texts present and not too long, satisfaction 1–5, and a
+/// reply-by time that is a time (kept in the server's own offset, like every other time).
+fn checked(event: EventRequest) -> Result<EventRequest, ApiError> {
+    let text_ok = |text: &str, required: bool| {
+        let chars = text.trim().chars().count();
+        (!required || chars > 0) && chars <= MAX_TEXT_CHARS
+    };
+    match event {
+        EventRequest::Reply { ref text } | EventRequest::Note { ref text } => {
+            if !text_ok(text, true) {
+                return Err(invalid_event("text: 1 to 10000 characters"));
+            }
+        }
+        EventRequest::FollowUp { ref outcome, satisfaction, ref text } => {
+            if !text_ok(outcome, true) || outcome.chars().count() > 200 {
+                return Err(invalid_event("outcome: 1 to 200 characters"));
+            }
+            if satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
+                return Err(invalid_event("satisfaction: 1 to 5 or null"));
+            }
+            if !text_ok(text, false) {
+                return Err(invalid_event("text: at most 10000 characters"));
+            }
+        }
+        EventRequest::ReplyBy { at } => {
+            let at = chrono::DateTime::parse_from_rfc3339(at.trim())
+                .map_err(|_| invalid_event("at: an RFC 3339 time, e.g. 2026-11-28T17:00:00+08:00"))?
+                .with_timezone(&chrono::Local)
+                .fixed_offset()
+                .to_rfc3339_opts(SecondsFormat::Secs, false);
+            return Ok(EventRequest::ReplyBy { at });
+        }
+        EventRequest::Status { .. } | EventRequest::Assign { .. } => {}
+    }
+    Ok(event)
+}
+
+/// `POST /staff/requests/{reference}/events`: 201 with the new timeline entry.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/requests/{reference}/events",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("reference" = String, Path, description = "The request's reference.")),
+    request_body = EventRequest,
+    responses(
+        (status = 201, description = "On the timeline.", body = shouhou_core::desk::Entry),
+        crate::http::docs::BodyErrors,
+        crate::http::docs::Unauthorized,
+        crate::http::docs::CrossSite,
+        (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
+        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here.", body = crate::http::docs::ErrorBody),
+        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction or time out of bounds) or `unknown_staff`.", body = crate::http::docs::ErrorBody),
+    )
+)]
+pub async fn add_event(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let result = async {
+        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
+        let event = checked(event)?;
+        let actor = staff.session.login.clone();
+        let entry = state
+            .store
+            .add_event(&reference, event, Some(&actor), &store::now_text())
+            .await
+            .map_err(ApiError::from)?;
+        tracing::info!(login = %staff.session.login, kind = entry.kind.as_str(), "staff event");
+        Ok::<_, ApiError>((StatusCode::CREATED, Json(json!(entry))).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}

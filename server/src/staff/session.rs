@@ -1,0 +1,201 @@
+//! `/api/v1/staff/session` and `/api/v1/staff/members`: signing in and out, who is signed
+//! in, and the colleagues a request can be assigned to.
+//!
+//! Failed sign-ins, and only those, count against the client's rate limit. A wrong
+//! password, an unknown login and a disabled account get the same answer after the same
+//! Argon2 work.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::SecondsFormat;
+use serde::Deserialize;
+
+use crate::auth;
+use crate::http::body::{in_time, json_body};
+use crate::http::error::{rate_limited, ApiError};
+use crate::http::session::{peer, Staff, COOKIE};
+use crate::state::AppState;
+use crate::store;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    login: String,
+    password: String,
+}
+
+/// `POST /staff/session`: 204 and the session cookie, or the same 401 whatever was wrong.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/session",
+    tag = "staff",
+    request_body = Credentials,
+    responses(
+        (status = 204, description = "Signed in.", headers(("Set-Cookie" = String, description = "`shouhou_staff=<token>; HttpOnly; SameSite=Strict; Path=/; Max-Age=…`"))),
+        crate::http::docs::BodyErrors,
+        (status = 401, description = "`invalid_credentials`, whatever was wrong.", body = crate::http::docs::ErrorBody),
+        crate::http::docs::CrossSite,
+        crate::http::docs::RateLimited,
+    )
+)]
+pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    let guard = &state.guards.sign_in;
+    let client = guard.clients.client(peer(&parts.extensions), headers);
+    if let Some(wait) = guard.limiter.waiting(client) {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        tracing::warn!(%client, retry_after = seconds, "staff sign-in rate limited");
+        return rate_limited(headers, seconds.max(1));
+    }
+    match try_sign_in(&state, headers, body).await {
+        Ok(Some((login, token))) => {
+            tracing::info!(%login, "staff signed in");
+            let secure = guard.clients.forwarded_https(peer(&parts.extensions), headers);
+            let cookie = format!(
+                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+                u64::from(state.session_hours) * 3600,
+                if secure { "; Secure" } else { "" }
+            );
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&cookie).expect("a cookie of hex digits and ASCII"),
+            );
+            response
+        }
+        Ok(None) => {
+            // Only failures count against the client: a team signing in at nine is fine.
+            let _ = guard.limiter.check(client);
+            tracing::warn!(%client, "staff sign-in failed");
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "api.invalid_credentials",
+            )
+            .into_response_for(headers)
+        }
+        Err(error) => error.into_response_for(headers),
+    }
+}
+
+/// The login and a new token when the credentials hold; `None` when they do not.
+async fn try_sign_in(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Option<(String, String)>, ApiError> {
+    let Credentials { login, password } = in_time(state, json_body(headers, body)).await?;
+    if password.len() > auth::MAX_PASSWORD_BYTES {
+        return Ok(None);
+    }
+    let account = state.store.credentials(&login).await.map_err(ApiError::from)?;
+    // Argon2 is slow on purpose: off the async workers.
+    let account = tokio::task::spawn_blocking(move || {
+        // Unknown or disabled: the same Argon2 work against a hash nobody knows the password
+        // of, so the answer's timing does not tell which logins exist.
+        let (id, hash) = account.clone().unwrap_or((0, auth::dummy_hash().to_string()));
+        let verified = auth::verify_password(&password, &hash);
+        (account.is_some() && verified).then_some(id)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let Some(staff_id) = account else { return Ok(None) };
+    let token = auth::new_token();
+    let token_hash = auth::token_hash(&token);
+    let now = store::now();
+    let expires = now + chrono::Duration::hours(i64::from(state.session_hours));
+    let (now, expires) = (
+        now.to_rfc3339_opts(SecondsFormat::Secs, false),
+        expires.to_rfc3339_opts(SecondsFormat::Secs, false),
+    );
+    state
+        .store
+        .start_session(staff_id, &token_hash, &now, &expires)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(Some((login, token)))
+}
+
+/// `GET /staff/session`: who is signed in, their role and when the session ends.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/session",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The session.", body = shouhou_core::desk::Session),
+        crate::http::docs::Unauthorized,
+    )
+)]
+pub async fn who_am_i(staff: Staff) -> Response {
+    Json(staff.session).into_response()
+}
+
+/// `GET /staff/members`: the active accounts, for choosing whom to assign a request to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/members",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Active staff, by login.", body = Vec<shouhou_core::desk::Member>),
+        crate::http::docs::Unauthorized,
+    )
+)]
+pub async fn members(
+    State(state): State<Arc<AppState>>,
+    _staff: Staff,
+    headers: HeaderMap,
+) -> Response {
+    match state.store.list_staff().await {
+        Ok(all) => {
+            let active: Vec<shouhou_core::desk::Member> = all
+                .into_iter()
+                .filter(|member| !member.disabled)
+                .map(|member| shouhou_core::desk::Member { login: member.login, role: member.role })
+                .collect();
+            Json(active).into_response()
+        }
+        Err(error) => ApiError::from(error).into_response_for(&headers),
+    }
+}
+
+/// `DELETE /staff/session`: ends the session at once, everywhere, and clears the cookie.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/staff/session",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared.", headers(("Set-Cookie" = String, description = "`shouhou_staff=; …; Max-Age=0`"))),
+        crate::http::docs::Unauthorized,
+        crate::http::docs::CrossSite,
+    )
+)]
+pub async fn sign_out(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+) -> Response {
+    match state.store.end_session(&staff.token_hash).await {
+        Ok(()) => {
+            tracing::info!(login = %staff.session.login, "staff signed out");
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&format!(
+                    "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+                ))
+                .expect("ASCII"),
+            );
+            response
+        }
+        Err(error) => ApiError::from(error).into_response_for(&headers),
+    }
+}

@@ -1,0 +1,295 @@
+//! [`Db`]: the one store interface the handlers and the command line use. Each method runs
+//! one operation of the store on whichever database it is (see [`on_store`]).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use shouhou_core::flow::engine::Deflection;
+use shouhou_core::reference::RANDOM_LEN;
+use shouhou_core::ValidRequest;
+
+use super::customer::{self, CustomerPost, Posted};
+use super::error::StoreError;
+use super::facts;
+use super::history;
+use super::inbox::{self, Cursor, Inbox, InboxFilter};
+use super::pg_conn::PgConn;
+use super::postgres::{is_url, PgStore};
+use super::report::{self, Counts, ExportMark};
+use super::requests;
+use super::sql;
+use super::sqlite::SqliteStore;
+use super::sqlite_conn::SqliteConn;
+use super::staff::{self, Role, Session, StaffMember};
+use super::timeline::{self, CustomerView, Entry, EventRequest, RequestDetail};
+use super::types::{now, Created, NewRequest, StoredRequest};
+
+/// Where requests are kept: one SQLite file (the default), or PostgreSQL for several
+/// instances on one database (`--db postgres://…`).
+pub enum Db {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(PgStore),
+}
+
+/// Runs one operation on whichever database `$db` is: `$op`, an expression over the
+/// connection `$c`, is written once and compiled for both. A read runs on a SQLite reading
+/// connection (off the async threads) or in a PostgreSQL transaction; a write goes through
+/// SQLite's writer (its own savepoint in the next group commit) or is one PostgreSQL
+/// transaction, committed when `$op` succeeds. Either way it answers once durable.
+/// Everything `$op` uses is moved to SQLite's thread, so it must be owned.
+macro_rules! on_store {
+    ($db:expr, $kind:ident, |$c:ident| $op:expr) => {
+        match $db {
+            Db::Sqlite(store) => {
+                on_store!(@sqlite $kind, store, move |conn: &rusqlite::Connection| {
+                    let $c = &SqliteConn(conn);
+                    sql::ready($op)
+                })
+            }
+            Db::Postgres(store) => {
+                let mut client = store.pool.get().await?;
+                let tx = client.transaction().await?;
+                let answer = {
+                    let $c = &PgConn(&tx);
+                    $op.await?
+                };
+                tx.commit().await?;
+                Ok(answer)
+            }
+        }
+    };
+    (@sqlite read, $store:expr, $apply:expr) => { $store.read($apply).await };
+    (@sqlite write, $store:expr, $apply:expr) => { $store.write($apply).await };
+}
+
+impl Db {
+    /// Opens either store: a `postgres://` URL, or a SQLite file (created with its folder).
+    pub async fn open(db: &str) -> Result<Db, StoreError> {
+        if is_url(db) {
+            Ok(Db::Postgres(PgStore::open(db).await?))
+        } else {
+            Ok(Db::Sqlite(Arc::new(SqliteStore::open(std::path::Path::new(db))?)))
+        }
+    }
+
+    /// Stores a request, idempotent on its key.
+    pub async fn create(&self, new: NewRequest) -> Result<Created, StoreError> {
+        let draw = self.draw();
+        let horizon = horizon();
+        on_store!(self, write, |c| requests::create(c, &new, &*draw, &horizon))
+    }
+
+    fn draw(&self) -> Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync> {
+        match self {
+            Db::Sqlite(store) => Arc::clone(&store.draw),
+            Db::Postgres(store) => Arc::clone(&store.draw),
+        }
+    }
+
+    /// Counts a deflection, idempotent on its key.
+    pub async fn record_deflection(
+        &self,
+        idempotency_key: String,
+        deflection: Deflection,
+        now: DateTime<FixedOffset>,
+    ) -> Result<bool, StoreError> {
+        let now = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+        let horizon = horizon();
+        on_store!(self, write, |c| requests::record_deflection(
+            c,
+            &idempotency_key,
+            &deflection,
+            &now,
+            &horizon
+        ))
+    }
+
+    /// The customer's status look-up: the request, its public timeline, what they may do.
+    pub async fn customer_view(&self, reference: &str) -> Result<Option<CustomerView>, StoreError> {
+        let reference = reference.to_string();
+        on_store!(self, read, |c| timeline::customer_view(c, &reference))
+    }
+
+    /// A customer's message or rating, idempotent on its key; `contact_ok` checks the
+    /// contact sent against the request's (a wrong one is `NotFound`).
+    pub async fn customer_post(
+        &self,
+        reference: &str,
+        contact_ok: impl FnOnce(&ValidRequest) -> bool + Send + 'static,
+        new: CustomerPost,
+    ) -> Result<Posted, StoreError> {
+        let reference = reference.to_string();
+        on_store!(self, write, |c| customer::post(c, &reference, contact_ok, &new))
+    }
+
+    // Staff accounts and sessions
+
+    /// A new account; `Exists` when the login is taken.
+    pub async fn add_staff(
+        &self,
+        login: &str,
+        role: Role,
+        password_hash: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let (login, hash, now) = (login.to_string(), password_hash.to_string(), now.to_string());
+        on_store!(self, write, |c| staff::add(c, &login, role, &hash, &now))
+    }
+
+    pub async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        on_store!(self, read, |c| staff::list(c))
+    }
+
+    /// Disables the account and ends its sessions at once; `NotFound` for no such login.
+    pub async fn disable_staff(&self, login: &str) -> Result<(), StoreError> {
+        let login = login.to_string();
+        on_store!(self, write, |c| staff::disable(c, &login))
+    }
+
+    /// The id and password hash of an active account.
+    pub async fn credentials(&self, login: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let login = login.to_string();
+        on_store!(self, read, |c| staff::credentials(c, &login))
+    }
+
+    pub async fn start_session(
+        &self,
+        staff_id: i64,
+        token_hash: &str,
+        now: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let (hash, now, expires) =
+            (token_hash.to_string(), now.to_string(), expires_at.to_string());
+        on_store!(self, write, |c| staff::start_session(c, staff_id, &hash, &now, &expires))
+    }
+
+    /// The session's owner while it is unexpired and the account active.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<Session>, StoreError> {
+        let (hash, now) = (token_hash.to_string(), now.to_string());
+        on_store!(self, read, |c| staff::session(c, &hash, &now))
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let hash = token_hash.to_string();
+        on_store!(self, write, |c| staff::end_session(c, &hash))
+    }
+
+    // The desk
+
+    /// Adds one event (checked against core's status machine) and applies what it changes.
+    pub async fn add_event(
+        &self,
+        reference: &str,
+        event: EventRequest,
+        actor: Option<&str>,
+        now: &str,
+    ) -> Result<Entry, StoreError> {
+        let (reference, actor, now) =
+            (reference.to_string(), actor.map(str::to_string), now.to_string());
+        on_store!(self, write, |c| timeline::add_event(
+            c,
+            &reference,
+            &event,
+            actor.as_deref(),
+            &now
+        ))
+    }
+
+    /// A page of the inbox at `now`, or the one after `cursor` (read at its own clock).
+    pub async fn inbox(
+        &self,
+        filter: InboxFilter,
+        me: &str,
+        now: DateTime<FixedOffset>,
+        cursor: Option<Cursor>,
+    ) -> Result<Inbox, StoreError> {
+        let me = me.to_string();
+        let now = now.timestamp();
+        on_store!(self, read, |c| inbox::inbox(c, &filter, &me, now, cursor.as_ref()))
+    }
+
+    pub async fn detail(
+        &self,
+        reference: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<RequestDetail>, StoreError> {
+        let reference = reference.to_string();
+        on_store!(self, read, |c| timeline::detail(c, &reference, now))
+    }
+
+    /// A stored photo's content type and bytes.
+    pub async fn photo(
+        &self,
+        reference: &str,
+        photo_id: &str,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let (reference, photo_id) = (reference.to_string(), photo_id.to_string());
+        on_store!(self, read, |c| requests::photo(c, &reference, &photo_id))
+    }
+
+    /// A request as the status look-up stores it, by its reference.
+    pub async fn find(&self, reference: &str) -> Result<Option<StoredRequest>, StoreError> {
+        let reference = reference.to_string();
+        on_store!(self, read, |c| requests::find(c, &reference))
+    }
+
+    // Figures and the export
+
+    /// The figures' counts for a period: `from` and `to` are `YYYY-MM-DD`; `now` is in Unix
+    /// seconds. Settles the days that passed since the last time first (one write a day).
+    pub async fn counts(&self, from: &str, to: &str, now: i64) -> Result<Counts, StoreError> {
+        let horizon = horizon();
+        let settled = {
+            let horizon = horizon.clone();
+            on_store!(self, read, |c| report::is_settled(c, &horizon))?
+        };
+        if !settled {
+            on_store!(self, write, |c| report::settle_days(c, &horizon))?;
+        }
+        let (from, to) = (from.to_string(), to.to_string());
+        on_store!(self, read, |c| report::counts(c, &from, &to, now))
+    }
+
+    /// Up to `limit` requests filed in the period after `after`, one row of
+    /// [`report::EXPORT_COLUMNS`] each, and where the next batch starts (`None`: no more).
+    pub async fn export_batch(
+        &self,
+        from: &str,
+        to: &str,
+        after: Option<ExportMark>,
+        limit: i64,
+    ) -> Result<(Vec<Vec<String>>, Option<ExportMark>), StoreError> {
+        let (from, to) = (from.to_string(), to.to_string());
+        on_store!(self, read, |c| report::export_batch(c, &from, &to, after.as_ref(), limit))
+    }
+
+    /// Writes requests with their timelines as they stand ([`history::insert`]), their
+    /// references' random parts drawn from `draw`; [`Db::rebuild`] then derives the rest.
+    pub async fn insert_history(
+        &self,
+        past: Vec<history::PastRequest>,
+        draw: Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync>,
+    ) -> Result<(), StoreError> {
+        on_store!(self, write, |c| history::insert(c, &past, &*draw))
+    }
+
+    /// Derives everything kept beside the requests again from the rows alone
+    /// ([`facts::rebuild`]): a full recount, for a store filled by other means or checked.
+    pub async fn rebuild(&self) -> Result<(), StoreError> {
+        let horizon = horizon();
+        on_store!(self, write, |c| async {
+            facts::rebuild(c).await?;
+            report::settle_days(c, &horizon).await
+        })
+    }
+}
+
+/// The last day that may be settled now ([`report::settle_horizon`]).
+fn horizon() -> String {
+    report::settle_horizon(now().date_naive())
+}

@@ -1,0 +1,112 @@
+//! PostgreSQL as the operations see it: a transaction that runs their SQL ([`sql::Conn`]),
+//! each [`Value`] bound as the type the statement wants.
+
+use deadpool_postgres::Transaction;
+use tokio_postgres::types::{ToSql, Type};
+
+use super::error::StoreError;
+use super::sql::{self, Dialect, Row, Value, POSTGRES};
+
+/// A transaction as the operations see it ([`sql::Conn`]).
+pub struct PgConn<'a>(pub &'a Transaction<'a>);
+
+/// A parameter as the type the statement wants: the same [`Value`] fills a `bigint`, an
+/// `integer` or a `boolean` column, or a parameter PostgreSQL could only type as text (a
+/// `VALUES` list's, cast where it is used).
+fn param<'a>(
+    value: &'a Value<'_>,
+    ty: &Type,
+) -> Result<Box<dyn ToSql + Sync + Send + 'a>, StoreError> {
+    let mismatch = || StoreError::Data(format!("{value:?} cannot be a {ty}"));
+    Ok(match value {
+        // A NULL of the column's own type: the driver checks each parameter's type.
+        Value::Null => match *ty {
+            Type::INT8 => Box::new(None::<i64>),
+            Type::INT4 => Box::new(None::<i32>),
+            Type::INT2 => Box::new(None::<i16>),
+            Type::BOOL => Box::new(None::<bool>),
+            Type::BYTEA => Box::new(None::<Vec<u8>>),
+            Type::TEXT_ARRAY => Box::new(None::<Vec<String>>),
+            _ => Box::new(None::<String>),
+        },
+        Value::Int(n) => match *ty {
+            Type::INT8 => Box::new(*n),
+            Type::INT4 => Box::new(i32::try_from(*n).map_err(|_| mismatch())?),
+            Type::INT2 => Box::new(i16::try_from(*n).map_err(|_| mismatch())?),
+            Type::BOOL => Box::new(*n != 0),
+            Type::TEXT | Type::VARCHAR => Box::new(n.to_string()),
+            _ => return Err(mismatch()),
+        },
+        Value::Bool(b) => match *ty {
+            Type::TEXT | Type::VARCHAR => Box::new(b.to_string()),
+            _ => Box::new(*b),
+        },
+        Value::Text(text) => Box::new(text.as_ref()),
+        Value::Bytes(bytes) => Box::new(bytes.as_ref()),
+        Value::TextList(list) => Box::new(list),
+    })
+}
+
+fn value_of(row: &tokio_postgres::Row, index: usize) -> Result<Value<'static>, StoreError> {
+    let ty = row.columns()[index].type_();
+    let value = match *ty {
+        Type::INT8 => row.try_get::<_, Option<i64>>(index)?.map(Value::Int),
+        Type::INT4 => row.try_get::<_, Option<i32>>(index)?.map(|n| Value::Int(n.into())),
+        Type::INT2 => row.try_get::<_, Option<i16>>(index)?.map(|n| Value::Int(n.into())),
+        Type::BOOL => row.try_get::<_, Option<bool>>(index)?.map(Value::Bool),
+        Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(index)?.map(|b| Value::Bytes(b.into())),
+        Type::TEXT_ARRAY => row.try_get::<_, Option<Vec<String>>>(index)?.map(Value::TextList),
+        _ => row.try_get::<_, Option<String>>(index)?.map(|t| Value::Text(t.into())),
+    };
+    Ok(value.unwrap_or(Value::Null))
+}
+
+impl PgConn<'_> {
+    async fn prepared(
+        &self,
+        sql: &str,
+        params: &[Value<'_>],
+    ) -> Result<tokio_postgres::Statement, StoreError> {
+        let statement = self.0.prepare_cached(sql).await?;
+        if statement.params().len() != params.len() {
+            return Err(StoreError::Data(format!(
+                "{} parameters for {} in {sql}",
+                params.len(),
+                statement.params().len()
+            )));
+        }
+        Ok(statement)
+    }
+}
+
+fn bound<'a>(
+    statement: &tokio_postgres::Statement,
+    params: &'a [Value<'_>],
+) -> Result<Vec<Box<dyn ToSql + Sync + Send + 'a>>, StoreError> {
+    params.iter().zip(statement.params()).map(|(value, ty)| param(value, ty)).collect()
+}
+
+fn refs<'a>(boxed: &'a [Box<dyn ToSql + Sync + Send + 'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
+    boxed.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
+impl sql::Conn for PgConn<'_> {
+    fn dialect(&self) -> &'static Dialect {
+        &POSTGRES
+    }
+
+    async fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, StoreError> {
+        let statement = self.prepared(sql, params).await?;
+        let boxed = bound(&statement, params)?;
+        let rows = self.0.query(&statement, &refs(&boxed)).await?;
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| value_of(row, i)).collect::<Result<_, _>>().map(Row))
+            .collect()
+    }
+
+    async fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError> {
+        let statement = self.prepared(sql, params).await?;
+        let boxed = bound(&statement, params)?;
+        Ok(self.0.execute(&statement, &refs(&boxed)).await?)
+    }
+}

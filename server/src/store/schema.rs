@@ -1,0 +1,415 @@
+//! The schema of both databases, one list of versions each, and how a database is brought
+//! up to the newest. SQLite records how far a file got in `PRAGMA user_version`; PostgreSQL in
+//! the table `schema_migrations`, under an advisory lock so that instances starting together
+//! migrate once. Append a new version; never edit one that may have run.
+
+use rusqlite::Connection;
+
+use super::error::StoreError;
+use super::facts::rebuild;
+use super::pg_conn::PgConn;
+use super::sql;
+use super::sqlite_conn::SqliteConn;
+
+/// The indexes the desk reads by, the same on both databases (SQLite's version 7,
+/// PostgreSQL's 4). The open requests' partial indexes carry every column the inbox filters
+/// on, so a filtered page of them is read from the index, and only the rows shown from the
+/// table.
+macro_rules! desk_indexes {
+    () => {
+        r#"
+    CREATE INDEX requests_filed ON requests (created_day, created_ts, id);
+    CREATE INDEX requests_by_status ON requests (status, id);
+    CREATE INDEX requests_by_assignee ON requests (assigned_to, id);
+    CREATE INDEX requests_by_category ON requests (category, id);
+    CREATE INDEX requests_by_phone ON requests (phone);
+    CREATE INDEX requests_by_serial ON requests (serial_key);
+    CREATE INDEX requests_open ON requests (status, product_line, intent, category, priority,
+        assigned_to, reply_by_ts, escalates_ts, answered_ts)
+        WHERE status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_due ON requests (reply_by_ts, id, status, product_line, intent,
+        category, priority, assigned_to, escalates_ts, answered_ts)
+        WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_due_by_status ON requests (status, reply_by_ts, id, product_line,
+        intent, category, priority, assigned_to, escalates_ts, answered_ts)
+        WHERE status IN ('received', 'in_progress');
+    CREATE INDEX requests_escalating ON requests (escalates_ts, id, status, product_line, intent,
+        category, priority, assigned_to)
+        WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer');
+    CREATE INDEX requests_unanswered ON requests (promised_day, promised_ts, escalates_day,
+        escalates_ts) WHERE answered_ts IS NULL;
+    CREATE INDEX deflections_by_day ON deflections (created_day);
+"#
+    };
+}
+
+/// SQLite's versions.
+pub const SQLITE_MIGRATIONS: &[&str] = &[
+    r#"
+    CREATE TABLE requests (
+        id               INTEGER PRIMARY KEY,
+        reference        TEXT NOT NULL UNIQUE,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        status           TEXT NOT NULL DEFAULT 'received',
+        intent           TEXT NOT NULL,
+        product_line     TEXT NOT NULL,
+        full_name        TEXT NOT NULL,
+        phone            TEXT NOT NULL,
+        email            TEXT,
+        description      TEXT NOT NULL,
+        request_json     TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        reply_by         TEXT NOT NULL
+    );
+    CREATE TABLE reference_sequences (
+        day   TEXT PRIMARY KEY,
+        last  INTEGER NOT NULL
+    );
+"#,
+    r#"
+    ALTER TABLE requests ADD COLUMN category TEXT;
+    ALTER TABLE requests ADD COLUMN priority TEXT;
+    ALTER TABLE requests ADD COLUMN troubleshooting_json TEXT;
+    -- Requests guided troubleshooting made unnecessary: anonymous, one row per solved walk.
+    CREATE TABLE deflections (
+        id               INTEGER PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        flow_id          TEXT NOT NULL,
+        flow_version     INTEGER NOT NULL,
+        product_line     TEXT NOT NULL,
+        outcome          TEXT NOT NULL,
+        created_at       TEXT NOT NULL
+    );
+"#,
+    r#"
+    -- The complete request: every other field by name, the warranty as judged, and what
+    -- was submitted exactly (what an idempotency key is compared against).
+    ALTER TABLE requests ADD COLUMN details_json TEXT;
+    ALTER TABLE requests ADD COLUMN warranty TEXT;
+    ALTER TABLE requests ADD COLUMN submitted_json TEXT;
+    CREATE TABLE photos (
+        id            INTEGER PRIMARY KEY,
+        request_id    INTEGER NOT NULL REFERENCES requests(id),
+        photo_id      TEXT NOT NULL,
+        content_type  TEXT NOT NULL,
+        bytes         INTEGER NOT NULL,
+        width         INTEGER NOT NULL,
+        height        INTEGER NOT NULL,
+        data          BLOB NOT NULL,
+        UNIQUE (request_id, photo_id)
+    );
+"#,
+    r#"
+    -- The staff desk. Accounts: a password only as an Argon2id PHC string; a disabled
+    -- account keeps its row, so the timeline can still name who did what.
+    CREATE TABLE staff (
+        id             INTEGER PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('agent', 'lead')),
+        password_hash  TEXT NOT NULL,
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        created_at     TEXT NOT NULL
+    );
+    -- Only a hash of each session token: a copy of the file signs nobody in.
+    CREATE TABLE staff_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        staff_id    INTEGER NOT NULL REFERENCES staff(id),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    -- Everything that happened to a request after it was filed, in order (id). `actor` is a
+    -- staff login, NULL for the customer; `public` entries are what the customer sees.
+    CREATE TABLE events (
+        id            INTEGER PRIMARY KEY,
+        request_id    INTEGER NOT NULL REFERENCES requests(id),
+        at            TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        actor         TEXT,
+        public        INTEGER NOT NULL,
+        text          TEXT,
+        status        TEXT,
+        satisfaction  INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        outcome       TEXT,
+        reply_by      TEXT,
+        assigned_to   TEXT
+    );
+    CREATE INDEX events_by_request ON events (request_id, id);
+    CREATE INDEX events_by_kind ON events (kind, at);
+    ALTER TABLE requests ADD COLUMN assigned_to TEXT;
+    -- The reply time first promised, kept once staff promise another: timeliness is
+    -- measured against what the customer was told first.
+    ALTER TABLE requests ADD COLUMN first_reply_by TEXT;
+    CREATE INDEX requests_by_created ON requests (created_at);
+"#,
+    r#"
+    -- What the customer posts from the status page (a message, a rating) comes from the
+    -- outbox, so it is idempotent like a create: the key, what was sent under it (what a
+    -- retry is compared against) and the timeline entry it made, which a retry is answered with.
+    CREATE TABLE customer_posts (
+        id               INTEGER PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_id       INTEGER NOT NULL REFERENCES requests(id),
+        event_id         INTEGER NOT NULL REFERENCES events(id),
+        submitted_json   TEXT NOT NULL
+    );
+    -- A message's photos sit beside the request's own (so the desk's photo route serves
+    -- both); event_id says which message brought them, NULL for the request's.
+    ALTER TABLE photos ADD COLUMN event_id INTEGER REFERENCES events(id);
+    -- One rating per request, whatever a bug above this line might let through.
+    CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
+"#,
+    r#"
+    -- The desk at scale (version 6): what each request's facts are (store/facts.rs), the
+    -- words it is found by (store/search.rs), the figures' counts per day and the archive's
+    -- per inbox filter. Filled for every request already stored before version 7's indexes.
+    ALTER TABLE requests ADD COLUMN created_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN created_day TEXT;
+    ALTER TABLE requests ADD COLUMN reply_by_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN promised_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN promised_day TEXT;
+    ALTER TABLE requests ADD COLUMN escalates_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN escalates_day TEXT;
+    ALTER TABLE requests ADD COLUMN answered_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN resolved_ts INTEGER;
+    ALTER TABLE requests ADD COLUMN resolved_day TEXT;
+    ALTER TABLE requests ADD COLUMN followed_up INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN satisfaction INTEGER;
+    ALTER TABLE requests ADD COLUMN serial_key TEXT;
+    ALTER TABLE requests ADD COLUMN search_text TEXT;
+    ALTER TABLE deflections ADD COLUMN created_day TEXT;
+    CREATE TABLE daily_counts (
+        day   TEXT NOT NULL,
+        name  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        n     INTEGER NOT NULL,
+        PRIMARY KEY (day, name, key)
+    );
+    CREATE TABLE archive_counts (
+        status        TEXT NOT NULL,
+        product_line  TEXT NOT NULL,
+        intent        TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        priority      TEXT NOT NULL,
+        assigned_to   TEXT NOT NULL,
+        n             INTEGER NOT NULL,
+        PRIMARY KEY (status, product_line, intent, category, priority, assigned_to)
+    );
+    CREATE TABLE store_state (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE request_words USING fts5(
+        grams, content='', contentless_delete=1, detail='none'
+    );
+    DROP INDEX requests_by_created;
+"#,
+    concat!("-- The indexes the desk reads by (version 7).", desk_indexes!()),
+];
+
+/// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
+/// Times stay RFC 3339 text, as in SQLite, so an answer carries the offset the request was
+/// made with on both stores.
+pub const POSTGRES_MIGRATIONS: &[&str] = &[
+    r#"
+    CREATE TABLE requests (
+        id                   BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        reference            TEXT NOT NULL CONSTRAINT requests_reference_unique UNIQUE,
+        idempotency_key      TEXT NOT NULL CONSTRAINT requests_key_unique UNIQUE,
+        status               TEXT NOT NULL DEFAULT 'received',
+        intent               TEXT NOT NULL,
+        product_line         TEXT NOT NULL,
+        full_name            TEXT NOT NULL,
+        phone                TEXT NOT NULL,
+        email                TEXT,
+        description          TEXT NOT NULL,
+        request_json         TEXT NOT NULL,
+        created_at           TEXT NOT NULL,
+        reply_by             TEXT NOT NULL,
+        category             TEXT,
+        priority             TEXT,
+        troubleshooting_json TEXT,
+        details_json         TEXT,
+        warranty             TEXT,
+        submitted_json       TEXT,
+        assigned_to          TEXT,
+        first_reply_by       TEXT
+    );
+    CREATE INDEX requests_by_created ON requests (created_at);
+    -- Photos' bytes live in the database, as in SQLite: one backup holds everything, and a
+    -- request with its photos commits or fails as one.
+    CREATE TABLE photos (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id    BIGINT NOT NULL REFERENCES requests(id),
+        photo_id      TEXT NOT NULL,
+        content_type  TEXT NOT NULL,
+        bytes         BIGINT NOT NULL,
+        width         BIGINT NOT NULL,
+        height        BIGINT NOT NULL,
+        data          BYTEA NOT NULL,
+        event_id      BIGINT,
+        UNIQUE (request_id, photo_id)
+    );
+    CREATE TABLE deflections (
+        id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        flow_id          TEXT NOT NULL,
+        flow_version     BIGINT NOT NULL,
+        product_line     TEXT NOT NULL,
+        outcome          TEXT NOT NULL,
+        created_at       TEXT NOT NULL
+    );
+"#,
+    r#"
+    -- The staff desk, as in SQLite. Accounts: a password only as an Argon2id PHC string; a
+    -- disabled account keeps its row, so the timeline can still name who did what.
+    CREATE TABLE staff (
+        id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('agent', 'lead')),
+        password_hash  TEXT NOT NULL,
+        disabled       BOOLEAN NOT NULL DEFAULT false,
+        created_at     TEXT NOT NULL
+    );
+    -- Only a hash of each session token. Sessions live here, not in an instance's memory,
+    -- so a session started on one instance is valid on every other.
+    CREATE TABLE staff_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        staff_id    BIGINT NOT NULL REFERENCES staff(id),
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+    -- Everything that happened to a request after it was filed, in order (id). `actor` is a
+    -- staff login, NULL for the customer; `public` entries are what the customer sees.
+    CREATE TABLE events (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id    BIGINT NOT NULL REFERENCES requests(id),
+        at            TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        actor         TEXT,
+        public        BOOLEAN NOT NULL,
+        text          TEXT,
+        status        TEXT,
+        satisfaction  INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+        outcome       TEXT,
+        reply_by      TEXT,
+        assigned_to   TEXT
+    );
+    CREATE INDEX events_by_request ON events (request_id, id);
+    CREATE INDEX events_by_kind ON events (kind, at);
+    -- What the customer posts from the status page, idempotent like a create.
+    CREATE TABLE customer_posts (
+        id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        request_id       BIGINT NOT NULL REFERENCES requests(id),
+        event_id         BIGINT NOT NULL REFERENCES events(id),
+        submitted_json   TEXT NOT NULL
+    );
+    -- A message's photos sit beside the request's own; event_id says which message.
+    ALTER TABLE photos ADD CONSTRAINT photos_event_fk FOREIGN KEY (event_id) REFERENCES events(id);
+    -- One rating per request, whatever a bug above this line might let through.
+    CREATE UNIQUE INDEX one_rating_per_request ON events (request_id) WHERE kind = 'rating';
+"#,
+    r#"
+    -- The desk at scale (version 3), as SQLite's versions 6 and 7.
+    ALTER TABLE requests ADD COLUMN created_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN created_day TEXT;
+    ALTER TABLE requests ADD COLUMN reply_by_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN promised_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN promised_day TEXT;
+    ALTER TABLE requests ADD COLUMN escalates_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN escalates_day TEXT;
+    ALTER TABLE requests ADD COLUMN answered_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN resolved_ts BIGINT;
+    ALTER TABLE requests ADD COLUMN resolved_day TEXT;
+    ALTER TABLE requests ADD COLUMN followed_up BOOLEAN NOT NULL DEFAULT false;
+    ALTER TABLE requests ADD COLUMN satisfaction INTEGER;
+    ALTER TABLE requests ADD COLUMN serial_key TEXT;
+    ALTER TABLE requests ADD COLUMN search_text TEXT;
+    ALTER TABLE deflections ADD COLUMN created_day TEXT;
+    CREATE TABLE daily_counts (
+        day   TEXT NOT NULL,
+        name  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        n     BIGINT NOT NULL,
+        PRIMARY KEY (day, name, key)
+    );
+    CREATE TABLE archive_counts (
+        status        TEXT NOT NULL,
+        product_line  TEXT NOT NULL,
+        intent        TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        priority      TEXT NOT NULL,
+        assigned_to   TEXT NOT NULL,
+        n             BIGINT NOT NULL,
+        PRIMARY KEY (status, product_line, intent, category, priority, assigned_to)
+    );
+    CREATE TABLE store_state (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    -- Every pair of adjacent characters of a text: what the word search looks up
+    -- (store/search.rs computes the same pairs for SQLite and for the words searched).
+    CREATE FUNCTION shouhou_bigrams(text) RETURNS text[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT COALESCE(array_agg(DISTINCT substr($1, i, 2)), '{}')
+        FROM generate_series(1, char_length($1) - 1) AS i
+    $$;
+    DROP INDEX requests_by_created;
+"#,
+    concat!(
+        "-- The indexes the desk reads by (version 4), as SQLite's version 7, and the words'.",
+        desk_indexes!(),
+        "CREATE INDEX requests_words ON requests USING gin (shouhou_bigrams(search_text));"
+    ),
+];
+
+/// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
+pub const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
+
+/// The version after whose SQL every request already stored is given what the desk reads
+/// by ([`super::facts::rebuild`]), in the same transaction; the next version indexes it.
+const SQLITE_REBUILT_AT: usize = 6;
+const POSTGRES_REBUILT_AT: usize = 3;
+
+pub(super) fn migrate_sqlite(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        if index + 1 == SQLITE_REBUILT_AT {
+            sql::ready(rebuild(&SqliteConn(&tx)))?;
+        }
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Runs the versions not yet run in `tx`; how many it ran. The transaction-scoped lock is
+/// released by COMMIT or ROLLBACK, so a pooled connection never keeps it.
+pub(super) async fn migrate_postgres(
+    tx: &deadpool_postgres::Transaction<'_>,
+) -> Result<usize, StoreError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version     INTEGER PRIMARY KEY,
+             applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )
+    .await?;
+    let done: i32 =
+        tx.query_one("SELECT COALESCE(max(version), 0) FROM schema_migrations", &[]).await?.get(0);
+    let mut ran = 0;
+    for (index, sql) in POSTGRES_MIGRATIONS.iter().enumerate().skip(done as usize) {
+        tx.batch_execute(sql).await?;
+        if index + 1 == POSTGRES_REBUILT_AT {
+            rebuild(&PgConn(tx)).await?;
+        }
+        let version = index as i32 + 1;
+        tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).await?;
+        tracing::info!(version, "migrated the PostgreSQL schema");
+        ran += 1;
+    }
+    Ok(ran)
+}

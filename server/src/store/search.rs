@@ -1,0 +1,283 @@
+//! Finding requests by what the desk types into its search box: a reference, a phone
+//! number in any notation or a serial number, each found exactly through an index; or words
+//! of two characters or more, Chinese or English, found anywhere in the description, the
+//! customer's name or company.
+//!
+//! Words are found through an index of every pair of adjacent characters (bigram) of that
+//! text, lower-cased: a two-character word such as 漏水 is one pair, so a trigram index, which
+//! needs three, would miss it. A longer word is looked up by all its pairs, then checked as a
+//! whole. SQLite keeps the pairs in an FTS5 table written with each request; PostgreSQL in a
+//! GIN index over `shouhou_bigrams(search_text)`, the same pairs computed by a function of the
+//! schema. The answers are the same on both: a request matches when every word is a
+//! substring of its text.
+
+use std::collections::BTreeSet;
+
+use shouhou_core::phone::normalize_phone;
+use shouhou_core::reference::parse_reference;
+use shouhou_core::ValidRequest;
+
+use super::error::StoreError;
+use super::sql::{params, Conn, Value, WordIndex};
+
+/// What a request is found by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Words {
+    /// The description, name and company, lower-cased, one per line.
+    pub search_text: String,
+    /// The serial number as typed, trimmed and lower-cased.
+    pub serial_key: Option<String>,
+}
+
+fn fold(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+impl Words {
+    pub fn of_request(request: &ValidRequest) -> Words {
+        let detail = |name: &str| request.details.get(name).map(String::as_str);
+        Words::from_parts(
+            &request.description,
+            &request.full_name,
+            detail("company"),
+            detail("serial_number"),
+        )
+    }
+
+    /// From the stored columns: the details as their JSON object.
+    pub fn of(description: &str, full_name: &str, details_json: Option<&str>) -> Words {
+        let details: std::collections::BTreeMap<String, String> =
+            details_json.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
+        let detail = |name: &str| details.get(name).map(String::as_str);
+        Words::from_parts(description, full_name, detail("company"), detail("serial_number"))
+    }
+
+    fn from_parts(
+        description: &str,
+        full_name: &str,
+        company: Option<&str>,
+        serial_number: Option<&str>,
+    ) -> Words {
+        Words {
+            search_text: [description, full_name, company.unwrap_or_default()].map(fold).join("\n"),
+            serial_key: serial_number.map(fold).filter(|serial| !serial.is_empty()),
+        }
+    }
+
+    /// Writes them on request `id` (a create writes them with the request).
+    pub async fn store(&self, c: &impl Conn, id: i64) -> Result<(), StoreError> {
+        c.execute(
+            "UPDATE requests SET search_text = $1, serial_key = $2 WHERE id = $3",
+            params![&self.search_text, self.serial_key.as_deref(), id],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Puts request `id`'s pairs in SQLite's index of them (PostgreSQL's index follows the
+    /// column by itself).
+    pub async fn index(&self, c: &impl Conn, id: i64) -> Result<(), StoreError> {
+        if c.dialect().word_index == WordIndex::Fts5 {
+            c.execute(
+                "INSERT INTO request_words (rowid, grams) VALUES ($1, $2)",
+                params![id, fts_terms(&bigrams(&self.search_text))],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Every pair of adjacent characters of `text`.
+pub fn bigrams(text: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(2).map(|pair| pair.iter().collect()).collect()
+}
+
+/// Pairs as FTS5 terms: each pair's two code points in hex, one term of letters and digits
+/// that no tokenizer splits, whatever characters the pair holds.
+fn fts_terms(pairs: &BTreeSet<String>) -> String {
+    pairs
+        .iter()
+        .map(|pair| pair.chars().map(|ch| format!("{:06x}", ch as u32)).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Empties SQLite's index of pairs, before [`super::facts::rebuild`] fills it again.
+pub async fn forget_all(c: &impl Conn) -> Result<(), StoreError> {
+    if c.dialect().word_index == WordIndex::Fts5 {
+        c.execute("DELETE FROM request_words", params![]).await?;
+    }
+    Ok(())
+}
+
+/// What the search box holds, as the store reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Search {
+    /// A reference, a phone number, or a serial number some request has: found exactly.
+    Exact { column: &'static str, value: String },
+    /// Words, lower-cased, two characters or more each: every one in the request's text.
+    Words(Vec<String>),
+    /// Nothing searchable (one-character words): nothing matches.
+    Nothing,
+}
+
+/// `%text%` for LIKE, with LIKE's own characters taken literally.
+fn like(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Search {
+    /// What `q` is: a reference or a phone number by its form, a serial number when a
+    /// request has it, words otherwise. None for an empty box.
+    pub async fn read(c: &impl Conn, q: &str) -> Result<Option<Search>, StoreError> {
+        let q = q.trim();
+        if q.is_empty() {
+            return Ok(None);
+        }
+        if let Some(reference) = parse_reference(q) {
+            return Ok(Some(Search::Exact { column: "reference", value: reference }));
+        }
+        if let Ok(phone) = normalize_phone(q) {
+            return Ok(Some(Search::Exact { column: "phone", value: phone }));
+        }
+        let serial = fold(q);
+        let known: bool = c
+            .value("SELECT EXISTS (SELECT 1 FROM requests WHERE serial_key = $1)", params![&serial])
+            .await?;
+        if known {
+            return Ok(Some(Search::Exact { column: "serial_key", value: serial }));
+        }
+        let words: Vec<String> =
+            q.split_whitespace().map(fold).filter(|word| word.chars().count() >= 2).collect();
+        Ok(Some(if words.is_empty() { Search::Nothing } else { Search::Words(words) }))
+    }
+
+    /// Whether it names one request or a few, found through an index of their own.
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Search::Exact { .. })
+    }
+
+    /// The SQL that a request matches this search: its parameters are appended to `args`.
+    pub fn clause(&self, c: &impl Conn, args: &mut Vec<Value<'static>>) -> String {
+        match self {
+            Search::Exact { column, value } => {
+                args.push(value.clone().into());
+                format!("{column} = ${}", args.len())
+            }
+            Search::Words(words) => {
+                let found = match c.dialect().word_index {
+                    WordIndex::Fts5 => format!(
+                        "id IN (SELECT rowid FROM request_words WHERE {})",
+                        fts_match(words, args)
+                    ),
+                    WordIndex::GinBigrams => {
+                        args.push(Value::TextList(pairs(words).into_iter().collect()));
+                        format!("shouhou_bigrams(search_text) @> ${}", args.len())
+                    }
+                };
+                let mut all = vec![found];
+                all.extend(whole_words(words, args));
+                format!("({})", all.join(" AND "))
+            }
+            Search::Nothing => "1 = 0".into(),
+        }
+    }
+
+    /// For the newest first: the requests that match, read from SQLite's index of pairs in
+    /// the order it keeps them (newest last), so a page of a common word reads a page of
+    /// rows, not every match. The FROM, the condition and the id it orders by; none where
+    /// the database's own plan does better.
+    pub fn newest_first(
+        &self,
+        c: &impl Conn,
+        args: &mut Vec<Value<'static>>,
+    ) -> Option<(&'static str, String, &'static str)> {
+        let Search::Words(words) = self else { return None };
+        if c.dialect().word_index != WordIndex::Fts5 {
+            return None;
+        }
+        let mut all = vec![fts_match(words, args)];
+        all.extend(whole_words(words, args));
+        Some((
+            "request_words JOIN requests ON requests.id = request_words.rowid",
+            all.join(" AND "),
+            "request_words.rowid",
+        ))
+    }
+}
+
+/// Every pair of the words.
+fn pairs(words: &[String]) -> BTreeSet<String> {
+    words.iter().flat_map(|word| bigrams(word)).collect()
+}
+
+/// `request_words MATCH $n`: every pair of the words.
+fn fts_match(words: &[String], args: &mut Vec<Value<'static>>) -> String {
+    args.push(fts_terms(&pairs(words)).into());
+    format!("request_words MATCH ${}", args.len())
+}
+
+/// A two-character word is its one pair; a longer one is checked whole.
+fn whole_words(words: &[String], args: &mut Vec<Value<'static>>) -> Vec<String> {
+    words
+        .iter()
+        .filter(|word| word.chars().count() > 2)
+        .map(|word| {
+            args.push(like(word).into());
+            format!("search_text LIKE ${} ESCAPE '\\'", args.len())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pair_of_neighbours_is_indexed_once() {
+        let pairs: Vec<String> = bigrams("卫生间漏水漏水").into_iter().collect();
+        assert_eq!(pairs, ["卫生", "水漏", "漏水", "生间", "间漏"]);
+        assert_eq!(fts_terms(&bigrams("ab")), "000061000062");
+    }
+
+    #[test]
+    fn the_search_box_is_read_as_a_reference_a_phone_a_serial_and_words() {
+        use crate::store::{schema, sql, sqlite_conn::SqliteConn};
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        schema::migrate_sqlite(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
+                                   phone, description, request_json, created_at, reply_by,
+                                   serial_key)
+             VALUES ('r', 'k', 'repair', 'inverter', 'n', 'p', 'd', '{}', 't', 't', 'inv-2024-0001')",
+        )
+        .unwrap();
+        let read = |q: &str| sql::ready(Search::read(&SqliteConn(&conn), q)).unwrap();
+        let exact = |column, value: &str| Some(Search::Exact { column, value: value.into() });
+        assert_eq!(read(" 138 1234 5678 "), exact("phone", "+8613812345678"));
+        assert_eq!(read("sr-20261127-k7q4m2d"), exact("reference", "SR-20261127-K7Q4M2D"));
+        assert_eq!(read("INV-2024-0001"), exact("serial_key", "inv-2024-0001"));
+        assert_eq!(read("INV-2024"), Some(Search::Words(vec!["inv-2024".into()])));
+        assert_eq!(
+            read("漏水 E"),
+            Some(Search::Words(vec!["漏水".into()])),
+            "one letter is no word"
+        );
+        assert_eq!(read("漏"), Some(Search::Nothing));
+        assert_eq!(read("   "), None);
+    }
+
+    #[test]
+    fn stored_words_are_folded_and_kept_per_line() {
+        let words = Words::of(
+            "Motor TRIPS 漏电",
+            "王建国",
+            Some(r#"{"company":"宏达","serial_number":" INV-9 "}"#),
+        );
+        assert_eq!(words.search_text, "motor trips 漏电\n王建国\n宏达");
+        assert_eq!(words.serial_key.as_deref(), Some("inv-9"));
+    }
+}

@@ -1,0 +1,341 @@
+//! SQLite underneath the store: one file, created on first start, written by one thread.
+//!
+//! Durability: nothing is acknowledged before the transaction holding it has been fsynced
+//! (`synchronous=FULL` in WAL mode). The browser deletes its copy on a 201, so after that the
+//! server's copy is the only one. One fsync per request would cap the server well below its
+//! budget, so every write goes to one writer thread that takes every write waiting at that
+//! moment into one transaction (group commit), each in its own savepoint, and answers each
+//! only after that transaction committed. Reads use connections of their own, which in WAL
+//! mode never wait for the writer.
+
+use std::path::Path;
+use std::sync::{mpsc, Arc, Mutex};
+
+use rusqlite::{Connection, TransactionBehavior};
+use shouhou_core::reference::RANDOM_LEN;
+use tokio::sync::oneshot;
+
+use super::error::StoreError;
+use super::schema;
+use super::types::os_random;
+
+/// How many waiting writes one transaction takes at most: enough to carry every connection
+/// of a busy server in one fsync, few enough that one batch never holds the file for long.
+const MAX_BATCH: usize = 256;
+
+/// Reading connections kept open; more readers than cores would only queue on them.
+const READERS: usize = 4;
+
+pub struct SqliteStore {
+    /// The one writer: a thread that owns the writing connection (see [`SqliteStore::open`]).
+    writer: mpsc::Sender<Box<dyn Write>>,
+    /// Idle reading connections; a read takes one, or opens one when all are busy.
+    readers: Mutex<Vec<Connection>>,
+    path: std::path::PathBuf,
+    /// The random part of each new reference: the OS's, or a test's own sequence.
+    pub(super) draw: Arc<dyn Fn() -> [u8; RANDOM_LEN] + Send + Sync>,
+}
+
+impl SqliteStore {
+    /// Opens (and migrates) the database and starts its writer thread.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(StoreError::Io)?;
+        }
+        let mut conn = open_connection(path)?;
+        schema::migrate_sqlite(&mut conn)?;
+        // The planner's statistics brought up to date where the tables grew a lot since.
+        conn.execute_batch("PRAGMA optimize")?;
+        let (writer, jobs) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("shouhou-writer".into())
+            .spawn(move || write_loop(conn, jobs))
+            .map_err(StoreError::Io)?;
+        Ok(SqliteStore {
+            writer,
+            readers: Mutex::new(Vec::new()),
+            path: path.to_path_buf(),
+            draw: Arc::new(os_random),
+        })
+    }
+
+    /// Draws references' random parts from `draw` instead of the OS: for a test that makes
+    /// two draws collide.
+    #[doc(hidden)]
+    pub fn drawing_references_from(
+        self,
+        draw: impl Fn() -> [u8; RANDOM_LEN] + Send + Sync + 'static,
+    ) -> SqliteStore {
+        SqliteStore { draw: Arc::new(draw), ..self }
+    }
+
+    /// Runs `apply` in the writer's next transaction, in its own savepoint (an error undoes
+    /// only it), and resolves once that transaction is on stable storage. Every write that
+    /// answers a client goes through here, so staff actions are as durable as creates and
+    /// never contend with the writer for the file.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        apply: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Pending { apply: Some(apply), result: None, reply };
+        self.writer.send(Box::new(job)).map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Runs `read` on a reading connection. It blocks: async callers use [`SqliteStore::read`].
+    pub fn read_blocking<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let idle = self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => open_connection(&self.path)?,
+        };
+        let result = read(&conn);
+        let mut readers = self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if readers.len() < READERS {
+            readers.push(conn);
+        }
+        result
+    }
+
+    /// A read on a reading connection, off the async threads.
+    pub async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = Arc::clone(self);
+        tokio::task::spawn_blocking(move || store.read_blocking(read))
+            .await
+            .map_err(|error| StoreError::Io(std::io::Error::other(error)))?
+    }
+}
+
+pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    // FULL makes every commit wait for the WAL to reach the disk: what a 201 promises.
+    // busy_timeout covers a second process (a backup, the CLI) holding a lock.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // The operations' statements, prepared once per connection.
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(conn)
+}
+
+/// The writer thread: waits for a write, takes everything else already waiting, and writes
+/// the lot in one transaction. Ends when the store is dropped.
+fn write_loop(mut conn: Connection, jobs: mpsc::Receiver<Box<dyn Write>>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        // A bug in one batch must not stop every later write: its callers get an error
+        // (their reply channels drop) and the thread goes on with the next batch.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write_batch(&mut conn, batch)
+        }));
+        if outcome.is_err() {
+            tracing::error!(
+                "the writer panicked in a batch; its writes were answered with an error"
+            );
+        }
+    }
+}
+
+/// A [`SqliteStore::write`] on its way through the writer, its result type erased so that
+/// writes of every kind share the batch.
+trait Write: Send {
+    /// Applies the write; false when it failed (its savepoint is then rolled back).
+    fn apply(&mut self, conn: &Connection) -> bool;
+    /// The savepoint itself failed: the write did not happen.
+    fn fail(&mut self, why: String);
+    /// Answers the caller once the batch's commit says whether the write stands.
+    fn answer(self: Box<Self>, committed: Result<(), String>);
+}
+
+struct Pending<T, F> {
+    apply: Option<F>,
+    result: Option<Result<T, StoreError>>,
+    reply: oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> Write for Pending<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> Result<T, StoreError> + Send,
+{
+    fn apply(&mut self, conn: &Connection) -> bool {
+        let Some(apply) = self.apply.take() else { return false };
+        let result = apply(conn);
+        let applied = result.is_ok();
+        self.result = Some(result);
+        applied
+    }
+
+    fn fail(&mut self, why: String) {
+        self.result = Some(Err(StoreError::BatchFailed(why)));
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), String>) {
+        let result = match (committed, self.result) {
+            (Ok(()), Some(result)) => result,
+            (Ok(()), None) => Err(StoreError::BatchFailed("the write never ran".into())),
+            (Err(why), _) => Err(StoreError::BatchFailed(why)),
+        };
+        // A caller that went away (a closed connection) simply gets no answer.
+        let _ = self.reply.send(result);
+    }
+}
+
+/// Writes a batch in one transaction, each write in its own savepoint: a refused or failed
+/// write leaves nothing behind (a request without its photos included) and does not undo the
+/// others. Later writes see earlier ones, so a key twice in one batch is one row and one
+/// replay. Nobody is answered before the commit.
+fn write_batch(conn: &mut Connection, mut batch: Vec<Box<dyn Write>>) {
+    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(error) => {
+            tracing::error!(%error, "cannot begin a write");
+            for write in batch {
+                write.answer(Err(error.to_string()));
+            }
+            return;
+        }
+    };
+    for write in &mut batch {
+        let applied = tx.savepoint().and_then(|mut savepoint| {
+            if write.apply(&savepoint) {
+                savepoint.commit()
+            } else {
+                savepoint.rollback()
+            }
+        });
+        if let Err(error) = applied {
+            write.fail(error.to_string());
+        }
+    }
+    let committed = tx.commit().map_err(|error| error.to_string());
+    if let Err(error) = &committed {
+        tracing::error!(%error, "a batch of writes failed to commit; none of it was acknowledged");
+    }
+    for write in batch {
+        write.answer(committed.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sql;
+    use crate::store::sqlite_conn::SqliteConn;
+    use crate::store::{requests, Created, Db, NewRequest, PhotoUpload};
+
+    mod sample {
+        include!("../../tests/common/sample.rs");
+    }
+    use sample::{sample_request, SAMPLE_PHOTO_BYTES};
+
+    fn new_request(key: &str, submitted: &str, photo_ids: &[&str]) -> NewRequest {
+        NewRequest {
+            idempotency_key: key.into(),
+            submitted_json: submitted.into(),
+            request: sample_request(photo_ids),
+            photos: photo_ids
+                .iter()
+                .map(|id| PhotoUpload {
+                    id: (*id).into(),
+                    content_type: "image/jpeg".into(),
+                    bytes: SAMPLE_PHOTO_BYTES.to_vec(),
+                })
+                .collect(),
+            now: crate::store::now(),
+            reply_by: crate::store::now() + chrono::Duration::hours(24),
+        }
+    }
+
+    /// A create as the writer receives it, and where its answer arrives.
+    fn create_job(
+        new: NewRequest,
+    ) -> (Box<dyn Write>, oneshot::Receiver<Result<Created, StoreError>>) {
+        let (reply, answer) = oneshot::channel();
+        let apply = move |conn: &Connection| {
+            sql::ready(requests::create(
+                &SqliteConn(conn),
+                &new,
+                &crate::store::types::os_random,
+                "0000-00-00",
+            ))
+        };
+        (Box::new(Pending { apply: Some(apply), result: None, reply }), answer)
+    }
+
+    fn count(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    #[test]
+    fn one_batch_keeps_keys_unique_and_each_request_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open_connection(&dir.path().join("batch.sqlite3")).unwrap();
+        schema::migrate_sqlite(&mut conn).unwrap();
+        let (first, first_answer) = create_job(new_request("batch-key-1", "{\"a\":1}", &[]));
+        let (same, same_answer) = create_job(new_request("batch-key-1", "{\"a\":1}", &[]));
+        let (reused, reused_answer) = create_job(new_request("batch-key-1", "{\"a\":2}", &[]));
+        // The same photo id twice breaks the photos' UNIQUE after the request row went in.
+        let (broken, broken_answer) = create_job(new_request("batch-key-2", "{}", &["p1", "p1"]));
+        let (photos, photos_answer) = create_job(new_request("batch-key-3", "{}", &["p1", "p2"]));
+        write_batch(&mut conn, vec![first, same, reused, broken, photos]);
+
+        let first = first_answer.blocking_recv().unwrap().unwrap();
+        let same = same_answer.blocking_recv().unwrap().unwrap();
+        assert!(!first.replayed && same.replayed, "a key twice in one batch is one request");
+        assert_eq!(first.stored.reference, same.stored.reference);
+        assert!(matches!(reused_answer.blocking_recv().unwrap(), Err(StoreError::KeyReused)));
+        assert!(matches!(broken_answer.blocking_recv().unwrap(), Err(StoreError::Sqlite(_))));
+        assert!(!photos_answer.blocking_recv().unwrap().unwrap().replayed);
+
+        assert_eq!(count(&conn, "SELECT count(*) FROM requests"), 2);
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM requests WHERE idempotency_key = 'batch-key-2'"),
+            0,
+            "a request whose photos failed is not stored at all"
+        );
+        assert_eq!(count(&conn, "SELECT count(*) FROM photos"), 2);
+    }
+
+    #[tokio::test]
+    async fn a_reference_already_taken_is_drawn_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let draws = std::sync::atomic::AtomicUsize::new(0);
+        let store = SqliteStore::open(&dir.path().join("clash.sqlite3"))
+            .unwrap()
+            .drawing_references_from(move || {
+                let n = draws.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                [if n < 2 { 7 } else { 9 }; RANDOM_LEN]
+            });
+        let db = Db::Sqlite(Arc::new(store));
+        let first = db.create(new_request("clash-key-1", "{}", &[])).await.unwrap();
+        let second = db.create(new_request("clash-key-2", "{}", &[])).await.unwrap();
+        assert!(first.stored.reference.contains("-777777"), "{}", first.stored.reference);
+        assert!(second.stored.reference.contains("-999999"), "{}", second.stored.reference);
+    }
+
+    #[test]
+    fn every_connection_syncs_each_commit_to_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_connection(&dir.path().join("sync.sqlite3")).unwrap();
+        let synchronous: i64 =
+            conn.pragma_query_value(None, "synchronous", |row| row.get(0)).unwrap();
+        let journal: String =
+            conn.pragma_query_value(None, "journal_mode", |row| row.get(0)).unwrap();
+        assert_eq!((synchronous, journal.as_str()), (2, "wal"), "2 is FULL");
+    }
+}

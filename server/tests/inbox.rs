@@ -1,0 +1,261 @@
+//! The inbox as a large desk reads it, on either store: pages that follow one order whatever
+//! arrives meanwhile, word search through pairs of characters (the same answers on SQLite and
+//! PostgreSQL: this file runs on both), and escalation from its time until an answer.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{Duration, SecondsFormat};
+use common::desk::{desk, request, Desk};
+use serde_json::Value;
+use shouhou_core::{Intent, Status};
+use shouhou_server::store::customer::{CustomerPost, Post};
+use shouhou_server::store::timeline::EventRequest;
+use shouhou_server::store::Role;
+
+fn hours_ago(hours: i64) -> String {
+    (chrono::Local::now().fixed_offset() - Duration::hours(hours))
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The references a query lists, and the whole answer.
+async fn list(desk: &Desk, cookie: &str, query: &str) -> (Vec<String>, Value) {
+    let reply = desk.get(&format!("/api/v1/staff/requests{query}"), cookie).await;
+    assert_eq!(reply.status, StatusCode::OK, "{query}: {}", String::from_utf8_lossy(&reply.bytes));
+    let body = reply.json();
+    let refs = body["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["reference"].as_str().unwrap().to_string())
+        .collect();
+    (refs, body)
+}
+
+#[tokio::test]
+async fn pages_follow_one_order_and_requests_filed_meanwhile_never_shift_them() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    // 230 requests over the last ten days: the older answered and resolved, some answered
+    // and still open, a few never answered (escalated).
+    let mut filed = Vec::new();
+    for i in 0..230 {
+        let key = format!("page-{i}");
+        let reference = desk
+            .file(
+                &key,
+                request(Intent::Repair, "inverter", "王建国", "变频器报警"),
+                vec![],
+                &hours_ago(240 - i),
+            )
+            .await;
+        let answered = hours_ago(239 - i);
+        let statuses = match i % 5 {
+            0 => Vec::new(),
+            1 | 2 => vec![Status::InProgress],
+            _ => vec![Status::InProgress, Status::Resolved],
+        };
+        for status in &statuses {
+            let event = EventRequest::Status { status: *status };
+            desk.event(&reference, event, Some("li.na"), &answered).await;
+        }
+        if !statuses.is_empty() {
+            let reply = EventRequest::Reply { text: "已收到".into() };
+            desk.event(&reference, reply, Some("li.na"), &answered).await;
+        }
+        filed.push(reference);
+    }
+
+    let (first, body) = list(&desk, &cookie, "").await;
+    assert_eq!((first.len(), body["total"].as_i64()), (100, Some(230)));
+    let mut seen = first.clone();
+    let mut next = body["next"].as_str().map(str::to_string);
+    let mut arrivals = 0;
+    while let Some(after) = next {
+        // New requests between pages: due in a day, they belong in the middle part.
+        for _ in 0..7 {
+            arrivals += 1;
+            desk.file(
+                &format!("late-{arrivals}"),
+                request(Intent::Consultation, "network", "张伟", "新来的"),
+                vec![],
+                &hours_ago(0),
+            )
+            .await;
+        }
+        let (page, body) = list(&desk, &cookie, &format!("?after={}", encode(&after))).await;
+        seen.extend(page);
+        next = body["next"].as_str().map(str::to_string);
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no request on two pages");
+    for reference in &filed {
+        assert_eq!(seen.iter().filter(|r| *r == reference).count(), 1, "{reference} on one page");
+    }
+    // Escalated first (never answered: i % 5 == 0), then the open ones, then the rest.
+    // Filed 240 - i hours ago with 24 to reply: unanswered ones escalate from i = 216 down.
+    let part = |reference: &String| match filed.iter().position(|r| r == reference) {
+        Some(i) if i % 5 == 0 && i <= 216 => 0,
+        Some(i) if i % 5 < 3 => 1,
+        Some(_) => 2,
+        None => 1,
+    };
+    let parts: Vec<u8> = seen.iter().map(part).collect();
+    assert!(parts.windows(2).all(|w| w[0] <= w[1]), "escalated, open, then the rest: {parts:?}");
+
+    let bad = desk.get("/api/v1/staff/requests?after=not-a-cursor", &cookie).await;
+    assert_eq!(
+        (bad.status, bad.json()["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_query"))
+    );
+}
+
+#[tokio::test]
+async fn words_of_two_characters_or_more_are_found_in_the_description_name_and_company() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Agent).await;
+    let cookie = desk.sign_in("li.na").await;
+    let mut leak = request(Intent::Repair, "property", "赵敏", "3号楼卫生间漏水，楼下天花板也湿了");
+    leak.details.insert("company".into(), "阳光物业".into());
+    let wall = request(Intent::Complaint, "property", "王建国", "外墙渗水严重，雨天更明显");
+    let mut motor = request(Intent::Repair, "inverter", "Li Lei", "Motor TRIPS on start, code OC1");
+    motor.details.insert("company".into(), "宏达机械有限公司".into());
+    motor.details.insert("serial_number".into(), "INV-2024-0077".into());
+    let at = hours_ago(1);
+    let refs = [
+        desk.file("word-1", leak, vec![], &at).await,
+        desk.file("word-2", wall, vec![], &at).await,
+        desk.file("word-3", motor, vec![], &at).await,
+    ];
+    let found = |q: &str| {
+        let (desk, cookie) = (&desk, cookie.clone());
+        let q = encode(q);
+        async move {
+            let (mut refs, _) = list(desk, &cookie, &format!("?q={q}")).await;
+            refs.sort();
+            refs
+        }
+    };
+    let only = |i: usize| vec![refs[i].clone()];
+    assert_eq!(found("漏水").await, only(0), "a two-character word");
+    assert_eq!(found("渗水").await, only(1));
+    assert_eq!(found("外墙 雨天").await, only(1), "every word, anywhere in the text");
+    assert_eq!(found("外墙 漏水").await, Vec::<String>::new(), "not some of them");
+    assert_eq!(found("卫生间漏水").await, only(0), "a longer word, whole");
+    assert_eq!(found("间水").await, Vec::<String>::new(), "its characters apart are not it");
+    assert_eq!(found("建国").await, only(1), "in the name");
+    assert_eq!(found("宏达机械").await, only(2), "in the company");
+    assert_eq!(found("阳光").await, only(0));
+    assert_eq!(found("trips").await, only(2), "English, whatever its case");
+    assert_eq!(found("OC1").await, only(2));
+    assert_eq!(found("inv-2024-0077").await, only(2), "the serial number, whole");
+    assert_eq!(found("漏").await, Vec::<String>::new(), "one character is no word");
+    assert_eq!(found("湿了 赵敏").await, only(0), "across description and name");
+    assert_eq!(found("赵敏阳光").await, Vec::<String>::new(), "but no word across the two");
+}
+
+#[tokio::test]
+async fn an_unanswered_request_escalates_at_its_time_and_stays_until_answered() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    let mut complaint = request(Intent::Complaint, "property", "李娜", "物业不回电话");
+    complaint.category = Some(shouhou_core::Category::Service);
+    // Filed 13 hours ago, 24 to reply: a complaint escalates at 12 hours, half its promise.
+    let late_complaint = desk.file("esc-1", complaint, vec![], &hours_ago(13)).await;
+    // A repair filed as long ago is 11 hours from its promise.
+    let repair = desk
+        .file(
+            "esc-2",
+            request(Intent::Repair, "inverter", "王建国", "报警"),
+            vec![],
+            &hours_ago(13),
+        )
+        .await;
+    let flags = |body: &Value, reference: &str| {
+        let row = body["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["reference"] == reference)
+            .unwrap()
+            .clone();
+        (row["escalated"].as_bool().unwrap(), row["escalated_at"].is_string())
+    };
+    let (order, body) = list(&desk, &cookie, "").await;
+    assert_eq!(order, [late_complaint.clone(), repair.clone()], "the escalated first");
+    assert_eq!(flags(&body, &late_complaint), (true, true));
+    assert_eq!(flags(&body, &repair), (false, false));
+    assert_eq!(list(&desk, &cookie, "?escalated=true").await.0, [late_complaint.as_str()]);
+    assert_eq!(list(&desk, &cookie, "?escalated=true").await.1["counts"]["received"], 1);
+
+    // A note is not an answer, nor a new promise: it stays escalated.
+    let note = EventRequest::Note { text: "稍后回电".into() };
+    desk.event(&late_complaint, note, Some("li.na"), &hours_ago(0)).await;
+    let later =
+        EventRequest::ReplyBy { at: (chrono::Local::now() + Duration::hours(48)).to_rfc3339() };
+    desk.event(&late_complaint, later, Some("li.na"), &hours_ago(0)).await;
+    let detail =
+        desk.get(&format!("/api/v1/staff/requests/{late_complaint}"), &cookie).await.json();
+    assert_eq!(detail["escalated"], true);
+
+    // A reply the customer sees is: no longer escalated, and counted in the figures.
+    let reply = EventRequest::Reply { text: "抱歉，今天下午回电".into() };
+    desk.event(&late_complaint, reply, Some("li.na"), &hours_ago(0)).await;
+    let (_, body) = list(&desk, &cookie, "").await;
+    assert_eq!(flags(&body, &late_complaint), (false, false));
+    assert!(list(&desk, &cookie, "?escalated=true").await.0.is_empty());
+    let today = chrono::Local::now().date_naive();
+    let figures = desk
+        .get(
+            &format!("/api/v1/staff/figures?from={}&to={today}", today - Duration::days(2)),
+            &cookie,
+        )
+        .await
+        .json();
+    assert_eq!(figures["escalations"], 1, "{figures}");
+}
+
+#[tokio::test]
+async fn a_customers_message_is_no_answer_from_the_team() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    let reference = desk
+        .file(
+            "esc-msg",
+            request(Intent::Repair, "inverter", "王建国", "报警"),
+            vec![],
+            &hours_ago(30),
+        )
+        .await;
+    // Waiting for the customer without anything said to them, then their message.
+    let waiting = EventRequest::Status { status: Status::InProgress };
+    desk.state.store.add_event(&reference, waiting, None, &hours_ago(29)).await.unwrap();
+    let waiting = EventRequest::Status { status: Status::WaitingCustomer };
+    desk.state.store.add_event(&reference, waiting, None, &hours_ago(28)).await.unwrap();
+    let message = CustomerPost {
+        idempotency_key: "esc-msg-1".into(),
+        submitted_json: "{}".into(),
+        post: Post::Message { text: "型号 KX-200".into(), photos: Vec::new() },
+        now: hours_ago(1),
+    };
+    desk.state.store.customer_post(&reference, |_| true, message).await.unwrap();
+    let (_, body) = list(&desk, &cookie, "").await;
+    assert_eq!(body["requests"][0]["escalated"], true, "{body}");
+}
