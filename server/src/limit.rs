@@ -65,7 +65,8 @@ pub struct Limits {
     pub deflection: Rate,
     /// CSP violation reports: a page breaking the policy reports each load, no more.
     pub report: Rate,
-    /// Failed staff sign-ins: only failures take a token (see [`Limiter::waiting`]).
+    /// Staff sign-ins: every attempt takes a token before its password is hashed, and a
+    /// success gives it back ([`Limiter::refund`]), so only failures count.
     pub sign_in: Rate,
     /// Kiosk PIN attempts: staff get it right in a try or two; guessing stops at once.
     pub kiosk_pin: Rate,
@@ -213,19 +214,15 @@ impl Limiter {
 }
 
 impl Limiter {
-    /// How long until `client` may call again, without taking a token: for a route that
-    /// charges only some outcomes (a failed sign-in) but must refuse before doing the work.
-    pub fn waiting(&self, client: IpAddr) -> Option<Duration> {
-        self.waiting_at(client, Instant::now())
-    }
-
-    pub fn waiting_at(&self, client: IpAddr, now: Instant) -> Option<Duration> {
-        let per_second = f64::from(self.rate.per_minute) / 60.0;
-        let buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let bucket = buckets.by_client.get(&bucket_key(client))?;
-        let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
-        let tokens = (bucket.tokens + refilled).min(f64::from(self.rate.burst));
-        (tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - tokens) / per_second))
+    /// Gives back the token a call took ([`Limiter::check`]): for a route that charges every
+    /// attempt before its costly work, so parallel attempts cannot all pass one look at the
+    /// bucket, and then forgives the outcomes that must cost nothing (a sign-in that
+    /// succeeded, an attempt the server was too busy to judge).
+    pub fn refund(&self, client: IpAddr) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(bucket) = buckets.by_client.get_mut(&bucket_key(client)) {
+            bucket.tokens = (bucket.tokens + 1.0).min(f64::from(self.rate.burst));
+        }
     }
 }
 
@@ -286,17 +283,21 @@ mod tests {
     }
 
     #[test]
-    fn waiting_looks_without_taking() {
+    fn a_refund_gives_one_token_back_and_never_more_than_the_burst() {
         let limiter = Limiter::new("sign-in", Rate::new(6, 2));
-        let client = IpAddr::from([203, 0, 113, 9]);
+        let client = IpAddr::from([203, 0, 113, 10]);
         let start = Instant::now();
-        assert_eq!(limiter.waiting_at(client, start), None, "a stranger may try");
         assert!(limiter.check_at(client, start).is_ok());
-        assert_eq!(limiter.waiting_at(client, start), None, "one token left");
         assert!(limiter.check_at(client, start).is_ok());
-        assert_eq!(limiter.waiting_at(client, start), Some(Duration::from_secs(10)));
-        assert_eq!(limiter.waiting_at(client, start), Some(Duration::from_secs(10)), "no charge");
-        assert_eq!(limiter.waiting_at(client, start + Duration::from_secs(10)), None);
+        assert!(limiter.check_at(client, start).is_err(), "both tokens taken");
+        limiter.refund(client);
+        assert!(limiter.check_at(client, start).is_ok(), "the refunded one");
+        for _ in 0..5 {
+            limiter.refund(client);
+        }
+        assert!(limiter.check_at(client, start).is_ok());
+        assert!(limiter.check_at(client, start).is_ok());
+        assert!(limiter.check_at(client, start).is_err(), "refunds stop at the burst");
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct AppState {
     pub session_hours: u32,
     /// The kiosk PIN's Argon2id hash, if kiosks may be unlocked here.
     pub kiosk_pin_hash: Option<String>,
+    /// Where staff passwords and the kiosk PIN are hashed: one at a time per core.
+    pub hashing: auth::Hashing,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -40,7 +42,8 @@ pub struct Guards {
     pub lookup: Guard,
     pub deflection: Guard,
     pub report: Guard,
-    /// Charged by failed staff sign-ins only (see [`desk`]).
+    /// Charged by every staff sign-in before its hash, refunded on success
+    /// ([`crate::limit::Limiter::refund`]).
     pub sign_in: Guard,
     pub kiosk_pin: Guard,
     pub message: Guard,
@@ -179,5 +182,6 @@ fn state_with(
         body_timeout,
         kiosk_pin_hash,
         session_hours,
+        hashing: auth::Hashing::per_core(),
     }))
 }

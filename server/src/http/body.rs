@@ -32,10 +32,17 @@ pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
             "api.unsupported_media_type",
         ));
     }
-    declared_length_within(headers, MAX_REQUEST_BYTES)?;
-    let bytes =
-        to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))?;
+    let bytes = small_body(headers, body).await?;
     serde_json::from_slice(&bytes).map_err(malformed)
+}
+
+/// Reads a body of any content type under the size limit (the kiosk PIN's, read as it is).
+pub(crate) async fn small_body(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<axum::body::Bytes, ApiError> {
+    declared_length_within(headers, MAX_REQUEST_BYTES)?;
+    to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))
 }
 
 /// Reads a body within the server's `--body-timeout`: a client sending slowly (on purpose or

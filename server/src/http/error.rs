@@ -170,6 +170,15 @@ pub fn rate_limited(headers: &HeaderMap, retry_after_seconds: u64) -> Response {
     response
 }
 
+/// `503 busy` with `Retry-After: 1`: every password hasher is taken, and the attempt is not
+/// queued (see [`crate::auth::Hashing`]).
+pub fn busy(headers: &HeaderMap) -> Response {
+    let mut response = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "api.busy")
+        .into_response_for(headers);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1));
+    response
+}
+
 pub fn caller_lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)

@@ -1,9 +1,11 @@
 //! `/api/v1/staff/session` and `/api/v1/staff/members`: signing in and out, who is signed
 //! in, and the colleagues a request can be assigned to.
 //!
-//! Failed sign-ins, and only those, count against the client's rate limit. A wrong
-//! password, an unknown login and a disabled account get the same answer after the same
-//! Argon2 work.
+//! Failed sign-ins, and only those, count against the client's rate limit: every attempt
+//! takes its token before the password is hashed, and a success gives it back. Hashing runs
+//! on a bounded pool ([`crate::auth::Hashing`]); when it is full the attempt is answered
+//! `503 busy` at once, unjudged and uncharged. A wrong password, an unknown login and a
+//! disabled account get the same answer after the same Argon2 work.
 
 use std::sync::Arc;
 
@@ -15,9 +17,9 @@ use axum::Json;
 use chrono::SecondsFormat;
 use serde::Deserialize;
 
-use crate::auth;
+use crate::auth::{self, HashingError};
 use crate::http::body::{in_time, json_body};
-use crate::http::error::{rate_limited, ApiError};
+use crate::http::error::{busy, rate_limited, ApiError};
 use crate::http::session::{peer, Staff, COOKIE};
 use crate::state::AppState;
 use crate::store;
@@ -41,6 +43,7 @@ struct Credentials {
         (status = 401, description = "`invalid_credentials`, whatever was wrong.", body = crate::http::docs::ErrorBody),
         crate::http::docs::CrossSite,
         crate::http::docs::RateLimited,
+        crate::http::docs::Busy,
     )
 )]
 pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Response {
@@ -48,13 +51,17 @@ pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Re
     let headers = &parts.headers;
     let guard = &state.guards.sign_in;
     let client = guard.clients.client(peer(&parts.extensions), headers);
-    if let Some(wait) = guard.limiter.waiting(client) {
+    // Charged before anything is judged: parallel guesses each take their own token, so no
+    // more of them reach the hash than the limit allows.
+    if let Err(wait) = guard.limiter.check(client) {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         tracing::warn!(%client, retry_after = seconds, "staff sign-in rate limited");
         return rate_limited(headers, seconds.max(1));
     }
     match try_sign_in(&state, headers, body).await {
-        Ok(Some((login, token))) => {
+        Ok(SignIn::Welcome { login, token }) => {
+            // Only failures count against the client: a team signing in at nine is fine.
+            guard.limiter.refund(client);
             tracing::info!(%login, "staff signed in");
             let secure = guard.clients.forwarded_https(peer(&parts.extensions), headers);
             let cookie = format!(
@@ -69,9 +76,7 @@ pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Re
             );
             response
         }
-        Ok(None) => {
-            // Only failures count against the client: a team signing in at nine is fine.
-            let _ = guard.limiter.check(client);
+        Ok(SignIn::Refused) => {
             tracing::warn!(%client, "staff sign-in failed");
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -80,32 +85,54 @@ pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Re
             )
             .into_response_for(headers)
         }
+        Ok(SignIn::Busy) => {
+            // Not judged: the attempt costs the client nothing.
+            guard.limiter.refund(client);
+            tracing::warn!(%client, "staff sign-in turned away: every hasher busy");
+            busy(headers)
+        }
         Err(error) => error.into_response_for(headers),
     }
 }
 
-/// The login and a new token when the credentials hold; `None` when they do not.
+/// What a sign-in attempt came to.
+enum SignIn {
+    Welcome {
+        login: String,
+        token: String,
+    },
+    /// Wrong password, unknown or disabled login: one answer for all.
+    Refused,
+    /// Every hasher was taken; the password was not looked at.
+    Busy,
+}
+
 async fn try_sign_in(
     state: &Arc<AppState>,
     headers: &HeaderMap,
     body: Body,
-) -> Result<Option<(String, String)>, ApiError> {
+) -> Result<SignIn, ApiError> {
     let Credentials { login, password } = in_time(state, json_body(headers, body)).await?;
     if password.len() > auth::MAX_PASSWORD_BYTES {
-        return Ok(None);
+        return Ok(SignIn::Refused);
     }
     let account = state.store.credentials(&login).await.map_err(ApiError::from)?;
-    // Argon2 is slow on purpose: off the async workers.
-    let account = tokio::task::spawn_blocking(move || {
-        // Unknown or disabled: the same Argon2 work against a hash nobody knows the password
-        // of, so the answer's timing does not tell which logins exist.
-        let (id, hash) = account.clone().unwrap_or((0, auth::dummy_hash().to_string()));
-        let verified = auth::verify_password(&password, &hash);
-        (account.is_some() && verified).then_some(id)
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let Some(staff_id) = account else { return Ok(None) };
+    let verified = state
+        .hashing
+        .run(move || {
+            // Unknown or disabled: the same Argon2 work against a hash nobody knows the
+            // password of, so the answer's timing does not tell which logins exist.
+            let (id, hash) = account.clone().unwrap_or((0, auth::dummy_hash().to_string()));
+            let verified = auth::verify_password(&password, &hash);
+            (account.is_some() && verified).then_some(id)
+        })
+        .await;
+    let staff_id = match verified {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(SignIn::Refused),
+        Err(HashingError::Busy) => return Ok(SignIn::Busy),
+        Err(HashingError::Failed(why)) => return Err(ApiError::internal(why)),
+    };
     let token = auth::new_token();
     let token_hash = auth::token_hash(&token);
     let now = store::now();
@@ -119,7 +146,7 @@ async fn try_sign_in(
         .start_session(staff_id, &token_hash, &now, &expires)
         .await
         .map_err(ApiError::from)?;
-    Ok(Some((login, token)))
+    Ok(SignIn::Welcome { login, token })
 }
 
 /// `GET /staff/session`: who is signed in, their role and when the session ends.
