@@ -52,6 +52,17 @@ fn session_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|token| token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+impl Staff {
+    /// The signed-in staff member the headers' cookie names, if any: for a route open to
+    /// everyone that does more for staff (an on-site report is filed only in a session).
+    pub async fn of(state: &AppState, headers: &HeaderMap) -> Result<Option<Staff>, ApiError> {
+        let Some(token) = session_token(headers) else { return Ok(None) };
+        let token_hash = auth::token_hash(token);
+        let session = state.store.session(&token_hash, &store::now_text()).await?;
+        Ok(session.map(|session| Staff { session, token_hash }))
+    }
+}
+
 impl FromRequestParts<Arc<AppState>> for Staff {
     type Rejection = Response;
 
@@ -59,19 +70,12 @@ impl FromRequestParts<Arc<AppState>> for Staff {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Staff, Response> {
-        let unauthorized = |headers: &HeaderMap| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "api.unauthorized")
-                .into_response_for(headers)
-        };
-        let Some(token) = session_token(&parts.headers) else {
-            return Err(unauthorized(&parts.headers));
-        };
-        let token_hash = auth::token_hash(token);
-        let found =
-            state.store.session(&token_hash, &store::now_text()).await.map_err(ApiError::from);
-        match found {
-            Ok(Some(session)) => Ok(Staff { session, token_hash }),
-            Ok(None) => Err(unauthorized(&parts.headers)),
+        match Staff::of(state, &parts.headers).await {
+            Ok(Some(staff)) => Ok(staff),
+            Ok(None) => {
+                Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "api.unauthorized")
+                    .into_response_for(&parts.headers))
+            }
             Err(error) => Err(error.into_response_for(&parts.headers)),
         }
     }

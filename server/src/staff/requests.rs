@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::SecondsFormat;
 use serde_json::json;
-use shouhou_core::reference::parse_reference;
+use shouhou_core::reference::parse_issued_reference;
 
 use crate::http::body::{in_time, json_body};
 use crate::http::error::ApiError;
@@ -89,7 +89,7 @@ pub async fn request_detail(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         let detail = state
             .store
             .detail(&reference, store::now())
@@ -128,7 +128,7 @@ pub async fn photo(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         let (content_type, bytes) = state
             .store
             .photo(&reference, &photo)
@@ -222,7 +222,7 @@ pub async fn add_event(
     body: Body,
 ) -> Response {
     let result = async {
-        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
         let event = checked(event)?;
         let actor = staff.session.login.clone();
