@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::SecondsFormat;
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::auth::{self, HashingError};
 use crate::http::body::{in_time, json_body};
 use crate::http::error::{busy, rate_limited, ApiError};
-use crate::http::session::{peer, Staff, COOKIE};
+use crate::http::session::{peer, session_cookie, Staff};
 use crate::state::AppState;
 use crate::store;
 
@@ -38,7 +38,7 @@ struct Credentials {
     tag = "staff",
     request_body = Credentials,
     responses(
-        (status = 204, description = "Signed in.", headers(("Set-Cookie" = String, description = "`shouhou_staff=<token>; HttpOnly; SameSite=Strict; Path=/; Max-Age=…`"))),
+        (status = 204, description = "Signed in.", headers(("Set-Cookie" = String, description = "`__Host-shouhou_staff=<token>; Secure; HttpOnly; SameSite=Strict; Path=/; Max-Age=…`"))),
         crate::http::docs::BodyErrors,
         (status = 401, description = "`invalid_credentials`, whatever was wrong.", body = crate::http::docs::ErrorBody),
         crate::http::docs::CrossSite,
@@ -63,17 +63,9 @@ pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Re
             // Only failures count against the client: a team signing in at nine is fine.
             guard.limiter.refund(client);
             tracing::info!(%login, "staff signed in");
-            let secure = guard.clients.forwarded_https(peer(&parts.extensions), headers);
-            let cookie = format!(
-                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
-                u64::from(state.session_hours) * 3600,
-                if secure { "; Secure" } else { "" }
-            );
+            let cookie = session_cookie(Some(&token), u64::from(state.session_hours) * 3600);
             let mut response = StatusCode::NO_CONTENT.into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&cookie).expect("a cookie of hex digits and ASCII"),
-            );
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }
         Ok(SignIn::Refused) => {
@@ -200,7 +192,7 @@ pub async fn members(
     tag = "staff",
     security(("staff_session" = [])),
     responses(
-        (status = 204, description = "Signed out; the cookie is cleared.", headers(("Set-Cookie" = String, description = "`shouhou_staff=; …; Max-Age=0`"))),
+        (status = 204, description = "Signed out; the cookie is cleared.", headers(("Set-Cookie" = String, description = "`__Host-shouhou_staff=; …; Max-Age=0`"))),
         crate::http::docs::Unauthorized,
         crate::http::docs::CrossSite,
     )
@@ -214,13 +206,7 @@ pub async fn sign_out(
         Ok(()) => {
             tracing::info!(login = %staff.session.login, "staff signed out");
             let mut response = StatusCode::NO_CONTENT.into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&format!(
-                    "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
-                ))
-                .expect("ASCII"),
-            );
+            response.headers_mut().insert(header::SET_COOKIE, session_cookie(None, 0));
             response
         }
         Err(error) => ApiError::from(error).into_response_for(&headers),
