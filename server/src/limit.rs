@@ -239,6 +239,63 @@ impl ClientAddr {
     }
 }
 
+/// A day's allowance of bytes per client: the photos strangers may upload (`--photo-quota-mb`).
+/// A day is a UTC day; a client is what [`ClientAddr`] says, an IPv6 /64 as one. Kept in
+/// memory like the rate limits, and bounded the same way.
+pub struct ByteQuota {
+    per_day: u64,
+    used: Mutex<HashMap<IpAddr, (u64, u64)>>,
+}
+
+const DAY: u64 = 86_400;
+
+impl ByteQuota {
+    pub fn new(per_day: u64) -> ByteQuota {
+        ByteQuota { per_day, used: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn per_day(&self) -> u64 {
+        self.per_day
+    }
+
+    /// Takes `bytes` from the client's allowance for today, or says how long until the next
+    /// day's: nothing is taken then.
+    pub fn charge(&self, client: IpAddr, bytes: u64) -> Result<(), Duration> {
+        self.charge_at(client, bytes, unix_now())
+    }
+
+    pub fn charge_at(&self, client: IpAddr, bytes: u64, now: u64) -> Result<(), Duration> {
+        let today = now / DAY;
+        let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if used.len() > SWEEP_ABOVE {
+            used.retain(|_, (day, _)| *day == today);
+        }
+        let entry = used.entry(bucket_key(client)).or_insert((today, 0));
+        if entry.0 != today {
+            *entry = (today, 0);
+        }
+        if entry.1.saturating_add(bytes) > self.per_day {
+            return Err(Duration::from_secs((today + 1) * DAY - now));
+        }
+        entry.1 += bytes;
+        Ok(())
+    }
+
+    /// Gives back what a call took that stored nothing new (a retry answered as a replay).
+    pub fn refund(&self, client: IpAddr, bytes: u64) {
+        let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(entry) = used.get_mut(&bucket_key(client)) {
+            entry.1 = entry.1.saturating_sub(bytes);
+        }
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
 /// A route class's limit ([`crate::http::limit::enforce`]): its limiter and how to tell
 /// clients apart.
 #[derive(Clone)]
@@ -298,6 +355,27 @@ mod tests {
         assert!(limiter.check_at(client, start).is_ok());
         assert!(limiter.check_at(client, start).is_ok());
         assert!(limiter.check_at(client, start).is_err(), "refunds stop at the burst");
+    }
+
+    #[test]
+    fn a_client_uploads_its_daily_bytes_and_no_more_until_the_next_day() {
+        let quota = ByteQuota::new(1000);
+        let client = IpAddr::from([203, 0, 113, 11]);
+        let noon = 20_000 * DAY + DAY / 2;
+        assert!(quota.charge_at(client, 600, noon).is_ok());
+        assert_eq!(quota.charge_at(client, 500, noon), Err(Duration::from_secs(DAY / 2)));
+        assert!(quota.charge_at(IpAddr::from([203, 0, 113, 12]), 1000, noon).is_ok(), "per client");
+        assert!(quota.charge_at(client, 400, noon).is_ok(), "what is left");
+        quota.refund(client, 400);
+        assert!(quota.charge_at(client, 400, noon).is_ok(), "a refund gives it back");
+        assert!(quota.charge_at(client, 1, noon).is_err());
+        assert!(
+            quota.charge_at(client, 1000, noon + DAY / 2).is_ok(),
+            "a new day, a new allowance"
+        );
+        let v6: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        assert!(quota.charge_at(v6, 1000, noon).is_ok());
+        assert!(quota.charge_at("2001:db8:1:2::99".parse().unwrap(), 1, noon).is_err(), "one /64");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use shouhou_server::auth;
 use shouhou_server::http::cors::parse_origin;
 use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::serve::serve;
+use shouhou_server::state::MB;
 use shouhou_server::store::{self, Db, Role, StoreError};
 use shouhou_server::{app, open_state, redact, Settings};
 use tracing_subscriber::EnvFilter;
@@ -130,9 +131,16 @@ struct Args {
     /// Seconds a request body may take to arrive before 408 request_timeout.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     body_timeout: u64,
-    /// Seconds a request's headers may take to arrive before the connection is closed.
+    /// Seconds a connection may serve no request (sending nothing, sending its headers, or
+    /// idle between requests) before it is closed.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     header_timeout: u64,
+    /// Megabytes of photos one client may upload in a day.
+    #[arg(long, env = "SHOUHOU_PHOTO_QUOTA_MB", default_value_t = 200, value_name = "MB")]
+    photo_quota_mb: u64,
+    /// Megabytes the database's disk must keep free: below them photos are refused (507).
+    #[arg(long, env = "SHOUHOU_MIN_FREE_DISK_MB", default_value_t = 1000, value_name = "MB")]
+    min_free_disk_mb: u64,
 }
 
 #[derive(Subcommand)]
@@ -307,6 +315,8 @@ async fn run(args: Args) {
         cors_origins: args.cors_origin,
         body_timeout: std::time::Duration::from_secs(args.body_timeout),
         kiosk_pin_hash: args.kiosk_pin_hash,
+        photo_quota_bytes: args.photo_quota_mb.saturating_mul(MB),
+        min_free_disk_bytes: args.min_free_disk_mb.saturating_mul(MB),
     };
     let state = match open_state(&settings).await {
         Ok(state) => state,

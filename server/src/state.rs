@@ -11,7 +11,7 @@ use std::time::Duration;
 use shouhou_core::AppConfig;
 
 use crate::auth;
-use crate::limit::{ClientAddr, Guard, Limiter, Limits};
+use crate::limit::{ByteQuota, ClientAddr, Guard, Limiter, Limits};
 use crate::store::{Db, SqliteStore};
 
 /// Origins allowed to call the API from a browser, as `scheme://host[:port]` (`--cors-origin`).
@@ -34,6 +34,10 @@ pub struct AppState {
     pub kiosk_pin_hash: Option<String>,
     /// Where staff passwords and the kiosk PIN are hashed: one at a time per core.
     pub hashing: auth::Hashing,
+    /// Photo bytes each client may upload a day (`--photo-quota-mb`).
+    pub photo_quota: ByteQuota,
+    /// Free bytes the database's disk keeps: below them no photo is taken (`--min-free-disk-mb`).
+    pub min_free_disk: u64,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -68,7 +72,14 @@ pub struct Settings {
     pub session_hours: u32,
     /// The kiosk PIN's Argon2id hash (`shouhou-server --hash-kiosk-pin` prints one).
     pub kiosk_pin_hash: Option<String>,
+    /// Photo bytes one client may upload in a (UTC) day.
+    pub photo_quota_bytes: u64,
+    /// Free bytes the database's disk must keep after a photo is stored.
+    pub min_free_disk_bytes: u64,
 }
+
+/// A megabyte as the flags count them.
+pub const MB: u64 = 1_000_000;
 
 impl Default for Settings {
     /// The command line's defaults.
@@ -83,6 +94,8 @@ impl Default for Settings {
             body_timeout: Duration::from_secs(30),
             session_hours: 12,
             kiosk_pin_hash: None,
+            photo_quota_bytes: 200 * MB,
+            min_free_disk_bytes: 1000 * MB,
         }
     }
 }
@@ -183,5 +196,7 @@ fn state_with(
         kiosk_pin_hash,
         session_hours,
         hashing: auth::Hashing::per_core(),
+        photo_quota: ByteQuota::new(settings.photo_quota_bytes),
+        min_free_disk: settings.min_free_disk_bytes,
     }))
 }

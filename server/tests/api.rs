@@ -24,13 +24,18 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
+    fixture_with(|_| {})
+}
+
+fn fixture_with(adjust: impl FnOnce(&mut Settings)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
+    let mut settings = Settings {
         db: common::test_db(dir.path(), "nested/shouhou.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: dir.path().join("dist"),
         ..Settings::default()
     };
+    adjust(&mut settings);
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>")
         .unwrap();
@@ -742,4 +747,52 @@ async fn a_filled_in_honeypot_is_answered_like_a_success_and_stored_nowhere() {
     let (status, _) = send(&fx.router, post(Some("honeypot-0004"), human.to_string())).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["2"]]);
+}
+
+#[tokio::test]
+async fn a_client_sends_its_daily_photo_bytes_and_no_more() {
+    let fx = fixture_with(|settings| settings.photo_quota_bytes = 1500);
+    let repair = in_warranty_repair_with_photos(&[1000]);
+    let photos = [(PHOTO_A, "image/jpeg", jpeg(1000))];
+    let (status, _) = send(&fx.router, multipart("quota-0001", &repair, &photos)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // A retry of what is stored costs nothing.
+    let (status, _) = send(&fx.router, multipart("quota-0001", &repair, &photos)).await;
+    assert_eq!(status, StatusCode::OK);
+    let response =
+        fx.router.clone().oneshot(multipart("quota-0002", &repair, &photos)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&wait), "until the next day: {wait}");
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let refused: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(refused["code"], "photo_quota_exceeded", "{refused}");
+    assert_eq!(fx.db_rows("SELECT count(*) FROM photos"), [["1"]], "nothing more stored");
+    // Without photos the same client is welcome.
+    let (status, _) = send(&fx.router, post(Some("quota-0003"), valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn photos_are_refused_with_507_when_the_disk_is_at_its_floor() {
+    // A floor above any disk's free space: the disk is "full" for photos.
+    let fx = fixture_with(|settings| settings.min_free_disk_bytes = u64::MAX / 4);
+    let repair = in_warranty_repair_with_photos(&[1000]);
+    let photos = [(PHOTO_A, "image/jpeg", jpeg(1000))];
+    let (status, refused) = send(&fx.router, multipart("floor-0001", &repair, &photos)).await;
+    if common::on_postgres() {
+        // The floor watches the SQLite file's disk; PostgreSQL's is the database server's.
+        assert_eq!(status, StatusCode::CREATED, "{refused}");
+        return;
+    }
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::INSUFFICIENT_STORAGE, Some("insufficient_storage")),
+        "{refused}"
+    );
+    assert!(refused["message"].as_str().unwrap().contains("磁盘空间不足"), "{refused}");
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
+    // A request without photos still goes in: text is tiny, and the customer is not lost.
+    let (status, _) = send(&fx.router, post(Some("floor-0002"), valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
 }

@@ -21,9 +21,10 @@ use shouhou_core::{
 
 use crate::http::body::{
     in_time, json_body, media_type, multipart_parts, photos_match, require_idempotency_key,
+    room_for_photos, upload_bytes,
 };
 use crate::http::error::{malformed, validation_failed, ApiError};
-use crate::http::session::Staff;
+use crate::http::session::{peer, Staff};
 use crate::state::AppState;
 use crate::store::{self, NewRequest, PhotoUpload};
 
@@ -84,14 +85,17 @@ pub async fn record_deflection(
         (status = 409, description = "`idempotency_key_reused`: the key came with another body.", body = crate::http::docs::ErrorBody),
         (status = 422, description = "`validation_failed`: `fields` names each refused field and why.", body = crate::http::docs::ErrorBody),
         crate::http::docs::RateLimited,
+        crate::http::docs::DiskFull,
     )
 )]
 pub async fn create_request(
     State(state): State<Arc<AppState>>,
+    extensions: axum::http::Extensions,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match create(&state, &headers, body).await {
+    let client = state.guards.create.clients.client(peer(&extensions), &headers);
+    match create(&state, client, &headers, body).await {
         Ok(response) => response,
         Err(error) => error.into_response_for(&headers),
     }
@@ -111,6 +115,7 @@ async fn multipart_body(
 
 async fn create(
     state: &Arc<AppState>,
+    client: std::net::IpAddr,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -155,6 +160,7 @@ async fn create(
     // retry whatever day it arrives: the key is checked against what was submitted.
     let submitted = serde_json::to_string(&fields).expect("fields serialise");
 
+    let charged = room_for_photos(state, client, upload_bytes(&uploads), &key, false).await?;
     let now = store::now();
     let reply_by = promised_reply(&state.config, request.priority, now);
     let new = NewRequest {
@@ -165,7 +171,13 @@ async fn create(
         now,
         reply_by,
     };
-    let created = state.store.create(new).await?;
+    let created = state.store.create(new).await.inspect_err(|_| {
+        state.photo_quota.refund(client, charged);
+    })?;
+    if created.replayed {
+        // Stored the first time (by a retry racing this one): it costs the client nothing.
+        state.photo_quota.refund(client, charged);
+    }
     let status = if created.replayed { StatusCode::OK } else { StatusCode::CREATED };
     let stored = created.stored;
     tracing::info!(reference = %stored.reference, replayed = created.replayed, "request stored");

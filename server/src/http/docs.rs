@@ -156,7 +156,7 @@ impl IntoResponses for RateLimited {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
         let limited = ResponseBuilder::new()
             .description(
-                "`rate_limited`: too many from this client; try again after `Retry-After` seconds.",
+                "`rate_limited`: too many from this client, or `photo_quota_exceeded`: its photos for the day are sent; try again after `Retry-After` seconds.",
             )
             .content(
                 "application/json",
@@ -170,6 +170,21 @@ impl IntoResponses for RateLimited {
                     .build(),
             );
         responses([("429", limited.build().into())])
+    }
+}
+
+/// `507 insufficient_storage`: the database's disk is at its floor; no photo is taken.
+pub struct DiskFull;
+
+impl IntoResponses for DiskFull {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let full = ResponseBuilder::new()
+            .description("`insufficient_storage`: the server's disk is at its floor (`--min-free-disk-mb`); send without photos or later.")
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+            );
+        responses([("507", full.build().into())])
     }
 }
 
