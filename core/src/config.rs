@@ -150,6 +150,9 @@ pub struct AppConfig {
     /// Shown before an out-of-warranty on-site visit, which may be chargeable (工本费),
     /// with the region's terms; the customer acknowledges it before submitting.
     pub chargeable_service_notice: Localized,
+    /// How long personal data is kept once a request is closed (the form says so).
+    #[serde(default)]
+    pub privacy: crate::privacy::PrivacySettings,
 }
 
 /// Why a configuration file was refused.
@@ -220,6 +223,9 @@ impl AppConfig {
             return Err(ConfigError::Invalid(
                 "photos: max_count ≤ 20, max_side_px ≥ 320, jpeg_quality_percent 30–100".into(),
             ));
+        }
+        if let Some(why) = config.privacy.problem() {
+            return Err(ConfigError::Invalid(why));
         }
         if config.reply_within_hours == 0 {
             return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));

@@ -20,6 +20,7 @@ pub mod follow_up;
 pub mod i18n;
 pub mod outbox;
 pub mod phone;
+pub mod privacy;
 pub mod reference;
 pub mod reply;
 pub mod route;

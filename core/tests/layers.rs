@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["i18n", "phone", "warranty", "reference", "eviction", "status"],
     &["schema", "calendar"],
-    &["adapter", "escalation", "reply", "emergency"],
+    &["adapter", "escalation", "reply", "emergency", "privacy"],
     &["follow_up"],
     &["config"],
     &["flow"],
