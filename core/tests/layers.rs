@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["i18n", "phone", "warranty", "reference", "eviction", "status"],
     &["schema", "calendar"],
-    &["adapter", "escalation", "reply", "emergency", "charges", "guarantees", "quality"],
+    &["adapter", "escalation", "reply", "emergency", "charges", "guarantees", "quality", "privacy"],
     &["follow_up"],
     &["config"],
     &["flow"],

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -24,6 +25,7 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     // its own deep links (/desk/requests/…) get its own page.
     let desk_files = app_files(&dist.join("desk"));
     let security_headers = headers::security_headers(&state.config);
+    let clients = Arc::clone(&state.guards.sign_in.clients);
     let api = routes::api(&state);
     let index_path = dist.join("index.html");
     let mut router = Router::new()
@@ -57,5 +59,7 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }
-    router.layer(TraceLayer::new_for_http())
+    router
+        .layer(from_fn_with_state(clients, headers::strict_transport))
+        .layer(TraceLayer::new_for_http())
 }
