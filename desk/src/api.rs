@@ -172,7 +172,7 @@ pub fn signed_out(error: &HttpError) -> bool {
 /// The desk's message key for a failure: the server's error code where the desk has words
 /// for it, else a general one.
 pub fn message_key(error: &HttpError) -> String {
-    const KNOWN: [&str; 8] = [
+    const KNOWN: [&str; 9] = [
         "invalid_credentials",
         "rate_limited",
         "transition_not_allowed",
@@ -181,6 +181,7 @@ pub fn message_key(error: &HttpError) -> String {
         "forbidden",
         "not_found",
         "bad_query",
+        "empty_file",
     ];
     match error {
         HttpError::Offline | HttpError::Unsendable(_) => "error.network".into(),

@@ -134,6 +134,13 @@ async fn an_import_lists_every_bad_row_by_line_and_writes_nothing_until_all_are_
         "{reply}"
     );
 
+    // No file at all is refused, not read as a file without rows.
+    let none = import(&desk, &cookie, Vec::new(), true).await;
+    assert_eq!(
+        (none.status, none.json()["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("empty_file"))
+    );
+
     // Only leads import.
     desk.add_staff("wang", Role::Agent).await;
     let agent = desk.sign_in("wang").await;

@@ -16,6 +16,24 @@ use utoipa::{IntoResponses, PartialSchema, ToSchema};
 
 /// Every error: a machine code, a human message, and for `422 validation_failed` the refused
 /// fields.
+/// One Server-Sent Event of the live desk's stream, as a client reads it: a `change` (its
+/// `id` is the change's, for `Last-Event-ID`) or `typing` event with JSON text as `data`, or
+/// the first, which only says how soon to reconnect (`retry`, milliseconds).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct StreamEvent {
+    /// `change` or `typing`.
+    #[schema(required = false)]
+    event: Option<String>,
+    #[schema(required = false)]
+    id: Option<String>,
+    /// `{"reference", "what"}` for a change, `{"reference", "login"}` for typing.
+    #[schema(required = false)]
+    data: Option<String>,
+    #[schema(required = false)]
+    retry: Option<u64>,
+}
+
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorBody {

@@ -156,13 +156,15 @@ pub struct ImportQuery {
     description = "Imports product records from a CSV (UTF-8, or GBK as Excel saves it in a Chinese locale) or an Excel workbook (.xlsx, its first sheet), the file as the body. The first row names the columns: serial_number, product_line, model, configuration, produced_on, delivered_on, warranty_months, owner (any order; serial_number and product_line required; any other name is refused). Every row is checked; with any refused, nothing is written. An empty cell leaves what the archive has. Leads only.",
     security(("staff_session" = [])),
     params(ImportQuery),
+    // The file as it is, bytes that are no JSON: a string of them (an array of numbers would
+    // describe a JSON body no spreadsheet is).
     request_body(content(
-        (Vec<u8> = "text/csv"),
-        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
     responses(
         (status = 200, description = "What the file adds and changes (or would, in a dry run), and every refused row by its line (the header is line 1); with refused rows nothing was written.", body = shouhou_core::product::ImportSummary),
-        (status = 400, description = "`bad_query`.", body = crate::http::docs::ErrorBody),
+        (status = 400, description = "`bad_query`, or `empty_file`: no file in the body.", body = crate::http::docs::ErrorBody),
         crate::http::docs::Unauthorized,
         (status = 403, description = "`forbidden`: leads only.", body = crate::http::docs::ErrorBody),
         crate::http::docs::CrossSite,
@@ -181,6 +183,10 @@ pub async fn import(
         let Query(ImportQuery { dry_run }) = query.map_err(bad_query)?;
         declared_length_within(&headers, MAX_IMPORT_BYTES)?;
         let body = to_bytes(body, MAX_IMPORT_BYTES).await.map_err(|_| too_large(MAX_IMPORT_BYTES))?;
+        // No file at all is a request to refuse, not a file with no rows.
+        if body.is_empty() {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "empty_file", "api.empty_file"));
+        }
         let config = Arc::new(state.config.clone());
         let outcome = state
             .store
