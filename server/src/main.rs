@@ -409,6 +409,8 @@ async fn run(args: Args) {
         tracing::warn!(dist = %settings.dist.display(), "no built app here; run scripts/build-app.sh");
     }
     shouhou_server::notify::worker::spawn(std::sync::Arc::clone(&state));
+    // Personal data of requests closed past privacy.retain_months, erased hour by hour.
+    tokio::spawn(shouhou_server::staff::privacy::keep_retention(std::sync::Arc::clone(&state)));
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(listener) => listener,
         Err(why) => {

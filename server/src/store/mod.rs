@@ -26,6 +26,7 @@ pub mod inbox;
 pub mod notices;
 pub mod pg_conn;
 pub mod postgres;
+pub mod privacy;
 pub mod products;
 pub mod quality;
 pub mod report;

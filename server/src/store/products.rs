@@ -184,7 +184,7 @@ pub async fn edit(
         c,
         now,
         actor,
-        "product_edit",
+        super::audit::Action::ProductEdit,
         &format!("{}/{}", record.product_line, record.serial_number),
         &changed,
     )
