@@ -169,6 +169,7 @@ const AUDIT_PAGE: i64 = 50;
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// The `next` of an earlier page: the lines older than those.
+    #[param(pattern = r"^[1-9][0-9]{0,17}$")]
     after: Option<String>,
 }
 
