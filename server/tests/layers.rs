@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["store::customer", "store::history", "store::privacy"],
     &["store::schema"],
     &["store::sqlite", "store::postgres"],
-    &["store::db"],
+    &["store::db", "store::backup"],
     &["store"],
     // Secrets, rate limits and the accept loop, which know no handler; how notices go out.
     &["auth", "limit", "serve", "notify::links", "notify::mail", "notify::outbound"],

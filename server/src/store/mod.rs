@@ -16,6 +16,7 @@
 //! core's.
 
 pub mod audit;
+pub mod backup;
 pub mod customer;
 pub mod db;
 pub mod error;
