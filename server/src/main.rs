@@ -242,22 +242,19 @@ fn sqlite_only(db: &std::path::Path) -> bool {
     sqlite
 }
 
+/// What a backup or restore did and what the file holds, on stdout: exit code 0.
+fn said(what: &str, held: store::backup::Contents) -> i32 {
+    println!("{what}: {} requests, {} photos", held.requests, held.photos);
+    0
+}
+
 /// `shouhou-server backup FILE --db <sqlite>`: the exit code.
 fn backup_command(db: &std::path::Path, file: &std::path::Path) -> i32 {
     if !sqlite_only(db) {
         return 2;
     }
     match store::backup::backup(db, file) {
-        Ok(held) => {
-            println!(
-                "backed up {} to {}: {} requests, {} photos",
-                db.display(),
-                file.display(),
-                held.requests,
-                held.photos
-            );
-            0
-        }
+        Ok(held) => said(&format!("backed up {} to {}", db.display(), file.display()), held),
         Err(why) => {
             eprintln!("shouhou-server: backup failed: {why}");
             2
@@ -271,16 +268,7 @@ fn restore_command(file: &std::path::Path, db: &std::path::Path) -> i32 {
         return 2;
     }
     match store::backup::restore(file, db) {
-        Ok(held) => {
-            println!(
-                "restored {} from {}: {} requests, {} photos",
-                db.display(),
-                file.display(),
-                held.requests,
-                held.photos
-            );
-            0
-        }
+        Ok(held) => said(&format!("restored {} from {}", db.display(), file.display()), held),
         Err(why @ store::backup::RestoreError::InUse) => {
             eprintln!("shouhou-server: {why}");
             1
