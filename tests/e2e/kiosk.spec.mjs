@@ -301,7 +301,7 @@ for (const lang of ['en', 'zh-CN']) {
       await expectNoAxeViolations(page, `kiosk contact (${lang})`);
       // The browser must not offer the last customer's name or number to the next one.
       for (const field of ['full_name', 'phone', 'email']) {
-        await expect(page.getByLabel(t[`field.${field}`])).toHaveAttribute('autocomplete', 'off');
+        await expect(page.getByRole('textbox', { name: t[`field.${field}`] })).toHaveAttribute('autocomplete', 'off');
       }
 
       // Errors, then the rest of the journey to the receipt: every screen measured.
