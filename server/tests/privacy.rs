@@ -141,6 +141,11 @@ async fn a_lead_erases_one_customers_data_and_nothing_of_theirs_is_left() {
     assert_eq!(detail.status, StatusCode::OK);
     assert_eq!(detail.json()["request"]["product_line"], "inverter", "{}", detail.json());
     assert_eq!(detail.json()["request"]["full_name"], "");
+    assert_eq!(
+        detail.json()["history"]["same_phone"],
+        json!([]),
+        "another erased request is not the same customer's"
+    );
 
     let again = desk.post("/api/v1/staff/erasures", &lead, json!({"contact": "13812345678"})).await;
     assert_eq!(again.json(), json!({"requests": 0}), "nothing left to erase");

@@ -12,8 +12,9 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
+use shouhou_core::desk::{AuditPage, Erased};
 use shouhou_core::phone::normalize_phone;
 use shouhou_core::ErrorCode;
 
@@ -22,7 +23,6 @@ use crate::http::error::{invalid_named, ApiError};
 use crate::http::query::bad_query;
 use crate::http::session::Staff;
 use crate::state::AppState;
-use crate::store::audit::AuditEntry;
 
 /// `{"contact"}`: the phone number or e-mail address the customer gave.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -45,13 +45,6 @@ fn checked_contact(contact: &str) -> Result<&str, ApiError> {
         Some(code) => Err(invalid_named(vec![("contact", "api.field.contact", code)])),
         None => Ok(contact),
     }
-}
-
-/// `{"requests": n}`.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Erased {
-    /// How many requests had their personal data erased now.
-    requests: usize,
 }
 
 #[utoipa::path(
@@ -171,15 +164,6 @@ pub struct AuditQuery {
     /// The `next` of an earlier page: the lines older than those.
     #[param(pattern = r"^[1-9][0-9]{0,17}$")]
     after: Option<String>,
-}
-
-/// A page of the audit trail.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AuditPage {
-    /// Newest first.
-    entries: Vec<AuditEntry>,
-    /// Where the next (older) page starts: `?after=<next>`; `null` when there is none.
-    next: Option<String>,
 }
 
 #[utoipa::path(

@@ -4,7 +4,7 @@
 //! transaction of the change it records, or durably just before the read it records; the
 //! API reads it (leads, newest first, a page at a time) and has no way to edit or erase it.
 
-use serde::Serialize;
+pub use shouhou_core::desk::AuditEntry;
 
 use super::error::StoreError;
 use super::sql::{params, Conn};
@@ -34,23 +34,6 @@ impl Action {
             Action::ProductEdit => "product_edit",
         }
     }
-}
-
-/// One line of the trail, as `GET /api/v1/staff/audit` lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    /// RFC 3339, in the server's offset.
-    pub at: String,
-    /// The staff login, or `retention` for the schedule's erasures.
-    pub actor: String,
-    /// `view`, `photo`, `export`, `erasure` or `product_edit`.
-    pub action: String,
-    /// What was acted on: a reference, `reference/photo`, a period, the references erased or
-    /// exported, a unit (`inverter/INV-7K5-0042`).
-    pub target: String,
-    /// What else is worth knowing: how many requests an export or erasure took, the fields
-    /// an edit changed (or `created`).
-    pub detail: String,
 }
 
 /// Adds a line.
