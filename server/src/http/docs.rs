@@ -54,8 +54,9 @@ pub struct FieldProblem;
 impl PartialSchema for FieldProblem {
     fn schema() -> RefOr<Schema> {
         let mut fields: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
-        // Fields of a customer's message and rating, outside the request's schema.
-        fields.extend(["text", "rating", "comment"]);
+        // Fields of a customer's message and rating, outside the request's schema; the
+        // customer's contact a lead erases or exports by.
+        fields.extend(["text", "rating", "comment", "contact"]);
         let number = || ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0));
         ObjectBuilder::new()
             .schema_type(Type::Object)

@@ -1,7 +1,7 @@
 //! `/api/v1/staff/products`: the product archive (产品档案) as staff keep it — a unit's record
 //! read and edited (each edit in the audit trail), and leads' imports of whole files (CSV or
 //! Excel), checked row by row and written in one transaction or not at all. The audit trail
-//! itself: `/api/v1/staff/audit`.
+//! itself is read at `/api/v1/staff/audit` (staff/privacy.rs).
 
 use std::sync::Arc;
 
@@ -195,35 +195,6 @@ pub async fn import(
         tracing::info!(login = %staff.session.login, dry_run, rows = outcome.rows,
             imported = outcome.imported, updated = outcome.updated, refused = outcome.refused, "product import");
         Ok::<_, ApiError>(Json(summary(outcome, caller_lang(&headers))).into_response())
-    }
-    .await;
-    result.unwrap_or_else(|error| error.into_response_for(&headers))
-}
-
-/// How many entries the audit trail's answer lists, newest first.
-const AUDIT_LIMIT: i64 = 500;
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/staff/audit",
-    tag = "staff",
-    description = "The audit trail, newest first (at most 500 entries): who changed which record, when, and what. Nothing in the API edits or erases it. Leads only.",
-    security(("staff_session" = [])),
-    responses(
-        (status = 200, description = "The entries.", body = Vec<crate::store::audit::AuditEntry>),
-        crate::http::docs::Unauthorized,
-        (status = 403, description = "`forbidden`: leads only.", body = crate::http::docs::ErrorBody),
-    )
-)]
-pub async fn audit(
-    State(state): State<Arc<AppState>>,
-    staff: Staff,
-    headers: HeaderMap,
-) -> Response {
-    let result = async {
-        staff.require_lead()?;
-        let entries = state.store.audit(AUDIT_LIMIT).await?;
-        Ok::<_, ApiError>(Json(entries).into_response())
     }
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))
