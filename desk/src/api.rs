@@ -5,9 +5,9 @@ use serde::Serialize;
 use shouhou_core::desk::{
     EventRequest, Figures, Inbox, InboxFilter, Member, NoticeRecord, RequestDetail, Session,
 };
+use shouhou_core::flow::transcript::FlowWords;
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
-use shouhou_core::Flow;
 use shouhou_web::http::{self, encode, query, send, HttpError};
 
 use gloo_net::http::Request;
@@ -158,9 +158,9 @@ pub async fn import_products(
 /// How an Excel workbook's body is named.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// The troubleshooting flow a customer walked, fetched as their app fetches it. Read, not
-/// validated: the desk only looks its words up, and a node it lacks is shown by its id.
-pub async fn flow(id: &str) -> Result<Flow, HttpError> {
+/// The troubleshooting flow a customer walked, fetched as their app fetches it. Read for its
+/// words only, not validated: a node it lacks is shown by its id.
+pub async fn flow(id: &str) -> Result<FlowWords, HttpError> {
     http::get_json(&["/flows/", &encode(id), ".json"].concat()).await
 }
 
