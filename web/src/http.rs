@@ -9,6 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use shouhou_core::FieldError;
 
+use crate::maps::Maps;
+
 /// Why a request brought no answer the caller can use.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpError {
@@ -49,7 +51,7 @@ impl Refusal {
         struct Body {
             code: String,
         }
-        serde_json::from_str::<Body>(&self.body).map(|b| b.code).unwrap_or_default()
+        read_json::<Body>(&self.body).map(|b| b.code).unwrap_or_default()
     }
 
     /// The server's message, in the language asked for; empty without one.
@@ -58,7 +60,7 @@ impl Refusal {
         struct Body {
             message: String,
         }
-        serde_json::from_str::<Body>(&self.body).map(|b| b.message).unwrap_or_default()
+        read_json::<Body>(&self.body).map(|b| b.message).unwrap_or_default()
     }
 
     /// The fields a validation error names, each with its code.
@@ -67,7 +69,7 @@ impl Refusal {
         struct Body {
             fields: Vec<FieldError>,
         }
-        serde_json::from_str::<Body>(&self.body).map(|b| b.fields).unwrap_or_default()
+        read_json::<Body>(&self.body).map(|b| b.fields).unwrap_or_default()
     }
 }
 
@@ -125,9 +127,11 @@ pub async fn json<T: DeserializeOwned>(response: Response) -> Result<T, HttpErro
     read_json(&text(response).await?)
 }
 
-/// A body read as `T`.
+/// A body read as `T` (every struct in it from an object: [`Maps`]).
 pub fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
-    serde_json::from_str(text).map_err(|error| HttpError::Unreadable(error.to_string()))
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(Maps(&mut json)).and_then(|value| json.end().map(|()| value));
+    value.map_err(|error| HttpError::Unreadable(error.to_string()))
 }
 
 /// A URL component as `encodeURIComponent` writes it: letters, digits and `-_.!~*'()` as
