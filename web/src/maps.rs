@@ -255,12 +255,24 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Maps<A> {
         self.0.tuple_variant(len, Maps(visitor))
     }
 
+    // A struct variant's fields are an object too (`{"variant": {…}}`): read as a map.
     fn struct_variant<V: Visitor<'de>>(
         self,
-        fields: &'static [&'static str],
+        _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        self.0.struct_variant(fields, Maps(visitor))
+        self.0.newtype_variant_seed(Object(visitor))
+    }
+}
+
+/// A struct variant's fields, read as a map.
+struct Object<V>(V);
+
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Object<V> {
+    type Value = V::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        deserializer.deserialize_map(Maps(self.0))
     }
 }
 
