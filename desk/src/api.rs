@@ -9,6 +9,7 @@ use shouhou_core::flow::transcript::FlowWords;
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
 use shouhou_web::http::{self, encode, query, send, HttpError};
+use shouhou_web::maps::read_json;
 
 use gloo_net::http::Request;
 
@@ -138,7 +139,7 @@ pub async fn product(product_line: &str, serial: &str) -> Result<ProductRecord, 
 /// the record as kept (trimmed, the serial normalised).
 pub async fn save_product(record: &ProductRecord) -> Result<ProductRecord, HttpError> {
     let path = product_path(&record.product_line, &record.serial_number);
-    http::json(send(Request::put(&path).json(record)).await?).await
+    read_json(&http::text(send(Request::put(&path).json(record)).await?).await?)
 }
 
 /// Checks (`dry_run`) or imports a CSV or Excel file of records: what it adds and changes,
@@ -152,7 +153,7 @@ pub async fn import_products(
     let content_type =
         if file.name().to_ascii_lowercase().ends_with(".xlsx") { XLSX } else { "text/csv" };
     let request = Request::post(&path).header("Content-Type", content_type).body(file);
-    http::json(send(request).await?).await
+    read_json(&http::text(send(request).await?).await?)
 }
 
 /// How an Excel workbook's body is named.

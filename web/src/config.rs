@@ -6,6 +6,7 @@ use shouhou_core::config::{FaultCause, Part};
 use shouhou_core::{AppConfig, Localized};
 
 use crate::http::{self, HttpError};
+use crate::maps;
 
 const FILE: &str = "/config.json";
 
@@ -43,7 +44,7 @@ pub async fn desk_settings() -> Result<DeskSettings, HttpError> {
 /// saves one, is no matter).
 pub fn read_desk_settings(text: &str) -> Result<DeskSettings, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    http::read_json(text).map_err(|error| error.to_string())
+    maps::read_json(text).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

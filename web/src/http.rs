@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use shouhou_core::FieldError;
 
-use crate::maps::Maps;
+use crate::maps;
 
 /// Why a request brought no answer the caller can use.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +51,7 @@ impl Refusal {
         struct Body {
             code: String,
         }
-        read_json::<Body>(&self.body).map(|b| b.code).unwrap_or_default()
+        serde_json::from_str::<Body>(&self.body).map(|b| b.code).unwrap_or_default()
     }
 
     /// The server's message, in the language asked for; empty without one.
@@ -60,7 +60,7 @@ impl Refusal {
         struct Body {
             message: String,
         }
-        read_json::<Body>(&self.body).map(|b| b.message).unwrap_or_default()
+        serde_json::from_str::<Body>(&self.body).map(|b| b.message).unwrap_or_default()
     }
 
     /// The fields a validation error names, each with its code.
@@ -69,7 +69,7 @@ impl Refusal {
         struct Body {
             fields: Vec<FieldError>,
         }
-        read_json::<Body>(&self.body).map(|b| b.fields).unwrap_or_default()
+        serde_json::from_str::<Body>(&self.body).map(|b| b.fields).unwrap_or_default()
     }
 }
 
@@ -110,10 +110,11 @@ pub async fn get_text(url: &str) -> Result<String, HttpError> {
     text(get(url).await?).await
 }
 
-/// `GET url`, its body read as `T`. Only the reading is per `T`: the waiting is one
-/// compiled future for every type an app reads, not one each (smaller downloads).
+/// `GET url`, its body read as `T`, every struct in it from an object ([`maps`]: the staff
+/// desk's reads). Only the reading is per `T`: the waiting is one compiled future for every
+/// type, not one each (a smaller download).
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
-    read_json(&get_text(url).await?)
+    maps::read_json(&get_text(url).await?)
 }
 
 /// A 2xx answer's body as text.
@@ -127,11 +128,9 @@ pub async fn json<T: DeserializeOwned>(response: Response) -> Result<T, HttpErro
     read_json(&text(response).await?)
 }
 
-/// A body read as `T` (every struct in it from an object: [`Maps`]).
+/// A body read as `T`.
 pub fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
-    let mut json = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(Maps(&mut json)).and_then(|value| json.end().map(|()| value));
-    value.map_err(|error| HttpError::Unreadable(error.to_string()))
+    serde_json::from_str(text).map_err(|error| HttpError::Unreadable(error.to_string()))
 }
 
 /// A URL component as `encodeURIComponent` writes it: letters, digits and `-_.!~*'()` as

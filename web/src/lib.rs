@@ -2,7 +2,7 @@
 //! app holds only its own screens and effects.
 //!
 //! - [`http`]: one function sends a request, one error ([`http::HttpError`]) says how it failed;
-//!   [`maps`] reads its JSON with only the decoders JSON needs;
+//!   [`maps`] reads the desk's JSON with only the decoders JSON needs;
 //! - [`i18n`]: a language's messages fetched into core's tables, the language chosen;
 //! - [`config`]: `config.json` read as core's `AppConfig`;
 //! - [`router`]: addresses in the History API, links followed in place;

@@ -1,12 +1,24 @@
-//! Reading JSON into the apps' types with only the code that JSON needs: a struct on the wire
+//! Reading JSON into the desk's types with only the code that JSON needs: a struct on the wire
 //! is always an object, so every struct is read as a map ([`Maps`] turns serde's
 //! `deserialize_struct` into `deserialize_map`). serde_json reads a struct from an array too,
 //! and serde's derive answers both, so without this every struct the desk reads brought a
 //! second, never used decoder (its fields in order, from `[…]`) into the download.
 
 use serde::de::{
-    DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+    DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
 };
+
+use crate::http::HttpError;
+
+/// A body read as `T`, every struct in it from an object. For an app that reads all its
+/// JSON this way (the desk): one that also reads a type with serde_json's own reader (the
+/// customer app's drafts and flows) would carry both.
+pub fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(Maps(&mut json)).and_then(|value| json.end().map(|()| value));
+    value.map_err(|error| HttpError::Unreadable(error.to_string()))
+}
 
 /// A deserializer, a visitor, or what they hand each other, that reads every struct inside
 /// it as a map. Wrapped all the way down, so a struct in a list in an option is read so too.
@@ -284,7 +296,8 @@ mod tests {
     use serde::Deserialize;
     use shouhou_core::{FieldError, WarrantyStatus};
 
-    use crate::http::{read_json, HttpError};
+    use super::read_json;
+    use crate::http::HttpError;
 
     #[derive(Debug, PartialEq, Deserialize)]
     struct Unit {
