@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use shouhou_core::desk::{Role, Session};
-use shouhou_core::{Lang, ProductLine};
-use shouhou_web::config::DeskSettings;
+use shouhou_core::Lang;
+use shouhou_web::config::{DeskSettings, LineName};
 use shouhou_web::i18n::{label, tr, trf};
 use yew::prelude::*;
 
@@ -59,7 +59,7 @@ impl Desk {
             .map_or_else(|| id.to_string(), |line| line.name.get(self.lang).to_string())
     }
 
-    pub fn lines(&self) -> &[ProductLine] {
+    pub fn lines(&self) -> &[LineName] {
         &self.settings.product_lines
     }
 

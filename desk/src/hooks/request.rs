@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use shouhou_core::desk::{EventRequest, Member, RequestDetail};
 use shouhou_core::flow::is_plain_id;
-use shouhou_core::Flow;
+use shouhou_core::flow::transcript::FlowWords;
 use shouhou_web::dom::clear;
 use yew::prelude::*;
 
@@ -21,7 +21,7 @@ pub struct RequestHandle {
     /// The message key of the last read's failure.
     pub error: Option<String>,
     /// The flow the customer walked, when it could be fetched and is the version they walked.
-    pub flow: Option<Rc<Flow>>,
+    pub flow: Option<Rc<FlowWords>>,
     pub members: Rc<Vec<Member>>,
     /// An action is on its way: the forms' buttons wait.
     pub busy: bool,
@@ -38,7 +38,7 @@ pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
     let detail = use_state(|| None::<Rc<RequestDetail>>);
     let error = use_state(|| None::<String>);
     let version = use_state(|| 0u32);
-    let flow = use_state(|| None::<Rc<Flow>>);
+    let flow = use_state(|| None::<Rc<FlowWords>>);
     let members = use_state(|| Rc::new(Vec::<Member>::new()));
     let busy = use_state(|| false);
     let said = use_state(|| None::<Said>);
