@@ -73,6 +73,12 @@ pub async fn record(reference: &str, event: &EventRequest) -> Result<(), HttpErr
     send(Request::post(&path).json(event)).await.map(drop)
 }
 
+/// Tells colleagues with the request open that this member of staff is typing a reply.
+pub async fn typing(reference: &str) -> Result<(), HttpError> {
+    let path = [&request_path(reference), "/typing"].concat();
+    send(Request::post(&path).build()).await.map(drop)
+}
+
 /// What was sent about a request, to whom and when, and what failed with the reason.
 pub async fn notices(reference: &str) -> Result<Vec<NoticeRecord>, HttpError> {
     http::get_json(&[&request_path(reference), "/notices"].concat()).await

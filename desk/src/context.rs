@@ -13,10 +13,13 @@ use yew::prelude::*;
 use crate::route::Route;
 
 /// What the live desk heard ([`crate::hooks::live`]): how many changes since the desk
-/// opened; a screen reads itself again when the count moves.
-#[derive(Clone, Copy, PartialEq, Default)]
+/// opened (a screen reads itself again when the count moves), and which colleague is typing
+/// a reply to which request, for a few seconds after they last did.
+#[derive(Clone, PartialEq, Default)]
 pub struct Live {
     pub changes: u32,
+    /// `(reference, login)`.
+    pub typing: Option<Rc<(String, String)>>,
 }
 
 #[derive(Clone, PartialEq)]
