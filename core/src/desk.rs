@@ -13,15 +13,17 @@ use crate::rules::Conditions;
 use crate::schema::{Field, Intent, PhotoRef, ValidRequest};
 use crate::status::{EntryKind, Status};
 use crate::steps::Step;
+use crate::visit::VisitState;
 
 /// What a staff member may do: an agent works requests; a lead also sees the figures and
-/// exports.
+/// exports; an engineer sees only the requests they have a visit on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Agent,
     Lead,
+    Engineer,
 }
 
 impl Role {
@@ -29,6 +31,7 @@ impl Role {
         match self {
             Role::Agent => "agent",
             Role::Lead => "lead",
+            Role::Engineer => "engineer",
         }
     }
 
@@ -36,8 +39,15 @@ impl Role {
         match text {
             "agent" => Some(Role::Agent),
             "lead" => Some(Role::Lead),
+            "engineer" => Some(Role::Engineer),
             _ => None,
         }
+    }
+
+    /// Whether every request is theirs to see. An engineer is sent to sites, not to the
+    /// inbox: a customer's details reach them only for a visit they are booked on.
+    pub fn sees_every_request(self) -> bool {
+        self != Role::Engineer
     }
 }
 
@@ -123,6 +133,65 @@ pub struct Entry {
     /// What the repair found and used, on the entry that resolved it (`resolve`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<Findings>,
+    /// The visit as this entry left it (`visit`, `move_visit`, `cancel_visit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitRecord>,
+}
+
+/// A visit as the timeline, the dispatch board and the engineer read it. Times are RFC 3339
+/// in the server's offset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitRecord {
+    /// What `move_visit` and `cancel_visit` name it by.
+    pub id: i64,
+    /// The engineer's login.
+    pub engineer: String,
+    pub from: String,
+    pub to: String,
+    pub state: VisitState,
+    /// For the engineer: what to bring, whom to ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// When it was last moved (RFC 3339); absent for a visit still at its first window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_at: Option<String>,
+}
+
+/// The request's next visit as the customer's status look-up shows it: the window, and
+/// whether it was moved from an earlier one. Nobody's login, no note for the engineer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicVisit {
+    /// RFC 3339, in the server's offset.
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub moved: bool,
+}
+
+impl From<&VisitRecord> for PublicVisit {
+    fn from(visit: &VisitRecord) -> PublicVisit {
+        PublicVisit {
+            from: visit.from.clone(),
+            to: visit.to.clone(),
+            moved: visit.moved_at.is_some(),
+        }
+    }
+}
+
+/// A visit on the list of a day or a week (`GET /api/v1/staff/visits`), with what the
+/// engineer needs to find the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitRow {
+    pub reference: String,
+    /// The request's status.
+    pub status: Status,
+    pub product_line: String,
+    pub full_name: String,
+    #[serde(flatten)]
+    pub visit: VisitRecord,
 }
 
 /// What staff add to a request: the body of `POST …/requests/{reference}/events`.
@@ -167,6 +236,30 @@ pub enum EventRequest {
     ConfirmWarranty {
         delivered_on: String,
     },
+    /// An engineer booked on the request's site for a window (RFC 3339 times), with a note
+    /// for them. Refused (409) when it clashes with another of the engineer's visits.
+    Visit {
+        engineer: String,
+        from: String,
+        to: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// A booked visit (`visit`, its id) at a new window, and with another engineer when one
+    /// is named; the reason is kept on the timeline.
+    MoveVisit {
+        visit: i64,
+        from: String,
+        to: String,
+        #[serde(default)]
+        engineer: Option<String>,
+        reason: String,
+    },
+    /// A booked visit called off, with the reason.
+    CancelVisit {
+        visit: i64,
+        reason: String,
+    },
 }
 
 impl EventRequest {
@@ -180,6 +273,9 @@ impl EventRequest {
             EventRequest::ReplyBy { .. } => EntryKind::ReplyBy,
             EventRequest::Resolve { .. } => EntryKind::Status,
             EventRequest::ConfirmWarranty { .. } => EntryKind::Warranty,
+            EventRequest::Visit { .. }
+            | EventRequest::MoveVisit { .. }
+            | EventRequest::CancelVisit { .. } => EntryKind::Visit,
         }
     }
 }
@@ -761,7 +857,7 @@ mod tests {
     #[test]
     fn an_empty_filter_is_an_empty_query() {
         assert_eq!(serde_json::to_value(InboxFilter::default()).unwrap(), serde_json::json!({}));
-        for role in [Role::Agent, Role::Lead] {
+        for role in [Role::Agent, Role::Lead, Role::Engineer] {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
     }

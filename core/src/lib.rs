@@ -34,6 +34,7 @@ pub mod schema;
 pub mod status;
 pub mod steps;
 pub mod validate;
+pub mod visit;
 pub mod warranty;
 
 pub use config::{AppConfig, Localized, ProductLine};

@@ -106,10 +106,13 @@ pub enum EntryKind {
     Rating,
     /// Staff confirmed the purchase date from the customer's invoice or delivery note.
     Warranty,
+    /// An engineer's visit booked, moved or cancelled (`outcome` says which). The team's
+    /// own: the customer sees the window itself on the status page, and is told of it.
+    Visit,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 9] = [
+    pub const ALL: [EntryKind; 10] = [
         EntryKind::Status,
         EntryKind::Assign,
         EntryKind::Reply,
@@ -119,6 +122,7 @@ impl EntryKind {
         EntryKind::CustomerMessage,
         EntryKind::Rating,
         EntryKind::Warranty,
+        EntryKind::Visit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -132,6 +136,7 @@ impl EntryKind {
             EntryKind::CustomerMessage => "customer_message",
             EntryKind::Rating => "rating",
             EntryKind::Warranty => "warranty",
+            EntryKind::Visit => "visit",
         }
     }
 
@@ -148,9 +153,11 @@ impl EntryKind {
             | EntryKind::ReplyBy
             | EntryKind::CustomerMessage
             | EntryKind::Rating => true,
-            EntryKind::Assign | EntryKind::Note | EntryKind::FollowUp | EntryKind::Warranty => {
-                false
-            }
+            EntryKind::Assign
+            | EntryKind::Note
+            | EntryKind::FollowUp
+            | EntryKind::Warranty
+            | EntryKind::Visit => false,
         }
     }
 }

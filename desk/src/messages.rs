@@ -85,7 +85,9 @@ fn every_value_the_desk_labels_has_words() {
     keys.extend(Intent::ALL.iter().map(|i| format!("intent.{}", i.as_str())));
     keys.extend(Category::ALL.iter().map(|c| format!("category.{}", c.as_str())));
     keys.extend(Priority::ALL.iter().map(|p| format!("priority.{}", p.as_str())));
-    keys.extend([Role::Agent, Role::Lead].iter().map(|r| format!("role.{}", r.as_str())));
+    keys.extend(
+        [Role::Agent, Role::Lead, Role::Engineer].iter().map(|r| format!("role.{}", r.as_str())),
+    );
     keys.extend((1..=5).map(|n| format!("satisfaction.{n}")));
     keys.extend(EntryKind::ALL.iter().map(|k| format!("kind.{}", k.as_str())));
     for lang in Lang::ALL {

@@ -228,6 +228,8 @@ enum StaffAction {
 enum RoleArg {
     Agent,
     Lead,
+    /// Sees only the requests they have a visit on.
+    Engineer,
 }
 
 /// Backups are SQLite's: PostgreSQL's own tools do it there.
@@ -335,6 +337,7 @@ async fn staff_on(db: &std::path::Path, action: StaffAction) -> i32 {
             let role = match role {
                 RoleArg::Agent => Role::Agent,
                 RoleArg::Lead => Role::Lead,
+                RoleArg::Engineer => Role::Engineer,
             };
             let hash = auth::hash_password(password);
             let added = match store.add_staff(&login, role, &hash, &now()).await {

@@ -310,9 +310,11 @@ fn timeline_entry(lang: Lang, entry: &PublicEntry) -> Html {
             &[("rating", entry.rating.unwrap_or_default().to_string())],
         ),
         // Never sent to customers; nothing to say if one were.
-        EntryKind::Assign | EntryKind::Note | EntryKind::FollowUp | EntryKind::Warranty => {
-            return html! {}
-        }
+        EntryKind::Assign
+        | EntryKind::Note
+        | EntryKind::FollowUp
+        | EntryKind::Warranty
+        | EntryKind::Visit => return html! {},
     };
     html! { <li><span class="timeline-at">{ at }</span>{ " " }<span>{ said }</span></li> }
 }

@@ -283,11 +283,7 @@ pub async fn request_status(
     };
     match state.store.customer_view(&reference).await {
         Ok(Some(view)) if contact_matches(&contact, &view.stored.request) => {
-            let mut body = serde_json::to_value(&view.stored).expect("a stored request serialises");
-            body["timeline"] = json!(view.timeline);
-            body["can_reply"] = json!(view.can_reply);
-            body["can_rate"] = json!(view.can_rate);
-            Json(body).into_response()
+            Json(view.to_json()).into_response()
         }
         // A wrong contact answers exactly like an unknown reference: a reference alone must not
         // reveal that a request exists.

@@ -115,6 +115,8 @@ pub struct StatusView {
     timeline: Vec<shouhou_core::desk::PublicEntry>,
     can_reply: bool,
     can_rate: bool,
+    /// The next booked visit of an engineer, when there is one.
+    visit: Option<shouhou_core::desk::PublicVisit>,
 }
 
 /// The customer's message as it went on the timeline.

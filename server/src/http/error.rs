@@ -113,6 +113,24 @@ impl From<StoreError> for ApiError {
                 "unknown_staff",
                 "api.unknown_staff",
             ),
+            StoreError::NotAnEngineer => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_engineer",
+                "api.unknown_engineer",
+            ),
+            StoreError::InvalidVisit(detail) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_event",
+                "api.invalid_event",
+            )
+            .with_arg("detail", detail),
+            StoreError::VisitOverlaps { reference } => {
+                conflict("visit_overlaps", "api.visit_overlaps").with_arg("reference", &reference)
+            }
+            StoreError::VisitNotScheduled(state) => {
+                conflict("visit_not_scheduled", "api.visit_not_scheduled")
+                    .with_arg("state", state.as_str())
+            }
             StoreError::NotWaitingForCustomer => {
                 conflict("not_waiting_for_customer", "api.not_waiting_for_customer")
             }

@@ -41,6 +41,60 @@ impl Staff {
             Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "api.forbidden"))
         }
     }
+
+    /// The engineer's login, for an engineer: what they see is limited to their visits.
+    pub fn visiting(&self) -> Option<&str> {
+        (!self.session.role.sees_every_request()).then_some(self.session.login.as_str())
+    }
+
+    /// What only the desk's agents and leads do (booking visits, the archive, the live
+    /// desk): 403 for an engineer.
+    pub fn require_desk(&self) -> Result<(), ApiError> {
+        match self.visiting() {
+            None => Ok(()),
+            Some(_) => {
+                Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "api.engineer_forbidden"))
+            }
+        }
+    }
+
+    /// 404 for an engineer without a visit on the request: to them it is not there, as
+    /// an unknown reference is not.
+    pub async fn may_see(&self, state: &AppState, reference: &str) -> Result<(), ApiError> {
+        match self.visiting() {
+            Some(engineer) if !state.store.visits_request(reference, engineer).await? => {
+                Err(ApiError::from(store::StoreError::NotFound))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A signed-in agent or lead: the extractor of the desk's routes an engineer has no part
+/// in (401 without a session, 403 for an engineer).
+pub struct DeskStaff(pub Staff);
+
+impl std::ops::Deref for DeskStaff {
+    type Target = Staff;
+
+    fn deref(&self) -> &Staff {
+        &self.0
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for DeskStaff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<DeskStaff, Response> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        match staff.require_desk() {
+            Ok(()) => Ok(DeskStaff(staff)),
+            Err(error) => Err(error.into_response_for(&parts.headers)),
+        }
+    }
 }
 
 /// The session token, when the request carries exactly one session cookie and it is 64 hex

@@ -8,3 +8,4 @@ pub mod privacy;
 pub mod products;
 pub mod requests;
 pub mod session;
+pub mod visits;

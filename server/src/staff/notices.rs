@@ -18,7 +18,7 @@ use shouhou_core::reference::parse_issued_reference;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::http::error::ApiError;
-use crate::http::session::Staff;
+use crate::http::session::{DeskStaff, Staff};
 use crate::state::AppState;
 use crate::store::hub::Signal;
 use crate::store::StoreError;
@@ -40,7 +40,7 @@ use crate::store::StoreError;
 )]
 pub async fn notices_of(
     State(state): State<Arc<AppState>>,
-    _staff: Staff,
+    _staff: DeskStaff,
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -109,7 +109,7 @@ pub async fn resend(
 )]
 pub async fn typing(
     State(state): State<Arc<AppState>>,
-    staff: Staff,
+    staff: DeskStaff,
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -146,7 +146,7 @@ const CATCH_UP: i64 = 500;
 )]
 pub async fn stream(
     State(state): State<Arc<AppState>>,
-    staff: Staff,
+    staff: DeskStaff,
     headers: HeaderMap,
 ) -> Response {
     // A browser sends back only an id this stream gave it; anything else is no resumption
@@ -170,7 +170,7 @@ pub async fn stream(
         },
     };
     let signals = state.store.hub().subscribe();
-    let me = staff.session.login;
+    let me = staff.0.session.login;
     Sse::new(events(state, signals, after, me))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()

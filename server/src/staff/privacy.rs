@@ -23,6 +23,7 @@ use crate::http::error::{invalid_named, ApiError};
 use crate::http::query::bad_query;
 use crate::http::session::Staff;
 use crate::state::AppState;
+use crate::store::timeline::CustomerView;
 
 /// `{"contact"}`: the phone number or e-mail address the customer gave.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -128,17 +129,7 @@ pub async fn customer_export(
         let login = &staff.session.login;
         let views = state.store.customer_data(contact, login).await?;
         tracing::info!(%login, requests = views.len(), "a customer's data exported");
-        let requests: Vec<serde_json::Value> = views
-            .into_iter()
-            .map(|view| {
-                let mut body =
-                    serde_json::to_value(&view.stored).expect("a stored request serialises");
-                body["timeline"] = json!(view.timeline);
-                body["can_reply"] = json!(view.can_reply);
-                body["can_rate"] = json!(view.can_rate);
-                body
-            })
-            .collect();
+        let requests: Vec<serde_json::Value> = views.iter().map(CustomerView::to_json).collect();
         let body = json!({ "contact": contact, "requests": requests });
         Ok::<_, ApiError>(
             (

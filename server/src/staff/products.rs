@@ -20,7 +20,7 @@ use shouhou_core::Lang;
 use crate::http::body::{declared_length_within, in_time, json_body};
 use crate::http::error::{caller_lang, too_large, ApiError};
 use crate::http::query::bad_query;
-use crate::http::session::Staff;
+use crate::http::session::{DeskStaff, Staff};
 use crate::spreadsheet::FileProblem;
 use crate::state::AppState;
 use crate::store::products::{ImportOutcome, Refusal};
@@ -86,7 +86,7 @@ fn summary(outcome: ImportOutcome, lang: Lang) -> ImportSummary {
 )]
 pub async fn product(
     State(state): State<Arc<AppState>>,
-    _staff: Staff,
+    _staff: DeskStaff,
     Path((line, serial)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -119,7 +119,7 @@ pub async fn product(
 )]
 pub async fn edit_product(
     State(state): State<Arc<AppState>>,
-    staff: Staff,
+    staff: DeskStaff,
     Path((line, serial)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,

@@ -16,7 +16,7 @@ use shouhou_core::product::{request_entitlement, ProductRecord};
 use shouhou_core::quality::check_resolution;
 use shouhou_core::reference::parse_issued_reference;
 use shouhou_core::validate::has_forbidden_characters;
-use shouhou_core::{AppConfig, Intent, WarrantyStatus};
+use shouhou_core::{AppConfig, EntryKind, Intent, WarrantyStatus};
 
 use crate::auth::valid_login;
 use crate::http::body::{in_time, json_body};
@@ -78,8 +78,11 @@ pub async fn inbox(
             None => None,
         };
         let me = staff.session.login.clone();
-        let inbox =
-            state.store.inbox(filter, &me, store::now(), cursor).await.map_err(ApiError::from)?;
+        let inbox = state
+            .store
+            .inbox(filter, &me, staff.visiting(), store::now(), cursor)
+            .await
+            .map_err(ApiError::from)?;
         Ok::<_, ApiError>(Json(inbox).into_response())
     }
     .await;
@@ -109,6 +112,7 @@ pub async fn request_detail(
 ) -> Response {
     let result = async {
         let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
+        staff.may_see(&state, &reference).await?;
         let mut detail = state
             .store
             .detail(&reference, store::now())
@@ -184,6 +188,7 @@ pub async fn photo(
         if photo.chars().any(char::is_control) {
             return Err(request_not_found());
         }
+        staff.may_see(&state, &reference).await?;
         let (content_type, bytes) = state
             .store
             .photo(&reference, &photo)
@@ -241,12 +246,30 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
             }
         }
         EventRequest::ReplyBy { at } => {
-            let at = chrono::DateTime::parse_from_rfc3339(at.trim())
-                .map_err(|_| invalid_event("at: an RFC 3339 time, e.g. 2026-11-28T17:00:00+08:00"))?
-                .with_timezone(&chrono::Local)
-                .fixed_offset()
-                .to_rfc3339_opts(SecondsFormat::Secs, false);
+            let at = server_time(&at).map_err(|_| {
+                invalid_event("at: an RFC 3339 time, e.g. 2026-11-28T17:00:00+08:00")
+            })?;
             return Ok(EventRequest::ReplyBy { at });
+        }
+        EventRequest::Visit { engineer, from, to, note } => {
+            if !text_ok(&note, false) {
+                return Err(invalid_event("note: at most 10000 characters, no control characters"));
+            }
+            let (from, to) = window_times(&from, &to)?;
+            return Ok(EventRequest::Visit { engineer: known_login(engineer)?, from, to, note });
+        }
+        EventRequest::MoveVisit { visit, from, to, engineer, reason } => {
+            if !text_ok(&reason, true) {
+                return Err(invalid_event("reason: 1 to 10000 characters, no control characters"));
+            }
+            let (from, to) = window_times(&from, &to)?;
+            let engineer = engineer.map(known_login).transpose()?;
+            return Ok(EventRequest::MoveVisit { visit, from, to, engineer, reason });
+        }
+        EventRequest::CancelVisit { ref reason, .. } => {
+            if !text_ok(reason, true) {
+                return Err(invalid_event("reason: 1 to 10000 characters, no control characters"));
+            }
         }
         // A login no account can have is nobody's, found without asking the store.
         EventRequest::Assign { ref to } if !valid_login(to) => {
@@ -265,6 +288,33 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
         }
     }
     Ok(event)
+}
+
+/// An RFC 3339 time as every stored time is written: to the second, in the server's own
+/// offset.
+fn server_time(at: &str) -> Result<String, chrono::ParseError> {
+    Ok(chrono::DateTime::parse_from_rfc3339(at.trim())?
+        .with_timezone(&chrono::Local)
+        .fixed_offset()
+        .to_rfc3339_opts(SecondsFormat::Secs, false))
+}
+
+/// A visit's `from` and `to` in the server's offset; whether they make a window is core's
+/// to judge, in the store.
+fn window_times(from: &str, to: &str) -> Result<(String, String), ApiError> {
+    let time = |at: &str| {
+        server_time(at)
+            .map_err(|_| invalid_event("from, to: RFC 3339 times, e.g. 2026-12-08T09:00:00+08:00"))
+    };
+    Ok((time(from)?, time(to)?))
+}
+
+/// An engineer's login as given, or 422 `unknown_engineer` for one no account can have.
+fn known_login(login: String) -> Result<String, ApiError> {
+    match valid_login(&login) {
+        true => Ok(login),
+        false => Err(StoreError::NotAnEngineer.into()),
+    }
 }
 
 /// The warranty of a request once staff confirmed its unit was delivered on `delivered_on`:
@@ -313,8 +363,9 @@ async fn confirmed_warranty(
         crate::http::docs::Unauthorized,
         crate::http::docs::CrossSite,
         (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
-        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here.", body = crate::http::docs::ErrorBody),
-        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction or time out of bounds) or `unknown_staff`.", body = crate::http::docs::ErrorBody),
+        (status = 403, description = "`forbidden`: an engineer books, moves or cancels no visit.", body = crate::http::docs::ErrorBody),
+        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here; `visit_overlaps`: the engineer is booked on another request then (the message names it); `visit_not_scheduled`: the visit was cancelled or done.", body = crate::http::docs::ErrorBody),
+        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction, time or visit's window out of bounds), `unknown_staff` or `unknown_engineer`.", body = crate::http::docs::ErrorBody),
     )
 )]
 pub async fn add_event(
@@ -326,8 +377,13 @@ pub async fn add_event(
 ) -> Response {
     let result = async {
         let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
+        staff.may_see(&state, &reference).await?;
         let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
         let event = checked(event, &state.config)?;
+        // Leads and agents book engineers; an engineer does not book themselves.
+        if event.kind() == EntryKind::Visit {
+            staff.require_desk()?;
+        }
         let actor = staff.session.login.clone();
         let entry = match event {
             EventRequest::ConfirmWarranty { delivered_on } => {

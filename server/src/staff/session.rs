@@ -20,7 +20,7 @@ use serde::Deserialize;
 use crate::auth::{self, HashingError};
 use crate::http::body::{in_time, json_body};
 use crate::http::error::{busy, rate_limited, ApiError};
-use crate::http::session::{peer, session_cookie, Staff};
+use crate::http::session::{peer, session_cookie, DeskStaff, Staff};
 use crate::state::AppState;
 use crate::store;
 
@@ -175,7 +175,7 @@ pub async fn who_am_i(staff: Staff) -> Response {
 )]
 pub async fn members(
     State(state): State<Arc<AppState>>,
-    _staff: Staff,
+    _staff: DeskStaff,
     headers: HeaderMap,
 ) -> Response {
     match state.store.list_staff().await {

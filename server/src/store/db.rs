@@ -32,6 +32,8 @@ use super::sqlite_conn::SqliteConn;
 use super::staff::{self, Role, Session, StaffMember};
 use super::timeline::{self, CustomerView, Entry, EventRequest, RequestDetail};
 use super::types::{now, Created, NewRequest, StoredRequest};
+use super::visits;
+use shouhou_core::desk::VisitRow;
 
 /// Where requests are kept: one SQLite file (the default), or PostgreSQL for several
 /// instances on one database (`--db postgres://…`).
@@ -253,17 +255,47 @@ impl Db {
         Ok(entry)
     }
 
-    /// A page of the inbox at `now`, or the one after `cursor` (read at its own clock).
+    /// A page of the inbox at `now`, or the one after `cursor` (read at its own clock); of
+    /// the requests an engineer visits, for one (`visiting`).
     pub async fn inbox(
         &self,
         filter: InboxFilter,
         me: &str,
+        visiting: Option<&str>,
         now: DateTime<FixedOffset>,
         cursor: Option<Cursor>,
     ) -> Result<Inbox, StoreError> {
-        let me = me.to_string();
+        let (me, visiting) = (me.to_string(), visiting.map(str::to_string));
         let now = now.timestamp();
-        on_store!(self, read, |c| inbox::inbox(c, &filter, &me, now, cursor.as_ref()))
+        on_store!(self, read, |c| inbox::inbox(
+            c,
+            &filter,
+            &me,
+            visiting.as_deref(),
+            now,
+            cursor.as_ref()
+        ))
+    }
+
+    /// Whether `engineer` has a visit on the request (not called off).
+    pub async fn visits_request(
+        &self,
+        reference: &str,
+        engineer: &str,
+    ) -> Result<bool, StoreError> {
+        let (reference, engineer) = (reference.to_string(), engineer.to_string());
+        on_store!(self, read, |c| visits::visits_request(c, &reference, &engineer))
+    }
+
+    /// The visits sharing any time with `from`..`to` (Unix seconds), of one engineer or all.
+    pub async fn visits_between(
+        &self,
+        from: i64,
+        to: i64,
+        engineer: Option<&str>,
+    ) -> Result<Vec<VisitRow>, StoreError> {
+        let engineer = engineer.map(str::to_string);
+        on_store!(self, read, |c| visits::between(c, from, to, engineer.as_deref()))
     }
 
     pub async fn detail(

@@ -21,6 +21,16 @@ pub enum StoreError {
     },
     /// An assignment to a login that is unknown or disabled.
     UnknownStaff,
+    /// A visit for a login that is not an active engineer's.
+    NotAnEngineer,
+    /// A visit whose window is not one (core's rule: the detail says why).
+    InvalidVisit(&'static str),
+    /// The engineer is booked on another request (its reference) for part of the window.
+    VisitOverlaps {
+        reference: String,
+    },
+    /// A visit cancelled or done is not moved or cancelled.
+    VisitNotScheduled(shouhou_core::visit::VisitState),
     /// A customer's message while the team is not waiting for one.
     NotWaitingForCustomer,
     /// A rating before the request is resolved.
@@ -54,6 +64,12 @@ impl std::fmt::Display for StoreError {
                 write!(f, "{} cannot become {}", from.as_str(), to.as_str())
             }
             StoreError::UnknownStaff => write!(f, "no active staff member by that login"),
+            StoreError::NotAnEngineer => write!(f, "no active engineer by that login"),
+            StoreError::InvalidVisit(why) => write!(f, "not a visit's window: {why}"),
+            StoreError::VisitOverlaps { reference } => {
+                write!(f, "the engineer is booked on {reference} then")
+            }
+            StoreError::VisitNotScheduled(state) => write!(f, "the visit is {}", state.as_str()),
             StoreError::NotWaitingForCustomer => {
                 write!(f, "the team is not waiting for the customer")
             }

@@ -123,9 +123,14 @@ fn what_it_is(filter: &InboxFilter) -> Filters {
     filters
 }
 
-/// The filters but the status and the search, as SQL and its arguments.
-fn filters(filter: &InboxFilter, me: &str, now: i64) -> Filters {
+/// The filters but the status and the search, as SQL and its arguments; only the requests
+/// an engineer visits when `visiting` names one.
+fn filters(filter: &InboxFilter, me: &str, visiting: Option<&str>, now: i64) -> Filters {
     let mut filters = what_it_is(filter);
+    if let Some(engineer) = visiting {
+        let param = filters.arg(engineer.to_string().into());
+        filters.clauses.push(super::visits::visited_by(&param));
+    }
     match filter.assigned.as_deref() {
         None => {}
         Some("none") => filters.clauses.push("assigned_to IS NULL".into()),
@@ -161,6 +166,7 @@ async fn counts(
     c: &impl Conn,
     filter: &InboxFilter,
     search: Option<&Search>,
+    visiting: bool,
     base: &Filters,
 ) -> Result<BTreeMap<String, i64>, StoreError> {
     let mut counts: BTreeMap<String, i64> =
@@ -174,7 +180,8 @@ async fn counts(
         }
         Ok(())
     };
-    if search.is_some() {
+    // A search's findings and an engineer's visited requests are few: counted as found.
+    if search.is_some() || visiting {
         let sql =
             format!("SELECT status, count(*) FROM requests WHERE {} GROUP BY status", base.sql());
         add(c.query(&sql, &base.args).await?)?;
@@ -331,11 +338,13 @@ fn time_like(at: i64, like: &str) -> String {
         .unwrap_or_default()
 }
 
-/// One page of the inbox at `now` (Unix seconds), or after `cursor` at the clock it carries.
+/// One page of the inbox at `now` (Unix seconds), or after `cursor` at the clock it carries;
+/// for an engineer (`visiting`), of the requests they have a visit on.
 pub async fn inbox(
     c: &impl Conn,
     filter: &InboxFilter,
     me: &str,
+    visiting: Option<&str>,
     now: i64,
     cursor: Option<&Cursor>,
 ) -> Result<Inbox, StoreError> {
@@ -344,9 +353,9 @@ pub async fn inbox(
         Some(q) => Search::read(c, q).await?,
         None => None,
     };
-    let base = filters(filter, me, now);
+    let base = filters(filter, me, visiting, now);
     let with_search = searched(c, base.clone(), search.as_ref());
-    let counts = counts(c, filter, search.as_ref(), &with_search).await?;
+    let counts = counts(c, filter, search.as_ref(), visiting.is_some(), &with_search).await?;
     let total = match filter.status {
         Some(status) => counts.get(status.as_str()).copied().unwrap_or(0),
         None => counts.values().sum(),

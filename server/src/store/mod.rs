@@ -40,6 +40,7 @@ pub mod sqlite_conn;
 pub mod staff;
 pub mod timeline;
 pub mod types;
+pub mod visits;
 
 pub use db::Db;
 pub use error::StoreError;

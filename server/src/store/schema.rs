@@ -3,7 +3,7 @@
 //! the table `schema_migrations`, under an advisory lock so that instances starting together
 //! migrate once. Append a new version; never edit one that may have run.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::error::StoreError;
 use super::facts::rebuild;
@@ -89,6 +89,37 @@ const PRIVACY: &str = r#"
     ALTER TABLE requests ADD COLUMN erased_at TEXT;
     CREATE INDEX requests_by_email ON requests (lower(email));
 "#;
+
+/// Field service (SQLite's version 11, PostgreSQL's 8): engineers' visits to a request's site,
+/// found by engineer and time for the dispatch board and the clash check, and by request for
+/// its record; each timeline entry about a visit keeps the visit as it left it. `$id` is each
+/// database's way of numbering rows. The staff role `engineer` is each database's own change.
+macro_rules! visit_tables {
+    ($id:literal) => {
+        concat!(
+            r#"
+    CREATE TABLE visits (
+        id          "#,
+            $id,
+            r#",
+        request_id  BIGINT NOT NULL REFERENCES requests(id),
+        engineer    TEXT NOT NULL,
+        from_at     TEXT NOT NULL,
+        to_at       TEXT NOT NULL,
+        from_ts     BIGINT NOT NULL,
+        to_ts       BIGINT NOT NULL,
+        note        TEXT,
+        state       TEXT NOT NULL,
+        moved_at    TEXT
+    );
+    CREATE INDEX visits_by_engineer ON visits (engineer, from_ts);
+    CREATE INDEX visits_by_time ON visits (from_ts);
+    CREATE INDEX visits_by_request ON visits (request_id, id);
+    ALTER TABLE events ADD COLUMN visit_json TEXT;
+"#
+        )
+    };
+}
 
 /// SQLite's versions.
 pub const SQLITE_MIGRATIONS: &[&str] = &[
@@ -305,6 +336,25 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
 "#,
     archive_tables!("INTEGER PRIMARY KEY"),
     PRIVACY,
+    concat!(
+        r#"
+    -- A CHECK is changed by copying the table (foreign keys are off while migrating).
+    CREATE TABLE staff_roles (
+        id             INTEGER PRIMARY KEY,
+        login          TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('agent', 'lead', 'engineer')),
+        password_hash  TEXT NOT NULL,
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        created_at     TEXT NOT NULL,
+        email          TEXT
+    );
+    INSERT INTO staff_roles (id, login, role, password_hash, disabled, created_at, email)
+        SELECT id, login, role, password_hash, disabled, created_at, email FROM staff;
+    DROP TABLE staff;
+    ALTER TABLE staff_roles RENAME TO staff;
+"#,
+        visit_tables!("INTEGER PRIMARY KEY")
+    ),
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -510,6 +560,14 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
 "#,
     archive_tables!("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
     PRIVACY,
+    concat!(
+        r#"
+    ALTER TABLE staff DROP CONSTRAINT staff_role_check;
+    ALTER TABLE staff ADD CONSTRAINT staff_role_check
+        CHECK (role IN ('agent', 'lead', 'engineer'));
+"#,
+        visit_tables!("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+    ),
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
@@ -522,11 +580,29 @@ const POSTGRES_REBUILT_AT: usize = 3;
 
 pub(super) fn migrate_sqlite(conn: &mut Connection) -> Result<(), StoreError> {
     let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    // A version that copies a table to change its constraints drops the old one, which the
+    // rows pointing at it would refuse: SQLite's own procedure turns the check off for that
+    // (it cannot be turned off inside a transaction), and checks the keys before committing.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = migrate_sqlite_from(conn, version);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrated
+}
+
+fn migrate_sqlite_from(conn: &mut Connection, version: usize) -> Result<(), StoreError> {
     for (index, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(version) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         if index + 1 == SQLITE_REBUILT_AT {
             sql::ready(rebuild(&SqliteConn(&tx)))?;
+        }
+        let broken: Option<String> =
+            tx.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Data(format!(
+                "version {}: a row of {table} points at nothing",
+                index + 1
+            )));
         }
         tx.pragma_update(None, "user_version", index + 1)?;
         tx.commit()?;

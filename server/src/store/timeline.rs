@@ -4,7 +4,7 @@
 //! request at once cannot both pass the check.
 
 use chrono::{DateTime, FixedOffset};
-pub use shouhou_core::desk::{Entry, EventRequest, PublicEntry, RequestDetail};
+pub use shouhou_core::desk::{Entry, EventRequest, PublicEntry, PublicVisit, RequestDetail};
 use shouhou_core::escalation::is_escalated;
 use shouhou_core::notice::Happening;
 use shouhou_core::product::ProductRecord;
@@ -16,6 +16,7 @@ use super::notices::{self, Telling};
 use super::requests::{find, stored_request};
 use super::sql::{params, Conn, Row};
 use super::types::StoredRequest;
+use super::visits::{self, Booked};
 use super::{facts, products, staff};
 
 fn some_text(text: &str) -> Option<String> {
@@ -53,6 +54,7 @@ pub fn blank_entry(kind: EntryKind, actor: Option<&str>, now: &str) -> Entry {
         to: None,
         photos: Vec::new(),
         findings: None,
+        visit: None,
     }
 }
 
@@ -108,6 +110,23 @@ pub fn event_entry(
             entry.outcome = Some(delivered_on.clone());
             Change::None
         }
+        // The visit itself is the store's to change ([`visits::apply`]); the entry says
+        // which change it was, with the note or the reason.
+        EventRequest::Visit { note, .. } => {
+            entry.outcome = Some("scheduled".into());
+            entry.text = some_text(note);
+            Change::None
+        }
+        EventRequest::MoveVisit { reason, .. } => {
+            entry.outcome = Some("moved".into());
+            entry.text = some_text(reason);
+            Change::None
+        }
+        EventRequest::CancelVisit { reason, .. } => {
+            entry.outcome = Some("cancelled".into());
+            entry.text = some_text(reason);
+            Change::None
+        }
     };
     Ok((entry, change))
 }
@@ -138,9 +157,17 @@ pub async fn add_event(
     let before = facts::snapshot(c, request_id).await?;
     let closed = change == Change::Status(Status::Closed);
     apply_change(c, request_id, change).await?;
+    let booked = visits::apply(c, request_id, event, now).await?;
+    entry.visit = booked.as_ref().map(|booked| booked.record.clone());
     insert_entry(c, request_id, &mut entry).await?;
     facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
     tell(c, telling, request_id, reference, &entry, current).await?;
+    if let Some(Booked { window, told: Some(moved), .. }) = booked {
+        let args = serde_json::json!({ "at": window.from, "until": window.to });
+        let cause = format!("event:{}", entry.id);
+        let happening = Happening::Visit { moved };
+        notices::queue(c, telling, request_id, &cause, happening, args, epoch(now)).await?;
+    }
     // A closed request about a unit makes or completes the unit's archive record.
     if closed {
         let json: String =
@@ -283,8 +310,8 @@ pub(super) async fn insert_entry(
     entry.id = c
         .value(
             "INSERT INTO events (request_id, at, kind, actor, public, text, status, satisfaction,
-                                 outcome, reply_by, assigned_to, findings_json)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                 outcome, reply_by, assigned_to, findings_json, visit_json)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             params![
                 request_id,
                 &entry.at,
@@ -301,6 +328,7 @@ pub(super) async fn insert_entry(
                     .findings
                     .as_ref()
                     .map(|f| serde_json::to_string(f).expect("findings serialise")),
+                entry.visit.as_ref().map(|v| serde_json::to_string(v).expect("a visit serialises")),
             ],
         )
         .await?;
@@ -308,7 +336,7 @@ pub(super) async fn insert_entry(
 }
 
 const ENTRY_COLUMNS: &str = "id, at, kind, actor, public, text, status, satisfaction, outcome, \
-                             reply_by, assigned_to, findings_json";
+                             reply_by, assigned_to, findings_json, visit_json";
 
 fn entry_from(row: &Row) -> Result<Entry, StoreError> {
     let kind: String = row.get(2)?;
@@ -332,6 +360,11 @@ fn entry_from(row: &Row) -> Result<Entry, StoreError> {
             .map(|json| serde_json::from_str(&json))
             .transpose()
             .map_err(|e| StoreError::Data(format!("an entry's findings: {e}")))?,
+        visit: row
+            .get::<Option<String>>(12)?
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| StoreError::Data(format!("an entry's visit: {e}")))?,
     })
 }
 
@@ -437,6 +470,23 @@ pub struct CustomerView {
     pub timeline: Vec<PublicEntry>,
     pub can_reply: bool,
     pub can_rate: bool,
+    /// The next booked visit, when there is one.
+    pub visit: Option<PublicVisit>,
+}
+
+impl CustomerView {
+    /// The look-up's answer (and a customer's data export's, one per request): the request
+    /// as stored, its public timeline, what the customer may do, the next visit.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut body = serde_json::to_value(&self.stored).expect("a stored request serialises");
+        body["timeline"] = serde_json::json!(self.timeline);
+        body["can_reply"] = serde_json::json!(self.can_reply);
+        body["can_rate"] = serde_json::json!(self.can_rate);
+        if let Some(visit) = &self.visit {
+            body["visit"] = serde_json::json!(visit);
+        }
+        body
+    }
 }
 
 /// The customer's status look-up: the request, its public timeline, what they may do now.
@@ -447,7 +497,9 @@ pub async fn customer_view(
     let Some(stored) = find(c, reference).await? else { return Ok(None) };
     let id: i64 =
         c.value("SELECT id FROM requests WHERE reference = $1", params![reference]).await?;
-    Ok(Some(public_view(stored, timeline(c, id, true).await?)))
+    let mut view = public_view(stored, timeline(c, id, true).await?);
+    view.visit = visits::next_for_customer(c, id).await?.as_ref().map(PublicVisit::from);
+    Ok(Some(view))
 }
 
 /// What the customer sees of a request and its timeline, and what they may do now (core's
@@ -472,5 +524,6 @@ pub fn public_view(stored: StoredRequest, entries: Vec<Entry>) -> CustomerView {
         can_rate: status.customer_may_rate() && !rated,
         stored,
         timeline,
+        visit: None,
     }
 }

@@ -1,0 +1,274 @@
+//! Engineers' visits to a request's site: booked, moved and cancelled in the write that puts
+//! the event on the request's timeline, the clash check made with the engineer's account
+//! held, and the lists the dispatch board and the engineer read. What a window is, when two
+//! clash and what a change leaves of a visit are core's rules ([`shouhou_core::visit`]).
+
+use chrono::DateTime;
+use shouhou_core::desk::Role;
+use shouhou_core::desk::{EventRequest, VisitRecord, VisitRow};
+use shouhou_core::visit::{clash, Visit, VisitState, Window, LONGEST_WINDOW_SECONDS};
+use shouhou_core::Status;
+
+use super::error::StoreError;
+use super::sql::{params, Conn, Row};
+
+/// What an event did to a visit: the visit as it left it, and for the customer's notice
+/// whether it was a move (`Some(true)`), a new booking (`Some(false)`) or neither.
+pub struct Booked {
+    pub record: VisitRecord,
+    pub window: Window,
+    pub told: Option<bool>,
+}
+
+/// `from` and `to` (RFC 3339) as a window core accepts.
+fn window_of(from: &str, to: &str) -> Result<Window, StoreError> {
+    let seconds = |at: &str| {
+        DateTime::parse_from_rfc3339(at)
+            .map(|time| time.timestamp())
+            .map_err(|_| StoreError::InvalidVisit("from, to: RFC 3339 times"))
+    };
+    Window::new(seconds(from)?, seconds(to)?).map_err(|why| StoreError::InvalidVisit(why.detail()))
+}
+
+/// The engineer's account, active and an engineer's, held for the rest of the write: two
+/// desks booking one engineer at once take turns, so both cannot pass the clash check.
+async fn lock_engineer(c: &impl Conn, login: &str) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT role FROM staff WHERE login = $1 AND disabled = false{}",
+        c.dialect().lock_rows
+    );
+    let role: Option<String> = match c.query_opt(&sql, params![login]).await? {
+        Some(row) => row.get(0)?,
+        None => None,
+    };
+    match role.as_deref().and_then(Role::parse) {
+        Some(Role::Engineer) => Ok(()),
+        _ => Err(StoreError::NotAnEngineer),
+    }
+}
+
+/// Refuses `window` when it clashes with another of the engineer's booked visits (but
+/// `moving`, the visit being moved), naming that visit's request. The engineer's visits
+/// that begin within a longest window before it are read (by their index); core decides.
+async fn refuse_clash(
+    c: &impl Conn,
+    engineer: &str,
+    window: Window,
+    moving: i64,
+) -> Result<(), StoreError> {
+    let rows = c
+        .query(
+            "SELECT requests.reference, visits.from_ts, visits.to_ts
+             FROM visits JOIN requests ON requests.id = visits.request_id
+             WHERE visits.engineer = $1 AND visits.from_ts > $2 AND visits.from_ts < $3
+               AND visits.state = $4 AND visits.id <> $5
+             ORDER BY visits.from_ts, visits.id",
+            params![
+                engineer,
+                window.from - LONGEST_WINDOW_SECONDS,
+                window.to,
+                VisitState::Scheduled.as_str(),
+                moving
+            ],
+        )
+        .await?;
+    let booked = rows
+        .iter()
+        .map(|row| Ok((row.get::<String>(0)?, Window { from: row.get(1)?, to: row.get(2)? })))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    match clash(window, booked) {
+        Some(reference) => Err(StoreError::VisitOverlaps { reference }),
+        None => Ok(()),
+    }
+}
+
+const VISIT_COLUMNS: &str = "visits.id, visits.engineer, visits.from_at, visits.to_at, \
+                             visits.state, visits.note, visits.from_ts, visits.to_ts, \
+                             visits.moved_at";
+
+fn record_from(row: &Row, first: usize) -> Result<(VisitRecord, Window), StoreError> {
+    let state: String = row.get(first + 4)?;
+    let record = VisitRecord {
+        id: row.get(first)?,
+        engineer: row.get(first + 1)?,
+        from: row.get(first + 2)?,
+        to: row.get(first + 3)?,
+        state: VisitState::parse(&state)
+            .ok_or_else(|| StoreError::Data(format!("unknown visit state {state:?}")))?,
+        note: row.get(first + 5)?,
+        moved_at: row.get(first + 8)?,
+    };
+    Ok((record, Window { from: row.get(first + 6)?, to: row.get(first + 7)? }))
+}
+
+/// Visit `id` of request `request_id` (another request's is not found).
+async fn find(c: &impl Conn, request_id: i64, id: i64) -> Result<(VisitRecord, Visit), StoreError> {
+    let sql = format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = $1 AND request_id = $2");
+    let row = c.query_opt(&sql, params![id, request_id]).await?.ok_or(StoreError::NotFound)?;
+    let (record, window) = record_from(&row, 0)?;
+    let visit = Visit { engineer: record.engineer.clone(), window, state: record.state };
+    Ok((record, visit))
+}
+
+/// Applies a visit event to request `request_id` (held by the caller); `None` for any other
+/// event.
+pub async fn apply(
+    c: &impl Conn,
+    request_id: i64,
+    event: &EventRequest,
+    now: &str,
+) -> Result<Option<Booked>, StoreError> {
+    let booked = match event {
+        EventRequest::Visit { engineer, from, to, note } => {
+            let window = window_of(from, to)?;
+            lock_engineer(c, engineer).await?;
+            refuse_clash(c, engineer, window, 0).await?;
+            let note = Some(note.trim()).filter(|note| !note.is_empty());
+            let state = VisitState::Scheduled;
+            let id = c
+                .value(
+                    "INSERT INTO visits (request_id, engineer, from_at, to_at, from_ts, to_ts,
+                                         note, state)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    params![
+                        request_id,
+                        engineer,
+                        from,
+                        to,
+                        window.from,
+                        window.to,
+                        note,
+                        state.as_str()
+                    ],
+                )
+                .await?;
+            let record = VisitRecord {
+                id,
+                engineer: engineer.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                state,
+                note: note.map(str::to_string),
+                moved_at: None,
+            };
+            Booked { record, window, told: Some(false) }
+        }
+        EventRequest::MoveVisit { visit, from, to, engineer, .. } => {
+            let (record, stored) = find(c, request_id, *visit).await?;
+            let window = window_of(from, to)?;
+            let moved = stored.moved(window, engineer.as_deref()).map_err(refused)?;
+            lock_engineer(c, &moved.engineer).await?;
+            refuse_clash(c, &moved.engineer, window, *visit).await?;
+            c.execute(
+                "UPDATE visits SET engineer = $1, from_at = $2, to_at = $3, from_ts = $4,
+                                   to_ts = $5, moved_at = $6
+                 WHERE id = $7",
+                params![&moved.engineer, from, to, window.from, window.to, now, *visit],
+            )
+            .await?;
+            let record = VisitRecord {
+                engineer: moved.engineer,
+                from: from.clone(),
+                to: to.clone(),
+                moved_at: Some(now.to_string()),
+                ..record
+            };
+            Booked { record, window, told: Some(true) }
+        }
+        EventRequest::CancelVisit { visit, .. } => {
+            let (record, stored) = find(c, request_id, *visit).await?;
+            let cancelled = stored.cancelled().map_err(refused)?;
+            c.execute(
+                "UPDATE visits SET state = $1 WHERE id = $2",
+                params![cancelled.state.as_str(), *visit],
+            )
+            .await?;
+            Booked {
+                record: VisitRecord { state: cancelled.state, ..record },
+                window: cancelled.window,
+                told: None,
+            }
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(booked))
+}
+
+fn refused(refusal: shouhou_core::visit::VisitRefusal) -> StoreError {
+    let shouhou_core::visit::VisitRefusal::NotScheduled(state) = refusal;
+    StoreError::VisitNotScheduled(state)
+}
+
+/// The visits that share any time with `from`..`to` (Unix seconds), of one engineer or of
+/// all, in the order they begin: a day or a week of the dispatch board, an engineer's list.
+pub async fn between(
+    c: &impl Conn,
+    from: i64,
+    to: i64,
+    engineer: Option<&str>,
+) -> Result<Vec<VisitRow>, StoreError> {
+    let mut sql = format!(
+        "SELECT requests.reference, requests.status, requests.product_line, requests.full_name,
+                {VISIT_COLUMNS}
+         FROM visits JOIN requests ON requests.id = visits.request_id
+         WHERE visits.from_ts > $1 AND visits.from_ts < $2 AND visits.to_ts > $3"
+    );
+    if engineer.is_some() {
+        sql.push_str(" AND visits.engineer = $4");
+    }
+    sql.push_str(" ORDER BY visits.from_ts, visits.id");
+    let earliest = from - LONGEST_WINDOW_SECONDS;
+    let rows = match engineer {
+        Some(login) => c.query(&sql, params![earliest, to, from, login]).await?,
+        None => c.query(&sql, params![earliest, to, from]).await?,
+    };
+    rows.iter()
+        .map(|row| {
+            let status: String = row.get(1)?;
+            Ok(VisitRow {
+                reference: row.get(0)?,
+                status: Status::parse(&status).unwrap_or(Status::Received),
+                product_line: row.get(2)?,
+                full_name: row.get(3)?,
+                visit: record_from(row, 4)?.0,
+            })
+        })
+        .collect()
+}
+
+/// Whether `engineer` has a visit on the request that is not called off: what lets an
+/// engineer see it.
+pub async fn visits_request(
+    c: &impl Conn,
+    reference: &str,
+    engineer: &str,
+) -> Result<bool, StoreError> {
+    c.value(
+        "SELECT EXISTS (SELECT 1 FROM visits JOIN requests ON requests.id = visits.request_id
+                        WHERE requests.reference = $1 AND visits.engineer = $2
+                          AND visits.state <> $3)",
+        params![reference, engineer, VisitState::Cancelled.as_str()],
+    )
+    .await
+}
+
+/// The SQL that keeps, of the requests, those `engineer` (a parameter) has a visit on.
+pub fn visited_by(engineer: &str) -> String {
+    format!(
+        "id IN (SELECT request_id FROM visits WHERE engineer = {engineer} AND state <> '{}')",
+        VisitState::Cancelled.as_str()
+    )
+}
+
+/// The request's next booked visit, for the customer: its window, and whether it was moved.
+pub async fn next_for_customer(
+    c: &impl Conn,
+    request_id: i64,
+) -> Result<Option<VisitRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {VISIT_COLUMNS} FROM visits WHERE request_id = $1 AND state = $2
+         ORDER BY from_ts, id LIMIT 1"
+    );
+    let row = c.query_opt(&sql, params![request_id, VisitState::Scheduled.as_str()]).await?;
+    row.map(|row| record_from(&row, 0).map(|(record, _)| record)).transpose()
+}

@@ -1,0 +1,415 @@
+//! Field service on a real store (SQLite, or PostgreSQL with `SHOUHOU_TEST_STORE=postgres`):
+//! the `engineer` role, visits booked, moved and cancelled as timeline events, the 409 for
+//! an engineer booked twice, what an engineer may see, the lists of a day, and the visit on
+//! the customer's status look-up with the notice that tells them.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::desk::{desk, request, Desk, PASSWORD};
+use serde_json::{json, Value};
+use shouhou_core::schema::NoticeChannel;
+use shouhou_core::Intent;
+use shouhou_server::store::notices::Telling;
+use shouhou_server::store::Role;
+
+/// Three requests filed today: two repairs and a complaint.
+async fn fixture(desk: &Desk) -> Vec<String> {
+    let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let mut inverter = request(Intent::Repair, "inverter", "王建国", "变频器显示 OC1 过流故障");
+    inverter.email = Some("wang@example.cn".into());
+    inverter.notify = vec![NoticeChannel::Email];
+    let terminal = request(Intent::Repair, "inverter", "刘强", "银行网点终端不开机");
+    let complaint = request(Intent::Complaint, "property", "李娜", "楼道灯坏了一周");
+    vec![
+        desk.file("v-1", inverter, vec![], &now).await,
+        desk.file("v-2", terminal, vec![], &now).await,
+        desk.file("v-3", complaint, vec![], &now).await,
+    ]
+}
+
+async fn team(desk: &Desk) -> (String, String) {
+    desk.add_staff("wang.fang", Role::Lead).await;
+    desk.add_staff("zhao.gong", Role::Engineer).await;
+    desk.add_staff("qian.gong", Role::Engineer).await;
+    desk.add_staff("li.na", Role::Agent).await;
+    (desk.sign_in("wang.fang").await, desk.sign_in("zhao.gong").await)
+}
+
+fn events(reference: &str) -> String {
+    format!("/api/v1/staff/requests/{reference}/events")
+}
+
+fn visit(engineer: &str, from: &str, to: &str) -> Value {
+    json!({"kind": "visit", "engineer": engineer, "from": from, "to": to, "note": "带万用表，找物业王师傅"})
+}
+
+/// `T` on 2030-12-08 in +08:00.
+fn dec8(time: &str) -> String {
+    format!("2030-12-08T{time}:00+08:00")
+}
+
+#[test]
+fn staff_add_takes_the_engineer_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::test_db(dir.path(), "staff.sqlite3");
+    common::add_staff(&db, "zhao.gong", "engineer", PASSWORD);
+    assert_eq!(
+        common::db_rows(&db, "SELECT login, role FROM staff"),
+        [["zhao.gong".to_string(), "engineer".to_string()]]
+    );
+}
+
+#[tokio::test]
+async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_refused() {
+    let desk = desk();
+    let (lead, _) = team(&desk).await;
+    let refs = fixture(&desk).await;
+
+    let booked = desk
+        .post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00")))
+        .await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.json());
+    let entry = booked.json();
+    assert_eq!(
+        (entry["kind"].as_str(), entry["outcome"].as_str()),
+        (Some("visit"), Some("scheduled"))
+    );
+    assert_eq!(entry["public"], false, "the team's entry; the customer sees the window itself");
+    assert_eq!(entry["text"], "带万用表，找物业王师傅");
+    assert_eq!(entry["visit"]["engineer"], "zhao.gong");
+    assert_eq!(entry["visit"]["state"], "scheduled");
+    let id = entry["visit"]["id"].as_i64().unwrap();
+    // Kept in the server's offset, to the second, like every stored time.
+    let from = entry["visit"]["from"].as_str().unwrap();
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(from).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&dec8("09:00")).unwrap()
+    );
+
+    // The same engineer, an hour into that window, on another request: 409 naming the first.
+    let clash = desk
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &dec8("10:00"), &dec8("12:00")))
+        .await;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert_eq!(clash.json()["code"], "visit_overlaps");
+    assert!(clash.json()["message"].as_str().unwrap().contains(&refs[0]), "{}", clash.json());
+    assert_eq!(desk.count("SELECT count(*) FROM visits"), 1, "nothing of the refused one stored");
+    // Back to back is a day's plan; another engineer at the same time is another calendar.
+    let after = desk
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &dec8("11:00"), &dec8("12:00")))
+        .await;
+    assert_eq!(after.status, StatusCode::CREATED);
+    let other_id = after.json()["visit"]["id"].as_i64().unwrap();
+    let beside = desk
+        .post(&events(&refs[2]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00")))
+        .await;
+    assert_eq!(beside.status, StatusCode::CREATED);
+
+    // Windows core refuses, logins that are no engineer's.
+    for (body, code) in [
+        (visit("zhao.gong", &dec8("11:00"), &dec8("09:00")), "invalid_event"),
+        (visit("zhao.gong", &dec8("08:00"), "2030-12-09T08:00:00+08:00"), "invalid_event"),
+        (visit("zhao.gong", "8 December", &dec8("09:00")), "invalid_event"),
+        (visit("li.na", &dec8("14:00"), &dec8("15:00")), "unknown_engineer"),
+        (visit("nobody", &dec8("14:00"), &dec8("15:00")), "unknown_engineer"),
+    ] {
+        let refused = desk.post(&events(&refs[2]), &lead, body.clone()).await;
+        assert_eq!(
+            (refused.status, refused.json()["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{body}"
+        );
+    }
+
+    // A move keeps the note and the engineer, checks the clash without itself, and says why.
+    let moved_into_clash = desk
+        .post(
+            &events(&refs[0]),
+            &lead,
+            json!({"kind": "move_visit", "visit": id, "from": dec8("10:30"), "to": dec8("11:30"), "reason": "客户改约"}),
+        )
+        .await;
+    assert_eq!(moved_into_clash.status, StatusCode::CONFLICT, "into the 11:00 visit");
+    assert!(moved_into_clash.json()["message"].as_str().unwrap().contains(&refs[1]));
+    let moved = desk
+        .post(
+            &events(&refs[0]),
+            &lead,
+            json!({"kind": "move_visit", "visit": id, "from": dec8("08:00"), "to": dec8("10:00"), "reason": "客户改约到早上"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.json());
+    let moved = moved.json();
+    assert_eq!(
+        (moved["outcome"].as_str(), moved["text"].as_str()),
+        (Some("moved"), Some("客户改约到早上"))
+    );
+    assert_eq!(moved["visit"]["engineer"], "zhao.gong");
+    assert_eq!(moved["visit"]["note"], "带万用表，找物业王师傅");
+    assert!(moved["visit"]["moved_at"].is_string());
+    let no_reason = desk
+        .post(
+            &events(&refs[0]),
+            &lead,
+            json!({"kind": "move_visit", "visit": id, "from": dec8("08:00"), "to": dec8("10:00"), "reason": " "}),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let elsewhere = desk
+        .post(&events(&refs[2]), &lead, json!({"kind": "cancel_visit", "visit": id, "reason": "x"}))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND, "another request's visit");
+
+    let cancelled = desk
+        .post(
+            &events(&refs[1]),
+            &lead,
+            json!({"kind": "cancel_visit", "visit": other_id, "reason": "客户自己修好了"}),
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::CREATED);
+    assert_eq!(cancelled.json()["visit"]["state"], "cancelled");
+    let again = desk
+        .post(
+            &events(&refs[1]),
+            &lead,
+            json!({"kind": "move_visit", "visit": other_id, "from": dec8("14:00"), "to": dec8("15:00"), "reason": "又坏了"}),
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.json()["code"].as_str()),
+        (StatusCode::CONFLICT, Some("visit_not_scheduled"))
+    );
+    // A cancelled visit holds nobody's time.
+    let freed = desk
+        .post(&events(&refs[2]), &lead, visit("zhao.gong", &dec8("11:00"), &dec8("12:00")))
+        .await;
+    assert_eq!(freed.status, StatusCode::CREATED);
+
+    assert_eq!(
+        desk.rows(&format!(
+            "SELECT visits.engineer, visits.state, visits.from_at FROM visits
+             JOIN requests ON requests.id = visits.request_id
+             WHERE requests.reference = '{}'",
+            refs[0]
+        )),
+        [[
+            "zhao.gong".to_string(),
+            "scheduled".to_string(),
+            moved["visit"]["from"].as_str().unwrap().to_string()
+        ]]
+    );
+    let detail = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &lead).await.json();
+    let outcomes: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "visit")
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["scheduled", "moved"]);
+}
+
+#[tokio::test]
+async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
+    let desk = desk();
+    let (lead, engineer) = team(&desk).await;
+    let refs = fixture(&desk).await;
+    desk.post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    let cancelled = desk
+        .post(&events(&refs[2]), &lead, visit("zhao.gong", &dec8("14:00"), &dec8("15:00")))
+        .await
+        .json();
+    let id = cancelled["visit"]["id"].as_i64().unwrap();
+    desk.post(
+        &events(&refs[2]),
+        &lead,
+        json!({"kind": "cancel_visit", "visit": id, "reason": "改派"}),
+    )
+    .await;
+
+    let inbox = desk.get("/api/v1/staff/requests", &engineer).await.json();
+    let listed: Vec<&str> = inbox["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [refs[0].as_str()], "not another's visit, not a cancelled one");
+    assert_eq!(inbox["total"], 1);
+    assert_eq!(inbox["counts"]["received"], 1);
+    let lead_inbox = desk.get("/api/v1/staff/requests", &lead).await.json();
+    assert_eq!(lead_inbox["total"], 3);
+
+    let mine = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &engineer).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(mine.json()["request"]["full_name"], "王建国");
+    for other in [&refs[1], &refs[2]] {
+        let hidden = desk.get(&format!("/api/v1/staff/requests/{other}"), &engineer).await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{other}");
+        let note = desk.post(&events(other), &engineer, json!({"kind": "note", "text": "x"})).await;
+        assert_eq!(note.status, StatusCode::NOT_FOUND);
+    }
+    let note =
+        desk.post(&events(&refs[0]), &engineer, json!({"kind": "note", "text": "带备件"})).await;
+    assert_eq!(note.status, StatusCode::CREATED, "an engineer writes on their own request");
+    let book = desk
+        .post(&events(&refs[0]), &engineer, visit("zhao.gong", &dec8("14:00"), &dec8("15:00")))
+        .await;
+    assert_eq!(
+        (book.status, book.json()["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+    for path in [
+        "/api/v1/staff/members",
+        "/api/v1/staff/stream",
+        &format!("/api/v1/staff/requests/{}/notices", refs[0]),
+    ] {
+        assert_eq!(desk.get(path, &engineer).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+
+    // The list of a day: an engineer gets their own whatever they ask for.
+    let day = "/api/v1/staff/visits?from=2030-12-08&to=2030-12-08";
+    let theirs = desk.get(&format!("{day}&engineer=qian.gong"), &engineer).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    let theirs = theirs.json();
+    let seen: Vec<(&str, &str)> = theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["reference"].as_str().unwrap(), v["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, [(refs[0].as_str(), "scheduled"), (refs[2].as_str(), "cancelled")]);
+    assert_eq!(theirs[0]["full_name"], "王建国");
+    assert_eq!(theirs[0]["status"], "received");
+}
+
+#[tokio::test]
+async fn the_board_lists_a_day_or_a_week_by_when_visits_begin() {
+    let desk = desk();
+    let (lead, _) = team(&desk).await;
+    let refs = fixture(&desk).await;
+    // Late on the 7th into the 8th, the 8th, and the 10th.
+    desk.post(
+        &events(&refs[0]),
+        &lead,
+        visit("zhao.gong", "2030-12-07T20:00:00+08:00", "2030-12-08T01:00:00+08:00"),
+    )
+    .await;
+    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    desk.post(
+        &events(&refs[2]),
+        &lead,
+        visit("zhao.gong", "2030-12-10T09:00:00+08:00", "2030-12-10T10:00:00+08:00"),
+    )
+    .await;
+    // The server's calendar is the machine's; the times above are +08:00, so ask by the
+    // days those times fall on here.
+    let local_day = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let week = format!(
+        "from={}&to={}",
+        local_day("2030-12-07T12:00:00+08:00"),
+        local_day("2030-12-13T12:00:00+08:00")
+    );
+    let everything = desk.get(&format!("/api/v1/staff/visits?{week}"), &lead).await.json();
+    let all: Vec<&str> =
+        everything.as_array().unwrap().iter().map(|v| v["reference"].as_str().unwrap()).collect();
+    assert_eq!(
+        all,
+        [refs[0].as_str(), refs[1].as_str(), refs[2].as_str()],
+        "in the order they begin"
+    );
+    let zhao =
+        desk.get(&format!("/api/v1/staff/visits?{week}&engineer=zhao.gong"), &lead).await.json();
+    assert_eq!(zhao.as_array().unwrap().len(), 2);
+    for bad in [
+        "from=2030-12-08",
+        "from=2030-12-09&to=2030-12-08",
+        "from=2030-12-01&to=2031-01-05",
+        "from=8.12&to=9.12",
+    ] {
+        let reply = desk.get(&format!("/api/v1/staff/visits?{bad}"), &lead).await;
+        assert_eq!(
+            (reply.status, reply.json()["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_query")),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_moved() {
+    let desk = desk();
+    desk.state.store.hub().set_telling(Telling { email: true, ..Telling::default() });
+    let (lead, _) = team(&desk).await;
+    let refs = fixture(&desk).await;
+    let lookup = format!("/api/v1/requests/{}?contact=wang@example.cn", refs[0]);
+    assert!(desk.get(&lookup, "").await.json().get("visit").is_none(), "no visit yet");
+
+    let booked = desk
+        .post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00")))
+        .await
+        .json();
+    let seen = desk.get(&lookup, "").await.json();
+    let from = seen["visit"]["from"].as_str().unwrap();
+    let to = seen["visit"]["to"].as_str().unwrap();
+    // RFC 3339 in the server's offset: what the server writes every time in.
+    let offset = chrono::Local::now().format("%:z").to_string();
+    let offset = if offset == "+00:00" { vec!["+00:00", "Z"] } else { vec![offset.as_str()] }
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    assert!(offset.iter().any(|o| from.ends_with(o.as_str())), "{from} in {offset:?}");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(to).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&dec8("11:00")).unwrap()
+    );
+    assert_eq!(seen["visit"]["moved"], false);
+    assert!(seen["visit"].get("engineer").is_none(), "nobody's login for the customer");
+    assert!(
+        seen["timeline"].as_array().unwrap().iter().all(|e| e["kind"] != "visit"),
+        "the team's entries stay the team's"
+    );
+
+    let id = booked["visit"]["id"].as_i64().unwrap();
+    desk.post(
+        &events(&refs[0]),
+        &lead,
+        json!({"kind": "move_visit", "visit": id, "from": dec8("14:00"), "to": dec8("16:00"), "reason": "客户改约"}),
+    )
+    .await;
+    let seen = desk.get(&lookup, "").await.json();
+    assert_eq!(seen["visit"]["moved"], true);
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(seen["visit"]["from"].as_str().unwrap()).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&dec8("14:00")).unwrap()
+    );
+    let begins = chrono::DateTime::parse_from_rfc3339(&dec8("14:00")).unwrap().timestamp();
+    let notices = desk.rows(
+        "SELECT kind, recipient, args_json FROM notices WHERE audience = 'customer' ORDER BY id",
+    );
+    let kinds: Vec<(&str, &str)> =
+        notices.iter().map(|row| (row[0].as_str(), row[1].as_str())).collect();
+    assert_eq!(kinds, [("visit_scheduled", "wang@example.cn"), ("visit_moved", "wang@example.cn")]);
+    let args: Value = serde_json::from_str(&notices[1][2]).unwrap();
+    assert_eq!((args["at"].as_i64(), args["until"].as_i64()), (Some(begins), Some(begins + 7200)));
+
+    desk.post(
+        &events(&refs[0]),
+        &lead,
+        json!({"kind": "cancel_visit", "visit": id, "reason": "已远程解决"}),
+    )
+    .await;
+    assert!(
+        desk.get(&lookup, "").await.json().get("visit").is_none(),
+        "a cancelled visit is no window"
+    );
+}
