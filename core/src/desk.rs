@@ -156,6 +156,9 @@ pub struct VisitRecord {
     /// When it was last moved (RFC 3339); absent for a visit still at its first window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_at: Option<String>,
+    /// The on-site report that answered it (a reference), once done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 /// The request's next visit as the customer's status look-up shows it: the window, and
@@ -178,6 +181,17 @@ impl From<&VisitRecord> for PublicVisit {
             moved: visit.moved_at.is_some(),
         }
     }
+}
+
+/// The parts a request waits for, as the customer's status look-up shows them while it is
+/// `waiting_parts` (等待配件，预计 <date>).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartsAwaited {
+    /// What the engineer's report says is needed, as written.
+    pub needed: String,
+    /// When they are expected, `YYYY-MM-DD`.
+    pub expected_on: String,
 }
 
 /// A visit on the list of a day or a week (`GET /api/v1/staff/visits`), with what the
@@ -260,6 +274,17 @@ pub enum EventRequest {
         visit: i64,
         reason: String,
     },
+    /// The engineer's on-site report (`report`, the reference it was filed under) answers
+    /// the visit: its `result` moves the request — fixed: resolved; needs parts:
+    /// waiting_parts, with the report's `parts_needed` and `parts_expected_on` (a day,
+    /// `YYYY-MM-DD`, required then); another visit: in progress, with a new unscheduled
+    /// visit to book.
+    VisitReport {
+        visit: i64,
+        report: String,
+        #[serde(default)]
+        parts_expected_on: Option<String>,
+    },
 }
 
 impl EventRequest {
@@ -275,7 +300,8 @@ impl EventRequest {
             EventRequest::ConfirmWarranty { .. } => EntryKind::Warranty,
             EventRequest::Visit { .. }
             | EventRequest::MoveVisit { .. }
-            | EventRequest::CancelVisit { .. } => EntryKind::Visit,
+            | EventRequest::CancelVisit { .. }
+            | EventRequest::VisitReport { .. } => EntryKind::Visit,
         }
     }
 }

@@ -59,6 +59,9 @@ mod tests {
         assert!(!is_escalated(Status::Resolved, false, 100, 500));
         assert!(!is_escalated(Status::Closed, false, 100, 500));
         let open: Vec<Status> = escalating_statuses().collect();
-        assert_eq!(open, [Status::Received, Status::InProgress, Status::WaitingCustomer]);
+        assert_eq!(
+            open,
+            [Status::Received, Status::InProgress, Status::WaitingCustomer, Status::WaitingParts]
+        );
     }
 }

@@ -17,6 +17,9 @@ pub enum Status {
     InProgress,
     /// The team asked the customer something and waits for the answer.
     WaitingCustomer,
+    /// An engineer found on site that parts are needed: the team waits for them, and the
+    /// customer is shown which and when they are expected (等待配件).
+    WaitingParts,
     /// The team considers it solved; the customer may rate it, and it may be reopened.
     Resolved,
     /// Done for good: nothing changes it any more.
@@ -24,10 +27,11 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Received,
         Status::InProgress,
         Status::WaitingCustomer,
+        Status::WaitingParts,
         Status::Resolved,
         Status::Closed,
     ];
@@ -38,6 +42,7 @@ impl Status {
             Status::Received => "received",
             Status::InProgress => "in_progress",
             Status::WaitingCustomer => "waiting_customer",
+            Status::WaitingParts => "waiting_parts",
             Status::Resolved => "resolved",
             Status::Closed => "closed",
         }
@@ -51,8 +56,12 @@ impl Status {
     pub fn next(self) -> &'static [Status] {
         match self {
             Status::Received => &[Status::InProgress],
-            Status::InProgress => &[Status::WaitingCustomer, Status::Resolved],
+            Status::InProgress => {
+                &[Status::WaitingCustomer, Status::WaitingParts, Status::Resolved]
+            }
             Status::WaitingCustomer => &[Status::InProgress],
+            // The parts came: back to work, or fitted and done.
+            Status::WaitingParts => &[Status::InProgress, Status::Resolved],
             // Reopening: the customer says it is not fixed after all.
             Status::Resolved => &[Status::InProgress, Status::Closed],
             Status::Closed => &[],
@@ -203,10 +212,13 @@ mod tests {
     use super::Status::*;
     use super::*;
 
-    const ALLOWED: [(Status, Status); 6] = [
+    const ALLOWED: [(Status, Status); 9] = [
         (Received, InProgress),
         (InProgress, WaitingCustomer),
         (WaitingCustomer, InProgress),
+        (InProgress, WaitingParts),
+        (WaitingParts, InProgress),
+        (WaitingParts, Resolved),
         (InProgress, Resolved),
         (Resolved, Closed),
         (Resolved, InProgress),
@@ -230,7 +242,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(refused, 25 - ALLOWED.len(), "every pair is either allowed or refused");
+        assert_eq!(refused, 36 - ALLOWED.len(), "every pair is either allowed or refused");
     }
 
     #[test]
@@ -259,6 +271,7 @@ mod tests {
         assert_eq!(may(Received), (false, false, true));
         assert_eq!(may(InProgress), (false, false, true));
         assert_eq!(may(WaitingCustomer), (true, false, false));
+        assert_eq!(may(WaitingParts), (false, false, false), "the wait is for the supplier");
         assert_eq!(may(Resolved), (false, true, false));
         assert_eq!(may(Closed), (false, true, false));
     }

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::status::{transition_allowed, Status};
+
 /// The longest window a visit may be booked for: one working day. A longer one is nearly
 /// always a slip in the day of `to`, and it would block the engineer's calendar for days.
 pub const LONGEST_WINDOW_SECONDS: i64 = 12 * 3600;
@@ -75,11 +77,14 @@ pub enum VisitState {
     Cancelled,
     /// The engineer's on-site report answered it.
     Done,
+    /// Another visit a report asked for, not booked yet: no engineer, no window. Booking a
+    /// visit on the request books this one.
+    Unscheduled,
 }
 
 impl VisitState {
-    pub const ALL: [VisitState; 3] =
-        [VisitState::Scheduled, VisitState::Cancelled, VisitState::Done];
+    pub const ALL: [VisitState; 4] =
+        [VisitState::Scheduled, VisitState::Cancelled, VisitState::Done, VisitState::Unscheduled];
 
     /// The name in the API and the database.
     pub fn as_str(self) -> &'static str {
@@ -87,6 +92,7 @@ impl VisitState {
             VisitState::Scheduled => "scheduled",
             VisitState::Cancelled => "cancelled",
             VisitState::Done => "done",
+            VisitState::Unscheduled => "unscheduled",
         }
     }
 
@@ -141,10 +147,71 @@ impl Visit {
         Ok(Visit { state: VisitState::Cancelled, ..self.clone() })
     }
 
+    /// The visit answered by the engineer's on-site report.
+    pub fn done(&self) -> Result<Visit, VisitRefusal> {
+        self.still_scheduled()?;
+        Ok(Visit { state: VisitState::Done, ..self.clone() })
+    }
+
     /// Whether it holds its engineer's time (and so may clash with another visit).
     pub fn holds_time(&self) -> bool {
         self.state == VisitState::Scheduled
     }
+}
+
+/// What the engineer's on-site report says came of the visit (its `result` field, one of
+/// the schema's `VISIT_RESULTS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitResult {
+    Fixed,
+    NeedsParts,
+    AnotherVisit,
+}
+
+impl VisitResult {
+    pub fn parse(text: &str) -> Option<VisitResult> {
+        match text {
+            "fixed" => Some(VisitResult::Fixed),
+            "needs_parts" => Some(VisitResult::NeedsParts),
+            "another_visit" => Some(VisitResult::AnotherVisit),
+            _ => None,
+        }
+    }
+
+    /// The status the request goes to.
+    pub fn status(self) -> Status {
+        match self {
+            VisitResult::Fixed => Status::Resolved,
+            VisitResult::NeedsParts => Status::WaitingParts,
+            VisitResult::AnotherVisit => Status::InProgress,
+        }
+    }
+}
+
+/// What a visit's report does to the request it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AfterReport {
+    /// The request's status after it: resolved when fixed, waiting for parts when parts
+    /// are needed, in progress when another visit is needed.
+    pub status: Status,
+    /// Whether a new, unscheduled visit is left for the desk to book.
+    pub another_visit: bool,
+}
+
+/// What a report with `result` does to a request in `current`; `None` when the status
+/// machine does not go there from here (a resolved or closed request is not answered by a
+/// visit). A report is work on the request, so one still `received` counts as taken up
+/// first: the machine is asked from `in_progress`.
+pub fn after_report(current: Status, result: VisitResult) -> Option<AfterReport> {
+    let status = result.status();
+    let from = match current {
+        Status::Received => Status::InProgress,
+        other => other,
+    };
+    let allowed = from == status || transition_allowed(from, status);
+    let open = !matches!(current, Status::Resolved | Status::Closed);
+    (open && allowed)
+        .then_some(AfterReport { status, another_visit: result == VisitResult::AnotherVisit })
 }
 
 #[cfg(test)]
@@ -200,8 +267,36 @@ mod tests {
         let over = VisitRefusal::NotScheduled(VisitState::Cancelled);
         assert_eq!(off.moved(window(14, 16), None), Err(over));
         assert_eq!(off.cancelled(), Err(over));
-        let done = Visit { state: VisitState::Done, ..visit };
+        let done = visit.done().unwrap();
+        assert_eq!(done.state, VisitState::Done);
         assert_eq!(done.cancelled(), Err(VisitRefusal::NotScheduled(VisitState::Done)));
+        assert_eq!(done.done(), Err(VisitRefusal::NotScheduled(VisitState::Done)), "reported once");
+        assert_eq!(off.done(), Err(over), "a cancelled visit has no report");
+    }
+
+    #[test]
+    fn a_report_moves_its_request_by_its_result() {
+        use Status::*;
+        let after = |current, result| after_report(current, result).map(|a| a.status);
+        assert_eq!(after(InProgress, VisitResult::Fixed), Some(Resolved));
+        assert_eq!(after(Received, VisitResult::Fixed), Some(Resolved), "taken up and done");
+        assert_eq!(after(WaitingParts, VisitResult::Fixed), Some(Resolved), "the parts fitted");
+        assert_eq!(after(InProgress, VisitResult::NeedsParts), Some(WaitingParts));
+        assert_eq!(after(Received, VisitResult::NeedsParts), Some(WaitingParts));
+        assert_eq!(after(InProgress, VisitResult::AnotherVisit), Some(InProgress));
+        assert_eq!(after(WaitingParts, VisitResult::AnotherVisit), Some(InProgress));
+        assert!(after_report(InProgress, VisitResult::AnotherVisit).unwrap().another_visit);
+        assert!(!after_report(InProgress, VisitResult::Fixed).unwrap().another_visit);
+        for closed in [Resolved, Closed] {
+            for result in [VisitResult::Fixed, VisitResult::NeedsParts, VisitResult::AnotherVisit] {
+                assert_eq!(after_report(closed, result), None, "{closed:?} {result:?}");
+            }
+        }
+        assert_eq!(after(WaitingCustomer, VisitResult::NeedsParts), None, "ask first, then visit");
+        for result in ["fixed", "needs_parts", "another_visit"] {
+            assert!(VisitResult::parse(result).is_some(), "{result}");
+        }
+        assert_eq!(VisitResult::parse("done"), None);
     }
 
     #[test]

@@ -390,7 +390,7 @@ async fn the_inbox_filters_searches_counts_and_puts_overdue_first() {
     assert_eq!(body["total"], 3);
     assert_eq!(
         body["counts"],
-        json!({"received": 2, "in_progress": 1, "waiting_customer": 0, "resolved": 0, "closed": 0})
+        json!({"received": 2, "in_progress": 1, "waiting_customer": 0, "waiting_parts": 0, "resolved": 0, "closed": 0})
     );
 
     assert_eq!(list("?status=in_progress").await.0, [refs[2].clone()]);

@@ -76,6 +76,11 @@ async fn walk(desk: &Desk, reference: &str, status: Status) {
             EventRequest::Reply { text: "请问设备的序列号是多少？".into() },
             EventRequest::Status { status: Status::WaitingCustomer },
         ],
+        Status::WaitingParts => vec![
+            EventRequest::Status { status: Status::InProgress },
+            EventRequest::Note { text: "内部：IGBT 模块缺货".into() },
+            EventRequest::Status { status: Status::WaitingParts },
+        ],
         Status::Resolved | Status::Closed => {
             let mut steps = vec![
                 EventRequest::Status { status: Status::InProgress },

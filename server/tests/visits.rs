@@ -413,3 +413,163 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
         "a cancelled visit is no window"
     );
 }
+
+/// An engineer's on-site report on `reference`'s unit, with `result`, filed as the field app
+/// files it (a request of its own, in the engineer's session).
+async fn report(desk: &Desk, key: &str, result: &str) -> String {
+    let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let mut report = request(Intent::OnsiteReport, "inverter", "王建国", "现场检查变频器");
+    report.details.insert("result".into(), result.into());
+    report.details.insert("parts_needed".into(), "IGBT 模块 ×1".into());
+    report.details.insert("recorded_by".into(), "zhao.gong".into());
+    desk.file(key, report, vec![], &now).await
+}
+
+#[tokio::test]
+async fn a_visits_report_moves_its_request_by_its_result() {
+    let desk = desk();
+    desk.state.store.hub().set_telling(Telling { email: true, ..Telling::default() });
+    let (lead, engineer) = team(&desk).await;
+    let refs = fixture(&desk).await;
+    let book = |reference: &str, from: &str, to: &str| {
+        let (desk, lead, events) = (&desk, lead.clone(), events(reference));
+        let body = visit("zhao.gong", &dec8(from), &dec8(to));
+        async move {
+            let reply = desk.post(&events, &lead, body).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json());
+            reply.json()["visit"]["id"].as_i64().unwrap()
+        }
+    };
+    let status_of = |reference: &str| {
+        desk.rows(&format!("SELECT status FROM requests WHERE reference = '{reference}'"))[0][0]
+            .clone()
+    };
+
+    // Needs parts: waiting for them, and the customer sees which and when.
+    let first = book(&refs[0], "09:00", "10:00").await;
+    let needs_parts = report(&desk, "r-1", "needs_parts").await;
+    let without_date = desk
+        .post(
+            &events(&refs[0]),
+            &engineer,
+            json!({"kind": "visit_report", "visit": first, "report": needs_parts}),
+        )
+        .await;
+    assert_eq!(without_date.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", without_date.json());
+    let reported = desk
+        .post(
+            &events(&refs[0]),
+            &engineer,
+            json!({"kind": "visit_report", "visit": first, "report": needs_parts, "parts_expected_on": "2030-12-20"}),
+        )
+        .await;
+    assert_eq!(reported.status, StatusCode::CREATED, "{}", reported.json());
+    let entry = reported.json();
+    assert_eq!(
+        (entry["kind"].as_str(), entry["status"].as_str(), entry["public"].as_bool()),
+        (Some("status"), Some("waiting_parts"), Some(true))
+    );
+    assert_eq!(entry["actor"], "zhao.gong");
+    assert_eq!(
+        (entry["visit"]["state"].as_str(), entry["visit"]["report"].as_str()),
+        (Some("done"), Some(needs_parts.as_str()))
+    );
+    assert_eq!(status_of(&refs[0]), "waiting_parts");
+    let seen =
+        desk.get(&format!("/api/v1/requests/{}?contact=wang@example.cn", refs[0]), "").await.json();
+    assert_eq!(seen["status"], "waiting_parts");
+    assert_eq!(seen["parts"], json!({"needed": "IGBT 模块 ×1", "expected_on": "2030-12-20"}));
+    assert!(seen.get("visit").is_none(), "the visit is done");
+    let again = desk
+        .post(
+            &events(&refs[0]),
+            &engineer,
+            json!({"kind": "visit_report", "visit": first, "report": needs_parts, "parts_expected_on": "2030-12-20"}),
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.json()["code"].as_str()),
+        (StatusCode::CONFLICT, Some("visit_not_scheduled")),
+        "once"
+    );
+    let waiting = desk.get("/api/v1/staff/requests?status=waiting_parts", &lead).await.json();
+    assert_eq!(waiting["total"], 1, "counted with the open requests");
+    assert_eq!(waiting["requests"][0]["reference"], refs[0].as_str());
+
+    // The parts came: the next visit fits them, and the request is resolved; the customer is told.
+    let second = book(&refs[0], "14:00", "15:00").await;
+    let fixed = report(&desk, "r-2", "fixed").await;
+    let done = desk
+        .post(
+            &events(&refs[0]),
+            &engineer,
+            json!({"kind": "visit_report", "visit": second, "report": fixed}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::CREATED, "{}", done.json());
+    assert_eq!(status_of(&refs[0]), "resolved");
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM notices WHERE kind = 'resolved' AND audience = 'customer'"
+        ),
+        1
+    );
+    let seen =
+        desk.get(&format!("/api/v1/requests/{}?contact=wang@example.cn", refs[0]), "").await.json();
+    assert!(seen.get("parts").is_none(), "no longer waiting");
+    assert_eq!(seen["can_rate"], true);
+
+    // Another visit: still in progress, and a visit left to book, which the next booking is.
+    let third = book(&refs[1], "09:00", "10:00").await;
+    let another = report(&desk, "r-3", "another_visit").await;
+    let reply = desk
+        .post(
+            &events(&refs[1]),
+            &lead,
+            json!({"kind": "visit_report", "visit": third, "report": another}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json());
+    assert_eq!(reply.json()["kind"], "status", "received → in progress");
+    assert_eq!(status_of(&refs[1]), "in_progress");
+    let states = |reference: &str| {
+        desk.rows(&format!(
+            "SELECT visits.state FROM visits JOIN requests ON requests.id = visits.request_id
+             WHERE requests.reference = '{reference}' ORDER BY visits.id"
+        ))
+        .into_iter()
+        .map(|row| row[0].clone())
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(states(&refs[1]), ["done", "unscheduled"]);
+    book(&refs[1], "14:00", "15:00").await;
+    assert_eq!(states(&refs[1]), ["done", "scheduled"], "the visit asked for is the one booked");
+
+    // Refusals: not an on-site report; a resolved request is not answered by a visit.
+    let fourth = book(&refs[2], "16:00", "17:00").await;
+    let not_a_report = desk
+        .post(
+            &events(&refs[2]),
+            &lead,
+            json!({"kind": "visit_report", "visit": fourth, "report": refs[1]}),
+        )
+        .await;
+    assert_eq!(
+        (not_a_report.status, not_a_report.json()["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_event"))
+    );
+    desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "in_progress"})).await;
+    desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "resolved"})).await;
+    let late = desk
+        .post(
+            &events(&refs[2]),
+            &lead,
+            json!({"kind": "visit_report", "visit": fourth, "report": fixed}),
+        )
+        .await;
+    assert_eq!(
+        (late.status, late.json()["code"].as_str()),
+        (StatusCode::CONFLICT, Some("transition_not_allowed"))
+    );
+    assert_eq!(states(&refs[2]), ["scheduled"], "nothing of a refused report stored");
+}

@@ -117,6 +117,8 @@ pub struct StatusView {
     can_rate: bool,
     /// The next booked visit of an engineer, when there is one.
     visit: Option<shouhou_core::desk::PublicVisit>,
+    /// What the request waits for, while it is `waiting_parts`.
+    parts: Option<shouhou_core::desk::PartsAwaited>,
 }
 
 /// The customer's message as it went on the timeline.

@@ -266,6 +266,18 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
             let engineer = engineer.map(known_login).transpose()?;
             return Ok(EventRequest::MoveVisit { visit, from, to, engineer, reason });
         }
+        EventRequest::VisitReport { visit, report, parts_expected_on } => {
+            let report = parse_issued_reference(&report)
+                .ok_or_else(|| invalid_event("report: the reference of an on-site report"))?;
+            let parts_expected_on = parts_expected_on
+                .map(|day| {
+                    shouhou_core::CivilDate::parse(day.trim())
+                        .map(|day| day.to_string())
+                        .ok_or_else(|| invalid_event("parts_expected_on: a day, YYYY-MM-DD"))
+                })
+                .transpose()?;
+            return Ok(EventRequest::VisitReport { visit, report, parts_expected_on });
+        }
         EventRequest::CancelVisit { ref reason, .. } => {
             if !text_ok(reason, true) {
                 return Err(invalid_event("reason: 1 to 10000 characters, no control characters"));
@@ -380,8 +392,10 @@ pub async fn add_event(
         staff.may_see(&state, &reference).await?;
         let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
         let event = checked(event, &state.config)?;
-        // Leads and agents book engineers; an engineer does not book themselves.
-        if event.kind() == EntryKind::Visit {
+        // Leads and agents book engineers; an engineer does not book themselves, but
+        // answers their visit with its report.
+        let books = event.kind() == EntryKind::Visit;
+        if books && !matches!(event, EventRequest::VisitReport { .. }) {
             staff.require_desk()?;
         }
         let actor = staff.session.login.clone();

@@ -21,13 +21,8 @@ use shouhou_core::Status;
 
 use super::error::StoreError;
 use super::search::Search;
+pub use super::sql::status_list;
 use super::sql::{Conn, Row, Value};
-
-/// `'a', 'b'`: statuses as SQL, in the order and spelling the partial indexes were made
-/// with, so that a query's term is the index's own.
-pub fn status_list(statuses: impl Iterator<Item = Status>) -> String {
-    statuses.map(|status| format!("'{}'", status.as_str())).collect::<Vec<_>>().join(", ")
-}
 
 /// The statuses a request is open in: it may escalate, and is counted live.
 fn open() -> String {

@@ -16,7 +16,7 @@ use shouhou_core::notice::{told, Channel, CustomerNotice, Happening, TeamAlert};
 use shouhou_core::{Lang, ValidRequest};
 
 use super::error::StoreError;
-use super::sql::{params, Conn, Row};
+use super::sql::{params, status_list, Conn, Row};
 
 /// The channels this server has set up, for queueing: a notice on a channel nobody set up
 /// would never go, so it is not queued.
@@ -447,14 +447,14 @@ pub async fn alert_escalations(
         Some(row) => row.get::<String>(0)?.parse().unwrap_or(now),
         None => now,
     };
-    let rows = c
-        .query(
-            "SELECT id, reference FROM requests
-             WHERE escalates_ts > $1 AND escalates_ts <= $2 AND answered_ts IS NULL
-               AND status IN ('received', 'in_progress', 'waiting_customer')",
-            params![since, now],
-        )
-        .await?;
+    // The escalating statuses as the partial index of them spells them.
+    let sql = format!(
+        "SELECT id, reference FROM requests
+         WHERE escalates_ts > $1 AND escalates_ts <= $2 AND answered_ts IS NULL
+           AND status IN ({})",
+        status_list(shouhou_core::escalation::escalating_statuses())
+    );
+    let rows = c.query(&sql, params![since, now]).await?;
     let mut queued = 0;
     for row in &rows {
         let (id, reference): (i64, String) = (row.get(0)?, row.get(1)?);

@@ -92,8 +92,12 @@ const PRIVACY: &str = r#"
 
 /// Field service (SQLite's version 11, PostgreSQL's 8): engineers' visits to a request's site,
 /// found by engineer and time for the dispatch board and the clash check, and by request for
-/// its record; each timeline entry about a visit keeps the visit as it left it. `$id` is each
-/// database's way of numbering rows. The staff role `engineer` is each database's own change.
+/// its record (an unscheduled one, which a report asked for, has no engineer nor window yet;
+/// a done one names its report, and the parts it found needed and when they are expected);
+/// each timeline entry about a visit keeps the visit as it left it. The status
+/// `waiting_parts` is open: the open requests' partial indexes are made again with it. `$id`
+/// is each database's way of numbering rows. The staff role `engineer` is each database's own
+/// change.
 macro_rules! visit_tables {
     ($id:literal) => {
         concat!(
@@ -103,19 +107,30 @@ macro_rules! visit_tables {
             $id,
             r#",
         request_id  BIGINT NOT NULL REFERENCES requests(id),
-        engineer    TEXT NOT NULL,
-        from_at     TEXT NOT NULL,
-        to_at       TEXT NOT NULL,
-        from_ts     BIGINT NOT NULL,
-        to_ts       BIGINT NOT NULL,
+        engineer    TEXT,
+        from_at     TEXT,
+        to_at       TEXT,
+        from_ts     BIGINT,
+        to_ts       BIGINT,
         note        TEXT,
         state       TEXT NOT NULL,
-        moved_at    TEXT
+        moved_at    TEXT,
+        report      TEXT,
+        parts_needed       TEXT,
+        parts_expected_on  TEXT
     );
     CREATE INDEX visits_by_engineer ON visits (engineer, from_ts);
     CREATE INDEX visits_by_time ON visits (from_ts);
     CREATE INDEX visits_by_request ON visits (request_id, id);
     ALTER TABLE events ADD COLUMN visit_json TEXT;
+    DROP INDEX requests_open;
+    CREATE INDEX requests_open ON requests (status, reply_by_ts, id, product_line, intent,
+        category, priority, assigned_to, escalates_ts, answered_ts)
+        WHERE status IN ('received', 'in_progress', 'waiting_customer', 'waiting_parts');
+    DROP INDEX requests_escalating;
+    CREATE INDEX requests_escalating ON requests (escalates_ts, id, status, product_line, intent,
+        category, priority, assigned_to)
+        WHERE answered_ts IS NULL AND status IN ('received', 'in_progress', 'waiting_customer', 'waiting_parts');
 "#
         )
     };

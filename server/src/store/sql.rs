@@ -175,6 +175,12 @@ impl Row {
     }
 }
 
+/// `'a', 'b'`: statuses as SQL, in the order and spelling the partial indexes were made
+/// with, so that a query's term is the index's own.
+pub fn status_list(statuses: impl Iterator<Item = shouhou_core::Status>) -> String {
+    statuses.map(|status| format!("'{}'", status.as_str())).collect::<Vec<_>>().join(", ")
+}
+
 /// Where SQLite's SQL and PostgreSQL's differ, for the statements that cannot be written in
 /// the SQL both understand.
 #[derive(Debug)]

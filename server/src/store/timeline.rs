@@ -4,7 +4,9 @@
 //! request at once cannot both pass the check.
 
 use chrono::{DateTime, FixedOffset};
-pub use shouhou_core::desk::{Entry, EventRequest, PublicEntry, PublicVisit, RequestDetail};
+pub use shouhou_core::desk::{
+    Entry, EventRequest, PartsAwaited, PublicEntry, PublicVisit, RequestDetail,
+};
 use shouhou_core::escalation::is_escalated;
 use shouhou_core::notice::Happening;
 use shouhou_core::product::ProductRecord;
@@ -127,6 +129,11 @@ pub fn event_entry(
             entry.text = some_text(reason);
             Change::None
         }
+        // What the report's result does to the status is known once the store has read it.
+        EventRequest::VisitReport { .. } => {
+            entry.outcome = Some("reported".into());
+            Change::None
+        }
     };
     Ok((entry, change))
 }
@@ -157,8 +164,15 @@ pub async fn add_event(
     let before = facts::snapshot(c, request_id).await?;
     let closed = change == Change::Status(Status::Closed);
     apply_change(c, request_id, change).await?;
-    let booked = visits::apply(c, request_id, event, now).await?;
+    let booked = visits::apply(c, request_id, current, event, now).await?;
     entry.visit = booked.as_ref().map(|booked| booked.record.clone());
+    // A report that moves the request is a change of status, as the customer sees it.
+    if let Some(status) = booked.as_ref().and_then(|b| b.status).filter(|s| *s != current) {
+        apply_change(c, request_id, Change::Status(status)).await?;
+        entry.kind = EntryKind::Status;
+        entry.status = Some(status);
+        entry.public = true;
+    }
     insert_entry(c, request_id, &mut entry).await?;
     facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
     tell(c, telling, request_id, reference, &entry, current).await?;
@@ -472,6 +486,8 @@ pub struct CustomerView {
     pub can_rate: bool,
     /// The next booked visit, when there is one.
     pub visit: Option<PublicVisit>,
+    /// What the request waits for, while it is `waiting_parts`.
+    pub parts: Option<PartsAwaited>,
 }
 
 impl CustomerView {
@@ -484,6 +500,9 @@ impl CustomerView {
         body["can_rate"] = serde_json::json!(self.can_rate);
         if let Some(visit) = &self.visit {
             body["visit"] = serde_json::json!(visit);
+        }
+        if let Some(parts) = &self.parts {
+            body["parts"] = serde_json::json!(parts);
         }
         body
     }
@@ -499,6 +518,9 @@ pub async fn customer_view(
         c.value("SELECT id FROM requests WHERE reference = $1", params![reference]).await?;
     let mut view = public_view(stored, timeline(c, id, true).await?);
     view.visit = visits::next_for_customer(c, id).await?.as_ref().map(PublicVisit::from);
+    if view.stored.status == Status::WaitingParts.as_str() {
+        view.parts = visits::parts_awaited(c, id).await?;
+    }
     Ok(Some(view))
 }
 
@@ -525,5 +547,6 @@ pub fn public_view(stored: StoredRequest, entries: Vec<Entry>) -> CustomerView {
         stored,
         timeline,
         visit: None,
+        parts: None,
     }
 }

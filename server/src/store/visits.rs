@@ -5,19 +5,24 @@
 
 use chrono::DateTime;
 use shouhou_core::desk::Role;
-use shouhou_core::desk::{EventRequest, VisitRecord, VisitRow};
-use shouhou_core::visit::{clash, Visit, VisitState, Window, LONGEST_WINDOW_SECONDS};
+use shouhou_core::desk::{EventRequest, PartsAwaited, VisitRecord, VisitRow};
+use shouhou_core::visit::{
+    after_report, clash, Visit, VisitResult, VisitState, Window, LONGEST_WINDOW_SECONDS,
+};
 use shouhou_core::Status;
+use shouhou_core::{Intent, ValidRequest};
 
 use super::error::StoreError;
 use super::sql::{params, Conn, Row};
 
-/// What an event did to a visit: the visit as it left it, and for the customer's notice
-/// whether it was a move (`Some(true)`), a new booking (`Some(false)`) or neither.
+/// What an event did to a visit: the visit as it left it, for the customer's notice
+/// whether it was a move (`Some(true)`), a new booking (`Some(false)`) or neither, and the
+/// status a report moves the request to.
 pub struct Booked {
     pub record: VisitRecord,
     pub window: Window,
     pub told: Option<bool>,
+    pub status: Option<Status>,
 }
 
 /// `from` and `to` (RFC 3339) as a window core accepts.
@@ -84,7 +89,7 @@ async fn refuse_clash(
 
 const VISIT_COLUMNS: &str = "visits.id, visits.engineer, visits.from_at, visits.to_at, \
                              visits.state, visits.note, visits.from_ts, visits.to_ts, \
-                             visits.moved_at";
+                             visits.moved_at, visits.report";
 
 fn record_from(row: &Row, first: usize) -> Result<(VisitRecord, Window), StoreError> {
     let state: String = row.get(first + 4)?;
@@ -97,14 +102,22 @@ fn record_from(row: &Row, first: usize) -> Result<(VisitRecord, Window), StoreEr
             .ok_or_else(|| StoreError::Data(format!("unknown visit state {state:?}")))?,
         note: row.get(first + 5)?,
         moved_at: row.get(first + 8)?,
+        report: row.get(first + 9)?,
     };
     Ok((record, Window { from: row.get(first + 6)?, to: row.get(first + 7)? }))
 }
 
-/// Visit `id` of request `request_id` (another request's is not found).
+/// Visit `id` of request `request_id` (another request's, and one not booked yet, are not
+/// found).
 async fn find(c: &impl Conn, request_id: i64, id: i64) -> Result<(VisitRecord, Visit), StoreError> {
-    let sql = format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = $1 AND request_id = $2");
-    let row = c.query_opt(&sql, params![id, request_id]).await?.ok_or(StoreError::NotFound)?;
+    let sql = format!(
+        "SELECT {VISIT_COLUMNS} FROM visits WHERE id = $1 AND request_id = $2 AND state <> $3"
+    );
+    let unscheduled = VisitState::Unscheduled.as_str();
+    let row = c
+        .query_opt(&sql, params![id, request_id, unscheduled])
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let (record, window) = record_from(&row, 0)?;
     let visit = Visit { engineer: record.engineer.clone(), window, state: record.state };
     Ok((record, visit))
@@ -115,6 +128,7 @@ async fn find(c: &impl Conn, request_id: i64, id: i64) -> Result<(VisitRecord, V
 pub async fn apply(
     c: &impl Conn,
     request_id: i64,
+    current: Status,
     event: &EventRequest,
     now: &str,
 ) -> Result<Option<Booked>, StoreError> {
@@ -125,6 +139,17 @@ pub async fn apply(
             refuse_clash(c, engineer, window, 0).await?;
             let note = Some(note.trim()).filter(|note| !note.is_empty());
             let state = VisitState::Scheduled;
+            // The visit a report asked for is the one booked, when there is one.
+            let asked: Option<i64> = match c
+                .query_opt(
+                    "SELECT id FROM visits WHERE request_id = $1 AND state = $2 ORDER BY id LIMIT 1",
+                    params![request_id, VisitState::Unscheduled.as_str()],
+                )
+                .await?
+            {
+                Some(row) => Some(row.get(0)?),
+                None => None,
+            };
             let id = c
                 .value(
                     "INSERT INTO visits (request_id, engineer, from_at, to_at, from_ts, to_ts,
@@ -142,6 +167,9 @@ pub async fn apply(
                     ],
                 )
                 .await?;
+            if let Some(asked) = asked {
+                c.execute("DELETE FROM visits WHERE id = $1", params![asked]).await?;
+            }
             let record = VisitRecord {
                 id,
                 engineer: engineer.clone(),
@@ -150,8 +178,9 @@ pub async fn apply(
                 state,
                 note: note.map(str::to_string),
                 moved_at: None,
+                report: None,
             };
-            Booked { record, window, told: Some(false) }
+            Booked { record, window, told: Some(false), status: None }
         }
         EventRequest::MoveVisit { visit, from, to, engineer, .. } => {
             let (record, stored) = find(c, request_id, *visit).await?;
@@ -173,7 +202,7 @@ pub async fn apply(
                 moved_at: Some(now.to_string()),
                 ..record
             };
-            Booked { record, window, told: Some(true) }
+            Booked { record, window, told: Some(true), status: None }
         }
         EventRequest::CancelVisit { visit, .. } => {
             let (record, stored) = find(c, request_id, *visit).await?;
@@ -187,11 +216,92 @@ pub async fn apply(
                 record: VisitRecord { state: cancelled.state, ..record },
                 window: cancelled.window,
                 told: None,
+                status: None,
+            }
+        }
+        EventRequest::VisitReport { visit, report, parts_expected_on } => {
+            let (record, stored) = find(c, request_id, *visit).await?;
+            let filed = filed_report(c, report).await?;
+            let result = filed
+                .details
+                .get("result")
+                .and_then(|result| VisitResult::parse(result))
+                .ok_or(StoreError::InvalidVisit("report: an on-site report with its result"))?;
+            let after = after_report(current, result)
+                .ok_or(StoreError::TransitionNotAllowed { from: current, to: result.status() })?;
+            let done = stored.done().map_err(refused)?;
+            let (needed, expected) = match result {
+                VisitResult::NeedsParts => {
+                    let expected = parts_expected_on.clone().ok_or(StoreError::InvalidVisit(
+                        "parts_expected_on: the day the parts are expected, YYYY-MM-DD",
+                    ))?;
+                    (filed.details.get("parts_needed").cloned(), Some(expected))
+                }
+                _ => (None, None),
+            };
+            c.execute(
+                "UPDATE visits SET state = $1, report = $2, parts_needed = $3,
+                                   parts_expected_on = $4
+                 WHERE id = $5",
+                params![done.state.as_str(), report, needed, expected, *visit],
+            )
+            .await?;
+            if after.another_visit {
+                c.execute(
+                    "INSERT INTO visits (request_id, state) VALUES ($1, $2)",
+                    params![request_id, VisitState::Unscheduled.as_str()],
+                )
+                .await?;
+            }
+            Booked {
+                record: VisitRecord { state: done.state, report: Some(report.clone()), ..record },
+                window: done.window,
+                told: None,
+                status: Some(after.status),
             }
         }
         _ => return Ok(None),
     };
     Ok(Some(booked))
+}
+
+/// The on-site report filed under `reference`: an engineer's, not any other request.
+async fn filed_report(c: &impl Conn, reference: &str) -> Result<ValidRequest, StoreError> {
+    let row = c
+        .query_opt(
+            "SELECT intent, request_json FROM requests WHERE reference = $1",
+            params![reference],
+        )
+        .await?;
+    let not_a_report = StoreError::InvalidVisit("report: the reference of an on-site report");
+    let Some(row) = row else { return Err(not_a_report) };
+    if row.get::<String>(0)? != Intent::OnsiteReport.as_str() {
+        return Err(not_a_report);
+    }
+    serde_json::from_str(&row.get::<String>(1)?)
+        .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))
+}
+
+/// The parts the request waits for, from the report of its last visit that found them
+/// needed.
+pub async fn parts_awaited(
+    c: &impl Conn,
+    request_id: i64,
+) -> Result<Option<PartsAwaited>, StoreError> {
+    let row = c
+        .query_opt(
+            "SELECT parts_needed, parts_expected_on FROM visits
+             WHERE request_id = $1 AND parts_expected_on IS NOT NULL ORDER BY id DESC LIMIT 1",
+            params![request_id],
+        )
+        .await?;
+    row.map(|row| {
+        Ok(PartsAwaited {
+            needed: row.get::<Option<String>>(0)?.unwrap_or_default(),
+            expected_on: row.get(1)?,
+        })
+    })
+    .transpose()
 }
 
 fn refused(refusal: shouhou_core::visit::VisitRefusal) -> StoreError {

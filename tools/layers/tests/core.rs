@@ -5,9 +5,19 @@ use std::path::Path;
 
 /// Modules on one line are one layer and must not use each other either.
 const LAYERS: &[&[&str]] = &[
-    &["i18n", "phone", "warranty", "reference", "eviction", "status", "visit"],
+    &["i18n", "phone", "warranty", "reference", "eviction", "status"],
     &["schema", "calendar"],
-    &["adapter", "escalation", "reply", "emergency", "charges", "guarantees", "quality", "privacy"],
+    &[
+        "adapter",
+        "escalation",
+        "reply",
+        "emergency",
+        "charges",
+        "guarantees",
+        "quality",
+        "privacy",
+        "visit",
+    ],
     &["follow_up"],
     &["config"],
     &["flow"],
