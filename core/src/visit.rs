@@ -214,6 +214,36 @@ pub fn after_report(current: Status, result: VisitResult) -> Option<AfterReport>
         .then_some(AfterReport { status, another_visit: result == VisitResult::AnotherVisit })
 }
 
+/// The month and day of a `YYYY-MM-DD` day or of an RFC 3339 time, in the offset it was
+/// written in.
+pub fn day_of(text: &str) -> Option<(u32, u32)> {
+    let month: u32 = text.get(5..7)?.parse().ok()?;
+    let day: u32 = text.get(8..10)?.parse().ok()?;
+    let dashes = text.get(4..5) == Some("-") && text.get(7..8) == Some("-");
+    (dashes && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some((month, day))
+}
+
+/// A visit's window as the customer's status page words it: the day of `from` and both
+/// times of day, read from the RFC 3339 times in the offset the server wrote them in (the
+/// site's), so every browser shows the hours the engineer comes, whatever its own zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowWords {
+    pub month: u32,
+    pub day: u32,
+    /// `09:00`.
+    pub from: String,
+    pub to: String,
+}
+
+pub fn window_words(from: &str, to: &str) -> Option<WindowWords> {
+    let (month, day) = day_of(from)?;
+    let time = |at: &str| {
+        let time = at.get(11..16)?;
+        (at.get(10..11) == Some("T") && time.as_bytes()[2] == b':').then(|| time.to_string())
+    };
+    Some(WindowWords { month, day, from: time(from)?, to: time(to)? })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +327,18 @@ mod tests {
             assert!(VisitResult::parse(result).is_some(), "{result}");
         }
         assert_eq!(VisitResult::parse("done"), None);
+    }
+
+    #[test]
+    fn a_window_is_worded_in_the_offset_it_was_written_in() {
+        assert_eq!(
+            window_words("2026-12-08T09:00:00+08:00", "2026-12-08T11:00:00+08:00"),
+            Some(WindowWords { month: 12, day: 8, from: "09:00".into(), to: "11:00".into() })
+        );
+        assert_eq!(day_of("2026-12-20"), Some((12, 20)));
+        assert_eq!(day_of("2026-13-20"), None);
+        assert_eq!(day_of("20 Dec"), None);
+        assert_eq!(window_words("2026-12-08", "2026-12-08T11:00:00+08:00"), None);
     }
 
     #[test]

@@ -573,3 +573,18 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     );
     assert_eq!(states(&refs[2]), ["scheduled"], "nothing of a refused report stored");
 }
+
+#[tokio::test]
+async fn the_api_document_describes_the_visit_events_and_the_visit_list() {
+    let desk = desk();
+    let document = desk.get("/api/v1/openapi.json", "").await.json();
+    let text = document.to_string();
+    for kind in ["\"move_visit\"", "\"cancel_visit\"", "\"visit_report\"", "\"parts_expected_on\""]
+    {
+        assert!(text.contains(kind), "{kind} is in the document");
+    }
+    assert!(document["paths"]["/api/v1/staff/visits"]["get"].is_object());
+    let schemas = &document["components"]["schemas"];
+    assert!(schemas["Entry"]["properties"]["visit"].is_object(), "an entry's visit");
+    assert!(schemas["StatusView"]["properties"]["parts"].is_object(), "the look-up's parts");
+}

@@ -6,10 +6,11 @@
 //! through the outbox, offline too.
 
 use shouhou_core::config::Adapter;
-use shouhou_core::desk::PublicEntry;
+use shouhou_core::desk::{PartsAwaited, PublicEntry, PublicVisit};
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::FollowUp;
 use shouhou_core::status::{EntryKind, ReplyPromise};
+use shouhou_core::visit::{day_of, window_words};
 use shouhou_core::Lang;
 use shouhou_web::dom::focus;
 use shouhou_web::http::HttpError;
@@ -270,6 +271,12 @@ fn found_view(
                 <div class="answer"><dt>{ t(lang, "status.filed_at") }</dt><dd>{ created }</dd></div>
                 <div class="answer"><dt>{ t(lang, "status.reply_by") }</dt><dd>{ reply_by }{ " — " }{ t(lang, promise) }</dd></div>
             </dl>
+            if let Some(visit) = found.visit.as_ref().and_then(|visit| visit_words(lang, visit)) {
+                <p class="visit">{ visit }</p>
+            }
+            if let Some(parts) = found.parts.as_ref().and_then(|parts| parts_words(lang, parts)) {
+                <p class="parts">{ parts }</p>
+            }
             <p class="next">{ t(lang, &next_key) }</p>
             if !found.timeline.is_empty() {
                 <h3>{ t(lang, "status.timeline") }</h3>
@@ -283,6 +290,34 @@ fn found_view(
             }
         </section>
     }
+}
+
+/// `8 Dec` / `12月8日`.
+fn date_words(lang: Lang, (month, day): (u32, u32)) -> String {
+    let month_name = t(lang, &format!("month.{month}")).to_string();
+    let args = [("day", day.to_string()), ("month_name", month_name)];
+    Messages::builtin().format(lang, "status.date", &args)
+}
+
+/// "An engineer will visit on 8 Dec, 09:00–11:00", or that it moved there.
+fn visit_words(lang: Lang, visit: &PublicVisit) -> Option<String> {
+    let words = window_words(&visit.from, &visit.to)?;
+    let messages = Messages::builtin();
+    let date = date_words(lang, (words.month, words.day));
+    let window = messages.format(
+        lang,
+        "status.window",
+        &[("date", date), ("from", words.from), ("to", words.to)],
+    );
+    let key = if visit.moved { "status.visit_moved" } else { "status.visit" };
+    Some(messages.format(lang, key, &[("window", window)]))
+}
+
+/// "Waiting for parts (…), expected 20 Dec".
+fn parts_words(lang: Lang, parts: &PartsAwaited) -> Option<String> {
+    let date = date_words(lang, day_of(&parts.expected_on)?);
+    let args = [("parts", parts.needed.clone()), ("date", date)];
+    Some(Messages::builtin().format(lang, "status.parts", &args))
 }
 
 fn timeline_entry(lang: Lang, entry: &PublicEntry) -> Html {

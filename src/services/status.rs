@@ -2,7 +2,7 @@
 
 use gloo_net::http::Request;
 use serde::Deserialize;
-use shouhou_core::desk::PublicEntry;
+use shouhou_core::desk::{PartsAwaited, PublicEntry, PublicVisit};
 use shouhou_core::outbox::{FollowUp, OutboxItem, SendOutcome};
 use shouhou_core::Lang;
 use shouhou_web::http::{self, send, HttpError};
@@ -30,6 +30,12 @@ pub struct RequestStatus {
     /// Resolved and not rated yet.
     #[serde(default)]
     pub can_rate: bool,
+    /// The engineer's next booked visit.
+    #[serde(default)]
+    pub visit: Option<PublicVisit>,
+    /// What it waits for, while `waiting_parts`.
+    #[serde(default)]
+    pub parts: Option<PartsAwaited>,
 }
 
 /// `GET /requests/{reference}?contact=…` on the intake server at `base_url`. A 404 says no
