@@ -487,11 +487,27 @@ async fn a_visits_report_moves_its_request_by_its_result() {
             json!({"kind": "visit_report", "visit": first, "report": needs_parts, "parts_expected_on": "2030-12-20"}),
         )
         .await;
+    assert_eq!(again.status, StatusCode::CREATED, "sent again: answered as the first time");
+    assert_eq!(again.json()["id"], entry["id"]);
     assert_eq!(
-        (again.status, again.json()["code"].as_str()),
-        (StatusCode::CONFLICT, Some("visit_not_scheduled")),
-        "once"
+        desk.count("SELECT count(*) FROM events WHERE outcome = 'reported'"),
+        1,
+        "reported once"
     );
+    let other = report(&desk, "r-1b", "fixed").await;
+    let second_report = desk
+        .post(
+            &events(&refs[0]),
+            &engineer,
+            json!({"kind": "visit_report", "visit": first, "report": other}),
+        )
+        .await;
+    assert_eq!(
+        (second_report.status, second_report.json()["code"].as_str()),
+        (StatusCode::CONFLICT, Some("visit_not_scheduled")),
+        "a visit has one report"
+    );
+    assert_eq!(status_of(&refs[0]), "waiting_parts");
     let waiting = desk.get("/api/v1/staff/requests?status=waiting_parts", &lead).await.json();
     assert_eq!(waiting["total"], 1, "counted with the open requests");
     assert_eq!(waiting["requests"][0]["reference"], refs[0].as_str());

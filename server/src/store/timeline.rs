@@ -160,6 +160,11 @@ pub async fn add_event(
     telling: &Telling,
 ) -> Result<Entry, StoreError> {
     let (request_id, current) = lock_request(c, reference).await?.ok_or(StoreError::NotFound)?;
+    if let EventRequest::VisitReport { visit, report, .. } = event {
+        if let Some(id) = visits::reported_entry(c, request_id, *visit, report).await? {
+            return self::entry(c, id).await;
+        }
+    }
     let (mut entry, change) = event_entry(current, event, actor, now)?;
     let before = facts::snapshot(c, request_id).await?;
     let closed = change == Change::Status(Status::Closed);

@@ -265,6 +265,36 @@ pub async fn apply(
     Ok(Some(booked))
 }
 
+/// The timeline entry of `report` answering visit `visit` of request `request_id`, when it
+/// already did: a report sent again (its answer lost on the way, the outbox trying again)
+/// is answered with what it made the first time, not refused.
+pub async fn reported_entry(
+    c: &impl Conn,
+    request_id: i64,
+    visit: i64,
+    report: &str,
+) -> Result<Option<i64>, StoreError> {
+    let answered: bool = c
+        .value(
+            "SELECT EXISTS (SELECT 1 FROM visits
+                            WHERE id = $1 AND request_id = $2 AND state = $3 AND report = $4)",
+            params![visit, request_id, VisitState::Done.as_str(), report],
+        )
+        .await?;
+    if !answered {
+        return Ok(None);
+    }
+    // An entry's visit is written with its id first (`VisitRecord`).
+    let row = c
+        .query_opt(
+            "SELECT id FROM events WHERE request_id = $1 AND outcome = 'reported'
+               AND visit_json LIKE $2 ORDER BY id LIMIT 1",
+            params![request_id, format!("{{\"id\":{visit},%")],
+        )
+        .await?;
+    row.map(|row| row.get(0)).transpose()
+}
+
 /// The on-site report filed under `reference`: an engineer's, not any other request.
 async fn filed_report(c: &impl Conn, reference: &str) -> Result<ValidRequest, StoreError> {
     let row = c
