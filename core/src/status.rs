@@ -56,8 +56,9 @@ impl Status {
     pub fn next(self) -> &'static [Status] {
         match self {
             Status::Received => &[Status::InProgress],
+            // Waiting for parts last: an engineer's report is what usually sets it.
             Status::InProgress => {
-                &[Status::WaitingCustomer, Status::WaitingParts, Status::Resolved]
+                &[Status::WaitingCustomer, Status::Resolved, Status::WaitingParts]
             }
             Status::WaitingCustomer => &[Status::InProgress],
             // The parts came: back to work, or fitted and done.
