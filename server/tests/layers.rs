@@ -45,7 +45,7 @@ const LAYERS: &[&[&str]] = &[
         "customer::csp",
         "customer::products",
         "customer::requests",
-        "customer::start_page",
+        "customer::pages",
         "customer::unsubscribe",
         "staff::figures",
         "staff::notices",

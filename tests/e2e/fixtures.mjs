@@ -3,7 +3,7 @@
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { deflateSync, crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -67,8 +67,10 @@ async function startServer(backend, linesWithoutFlows = [], configChanges = null
   cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
   // Journeys that are not about guided help use lines served without a flow, as a company
   // may ship them: the form comes straight after the start (flows.spec.mjs walks the flows).
+  // Every copy: the plain name, the hashed one the app fetches, and their .gz and .br.
+  const flowFiles = readdirSync(path.join(dir, 'dist/flows'));
   for (const id of linesWithoutFlows) {
-    for (const file of [`${id}.json`, `${id}.json.gz`, `${id}.json.br`]) rmSync(path.join(dir, 'dist/flows', file), { force: true });
+    for (const file of flowFiles.filter((name) => name.startsWith(`${id}.`))) rmSync(path.join(dir, 'dist/flows', file), { force: true });
   }
   const db = path.join(dir, 'shouhou.sqlite3');
   const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
@@ -210,13 +212,15 @@ export async function otherDevice(browser, options) {
   return { context, close: async () => { checkCsp(); await context.close(); } };
 }
 
-/** The app itself running, not only the early first screen: the early screen starts it at
- *  the customer's first key or touch (a Shift press here), and is gone once it took over. */
+/** The app itself running, not only the screen the server drew: boot.js fetches it at the
+ *  customer's first focus in a text field or press that needs it (or at once: a kiosk, the
+ *  offline shell); here it is asked for as a page's own script may ask (`shouhou-load`), and
+ *  awaited until it has taken the page over (`<html data-app="running">`). */
 export async function appStarted(page) {
-  // Pressed again until it takes: the page may still be arriving (after a reload or a reset).
+  // Asked again until it takes: the page may still be arriving (after a reload or a reset).
   await expect(async () => {
-    await page.keyboard.press('Shift');
-    await expect(page.locator('#boot')).toHaveCount(0, { timeout: 1_500 });
+    await page.evaluate(() => window.dispatchEvent(new Event('shouhou-load')));
+    await expect(page.locator('html')).toHaveAttribute('data-app', 'running', { timeout: 1_500 });
   }).toPass({ timeout: 20_000 });
 }
 

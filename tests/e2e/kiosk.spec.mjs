@@ -104,7 +104,7 @@ test.describe('kiosk', () => {
       await page.getByLabel(m['field.purchase_date']).fill(daysAgo(30));
       await page.getByRole('button', { name: m['step.next'], exact: true }).click();
       await page.getByLabel(m['field.description']).fill('Secret kettle trouble 秘密水壶');
-      await page.getByLabel(m['field.photos']).setInputFiles([{ name: 'kettle.png', mimeType: 'image/png', buffer: noisyPng(300, 200, 5) }]);
+      await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([{ name: 'kettle.png', mimeType: 'image/png', buffer: noisyPng(300, 200, 5) }]);
       await expect(page.locator('.photos img')).toHaveCount(1, { timeout: 20_000 });
       const before = await everythingStored(page);
       expect(before).toContain('Zhou Privacy');
@@ -301,7 +301,7 @@ for (const lang of ['en', 'zh-CN']) {
       await expectNoAxeViolations(page, `kiosk contact (${lang})`);
       // The browser must not offer the last customer's name or number to the next one.
       for (const field of ['full_name', 'phone', 'email']) {
-        await expect(page.getByLabel(t[`field.${field}`])).toHaveAttribute('autocomplete', 'off');
+        await expect(page.getByRole('textbox', { name: t[`field.${field}`] })).toHaveAttribute('autocomplete', 'off');
       }
 
       // Errors, then the rest of the journey to the receipt: every screen measured.
