@@ -128,6 +128,24 @@ ensure_aiosmtpd() {
   export SHOUHOU_AIOSMTPD="$AIOSMTPD_VENV/bin/python"
 }
 
+# Debian's nginx: the real TLS-terminating proxy server/tests/tls.rs runs on loopback in front
+# of the server. Debian starts a package's service on install, and this one would listen on
+# port 80 of every address: a policy-rc.d that refuses keeps it from starting (the tests run
+# their own, on loopback); one already in place is left as it is.
+ensure_nginx() {
+  [ -x /usr/sbin/nginx ] && return
+  say "installing nginx from Debian (not started: the tests run their own)"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  local policy=/usr/sbin/policy-rc.d made=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    made=1
+  fi
+  apt_install nginx || { [ "$made" = 0 ] || $sudo rm -f "$policy"; return 1; }
+  [ "$made" = 0 ] || $sudo rm -f "$policy"
+}
+
 # Schemathesis (PyPI), pinned, in its own virtualenv under the user's cache: the API fuzzer
 # that scripts/schemathesis.sh runs against the OpenAPI document.
 SCHEMATHESIS_VERSION=4.32.5

@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 ensure_browser
 ensure_aiosmtpd
+ensure_nginx
 export CHROMEDRIVER=/usr/bin/chromedriver
 
 mkdir -p target

@@ -167,6 +167,9 @@ pub struct AppConfig {
     /// The spare parts staff record as used, and the charges price.
     #[serde(default)]
     pub parts: Vec<Part>,
+    /// How long personal data is kept once a request is closed (the form says so).
+    #[serde(default)]
+    pub privacy: crate::privacy::PrivacySettings,
 }
 
 /// Why a configuration file was refused.
@@ -248,6 +251,9 @@ impl AppConfig {
             return Err(ConfigError::Invalid(
                 "photos: max_count ≤ 20, max_side_px ≥ 320, jpeg_quality_percent 30–100".into(),
             ));
+        }
+        if let Some(why) = config.privacy.problem() {
+            return Err(ConfigError::Invalid(why));
         }
         if config.reply_within_hours == 0 {
             return Err(ConfigError::Invalid("reply_within_hours must be at least 1".into()));

@@ -266,6 +266,29 @@ pub struct Inbox {
 /// Requests on one page of the inbox.
 pub const INBOX_LIMIT: usize = 100;
 
+impl Inbox {
+    /// The list followed by its next page (`after` = this list's `next`). A request that
+    /// moved between the reads (answered, escalated) is listed once, where it was first seen;
+    /// the counts, the total and `next` are the page's, the newest.
+    pub fn followed_by(&self, page: Inbox) -> Inbox {
+        let mut requests = self.requests.clone();
+        requests.extend(
+            page.requests
+                .into_iter()
+                .filter(|row| !self.requests.iter().any(|seen| seen.reference == row.reference)),
+        );
+        Inbox { counts: page.counts, total: page.total, requests, next: page.next }
+    }
+
+    /// While a list is read again (a change somewhere, a refresh) as far as staff had
+    /// loaded it, `shown` rows: the page to read next, until it is that long or ends. Reading
+    /// a change never takes away the rows staff are looking at, and a request that arrived
+    /// meanwhile is in its place in the order, not missing below a page that was the last.
+    pub fn to_read_again(&self, shown: usize) -> Option<&str> {
+        (self.requests.len() < shown).then_some(self.next.as_deref()).flatten()
+    }
+}
+
 /// Everything about one request: `GET /api/v1/staff/requests/{reference}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -511,6 +534,59 @@ pub fn satisfied(rating: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(reference: &str) -> InboxRow {
+        InboxRow {
+            reference: reference.into(),
+            status: "received".into(),
+            intent: "repair".into(),
+            product_line: "appliance".into(),
+            category: None,
+            priority: None,
+            full_name: "王建国".into(),
+            phone: "+8613812345678".into(),
+            created_at: String::new(),
+            reply_by: String::new(),
+            assigned_to: None,
+            warranty: None,
+            overdue: false,
+            escalated: false,
+            escalated_at: None,
+        }
+    }
+
+    fn page(references: std::ops::Range<usize>, total: i64, next: Option<&str>) -> Inbox {
+        Inbox {
+            counts: BTreeMap::from([("received".to_string(), total)]),
+            total,
+            requests: references.map(|n| row(&format!("SH-{n}"))).collect(),
+            next: next.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_next_page_follows_the_list_without_repeating_a_request_that_moved() {
+        let first = page(0..INBOX_LIMIT, 250, Some("c1"));
+        // SH-99 was answered meanwhile and fell into the second page's part of the order.
+        let mut second = page(100..200, 251, Some("c2"));
+        second.requests.insert(0, row("SH-99"));
+        let both = first.followed_by(second);
+        assert_eq!(both.requests.len(), 200);
+        assert_eq!(both.requests[99].reference, "SH-99", "listed once, where it was first seen");
+        assert_eq!((both.total, both.next.as_deref()), (251, Some("c2")), "the newest counts");
+        assert_eq!(both.followed_by(page(0..0, 251, None)).next, None, "the last page ends it");
+    }
+
+    #[test]
+    fn a_list_read_again_is_read_as_far_as_staff_had_loaded_it() {
+        let first = page(0..INBOX_LIMIT, 250, Some("c1"));
+        assert_eq!(first.to_read_again(INBOX_LIMIT), None, "one page shown: one page read");
+        assert_eq!(first.to_read_again(2 * INBOX_LIMIT), Some("c1"));
+        let both = first.followed_by(page(100..200, 251, Some("c2")));
+        assert_eq!(both.to_read_again(2 * INBOX_LIMIT), None);
+        let last = page(0..40, 40, None);
+        assert_eq!(last.to_read_again(2 * INBOX_LIMIT), None, "fewer now: no page to ask for");
+    }
 
     fn photo(id: &str) -> PhotoRef {
         PhotoRef { id: id.into(), content_type: "image/png".into(), bytes: 10, width: 4, height: 2 }

@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod notice;
 pub mod outbox;
 pub mod phone;
+pub mod privacy;
 pub mod product;
 pub mod quality;
 pub mod reference;

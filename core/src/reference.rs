@@ -6,7 +6,9 @@
 //! Crockford's base 32 — digits and capitals without I, L, O and U — so nothing reads as
 //! something else, and what a customer types back with O for 0 or I/L for 1 still matches.
 //! The check character catches a mistyped or swapped character before any look-up.
-//! Sequential references issued before stay valid.
+//! Sequential references issued before are refused at every customer's door
+//! ([`parse_reference`]): a day's numbers could be walked; staff still find them
+//! ([`parse_issued_reference`]).
 
 /// The characters of the random part and the check, each worth its index.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -46,8 +48,22 @@ fn check_char(date: &str, random: &str) -> char {
 }
 
 /// Accepts what a customer might type back: any case, spaces around it, O for 0 and I or L
-/// for 1. `None` for anything that is not a reference this server could have issued.
+/// for 1. `None` for anything that is not a random reference with its check: the sequential
+/// form of earlier versions is refused, so its requests cannot be looked up by walking
+/// numbers.
 pub fn parse_reference(typed: &str) -> Option<String> {
+    parse_either(typed).and_then(|(reference, random)| random.then_some(reference))
+}
+
+/// [`parse_reference`], and also the sequential form earlier versions issued: for staff, who
+/// still work those requests, never for a customer's look-up.
+pub fn parse_issued_reference(typed: &str) -> Option<String> {
+    parse_either(typed).map(|(reference, _)| reference)
+}
+
+/// The reference, and whether it is a random one (a random part of digits whose check is a
+/// digit looks sequential too: its check decides).
+fn parse_either(typed: &str) -> Option<(String, bool)> {
     let upper = typed.trim().to_ascii_uppercase();
     let rest: String = upper
         .strip_prefix("SR-")?
@@ -68,7 +84,7 @@ pub fn parse_reference(typed: &str) -> Option<String> {
         let (random, check) = suffix.split_at(RANDOM_LEN);
         check.starts_with(check_char(date, random))
     };
-    (sequential || random).then(|| format!("SR-{date}-{suffix}"))
+    (sequential || random).then(|| (format!("SR-{date}-{suffix}"), random))
 }
 
 #[cfg(test)]
@@ -76,10 +92,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sequential_references_round_trip() {
+    fn sequential_references_are_found_by_staff_only() {
         assert_eq!(format_reference("20261126", 1), "SR-20261126-0001");
         assert_eq!(format_reference("20261126", 12345), "SR-20261126-12345");
-        assert_eq!(parse_reference(" sr-20261126-0001 ").as_deref(), Some("SR-20261126-0001"));
+        assert_eq!(
+            parse_issued_reference(" sr-20261126-0001 ").as_deref(),
+            Some("SR-20261126-0001")
+        );
+        assert_eq!(parse_reference("SR-20261126-0001"), None, "a customer's door refuses it");
+        assert_eq!(parse_reference("SR-20261126-12345"), None);
         for bad in [
             "",
             "SR-2026-0001",
@@ -88,7 +109,7 @@ mod tests {
             "SR-2026112a-0001",
             "SR-20261126-0001; --",
         ] {
-            assert_eq!(parse_reference(bad), None, "{bad}");
+            assert_eq!(parse_issued_reference(bad), None, "{bad}");
         }
     }
 
@@ -102,6 +123,10 @@ mod tests {
         let typed = reference.to_lowercase().replace('0', "o").replacen('1', "l", 1);
         assert_eq!(parse_reference(&format!("  {typed} ")).as_deref(), Some(reference.as_str()));
         assert!(reference[12..].bytes().all(|b| !b"ILOU".contains(&b)));
+        // All digits, check included: random by its check, not sequential by its look.
+        let digits = new_reference("20261102", [1, 2, 3, 4, 5, 6]);
+        assert!(digits[12..].bytes().all(|b| b.is_ascii_digit()), "{digits}");
+        assert_eq!(parse_reference(&digits).as_deref(), Some(digits.as_str()));
     }
 
     #[test]

@@ -791,11 +791,9 @@ mod openapi {
                     Field::Notify => OneOfBuilder::new()
                         .item(
                             ArrayBuilder::new()
-                                .items(
-                                    ObjectBuilder::new()
-                                        .schema_type(Type::String)
-                                        .enum_values(Some(super::NOTICE_CHANNELS.iter().copied())),
-                                )
+                                .items(ObjectBuilder::new().schema_type(Type::String).enum_values(
+                                    Some(crate::schema::NOTICE_CHANNELS.iter().copied()),
+                                ))
                                 .build(),
                         )
                         .item(ObjectBuilder::new().schema_type(Type::Null).build())

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use shouhou_core::desk::{
-    EventRequest, Figures, Inbox, InboxFilter, Member, RequestDetail, Session,
+    EventRequest, Figures, Inbox, InboxFilter, Member, NoticeRecord, RequestDetail, Session,
 };
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
@@ -51,7 +51,9 @@ pub fn inbox_query(filter: &InboxFilter) -> String {
         ("priority", filter.priority.clone()),
         ("assigned", filter.assigned.clone()),
         ("overdue", filter.overdue.map(|o| o.to_string())),
+        ("escalated", filter.escalated.map(|e| e.to_string())),
         ("q", filter.q.clone()),
+        ("after", filter.after.clone()),
     ])
 }
 
@@ -67,6 +69,17 @@ pub async fn request(reference: &str) -> Result<RequestDetail, HttpError> {
 pub async fn record(reference: &str, event: &EventRequest) -> Result<(), HttpError> {
     let path = [&request_path(reference), "/events"].concat();
     send(Request::post(&path).json(event)).await.map(drop)
+}
+
+/// What was sent about a request, to whom and when, and what failed with the reason.
+pub async fn notices(reference: &str) -> Result<Vec<NoticeRecord>, HttpError> {
+    http::get_json(&[&request_path(reference), "/notices"].concat()).await
+}
+
+/// Queues a notice that failed for good again (leads).
+pub async fn resend(id: i64) -> Result<(), HttpError> {
+    let path = [BASE, "/notices/", &id.to_string(), "/resend"].concat();
+    send(Request::post(&path).build()).await.map(drop)
 }
 
 /// Where one of a request's photos is shown (and opened whole).
@@ -205,6 +218,12 @@ mod tests {
             inbox_query(&filter),
             "?status=in_progress&product_line=inverter&overdue=true&q=%E7%8E%8B%20%E5%BB%BA%E5%9B%BD"
         );
+        let next = InboxFilter {
+            escalated: Some(true),
+            after: Some("1733000000.SR/1".into()),
+            ..InboxFilter::default()
+        };
+        assert_eq!(inbox_query(&next), "?escalated=true&after=1733000000.SR%2F1");
     }
 
     #[test]

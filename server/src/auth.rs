@@ -6,11 +6,57 @@
 //! with an unknown login still verifies a password — against [`dummy_hash`] — so the time
 //! an answer takes does not tell which logins exist.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use blake2::{Blake2b512, Digest};
+
+/// Where Argon2 runs: at most one hash per core at once. Each hash holds 19 MiB for its
+/// duration; on the blocking pool (512 threads) a flood of sign-ins would run hundreds at
+/// once and take gigabytes. A hash that finds every permit taken is not queued: the caller
+/// answers at once that the server is busy, so waiting attempts hold no memory either.
+#[derive(Clone)]
+pub struct Hashing {
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+/// Why a hash did not run to its answer.
+#[derive(Debug)]
+pub enum HashingError {
+    /// Every permit is taken: try again in a moment.
+    Busy,
+    /// The hash panicked on its thread.
+    Failed(String),
+}
+
+impl Hashing {
+    /// `size` hashes at once (at least one).
+    pub fn new(size: usize) -> Hashing {
+        Hashing { permits: Arc::new(tokio::sync::Semaphore::new(size.max(1))) }
+    }
+
+    /// As many as the machine has cores.
+    pub fn per_core() -> Hashing {
+        Hashing::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    /// Runs `hash` off the async workers if a permit is free now.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        hash: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashingError> {
+        let permit =
+            Arc::clone(&self.permits).try_acquire_owned().map_err(|_| HashingError::Busy)?;
+        tokio::task::spawn_blocking(move || {
+            let answer = hash();
+            drop(permit);
+            answer
+        })
+        .await
+        .map_err(|error| HashingError::Failed(error.to_string()))
+    }
+}
 
 /// Shorter passwords are refused when an account is created.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -98,6 +144,27 @@ pub fn is_pin_hash(hash: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_full_pool_answers_busy_at_once_and_frees_its_permits() {
+        let hashing = Hashing::new(1);
+        let (started, wait) = tokio::sync::oneshot::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let busy = hashing.clone();
+        let first = tokio::spawn(async move {
+            busy.run(move || {
+                started.send(()).unwrap();
+                released.recv().unwrap();
+                1
+            })
+            .await
+        });
+        wait.await.unwrap();
+        assert!(matches!(hashing.run(|| 2).await, Err(HashingError::Busy)));
+        release.send(()).unwrap();
+        assert_eq!(first.await.unwrap().unwrap(), 1);
+        assert_eq!(hashing.run(|| 3).await.unwrap(), 3, "the permit came back");
+    }
 
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {

@@ -9,8 +9,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::auth::pin_matches;
-use crate::http::error::ApiError;
+use crate::auth::{pin_matches, HashingError};
+use crate::http::body::{in_time, small_body};
+use crate::http::error::{busy, ApiError};
 use crate::state::AppState;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -32,15 +33,23 @@ pub struct Unlock {
         (status = 400, description = "`malformed_json`: not `{\"pin\"}`.", body = crate::http::docs::ErrorBody),
         (status = 401, description = "`wrong_pin`.", body = crate::http::docs::ErrorBody),
         (status = 404, description = "`kiosk_pin_not_set`: this server has no kiosk PIN.", body = crate::http::docs::ErrorBody),
-        (status = 413, description = "`payload_too_large`: over 2 MiB.", body = crate::http::docs::ErrorBody),
+        (status = 408, description = "`request_timeout`: the body did not arrive within `--body-timeout`.", body = crate::http::docs::ErrorBody),
+        (status = 413, description = "`payload_too_large`: over 64 KiB.", body = crate::http::docs::ErrorBody),
         crate::http::docs::RateLimited,
+        crate::http::docs::Busy,
     )
 )]
 pub async fn unlock(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    // Within --body-timeout like every other body: a PIN trickled a byte a minute must not
+    // hold the connection.
+    let body = match in_time(&state, small_body(&headers, body)).await {
+        Ok(body) => body,
+        Err(error) => return error.into_response_for(&headers),
+    };
     let Ok(Unlock { pin }) = serde_json::from_slice::<Unlock>(&body) else {
         return ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "api.malformed_pin")
             .into_response_for(&headers);
@@ -49,15 +58,15 @@ pub async fn unlock(
         return ApiError::new(StatusCode::NOT_FOUND, "kiosk_pin_not_set", "api.kiosk_pin_not_set")
             .into_response_for(&headers);
     };
-    // Argon2 is slow on purpose: off the async workers.
-    let matches = tokio::task::spawn_blocking(move || pin_matches(&hash, &pin)).await;
-    match matches {
+    // Argon2 is slow on purpose: on the bounded hashing pool, off the async workers.
+    match state.hashing.run(move || pin_matches(&hash, &pin)).await {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
         Ok(false) => {
             tracing::warn!("a wrong kiosk PIN");
             ApiError::new(StatusCode::UNAUTHORIZED, "wrong_pin", "api.wrong_pin")
                 .into_response_for(&headers)
         }
-        Err(error) => ApiError::internal(error).into_response_for(&headers),
+        Err(HashingError::Busy) => busy(&headers),
+        Err(HashingError::Failed(why)) => ApiError::internal(why).into_response_for(&headers),
     }
 }

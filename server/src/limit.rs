@@ -65,7 +65,8 @@ pub struct Limits {
     pub deflection: Rate,
     /// CSP violation reports: a page breaking the policy reports each load, no more.
     pub report: Rate,
-    /// Failed staff sign-ins: only failures take a token (see [`Limiter::waiting`]).
+    /// Staff sign-ins: every attempt takes a token before its password is hashed, and a
+    /// success gives it back ([`Limiter::refund`]), so only failures count.
     pub sign_in: Rate,
     /// Kiosk PIN attempts: staff get it right in a try or two; guessing stops at once.
     pub kiosk_pin: Rate,
@@ -213,19 +214,15 @@ impl Limiter {
 }
 
 impl Limiter {
-    /// How long until `client` may call again, without taking a token: for a route that
-    /// charges only some outcomes (a failed sign-in) but must refuse before doing the work.
-    pub fn waiting(&self, client: IpAddr) -> Option<Duration> {
-        self.waiting_at(client, Instant::now())
-    }
-
-    pub fn waiting_at(&self, client: IpAddr, now: Instant) -> Option<Duration> {
-        let per_second = f64::from(self.rate.per_minute) / 60.0;
-        let buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let bucket = buckets.by_client.get(&bucket_key(client))?;
-        let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
-        let tokens = (bucket.tokens + refilled).min(f64::from(self.rate.burst));
-        (tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - tokens) / per_second))
+    /// Gives back the token a call took ([`Limiter::check`]): for a route that charges every
+    /// attempt before its costly work, so parallel attempts cannot all pass one look at the
+    /// bucket, and then forgives the outcomes that must cost nothing (a sign-in that
+    /// succeeded, an attempt the server was too busy to judge).
+    pub fn refund(&self, client: IpAddr) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(bucket) = buckets.by_client.get_mut(&bucket_key(client)) {
+            bucket.tokens = (bucket.tokens + 1.0).min(f64::from(self.rate.burst));
+        }
     }
 }
 
@@ -240,6 +237,63 @@ impl ClientAddr {
                 .and_then(|value| value.rsplit(',').next())
                 .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
     }
+}
+
+/// A day's allowance of bytes per client: the photos strangers may upload (`--photo-quota-mb`).
+/// A day is a UTC day; a client is what [`ClientAddr`] says, an IPv6 /64 as one. Kept in
+/// memory like the rate limits, and bounded the same way.
+pub struct ByteQuota {
+    per_day: u64,
+    used: Mutex<HashMap<IpAddr, (u64, u64)>>,
+}
+
+const DAY: u64 = 86_400;
+
+impl ByteQuota {
+    pub fn new(per_day: u64) -> ByteQuota {
+        ByteQuota { per_day, used: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn per_day(&self) -> u64 {
+        self.per_day
+    }
+
+    /// Takes `bytes` from the client's allowance for today, or says how long until the next
+    /// day's: nothing is taken then.
+    pub fn charge(&self, client: IpAddr, bytes: u64) -> Result<(), Duration> {
+        self.charge_at(client, bytes, unix_now())
+    }
+
+    pub fn charge_at(&self, client: IpAddr, bytes: u64, now: u64) -> Result<(), Duration> {
+        let today = now / DAY;
+        let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if used.len() > SWEEP_ABOVE {
+            used.retain(|_, (day, _)| *day == today);
+        }
+        let entry = used.entry(bucket_key(client)).or_insert((today, 0));
+        if entry.0 != today {
+            *entry = (today, 0);
+        }
+        if entry.1.saturating_add(bytes) > self.per_day {
+            return Err(Duration::from_secs((today + 1) * DAY - now));
+        }
+        entry.1 += bytes;
+        Ok(())
+    }
+
+    /// Gives back what a call took that stored nothing new (a retry answered as a replay).
+    pub fn refund(&self, client: IpAddr, bytes: u64) {
+        let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(entry) = used.get_mut(&bucket_key(client)) {
+            entry.1 = entry.1.saturating_sub(bytes);
+        }
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 /// A route class's limit ([`crate::http::limit::enforce`]): its limiter and how to tell
@@ -286,17 +340,42 @@ mod tests {
     }
 
     #[test]
-    fn waiting_looks_without_taking() {
+    fn a_refund_gives_one_token_back_and_never_more_than_the_burst() {
         let limiter = Limiter::new("sign-in", Rate::new(6, 2));
-        let client = IpAddr::from([203, 0, 113, 9]);
+        let client = IpAddr::from([203, 0, 113, 10]);
         let start = Instant::now();
-        assert_eq!(limiter.waiting_at(client, start), None, "a stranger may try");
         assert!(limiter.check_at(client, start).is_ok());
-        assert_eq!(limiter.waiting_at(client, start), None, "one token left");
         assert!(limiter.check_at(client, start).is_ok());
-        assert_eq!(limiter.waiting_at(client, start), Some(Duration::from_secs(10)));
-        assert_eq!(limiter.waiting_at(client, start), Some(Duration::from_secs(10)), "no charge");
-        assert_eq!(limiter.waiting_at(client, start + Duration::from_secs(10)), None);
+        assert!(limiter.check_at(client, start).is_err(), "both tokens taken");
+        limiter.refund(client);
+        assert!(limiter.check_at(client, start).is_ok(), "the refunded one");
+        for _ in 0..5 {
+            limiter.refund(client);
+        }
+        assert!(limiter.check_at(client, start).is_ok());
+        assert!(limiter.check_at(client, start).is_ok());
+        assert!(limiter.check_at(client, start).is_err(), "refunds stop at the burst");
+    }
+
+    #[test]
+    fn a_client_uploads_its_daily_bytes_and_no_more_until_the_next_day() {
+        let quota = ByteQuota::new(1000);
+        let client = IpAddr::from([203, 0, 113, 11]);
+        let noon = 20_000 * DAY + DAY / 2;
+        assert!(quota.charge_at(client, 600, noon).is_ok());
+        assert_eq!(quota.charge_at(client, 500, noon), Err(Duration::from_secs(DAY / 2)));
+        assert!(quota.charge_at(IpAddr::from([203, 0, 113, 12]), 1000, noon).is_ok(), "per client");
+        assert!(quota.charge_at(client, 400, noon).is_ok(), "what is left");
+        quota.refund(client, 400);
+        assert!(quota.charge_at(client, 400, noon).is_ok(), "a refund gives it back");
+        assert!(quota.charge_at(client, 1, noon).is_err());
+        assert!(
+            quota.charge_at(client, 1000, noon + DAY / 2).is_ok(),
+            "a new day, a new allowance"
+        );
+        let v6: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        assert!(quota.charge_at(v6, 1000, noon).is_ok());
+        assert!(quota.charge_at("2001:db8:1:2::99".parse().unwrap(), 1, noon).is_err(), "one /64");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use shouhou_server::notify::mail::Smtp;
 use shouhou_server::notify::outbound::{RobotHook, SmsGateway};
 use shouhou_server::notify::NoticeSettings;
 use shouhou_server::serve::serve;
+use shouhou_server::state::MB;
 use shouhou_server::store::{self, Db, Role, StoreError};
 use shouhou_server::{app, open_state, redact, Settings};
 use tracing_subscriber::EnvFilter;
@@ -136,7 +137,8 @@ struct Args {
     /// Seconds a request body may take to arrive before 408 request_timeout.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     body_timeout: u64,
-    /// Seconds a request's headers may take to arrive before the connection is closed.
+    /// Seconds a connection may serve no request (sending nothing, sending its headers, or
+    /// idle between requests) before it is closed.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     header_timeout: u64,
     /// Where customers and staff reach this site: the links in notices and alerts
@@ -180,6 +182,12 @@ struct Args {
     /// Seconds a worker holds a notice it took: for tests.
     #[arg(long, default_value_t = 120, hide = true)]
     notice_lease_seconds: i64,
+    /// Megabytes of photos one client may upload in a day.
+    #[arg(long, env = "SHOUHOU_PHOTO_QUOTA_MB", default_value_t = 200, value_name = "MB")]
+    photo_quota_mb: u64,
+    /// Megabytes the database's disk must keep free: below them photos are refused (507).
+    #[arg(long, env = "SHOUHOU_MIN_FREE_DISK_MB", default_value_t = 1000, value_name = "MB")]
+    min_free_disk_mb: u64,
 }
 
 #[derive(Subcommand)]
@@ -387,6 +395,8 @@ async fn run(args: Args) {
                 std::process::exit(2);
             }
         },
+        photo_quota_bytes: args.photo_quota_mb.saturating_mul(MB),
+        min_free_disk_bytes: args.min_free_disk_mb.saturating_mul(MB),
     };
     let state = match open_state(&settings).await {
         Ok(state) => state,

@@ -1,6 +1,7 @@
 //! The API's route table: every route under `/api/v1`, its handler and its rate limit, in one
-//! place. The staff routes (`/staff/…`) also pass the same-site guard and are never cached
-//! (their answers carry personal data). What axum refuses before a handler is answered as
+//! place. The staff routes (`/staff/…`) also pass the same-site guard. No answer but the
+//! OpenAPI document is ever cached (`no-store`): they carry personal data, or say something
+//! about it. What axum refuses before a handler is answered as
 //! JSON too; an unknown path is `404 not_found`.
 
 use std::sync::Arc;
@@ -21,33 +22,43 @@ use crate::staff::{figures, session};
 use crate::state::AppState;
 use crate::{kiosk, openapi, staff};
 
+/// `Cache-Control: no-store`, over whatever a handler said.
+fn no_store() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
+}
+
 /// Everything under `/api/v1`.
 pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     let limited = |guard: &Guard| from_fn_with_state(guard.clone(), limit::enforce);
     let guards = &state.guards;
     let customer = Router::new()
-        .route("/requests", post(requests::create_request).layer(limited(&guards.create)))
+        .route("/requests", post(requests::create_request).route_layer(limited(&guards.create)))
         .route(
             "/requests/{reference}",
-            get(requests::request_status).layer(limited(&guards.lookup)),
+            get(requests::request_status).route_layer(limited(&guards.lookup)),
         )
         .route(
             "/requests/{reference}/messages",
-            post(posts::post_message).layer(limited(&guards.message)),
+            post(posts::post_message).route_layer(limited(&guards.message)),
         )
         .route(
             "/requests/{reference}/feedback",
-            post(posts::post_feedback).layer(limited(&guards.feedback)),
+            post(posts::post_feedback).route_layer(limited(&guards.feedback)),
         )
-        .route("/deflections", post(requests::record_deflection).layer(limited(&guards.deflection)))
-        .route("/csp-report", post(csp::csp_report).layer(limited(&guards.report)))
-        .route("/products/{serial}", get(products::look_up).layer(limited(&guards.lookup)))
-        .route("/kiosk/unlock", post(kiosk::unlock).layer(limited(&guards.kiosk_pin)))
+        .route(
+            "/deflections",
+            post(requests::record_deflection).route_layer(limited(&guards.deflection)),
+        )
+        .route("/csp-report", post(csp::csp_report).route_layer(limited(&guards.report)))
+        .route("/products/{serial}", get(products::look_up).route_layer(limited(&guards.lookup)))
+        .route("/kiosk/unlock", post(kiosk::unlock).route_layer(limited(&guards.kiosk_pin)))
         .route(
             "/unsubscribe/{token}",
-            post(unsubscribe::unsubscribe).layer(limited(&guards.lookup)),
+            post(unsubscribe::unsubscribe).route_layer(limited(&guards.lookup)),
         )
-        .route("/openapi.json", get(openapi::openapi_json));
+        // A look-up carries a name, an address and what happened; a post answers with the
+        // customer's own words: no answer of the API may stay in a shared browser's cache.
+        .layer(no_store());
     let staff = Router::new()
         .route(
             "/staff/session",
@@ -73,12 +84,10 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/staff/audit", get(staff::products::audit))
         .layer(from_fn_with_state(Arc::clone(state), same_site_only))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+        .layer(no_store());
     let mut api = customer
         .merge(staff)
+        .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|headers: HeaderMap| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
                 .into_response_for(&headers)

@@ -1,14 +1,24 @@
 //! The accept loop: axum's router on hyper, with what `axum::serve` cannot set.
 //!
-//! `axum::serve` gives hyper no timer, so hyper's header read timeout never runs and a client
-//! can open connections and send their headers a byte a minute, holding sockets for ever
-//! (slowloris). Here HTTP/1 headers must arrive within `--header-timeout`, or the connection
-//! is closed; bodies have their own limit (`--body-timeout`, in the handlers). Each request
-//! carries its peer's address as `ConnectInfo`, which the rate limits key on.
+//! A connection must be doing something: every connection that is serving no request — one
+//! that has sent nothing yet, one still sending its headers (HTTP/1 or HTTP/2: no request
+//! reaches the router before its headers are whole), one idle between requests (keep-alive,
+//! or an HTTP/2 connection with no stream open) — is closed once it has been so for
+//! `--header-timeout`. hyper's own header timer alone does not do this: hyper-util reads the
+//! first bytes (to tell HTTP/1 from HTTP/2) with no timer at all, HTTP/1's timer starts only
+//! after that, and HTTP/2 has none, so a client could hold sockets for ever (slowloris). A
+//! request counts as served from the moment its headers reach the router until its answer's
+//! body is sent or dropped (a long export streams as long as it needs); its body has its own
+//! limit (`--body-timeout`, in the handlers). Each request carries its peer's address as
+//! `ConnectInfo`, which the rate limits key on.
 
+use std::convert::Infallible;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -16,6 +26,8 @@ use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::time::Instant;
 use tower::ServiceExt;
 
 /// How long connections in flight may take to finish once shutdown begins.
@@ -46,19 +58,54 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = router.clone().map_request(
-            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+        let (activity, mut idle) = Activity::new();
+        let router = router.clone();
+        let service =
+            tower::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
-                request
-            },
-        );
+                let serving = activity.serving();
+                let router = router.clone();
+                async move {
+                    let response = router.oneshot(request).await?;
+                    Ok::<_, Infallible>(
+                        response.map(|body| Body::new(Tracked { body, _serving: serving })),
+                    )
+                }
+            });
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%peer, %error, "connection ended with an error");
+            let mut connection = std::pin::pin!(connection);
+            loop {
+                let idle_since = *idle.borrow_and_update();
+                let deadline = async {
+                    match idle_since {
+                        Some(since) => tokio::time::sleep_until(since + header_timeout).await,
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    ended = connection.as_mut() => {
+                        if let Err(error) = ended {
+                            tracing::debug!(%peer, %error, "connection ended with an error");
+                        }
+                        return;
+                    }
+                    changed = idle.changed() => {
+                        if changed.is_err() {
+                            // The service is gone with the connection: nothing more to watch.
+                            let _ = connection.as_mut().await;
+                            return;
+                        }
+                    }
+                    () = deadline => {
+                        // Dropping the connection closes the socket.
+                        tracing::debug!(%peer, "connection idle past the header timeout: closed");
+                        return;
+                    }
+                }
             }
         });
     }
@@ -66,5 +113,69 @@ pub async fn serve(
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(DRAIN) => tracing::warn!("connections still open after 30 s; stopping"),
+    }
+}
+
+/// What one connection is doing: how many of its requests are being served, and since when
+/// it has served none (`None` while it serves one).
+#[derive(Clone)]
+struct Activity {
+    state: std::sync::Arc<std::sync::Mutex<usize>>,
+    idle_since: watch::Sender<Option<Instant>>,
+}
+
+impl Activity {
+    /// A new connection: idle from now.
+    fn new() -> (Activity, watch::Receiver<Option<Instant>>) {
+        let (idle_since, receiver) = watch::channel(Some(Instant::now()));
+        (Activity { state: Default::default(), idle_since }, receiver)
+    }
+
+    /// A request reached the router: serving until the guard drops.
+    fn serving(&self) -> Serving {
+        let mut serving = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *serving += 1;
+        self.idle_since.send_replace(None);
+        Serving(self.clone())
+    }
+}
+
+/// One request being served; dropped with its answer's body (sent whole, or abandoned).
+struct Serving(Activity);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let activity = &self.0;
+        let mut serving = activity.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *serving -= 1;
+        if *serving == 0 {
+            activity.idle_since.send_replace(Some(Instant::now()));
+        }
+    }
+}
+
+/// An answer's body that keeps its request counted as served until it is sent or dropped.
+struct Tracked {
+    body: Body,
+    _serving: Serving,
+}
+
+impl http_body::Body for Tracked {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
     }
 }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -27,6 +28,7 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     let desk_files = app_files(&dist.join("desk"));
     let pages = Arc::new(pages::Pages::load(dist));
     let security_headers = headers::security_headers(&state.config, pages.style_hash.as_deref());
+    let clients = Arc::clone(&state.guards.sign_in.clients);
     let api = routes::api(&state);
     // The screens drawn from their address by the app's components (customer/pages.rs);
     // rendered per request, so compressed here rather than by the build.
@@ -63,5 +65,7 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::overriding(name, value));
     }
-    router.layer(TraceLayer::new_for_http())
+    router
+        .layer(from_fn_with_state(clients, headers::strict_transport))
+        .layer(TraceLayer::new_for_http())
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use shouhou_core::AppConfig;
 
 use crate::auth;
-use crate::limit::{ClientAddr, Guard, Limiter, Limits};
+use crate::limit::{ByteQuota, ClientAddr, Guard, Limiter, Limits};
 use crate::notify::NoticeSettings;
 use crate::store::{Db, SqliteStore};
 
@@ -37,6 +37,12 @@ pub struct AppState {
     pub notices: NoticeSettings,
     /// The key unsubscribe links are signed with, read from the database once.
     pub link_key: tokio::sync::OnceCell<String>,
+    /// Where staff passwords and the kiosk PIN are hashed: one at a time per core.
+    pub hashing: auth::Hashing,
+    /// Photo bytes each client may upload a day (`--photo-quota-mb`).
+    pub photo_quota: ByteQuota,
+    /// Free bytes the database's disk keeps: below them no photo is taken (`--min-free-disk-mb`).
+    pub min_free_disk: u64,
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -45,7 +51,8 @@ pub struct Guards {
     pub lookup: Guard,
     pub deflection: Guard,
     pub report: Guard,
-    /// Charged by failed staff sign-ins only (see [`desk`]).
+    /// Charged by every staff sign-in before its hash, refunded on success
+    /// ([`crate::limit::Limiter::refund`]).
     pub sign_in: Guard,
     pub kiosk_pin: Guard,
     pub message: Guard,
@@ -72,7 +79,14 @@ pub struct Settings {
     pub kiosk_pin_hash: Option<String>,
     /// SMTP, the SMS gateway, the robots and the rules of delivering notices.
     pub notices: NoticeSettings,
+    /// Photo bytes one client may upload in a (UTC) day.
+    pub photo_quota_bytes: u64,
+    /// Free bytes the database's disk must keep after a photo is stored.
+    pub min_free_disk_bytes: u64,
 }
+
+/// A megabyte as the flags count them.
+pub const MB: u64 = 1_000_000;
 
 impl Default for Settings {
     /// The command line's defaults.
@@ -88,6 +102,8 @@ impl Default for Settings {
             session_hours: 12,
             kiosk_pin_hash: None,
             notices: NoticeSettings::default(),
+            photo_quota_bytes: 200 * MB,
+            min_free_disk_bytes: 1000 * MB,
         }
     }
 }
@@ -194,5 +210,8 @@ fn state_with(
         session_hours,
         notices: settings.notices.clone(),
         link_key: tokio::sync::OnceCell::new(),
+        hashing: auth::Hashing::per_core(),
+        photo_quota: ByteQuota::new(settings.photo_quota_bytes),
+        min_free_disk: settings.min_free_disk_bytes,
     }))
 }

@@ -24,13 +24,18 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
+    fixture_with(|_| {})
+}
+
+fn fixture_with(adjust: impl FnOnce(&mut Settings)) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
+    let mut settings = Settings {
         db: common::test_db(dir.path(), "nested/shouhou.sqlite3"),
         config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
         dist: dir.path().join("dist"),
         ..Settings::default()
     };
+    adjust(&mut settings);
     std::fs::create_dir_all(&settings.dist).unwrap();
     std::fs::write(settings.dist.join("index.html"), "<!doctype html><title>Shouhou</title>")
         .unwrap();
@@ -95,7 +100,7 @@ async fn create_stores_a_row_and_answers_with_a_reference() {
 }
 
 #[tokio::test]
-async fn a_sequential_reference_from_before_is_still_found() {
+async fn a_sequential_reference_from_before_is_refused_to_a_look_up() {
     let fx = fixture();
     common::db_exec(
         &fx.db,
@@ -110,7 +115,9 @@ async fn a_sequential_reference_from_before_is_still_found() {
         .body(Body::empty())
         .unwrap();
     let (status, found) = send(&fx.router, get).await;
-    assert_eq!((status, found["reference"].as_str()), (StatusCode::OK, Some("SR-20261101-0007")));
+    // A day's sequential numbers could be walked: the form is refused as no reference is
+    // (staff still find the request: tests/upgrade.rs).
+    assert_eq!((status, found["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
 
 #[tokio::test]
@@ -354,11 +361,14 @@ async fn serves_the_app_and_its_config() {
     let config: Value =
         serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(config["backend"]["url"], "/api/v1");
-    // Both apps fetch it before their first screen: compressed for a browser that accepts it.
-    let zipped =
-        Request::get("/config.json").header("accept-encoding", "gzip, br").body(Body::empty());
-    let response = fx.router.clone().oneshot(zipped.unwrap()).await.unwrap();
-    assert_eq!(response.headers()["content-encoding"], "gzip");
+    // Both apps fetch it before their first screen: compressed for a browser that accepts it,
+    // Brotli first as for the rendered pages.
+    for (accepted, encoding) in [("gzip, br", "br"), ("gzip", "gzip")] {
+        let zipped =
+            Request::get("/config.json").header("accept-encoding", accepted).body(Body::empty());
+        let response = fx.router.clone().oneshot(zipped.unwrap()).await.unwrap();
+        assert_eq!(response.headers()["content-encoding"], encoding);
+    }
 
     let response = fx
         .router
@@ -614,8 +624,15 @@ async fn photos_over_the_limit_or_not_images_are_refused_and_nothing_is_half_sto
 }
 
 #[tokio::test]
-async fn an_onsite_report_round_trips_every_field() {
-    let fx = fixture();
+async fn an_onsite_report_is_filed_in_a_staff_session_only_and_round_trips_every_field() {
+    let desk = common::desk::desk();
+    desk.add_staff("li.gong", shouhou_server::store::Role::Agent).await;
+    let cookie = desk.sign_in("li.gong").await;
+    let signed_in = |key: &str, body: String| {
+        let mut request = post(Some(key), body);
+        request.headers_mut().insert("cookie", cookie.parse().unwrap());
+        request
+    };
     let report = json!({
         "intent": "onsite_report", "product_line": "inverter",
         "full_name": "张厂长", "company": "苏州某机床厂", "phone": "+86 139 1234 5678", "email": "",
@@ -632,13 +649,21 @@ async fn an_onsite_report_round_trips_every_field() {
         "fault_code": "OC1", "result": "needs_parts", "customer_comment": "处理及时",
         "customer_not_present": "yes", "not_present_reason": "厂长临时外出，门卫确认到场",
     });
-    let (status, created) = send(&fx.router, post(Some("onsite-0001"), report.to_string())).await;
+    // Anyone can reach this door: without a session, any name and any signature are refused.
+    let (status, refused) = send(&desk.router, post(Some("onsite-0000"), report.to_string())).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("onsite_report_needs_engineer")),
+        "{refused}"
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM requests"), 0, "nothing stored");
+    let (status, created) = send(&desk.router, signed_in("onsite-0001", report.to_string())).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let reference = created["reference"].as_str().unwrap();
     let get = Request::get(format!("/api/v1/requests/{reference}?contact=13912345678"))
         .body(Body::empty())
         .unwrap();
-    let (_, found) = send(&fx.router, get).await;
+    let (_, found) = send(&desk.router, get).await;
     let details = &found["request"]["details"];
     for key in [
         "company",
@@ -671,14 +696,15 @@ async fn an_onsite_report_round_trips_every_field() {
     }
     assert_eq!(found["request"]["warranty"]["out_of_warranty"]["ended"], "2025-07-09");
     let details: Value =
-        serde_json::from_str(&fx.db_rows("SELECT details_json FROM requests")[0][0]).unwrap();
+        serde_json::from_str(&common::db_rows(&desk.db, "SELECT details_json FROM requests")[0][0])
+            .unwrap();
     assert_eq!(
         (&details["output_voltage"], &details["site"]),
         (&json!("375.5"), &json!("苏州工业园区 3 号厂房"))
     );
     let mut bad = report.clone();
     bad["input_voltage"] = json!("3800");
-    let (status, refused) = send(&fx.router, post(Some("onsite-0002"), bad.to_string())).await;
+    let (status, refused) = send(&desk.router, signed_in("onsite-0002", bad.to_string())).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused["fields"][0]["message"], "输入电压应在 0 到 1000 V 之间");
 }
@@ -724,4 +750,52 @@ async fn a_filled_in_honeypot_is_answered_like_a_success_and_stored_nowhere() {
     let (status, _) = send(&fx.router, post(Some("honeypot-0004"), human.to_string())).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["2"]]);
+}
+
+#[tokio::test]
+async fn a_client_sends_its_daily_photo_bytes_and_no_more() {
+    let fx = fixture_with(|settings| settings.photo_quota_bytes = 1500);
+    let repair = in_warranty_repair_with_photos(&[1000]);
+    let photos = [(PHOTO_A, "image/jpeg", jpeg(1000))];
+    let (status, _) = send(&fx.router, multipart("quota-0001", &repair, &photos)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // A retry of what is stored costs nothing.
+    let (status, _) = send(&fx.router, multipart("quota-0001", &repair, &photos)).await;
+    assert_eq!(status, StatusCode::OK);
+    let response =
+        fx.router.clone().oneshot(multipart("quota-0002", &repair, &photos)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&wait), "until the next day: {wait}");
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let refused: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(refused["code"], "photo_quota_exceeded", "{refused}");
+    assert_eq!(fx.db_rows("SELECT count(*) FROM photos"), [["1"]], "nothing more stored");
+    // Without photos the same client is welcome.
+    let (status, _) = send(&fx.router, post(Some("quota-0003"), valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn photos_are_refused_with_507_when_the_disk_is_at_its_floor() {
+    // A floor above any disk's free space: the disk is "full" for photos.
+    let fx = fixture_with(|settings| settings.min_free_disk_bytes = u64::MAX / 4);
+    let repair = in_warranty_repair_with_photos(&[1000]);
+    let photos = [(PHOTO_A, "image/jpeg", jpeg(1000))];
+    let (status, refused) = send(&fx.router, multipart("floor-0001", &repair, &photos)).await;
+    if common::on_postgres() {
+        // The floor watches the SQLite file's disk; PostgreSQL's is the database server's.
+        assert_eq!(status, StatusCode::CREATED, "{refused}");
+        return;
+    }
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::INSUFFICIENT_STORAGE, Some("insufficient_storage")),
+        "{refused}"
+    );
+    assert!(refused["message"].as_str().unwrap().contains("磁盘空间不足"), "{refused}");
+    assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
+    // A request without photos still goes in: text is tiny, and the customer is not lost.
+    let (status, _) = send(&fx.router, post(Some("floor-0002"), valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
 }

@@ -49,10 +49,11 @@ async fn a_session_starts_answers_who_and_ends() {
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     let cookie = reply.header("set-cookie").to_string();
     let (pair, attributes) = cookie.split_once("; ").unwrap();
-    assert!(pair.starts_with("shouhou_staff=") && pair.len() == "shouhou_staff=".len() + 64);
+    let name = "__Host-shouhou_staff=";
+    assert!(pair.starts_with(name) && pair.len() == name.len() + 64);
     assert_eq!(
-        attributes, "HttpOnly; SameSite=Strict; Path=/; Max-Age=43200",
-        "no Secure over plain HTTP"
+        attributes, "Secure; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200",
+        "a __Host- cookie: Secure, Path=/, no Domain (browsers keep it on loopback too)"
     );
     assert_eq!(reply.header("cache-control"), "no-store");
 
@@ -65,7 +66,7 @@ async fn a_session_starts_answers_who_and_ends() {
     assert!(me.json()["expires_at"].is_string());
 
     // Only the token's hash is in the database.
-    let token = pair.strip_prefix("shouhou_staff=").unwrap();
+    let token = pair.strip_prefix(name).unwrap();
     let stored = desk.rows("SELECT token_hash FROM staff_sessions");
     assert_ne!(stored, [[token]]);
     assert_eq!(stored[0][0].len(), 128, "a BLAKE2b hash");
@@ -152,29 +153,56 @@ async fn successes_are_not_counted_against_the_client() {
 }
 
 #[tokio::test]
-async fn the_cookie_is_secure_behind_a_trusted_tls_proxy() {
+async fn hsts_is_sent_when_a_trusted_proxy_says_the_request_came_over_tls() {
     let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
     let desk = desk_with(|settings| settings.trusted_proxies = vec![proxy]);
     desk.add_staff("li.na", Role::Agent).await;
-    let via = |from: [u8; 4]| {
+    let via = |from: [u8; 4], proto: &str| {
         let mut request = sign_in_request("li.na", PASSWORD);
-        request.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+        request.headers_mut().insert("x-forwarded-proto", proto.parse().unwrap());
         request.headers_mut().insert("x-forwarded-for", "198.51.100.7".parse().unwrap());
         request.extensions_mut().insert(ConnectInfo(SocketAddr::from((from, 40000))));
         request
     };
-    let proxied = desk.send(via([10, 0, 0, 2])).await;
-    assert!(proxied.header("set-cookie").ends_with("; Secure"), "{}", proxied.header("set-cookie"));
-    let direct = desk.send(via([192, 0, 2, 1])).await;
-    assert!(!direct.header("set-cookie").contains("Secure"), "a stranger's header is a claim");
+    let proxied = desk.send(via([10, 0, 0, 2], "https")).await;
+    assert_eq!(proxied.status, StatusCode::NO_CONTENT);
+    assert_eq!(proxied.header("strict-transport-security"), "max-age=31536000");
+    let page = {
+        let mut request = Request::get("/").body(Body::empty()).unwrap();
+        request.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 2], 40001))));
+        desk.send(request).await
+    };
+    assert_eq!(page.header("strict-transport-security"), "max-age=31536000", "every answer");
+    let plain = desk.send(via([10, 0, 0, 2], "http")).await;
+    assert_eq!(plain.header("strict-transport-security"), "", "not over plain HTTP");
+    let direct = desk.send(via([192, 0, 2, 1], "https")).await;
+    assert_eq!(direct.header("strict-transport-security"), "", "a stranger's header is a claim");
+}
+
+#[tokio::test]
+async fn a_planted_second_session_cookie_signs_nobody_in() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    assert_eq!(desk.get("/api/v1/staff/session", &cookie).await.status, StatusCode::OK);
+    // A sibling subdomain may set a cookie of the old name, or a second one beside ours.
+    let planted = format!("__Host-shouhou_staff={}", "ab".repeat(32));
+    for cookies in [format!("{planted}; {cookie}"), format!("{cookie}; {planted}")] {
+        let reply = desk.get("/api/v1/staff/session", &cookies).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{cookies}");
+    }
+    let token = cookie.split_once('=').unwrap().1;
+    let old_name = format!("shouhou_staff={token}");
+    assert_eq!(desk.get("/api/v1/staff/session", &old_name).await.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn every_staff_route_answers_401_without_a_valid_session() {
     let desk = desk();
     desk.add_staff("li.na", Role::Lead).await;
-    let forged = format!("shouhou_staff={}", "ab".repeat(32));
-    for cookie in [None, Some(forged.as_str()), Some("shouhou_staff=short")] {
+    let forged = format!("__Host-shouhou_staff={}", "ab".repeat(32));
+    for cookie in [None, Some(forged.as_str()), Some("__Host-shouhou_staff=short")] {
         for (method, path) in STAFF_ROUTES {
             let reply = desk.send(bare(method, path, cookie)).await;
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{method} {path} {cookie:?}");

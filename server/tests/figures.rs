@@ -282,8 +282,31 @@ async fn the_export_opens_in_excel_and_reads_back_identically() {
                 .unwrap(),
         )
         .await;
-    assert!(english.bytes.starts_with("\u{FEFF}reference,created_at,status".as_bytes()));
+    assert!(english
+        .bytes
+        .starts_with("\u{FEFF}\"reference\",\"created_at\",\"status\"".as_bytes()));
+    // Every cell quoted, whatever it holds: Excel where `;` separates splits an unquoted `;`.
+    // Outside quotes, every separator and line end is followed by a quote (or the end).
+    let text = String::from_utf8(english.bytes.clone()).unwrap();
+    let text = text.trim_start_matches('\u{FEFF}');
+    assert!(text.starts_with('"'));
+    let (mut quoted, mut cells) = (false, 0);
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' | '\n' if !quoted => {
+                cells += 1;
+                let next = chars.get(i + 1);
+                assert!(next.is_none() || next == Some(&'"'), "an unquoted cell at {i}: {text}");
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(cells, 2 * EXPORT_COLUMNS_COUNT, "the titles and one request");
 }
+
+const EXPORT_COLUMNS_COUNT: usize = shouhou_server::store::report::EXPORT_COLUMNS.len();
 
 /// Three months of a desk's work, made up at random (the same every run): the figures from
 /// the running counts, for several periods, equal those of a full recount of the same store.

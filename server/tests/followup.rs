@@ -675,7 +675,7 @@ async fn a_rating_once_resolved_is_stored_once_shown_to_the_desk_and_counted() {
     let csv = desk.get("/api/v1/staff/export.csv?from=2026-11-20&to=2026-11-20", &cookie).await;
     let row = String::from_utf8(csv.bytes).unwrap();
     let row = row.lines().nth(1).unwrap().to_string();
-    assert!(row.ends_with(",5"), "{row}");
+    assert!(row.ends_with(",\"5\""), "{row}");
 
     // Counted in the satisfaction rate of the day it was given.
     let today = store::now().format("%Y-%m-%d").to_string();

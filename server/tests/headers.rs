@@ -187,3 +187,58 @@ fn assert_secured_but_styled<B>(what: &str, response: &Response<B>) {
     assert!(csp.ends_with(after), "{what}: {csp}");
     assert!(!csp.contains("unsafe-inline"), "{what}");
 }
+
+#[tokio::test]
+async fn no_answer_with_personal_data_is_kept_by_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    let settings = Settings {
+        db: common::test_db(dir.path(), "db.sqlite3"),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: dist.clone(),
+        ..Settings::default()
+    };
+    let router = app(common::state(&settings), &dist);
+    let send = |request: Request<Body>| {
+        let router = router.clone();
+        async move { router.oneshot(request).await.unwrap() }
+    };
+    let created = send(
+        Request::post("/api/v1/requests")
+            .header("content-type", "application/json")
+            .header("idempotency-key", "no-store-0001")
+            .body(Body::from(common::valid_body().to_string()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["cache-control"], "no-store", "the create's answer");
+    let body = http_body_util::BodyExt::collect(created.into_body()).await.unwrap().to_bytes();
+    let reference = serde_json::from_slice::<serde_json::Value>(&body).unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The look-up answers with the customer's name, phone and what happened.
+    let found = send(
+        Request::get(format!("/api/v1/requests/{reference}?contact=13812345678"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(found.status(), 200);
+    assert_eq!(found.headers()["cache-control"], "no-store", "the status look-up");
+    let refused = send(
+        Request::get(format!("/api/v1/requests/{reference}?contact=13900000000"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status(), 404);
+    assert_eq!(refused.headers()["cache-control"], "no-store", "a refusal too");
+    let document = send(Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        document.headers()["cache-control"],
+        "no-cache",
+        "the public document may be cached"
+    );
+}

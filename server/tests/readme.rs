@@ -410,6 +410,39 @@ fn the_readme_rate_limit_table_is_what_the_server_applies() {
     assert_eq!(rows, 8);
 }
 
+/// The upload limits' table: each flag, its environment variable and default are the
+/// server's (`--help`), and the defaults are what it applies.
+#[test]
+fn the_readme_upload_limit_table_is_what_the_server_applies() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let defaults = Settings::default();
+    let table = readme.split("**Upload limits**").nth(1).expect("the upload limits' table");
+    let mut rows = 0;
+    for line in table.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'))
+    {
+        let ticked: Vec<&str> = line.split('`').skip(1).step_by(2).collect();
+        let [flag, env, default, ..] = ticked[..] else { continue };
+        let applied = match flag {
+            "--photo-quota-mb" => defaults.photo_quota_bytes,
+            "--min-free-disk-mb" => defaults.min_free_disk_bytes,
+            other => panic!("README names a flag the test does not know: {other}"),
+        };
+        assert_eq!(applied, default.parse::<u64>().unwrap() * shouhou_server::state::MB, "{flag}");
+        let described = help.split(&format!("{flag} <")).nth(1).expect(flag);
+        let described = described.split("\n      --").next().unwrap();
+        assert!(described.contains(&format!("[env: {env}=]")), "{flag}: {described}");
+        assert!(described.contains(&format!("[default: {default}]")), "{flag}: {described}");
+        rows += 1;
+    }
+    assert_eq!(rows, 2);
+}
+
 /// The promised reply time the server answers is core's, counted in the config's working
 /// hours (time zone, opening hours, the calendar): never a plain "now + hours" while the
 /// office is closed — except for an urgent request, which the 7×24 line answers on the clock.

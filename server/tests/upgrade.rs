@@ -133,7 +133,7 @@ async fn a_request_filed_before_the_upgrade_shows_everywhere() {
     let text = String::from_utf8(export.bytes).unwrap();
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(
-        text.contains(&reference) && text.contains("宏达机械") && text.contains(",5\r\n"),
+        text.contains(&reference) && text.contains("宏达机械") && text.contains(",\"5\"\r\n"),
         "{text}"
     );
 }
@@ -173,4 +173,8 @@ async fn a_store_of_the_first_version_is_migrated_in_place() {
     let cookie = desk.sign_in("li.na").await;
     let inbox = desk.get("/api/v1/staff/requests?escalated=true", &cookie).await.json();
     assert_eq!(inbox["requests"][0]["reference"], "SR-20261101-0001", "{inbox}");
+    // Its sequential reference is refused at the customer's door, never at the staff's.
+    let detail = desk.get("/api/v1/staff/requests/SR-20261101-0001", &cookie).await;
+    assert_eq!(detail.status, 200);
+    assert_eq!(detail.json()["request"]["full_name"], "李娜");
 }

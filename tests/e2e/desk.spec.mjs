@@ -392,3 +392,96 @@ test.describe('what the customer tried', () => {
     await expect(tried.locator('li').first()).toHaveText(`${node('what').text.en} → ${node('what').answers.find((a) => a.id === 'fibre').label.en}`);
   });
 });
+
+test.describe('a page at a time', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('the inbox shows a hundred, "show more" adds the rest by keyboard, and a change keeps what was loaded', async ({ page, server }) => {
+    const d = desk.en;
+    const file = (n) => fetch(`${server.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `desk-page-${n}` },
+      body: JSON.stringify({
+        intent: 'repair', product_line: 'appliance', full_name: `Customer ${n}`, phone: PHONE,
+        purchase_date_unknown: 'yes', resolution: 'repair', serial_number: `DW-${1000 + n}`,
+        description: `The dishwasher number ${n} does not drain; water stays in the tub.`,
+      }),
+    }).then(async (answer) => {
+      expect(answer.status, await answer.clone().text()).toBe(201);
+      return (await answer.json()).reference;
+    });
+    const filed = [];
+    for (let n = 0; n < 102; n += 17) {
+      filed.push(...await Promise.all(Array.from({ length: Math.min(17, 102 - n) }, (_, i) => file(n + i))));
+    }
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    await page.goto(`${server.url}/desk/`);
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+
+    const rows = page.locator('table.inbox tbody tr');
+    const total = page.locator('p.total');
+    await expect(total).toHaveText(fill(d['inbox.total'], { shown: 100, total: 102 }));
+    await expect(rows).toHaveCount(100);
+    await expectNoAxeViolations(page, 'desk inbox with more to show');
+
+    const more = page.getByRole('button', { name: d['inbox.more'] });
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await expect(total).toHaveText(fill(d['inbox.total'], { shown: 102, total: 102 }));
+    await expect(rows).toHaveCount(102);
+    await expect(more).toHaveCount(0);
+    const listed = await page.locator('table.inbox tbody a.ref').allTextContents();
+    expect(new Set(listed).size, 'each request once').toBe(102);
+    expect(new Set(listed)).toEqual(new Set(filed));
+
+    // A request filed now reaches the open desk; the list is read again as far as it was loaded.
+    const late = await file(102);
+    await expect(total).toHaveText(fill(d['inbox.total'], { shown: 103, total: 103 }), { timeout: 5_000 });
+    await expect(page.getByRole('link', { name: late })).toBeVisible();
+    await expectNoAxeViolations(page, 'desk inbox, every page shown');
+  });
+});
+
+test.describe('what was sent', () => {
+  test.use({
+    locale: 'en-GB',
+    // An SMTP relay that is not there: the notice waits and says why.
+    serverArgs: ['--public-url', 'http://127.0.0.1', '--smtp-url', 'smtp://127.0.0.1:9', '--mail-from', 'Service <service@example.cn>', '--notice-retry-seconds', '1'],
+  });
+
+  test('a request shows each notice, to whom, and why it has not gone yet', async ({ page, server }) => {
+    const d = desk.en;
+    const created = await fetch(`${server.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'desk-notices-1' },
+      body: JSON.stringify({
+        intent: 'repair', product_line: 'appliance', full_name: 'Wu Min', phone: PHONE,
+        email: 'wu.min@example.com', notify: ['email'], language: 'en', serial_number: 'DW-77',
+        purchase_date_unknown: 'yes', resolution: 'repair', description: 'The dishwasher does not drain.',
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { reference } = await created.json();
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    await page.goto(`${server.url}/desk/requests/${reference}`);
+    await page.getByLabel(d['signin.login']).fill('lina');
+    await page.getByLabel(d['signin.password']).fill(PASSWORD);
+    await page.getByRole('button', { name: d['signin.submit'] }).click();
+    const sent = page.locator('section[aria-labelledby="h-notices"]');
+    await expect(sent).toContainText(d['notice.none']);
+
+    await page.getByLabel(d['action.reply_text']).fill('An engineer will call you today.');
+    await page.getByRole('button', { name: d['action.reply_submit'] }).click();
+    await expect(page.getByText(d['saved.reply'])).toBeVisible();
+    const row = sent.locator('tbody tr');
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('th')).toHaveText(d['notice_kind.replied']);
+    await expect(row).toContainText(`${d['channel.email']} · wu.min@example.com`);
+    // The relay refuses the connection: the try is counted and the reason shown, live.
+    await expect(row).toContainText(`${d['notice_state.queued']}: `, { timeout: 10_000 });
+    await expect(row.locator('td').last()).not.toHaveText('0', { timeout: 10_000 });
+    await expectNoAxeViolations(page, 'desk request with its notices');
+  });
+});

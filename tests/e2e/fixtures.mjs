@@ -379,3 +379,11 @@ export function addStaff(server, login, role, password) {
   const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
   execFileSync(bin, ['staff', 'add', login, '--role', role, '--db', server.db], { input: `${password}\n`, encoding: 'utf8' });
 }
+
+/** Signs a staff account in on this page's browser context (its cookie jar), as a staff
+ *  device in staff mode is: an on-site report is filed only in a staff session. */
+export async function signInStaff(page, server, login = 'engineer.li', password = 'a-long-enough-password') {
+  addStaff(server, login, 'agent', password);
+  const answer = await page.request.post(`${server.url}/api/v1/staff/session`, { data: { login, password } });
+  expect(answer.status()).toBe(204);
+}

@@ -1,6 +1,6 @@
 // The complete request: warranty rules, photos shrunk in the browser, the review page with
 // its change links, the receipt — and an engineer's on-site report, in both languages.
-import { test, expect, expectNoAxeViolations, walkToReview, noisyPng, messages, config, productName, fill, heading } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, walkToReview, noisyPng, messages, config, productName, fill, heading, signInStaff } from './fixtures.mjs';
 
 const next = (page, m) => page.getByRole('button', { name: m['step.next'], exact: true }).click();
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -145,6 +145,8 @@ test.describe('an engineer, where staff take requests down', () => {
   const m = messages.en;
 
   test('an engineer files an on-site service report with measurements', async ({ page, server }) => {
+    // In a staff session: the server refuses an anonymous on-site report.
+    await signInStaff(page, server);
     await page.goto(server.url);
     await expect(heading(page)).toHaveText(m['start.heading']);
     await page.getByLabel(m['intent.onsite_report']).check();

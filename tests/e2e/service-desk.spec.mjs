@@ -2,7 +2,7 @@
 // contact at once, an apology with a definite reply time, the storage notice only when it
 // matters, a 补发 for a lost parcel, and an engineer's report signed on the screen.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading, addStaff, afterTwoFrames } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, storedDrafts, messages, config, productName, fill, heading, addStaff, afterTwoFrames, signInStaff } from './fixtures.mjs';
 
 // The desk's tables as built (its own words and those it takes from the app's tables).
 const desk = Object.fromEntries(['en', 'zh-CN'].map((lang) =>
@@ -146,6 +146,8 @@ test.describe('an engineer on site', () => {
   const m = messages['zh-CN'];
 
   test('the customer signs on the canvas; the report goes with the signature image and prints it', async ({ page, server }, testInfo) => {
+    // The report is filed in a staff session (anonymously the server refuses it).
+    await signInStaff(page, server);
     // A line with a flow: an engineer reporting a visit goes straight to the form.
     await begin(page, server, m, 'zh-CN', 'onsite_report', 'inverter');
     await page.getByLabel(m['field.full_name']).fill('张厂长');

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::Draft;
+use super::record::Draft;
 use crate::schema::RequestFields;
 use crate::steps::Step;
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Draft;
+use super::record::Draft;
 use crate::schema::Field;
 
 /// How two copies of one draft relate.

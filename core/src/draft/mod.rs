@@ -6,8 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::AppConfig;
 use crate::emergency::{PublicService, GENERAL_SERVICES};
 use crate::flow::engine::{EngineError, FlowProgress};
@@ -20,34 +18,11 @@ use crate::warranty::CivilDate;
 
 mod codec;
 mod lineage;
+mod record;
 
 pub use codec::{DraftDecodeError, DRAFT_SCHEMA_VERSION};
 pub use lineage::Lineage;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub schema_version: u32,
-    pub id: String,
-    /// Created with the draft and sent with it, so every retry of this request is one request.
-    pub idempotency_key: String,
-    pub created_at_ms: u64,
-    pub updated_at_ms: u64,
-    /// Grows by one on every change: the newer of two copies is the one with more changes.
-    pub revision: u64,
-    pub step: Step,
-    pub fields: RequestFields,
-    /// Where the customer is in guided troubleshooting; `None` before it starts.
-    #[serde(default)]
-    pub flow: Option<FlowProgress>,
-    /// Reached through a "change" link on the review page: moving on returns there.
-    #[serde(default)]
-    pub revisit: bool,
-    /// How many changes each browser tab (by a random id) made: a version vector. Of two
-    /// copies, one that has seen every change of the other is simply newer; otherwise two
-    /// tabs changed the draft at once and the customer decides ([`Draft::lineage`]).
-    #[serde(default)]
-    pub edits: BTreeMap<String, u64>,
-}
+pub use record::Draft;
 
 /// What the customer did.
 #[derive(Debug, Clone, PartialEq, Eq)]

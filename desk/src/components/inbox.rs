@@ -120,6 +120,11 @@ pub fn filters(
                     onchange={set(|f, v| f.overdue = v.map(|_| true))} />
                 <label for="f-overdue">{ desk.t("filter.overdue") }</label>
             </div>
+            <div class="field check">
+                <input id="f-escalated" type="checkbox" checked={f.escalated == Some(true)}
+                    onchange={set(|f, v| f.escalated = v.map(|_| true))} />
+                <label for="f-escalated">{ desk.t("filter.escalated") }</label>
+            </div>
             <div class="field">
                 <button type="button" class="secondary" onclick={on_clear}>{ desk.t("filter.clear") }</button>
             </div>
@@ -169,6 +174,9 @@ pub fn table(desk: &Desk, inbox: &Inbox) -> Html {
                                     { cell(0, html! {
                                         <>
                                             { time::show(desk.lang, &row.reply_by) }
+                                            if row.escalated {
+                                                { " " }<strong class="badge overdue-badge">{ desk.t("escalated") }</strong>
+                                            }
                                             if row.overdue {
                                                 { " " }<strong class="badge overdue-badge">{ desk.t("overdue") }</strong>
                                             }

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod figures;
 pub mod header;
 pub mod inbox;
+pub mod notices;
 pub mod product;
 pub mod quality;
 pub mod request;

@@ -7,6 +7,7 @@ pub mod inbox;
 pub mod language;
 pub mod lines;
 pub mod live;
+pub mod notices;
 pub mod products;
 pub mod request;
 pub mod session;

@@ -1,6 +1,7 @@
-//! The inbox: every request, filtered and searched, by reply-by time with the overdue first,
-//! a count per status, refreshed every 30 seconds. The filters belong to the shell, so they
-//! are as they were when staff come back from a request.
+//! The inbox: every request, filtered and searched, in the API's order (the escalated first,
+//! then what the team owes by reply-by time, then the newest), a count per status, read again
+//! at every change the live desk hears of, a page at a time ("show more"). The filters belong
+//! to the shell, so they are as they were when staff come back from a request.
 
 use shouhou_core::desk::InboxFilter;
 use shouhou_web::dom::{clear, some, value_of};
@@ -64,6 +65,13 @@ pub fn inbox_page(props: &InboxProps) -> Html {
                     <p class="error" role="alert">{ desk.t(key) }</p>
                 }
                 { for list.inbox.as_ref().map(|inbox| table(&desk, inbox)) }
+                if let Some(more) = &list.more {
+                    <p>
+                        <button type="button" class="secondary" aria-busy={list.reading_more.to_string()} onclick={more.reform(drop)}>
+                            { desk.t("inbox.more") }
+                        </button>
+                    </p>
+                }
             </div>
         </>
     }

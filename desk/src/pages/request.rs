@@ -1,6 +1,6 @@
 //! One request: what 三包 gives, every field, the unit's archive record and service history,
-//! the photos, the warranty, the troubleshooting transcript and the timeline, and what staff
-//! do with it.
+//! the photos, the warranty, the troubleshooting transcript and the timeline, what was sent
+//! about it to whom, and what staff do with it.
 
 use shouhou_core::status::EntryKind;
 use shouhou_core::Field;
@@ -8,9 +8,11 @@ use shouhou_web::router::Routable;
 use yew::prelude::*;
 
 use crate::components::actions::Actions;
+use crate::components::notices::notices;
 use crate::components::product::{entitlement, history, product};
 use crate::components::request::{fields, photos, report, summary, timeline, transcript};
 use crate::context::use_desk;
+use crate::hooks::notices::use_notices;
 use crate::hooks::request::use_request;
 use crate::hooks::title::use_focus_title;
 use crate::route::Route;
@@ -25,6 +27,7 @@ pub fn request_page(props: &RequestProps) -> Html {
     let desk = use_desk();
     use_focus_title(props.reference.clone());
     let request = use_request(&desk, &props.reference);
+    let sent = use_notices(&desk, &props.reference);
 
     let back =
         html! { <p class="back"><a href={Route::Inbox.path()}>{ desk.t("request.back") }</a></p> };
@@ -72,6 +75,7 @@ pub fn request_page(props: &RequestProps) -> Html {
                         { photos(&desk, d, &sections.photos) }
                         { for walked }
                         { timeline(&desk, d) }
+                        { for sent.list.as_deref().map(|list| notices(&desk, list, sent.error.as_deref(), &sent.resend)) }
                     </div>
                     <Actions desk={desk.clone()} next_statuses={d.next_statuses.clone()} members={request.members.clone()}
                         busy={request.busy} said={request.said.clone()} send={request.send.clone()} refuse={request.refuse.clone()}

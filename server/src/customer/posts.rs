@@ -24,8 +24,10 @@ use shouhou_core::{ErrorCode, Field, FieldError, PhotoRef};
 use crate::customer::requests::contact_matches;
 use crate::http::body::{
     in_time, json_body, media_type, multipart_parts, photos_match, require_idempotency_key,
+    room_for_photos, upload_bytes,
 };
 use crate::http::error::{invalid_named, malformed, validation_failed, ApiError};
+use crate::http::session::peer;
 use crate::state::AppState;
 use crate::store::customer::{CustomerPost, Post, Posted};
 use crate::store::timeline::Entry;
@@ -168,14 +170,17 @@ fn rating_json(entry: &Entry) -> Value {
         (status = 409, description = "`idempotency_key_reused`, or `not_waiting_for_customer`.", body = crate::http::docs::ErrorBody),
         (status = 422, description = "`validation_failed`: `text` or `photos`.", body = crate::http::docs::ErrorBody),
         crate::http::docs::RateLimited,
+        crate::http::docs::DiskFull,
     )
 )]
 pub async fn post_message(
     State(state): State<Arc<AppState>>,
     Path(reference): Path<String>,
+    extensions: axum::http::Extensions,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let client = state.guards.message.clients.client(peer(&extensions), &headers);
     let result = async {
         let key = require_idempotency_key(&headers)?;
         let (message, uploads): (MessageBody, _) = if media_type(&headers) == "multipart/form-data"
@@ -207,6 +212,7 @@ pub async fn post_message(
             "photos": message.photos,
         })
         .to_string();
+        let charged = room_for_photos(&state, client, upload_bytes(&uploads), &key, true).await?;
         // photo_problem checked that each listed photo arrived exactly once.
         let mut uploads = uploads;
         let photos = message
@@ -223,7 +229,12 @@ pub async fn post_message(
             post: Post::Message { text, photos },
             now: store::now_text(),
         };
-        let posted = store_post(&state, reference.clone(), message.contact, new).await?;
+        let posted = store_post(&state, reference.clone(), message.contact, new)
+            .await
+            .inspect_err(|_| state.photo_quota.refund(client, charged))?;
+        if posted.replayed {
+            state.photo_quota.refund(client, charged);
+        }
         tracing::info!(%reference, replayed = posted.replayed, "customer message");
         Ok::<_, ApiError>(answer(&posted, message_json(&posted.entry)))
     }

@@ -15,12 +15,16 @@ use shouhou_core::flow::engine::Deflection;
 use shouhou_core::phone::normalize_phone;
 use shouhou_core::reference::{new_reference, parse_reference};
 use shouhou_core::validate::customer_today;
-use shouhou_core::{validate_request, CivilDate, ErrorCode, Field, FieldError, RequestFields};
+use shouhou_core::{
+    validate_request, CivilDate, ErrorCode, Field, FieldError, Intent, RequestFields,
+};
 
 use crate::http::body::{
     in_time, json_body, media_type, multipart_parts, photos_match, require_idempotency_key,
+    room_for_photos, upload_bytes,
 };
 use crate::http::error::{malformed, validation_failed, ApiError};
+use crate::http::session::{peer, Staff};
 use crate::state::AppState;
 use crate::store::{self, NewRequest, PhotoUpload};
 
@@ -67,7 +71,7 @@ pub async fn record_deflection(
     path = "/api/v1/requests",
     tag = "customer",
     description = "Files a service request, idempotent on `Idempotency-Key`. A `201` means it is on disk. \
-        JSON without photos, multipart with them (an on-site report's signature is one of them).",
+        JSON without photos, multipart with them. An on-site report needs a staff session (its cookie): anonymously it is refused.",
     params(("Idempotency-Key" = String, Header, description = "8–128 of `A-Z a-z 0-9 _ -` (a UUID fits), the same on every retry.", pattern = "^[A-Za-z0-9_-]{8,128}$")),
     request_body(content(
         (shouhou_core::RequestFields = "application/json"),
@@ -77,17 +81,21 @@ pub async fn record_deflection(
         (status = 201, description = "Stored.", body = crate::http::docs::Created),
         (status = 200, description = "Stored already under this key with this body (a retry).", body = crate::http::docs::Created, headers(("Idempotent-Replayed" = String, description = "`true`"))),
         crate::http::docs::BodyErrors,
+        (status = 403, description = "`onsite_report_needs_engineer`: an on-site report is filed only with a staff session cookie.", body = crate::http::docs::ErrorBody),
         (status = 409, description = "`idempotency_key_reused`: the key came with another body.", body = crate::http::docs::ErrorBody),
         (status = 422, description = "`validation_failed`: `fields` names each refused field and why.", body = crate::http::docs::ErrorBody),
         crate::http::docs::RateLimited,
+        crate::http::docs::DiskFull,
     )
 )]
 pub async fn create_request(
     State(state): State<Arc<AppState>>,
+    extensions: axum::http::Extensions,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match create(&state, &headers, body).await {
+    let client = state.guards.create.clients.client(peer(&extensions), &headers);
+    match create(&state, client, &headers, body).await {
         Ok(response) => response,
         Err(error) => error.into_response_for(&headers),
     }
@@ -107,6 +115,7 @@ async fn multipart_body(
 
 async fn create(
     state: &Arc<AppState>,
+    client: std::net::IpAddr,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -117,6 +126,18 @@ async fn create(
         } else {
             (in_time(state, json_body(headers, body)).await?, Vec::new())
         };
+    // An on-site report is an engineer's account of a visit, signed by the customer: it comes
+    // from a staff session (a staff device in staff mode; the field-service app's engineers),
+    // never from anyone who can reach this door with any name and signature.
+    if fields.intent.trim() == Intent::OnsiteReport.as_str()
+        && Staff::of(state, headers).await?.is_none()
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "onsite_report_needs_engineer",
+            "api.onsite_report_needs_engineer",
+        ));
+    }
     let utc_today = {
         let now = chrono::Utc::now();
         CivilDate::at(now.timestamp_millis(), 0)
@@ -142,6 +163,7 @@ async fn create(
     // retry whatever day it arrives: the key is checked against what was submitted.
     let submitted = serde_json::to_string(&fields).expect("fields serialise");
 
+    let charged = room_for_photos(state, client, upload_bytes(&uploads), &key, false).await?;
     let now = store::now();
     let reply_by = promised_reply(&state.config, request.priority, now);
     let new = NewRequest {
@@ -152,7 +174,13 @@ async fn create(
         now,
         reply_by,
     };
-    let created = state.store.create(new).await?;
+    let created = state.store.create(new).await.inspect_err(|_| {
+        state.photo_quota.refund(client, charged);
+    })?;
+    if created.replayed {
+        // Stored the first time (by a retry racing this one): it costs the client nothing.
+        state.photo_quota.refund(client, charged);
+    }
     let status = if created.replayed { StatusCode::OK } else { StatusCode::CREATED };
     let stored = created.stored;
     tracing::info!(reference = %stored.reference, replayed = created.replayed, "request stored");

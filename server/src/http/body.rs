@@ -6,7 +6,9 @@ use axum::body::{to_bytes, Body};
 use axum::http::{header, HeaderMap, StatusCode};
 use shouhou_core::PhotoRef;
 
-use crate::http::error::{malformed, too_large, ApiError};
+use crate::http::error::{
+    insufficient_storage, malformed, photo_quota_exceeded, too_large, ApiError,
+};
 use crate::state::AppState;
 use crate::store::PhotoUpload;
 
@@ -32,10 +34,17 @@ pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
             "api.unsupported_media_type",
         ));
     }
-    declared_length_within(headers, MAX_REQUEST_BYTES)?;
-    let bytes =
-        to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))?;
+    let bytes = small_body(headers, body).await?;
     serde_json::from_slice(&bytes).map_err(malformed)
+}
+
+/// Reads a body of any content type under the size limit (the kiosk PIN's, read as it is).
+pub(crate) async fn small_body(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<axum::body::Bytes, ApiError> {
+    declared_length_within(headers, MAX_REQUEST_BYTES)?;
+    to_bytes(body, MAX_REQUEST_BYTES).await.map_err(|_| too_large(MAX_REQUEST_BYTES))
 }
 
 /// Reads a body within the server's `--body-timeout`: a client sending slowly (on purpose or
@@ -127,6 +136,38 @@ pub(crate) async fn multipart_parts(
     }
     let json = json.ok_or_else(|| malformed(format!("no {json_part} part")))?;
     Ok((json, photos))
+}
+
+/// Whether photos of `bytes` may be taken from `client` now: the disk keeps its floor after
+/// them (`507 insufficient_storage`, before anything is charged), and the client's daily
+/// allowance covers them (charged here; `429 photo_quota_exceeded` when it does not, unless
+/// `key` stored them already: its retry is answered as a replay and stores nothing). The
+/// bytes charged, to give back if nothing new is stored after all.
+pub(crate) async fn room_for_photos(
+    state: &AppState,
+    client: std::net::IpAddr,
+    bytes: u64,
+    key: &str,
+    posts: bool,
+) -> Result<u64, ApiError> {
+    if bytes == 0 || state.store.key_stored(key, posts).await? {
+        return Ok(0);
+    }
+    let free = state.store.free_disk();
+    if free.is_some_and(|free| free < bytes.saturating_add(state.min_free_disk)) {
+        tracing::error!(free, floor = state.min_free_disk, "disk at its floor: photos refused");
+        return Err(insufficient_storage());
+    }
+    state.photo_quota.charge(client, bytes).map_err(|wait| {
+        tracing::warn!(%client, bytes, "photo quota exceeded");
+        photo_quota_exceeded(wait.as_secs(), state.photo_quota.per_day())
+    })?;
+    Ok(bytes)
+}
+
+/// What the uploads weigh, as the quota counts them.
+pub(crate) fn upload_bytes(uploads: &[PhotoUpload]) -> u64 {
+    uploads.iter().map(|upload| upload.bytes.len() as u64).sum()
 }
 
 /// Whether the bytes are what their content type says (a renamed PDF is not a photo).

@@ -149,14 +149,14 @@ fn responses<const N: usize>(
     list.into_iter().map(|(status, response)| (status.to_string(), response)).collect()
 }
 
-/// `429 rate_limited` with `Retry-After`: every customer route and failed staff sign-ins.
+/// `429 rate_limited` with `Retry-After`: every customer route and staff sign-ins.
 pub struct RateLimited;
 
 impl IntoResponses for RateLimited {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
         let limited = ResponseBuilder::new()
             .description(
-                "`rate_limited`: too many from this client; try again after `Retry-After` seconds.",
+                "`rate_limited`: too many from this client, or `photo_quota_exceeded`: its photos for the day are sent; try again after `Retry-After` seconds.",
             )
             .content(
                 "application/json",
@@ -170,6 +170,46 @@ impl IntoResponses for RateLimited {
                     .build(),
             );
         responses([("429", limited.build().into())])
+    }
+}
+
+/// `507 insufficient_storage`: the database's disk is at its floor; no photo is taken.
+pub struct DiskFull;
+
+impl IntoResponses for DiskFull {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let full = ResponseBuilder::new()
+            .description("`insufficient_storage`: the server's disk is at its floor (`--min-free-disk-mb`); send without photos or later.")
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+            );
+        responses([("507", full.build().into())])
+    }
+}
+
+/// `503 busy` with `Retry-After: 1`: every password hasher was taken (staff sign-in, kiosk
+/// PIN); the attempt was not judged.
+pub struct Busy;
+
+impl IntoResponses for Busy {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let busy = ResponseBuilder::new()
+            .description(
+                "`busy`: every password hasher is taken; try again after `Retry-After` seconds.",
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+                    .description(Some("Seconds to wait."))
+                    .build(),
+            );
+        responses([("503", busy.build().into())])
     }
 }
 

@@ -22,6 +22,8 @@ pub struct ApiError {
     /// Refused fields that are not a request's (a message's `text`, a rating's `rating`):
     /// the wire name, the i18n key of its label, and why.
     named_fields: Vec<(&'static str, &'static str, ErrorCode)>,
+    /// Seconds for `Retry-After`, on a refusal that passes with time.
+    retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -37,7 +39,13 @@ impl ApiError {
             args: Vec::new(),
             fields: Vec::new(),
             named_fields: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    pub(crate) fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(u32::try_from(seconds).unwrap_or(u32::MAX).max(1));
+        self
     }
 
     pub(crate) fn with_arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
@@ -71,7 +79,11 @@ impl ApiError {
         if !fields.is_empty() {
             body["fields"] = Value::Array(fields);
         }
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -171,11 +183,36 @@ pub fn rate_limited(headers: &HeaderMap, retry_after_seconds: u64) -> Response {
     response
 }
 
+/// `503 busy` with `Retry-After: 1`: every password hasher is taken, and the attempt is not
+/// queued (see [`crate::auth::Hashing`]).
+pub fn busy(headers: &HeaderMap) -> Response {
+    let mut response = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "api.busy")
+        .into_response_for(headers);
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1));
+    response
+}
+
+/// `429 photo_quota_exceeded` with `Retry-After` (seconds until the client's next day).
+pub(crate) fn photo_quota_exceeded(retry_after_seconds: u64, per_day: u64) -> ApiError {
+    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "photo_quota_exceeded", "api.photo_quota_exceeded")
+        .with_arg("megabytes", per_day / 1_000_000)
+        .with_retry_after(retry_after_seconds)
+}
+
 pub fn caller_lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
         .map_or(Lang::ZhCn, Lang::from_accept_language)
+}
+
+/// `507 insufficient_storage`: the disk is down to its floor; nothing with photos is taken.
+pub(crate) fn insufficient_storage() -> ApiError {
+    ApiError::new(
+        StatusCode::INSUFFICIENT_STORAGE,
+        "insufficient_storage",
+        "api.insufficient_storage",
+    )
 }
 
 pub(crate) fn too_large(limit: usize) -> ApiError {

@@ -9,8 +9,16 @@
 //! the app's own origin, plus the backend's origin when `config.json` names one elsewhere
 //! (the webhook and form-handler adapters).
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
 use shouhou_core::AppConfig;
+
+use crate::limit::ClientAddr;
 
 /// Where browsers send violation reports (`report-uri` and the Reporting API's `report-to`).
 pub const CSP_REPORT_PATH: &str = "/api/v1/csp-report";
@@ -71,6 +79,29 @@ pub fn security_headers(
         ),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
     ]
+}
+
+/// A year: browsers then reach this host over TLS only, even when a link or a typed address
+/// says `http://` (no first plain request a network could tamper with).
+const HSTS: &str = "max-age=31536000";
+
+/// Middleware: `Strict-Transport-Security` on every answer to a request that came over TLS
+/// through a trusted proxy (`--trust-proxy`, `X-Forwarded-Proto: https`). Never on a plain
+/// connection: a browser ignores it there, and a server reached directly is not on TLS.
+pub async fn strict_transport(
+    State(clients): State<Arc<ClientAddr>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    let https = clients.forwarded_https(peer, request.headers());
+    let mut response = next.run(request).await;
+    if https {
+        response
+            .headers_mut()
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
+    response
 }
 
 #[cfg(test)]

@@ -216,18 +216,15 @@ fn column_title(column: &str, lang: Lang) -> &str {
 }
 
 /// One CSV cell: a cell a spreadsheet would run as a formula (`= + - @`, or a tab or
-/// carriage return first) gets a `'` in front; then RFC 4180 quoting.
+/// carriage return first) gets a `'` in front; then it is quoted, every cell, whatever it
+/// holds (RFC 4180): Excel in a locale that separates with `;` splits an unquoted `;`.
 pub fn csv_cell(text: &str) -> String {
     let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
     };
-    if neutral.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
-    }
+    format!("\"{}\"", neutral.replace('"', "\"\""))
 }
 
 #[utoipa::path(
@@ -313,14 +310,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_cell("王建国"), "王建国");
+    fn every_cell_is_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_cell("王建国"), "\"王建国\"");
+        assert_eq!(csv_cell(""), "\"\"");
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("a;b"), "\"a;b\"", "a semicolon-locale Excel's separator");
         assert_eq!(csv_cell("说\"好\"的"), "\"说\"\"好\"\"的\"");
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         for formula in ["+86138", "-1", "@SUM(A1)", "\tx", "\rx"] {
             assert!(csv_cell(formula).trim_start_matches('"').starts_with('\''), "{formula:?}");
         }
-        assert_eq!(csv_cell("1-2"), "1-2", "only the first character matters");
+        assert_eq!(csv_cell("1-2"), "\"1-2\"", "only the first character matters");
     }
 }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::stream::{self, Stream};
 use serde_json::json;
-use shouhou_core::reference::parse_reference;
+use shouhou_core::reference::parse_issued_reference;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::http::error::ApiError;
@@ -45,8 +45,8 @@ pub async fn notices_of(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reference =
-            parse_reference(&reference).ok_or_else(|| ApiError::from(StoreError::NotFound))?;
+        let reference = parse_issued_reference(&reference)
+            .ok_or_else(|| ApiError::from(StoreError::NotFound))?;
         if state.store.find(&reference).await.map_err(ApiError::from)?.is_none() {
             return Err(ApiError::from(StoreError::NotFound));
         }
@@ -114,8 +114,8 @@ pub async fn typing(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reference =
-            parse_reference(&reference).ok_or_else(|| ApiError::from(StoreError::NotFound))?;
+        let reference = parse_issued_reference(&reference)
+            .ok_or_else(|| ApiError::from(StoreError::NotFound))?;
         state.store.typing(&reference, &staff.session.login).await.map_err(ApiError::from)?;
         Ok::<_, ApiError>(StatusCode::NO_CONTENT.into_response())
     }

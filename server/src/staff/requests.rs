@@ -14,7 +14,7 @@ use serde_json::json;
 use shouhou_core::desk::RequestDetail;
 use shouhou_core::product::{request_entitlement, ProductRecord};
 use shouhou_core::quality::check_resolution;
-use shouhou_core::reference::parse_reference;
+use shouhou_core::reference::parse_issued_reference;
 use shouhou_core::validate::has_forbidden_characters;
 use shouhou_core::{AppConfig, Intent, WarrantyStatus};
 
@@ -107,7 +107,7 @@ pub async fn request_detail(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         let mut detail = state
             .store
             .detail(&reference, store::now())
@@ -176,7 +176,7 @@ pub async fn photo(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         // No stored photo has a control character in its id (PostgreSQL cannot compare one).
         if photo.chars().any(char::is_control) {
             return Err(request_not_found());
@@ -320,7 +320,7 @@ pub async fn add_event(
     body: Body,
 ) -> Response {
     let result = async {
-        let reference = parse_reference(&reference).ok_or_else(request_not_found)?;
+        let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
         let event = checked(event, &state.config)?;
         let actor = staff.session.login.clone();

@@ -1,24 +1,26 @@
 //! `/api/v1/staff/session` and `/api/v1/staff/members`: signing in and out, who is signed
 //! in, and the colleagues a request can be assigned to.
 //!
-//! Failed sign-ins, and only those, count against the client's rate limit. A wrong
-//! password, an unknown login and a disabled account get the same answer after the same
-//! Argon2 work.
+//! Failed sign-ins, and only those, count against the client's rate limit: every attempt
+//! takes its token before the password is hashed, and a success gives it back. Hashing runs
+//! on a bounded pool ([`crate::auth::Hashing`]); when it is full the attempt is answered
+//! `503 busy` at once, unjudged and uncharged. A wrong password, an unknown login and a
+//! disabled account get the same answer after the same Argon2 work.
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::SecondsFormat;
 use serde::Deserialize;
 
-use crate::auth;
+use crate::auth::{self, HashingError};
 use crate::http::body::{in_time, json_body};
-use crate::http::error::{rate_limited, ApiError};
-use crate::http::session::{peer, Staff, COOKIE};
+use crate::http::error::{busy, rate_limited, ApiError};
+use crate::http::session::{peer, session_cookie, Staff};
 use crate::state::AppState;
 use crate::store;
 
@@ -36,11 +38,12 @@ struct Credentials {
     tag = "staff",
     request_body = Credentials,
     responses(
-        (status = 204, description = "Signed in.", headers(("Set-Cookie" = String, description = "`shouhou_staff=<token>; HttpOnly; SameSite=Strict; Path=/; Max-Age=…`"))),
+        (status = 204, description = "Signed in.", headers(("Set-Cookie" = String, description = "`__Host-shouhou_staff=<token>; Secure; HttpOnly; SameSite=Strict; Path=/; Max-Age=…`"))),
         crate::http::docs::BodyErrors,
         (status = 401, description = "`invalid_credentials`, whatever was wrong.", body = crate::http::docs::ErrorBody),
         crate::http::docs::CrossSite,
         crate::http::docs::RateLimited,
+        crate::http::docs::Busy,
     )
 )]
 pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Response {
@@ -48,30 +51,24 @@ pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Re
     let headers = &parts.headers;
     let guard = &state.guards.sign_in;
     let client = guard.clients.client(peer(&parts.extensions), headers);
-    if let Some(wait) = guard.limiter.waiting(client) {
+    // Charged before anything is judged: parallel guesses each take their own token, so no
+    // more of them reach the hash than the limit allows.
+    if let Err(wait) = guard.limiter.check(client) {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         tracing::warn!(%client, retry_after = seconds, "staff sign-in rate limited");
         return rate_limited(headers, seconds.max(1));
     }
     match try_sign_in(&state, headers, body).await {
-        Ok(Some((login, token))) => {
+        Ok(SignIn::Welcome { login, token }) => {
+            // Only failures count against the client: a team signing in at nine is fine.
+            guard.limiter.refund(client);
             tracing::info!(%login, "staff signed in");
-            let secure = guard.clients.forwarded_https(peer(&parts.extensions), headers);
-            let cookie = format!(
-                "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
-                u64::from(state.session_hours) * 3600,
-                if secure { "; Secure" } else { "" }
-            );
+            let cookie = session_cookie(Some(&token), u64::from(state.session_hours) * 3600);
             let mut response = StatusCode::NO_CONTENT.into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&cookie).expect("a cookie of hex digits and ASCII"),
-            );
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }
-        Ok(None) => {
-            // Only failures count against the client: a team signing in at nine is fine.
-            let _ = guard.limiter.check(client);
+        Ok(SignIn::Refused) => {
             tracing::warn!(%client, "staff sign-in failed");
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -80,19 +77,36 @@ pub async fn sign_in(State(state): State<Arc<AppState>>, request: Request) -> Re
             )
             .into_response_for(headers)
         }
+        Ok(SignIn::Busy) => {
+            // Not judged: the attempt costs the client nothing.
+            guard.limiter.refund(client);
+            tracing::warn!(%client, "staff sign-in turned away: every hasher busy");
+            busy(headers)
+        }
         Err(error) => error.into_response_for(headers),
     }
 }
 
-/// The login and a new token when the credentials hold; `None` when they do not.
+/// What a sign-in attempt came to.
+enum SignIn {
+    Welcome {
+        login: String,
+        token: String,
+    },
+    /// Wrong password, unknown or disabled login: one answer for all.
+    Refused,
+    /// Every hasher was taken; the password was not looked at.
+    Busy,
+}
+
 async fn try_sign_in(
     state: &Arc<AppState>,
     headers: &HeaderMap,
     body: Body,
-) -> Result<Option<(String, String)>, ApiError> {
+) -> Result<SignIn, ApiError> {
     let Credentials { login, password } = in_time(state, json_body(headers, body)).await?;
     if password.len() > auth::MAX_PASSWORD_BYTES {
-        return Ok(None);
+        return Ok(SignIn::Refused);
     }
     // A login no account can have (a NUL, which PostgreSQL refuses to even compare) is an
     // unknown one: the same answer after the same work, and no question to the store.
@@ -101,17 +115,22 @@ async fn try_sign_in(
     } else {
         None
     };
-    // Argon2 is slow on purpose: off the async workers.
-    let account = tokio::task::spawn_blocking(move || {
-        // Unknown or disabled: the same Argon2 work against a hash nobody knows the password
-        // of, so the answer's timing does not tell which logins exist.
-        let (id, hash) = account.clone().unwrap_or((0, auth::dummy_hash().to_string()));
-        let verified = auth::verify_password(&password, &hash);
-        (account.is_some() && verified).then_some(id)
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let Some(staff_id) = account else { return Ok(None) };
+    let verified = state
+        .hashing
+        .run(move || {
+            // Unknown or disabled: the same Argon2 work against a hash nobody knows the
+            // password of, so the answer's timing does not tell which logins exist.
+            let (id, hash) = account.clone().unwrap_or((0, auth::dummy_hash().to_string()));
+            let verified = auth::verify_password(&password, &hash);
+            (account.is_some() && verified).then_some(id)
+        })
+        .await;
+    let staff_id = match verified {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(SignIn::Refused),
+        Err(HashingError::Busy) => return Ok(SignIn::Busy),
+        Err(HashingError::Failed(why)) => return Err(ApiError::internal(why)),
+    };
     let token = auth::new_token();
     let token_hash = auth::token_hash(&token);
     let now = store::now();
@@ -125,7 +144,7 @@ async fn try_sign_in(
         .start_session(staff_id, &token_hash, &now, &expires)
         .await
         .map_err(ApiError::from)?;
-    Ok(Some((login, token)))
+    Ok(SignIn::Welcome { login, token })
 }
 
 /// `GET /staff/session`: who is signed in, their role and when the session ends.
@@ -179,7 +198,7 @@ pub async fn members(
     tag = "staff",
     security(("staff_session" = [])),
     responses(
-        (status = 204, description = "Signed out; the cookie is cleared.", headers(("Set-Cookie" = String, description = "`shouhou_staff=; …; Max-Age=0`"))),
+        (status = 204, description = "Signed out; the cookie is cleared.", headers(("Set-Cookie" = String, description = "`__Host-shouhou_staff=; …; Max-Age=0`"))),
         crate::http::docs::Unauthorized,
         crate::http::docs::CrossSite,
     )
@@ -193,13 +212,7 @@ pub async fn sign_out(
         Ok(()) => {
             tracing::info!(login = %staff.session.login, "staff signed out");
             let mut response = StatusCode::NO_CONTENT.into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&format!(
-                    "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
-                ))
-                .expect("ASCII"),
-            );
+            response.headers_mut().insert(header::SET_COOKIE, session_cookie(None, 0));
             response
         }
         Err(error) => ApiError::from(error).into_response_for(&headers),

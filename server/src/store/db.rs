@@ -80,6 +80,22 @@ impl Db {
         }
     }
 
+    /// Bytes free for the database on its disk: SQLite's folder; `None` for PostgreSQL, whose
+    /// disk is the database server's, out of this server's sight.
+    pub fn free_disk(&self) -> Option<u64> {
+        match self {
+            Db::Sqlite(store) => store.free_disk(),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// Whether something is stored under this idempotency key already: a request (`posts`
+    /// false) or a customer's message or rating (`posts` true). A retry of it is a replay.
+    pub async fn key_stored(&self, key: &str, posts: bool) -> Result<bool, StoreError> {
+        let key = key.to_string();
+        on_store!(self, read, |c| requests::key_stored(c, &key, posts))
+    }
+
     /// Stores a request, idempotent on its key, with the alert it raises.
     pub async fn create(&self, new: NewRequest) -> Result<Created, StoreError> {
         let draw = self.draw();

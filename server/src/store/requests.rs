@@ -149,6 +149,16 @@ pub async fn create(
     Err(StoreError::BatchFailed("no free reference after 16 draws".into()))
 }
 
+/// Whether a request (or with `posts`, a customer's post) is stored under this key.
+pub async fn key_stored(c: &impl Conn, key: &str, posts: bool) -> Result<bool, StoreError> {
+    let sql = if posts {
+        "SELECT EXISTS (SELECT 1 FROM customer_posts WHERE idempotency_key = $1)"
+    } else {
+        "SELECT EXISTS (SELECT 1 FROM requests WHERE idempotency_key = $1)"
+    };
+    c.value(sql, params![key]).await
+}
+
 /// What an earlier try of this key stored, if any; `KeyReused` if it stored other content.
 async fn replay(
     c: &impl Conn,

@@ -19,7 +19,7 @@
 use std::collections::BTreeSet;
 
 use shouhou_core::phone::normalize_phone;
-use shouhou_core::reference::parse_reference;
+use shouhou_core::reference::parse_issued_reference;
 use shouhou_core::ValidRequest;
 
 use super::error::StoreError;
@@ -182,7 +182,7 @@ impl Search {
         if q.is_empty() {
             return Ok(None);
         }
-        if let Some(reference) = parse_reference(q) {
+        if let Some(reference) = parse_issued_reference(q) {
             return Ok(Some(Search::Exact { column: "reference", value: reference }));
         }
         if let Ok(phone) = normalize_phone(q) {

@@ -120,6 +120,16 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Bytes an unprivileged writer may still use on the disk holding the database.
+    pub fn free_disk(&self) -> Option<u64> {
+        let folder =
+            self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let stat = rustix::fs::statvfs(folder).ok()?;
+        Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+    }
+}
+
 pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     // FULL makes every commit wait for the WAL to reach the disk: what a 201 promises.

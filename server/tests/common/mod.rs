@@ -196,3 +196,27 @@ pub fn dist(dir: &Path) -> PathBuf {
     std::fs::write(dist.join("index.html"), "<!doctype html><title>Shouhou</title>").unwrap();
     dist
 }
+
+/// `shouhou-server staff add <login> --role <role>` on `db`, the password on stdin.
+pub fn add_staff(db: &Path, login: &str, role: &str, password: &str) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
+        .args(["staff", "add", login, "--role", role, "--db"])
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "staff add: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The most memory the process has held at once (its peak resident set), in bytes.
+pub fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|line| line.starts_with("VmHWM:")).expect("VmHWM in status");
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}

@@ -1,0 +1,228 @@
+//! Hostile clients against the real server binary: a storm of parallel wrong sign-ins, sockets
+//! that send nothing or send their headers a byte at a time (HTTP/1 and HTTP/2), and a kiosk
+//! PIN trickled in. Each is answered or closed in bounded time and memory while the server
+//! keeps answering everyone else. The figures measured are printed (`--nocapture`).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{request, Server};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const PASSWORD: &str = "the-right-password-1";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_parallel_wrong_sign_ins_are_judged_no_more_than_the_limit_in_little_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::test_db(dir.path(), "storm.sqlite3");
+    common::add_staff(&db, "li.na", "lead", PASSWORD);
+    // The default sign-in limit: 6 a minute, 5 at once.
+    let server = Server::start(&db, &common::dist(dir.path()), &[]);
+    let before = common::peak_memory(server.child.id());
+    let started = Instant::now();
+    let attempts: Vec<_> = (0..60)
+        .map(|n| {
+            let addr = server.addr.clone();
+            tokio::spawn(async move {
+                let body =
+                    serde_json::json!({ "login": "li.na", "password": format!("guess-{n:03}") });
+                let headers = [("Content-Type", "application/json")];
+                request(
+                    &addr,
+                    "POST",
+                    "/api/v1/staff/session",
+                    &headers,
+                    body.to_string().as_bytes(),
+                )
+                .await
+                .unwrap()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        let answer = attempt.await.unwrap();
+        if answer.status != 401 {
+            assert!(answer.header("retry-after").is_some(), "{} {}", answer.status, answer.body);
+        }
+        statuses.push(answer.status);
+    }
+    let elapsed = started.elapsed();
+    let judged = statuses.iter().filter(|&&s| s == 401).count();
+    let limited = statuses.iter().filter(|&&s| s == 429).count();
+    let busy = statuses.iter().filter(|&&s| s == 503).count();
+    let peak = common::peak_memory(server.child.id());
+    eprintln!(
+        "60 parallel wrong sign-ins: {judged} judged (401), {limited} rate limited (429), \
+         {busy} busy (503) in {} ms; peak memory {:.1} MB (at start {:.1} MB)",
+        elapsed.as_millis(),
+        peak as f64 / 1e6,
+        before as f64 / 1e6
+    );
+    assert_eq!(judged + limited + busy, 60, "every attempt answered 401, 429 or 503: {statuses:?}");
+    // The burst, and the one token a minute of 6 refills while the storm lasts.
+    let refilled = (elapsed.as_secs_f64() * 6.0 / 60.0).floor() as usize;
+    assert!(judged >= 1 && judged <= 5 + refilled, "{judged} judged: {statuses:?}");
+    assert!(peak < 100_000_000, "peak memory {peak} bytes");
+}
+
+#[tokio::test]
+async fn a_right_sign_in_costs_nothing_against_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::test_db(dir.path(), "welcome.sqlite3");
+    common::add_staff(&db, "li.na", "lead", PASSWORD);
+    let server = Server::start(&db, &common::dist(dir.path()), &["--limit-sign-in", "1:2"]);
+    let right = serde_json::json!({ "login": "li.na", "password": PASSWORD }).to_string();
+    let headers = [("Content-Type", "application/json")];
+    for _ in 0..4 {
+        let answer =
+            request(&server.addr, "POST", "/api/v1/staff/session", &headers, right.as_bytes())
+                .await
+                .unwrap();
+        assert_eq!(answer.status, 204, "{}", answer.body);
+    }
+}
+
+#[tokio::test]
+async fn a_kiosk_pin_trickled_in_is_answered_at_the_body_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let hash = shouhou_server::auth::hash_pin("482916").unwrap();
+    let server = Server::start(
+        &common::test_db(dir.path(), "kiosk.sqlite3"),
+        &common::dist(dir.path()),
+        &["--kiosk-pin-hash", &hash, "--body-timeout", "1"],
+    );
+    let mut stream = TcpStream::connect(&server.addr).await.unwrap();
+    let head =
+        "POST /api/v1/kiosk/unlock HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                Content-Length: 16\r\nConnection: close\r\n\r\n{\"pin\"";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered before 10 s")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+/// How a held socket misbehaves.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Hold {
+    /// Connects and sends nothing.
+    Silent,
+    /// HTTP/1: a request line, then one more header line every 300 ms, never the end.
+    TrickledHeaders,
+    /// HTTP/2: the preface and SETTINGS, then nothing (an idle connection).
+    IdleHttp2,
+    /// HTTP/2: the preface, SETTINGS and a HEADERS frame whose header block never ends.
+    UnfinishedHttp2Headers,
+}
+
+const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+/// An empty SETTINGS frame: length 0, type 4, no flags, stream 0.
+const SETTINGS: &[u8] = &[0, 0, 0, 4, 0, 0, 0, 0, 0];
+/// HEADERS on stream 1 without END_HEADERS (flags 0): `:method GET` (HPACK index 2), and
+/// the CONTINUATION it promises never comes.
+const OPEN_HEADERS: &[u8] = &[0, 0, 1, 1, 0, 0, 0, 0, 1, 0x82];
+
+/// Opens one held socket and returns how long after opening the server closed it.
+async fn hold(addr: String, how: Hold) -> Duration {
+    let mut stream = TcpStream::connect(&addr).await.unwrap();
+    let opened = Instant::now();
+    match how {
+        Hold::Silent => {}
+        Hold::TrickledHeaders => {
+            stream.write_all(b"GET /config.json HTTP/1.1\r\nHost: x\r\n").await.unwrap()
+        }
+        Hold::IdleHttp2 => {
+            stream.write_all(PREFACE).await.unwrap();
+            stream.write_all(SETTINGS).await.unwrap();
+        }
+        Hold::UnfinishedHttp2Headers => {
+            stream.write_all(PREFACE).await.unwrap();
+            stream.write_all(SETTINGS).await.unwrap();
+            stream.write_all(OPEN_HEADERS).await.unwrap();
+        }
+    }
+    let (mut reader, mut writer) = stream.into_split();
+    let trickle = async move {
+        if how != Hold::TrickledHeaders {
+            return std::future::pending().await;
+        }
+        for n in 0.. {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            if writer.write_all(format!("X-Slow-{n}: y\r\n").as_bytes()).await.is_err() {
+                return std::future::pending().await;
+            }
+        }
+    };
+    let closed = async {
+        let mut buffer = [0u8; 1024];
+        // The server's HTTP/2 SETTINGS and acknowledgements may come first; then EOF or reset.
+        loop {
+            match reader.read(&mut buffer).await {
+                Ok(0) | Err(_) => return opened.elapsed(),
+                Ok(_) => {}
+            }
+        }
+    };
+    tokio::select! {
+        elapsed = closed => elapsed,
+        () = trickle => unreachable!(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_idle_or_slow_connections_are_closed_while_others_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &common::test_db(dir.path(), "sockets.sqlite3"),
+        &common::dist(dir.path()),
+        &["--header-timeout", "2"],
+    );
+    let kinds =
+        [Hold::Silent, Hold::TrickledHeaders, Hold::IdleHttp2, Hold::UnfinishedHttp2Headers];
+    let held: Vec<_> = (0..200)
+        .map(|n| {
+            let how = kinds[n % kinds.len()];
+            let addr = server.addr.clone();
+            tokio::spawn(async move {
+                (how, tokio::time::timeout(Duration::from_secs(20), hold(addr, how)).await)
+            })
+        })
+        .collect();
+    // Everyone else is served throughout.
+    let addr = server.addr.clone();
+    let served = tokio::spawn(async move {
+        let mut answered = 0;
+        let until = Instant::now() + Duration::from_secs(4);
+        while Instant::now() < until {
+            let answer = request(&addr, "GET", "/config.json", &[], b"").await.unwrap();
+            assert_eq!(answer.status, 200);
+            answered += 1;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        answered
+    });
+    let mut longest = Duration::ZERO;
+    for socket in held {
+        let (how, closed) = socket.await.unwrap();
+        let after = closed.unwrap_or_else(|_| panic!("a {how:?} socket was still open after 20 s"));
+        assert!(after < Duration::from_secs(4), "a {how:?} socket closed only after {after:?}");
+        longest = longest.max(after);
+    }
+    let answered = served.await.unwrap();
+    eprintln!(
+        "200 held sockets (silent, trickled HTTP/1 headers, idle HTTP/2, unfinished HTTP/2 \
+         headers; header timeout 2 s): all closed, the last {} ms after it opened; {answered} \
+         other requests answered 200 meanwhile",
+        longest.as_millis()
+    );
+    assert!(answered >= 10, "{answered}");
+}
