@@ -1,6 +1,6 @@
 //! The app shell: loads configuration and stored drafts, keeps the draft saved on every
 //! change, and shows the screen the draft is on. The same component renders on the server
-//! (the screens drawn from their address, `server/src/pages.rs`) and takes that markup over
+//! (the screens drawn from their address, `server/src/customer/pages.rs`) and takes that markup over
 //! in the browser: it draws only from its props and state, never asking the browser.
 
 use shouhou_core::i18n::{t, Messages};

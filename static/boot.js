@@ -1,10 +1,11 @@
 // What the page runs before the app (wasm) arrives. It draws nothing: the server drew the
-// screen with the app's own components (server/src/pages.rs), and the app takes that markup
+// screen with the app's own components (server/src/customer/pages.rs), and the app takes that markup
 // over exactly as sent (src/lib.rs), so this script never adds, moves or removes an element.
 // Until the app is running it
-// - keeps what the customer types (localStorage `shouhou.early`), so a reload before the app
-//   arrives gives it back (values only) and the app takes it over (choices are in the
-//   address, and the browser restores them itself);
+// - keeps what the customer types (localStorage `shouhou.early`) until the app's storage is
+//   open ("shouhou-stored"), so a reload or a closed tab before then loses nothing: a reload
+//   gives it back (values only) and the app takes it over (choices are in the address, and
+//   the browser restores them itself);
 // - keeps a press that needs the app (a button, a form the app sends) for the app to do;
 // - fetches the next screens while the customer is still choosing;
 // - loads the app at the first focus in a text field, at such a press, at a choice that
@@ -140,9 +141,10 @@ function keepEarlyUse() {
   addEventListener('submit', onSubmit, true);
   addEventListener('focusin', onFocus, true);
   addEventListener('change', onChange, true);
-  // Once the app runs, everything is its own.
+  // Once the app runs, everything is its own; typing is kept here until its storage is open
+  // (the app keeps it from then on).
+  addEventListener('shouhou-stored', () => removeEventListener('input', journal, true), { once: true });
   addEventListener('shouhou-app', () => {
-    removeEventListener('input', journal, true);
     removeEventListener('click', onClick, true);
     removeEventListener('submit', onSubmit, true);
     removeEventListener('focusin', onFocus, true);

@@ -1,4 +1,4 @@
-//! The screens the server draws from their address (`src/pages.rs`): the start step, guided
+//! The screens the server draws from their address (`src/customer/pages.rs`): the start step, guided
 //! help's offer and the form's first step are the app's own components rendered natively, in
 //! the built page with the seed the app takes them over from. Each page is compared with the
 //! app rendered here from the seed the address describes, so the server and the app cannot

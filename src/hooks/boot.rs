@@ -133,6 +133,10 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
         warning,
     });
     writer.set(Some(opened));
+    // From here the app keeps every keystroke: boot.js stops keeping them (`shouhou.early`).
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new("shouhou-stored")) {
+        let _ = window.dispatch_event(&event);
+    }
     state.dispatch(Action::Opened(crate::hooks::history::current_route()));
     let unused: Vec<String> = stored_photos.into_iter().filter(|id| !in_use.contains(id)).collect();
     store.delete_photos(&unused).await;

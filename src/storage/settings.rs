@@ -1,7 +1,7 @@
 //! Small remembered settings in localStorage: the chosen language, kiosk mode, the hint the
 //! boot script reads, and the keys other parts keep their answers under. The language and
 //! kiosk mode are also cookies, so the server draws its pages in the language chosen here and
-//! as a kiosk's (`server/src/pages.rs` reads them).
+//! as a kiosk's (`server/src/customer/pages.rs` reads them).
 
 use shouhou_core::Lang;
 pub use shouhou_web::dom::local_storage;

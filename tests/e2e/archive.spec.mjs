@@ -51,7 +51,7 @@ for (const [locale, lang] of [['en-GB', 'en'], ['zh-CN', 'zh-CN']]) {
       await page.getByLabel(productName('network', lang)).check();
       await page.getByRole('button', { name: m['start.continue'] }).click();
       // The network line has guided checks: skipped, straight to the form.
-      await page.getByRole('button', { name: m['flow.skip'] }).click();
+      await page.getByRole('link', { name: m['flow.skip'] }).click();
       await expect(heading(page)).toHaveText(m['step.contact']);
       await page.getByLabel(m['field.full_name']).fill('Wu Min');
       await page.getByLabel(m['field.phone']).fill('13812345678');
@@ -86,7 +86,7 @@ for (const [locale, lang] of [['en-GB', 'en'], ['zh-CN', 'zh-CN']]) {
       // What the server keeps was judged from its own archive, not from anything sent.
       await page.getByLabel(m['field.description']).fill('The fridge no longer cools at all.');
       await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
-      await page.getByLabel(m['field.photos']).setInputFiles([{ name: 'fridge.png', mimeType: 'image/png', buffer: noisyPng(320, 240, 2) }]);
+      await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([{ name: 'fridge.png', mimeType: 'image/png', buffer: noisyPng(320, 240, 2) }]);
       await expect(page.locator('.photos img')).toHaveCount(1, { timeout: 20_000 });
       await page.getByRole('button', { name: m['step.next'], exact: true }).click();
       await expect(heading(page)).toHaveText(m['step.review']);
