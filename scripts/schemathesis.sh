@@ -54,12 +54,12 @@ base="http://$addr"
 # Sec-Fetch-Site headers the staff routes' cross-site check reads.
 token="$(curl -sS -D - -o /dev/null -H 'content-type: application/json' \
   -d "{\"login\":\"fuzz.lead\",\"password\":\"$password\"}" "$base/api/v1/staff/session" \
-  | tr -d '\r' | sed -n 's/^set-cookie: shouhou_staff=\([0-9a-f]*\).*/\1/Ip')"
+  | tr -d '\r' | sed -n 's/^set-cookie: __Host-shouhou_staff=\([0-9a-f]*\).*/\1/Ip')"
 [ -n "$token" ] || { echo "staff sign-in failed"; exit 1; }
 # Requests to look up, answer, rate and work, so that the operations on one get past 404:
 # each with a photo; one received, one waiting for the customer, one resolved.
 staff_post() {
-  curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: shouhou_staff=$token" \
+  curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: __Host-shouhou_staff=$token" \
     -H 'content-type: application/json' -d "$2" "$base/api/v1/staff/requests/$1/events"
 }
 photo_ids=()

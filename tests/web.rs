@@ -352,8 +352,10 @@ async fn submitting_moves_a_draft_into_the_outbox_in_one_step() {
     let today = shouhou_core::CivilDate { year: 2026, month: 11, day: 27 };
     let item = OutboxItem::submit(draft.clone(), &config, today, Lang::ZhCn, 5)
         .expect("a complete request");
-    // Stamped with the customer's date, on which the server judges it.
+    // Stamped with the customer's date, on which the server judges it, and the language
+    // the app was used in, in which notices reach them.
     draft.fields.local_date = "2026-11-27".into();
+    draft.fields.language = "zh-CN".into();
     writer.submit(item);
     writer.flushed().await;
 

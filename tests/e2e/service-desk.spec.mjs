@@ -209,6 +209,8 @@ test.describe('an engineer on site', () => {
     const reference = (await page.getByTestId('reference').textContent()).trim();
 
     // The desk shows the report as the engineer filled it in, with the signature, in both languages.
+    // A colleague at the desk on another computer: not the engineer's session.
+    await page.context().clearCookies();
     addStaff(server, 'wangfang', 'agent', 'correct horse battery staple');
     await page.goto(`${server.url}/desk/`);
     const zh = desk['zh-CN'];

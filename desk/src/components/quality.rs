@@ -50,7 +50,7 @@ fn chart(desk: &Desk, report: &QualityReport) -> Html {
     heads.extend(models.iter().map(|m| model_name(desk, m)));
     html! {
         <figure class="chart">
-            <svg viewBox={format!("0 0 {width} {})", height + 20)} role="img" aria-label={title.clone()}
+            <svg viewBox={format!("0 0 {width} {}", height + 20)} role="img" aria-label={title.clone()}
                 width={width.to_string()} height={(height + 20).to_string()}>
                 { for months.iter().enumerate().flat_map(|(i, (month, bars))| {
                     let x0 = gap + i as i64 * group;
