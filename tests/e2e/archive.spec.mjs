@@ -86,7 +86,7 @@ for (const [locale, lang] of [['en-GB', 'en'], ['zh-CN', 'zh-CN']]) {
       // What the server keeps was judged from its own archive, not from anything sent.
       await page.getByLabel(m['field.description']).fill('The fridge no longer cools at all.');
       await page.getByRole('radio', { name: m['resolution.repair'], exact: true }).click();
-      await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([{ name: 'fridge.png', mimeType: 'image/png', buffer: noisyPng(320, 240, 2) }]);
+      await page.getByLabel(m['field.photos']).setInputFiles([{ name: 'fridge.png', mimeType: 'image/png', buffer: noisyPng(320, 240, 2) }]);
       await expect(page.locator('.photos img')).toHaveCount(1, { timeout: 20_000 });
       await page.getByRole('button', { name: m['step.next'], exact: true }).click();
       await expect(heading(page)).toHaveText(m['step.review']);

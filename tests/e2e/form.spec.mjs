@@ -27,7 +27,7 @@ test.describe('in English', () => {
         await expect(summary).toBeFocused();
         await expect(summary.getByRole('link')).toHaveText([m['error.photo_required']]);
         await expectNoAxeViolations(page, 'problem step without photos');
-        await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([
+        await page.getByLabel(m['field.photos']).setInputFiles([
           { name: 'fridge-back.png', mimeType: 'image/png', buffer: large },
           { name: 'label.png', mimeType: 'image/png', buffer: noisyPng(800, 600, 3) },
         ]);
@@ -99,7 +99,7 @@ test.describe('in English', () => {
       name: 'Helen Zhou', phone: '13812345678', purchase: daysAgo(40),
       description: 'The washing machine drum does not turn.',
       onProblem: async () => {
-        await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([
+        await page.getByLabel(m['field.photos']).setInputFiles([
           { name: 'a.png', mimeType: 'image/png', buffer: noisyPng(400, 300, 1) },
           { name: 'b.png', mimeType: 'image/png', buffer: noisyPng(400, 300, 2) },
         ]);
