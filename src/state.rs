@@ -279,8 +279,12 @@ impl AppState {
             state.config = Some(screen.config.clone());
             state.routed = true;
             state.address_asked = 1;
-            state.guided_for = screen.draft.fields.product_line.clone();
-            state.guided = screen.flow.clone().map_or(GuidedHelp::Missing, GuidedHelp::Available);
+            // Only guided help's offer comes with its flow; another screen without one says
+            // nothing of whether the line has help (the app fetches it when it is asked for).
+            if let Some(flow) = &screen.flow {
+                state.guided_for = screen.draft.fields.product_line.clone();
+                state.guided = GuidedHelp::Available(flow.clone());
+            }
             if screen.attempted {
                 state.errors = screen.draft.step_errors(&screen.config, seed.today);
                 state.attempted = true;

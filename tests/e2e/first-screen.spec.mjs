@@ -117,6 +117,8 @@ test.describe('before the app has arrived', () => {
     await page.goto(server.url);
     await toContactWithoutTheApp(page);
     await page.getByLabel(m['field.full_name']).fill('Wang Fang');
+    // Kept by boot.js (a module: it may run just after a fast hand has typed).
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('shouhou.early'))).toContain('Wang Fang');
     await page.reload();
     await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Wang Fang');
     release();
