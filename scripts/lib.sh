@@ -11,7 +11,14 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # accepts Brotli: everything /desk/ fetches before its first screen. The desk's target is
 # 120000 (issue 21); until it is reached the gate holds about what was reached (162995 when
 # set), so the desk cannot grow by more than a little: lower it with every saving.
+# The customer app, bytes as served: everything a first visit fetches to file a request with
+# a photo (scripts/measure-bundle.sh lists it). SHORT OF ISSUE 21'S BUDGET: the issue asks
+# 200000 for the whole app, which tuning cannot reach (the spike measured 3 KB at best; the
+# wasm alone is over 300000 with hydration); until a product decision moves code off it, this
+# ratchet holds what was reached (407729 when set) with a little room: lower it with every
+# saving, never raise it.
 FIRST_LOAD_BUDGET=150000
+APP_BUDGET=410000
 DESK_BUDGET=165000
 
 # wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is
