@@ -58,6 +58,43 @@ pub struct Member {
     pub role: Role,
 }
 
+/// One line of the audit trail (`GET /api/v1/staff/audit`): who did what to which record,
+/// when — a view of a request, a photo download, an export, an erasure, a unit's edit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// RFC 3339, in the server's offset.
+    pub at: String,
+    /// The staff login, or `retention` for the schedule's erasures.
+    pub actor: String,
+    /// `view`, `photo`, `export`, `erasure` or `product_edit`.
+    pub action: String,
+    /// What was acted on: a reference, `reference/photo`, a period, the references erased or
+    /// exported, a unit (`inverter/INV-7K5-0042`).
+    pub target: String,
+    /// What else is worth knowing: how many requests an export or erasure took, the fields
+    /// an edit changed (or `created`).
+    pub detail: String,
+}
+
+/// A page of the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    /// Newest first.
+    pub entries: Vec<AuditEntry>,
+    /// Where the next (older) page starts: `?after=<next>`; `null` when there is none.
+    pub next: Option<String>,
+}
+
+/// What an erasure of one customer's data took: `{"requests": n}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Erased {
+    /// How many requests had their personal data erased now.
+    pub requests: usize,
+}
+
 /// One timeline entry as the desk sees it: who (`actor`, null for the customer) and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 use shouhou_core::desk::{
-    EventRequest, Figures, Inbox, InboxFilter, Member, NoticeRecord, RequestDetail, Session,
+    AuditPage, Erased, EventRequest, Figures, Inbox, InboxFilter, Member, NoticeRecord,
+    RequestDetail, Session,
 };
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
@@ -158,6 +159,23 @@ pub async fn import_products(
 /// How an Excel workbook's body is named.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// A page of the audit trail, newest first: the first, or the one after `after` (an earlier
+/// page's `next`).
+pub async fn audit(after: Option<&str>) -> Result<AuditPage, HttpError> {
+    http::get_json(&[BASE, "/audit", &query(&[("after", after.map(str::to_string))])].concat())
+        .await
+}
+
+/// Erases the personal data of every request given with `contact` (a phone or an e-mail).
+pub async fn erase(contact: &str) -> Result<Erased, HttpError> {
+    #[derive(Serialize)]
+    struct Contact<'a> {
+        contact: &'a str,
+    }
+    let request = Request::post(&[BASE, "/erasures"].concat()).json(&Contact { contact });
+    http::json(send(request).await?).await
+}
+
 /// The troubleshooting flow a customer walked, fetched as their app fetches it. Read, not
 /// validated: the desk only looks its words up, and a node it lacks is shown by its id.
 pub async fn flow(id: &str) -> Result<Flow, HttpError> {
@@ -172,7 +190,7 @@ pub fn signed_out(error: &HttpError) -> bool {
 /// The desk's message key for a failure: the server's error code where the desk has words
 /// for it, else a general one.
 pub fn message_key(error: &HttpError) -> String {
-    const KNOWN: [&str; 8] = [
+    const KNOWN: [&str; 9] = [
         "invalid_credentials",
         "rate_limited",
         "transition_not_allowed",
@@ -181,6 +199,7 @@ pub fn message_key(error: &HttpError) -> String {
         "forbidden",
         "not_found",
         "bad_query",
+        "empty_file",
     ];
     match error {
         HttpError::Offline | HttpError::Unsendable(_) => "error.network".into(),

@@ -15,6 +15,7 @@ use crate::hooks::title::use_document_title;
 use crate::pages::figures::FiguresPage;
 use crate::pages::inbox::InboxPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::privacy::PrivacyPage;
 use crate::pages::products::ProductsPage;
 use crate::pages::request::RequestPage;
 use crate::pages::sign_in::SignIn;
@@ -73,6 +74,7 @@ pub fn app() -> Html {
         (Some(_), Route::Product(line, serial)) => {
             html! { <ProductsPage unit={Some((line.clone(), serial.clone()))} /> }
         }
+        (Some(_), Route::Privacy) => html! { <PrivacyPage /> },
         (Some(_), Route::NotFound) => html! { <NotFound /> },
     };
     html! {

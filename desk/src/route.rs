@@ -20,6 +20,8 @@ pub enum Route {
     Products,
     /// One unit of the archive, by product line and serial number, to read and edit.
     Product(String, String),
+    /// Personal data (leads): erasure on a customer's request, the audit trail.
+    Privacy,
     NotFound,
 }
 
@@ -50,6 +52,7 @@ impl Routable for Route {
             (Some(""), None, None) => Route::Inbox,
             (Some("figures"), None, None) => Route::Figures,
             (Some("products"), None, None) => Route::Products,
+            (Some("privacy"), None, None) => Route::Privacy,
             (Some("products"), Some(line), Some(serial)) if is_plain_id(line) => {
                 match decode(serial) {
                     Some(serial) if !serial.trim().is_empty() && serial.chars().count() <= 100 => {
@@ -70,6 +73,7 @@ impl Routable for Route {
             Route::Inbox | Route::NotFound => "/desk/".into(),
             Route::Figures => "/desk/figures".into(),
             Route::Products => "/desk/products".into(),
+            Route::Privacy => "/desk/privacy".into(),
             Route::Product(line, serial) => {
                 ["/desk/products/", &encode(line), "/", &encode(serial)].concat()
             }
@@ -86,6 +90,7 @@ impl Route {
             Route::Request(_) => "title.request",
             Route::Figures => "title.figures",
             Route::Products | Route::Product(..) => "title.products",
+            Route::Privacy => "title.privacy",
             Route::NotFound => "title.not_found",
         }
     }
@@ -103,6 +108,7 @@ mod tests {
             Route::Request("SR-20261127-0001".into()),
             Route::Products,
             Route::Product("inverter".into(), "INV 7K5/0042 变".into()),
+            Route::Privacy,
         ] {
             assert_eq!(Route::parse(&route.path(), ""), route, "{}", route.path());
         }

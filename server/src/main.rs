@@ -197,6 +197,11 @@ enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// Copies the SQLite database (--db) to FILE while the server keeps taking requests.
+    Backup { file: PathBuf },
+    /// Replaces the SQLite database (--db) with the backup FILE; refused while a server has
+    /// the database open.
+    Restore { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -223,6 +228,56 @@ enum StaffAction {
 enum RoleArg {
     Agent,
     Lead,
+}
+
+/// Backups are SQLite's: PostgreSQL's own tools do it there.
+fn sqlite_only(db: &std::path::Path) -> bool {
+    let sqlite = !store::is_url(&db.to_string_lossy());
+    if !sqlite {
+        eprintln!(
+            "shouhou-server: backup and restore are for a SQLite file; for PostgreSQL use \
+             pg_dump and pg_restore (README, \"Backups\")"
+        );
+    }
+    sqlite
+}
+
+/// What a backup or restore did and what the file holds, on stdout: exit code 0.
+fn said(what: &str, held: store::backup::Contents) -> i32 {
+    println!("{what}: {} requests, {} photos", held.requests, held.photos);
+    0
+}
+
+/// `shouhou-server backup FILE --db <sqlite>`: the exit code.
+fn backup_command(db: &std::path::Path, file: &std::path::Path) -> i32 {
+    if !sqlite_only(db) {
+        return 2;
+    }
+    match store::backup::backup(db, file) {
+        Ok(held) => said(&format!("backed up {} to {}", db.display(), file.display()), held),
+        Err(why) => {
+            eprintln!("shouhou-server: backup failed: {why}");
+            2
+        }
+    }
+}
+
+/// `shouhou-server restore FILE --db <path>`: the exit code (1: the database is in use).
+fn restore_command(file: &std::path::Path, db: &std::path::Path) -> i32 {
+    if !sqlite_only(db) {
+        return 2;
+    }
+    match store::backup::restore(file, db) {
+        Ok(held) => said(&format!("restored {} from {}", db.display(), file.display()), held),
+        Err(why @ store::backup::RestoreError::InUse) => {
+            eprintln!("shouhou-server: {why}");
+            1
+        }
+        Err(why) => {
+            eprintln!("shouhou-server: restore failed: {why}");
+            2
+        }
+    }
 }
 
 /// `shouhou-server staff …`: the exit code.
@@ -356,8 +411,11 @@ fn main() {
         std::process::exit(print_kiosk_pin_hash());
     }
     // The staff commands run on a runtime of their own, before the server's.
-    if let Some(Command::Staff { action }) = args.command {
-        std::process::exit(staff_command(&args.db, action));
+    match args.command {
+        Some(Command::Staff { action }) => std::process::exit(staff_command(&args.db, action)),
+        Some(Command::Backup { file }) => std::process::exit(backup_command(&args.db, &file)),
+        Some(Command::Restore { file }) => std::process::exit(restore_command(&file, &args.db)),
+        None => {}
     }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -409,6 +467,8 @@ async fn run(args: Args) {
         tracing::warn!(dist = %settings.dist.display(), "no built app here; run scripts/build-app.sh");
     }
     shouhou_server::notify::worker::spawn(std::sync::Arc::clone(&state));
+    // Personal data of requests closed past privacy.retain_months, erased hour by hour.
+    tokio::spawn(shouhou_server::staff::privacy::keep_retention(std::sync::Arc::clone(&state)));
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(listener) => listener,
         Err(why) => {

@@ -18,7 +18,7 @@ use crate::http::refusals::plain_refusals_as_json;
 use crate::http::same_site::same_site_only;
 use crate::http::{cors, limit};
 use crate::limit::Guard;
-use crate::staff::{figures, session};
+use crate::staff::{figures, privacy, session};
 use crate::state::AppState;
 use crate::{kiosk, openapi, staff};
 
@@ -82,7 +82,9 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
             "/staff/products/{product_line}/{serial}",
             get(staff::products::product).put(staff::products::edit_product),
         )
-        .route("/staff/audit", get(staff::products::audit))
+        .route("/staff/erasures", post(privacy::erase))
+        .route("/staff/customers/export", get(privacy::customer_export))
+        .route("/staff/audit", get(privacy::audit))
         .layer(from_fn_with_state(Arc::clone(state), same_site_only))
         .layer(no_store());
     let mut api = customer

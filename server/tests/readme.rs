@@ -309,8 +309,9 @@ fn every_readme_config_excerpt_loads() {
     assert!(excerpts >= 3, "README's config excerpts are found: {excerpts}");
 }
 
-#[test]
-fn a_config_saved_with_a_byte_order_mark_loads() {
+// In a runtime: a PostgreSQL store starts a task that relays other instances' changes.
+#[tokio::test]
+async fn a_config_saved_with_a_byte_order_mark_loads() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().unwrap();
     let shipped = std::fs::read_to_string(root.join("static/config.json")).unwrap();

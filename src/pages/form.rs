@@ -272,6 +272,14 @@ pub fn FormPage() -> Html {
             </div>
         }
     });
+    // What is kept of the customer and for how long (PIPL), where they give it.
+    let kept = (step == Step::Contact).then(|| {
+        messages.format(
+            lang,
+            "privacy.kept",
+            &[("months", config.privacy.retain_months.to_string())],
+        )
+    });
     let next_label = if draft.revisit { "step.back_to_review" } else { "step.next" };
 
     html! {
@@ -299,6 +307,9 @@ pub fn FormPage() -> Html {
             }
             { for step.fields(intent, &conditions).into_iter().map(control) }
             { honeypot.unwrap_or_default() }
+            if let Some(kept) = kept {
+                <p class="hint privacy">{ kept }</p>
+            }
             <div class="actions">
                 <button type="button" class="secondary" onclick={on_back}>{ t(lang, "details.back") }</button>
                 <button type="submit" class="primary">{ t(lang, next_label) }</button>

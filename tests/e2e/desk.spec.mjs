@@ -485,3 +485,62 @@ test.describe('what was sent', () => {
     await expectNoAxeViolations(page, 'desk request with its notices');
   });
 });
+
+test.describe('personal data, in English', () => {
+  test.use({ locale: 'en-GB' });
+  const d = desk.en;
+
+  test('a lead erases a customer\'s data by keyboard after a confirmation, and the audit trail shows the view and the erasure', async ({ page, server }) => {
+    const reference = await customerFiles(page, server, 'The fridge door seal is torn along the hinge.');
+    addStaff(server, 'li.na', 'lead', PASSWORD);
+    const keys = (key) => page.keyboard.press(key);
+    await page.goto(`${server.url}/desk/`);
+    await tabTo(page, page.getByLabel(d['signin.login']));
+    await page.keyboard.type('li.na');
+    await keys('Tab');
+    await page.keyboard.type(PASSWORD);
+    await keys('Enter');
+    await expect(heading(page)).toHaveText(d['inbox.heading']);
+    // Opening the request is on the trail.
+    await tabTo(page, page.getByRole('link', { name: reference }));
+    await keys('Enter');
+    await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+
+    await tabTo(page, page.getByRole('link', { name: d['nav.privacy'] }));
+    await keys('Enter');
+    await expect(heading(page)).toHaveText(d['privacy.heading']);
+    await expect(page).toHaveTitle(`${d['title.privacy']} · ${d['app.name']}`);
+    const trail = page.locator('table.audit tbody tr');
+    await expect(trail.first()).toContainText(d['audit_action.view']);
+    await expect(trail.first()).toContainText(reference);
+    await expectNoAxeViolations(page, 'personal data');
+
+    // Nothing typed: said at the field, nothing asked.
+    await tabTo(page, page.getByRole('button', { name: d['privacy.erase'] }));
+    await keys('Enter');
+    await expect(page.getByText(d['privacy.contact_missing'])).toBeVisible();
+    await tabTo(page, page.getByLabel(d['privacy.contact']));
+    await page.keyboard.type(PHONE);
+    await keys('Enter');
+    const confirm = page.getByRole('button', { name: d['privacy.confirm_yes'] });
+    await expect(page.getByText(fill(d['privacy.confirm'], { contact: PHONE }))).toBeVisible();
+    await expect(confirm).toBeFocused();
+    await expectNoAxeViolations(page, 'personal data, confirming an erasure');
+    // Cancel first: nothing erased, back at the field.
+    await keys('Tab');
+    await keys('Enter');
+    await expect(confirm).toHaveCount(0);
+    await expect(page.getByLabel(d['privacy.contact'])).toBeFocused();
+    expect(server.rows('SELECT full_name FROM requests')).toEqual([['Wu Min']]);
+
+    await keys('Enter');
+    await expect(confirm).toBeFocused();
+    await keys('Enter');
+    await expect(page.getByText(fill(d['privacy.erased'], { count: 1 }))).toBeVisible();
+    await expect(trail.first()).toContainText(d['audit_action.erasure']);
+    await expect(trail.first()).toContainText(reference);
+    expect(server.rows('SELECT full_name, phone, description FROM requests')).toEqual([['', '', '']]);
+    expect(server.rows('SELECT count(*) FROM photos')).toEqual([[0]]);
+    await expectNoAxeViolations(page, 'personal data after an erasure');
+  });
+});

@@ -309,7 +309,7 @@ export async function expectNoAxeViolations(page, screen) {
  * on-site visit (chosen here or suggested by guided help) needs `address`, and out of
  * warranty `chargeAck` ticks the charge notice.
  */
-export async function walkToReview(page, m, { name, phone, email, address, purchase = '2020-03-01', description, choices = { resolution: 'repair' }, chargeAck = false, onProblem } = {}) {
+export async function walkToReview(page, m, { name, phone, email, address, purchase = '2020-03-01', description, choices = { resolution: 'repair' }, chargeAck = false, onContact, onProblem } = {}) {
   const heading = page.getByRole('heading', { level: 1 });
   const next = () => page.getByRole('button', { name: m['step.next'], exact: true }).click();
   await expect(heading).toHaveText(m['step.contact']);
@@ -323,6 +323,7 @@ export async function walkToReview(page, m, { name, phone, email, address, purch
     const radio = page.getByRole('radio', { name: m[`${field}.${value}`], exact: true });
     if (await radio.count()) { await radio.click(); await expect(radio).toBeChecked(); } else later[field] = value;
   }
+  if (onContact) await onContact();
   await next();
   await expect(heading).toHaveText(m['step.product']);
   if (purchase) await page.getByLabel(m['field.purchase_date']).fill(purchase);

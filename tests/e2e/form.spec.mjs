@@ -20,6 +20,11 @@ test.describe('in English', () => {
     await walkToReview(page, m, {
       name: 'Helen Zhou', phone: '13812345678', purchase: daysAgo(40),
       description: 'The fridge compressor clicks and the freezer stays at -2°C.',
+      onContact: async () => {
+        // What is kept and how long, where the customer gives it.
+        await expect(page.getByText(fill(m['privacy.kept'], { months: config.privacy.retain_months }))).toBeVisible();
+        await expectNoAxeViolations(page, 'contact step');
+      },
       onProblem: async () => {
         await expect(page.locator('.warranty')).toContainText(m['warranty.in'].split('{date}')[0]);
         await next(page, m);
@@ -27,7 +32,7 @@ test.describe('in English', () => {
         await expect(summary).toBeFocused();
         await expect(summary.getByRole('link')).toHaveText([m['error.photo_required']]);
         await expectNoAxeViolations(page, 'problem step without photos');
-        await page.getByLabel(m['field.photos']).setInputFiles([
+        await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([
           { name: 'fridge-back.png', mimeType: 'image/png', buffer: large },
           { name: 'label.png', mimeType: 'image/png', buffer: noisyPng(800, 600, 3) },
         ]);
@@ -99,7 +104,7 @@ test.describe('in English', () => {
       name: 'Helen Zhou', phone: '13812345678', purchase: daysAgo(40),
       description: 'The washing machine drum does not turn.',
       onProblem: async () => {
-        await page.getByLabel(m['field.photos']).setInputFiles([
+        await page.getByLabel(m['field.photos'], { exact: true }).setInputFiles([
           { name: 'a.png', mimeType: 'image/png', buffer: noisyPng(400, 300, 1) },
           { name: 'b.png', mimeType: 'image/png', buffer: noisyPng(400, 300, 2) },
         ]);
@@ -217,6 +222,9 @@ test.describe('in Chinese', () => {
       name: '刘洋', phone: '13612345678', purchase: '2019-05-20',
       description: '洗衣机脱水时剧烈晃动并报 E4。',
       choices: { resolution: 'onsite_visit' },
+      onContact: async () => {
+        await expect(page.getByText(fill(m['privacy.kept'], { months: config.privacy.retain_months }))).toBeVisible();
+      },
       onProblem: async () => {
         await expect(page.getByText(fill(m['warranty.out'], { date: '2020-05-19' }))).toBeVisible();
         await expect(page.getByText(config.chargeable_service_notice['zh-CN'])).toBeVisible();

@@ -27,6 +27,7 @@ pub fn header(
                     { link(Route::Products, "nav.products") }
                     if desk.is_lead() {
                         { link(Route::Figures, "nav.figures") }
+                        { link(Route::Privacy, "nav.privacy") }
                     }
                 </nav>
                 <p class="who">{ desk.tf("who", &[("login", session.login.clone()), ("role", role)]) }</p>

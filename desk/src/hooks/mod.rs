@@ -8,6 +8,7 @@ pub mod language;
 pub mod lines;
 pub mod live;
 pub mod notices;
+pub mod privacy;
 pub mod products;
 pub mod request;
 pub mod session;

@@ -4,6 +4,7 @@
 pub mod figures;
 pub mod inbox;
 pub mod not_found;
+pub mod privacy;
 pub mod products;
 pub mod request;
 pub mod sign_in;

@@ -16,6 +16,24 @@ use utoipa::{IntoResponses, PartialSchema, ToSchema};
 
 /// Every error: a machine code, a human message, and for `422 validation_failed` the refused
 /// fields.
+/// One Server-Sent Event of the live desk's stream, as a client reads it: a `change` (its
+/// `id` is the change's, for `Last-Event-ID`) or `typing` event with JSON text as `data`, or
+/// the first, which only says how soon to reconnect (`retry`, milliseconds).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct StreamEvent {
+    /// `change` or `typing`.
+    #[schema(required = false)]
+    event: Option<String>,
+    #[schema(required = false)]
+    id: Option<String>,
+    /// `{"reference", "what"}` for a change, `{"reference", "login"}` for typing.
+    #[schema(required = false)]
+    data: Option<String>,
+    #[schema(required = false)]
+    retry: Option<u64>,
+}
+
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorBody {
@@ -36,8 +54,9 @@ pub struct FieldProblem;
 impl PartialSchema for FieldProblem {
     fn schema() -> RefOr<Schema> {
         let mut fields: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
-        // Fields of a customer's message and rating, outside the request's schema.
-        fields.extend(["text", "rating", "comment"]);
+        // Fields of a customer's message and rating, outside the request's schema; the
+        // customer's contact a lead erases or exports by.
+        fields.extend(["text", "rating", "comment", "contact"]);
         let number = || ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0));
         ObjectBuilder::new()
             .schema_type(Type::Object)

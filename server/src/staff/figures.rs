@@ -21,6 +21,7 @@ use crate::http::error::{caller_lang, ApiError};
 use crate::http::query::bad_query;
 use crate::http::session::Staff;
 use crate::state::AppState;
+use crate::store::audit::Action;
 use crate::store::report::{self, EXPORT_COLUMNS};
 use crate::store::StoreError;
 
@@ -251,6 +252,16 @@ pub async fn export_csv(
         let (from, to) = period(query)?;
         let lang = caller_lang(&headers);
         tracing::info!(login = %staff.session.login, %from, %to, "export");
+        let period = format!("{from}..{to}");
+        state
+            .store
+            .record_access(
+                &staff.session.login,
+                Action::Export,
+                &period,
+                "the requests filed (CSV)",
+            )
+            .await?;
         let disposition = format!("attachment; filename=\"shouhou-{from}-{to}.csv\"");
         Ok::<_, ApiError>(
             (

@@ -4,6 +4,7 @@
 
 pub mod figures;
 pub mod notices;
+pub mod privacy;
 pub mod products;
 pub mod requests;
 pub mod session;

@@ -139,7 +139,8 @@ const CATCH_UP: i64 = 500;
     security(("staff_session" = [])),
     params(("Last-Event-ID" = Option<i64>, Header, description = "The last change's id the desk had: the changes since are sent first.")),
     responses(
-        (status = 200, description = "`text/event-stream`: `change` and `typing` events.", content_type = "text/event-stream", body = String),
+        (status = 200, description = "`text/event-stream`: `change` and `typing` events.", content_type = "text/event-stream", body = crate::http::docs::StreamEvent),
+        (status = 400, description = "`bad_request`: a `Last-Event-ID` that is no change's id.", body = crate::http::docs::ErrorBody),
         crate::http::docs::Unauthorized,
     )
 )]
@@ -148,10 +149,19 @@ pub async fn stream(
     staff: Staff,
     headers: HeaderMap,
 ) -> Response {
-    let last = headers
-        .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<i64>().ok());
+    // A browser sends back only an id this stream gave it; anything else is no resumption
+    // point, and starting from now would silently miss the changes in between.
+    let last = match headers.get("last-event-id") {
+        None => None,
+        Some(value) => match value.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()) {
+            Some(id) if id >= 0 => Some(id),
+            _ => {
+                return ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "api.bad_request")
+                    .with_arg("detail", "Last-Event-ID")
+                    .into_response_for(&headers)
+            }
+        },
+    };
     let after = match last {
         Some(last) => last,
         None => match state.store.last_desk_change().await {

@@ -1,7 +1,7 @@
 //! `/api/v1/staff/products`: the product archive (产品档案) as staff keep it — a unit's record
 //! read and edited (each edit in the audit trail), and leads' imports of whole files (CSV or
 //! Excel), checked row by row and written in one transaction or not at all. The audit trail
-//! itself: `/api/v1/staff/audit`.
+//! itself is read at `/api/v1/staff/audit` (staff/privacy.rs).
 
 use std::sync::Arc;
 
@@ -156,13 +156,15 @@ pub struct ImportQuery {
     description = "Imports product records from a CSV (UTF-8, or GBK as Excel saves it in a Chinese locale) or an Excel workbook (.xlsx, its first sheet), the file as the body. The first row names the columns: serial_number, product_line, model, configuration, produced_on, delivered_on, warranty_months, owner (any order; serial_number and product_line required; any other name is refused). Every row is checked; with any refused, nothing is written. An empty cell leaves what the archive has. Leads only.",
     security(("staff_session" = [])),
     params(ImportQuery),
+    // The file as it is, bytes that are no JSON: a string of them (an array of numbers would
+    // describe a JSON body no spreadsheet is).
     request_body(content(
-        (Vec<u8> = "text/csv"),
-        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     )),
     responses(
         (status = 200, description = "What the file adds and changes (or would, in a dry run), and every refused row by its line (the header is line 1); with refused rows nothing was written.", body = shouhou_core::product::ImportSummary),
-        (status = 400, description = "`bad_query`.", body = crate::http::docs::ErrorBody),
+        (status = 400, description = "`bad_query`, or `empty_file`: no file in the body.", body = crate::http::docs::ErrorBody),
         crate::http::docs::Unauthorized,
         (status = 403, description = "`forbidden`: leads only.", body = crate::http::docs::ErrorBody),
         crate::http::docs::CrossSite,
@@ -181,6 +183,10 @@ pub async fn import(
         let Query(ImportQuery { dry_run }) = query.map_err(bad_query)?;
         declared_length_within(&headers, MAX_IMPORT_BYTES)?;
         let body = to_bytes(body, MAX_IMPORT_BYTES).await.map_err(|_| too_large(MAX_IMPORT_BYTES))?;
+        // No file at all is a request to refuse, not a file with no rows.
+        if body.is_empty() {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "empty_file", "api.empty_file"));
+        }
         let config = Arc::new(state.config.clone());
         let outcome = state
             .store
@@ -189,35 +195,6 @@ pub async fn import(
         tracing::info!(login = %staff.session.login, dry_run, rows = outcome.rows,
             imported = outcome.imported, updated = outcome.updated, refused = outcome.refused, "product import");
         Ok::<_, ApiError>(Json(summary(outcome, caller_lang(&headers))).into_response())
-    }
-    .await;
-    result.unwrap_or_else(|error| error.into_response_for(&headers))
-}
-
-/// How many entries the audit trail's answer lists, newest first.
-const AUDIT_LIMIT: i64 = 500;
-
-#[utoipa::path(
-    get,
-    path = "/api/v1/staff/audit",
-    tag = "staff",
-    description = "The audit trail, newest first (at most 500 entries): who changed which record, when, and what. Nothing in the API edits or erases it. Leads only.",
-    security(("staff_session" = [])),
-    responses(
-        (status = 200, description = "The entries.", body = Vec<crate::store::audit::AuditEntry>),
-        crate::http::docs::Unauthorized,
-        (status = 403, description = "`forbidden`: leads only.", body = crate::http::docs::ErrorBody),
-    )
-)]
-pub async fn audit(
-    State(state): State<Arc<AppState>>,
-    staff: Staff,
-    headers: HeaderMap,
-) -> Response {
-    let result = async {
-        staff.require_lead()?;
-        let entries = state.store.audit(AUDIT_LIMIT).await?;
-        Ok::<_, ApiError>(Json(entries).into_response())
     }
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))

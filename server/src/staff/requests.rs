@@ -24,6 +24,7 @@ use crate::http::error::ApiError;
 use crate::http::query::bad_query;
 use crate::http::session::Staff;
 use crate::state::AppState;
+use crate::store::audit::Action;
 use crate::store::inbox::{Cursor, InboxFilter};
 use crate::store::timeline::EventRequest;
 use crate::store::{self, StoreError};
@@ -102,7 +103,7 @@ pub async fn inbox(
 )]
 pub async fn request_detail(
     State(state): State<Arc<AppState>>,
-    _staff: Staff,
+    staff: Staff,
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -115,6 +116,8 @@ pub async fn request_detail(
             .map_err(ApiError::from)?
             .ok_or_else(request_not_found)?;
         with_unit(&state, &mut detail).await?;
+        // Nothing personal leaves before the view is on the audit trail, durably.
+        state.store.record_access(&staff.session.login, Action::View, &reference, "").await?;
         Ok::<_, ApiError>(Json(detail).into_response())
     }
     .await;
@@ -171,7 +174,7 @@ async fn with_unit(state: &AppState, detail: &mut RequestDetail) -> Result<(), A
 )]
 pub async fn photo(
     State(state): State<Arc<AppState>>,
-    _staff: Staff,
+    staff: Staff,
     Path((reference, photo)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -187,6 +190,8 @@ pub async fn photo(
             .await
             .map_err(ApiError::from)?
             .ok_or_else(request_not_found)?;
+        let target = format!("{reference}/{photo}");
+        state.store.record_access(&staff.session.login, Action::Photo, &target, "").await?;
         // Stored content types are the three the create allowed; anything else is bytes.
         let content_type = HeaderValue::from_str(&content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream"));

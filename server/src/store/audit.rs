@@ -1,61 +1,85 @@
-//! The audit trail: who did what to which record, when — one row per staff action that
-//! changes a record outside a request's timeline (a product record's edit). Written in the
-//! transaction of the change it records; the API has no way to edit or erase it.
-//!
-//! Issue 24 makes this the one record of staff access and edits (views, photos, exports,
-//! erasures); the product archive's edits are its first entries.
+//! The audit trail: the one record of staff access to personal data and of staff edits
+//! outside a request's timeline — who viewed which request, downloaded which photo, exported
+//! what, erased whose data, edited which unit of the product archive, when. Written in the
+//! transaction of the change it records, or durably just before the read it records; the
+//! API reads it (leads, newest first, a page at a time) and has no way to edit or erase it.
 
-use serde::Serialize;
+pub use shouhou_core::desk::AuditEntry;
 
 use super::error::StoreError;
 use super::sql::{params, Conn};
 
-/// One line of the trail: `GET /api/v1/staff/audit`.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    pub at: String,
-    pub actor: String,
-    /// `product_edit`.
-    pub action: String,
-    /// What was acted on (`inverter/INV-7K5-0042`).
-    pub target: String,
-    /// What changed (the fields' names, or `created`).
-    pub detail: String,
+/// What a line of the trail records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// A request's record opened in the desk.
+    View,
+    /// A request's photo downloaded.
+    Photo,
+    /// Personal data taken out: the CSV export of a period, or one customer's data.
+    Export,
+    /// One customer's data erased on request, or closed requests' by the retention schedule.
+    Erasure,
+    /// A unit's record in the product archive added or changed.
+    ProductEdit,
 }
 
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::View => "view",
+            Action::Photo => "photo",
+            Action::Export => "export",
+            Action::Erasure => "erasure",
+            Action::ProductEdit => "product_edit",
+        }
+    }
+}
+
+/// Adds a line.
 pub async fn record(
     c: &impl Conn,
     at: &str,
     actor: &str,
-    action: &str,
+    action: Action,
     target: &str,
     detail: &str,
 ) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)",
-        params![at, actor, action, target, detail],
+        params![at, actor, action.as_str(), target, detail],
     )
     .await
     .map(drop)
 }
 
-/// The newest `limit` entries, newest first.
-pub async fn recent(c: &impl Conn, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+/// Up to `limit` lines older than line `before` (the newest without), newest first, and
+/// where the next page starts (`None`: no more). Keyset by the line's id: lines added
+/// meanwhile never shift a page.
+pub async fn page(
+    c: &impl Conn,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<AuditEntry>, Option<i64>), StoreError> {
     let rows = c
         .query(
-            "SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT $1",
-            params![limit],
+            "SELECT id, at, actor, action, target, detail FROM audit_log
+             WHERE id < $1 ORDER BY id DESC LIMIT $2",
+            params![before.unwrap_or(i64::MAX), limit + 1],
         )
         .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(AuditEntry {
-                at: row.get(0)?,
-                actor: row.get(1)?,
-                action: row.get(2)?,
-                target: row.get(3)?,
-                detail: row.get(4)?,
-            })
-        })
-        .collect()
+    let more = rows.len() as i64 > limit;
+    let mut entries = Vec::new();
+    let mut last = None;
+    for row in rows.iter().take(limit as usize) {
+        last = Some(row.get::<i64>(0)?);
+        entries.push(AuditEntry {
+            at: row.get(1)?,
+            actor: row.get(2)?,
+            action: row.get(3)?,
+            target: row.get(4)?,
+            detail: row.get(5)?,
+        });
+    }
+    Ok((entries, if more { last } else { None }))
 }

@@ -11,7 +11,7 @@ use shouhou_core::reference::RANDOM_LEN;
 use shouhou_core::warranty::CivilDate;
 use shouhou_core::{AppConfig, ValidRequest, WarrantyStatus};
 
-use super::audit::{self, AuditEntry};
+use super::audit::{self, Action, AuditEntry};
 use super::customer::{self, CustomerPost, Posted};
 use super::error::StoreError;
 use super::facts;
@@ -21,6 +21,7 @@ use super::inbox::{self, Cursor, Inbox, InboxFilter};
 use super::notices;
 use super::pg_conn::PgConn;
 use super::postgres::{is_url, PgStore};
+use super::privacy;
 use super::products;
 use super::quality;
 use super::report::{self, Counts, ExportMark};
@@ -407,9 +408,55 @@ impl Db {
         ))
     }
 
-    /// The audit trail's newest `limit` entries.
-    pub async fn audit(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        on_store!(self, read, |c| audit::recent(c, limit))
+    // Privacy: the audit trail and erasure
+
+    /// Records a member of staff's access to personal data (a view, a photo, an export) in
+    /// the audit trail, durably, before the data is read.
+    pub async fn record_access(
+        &self,
+        actor: &str,
+        action: Action,
+        target: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let (actor, target, detail) = (actor.to_string(), target.to_string(), detail.to_string());
+        let now = super::types::now_text();
+        on_store!(self, write, |c| audit::record(c, &now, &actor, action, &target, &detail))
+    }
+
+    /// A page of the audit trail, newest first, before line `before`; and the next page's start.
+    pub async fn audit_page(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<(Vec<AuditEntry>, Option<i64>), StoreError> {
+        on_store!(self, read, |c| audit::page(c, before, limit))
+    }
+
+    /// Erases one customer's personal data (by phone or e-mail), with its line in the audit
+    /// trail: how many requests it took.
+    pub async fn erase_customer(&self, contact: &str, actor: &str) -> Result<usize, StoreError> {
+        let (contact, actor, now) =
+            (contact.to_string(), actor.to_string(), super::types::now_text());
+        on_store!(self, write, |c| privacy::erase_customer(c, &contact, &actor, &now))
+    }
+
+    /// Erases up to `limit` requests closed before `cutoff` (Unix seconds): the retention
+    /// schedule's step. How many it took.
+    pub async fn erase_expired(&self, cutoff: i64, limit: i64) -> Result<usize, StoreError> {
+        let now = super::types::now_text();
+        on_store!(self, write, |c| privacy::erase_expired(c, cutoff, limit, &now))
+    }
+
+    /// One customer's data, request by request, with the export's line in the audit trail.
+    pub async fn customer_data(
+        &self,
+        contact: &str,
+        actor: &str,
+    ) -> Result<Vec<CustomerView>, StoreError> {
+        let (contact, actor, now) =
+            (contact.to_string(), actor.to_string(), super::types::now_text());
+        on_store!(self, write, |c| privacy::customer_data(c, &contact, &actor, &now))
     }
 
     /// Writes requests with their timelines as they stand ([`history::insert`]), their

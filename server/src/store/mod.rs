@@ -16,6 +16,7 @@
 //! core's.
 
 pub mod audit;
+pub mod backup;
 pub mod customer;
 pub mod db;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod inbox;
 pub mod notices;
 pub mod pg_conn;
 pub mod postgres;
+pub mod privacy;
 pub mod products;
 pub mod quality;
 pub mod report;

@@ -57,8 +57,13 @@ impl PgStore {
     /// it reconnects is not lost: the desk's streams read `desk_changes` from their last id
     /// when woken, and so they are woken after every reconnection.
     pub fn listen(&self) {
+        // A store opened outside a runtime (a tool, a plain test) has no task to relay with.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!("no runtime: other instances' changes are not relayed here");
+            return;
+        };
         let (url, hub) = (self.url.clone(), Arc::downgrade(&self.hub));
-        tokio::spawn(async move {
+        runtime.spawn(async move {
             while let Some(alive) = hub.upgrade() {
                 drop(alive);
                 if let Err(error) = relay(&url, &hub).await {

@@ -184,7 +184,7 @@ pub async fn edit(
         c,
         now,
         actor,
-        "product_edit",
+        super::audit::Action::ProductEdit,
         &format!("{}/{}", record.product_line, record.serial_number),
         &changed,
     )
@@ -404,11 +404,16 @@ pub async fn history(
         }
         None => Vec::new(),
     };
-    let sql = format!(
-        "SELECT {columns} FROM requests WHERE phone = $1 AND id <> $2 ORDER BY id DESC LIMIT $3"
-    );
-    let rows = c.query(&sql, params![phone, request_id, limit]).await?;
-    let same_phone = rows.iter().map(past_from).collect::<Result<_, _>>()?;
+    // An erased request has no phone: it is nobody's, and no other erased one is "theirs".
+    let same_phone = if phone.is_empty() {
+        Vec::new()
+    } else {
+        let sql = format!(
+            "SELECT {columns} FROM requests WHERE phone = $1 AND id <> $2 ORDER BY id DESC LIMIT $3"
+        );
+        let rows = c.query(&sql, params![phone, request_id, limit]).await?;
+        rows.iter().map(past_from).collect::<Result<_, _>>()?
+    };
     Ok(ServiceHistory { same_serial, same_phone })
 }
 

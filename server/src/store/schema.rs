@@ -81,6 +81,15 @@ macro_rules! archive_tables {
     };
 }
 
+/// Privacy (SQLite's version 10, PostgreSQL's 7): when a request's personal data was erased
+/// (store/privacy.rs: the schedule passes over those already erased), and the e-mail index an
+/// erasure or a customer's export by e-mail reads. The audit trail they write is the
+/// archive's table.
+const PRIVACY: &str = r#"
+    ALTER TABLE requests ADD COLUMN erased_at TEXT;
+    CREATE INDEX requests_by_email ON requests (lower(email));
+"#;
+
 /// SQLite's versions.
 pub const SQLITE_MIGRATIONS: &[&str] = &[
     r#"
@@ -295,6 +304,7 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
         VALUES ('escalations_alerted_to', CAST(unixepoch() AS TEXT));
 "#,
     archive_tables!("INTEGER PRIMARY KEY"),
+    PRIVACY,
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -499,6 +509,7 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
         VALUES ('escalations_alerted_to', CAST(CAST(extract(epoch FROM now()) AS BIGINT) AS TEXT));
 "#,
     archive_tables!("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+    PRIVACY,
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").

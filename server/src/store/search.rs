@@ -93,6 +93,16 @@ impl Words {
     }
 }
 
+impl Words {
+    /// Takes request `id` out of SQLite's index of pairs, before it is indexed anew.
+    pub async fn forget(&self, c: &impl Conn, id: i64) -> Result<(), StoreError> {
+        if c.dialect().word_index == WordIndex::Fts5 {
+            c.execute("DELETE FROM request_words WHERE rowid = $1", params![id]).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Every pair of adjacent characters of `text`.
 pub fn bigrams(text: &str) -> BTreeSet<String> {
     let chars: Vec<char> = text.chars().collect();

@@ -31,6 +31,9 @@ const MAX_BATCH: usize = 256;
 const READERS: usize = 4;
 
 pub struct SqliteStore {
+    /// A shared lock on the database's `-inuse` file for as long as the store is open: a
+    /// restore takes it exclusively, so it never overwrites a database a server is using.
+    _in_use: std::fs::File,
     /// The one writer: a thread that owns the writing connection (see [`SqliteStore::open`]).
     writer: mpsc::Sender<Box<dyn Write>>,
     /// Idle reading connections; a read takes one, or opens one when all are busy.
@@ -48,6 +51,12 @@ impl SqliteStore {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(StoreError::Io)?;
         }
+        let in_use = in_use_lock(path).map_err(StoreError::Io)?;
+        in_use.try_lock_shared().map_err(|_| {
+            StoreError::Io(std::io::Error::other(
+                "the database is being restored; start again after",
+            ))
+        })?;
         let mut conn = open_connection(path)?;
         schema::migrate_sqlite(&mut conn)?;
         // The planner's statistics brought up to date where the tables grew a lot since.
@@ -58,6 +67,7 @@ impl SqliteStore {
             .spawn(move || write_loop(conn, jobs))
             .map_err(StoreError::Io)?;
         Ok(SqliteStore {
+            _in_use: in_use,
             writer,
             readers: Mutex::new(Vec::new()),
             path: path.to_path_buf(),
@@ -128,6 +138,15 @@ impl SqliteStore {
         let stat = rustix::fs::statvfs(folder).ok()?;
         Some(stat.f_bavail.saturating_mul(stat.f_frsize))
     }
+}
+
+/// The file beside the database whose lock says who uses it: every open store holds it
+/// shared, a restore exclusively. A file of its own, because closing any other handle on the
+/// database would drop SQLite's own locks on it in this process.
+pub(super) fn in_use_lock(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-inuse");
+    std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(name)
 }
 
 pub(super) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
