@@ -18,7 +18,7 @@ use crate::hooks::history::use_history;
 use crate::hooks::kiosk::use_kiosk;
 use crate::hooks::other_tabs::use_other_tabs;
 use crate::hooks::sender::use_outbox_sender;
-use crate::hooks::takeover::{use_early_journal_done, use_resume_hint, use_running};
+use crate::hooks::takeover::{use_resume_hint, use_running};
 use crate::hooks::update::use_update_offer;
 use crate::hooks::AppContext;
 use crate::pages::confirmation::ConfirmationPage;
@@ -58,7 +58,6 @@ pub fn App(props: &AppProps) -> Html {
     use_history(&state);
     use_resume_hint(&state);
     use_running(&state);
-    use_early_journal_done(state.save == SaveStatus::Saved);
 
     // Callbacks
 

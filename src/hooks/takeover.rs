@@ -1,7 +1,7 @@
 //! Owns the hand-over from a screen the server drew to the app: once the app has taken the
 //! markup over (hydration) it brings what the customer put in its controls into the draft,
 //! says so on the page — `<html data-app="running">`, and a `shouhou-app` event, so
-//! `static/boot.js` stops keeping the customer's typing — and does the press the customer made
+//! `static/boot.js` stops keeping presses (typing it keeps until storage is open) — and does the press the customer made
 //! before it arrived (boot.js kept the button or form). Also keeps the hint boot.js reads on
 //! the next visit.
 
@@ -14,7 +14,7 @@ use crate::components::fields::HONEYPOT;
 
 use super::use_app;
 use crate::state::{Action, AppState};
-use crate::storage::settings::{local_storage, EARLY_KEY, RESUME_KEY};
+use crate::storage::settings::{local_storage, RESUME_KEY};
 
 /// The app's own first screen (no server markup to take over) is running once drawn.
 #[hook]
@@ -111,19 +111,6 @@ pub fn controls(root: &web_sys::Element) -> (Vec<(Field, String)>, Option<String
         }
     }
     (fields, honeypot)
-}
-
-/// Once the draft on screen is saved, what boot.js kept of the customer's typing on this page
-/// is in it: the journal goes (once).
-#[hook]
-pub fn use_early_journal_done(saved: bool) {
-    use_effect_with(saved, |saved| {
-        if *saved {
-            if let Some(storage) = local_storage() {
-                let _ = storage.remove_item(EARLY_KEY);
-            }
-        }
-    });
 }
 
 /// Keeps the hint `static/boot.js` reads: the draft's screen and whether the outbox holds

@@ -39,6 +39,13 @@ pub fn import(config: &AppConfig, here: &str) {
     let _ = storage.remove_item(EARLY_KEY);
 }
 
+/// What boot.js kept is in a draft the app has journalled: it goes.
+pub fn done() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(EARLY_KEY);
+    }
+}
+
 /// The draft the journal's page showed, with what was typed into it.
 fn draft_of(early: &Early, config: &AppConfig) -> Option<Draft> {
     let (path, query) = early.path.split_once('?').unwrap_or((&early.path, ""));
