@@ -101,6 +101,28 @@ values = ["13812345678", "wang@example.cn"]
 [dictionaries.photos]
 values = ["${photo_ids[0]}", "${photo_ids[1]}", "${photo_ids[2]}"]
 
+# The checks this layer runs: the server's errors, the statuses and bodies the document
+# gives, and what it must refuse; the others off. Set here rather than with --checks, which
+# would override the one operation below.
+[checks]
+content_type_conformance.enabled = false
+response_headers_conformance.enabled = false
+positive_data_acceptance.enabled = false
+missing_required_header.enabled = false
+unsupported_method.enabled = false
+allow_header_conformance.enabled = false
+use_after_free.enabled = false
+ensure_resource_availability.enabled = false
+ignored_auth.enabled = false
+object_level_authorization.enabled = false
+
+# An import's body is a file as it is: every byte string is one (a header of unknown columns,
+# a row too short), and its problems come back by line in a 200, as the archive promises.
+# There is no body to reject as not of the document's type, so that one check is off there.
+[[operations]]
+include-path = "/api/v1/staff/products/import"
+checks.negative_data_rejection.enabled = false
+
 [parameters]
 "path.reference" = { dictionary = "references", probability = 0.8 }
 "query.contact" = { dictionary = "contacts", probability = 0.8 }
@@ -121,7 +143,6 @@ status=0
 (cd "$work" && "$SCHEMATHESIS_VENV/bin/schemathesis" --no-color --config-file schemathesis.toml \
   run "$base/api/v1/openapi.json" \
   --url "$base" \
-  --checks not_a_server_error,status_code_conformance,response_schema_conformance,negative_data_rejection \
   --max-examples "$examples" \
   --phases examples,coverage,fuzzing \
   --exclude-operation-id sign_out \

@@ -6,10 +6,11 @@ use shouhou_core::desk::{
     AuditPage, Erased, EventRequest, Figures, Inbox, InboxFilter, Member, NoticeRecord,
     RequestDetail, Session,
 };
+use shouhou_core::flow::transcript::FlowWords;
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
-use shouhou_core::Flow;
 use shouhou_web::http::{self, encode, query, send, HttpError};
+use shouhou_web::maps::read_json;
 
 use gloo_net::http::Request;
 
@@ -70,6 +71,12 @@ pub async fn request(reference: &str) -> Result<RequestDetail, HttpError> {
 pub async fn record(reference: &str, event: &EventRequest) -> Result<(), HttpError> {
     let path = [&request_path(reference), "/events"].concat();
     send(Request::post(&path).json(event)).await.map(drop)
+}
+
+/// Tells colleagues with the request open that this member of staff is typing a reply.
+pub async fn typing(reference: &str) -> Result<(), HttpError> {
+    let path = [&request_path(reference), "/typing"].concat();
+    send(Request::post(&path).build()).await.map(drop)
 }
 
 /// What was sent about a request, to whom and when, and what failed with the reason.
@@ -139,7 +146,7 @@ pub async fn product(product_line: &str, serial: &str) -> Result<ProductRecord, 
 /// the record as kept (trimmed, the serial normalised).
 pub async fn save_product(record: &ProductRecord) -> Result<ProductRecord, HttpError> {
     let path = product_path(&record.product_line, &record.serial_number);
-    http::json(send(Request::put(&path).json(record)).await?).await
+    read_json(&http::text(send(Request::put(&path).json(record)).await?).await?)
 }
 
 /// Checks (`dry_run`) or imports a CSV or Excel file of records: what it adds and changes,
@@ -153,7 +160,7 @@ pub async fn import_products(
     let content_type =
         if file.name().to_ascii_lowercase().ends_with(".xlsx") { XLSX } else { "text/csv" };
     let request = Request::post(&path).header("Content-Type", content_type).body(file);
-    http::json(send(request).await?).await
+    read_json(&http::text(send(request).await?).await?)
 }
 
 /// How an Excel workbook's body is named.
@@ -173,12 +180,12 @@ pub async fn erase(contact: &str) -> Result<Erased, HttpError> {
         contact: &'a str,
     }
     let request = Request::post(&[BASE, "/erasures"].concat()).json(&Contact { contact });
-    http::json(send(request).await?).await
+    read_json(&http::text(send(request).await?).await?)
 }
 
-/// The troubleshooting flow a customer walked, fetched as their app fetches it. Read, not
-/// validated: the desk only looks its words up, and a node it lacks is shown by its id.
-pub async fn flow(id: &str) -> Result<Flow, HttpError> {
+/// The troubleshooting flow a customer walked, fetched as their app fetches it. Read for its
+/// words only, not validated: a node it lacks is shown by its id.
+pub async fn flow(id: &str) -> Result<FlowWords, HttpError> {
     http::get_json(&["/flows/", &encode(id), ".json"].concat()).await
 }
 

@@ -5,18 +5,21 @@
 use std::rc::Rc;
 
 use shouhou_core::desk::{Role, Session};
-use shouhou_core::{Lang, ProductLine};
-use shouhou_web::config::DeskSettings;
+use shouhou_core::Lang;
+use shouhou_web::config::{DeskSettings, LineName};
 use shouhou_web::i18n::{label, tr, trf};
 use yew::prelude::*;
 
 use crate::route::Route;
 
 /// What the live desk heard ([`crate::hooks::live`]): how many changes since the desk
-/// opened; a screen reads itself again when the count moves.
-#[derive(Clone, Copy, PartialEq, Default)]
+/// opened (a screen reads itself again when the count moves), and which colleague is typing
+/// a reply to which request, for a few seconds after they last did.
+#[derive(Clone, PartialEq, Default)]
 pub struct Live {
     pub changes: u32,
+    /// `(reference, login)`.
+    pub typing: Option<Rc<(String, String)>>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -59,7 +62,7 @@ impl Desk {
             .map_or_else(|| id.to_string(), |line| line.name.get(self.lang).to_string())
     }
 
-    pub fn lines(&self) -> &[ProductLine] {
+    pub fn lines(&self) -> &[LineName] {
         &self.settings.product_lines
     }
 

@@ -624,3 +624,124 @@ async fn texts_and_robots_get_their_own_bodies_and_quiet_hours_hold_all_but_emer
         team_mail[0].contains("To: li.na@example.cn") && !team_mail[0].contains("List-Unsubscribe")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_instances_on_one_store_send_each_notice_once() {
+    let s = setup();
+    let _smtpd = Smtpd::start(s.smtp_port, &s.maildir);
+    staff_add(&s.db, "li.na", "lead", "li.na@example.cn");
+    // Both workers run at once and take due notices under their leases; replies are written
+    // through both, so each instance queues notices the other may take.
+    let servers = [s.server(&[], &[]), s.server(&[], &[])];
+    let mut cookies = Vec::new();
+    for server in &servers {
+        cookies.push(sign_in(&server.addr, "li.na").await);
+    }
+    let mut references = Vec::new();
+    for n in 0..12 {
+        let (server, cookie) = (&servers[n % 2], &cookies[n % 2]);
+        let reference =
+            file(&server.addr, &format!("two-instances-{n}"), consenting(json!({}))).await;
+        let reply =
+            staff_event(&server.addr, cookie, &reference, json!({"kind": "reply", "text": "x"}))
+                .await;
+        assert_eq!(reply.status, 201);
+        references.push(reference);
+    }
+    eventually("every reply's email sent", || (mails(&s.maildir).len() >= 12).then_some(())).await;
+    // Time for a second delivery of any notice, had both instances taken one: every notice
+    // is sent (the state says so) and the relay holds one message per request.
+    for reference in &references {
+        let all = eventually("the notice is marked sent", || {
+            let all = futures_block(notices(&servers[0].addr, &cookies[0], reference));
+            all.iter().all(|n| n["state"] == "sent").then_some(all)
+        })
+        .await;
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0]["attempts"], 1, "tried once: {all:?}");
+    }
+    let mails = mails(&s.maildir);
+    assert_eq!(mails.len(), 12, "one email per reply");
+    for reference in &references {
+        assert_eq!(
+            mails.iter().filter(|m| m.contains(reference.as_str())).count(),
+            1,
+            "{reference}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lead_sends_a_failed_notice_again_and_it_goes() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let s = setup();
+    let _smtpd = Smtpd::start(s.smtp_port, &s.maildir);
+    staff_add(&s.db, "li.na", "lead", "li.na@example.cn");
+    staff_add(&s.db, "wang", "agent", "wang@example.cn");
+    // A gateway that refuses (400: final, not worth retrying) until the operator mends it.
+    let refusing = Arc::new(AtomicBool::new(true));
+    let texts = Arc::new(Mutex::new(0usize));
+    let app = axum::Router::new().fallback({
+        let (refusing, texts) = (Arc::clone(&refusing), Arc::clone(&texts));
+        move || async move {
+            if refusing.load(Ordering::SeqCst) {
+                (axum::http::StatusCode::BAD_REQUEST, "template not approved")
+            } else {
+                *texts.lock().unwrap() += 1;
+                (axum::http::StatusCode::OK, "ok")
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let gateway = format!("http://{}/sms", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("sms.json");
+    std::fs::write(&body, r#"{"body": {"to": "{national_phone}", "text": "{text}"}}"#).unwrap();
+    // Quiet hours twelve hours away: the text goes now.
+    let away = chrono::Utc::now() + chrono::Duration::hours(20);
+    let quiet = format!(
+        "{}-{}",
+        away.format("%H:%M"),
+        (away + chrono::Duration::minutes(30)).format("%H:%M")
+    );
+    let server = s.server(
+        &["--sms-url", &gateway, "--sms-body", body.to_str().unwrap(), "--sms-quiet-hours", &quiet],
+        &[],
+    );
+    let lead = sign_in(&server.addr, "li.na").await;
+    let reference = file(
+        &server.addr,
+        "notice-resend-1",
+        json!({"intent": "consultation", "product_line": "inverter", "full_name": "王建国",
+               "phone": "138 1234 5678", "notify": ["sms"], "description": "如何设置加速时间参数？"}),
+    )
+    .await;
+    let reply =
+        staff_event(&server.addr, &lead, &reference, json!({"kind": "reply", "text": "x"})).await;
+    assert_eq!(reply.status, 201);
+    let failed = eventually("the text fails for good", || {
+        let all = futures_block(notices(&server.addr, &lead, &reference));
+        all.into_iter().find(|n| n["channel"] == "sms" && n["state"] == "failed")
+    })
+    .await;
+    assert!(failed["last_error"].as_str().unwrap().contains("400"), "{failed}");
+    let resend = |cookie: String| {
+        let path = format!("/api/v1/staff/notices/{}/resend", failed["id"]);
+        let addr = server.addr.clone();
+        async move { request(&addr, "POST", &path, &[("Cookie", &cookie)], b"").await.unwrap().status }
+    };
+    // An agent may not; a lead may, once the gateway is mended, and the text goes once.
+    let agent = sign_in(&server.addr, "wang").await;
+    assert_eq!(resend(agent).await, 403);
+    refusing.store(false, Ordering::SeqCst);
+    assert_eq!(resend(lead.clone()).await, 202);
+    eventually("sent after the resend", || {
+        let all = futures_block(notices(&server.addr, &lead, &reference));
+        all.iter().any(|n| n["id"] == failed["id"] && n["state"] == "sent").then_some(())
+    })
+    .await;
+    assert_eq!(*texts.lock().unwrap(), 1);
+    // Sent is not failed: a second resend is refused.
+    assert_eq!(resend(lead).await, 409);
+}

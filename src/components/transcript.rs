@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use shouhou_core::flow::transcript::{transcript_lines, TranscriptLine};
+use shouhou_core::flow::transcript::{transcript_lines, FlowWords, TranscriptLine};
 use shouhou_core::i18n::t;
 use shouhou_core::{Flow, Lang, Troubleshooting};
 use yew::prelude::*;
@@ -15,7 +15,8 @@ pub fn transcript_view(
     troubleshooting: &Troubleshooting,
     flow: Option<Rc<Flow>>,
 ) -> Html {
-    let lines = transcript_lines(troubleshooting, flow.as_deref(), lang);
+    let words = flow.as_deref().map(FlowWords::from);
+    let lines = transcript_lines(troubleshooting, words.as_ref(), lang);
     let items = lines.into_iter().map(|TranscriptLine { asked, answered }| {
         html! { <li><span class="asked">{ asked }</span>{ " — " }<strong class="answered">{ answered }</strong></li> }
     });

@@ -544,3 +544,45 @@ test.describe('personal data, in English', () => {
     await expectNoAxeViolations(page, 'personal data after an erasure');
   });
 });
+
+test.describe('two agents on one request', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('each sees that the other is typing a reply, and it goes when they stop', async ({ page, server, browser }) => {
+    const d = desk.en;
+    const created = await fetch(`${server.url}/api/v1/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'desk-typing-1' },
+      body: JSON.stringify({
+        intent: 'repair', product_line: 'appliance', full_name: 'Wu Min', phone: PHONE, serial_number: 'DW-88',
+        purchase_date_unknown: 'yes', resolution: 'repair', description: 'The dryer will not heat.',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { reference } = await created.json();
+    addStaff(server, 'lina', 'lead', PASSWORD);
+    addStaff(server, 'wang', 'agent', PASSWORD);
+    const open = async (p, login) => {
+      await p.goto(`${server.url}/desk/requests/${reference}`);
+      await p.getByLabel(d['signin.login']).fill(login);
+      await p.getByLabel(d['signin.password']).fill(PASSWORD);
+      await p.getByRole('button', { name: d['signin.submit'] }).click();
+      await expect(p.getByLabel(d['action.reply_text'])).toBeVisible();
+    };
+    const other = await otherDevice(browser, { locale: 'en-GB' });
+    const colleague = await other.context.newPage();
+    await open(page, 'lina');
+    await open(colleague, 'wang');
+
+    const typing = page.locator('p.typing');
+    await expect(typing).toHaveText('');
+    await colleague.getByLabel(d['action.reply_text']).pressSequentially('We will ', { delay: 50 });
+    await expect(typing).toHaveText(fill(d['request.typing'], { login: 'wang' }), { timeout: 2_000 });
+    // Their own desk does not say they are typing.
+    await expect(colleague.locator('p.typing')).toHaveText('');
+    await expectNoAxeViolations(page, 'desk request with a colleague typing');
+    // They stop: it goes.
+    await expect(typing).toHaveText('', { timeout: 10_000 });
+    await other.close();
+  });
+});

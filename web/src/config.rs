@@ -3,9 +3,10 @@
 
 use serde::Deserialize;
 use shouhou_core::config::{FaultCause, Part};
-use shouhou_core::{AppConfig, ProductLine};
+use shouhou_core::{AppConfig, Localized};
 
 use crate::http::{self, HttpError};
+use crate::maps;
 
 const FILE: &str = "/config.json";
 
@@ -20,11 +21,19 @@ pub async fn load() -> Result<AppConfig, HttpError> {
 /// setting's decoder into the desk's download.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct DeskSettings {
-    pub product_lines: Vec<ProductLine>,
+    pub product_lines: Vec<LineName>,
     #[serde(default = "shouhou_core::quality::default_fault_causes")]
     pub fault_causes: Vec<FaultCause>,
     #[serde(default)]
     pub parts: Vec<Part>,
+}
+
+/// A product line as the desk shows it: its id and its name. Its warranty, components and
+/// 三包 periods are the server's to judge (about 1 KB less of the desk as served).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LineName {
+    pub id: String,
+    pub name: Localized,
 }
 
 pub async fn desk_settings() -> Result<DeskSettings, HttpError> {
@@ -35,7 +44,7 @@ pub async fn desk_settings() -> Result<DeskSettings, HttpError> {
 /// saves one, is no matter).
 pub fn read_desk_settings(text: &str) -> Result<DeskSettings, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|error| error.to_string())
+    maps::read_json(text).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -47,10 +56,15 @@ mod tests {
         let text = include_str!("../../static/config.json");
         let whole = AppConfig::from_json(text).unwrap();
         let desk = read_desk_settings(text).unwrap();
-        assert_eq!(desk.product_lines, whole.product_lines);
+        let names = |lines: &[LineName]| {
+            lines.iter().map(|l| (l.id.clone(), l.name.clone())).collect::<Vec<_>>()
+        };
+        let whole_names: Vec<_> =
+            whole.product_lines.iter().map(|l| (l.id.clone(), l.name.clone())).collect();
+        assert_eq!(names(&desk.product_lines), whole_names);
         assert_eq!((desk.fault_causes, desk.parts), (whole.fault_causes, whole.parts));
         let with_bom = format!("\u{FEFF}{text}");
-        assert_eq!(read_desk_settings(&with_bom).unwrap().product_lines, whole.product_lines);
+        assert_eq!(names(&read_desk_settings(&with_bom).unwrap().product_lines), whole_names);
         assert!(read_desk_settings("{}").is_err());
     }
 }

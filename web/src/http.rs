@@ -9,6 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use shouhou_core::FieldError;
 
+use crate::maps;
+
 /// Why a request brought no answer the caller can use.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpError {
@@ -108,9 +110,11 @@ pub async fn get_text(url: &str) -> Result<String, HttpError> {
     text(get(url).await?).await
 }
 
-/// `GET url`, its body read as `T`.
+/// `GET url`, its body read as `T`, every struct in it from an object ([`maps`]: the staff
+/// desk's reads). Only the reading is per `T`: the waiting is one compiled future for every
+/// type, not one each (a smaller download).
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
-    json(get(url).await?).await
+    maps::read_json(&get_text(url).await?)
 }
 
 /// A 2xx answer's body as text.
@@ -121,8 +125,12 @@ pub async fn text(response: Response) -> Result<String, HttpError> {
 
 /// A 2xx answer's body read as `T`.
 pub async fn json<T: DeserializeOwned>(response: Response) -> Result<T, HttpError> {
-    let text = text(response).await?;
-    serde_json::from_str(&text).map_err(|error| HttpError::Unreadable(error.to_string()))
+    read_json(&text(response).await?)
+}
+
+/// A body read as `T`.
+pub fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
+    serde_json::from_str(text).map_err(|error| HttpError::Unreadable(error.to_string()))
 }
 
 /// A URL component as `encodeURIComponent` writes it: letters, digits and `-_.!~*'()` as

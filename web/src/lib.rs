@@ -2,6 +2,7 @@
 //! app holds only its own screens and effects.
 //!
 //! - [`http`]: one function sends a request, one error ([`http::HttpError`]) says how it failed;
+//!   [`maps`] reads the desk's JSON with only the decoders JSON needs;
 //! - [`i18n`]: a language's messages fetched into core's tables, the language chosen;
 //! - [`config`]: `config.json` read as core's `AppConfig`;
 //! - [`router`]: addresses in the History API, links followed in place;
@@ -15,4 +16,5 @@ pub mod config;
 pub mod dom;
 pub mod http;
 pub mod i18n;
+pub mod maps;
 pub mod router;

@@ -61,7 +61,7 @@ pub enum Node {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum NodeKind {
+pub(crate) enum NodeKind {
     Step,
     Question,
     Outcome,

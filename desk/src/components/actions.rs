@@ -34,6 +34,8 @@ pub struct ActionsProps {
     pub parts: Vec<Part>,
     /// The customer sent an invoice or delivery note as proof of purchase, to confirm.
     pub proof: bool,
+    /// A key pressed in the reply: colleagues see that someone is typing.
+    pub typing: Callback<()>,
 }
 
 #[function_component(Actions)]
@@ -78,7 +80,11 @@ pub fn actions(props: &ActionsProps) -> Html {
         html! { <button type="submit" disabled={busy}>{ desk.t(&["action.", form, "_submit"].concat()) }</button> }
     };
     // A public reply and an internal note: one text each, sent as its event.
-    let text_form = |form: Form, node: &NodeRef, internal: bool, rows: &'static str| {
+    let text_form = |form: Form,
+                     node: &NodeRef,
+                     internal: bool,
+                     rows: &'static str,
+                     oninput: Option<Callback<InputEvent>>| {
         let read = {
             let node = node.clone();
             Rc::new(move || forms::text(form, value_of(&node)))
@@ -91,7 +97,7 @@ pub fn actions(props: &ActionsProps) -> Html {
                 <div class="field">
                     <label for={field.clone()}>{ desk.t(&["action.", form, "_text"].concat()) }</label>
                     <p id={hint.clone()} class="hint">{ desk.t(&["action.", form, "_hint"].concat()) }</p>
-                    <textarea id={field} {rows} ref={node.clone()} aria-describedby={hint} maxlength="10000" />
+                    <textarea id={field} {rows} ref={node.clone()} aria-describedby={hint} maxlength="10000" {oninput} />
                 </div>
                 { submit(form) }
                 { said(form) }
@@ -229,8 +235,8 @@ pub fn actions(props: &ActionsProps) -> Html {
                 </div>
                 { said("assign") }
             </form>
-            { text_form("reply", &reply, false, "4") }
-            { text_form("note", &note, true, "3") }
+            { text_form("reply", &reply, false, "4", Some(props.typing.reform(drop))) }
+            { text_form("note", &note, true, "3", None) }
             <form class="card" onsubmit={on_reply_by} aria-labelledby="h-reply-by">
                 <h3 id="h-reply-by">{ desk.t("action.reply_by") }</h3>
                 <div class="field">

@@ -3,10 +3,10 @@
 //! in troubleshooting, and the timeline.
 
 use shouhou_core::desk::{DetailRow, DetailSections, Entry, RequestDetail};
-use shouhou_core::flow::transcript::{outcome_words, transcript_lines};
+use shouhou_core::flow::transcript::{outcome_words, transcript_lines, FlowWords};
 use shouhou_core::quality::Findings;
 use shouhou_core::status::EntryKind;
-use shouhou_core::{FieldKind, Flow, PhotoRef, Troubleshooting};
+use shouhou_core::{FieldKind, PhotoRef, Troubleshooting};
 use yew::prelude::*;
 
 use crate::api;
@@ -131,7 +131,7 @@ pub fn photos(desk: &Desk, d: &RequestDetail, photos: &[&PhotoRef]) -> Html {
 
 /// What the customer tried before filing: each step and answer, in the flow's words when
 /// the flow they walked is at hand.
-pub fn transcript(desk: &Desk, t: &Troubleshooting, walked: Option<&Flow>) -> Html {
+pub fn transcript(desk: &Desk, t: &Troubleshooting, walked: Option<&FlowWords>) -> Html {
     let lang = desk.lang;
     let name = walked.map_or_else(
         || t.flow_id.clone(),

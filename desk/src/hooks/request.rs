@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use shouhou_core::desk::{EventRequest, Member, RequestDetail};
 use shouhou_core::flow::is_plain_id;
-use shouhou_core::Flow;
+use shouhou_core::flow::transcript::FlowWords;
 use shouhou_web::dom::clear;
 use yew::prelude::*;
 
@@ -21,7 +21,7 @@ pub struct RequestHandle {
     /// The message key of the last read's failure.
     pub error: Option<String>,
     /// The flow the customer walked, when it could be fetched and is the version they walked.
-    pub flow: Option<Rc<Flow>>,
+    pub flow: Option<Rc<FlowWords>>,
     pub members: Rc<Vec<Member>>,
     /// An action is on its way: the forms' buttons wait.
     pub busy: bool,
@@ -31,6 +31,8 @@ pub struct RequestHandle {
     pub send: Callback<(Form, EventRequest, Vec<NodeRef>)>,
     /// A form found something missing: says so under it (a message key).
     pub refuse: Callback<(Form, &'static str)>,
+    /// Staff typed in the reply: colleagues are told, at most every few seconds.
+    pub typing: Callback<()>,
 }
 
 #[hook]
@@ -38,7 +40,7 @@ pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
     let detail = use_state(|| None::<Rc<RequestDetail>>);
     let error = use_state(|| None::<String>);
     let version = use_state(|| 0u32);
-    let flow = use_state(|| None::<Rc<Flow>>);
+    let flow = use_state(|| None::<Rc<FlowWords>>);
     let members = use_state(|| Rc::new(Vec::<Member>::new()));
     let busy = use_state(|| false);
     let said = use_state(|| None::<Said>);
@@ -122,6 +124,22 @@ pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
             said.set(Some(Said { form, ok: false, key: key.to_string() }))
         })
     };
+    // Told again while typing goes on, so colleagues' desks keep showing it; not per key.
+    let typing = {
+        let (reference, last) = (reference.to_string(), use_mut_ref(|| f64::MIN));
+        Callback::from(move |()| {
+            let now = js_sys::Date::now();
+            if now - *last.borrow() < TYPING_TOLD_EVERY_MS {
+                return;
+            }
+            *last.borrow_mut() = now;
+            let reference = reference.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                // Only a courtesy to colleagues: a failure changes nothing for this desk.
+                let _ = api::typing(&reference).await;
+            });
+        })
+    };
     RequestHandle {
         detail: (*detail).clone(),
         error: (*error).clone(),
@@ -131,5 +149,10 @@ pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
         said: (*said).clone(),
         send,
         refuse,
+        typing,
     }
 }
+
+/// How often a desk tells that its member of staff is still typing (the colleagues' desks
+/// show it for a while after each).
+const TYPING_TOLD_EVERY_MS: f64 = 3_000.0;

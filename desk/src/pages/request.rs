@@ -65,6 +65,11 @@ pub fn request_page(props: &RequestProps) -> Html {
             // from the end, and a different count would rebuild (and unfocus) the heading.
             <div>
                 { summary(&desk, d) }
+                // Said once as it appears; an empty live region before, so it is heard.
+                <p class="typing" role="status">
+                    { for desk.live.typing.as_ref().filter(|t| t.0 == props.reference)
+                        .map(|t| desk.tf("request.typing", &[("login", t.1.clone())])) }
+                </p>
                 <div class="columns">
                     <div>
                         if let Some(e) = &d.entitlement { { entitlement(&desk, e) } }
@@ -79,7 +84,7 @@ pub fn request_page(props: &RequestProps) -> Html {
                     </div>
                     <Actions desk={desk.clone()} next_statuses={d.next_statuses.clone()} members={request.members.clone()}
                         busy={request.busy} said={request.said.clone()} send={request.send.clone()} refuse={request.refuse.clone()}
-                        {parts} {proof} />
+                        {parts} {proof} typing={request.typing.clone()} />
                 </div>
             </div>
         </>
