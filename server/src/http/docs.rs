@@ -173,23 +173,32 @@ pub struct RateLimited;
 
 impl IntoResponses for RateLimited {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        let limited = ResponseBuilder::new()
-            .description(
+        responses([(
+            "429",
+            wait_and_retry(
                 "`rate_limited`: too many from this client, or `photo_quota_exceeded`: its photos for the day are sent; try again after `Retry-After` seconds.",
-            )
-            .content(
-                "application/json",
-                ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
-            )
-            .header(
-                "Retry-After",
-                HeaderBuilder::new()
-                    .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
-                    .description(Some("Seconds to wait."))
-                    .build(),
-            );
-        responses([("429", limited.build().into())])
+            ),
+        )])
     }
+}
+
+/// An error body with `Retry-After`: what to wait before trying again.
+fn wait_and_retry(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+        )
+        .header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+                .description(Some("Seconds to wait."))
+                .build(),
+        )
+        .build()
+        .into()
 }
 
 /// `507 insufficient_storage`: the database's disk is at its floor; no photo is taken.
@@ -213,22 +222,12 @@ pub struct Busy;
 
 impl IntoResponses for Busy {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        let busy = ResponseBuilder::new()
-            .description(
+        responses([(
+            "503",
+            wait_and_retry(
                 "`busy`: every password hasher is taken; try again after `Retry-After` seconds.",
-            )
-            .content(
-                "application/json",
-                ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
-            )
-            .header(
-                "Retry-After",
-                HeaderBuilder::new()
-                    .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
-                    .description(Some("Seconds to wait."))
-                    .build(),
-            );
-        responses([("503", busy.build().into())])
+            ),
+        )])
     }
 }
 
