@@ -10,7 +10,6 @@ use shouhou_core::flow::transcript::FlowWords;
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
 use shouhou_web::http::{self, encode, query, send, HttpError};
-use shouhou_web::maps::read_json;
 
 use gloo_net::http::Request;
 
@@ -146,7 +145,7 @@ pub async fn product(product_line: &str, serial: &str) -> Result<ProductRecord, 
 /// the record as kept (trimmed, the serial normalised).
 pub async fn save_product(record: &ProductRecord) -> Result<ProductRecord, HttpError> {
     let path = product_path(&record.product_line, &record.serial_number);
-    read_json(&http::text(send(Request::put(&path).json(record)).await?).await?)
+    http::read_maps(&http::text(send(Request::put(&path).json(record)).await?).await?)
 }
 
 /// Checks (`dry_run`) or imports a CSV or Excel file of records: what it adds and changes,
@@ -160,7 +159,7 @@ pub async fn import_products(
     let content_type =
         if file.name().to_ascii_lowercase().ends_with(".xlsx") { XLSX } else { "text/csv" };
     let request = Request::post(&path).header("Content-Type", content_type).body(file);
-    read_json(&http::text(send(request).await?).await?)
+    http::read_maps(&http::text(send(request).await?).await?)
 }
 
 /// How an Excel workbook's body is named.
@@ -180,7 +179,7 @@ pub async fn erase(contact: &str) -> Result<Erased, HttpError> {
         contact: &'a str,
     }
     let request = Request::post(&[BASE, "/erasures"].concat()).json(&Contact { contact });
-    read_json(&http::text(send(request).await?).await?)
+    http::read_maps(&http::text(send(request).await?).await?)
 }
 
 /// The troubleshooting flow a customer walked, fetched as their app fetches it. Read for its

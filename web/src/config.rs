@@ -44,7 +44,7 @@ pub async fn desk_settings() -> Result<DeskSettings, HttpError> {
 /// saves one, is no matter).
 pub fn read_desk_settings(text: &str) -> Result<DeskSettings, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    maps::read_json(text).map_err(|error| error.to_string())
+    maps::from_str(text).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

@@ -114,7 +114,12 @@ pub async fn get_text(url: &str) -> Result<String, HttpError> {
 /// desk's reads). Only the reading is per `T`: the waiting is one compiled future for every
 /// type, not one each (a smaller download).
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
-    maps::read_json(&get_text(url).await?)
+    read_maps(&get_text(url).await?)
+}
+
+/// A body read as `T`, every struct in it from an object ([`maps`]).
+pub fn read_maps<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
+    maps::from_str(text).map_err(|error| HttpError::Unreadable(error.to_string()))
 }
 
 /// A 2xx answer's body as text.

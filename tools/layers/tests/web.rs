@@ -4,6 +4,8 @@
 use std::path::Path;
 
 const LAYERS: &[&[&str]] = &[
+    // Reading JSON with only the code JSON needs.
+    &["maps"],
     // The page and HTTP, each on its own.
     &["dom", "http"],
     // What is built on them: messages and language, configuration, addresses.
