@@ -307,6 +307,13 @@ pub fn FormPage() -> Html {
             }
             { for step.fields(intent, &conditions).into_iter().map(control) }
             { honeypot.unwrap_or_default() }
+            // The server draws the first step before the app has arrived; sent by the browser
+            // itself then, the form carries the start step's choices with what was typed, so
+            // the server draws this step again instead of the start.
+            if step == Step::Contact {
+                <input type="hidden" name={Field::Intent.name()} value={fields.intent.clone()} />
+                <input type="hidden" name={Field::ProductLine.name()} value={fields.product_line.clone()} />
+            }
             if let Some(kept) = kept {
                 <p class="hint privacy">{ kept }</p>
             }
