@@ -626,52 +626,6 @@ async fn texts_and_robots_get_their_own_bodies_and_quiet_hours_hold_all_but_emer
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn two_instances_on_one_store_send_each_notice_once() {
-    let s = setup();
-    let _smtpd = Smtpd::start(s.smtp_port, &s.maildir);
-    staff_add(&s.db, "li.na", "lead", "li.na@example.cn");
-    // Both workers run at once and take due notices under their leases; replies are written
-    // through both, so each instance queues notices the other may take.
-    let servers = [s.server(&[], &[]), s.server(&[], &[])];
-    let mut cookies = Vec::new();
-    for server in &servers {
-        cookies.push(sign_in(&server.addr, "li.na").await);
-    }
-    let mut references = Vec::new();
-    for n in 0..12 {
-        let (server, cookie) = (&servers[n % 2], &cookies[n % 2]);
-        let reference =
-            file(&server.addr, &format!("two-instances-{n}"), consenting(json!({}))).await;
-        let reply =
-            staff_event(&server.addr, cookie, &reference, json!({"kind": "reply", "text": "x"}))
-                .await;
-        assert_eq!(reply.status, 201);
-        references.push(reference);
-    }
-    eventually("every reply's email sent", || (mails(&s.maildir).len() >= 12).then_some(())).await;
-    // Time for a second delivery of any notice, had both instances taken one: every notice
-    // is sent (the state says so) and the relay holds one message per request.
-    for reference in &references {
-        let all = eventually("the notice is marked sent", || {
-            let all = futures_block(notices(&servers[0].addr, &cookies[0], reference));
-            all.iter().all(|n| n["state"] == "sent").then_some(all)
-        })
-        .await;
-        assert_eq!(all.len(), 1, "{all:?}");
-        assert_eq!(all[0]["attempts"], 1, "tried once: {all:?}");
-    }
-    let mails = mails(&s.maildir);
-    assert_eq!(mails.len(), 12, "one email per reply");
-    for reference in &references {
-        assert_eq!(
-            mails.iter().filter(|m| m.contains(reference.as_str())).count(),
-            1,
-            "{reference}"
-        );
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn a_lead_sends_a_failed_notice_again_and_it_goes() {
     use std::sync::atomic::{AtomicBool, Ordering};
     let s = setup();

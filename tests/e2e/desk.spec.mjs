@@ -505,6 +505,8 @@ test.describe('personal data, in English', () => {
     await tabTo(page, page.getByRole('link', { name: reference }));
     await keys('Enter');
     await expect(heading(page)).toHaveText(fill(d['request.heading'], { reference }));
+    // The heading comes from the address; the view is on the trail once the record is read.
+    await expect(page.getByText('The fridge door seal is torn along the hinge.')).toBeVisible();
 
     await tabTo(page, page.getByRole('link', { name: d['nav.privacy'] }));
     await keys('Enter');
