@@ -32,6 +32,7 @@ use seed::{PageSeed, Seed};
 /// says what it was drawn from), or, on a page without one (the offline shell, a screen only
 /// the app draws), replaces the loading text with its own first screen.
 pub fn start() {
+    storage::early::note_arrival();
     let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let root = document.get_element_by_id("app").expect("index.html has an #app element");
     let page = document

@@ -94,9 +94,7 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
             .forget();
         }
         // Typing boot.js kept on a form the app never took over becomes a draft like any other.
-        let (path, query) = shouhou_web::router::address();
-        let here = if query.is_empty() { path } else { format!("{path}?{query}") };
-        crate::storage::early::import(config, &here);
+        crate::storage::early::import(config);
     }
     let (store, warning) = LocalStore::open().await;
     let store = Rc::new(store);

@@ -10,6 +10,20 @@ use std::collections::BTreeMap;
 
 use super::settings::{local_storage, EARLY_KEY};
 
+thread_local! {
+    /// The address this page arrived at (path and query), as boot.js saw it.
+    static ARRIVED_AT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Keeps the address the page arrived at, before anything runs: the app replaces a screen's
+/// address with its own once it has taken it over, and a journal kept for the page taken over
+/// must not be read as another page's (a second draft of the first keystrokes).
+pub fn note_arrival() {
+    let (path, query) = shouhou_web::router::address();
+    let here = if query.is_empty() { path } else { format!("{path}?{query}") };
+    ARRIVED_AT.with(|at| *at.borrow_mut() = here);
+}
+
 #[derive(Deserialize)]
 struct Early {
     path: String,
@@ -17,10 +31,11 @@ struct Early {
     at: f64,
 }
 
-/// Turns a journal left by another page than `here` (path and query) into a draft in the
-/// keystroke journal, which storage reads back with the others; a journal with nothing typed
-/// (only the start choices, which are in its address) is dropped.
-pub fn import(config: &AppConfig, here: &str) {
+/// Turns a journal left by another page than the one this page arrived at (path and query)
+/// into a draft in the keystroke journal, which storage reads back with the others; a journal
+/// with nothing typed (only the start choices, which are in its address) is dropped.
+pub fn import(config: &AppConfig) {
+    let here = ARRIVED_AT.with(|at| at.borrow().clone());
     let Some(storage) = local_storage() else { return };
     let Some(text) = storage.get_item(EARLY_KEY).ok().flatten() else { return };
     let Ok(early) = serde_json::from_str::<Early>(&text) else {
