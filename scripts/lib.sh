@@ -122,6 +122,19 @@ ensure_browser() {
   fi
 }
 
+# A second engine: Debian's WebKitGTK WebDriver and MiniBrowser, and a virtual X display for
+# it (scripts/webkit.sh).
+WEBKIT_MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+ensure_webkit() {
+  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x "$WEBKIT_MINIBROWSER" ] || ! command -v xvfb-run >/dev/null 2>&1 \
+    || ! command -v xauth >/dev/null 2>&1; then
+    say "installing WebKitGTK's WebDriver and MiniBrowser, and Xvfb, from Debian"
+    apt_install webkit2gtk-driver xvfb xauth
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
 # aiosmtpd (PyPI), pinned, in its own virtualenv: the real SMTP server the notice tests run on
 # loopback (its Mailbox handler writes every message it accepts into a Maildir the tests read).
 # server/tests find its Python through SHOUHOU_AIOSMTPD.
