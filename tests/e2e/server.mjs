@@ -80,6 +80,13 @@ export async function startServer(backend, linesWithoutFlows = [], configChanges
         db, sql], { encoding: 'utf8' });
       return JSON.parse(out);
     },
+    /** Runs one statement on the server's SQLite file and commits it (SQLite's own locking
+     *  keeps it apart from the server's writes): what a test uses to move a stored time back. */
+    sql(statement) {
+      execFileSync('python3', ['-c',
+        'import sqlite3,sys; c=sqlite3.connect(sys.argv[1], timeout=10); c.execute(sys.argv[2]); c.commit()',
+        db, statement]);
+    },
     /** Kills the server at once (no graceful shutdown): the site is simply unreachable. */
     kill: stopChild,
     /** Starts it again on the same port and database. */
