@@ -17,6 +17,7 @@ use crate::warranty::CivilDate;
 
 /// One part of the call script, in the order spoken: `{"id": "use", "text": {…}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScriptLine {
     /// Stable id (`use`, `evaluation`, `care`, `next_service`, `thanks`).
@@ -147,12 +148,15 @@ pub struct DueCall {
 }
 
 /// `GET /api/v1/staff/follow-ups`: the requests resolved from `from` to `to` (days,
-/// inclusive) not followed up yet, the oldest resolved first.
+/// inclusive) not followed up yet, the oldest resolved first, with when to call them and
+/// what to say (the configuration's, so the desk need not read it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueCalls {
     pub from: String,
     pub to: String,
+    pub calling_hours: Opening,
+    pub script: Vec<ScriptLine>,
     pub calls: Vec<DueCall>,
 }
 

@@ -100,6 +100,10 @@ async fn the_list_holds_what_was_resolved_two_to_seven_days_ago_oldest_first() {
         "two to seven days ago, the oldest first; not yesterday's, not eight days ago, not one \
          opened again"
     );
+    let config = &desk.state.config.follow_up;
+    assert_eq!(list["calling_hours"], json!(config.calling_hours));
+    assert_eq!(list["script"], json!(config.script));
+    assert_eq!(list["script"][0]["id"], "use");
     let today = store::today();
     assert_eq!(list["from"], today.plus_days(-7).to_string());
     assert_eq!(list["to"], today.plus_days(-2).to_string());

@@ -26,20 +26,6 @@ pub struct DeskSettings {
     pub fault_causes: Vec<FaultCause>,
     #[serde(default)]
     pub parts: Vec<Part>,
-    /// What today's follow-up calls need: when to call, and what to say.
-    #[cfg(feature = "follow-up")]
-    #[serde(default)]
-    pub follow_up: CallScript,
-}
-
-/// The configuration's `follow_up`, as much as the follow-up screen shows: the calling
-/// hours and the script. Which requests are due, and which the rate counts, are the server's.
-#[cfg(feature = "follow-up")]
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct CallScript {
-    pub calling_hours: Option<shouhou_core::reply::Opening>,
-    #[serde(default)]
-    pub script: Vec<shouhou_core::config::ScriptLine>,
 }
 
 /// A product line as the desk shows it: its id and its name. Its warranty, components and
@@ -77,11 +63,6 @@ mod tests {
             whole.product_lines.iter().map(|l| (l.id.clone(), l.name.clone())).collect();
         assert_eq!(names(&desk.product_lines), whole_names);
         assert_eq!((desk.fault_causes, desk.parts), (whole.fault_causes, whole.parts));
-        #[cfg(feature = "follow-up")]
-        assert_eq!(
-            (desk.follow_up.calling_hours, desk.follow_up.script),
-            (Some(whole.follow_up.calling_hours), whole.follow_up.script)
-        );
         let with_bom = format!("\u{FEFF}{text}");
         assert_eq!(names(&read_desk_settings(&with_bom).unwrap().product_lines), whole_names);
         assert!(read_desk_settings("{}").is_err());

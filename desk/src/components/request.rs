@@ -15,11 +15,11 @@ use crate::format;
 use crate::time;
 
 /// A term and its description, in a `<dl>`.
-fn row(desk: &Desk, key: &str, value: Html) -> Html {
+pub fn row(desk: &Desk, key: &str, value: Html) -> Html {
     html! { <><dt>{ desk.t(key) }</dt><dd>{ value }</dd></> }
 }
 
-fn text(value: String) -> Html {
+pub fn text(value: String) -> Html {
     html! { { value } }
 }
 

@@ -11,6 +11,7 @@ pub mod live;
 pub mod notices;
 pub mod privacy;
 pub mod products;
+pub mod record;
 pub mod request;
 pub mod session;
 pub mod title;

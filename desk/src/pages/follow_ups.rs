@@ -8,7 +8,7 @@ use shouhou_web::router::Routable;
 use yew::prelude::*;
 
 use crate::components::call::{call_form, use_call_fields};
-use crate::components::request::findings_words;
+use crate::components::request::{findings_words, row, text};
 use crate::context::use_desk;
 use crate::hooks::follow_ups::use_follow_ups;
 use crate::hooks::title::use_focus_title;
@@ -36,49 +36,38 @@ pub fn follow_ups_page() -> Html {
         });
     }
 
-    let script = &desk.settings.follow_up;
-    let hours = script.calling_hours.as_ref().map(|h| {
-        html! { <p>{ desk.tf("follow_ups.hours", &[("from", h.from.clone()), ("to", h.to.clone())]) }</p> }
-    });
-    let lines = script.script.iter().map(|line| html! { <li>{ line.text.get(desk.lang) }</li> });
-    let saved = match &shown.said {
-        Some((_, said)) if said.ok => desk.t(&said.key),
-        _ => String::new(),
-    };
+    let said = shown.recorder.said.as_ref();
+    let saved = said.filter(|s| s.ok).map(|s| desk.t(&s.key)).unwrap_or_default();
     let calls = shown.list.as_ref().map(|l| l.calls.as_slice()).unwrap_or_default();
     let call = |c: &shouhou_core::follow_up::DueCall| {
-        let open = shown.open.as_deref() == Some(c.reference.as_str());
-        let item =
-            |key: &str, value: Html| html! { <><dt>{ desk.t(key) }</dt><dd>{ value }</dd></> };
-        let product = match &c.model {
-            Some(model) => [desk.line_name(&c.product_line), model.clone()].join(" · "),
-            None => desk.line_name(&c.product_line),
-        };
-        let done = findings_words(&desk, &c.findings);
-        let action = if open {
+        let mut product = desk.line_name(&c.product_line);
+        if let Some(model) = &c.model {
+            product = [product.as_str(), model].join(" · ");
+        }
+        let resolved =
+            [time::show(desk.lang, &c.resolved_at), findings_words(&desk, &c.findings)].join(" · ");
+        let action = if shown.open.as_deref() == Some(c.reference.as_str()) {
             let onsubmit = {
-                let (send, refuse, fields) =
-                    (shown.send.clone(), shown.refuse.clone(), fields.clone());
-                let (reference, move_focus) = (c.reference.clone(), move_focus.clone());
+                let (send, refuse) = (shown.recorder.send.clone(), shown.recorder.refuse.clone());
+                let (fields, reference, move_focus) =
+                    (fields.clone(), c.reference.clone(), move_focus.clone());
                 Callback::from(move |e: SubmitEvent| {
                     e.prevent_default();
                     match fields.read() {
                         Ok(event) => {
                             *move_focus.borrow_mut() = true;
-                            send.emit((reference.clone(), event, fields.all()))
+                            send.emit((reference.clone(), "follow_up", event, fields.all()))
                         }
-                        Err(key) => refuse.emit((reference.clone(), key)),
+                        Err(key) => refuse.emit(("follow_up", key)),
                     }
                 })
             };
-            let refused = match &shown.said {
-                Some((reference, said)) if !said.ok && *reference == c.reference => {
-                    html! { <p class="error" role="alert">{ desk.t(&said.key) }</p> }
-                }
+            let refused = match said {
+                Some(s) if !s.ok => html! { <p class="error" role="alert">{ desk.t(&s.key) }</p> },
                 _ => html! {},
             };
             let submit = html! {
-                <button type="submit" disabled={shown.busy}>{ desk.t("action.follow_up_submit") }</button>
+                <button type="submit" disabled={shown.recorder.busy}>{ desk.t("action.follow_up_submit") }</button>
             };
             call_form(&desk, &fields, onsubmit, submit, refused)
         } else {
@@ -100,15 +89,14 @@ pub fn follow_ups_page() -> Html {
             <li class="card">
                 <h3><a href={Route::Request(c.reference.clone()).path()}>{ &c.full_name }{ " · " }{ &c.reference }</a></h3>
                 <dl class="summary">
-                    { item("follow_ups.phone", html! { <a href={["tel:", &c.phone].concat()}>{ &c.phone }</a> }) }
-                    { item("follow_ups.product", html! { product }) }
-                    { item("follow_ups.resolved_at", html! { time::show(desk.lang, &c.resolved_at) }) }
-                    { item("follow_ups.done", html! { done }) }
+                    { row(&desk, "field.phone", html! { <a href={["tel:", &c.phone].concat()}>{ &c.phone }</a> }) }
+                    { row(&desk, "field.product_line", text(product)) }
+                    { row(&desk, "status.resolved", text(resolved)) }
                     if let Some(reply) = &c.last_reply {
-                        { item("follow_ups.last_reply", html! { reply }) }
+                        { row(&desk, "kind.reply", text(reply.clone())) }
                     }
                     if c.unanswered > 0 {
-                        { item("follow_ups.unanswered", html! { c.unanswered }) }
+                        { row(&desk, "follow_ups.unanswered", text(c.unanswered.to_string())) }
                     }
                 </dl>
                 { action }
@@ -119,16 +107,16 @@ pub fn follow_ups_page() -> Html {
     html! {
         <>
             <h1 id="page-title" tabindex="-1">{ desk.t("follow_ups.heading") }</h1>
-            { for hours }
-            <section class="card" aria-labelledby="h-script">
-                <h2 id="h-script">{ desk.t("follow_ups.script") }</h2>
-                <ol>{ for lines }</ol>
-            </section>
             <p class="ok" role="status">{ saved }</p>
             if let Some(key) = &shown.error {
                 <p class="error" role="alert">{ desk.t(key) }</p>
             }
             if let Some(list) = &shown.list {
+                <p>{ desk.tf("follow_ups.hours", &[("from", list.calling_hours.from.clone()), ("to", list.calling_hours.to.clone())]) }</p>
+                <section class="card" aria-labelledby="h-script">
+                    <h2 id="h-script">{ desk.t("follow_ups.script") }</h2>
+                    <ol>{ for list.script.iter().map(|line| html! { <li>{ line.text.get(desk.lang) }</li> }) }</ol>
+                </section>
                 <section aria-labelledby="h-calls">
                     <h2 id="h-calls">{ desk.tf("follow_ups.due", &[("n", calls.len().to_string()), ("from", list.from.clone()), ("to", list.to.clone())]) }</h2>
                     if calls.is_empty() {

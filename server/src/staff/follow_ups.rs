@@ -1,6 +1,7 @@
-//! `/api/v1/staff/follow-ups`: today's follow-up calls (回访), for any member of staff. The
-//! days are core's, from the configuration's `follow_up`; a call is recorded as an event on
-//! the request (`POST …/requests/{reference}/events`, `follow_up`).
+//! `/api/v1/staff/follow-ups`: today's follow-up calls (回访), for any member of staff, with
+//! the calling hours and the script. The days are core's, from the configuration's
+//! `follow_up`; a call is recorded as an event on the request (`POST …/requests/{reference}/events`,
+//! `follow_up`).
 
 use std::sync::Arc;
 
@@ -28,10 +29,13 @@ use crate::store;
 )]
 pub async fn due(State(state): State<Arc<AppState>>, _: Staff, headers: HeaderMap) -> Response {
     let result = async {
-        let (first, last) = state.config.follow_up.due_between(store::today());
+        let settings = &state.config.follow_up;
+        let (first, last) = settings.due_between(store::today());
         let (from, to) = (first.to_string(), last.to_string());
         let calls = state.store.due_calls(&from, &to).await?;
-        Ok::<_, ApiError>(Json(DueCalls { from, to, calls }).into_response())
+        let calling_hours = settings.calling_hours.clone();
+        let script = settings.script.clone();
+        Ok::<_, ApiError>(Json(DueCalls { from, to, calling_hours, script, calls }).into_response())
     }
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))
