@@ -14,29 +14,15 @@ terser dist.new/pkg/shouhou.js --module --compress --mangle --output dist.new/pk
 mv dist.new/pkg/shouhou.min.js dist.new/pkg/shouhou.js
 cp index.html dist.new/
 cp -r static/. dist.new/
-# The early first screen is on the first load: minified like the glue.
+# The boot script is on the first load: minified like the glue.
 terser dist.new/boot.js --module --compress --mangle --output dist.new/boot.min.js
 mv dist.new/boot.min.js dist.new/boot.js
 # The QR encoder for receipts: fetched only when a receipt is shown.
 mkdir -p dist.new/vendor
 terser node_modules/qrcode-generator/dist/qrcode.mjs --module --compress --mangle --output dist.new/vendor/qrcode.mjs
-# The stylesheet is on the first load: the shared tokens in front, minified.
+# The stylesheet is on the first load (the server's pages carry it inline): the shared tokens
+# in front, minified.
 build_css dist.new/app.css
-# The early first screen's words, in both languages, inside the page as a JSON data block (not
-# a script: the CSP allows none inline), so the start step needs no fetch for its messages.
-node -e '
-  const fs = require("fs");
-  const keys = fs.readFileSync("static/boot.js", "utf8").match(/text\(\x27[a-z_.]+\x27/g)
-    .map((m) => m.slice(6, -1)).concat(["intent.consultation", "intent.repair", "intent.return_exchange_refund", "intent.complaint", "intent.onsite_report"]);
-  const pick = (lang) => {
-    const all = JSON.parse(fs.readFileSync(`static/i18n/${lang}.json`, "utf8"));
-    return Object.fromEntries([...new Set(keys)].filter((k) => k in all).map((k) => [k, all[k]]));
-  };
-  const data = JSON.stringify({ "zh-CN": pick("zh-CN"), en: pick("en") }).replace(/</g, "\\u003c");
-  const page = fs.readFileSync("dist.new/index.html", "utf8")
-    .replace("<div id=\"boot\" hidden></div>", `<script type="application/json" id="start-words">${data}</script>\n  <div id="boot" hidden></div>`);
-  fs.writeFileSync("dist.new/index.html", page);
-'
 # The page itself: without its comment lines and indentation.
 node -e '
   const fs = require("fs"), file = process.argv[1];
@@ -48,12 +34,16 @@ node -e '
   const fs = require("fs");
   for (const file of process.argv.slice(1)) fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(file, "utf8"))));
 ' dist.new/i18n/*.json
+# Every file the page references gets a name with its content's hash, so browsers keep it for
+# good (the server sends such names `immutable`) and a new build is new names: wasm-bindgen's
+# snippets (the glue's imports rewritten), the glue, the wasm, the stylesheet, the boot script,
+# the message tables, the flows (their plain names stay too: the server and the desk read
+# those) and the QR encoder. The page lists them (`shouhou-files`, read by boot.js and the app),
+# and the service worker precaches them with the seedless page.
+node scripts/hash-files.mjs dist.new
 # The service worker carries the build's id: a new build is a new worker, offered to the customer.
-build_id=$(cat dist.new/index.html dist.new/app.css dist.new/pkg/shouhou.js dist.new/pkg/shouhou_bg.wasm | sha256sum | cut -c1-16)
+build_id=$(cat dist.new/index.html dist.new/sw.js | sha256sum | cut -c1-16)
 sed -i "s/__BUILD_ID__/$build_id/" dist.new/sw.js
-# The glue imports wasm-bindgen's JS snippets (their folder name is a hash): the shell needs them.
-snippets=$(cd dist.new && find pkg/snippets -name '*.js' 2>/dev/null | sort | sed "s/.*/, '&'/" | tr -d '\n')
-sed -i "s#'vendor/qrcode.mjs'\]#'vendor/qrcode.mjs'$snippets]#" dist.new/sw.js
 # Served as they are to browsers that accept Brotli or gzip (the server's ServeDir looks for these).
 precompress dist.new wasm js mjs css html json svg
 rm -rf dist && mv dist.new dist

@@ -14,7 +14,14 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # live desk, notices, paging and the privacy screen took it to 214 KB, and cuts brought it back
 # to 200130 (measured when set). Over budget until the screens' markup and the answers'
 # decoding shrink (scripts/where-bytes.sh desk): lower it with every saving.
+# The customer app, bytes as served: everything a first visit fetches to file a request with
+# a photo (scripts/measure-bundle.sh lists it). SHORT OF ISSUE 21'S BUDGET: the issue asks
+# 200000 for the whole app, which tuning cannot reach (the spike measured 3 KB at best; the
+# wasm alone is over 300000 with hydration); until a product decision moves code off it, this
+# ratchet holds what was reached (407729 when set) with a little room: lower it with every
+# saving, never raise it.
 FIRST_LOAD_BUDGET=150000
+APP_BUDGET=410000
 DESK_BUDGET=201000
 
 # wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is
@@ -114,6 +121,19 @@ ensure_browser() {
     apt_install chromium chromium-driver
   fi
 }
+
+# A second engine: Debian's WebKitGTK WebDriver and MiniBrowser, and a virtual X display for
+# it (scripts/webkit.sh).
+WEBKIT_MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+ensure_webkit() {
+  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x "$WEBKIT_MINIBROWSER" ] || ! command -v xvfb-run >/dev/null 2>&1 \
+    || ! command -v xauth >/dev/null 2>&1; then
+    say "installing WebKitGTK's WebDriver and MiniBrowser, and Xvfb, from Debian"
+    apt_install webkit2gtk-driver xvfb xauth
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # aiosmtpd (PyPI), pinned, in its own virtualenv: the real SMTP server the notice tests run on
 # loopback (its Mailbox handler writes every message it accepts into a Maildir the tests read).

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: native (core, server), the server on PostgreSQL, wasm in headless Chromium,
-# Schemathesis against the API's OpenAPI document, browser end-to-end.
+# Schemathesis against the API's OpenAPI document, browser end-to-end in Chromium and WebKit.
 # Installs what is missing first. Prints each layer's counts; exits non-zero on any failure.
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 ensure_browser
 ensure_aiosmtpd
 ensure_nginx
+ensure_webkit
 export CHROMEDRIVER=/usr/bin/chromedriver
 
 mkdir -p target
@@ -68,14 +69,19 @@ read -r passed[e2e] failed[e2e] < <(
   sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' target/test-e2e.log \
     | tail -1 | grep . || echo "0 1")
 
+# The customer's journey again in WebKit (the engine of every iPhone browser).
+run_layer webkit "$ROOT/scripts/webkit.sh"
+read -r passed[webkit] failed[webkit] < <(
+  sed -n 's/^webkit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' target/test-webkit.log \
+    | tail -1 | grep . || echo "0 1")
 total_passed=0; total_failed=0
 echo
 echo "Test layers:"
-for layer in gates native postgres wasm schemathesis e2e; do
+for layer in gates native postgres wasm schemathesis e2e webkit; do
   printf '  %-12s %4d passed, %d failed\n' "$layer" "${passed[$layer]}" "${failed[$layer]}"
   total_passed=$((total_passed + passed[$layer])); total_failed=$((total_failed + failed[$layer]))
 done
 [ "$total_failed" -eq 0 ] || status=1
-[ "${passed[native]}" -gt 0 ] && [ "${passed[postgres]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[schemathesis]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] || status=1
+[ "${passed[native]}" -gt 0 ] && [ "${passed[postgres]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[schemathesis]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] && [ "${passed[webkit]}" -gt 0 ] || status=1
 echo "$total_passed passed, $total_failed failed"
 exit "$status"

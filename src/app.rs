@@ -1,13 +1,15 @@
 //! The app shell: loads configuration and stored drafts, keeps the draft saved on every
-//! change, and shows the screen the draft is on.
+//! change, and shows the screen the draft is on. The same component renders on the server
+//! (the screens drawn from their address, `server/src/customer/pages.rs`) and takes that markup over
+//! in the browser: it draws only from its props and state, never asking the browser.
 
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::{Lang, Step};
 use yew::prelude::*;
 
 use crate::components::conflict::ConflictPanel;
+use crate::components::display::request_title;
 use crate::components::kiosk::{IdleDialog, StaffPanel};
-use crate::hooks::adopt::{use_adopt_first_screen, use_resume_hint};
 use crate::hooks::autosave::use_autosave;
 use crate::hooks::boot::use_boot;
 use crate::hooks::document::{use_document_language, use_language_switch};
@@ -16,6 +18,7 @@ use crate::hooks::history::use_history;
 use crate::hooks::kiosk::use_kiosk;
 use crate::hooks::other_tabs::use_other_tabs;
 use crate::hooks::sender::use_outbox_sender;
+use crate::hooks::takeover::{use_resume_hint, use_running};
 use crate::hooks::update::use_update_offer;
 use crate::hooks::AppContext;
 use crate::pages::confirmation::ConfirmationPage;
@@ -26,15 +29,20 @@ use crate::pages::outbox::OutboxPage;
 use crate::pages::review::ReviewPage;
 use crate::pages::start::StartPage;
 use crate::pages::status::StatusPage;
+use crate::seed::Seed;
 use crate::state::{Action, AppState, SaveStatus, View};
 use crate::storage::drafts::Writer;
 use crate::storage::idb::StorageError;
-use crate::storage::settings::{kiosk_mode, LANGUAGE};
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// What the first render is drawn from (`crate::seed`).
+    pub seed: std::rc::Rc<Seed>,
+}
 
 #[component]
-pub fn App() -> Html {
-    let state =
-        use_reducer(|| AppState { kiosk: kiosk_mode(), ..AppState::new(LANGUAGE.initial()) });
+pub fn App(props: &AppProps) -> Html {
+    let state = use_reducer(|| AppState::from_seed(&props.seed));
     let writer = use_state(|| None::<Writer>);
 
     // Effects
@@ -49,9 +57,7 @@ pub fn App() -> Html {
     use_document_language(state.lang);
     use_history(&state);
     use_resume_hint(&state);
-    let first_screen_ready = state.config_failed
-        || (state.routed && state.config.is_some() && shouhou_core::Messages::has(state.lang));
-    use_adopt_first_screen(&state, first_screen_ready);
+    use_running(&state);
 
     // Callbacks
 
@@ -86,6 +92,14 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowDrafts))
     };
+    let resume_earlier = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(earlier) = state.earlier.clone() {
+                state.dispatch(Action::Resume(earlier));
+            }
+        })
+    };
 
     let open_staff = {
         let staff_open = staff_open.clone();
@@ -108,7 +122,9 @@ pub fn App() -> Html {
             <a class="skip-link" href="#main">{ t(lang, "app.skip_to_main") }</a>
             <header class="masthead">
                 <p class="brand">{ brand }</p>
-                if lists_shown && writer.is_some() && state.view != View::Drafts {
+                // There from the first screen (the server draws it too), so nothing moves
+                // when storage opens.
+                if lists_shown && state.view != View::Drafts {
                     <button type="button" class="header-button" onclick={show_drafts.clone()}>{ t(lang, "drafts.link") }</button>
                 }
                 if lists_shown && !state.outbox.is_empty() && state.view != View::Outbox {
@@ -142,6 +158,12 @@ pub fn App() -> Html {
                         <button type="button" class="secondary" onclick={show_drafts.clone()}>{ t(lang, "storage.export") }</button>
                     </div>
                 }
+                if let Some(earlier) = &state.earlier {
+                    <div class="notice" role="status">
+                        <p>{ Messages::builtin().format(lang, "resume.offer", &[("title", request_title(&earlier.fields, state.config.as_deref(), lang))]) }</p>
+                        <button type="button" class="secondary" onclick={resume_earlier}>{ t(lang, "resume.continue") }</button>
+                    </div>
+                }
                 if let (Some(mine), Some(theirs)) = (&state.draft, &state.conflict) {
                     <ConflictPanel {lang} mine={mine.clone()} theirs={theirs.clone()} on_resolve={resolve_conflict} />
                 }
@@ -159,7 +181,8 @@ fn storage_may_be_cleared(state: &AppState) -> bool {
     let drafts = state.draft.iter().filter(|draft| !draft.is_blank());
     let unsent = state.outbox.iter().filter(|item| !item.is_sent()).map(|item| &item.draft);
     let oldest_ms = drafts.chain(unsent).map(|draft| draft.created_at_ms).min();
-    shouhou_core::eviction::StorageRisk { oldest_ms, now_ms: crate::ids::now_ms(), ..risk }.warn()
+    // Judged at the time the browser was asked (rendering never reads the clock).
+    shouhou_core::eviction::StorageRisk { oldest_ms, ..risk }.warn()
 }
 
 fn update_notice(lang: Lang) -> Html {

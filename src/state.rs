@@ -9,10 +9,11 @@ use shouhou_core::outbox::OutboxItem;
 use shouhou_core::product::ProductLookup;
 use shouhou_core::rules::KIOSK_CHANNEL;
 use shouhou_core::{
-    AppConfig, Draft, DraftEvent, Field, FieldError, Flow, Lang, Lineage, Route, Step,
+    AppConfig, CivilDate, Draft, DraftEvent, Field, FieldError, Flow, Lang, Lineage, Route, Step,
 };
 use yew::Reducible;
 
+use crate::seed::Seed;
 use crate::storage::drafts::SaveReport;
 use crate::storage::idb::StorageError;
 
@@ -100,6 +101,22 @@ pub struct AppState {
     /// Grows with every address the browser asked for (Back, Forward, a deep link): the
     /// screen that answers it replaces that history entry instead of adding one.
     pub address_asked: u32,
+    /// The customer's date, as of the last thing they did: what a step asks and the warranty
+    /// follow from it, and rendering never asks the browser's clock.
+    pub today: CivilDate,
+    /// A draft in progress this device kept, found when the app took over a screen the
+    /// server drew from its address: offered, never put in place of what is on screen.
+    pub earlier: Option<Draft>,
+    /// The app is taking over a screen the server drew: its controls keep what they hold
+    /// until [`Action::TakenOver`] brings that into the draft.
+    pub taking_over: bool,
+    /// What the customer chose or typed on the server's page, before the app took it over
+    /// and since, until storage has opened (`None` before the take-over and once storage has
+    /// opened): carried over once more if storage holds the draft they are continuing, so no
+    /// keystroke made before storage answered is lost to the stored copy.
+    pub early_edits: Option<Vec<(Field, String)>>,
+    /// Storage has opened and its draft has been taken (or set aside).
+    pub storage_opened: bool,
 }
 
 pub enum Action {
@@ -131,6 +148,13 @@ pub enum Action {
     /// The product archive knew the serial number (see [`DraftEvent::OnRecord`]).
     OnRecord {
         found: ProductLookup,
+        now_ms: u64,
+    },
+    /// The app has taken over the screen the server drew: what its controls hold now (the
+    /// customer's choices and typing before and during the take-over), and the honeypot's.
+    TakenOver {
+        controls: Vec<(Field, String)>,
+        honeypot: Option<String>,
         now_ms: u64,
     },
     /// The honeypot input was filled in (see [`DraftEvent::Honeypot`]).
@@ -215,9 +239,11 @@ pub enum Action {
 }
 
 impl AppState {
-    pub fn new(lang: Lang) -> AppState {
-        AppState {
-            lang,
+    /// The state of the first render: the device's settings, and the screen the server drew
+    /// when there is one (its address was already answered: the screen replaces its entry).
+    pub fn from_seed(seed: &Seed) -> AppState {
+        let mut state = AppState {
+            lang: seed.lang,
             config: None,
             config_failed: false,
             draft: None,
@@ -237,13 +263,37 @@ impl AppState {
             navigated: false,
             guided_for: String::new(),
             guided: GuidedHelp::Unknown,
-            tab: crate::ids::new_uuid(),
+            tab: seed.tab.clone(),
             conflict: None,
             routed: false,
-            kiosk: false,
+            kiosk: seed.kiosk,
             kiosk_reset: false,
             address_asked: 0,
+            today: seed.today,
+            earlier: None,
+            taking_over: false,
+            early_edits: None,
+            storage_opened: false,
+        };
+        if let Some(screen) = &seed.screen {
+            state.config = Some(screen.config.clone());
+            state.routed = true;
+            state.address_asked = 1;
+            // Only guided help's offer comes with its flow; another screen without one says
+            // nothing of whether the line has help (the app fetches it when it is asked for).
+            if let Some(flow) = &screen.flow {
+                state.guided_for = screen.draft.fields.product_line.clone();
+                state.guided = GuidedHelp::Available(flow.clone());
+            }
+            if screen.attempted {
+                state.errors = screen.draft.step_errors(&screen.config, seed.today);
+                state.attempted = true;
+                state.summary_focus = 1;
+            }
+            state.draft = Some(screen.draft.clone());
+            state.taking_over = screen.taking_over;
         }
+        state
     }
 
     /// The address of the screen showing now.
@@ -300,11 +350,8 @@ impl AppState {
             return;
         };
         let before = draft.step;
-        let _ = draft.apply(
-            DraftEvent::GoTo { step, today: crate::ids::today() },
-            config,
-            crate::ids::now_ms(),
-        );
+        let _ =
+            draft.apply(DraftEvent::GoTo { step, today: self.today }, config, crate::ids::now_ms());
         if draft.step != before {
             self.step_changed();
         }
@@ -312,7 +359,7 @@ impl AppState {
 
     fn refresh_errors(&mut self) {
         if let (true, Some(draft), Some(config)) = (self.attempted, &self.draft, &self.config) {
-            self.errors = draft.step_errors(config, crate::ids::today());
+            self.errors = draft.step_errors(config, self.today);
         }
         self.add_server_errors();
     }
@@ -320,7 +367,7 @@ impl AppState {
     /// The server's refusals of fields on the step showing (all of them on the review).
     fn add_server_errors(&mut self) {
         let (Some(draft), Some(config)) = (&self.draft, &self.config) else { return };
-        let on_step = draft.step_fields(draft.step, config, crate::ids::today());
+        let on_step = draft.step_fields(draft.step, config, self.today);
         for error in &self.server_errors {
             let shown_here = draft.step == Step::Review || on_step.contains(&error.field);
             if shown_here && !self.errors.iter().any(|e| e.field == error.field) {
@@ -350,6 +397,45 @@ impl AppState {
             || !matches!(self.guided, GuidedHelp::Missing | GuidedHelp::Broken)
     }
 
+    /// The draft storage kept, once it is open. Without a screen drawn by the server, that is
+    /// the draft. Over one: a blank screen (the bare site address) gives way to the stored
+    /// draft where it was left; a stored draft with the same choices is the one being
+    /// continued, on the address's screen, with what the customer did on the server's page
+    /// before the app arrived; any other stored draft in progress is offered, never put in
+    /// place of what is on screen.
+    fn take_stored(&mut self, stored: Draft) {
+        let early = self.early_edits.take().unwrap_or_default();
+        self.storage_opened = true;
+        let Some(shown) = self.draft.as_ref() else {
+            self.draft = Some(stored);
+            return;
+        };
+        if stored.is_blank() || stored.id == shown.id {
+            return;
+        }
+        if shown.is_blank() {
+            self.draft = Some(stored);
+            self.address_asked += 1;
+            self.errors.clear();
+            self.attempted = false;
+            return;
+        }
+        if stored.choices_query() != shown.choices_query() {
+            self.earlier = Some(stored);
+            return;
+        }
+        let (Some(config), step, today) = (self.config.clone(), shown.step, self.today) else {
+            return;
+        };
+        let mut draft = stored;
+        let now_ms = crate::ids::now_ms();
+        for (field, value) in early {
+            let _ = draft.apply(DraftEvent::Edit { field, value }, &config, now_ms);
+        }
+        let _ = draft.apply(DraftEvent::GoTo { step, today }, &config, now_ms);
+        self.draft = Some(draft);
+    }
+
     fn step_changed(&mut self) {
         self.errors.clear();
         self.attempted = false;
@@ -364,11 +450,14 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        // Whatever happens happens today: a tab left open overnight judges by the new date.
+        next.today = crate::ids::today();
         // Changes the customer makes in this tab count in the draft's version vector; copies
         // taken from elsewhere (another tab, storage, the outbox) do not.
         let counts_as_edit = matches!(
             action,
             Action::Edit { .. }
+                | Action::TakenOver { .. }
                 | Action::Honeypot { .. }
                 | Action::OnRecord { .. }
                 | Action::Continue { .. }
@@ -398,12 +487,15 @@ impl Reducible for AppState {
             Action::Opened(route) => next.navigate(route),
             Action::KioskReset => next.kiosk_reset = true,
             Action::StorageReady { draft, outbox, quarantined, warning } => {
-                next.draft = Some(draft);
+                next.take_stored(draft);
                 next.outbox = outbox;
                 next.quarantined = quarantined;
                 next.storage_warning = warning;
             }
             Action::Edit { field, value, now_ms } => {
+                if let Some(early) = next.early_edits.as_mut() {
+                    early.push((field, value.clone()));
+                }
                 if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
                     let _ = draft.apply(DraftEvent::Edit { field, value }, config, now_ms);
                 }
@@ -415,6 +507,27 @@ impl Reducible for AppState {
             Action::OnRecord { found, now_ms } => {
                 if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
                     let _ = draft.apply(DraftEvent::OnRecord(found), config, now_ms);
+                }
+                next.refresh_errors();
+            }
+            Action::TakenOver { controls, honeypot, now_ms } => {
+                next.taking_over = false;
+                if !next.storage_opened {
+                    next.early_edits = Some(Vec::new());
+                }
+                if let (Some(draft), Some(config)) = (next.draft.as_mut(), next.config.as_deref()) {
+                    for (field, value) in controls {
+                        if draft.fields.get(field) != value {
+                            let event = DraftEvent::Edit { field, value: value.clone() };
+                            let _ = draft.apply(event, config, now_ms);
+                            if let Some(early) = next.early_edits.as_mut() {
+                                early.push((field, value));
+                            }
+                        }
+                    }
+                    if let Some(value) = honeypot.filter(|value| !value.is_empty()) {
+                        let _ = draft.apply(DraftEvent::Honeypot(value), config, now_ms);
+                    }
                 }
                 next.refresh_errors();
             }
@@ -443,7 +556,7 @@ impl Reducible for AppState {
                     Action::Continue { .. } => {
                         DraftEvent::Continue { guided_help: next.may_have_guided_help() }
                     }
-                    Action::Next { .. } => DraftEvent::Next { today: crate::ids::today() },
+                    Action::Next { .. } => DraftEvent::Next { today: next.today },
                     Action::Change { step, .. } => DraftEvent::Change(step),
                     Action::Back { .. } => DraftEvent::Back,
                     _ => DraftEvent::SkipGuide,
@@ -540,6 +653,7 @@ impl Reducible for AppState {
                 next.navigated = true;
             }
             Action::Resume(draft) => {
+                next.earlier = None;
                 next.server_errors.clear();
                 next.draft = Some(draft);
                 next.conflict = None;

@@ -1,34 +1,38 @@
 // Shouhou's service worker: after one visit the app opens and works with no network.
 //
-// - The page (navigations), config.json and flows are network-first, so a company's change
-//   reaches customers at their next online visit; offline the last copy is used.
-// - Everything else of the app (wasm, JS, CSS, icons) is cache-first within one build: this
-//   file carries the build's id (written by scripts/build-app.sh), so a new build means a new
-//   worker with a fresh cache, which waits until the customer accepts it — a new version is
-//   offered, never forced in the middle of a step.
+// - Pages (navigations) come from the network, the server's answer never kept: a page the
+//   server drew for one address carries that address's draft. Offline (or the network too
+//   slow), the seedless page is the answer, and the app draws the screen from what the
+//   device keeps. Navigation preload starts the request while the worker starts.
+// - config.json and flows under their plain names (the staff desk reads those) are
+//   network-first, so a company's change reaches people at their next online visit; offline
+//   the last copy is used.
+// - Everything else is a file under its content-hashed name (scripts/hash-files.mjs writes
+//   the lists below): precached at install, then always from the cache. This file carries
+//   the build's id, so a new build means a new worker with a fresh cache, which waits until
+//   the customer accepts it — a new version is offered, never forced in the middle of a step.
 // - /api is never cached: requests go through the app's outbox, not through here; nor is the
 //   staff desk (/desk/), a separate app with its own page.
 const BUILD = '__BUILD_ID__';
 const CACHE = `shouhou-${BUILD}`;
-const SHELL = ['./', 'index.html', 'boot.js', 'app.css', 'icon.svg', 'config.json', 'i18n/zh-CN.json', 'i18n/en.json', 'pkg/shouhou.js', 'pkg/shouhou_bg.wasm', 'vendor/qrcode.mjs'];
-const NETWORK_FIRST = /\/(config\.json|flows\/[^/]+\.json)$/;
+const SHELL = ['index.html', 'icon.svg', 'config.json'].concat(/*SHELL_FILES*/[]);
+// Guided help offline too: every line's flow (a line without one simply has none to cache).
+const FLOWS = /*FLOW_FILES*/[];
+const NETWORK_FIRST = /^\/(config\.json|flows\/[^/.]+\.json)$/;
 const NAVIGATION_TIMEOUT_MS = 4000;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' })));
-    // Guided help offline too: the flows of every configured product line (a line without
-    // a flow simply has none to cache).
-    try {
-      const config = await (await cache.match('config.json')).json();
-      await Promise.all(config.product_lines.map(async ({ id }) => {
-        const response = await fetch(`flows/${encodeURIComponent(id)}.json`, { cache: 'reload' });
-        if (response.ok) await cache.put(`flows/${encodeURIComponent(id)}.json`, response);
-      }));
-    } catch (error) {
-      console.warn('shouhou sw: flows not cached', error);
-    }
+    await Promise.all(FLOWS.map(async (path) => {
+      try {
+        const response = await fetch(path, { cache: 'reload' });
+        if (response.ok) await cache.put(path, response);
+      } catch (error) {
+        console.warn('shouhou sw: flow not cached', path, error);
+      }
+    }));
   })());
 });
 
@@ -36,6 +40,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
     await Promise.all(names.filter((name) => name.startsWith('shouhou-') && name !== CACHE).map((name) => caches.delete(name)));
+    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
     await self.clients.claim();
   })());
 });
@@ -51,14 +56,24 @@ function withTimeout(promise, ms) {
   });
 }
 
-async function networkFirst(request, cacheKey, timeoutMs) {
+async function navigation(event) {
+  try {
+    return await withTimeout((async () => (await event.preloadResponse) || fetch(event.request))(), NAVIGATION_TIMEOUT_MS);
+  } catch (error) {
+    const shell = await (await caches.open(CACHE)).match('index.html');
+    if (shell) return shell;
+    throw error;
+  }
+}
+
+async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
-    const response = await withTimeout(fetch(request), timeoutMs);
-    if (response.ok) await cache.put(cacheKey, response.clone());
+    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    if (response.ok) await cache.put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(cacheKey);
+    const cached = await cache.match(request);
     if (cached) return cached;
     throw error;
   }
@@ -81,9 +96,9 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.includes('/api/')
     || url.pathname === '/desk' || url.pathname.startsWith('/desk/')) return;
   if (request.mode === 'navigate') {
-    event.respondWith(networkFirst(request, 'index.html', NAVIGATION_TIMEOUT_MS));
+    event.respondWith(navigation(event));
   } else if (NETWORK_FIRST.test(url.pathname)) {
-    event.respondWith(networkFirst(request, request, NAVIGATION_TIMEOUT_MS));
+    event.respondWith(networkFirst(request));
   } else {
     event.respondWith(cacheFirst(request));
   }

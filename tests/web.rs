@@ -61,7 +61,7 @@ fn PhoneFieldHarness() -> Html {
     text_field(TextFieldProps {
         lang: Lang::ZhCn,
         field: Field::Phone,
-        value: "12345".into(),
+        value: Some("12345".into()),
         kind: TextKind::Tel,
         autocomplete: Some("tel"),
         optional: false,
@@ -141,7 +141,8 @@ async fn the_error_summary_takes_focus_and_links_to_each_field() {
 #[component]
 fn StartHarness() -> Html {
     let state = use_reducer(|| {
-        let mut state = AppState::new(Lang::En);
+        let seed = shouhou::seed::Seed { lang: Lang::En, ..shouhou::seed::Seed::of_device() };
+        let mut state = AppState::from_seed(&seed);
         state.config = Some(Rc::new(AppConfig::from_json(CONFIG).unwrap()));
         state.draft = Some(Draft::new("harness".into(), "harness-key".into(), 0));
         state

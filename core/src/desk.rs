@@ -11,7 +11,7 @@ use crate::product::ProductRecord;
 use crate::quality::{Findings, PartUsed};
 use crate::rules::Conditions;
 use crate::schema::{Field, Intent, PhotoRef, ValidRequest};
-use crate::status::{EntryKind, Status};
+use crate::status::{CallOutcome, EntryKind, Status};
 use crate::steps::Step;
 use crate::visit::VisitState;
 
@@ -230,7 +230,7 @@ pub enum EventRequest {
         text: String,
     },
     FollowUp {
-        outcome: String,
+        outcome: CallOutcome,
         #[serde(default)]
         satisfaction: Option<u8>,
         #[serde(default)]
@@ -613,7 +613,7 @@ pub struct Targets {
 pub const TARGETS: Targets =
     Targets { follow_up_rate: 0.9, satisfaction_rate: 0.8, timeliness_rate: 0.8 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpCounts {
     pub resolved: i64,
@@ -654,10 +654,17 @@ pub struct Figures {
     pub from: String,
     pub to: String,
     pub targets: Targets,
+    /// Of every request resolved.
     pub follow_up_rate: Option<f64>,
     pub satisfaction_rate: Option<f64>,
     pub timeliness_rate: Option<f64>,
     pub follow_up: FollowUpCounts,
+    /// Of the requests the follow-up rate is measured on (`follow_up.counted` in the
+    /// configuration: in-warranty repairs and complaints): what the target is for.
+    #[serde(default)]
+    pub counted_follow_up_rate: Option<f64>,
+    #[serde(default)]
+    pub counted_follow_up: FollowUpCounts,
     pub satisfaction: SatisfactionCounts,
     pub timeliness: TimelinessCounts,
     pub requests: i64,
@@ -873,13 +880,13 @@ mod tests {
     #[test]
     fn events_read_as_the_api_documents_them() {
         let follow_up: EventRequest = serde_json::from_str(
-            r#"{"kind": "follow_up", "outcome": "已修好", "satisfaction": null}"#,
+            r#"{"kind": "follow_up", "outcome": "no_answer", "satisfaction": null}"#,
         )
         .unwrap();
         assert_eq!(
             follow_up,
             EventRequest::FollowUp {
-                outcome: "已修好".into(),
+                outcome: CallOutcome::NoAnswer,
                 satisfaction: None,
                 text: String::new()
             }

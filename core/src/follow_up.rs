@@ -9,12 +9,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Localized;
+use crate::quality::Findings;
 use crate::reply::Opening;
 use crate::schema::{is_plain_id, Intent};
-use crate::warranty::{CivilDate, WarrantyStatus};
+pub use crate::status::{call_done, CallOutcome};
+use crate::warranty::CivilDate;
 
 /// One part of the call script, in the order spoken: `{"id": "use", "text": {…}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScriptLine {
     /// Stable id (`use`, `evaluation`, `care`, `next_service`, `thanks`).
@@ -112,14 +115,49 @@ impl FollowUpSettings {
         self.calling_hours.minutes().is_some_and(|(from, to)| (from..to).contains(&minutes))
     }
 
-    /// Whether the follow-up rate counts a request of `intent` whose warranty was judged
-    /// `warranty` (`None`: not judged, as for a consultation).
-    pub fn counts(&self, intent: Intent, warranty: Option<&WarrantyStatus>) -> bool {
-        self.counted.iter().any(|scope| {
-            scope.intent == intent
-                && (!scope.in_warranty_only || warranty.is_some_and(WarrantyStatus::is_covered))
-        })
+    /// Whether the follow-up rate counts a request of `intent`, judged in warranty or not
+    /// when it was filed (a consultation is never judged: not in warranty).
+    pub fn counts(&self, intent: Intent, in_warranty: bool) -> bool {
+        self.counted
+            .iter()
+            .any(|scope| scope.intent == intent && (in_warranty || !scope.in_warranty_only))
     }
+}
+
+/// A request due a follow-up call, with what the caller needs: who to call and what was
+/// done (`GET /api/v1/staff/follow-ups`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueCall {
+    pub reference: String,
+    pub full_name: String,
+    pub phone: String,
+    pub intent: Intent,
+    pub product_line: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// What was done: what the repair found and used when it was resolved, and the team's
+    /// last reply to the customer.
+    pub findings: Findings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reply: Option<String>,
+    /// When it was first resolved (RFC 3339).
+    pub resolved_at: String,
+    /// Calls already made that nobody answered.
+    pub unanswered: i64,
+}
+
+/// `GET /api/v1/staff/follow-ups`: the requests resolved from `from` to `to` (days,
+/// inclusive) not followed up yet, the oldest resolved first, with when to call them and
+/// what to say (the configuration's, so the desk need not read it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DueCalls {
+    pub from: String,
+    pub to: String,
+    pub calling_hours: Opening,
+    pub script: Vec<ScriptLine>,
+    pub calls: Vec<DueCall>,
 }
 
 #[cfg(test)]
@@ -144,17 +182,26 @@ mod tests {
     #[test]
     fn the_rate_counts_in_warranty_repairs_and_complaints_by_default() {
         let settings = FollowUpSettings::default();
-        let covered = WarrantyStatus::InWarranty { until: "2027-01-01".into() };
-        let ended = WarrantyStatus::OutOfWarranty { ended: "2025-01-01".into() };
-        assert!(settings.counts(Intent::Repair, Some(&covered)));
-        assert!(!settings.counts(Intent::Repair, Some(&ended)));
-        assert!(!settings.counts(Intent::Repair, None));
-        assert!(settings.counts(Intent::Complaint, None));
-        assert!(!settings.counts(Intent::Consultation, None));
+        assert!(settings.counts(Intent::Repair, true));
+        assert!(!settings.counts(Intent::Repair, false));
+        assert!(settings.counts(Intent::Complaint, false));
+        assert!(!settings.counts(Intent::Consultation, false));
         let every_repair: FollowUpSettings =
             serde_json::from_str(r#"{"counted": [{"intent": "repair"}]}"#).unwrap();
-        assert!(every_repair.counts(Intent::Repair, Some(&ended)));
-        assert!(!every_repair.counts(Intent::Complaint, None));
+        assert!(every_repair.counts(Intent::Repair, false));
+        assert!(!every_repair.counts(Intent::Complaint, false));
+    }
+
+    #[test]
+    fn a_call_nobody_answered_is_tried_again() {
+        assert!(call_done(Some("reached")) && call_done(Some("refused")));
+        assert!(!call_done(Some("no_answer")));
+        assert!(call_done(Some("已回访")), "recorded before the outcomes were fixed");
+        for outcome in CallOutcome::ALL {
+            assert_eq!(CallOutcome::parse(outcome.as_str()), Some(outcome));
+            let json = serde_json::to_string(&outcome).unwrap();
+            assert_eq!(json, format!("\"{}\"", outcome.as_str()));
+        }
     }
 
     #[test]

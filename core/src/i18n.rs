@@ -69,6 +69,7 @@ impl Lang {
 /// A text in every language the product speaks, as the configuration writes it (the
 /// message tables hold the product's own words; this holds a company's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Localized {
     #[serde(rename = "zh-CN")]
     pub zh_cn: String,

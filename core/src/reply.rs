@@ -42,6 +42,7 @@ pub struct ReplyTimes {
 
 /// `{"from": "09:00", "to": "18:00"}`, local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Opening {
     pub from: String,

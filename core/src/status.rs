@@ -208,6 +208,42 @@ impl ReplyPromise {
     }
 }
 
+/// How a follow-up call went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    Reached,
+    NoAnswer,
+    /// The customer did not want to talk about it: asked, and not to be called again.
+    Refused,
+}
+
+impl CallOutcome {
+    pub const ALL: [CallOutcome; 3] =
+        [CallOutcome::Reached, CallOutcome::NoAnswer, CallOutcome::Refused];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallOutcome::Reached => "reached",
+            CallOutcome::NoAnswer => "no_answer",
+            CallOutcome::Refused => "refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|outcome| outcome.as_str() == text)
+    }
+}
+
+/// Whether a call recorded with `outcome` (as stored: calls recorded before the outcomes
+/// were fixed hold free text, and were calls made) is the request's follow-up. A call
+/// nobody answered is not: the request stays on the list to be tried again, and a request
+/// only ever tried does not count as followed up in the rate.
+pub fn call_done(outcome: Option<&str>) -> bool {
+    outcome != Some(CallOutcome::NoAnswer.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::Status::*;

@@ -7,6 +7,7 @@ use shouhou_core::desk::{
     RequestDetail, Session,
 };
 use shouhou_core::flow::transcript::FlowWords;
+use shouhou_core::follow_up::DueCalls;
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
 use shouhou_web::http::{self, encode, query, send, HttpError};
@@ -64,6 +65,11 @@ fn request_path(reference: &str) -> String {
 
 pub async fn request(reference: &str) -> Result<RequestDetail, HttpError> {
     http::get_json(&request_path(reference)).await
+}
+
+/// The requests due a follow-up call today, the oldest resolution first.
+pub async fn due_calls() -> Result<DueCalls, HttpError> {
+    http::get_json(&[BASE, "/follow-ups"].concat()).await
 }
 
 /// Records what staff did with a request (a status, an assignment, a reply, …).

@@ -13,6 +13,7 @@ use crate::hooks::live::use_live;
 use crate::hooks::session::{use_session, SessionState};
 use crate::hooks::title::use_document_title;
 use crate::pages::figures::FiguresPage;
+use crate::pages::follow_ups::FollowUpsPage;
 use crate::pages::inbox::InboxPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::privacy::PrivacyPage;
@@ -70,6 +71,7 @@ pub fn app() -> Html {
             html! { <RequestPage reference={reference.clone()} /> }
         }
         (Some(_), Route::Figures) => html! { <FiguresPage /> },
+        (Some(_), Route::FollowUps) => html! { <FollowUpsPage /> },
         (Some(_), Route::Products) => html! { <ProductsPage unit={None::<(String, String)>} /> },
         (Some(_), Route::Product(line, serial)) => {
             html! { <ProductsPage unit={Some((line.clone(), serial.clone()))} /> }

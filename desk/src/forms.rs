@@ -3,6 +3,7 @@
 
 use shouhou_core::desk::EventRequest;
 use shouhou_core::quality::PartUsed;
+use shouhou_core::status::CallOutcome;
 use shouhou_core::status::Status;
 use shouhou_web::dom::some;
 
@@ -46,10 +47,10 @@ pub fn reply_by(at: Option<String>) -> Filled {
     at.map(|at| EventRequest::ReplyBy { at }).ok_or("error.time_missing")
 }
 
-/// A follow-up call (回访): what came of it, the satisfaction the customer gave if asked
-/// (1–5; "not asked" is empty), and notes.
-pub fn follow_up(outcome: String, satisfaction: &str, notes: String) -> Filled {
-    let outcome = some(outcome).ok_or("error.outcome_missing")?;
+/// A follow-up call (回访): how it went (one of the outcomes offered), the satisfaction the
+/// customer gave if asked (1–5; "not asked" is empty), and notes.
+pub fn follow_up(outcome: &str, satisfaction: &str, notes: String) -> Filled {
+    let outcome = CallOutcome::parse(outcome).ok_or("error.outcome_missing")?;
     let satisfaction = satisfaction.parse::<u8>().ok().filter(|n| (1..=5).contains(n));
     Ok(EventRequest::FollowUp { outcome, satisfaction, text: notes.trim().to_string() })
 }
@@ -121,18 +122,19 @@ mod tests {
     #[test]
     fn a_follow_up_needs_its_outcome_and_takes_a_satisfaction_from_one_to_five() {
         assert_eq!(
-            follow_up(" 已解决 ".into(), "5", " 满意 ".into()),
+            follow_up("reached", "5", " 满意 ".into()),
             Ok(EventRequest::FollowUp {
-                outcome: "已解决".into(),
+                outcome: CallOutcome::Reached,
                 satisfaction: Some(5),
                 text: "满意".into()
             })
         );
-        let not_asked = follow_up("reached".into(), "", String::new()).unwrap();
+        let not_asked = follow_up("no_answer", "", String::new()).unwrap();
         assert!(matches!(not_asked, EventRequest::FollowUp { satisfaction: None, .. }));
-        let out_of_range = follow_up("reached".into(), "9", String::new()).unwrap();
+        let out_of_range = follow_up("refused", "9", String::new()).unwrap();
         assert!(matches!(out_of_range, EventRequest::FollowUp { satisfaction: None, .. }));
-        assert_eq!(follow_up(" ".into(), "4", "x".into()), Err("error.outcome_missing"));
+        assert_eq!(follow_up("", "4", "x".into()), Err("error.outcome_missing"));
+        assert_eq!(follow_up("已解决", "4", "x".into()), Err("error.outcome_missing"));
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The desk's addresses, under `/desk/`, kept in the History API by the shared router: one
 //! variant per screen, each read from its path and written back to it. A screen to come (the
-//! follow-up list, the dispatch board, the audit log) is a variant here
-//! and a page in `pages/`.
+//! dispatch board, the audit log) is a variant here and a page in `pages/`.
 
 use shouhou_core::route::is_reference_like;
 use shouhou_core::schema::is_plain_id;
@@ -16,6 +15,8 @@ pub enum Route {
     Inbox,
     Request(String),
     Figures,
+    /// Today's follow-up calls (回访).
+    FollowUps,
     /// The product archive: import, and finding a unit.
     Products,
     /// One unit of the archive, by product line and serial number, to read and edit.
@@ -51,6 +52,7 @@ impl Routable for Route {
         match (segments.next(), segments.next(), segments.next()) {
             (Some(""), None, None) => Route::Inbox,
             (Some("figures"), None, None) => Route::Figures,
+            (Some("follow-ups"), None, None) => Route::FollowUps,
             (Some("products"), None, None) => Route::Products,
             (Some("privacy"), None, None) => Route::Privacy,
             (Some("products"), Some(line), Some(serial)) if is_plain_id(line) => {
@@ -72,6 +74,7 @@ impl Routable for Route {
         match self {
             Route::Inbox | Route::NotFound => "/desk/".into(),
             Route::Figures => "/desk/figures".into(),
+            Route::FollowUps => "/desk/follow-ups".into(),
             Route::Products => "/desk/products".into(),
             Route::Privacy => "/desk/privacy".into(),
             Route::Product(line, serial) => {
@@ -89,6 +92,7 @@ impl Route {
             Route::Inbox => "title.inbox",
             Route::Request(_) => "title.request",
             Route::Figures => "title.figures",
+            Route::FollowUps => "title.follow_ups",
             Route::Products | Route::Product(..) => "title.products",
             Route::Privacy => "title.privacy",
             Route::NotFound => "title.not_found",
@@ -105,6 +109,7 @@ mod tests {
         for route in [
             Route::Inbox,
             Route::Figures,
+            Route::FollowUps,
             Route::Request("SR-20261127-0001".into()),
             Route::Products,
             Route::Product("inverter".into(), "INV 7K5/0042 变".into()),

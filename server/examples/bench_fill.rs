@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, FixedOffset, SecondsFormat};
 use shouhou_core::desk::Entry;
+use shouhou_core::follow_up::CallOutcome;
 use shouhou_core::{Category, EntryKind, Intent, Priority, Status, ValidRequest, WarrantyStatus};
 use shouhou_server::store::history::PastRequest;
 use shouhou_server::store::timeline::blank_entry;
@@ -361,7 +362,7 @@ impl Fill {
             timeline.push(status_entry(Status::Resolved, resolved, Some(agent)));
             if self.chance(70) {
                 let mut call = entry(EntryKind::FollowUp, later(self, 1440, 7200), Some(agent));
-                call.outcome = Some("已回访".into());
+                call.outcome = Some(CallOutcome::Reached.as_str().into());
                 call.satisfaction =
                     Some(if self.chance(85) { 4 + self.rng.u8(..2) } else { 1 + self.rng.u8(..3) });
                 timeline.push(call);

@@ -74,6 +74,7 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/staff/requests/{reference}/typing", post(staff::notices::typing))
         .route("/staff/notices/{id}/resend", post(staff::notices::resend))
         .route("/staff/stream", get(staff::notices::stream))
+        .route("/staff/follow-ups", get(staff::follow_ups::due))
         .route("/staff/figures", get(figures::figures))
         .route("/staff/export.csv", get(figures::export_csv))
         .route("/staff/quality", get(figures::quality))

@@ -1,10 +1,10 @@
-//! The whole site: the start page, the API ([`crate::routes`]), `config.json`, the staff
+//! The whole site: the screens drawn from their address (the start step, guided help's
+//! offer, the form's first step), the API ([`crate::routes`]), `config.json`, the staff
 //! desk's app at `/desk/` and the customer's app for everything else, with the security
 //! headers on every answer and a trace of every request.
 
 use std::sync::Arc;
 
-use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
@@ -12,31 +12,37 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::customer::app::{app_files, config_json};
-use crate::customer::start_page;
+use crate::customer::app::{app_files, config_json, kept_for_good_if_hashed};
+use crate::customer::pages;
 use crate::http::headers;
 use crate::routes;
 use crate::state::AppState;
 
 /// The router the server serves: the built app in `dist`, the API, the desk.
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
-    let static_files = app_files(dist);
+    let static_files = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(kept_for_good_if_hashed))
+        .service(app_files(dist));
     // The staff desk is a second app in dist/desk/, never part of the customer's first load;
     // its own deep links (/desk/requests/…) get its own page.
     let desk_files = app_files(&dist.join("desk"));
-    let security_headers = headers::security_headers(&state.config);
+    let pages = Arc::new(pages::Pages::load(dist));
+    let security_headers = headers::security_headers(&state.config, pages.style_hash.as_deref());
     let clients = Arc::clone(&state.guards.sign_in.clients);
     let api = routes::api(&state);
-    let index_path = dist.join("index.html");
+    // The screens drawn from their address by the app's components (customer/pages.rs);
+    // rendered per request, so compressed here rather than by the build.
+    let page_state =
+        pages::PageState { app: Arc::clone(&state), pages, dist: Arc::from(dist.to_path_buf()) };
+    let rendered = Router::new()
+        .route("/", get(pages::start))
+        .route("/help", get(pages::help))
+        .route("/form/contact", get(pages::contact))
+        .route("/kiosk", get(pages::kiosk))
+        .with_state(page_state)
+        .layer(tower_http::compression::CompressionLayer::new());
     let mut router = Router::new()
-        .route(
-            "/",
-            get(move |State(state): State<Arc<AppState>>, headers: axum::http::HeaderMap| {
-                start_page::start_page(state, index_path.clone(), headers)
-            })
-            // Rendered per request, so not among the build's precompressed files.
-            .layer(tower_http::compression::CompressionLayer::new()),
-        )
+        .merge(rendered)
         .nest("/api/v1", api)
         // The page an email's unsubscribe link opens: it asks, the API's one-click answers.
         .route("/unsubscribe/{token}", get(crate::customer::unsubscribe::ask))

@@ -546,7 +546,7 @@ async fn actions_are_recorded_with_who_and_when_and_the_machine_refuses_what_it_
         StatusCode::CREATED
     );
     let follow_up = post(
-        json!({"kind": "follow_up", "outcome": "已修好", "satisfaction": 5, "text": "客户很满意"}),
+        json!({"kind": "follow_up", "outcome": "reached", "satisfaction": 5, "text": "客户很满意"}),
     )
     .await;
     assert_eq!(follow_up.status, StatusCode::CREATED);
@@ -573,8 +573,8 @@ async fn actions_are_recorded_with_who_and_when_and_the_machine_refuses_what_it_
     for (bad, code) in [
         (json!({"kind": "reply", "text": "   "}), "invalid_event"),
         (json!({"kind": "note", "text": "x".repeat(10_001)}), "invalid_event"),
-        (json!({"kind": "follow_up", "outcome": "ok", "satisfaction": 6}), "invalid_event"),
-        (json!({"kind": "follow_up", "outcome": "", "satisfaction": null}), "invalid_event"),
+        (json!({"kind": "follow_up", "outcome": "reached", "satisfaction": 6}), "invalid_event"),
+        (json!({"kind": "follow_up", "outcome": "已修好", "satisfaction": null}), "malformed_json"),
         (json!({"kind": "reply_by", "at": "tomorrow"}), "invalid_event"),
         (json!({"kind": "status", "status": "done"}), "malformed_json"),
         (json!({"kind": "delete"}), "malformed_json"),

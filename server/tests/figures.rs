@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use common::desk::{desk, request, Desk};
 use serde_json::json;
 use shouhou_core::flow::engine::Deflection;
+use shouhou_core::follow_up::CallOutcome;
 use shouhou_core::{Category, Intent, Status, WarrantyStatus};
 use shouhou_server::store::customer::{CustomerPost, Post};
 use shouhou_server::store::timeline::EventRequest;
@@ -21,7 +22,7 @@ fn reply(text: &str) -> EventRequest {
 }
 
 fn follow_up(satisfaction: Option<u8>) -> EventRequest {
-    EventRequest::FollowUp { outcome: "已回访".into(), satisfaction, text: String::new() }
+    EventRequest::FollowUp { outcome: CallOutcome::Reached, satisfaction, text: String::new() }
 }
 
 fn repair(line: &str, covered: bool) -> shouhou_core::ValidRequest {
@@ -66,10 +67,11 @@ async fn deflection(desk: &Desk, key: &str, line: &str, at: &str) {
 /// | R4 consultation network | 10-20 09:00 | 10-20 12:05 on time | 10-22 09:00 (48), reopened, again 10-26 | 4 | customer 5 |
 /// | R5 repair appliance, in warranty | 11-02 | | | | |
 /// | R6 repair network, in warranty | 10-30 20:00 | never (due 10-31 20:00, passed) | | | |
-/// | R7 complaint property, quality | 09-29 10:00 | 09-29 12:00 | 10-01 10:00 (48) | | |
+/// | R7 complaint property, quality | 09-29 10:00 | 09-29 12:00 | 10-01 10:00 (48) | called 10-03, no answer | |
 ///
 /// For 2026-10-01 … 2026-10-31: filed R1 R2 R3 R4 R6 = 5; resolved R1 R2 R3 R4 R7 = 5, of
-/// which followed up R1 R3 R4 → 3/5 = 0.6; ratings 5, 3, 4, 5 → 3 of 4 at 4–5 = 0.75; due
+/// which followed up R1 R3 R4 → 3/5 = 0.6 (a call nobody answered is not a follow-up); the
+/// rate measured on in-warranty repairs and complaints: R1 R3 R7, followed up R1 R3 → 2/3; ratings 5, 3, 4, 5 → 3 of 4 at 4–5 = 0.75; due
 /// R1 R2 R3 R4 R6, on time R1 R4 → 2/5 = 0.4; repairs 2 in and 1 out of warranty; hours to
 /// resolve 48 48 48 72 72 → median 48; 2 deflections (a third is in November); escalated,
 /// unanswered when their time came: R2 (10-06 10:00), R3 (a complaint, half its promise:
@@ -136,6 +138,12 @@ async fn october(desk: &Desk) {
     let r7 = desk.file("fig-r7", old, vec![], "2026-09-29T10:00:00+08:00").await;
     desk.event(&r7, status(Status::InProgress), staff, "2026-09-29T12:00:00+08:00").await;
     desk.event(&r7, status(Status::Resolved), staff, "2026-10-01T10:00:00+08:00").await;
+    let no_answer = EventRequest::FollowUp {
+        outcome: CallOutcome::NoAnswer,
+        satisfaction: None,
+        text: "".into(),
+    };
+    desk.event(&r7, no_answer, staff, "2026-10-03T10:00:00+08:00").await;
 
     deflection(desk, "d1", "network", "2026-10-03T09:00:00+08:00").await;
     deflection(desk, "d2", "inverter", "2026-10-31T23:59:00+08:00").await;
@@ -161,6 +169,8 @@ async fn the_figures_match_the_ones_worked_out_by_hand() {
             "satisfaction_rate": 0.75,
             "timeliness_rate": 0.4,
             "follow_up": {"resolved": 5, "followed_up": 3},
+            "counted_follow_up_rate": (2.0 / 3.0),
+            "counted_follow_up": {"resolved": 3, "followed_up": 2},
             "satisfaction": {"ratings": 4, "satisfied": 3, "from_customers": 2, "from_follow_ups": 2},
             "timeliness": {"due": 5, "on_time": 2},
             "requests": 5,
@@ -189,9 +199,13 @@ async fn the_figures_match_the_ones_worked_out_by_hand() {
 
     let empty =
         desk.get("/api/v1/staff/figures?from=2025-01-01&to=2025-01-31", &cookie).await.json();
-    for rate in
-        ["follow_up_rate", "satisfaction_rate", "timeliness_rate", "median_hours_to_resolve"]
-    {
+    for rate in [
+        "follow_up_rate",
+        "counted_follow_up_rate",
+        "satisfaction_rate",
+        "timeliness_rate",
+        "median_hours_to_resolve",
+    ] {
         assert_eq!(empty[rate], json!(null), "{rate}: nothing counted is not zero");
     }
     assert_eq!(empty["requests"], 0);

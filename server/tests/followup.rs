@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::desk::{desk, desk_with, request, Desk};
 use serde_json::{json, Value};
+use shouhou_core::follow_up::CallOutcome;
 use shouhou_core::{Intent, PhotoRef, Status};
 use shouhou_server::limit::Rate;
 use shouhou_server::store::timeline::EventRequest;
@@ -87,7 +88,7 @@ async fn walk(desk: &Desk, reference: &str, status: Status) {
                 EventRequest::Reply { text: "已寄出新的驱动板".into() },
                 EventRequest::Status { status: Status::Resolved },
                 EventRequest::FollowUp {
-                    outcome: "内部回访记录".into(),
+                    outcome: CallOutcome::Reached,
                     satisfaction: None,
                     text: String::new(),
                 },

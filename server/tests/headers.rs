@@ -128,19 +128,17 @@ async fn csp_violation_reports_are_logged_in_both_formats() {
 }
 
 #[tokio::test]
-async fn the_rendered_start_page_is_sent_gzip_compressed_to_browsers_that_accept_it() {
+async fn the_rendered_pages_are_sent_compressed_to_browsers_that_accept_it() {
     use http_body_util::BodyExt;
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let dist = common::dist(dir.path());
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><html lang=\"zh-CN\"><body><div id=\"boot\" hidden></div><div id=\"app\"></div></body></html>",
-    )
-    .unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::copy(repo.join("index.html"), dist.join("index.html")).unwrap();
+    std::fs::copy(repo.join("static/app.css"), dist.join("app.css")).unwrap();
     let settings = Settings {
         db: common::test_db(dir.path(), "db.sqlite3"),
-        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        config: repo.join("static/config.json"),
         dist: dist.clone(),
         ..Settings::default()
     };
@@ -155,23 +153,39 @@ async fn the_rendered_start_page_is_sent_gzip_compressed_to_browsers_that_accept
     let plain = page(None).await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     let plain = plain.into_body().collect().await.unwrap().to_bytes();
-    let zipped = page(Some("gzip, deflate, br")).await.unwrap();
-    assert_eq!(zipped.headers()["content-encoding"], "gzip");
-    assert_secured("the compressed page", &zipped);
-    let vary: Vec<_> = zipped
-        .headers()
-        .get_all("vary")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_ascii_lowercase())
-        .collect();
-    assert!(vary.iter().any(|v| v.contains("accept-language")), "{vary:?}");
-    assert!(vary.iter().any(|v| v.contains("accept-encoding")), "{vary:?}");
-    let zipped = zipped.into_body().collect().await.unwrap().to_bytes();
-    assert!(zipped.len() < plain.len() / 2, "{} of {} bytes", zipped.len(), plain.len());
-    let mut unzipped = String::new();
-    flate2::read::GzDecoder::new(&zipped[..]).read_to_string(&mut unzipped).unwrap();
-    assert_eq!(unzipped.as_bytes(), &plain[..]);
-    assert!(unzipped.contains("What do you need help with?"));
+    assert!(String::from_utf8_lossy(&plain).contains("What do you need help with?"));
+    for (accepted, encoding) in [("gzip, deflate, br", "br"), ("gzip, deflate", "gzip")] {
+        let zipped = page(Some(accepted)).await.unwrap();
+        assert_eq!(zipped.headers()["content-encoding"], encoding);
+        assert_secured_but_styled("the compressed page", &zipped);
+        let vary: Vec<_> = zipped
+            .headers()
+            .get_all("vary")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+            .collect();
+        for varies in ["accept-language", "cookie", "accept-encoding"] {
+            assert!(vary.iter().any(|v| v.contains(varies)), "{vary:?}");
+        }
+        let zipped = zipped.into_body().collect().await.unwrap().to_bytes();
+        assert!(zipped.len() < plain.len() / 2, "{} of {} bytes", zipped.len(), plain.len());
+        let mut unzipped = Vec::new();
+        match encoding {
+            "br" => brotli::Decompressor::new(&zipped[..], 4096).read_to_end(&mut unzipped),
+            _ => flate2::read::GzDecoder::new(&zipped[..]).read_to_end(&mut unzipped),
+        }
+        .unwrap();
+        assert!(unzipped == plain, "{encoding}: the page, compressed");
+    }
+}
+
+/// [`assert_secured`] for a rendered page, whose policy also allows its inline stylesheet.
+fn assert_secured_but_styled<B>(what: &str, response: &Response<B>) {
+    let csp = response.headers()["content-security-policy"].to_str().unwrap();
+    let (before, after) = CSP.split_once("style-src 'self';").unwrap();
+    assert!(csp.starts_with(&format!("{before}style-src 'self' 'sha256-")), "{what}: {csp}");
+    assert!(csp.ends_with(after), "{what}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{what}");
 }
 
 #[tokio::test]

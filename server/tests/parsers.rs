@@ -262,7 +262,7 @@ proptest! {
             json!({"kind": "assign", "to": "li.na"}),
             json!({"kind": "reply", "text": "您好"}),
             json!({"kind": "note", "text": "内部"}),
-            json!({"kind": "follow_up", "outcome": "已修好", "satisfaction": 4, "text": ""}),
+            json!({"kind": "follow_up", "outcome": "reached", "satisfaction": 4, "text": ""}),
             json!({"kind": "reply_by", "at": "2026-11-28T17:00:00+08:00"}),
         ]),
         path in prop::collection::vec(any::<usize>(), 0..2),

@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::desk::{desk, request, Desk};
 use serde_json::{json, Value};
+use shouhou_core::follow_up::CallOutcome;
 use shouhou_core::{Intent, Status};
 use shouhou_server::store::timeline::EventRequest;
 use shouhou_server::store::{PhotoUpload, Role};
@@ -207,7 +208,7 @@ async fn closed_requests_past_their_retention_are_erased_and_the_figures_stay_eq
         .await;
         desk.event(&reference, status(Status::Resolved), Some("li.na"), &at(12)).await;
         let follow_up = EventRequest::FollowUp {
-            outcome: "王先生满意".into(),
+            outcome: CallOutcome::Reached,
             satisfaction: Some(5 - n as u8),
             text: "回访".into(),
         };

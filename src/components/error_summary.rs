@@ -48,8 +48,13 @@ pub fn ErrorSummary(props: &ErrorSummaryProps) -> Html {
         });
         html! { <li><a {href} {onclick}>{ error.message(lang) }</a></li> }
     });
+    // The first failed attempt may be the page's load: a step's form sent before the app
+    // arrived comes back from the server with its errors, and only the browser can focus them
+    // then. Later attempts are the app's (the effect above).
+    let autofocus = props.focus_token == 1;
     html! {
-        <div class="error-summary" role="alert" tabindex="-1" ref={node} aria-labelledby="error-summary-title">
+        <div class="error-summary" role="alert" tabindex="-1" ref={node} {autofocus}
+            aria-labelledby="error-summary-title">
             <h2 id="error-summary-title">{ shouhou_core::i18n::t(lang, "errors.summary_title") }</h2>
             <ul>{ for items }</ul>
         </div>

@@ -9,6 +9,9 @@ use shouhou_core::{Field, Lang};
 use shouhou_web::dom::event_value;
 use yew::prelude::*;
 
+/// The honeypot's name: an input no person sees, which bots fill in (the contact step).
+pub const HONEYPOT: &str = "website";
+
 /// The id of a field's (first) control: the target of error-summary links.
 pub fn control_id(field: Field) -> String {
     format!("f-{}", field.name())
@@ -40,7 +43,9 @@ pub enum TextKind {
 pub struct TextFieldProps {
     pub lang: Lang,
     pub field: Field,
-    pub value: String,
+    /// `None`: the control keeps what it holds (the app is taking over a screen the server
+    /// drew, and reads what the customer put there once it has).
+    pub value: Option<String>,
     pub kind: TextKind,
     pub autocomplete: Option<&'static str>,
     /// Shown with "(optional)" after the label; error messages name the field without it.
@@ -117,12 +122,16 @@ pub struct ChoiceGroupProps {
     pub field: Field,
     /// (value, visible label)
     pub options: Vec<(String, String)>,
-    /// The chosen value; with `several`, the ticked ones separated by spaces.
-    pub selected: String,
+    /// The chosen value; with `several`, the ticked ones separated by spaces. `None`: the
+    /// group keeps the choice it shows (see [`TextFieldProps::value`]).
+    pub selected: Option<String>,
     /// Boxes to tick, any number of them, instead of one choice.
     pub several: bool,
     /// The hint's text, already filled in.
     pub hint: Option<String>,
+    /// The options whose choice changes what the screen shows (core decides): marked
+    /// `data-redraws`, so that before the app has arrived the boot script fetches it.
+    pub redraws: Vec<String>,
     pub error: Option<String>,
     pub on_edit: Callback<(Field, String)>,
 }
@@ -135,11 +144,13 @@ pub fn choice_group(props: ChoiceGroupProps) -> Html {
     let first_id = control_id(field);
     let hint_id = format!("{first_id}-hint");
     let error_id = format!("{first_id}-error");
-    let ticked: Vec<&str> = props.selected.split_whitespace().collect();
+    let selected = props.selected.as_deref().unwrap_or_default();
+    let ticked: Vec<&str> = selected.split_whitespace().collect();
     let options = props.options.iter().enumerate().map(|(index, (value, label))| {
         let id = if index == 0 { first_id.clone() } else { format!("{first_id}-{value}") };
         let on_edit = props.on_edit.clone();
-        let checked = if props.several { ticked.contains(&value.as_str()) } else { *value == props.selected };
+        let checked =
+            if props.several { ticked.contains(&value.as_str()) } else { value == selected };
         // A box toggles its own value among the others, kept in the options' order.
         let chosen = if props.several {
             props
@@ -154,9 +165,17 @@ pub fn choice_group(props: ChoiceGroupProps) -> Html {
         };
         let onchange = Callback::from(move |_: Event| on_edit.emit((field, chosen.clone())));
         let kind = if props.several { "checkbox" } else { "radio" };
+        let redraws = props.redraws.contains(value).then_some("");
+        let mut input = html! {
+            <input type={kind} id={id.clone()} {name} value={value.clone()}
+                {checked} data-redraws={redraws} {onchange} />
+        };
+        if props.selected.is_none() {
+            kept_as_it_is(&mut input);
+        }
         html! {
             <div class="choice">
-                <input type={kind} id={id.clone()} {name} value={value.clone()} {checked} {onchange} />
+                { input }
                 <label for={id}>{ label }</label>
             </div>
         }
@@ -187,7 +206,8 @@ pub fn choice_group(props: ChoiceGroupProps) -> Html {
 pub struct CheckboxProps {
     pub lang: Lang,
     pub field: Field,
-    pub checked: bool,
+    /// `None`: the box keeps what it shows (see [`TextFieldProps::value`]).
+    pub checked: Option<bool>,
     /// The notice being acknowledged, shown above the box and read with it (none for a
     /// box that only changes what is asked).
     pub notice: Option<String>,
@@ -217,6 +237,13 @@ pub fn checkbox(props: CheckboxProps) -> Html {
     .collect::<Vec<_>>()
     .join(" ");
     let described_by = (!described_by.is_empty()).then_some(described_by);
+    let mut input = html! {
+        <input type="checkbox" id={id.clone()} name={field.name()} value="yes" checked={props.checked.unwrap_or_default()} {onchange}
+            aria-describedby={described_by} aria-invalid={props.error.as_ref().map(|_| "true")} />
+    };
+    if props.checked.is_none() {
+        kept_as_it_is(&mut input);
+    }
     html! {
         <div class={classes!("field", "acknowledge", props.error.as_ref().map(|_| "field-error"))}>
             if let Some(notice) = &props.notice {
@@ -226,11 +253,18 @@ pub fn checkbox(props: CheckboxProps) -> Html {
                 <p class="error-message" id={error_id}>{ error }</p>
             }
             <div class="choice">
-                <input type="checkbox" id={id.clone()} name={field.name()} value="yes" checked={props.checked} {onchange}
-                    aria-describedby={described_by} aria-invalid={props.error.as_ref().map(|_| "true")} />
+                { input }
                 <label for={id}>{ t(props.lang, &format!("field.{}", field.name())) }</label>
             </div>
         </div>
+    }
+}
+
+/// A tick box or option that keeps its `checked` as the page has it: yew sets the property
+/// whenever one is given, and the html! macro always gives one.
+fn kept_as_it_is(input: &mut Html) {
+    if let Html::VTag(tag) = input {
+        std::rc::Rc::make_mut(tag).preserve_checked();
     }
 }
 

@@ -9,10 +9,16 @@ use crate::storage::drafts::Writer;
 /// Saves every change of the draft on screen; an untouched new draft is not worth a record.
 #[hook]
 pub fn use_autosave(state: &UseReducerHandle<AppState>, writer: Option<Writer>) {
-    use_effect_with((state.draft.clone(), writer), |(draft, writer)| {
+    use_effect_with((state.draft.clone(), writer, state.taking_over), |(draft, writer, held)| {
         if let (Some(draft), Some(writer)) = (draft, writer) {
             if draft.revision > 0 {
                 writer.save(draft);
+                // The journal (written at once) holds what boot.js kept of the customer's typing
+                // on the page the app took over: boot.js's copy goes, or the next visit would
+                // make a second draft of it.
+                if !*held {
+                    crate::storage::early::done();
+                }
             }
         }
     });

@@ -48,7 +48,10 @@ async fn ask_for_persistence(state: UseReducerHandle<AppState>) {
 
 /// What the browser says about its quota, and whether it is one known to evict.
 async fn storage_risk() -> shouhou_core::eviction::StorageRisk {
-    let mut risk = shouhou_core::eviction::StorageRisk::default();
+    let mut risk = shouhou_core::eviction::StorageRisk {
+        now_ms: crate::ids::now_ms(),
+        ..shouhou_core::eviction::StorageRisk::default()
+    };
     let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return risk };
     risk.evicting_browser = navigator
         .user_agent()
@@ -66,19 +69,32 @@ async fn storage_risk() -> shouhou_core::eviction::StorageRisk {
 }
 
 async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<Option<Writer>>) {
-    match config::load().await {
-        Ok(config) => {
-            // Counts kept while offline go now, and whenever the network returns.
-            if let (Some(url), Some(window)) = (intake_api(&config), web_sys::window()) {
-                wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
-                gloo_events::EventListener::new(&window, "online", move |_| {
-                    wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
-                })
-                .forget();
+    // A screen the server drew came with the configuration already read (`crate::start`).
+    let config = match state.config.clone() {
+        Some(config) => Some(config),
+        None => match config::load().await {
+            Ok(config) => {
+                let config = Rc::new(config);
+                state.dispatch(Action::ConfigLoaded(config.clone()));
+                Some(config)
             }
-            state.dispatch(Action::ConfigLoaded(Rc::new(config)));
+            Err(_) => {
+                state.dispatch(Action::ConfigFailed);
+                None
+            }
+        },
+    };
+    if let Some(config) = &config {
+        // Counts kept while offline go now, and whenever the network returns.
+        if let (Some(url), Some(window)) = (intake_api(config), web_sys::window()) {
+            wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+            gloo_events::EventListener::new(&window, "online", move |_| {
+                wasm_bindgen_futures::spawn_local(send_pending_deflections(url.clone()));
+            })
+            .forget();
         }
-        Err(_) => state.dispatch(Action::ConfigFailed),
+        // Typing boot.js kept on a form the app never took over becomes a draft like any other.
+        crate::storage::early::import(config);
     }
     let (store, warning) = LocalStore::open().await;
     let store = Rc::new(store);
@@ -100,19 +116,25 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
         .flat_map(|draft| draft.fields.photos.iter().map(|p| p.id.clone()))
         .collect();
     let opened = Writer::new(store.clone(), report);
-    writer.set(Some(opened.clone()));
     let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
     // `/kiosk` puts this device in kiosk mode: whatever earlier visitors left goes first.
     if crate::hooks::history::current_route() == shouhou_core::Route::Kiosk {
         crate::storage::settings::set_kiosk_mode(true);
         return crate::hooks::kiosk::wipe_and_restart(Some(opened)).await;
     }
+    // The draft to show first, then the writer: a screen the server drew is saved only once it
+    // is known whether storage holds the draft it continues (`AppState::take_stored`).
     state.dispatch(Action::StorageReady {
         draft,
         outbox,
         quarantined: loaded.quarantined + outbox_quarantined,
         warning,
     });
+    writer.set(Some(opened));
+    // From here the app keeps every keystroke: boot.js stops keeping them (`shouhou.early`).
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new("shouhou-stored")) {
+        let _ = window.dispatch_event(&event);
+    }
     state.dispatch(Action::Opened(crate::hooks::history::current_route()));
     let unused: Vec<String> = stored_photos.into_iter().filter(|id| !in_use.contains(id)).collect();
     store.delete_photos(&unused).await;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::services::MESSAGES;
 use crate::state::{Action, AppState};
-use crate::storage::settings::LANGUAGE;
+use crate::storage::settings::remember_language;
 
 /// The document speaks the chosen language: `<html lang>` and the title.
 #[hook]
@@ -29,7 +29,7 @@ pub fn use_language_switch(state: &UseReducerHandle<AppState>) -> Callback<Mouse
         let state = state.clone();
         wasm_bindgen_futures::spawn_local(async move {
             if i18n::load(MESSAGES, next).await.is_ok() {
-                LANGUAGE.remember(next);
+                remember_language(next);
                 state.dispatch(Action::SetLang(next));
             }
         });

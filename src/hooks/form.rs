@@ -7,7 +7,7 @@ use shouhou_core::{AppConfig, Conditions, Draft, Intent, Lang};
 use yew::prelude::*;
 
 use super::{use_app, use_heading_focus};
-use crate::ids::{now_ms, today};
+use crate::ids::now_ms;
 use crate::state::{Action, AppState};
 
 /// What a form screen (a step, or the review) works from: the draft, the configuration, and
@@ -38,7 +38,7 @@ pub fn use_form_screen() -> Option<FormScreen> {
     Some(FormScreen {
         lang: state.lang,
         intent: draft.intent().unwrap_or(Intent::Repair),
-        conditions: Conditions::of(&draft.fields, &config, today()),
+        conditions: Conditions::of(&draft.fields, &config, state.today),
         state,
         heading,
         config,

@@ -13,7 +13,7 @@ use crate::components::kiosk::Unlock;
 use crate::services::kiosk::unlock;
 use crate::state::{Action, AppState};
 use crate::storage::drafts::Writer;
-use crate::storage::settings::{set_kiosk_mode, LANGUAGE};
+use crate::storage::settings::{forget_language, set_kiosk_mode};
 
 /// What the kiosk's screens show and do.
 #[derive(Clone, PartialEq)]
@@ -55,7 +55,8 @@ pub fn use_kiosk(
     let on = state.kiosk;
     let (idle_s, warning_s) =
         state.config.as_ref().map_or((90, 30), |c| (c.kiosk.idle_seconds, c.kiosk.warning_seconds));
-    let last_activity = (*use_memo((), |_| Rc::new(Cell::new(now_s())))).clone();
+    // Set when the countdown starts (an effect): rendering never reads the clock.
+    let last_activity = (*use_memo((), |_| Rc::new(Cell::new(0.0)))).clone();
     let seconds_left = use_state(|| None::<u32>);
     let unlock_state = use_state(|| Unlock::Locked);
 
@@ -82,6 +83,7 @@ pub fn use_kiosk(
         use_effect_with((on, idle_s, warning_s), move |&(on, idle_s, warning_s)| {
             let mut keep = None;
             if on {
+                last_activity.set(now_s());
                 let window = web_sys::window().expect("a browser window");
                 let warned = Rc::new(Cell::new(false));
                 let listeners: Vec<_> = ACTIVITY
@@ -190,7 +192,7 @@ pub async fn wipe_and_restart(writer: Option<Writer>) {
         writer.flushed().await;
         writer.store().wipe_for_next_customer().await;
     }
-    LANGUAGE.forget();
+    forget_language();
     let window = web_sys::window().expect("a browser window");
     if let Ok(Some(session)) = window.session_storage() {
         let _ = session.clear();

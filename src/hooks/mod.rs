@@ -3,7 +3,6 @@
 //! them together, so what happens at start, on every change and on reconnect is found by
 //! name rather than read out of one long function.
 
-pub mod adopt;
 pub mod autosave;
 pub mod boot;
 pub mod document;
@@ -16,6 +15,7 @@ pub mod other_tabs;
 pub mod outbox;
 pub mod photos;
 pub mod sender;
+pub mod takeover;
 pub mod update;
 
 use shouhou_web::dom::focus;

@@ -73,16 +73,16 @@ pub fn ConfirmationPage() -> Html {
     }
 }
 
-#[wasm_bindgen(inline_js = "export function qrDataUrl(text) {
-  return import(new URL('/vendor/qrcode.mjs', document.baseURI).href).then(({ default: qrcode }) => {
+#[wasm_bindgen(inline_js = "export function qrDataUrl(encoder, text) {
+  return import(new URL(encoder, document.baseURI).href).then(({ default: qrcode }) => {
     const qr = qrcode(0, 'M'); qr.addData(text); qr.make(); return qr.createDataURL(4, 8);
   });
 }")]
 extern "C" {
-    /// A QR code of `text` as a data URL. The encoder is fetched only when a receipt is
-    /// shown, so it costs the first load nothing.
+    /// A QR code of `text` as a data URL, with the encoder module at `encoder`. The encoder
+    /// is fetched only when a receipt is shown, so it costs the first load nothing.
     #[wasm_bindgen(js_name = qrDataUrl)]
-    fn qr_data_url(text: &str) -> js_sys::Promise;
+    fn qr_data_url(encoder: &str, text: &str) -> js_sys::Promise;
 }
 
 #[derive(Properties, PartialEq)]
@@ -98,7 +98,7 @@ fn StatusQr(props: &StatusQrProps) -> Html {
     {
         let image = image.clone();
         use_effect_with(props.link.clone(), move |link| {
-            let promise = qr_data_url(link);
+            let promise = qr_data_url(&shouhou_web::dom::asset("/vendor/qrcode.mjs"), link);
             wasm_bindgen_futures::spawn_local(async move {
                 if let Ok(url) = wasm_bindgen_futures::JsFuture::from(promise).await {
                     image.set(url.as_string());

@@ -121,7 +121,9 @@ pub fn DraftsPage() -> Html {
     let reload = use_state(|| 0u32);
     {
         let (drafts, writer, on_screen) = (drafts.clone(), ctx.writer.clone(), state.draft.clone());
-        use_effect_with(*reload, move |_| {
+        // Read once storage is open: the list may be asked for before (its button is there
+        // from the first screen).
+        use_effect_with((*reload, writer.is_some()), move |_| {
             if let Some(writer) = writer {
                 spawn_local(async move { drafts.set(Some(all_drafts(&writer, on_screen).await)) });
             }

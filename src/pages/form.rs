@@ -15,7 +15,7 @@ use crate::components::emergency::emergency_notice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{
     checkbox, choice_group, step_progress, text_field, CheckboxProps, ChoiceGroupProps,
-    TextFieldProps, TextKind,
+    TextFieldProps, TextKind, HONEYPOT,
 };
 use crate::components::photos::PhotoField;
 use crate::components::rights::{charges_notice, entitlement_notice};
@@ -24,7 +24,8 @@ use crate::components::transcript::transcript_view;
 use crate::hooks::form::{use_form_screen, FormScreen};
 use crate::hooks::lookup::{use_product_lookup, Lookup};
 use crate::hooks::photos::{is_signature, use_photos, AttachedPhotos};
-use crate::ids::{now_ms, today};
+use crate::hooks::takeover::use_taken_over;
+use crate::ids::now_ms;
 use crate::state::Action;
 
 /// "Look up my product" under the serial number, and what the look-up found.
@@ -87,6 +88,7 @@ fn hint(lang: Lang, field: Field) -> Option<String> {
 pub fn FormPage() -> Html {
     let photos = use_photos();
     let lookup = use_product_lookup();
+    use_taken_over();
     let Some(FormScreen { state, heading, config, draft, lang, intent, conditions, on_back }) =
         use_form_screen()
     else {
@@ -105,6 +107,8 @@ pub fn FormPage() -> Html {
     let fields = &draft.fields;
     let messages = Messages::builtin();
 
+    // Taking over the server's screen: the controls keep what the customer put there.
+    let held = state.taking_over;
     let control = |field: Field| -> Html {
         let error = error_for(errors, field, lang);
         let value = fields.get(field).to_string();
@@ -112,7 +116,7 @@ pub fn FormPage() -> Html {
             text_field(TextFieldProps {
                 lang,
                 field,
-                value: value.clone(),
+                value: (!held).then(|| value.clone()),
                 kind,
                 // A shared kiosk: the browser must not keep one customer's details to offer
                 // the next.
@@ -153,9 +157,10 @@ pub fn FormPage() -> Html {
                             )
                         })
                         .collect(),
-                    selected: value.clone(),
+                    selected: (!held).then(|| value.clone()),
                     several: matches!(field.kind(), FieldKind::Several(_)),
                     hint: hint(lang, field),
+                    redraws: Vec::new(),
                     error,
                     on_edit: on_edit.clone(),
                 })
@@ -171,7 +176,7 @@ pub fn FormPage() -> Html {
                         { checkbox(CheckboxProps {
                             lang,
                             field,
-                            checked: value == "yes",
+                            checked: (!held).then_some(value == "yes"),
                             notice: Some(config.chargeable_service_notice.get(lang).to_string()),
                             error,
                             on_edit: on_edit.clone(),
@@ -182,7 +187,7 @@ pub fn FormPage() -> Html {
             FieldKind::Flag => checkbox(CheckboxProps {
                 lang,
                 field,
-                checked: value == "yes",
+                checked: (!held).then_some(value == "yes"),
                 notice: None,
                 error,
                 on_edit: on_edit.clone(),
@@ -227,7 +232,7 @@ pub fn FormPage() -> Html {
             },
         );
     let rights = (step == Step::Problem)
-        .then(|| form_entitlement(fields, &conditions, &config, today()))
+        .then(|| form_entitlement(fields, &conditions, &config, state.today))
         .flatten()
         .map(|entitlement| entitlement_notice(lang, &entitlement));
     let suggested = (step == Step::Problem && fields.troubleshooting.is_some()).then(|| {
@@ -262,8 +267,8 @@ pub fn FormPage() -> Html {
         });
         html! {
             <div class="bait" aria-hidden="true">
-                <input type="text" name="website" tabindex="-1" autocomplete="off"
-                    value={fields.website.clone()} {oninput} />
+                <input type="text" name={HONEYPOT} tabindex="-1" autocomplete="off"
+                    value={(!held).then(|| fields.website.clone())} {oninput} />
             </div>
         }
     });
@@ -302,6 +307,13 @@ pub fn FormPage() -> Html {
             }
             { for step.fields(intent, &conditions).into_iter().map(control) }
             { honeypot.unwrap_or_default() }
+            // The server draws the first step before the app has arrived; sent by the browser
+            // itself then, the form carries the start step's choices with what was typed, so
+            // the server draws this step again instead of the start.
+            if step == Step::Contact {
+                <input type="hidden" name={Field::Intent.name()} value={fields.intent.clone()} />
+                <input type="hidden" name={Field::ProductLine.name()} value={fields.product_line.clone()} />
+            }
             if let Some(kept) = kept {
                 <p class="hint privacy">{ kept }</p>
             }

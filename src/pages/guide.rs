@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use super::use_heading_focus;
 use crate::components::emergency::emergency_calls;
+use crate::hooks::takeover::use_taken_over;
 use crate::hooks::use_app;
 use crate::ids::{new_draft, now_ms};
 use crate::services::flows::record_deflection;
@@ -40,6 +41,7 @@ pub fn GuidePage() -> Html {
         .as_ref()
         .and_then(|d| d.flow.clone())
         .filter(|p| flow.as_ref().is_some_and(|f| p.fits(f)));
+    use_taken_over();
     // The offer takes focus when the customer arrives at it, or comes back to it.
     let offer_heading = use_node_ref();
     {
@@ -82,8 +84,17 @@ fn offer(
     };
     let skip = {
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::SkipGuide { now_ms: now_ms() }))
+        Callback::from(move |event: MouseEvent| {
+            event.prevent_default();
+            state.dispatch(Action::SkipGuide { now_ms: now_ms() })
+        })
     };
+    // A link, so skipping works before the app has arrived: the server draws the form's first
+    // step from the same choices.
+    let skip_href = state
+        .draft
+        .as_ref()
+        .map_or_else(String::new, |draft| format!("/form/contact?{}", draft.choices_query()));
     html! {
         <section class="step" aria-labelledby="guide-heading">
             <h1 id="guide-heading" tabindex="-1" ref={heading}>{ t(lang, "flow.offer_heading") }</h1>
@@ -99,7 +110,7 @@ fn offer(
                 if !unavailable && !loading {
                     <button type="button" class="primary" onclick={guide(state, GuideEvent::Start)}>{ t(lang, "flow.start") }</button>
                 }
-                <button type="button" class="secondary" onclick={skip}>{ t(lang, "flow.skip") }</button>
+                <a class="button secondary" href={skip_href} onclick={skip}>{ t(lang, "flow.skip") }</a>
                 <button type="button" class="secondary" onclick={back}>{ t(lang, "details.back") }</button>
             </div>
         </section>

@@ -10,8 +10,9 @@ use crate::components::display::error_for;
 use crate::components::emergency::emergency_notice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::fields::{choice_group, step_progress, ChoiceGroupProps};
+use crate::hooks::takeover::use_taken_over;
 use crate::hooks::use_app;
-use crate::ids::{now_ms, today};
+use crate::ids::now_ms;
 use crate::state::{Action, GuidedHelp};
 
 #[component]
@@ -19,6 +20,7 @@ pub fn StartPage() -> Html {
     let ctx = use_app();
     let state = ctx.state.clone();
     let heading = use_heading_focus(state.navigated);
+    use_taken_over();
     let (Some(config), Some(draft)) = (state.config.clone(), state.draft.as_ref()) else {
         return html! {};
     };
@@ -38,8 +40,9 @@ pub fn StartPage() -> Html {
         && state.guided_for == draft.fields.product_line
         && guided_help_fits(&draft.fields);
     // A complaint says what it is about here: an emergency shows its contact at once.
-    let asks_category = draft.step_fields(Step::Start, &config, today()).contains(&Field::Category);
-    let emergency = Conditions::of(&draft.fields, &config, today())
+    let asks_category =
+        draft.step_fields(Step::Start, &config, state.today).contains(&Field::Category);
+    let emergency = Conditions::of(&draft.fields, &config, state.today)
         .emergency
         .then(|| emergency_notice(lang, &config, &draft.emergency_services(None)));
     let categories: Vec<(String, String)> = Category::ALL
@@ -60,6 +63,14 @@ pub fn StartPage() -> Html {
             )
         })
         .collect();
+    // What changes this screen when chosen (core decides), for the boot script.
+    let redraws = |field: Field, options: &[(String, String)]| -> Vec<String> {
+        options
+            .iter()
+            .filter(|(value, _)| draft.redraws_with(field, value, &config, state.today))
+            .map(|(value, _)| value.clone())
+            .collect()
+    };
     let product_lines: Vec<(String, String)> = config
         .product_lines
         .iter()
@@ -67,7 +78,8 @@ pub fn StartPage() -> Html {
         .collect();
 
     html! {
-        <form class="step" novalidate=true {onsubmit}>
+        // A real form: before the app has arrived it asks the server for the next screen.
+        <form class="step" method="get" action="/help" novalidate=true {onsubmit}>
             { step_progress(lang, 1, draft.form().len()) }
             <h1 tabindex="-1" ref={heading}>{ t(lang, "start.heading") }</h1>
             { emergency.unwrap_or_default() }
@@ -76,8 +88,9 @@ pub fn StartPage() -> Html {
             { choice_group(ChoiceGroupProps {
                 lang,
                 field: Field::Intent,
+                redraws: redraws(Field::Intent, &intents),
                 options: intents,
-                selected: draft.fields.intent.clone(),
+                selected: (!state.taking_over).then(|| draft.fields.intent.clone()),
                 several: false,
                 hint: None,
                 error: error_for(&state.errors, Field::Intent, lang),
@@ -87,8 +100,9 @@ pub fn StartPage() -> Html {
                 { choice_group(ChoiceGroupProps {
                     lang,
                     field: Field::Category,
+                    redraws: redraws(Field::Category, &categories),
                     options: categories,
-                    selected: draft.fields.category.clone(),
+                    selected: (!state.taking_over).then(|| draft.fields.category.clone()),
                     several: false,
                     hint: None,
                     error: error_for(&state.errors, Field::Category, lang),
@@ -98,8 +112,9 @@ pub fn StartPage() -> Html {
             { choice_group(ChoiceGroupProps {
                 lang,
                 field: Field::ProductLine,
+                redraws: redraws(Field::ProductLine, &product_lines),
                 options: product_lines,
-                selected: draft.fields.product_line.clone(),
+                selected: (!state.taking_over).then(|| draft.fields.product_line.clone()),
                 several: false,
                 hint: None,
                 error: error_for(&state.errors, Field::ProductLine, lang),

@@ -13,7 +13,8 @@ use shouhou_web::http::{self, send, HttpError};
 /// `None` when the line has none (404); a flow that does not read or validate is
 /// [`HttpError::Unreadable`], with every problem.
 pub async fn load_flow(product_line: &str) -> Result<Option<Flow>, HttpError> {
-    let text = match http::get_text(&format!("/flows/{product_line}.json")).await {
+    let path = shouhou_web::dom::asset(&format!("/flows/{product_line}.json"));
+    let text = match http::get_text(&path).await {
         Err(error) if error.status() == Some(404) => return Ok(None),
         answer => answer?,
     };

@@ -135,8 +135,10 @@ impl LocalStore {
             for (id, _) in journal_entries() {
                 let _ = storage.remove_item(&format!("{JOURNAL_PREFIX}{id}"));
             }
-            // The early first screen's hint holds the customer's start choices.
+            // The boot script's hint holds the customer's start choices, its journal what
+            // they typed before the app arrived.
             let _ = storage.remove_item(super::settings::RESUME_KEY);
+            let _ = storage.remove_item(super::settings::EARLY_KEY);
             // Status answers remembered before the device became a kiosk hold other people's
             // messages to the team.
             let remembered: Vec<String> = (0..storage.length().unwrap_or(0))
@@ -286,7 +288,7 @@ fn journal_entries() -> Vec<(String, String)> {
 }
 
 /// The synchronous half of a save. Returns false when localStorage refused (full or absent).
-fn journal(draft: &Draft) -> bool {
+pub(super) fn journal(draft: &Draft) -> bool {
     local_storage().is_some_and(|s| {
         s.set_item(&format!("{JOURNAL_PREFIX}{}", draft.id), &draft.encode()).is_ok()
     })

@@ -1,18 +1,39 @@
-//! Small remembered settings in localStorage: the chosen language, kiosk mode, the early
-//! first screen's hint, and the keys other parts keep their answers under.
+//! Small remembered settings in localStorage: the chosen language, kiosk mode, the hint the
+//! boot script reads, and the keys other parts keep their answers under. The language and
+//! kiosk mode are also cookies, so the server draws its pages in the language chosen here and
+//! as a kiosk's (`server/src/customer/pages.rs` reads them).
 
+use shouhou_core::Lang;
 pub use shouhou_web::dom::local_storage;
+use shouhou_web::dom::set_cookie;
 use shouhou_web::i18n::Preference;
 
-/// The language the customer chose (`static/boot.js` reads it too).
+/// The language the customer chose.
 pub const LANGUAGE: Preference = Preference("shouhou.lang");
+const LANGUAGE_COOKIE: &str = "shouhou_lang";
 /// Set by opening `/kiosk` on the device; cleared only by staff with the PIN.
 const KIOSK_KEY: &str = "shouhou.kiosk";
+const KIOSK_COOKIE: &str = "shouhou_kiosk";
+
+/// Remembers the customer's language on this device, for the app and for the server's pages.
+pub fn remember_language(lang: Lang) {
+    LANGUAGE.remember(lang);
+    set_cookie(LANGUAGE_COOKIE, Some(lang.tag()));
+}
+
+/// Forgets it (a kiosk's next customer starts from the device's language).
+pub fn forget_language() {
+    LANGUAGE.forget();
+    set_cookie(LANGUAGE_COOKIE, None);
+}
 /// The status page keeps the last answer for each reference under this prefix (not on a kiosk).
 pub const REMEMBERED_STATUS_PREFIX: &str = "shouhou.status.";
-/// Where `static/boot.js` finds its hint of the draft's screen and start choices, so the
-/// early first screen shows only when the app would show the start step, as the app would.
+/// Where `static/boot.js` finds its hint of the draft's screen and whether something waits to
+/// be sent: the app is then fetched at once, to resume or send it.
 pub const RESUME_KEY: &str = "shouhou.resume";
+/// What `static/boot.js` keeps of the customer's typing on a server-drawn screen before the app
+/// arrives (`{path, values, at}`), for a reload in between; the app takes it over.
+pub const EARLY_KEY: &str = "shouhou.early";
 
 /// Whether this device is a shared kiosk.
 pub fn kiosk_mode() -> bool {
@@ -24,6 +45,7 @@ pub fn set_kiosk_mode(on: bool) {
     if let Some(storage) = local_storage() {
         let _ = if on { storage.set_item(KIOSK_KEY, "on") } else { storage.remove_item(KIOSK_KEY) };
     }
+    set_cookie(KIOSK_COOKIE, on.then_some("on"));
 }
 
 /// Asks for persistent storage (`navigator.storage.persist()`); true when granted, or when

@@ -51,7 +51,7 @@ for (const [locale, lang] of [['en-GB', 'en'], ['zh-CN', 'zh-CN']]) {
       await page.getByLabel(productName('network', lang)).check();
       await page.getByRole('button', { name: m['start.continue'] }).click();
       // The network line has guided checks: skipped, straight to the form.
-      await page.getByRole('button', { name: m['flow.skip'] }).click();
+      await page.getByRole('link', { name: m['flow.skip'] }).click();
       await expect(heading(page)).toHaveText(m['step.contact']);
       await page.getByLabel(m['field.full_name']).fill('Wu Min');
       await page.getByLabel(m['field.phone']).fill('13812345678');

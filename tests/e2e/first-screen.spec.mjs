@@ -1,108 +1,189 @@
-// The first screen does not wait for the app: the start step is usable from the page, the
-// stylesheet, config.json and the messages alone, and what the customer does there before
-// the app (wasm) has arrived is kept when it takes over.
+// The screens the server draws from their address (the start step, guided help's offer, the
+// form's first step) are the app's own components, usable before the app (wasm) arrives: a
+// customer chooses, skips guided help and types with the app held back, and the app takes the
+// page over (hydration) without losing a keystroke, the focus or a press.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, storedDrafts, appStarted, config, productName } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, storedDrafts, appStarted, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
 const zh = read('i18n/zh-CN.json');
+const heading = (page) => page.getByRole('heading', { level: 1 });
 
 /** Holds the app's wasm back until the returned function is called. */
 async function holdTheApp(page) {
   let release;
   const released = new Promise((resolve) => { release = resolve; });
-  await page.route('**/pkg/shouhou_bg.wasm', async (route) => { await released; await route.continue(); });
+  await page.route('**/pkg/shouhou_bg.*.wasm', async (route) => { await released; await route.continue(); });
   return release;
 }
 
+/** From the start step to the form's first step the way a customer does it before the app:
+ *  the start step's form, then guided help's "skip" link. */
+async function toContactWithoutTheApp(page) {
+  await page.getByLabel(m['intent.repair']).check();
+  await page.getByLabel(productName('network')).check();
+  await page.getByRole('button', { name: m['start.continue'] }).click();
+  await expect(heading(page)).toHaveText(m['flow.offer_heading']);
+  // The page the link asked for (the app, once here, writes the draft's own address).
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().isNavigationRequest() && new URL(r.url()).pathname === '/form/contact'),
+    page.getByRole('link', { name: m['flow.skip'] }).click(),
+  ]);
+  expect(new URL(response.url()).search).toBe('?intent=repair&product_line=network');
+  await expect(heading(page)).toHaveText(m['step.contact']);
+}
+
+const running = (page) => expect(page.locator('html')).toHaveAttribute('data-app', 'running');
+
 test.describe('before the app has arrived', () => {
-  test.use({ locale: 'en-GB' });
+  test.use({ locale: 'en-GB', linesWithoutFlows: ['appliance'] });
 
-  test('the start step is usable, axe-clean, and a choice and "Continue" carry over', async ({ page, server }) => {
-    const release = await holdTheApp(page);
-    await page.goto(server.url);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['start.heading']);
-    await expectNoAxeViolations(page, 'early start step');
-    await page.getByLabel(m['intent.repair']).check();
-    await page.getByLabel(productName('car-service')).check();
-    await page.getByRole('button', { name: m['start.continue'] }).click();
-    await expect(page.getByRole('button', { name: m['app.loading'] })).toBeVisible();
-    release();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['step.contact']);
-    await expect(page).toHaveURL(/\/form\/contact$/);
-    await expect.poll(async () => (await storedDrafts(page)).map((d) => [d.fields.intent, d.fields.product_line]))
-      .toEqual([['repair', 'car-service']]);
-    // One start screen at a time: the early one is gone.
-    await expect(page.locator('#boot')).toHaveCount(0);
-  });
-
-  test('the focused choice and a language switch carry over; the choice shows again on return', async ({ page, server }) => {
-    const release = await holdTheApp(page);
-    await page.goto(server.url);
-    await page.getByRole('button', { name: m['lang.switch'] }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh['start.heading']);
-    await page.getByLabel(zh['intent.complaint']).check();
-    await page.getByLabel(productName('online-order', 'zh-CN')).focus();
-    release();
-    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-    await expect.poll(async () => (await storedDrafts(page)).map((d) => d.fields.intent)).toEqual(['complaint']);
-    await expect(page.locator('#boot')).toHaveCount(0);
-    await expect(page.getByLabel(productName('online-order', 'zh-CN'))).toBeFocused();
-    await expect(page.getByLabel(zh['intent.complaint'])).toBeChecked();
-
-    // Next visit: the early screen already shows the draft's choice, in the chosen language.
-    await page.unrouteAll();
-    const again = await holdTheApp(page);
-    await page.reload();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh['start.heading']);
-    await expect(page.getByLabel(zh['intent.complaint'])).toBeChecked();
-    again();
-    await appStarted(page);
-  });
-
-  test('the app is fetched at the first touch or key, not before', async ({ page, server }) => {
+  test('the start step, the offer and the form are the server\'s, axe-clean, and reached without the app', async ({ page, server }) => {
     const fetched = [];
     page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
     await page.goto(server.url);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(m['start.heading']);
-    // boot.js has decided: the app waits for the first use (it would fetch it at once with
-    // something to send, on a kiosk or on another screen). Nothing of it was fetched.
-    await expect(page.locator('#boot')).toHaveAttribute('data-app', 'on-first-use');
-    expect(fetched.filter((path) => path.startsWith('/pkg/'))).toEqual([]);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await expectNoAxeViolations(page, 'the start step before the app');
     await page.getByLabel(m['intent.repair']).check();
-    await expect.poll(() => fetched.includes('/pkg/shouhou_bg.wasm')).toBe(true);
-    await expect(page.locator('#boot')).toHaveCount(0);
-    await expect(page.getByLabel(m['intent.repair'])).toBeChecked();
+    await page.getByLabel(productName('network')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await expect(heading(page)).toHaveText(m['flow.offer_heading']);
+    await expectNoAxeViolations(page, 'the offer before the app');
+    // Nothing of the app on the start step and the offer: their form and link need none.
+    expect(fetched.filter((path) => path.startsWith('/pkg/'))).toEqual([]);
+    await expect(page.locator('html')).toHaveAttribute('data-app', 'waiting');
+    await page.getByRole('link', { name: m['flow.skip'] }).click();
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await expectNoAxeViolations(page, 'the form before the app');
+    // A line without guided help goes from the start step straight to the form.
+    const response = await page.goto(`${server.url}/help?intent=repair&product_line=appliance`);
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    expect(response.url()).toMatch(/\/form\/contact\?intent=repair&product_line=appliance$/);
   });
 
-  test('a language switch pressed before the early screen is wired still switches', async ({ page, server }) => {
-    let release;
-    const held = new Promise((resolve) => { release = resolve; });
-    await page.route('**/config.json', async (route) => { await held; await route.continue(); });
+  test('typing while the app is held back is the draft once it takes over; focus and keys carry on', async ({ page, server }) => {
+    const release = await holdTheApp(page);
     await page.goto(server.url);
-    await page.getByRole('button', { name: m['lang.switch'] }).click();
+    await toContactWithoutTheApp(page);
+    await page.getByLabel(m['field.full_name']).fill('Li Lei');
+    await page.locator('#f-address').pressSequentially('12 Garden Road');
     release();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(zh['start.heading']);
-    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await running(page);
+    // The same field, still focused: the next keys land where the first did.
+    await page.keyboard.type(', Pudong');
+    await expect(page.locator('#f-address')).toHaveValue('12 Garden Road, Pudong');
+    await expect(page.locator('#f-address')).toBeFocused();
+    await expect(page.locator('#f-address')).toHaveCount(1);
+    await expect.poll(async () => (await storedDrafts(page)).map((d) => [d.step, d.fields.intent, d.fields.product_line, d.fields.full_name, d.fields.address]))
+      .toEqual([['contact', 'repair', 'network', 'Li Lei', '12 Garden Road, Pudong']]);
+    // What boot.js kept for a reload is in the draft now, and goes.
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('shouhou.early'))).toBe(null);
   });
 
-  test('a fetch of the app cut short is tried again at the next touch or key', async ({ page, server }) => {
+  test('a press made before the app is done by the app once it is here', async ({ page, server }) => {
+    const release = await holdTheApp(page);
+    await page.goto(server.url);
+    await toContactWithoutTheApp(page);
+    // "Continue" pressed with nothing filled in: kept, and done once the app is here.
+    await page.getByRole('button', { name: m['step.next'] }).click();
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    release();
+    await running(page);
+    await expect(page.getByRole('heading', { name: m['errors.summary_title'] })).toBeVisible();
+  });
+
+  test('a press begun before the take-over and ended after it is the app\'s click', async ({ page, server }) => {
+    const again = await holdTheApp(page);
+    await page.goto(server.url);
+    await toContactWithoutTheApp(page);
+    await page.getByLabel(m['field.full_name']).fill('Han Mei');
+    await page.getByLabel(m['field.phone']).fill('13812345678');
+    const next = page.getByRole('button', { name: m['step.next'] });
+    await next.scrollIntoViewIfNeeded();
+    const box = await next.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    again();
+    await running(page);
+    await page.mouse.up();
+    await expect(heading(page)).toHaveText(m['step.product']);
+    await expect.poll(async () => (await storedDrafts(page)).find((d) => d.fields.full_name === 'Han Mei')?.step).toBe('product');
+  });
+
+  test('a reload before the app arrives gives back what was typed, and the app takes it over', async ({ page, server }) => {
+    // Held across the reload: the app never arrives on the first page.
+    const release = await holdTheApp(page);
+    await page.goto(server.url);
+    await toContactWithoutTheApp(page);
+    await page.getByLabel(m['field.full_name']).fill('Wang Fang');
+    // Kept by boot.js (a module: it may run just after a fast hand has typed).
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('shouhou.early'))).toContain('Wang Fang');
+    await page.reload();
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Wang Fang');
+    release();
+    await appStarted(page);
+    await expect.poll(async () => (await storedDrafts(page)).map((d) => d.fields.full_name)).toEqual(['Wang Fang']);
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Wang Fang');
+  });
+
+  test('a fetch of the app cut short is tried again at the next focus in a text field', async ({ page, server }) => {
     let tries = 0;
-    await page.route('**/pkg/shouhou.js', async (route) => {
+    await page.route('**/pkg/shouhou.*.js', async (route) => {
       tries += 1;
       if (tries === 1) await route.abort('internetdisconnected');
       else await route.continue();
     });
     await page.goto(server.url);
-    await page.getByLabel(m['intent.repair']).check();
-    await expect.poll(() => tries).toBe(1);
-    // Still the early screen, still working; the next choice fetches the app again.
-    await expect(page.locator('#boot')).toBeVisible();
-    await page.getByLabel(productName('network')).check();
-    await expect(page.locator('#boot')).toHaveCount(0);
+    await toContactWithoutTheApp(page);
+    await page.getByLabel(m['field.full_name']).focus();
+    await expect.poll(() => tries).toBeGreaterThanOrEqual(1);
+    await expect(page.locator('html')).toHaveAttribute('data-app', /waiting|running/);
+    await page.getByLabel(m['field.phone']).focus();
+    await running(page);
     expect(tries).toBe(2);
-    await expect(page.getByLabel(m['intent.repair'])).toBeChecked();
-    await expect(page.getByLabel(productName('network'))).toBeChecked();
+    await page.keyboard.type('13812345678');
+    await expect.poll(async () => (await storedDrafts(page)).map((d) => d.fields.phone)).toEqual(['13812345678']);
+  });
+
+  test('the language switch pressed before the app switches once it is here, and the server draws that language next', async ({ page, server }) => {
+    const release = await holdTheApp(page);
+    await page.goto(server.url);
+    await page.getByRole('button', { name: m['lang.switch'] }).click();
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    release();
+    await expect(heading(page)).toHaveText(zh['start.heading']);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await page.unrouteAll();
+    await holdTheApp(page);
+    await page.goto(`${server.url}/help?intent=repair&product_line=network`);
+    await expect(heading(page)).toHaveText(zh['flow.offer_heading']);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  });
+});
+
+test.describe('a returning customer', () => {
+  test.use({ locale: 'en-GB' });
+
+  test('the bare address resumes the draft in progress; another request\'s screen offers it, never replaces it', async ({ page, server }) => {
+    await page.goto(server.url);
+    await toContactWithoutTheApp(page);
+    await page.getByLabel(m['field.full_name']).fill('Zhao Lei');
+    await running(page);
+    await expect.poll(async () => (await storedDrafts(page)).map((d) => d.fields.full_name)).toEqual(['Zhao Lei']);
+    // Opening the site again: the draft where it was left.
+    await page.goto(server.url);
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Zhao Lei');
+    await expect(page).toHaveURL(/\/form\/contact$/);
+    // Another request started from its own address: that one stays, the first is offered.
+    await page.goto(`${server.url}/form/contact?intent=consultation&product_line=inverter`);
+    await appStarted(page);
+    const offer = page.getByRole('status').filter({ hasText: m['resume.offer'].split('{title}')[0].trim() });
+    await expect(offer).toContainText(productName('network'));
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('');
+    await page.getByRole('button', { name: m['resume.continue'] }).click();
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Zhao Lei');
+    await expect(offer).toHaveCount(0);
   });
 });

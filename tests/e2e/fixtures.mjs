@@ -2,15 +2,13 @@
 // and helpers to read what the browser stored and what the server stored.
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { deflateSync, crc32 } from 'node:zlib';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { root, startServer } from './server.mjs';
 
 // What every journey reads the screens by: the shipped message tables and configuration.
 const readStatic = (file) => JSON.parse(readFileSync(path.join(root, 'static', file), 'utf8'));
@@ -26,89 +24,6 @@ export const heading = (page) => page.getByRole('heading', { level: 1 });
  *  to wait for, not a length of time. */
 export const afterTwoFrames = () => new Promise((resolve) =>
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
-
-/** Starts the intake server; resolves to its URL. Port 0 picks a free one. */
-function launch(bin, dir, port, config, extra = []) {
-  const child = spawn(bin, [
-    '--addr', `127.0.0.1:${port}`, '--db', path.join(dir, 'shouhou.sqlite3'),
-    '--dist', path.join(dir, 'dist'), '--config', config, ...extra,
-  ], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // One loopback client files dozens of requests in a journey (the chaos run 50): the
-    // per-client limits are proven in server/tests/limits.rs, not here.
-    env: { SHOUHOU_LIMIT_CREATE: '6000:1000', SHOUHOU_LIMIT_LOOKUP: '6000:1000', ...process.env, RUST_LOG: 'warn' },
-  });
-  const url = new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${seen}`)), 15_000);
-    child.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
-    });
-    child.stderr.on('data', (chunk) => { seen += chunk; });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${seen}`)); });
-  });
-  return { child, url };
-}
-
-async function startServer(backend, linesWithoutFlows = [], configChanges = null, serverArgs = []) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'shouhou-e2e-'));
-  // A test may point the app at another backend: its own copy of the configuration.
-  let config = path.join(root, 'static/config.json');
-  if (backend || configChanges) {
-    const changed = JSON.parse(readFileSync(config, 'utf8'));
-    if (backend) changed.backend = backend;
-    Object.assign(changed, configChanges || {});
-    config = path.join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify(changed));
-  }
-  // Each test serves its own copy of the build, so a test may change it (a new version).
-  cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
-  // Journeys that are not about guided help use lines served without a flow, as a company
-  // may ship them: the form comes straight after the start (flows.spec.mjs walks the flows).
-  for (const id of linesWithoutFlows) {
-    for (const file of [`${id}.json`, `${id}.json.gz`, `${id}.json.br`]) rmSync(path.join(dir, 'dist/flows', file), { force: true });
-  }
-  const db = path.join(dir, 'shouhou.sqlite3');
-  const bin = process.env.SHOUHOU_SERVER_BIN || path.join(root, 'target/debug/shouhou-server');
-  let running = launch(bin, dir, 0, config, serverArgs);
-  const url = await running.url;
-  const port = new URL(url).port;
-  const stopChild = async () => {
-    if (!running) return;
-    const { child } = running;
-    running = null;
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.on('exit', resolve));
-    }
-  };
-  return {
-    url,
-    db,
-    dist: path.join(dir, 'dist'),
-    /** Rows of a query on the server's SQLite file, read by Python's sqlite3 (no native npm module). */
-    rows(sql) {
-      const out = execFileSync('python3', ['-c',
-        'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall(), ensure_ascii=False))',
-        db, sql], { encoding: 'utf8' });
-      return JSON.parse(out);
-    },
-    /** Kills the server at once (no graceful shutdown): the site is simply unreachable. */
-    kill: stopChild,
-    /** Starts it again on the same port and database. */
-    async restart() {
-      await stopChild();
-      running = launch(bin, dir, port, config, serverArgs);
-      await running.url;
-    },
-    async stop() {
-      await stopChild();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /**
  * A company's own backend, on a free loopback port: records every POST (headers and raw
@@ -210,13 +125,15 @@ export async function otherDevice(browser, options) {
   return { context, close: async () => { checkCsp(); await context.close(); } };
 }
 
-/** The app itself running, not only the early first screen: the early screen starts it at
- *  the customer's first key or touch (a Shift press here), and is gone once it took over. */
+/** The app itself running, not only the screen the server drew: boot.js fetches it at the
+ *  customer's first focus in a text field or press that needs it (or at once: a kiosk, the
+ *  offline shell); here it is asked for as a page's own script may ask (`shouhou-load`), and
+ *  awaited until it has taken the page over (`<html data-app="running">`). */
 export async function appStarted(page) {
-  // Pressed again until it takes: the page may still be arriving (after a reload or a reset).
+  // Asked again until it takes: the page may still be arriving (after a reload or a reset).
   await expect(async () => {
-    await page.keyboard.press('Shift');
-    await expect(page.locator('#boot')).toHaveCount(0, { timeout: 1_500 });
+    await page.evaluate(() => window.dispatchEvent(new Event('shouhou-load')));
+    await expect(page.locator('html')).toHaveAttribute('data-app', 'running', { timeout: 1_500 });
   }).toPass({ timeout: 20_000 });
 }
 

@@ -1,7 +1,7 @@
 // Guided troubleshooting as customers meet it: solved on the spot (and counted), handed to
 // a prefilled request (transcript stored), an emergency, a reload mid-flow, a broken file.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, expectDraftStored, storedDrafts, submitFromContact, walkToReview, messages, config, productName, heading } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, expectDraftStored, storedDrafts, submitFromContact, walkToReview, appStarted, messages, config, productName, heading } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const flows = Object.fromEntries(['network', 'inverter', 'property'].map((id) => [id, read(`flows/${id}.json`)]));
@@ -112,6 +112,8 @@ test.describe('guided help in English', () => {
 
   test('a solved walk offline is counted once the network returns', async ({ page, server, context }) => {
     await page.goto(server.url);
+    // The app runs before the network goes (no service worker here to bring it offline).
+    await appStarted(page);
     await startGuide(page, 'en', 'repair', 'network');
     await page.getByRole('button', { name: m['flow.start'] }).click();
     await context.setOffline(true);
@@ -127,11 +129,13 @@ test.describe('guided help in English', () => {
   });
 
   test('a broken flow file says guided help is unavailable and the form still works', async ({ page, server }) => {
-    await page.route('**/flows/network.json', (route) => route.fulfill({
+    await page.route('**/flows/network.*.json', (route) => route.fulfill({
       status: 200, contentType: 'application/json',
       body: JSON.stringify({ ...flows.network, start: 'nowhere' }),
     }));
     await page.goto(server.url);
+    // The app reads the flow as the customer chooses (the server's pages read its own copy).
+    await appStarted(page);
     await page.getByLabel(m['intent.repair']).check();
     await page.getByLabel(productName('network', 'en')).check();
     await expect(page.getByText(m['flow.unavailable'])).toBeVisible();
@@ -180,7 +184,7 @@ test.describe('guided help in English', () => {
   test('skipping guided help goes straight to the form', async ({ page, server }) => {
     await page.goto(server.url);
     await startGuide(page, 'en', 'complaint', 'property');
-    await page.getByRole('button', { name: m['flow.skip'] }).click();
+    await page.getByRole('link', { name: m['flow.skip'] }).click();
     await expect(heading(page)).toHaveText(m['step.contact']);
     await expect(page.getByRole('region', { name: m['flow.tried_heading'] })).toHaveCount(0);
   });

@@ -2,7 +2,7 @@
 // a reload shows the same screen, a deep link goes no further than the draft allows, and a
 // printed receipt's link opens the status screen.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, walkToReview, config, fill, heading, productName } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, walkToReview, appStarted, config, fill, heading, productName } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
@@ -22,10 +22,12 @@ test('Back and Forward walk the screens inside the app, keeping every answer', a
   await page.goto(server.url);
   await expect(heading(page)).toHaveText(m['start.heading']);
   expect(path(page)).toBe('/');
+  // The app's own screens, one page (first-screen.spec.mjs walks the server's before it).
+  await appStarted(page);
   // A line with guided troubleshooting: the help screen comes between start and form.
   await chooseRepair(page, 'network');
   await expect(page).toHaveURL(/\/help$/);
-  await page.getByRole('button', { name: m['flow.skip'] }).click();
+  await page.getByRole('link', { name: m['flow.skip'] }).click();
   await expect(heading(page)).toHaveText(m['step.contact']);
   await expect(page).toHaveURL(/\/form\/contact$/);
   await page.getByLabel(m['field.full_name']).fill('Jane O’Brien');

@@ -1,5 +1,5 @@
 //! The page as both apps touch it: what a control holds, focus, the title, the device's
-//! localStorage.
+//! localStorage and cookies, and where the build put a file.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -78,6 +78,40 @@ pub fn set_title(title: &str) {
 /// The device's localStorage, when the browser allows it.
 pub fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Sets (or, with `None`, removes) a cookie the server reads to draw its pages as this device
+/// wants them (its language, kiosk mode): the whole site, a year, never sent cross-site.
+pub fn set_cookie(name: &str, value: Option<&str>) {
+    let cookie = match value {
+        Some(value) => format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"),
+        None => format!("{name}=; Path=/; Max-Age=0; SameSite=Lax"),
+    };
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        let _ = js_sys::Reflect::set(&document, &"cookie".into(), &cookie.into());
+    }
+}
+
+/// Where the build put the file the site serves at `path` (`/i18n/en.json` →
+/// `/i18n/en.1f2e3d4c.json`): its content-hashed name, kept for good by browsers, as the page's
+/// `shouhou-files` block lists it; `path` itself for a file the page does not list.
+pub fn asset(path: &str) -> String {
+    thread_local! {
+        static FILES: wasm_bindgen::JsValue = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("shouhou-files"))
+            .and_then(|block| block.text_content())
+            .and_then(|text| js_sys::JSON::parse(&text).ok())
+            .unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+    }
+    FILES
+        .with(|files| {
+            if files.is_undefined() {
+                return None;
+            }
+            js_sys::Reflect::get(files, &path.into()).ok()?.as_string()
+        })
+        .unwrap_or_else(|| path.to_string())
 }
 
 #[cfg(test)]

@@ -35,12 +35,14 @@ pub fn other(lang: Lang) -> Lang {
     }
 }
 
-/// Fetches and installs the table of `lang` from `{folder}/{tag}.json`, unless it is there.
+/// Fetches and installs the table of `lang` from `{folder}/{tag}.json` (under its hashed name
+/// where the page lists one), unless it is there.
 pub async fn load(folder: &str, lang: Lang) -> Result<(), HttpError> {
     if Messages::has(lang) {
         return Ok(());
     }
-    let text = http::get_text(&[folder, "/", lang.tag(), ".json"].concat()).await?;
+    let text =
+        http::get_text(&crate::dom::asset(&[folder, "/", lang.tag(), ".json"].concat())).await?;
     Messages::install(lang, &text).map_err(HttpError::Unreadable)
 }
 

@@ -56,9 +56,12 @@ pub fn current<R: Routable>() -> R {
     R::parse(&path, &query)
 }
 
-/// Whether the address bar shows `path` already.
+/// Whether the address bar shows exactly `path` already (a query too means it does not: the
+/// screens the server draws from their address carry their choices in one, and once the app
+/// has taken over, its own address replaces it).
 pub fn showing(path: &str) -> bool {
-    address().0 == path
+    let (shown, query) = address();
+    shown == path && query.is_empty()
 }
 
 /// A new history entry for `path`.

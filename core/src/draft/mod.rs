@@ -404,6 +404,66 @@ impl Draft {
         self.fields == RequestFields::default()
     }
 
+    /// The draft a server-drawn screen's address describes: the start step's choices from its
+    /// query (nothing else: an address ends up in logs and history, so nothing a customer
+    /// types is ever in one), then on to `to` — the start, guided help's offer or the form's
+    /// first step — as far as the choices allow, to guided help only where the product line
+    /// has usable help (`guided_help`). The errors are the start step's when the address asks
+    /// to leave it and the choices do not allow that; the draft then stays there.
+    pub fn addressed(
+        mut self,
+        to: Step,
+        choices: impl IntoIterator<Item = (Field, String)>,
+        guided_help: bool,
+        config: &AppConfig,
+        now_ms: u64,
+    ) -> (Draft, Vec<FieldError>) {
+        for (field, value) in choices.into_iter().filter(|(f, _)| START_CHOICES.contains(f)) {
+            let _ = self.apply(DraftEvent::Edit { field, value }, config, now_ms);
+        }
+        if to == Step::Start {
+            return (self, Vec::new());
+        }
+        if let Err(errors) = self.apply(DraftEvent::Continue { guided_help }, config, now_ms) {
+            return (self, errors);
+        }
+        if to != Step::Guide {
+            let _ = self.apply(DraftEvent::SkipGuide, config, now_ms);
+        }
+        (self, Vec::new())
+    }
+
+    /// Whether choosing `value` for `field` on the current step changes what the step shows
+    /// — the fields it asks (a complaint asks what it is about) or an emergency notice — so
+    /// the screen must be drawn again: before the app has arrived, such a choice needs it.
+    pub fn redraws_with(
+        &self,
+        field: Field,
+        value: &str,
+        config: &AppConfig,
+        today: CivilDate,
+    ) -> bool {
+        let shown = |draft: &Draft| {
+            let emergency = Conditions::of(&draft.fields, config, today).emergency;
+            (draft.step_fields(draft.step, config, today), emergency)
+        };
+        let mut chosen = self.clone();
+        chosen.fields.set(field, value.to_string());
+        shown(&chosen) != shown(self)
+    }
+
+    /// The start step's choices as an address's query (`intent=repair&product_line=network`),
+    /// for the links of the screens drawn before the app arrives: the next screen is drawn
+    /// from them ([`Draft::addressed`]).
+    pub fn choices_query(&self) -> String {
+        START_CHOICES
+            .iter()
+            .filter(|field| !self.fields.get(**field).is_empty())
+            .map(|field| format!("{}={}", field.name(), query_escaped(self.fields.get(*field))))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
     /// The public services an emergency notice on the form names: those of the emergency the
     /// guided checks ended in (gas: the gas line and 119), or the general ones (119, 120,
     /// 110) for an emergency said on the form itself.
@@ -415,6 +475,23 @@ impl Draft {
             .and_then(|(progress, flow)| progress.emergency_services(flow))
             .map_or_else(|| GENERAL_SERVICES.to_vec(), <[PublicService]>::to_vec)
     }
+}
+
+/// The start step's choices: the only fields an address carries ([`Draft::addressed`]).
+pub const START_CHOICES: [Field; 3] = [Field::Intent, Field::Category, Field::ProductLine];
+
+/// `value` as a query's value: every byte but the unreserved ones percent-encoded (product
+/// line ids are a company's, and need not be plain ASCII).
+fn query_escaped(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -429,6 +506,58 @@ mod tests {
 
     fn edit(field: Field, value: &str) -> DraftEvent {
         DraftEvent::Edit { field, value: value.to_string() }
+    }
+
+    #[test]
+    fn an_address_describes_a_draft_by_its_start_choices_only() {
+        let choices = |pairs: &[(Field, &str)]| {
+            pairs.iter().map(|(f, v)| (*f, v.to_string())).collect::<Vec<_>>()
+        };
+        let blank = || Draft::new("d1".into(), "k1".into(), 0);
+        let chosen = choices(&[
+            (Field::Intent, "repair"),
+            (Field::ProductLine, "network"),
+            (Field::FullName, "王"),
+        ]);
+        let (offer, errors) = blank().addressed(Step::Guide, chosen.clone(), true, &config(), 1);
+        assert_eq!((offer.step, errors), (Step::Guide, vec![]));
+        assert_eq!(offer.fields.full_name, "", "nothing typed comes from an address");
+        assert_eq!(offer.choices_query(), "intent=repair&product_line=network");
+        let (no_help, _) = blank().addressed(Step::Guide, chosen.clone(), false, &config(), 1);
+        assert_eq!(no_help.step, Step::Contact);
+        let (contact, _) = blank().addressed(Step::Contact, chosen.clone(), true, &config(), 1);
+        assert_eq!(contact.step, Step::Contact);
+        assert_eq!(contact.flow, None);
+        let (start, _) = blank().addressed(Step::Start, chosen, true, &config(), 1);
+        assert_eq!((start.step, start.fields.intent.as_str()), (Step::Start, "repair"));
+        let (missing, errors) = blank().addressed(
+            Step::Contact,
+            choices(&[(Field::Intent, "complaint"), (Field::ProductLine, "network")]),
+            true,
+            &config(),
+            1,
+        );
+        assert_eq!(missing.step, Step::Start);
+        assert_eq!(
+            errors,
+            [FieldError { field: Field::Category, code: crate::ErrorCode::Required }]
+        );
+        let today = CivilDate { year: 2026, month: 11, day: 27 };
+        assert!(blank().redraws_with(Field::Intent, "complaint", &config(), today));
+        assert!(!blank().redraws_with(Field::Intent, "repair", &config(), today));
+        assert!(!blank().redraws_with(Field::ProductLine, "network", &config(), today));
+        let (complaint, _) = blank().addressed(
+            Step::Start,
+            choices(&[(Field::Intent, "complaint")]),
+            false,
+            &config(),
+            1,
+        );
+        assert!(complaint.redraws_with(Field::Category, "emergency", &config(), today));
+        assert!(!complaint.redraws_with(Field::Category, "quality", &config(), today));
+        let mut odd = blank();
+        odd.fields.product_line = "线 1&x".into();
+        assert_eq!(odd.choices_query(), "product_line=%E7%BA%BF%201%26x");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use shouhou_core::status::Status;
 use shouhou_web::dom::value_of;
 use yew::prelude::*;
 
+use super::call::{call_form, use_call_fields};
 use crate::context::Desk;
 use crate::forms::{self, Filled, Form, Said};
 use crate::time;
@@ -46,7 +47,7 @@ pub fn actions(props: &ActionsProps) -> Html {
     let reply = use_node_ref();
     let note = use_node_ref();
     let reply_by = use_node_ref();
-    let (fu_outcome, fu_satisfaction, fu_text) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let call = use_call_fields();
     let (cause, proof_date) = (use_node_ref(), use_node_ref());
     // One quantity per part offered, kept while the list is the same.
     let quantities =
@@ -125,10 +126,8 @@ pub fn actions(props: &ActionsProps) -> Html {
         on_submit("reply_by", Rc::new(read), vec![reply_by.clone()])
     };
     let on_follow_up = {
-        let (o, s, t) = (fu_outcome.clone(), fu_satisfaction.clone(), fu_text.clone());
-        let read = move || forms::follow_up(value_of(&o), &value_of(&s), value_of(&t));
-        let clear = vec![fu_outcome.clone(), fu_satisfaction.clone(), fu_text.clone()];
-        on_submit("follow_up", Rc::new(read), clear)
+        let fields = call.clone();
+        on_submit("follow_up", Rc::new(move || fields.read()), call.all())
     };
 
     let on_resolve = {
@@ -246,30 +245,7 @@ pub fn actions(props: &ActionsProps) -> Html {
                 { submit("reply_by") }
                 { said("reply_by") }
             </form>
-            <form class="card internal" onsubmit={on_follow_up} aria-labelledby="h-follow-up">
-                <h3 id="h-follow-up">{ desk.t("action.follow_up") }</h3>
-                <p class="hint">{ desk.tf("action.follow_up_hint", &[("login", desk.login())]) }</p>
-                <div class="field">
-                    <label for="a-fu-outcome">{ desk.t("action.follow_up_outcome") }</label>
-                    <input id="a-fu-outcome" ref={fu_outcome} maxlength="200" />
-                </div>
-                <div class="field">
-                    <label for="a-fu-satisfaction">{ desk.t("action.follow_up_satisfaction") }</label>
-                    <select id="a-fu-satisfaction" ref={fu_satisfaction}>
-                        <option value="" selected=true>{ desk.t("entry.not_asked") }</option>
-                        { for (1..=5u8).rev().map(|n| {
-                            let n = n.to_string();
-                            html! { <option value={n.clone()}>{ desk.label("satisfaction", &n) }</option> }
-                        }) }
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="a-fu-text">{ desk.t("action.follow_up_text") }</label>
-                    <textarea id="a-fu-text" rows="3" ref={fu_text} maxlength="10000" />
-                </div>
-                { submit("follow_up") }
-                { said("follow_up") }
-            </form>
+            { call_form(desk, &call, on_follow_up, submit("follow_up"), said("follow_up")) }
         </div>
     }
 }

@@ -4,6 +4,7 @@
 //! are their own).
 
 pub mod actions;
+pub mod call;
 pub mod figures;
 pub mod header;
 pub mod inbox;

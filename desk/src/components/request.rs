@@ -15,11 +15,11 @@ use crate::format;
 use crate::time;
 
 /// A term and its description, in a `<dl>`.
-fn row(desk: &Desk, key: &str, value: Html) -> Html {
+pub fn row(desk: &Desk, key: &str, value: Html) -> Html {
     html! { <><dt>{ desk.t(key) }</dt><dd>{ value }</dd></> }
 }
 
-fn text(value: String) -> Html {
+pub fn text(value: String) -> Html {
     html! { { value } }
 }
 
@@ -179,7 +179,7 @@ fn entry_words(desk: &Desk, entry: &Entry) -> String {
                 None => desk.t("entry.not_asked"),
                 some => desk.tf("entry.satisfaction", &[("n", n(some))]),
             };
-            let outcome = entry.outcome.clone().unwrap_or_default();
+            let outcome = desk.label("outcome", entry.outcome.as_deref().unwrap_or_default());
             desk.tf("entry.follow_up", &[("outcome", outcome), ("satisfaction", satisfaction)])
         }
         EntryKind::Rating => desk.tf("entry.rating", &[("n", n(entry.satisfaction))]),
@@ -191,7 +191,7 @@ fn entry_words(desk: &Desk, entry: &Entry) -> String {
 }
 
 /// What a repair found and used: the fault cause and each part with its quantity.
-fn findings_words(desk: &Desk, found: &Findings) -> String {
+pub fn findings_words(desk: &Desk, found: &Findings) -> String {
     let cause =
         found.fault_cause.as_deref().map_or_else(|| desk.t("cause.none"), |c| desk.cause_name(c));
     let parts = if found.parts.is_empty() {

@@ -3,6 +3,7 @@
 //! and what happens on start, on a filter change or after an action is found by name.
 
 pub mod figures;
+pub mod follow_ups;
 pub mod inbox;
 pub mod language;
 pub mod lines;
@@ -10,6 +11,7 @@ pub mod live;
 pub mod notices;
 pub mod privacy;
 pub mod products;
+pub mod record;
 pub mod request;
 pub mod session;
 pub mod title;

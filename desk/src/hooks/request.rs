@@ -7,12 +7,12 @@ use std::rc::Rc;
 use shouhou_core::desk::{EventRequest, Member, RequestDetail};
 use shouhou_core::flow::is_plain_id;
 use shouhou_core::flow::transcript::FlowWords;
-use shouhou_web::dom::clear;
 use yew::prelude::*;
 
 use crate::api;
 use crate::context::Desk;
 use crate::forms::{Form, Said};
+use crate::hooks::record::use_recorder;
 
 /// The request and what can be done with it.
 #[derive(Clone, PartialEq)]
@@ -39,30 +39,31 @@ pub struct RequestHandle {
 pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
     let detail = use_state(|| None::<Rc<RequestDetail>>);
     let error = use_state(|| None::<String>);
-    let version = use_state(|| 0u32);
     let flow = use_state(|| None::<Rc<FlowWords>>);
     let members = use_state(|| Rc::new(Vec::<Member>::new()));
-    let busy = use_state(|| false);
-    let said = use_state(|| None::<Said>);
+    let recorder = use_recorder(desk);
 
     {
         let (detail, error, signed_out) = (detail.clone(), error.clone(), desk.signed_out.clone());
         // Read again after this desk's own action and whenever the live desk hears of a
         // change (a colleague's, the customer's, a notice's delivery).
         let heard = desk.live.changes;
-        use_effect_with((reference.to_string(), *version, heard), move |(reference, _, _)| {
-            let reference = reference.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::request(&reference).await {
-                    Ok(answer) => {
-                        detail.set(Some(Rc::new(answer)));
-                        error.set(None);
+        use_effect_with(
+            (reference.to_string(), recorder.recorded, heard),
+            move |(reference, _, _)| {
+                let reference = reference.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::request(&reference).await {
+                        Ok(answer) => {
+                            detail.set(Some(Rc::new(answer)));
+                            error.set(None);
+                        }
+                        Err(e) if api::signed_out(&e) => signed_out.emit(()),
+                        Err(e) => error.set(Some(api::message_key(&e))),
                     }
-                    Err(e) if api::signed_out(&e) => signed_out.emit(()),
-                    Err(e) => error.set(Some(api::message_key(&e))),
-                }
-            });
-        });
+                });
+            },
+        );
     }
     // Colleagues to assign to, offered as the login is typed; the field still takes any login.
     {
@@ -97,31 +98,9 @@ pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
     }
 
     let send = {
-        let (version, said, busy) = (version.clone(), said.clone(), busy.clone());
-        let (reference, signed_out) = (reference.to_string(), desk.signed_out.clone());
+        let (send, reference) = (recorder.send.clone(), reference.to_string());
         Callback::from(move |(form, event, fields): (Form, EventRequest, Vec<NodeRef>)| {
-            let (version, said, busy) = (version.clone(), said.clone(), busy.clone());
-            let (reference, signed_out) = (reference.clone(), signed_out.clone());
-            busy.set(true);
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = api::record(&reference, &event).await;
-                busy.set(false);
-                match result {
-                    Ok(()) => {
-                        fields.iter().for_each(clear);
-                        said.set(Some(Said { form, ok: true, key: ["saved.", form].concat() }));
-                        version.set(version.wrapping_add(1));
-                    }
-                    Err(e) if api::signed_out(&e) => signed_out.emit(()),
-                    Err(e) => said.set(Some(Said { form, ok: false, key: api::message_key(&e) })),
-                }
-            });
-        })
-    };
-    let refuse = {
-        let said = said.clone();
-        Callback::from(move |(form, key): (Form, &'static str)| {
-            said.set(Some(Said { form, ok: false, key: key.to_string() }))
+            send.emit((reference.clone(), form, event, fields))
         })
     };
     // Told again while typing goes on, so colleagues' desks keep showing it; not per key.
@@ -145,10 +124,10 @@ pub fn use_request(desk: &Desk, reference: &str) -> RequestHandle {
         error: (*error).clone(),
         flow: (*flow).clone(),
         members: (*members).clone(),
-        busy: *busy,
-        said: (*said).clone(),
+        busy: recorder.busy,
+        said: recorder.said,
         send,
-        refuse,
+        refuse: recorder.refuse,
         typing,
     }
 }

@@ -2,6 +2,7 @@
 //! lays out components; pages never import each other or the shell.
 
 pub mod figures;
+pub mod follow_ups;
 pub mod inbox;
 pub mod not_found;
 pub mod privacy;

@@ -34,6 +34,41 @@ pub fn app_files(folder: &std::path::Path) -> ServeDir<axum::routing::MethodRout
     ServeDir::new(folder).precompressed_br().precompressed_gzip().fallback(page_or_not_found)
 }
 
+/// Whether a path names a file under a content-hashed name (`/app.1f2e3d4c5b.css`,
+/// `scripts/hash-files.mjs`): ten lowercase hex digits between the name and its extension.
+pub fn is_hashed_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.rsplitn(3, '.');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(extension), Some(hash), Some(stem)) => {
+            !extension.is_empty()
+                && !stem.is_empty()
+                && hash.len() == 10
+                && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        }
+        _ => false,
+    }
+}
+
+/// A file under a content-hashed name never changes: browsers keep it for good, so the next
+/// page waits on no revalidation of its stylesheet, boot script or app. Everything else —
+/// the pages, sw.js, config.json, plain names — is revalidated (`no-cache`, the site's
+/// default).
+pub async fn kept_for_good_if_hashed(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let hashed = is_hashed_name(request.uri().path());
+    let mut response = next.run(request).await;
+    if hashed && response.status() == axum::http::StatusCode::OK {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
+}
+
 pub async fn config_json(State(state): State<Arc<AppState>>) -> Response {
     (
         [

@@ -2,7 +2,8 @@
 //! [`crate::customer::csp::csp_report`]).
 //!
 //! The policy allows the app exactly what it does: its own scripts and styles (no inline
-//! code, no `eval`; `wasm-unsafe-eval` only to compile its WebAssembly), images from itself,
+//! code, no `eval`; `wasm-unsafe-eval` only to compile its WebAssembly; the one stylesheet the
+//! rendered pages carry inline, by its hash), images from itself,
 //! `data:` (the receipt's QR code) and `blob:` (photos before they are sent), the camera
 //! for photos and nothing else, and no framing by any page (clickjacking). Requests go to
 //! the app's own origin, plus the backend's origin when `config.json` names one elsewhere
@@ -22,8 +23,9 @@ use crate::limit::ClientAddr;
 /// Where browsers send violation reports (`report-uri` and the Reporting API's `report-to`).
 pub const CSP_REPORT_PATH: &str = "/api/v1/csp-report";
 
-/// The Content-Security-Policy for this configuration.
-pub fn content_security_policy(config: &AppConfig) -> String {
+/// The Content-Security-Policy for this configuration; `inline_style` is the `'sha256-…'` of
+/// the one stylesheet the rendered pages carry inline (`pages.rs`), allowed by that hash alone.
+pub fn content_security_policy(config: &AppConfig, inline_style: Option<&str>) -> String {
     // `data:`: importing a drafts file turns its photos (data: URLs) back into Blobs with
     // fetch, which never leaves the device.
     let mut connect = String::from("'self' data:");
@@ -31,8 +33,12 @@ pub fn content_security_policy(config: &AppConfig) -> String {
         connect.push(' ');
         connect.push_str(&origin);
     }
+    let style = match inline_style {
+        Some(hash) => format!("'self' {hash}"),
+        None => "'self'".to_string(),
+    };
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src {style}; \
          img-src 'self' data: blob:; connect-src {connect}; worker-src 'self'; \
          manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
          form-action 'self'; report-uri {CSP_REPORT_PATH}; report-to csp"
@@ -54,9 +60,12 @@ fn foreign_origin(url: &str) -> Option<String> {
 }
 
 /// Every header the server sets on every answer, in order.
-pub fn security_headers(config: &AppConfig) -> Vec<(HeaderName, HeaderValue)> {
-    let csp =
-        HeaderValue::from_str(&content_security_policy(config)).expect("the policy is plain ASCII");
+pub fn security_headers(
+    config: &AppConfig,
+    inline_style: Option<&str>,
+) -> Vec<(HeaderName, HeaderValue)> {
+    let csp = HeaderValue::from_str(&content_security_policy(config, inline_style))
+        .expect("the policy is plain ASCII");
     vec![
         (header::CONTENT_SECURITY_POLICY, csp),
         (
@@ -115,9 +124,9 @@ mod tests {
     fn a_webhook_backend_may_be_reached_and_nothing_else() {
         let json = include_str!("../../../static/config.json");
         let mut config = AppConfig::from_json(json).unwrap();
-        assert!(content_security_policy(&config).contains("connect-src 'self' data:;"));
+        assert!(content_security_policy(&config, None).contains("connect-src 'self' data:;"));
         config.backend.url = "https://crm.example.com/hooks/after-sales".into();
-        assert!(content_security_policy(&config)
+        assert!(content_security_policy(&config, None)
             .contains("connect-src 'self' data: https://crm.example.com;"));
     }
 }

@@ -11,11 +11,12 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use shouhou_core::config::FollowUpSettings;
 use shouhou_core::desk::{
     self, median_of_counts, rate, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
     TimelinessCounts, TARGETS,
 };
-use shouhou_core::Lang;
+use shouhou_core::{Intent, Lang};
 
 use crate::http::error::{caller_lang, ApiError};
 use crate::http::query::bad_query;
@@ -72,19 +73,35 @@ pub async fn figures(
         let (from, to) = period(query)?;
         let now = chrono::Utc::now().timestamp();
         let counts = state.store.counts(&from, &to, now).await.map_err(ApiError::from)?;
-        Ok::<_, ApiError>(Json(answer(&from, &to, &counts)).into_response())
+        let figures = answer(&from, &to, &counts, &state.config.follow_up);
+        Ok::<_, ApiError>(Json(figures).into_response())
     }
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))
 }
 
-fn answer(from: &str, to: &str, counts: &report::Counts) -> Figures {
+/// Of the resolved requests counted by intent and warranty, those the follow-up rate is
+/// measured on.
+fn counted(by: &std::collections::BTreeMap<String, i64>, settings: &FollowUpSettings) -> i64 {
+    let measured = |key: &str| {
+        let (intent, warranty) = key.split_once('|').unwrap_or((key, ""));
+        Intent::parse(intent)
+            .is_some_and(|intent| settings.counts(intent, warranty == "in_warranty"))
+    };
+    by.iter().filter(|(key, _)| measured(key)).map(|(_, n)| n).sum()
+}
+
+fn answer(from: &str, to: &str, counts: &report::Counts, settings: &FollowUpSettings) -> Figures {
     let ratings = counts.customer_ratings.iter().chain(&counts.follow_up_ratings);
     let satisfied =
         ratings.clone().filter(|(score, _)| desk::satisfied(**score)).map(|(_, n)| n).sum();
     let from_customers: i64 = counts.customer_ratings.values().sum();
     let from_follow_ups: i64 = counts.follow_up_ratings.values().sum();
     let rated = from_customers + from_follow_ups;
+    let counted_follow_up = FollowUpCounts {
+        resolved: counted(&counts.resolved_by, settings),
+        followed_up: counted(&counts.followed_up_by, settings),
+    };
     let repairs_by_month: Vec<MonthRepairs> = counts
         .repairs_by_month
         .iter()
@@ -102,6 +119,8 @@ fn answer(from: &str, to: &str, counts: &report::Counts) -> Figures {
         satisfaction_rate: rate(satisfied, rated),
         timeliness_rate: rate(counts.answered_on_time, counts.due),
         follow_up: FollowUpCounts { resolved: counts.resolved, followed_up: counts.followed_up },
+        counted_follow_up_rate: rate(counted_follow_up.followed_up, counted_follow_up.resolved),
+        counted_follow_up,
         satisfaction: SatisfactionCounts {
             ratings: rated,
             satisfied,

@@ -3,6 +3,7 @@
 //! same-site guard ([`crate::http::same_site`], 403); no answer may be cached.
 
 pub mod figures;
+pub mod follow_ups;
 pub mod notices;
 pub mod privacy;
 pub mod products;

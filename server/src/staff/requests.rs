@@ -234,10 +234,7 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
                 return Err(invalid_event("text: 1 to 10000 characters, no control characters"));
             }
         }
-        EventRequest::FollowUp { ref outcome, satisfaction, ref text } => {
-            if !text_ok(outcome, true) || outcome.chars().count() > 200 {
-                return Err(invalid_event("outcome: 1 to 200 characters, no control characters"));
-            }
+        EventRequest::FollowUp { satisfaction, ref text, .. } => {
             if satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
                 return Err(invalid_event("satisfaction: 1 to 5 or null"));
             }

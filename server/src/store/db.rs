@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use shouhou_core::flow::engine::Deflection;
+use shouhou_core::follow_up::DueCall;
 use shouhou_core::product::ProductRecord;
 use shouhou_core::quality::QualityReport;
 use shouhou_core::reference::RANDOM_LEN;
@@ -15,6 +16,7 @@ use super::audit::{self, Action, AuditEntry};
 use super::customer::{self, CustomerPost, Posted};
 use super::error::StoreError;
 use super::facts;
+use super::follow_ups;
 use super::history;
 use super::hub::Hub;
 use super::inbox::{self, Cursor, Inbox, InboxFilter};
@@ -253,6 +255,13 @@ impl Db {
         ))?;
         self.hub().changed();
         Ok(entry)
+    }
+
+    /// The requests due a follow-up call: first resolved from `from` to `to` (days,
+    /// inclusive), not followed up yet, oldest first.
+    pub async fn due_calls(&self, from: &str, to: &str) -> Result<Vec<DueCall>, StoreError> {
+        let (from, to) = (from.to_string(), to.to_string());
+        on_store!(self, read, |c| follow_ups::due_calls(c, &from, &to))
     }
 
     /// A page of the inbox at `now`, or the one after `cursor` (read at its own clock); of

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use chrono::DateTime;
 use shouhou_core::escalation::escalates_at;
+use shouhou_core::follow_up::call_done;
 use shouhou_core::status::ReplyPromise;
 use shouhou_core::{EntryKind, Intent, Status};
 
@@ -58,10 +59,12 @@ pub struct RequestRow {
     pub created_at: String,
     pub reply_by: String,
     pub first_reply_by: Option<String>,
+    /// As judged when it was filed (`in_warranty`, …).
+    pub warranty: Option<String>,
 }
 
 const REQUEST_COLUMNS: &str = "id, intent, status, product_line, category, priority, assigned_to,
-                               created_at, reply_by, first_reply_by";
+                               created_at, reply_by, first_reply_by, warranty";
 
 fn request_row(row: &Row) -> Result<RequestRow, StoreError> {
     Ok(RequestRow {
@@ -75,6 +78,7 @@ fn request_row(row: &Row) -> Result<RequestRow, StoreError> {
         created_at: row.get(7)?,
         reply_by: row.get(8)?,
         first_reply_by: row.get(9)?,
+        warranty: row.get(10)?,
     })
 }
 
@@ -88,9 +92,11 @@ pub struct EventRow {
     pub satisfaction: Option<u8>,
     /// What it said to the customer, if anything.
     pub text: Option<String>,
+    /// How a follow-up call went.
+    pub outcome: Option<String>,
 }
 
-const EVENT_COLUMNS: &str = "request_id, kind, at, actor, status, satisfaction, text";
+const EVENT_COLUMNS: &str = "request_id, kind, at, actor, status, satisfaction, text, outcome";
 
 fn event_row(row: &Row) -> Result<(i64, EventRow), StoreError> {
     let kind: String = row.get(1)?;
@@ -103,6 +109,7 @@ fn event_row(row: &Row) -> Result<(i64, EventRow), StoreError> {
             status: row.get(4)?,
             satisfaction: row.get(5)?,
             text: row.get(6)?,
+            outcome: row.get(7)?,
         },
     ))
 }
@@ -175,7 +182,9 @@ impl Snapshot {
                 .min(),
             resolved_ts: resolved.and_then(|event| seconds(&event.at)),
             resolved_day: resolved.map(|event| day(&event.at)),
-            followed_up: self.events.iter().any(|event| event.kind == Some(EntryKind::FollowUp)),
+            followed_up: self.events.iter().any(|event| {
+                event.kind == Some(EntryKind::FollowUp) && call_done(event.outcome.as_deref())
+            }),
             satisfaction: self.events.iter().rev().find_map(|event| event.satisfaction),
         }
     }
@@ -191,10 +200,13 @@ impl Snapshot {
         if let (Some(day), Some(resolved), Some(created)) =
             (&facts.resolved_day, facts.resolved_ts, facts.created_ts)
         {
-            add(day, "resolved", String::new());
+            // By what the follow-up rate's scope is decided on, which the configuration
+            // sets: the figures choose the keys they count.
+            let scope = follow_up_key(&self.request.intent, self.request.warranty.as_deref());
+            add(day, "resolved", scope.clone());
             add(day, "resolve_hours", hours(resolved - created).to_string());
             if facts.followed_up {
-                add(day, "followed_up", String::new());
+                add(day, "followed_up", scope);
             }
         }
         for event in &self.events {
@@ -234,6 +246,12 @@ impl Snapshot {
             ]
         })
     }
+}
+
+/// The key a resolved request is counted under: its intent, and whether it was judged in
+/// warranty when filed (`repair|in_warranty`, `complaint|`).
+pub fn follow_up_key(intent: &str, warranty: Option<&str>) -> String {
+    format!("{intent}|{}", warranty.unwrap_or_default())
 }
 
 /// Whole hours, rounded: the unit the median time to resolve is counted in.
@@ -439,9 +457,9 @@ pub async fn rebuild(c: &impl Conn) -> Result<(), StoreError> {
             let request = request_row(row)?;
             let id = request.id;
             let snapshot = Snapshot { request, events: events.remove(&id).unwrap_or_default() };
-            let details: Option<String> = row.get(12)?;
+            let details: Option<String> = row.get(13)?;
             let words =
-                Words::of(&row.get::<String>(10)?, &row.get::<String>(11)?, details.as_deref());
+                Words::of(&row.get::<String>(11)?, &row.get::<String>(12)?, details.as_deref());
             words.index(c, id).await?;
             for (key, n) in snapshot.contributions() {
                 *counts.entry(key).or_insert(0) += n;

@@ -4,7 +4,7 @@
 //! Each operation is written once, as a function over a connection ([`sql::Conn`]): filing
 //! a request and deflections ([`requests`]), staff accounts and sessions ([`staff`]), the
 //! timeline and a request's record ([`timeline`]), what the customer posts ([`customer`]),
-//! the inbox ([`inbox`]) and its search ([`search`]), the figures and the export
+//! the inbox ([`inbox`]) and its search ([`search`]), the follow-up list ([`follow_ups`]), the figures and the export
 //! ([`report`]), and what is kept beside each request so that none of them reads a whole
 //! history ([`facts`]). Only the SQL dialect
 //! differs between the two databases ([`sql::Dialect`]); what is the same on both — the
@@ -21,6 +21,7 @@ pub mod customer;
 pub mod db;
 pub mod error;
 pub mod facts;
+pub mod follow_ups;
 pub mod history;
 pub mod hub;
 pub mod inbox;

@@ -29,9 +29,12 @@ pub struct Counts {
     /// Repairs filed in the period by month (`YYYY-MM`): (in warranty, out of warranty).
     pub repairs_by_month: BTreeMap<String, (i64, i64)>,
     /// Requests resolved for the first time in the period, and how many of them had a
-    /// follow-up call.
+    /// follow-up call; the same by intent and warranty ([`super::facts::follow_up_key`]),
+    /// for the rate measured on some of them.
     pub resolved: i64,
     pub followed_up: i64,
+    pub resolved_by: BTreeMap<String, i64>,
+    pub followed_up_by: BTreeMap<String, i64>,
     /// Ratings given in the period, how many of each score: by customers, and asked on
     /// follow-up calls.
     pub customer_ratings: BTreeMap<u8, i64>,
@@ -80,8 +83,14 @@ impl Counts {
         match name {
             "filed" => self.add_filed(day, key, n),
             "deflected" => self.deflections += n,
-            "resolved" => self.resolved += n,
-            "followed_up" => self.followed_up += n,
+            "resolved" => {
+                self.resolved += n;
+                *self.resolved_by.entry(key.to_string()).or_default() += n;
+            }
+            "followed_up" => {
+                self.followed_up += n;
+                *self.followed_up_by.entry(key.to_string()).or_default() += n;
+            }
             "resolve_hours" => {
                 *self.hours_to_resolve.entry(key.parse().unwrap_or_default()).or_default() += n
             }

@@ -61,6 +61,7 @@ pub async fn create(
             created_at: created_at.clone(),
             reply_by: reply_by.clone(),
             first_reply_by: None,
+            warranty: request.warranty.as_ref().map(|w| w.as_str().into()),
         },
         events: Vec::new(),
     }

@@ -85,12 +85,21 @@ macro_rules! archive_tables {
 /// (store/privacy.rs: the schedule passes over those already erased), and the e-mail index an
 /// erasure or a customer's export by e-mail reads. The audit trail they write is the
 /// archive's table.
+/// The follow-up list (SQLite's version 11, PostgreSQL's 8): the requests resolved and not
+/// followed up, by the day they were first resolved, oldest first. After it every request's
+/// facts and counts are derived again ([`super::facts::rebuild`]): a call nobody answered no
+/// longer follows a request up, and resolutions are counted by intent and warranty.
+const FOLLOW_UPS: &str = r#"
+    CREATE INDEX requests_to_call ON requests (resolved_day, resolved_ts, id)
+        WHERE NOT followed_up AND status IN ('resolved', 'closed');
+"#;
+
 const PRIVACY: &str = r#"
     ALTER TABLE requests ADD COLUMN erased_at TEXT;
     CREATE INDEX requests_by_email ON requests (lower(email));
 "#;
 
-/// Field service (SQLite's version 11, PostgreSQL's 8): engineers' visits to a request's site,
+/// Field service (SQLite's version 12, PostgreSQL's 9): engineers' visits to a request's site,
 /// found by engineer and time for the dispatch board and the clash check, and by request for
 /// its record (an unscheduled one, which a report asked for, has no engineer nor window yet;
 /// a done one names its report, and the parts it found needed and when they are expected);
@@ -351,6 +360,7 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
 "#,
     archive_tables!("INTEGER PRIMARY KEY"),
     PRIVACY,
+    FOLLOW_UPS,
     concat!(
         r#"
     -- A CHECK is changed by copying the table (foreign keys are off while migrating).
@@ -575,6 +585,7 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
 "#,
     archive_tables!("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
     PRIVACY,
+    FOLLOW_UPS,
     concat!(
         r#"
     ALTER TABLE staff DROP CONSTRAINT staff_role_check;
@@ -588,10 +599,15 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").
 pub const MIGRATION_LOCK: i64 = 0x5348_4F55_484F_5531;
 
-/// The version after whose SQL every request already stored is given what the desk reads
-/// by ([`super::facts::rebuild`]), in the same transaction; the next version indexes it.
-const SQLITE_REBUILT_AT: usize = 6;
-const POSTGRES_REBUILT_AT: usize = 3;
+/// The versions after whose SQL every request already stored is given what the desk reads
+/// by ([`super::facts::rebuild`]), in the same transaction: the first added it (the next
+/// version indexes it), the last changed it ([`FOLLOW_UPS`]).
+const SQLITE_REBUILT_AT: [usize; 2] = [6, 11];
+const POSTGRES_REBUILT_AT: [usize; 2] = [3, 8];
+const _: () = assert!(
+    SQLITE_MIGRATIONS.len() >= 11 && POSTGRES_MIGRATIONS.len() >= 8,
+    "FOLLOW_UPS is SQLite's version 11 and PostgreSQL's 8"
+);
 
 pub(super) fn migrate_sqlite(conn: &mut Connection) -> Result<(), StoreError> {
     let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
@@ -608,7 +624,7 @@ fn migrate_sqlite_from(conn: &mut Connection, version: usize) -> Result<(), Stor
     for (index, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(version) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        if index + 1 == SQLITE_REBUILT_AT {
+        if SQLITE_REBUILT_AT.contains(&(index + 1)) {
             sql::ready(rebuild(&SqliteConn(&tx)))?;
         }
         let broken: Option<String> =
@@ -643,7 +659,7 @@ pub(super) async fn migrate_postgres(
     let mut ran = 0;
     for (index, sql) in POSTGRES_MIGRATIONS.iter().enumerate().skip(done as usize) {
         tx.batch_execute(sql).await?;
-        if index + 1 == POSTGRES_REBUILT_AT {
+        if POSTGRES_REBUILT_AT.contains(&(index + 1)) {
             rebuild(&PgConn(tx)).await?;
         }
         let version = index as i32 + 1;

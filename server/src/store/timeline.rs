@@ -86,7 +86,7 @@ pub fn event_entry(
             Change::None
         }
         EventRequest::FollowUp { outcome, satisfaction, text } => {
-            entry.outcome = some_text(outcome);
+            entry.outcome = Some(outcome.as_str().to_string());
             entry.satisfaction = *satisfaction;
             entry.text = some_text(text);
             Change::None

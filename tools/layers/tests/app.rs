@@ -12,6 +12,8 @@ const LAYERS: &[&[&str]] = &[
     &["services"],
     // The outbox sender: storage and services, no screen.
     &["sender"],
+    // What the first render is drawn from: the device, or the screen the server drew.
+    &["seed"],
     // The reducer: what core decides and what the screen shows.
     &["state"],
     // Data and callbacks in, markup out.
