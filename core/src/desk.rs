@@ -166,15 +166,17 @@ pub struct VisitRecord {
 }
 
 /// The request's next visit as the customer's status look-up shows it: the window, and
-/// whether it was moved from an earlier one. Nobody's login, no note for the engineer.
+/// when it was moved from an earlier one. Nobody's login, no note for the engineer. Texts
+/// only: the customer's app reads it as it reads a request's details.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicVisit {
     /// RFC 3339, in the server's offset.
     pub from: String,
     pub to: String,
-    #[serde(default)]
-    pub moved: bool,
+    /// When it was last moved (RFC 3339); absent for a visit at its first window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_at: Option<String>,
 }
 
 impl From<&VisitRecord> for PublicVisit {
@@ -182,7 +184,7 @@ impl From<&VisitRecord> for PublicVisit {
         PublicVisit {
             from: visit.from.clone(),
             to: visit.to.clone(),
-            moved: visit.moved_at.is_some(),
+            moved_at: visit.moved_at.clone(),
         }
     }
 }

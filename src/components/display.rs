@@ -21,6 +21,18 @@ pub fn local_time(when: &JsValue, lang: Lang) -> String {
     String::from(date.to_locale_string(lang.tag(), &options))
 }
 
+/// A day of the year as the customer reads it, `8 Dec` / `12月8日`: the browser's own words
+/// (British order for English), for a day that is a date, not a moment, so no zone moves it.
+pub fn day_month(lang: Lang, (month, day): (u32, u32)) -> String {
+    let date =
+        js_sys::Date::new_with_year_month_day(2000, month.saturating_sub(1) as i32, day as i32);
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"day".into(), &"numeric".into());
+    let _ = Reflect::set(&options, &"month".into(), &"short".into());
+    let locale = if lang == Lang::En { "en-GB" } else { lang.tag() };
+    String::from(date.to_locale_date_string(locale, &options))
+}
+
 /// "Not sent yet (no connection); trying again automatically at …" for an item still in the outbox.
 pub fn status_text(item: &OutboxItem, lang: Lang) -> String {
     let messages = Messages::builtin();

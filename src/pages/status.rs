@@ -5,8 +5,10 @@
 //! asks something they can answer; once it is resolved they can rate the service. Both go
 //! through the outbox, offline too.
 
+use std::collections::BTreeMap;
+
 use shouhou_core::config::Adapter;
-use shouhou_core::desk::{PartsAwaited, PublicEntry, PublicVisit};
+use shouhou_core::desk::PublicEntry;
 use shouhou_core::i18n::{t, Messages};
 use shouhou_core::outbox::FollowUp;
 use shouhou_core::status::{EntryKind, ReplyPromise};
@@ -17,7 +19,7 @@ use shouhou_web::http::HttpError;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-use crate::components::display::{item_title, local_time, status_text};
+use crate::components::display::{day_month, item_title, local_time, status_text};
 use crate::components::fields::typed_into;
 use crate::components::photos::PhotoField;
 use crate::hooks::outbox::use_outbox;
@@ -292,31 +294,24 @@ fn found_view(
     }
 }
 
-/// `8 Dec` / `12月8日`.
-fn date_words(lang: Lang, (month, day): (u32, u32)) -> String {
-    let month_name = t(lang, &format!("month.{month}")).to_string();
-    let args = [("day", day.to_string()), ("month_name", month_name)];
-    Messages::builtin().format(lang, "status.date", &args)
-}
-
 /// "An engineer will visit on 8 Dec, 09:00–11:00", or that it moved there.
-fn visit_words(lang: Lang, visit: &PublicVisit) -> Option<String> {
-    let words = window_words(&visit.from, &visit.to)?;
+fn visit_words(lang: Lang, visit: &BTreeMap<String, String>) -> Option<String> {
+    let words = window_words(visit.get("from")?, visit.get("to")?)?;
     let messages = Messages::builtin();
-    let date = date_words(lang, (words.month, words.day));
+    let date = day_month(lang, (words.month, words.day));
     let window = messages.format(
         lang,
         "status.window",
         &[("date", date), ("from", words.from), ("to", words.to)],
     );
-    let key = if visit.moved { "status.visit_moved" } else { "status.visit" };
+    let key = if visit.contains_key("moved_at") { "status.visit_moved" } else { "status.visit" };
     Some(messages.format(lang, key, &[("window", window)]))
 }
 
 /// "Waiting for parts (…), expected 20 Dec".
-fn parts_words(lang: Lang, parts: &PartsAwaited) -> Option<String> {
-    let date = date_words(lang, day_of(&parts.expected_on)?);
-    let args = [("parts", parts.needed.clone()), ("date", date)];
+fn parts_words(lang: Lang, parts: &BTreeMap<String, String>) -> Option<String> {
+    let date = day_month(lang, day_of(parts.get("expected_on")?)?);
+    let args = [("parts", parts.get("needed").cloned().unwrap_or_default()), ("date", date)];
     Some(Messages::builtin().format(lang, "status.parts", &args))
 }
 

@@ -1,8 +1,11 @@
 //! The status look-up: what the service team's records say of a filed request.
 
+use std::collections::BTreeMap;
+
 use gloo_net::http::Request;
 use serde::Deserialize;
-use shouhou_core::desk::{PartsAwaited, PublicEntry, PublicVisit};
+
+use shouhou_core::desk::PublicEntry;
 use shouhou_core::outbox::{FollowUp, OutboxItem, SendOutcome};
 use shouhou_core::Lang;
 use shouhou_web::http::{self, send, HttpError};
@@ -30,12 +33,13 @@ pub struct RequestStatus {
     /// Resolved and not rated yet.
     #[serde(default)]
     pub can_rate: bool,
-    /// The engineer's next booked visit.
+    /// The engineer's next booked visit (`PublicVisit`'s texts) and, while `waiting_parts`,
+    /// what it waits for (`PartsAwaited`'s): read as a request's details are, by name, so
+    /// that the app carries no decoder of their own.
     #[serde(default)]
-    pub visit: Option<PublicVisit>,
-    /// What it waits for, while `waiting_parts`.
+    pub visit: Option<BTreeMap<String, String>>,
     #[serde(default)]
-    pub parts: Option<PartsAwaited>,
+    pub parts: Option<BTreeMap<String, String>>,
 }
 
 /// `GET /requests/{reference}?contact=…` on the intake server at `base_url`. A 404 says no

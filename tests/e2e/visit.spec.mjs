@@ -72,8 +72,8 @@ for (const lang of ['en', 'zh-CN']) {
       expect(moved).toBe(201);
       await check();
       const move = lang === 'en'
-        ? 'The visit has moved: an engineer will visit on 8 Dec, 14:00–16:00'
-        : '上门时间已更改：工程师将于 12月8日 14:00–16:00 上门';
+        ? 'Moved: an engineer will now visit on 8 Dec, 14:00–16:00'
+        : '已改期：工程师将于 12月8日 14:00–16:00 上门';
       await expect(page.locator('.visit')).toHaveText(move);
 
       // The engineer files the report (an on-site report of its own), then answers the visit with it.
