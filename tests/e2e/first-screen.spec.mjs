@@ -32,6 +32,9 @@ async function toContactWithoutTheApp(page) {
   ]);
   expect(new URL(response.url()).search).toBe('?intent=repair&product_line=network');
   await expect(heading(page)).toHaveText(m['step.contact']);
+  // boot.js has run (it marks the page while the app is awaited): from here it keeps what the
+  // customer does. A press before it runs is the browser's own, a GET of the same step.
+  await expect(page.locator('html')).toHaveAttribute('data-app', /^(waiting|loading)$/);
 }
 
 const running = (page) => expect(page.locator('html')).toHaveAttribute('data-app', 'running');
