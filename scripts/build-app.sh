@@ -41,6 +41,10 @@ node -e '
 # those) and the QR encoder. The page lists them (`shouhou-files`, read by boot.js and the app),
 # and the service worker precaches them with the seedless page.
 node scripts/hash-files.mjs dist.new
+# The service worker is on the first load as well: minified once its lists are filled in (they
+# are marked by comments).
+terser dist.new/sw.js --compress --mangle --output dist.new/sw.min.js
+mv dist.new/sw.min.js dist.new/sw.js
 # The service worker carries the build's id: a new build is a new worker, offered to the customer.
 build_id=$(cat dist.new/index.html dist.new/sw.js | sha256sum | cut -c1-16)
 sed -i "s/__BUILD_ID__/$build_id/" dist.new/sw.js

@@ -12,8 +12,10 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # 120000 (ENGINEERING.md, issue 21) and it is NOT met: the gate holds what was reached, so the
 # desk cannot grow unnoticed. It stood at 165000 (162995 reached); the product archive, the
 # live desk, notices, paging and the privacy screen took it to 214 KB, and cuts brought it back
-# to 200130 (measured when set). Over budget until the screens' markup and the answers'
-# decoding shrink (scripts/where-bytes.sh desk): lower it with every saving.
+# to 200130. The follow-up calls (今日回访) and the visits' statuses took it to 208623 (measured
+# when set, after the follow-up screen's own cuts): raised to hold that, not to make room.
+# Over budget until the screens' markup and the answers' decoding shrink
+# (scripts/where-bytes.sh desk): lower it with every saving.
 # The customer app, bytes as served: everything a first visit fetches to file a request with
 # a photo (scripts/measure-bundle.sh lists it). SHORT OF ISSUE 21'S BUDGET: the issue asks
 # 200000 for the whole app, which tuning cannot reach (the spike measured 3 KB at best; the
@@ -22,7 +24,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # saving, never raise it.
 FIRST_LOAD_BUDGET=150000
 APP_BUDGET=410000
-DESK_BUDGET=201000
+DESK_BUDGET=208700
 
 # wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is
 # the linker's null-pointer guard, never data (LLD's global base), which lets it fold more;
