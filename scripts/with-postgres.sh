@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs CMD… against a throwaway PostgreSQL cluster: Debian's packages (installed when missing),
-# a temporary folder, a free loopback port, one database. Exports DATABASE_URL
-# (postgres://shouhou@127.0.0.1:PORT/shouhou) and PGPORT/PGHOST for psql, runs the command,
+# a temporary folder, a free loopback port, one database, plain text or TLS. Exports DATABASE_URL
+# (postgres://shouhou@127.0.0.1:PORT/shouhou), PGPORT/PGHOST for psql and SHOUHOU_TEST_PG_CA (the
+# CA of the cluster's certificate), runs the command,
 # then stops and removes the cluster whatever happened (trap), and exits with the command's code.
 # Usage: scripts/with-postgres.sh cargo test -p shouhou-server --test pg
 # SHOUHOU_PG_SETTINGS adds server settings (`-c name=value …`), e.g. the desk benchmark's memory.
@@ -62,12 +63,33 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 as_owner_in_dir "$INITDB" -D "$dir/data" -U shouhou --auth=trust -E UTF8 --locale=C.UTF-8 \
   >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+
+# TLS as well as plain text: a throwaway CA and a certificate for 127.0.0.1 signed by it, so a
+# test can connect with sslmode=require and the CA as sslrootcert (SHOUHOU_TEST_PG_CA).
+if ! command -v openssl >/dev/null 2>&1; then
+  say "installing openssl (Debian's package)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssl >/dev/null
+fi
+tls="$dir/tls"
+mkdir -p "$tls"
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=Shouhou test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" \
+  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+openssl req -new "${ec[@]}" -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$tls/server.ext"
+openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 2 \
+  -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+chmod 600 "$tls/server.key"
+[ "${#as_owner[@]}" -eq 0 ] || chown -R "$owner" "$tls"
+export SHOUHOU_TEST_PG_CA="$tls/ca.pem"
 for attempt in 1 2 3; do
   port=$(free_port)
   # Loopback only; the socket in the temporary folder, not /var/run/postgresql (root-owned).
   # fsync stays on: the tests rely on what a real deployment does.
   if as_owner_in_dir "$PG_CTL" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 ${SHOUHOU_PG_SETTINGS:-}" start >/dev/null; then
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key ${SHOUHOU_PG_SETTINGS:-}" start >/dev/null; then
     started=1; break
   fi
   tail -5 "$dir/server.log" >&2 || true

@@ -685,3 +685,50 @@ async fn a_reference_drawn_twice_is_drawn_again_and_both_requests_are_kept() {
         [["clash-a", first.as_str()], ["clash-b", second.as_str()]]
     );
 }
+
+/// The cluster's CA (scripts/with-postgres.sh makes one and exports its file).
+fn test_ca() -> String {
+    std::env::var("SHOUHOU_TEST_PG_CA").expect("SHOUHOU_TEST_PG_CA from scripts/with-postgres.sh")
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_url_that_requires_tls_files_requests_over_tls_verified_by_its_root_certificate() {
+    let Some(url) = fresh_database("tls").await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let tls_url =
+        format!("{url}?sslmode=require&sslrootcert={}&application_name=shouhou_tls", test_ca());
+    let settings = Settings {
+        db: tls_url.into(),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: common::dist(dir.path()),
+        ..Settings::default()
+    };
+    let router = app(open_state(&settings).await.unwrap(), &settings.dist);
+    let (status, _, body) = send(&router, post("pg-tls-1", valid_body().to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(rows(&url, "SELECT count(*) FROM requests").await, [["1"]]);
+    // Every connection the server holds is encrypted, as the cluster itself reports it.
+    let held = rows(
+        &url,
+        "SELECT bool_and(s.ssl), count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+         WHERE a.application_name = 'shouhou_tls'",
+    )
+    .await;
+    assert_eq!(held[0][0], "true", "{held:?}");
+    assert_ne!(held[0][1], "0");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn tls_to_a_certificate_no_root_vouches_for_is_refused_and_a_missing_root_file_is_named() {
+    let Some(url) = fresh_database("tls_refused").await else { return };
+    // Mozilla's roots alone do not vouch for the cluster's own CA: nothing is sent to it.
+    let error = PgStore::open(&format!("{url}?sslmode=require")).await.err().unwrap().to_string();
+    assert!(error.to_lowercase().contains("certificate"), "{error}");
+    let missing = format!("{url}?sslmode=require&sslrootcert=/no/such/ca.pem");
+    let error = PgStore::open(&missing).await.err().unwrap().to_string();
+    assert!(error.contains("/no/such/ca.pem"), "{error}");
+    // Plain text is still what a URL without sslmode gets.
+    PgStore::open(&url).await.unwrap();
+}

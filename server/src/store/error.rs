@@ -100,7 +100,11 @@ impl From<tokio_postgres::Error> for StoreError {
         // The driver's Display of a server error is only "db error": keep the server's words.
         match error.as_db_error() {
             Some(db) => StoreError::Postgres(format!("{}: {}", db.code().code(), db.message())),
-            None => StoreError::Postgres(error.to_string()),
+            // "error performing TLS handshake" alone does not say the certificate was refused.
+            None => match std::error::Error::source(&error) {
+                Some(cause) => StoreError::Postgres(format!("{error}: {cause}")),
+                None => StoreError::Postgres(error.to_string()),
+            },
         }
     }
 }

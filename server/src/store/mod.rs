@@ -27,6 +27,7 @@ pub mod hub;
 pub mod inbox;
 pub mod notices;
 pub mod pg_conn;
+pub mod pg_tls;
 pub mod postgres;
 pub mod privacy;
 pub mod products;

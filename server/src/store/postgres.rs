@@ -16,6 +16,7 @@ use std::sync::Arc;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use shouhou_core::reference::RANDOM_LEN;
 use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::error::StoreError;
 use super::hub::Hub;
@@ -40,7 +41,8 @@ pub struct PgStore {
     /// What this instance's listeners hear: its own writes and, through `LISTEN`, every
     /// other instance's ([`PgStore::listen`]).
     pub(super) hub: Arc<Hub>,
-    url: String,
+    /// Where the listening connection goes, and with what TLS ([`super::pg_tls`]).
+    listening: Arc<(tokio_postgres::Config, Option<MakeRustlsConnect>)>,
 }
 
 impl PgStore {
@@ -62,11 +64,12 @@ impl PgStore {
             tracing::warn!("no runtime: other instances' changes are not relayed here");
             return;
         };
-        let (url, hub) = (self.url.clone(), Arc::downgrade(&self.hub));
+        let (listening, hub) = (Arc::clone(&self.listening), Arc::downgrade(&self.hub));
         runtime.spawn(async move {
             while let Some(alive) = hub.upgrade() {
                 drop(alive);
-                if let Err(error) = relay(&url, &hub).await {
+                let (config, tls) = &*listening;
+                if let Err(error) = relay(config, tls.as_ref(), &hub).await {
                     tracing::warn!(%error, "listening for other instances' changes failed; again in 1 s");
                 }
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -76,8 +79,7 @@ impl PgStore {
 
     /// The pool alone, not yet migrated (nothing connects before the first query).
     pub fn connect(url: &str) -> Result<PgStore, StoreError> {
-        let mut config: tokio_postgres::Config =
-            url.parse().map_err(|e: tokio_postgres::Error| StoreError::Postgres(e.to_string()))?;
+        let (mut config, tls) = super::pg_tls::settings(url)?;
         // A database that does not answer (a dropped route, not a refusal) must fail a
         // request in seconds, not hold it and its connection for ever.
         if config.get_connect_timeout().is_none() {
@@ -86,13 +88,13 @@ impl PgStore {
         // The desk's queries are short and planned often: compiling them (JIT) cost more than
         // it saved, tens of milliseconds a query at a million requests.
         config.options("-c jit=off");
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            // Fast: a connection that broke is found by its next query, which the pool's
-            // caller sees as an error like any other; no extra round trip per create.
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
-        );
+        // Fast: a connection that broke is found by its next query, which the pool's
+        // caller sees as an error like any other; no extra round trip per create.
+        let recycling = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = match tls.clone() {
+            Some(tls) => Manager::from_config(config.clone(), tls, recycling),
+            None => Manager::from_config(config.clone(), NoTls, recycling),
+        };
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             // Past this a create answers 500 (and the outbox retries) rather than queue
@@ -105,7 +107,7 @@ impl PgStore {
             pool,
             draw: Arc::new(os_random),
             hub: Arc::new(Hub::default()),
-            url: url.to_string(),
+            listening: Arc::new((config, tls)),
         })
     }
 
@@ -132,21 +134,23 @@ impl PgStore {
 }
 
 /// Listens until the connection fails (or the hub is gone), relaying each announcement.
-async fn relay(url: &str, hub: &std::sync::Weak<Hub>) -> Result<(), StoreError> {
-    let (client, mut connection) = tokio_postgres::connect(url, NoTls).await?;
+async fn relay(
+    config: &tokio_postgres::Config,
+    tls: Option<&MakeRustlsConnect>,
+    hub: &std::sync::Weak<Hub>,
+) -> Result<(), StoreError> {
     let (tx, mut announcements) = tokio::sync::mpsc::unbounded_channel::<String>();
     // The connection delivers notifications only to whoever polls it for messages.
-    let driver = tokio::spawn(async move {
-        while let Some(Ok(message)) =
-            futures_util::future::poll_fn(|cx| connection.poll_message(cx)).await
-        {
-            if let tokio_postgres::AsyncMessage::Notification(note) = message {
-                if tx.send(note.payload().to_string()).is_err() {
-                    break;
-                }
-            }
+    let (client, driver) = match tls {
+        Some(tls) => {
+            let (client, connection) = config.connect(tls.clone()).await?;
+            (client, tokio::spawn(announce(connection, tx)))
         }
-    });
+        None => {
+            let (client, connection) = config.connect(NoTls).await?;
+            (client, tokio::spawn(announce(connection, tx)))
+        }
+    };
     client.batch_execute("LISTEN shouhou").await?;
     if let Some(hub) = hub.upgrade() {
         hub.changed();
@@ -170,6 +174,25 @@ async fn relay(url: &str, hub: &std::sync::Weak<Hub>) -> Result<(), StoreError> 
     match hub.strong_count() {
         0 => Ok(()),
         _ => Err(StoreError::Postgres("the listening connection closed".into())),
+    }
+}
+
+/// Sends each notification's payload on, until the connection or the receiver is gone.
+async fn announce<S, T>(
+    mut connection: tokio_postgres::Connection<S, T>,
+    tx: tokio::sync::mpsc::UnboundedSender<String>,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    while let Some(Ok(message)) =
+        futures_util::future::poll_fn(|cx| connection.poll_message(cx)).await
+    {
+        if let tokio_postgres::AsyncMessage::Notification(note) = message {
+            if tx.send(note.payload().to_string()).is_err() {
+                break;
+            }
+        }
     }
 }
 
