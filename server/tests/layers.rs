@@ -8,7 +8,14 @@ const LAYERS: &[&[&str]] = &[
     // The store: its values and refusals, the SQL both databases run, each operation once.
     &["store::error", "store::types", "spreadsheet"],
     &["store::sql"],
-    &["store::sqlite_conn", "store::pg_conn", "store::search", "store::staff", "store::audit"],
+    &[
+        "store::sqlite_conn",
+        "store::pg_conn",
+        "store::pg_tls",
+        "store::search",
+        "store::staff",
+        "store::audit",
+    ],
     &["store::visits"],
     &["store::facts", "store::follow_ups", "store::inbox", "store::notices", "store::products"],
     &["store::report", "store::hub", "store::quality"],
