@@ -12,8 +12,9 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # 120000 (ENGINEERING.md, issue 21) and it is NOT met: the gate holds what was reached, so the
 # desk cannot grow unnoticed. It stood at 165000 (162995 reached); the product archive, the
 # live desk, notices, paging and the privacy screen took it to 214 KB, and cuts brought it back
-# to 200130. The follow-up calls (今日回访) and the visits' statuses took it to 208623 (measured
-# when set, after the follow-up screen's own cuts): raised to hold that, not to make room.
+# to 200130. The follow-up calls (今日回访) and the visits' statuses took it to 208623 (after the
+# follow-up screen's own cuts), and the notices of a cancelled visit and of waiting for parts to
+# 208815 (measured when set): raised to hold that, not to make room.
 # Over budget until the screens' markup and the answers' decoding shrink
 # (scripts/where-bytes.sh desk): lower it with every saving.
 # The customer app, bytes as served: everything a first visit fetches to file a request with
@@ -24,7 +25,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # saving, never raise it.
 FIRST_LOAD_BUDGET=150000
 APP_BUDGET=410000
-DESK_BUDGET=208700
+DESK_BUDGET=208900
 
 # wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is
 # the linker's null-pointer guard, never data (LLD's global base), which lets it fold more;

@@ -329,7 +329,7 @@ impl EventRequest {
 pub struct NoticeRecord {
     pub id: i64,
     /// A customer notice (`replied`, `waiting_customer`, `resolved`, `visit_scheduled`,
-    /// `visit_moved`, `reply_by_moved`) or a team alert (`emergency`, `urgent`, `escalated`,
+    /// `visit_moved`, `visit_cancelled`, `waiting_parts`, `reply_by_moved`) or a team alert (`emergency`, `urgent`, `escalated`,
     /// `low_rating`, `customer_answered`).
     pub kind: String,
     /// `customer` or `team`.

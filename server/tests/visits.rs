@@ -412,6 +412,16 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
         desk.get(&lookup, "").await.json().get("visit").is_none(),
         "a cancelled visit is no window"
     );
+    // Told of that too, with the window that was called off: nobody waits in for it.
+    let cancelled = desk.rows(
+        "SELECT kind, recipient, args_json FROM notices WHERE audience = 'customer' ORDER BY id",
+    );
+    assert_eq!(
+        (cancelled.len(), cancelled[2][0].as_str(), cancelled[2][1].as_str()),
+        (3, "visit_cancelled", "wang@example.cn")
+    );
+    let args: Value = serde_json::from_str(&cancelled[2][2]).unwrap();
+    assert_eq!(args["at"].as_i64(), Some(begins), "{args}");
 }
 
 /// An engineer's on-site report on `reference`'s unit, with `result`, filed as the field app
@@ -475,6 +485,13 @@ async fn a_visits_report_moves_its_request_by_its_result() {
         (Some("done"), Some(needs_parts.as_str()))
     );
     assert_eq!(status_of(&refs[0]), "waiting_parts");
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM notices WHERE kind = 'waiting_parts' AND audience = 'customer'"
+        ),
+        1,
+        "the customer is told the request waits for parts"
+    );
     let seen =
         desk.get(&format!("/api/v1/requests/{}?contact=wang@example.cn", refs[0]), "").await.json();
     assert_eq!(seen["status"], "waiting_parts");

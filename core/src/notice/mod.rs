@@ -60,6 +60,10 @@ named! {
         VisitScheduled => "visit_scheduled",
         /// A scheduled visit moved to another time.
         VisitMoved => "visit_moved",
+        /// A scheduled visit was called off.
+        VisitCancelled => "visit_cancelled",
+        /// The request waits for parts (an engineer's report found them needed).
+        WaitingForParts => "waiting_parts",
         /// The promised time of the next reply moved.
         ReplyByMoved => "reply_by_moved",
     }
@@ -126,6 +130,8 @@ pub enum Happening {
     Escalated,
     /// An engineer's visit was scheduled, or moved (the field-service screens call this).
     Visit { moved: bool },
+    /// A scheduled visit was cancelled: the customer would otherwise wait in for nobody.
+    VisitCancelled,
 }
 
 /// Who is told of a [`Happening`]: the customer (on the channels they chose) and the team.
@@ -154,11 +160,13 @@ pub fn told(happening: Happening) -> Told {
         Happening::Escalated => team(TeamAlert::Escalated),
         Happening::Visit { moved: false } => customer(CustomerNotice::VisitScheduled),
         Happening::Visit { moved: true } => customer(CustomerNotice::VisitMoved),
+        Happening::VisitCancelled => customer(CustomerNotice::VisitCancelled),
         Happening::Entry { kind, status, by_staff, rating, before } => match kind {
             EntryKind::Reply if by_staff => customer(CustomerNotice::Replied),
             EntryKind::Status if by_staff => match status {
                 Some(Status::WaitingCustomer) => customer(CustomerNotice::WaitingForCustomer),
                 Some(Status::Resolved) => customer(CustomerNotice::Resolved),
+                Some(Status::WaitingParts) => customer(CustomerNotice::WaitingForParts),
                 _ => Told::default(),
             },
             EntryKind::ReplyBy if by_staff => customer(CustomerNotice::ReplyByMoved),
@@ -214,6 +222,11 @@ mod tests {
         assert_eq!(
             told(Happening::Visit { moved: true }).customer,
             Some(CustomerNotice::VisitMoved)
+        );
+        assert_eq!(told(Happening::VisitCancelled).customer, Some(CustomerNotice::VisitCancelled));
+        assert_eq!(
+            notice(EntryKind::Status, Some(Status::WaitingParts)),
+            Some(CustomerNotice::WaitingForParts)
         );
     }
 

@@ -181,10 +181,9 @@ pub async fn add_event(
     insert_entry(c, request_id, &mut entry).await?;
     facts::settle(c, &before, &facts::snapshot(c, request_id).await?).await?;
     tell(c, telling, request_id, reference, &entry, current).await?;
-    if let Some(Booked { window, told: Some(moved), .. }) = booked {
+    if let Some(Booked { window, told: Some(happening), .. }) = booked {
         let args = serde_json::json!({ "at": window.from, "until": window.to });
         let cause = format!("event:{}", entry.id);
-        let happening = Happening::Visit { moved };
         notices::queue(c, telling, request_id, &cause, happening, args, epoch(now)).await?;
     }
     // A closed request about a unit makes or completes the unit's archive record.

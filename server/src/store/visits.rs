@@ -6,6 +6,7 @@
 use chrono::DateTime;
 use shouhou_core::desk::Role;
 use shouhou_core::desk::{EventRequest, PartsAwaited, VisitRecord, VisitRow};
+use shouhou_core::notice::Happening;
 use shouhou_core::visit::{
     after_report, clash, Visit, VisitResult, VisitState, Window, LONGEST_WINDOW_SECONDS,
 };
@@ -21,7 +22,8 @@ use super::sql::{params, Conn, Row};
 pub struct Booked {
     pub record: VisitRecord,
     pub window: Window,
-    pub told: Option<bool>,
+    /// What the customer is told of it, if anything.
+    pub told: Option<Happening>,
     pub status: Option<Status>,
 }
 
@@ -180,7 +182,7 @@ pub async fn apply(
                 moved_at: None,
                 report: None,
             };
-            Booked { record, window, told: Some(false), status: None }
+            Booked { record, window, told: Some(Happening::Visit { moved: false }), status: None }
         }
         EventRequest::MoveVisit { visit, from, to, engineer, .. } => {
             let (record, stored) = find(c, request_id, *visit).await?;
@@ -202,7 +204,7 @@ pub async fn apply(
                 moved_at: Some(now.to_string()),
                 ..record
             };
-            Booked { record, window, told: Some(true), status: None }
+            Booked { record, window, told: Some(Happening::Visit { moved: true }), status: None }
         }
         EventRequest::CancelVisit { visit, .. } => {
             let (record, stored) = find(c, request_id, *visit).await?;
@@ -215,7 +217,7 @@ pub async fn apply(
             Booked {
                 record: VisitRecord { state: cancelled.state, ..record },
                 window: cancelled.window,
-                told: None,
+                told: Some(Happening::VisitCancelled),
                 status: None,
             }
         }
