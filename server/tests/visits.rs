@@ -262,13 +262,35 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
         (book.status, book.json()["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("forbidden"))
     );
-    for path in [
-        "/api/v1/staff/members",
-        "/api/v1/staff/stream",
-        &format!("/api/v1/staff/requests/{}/notices", refs[0]),
+    // Refused, and the API document says so for each (its 403).
+    let document = desk.get("/api/v1/openapi.json", "").await.json();
+    let documented = |path: &str, method: &str| {
+        document["paths"][path][method]["responses"]["403"]["description"]
+            .as_str()
+            .is_some_and(|said| said.contains("engineer"))
+    };
+    let archived = "/api/v1/staff/products/inverter/SN-NONE";
+    for (path, documented_as) in [
+        ("/api/v1/staff/members", "/api/v1/staff/members"),
+        ("/api/v1/staff/stream", "/api/v1/staff/stream"),
+        (
+            &format!("/api/v1/staff/requests/{}/notices", refs[0]),
+            "/api/v1/staff/requests/{reference}/notices",
+        ),
+        (archived, "/api/v1/staff/products/{product_line}/{serial}"),
     ] {
         assert_eq!(desk.get(path, &engineer).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(documented(documented_as, "get"), "{documented_as}: its 403 for an engineer");
     }
+    let typing = desk
+        .post(&format!("/api/v1/staff/requests/{}/typing", refs[0]), &engineer, json!({}))
+        .await;
+    assert_eq!(
+        (typing.status, typing.json()["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
+    assert!(documented("/api/v1/staff/requests/{reference}/typing", "post"));
+    assert!(documented("/api/v1/staff/products/{product_line}/{serial}", "put"));
 
     // The list of a day: an engineer gets their own whatever they ask for.
     let day = "/api/v1/staff/visits?from=2030-12-08&to=2030-12-08";

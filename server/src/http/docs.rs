@@ -282,6 +282,33 @@ impl IntoResponses for CrossSite {
     }
 }
 
+/// `403 forbidden`: an engineer's session, on what only agents and leads do.
+pub struct EngineerForbidden;
+
+impl IntoResponses for EngineerForbidden {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        responses([("403", error(ENGINEER_FORBIDDEN))])
+    }
+}
+
+const ENGINEER_FORBIDDEN: &str =
+    "`forbidden`: an engineer's session (engineers see only the requests they visit).";
+
+/// A state-changing request only agents and leads make: `403 cross_site` or, for an
+/// engineer, `403 forbidden`.
+pub struct CrossSiteOrEngineer;
+
+impl IntoResponses for CrossSiteOrEngineer {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        responses([(
+            "403",
+            error(&format!(
+                "`cross_site`: `Sec-Fetch-Site` or `Origin` says another site sent it; or {ENGINEER_FORBIDDEN}"
+            )),
+        )])
+    }
+}
+
 /// What a lead's report over a period refuses: a period that cannot be read, no session, an
 /// agent.
 pub struct LeadsPeriod;

@@ -35,6 +35,7 @@ use crate::store::StoreError;
         (status = 200, description = "What was sent to whom and when, and what failed with the reason.", body = [shouhou_core::desk::NoticeRecord]),
         (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::http::docs::ErrorBody),
         crate::http::docs::Unauthorized,
+        crate::http::docs::EngineerForbidden,
         (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
     )
 )]
@@ -103,7 +104,7 @@ pub async fn resend(
         (status = 204, description = "Told to every open desk."),
         (status = 400, description = "`bad_request`: an address that cannot be read.", body = crate::http::docs::ErrorBody),
         crate::http::docs::Unauthorized,
-        crate::http::docs::CrossSite,
+        crate::http::docs::CrossSiteOrEngineer,
         (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
     )
 )]
@@ -142,6 +143,7 @@ const CATCH_UP: i64 = 500;
         (status = 200, description = "`text/event-stream`: `change` and `typing` events.", content_type = "text/event-stream", body = crate::http::docs::StreamEvent),
         (status = 400, description = "`bad_request`: a `Last-Event-ID` that is no change's id.", body = crate::http::docs::ErrorBody),
         crate::http::docs::Unauthorized,
+        crate::http::docs::EngineerForbidden,
     )
 )]
 pub async fn stream(

@@ -81,6 +81,7 @@ fn summary(outcome: ImportOutcome, lang: Lang) -> ImportSummary {
     responses(
         (status = 200, description = "The unit's record.", body = shouhou_core::product::ProductRecord),
         crate::http::docs::Unauthorized,
+        crate::http::docs::EngineerForbidden,
         (status = 404, description = "`not_found`: the archive does not have it.", body = crate::http::docs::ErrorBody),
     )
 )]
@@ -113,7 +114,7 @@ pub async fn product(
         (status = 200, description = "The record as kept (trimmed, the serial normalised).", body = shouhou_core::product::ProductRecord),
         crate::http::docs::BodyErrors,
         crate::http::docs::Unauthorized,
-        crate::http::docs::CrossSite,
+        crate::http::docs::CrossSiteOrEngineer,
         (status = 422, description = "`invalid_record`: what is wrong with it. The path names the unit; the body's line and serial are not read.", body = crate::http::docs::ErrorBody),
     )
 )]

@@ -171,6 +171,7 @@ pub async fn who_am_i(staff: Staff) -> Response {
     responses(
         (status = 200, description = "Active staff, by login.", body = Vec<shouhou_core::desk::Member>),
         crate::http::docs::Unauthorized,
+        crate::http::docs::EngineerForbidden,
     )
 )]
 pub async fn members(
