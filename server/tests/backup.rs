@@ -1,7 +1,7 @@
 //! A backup brings everything back: `shouhou-server backup` copies the live SQLite database
 //! while creates keep arriving, and a fresh server on its restore finds every request that
 //! had its 201 before the backup began, photos included; `restore` refuses a database a
-//! server has open. PostgreSQL's backups are pg_dump's (README): the commands say so.
+//! server has open. PostgreSQL's backups are pg_dump's (docs/operations.md): the commands say so.
 
 mod common;
 

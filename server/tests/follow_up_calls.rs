@@ -1,7 +1,7 @@
 //! Follow-up calls (回访) on a real store: the list of requests due a call today
 //! (`GET /api/v1/staff/follow-ups`), recording a call as a timeline event, and the follow-up
 //! rate measured on the requests the configuration names beside the all-requests one.
-//! README: "Staff API".
+//! docs/api.md: "Staff desk API".
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! The customer's side of the loop against a real SQLite file: answering the team
 //! (`POST …/messages`), rating the service (`POST …/feedback`), what the status look-up and
-//! the desk then show, and the limits on both. README: "API", Messages and Feedback.
+//! the desk then show, and the limits on both. docs/api.md: "API", Messages and Feedback.
 
 mod common;
 

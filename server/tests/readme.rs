@@ -26,19 +26,56 @@ use shouhou_server::store::Role;
 use shouhou_server::{app, Settings};
 use tower::ServiceExt;
 
-/// A ```json block: the line of its opening fence, the comment on the line above, its text.
+/// A ```json block: its document, the line of its opening fence, the comment on the line
+/// above, its text.
 struct Block {
+    file: &'static str,
     line: usize,
     marker: Option<String>,
     text: String,
 }
 
-fn readme() -> String {
+/// README and the reference it links, in reading order: the examples run in this order (a
+/// `{reference}` is the last answer's).
+const DOCUMENTS: &[&str] = &[
+    "README.md",
+    "docs/api.md",
+    "docs/desk.md",
+    "docs/notices.md",
+    "docs/configuration.md",
+    "docs/customer-app.md",
+    "docs/security.md",
+    "docs/operations.md",
+    "docs/benchmarks.md",
+];
+
+fn documents() -> Vec<(&'static str, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::fs::read_to_string(root.join("README.md")).unwrap()
+    DOCUMENTS
+        .iter()
+        .map(|file| (*file, std::fs::read_to_string(root.join(file)).unwrap()))
+        .collect()
 }
 
-fn json_blocks(readme: &str) -> Vec<Block> {
+/// Every document as one text, for the tables (found by their bold titles).
+fn readme() -> String {
+    documents().into_iter().map(|(_, text)| text).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_document_in_docs_is_read_here() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    for entry in std::fs::read_dir(root).unwrap() {
+        let name = format!("docs/{}", entry.unwrap().file_name().to_string_lossy());
+        assert!(DOCUMENTS.contains(&name.as_str()), "{name} is not checked: add it to DOCUMENTS");
+    }
+}
+
+fn json_blocks() -> Vec<Block> {
+    documents().into_iter().flat_map(|(file, text)| blocks_of(file, &text)).collect()
+}
+
+fn blocks_of(file: &'static str, readme: &str) -> Vec<Block> {
     let lines: Vec<&str> = readme.lines().collect();
     let mut blocks = Vec::new();
     let mut at = 0;
@@ -53,7 +90,7 @@ fn json_blocks(readme: &str) -> Vec<Block> {
                 .map(|above| lines[above].trim())
                 .and_then(|above| above.strip_prefix("<!--")?.strip_suffix("-->"))
                 .map(|marker| marker.trim().to_string());
-            blocks.push(Block { line: fence + 1, marker, text: body.join("\n") });
+            blocks.push(Block { file, line: fence + 1, marker, text: body.join("\n") });
         }
         at += 1;
     }
@@ -62,13 +99,13 @@ fn json_blocks(readme: &str) -> Vec<Block> {
 
 #[test]
 fn every_json_block_in_the_readme_parses() {
-    let blocks = json_blocks(&readme());
+    let blocks = json_blocks();
     assert!(blocks.len() >= 9, "README's json blocks are found: {}", blocks.len());
     let broken: Vec<String> = blocks
         .iter()
         .filter_map(|block| {
             let error = serde_json::from_str::<Value>(&block.text).err()?;
-            Some(format!("README.md line {}: {error}\n{}", block.line, block.text))
+            Some(format!("{} line {}: {error}\n{}", block.file, block.line, block.text))
         })
         .collect();
     assert!(broken.is_empty(), "json blocks that are not JSON:\n{}", broken.join("\n\n"));
@@ -77,7 +114,7 @@ fn every_json_block_in_the_readme_parses() {
 #[test]
 fn every_json_block_in_the_readme_is_checked() {
     let readme = readme();
-    let blocks = json_blocks(&readme);
+    let blocks = json_blocks();
     let unchecked: Vec<String> = blocks
         .iter()
         .filter(|block| {
@@ -86,7 +123,7 @@ fn every_json_block_in_the_readme_is_checked() {
                 || marker.starts_with("answer:")
                 || marker == "config.json")
         })
-        .map(|block| format!("README.md line {}", block.line))
+        .map(|block| format!("{} line {}", block.file, block.line))
         .collect();
     assert!(
         unchecked.is_empty(),
@@ -144,7 +181,7 @@ fn same_keys(documented: &Value, real: &Value, at: &str, maps: &[&str], found: &
 #[tokio::test]
 async fn every_readme_example_gets_the_documented_answer() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let blocks = json_blocks(&readme());
+    let blocks = json_blocks();
     let desk = common::desk::desk();
     // The account README's "Creating the first staff account" makes.
     let hash = shouhou_server::auth::hash_password("a long passphrase");
@@ -180,7 +217,7 @@ async fn every_readme_example_gets_the_documented_answer() {
                 request = request.header("cookie", cookie.as_str());
             }
             let reply = desk.send(request.body(Body::empty()).unwrap()).await;
-            let what = format!("README.md line {}: {method} {path}", block.line);
+            let what = format!("{} line {}: {method} {path}", block.file, block.line);
             assert_eq!(reply.status.as_u16(), 200, "{what}: {}", reply.json());
             let documented: Value = serde_json::from_str(&block.text).unwrap();
             let mut found = Vec::new();
@@ -227,7 +264,8 @@ async fn every_readme_example_gets_the_documented_answer() {
         }
         let reply = desk.send(request.body(Body::from(block.text.clone())).unwrap()).await;
         let answer = reply.json();
-        let what = format!("README.md line {}: {method} {path} → {status}: {answer}", block.line);
+        let what =
+            format!("{} line {}: {method} {path} → {status}: {answer}", block.file, block.line);
         assert_eq!(reply.status.as_u16(), status, "{what}");
         if let Some(issued) = answer["reference"].as_str() {
             reference = issued.to_string();
@@ -290,19 +328,19 @@ fn every_readme_config_excerpt_loads() {
         serde_json::from_str(&std::fs::read_to_string(root.join("static/config.json")).unwrap())
             .unwrap();
     let mut excerpts = 0;
-    for block in json_blocks(&readme()) {
+    for block in json_blocks() {
         if block.marker.as_deref() != Some("config.json") {
             continue;
         }
         let Value::Object(excerpt) = serde_json::from_str(&block.text).unwrap() else {
-            panic!("README.md line {}: an excerpt is an object", block.line)
+            panic!("{} line {}: an excerpt is an object", block.file, block.line)
         };
         let mut config = shipped.clone();
         for (key, value) in excerpt {
             config[key] = value;
         }
         if let Err(error) = shouhou_core::AppConfig::from_json(&config.to_string()) {
-            panic!("README.md line {}: {error:?}", block.line);
+            panic!("{} line {}: {error:?}", block.file, block.line);
         }
         excerpts += 1;
     }
@@ -332,7 +370,7 @@ async fn a_config_saved_with_a_byte_order_mark_loads() {
 #[tokio::test]
 async fn the_readme_header_table_is_what_the_server_sends() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme();
     let table = readme.split("**Headers on every answer**").nth(1).expect("the headers table");
     let rows: Vec<(String, String)> = table
         .lines()
@@ -375,8 +413,7 @@ async fn the_readme_header_table_is_what_the_server_sends() {
 #[test]
 fn the_readme_rate_limit_table_is_what_the_server_applies() {
     use shouhou_server::limit::{Limits, Rate};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme();
     let help = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
         .arg("--help")
         .output()
@@ -415,8 +452,7 @@ fn the_readme_rate_limit_table_is_what_the_server_applies() {
 /// server's (`--help`), and the defaults are what it applies.
 #[test]
 fn the_readme_upload_limit_table_is_what_the_server_applies() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme();
     let help = std::process::Command::new(env!("CARGO_BIN_EXE_shouhou-server"))
         .arg("--help")
         .output()

@@ -1,5 +1,5 @@
 //! The server behind a real TLS-terminating proxy on loopback: Debian's nginx (installed by
-//! scripts/lib.sh's `ensure_nginx`), configured with README's example as written, a
+//! scripts/lib.sh's `ensure_nginx`), configured with docs/operations.md's example as written, a
 //! self-signed certificate made here, and curl as the client. A member of staff signs in
 //! over TLS: the cross-site guard sees the `https://` origin the proxy reports, the cookie is
 //! the `__Host-` one, and every answer through the proxy carries HSTS.
@@ -38,13 +38,15 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// README's nginx block, with this test's upstream, port, name and certificate put in.
+/// The nginx block of the operations guide (docs/operations.md, linked from README), with this
+/// test's upstream, port, name and certificate put in.
 fn readme_site(upstream: &str, port: u16, cert: &Path, key: &Path) -> String {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
-            .unwrap();
-    let start =
-        readme.find("```nginx\n").expect("README has an nginx example") + "```nginx\n".len();
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/operations.md"),
+    )
+    .unwrap();
+    let start = readme.find("```nginx\n").expect("docs/operations.md has an nginx example")
+        + "```nginx\n".len();
     let block = &readme[start..start + readme[start..].find("```").unwrap()];
     let mut site = block.to_string();
     for (from, to) in [

@@ -1,6 +1,6 @@
 // A real renderer crash, not a polite close: the tab's process dies (CDP Page.crash) while
 // IndexedDB has not committed the last keystrokes, so only the localStorage journal can
-// bring them back (README, "Drafts, outbox and offline use").
+// bring them back (docs/customer-app.md, "Drafts, outbox and offline use").
 import { readFileSync } from 'node:fs';
 import { test, expect, storedDrafts, config, productName } from './fixtures.mjs';
 

@@ -1,4 +1,4 @@
-// The honeypot (README, "Security and durability"): an input no person sees or reaches with
+// The honeypot (docs/security.md): an input no person sees or reaches with
 // the keyboard, which form-filling bots fill in. A person's request is stored; a bot's gets
 // an answer shaped like a receipt, and nothing is stored.
 import { test, expect, messages, productName, walkToReview, appStarted } from './fixtures.mjs';

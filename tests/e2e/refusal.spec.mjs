@@ -1,6 +1,6 @@
 // A real refusal from the real server, nothing faked: a request that passes the app's checks
 // on the customer's device and fails the server's comes back as an editable draft with the
-// server's messages (README, "Drafts, outbox and offline use").
+// server's messages (docs/customer-app.md, "Drafts, outbox and offline use").
 //
 // The device's clock runs ten days ahead. A purchase date five days after the server's today
 // is in the past for the device, so the app submits it; the server trusts a customer's date
