@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::desk::{desk, request, Desk, PASSWORD};
+use common::desk::{desk, request, Desk, Reply, PASSWORD};
 use serde_json::{json, Value};
 use shouhou_core::schema::NoticeChannel;
 use shouhou_core::Intent;
@@ -446,6 +446,23 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
     assert_eq!(args["at"].as_i64(), Some(begins), "{args}");
 }
 
+/// The engineer's `visit_report` event on `reference`: `report` answers `visit`, with the
+/// day the parts are expected when given.
+async fn report_visit(
+    desk: &Desk,
+    reference: &str,
+    engineer: &str,
+    visit: i64,
+    report: &str,
+    parts_expected_on: Option<&str>,
+) -> Reply {
+    let mut body = json!({"kind": "visit_report", "visit": visit, "report": report});
+    if let Some(day) = parts_expected_on {
+        body["parts_expected_on"] = json!(day);
+    }
+    desk.post(&events(reference), engineer, body).await
+}
+
 /// An engineer's on-site report on `reference`'s unit, with `result`, filed as the field app
 /// files it (a request of its own, in the engineer's session).
 async fn report(desk: &Desk, key: &str, result: &str) -> String {
@@ -480,21 +497,10 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     // Needs parts: waiting for them, and the customer sees which and when.
     let first = book(&refs[0], "09:00", "10:00").await;
     let needs_parts = report(&desk, "r-1", "needs_parts").await;
-    let without_date = desk
-        .post(
-            &events(&refs[0]),
-            &engineer,
-            json!({"kind": "visit_report", "visit": first, "report": needs_parts}),
-        )
-        .await;
+    let without_date = report_visit(&desk, &refs[0], &engineer, first, &needs_parts, None).await;
     assert_eq!(without_date.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", without_date.json());
-    let reported = desk
-        .post(
-            &events(&refs[0]),
-            &engineer,
-            json!({"kind": "visit_report", "visit": first, "report": needs_parts, "parts_expected_on": "2030-12-20"}),
-        )
-        .await;
+    let reported =
+        report_visit(&desk, &refs[0], &engineer, first, &needs_parts, Some("2030-12-20")).await;
     assert_eq!(reported.status, StatusCode::CREATED, "{}", reported.json());
     let entry = reported.json();
     assert_eq!(
@@ -519,13 +525,8 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     assert_eq!(seen["status"], "waiting_parts");
     assert_eq!(seen["parts"], json!({"needed": "IGBT 模块 ×1", "expected_on": "2030-12-20"}));
     assert!(seen.get("visit").is_none(), "the visit is done");
-    let again = desk
-        .post(
-            &events(&refs[0]),
-            &engineer,
-            json!({"kind": "visit_report", "visit": first, "report": needs_parts, "parts_expected_on": "2030-12-20"}),
-        )
-        .await;
+    let again =
+        report_visit(&desk, &refs[0], &engineer, first, &needs_parts, Some("2030-12-20")).await;
     assert_eq!(again.status, StatusCode::CREATED, "sent again: answered as the first time");
     assert_eq!(again.json()["id"], entry["id"]);
     assert_eq!(
@@ -534,13 +535,7 @@ async fn a_visits_report_moves_its_request_by_its_result() {
         "reported once"
     );
     let other = report(&desk, "r-1b", "fixed").await;
-    let second_report = desk
-        .post(
-            &events(&refs[0]),
-            &engineer,
-            json!({"kind": "visit_report", "visit": first, "report": other}),
-        )
-        .await;
+    let second_report = report_visit(&desk, &refs[0], &engineer, first, &other, None).await;
     assert_eq!(
         (second_report.status, second_report.json()["code"].as_str()),
         (StatusCode::CONFLICT, Some("visit_not_scheduled")),
@@ -554,13 +549,7 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     // The parts came: the next visit fits them, and the request is resolved; the customer is told.
     let second = book(&refs[0], "14:00", "15:00").await;
     let fixed = report(&desk, "r-2", "fixed").await;
-    let done = desk
-        .post(
-            &events(&refs[0]),
-            &engineer,
-            json!({"kind": "visit_report", "visit": second, "report": fixed}),
-        )
-        .await;
+    let done = report_visit(&desk, &refs[0], &engineer, second, &fixed, None).await;
     assert_eq!(done.status, StatusCode::CREATED, "{}", done.json());
     assert_eq!(status_of(&refs[0]), "resolved");
     assert_eq!(
@@ -577,13 +566,7 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     // Another visit: still in progress, and a visit left to book, which the next booking is.
     let third = book(&refs[1], "09:00", "10:00").await;
     let another = report(&desk, "r-3", "another_visit").await;
-    let reply = desk
-        .post(
-            &events(&refs[1]),
-            &lead,
-            json!({"kind": "visit_report", "visit": third, "report": another}),
-        )
-        .await;
+    let reply = report_visit(&desk, &refs[1], &lead, third, &another, None).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json());
     assert_eq!(reply.json()["kind"], "status", "received → in progress");
     assert_eq!(status_of(&refs[1]), "in_progress");
@@ -602,26 +585,14 @@ async fn a_visits_report_moves_its_request_by_its_result() {
 
     // Refusals: not an on-site report; a resolved request is not answered by a visit.
     let fourth = book(&refs[2], "16:00", "17:00").await;
-    let not_a_report = desk
-        .post(
-            &events(&refs[2]),
-            &lead,
-            json!({"kind": "visit_report", "visit": fourth, "report": refs[1]}),
-        )
-        .await;
+    let not_a_report = report_visit(&desk, &refs[2], &lead, fourth, &refs[1], None).await;
     assert_eq!(
         (not_a_report.status, not_a_report.json()["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_event"))
     );
     desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "in_progress"})).await;
     desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "resolved"})).await;
-    let late = desk
-        .post(
-            &events(&refs[2]),
-            &lead,
-            json!({"kind": "visit_report", "visit": fourth, "report": fixed}),
-        )
-        .await;
+    let late = report_visit(&desk, &refs[2], &lead, fourth, &fixed, None).await;
     assert_eq!(
         (late.status, late.json()["code"].as_str()),
         (StatusCode::CONFLICT, Some("transition_not_allowed"))

@@ -275,10 +275,7 @@ pub struct CrossSite;
 
 impl IntoResponses for CrossSite {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        responses([(
-            "403",
-            error("`cross_site`: `Sec-Fetch-Site` or `Origin` says another site sent it."),
-        )])
+        responses([("403", error(&format!("{CROSS_SITE}.")))])
     }
 }
 
@@ -291,6 +288,8 @@ impl IntoResponses for EngineerForbidden {
     }
 }
 
+const CROSS_SITE: &str = "`cross_site`: `Sec-Fetch-Site` or `Origin` says another site sent it";
+
 const ENGINEER_FORBIDDEN: &str =
     "`forbidden`: an engineer's session (engineers see only the requests they visit).";
 
@@ -300,12 +299,7 @@ pub struct CrossSiteOrEngineer;
 
 impl IntoResponses for CrossSiteOrEngineer {
     fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
-        responses([(
-            "403",
-            error(&format!(
-                "`cross_site`: `Sec-Fetch-Site` or `Origin` says another site sent it; or {ENGINEER_FORBIDDEN}"
-            )),
-        )])
+        responses([("403", error(&format!("{CROSS_SITE}; or {ENGINEER_FORBIDDEN}")))])
     }
 }
 
