@@ -114,6 +114,8 @@ time_query "search, OC1" 200 /api/v1/staff/requests "q=OC1"
 time_query "search, company 宏达机械" 200 /api/v1/staff/requests "q=宏达机械"
 time_query "search, name 王建国" 200 /api/v1/staff/requests "q=王建国"
 time_query "search, 漏水 status=received" 200 /api/v1/staff/requests "q=漏水" status=received
+time_query "follow-ups due (今日回访)" 50 /api/v1/staff/follow-ups
+time_query "visits, a week (the board's list)" 50 /api/v1/staff/visits "from=$week" "to=$today"
 time_query "figures, 7 days" 500 /api/v1/staff/figures "from=$week" "to=$today"
 time_query "figures, 30 days" 500 /api/v1/staff/figures "from=$month" "to=$today"
 time_query "figures, the year" 500 /api/v1/staff/figures "from=$year" "to=$today"
