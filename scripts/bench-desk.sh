@@ -81,7 +81,8 @@ time_query() {
   [ "$status" = 200 ] || { echo "$label: HTTP $status $(head -c 300 "$dir/answer")" >&2; exit 1; }
   local found; found=$(python3 -c 'import json,sys
 a=json.load(open(sys.argv[1]))
-print(a["total"] if "total" in a else a.get("requests", ""))' "$dir/answer")
+lists=[v for v in a.values() if isinstance(v, list)] if isinstance(a, dict) else [a]
+print(a["total"] if isinstance(a, dict) and "total" in a else len(lists[0]) if lists else "")' "$dir/answer")
   for _ in $(seq "$runs"); do
     curl -s -o /dev/null -w '%{time_total}\n' -b "$dir/cookie" -G "${args[@]}" "$url$path"
   done | sort -n | awk -v label="$label" -v budget="$budget" -v found="$found" -v n="$runs" '
