@@ -214,6 +214,26 @@ pub struct VisitRow {
     pub visit: VisitRecord,
 }
 
+/// A request waiting for a visit to be booked (`GET /api/v1/staff/visits/unscheduled`),
+/// beside the dispatch board: an on-site request nobody is booked for yet, or one whose
+/// engineer's report asked for another visit. Booking a visit on the request books it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnscheduledVisit {
+    pub reference: String,
+    /// The request's status.
+    pub status: Status,
+    pub product_line: String,
+    pub full_name: String,
+    /// When the request was filed (RFC 3339): the oldest waits longest, and is listed first.
+    pub created_at: String,
+    /// The visit waiting to be booked.
+    pub id: i64,
+    /// Whether an engineer's report asked for it (`true`), or the request itself
+    /// (troubleshooting said an engineer must come).
+    pub asked_by_report: bool,
+}
+
 /// What staff add to a request: the body of `POST …/requests/{reference}/events`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

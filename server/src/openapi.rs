@@ -49,6 +49,7 @@ use crate::http::docs::{ErrorBody, FieldProblem};
         crate::staff::requests::photo,
         crate::staff::requests::add_event,
         crate::staff::visits::visits,
+        crate::staff::visits::unscheduled,
         crate::staff::follow_ups::due,
         crate::staff::figures::figures,
         crate::staff::figures::export_csv,

@@ -70,6 +70,7 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/staff/requests/{reference}/photos/{photo}", get(staff::requests::photo))
         .route("/staff/requests/{reference}/events", post(staff::requests::add_event))
         .route("/staff/visits", get(staff::visits::visits))
+        .route("/staff/visits/unscheduled", get(staff::visits::unscheduled))
         .route("/staff/requests/{reference}/notices", get(staff::notices::notices_of))
         .route("/staff/requests/{reference}/typing", post(staff::notices::typing))
         .route("/staff/notices/{id}/resend", post(staff::notices::resend))

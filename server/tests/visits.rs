@@ -600,6 +600,65 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     assert_eq!(states(&refs[2]), ["scheduled"], "nothing of a refused report stored");
 }
 
+/// The requests beside the board, each with whether a report asked for its visit.
+async fn waiting(desk: &Desk, lead: &str) -> Vec<(String, bool)> {
+    let reply = desk.get("/api/v1/staff/visits/unscheduled", lead).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
+    let list = reply.json();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["reference"].as_str().unwrap().to_string(), v["asked_by_report"] == true))
+        .collect()
+}
+
+#[tokio::test]
+async fn on_site_requests_wait_beside_the_board_until_a_visit_is_booked() {
+    let desk = desk();
+    let (lead, engineer) = team(&desk).await;
+    let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let on_site = |name: &str| {
+        let mut filed = request(Intent::Repair, "inverter", name, "变频器不启动，需要上门");
+        filed.details.insert("resolution".into(), "onsite_visit".into());
+        filed.details.insert("address".into(), "上海市浦东新区张江路 88 号".into());
+        filed
+    };
+    let first = desk.file("u-1", on_site("王建国"), vec![], &now).await;
+    let second = desk.file("u-2", on_site("刘强"), vec![], &now).await;
+    // Neither a request fixed from afar nor an engineer's own report waits for a visit.
+    desk.file("u-3", request(Intent::Repair, "inverter", "李娜", "寄修"), vec![], &now).await;
+    let mut report = on_site("王建国");
+    report.intent = Intent::OnsiteReport;
+    desk.file("u-4", report, vec![], &now).await;
+
+    assert_eq!(
+        waiting(&desk, &lead).await,
+        [(first.clone(), false), (second.clone(), false)],
+        "the on-site requests, oldest first"
+    );
+    let forbidden = desk.get("/api/v1/staff/visits/unscheduled", &engineer).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "the board is the desk's");
+
+    // Booking a visit on the request books the one it waited for.
+    let booked =
+        desk.post(&events(&first), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.json());
+    assert_eq!(waiting(&desk, &lead).await, [(second.clone(), false)]);
+
+    // A report asking for another visit puts the request back, marked so.
+    let visit_id = booked.json()["visit"]["id"].as_i64().unwrap();
+    let another = self::report(&desk, "u-5", "another_visit").await;
+    let reported = report_visit(&desk, &first, &engineer, visit_id, &another, None).await;
+    assert_eq!(reported.status, StatusCode::CREATED, "{}", reported.json());
+    assert_eq!(waiting(&desk, &lead).await, [(first.clone(), true), (second.clone(), false)]);
+
+    // A request closed without a visit leaves the list.
+    for status in ["in_progress", "resolved"] {
+        desk.post(&events(&second), &lead, json!({"kind": "status", "status": status})).await;
+    }
+    assert_eq!(waiting(&desk, &lead).await, [(first, true)]);
+}
+
 #[tokio::test]
 async fn the_api_document_describes_the_visit_events_and_the_visit_list() {
     let desk = desk();
@@ -610,6 +669,7 @@ async fn the_api_document_describes_the_visit_events_and_the_visit_list() {
         assert!(text.contains(kind), "{kind} is in the document");
     }
     assert!(document["paths"]["/api/v1/staff/visits"]["get"].is_object());
+    assert!(document["paths"]["/api/v1/staff/visits/unscheduled"]["get"].is_object());
     let schemas = &document["components"]["schemas"];
     assert!(schemas["Entry"]["properties"]["visit"].is_object(), "an entry's visit");
     assert!(schemas["StatusView"]["properties"]["parts"].is_object(), "the look-up's parts");

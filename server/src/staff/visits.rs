@@ -94,3 +94,31 @@ pub async fn visits(
     .await;
     result.unwrap_or_else(|error| error.into_response_for(&headers))
 }
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/visits/unscheduled",
+    tag = "staff",
+    description = "The open requests waiting for a visit to be booked, beside the dispatch board, \
+        oldest first (at most 200): an on-site request nobody is booked for yet, or one whose \
+        engineer's report asked for another visit. Booking a `visit` on the request books it. \
+        For the desk's agents and leads.",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The requests waiting for a visit.", body = Vec<shouhou_core::desk::UnscheduledVisit>),
+        crate::http::docs::Unauthorized,
+        crate::http::docs::EngineerForbidden,
+    )
+)]
+pub async fn unscheduled(
+    State(state): State<Arc<AppState>>,
+    staff: Staff,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        staff.require_desk()?;
+        Ok::<_, ApiError>(Json(state.store.unscheduled_visits().await?).into_response())
+    }
+    .await;
+    result.unwrap_or_else(|error| error.into_response_for(&headers))
+}

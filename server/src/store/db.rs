@@ -35,7 +35,7 @@ use super::staff::{self, Role, Session, StaffMember};
 use super::timeline::{self, CustomerView, Entry, EventRequest, RequestDetail};
 use super::types::{now, Created, NewRequest, StoredRequest};
 use super::visits;
-use shouhou_core::desk::VisitRow;
+use shouhou_core::desk::{UnscheduledVisit, VisitRow};
 
 /// Where requests are kept: one SQLite file (the default), or PostgreSQL for several
 /// instances on one database (`--db postgres://…`).
@@ -305,6 +305,11 @@ impl Db {
     ) -> Result<Vec<VisitRow>, StoreError> {
         let engineer = engineer.map(str::to_string);
         on_store!(self, read, |c| visits::between(c, from, to, engineer.as_deref()))
+    }
+
+    /// The open requests waiting for a visit to be booked, oldest first.
+    pub async fn unscheduled_visits(&self) -> Result<Vec<UnscheduledVisit>, StoreError> {
+        on_store!(self, read, |c| visits::unscheduled(c))
     }
 
     pub async fn detail(

@@ -124,6 +124,12 @@ pub async fn create(
             };
             insert_photo(c, request_id, photo, upload, None).await?;
         }
+        // Troubleshooting said an engineer must come: the desk is to book one.
+        if request.details.get("resolution").map(String::as_str) == Some("onsite_visit")
+            && request.intent != shouhou_core::Intent::OnsiteReport
+        {
+            super::visits::ask_for_visit(c, request_id).await?;
+        }
         let filed_at = now.timestamp();
         notices::queue(
             c,

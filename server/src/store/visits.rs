@@ -5,7 +5,7 @@
 
 use chrono::DateTime;
 use shouhou_core::desk::Role;
-use shouhou_core::desk::{EventRequest, PartsAwaited, VisitRecord, VisitRow};
+use shouhou_core::desk::{EventRequest, PartsAwaited, UnscheduledVisit, VisitRecord, VisitRow};
 use shouhou_core::notice::Happening;
 use shouhou_core::visit::{
     after_report, clash, Visit, VisitResult, VisitState, Window, LONGEST_WINDOW_SECONDS,
@@ -249,11 +249,7 @@ pub async fn apply(
             )
             .await?;
             if after.another_visit {
-                c.execute(
-                    "INSERT INTO visits (request_id, state) VALUES ($1, $2)",
-                    params![request_id, VisitState::Unscheduled.as_str()],
-                )
-                .await?;
+                ask_for_visit(c, request_id).await?;
             }
             Booked {
                 record: VisitRecord { state: done.state, report: Some(report.clone()), ..record },
@@ -373,6 +369,62 @@ pub async fn between(
                 product_line: row.get(2)?,
                 full_name: row.get(3)?,
                 visit: record_from(row, 4)?.0,
+            })
+        })
+        .collect()
+}
+
+/// The most the list beside the board holds: more waiting than this is a day's work for
+/// the whole team, and the oldest are what to book first.
+pub const UNSCHEDULED_LIST: i64 = 200;
+
+/// Asks for a visit to request `request_id`, not booked yet: the list beside the dispatch
+/// board shows it until a visit is booked on the request.
+pub async fn ask_for_visit(c: &impl Conn, request_id: i64) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO visits (request_id, state) VALUES ($1, $2)",
+        params![request_id, VisitState::Unscheduled.as_str()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The open requests waiting for a visit to be booked, oldest first. An unscheduled visit
+/// has no engineer, so the engineers' index finds them without reading the others.
+pub async fn unscheduled(c: &impl Conn) -> Result<Vec<UnscheduledVisit>, StoreError> {
+    let rows = c
+        .query(
+            "SELECT requests.reference, requests.status, requests.product_line,
+                    requests.full_name, requests.created_at, visits.id,
+                    EXISTS (SELECT 1 FROM visits done
+                            WHERE done.request_id = visits.request_id AND done.state = $2)
+             FROM visits JOIN requests ON requests.id = visits.request_id
+             WHERE visits.engineer IS NULL AND visits.state = $1
+               AND requests.status IN ($3, $4, $5, $6)
+             ORDER BY visits.request_id, visits.id
+             LIMIT $7",
+            params![
+                VisitState::Unscheduled.as_str(),
+                VisitState::Done.as_str(),
+                Status::Received.as_str(),
+                Status::InProgress.as_str(),
+                Status::WaitingCustomer.as_str(),
+                Status::WaitingParts.as_str(),
+                UNSCHEDULED_LIST
+            ],
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let status: String = row.get(1)?;
+            Ok(UnscheduledVisit {
+                reference: row.get(0)?,
+                status: Status::parse(&status).unwrap_or(Status::Received),
+                product_line: row.get(2)?,
+                full_name: row.get(3)?,
+                created_at: row.get(4)?,
+                id: row.get(5)?,
+                asked_by_report: row.get(6)?,
             })
         })
         .collect()
