@@ -14,7 +14,9 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # live desk, notices, paging and the privacy screen took it to 214 KB, and cuts brought it back
 # to 200130. The follow-up calls (今日回访) and the visits' statuses took it to 208623 (after the
 # follow-up screen's own cuts), and the notices of a cancelled visit and of waiting for parts to
-# 208815 (measured when set): raised to hold that, not to make room.
+# 208815 (measured when set). The dispatch board (issue 27: the week per engineer, the
+# requests waiting for a visit, booking, moving and cancelling) took it to 223532 (after
+# reading a board row without serde's flatten, 3.5 KB): raised to hold that, not to make room.
 # Over budget until the screens' markup and the answers' decoding shrink
 # (scripts/where-bytes.sh desk): lower it with every saving.
 # The customer app, bytes as served: everything a first visit fetches to file a request with
@@ -25,7 +27,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # saving, never raise it.
 FIRST_LOAD_BUDGET=150000
 APP_BUDGET=410000
-DESK_BUDGET=208900
+DESK_BUDGET=223600
 
 # wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is
 # the linker's null-pointer guard, never data (LLD's global base), which lets it fold more;

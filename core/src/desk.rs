@@ -210,8 +210,19 @@ pub struct VisitRow {
     pub status: Status,
     pub product_line: String,
     pub full_name: String,
-    #[serde(flatten)]
-    pub visit: VisitRecord,
+    /// The visit's own fields, as in [`VisitRecord`]: written out rather than flattened, so
+    /// the desk reads a row with a plain decoder.
+    pub id: i64,
+    pub engineer: String,
+    pub from: String,
+    pub to: String,
+    pub state: VisitState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 /// A request waiting for a visit to be booked (`GET /api/v1/staff/visits/unscheduled`),
@@ -278,12 +289,6 @@ pub enum EventRequest {
     },
     /// An engineer booked on the request's site for a window (RFC 3339 times), with a note
     /// for them. Refused (409) when it clashes with another of the engineer's visits.
-    ///
-    /// The visit events are read by the server and sent by no app yet: the apps (built
-    /// without `openapi`, which the server's document needs them in) cannot serialise them
-    /// until the dispatch board sends them, so that their encoders are not the desk's
-    /// download's to carry meanwhile.
-    #[cfg_attr(not(feature = "openapi"), serde(skip_serializing))]
     Visit {
         engineer: String,
         from: String,
@@ -293,7 +298,6 @@ pub enum EventRequest {
     },
     /// A booked visit (`visit`, its id) at a new window, and with another engineer when one
     /// is named; the reason is kept on the timeline.
-    #[cfg_attr(not(feature = "openapi"), serde(skip_serializing))]
     MoveVisit {
         visit: i64,
         from: String,
@@ -303,7 +307,6 @@ pub enum EventRequest {
         reason: String,
     },
     /// A booked visit called off, with the reason.
-    #[cfg_attr(not(feature = "openapi"), serde(skip_serializing))]
     CancelVisit {
         visit: i64,
         reason: String,

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::status::{transition_allowed, Status};
+use crate::warranty::CivilDate;
 
 /// The longest window a visit may be booked for: one working day. A longer one is nearly
 /// always a slip in the day of `to`, and it would block the engineer's calendar for days.
@@ -244,6 +245,23 @@ pub fn window_words(from: &str, to: &str) -> Option<WindowWords> {
     Some(WindowWords { month, day, from: time(from)?, to: time(to)? })
 }
 
+/// The days a dispatch board shows for `day`: that day alone, or the week it falls in,
+/// Monday to Sunday (the working week the team plans by, 周一 to 周日).
+pub fn board_days(day: CivilDate, week: bool) -> Vec<CivilDate> {
+    if !week {
+        return vec![day];
+    }
+    // 1970-01-01, day 0, was a Thursday: three days after a Monday.
+    let monday = day.plus_days(-(day.days_since_epoch() + 3).rem_euclid(7));
+    (0..7).map(|n| monday.plus_days(n)).collect()
+}
+
+/// Whether a visit's `from` (RFC 3339, in the server's offset) falls on `day` of the
+/// server's calendar: where the board draws its block.
+pub fn begins_on(from: &str, day: CivilDate) -> bool {
+    from.get(..10).and_then(CivilDate::parse) == Some(day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,5 +366,25 @@ mod tests {
             assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
         }
         assert_eq!(VisitState::parse("booked"), None);
+    }
+
+    #[test]
+    fn the_board_shows_a_day_or_its_week_from_monday() {
+        let day = |text: &str| CivilDate::parse(text).unwrap();
+        assert_eq!(board_days(day("2026-12-09"), false), [day("2026-12-09")]);
+        let week = board_days(day("2026-12-09"), true);
+        assert_eq!((week[0], week[6]), (day("2026-12-07"), day("2026-12-13")), "Monday to Sunday");
+        assert_eq!(
+            board_days(day("2026-12-07"), true)[0],
+            day("2026-12-07"),
+            "a Monday starts its week"
+        );
+        assert_eq!(board_days(day("2027-01-03"), true)[0], day("2026-12-28"), "across the year");
+        assert!(
+            begins_on("2026-12-08T23:30:00+08:00", day("2026-12-08")),
+            "in the server's offset"
+        );
+        assert!(!begins_on("2026-12-08T23:30:00+08:00", day("2026-12-09")));
+        assert!(!begins_on("08.12", day("2026-12-08")));
     }
 }

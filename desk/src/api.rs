@@ -4,12 +4,13 @@
 use serde::Serialize;
 use shouhou_core::desk::{
     AuditPage, Erased, EventRequest, Figures, Inbox, InboxFilter, Member, NoticeRecord,
-    RequestDetail, Session,
+    RequestDetail, Session, UnscheduledVisit, VisitRow,
 };
 use shouhou_core::flow::transcript::FlowWords;
 use shouhou_core::follow_up::DueCalls;
 use shouhou_core::product::{ImportSummary, ProductRecord};
 use shouhou_core::quality::QualityReport;
+use shouhou_core::Lang;
 use shouhou_web::http::{self, encode, query, send, HttpError};
 
 use gloo_net::http::Request;
@@ -72,10 +73,23 @@ pub async fn due_calls() -> Result<DueCalls, HttpError> {
     http::get_json(&[BASE, "/follow-ups"].concat()).await
 }
 
-/// Records what staff did with a request (a status, an assignment, a reply, …).
-pub async fn record(reference: &str, event: &EventRequest) -> Result<(), HttpError> {
+/// Records what staff did with a request (a status, an assignment, a reply, …). A refusal
+/// is worded in the desk's language (see [`server_words`]).
+pub async fn record(reference: &str, event: &EventRequest, lang: Lang) -> Result<(), HttpError> {
     let path = [&request_path(reference), "/events"].concat();
-    send(Request::post(&path).json(event)).await.map(drop)
+    send(Request::post(&path).header("Accept-Language", lang.tag()).json(event)).await.map(drop)
+}
+
+/// The visits that share any time with the days `from` to `to` (`YYYY-MM-DD`), in the
+/// order they begin: the dispatch board's day or week.
+pub async fn visits(from: &str, to: &str) -> Result<Vec<VisitRow>, HttpError> {
+    let query = query(&[("from", Some(from.to_string())), ("to", Some(to.to_string()))]);
+    http::get_json(&[BASE, "/visits", &query].concat()).await
+}
+
+/// The open requests waiting for a visit to be booked, oldest first.
+pub async fn unscheduled() -> Result<Vec<UnscheduledVisit>, HttpError> {
+    http::get_json(&[BASE, "/visits/unscheduled"].concat()).await
 }
 
 /// Tells colleagues with the request open that this member of staff is typing a reply.
@@ -201,6 +215,18 @@ pub fn signed_out(error: &HttpError) -> bool {
 
 /// The desk's message key for a failure: the server's error code where the desk has words
 /// for it, else a general one.
+/// The server's words for a refusal only it can word: a visit that clashes names the other
+/// request; an engineer the server does not know; a visit already over.
+pub fn server_words(error: &HttpError) -> Option<String> {
+    const WORDED: [&str; 3] = ["visit_overlaps", "unknown_engineer", "visit_not_scheduled"];
+    match error {
+        HttpError::Refused(refusal) if WORDED.contains(&refusal.code().as_str()) => {
+            Some(refusal.message()).filter(|message| !message.is_empty())
+        }
+        _ => None,
+    }
+}
+
 pub fn message_key(error: &HttpError) -> String {
     const KNOWN: [&str; 9] = [
         "invalid_credentials",

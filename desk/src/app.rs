@@ -12,6 +12,7 @@ use crate::hooks::lines::use_desk_settings;
 use crate::hooks::live::use_live;
 use crate::hooks::session::{use_session, SessionState};
 use crate::hooks::title::use_document_title;
+use crate::pages::board::BoardPage;
 use crate::pages::figures::FiguresPage;
 use crate::pages::follow_ups::FollowUpsPage;
 use crate::pages::inbox::InboxPage;
@@ -72,6 +73,7 @@ pub fn app() -> Html {
         }
         (Some(_), Route::Figures) => html! { <FiguresPage /> },
         (Some(_), Route::FollowUps) => html! { <FollowUpsPage /> },
+        (Some(_), Route::Board) => html! { <BoardPage /> },
         (Some(_), Route::Products) => html! { <ProductsPage unit={None::<(String, String)>} /> },
         (Some(_), Route::Product(line, serial)) => {
             html! { <ProductsPage unit={Some((line.clone(), serial.clone()))} /> }

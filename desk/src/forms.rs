@@ -17,6 +17,24 @@ pub struct Said {
     pub ok: bool,
     /// A message key.
     pub key: String,
+    /// The server's own words for a refusal the desk cannot word alone (a clash names the
+    /// other request), in the desk's language: shown instead of `key`'s.
+    pub server: Option<String>,
+}
+
+impl Said {
+    pub fn ok(form: Form, key: String) -> Said {
+        Said { form, ok: true, key, server: None }
+    }
+
+    pub fn refused(form: Form, key: String) -> Said {
+        Said { form, ok: false, key, server: None }
+    }
+
+    /// What it says, in the desk's language.
+    pub fn words(&self, desk: &crate::context::Desk) -> String {
+        self.server.clone().unwrap_or_else(|| desk.t(&self.key))
+    }
 }
 
 /// An event to send, or the message key that says what is missing.
@@ -75,6 +93,59 @@ pub fn resolve(cause: &str, quantities: &[(String, String)]) -> Filled {
 pub fn confirm_warranty(date: String) -> Filled {
     let delivered_on = some(date).ok_or("error.date_missing")?;
     Ok(EventRequest::ConfirmWarranty { delivered_on })
+}
+
+/// A time of day as staff type it (`9:00`, `09:00`, `0900`), as `HH:MM`; `None` for
+/// anything else. Typed, not picked: a time picker differs from browser to browser, and
+/// two fields of digits are the quickest by keyboard.
+pub fn time_of_day(typed: &str) -> Option<String> {
+    let digits: String = typed.trim().chars().filter(|c| *c != ':').collect();
+    let colons = typed.matches(':').count();
+    if colons > 1 || !(3..=4).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let (hours, minutes) = digits.split_at(digits.len() - 2);
+    let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours < 24 && minutes < 60).then(|| format!("{hours:02}:{minutes:02}"))
+}
+
+/// A visit's window from a day (`YYYY-MM-DD`, as the date control gives it) and two typed
+/// times of day, as `datetime-local` values; `None` when any is missing or not a time.
+pub fn window_inputs(day: &str, from: &str, to: &str) -> Option<(String, String)> {
+    let day = day.trim();
+    if day.is_empty() {
+        return None;
+    }
+    let (from, to) = (time_of_day(from)?, time_of_day(to)?);
+    Some(([day, "T", &from].concat(), [day, "T", &to].concat()))
+}
+
+/// Booking a visit: an engineer chosen, and the window already read as RFC 3339 (`None`
+/// when the day or a time is missing); the note is optional.
+pub fn visit(engineer: String, window: Option<(String, String)>, note: String) -> Filled {
+    let engineer = some(engineer).ok_or("error.engineer_missing")?;
+    let (from, to) = window.ok_or("error.window_missing")?;
+    Ok(EventRequest::Visit { engineer, from, to, note: note.trim().to_string() })
+}
+
+/// Moving booked visit `visit` to a new window, with the engineer chosen (kept when it is
+/// the same), and why.
+pub fn move_visit(
+    visit: i64,
+    engineer: String,
+    window: Option<(String, String)>,
+    reason: String,
+) -> Filled {
+    let (from, to) = window.ok_or("error.window_missing")?;
+    let reason = some(reason).ok_or("error.reason_missing")?;
+    Ok(EventRequest::MoveVisit { visit, from, to, engineer: some(engineer), reason })
+}
+
+/// Calling booked visit `visit` off, and why.
+pub fn cancel_visit(visit: i64, reason: String) -> Filled {
+    let reason = some(reason).ok_or("error.reason_missing")?;
+    Ok(EventRequest::CancelVisit { visit, reason })
 }
 
 /// Sign-in needs both a login (trimmed) and a password (as typed).
@@ -162,5 +233,50 @@ mod tests {
         assert_eq!(credentials(" wang ".into(), "pw".into()), Ok(("wang".into(), "pw".into())));
         assert_eq!(credentials("wang".into(), String::new()), Err("error.missing_credentials"));
         assert_eq!(credentials(" ".into(), "pw".into()), Err("error.missing_credentials"));
+    }
+
+    #[test]
+    fn a_visit_needs_an_engineer_and_a_whole_window_and_a_change_needs_a_reason() {
+        assert_eq!(
+            window_inputs("2026-12-08", "09:00", "11:00"),
+            Some(("2026-12-08T09:00".into(), "2026-12-08T11:00".into()))
+        );
+        assert_eq!(
+            window_inputs("2026-12-08", "9:00", "1130"),
+            Some(("2026-12-08T09:00".into(), "2026-12-08T11:30".into()))
+        );
+        assert_eq!(window_inputs("2026-12-08", "", "11:00"), None);
+        assert_eq!(window_inputs("", "09:00", "11:00"), None);
+        for not_a_time in ["24:00", "9:60", "9", "上午9点", "09:00:00", "12345"] {
+            assert_eq!(time_of_day(not_a_time), None, "{not_a_time}");
+        }
+        let window = Some(("a".to_string(), "b".to_string()));
+        assert_eq!(
+            visit(" zhao.gong ".into(), window.clone(), " 带万用表 ".into()),
+            Ok(EventRequest::Visit {
+                engineer: "zhao.gong".into(),
+                from: "a".into(),
+                to: "b".into(),
+                note: "带万用表".into()
+            })
+        );
+        assert_eq!(visit("".into(), window.clone(), String::new()), Err("error.engineer_missing"));
+        assert_eq!(visit("zhao.gong".into(), None, String::new()), Err("error.window_missing"));
+        assert_eq!(
+            move_visit(7, "".into(), window.clone(), "客户改约".into()),
+            Ok(EventRequest::MoveVisit {
+                visit: 7,
+                from: "a".into(),
+                to: "b".into(),
+                engineer: None,
+                reason: "客户改约".into()
+            })
+        );
+        assert_eq!(move_visit(7, "".into(), window, " ".into()), Err("error.reason_missing"));
+        assert_eq!(cancel_visit(7, "".into()), Err("error.reason_missing"));
+        assert_eq!(
+            cancel_visit(7, "客户已自行修好".into()),
+            Ok(EventRequest::CancelVisit { visit: 7, reason: "客户已自行修好".into() })
+        );
     }
 }

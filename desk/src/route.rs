@@ -17,6 +17,8 @@ pub enum Route {
     Figures,
     /// Today's follow-up calls (回访).
     FollowUps,
+    /// The dispatch board (派工): the engineers' visits, and the requests waiting for one.
+    Board,
     /// The product archive: import, and finding a unit.
     Products,
     /// One unit of the archive, by product line and serial number, to read and edit.
@@ -53,6 +55,7 @@ impl Routable for Route {
             (Some(""), None, None) => Route::Inbox,
             (Some("figures"), None, None) => Route::Figures,
             (Some("follow-ups"), None, None) => Route::FollowUps,
+            (Some("board"), None, None) => Route::Board,
             (Some("products"), None, None) => Route::Products,
             (Some("privacy"), None, None) => Route::Privacy,
             (Some("products"), Some(line), Some(serial)) if is_plain_id(line) => {
@@ -75,6 +78,7 @@ impl Routable for Route {
             Route::Inbox | Route::NotFound => "/desk/".into(),
             Route::Figures => "/desk/figures".into(),
             Route::FollowUps => "/desk/follow-ups".into(),
+            Route::Board => "/desk/board".into(),
             Route::Products => "/desk/products".into(),
             Route::Privacy => "/desk/privacy".into(),
             Route::Product(line, serial) => {
@@ -93,6 +97,7 @@ impl Route {
             Route::Request(_) => "title.request",
             Route::Figures => "title.figures",
             Route::FollowUps => "title.follow_ups",
+            Route::Board => "title.board",
             Route::Products | Route::Product(..) => "title.products",
             Route::Privacy => "title.privacy",
             Route::NotFound => "title.not_found",
@@ -110,6 +115,7 @@ mod tests {
             Route::Inbox,
             Route::Figures,
             Route::FollowUps,
+            Route::Board,
             Route::Request("SR-20261127-0001".into()),
             Route::Products,
             Route::Product("inverter".into(), "INV 7K5/0042 变".into()),

@@ -23,6 +23,21 @@ pub fn show(lang: Lang, rfc3339: &str) -> String {
     String::from(date.to_locale_string(lang.tag(), &options))
 }
 
+/// A day (`YYYY-MM-DD`) as a column of the dispatch board heads it: its weekday, month and
+/// day in the desk's language ("12月8日周二", "Tue, 12/8").
+pub fn day_label(lang: Lang, day: &str) -> String {
+    // Noon, read in the browser's zone: the same calendar day whatever the zone.
+    let date = Date::new(&JsValue::from_str(&[day, "T12:00"].concat()));
+    if date.get_time().is_nan() {
+        return day.to_string();
+    }
+    let options = js_sys::Object::new();
+    for (key, value) in [("weekday", "short"), ("month", "numeric"), ("day", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    String::from(date.to_locale_date_string(lang.tag(), &options))
+}
+
 /// A `datetime-local` value (the browser's time zone) as RFC 3339 in UTC.
 pub fn local_input_to_rfc3339(value: &str) -> Option<String> {
     let date = Date::new(&JsValue::from_str(value));

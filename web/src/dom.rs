@@ -29,6 +29,17 @@ pub fn value_of(node: &NodeRef) -> String {
     node.cast::<web_sys::HtmlTextAreaElement>().map(|area| area.value()).unwrap_or_default()
 }
 
+/// Puts `value` in the control behind `node` once, as a form's starting value: unlike a
+/// `value` in the markup, a later drawing of the screen does not put it back over what
+/// staff typed since.
+pub fn set_value(node: &NodeRef, value: &str) {
+    if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(select) = node.cast::<web_sys::HtmlSelectElement>() {
+        select.set_value(value);
+    }
+}
+
 /// Empties the control behind `node` (a select goes back to its first option).
 pub fn clear(node: &NodeRef) {
     if let Some(input) = node.cast::<web_sys::HtmlInputElement>() {

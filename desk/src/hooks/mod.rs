@@ -2,6 +2,7 @@
 //! server and returns a documented handle, so `app.rs` and the pages only wire them together
 //! and what happens on start, on a filter change or after an action is found by name.
 
+pub mod board;
 pub mod figures;
 pub mod follow_ups;
 pub mod inbox;

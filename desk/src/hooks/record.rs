@@ -32,22 +32,25 @@ pub fn use_recorder(desk: &Desk) -> Recorder {
     let recorded = use_state(|| 0u32);
     let send = {
         let (recorded, said, busy) = (recorded.clone(), said.clone(), busy.clone());
-        let signed_out = desk.signed_out.clone();
+        let (signed_out, lang) = (desk.signed_out.clone(), desk.lang);
         Callback::from(move |(reference, form, event, fields): Action| {
             let (recorded, said, busy) = (recorded.clone(), said.clone(), busy.clone());
             let signed_out = signed_out.clone();
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = api::record(&reference, &event).await;
+                let result = api::record(&reference, &event, lang).await;
                 busy.set(false);
                 match result {
                     Ok(()) => {
                         fields.iter().for_each(clear);
-                        said.set(Some(Said { form, ok: true, key: ["saved.", form].concat() }));
+                        said.set(Some(Said::ok(form, ["saved.", form].concat())));
                         recorded.set(recorded.wrapping_add(1));
                     }
                     Err(e) if api::signed_out(&e) => signed_out.emit(()),
-                    Err(e) => said.set(Some(Said { form, ok: false, key: api::message_key(&e) })),
+                    Err(e) => said.set(Some(Said {
+                        server: api::server_words(&e),
+                        ..Said::refused(form, api::message_key(&e))
+                    })),
                 }
             });
         })
@@ -55,7 +58,7 @@ pub fn use_recorder(desk: &Desk) -> Recorder {
     let refuse = {
         let said = said.clone();
         Callback::from(move |(form, key): (Form, &'static str)| {
-            said.set(Some(Said { form, ok: false, key: key.to_string() }))
+            said.set(Some(Said::refused(form, key.to_string())))
         })
     };
     Recorder { busy: *busy, said: (*said).clone(), recorded: *recorded, send, refuse }

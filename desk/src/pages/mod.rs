@@ -1,6 +1,7 @@
 //! One page per screen. A page takes what it shows from its hooks and the desk's context and
 //! lays out components; pages never import each other or the shell.
 
+pub mod board;
 pub mod figures;
 pub mod follow_ups;
 pub mod inbox;

@@ -363,12 +363,21 @@ pub async fn between(
     rows.iter()
         .map(|row| {
             let status: String = row.get(1)?;
+            let VisitRecord { id, engineer, from, to, state, note, moved_at, report } =
+                record_from(row, 4)?.0;
             Ok(VisitRow {
                 reference: row.get(0)?,
                 status: Status::parse(&status).unwrap_or(Status::Received),
                 product_line: row.get(2)?,
                 full_name: row.get(3)?,
-                visit: record_from(row, 4)?.0,
+                id,
+                engineer,
+                from,
+                to,
+                state,
+                note,
+                moved_at,
+                report,
             })
         })
         .collect()
