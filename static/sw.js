@@ -4,9 +4,11 @@
 //   server drew for one address carries that address's draft. Offline (or the network too
 //   slow), the seedless page is the answer, and the app draws the screen from what the
 //   device keeps. Navigation preload starts the request while the worker starts.
-// - config.json and flows under their plain names (the staff desk reads those) are
-//   network-first, so a company's change reaches people at their next online visit; offline
-//   the last copy is used.
+// - config.json, flows under their plain names (the staff desk reads those) and the apps'
+//   manifests (the brand is the configuration's) are network-first, so a company's change
+//   reaches people at their next online visit; offline the last copy is used. The install
+//   icons are cached when the browser first asks for them, never at install: the customer's
+//   first load does not carry them.
 // - Everything else is a file under its content-hashed name (scripts/hash-files.mjs writes
 //   the lists below): precached at install, then always from the cache. This file carries
 //   the build's id, so a new build means a new worker with a fresh cache, which waits until
@@ -18,7 +20,7 @@ const CACHE = `shouhou-${BUILD}`;
 const SHELL = ['index.html', 'icon.svg', 'config.json'].concat(/*SHELL_FILES*/[]);
 // Guided help offline too: every line's flow (a line without one simply has none to cache).
 const FLOWS = /*FLOW_FILES*/[];
-const NETWORK_FIRST = /^\/(config\.json|flows\/[^/.]+\.json)$/;
+const NETWORK_FIRST = /^\/(config\.json|flows\/[^/.]+\.json|\w+\.webmanifest)$/;
 const NAVIGATION_TIMEOUT_MS = 4000;
 
 self.addEventListener('install', (event) => {

@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
@@ -13,10 +14,25 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::customer::app::{app_files, config_json, kept_for_good_if_hashed};
-use crate::customer::pages;
+use crate::customer::{install, pages};
 use crate::http::headers;
 use crate::routes;
 use crate::state::AppState;
+
+/// Each installable app's manifest (`customer/install.rs`), compressed here: it is drawn from
+/// the configuration, and a page's browser fetches it on every load.
+fn manifests() -> Router<Arc<AppState>> {
+    let mut router = Router::new();
+    for installable in install::APPS {
+        let manifest = move |state: State<Arc<AppState>>,
+                             headers: HeaderMap,
+                             query: Query<install::ManifestQuery>| {
+            install::manifest(installable, state, headers, query)
+        };
+        router = router.route(&installable.manifest_path(), get(manifest));
+    }
+    router.layer(tower_http::compression::CompressionLayer::new())
+}
 
 /// The router the server serves: the built app in `dist`, the API, the desk.
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
@@ -52,6 +68,7 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
             "/config.json",
             get(config_json).layer(tower_http::compression::CompressionLayer::new()),
         )
+        .merge(manifests())
         // Relative addresses in the desk's page resolve against /desk/, not /.
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
         .nest_service("/desk/", desk_files)

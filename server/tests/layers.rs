@@ -47,6 +47,8 @@ const LAYERS: &[&[&str]] = &[
     ],
     &["http::same_site"],
     &["http"],
+    // The installable apps and their manifests, which the customer's pages link.
+    &["customer::install"],
     // The handlers, by audience.
     &[
         "customer::app",

@@ -206,6 +206,16 @@ export async function expectDraftStored(page, expected) {
   }, { message: `a stored draft with ${JSON.stringify(expected)}` }).toBe(true);
 }
 
+/** Resolves once the service worker is active and answers this page's requests. */
+export async function serviceWorkerInControl(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  });
+}
+
 /** axe-core on the whole page; WCAG 2.x A and AA and best practices. */
 export async function expectNoAxeViolations(page, screen) {
   const results = await new AxeBuilder({ page })

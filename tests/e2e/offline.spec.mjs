@@ -4,18 +4,13 @@
 import { readFileSync, appendFileSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, storedDrafts, storedRecords, expectNoAxeViolations, submitFromContact, config, heading, productName } from './fixtures.mjs';
-import { appStarted, afterTwoFrames } from './fixtures.mjs';
+import { appStarted, afterTwoFrames, serviceWorkerInControl } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../static/${file}`, import.meta.url), 'utf8'));
 const m = read('i18n/en.json');
 
 async function controlledByServiceWorker(page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    }
-  });
+  await serviceWorkerInControl(page);
   // The install step also cached every product line's flow.
   await expect.poll(() => page.evaluate(async () => {
     const names = await caches.keys();

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod csp;
+pub mod install;
 pub mod pages;
 pub mod posts;
 pub mod products;

@@ -28,6 +28,8 @@ use shouhou::app::{App, AppProps};
 use shouhou::seed::{Screen, Seed};
 use shouhou_core::{AppConfig, CivilDate, Draft, Field, Flow, Lang, Step};
 
+use crate::customer::install::{self, manifest_href, Installable};
+use crate::http::error::caller_lang;
 use crate::state::AppState;
 
 /// The cookie the app's language switch sets.
@@ -76,11 +78,13 @@ impl Pages {
 
     /// The page with `body` (the app's rendered markup) and its seed in place, in `lang` (the
     /// title as the app sets it).
-    fn with_screen(&self, lang: Lang, kiosk: bool, seed_json: &str, body: &str) -> Option<String> {
+    fn with_screen(&self, visitor: &Visitor, seed_json: &str, body: &str) -> Option<String> {
         let (before, after) = self.around.as_ref()?;
-        let class = if kiosk { " class=\"kiosk\"" } else { "" };
+        let lang = visitor.lang;
+        let class = if visitor.kiosk { " class=\"kiosk\"" } else { "" };
         let html = format!("<html lang=\"{}\"{class}>", lang.tag());
-        let mut before = before.replacen(HTML_TAG, &html, 1);
+        let mut before =
+            linking_manifest(&before.replacen(HTML_TAG, &html, 1), visitor.installs(), lang);
         if let (Some(open), Some(close)) = (before.find("<title>"), before.find("</title>")) {
             let title = shouhou_core::i18n::t(lang, "app.title");
             before.replace_range(open..close, &format!("<title>{}", escaped(title)));
@@ -135,15 +139,31 @@ impl Visitor {
                     (key == name).then(|| value.to_string())
                 })
         };
-        let lang =
-            cookie(LANGUAGE_COOKIE).and_then(|tag| Lang::from_tag(&tag)).unwrap_or_else(|| {
-                headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|value| value.to_str().ok())
-                    .map_or(Lang::ZhCn, Lang::from_accept_language)
-            });
+        let lang = cookie(LANGUAGE_COOKIE)
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_else(|| caller_lang(headers));
         Visitor { lang, kiosk: cookie(KIOSK_COOKIE).as_deref() == Some("on") }
     }
+
+    /// The app this visitor would install from the page: the kiosk on a kiosk.
+    fn installs(&self) -> &'static Installable {
+        if self.kiosk {
+            &install::KIOSK
+        } else {
+            &install::CUSTOMER
+        }
+    }
+}
+
+/// The page linking `app`'s manifest in `lang` instead of the built page's own (the customer
+/// app's, in zh-CN, like its `<html lang>`).
+fn linking_manifest(page: &str, app: &Installable, lang: Lang) -> String {
+    let built = format!(
+        "<link rel=\"manifest\" href=\"{}\">",
+        manifest_href(&install::CUSTOMER, Lang::ZhCn)
+    );
+    let linked = format!("<link rel=\"manifest\" href=\"{}\">", manifest_href(app, lang));
+    page.replacen(&built, &linked, 1)
 }
 
 /// The start choices in a query, by field.
@@ -219,9 +239,11 @@ pub async fn contact(
 }
 
 /// `GET /kiosk`: the device becomes a kiosk (the cookie, for the pages drawn from now on);
-/// the app wipes what earlier visitors left and starts at the kiosk's start step.
-pub async fn kiosk(State(state): State<PageState>) -> Response {
-    let mut response = shell(&state.pages);
+/// the app wipes what earlier visitors left and starts at the kiosk's start step. The kiosk's
+/// start address, so its page links the kiosk's manifest.
+pub async fn kiosk(State(state): State<PageState>, headers: HeaderMap) -> Response {
+    let lang = Visitor::of(&headers).lang;
+    let mut response = html_response(linking_manifest(&state.pages.shell, &install::KIOSK, lang));
     let cookie = format!("{KIOSK_COOKIE}=on; Path=/; Max-Age=31536000; SameSite=Lax");
     response
         .headers_mut()
@@ -287,7 +309,7 @@ async fn screen(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let body = drawn.render().await;
-    match state.pages.with_screen(visitor.lang, visitor.kiosk, &seed_json, &body) {
+    match state.pages.with_screen(&visitor, &seed_json, &body) {
         Some(page) => {
             let mut response = html_response(page);
             page_caching(response.headers_mut());
