@@ -739,6 +739,42 @@ fn notice_rows(db: &Path) -> Vec<Vec<String>> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn two_instances_on_one_store_send_each_notice_once() {
+    let s = setup();
+    let _smtpd = Smtpd::start(s.smtp_port, &s.maildir);
+    staff_add(&s.db, "li.na", "lead", "li.na@example.cn");
+    // Both workers run at once and take due notices under their leases; replies are written
+    // through both, so each instance queues notices the other may take. Each customer is
+    // another, so that the cap per recipient holds none back.
+    let mut servers = [s.server(&[], &[]), s.server(&[], &[])];
+    let references = replied_through(&servers, 12, |n| format!("customer{n}@example.cn")).await;
+    eventually("every reply's email sent and recorded", || {
+        let sent = notice_rows(&s.db).iter().filter(|row| row[1] == "sent").count();
+        (sent == 12 && mails(&s.maildir).len() >= 12).then_some(())
+    })
+    .await;
+    // With both instances gone no worker sends anything more: what the relay holds and the
+    // store records now is all there will be.
+    for server in &mut servers {
+        server.kill();
+    }
+    let rows = notice_rows(&s.db);
+    assert_eq!(rows.len(), 12, "{rows:?}");
+    for row in &rows {
+        assert_eq!(row[1..4], ["sent", "1", "1"], "sent, tried once, one attempt: {row:?}");
+    }
+    let mails = mails(&s.maildir);
+    assert_eq!(mails.len(), 12, "one email per reply");
+    for reference in &references {
+        assert_eq!(
+            mails.iter().filter(|m| m.contains(reference.as_str())).count(),
+            1,
+            "{reference}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn two_instances_keep_one_recipients_cap_between_them() {
     let s = setup();
     let _smtpd = Smtpd::start(s.smtp_port, &s.maildir);
