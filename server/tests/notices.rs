@@ -699,3 +699,109 @@ async fn a_lead_sends_a_failed_notice_again_and_it_goes() {
     // Sent is not failed: a second resend is refused.
     assert_eq!(resend(lead).await, 409);
 }
+
+/// Replies `replies` requests of customers `customer` names (by the request's number) through
+/// `servers` in turn, the replies all at once so that the workers find them together; the
+/// references, in order.
+async fn replied_through(
+    servers: &[Server],
+    replies: usize,
+    customer: impl Fn(usize) -> String,
+) -> Vec<String> {
+    let mut cookies = Vec::new();
+    for server in servers {
+        cookies.push(sign_in(&server.addr, "li.na").await);
+    }
+    let mut references = Vec::new();
+    for n in 0..replies {
+        let body = consenting(json!({"email": customer(n)}));
+        references.push(
+            file(&servers[n % servers.len()].addr, &format!("two-instances-{n}"), body).await,
+        );
+    }
+    let answers = futures_util::future::join_all(references.iter().enumerate().map(|(n, r)| {
+        let (server, cookie) = (&servers[n % servers.len()], &cookies[n % servers.len()]);
+        staff_event(&server.addr, cookie, r, json!({"kind": "reply", "text": "x"}))
+    }))
+    .await;
+    assert!(answers.iter().all(|answer| answer.status == 201));
+    references
+}
+
+/// The notices' rows in the store: state, tries, recorded attempts, cause of the last hold.
+fn notice_rows(db: &Path) -> Vec<Vec<String>> {
+    common::db_rows(
+        db,
+        "SELECT r.reference, n.state, n.attempts,
+                (SELECT count(*) FROM notice_attempts a WHERE a.notice_id = n.id), n.last_error
+         FROM notices n JOIN requests r ON r.id = n.request_id ORDER BY n.id",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_instances_on_one_store_send_each_notice_once() {
+    let s = setup();
+    let _smtpd = Smtpd::start(s.smtp_port, &s.maildir);
+    staff_add(&s.db, "li.na", "lead", "li.na@example.cn");
+    // Both workers run at once and take due notices under their leases; replies are written
+    // through both, so each instance queues notices the other may take. Each customer is
+    // another, so that the cap per recipient holds none back.
+    let mut servers = [s.server(&[], &[]), s.server(&[], &[])];
+    let references = replied_through(&servers, 12, |n| format!("customer{n}@example.cn")).await;
+    eventually("every reply's email sent and recorded", || {
+        let sent = notice_rows(&s.db).iter().filter(|row| row[1] == "sent").count();
+        (sent == 12 && mails(&s.maildir).len() >= 12).then_some(())
+    })
+    .await;
+    // With both instances gone no worker sends anything more: what the relay holds and the
+    // store records now is all there will be.
+    for server in &mut servers {
+        server.kill();
+    }
+    let rows = notice_rows(&s.db);
+    assert_eq!(rows.len(), 12, "{rows:?}");
+    for row in &rows {
+        assert_eq!(row[1..4], ["sent", "1", "1"], "sent, tried once, one attempt: {row:?}");
+    }
+    let mails = mails(&s.maildir);
+    assert_eq!(mails.len(), 12, "one email per reply");
+    for reference in &references {
+        assert_eq!(
+            mails.iter().filter(|m| m.contains(reference.as_str())).count(),
+            1,
+            "{reference}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_instances_keep_one_recipients_cap_between_them() {
+    let s = setup();
+    let _smtpd = Smtpd::start(s.smtp_port, &s.maildir);
+    staff_add(&s.db, "li.na", "lead", "li.na@example.cn");
+    // Three an hour to one customer, whose eight requests are replied to through both
+    // instances at once: their workers send to the same address at the same time.
+    let cap = ["--limit-notices", "3:60"];
+    let mut servers = [s.server(&cap, &[]), s.server(&cap, &[])];
+    replied_through(&servers, 8, |_| "wang@example.cn".to_string()).await;
+    let decided = |row: &Vec<String>| {
+        row[1] == "sent" || (row[1] == "queued" && row[4] == "cap per recipient")
+    };
+    eventually("every notice sent or held by the cap", || {
+        let rows = notice_rows(&s.db);
+        (rows.len() == 8 && rows.iter().all(decided)).then_some(())
+    })
+    .await;
+    for server in &mut servers {
+        server.kill();
+    }
+    let rows = notice_rows(&s.db);
+    let sent = rows.iter().filter(|row| row[1] == "sent").count();
+    assert_eq!(sent, 3, "three sent, the rest wait their turn: {rows:?}");
+    assert_eq!(mails(&s.maildir).len(), 3);
+    assert_eq!(
+        common::db_count(&s.db, "SELECT count(*) FROM notices WHERE sending_since IS NOT NULL"),
+        0,
+        "every place taken was given back or kept as a notice sent"
+    );
+}

@@ -119,11 +119,9 @@ async fn hold(state: &AppState, notice: &Claimed, now: i64) -> Option<Outcome> {
             return Some(Outcome::Held { until, reason: "quiet hours".into() });
         }
     }
-    let cap = state.notices.cap;
-    match state.store.sent_to(&notice.recipient, now - cap.window).await {
-        Ok(sent) => cap
-            .holds_until(&sent, now)
-            .map(|until| Outcome::Held { until, reason: "cap per recipient".into() }),
+    // Last, so that a place under the cap is taken only by a notice that is then sent.
+    match state.store.take_place(notice.id, &notice.recipient, state.notices.cap, now).await {
+        Ok(held) => held.map(|until| Outcome::Held { until, reason: "cap per recipient".into() }),
         Err(error) => Some(Outcome::Held { until: now + 5, reason: error.to_string() }),
     }
 }

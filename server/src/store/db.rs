@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use shouhou_core::flow::engine::Deflection;
 use shouhou_core::follow_up::DueCall;
+use shouhou_core::notice::delivery::RateCap;
 use shouhou_core::product::ProductRecord;
 use shouhou_core::quality::QualityReport;
 use shouhou_core::reference::RANDOM_LEN;
@@ -551,10 +552,17 @@ impl Db {
         Ok(())
     }
 
-    /// When notices were last sent to a recipient, since `since`.
-    pub async fn sent_to(&self, recipient: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+    /// Takes a place under the cap per recipient for a claimed notice; or, with the recipient
+    /// at the cap, when the next place frees.
+    pub async fn take_place(
+        &self,
+        id: i64,
+        recipient: &str,
+        cap: RateCap,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
         let recipient = recipient.to_string();
-        on_store!(self, read, |c| notices::sent_to(c, &recipient, since))
+        on_store!(self, write, |c| notices::take_place(c, id, &recipient, cap, now))
     }
 
     pub async fn is_unsubscribed(&self, address: &str) -> Result<bool, StoreError> {

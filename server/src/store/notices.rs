@@ -12,6 +12,7 @@
 //! `NOTIFY`, delivered to every instance at commit.
 
 use serde_json::json;
+use shouhou_core::notice::delivery::RateCap;
 use shouhou_core::notice::{told, Channel, CustomerNotice, Happening, TeamAlert};
 use shouhou_core::{Lang, ValidRequest};
 
@@ -210,7 +211,8 @@ impl Claimed {
 
 /// Takes up to `limit` notices due at `now` that no one holds, holding them until
 /// `lease_until`: another instance skips them (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite
-/// has one writer), and a holder that dies lets them go when the lease runs out.
+/// has one writer), and a holder that dies lets them go when the lease runs out, with the
+/// place under the cap it may have taken ([`take_place`]).
 pub async fn claim(
     c: &impl Conn,
     now: i64,
@@ -218,7 +220,7 @@ pub async fn claim(
     limit: i64,
 ) -> Result<Vec<Claimed>, StoreError> {
     let sql = format!(
-        "UPDATE notices SET leased_until = $1
+        "UPDATE notices SET leased_until = $1, sending_since = NULL
          WHERE id IN (SELECT id FROM notices
                       WHERE state = 'queued' AND due_at <= $2
                         AND (leased_until IS NULL OR leased_until <= $2)
@@ -264,16 +266,38 @@ fn claimed_from(row: &Row) -> Result<Claimed, StoreError> {
     })
 }
 
-/// When notices were last sent to `recipient`, since `since`: what the cap per recipient
-/// counts.
-pub async fn sent_to(c: &impl Conn, recipient: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+/// Takes a place under the cap per recipient for the claimed notice `id` to `recipient`,
+/// or answers when the next place frees if the recipient is at the cap. The places are the
+/// notices sent to the recipient within the window and those being sent to it now (a place
+/// taken and the lease still held, on any instance), counted and taken in one transaction
+/// that holds the recipient (PostgreSQL: `lock_name`; SQLite's write transactions take turns
+/// for the whole file), so two workers never both take the last place. The outcome's
+/// [`finish`] gives the place back, or keeps it as a notice sent.
+pub async fn take_place(
+    c: &impl Conn,
+    id: i64,
+    recipient: &str,
+    cap: RateCap,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    if let Some(lock) = c.dialect().lock_name {
+        c.execute(lock, params![recipient]).await?;
+    }
     let rows = c
         .query(
-            "SELECT sent_at FROM notices WHERE recipient = $1 AND state = 'sent' AND sent_at > $2",
-            params![recipient, since],
+            "SELECT sent_at FROM notices WHERE recipient = $1 AND state = 'sent' AND sent_at > $2
+             UNION ALL
+             SELECT sending_since FROM notices
+             WHERE recipient = $1 AND sending_since IS NOT NULL AND leased_until > $3 AND id <> $4",
+            params![recipient, now - cap.window, now, id],
         )
         .await?;
-    rows.iter().map(|row| row.get(0)).collect()
+    let taken = rows.iter().map(|row| row.get(0)).collect::<Result<Vec<i64>, _>>()?;
+    let held = cap.holds_until(&taken, now);
+    if held.is_none() {
+        c.execute("UPDATE notices SET sending_since = $1 WHERE id = $2", params![now, id]).await?;
+    }
+    Ok(held)
 }
 
 pub async fn is_unsubscribed(c: &impl Conn, address: &str) -> Result<bool, StoreError> {
@@ -320,7 +344,7 @@ pub async fn finish(c: &impl Conn, id: i64, outcome: &Outcome, now: i64) -> Resu
     };
     c.execute(
         "UPDATE notices SET state = $1, due_at = COALESCE($2, due_at), leased_until = NULL,
-                attempts = attempts + $3, last_error = COALESCE($4, last_error),
+                sending_since = NULL, attempts = attempts + $3, last_error = COALESCE($4, last_error),
                 sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END
          WHERE id = $6",
         params![state, due, i64::from(tried), error, now, id],

@@ -145,6 +145,15 @@ macro_rules! visit_tables {
     };
 }
 
+/// Places under the cap per recipient (SQLite's version 13, PostgreSQL's 10): when the worker
+/// sending a notice took its place (`store::notices::take_place`), until the outcome is
+/// recorded; indexed while taken, so counting a recipient's reads only the few in flight.
+const CAP_PLACES: &str = r#"
+    ALTER TABLE notices ADD COLUMN sending_since BIGINT;
+    CREATE INDEX notices_sending ON notices (recipient, sending_since)
+        WHERE sending_since IS NOT NULL;
+"#;
+
 /// SQLite's versions.
 pub const SQLITE_MIGRATIONS: &[&str] = &[
     r#"
@@ -380,6 +389,7 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
 "#,
         visit_tables!("INTEGER PRIMARY KEY")
     ),
+    CAP_PLACES,
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -594,6 +604,7 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
 "#,
         visit_tables!("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
     ),
+    CAP_PLACES,
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").

@@ -211,6 +211,11 @@ pub struct Dialect {
     /// A statement that announces `$1` to every instance at commit (PostgreSQL's `NOTIFY`);
     /// none on SQLite, whose one instance hears its own writes.
     pub announce: Option<&'static str>,
+    /// A statement that holds the name `$1` until the transaction ends, so that transactions
+    /// about one name (a recipient) take turns across instances even when no row is there to
+    /// lock yet (PostgreSQL's advisory lock, its key the name's hash, never the migrations'
+    /// 64-bit key); none on SQLite, whose write transactions take turns for the whole file.
+    pub lock_name: Option<&'static str>,
 }
 
 /// Where the pairs of characters the word search looks up are kept.
@@ -233,6 +238,7 @@ pub const SQLITE: Dialect = Dialect {
     index_hint: |index| format!(" INDEXED BY {index}"),
     skip_locked: "",
     announce: None,
+    lock_name: None,
 };
 
 pub const POSTGRES: Dialect = Dialect {
@@ -249,6 +255,7 @@ pub const POSTGRES: Dialect = Dialect {
     index_hint: |_| String::new(),
     skip_locked: " FOR UPDATE SKIP LOCKED",
     announce: Some("SELECT pg_notify('shouhou', $1)"),
+    lock_name: Some("SELECT pg_advisory_xact_lock(hashtext($1))"),
 };
 
 impl Dialect {
