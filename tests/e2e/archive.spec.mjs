@@ -3,7 +3,7 @@
 // previews an import by keyboard alone — every refused row by its line — corrects the file
 // and imports it; axe on every screen, both languages.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, addStaff, messages, productName, fill, heading, noisyPng } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, addStaff, messages, productName, fill, heading, noisyPng, tabTo } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const desk = { en: read('dist/desk/i18n/en.json'), 'zh-CN': read('dist/desk/i18n/zh-CN.json') };
@@ -21,15 +21,6 @@ async function importThroughApi(request, server, login, csv, dryRun = false) {
   });
   expect(answer.status()).toBe(200);
   return answer.json();
-}
-
-/** Presses Tab (at most 60 times) until `locator` has the focus: the keyboard's way there. */
-async function tabTo(page, locator) {
-  for (let i = 0; i < 60; i++) {
-    if (await locator.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${locator}`);
 }
 
 for (const [locale, lang] of [['en-GB', 'en'], ['zh-CN', 'zh-CN']]) {

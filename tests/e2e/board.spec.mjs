@@ -5,21 +5,12 @@
 // in both languages.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, addStaff, fill, heading } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, addStaff, fill, heading, tabTo } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const desk = { en: read('dist/desk/i18n/en.json'), 'zh-CN': read('dist/desk/i18n/zh-CN.json') };
 const serverWords = { en: read('server/i18n/en.json'), 'zh-CN': read('server/i18n/zh-CN.json') };
 const PASSWORD = 'correct horse battery staple';
-
-/** Presses Tab (at most 120 times) until `locator` has the focus: the keyboard's way there. */
-async function tabTo(page, locator) {
-  for (let i = 0; i < 120; i++) {
-    if (await locator.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${locator}`);
-}
 
 /** A repair whose troubleshooting said an engineer must come, filed as the customer app does. */
 async function onSite(server, name) {

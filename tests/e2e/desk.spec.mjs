@@ -3,7 +3,7 @@
 // internally, resolve it, record a follow-up call and watch the figures change — with axe on
 // every desk screen, the main loop by keyboard alone, and both languages.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng, productName, fill, heading, otherDevice } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, submitFromContact, addStaff, noisyPng, productName, fill, heading, otherDevice, tabTo } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const app = { en: read('static/i18n/en.json'), 'zh-CN': read('static/i18n/zh-CN.json') };
@@ -40,15 +40,6 @@ const localTime = (page, hours) => page.evaluate((hours) => {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }, hours);
-
-/** Presses Tab (at most 60 times) until `locator` has the focus: the keyboard's way there. */
-async function tabTo(page, locator) {
-  for (let i = 0; i < 60; i++) {
-    if (await locator.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${locator}`);
-}
 
 test('the desk message tables, as built, have the same keys in both languages', () => {
   expect(Object.keys(desk.en).sort()).toEqual(Object.keys(desk['zh-CN']).sort());

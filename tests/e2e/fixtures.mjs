@@ -311,3 +311,13 @@ export async function signInStaff(page, server, login = 'engineer.li', password 
   const answer = await page.request.post(`${server.url}/api/v1/staff/session`, { data: { login, password } });
   expect(answer.status()).toBe(204);
 }
+
+/** Presses Tab (at most `most` times) until `locator` has the focus: the keyboard's way there,
+ *  proving the control can be reached without a pointer. */
+export async function tabTo(page, locator, most = 120) {
+  for (let i = 0; i < most; i++) {
+    if (await locator.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${locator}`);
+}

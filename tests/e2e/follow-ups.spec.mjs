@@ -3,21 +3,12 @@
 // days ago oldest first, a call nobody answered kept on the list, a call that reached the
 // customer taking it off (and onto the request's timeline), with axe on every state.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, addStaff, fill, heading } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, addStaff, fill, heading, tabTo } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const desk = { en: read('dist/desk/i18n/en.json'), 'zh-CN': read('dist/desk/i18n/zh-CN.json') };
 const config = read('static/config.json');
 const PASSWORD = 'correct horse battery staple';
-
-/** Presses Tab (at most 80 times) until `locator` has the focus: the keyboard's way there. */
-async function tabTo(page, locator) {
-  for (let i = 0; i < 80; i++) {
-    if (await locator.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${locator}`);
-}
 
 /** A repair filed and resolved through the API, its resolution then moved `days` back in
  *  the store (the event and what is kept beside the request), as if resolved then. */

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The retention schedule at scale (issue 24): fills a fresh store with N requests spread over a
+# year (server/examples/bench_fill.rs, as scripts/bench-desk.sh does), starts the release server
+# with `privacy.retain_months` at RETAIN months (so the older part of the year is past its
+# retention), and times the pass the server makes at start: how long it takes, how many
+# requests it erases, the server's memory, and how the desk answers meanwhile (the inbox's
+# first page, timed every half second while the pass runs). Then checks the pass against the
+# store: every closed request past the cutoff erased, none other.
+#   scripts/bench-retention.sh [N] [RETAIN] [sqlite|postgres]   N = 1000000, RETAIN = 6, sqlite
+source "$(dirname "$0")/lib.sh"
+count="${1:-1000000}"; retain="${2:-6}"; which="${3:-sqlite}"
+
+# PostgreSQL: a throwaway cluster, as scripts/bench-desk.sh makes it.
+if [ "$which" = postgres ] && [ -z "${SHOUHOU_BENCH_CLUSTER:-}" ]; then
+  SHOUHOU_BENCH_CLUSTER=1 SHOUHOU_PG_SETTINGS="-c shared_buffers=2GB" \
+    exec "$ROOT/scripts/with-postgres.sh" "$0" "$count" "$retain" postgres
+fi
+ensure_system_tools
+say "building the release server and the fill"
+cargo build --release -q -p shouhou-server --bin shouhou-server --example bench_fill
+
+dir=$(mktemp -d)
+server=""
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
+mkdir -p "$dir/dist" && echo '<!doctype html><title>bench</title>' > "$dir/dist/index.html"
+if [ "$which" = sqlite ]; then db="$dir/retention.sqlite3"; else db="$DATABASE_URL"; fi
+python3 -c 'import json,sys; c=json.load(open("static/config.json")); c["privacy"]["retain_months"]=int(sys.argv[1]); json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)' \
+  "$retain" "$dir/config.json"
+
+say "filling $which with $count requests"
+fill_start=$(date +%s)
+target/release/examples/bench_fill "$db" "$count"
+say "filled in $(( $(date +%s) - fill_start )) s"
+# What the store holds before: the closed requests whose closing is past the cutoff, counted
+# by the database itself, to check the pass against.
+cutoff=$(date -d "-$retain months" +%s)
+count_sql="SELECT count(*) FROM requests r WHERE r.status = 'closed' AND r.erased_at IS NULL AND
+  (SELECT max(EPOCH) FROM events e WHERE e.request_id = r.id AND e.kind = 'status' AND e.status = 'closed') < $cutoff"
+query() {
+  if [ "$which" = sqlite ]; then
+    python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
+      "$db" "${1//EPOCH/unixepoch(e.at)}"
+  else
+    psql -d shouhou -Atc "${1//EPOCH/extract(epoch from e.at::timestamptz)}"
+  fi
+}
+due=$(query "$count_sql")
+say "$due closed requests are past $retain months"
+[ "$due" -gt 0 ] || { echo "nothing is past the cutoff: fill more, or retain fewer months" >&2; exit 1; }
+
+printf '%s\n' 'a long bench passphrase' | target/release/shouhou-server staff add bench.lead --role lead --db "$db" >/dev/null
+start_ms=$(date +%s%3N)
+target/release/shouhou-server --addr 127.0.0.1:0 --db "$db" --dist "$dir/dist" \
+  --config "$dir/config.json" > "$dir/out" 2>"$dir/err" &
+server=$!
+for _ in $(seq 300); do grep -qs listening "$dir/out" && break; sleep 0.1; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/out") || { cat "$dir/err" >&2; exit 1; }
+curl -s -o /dev/null -c "$dir/cookie" -H 'Content-Type: application/json' \
+  -d '{"login": "bench.lead", "password": "a long bench passphrase"}' "$url/api/v1/staff/session"
+
+# The desk while the pass runs: the inbox's first page every half second, and the server's
+# memory, until the pass says it is done.
+: > "$dir/inbox"; peak=0
+while ! grep -q 'personal data of closed requests erased\|retention pass failed' "$dir/err"; do
+  curl -s -o /dev/null -w '%{time_total}\n' -b "$dir/cookie" "$url/api/v1/staff/requests" >> "$dir/inbox"
+  rss=$(awk '/VmRSS/ { print $2 }' "/proc/$server/status")
+  [ "$rss" -gt "$peak" ] && peak=$rss
+  kill -0 "$server" 2>/dev/null || { cat "$dir/err" >&2; exit 1; }
+  sleep 0.5
+done
+done_ms=$(date +%s%3N)
+grep -q 'retention pass failed' "$dir/err" && { grep 'retention' "$dir/err" >&2; exit 1; }
+erased=$(grep -o '"erased":[0-9]*' "$dir/err" | head -1 | cut -d: -f2)
+left=$(query "$count_sql")
+
+echo
+echo "### retention on $which: $count requests, retain_months $retain"
+echo
+echo "- closed past the cutoff before the pass: $due; erased by the pass: $erased; left after: $left"
+awk -v ms=$(( done_ms - start_ms )) -v peak="$peak" -v n="$(wc -l < "$dir/inbox")" 'BEGIN {
+  printf "- the pass: %.1f s from the server'"'"'s start (its log line), server memory at most %.0f MB\n", ms / 1000, peak / 1024 }'
+sort -n "$dir/inbox" | awk '{ t[NR] = $1 * 1000 } END {
+  if (NR == 0) { print "- the desk meanwhile: the pass ended before the first inbox call"; exit }
+  printf "- the desk meanwhile (inbox, first page, %d calls): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n",
+    NR, t[int((NR + 1) / 2)], t[int(NR * 0.95 + 0.5)], t[NR] }'
+[ "$erased" = "$due" ] && [ "$left" = 0 ] || { echo "the pass did not erase exactly the requests past the cutoff" >&2; exit 1; }
