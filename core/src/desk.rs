@@ -57,6 +57,8 @@ impl Role {
 pub struct Session {
     pub login: String,
     pub role: Role,
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub expires_at: String,
 }
 
@@ -220,6 +222,8 @@ pub struct VisitRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub moved_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<String>,
@@ -356,6 +360,8 @@ pub struct NoticeRecord {
     /// `low_rating`, `customer_answered`).
     pub kind: String,
     /// `customer` or `team`.
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub audience: String,
     /// `email`, `sms`, `wecom`, `dingtalk`, `feishu`.
     pub channel: String,
@@ -366,6 +372,8 @@ pub struct NoticeRecord {
     pub state: String,
     /// Tries so far.
     pub attempts: u32,
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub queued_at: String,
     pub sent_at: Option<String>,
     /// When it is tried next, while queued.
@@ -443,6 +451,8 @@ pub struct InboxRow {
     pub escalated: bool,
     /// When it escalated (RFC 3339), for as long as it is escalated: how late it is.
     #[serde(default)]
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub escalated_at: Option<String>,
 }
 
@@ -703,6 +713,8 @@ pub struct Figures {
     pub median_hours_to_resolve: Option<f64>,
     /// Requests not answered by the time they escalated, on that time's day.
     #[serde(default)]
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub escalations: i64,
 }
 

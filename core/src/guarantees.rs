@@ -102,6 +102,8 @@ impl Basis {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entitlement {
     pub basis: Basis,
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub rights: Vec<Right>,
     /// Days from delivery to the fault's report, when the delivery date is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]

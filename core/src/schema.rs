@@ -584,9 +584,13 @@ pub struct ValidRequest {
     pub photos: Vec<PhotoRef>,
     /// How the customer agreed to be told of news on it; none: they are told nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub notify: Vec<NoticeChannel>,
     /// The language notices to the customer are written in (`zh-CN`, `en`), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub language: Option<String>,
 }
 
