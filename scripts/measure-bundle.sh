@@ -51,6 +51,7 @@ page contact.html '/form/contact?intent=repair&product_line=network'
 manifest=$(sed -n 's/.*<link rel="manifest" href="\([^"]*\)".*/\1/p' "$work/start.html")
 [ -n "$manifest" ] || { echo "the start page links no manifest" >&2; exit 1; }
 page manifest.json "$manifest"
+curl -sf -H 'Accept-Encoding: br' "$base/config.json" >"$work/config.json.served"
 
 # The build's hashed names, by plain path (the page's list); the service worker's lists.
 hashed() { node -e 'const f = JSON.parse(require("fs").readFileSync("dist/index.html", "utf8").match(/id="shouhou-files">([^<]*)</)[1]); console.log(f[process.argv[1]].slice(1))' "$1"; }
@@ -69,8 +70,8 @@ count() {
       *) file="dist/$f"; served=$(stat -c%s "$file"); [ -f "$file.br" ] && served=$(stat -c%s "$file.br") ;;
     esac
     raw=$(stat -c%s "$file"); gz=$(gzip -9c "$file" | wc -c)
-    # config.json is the server's own file (--config), gzipped as it is sent.
-    [ "$f" = config.json ] && served=$gz
+    # config.json is the server's own file (--config), compressed as it is sent.
+    [ "$f" = config.json ] && served=$(stat -c%s "$work/config.json.served")
     total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_served=$((total_served + served))
     printf '  %-50s %10d %10d %10d\n' "$f" "$raw" "$gz" "$served"
   done

@@ -63,10 +63,14 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
         // The page an email's unsubscribe link opens: it asks, the API's one-click answers.
         .route("/unsubscribe/{token}", get(crate::customer::unsubscribe::ask))
         // Read at start from --config, not a built file: compressed here (both apps fetch it
-        // before their first screen).
+        // before their first screen), as hard as the build compresses its files: about 700 B
+        // less than the default level, for a few milliseconds of one 8 KB file.
         .route(
             "/config.json",
-            get(config_json).layer(tower_http::compression::CompressionLayer::new()),
+            get(config_json).layer(
+                tower_http::compression::CompressionLayer::new()
+                    .quality(tower_http::CompressionLevel::Best),
+            ),
         )
         .merge(manifests())
         // Relative addresses in the desk's page resolve against /desk/, not /.

@@ -242,3 +242,42 @@ async fn no_answer_with_personal_data_is_kept_by_a_browser() {
         "the public document may be cached"
     );
 }
+
+/// config.json is read from --config, not built, so the build cannot compress it: the server
+/// does, as hard as the build compresses its own files (both apps fetch it before their first
+/// screen; the default level sends about 700 B more of it).
+#[tokio::test]
+async fn the_configuration_is_sent_as_small_as_the_built_files() {
+    use http_body_util::BodyExt;
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let dist = common::dist(dir.path());
+    let settings = Settings {
+        db: common::test_db(dir.path(), "db.sqlite3"),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: dist.clone(),
+        ..Settings::default()
+    };
+    let router = app(common::state(&settings), &dist);
+    let get = |encoding: &str| {
+        let request = Request::get("/config.json").header("accept-encoding", encoding);
+        router.clone().oneshot(request.body(Body::empty()).unwrap())
+    };
+    let plain = get("identity").await.unwrap().into_body().collect().await.unwrap().to_bytes();
+    let zipped = get("gzip, deflate, br").await.unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "br");
+    let zipped = zipped.into_body().collect().await.unwrap().to_bytes();
+    let mut unzipped = Vec::new();
+    brotli::Decompressor::new(&zipped[..], 4096).read_to_end(&mut unzipped).unwrap();
+    assert!(unzipped == plain, "the configuration, compressed");
+    // What the build's Brotli (quality 11) makes of the same bytes.
+    let mut best = Vec::new();
+    brotli::CompressorReader::new(&plain[..], 4096, 11, 22).read_to_end(&mut best).unwrap();
+    assert!(
+        zipped.len() <= best.len() + 64,
+        "{} bytes sent, {} at quality 11, of {}",
+        zipped.len(),
+        best.len(),
+        plain.len()
+    );
+}
