@@ -690,13 +690,21 @@ pub struct Figures {
     pub to: String,
     pub targets: Targets,
     /// Of every request resolved.
+    // Worked out from the counts where it is shown (their `rate`): no decoder in the apps.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub follow_up_rate: Option<f64>,
+    // Worked out from the counts where it is shown (their `rate`): no decoder in the apps.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub satisfaction_rate: Option<f64>,
+    // Worked out from the counts where it is shown (their `rate`): no decoder in the apps.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub timeliness_rate: Option<f64>,
     pub follow_up: FollowUpCounts,
     /// Of the requests the follow-up rate is measured on (`follow_up.counted` in the
     /// configuration: in-warranty repairs and complaints): what the target is for.
     #[serde(default)]
+    // Worked out from the counts where it is shown (their `rate`): no decoder in the apps.
+    #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub counted_follow_up_rate: Option<f64>,
     #[serde(default)]
     pub counted_follow_up: FollowUpCounts,
@@ -716,6 +724,27 @@ pub struct Figures {
     // Read by the server only: the apps, built without `openapi`, carry no decoder for it.
     #[cfg_attr(not(feature = "openapi"), serde(skip_deserializing))]
     pub escalations: i64,
+}
+
+impl FollowUpCounts {
+    /// Followed up of resolved; null with nothing resolved.
+    pub fn rate(&self) -> Option<f64> {
+        rate(self.followed_up, self.resolved)
+    }
+}
+
+impl SatisfactionCounts {
+    /// Satisfied of rated; null with no rating.
+    pub fn rate(&self) -> Option<f64> {
+        rate(self.satisfied, self.ratings)
+    }
+}
+
+impl TimelinessCounts {
+    /// Answered on time of due; null with nothing due.
+    pub fn rate(&self) -> Option<f64> {
+        rate(self.on_time, self.due)
+    }
 }
 
 /// `part ÷ whole`, or null when there is no whole.

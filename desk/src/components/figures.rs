@@ -46,14 +46,14 @@ pub fn rates(desk: &Desk, f: &Figures) -> Html {
     html! {
         <div class="rates">
             // Against the target: the requests it is measured on; every request's beside it.
-            { rate(desk, "rate-follow-up", "figures.follow_up_rate", f.counted_follow_up_rate, f.targets.follow_up_rate,
+            { rate(desk, "rate-follow-up", "figures.follow_up_rate", f.counted_follow_up.rate(), f.targets.follow_up_rate,
                 desk.tf("figures.follow_up_counts", &[("part", n(f.counted_follow_up.followed_up)), ("whole", n(f.counted_follow_up.resolved)),
-                    ("all", f.follow_up_rate.map_or_else(|| desk.t("figures.none"), percent)),
+                    ("all", f.follow_up.rate().map_or_else(|| desk.t("figures.none"), percent)),
                     ("all_part", n(f.follow_up.followed_up)), ("all_whole", n(f.follow_up.resolved))])) }
-            { rate(desk, "rate-satisfaction", "figures.satisfaction_rate", f.satisfaction_rate, f.targets.satisfaction_rate,
+            { rate(desk, "rate-satisfaction", "figures.satisfaction_rate", f.satisfaction.rate(), f.targets.satisfaction_rate,
                 desk.tf("figures.satisfaction_counts", &[("part", n(f.satisfaction.satisfied)), ("whole", n(f.satisfaction.ratings)),
                     ("customers", n(f.satisfaction.from_customers)), ("follow_ups", n(f.satisfaction.from_follow_ups))])) }
-            { rate(desk, "rate-timeliness", "figures.timeliness_rate", f.timeliness_rate, f.targets.timeliness_rate,
+            { rate(desk, "rate-timeliness", "figures.timeliness_rate", f.timeliness.rate(), f.targets.timeliness_rate,
                 desk.tf("figures.timeliness_counts", &[("part", n(f.timeliness.on_time)), ("whole", n(f.timeliness.due))])) }
         </div>
     }

@@ -13,7 +13,7 @@ use axum::Json;
 use serde::Deserialize;
 use shouhou_core::config::FollowUpSettings;
 use shouhou_core::desk::{
-    self, median_of_counts, rate, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
+    self, median_of_counts, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
     TimelinessCounts, TARGETS,
 };
 use shouhou_core::{Intent, Lang};
@@ -102,6 +102,10 @@ fn answer(from: &str, to: &str, counts: &report::Counts, settings: &FollowUpSett
         resolved: counted(&counts.resolved_by, settings),
         followed_up: counted(&counts.followed_up_by, settings),
     };
+    let follow_up = FollowUpCounts { resolved: counts.resolved, followed_up: counts.followed_up };
+    let satisfaction =
+        SatisfactionCounts { ratings: rated, satisfied, from_customers, from_follow_ups };
+    let timeliness = TimelinessCounts { due: counts.due, on_time: counts.answered_on_time };
     let repairs_by_month: Vec<MonthRepairs> = counts
         .repairs_by_month
         .iter()
@@ -115,19 +119,14 @@ fn answer(from: &str, to: &str, counts: &report::Counts, settings: &FollowUpSett
         from: from.to_string(),
         to: to.to_string(),
         targets: TARGETS,
-        follow_up_rate: rate(counts.followed_up, counts.resolved),
-        satisfaction_rate: rate(satisfied, rated),
-        timeliness_rate: rate(counts.answered_on_time, counts.due),
-        follow_up: FollowUpCounts { resolved: counts.resolved, followed_up: counts.followed_up },
-        counted_follow_up_rate: rate(counted_follow_up.followed_up, counted_follow_up.resolved),
+        follow_up_rate: follow_up.rate(),
+        satisfaction_rate: satisfaction.rate(),
+        timeliness_rate: timeliness.rate(),
+        follow_up,
+        counted_follow_up_rate: counted_follow_up.rate(),
         counted_follow_up,
-        satisfaction: SatisfactionCounts {
-            ratings: rated,
-            satisfied,
-            from_customers,
-            from_follow_ups,
-        },
-        timeliness: TimelinessCounts { due: counts.due, on_time: counts.answered_on_time },
+        satisfaction,
+        timeliness,
         requests: counts.requests,
         deflections: counts.deflections,
         in_warranty_repairs: repairs_by_month.iter().map(|m| m.in_warranty).sum(),
