@@ -20,18 +20,19 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # Cut to 221533 by leaving out the decoders of the fields the apps never read or work out
 # from others (core built without `openapi`) and by the server sending config.json at
 # Brotli's best: 208815 not reached again; the rest is the screens' markup and the answers'
-# decoding, as below.
+# decoding, as below. The engineer's own visits on the board (read only) took it to 222148.
 # Over budget until the screens' markup and the answers' decoding shrink
 # (scripts/where-bytes.sh desk): lower it with every saving.
 # The customer app, bytes as served: everything a first visit fetches to file a request with
 # a photo (scripts/measure-bundle.sh lists it). SHORT OF ISSUE 21'S BUDGET: the issue asks
 # 200000 for the whole app, which tuning cannot reach (the spike measured 3 KB at best; the
 # wasm alone is over 300000 with hydration); until a product decision moves code off it, this
-# ratchet holds what was reached (407729 when set) with a little room: lower it with every
+# ratchet holds what was reached (407729 when set; 409321 after the manifests and config.json at
+# Brotli's best, when last lowered) with a little room: lower it with every
 # saving, never raise it.
 FIRST_LOAD_BUDGET=150000
-APP_BUDGET=410000
-DESK_BUDGET=221630
+APP_BUDGET=409500
+DESK_BUDGET=222250
 
 # wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is
 # the linker's null-pointer guard, never data (LLD's global base), which lets it fold more;

@@ -88,6 +88,11 @@ impl Desk {
         self.session.as_ref().map(|s| s.login.clone()).unwrap_or_default()
     }
 
+    /// An engineer sees their own visits and the requests they visit; booking is the desk's.
+    pub fn is_engineer(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.role == Role::Engineer)
+    }
+
     /// Leads see the figures and export; agents work requests.
     pub fn is_lead(&self) -> bool {
         self.session.as_ref().is_some_and(|s| s.role == Role::Lead)

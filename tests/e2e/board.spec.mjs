@@ -1,8 +1,8 @@
 // The dispatch board (派工看板, issue 27) against the real server, by keyboard alone: on-site
 // requests wait beside the week; a lead books one for an engineer, is told of a clash naming
 // the other request, books the other for someone free, moves the first visit and calls the
-// second off. What the store holds is checked after each step, and axe runs on every state,
-// in both languages.
+// second off; the engineer then sees their own visits, read only. What the store holds is
+// checked after each step, and axe runs on every state, in both languages.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test, expect, expectNoAxeViolations, addStaff, fill, heading, tabTo } from './fixtures.mjs';
@@ -39,7 +39,7 @@ for (const [lang, locale] of [['en', 'en-GB'], ['zh-CN', 'zh-CN']]) {
     test.use({ locale });
     const d = desk[lang];
 
-    test('a lead books, is refused a clash, moves and cancels visits by keyboard alone', async ({ page, server }) => {
+    test('a lead books, is refused a clash, moves and cancels visits by keyboard alone', async ({ page, server, browser }) => {
       addStaff(server, 'wang.fang', 'lead', PASSWORD);
       addStaff(server, 'qian.gong', 'engineer', PASSWORD);
       addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
@@ -155,6 +155,22 @@ for (const [lang, locale] of [['en', 'en-GB'], ['zh-CN', 'zh-CN']]) {
       await tabTo(page, page.getByRole('button', { name: d['board.later'] }));
       await keys('Enter');
       await expect(row('zhao.gong').locator('.block')).toHaveCount(0);
+
+      // The engineer's own visits, read only, on their own device: nobody else's, no booking.
+      const tablet = await browser.newContext({ locale });
+      const mine = await tablet.newPage();
+      const engineerIn = await mine.request.post(`${server.url}/api/v1/staff/session`, { data: { login: 'zhao.gong', password: PASSWORD } });
+      expect(engineerIn.status()).toBe(204);
+      await mine.goto(`${server.url}/desk/board`);
+      await expect(heading(mine)).toHaveText(d['board.mine']);
+      await expect(mine.getByRole('navigation').getByRole('link', { name: d['nav.my_visits'] })).toHaveAttribute('aria-current', 'page');
+      await expect(mine.locator('.block')).toHaveCount(1);
+      await expect(mine.locator('.block')).toContainText(`14:00–16:00 王建国 · ${first}`);
+      await expect(mine.locator('.block button')).toHaveCount(0);
+      await expect(mine.locator('section.waiting')).toHaveCount(0);
+      await expect(mine.getByRole('alert')).toHaveCount(0);
+      await expectNoAxeViolations(mine, "an engineer's own visits");
+      await tablet.close();
     });
   });
 }

@@ -25,7 +25,7 @@ pub fn header(
                 <nav class="nav" aria-label={desk.t("nav.label")}>
                     { link(Route::Inbox, "nav.inbox") }
                     { link(Route::FollowUps, "nav.follow_ups") }
-                    { link(Route::Board, "nav.board") }
+                    { link(Route::Board, if desk.is_engineer() { "nav.my_visits" } else { "nav.board" }) }
                     { link(Route::Products, "nav.products") }
                     if desk.is_lead() {
                         { link(Route::Figures, "nav.figures") }

@@ -87,6 +87,7 @@ pub fn board_page() -> Html {
     let desk = use_desk();
     use_focus_title(());
     let board = use_board(&desk);
+    let engineer = desk.is_engineer();
     let fields = (*use_memo((), |_| Fields::default())).clone();
     // A form opened takes the focus on its first control; one closed gives it to the
     // heading, where the saved message is read.
@@ -144,7 +145,7 @@ pub fn board_page() -> Html {
                 <span class="block-line">{ desk.line_name(&v.product_line) }</span>
                 if state != VisitState::Scheduled {
                     <span class="block-state">{ desk.label("visit_state", state.as_str()) }</span>
-                } else {
+                } else if !engineer {
                     { opener(Open::Move(v.clone()), "board.move") }
                     { opener(Open::Cancel(v.clone()), "board.cancel") }
                 }
@@ -201,50 +202,52 @@ pub fn board_page() -> Html {
     );
 
     html! {
-        <>
-            <h1 id="page-title" tabindex="-1">{ desk.t("board.heading") }</h1>
-            <p class="ok" role="status">{ saved }</p>
-            if let Some(key) = &board.error {
-                <p class="error" role="alert">{ desk.t(key) }</p>
-            }
-            <div class="board-controls" role="group" aria-label={desk.t("board.shown")}>
-                <button type="button" class="secondary" aria-pressed={(!board.week).to_string()} onclick={show(board.day, false)}>{ desk.t("board.day") }</button>
-                <button type="button" class="secondary" aria-pressed={board.week.to_string()} onclick={show(board.day, true)}>{ desk.t("board.week") }</button>
-                <button type="button" class="secondary" onclick={show(board.day.plus_days(-step), board.week)}>{ desk.t("board.earlier") }</button>
-                <button type="button" class="secondary" onclick={show(today, board.week)}>{ desk.t("board.today") }</button>
-                <button type="button" class="secondary" onclick={show(board.day.plus_days(step), board.week)}>{ desk.t("board.later") }</button>
-            </div>
-            <div class="board-layout">
-                <section class="board">
-                    <h2 id="h-board">{ range }</h2>
-                    if board.engineers.is_empty() {
-                        <p>{ desk.t("board.no_engineers") }</p>
-                    } else {
-                        <div class="table-wrap" role="region" tabindex="0" aria-labelledby="h-board">
-                            <table class="board-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{ desk.t("board.engineer") }</th>
-                                        { for days.iter().map(|day| html! { <th scope="col">{ time::day_label(desk.lang, &day.to_string()) }</th> }) }
-                                    </tr>
-                                </thead>
-                                <tbody>{ for board.engineers.iter().map(row) }</tbody>
-                            </table>
-                        </div>
+            <>
+                <h1 id="page-title" tabindex="-1">{ desk.t(if engineer { "board.mine" } else { "board.heading" }) }</h1>
+                <p class="ok" role="status">{ saved }</p>
+                if let Some(key) = &board.error {
+                    <p class="error" role="alert">{ desk.t(key) }</p>
+                }
+                <div class="board-controls" role="group" aria-label={desk.t("board.shown")}>
+                    <button type="button" class="secondary" aria-pressed={(!board.week).to_string()} onclick={show(board.day, false)}>{ desk.t("board.day") }</button>
+                    <button type="button" class="secondary" aria-pressed={board.week.to_string()} onclick={show(board.day, true)}>{ desk.t("board.week") }</button>
+                    <button type="button" class="secondary" onclick={show(board.day.plus_days(-step), board.week)}>{ desk.t("board.earlier") }</button>
+                    <button type="button" class="secondary" onclick={show(today, board.week)}>{ desk.t("board.today") }</button>
+                    <button type="button" class="secondary" onclick={show(board.day.plus_days(step), board.week)}>{ desk.t("board.later") }</button>
+                </div>
+                <div class="board-layout">
+                    <section class="board">
+                        <h2 id="h-board">{ range }</h2>
+                        if board.engineers.is_empty() {
+                            <p>{ desk.t("board.no_engineers") }</p>
+                        } else {
+                            <div class="table-wrap" role="region" tabindex="0" aria-labelledby="h-board">
+                                <table class="board-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{ desk.t("board.engineer") }</th>
+                                            { for days.iter().map(|day| html! { <th scope="col">{ time::day_label(desk.lang, &day.to_string()) }</th> }) }
+                                        </tr>
+                                    </thead>
+                                    <tbody>{ for board.engineers.iter().map(row) }</tbody>
+                                </table>
+                            </div>
+                        }
+                        { changing }
+                    </section>
+    if !engineer {
+                                        <section class="waiting" aria-labelledby="h-waiting">
+                        <h2 id="h-waiting">{ desk.tf("board.waiting", &[("n", waiting.len().to_string())]) }</h2>
+                        if waiting.is_empty() {
+                            <p>{ desk.t("board.waiting_none") }</p>
+                        } else {
+                            <ul class="calls">{ for waiting.iter().map(asked) }</ul>
+                        }
+                    </section>
                     }
-                    { changing }
-                </section>
-                <section class="waiting" aria-labelledby="h-waiting">
-                    <h2 id="h-waiting">{ desk.tf("board.waiting", &[("n", waiting.len().to_string())]) }</h2>
-                    if waiting.is_empty() {
-                        <p>{ desk.t("board.waiting_none") }</p>
-                    } else {
-                        <ul class="calls">{ for waiting.iter().map(asked) }</ul>
-                    }
-                </section>
-            </div>
-        </>
-    }
+                </div>
+            </>
+        }
 }
 
 /// The open form: booking (engineer, day, times, note), moving (the same, the visit's own
