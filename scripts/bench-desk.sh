@@ -5,6 +5,9 @@
 # scripts/with-postgres.sh). Prints one table per store: p50 / p95 / max of 20 runs each, the
 # budget, and the export's first byte, whole time, size and the server's peak memory.
 #   scripts/bench-desk.sh [N] [sqlite|postgres|both]      N = 1000000, both by default
+# SHOUHOU_BENCH_KEEP=DIR keeps the filled stores in DIR (a SQLite file, a PostgreSQL cluster) and
+# the next run with the same N times them again without filling (the server migrates them first,
+# so a new index is built on the kept store). Remove DIR when done: at a million it holds ~5 GB.
 # Budgets (issue 23): inbox and exact searches p95 <= 50 ms, word search <= 200 ms, figures
 # <= 500 ms, export starts within 1 s with the server under 100 MB.
 source "$(dirname "$0")/lib.sh"
@@ -18,9 +21,11 @@ fi
 # PostgreSQL: never a database DATABASE_URL may name outside this script; a throwaway one.
 # Its memory as a server holding a million requests would have (the default 128 MB holds
 # a tenth of them): 2 GB of the machine's 24 for its own cache.
+keep="${SHOUHOU_BENCH_KEEP:-}"
+if [ -n "$keep" ]; then mkdir -p "$keep"; keep=$(cd "$keep" && pwd); fi
 if [ "$which" = postgres ] && [ -z "${SHOUHOU_BENCH_CLUSTER:-}" ]; then
   SHOUHOU_BENCH_CLUSTER=1 SHOUHOU_PG_SETTINGS="-c shared_buffers=2GB" \
-    exec "$ROOT/scripts/with-postgres.sh" "$0" "$count" postgres
+    SHOUHOU_PG_KEEP="${keep:+$keep/postgres}" exec "$ROOT/scripts/with-postgres.sh" "$0" "$count" postgres
 fi
 ensure_system_tools
 say "building the release server and the fill"
@@ -30,19 +35,33 @@ dir=$(mktemp -d)
 server=""
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 mkdir -p "$dir/dist" && echo '<!doctype html><title>bench</title>' > "$dir/dist/index.html"
-if [ "$which" = sqlite ]; then db="$dir/desk.sqlite3"; else db="$DATABASE_URL"; fi
+if [ "$which" = sqlite ]; then db="${keep:-$dir}/desk.sqlite3"; else db="$DATABASE_URL"; fi
 
-say "filling $which with $count requests"
-fill_start=$(date +%s)
-target/release/examples/bench_fill "$db" "$count"
-fill_seconds=$(( $(date +%s) - fill_start ))
+# A kept store says what it was filled with; one filled with another N is emptied first.
+filled="${keep:+$keep/filled-$which}"
+if [ -n "$filled" ] && [ -f "$filled" ] && [ "$(cut -d' ' -f1 "$filled")" = "$count" ]; then
+  fill_seconds=$(cut -d' ' -f2 "$filled")
+  say "reusing the $which store kept in $keep ($count requests)"
+else
+  if [ -n "$filled" ]; then
+    rm -f "$filled"
+    if [ "$which" = sqlite ]; then rm -f "$db" "$db-wal" "$db-shm"
+    else psql -q -d postgres -c 'DROP DATABASE IF EXISTS shouhou' -c 'CREATE DATABASE shouhou'; fi
+  fi
+  say "filling $which with $count requests"
+  fill_start=$(date +%s)
+  target/release/examples/bench_fill "$db" "$count"
+  fill_seconds=$(( $(date +%s) - fill_start ))
+  # The lead who times the queries, once per store.
+  printf '%s\n' 'a long bench passphrase' | target/release/shouhou-server staff add bench.lead --role lead --db "$db" >/dev/null
+  [ -z "$filled" ] || echo "$count $fill_seconds" > "$filled"
+fi
 if [ "$which" = sqlite ]; then
-  size=$(du -sh "$dir" | cut -f1)
+  size=$(du -ch "$db"* | tail -1 | cut -f1)
 else
   size=$(psql -d shouhou -Atc "SELECT pg_size_pretty(pg_database_size('shouhou'))")
 fi
 
-printf '%s\n' 'a long bench passphrase' | target/release/shouhou-server staff add bench.lead --role lead --db "$db" >/dev/null
 target/release/shouhou-server --addr 127.0.0.1:0 --db "$db" --dist "$dir/dist" \
   --config static/config.json > "$dir/out" 2>"$dir/err" &
 server=$!

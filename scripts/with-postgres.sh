@@ -6,6 +6,8 @@
 # then stops and removes the cluster whatever happened (trap), and exits with the command's code.
 # Usage: scripts/with-postgres.sh cargo test -p shouhou-server --test pg
 # SHOUHOU_PG_SETTINGS adds server settings (`-c name=value …`), e.g. the desk benchmark's memory.
+# SHOUHOU_PG_KEEP=DIR keeps the cluster in DIR instead: made there the first time, started again
+# from it on the next run (its database as the last run left it), stopped but not removed after.
 set -euo pipefail
 [ "$#" -gt 0 ] || { echo "usage: $0 CMD…" >&2; exit 2; }
 
@@ -40,7 +42,12 @@ if [ "$(id -u)" -eq 0 ]; then
   as_owner=(runuser -u "$owner" --)
 fi
 
-dir=$(mktemp -d /tmp/shouhou-pg.XXXXXX)
+keep="${SHOUHOU_PG_KEEP:-}"
+if [ -n "$keep" ]; then
+  mkdir -p "$keep"; dir=$(cd "$keep" && pwd)
+else
+  dir=$(mktemp -d /tmp/shouhou-pg.XXXXXX)
+fi
 chmod 755 "$dir"
 [ "${#as_owner[@]}" -eq 0 ] || chown "$owner" "$dir"
 started=0
@@ -49,9 +56,11 @@ as_owner_in_dir() { (cd "$dir" && "${as_owner[@]}" "$@"); }
 cleanup() {
   local code=$?
   if [ "$started" = 1 ]; then
-    as_owner_in_dir "$PG_CTL" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    # A kept cluster is shut down cleanly, so that its next start has nothing to recover.
+    local mode=immediate; [ -z "$keep" ] || mode=fast
+    as_owner_in_dir "$PG_CTL" -D "$dir/data" -m "$mode" -w stop >/dev/null 2>&1 || true
   fi
-  rm -rf "$dir"
+  [ -n "$keep" ] || rm -rf "$dir"
   exit "$code"
 }
 trap cleanup EXIT
@@ -61,8 +70,10 @@ trap 'exit 130' INT TERM
 # it before PostgreSQL does is possible, so a failed start tries again on another port).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-as_owner_in_dir "$INITDB" -D "$dir/data" -U shouhou --auth=trust -E UTF8 --locale=C.UTF-8 \
-  >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+if [ ! -d "$dir/data" ]; then
+  as_owner_in_dir "$INITDB" -D "$dir/data" -U shouhou --auth=trust -E UTF8 --locale=C.UTF-8 \
+    >"$dir/initdb.log" 2>&1 || { rm -rf "$dir/data"; cat "$dir/initdb.log" >&2; exit 1; }
+fi
 
 # TLS as well as plain text: a throwaway CA and a certificate for 127.0.0.1 signed by it, so a
 # test can connect with sslmode=require and the CA as sslrootcert (SHOUHOU_TEST_PG_CA).
@@ -98,9 +109,13 @@ done
 
 export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=shouhou
 if [ -n "$PSQL" ]; then
-  "$PSQL" -q -d postgres -c 'CREATE DATABASE shouhou' >/dev/null
+  if [ -z "$("$PSQL" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = 'shouhou'")" ]; then
+    "$PSQL" -q -d postgres -c 'CREATE DATABASE shouhou' >/dev/null
+  fi
 else
-  as_owner_in_dir "$(dirname "$INITDB")/createdb" -h 127.0.0.1 -p "$port" -U shouhou shouhou
+  # A kept cluster has it already from its first run.
+  as_owner_in_dir "$(dirname "$INITDB")/createdb" -h 127.0.0.1 -p "$port" -U shouhou shouhou \
+    || [ -n "$keep" ]
 fi
 export DATABASE_URL="postgres://shouhou@127.0.0.1:$port/shouhou"
 say "PostgreSQL $("$PG_CTL" --version | awk '{print $3}') on 127.0.0.1:$port ($DATABASE_URL)"
