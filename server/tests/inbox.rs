@@ -169,6 +169,52 @@ async fn words_of_two_characters_or_more_are_found_in_the_description_name_and_c
     assert_eq!(found("赵敏阳光").await, Vec::<String>::new(), "but no word across the two");
 }
 
+/// A word search counts what it found by status as the status stands now: a search alone is
+/// counted apart from the other filters (PostgreSQL reads a table of its own for it), and both
+/// follow a change of status.
+#[tokio::test]
+async fn a_word_search_counts_its_findings_by_their_status_now() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Agent).await;
+    let cookie = desk.sign_in("li.na").await;
+    let at = hours_ago(1);
+    let mut refs = Vec::new();
+    for (key, line, description) in [
+        ("count-1", "property", "卫生间漏水到楼下"),
+        ("count-2", "property", "厨房水管漏水"),
+        ("count-3", "appliance", "洗衣机进水后漏水"),
+        ("count-4", "property", "外墙渗水"),
+    ] {
+        let filed = request(Intent::Repair, line, "赵敏", description);
+        refs.push(desk.file(key, filed, vec![], &at).await);
+    }
+    let counts = |q: &str, more: &str| {
+        let (desk, cookie, query) = (&desk, cookie.clone(), format!("?q={}{more}", encode(q)));
+        async move {
+            let (_, body) = list(desk, &cookie, &query).await;
+            let counts = &body["counts"];
+            (counts["received"].as_i64(), counts["in_progress"].as_i64(), body["total"].as_i64())
+        }
+    };
+    assert_eq!(counts("漏水", "").await, (Some(3), Some(0), Some(3)));
+    let started = desk
+        .post(
+            &format!("/api/v1/staff/requests/{}/events", refs[1]),
+            &cookie,
+            serde_json::json!({"kind": "status", "status": "in_progress"}),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::CREATED);
+    assert_eq!(counts("漏水", "").await, (Some(2), Some(1), Some(3)), "the search alone");
+    assert_eq!(counts("漏水", "&status=in_progress").await, (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        counts("漏水", "&product_line=property").await,
+        (Some(1), Some(1), Some(2)),
+        "the search under another filter"
+    );
+    assert_eq!(counts("水管 漏水", "").await, (Some(0), Some(1), Some(1)), "a longer search");
+}
+
 #[tokio::test]
 async fn an_unanswered_request_escalates_at_its_time_and_stays_until_answered() {
     let desk = desk();

@@ -163,6 +163,7 @@ async fn counts(
     search: Option<&Search>,
     visiting: bool,
     base: &Filters,
+    search_alone: bool,
 ) -> Result<BTreeMap<String, i64>, StoreError> {
     let mut counts: BTreeMap<String, i64> =
         Status::ALL.iter().map(|status| (status.as_str().to_string(), 0)).collect();
@@ -177,8 +178,13 @@ async fn counts(
     };
     // A search's findings and an engineer's visited requests are few: counted as found.
     if search.is_some() || visiting {
+        // Under no other filter, from where the store keeps what a search alone is counted by.
+        let from = match search {
+            Some(search) if search_alone => search.counted_from(c),
+            _ => "requests",
+        };
         let sql =
-            format!("SELECT status, count(*) FROM requests WHERE {} GROUP BY status", base.sql());
+            format!("SELECT status, count(*) FROM {from} WHERE {} GROUP BY status", base.sql());
         add(c.query(&sql, &base.args).await?)?;
         return Ok(counts);
     }
@@ -350,7 +356,9 @@ pub async fn inbox(
     };
     let base = filters(filter, me, visiting, now);
     let with_search = searched(c, base.clone(), search.as_ref());
-    let counts = counts(c, filter, search.as_ref(), visiting.is_some(), &with_search).await?;
+    let search_alone = base.clauses.is_empty();
+    let counts =
+        counts(c, filter, search.as_ref(), visiting.is_some(), &with_search, search_alone).await?;
     let total = match filter.status {
         Some(status) => counts.get(status.as_str()).copied().unwrap_or(0),
         None => counts.values().sum(),
