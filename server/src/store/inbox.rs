@@ -218,12 +218,18 @@ const ROW_COLUMNS: &str = "reference, status, intent, product_line, category, pr
                            phone, created_at, reply_by, assigned_to, warranty, reply_by_ts,
                            escalates_ts, answered_ts, id";
 
-/// One part's rows after the cursor, in its order. `base` holds every filter but the
-/// search, which each part applies in the way its order reads best.
+/// One part's rows after the cursor, in its order. `base` holds every filter but the status
+/// and the search, which each part applies in the way its order reads best: the status as
+/// one with the part's own, none when the part holds no request of it. (Said apart, as
+/// `status IN (…) AND status = …`, PostgreSQL's planner multiplies the two, expects a few
+/// rows of a status that has tens of thousands, and sorts them all instead of reading the
+/// first page from the open requests' index in order.)
+#[allow(clippy::too_many_arguments)]
 async fn part_rows(
     c: &impl Conn,
     part: Part,
     base: &Filters,
+    status: Option<Status>,
     search: Option<&Search>,
     now: i64,
     after: Option<&Cursor>,
@@ -234,10 +240,23 @@ async fn part_rows(
         Some(search) if search.is_exact() => String::new(),
         _ => (c.dialect().index_hint)(index),
     };
+    let statuses: Vec<Status> = match part {
+        Part::Escalated => escalating_statuses().collect(),
+        Part::Awaiting => Status::ALL.into_iter().filter(|status| status.awaits_team()).collect(),
+        Part::Rest => Status::ALL.into_iter().filter(|status| !status.awaits_team()).collect(),
+    };
+    let wanted = match status {
+        Some(wanted) if !statuses.contains(&wanted) => return Ok(Vec::new()),
+        wanted => wanted.map(|wanted| format!("status = '{}'", wanted.as_str())),
+    };
     let (mut from, scope, mut key, mut order) = match part {
         Part::Escalated => (
             format!("requests{}", hint("requests_escalating")),
-            escalated_sql(now),
+            [wanted, Some(escalated_sql(now))]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" AND "),
             "escalates_ts",
             "escalates_ts, id",
         ),
@@ -249,8 +268,8 @@ async fn part_rows(
             // Open as well as owed, in the words of the open requests' index, so that SQLite
             // may read that one.
             format!(
-                "status IN ({}) AND status IN ({}) AND NOT {}",
-                awaiting(),
+                "{} AND status IN ({}) AND NOT {}",
+                wanted.unwrap_or_else(|| format!("status IN ({})", awaiting())),
                 open(),
                 escalated_sql(now)
             ),
@@ -259,7 +278,11 @@ async fn part_rows(
         ),
         Part::Rest => (
             "requests".to_string(),
-            format!("status NOT IN ({}) AND NOT {}", awaiting(), escalated_sql(now)),
+            format!(
+                "{} AND NOT {}",
+                wanted.unwrap_or_else(|| format!("status NOT IN ({})", awaiting())),
+                escalated_sql(now)
+            ),
             "id",
             "id DESC",
         ),
@@ -363,16 +386,12 @@ pub async fn inbox(
         Some(status) => counts.get(status.as_str()).copied().unwrap_or(0),
         None => counts.values().sum(),
     };
-    let mut paged = base;
-    if let Some(status) = filter.status {
-        let param = paged.arg(status.as_str().to_string().into());
-        paged.clauses.push(format!("status = {param}"));
-    }
     // One more than a page, to know whether another follows.
     let mut rows: Vec<(Part, Row)> = Vec::new();
     for part in PARTS.into_iter().filter(|part| cursor.is_none_or(|c| *part >= c.part)) {
         let wanted = INBOX_LIMIT + 1 - rows.len();
-        let found = part_rows(c, part, &paged, search.as_ref(), now, cursor, wanted).await?;
+        let found =
+            part_rows(c, part, &base, filter.status, search.as_ref(), now, cursor, wanted).await?;
         rows.extend(found.into_iter().map(|row| (part, row)));
         if rows.len() > INBOX_LIMIT {
             break;
