@@ -16,6 +16,16 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; sty
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; \
     report-uri /api/v1/csp-report; report-to csp";
 
+/// A server on a fresh SQLite file in `dir`, serving `dist`, with the shipped configuration.
+fn settings_on(dir: &Path, dist: &Path) -> Settings {
+    Settings {
+        db: common::test_db(dir, "db.sqlite3"),
+        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
+        dist: dist.to_path_buf(),
+        ..Settings::default()
+    }
+}
+
 fn assert_secured<B>(what: &str, response: &Response<B>) {
     let headers = response.headers();
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("(none)");
@@ -38,11 +48,8 @@ async fn every_kind_of_answer_carries_the_security_headers() {
     let dist = common::dist(dir.path());
     std::fs::write(dist.join("app.js"), "export {}").unwrap();
     let settings = Settings {
-        db: common::test_db(dir.path(), "db.sqlite3"),
-        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
-        dist: dist.clone(),
         limits: Limits { lookup: Rate::new(1, 1), ..Limits::default() },
-        ..Settings::default()
+        ..settings_on(dir.path(), &dist)
     };
     let router = app(common::state(&settings), &dist);
     let body = common::valid_body().to_string();
@@ -136,12 +143,7 @@ async fn the_rendered_pages_are_sent_compressed_to_browsers_that_accept_it() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     std::fs::copy(repo.join("index.html"), dist.join("index.html")).unwrap();
     std::fs::copy(repo.join("static/app.css"), dist.join("app.css")).unwrap();
-    let settings = Settings {
-        db: common::test_db(dir.path(), "db.sqlite3"),
-        config: repo.join("static/config.json"),
-        dist: dist.clone(),
-        ..Settings::default()
-    };
+    let settings = settings_on(dir.path(), &dist);
     let router = app(common::state(&settings), &dist);
     let page = |encoding: Option<&str>| {
         let mut request = Request::get("/").header("accept-language", "en");
@@ -192,12 +194,7 @@ fn assert_secured_but_styled<B>(what: &str, response: &Response<B>) {
 async fn no_answer_with_personal_data_is_kept_by_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let dist = common::dist(dir.path());
-    let settings = Settings {
-        db: common::test_db(dir.path(), "db.sqlite3"),
-        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
-        dist: dist.clone(),
-        ..Settings::default()
-    };
+    let settings = settings_on(dir.path(), &dist);
     let router = app(common::state(&settings), &dist);
     let send = |request: Request<Body>| {
         let router = router.clone();
@@ -252,12 +249,7 @@ async fn the_configuration_is_sent_as_small_as_the_built_files() {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();
     let dist = common::dist(dir.path());
-    let settings = Settings {
-        db: common::test_db(dir.path(), "db.sqlite3"),
-        config: Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/config.json"),
-        dist: dist.clone(),
-        ..Settings::default()
-    };
+    let settings = settings_on(dir.path(), &dist);
     let router = app(common::state(&settings), &dist);
     let get = |encoding: &str| {
         let request = Request::get("/config.json").header("accept-encoding", encoding);
