@@ -31,9 +31,10 @@ impl Said {
         Said { form, ok: false, key, server: None }
     }
 
-    /// What it says, in the desk's language.
-    pub fn words(&self, desk: &crate::context::Desk) -> String {
-        self.server.clone().unwrap_or_else(|| desk.t(&self.key))
+    /// What it says: the server's words when it gave them, else `key`'s in the desk's
+    /// language (`t` looks a key up).
+    pub fn words(&self, t: &dyn Fn(&str) -> String) -> String {
+        self.server.clone().unwrap_or_else(|| t(&self.key))
     }
 }
 

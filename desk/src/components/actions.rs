@@ -67,10 +67,10 @@ pub fn actions(props: &ActionsProps) -> Html {
     let said = |form: Form| -> Html {
         match &props.said {
             Some(s) if s.form == form && s.ok => {
-                html! { <p class="ok" role="status">{ s.words(desk) }</p> }
+                html! { <p class="ok" role="status">{ s.words(&|key| desk.t(key)) }</p> }
             }
             Some(s) if s.form == form => {
-                html! { <p class="error" role="alert">{ s.words(desk) }</p> }
+                html! { <p class="error" role="alert">{ s.words(&|key| desk.t(key)) }</p> }
             }
             // An empty live region, present before anything is said into it.
             _ => html! { <p class="ok" role="status"></p> },

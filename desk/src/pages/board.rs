@@ -117,7 +117,7 @@ pub fn board_page() -> Html {
     };
     let today = CivilDate::parse(&time::today()).unwrap_or(board.day);
     let said = board.recorder.said.as_ref();
-    let saved = said.filter(|s| s.ok).map(|s| s.words(&desk)).unwrap_or_default();
+    let saved = said.filter(|s| s.ok).map(|s| s.words(&|key| desk.t(key))).unwrap_or_default();
     let form = |open: &Open| visit_form(&desk, &board, &fields, open);
     let open_here = |candidate: &Open| board.open.as_ref() == Some(candidate);
 
@@ -283,7 +283,9 @@ fn visit_form(desk: &Desk, board: &BoardHandle, fields: &Fields, open: &Open) ->
         Callback::from(move |_: MouseEvent| choose.emit(None))
     };
     let refused = match board.recorder.said.as_ref() {
-        Some(s) if !s.ok => html! { <p class="error" role="alert">{ s.words(desk) }</p> },
+        Some(s) if !s.ok => {
+            html! { <p class="error" role="alert">{ s.words(&|key| desk.t(key)) }</p> }
+        }
         _ => html! {},
     };
     let text_key = match open {

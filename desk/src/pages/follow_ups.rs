@@ -37,7 +37,7 @@ pub fn follow_ups_page() -> Html {
     }
 
     let said = shown.recorder.said.as_ref();
-    let saved = said.filter(|s| s.ok).map(|s| s.words(&desk)).unwrap_or_default();
+    let saved = said.filter(|s| s.ok).map(|s| s.words(&|key| desk.t(key))).unwrap_or_default();
     let calls = shown.list.as_ref().map(|l| l.calls.as_slice()).unwrap_or_default();
     let call = |c: &shouhou_core::follow_up::DueCall| {
         let mut product = desk.line_name(&c.product_line);
@@ -63,7 +63,9 @@ pub fn follow_ups_page() -> Html {
                 })
             };
             let refused = match said {
-                Some(s) if !s.ok => html! { <p class="error" role="alert">{ s.words(&desk) }</p> },
+                Some(s) if !s.ok => {
+                    html! { <p class="error" role="alert">{ s.words(&|key| desk.t(key)) }</p> }
+                }
                 _ => html! {},
             };
             let submit = html! {
