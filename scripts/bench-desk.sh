@@ -27,14 +27,11 @@ if [ "$which" = postgres ] && [ -z "${SHOUHOU_BENCH_CLUSTER:-}" ]; then
   SHOUHOU_BENCH_CLUSTER=1 SHOUHOU_PG_SETTINGS="-c shared_buffers=2GB" \
     SHOUHOU_PG_KEEP="${keep:+$keep/postgres}" exec "$ROOT/scripts/with-postgres.sh" "$0" "$count" postgres
 fi
-ensure_system_tools
-say "building the release server and the fill"
-cargo build --release -q -p shouhou-server --bin shouhou-server --example bench_fill
+bench_build_fill
 
 dir=$(mktemp -d)
 server=""
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
-mkdir -p "$dir/dist" && echo '<!doctype html><title>bench</title>' > "$dir/dist/index.html"
 if [ "$which" = sqlite ]; then db="${keep:-$dir}/desk.sqlite3"; else db="$DATABASE_URL"; fi
 
 # A kept store says what it was filled with; one filled with another N is emptied first.
@@ -53,7 +50,7 @@ else
   target/release/examples/bench_fill "$db" "$count"
   fill_seconds=$(( $(date +%s) - fill_start ))
   # The lead who times the queries, once per store.
-  printf '%s\n' 'a long bench passphrase' | target/release/shouhou-server staff add bench.lead --role lead --db "$db" >/dev/null
+  bench_add_lead "$db"
   [ -z "$filled" ] || echo "$count $fill_seconds" > "$filled"
 fi
 if [ "$which" = sqlite ]; then
@@ -62,13 +59,7 @@ else
   size=$(psql -d shouhou -Atc "SELECT pg_size_pretty(pg_database_size('shouhou'))")
 fi
 
-target/release/shouhou-server --addr 127.0.0.1:0 --db "$db" --dist "$dir/dist" \
-  --config static/config.json > "$dir/out" 2>"$dir/err" &
-server=$!
-for _ in $(seq 300); do grep -q listening "$dir/out" && break; sleep 0.1; done
-url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/out") || { cat "$dir/err" >&2; exit 1; }
-curl -s -o /dev/null -c "$dir/cookie" -H 'Content-Type: application/json' \
-  -d '{"login": "bench.lead", "password": "a long bench passphrase"}' "$url/api/v1/staff/session"
+bench_serve "$dir" "$db" static/config.json
 
 # What the searches look for: a real reference, phone and serial from the store.
 sample=$(curl -s -b "$dir/cookie" "$url/api/v1/staff/requests?status=closed")

@@ -15,14 +15,11 @@ if [ "$which" = postgres ] && [ -z "${SHOUHOU_BENCH_CLUSTER:-}" ]; then
   SHOUHOU_BENCH_CLUSTER=1 SHOUHOU_PG_SETTINGS="-c shared_buffers=2GB" \
     exec "$ROOT/scripts/with-postgres.sh" "$0" "$count" "$retain" postgres
 fi
-ensure_system_tools
-say "building the release server and the fill"
-cargo build --release -q -p shouhou-server --bin shouhou-server --example bench_fill
+bench_build_fill
 
 dir=$(mktemp -d)
 server=""
 trap '[ -z "$server" ] || kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
-mkdir -p "$dir/dist" && echo '<!doctype html><title>bench</title>' > "$dir/dist/index.html"
 if [ "$which" = sqlite ]; then db="$dir/retention.sqlite3"; else db="$DATABASE_URL"; fi
 python3 -c 'import json,sys; c=json.load(open("static/config.json")); c["privacy"]["retain_months"]=int(sys.argv[1]); json.dump(c, open(sys.argv[2], "w"), ensure_ascii=False)' \
   "$retain" "$dir/config.json"
@@ -50,17 +47,11 @@ due=$(query "$(closed_sql "< $(date -d "-$retain months" +%s)" 0)")
 say "$due closed requests are past $retain months"
 [ "$due" -gt 0 ] || { echo "nothing is past the cutoff: fill more, or retain fewer months" >&2; exit 1; }
 
-printf '%s\n' 'a long bench passphrase' | target/release/shouhou-server staff add bench.lead --role lead --db "$db" >/dev/null
+bench_add_lead "$db"
 start_ms=$(date +%s%3N)
 # The server's cutoff: its start, less the months (its pass begins within a second or two).
 cutoff=$(date -d "$(date -d "@$(( start_ms / 1000 ))" '+%F %T') $retain months ago" +%s)
-target/release/shouhou-server --addr 127.0.0.1:0 --db "$db" --dist "$dir/dist" \
-  --config "$dir/config.json" > "$dir/out" 2>"$dir/err" &
-server=$!
-for _ in $(seq 300); do grep -qs listening "$dir/out" && break; sleep 0.1; done
-url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/out") || { cat "$dir/err" >&2; exit 1; }
-curl -s -o /dev/null -c "$dir/cookie" -H 'Content-Type: application/json' \
-  -d '{"login": "bench.lead", "password": "a long bench passphrase"}' "$url/api/v1/staff/session"
+bench_serve "$dir" "$db" "$dir/config.json"
 
 # The desk while the pass runs: the inbox's first page every half second, and the server's
 # memory, until the pass says it is done.

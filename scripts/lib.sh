@@ -192,3 +192,32 @@ ensure_schemathesis() {
     "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
 }
+
+# The desk's benches at scale (scripts/bench-desk.sh, scripts/bench-retention.sh): the release
+# server and the store fill, built once.
+bench_build_fill() {
+  ensure_system_tools
+  say "building the release server and the fill"
+  cargo build --release -q -p shouhou-server --bin shouhou-server --example bench_fill
+}
+
+# The lead who signs in to time the desk, added to the store at $1.
+bench_add_lead() {
+  printf '%s\n' 'a long bench passphrase' \
+    | target/release/shouhou-server staff add bench.lead --role lead --db "$1" >/dev/null
+}
+
+# bench_serve DIR DB CONFIG: the release server on DB in the background, serving an empty page
+# from DIR/dist, its pid in $server (the caller's EXIT trap stops it), its address in $url, its
+# output in DIR/out and DIR/err; the bench lead signed in, the cookie in DIR/cookie.
+bench_serve() {
+  local dir="$1" db="$2" config="$3"
+  mkdir -p "$dir/dist" && echo '<!doctype html><title>bench</title>' > "$dir/dist/index.html"
+  target/release/shouhou-server --addr 127.0.0.1:0 --db "$db" --dist "$dir/dist" \
+    --config "$config" > "$dir/out" 2>"$dir/err" &
+  server=$!
+  for _ in $(seq 300); do grep -qs listening "$dir/out" && break; sleep 0.1; done
+  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/out") || { cat "$dir/err" >&2; exit 1; }
+  curl -s -o /dev/null -c "$dir/cookie" -H 'Content-Type: application/json' \
+    -d '{"login": "bench.lead", "password": "a long bench passphrase"}' "$url/api/v1/staff/session"
+}

@@ -18,7 +18,7 @@ use crate::time;
 /// The form open on the board: one at a time.
 #[derive(Clone, PartialEq)]
 pub enum Open {
-    /// Booking a visit on a waiting request (its reference).
+    /// Booking a visit on a waiting request.
     Book(Rc<UnscheduledVisit>),
     Move(Rc<VisitRow>),
     Cancel(Rc<VisitRow>),
