@@ -29,9 +29,11 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # wasm alone is over 300000 with hydration); until a product decision moves code off it, this
 # ratchet holds what was reached (407729 when set; 409321 after the manifests and config.json at
 # Brotli's best, when last lowered) with a little room: lower it with every
-# saving, never raise it.
+# saving, never raise it for growth. Raised once by 1875, the 192 px install icon's size, when
+# it was found that Chromium's install check fetches it on a phone's profile: counted now, not
+# grown.
 FIRST_LOAD_BUDGET=150000
-APP_BUDGET=409500
+APP_BUDGET=411375
 DESK_BUDGET=222250
 
 # wasm-opt for both apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is

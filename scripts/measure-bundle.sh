@@ -9,8 +9,9 @@
 #   on gzip as it always was (FIRST_LOAD_BUDGET).
 # - The customer app: everything fetched to file a request with a photo on a first visit —
 #   the three pages drawn before the app (start, guided help's offer, the form's first step),
-#   the web app manifest they link (fetched with every page; its install icons are not: only
-#   an install fetches them), the boot script, the app (glue, snippets, wasm), config.json,
+#   the web app manifest they link (fetched on every page once the app runs or the page has
+#   been only looked at for a while: boot.js gives the link its address then; the icon
+#   Chromium's install check fetches with it is counted too), the boot script, the app (glue, snippets, wasm), config.json,
 #   the service worker and all it precaches (the seedless page, the stylesheet, both message
 #   tables, the QR encoder, the icon, every flow) — gated as served (APP_BUDGET).
 # - The staff desk: everything /desk/ fetches before its first screen (its page, starter,
@@ -48,7 +49,7 @@ page start.html /
 page help.html '/help?intent=repair&product_line=network'
 page contact.html '/form/contact?intent=repair&product_line=network'
 # The manifest the start page links (server/src/customer/install.rs draws it).
-manifest=$(sed -n 's/.*<link rel="manifest" href="\([^"]*\)".*/\1/p' "$work/start.html")
+manifest=$(sed -n 's/.*<link rel="manifest" data-href="\([^"]*\)".*/\1/p' "$work/start.html")
 [ -n "$manifest" ] || { echo "the start page links no manifest" >&2; exit 1; }
 page manifest.json "$manifest"
 curl -sf -H 'Accept-Encoding: br' "$base/config.json" >"$work/config.json.served"
@@ -86,7 +87,7 @@ printf '%-52s %10d %10d %10d   (budget %d gzip: %s)\n' "the first screen" "$tota
 # shellcheck disable=SC2046 # one file name a line, none with spaces
 # Read first, so an unreadable worker fails the gate rather than leaving its files uncounted.
 precached_files=$(precached)
-count @start.html @help.html @contact.html @manifest.json "$boot" "$(hashed /pkg/shouhou.js)" "$(hashed /pkg/shouhou_bg.wasm)" \
+count @start.html @help.html @contact.html @manifest.json icons/any-192.png "$boot" "$(hashed /pkg/shouhou.js)" "$(hashed /pkg/shouhou_bg.wasm)" \
   config.json sw.js $(grep -v -e '^pkg/shouhou' -e '^config.json$' -e "^$boot\$" <<<"$precached_files" | sort -u)
 app_served=$total_served
 printf '%-52s %10d %10d %10d   (budget %d served: %s)\n' "the customer app, a request with a photo" "$total_raw" "$total_gz" \

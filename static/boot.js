@@ -165,6 +165,22 @@ function appNeededNow() {
   return location.pathname === '/' && !location.search && Boolean(inProgress);
 }
 
+/** The install check's manifest (`data-href` until now): Chromium fetches it, and the icon it
+ *  names, as soon as the link has an address, and on a slow phone those 3.6 KB would share the
+ *  line with the app the customer's first choice sends for. So the address comes once the app
+ *  runs, or once a customer has only looked for a few seconds; at once on a page the app alone
+ *  draws (no seed), which the app is already loading for. */
+function linkManifest() {
+  const link = document.querySelector('link[rel="manifest"][data-href]');
+  if (link && !link.hasAttribute('href')) link.setAttribute('href', link.dataset.href);
+}
+if (seed) {
+  addEventListener('shouhou-app', linkManifest, { once: true });
+  addEventListener('load', () => setTimeout(() => root.dataset.app === 'loading' || linkManifest(), 3000), { once: true });
+} else {
+  linkManifest();
+}
+
 registerServiceWorker();
 // Anything on the page may ask for the app before the customer needs it (tests do).
 addEventListener('shouhou-load', loadApp);

@@ -82,13 +82,14 @@ impl Site {
         serde_json::from_slice(&answer.body).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
     }
 
-    /// The manifest a page links (`<link rel="manifest" href>`).
+    /// The manifest a page links (`<link rel="manifest" data-href>`: boot.js moves it to
+    /// `href` once the app runs, or once the page has only been looked at for a while).
     async fn linked_manifest(&self, path: &str, headers: &[(&str, &str)]) -> String {
         let page = self.get(path, headers).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         let page = String::from_utf8(page.body).unwrap();
         let links: Vec<&str> = page
-            .match_indices("<link rel=\"manifest\" href=\"")
+            .match_indices("<link rel=\"manifest\" data-href=\"")
             .collect::<Vec<_>>()
             .into_iter()
             .map(|(at, tag)| page[at + tag.len()..].split('"').next().unwrap())

@@ -102,7 +102,8 @@ pub fn icon_path(purpose: &str, size: u32) -> String {
     format!("/icons/{purpose}-{size}.png")
 }
 
-/// What a page in `lang` links as its manifest (`<link rel="manifest" href>`).
+/// What a page in `lang` links as its manifest (`<link rel="manifest" data-href>`, moved to
+/// `href` by boot.js).
 pub fn manifest_href(app: &Installable, lang: Lang) -> String {
     format!("{}?lang={}", app.manifest_path(), lang.tag())
 }

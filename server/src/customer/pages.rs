@@ -156,13 +156,16 @@ impl Visitor {
 }
 
 /// The page linking `app`'s manifest in `lang` instead of the built page's own (the customer
-/// app's, in zh-CN, like its `<html lang>`).
+/// app's, in zh-CN, like its `<html lang>`). The address waits in `data-href` until boot.js
+/// moves it to `href`: once there, Chromium fetches the manifest and its icon for its install
+/// check, and on a slow phone those bytes must not share the line with the app the customer's
+/// first choice sends for.
 fn linking_manifest(page: &str, app: &Installable, lang: Lang) -> String {
     let built = format!(
-        "<link rel=\"manifest\" href=\"{}\">",
+        "<link rel=\"manifest\" data-href=\"{}\">",
         manifest_href(&install::CUSTOMER, Lang::ZhCn)
     );
-    let linked = format!("<link rel=\"manifest\" href=\"{}\">", manifest_href(app, lang));
+    let linked = format!("<link rel=\"manifest\" data-href=\"{}\">", manifest_href(app, lang));
     page.replacen(&built, &linked, 1)
 }
 
