@@ -369,6 +369,32 @@ async fn two_instances_on_one_database_make_one_row_for_one_key() {
     }
 }
 
+/// A request filed on one instance wakes the desks of another (`LISTEN`), after its commit:
+/// the announcement is sent apart from the create's transaction, and must still come.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_request_filed_on_one_instance_wakes_the_desks_of_another() {
+    use shouhou_server::store::hub::Signal;
+    let Some(url) = fresh_database("announce").await else { return };
+    let filing = Db::Postgres(PgStore::open(&url).await.unwrap());
+    let watching = Db::Postgres(PgStore::open(&url).await.unwrap());
+    let mut desk = watching.hub().subscribe();
+    watching.listen();
+    // The relay wakes the desks once it listens (they read what they may have missed).
+    let within = std::time::Duration::from_secs(20);
+    let first = tokio::time::timeout(within, desk.recv()).await.expect("the relay listens");
+    assert_eq!(first.unwrap(), Signal::Changed);
+
+    let created = filing.create(new_request("announce-1", &[])).await.unwrap();
+    let heard = tokio::time::timeout(within, desk.recv()).await.expect("the other instance hears");
+    assert_eq!(heard.unwrap(), Signal::Changed);
+    let reference = created.stored.reference;
+    assert_eq!(
+        rows(&url, "SELECT reference, what FROM desk_changes").await,
+        [[reference.as_str(), "filed"]]
+    );
+}
+
 /// A JPEG's first bytes and then filler: the server checks the signature and the size.
 fn jpeg(len: usize) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];

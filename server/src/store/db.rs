@@ -63,11 +63,15 @@ macro_rules! on_store {
             Db::Postgres(store) => {
                 let mut client = store.pool.get().await?;
                 let tx = client.transaction().await?;
-                let answer = {
-                    let $c = &PgConn(&tx);
-                    $op.await?
+                let (answer, announces) = {
+                    let conn = PgConn::new(&tx);
+                    let $c = &conn;
+                    ($op.await?, conn.announces())
                 };
                 tx.commit().await?;
+                if announces {
+                    store.announce();
+                }
                 Ok(answer)
             }
         }

@@ -8,8 +8,8 @@
 //!
 //! Beside it, `desk_changes`: one row per change the live desk must see (a new request, an
 //! entry, a notice's delivery), read by the desk's event stream from any instance and after a
-//! reconnection (its id is the stream's event id). PostgreSQL also announces each with
-//! `NOTIFY`, delivered to every instance at commit.
+//! reconnection (its id is the stream's event id). On PostgreSQL every instance is also told
+//! with `NOTIFY` once the change has committed ([`super::postgres::PgStore::announce`]).
 
 use serde_json::json;
 use shouhou_core::notice::delivery::RateCap;
@@ -127,23 +127,20 @@ pub fn filed(request: &ValidRequest) -> Happening {
     }
 }
 
-/// Records a change the live desk must see, and announces it to every instance (PostgreSQL's
-/// `NOTIFY`, delivered at commit). `what`: `filed`, `event`, `notice`.
+/// Records a change the live desk must see, to be announced to every instance once it has
+/// committed. `what`: `filed`, `event`, `notice`.
 pub async fn desk_changed(
     c: &impl Conn,
     reference: &str,
     what: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    let id: i64 = c
-        .value(
-            "INSERT INTO desk_changes (at, reference, what) VALUES ($1, $2, $3) RETURNING id",
-            params![now, reference, what],
-        )
-        .await?;
-    if let Some(announce) = c.dialect().announce {
-        c.execute(announce, params![format!("change:{id}")]).await?;
-    }
+    c.execute(
+        "INSERT INTO desk_changes (at, reference, what) VALUES ($1, $2, $3)",
+        params![now, reference, what],
+    )
+    .await?;
+    c.announce_at_commit();
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! PostgreSQL as the operations see it: a transaction that runs their SQL ([`sql::Conn`]),
 //! each [`Value`] bound as the type the statement wants.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use deadpool_postgres::Transaction;
 use tokio_postgres::types::{ToSql, Type};
 
@@ -8,7 +10,22 @@ use super::error::StoreError;
 use super::sql::{self, Dialect, Row, Value, POSTGRES};
 
 /// A transaction as the operations see it ([`sql::Conn`]).
-pub struct PgConn<'a>(pub &'a Transaction<'a>);
+pub struct PgConn<'a> {
+    tx: &'a Transaction<'a>,
+    /// The transaction recorded a change the desks must hear of ([`sql::Conn::announce_at_commit`]).
+    announces: AtomicBool,
+}
+
+impl<'a> PgConn<'a> {
+    pub fn new(tx: &'a Transaction<'a>) -> PgConn<'a> {
+        PgConn { tx, announces: AtomicBool::new(false) }
+    }
+
+    /// Whether every instance is to be told of changes once this transaction commits.
+    pub fn announces(&self) -> bool {
+        self.announces.load(Ordering::Relaxed)
+    }
+}
 
 /// A parameter as the type the statement wants: the same [`Value`] fills a `bigint`, an
 /// `integer` or a `boolean` column, or a parameter PostgreSQL could only type as text (a
@@ -67,7 +84,7 @@ impl PgConn<'_> {
         sql: &str,
         params: &[Value<'_>],
     ) -> Result<tokio_postgres::Statement, StoreError> {
-        let statement = self.0.prepare_cached(sql).await?;
+        let statement = self.tx.prepare_cached(sql).await?;
         if statement.params().len() != params.len() {
             return Err(StoreError::Data(format!(
                 "{} parameters for {} in {sql}",
@@ -98,7 +115,7 @@ impl sql::Conn for PgConn<'_> {
     async fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, StoreError> {
         let statement = self.prepared(sql, params).await?;
         let boxed = bound(&statement, params)?;
-        let rows = self.0.query(&statement, &refs(&boxed)).await?;
+        let rows = self.tx.query(&statement, &refs(&boxed)).await?;
         rows.iter()
             .map(|row| (0..row.len()).map(|i| value_of(row, i)).collect::<Result<_, _>>().map(Row))
             .collect()
@@ -107,6 +124,10 @@ impl sql::Conn for PgConn<'_> {
     async fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError> {
         let statement = self.prepared(sql, params).await?;
         let boxed = bound(&statement, params)?;
-        Ok(self.0.execute(&statement, &refs(&boxed)).await?)
+        Ok(self.tx.execute(&statement, &refs(&boxed)).await?)
+    }
+
+    fn announce_at_commit(&self) {
+        self.announces.store(true, Ordering::Relaxed);
     }
 }

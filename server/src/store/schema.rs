@@ -704,7 +704,7 @@ pub(super) async fn migrate_postgres(
     for (index, sql) in POSTGRES_MIGRATIONS.iter().enumerate().skip(done as usize) {
         tx.batch_execute(sql).await?;
         if POSTGRES_REBUILT_AT.contains(&(index + 1)) {
-            rebuild(&PgConn(tx)).await?;
+            rebuild(&PgConn::new(tx)).await?;
         }
         let version = index as i32 + 1;
         tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).await?;

@@ -208,9 +208,6 @@ pub struct Dialect {
     /// another instance's worker is taking (`FOR UPDATE SKIP LOCKED`); SQLite's one writer
     /// takes them one worker at a time.
     pub skip_locked: &'static str,
-    /// A statement that announces `$1` to every instance at commit (PostgreSQL's `NOTIFY`);
-    /// none on SQLite, whose one instance hears its own writes.
-    pub announce: Option<&'static str>,
     /// A statement that holds the name `$1` until the transaction ends, so that transactions
     /// about one name (a recipient) take turns across instances even when no row is there to
     /// lock yet (PostgreSQL's advisory lock, its key the name's hash, never the migrations'
@@ -237,7 +234,6 @@ pub const SQLITE: Dialect = Dialect {
     word_index: WordIndex::Fts5,
     index_hint: |index| format!(" INDEXED BY {index}"),
     skip_locked: "",
-    announce: None,
     lock_name: None,
 };
 
@@ -254,7 +250,6 @@ pub const POSTGRES: Dialect = Dialect {
     word_index: WordIndex::GinBigrams,
     index_hint: |_| String::new(),
     skip_locked: " FOR UPDATE SKIP LOCKED",
-    announce: Some("SELECT pg_notify('shouhou', $1)"),
     lock_name: Some("SELECT pg_advisory_xact_lock(hashtext($1))"),
 };
 
@@ -295,6 +290,11 @@ pub trait Conn {
 
     /// Runs a statement that returns no rows; how many rows it changed.
     async fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError>;
+
+    /// Has every instance's desks told, once this transaction has committed, that they have
+    /// changes to read (PostgreSQL: [`super::postgres::PgStore::announce`]). Nothing on
+    /// SQLite, whose one instance hears its own writes.
+    fn announce_at_commit(&self) {}
 
     /// The first row, if any.
     async fn query_opt(&self, sql: &str, params: &[Value<'_>]) -> Result<Option<Row>, StoreError> {
