@@ -47,9 +47,11 @@ pub enum Db {
 
 /// Runs one operation on whichever database `$db` is: `$op`, an expression over the
 /// connection `$c`, is written once and compiled for both. A read runs on a SQLite reading
-/// connection (off the async threads) or in a PostgreSQL transaction; a write goes through
-/// SQLite's writer (its own savepoint in the next group commit) or is one PostgreSQL
-/// transaction, committed when `$op` succeeds. Either way it answers once durable.
+/// connection (off the async threads) or on a pooled PostgreSQL connection, each statement
+/// on its own ([`PgConn::reading`]); a write goes through SQLite's writer (its own savepoint
+/// in the next group commit) or is one PostgreSQL transaction, committed when `$op`
+/// succeeds and then announced to the other instances ([`PgStore::announce`]). Either way
+/// it answers once durable.
 /// Everything `$op` uses is moved to SQLite's thread, so it must be owned.
 macro_rules! on_store {
     ($db:expr, $kind:ident, |$c:ident| $op:expr) => {
@@ -60,22 +62,28 @@ macro_rules! on_store {
                     sql::ready($op)
                 })
             }
-            Db::Postgres(store) => {
-                let mut client = store.pool.get().await?;
-                let tx = client.transaction().await?;
-                let (answer, announces) = {
-                    let conn = PgConn::new(&tx);
-                    let $c = &conn;
-                    ($op.await?, conn.announces())
-                };
-                tx.commit().await?;
-                if announces {
-                    store.announce();
-                }
-                Ok(answer)
-            }
+            Db::Postgres(store) => on_store!(@postgres $kind, store, |$c| $op),
         }
     };
+    (@postgres read, $store:expr, |$c:ident| $op:expr) => {{
+        let client = $store.pool.get().await?;
+        let $c = &PgConn::reading(&client);
+        Ok($op.await?)
+    }};
+    (@postgres write, $store:expr, |$c:ident| $op:expr) => {{
+        let mut client = $store.pool.get().await?;
+        let tx = client.transaction().await?;
+        let (answer, announces) = {
+            let conn = PgConn::new(&tx);
+            let $c = &conn;
+            ($op.await?, conn.announces())
+        };
+        tx.commit().await?;
+        if announces {
+            $store.announce();
+        }
+        Ok(answer)
+    }};
     (@sqlite read, $store:expr, $apply:expr) => { $store.read($apply).await };
     (@sqlite write, $store:expr, $apply:expr) => { $store.write($apply).await };
 }

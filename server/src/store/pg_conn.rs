@@ -1,24 +1,38 @@
-//! PostgreSQL as the operations see it: a transaction that runs their SQL ([`sql::Conn`]),
-//! each [`Value`] bound as the type the statement wants.
+//! PostgreSQL as the operations see it: a transaction (a write) or a pooled connection (a
+//! read) that runs their SQL ([`sql::Conn`]), each [`Value`] bound as the type the statement
+//! wants.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use deadpool_postgres::Transaction;
+use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::types::{ToSql, Type};
 
 use super::error::StoreError;
 use super::sql::{self, Dialect, Row, Value, POSTGRES};
 
-/// A transaction as the operations see it ([`sql::Conn`]).
+/// What an operation's statements run on ([`sql::Conn`]).
 pub struct PgConn<'a> {
-    tx: &'a Transaction<'a>,
+    on: On<'a>,
     /// The transaction recorded a change the desks must hear of ([`sql::Conn::announce_at_commit`]).
     announces: AtomicBool,
 }
 
+enum On<'a> {
+    Transaction(&'a Transaction<'a>),
+    /// Each statement on its own: a read. At READ COMMITTED every statement of a transaction
+    /// reads its own snapshot too, so BEGIN and COMMIT around a read would only add two
+    /// round trips.
+    Statements(&'a Client),
+}
+
 impl<'a> PgConn<'a> {
     pub fn new(tx: &'a Transaction<'a>) -> PgConn<'a> {
-        PgConn { tx, announces: AtomicBool::new(false) }
+        PgConn { on: On::Transaction(tx), announces: AtomicBool::new(false) }
+    }
+
+    /// For an operation that only reads.
+    pub fn reading(client: &'a Client) -> PgConn<'a> {
+        PgConn { on: On::Statements(client), announces: AtomicBool::new(false) }
     }
 
     /// Whether every instance is to be told of changes once this transaction commits.
@@ -84,7 +98,10 @@ impl PgConn<'_> {
         sql: &str,
         params: &[Value<'_>],
     ) -> Result<tokio_postgres::Statement, StoreError> {
-        let statement = self.tx.prepare_cached(sql).await?;
+        let statement = match self.on {
+            On::Transaction(tx) => tx.prepare_cached(sql).await?,
+            On::Statements(client) => client.prepare_cached(sql).await?,
+        };
         if statement.params().len() != params.len() {
             return Err(StoreError::Data(format!(
                 "{} parameters for {} in {sql}",
@@ -115,7 +132,10 @@ impl sql::Conn for PgConn<'_> {
     async fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<Row>, StoreError> {
         let statement = self.prepared(sql, params).await?;
         let boxed = bound(&statement, params)?;
-        let rows = self.tx.query(&statement, &refs(&boxed)).await?;
+        let rows = match self.on {
+            On::Transaction(tx) => tx.query(&statement, &refs(&boxed)).await?,
+            On::Statements(client) => client.query(&statement, &refs(&boxed)).await?,
+        };
         rows.iter()
             .map(|row| (0..row.len()).map(|i| value_of(row, i)).collect::<Result<_, _>>().map(Row))
             .collect()
@@ -124,7 +144,10 @@ impl sql::Conn for PgConn<'_> {
     async fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<u64, StoreError> {
         let statement = self.prepared(sql, params).await?;
         let boxed = bound(&statement, params)?;
-        Ok(self.tx.execute(&statement, &refs(&boxed)).await?)
+        Ok(match self.on {
+            On::Transaction(tx) => tx.execute(&statement, &refs(&boxed)).await?,
+            On::Statements(client) => client.execute(&statement, &refs(&boxed)).await?,
+        })
     }
 
     fn announce_at_commit(&self) {
