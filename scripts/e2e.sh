@@ -5,7 +5,8 @@
 # be as many as `--list` finds, so none silently did not run. Prints "e2e: N passed, M failed"
 # last (M includes the skipped and the missing) and exits non-zero when M > 0.
 #   scripts/e2e.sh [Playwright arguments, e.g. a spec file]
-# Expects the release builds (scripts/build-app.sh, scripts/build-desk.sh) and the debug server.
+# Expects the release builds (scripts/build-app.sh, scripts/build-desk.sh, scripts/build-field.sh)
+# and the debug server.
 source "$(dirname "$0")/lib.sh"
 ensure_browser
 config=tests/e2e/playwright.config.mjs

@@ -17,14 +17,19 @@
 # - The staff desk: everything /desk/ fetches before its first screen (its page, starter,
 #   stylesheet, glue, wasm, one language's messages, config.json, the icon), gated as served
 #   (DESK_BUDGET).
+# - The engineer's app: everything /field/ fetches before its first screen and its service
+#   worker precaches (its page, starter, stylesheet, glue, wasm, both languages' messages,
+#   config.json, the icon, the worker), gated as served (FIELD_BUDGET).
 # Runs the debug server (built when missing) on a free port to render the pages.
-# Run scripts/build-app.sh and scripts/build-desk.sh first (or pass --build).
+# Run scripts/build-app.sh, scripts/build-desk.sh and scripts/build-field.sh first (or pass --build).
 source "$(dirname "$0")/lib.sh"
 if [ "${1:-}" = "--build" ]; then
-  "$ROOT/scripts/build-app.sh" >/dev/null && "$ROOT/scripts/build-desk.sh" >/dev/null
+  "$ROOT/scripts/build-app.sh" >/dev/null && "$ROOT/scripts/build-desk.sh" >/dev/null \
+    && "$ROOT/scripts/build-field.sh" >/dev/null
 fi
 [ -f dist/index.html ] || { echo "no dist/: run scripts/build-app.sh first" >&2; exit 1; }
 [ -f dist/desk/index.html ] || { echo "no dist/desk/: run scripts/build-desk.sh first" >&2; exit 1; }
+[ -f dist/field/index.html ] || { echo "no dist/field/: run scripts/build-field.sh first" >&2; exit 1; }
 [ -x target/debug/shouhou-server ] || cargo build -q -p shouhou-server
 
 work=$(mktemp -d)
@@ -97,4 +102,12 @@ count desk/index.html desk/desk.js desk/desk.css desk/pkg/shouhou_desk.js desk/p
 desk_served=$total_served
 printf '%-52s %10d %10d %10d   (budget %d served: %s)\n' "the staff desk" "$total_raw" "$total_gz" "$total_served" \
   "$DESK_BUDGET" "$(verdict "$desk_served" "$DESK_BUDGET")"
-[ "$first_gz" -le "$FIRST_LOAD_BUDGET" ] && [ "$app_served" -le "$APP_BUDGET" ] && [ "$desk_served" -le "$DESK_BUDGET" ]
+# shellcheck disable=SC2046 # one file name a line, none with spaces
+count field/index.html field/field.js field/field.css field/pkg/shouhou_field.js field/pkg/shouhou_field_bg.wasm \
+  $(cd dist && find field/pkg/snippets -type f ! -name '*.br' ! -name '*.gz' | sort) \
+  field/i18n/zh-CN.json field/i18n/en.json config.json icon.svg field/sw.js
+field_served=$total_served
+printf '%-52s %10d %10d %10d   (budget %d served: %s)\n' "the engineer's app" "$total_raw" "$total_gz" "$total_served" \
+  "$FIELD_BUDGET" "$(verdict "$field_served" "$FIELD_BUDGET")"
+[ "$first_gz" -le "$FIRST_LOAD_BUDGET" ] && [ "$app_served" -le "$APP_BUDGET" ] && [ "$desk_served" -le "$DESK_BUDGET" ] \
+  && [ "$field_served" -le "$FIELD_BUDGET" ]

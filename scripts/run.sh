@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/build-app.sh"
 "$ROOT/scripts/build-desk.sh"
+"$ROOT/scripts/build-field.sh"
 say "building the intake server (release)"
 cargo build --release -p shouhou-server
 exec target/release/shouhou-server --dist dist --config static/config.json "$@"

@@ -54,15 +54,15 @@ run_layer wasm cargo test --no-fail-fast -p shouhou --target wasm32-unknown-unkn
 read -r passed[wasm] failed[wasm] < <(cargo_counts target/test-wasm.log)
 
 # The builds the later layers share; a failed build is counted, and those layers then fail.
-gate "release builds of the app and the desk, the server for end-to-end tests" \
-  bash -c '"$1/scripts/build-app.sh" && "$1/scripts/build-desk.sh" && cargo build -p shouhou-server' _ "$ROOT"
+gate "release builds of the app, the desk and the engineer's app, the server for end-to-end tests" \
+  bash -c '"$1/scripts/build-app.sh" && "$1/scripts/build-desk.sh" && "$1/scripts/build-field.sh" && cargo build -p shouhou-server' _ "$ROOT"
 # Schemathesis against the debug server: every operation of /api/v1/openapi.json, customer
 # and staff, a bounded number of examples each (under a minute here).
 run_layer schemathesis "$ROOT/scripts/schemathesis.sh"
 read -r passed[schemathesis] failed[schemathesis] < <(
   sed -n 's/^schemathesis: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' target/test-schemathesis.log \
     | tail -1 | grep . || echo "0 1")
-gate "byte budgets: the first load and the desk (scripts/lib.sh)" "$ROOT/scripts/measure-bundle.sh"
+gate "byte budgets: the first load, the desk and the engineer's app (scripts/lib.sh)" "$ROOT/scripts/measure-bundle.sh"
 # Every test it finds runs: a focused or skipped test, or one that did not run, is a failure.
 run_layer e2e "$ROOT/scripts/e2e.sh"
 read -r passed[e2e] failed[e2e] < <(

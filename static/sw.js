@@ -14,7 +14,7 @@
 //   the build's id, so a new build means a new worker with a fresh cache, which waits until
 //   the customer accepts it — a new version is offered, never forced in the middle of a step.
 // - /api is never cached: requests go through the app's outbox, not through here; nor is the
-//   staff desk (/desk/), a separate app with its own page.
+//   staff desk (/desk/) nor the engineer's app (/field/), separate apps with their own pages.
 const BUILD = '__BUILD_ID__';
 const CACHE = `shouhou-${BUILD}`;
 const SHELL = ['index.html', 'icon.svg', 'config.json'].concat(/*SHELL_FILES*/[]);
@@ -93,10 +93,11 @@ async function cacheFirst(request) {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  // Never /api (requests go through the outbox), never the staff desk: it is another app, and
-  // its page must not take the customer's place in this cache.
+  // Never /api (requests go through the outbox), never the staff desk or the engineer's app:
+  // they are other apps (the engineer's has its own worker), and their pages must not take
+  // the customer's place in this cache.
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.includes('/api/')
-    || url.pathname === '/desk' || url.pathname.startsWith('/desk/')) return;
+    || /^\/(desk|field)(\/|$)/.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     event.respondWith(navigation(event));
   } else if (NETWORK_FIRST.test(url.pathname)) {

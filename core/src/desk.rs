@@ -319,8 +319,9 @@ pub enum EventRequest {
     /// the visit: its `result` moves the request — fixed: resolved; needs parts:
     /// waiting_parts, with the report's `parts_needed` and `parts_expected_on` (a day,
     /// `YYYY-MM-DD`, required then); another visit: in progress, with a new unscheduled
-    /// visit to book.
-    #[cfg_attr(not(feature = "openapi"), serde(skip_serializing))]
+    /// visit to book. Written by the engineer's app only (`visit-report`): the desk carries
+    /// no encoder for it.
+    #[cfg_attr(not(any(feature = "openapi", feature = "visit-report")), serde(skip_serializing))]
     VisitReport {
         visit: i64,
         report: String,

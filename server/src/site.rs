@@ -34,7 +34,8 @@ fn manifests() -> Router<Arc<AppState>> {
     router.layer(tower_http::compression::CompressionLayer::new())
 }
 
-/// The router the server serves: the built app in `dist`, the API, the desk.
+/// The router the server serves: the built app in `dist`, the API, the desk, the
+/// engineer's app.
 pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     let static_files = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn(kept_for_good_if_hashed))
@@ -42,6 +43,8 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
     // The staff desk is a second app in dist/desk/, never part of the customer's first load;
     // its own deep links (/desk/requests/…) get its own page.
     let desk_files = app_files(&dist.join("desk"));
+    // The engineer's app, a third one in dist/field/, the same way (docs/field.md).
+    let field_files = app_files(&dist.join("field"));
     let pages = Arc::new(pages::Pages::load(dist));
     let security_headers = headers::security_headers(&state.config, pages.style_hash.as_deref());
     let clients = Arc::clone(&state.guards.sign_in.clients);
@@ -76,6 +79,8 @@ pub fn app(state: Arc<AppState>, dist: &std::path::Path) -> Router {
         // Relative addresses in the desk's page resolve against /desk/, not /.
         .route("/desk", get(|| async { axum::response::Redirect::permanent("/desk/") }))
         .nest_service("/desk/", desk_files)
+        .route("/field", get(|| async { axum::response::Redirect::permanent("/field/") }))
+        .nest_service("/field/", field_files)
         .with_state(state)
         .fallback_service(static_files)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -110,13 +110,15 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 #[tokio::test]
 async fn each_app_has_a_manifest_in_each_language_and_its_icons_are_what_it_says() {
     let site = Site::new();
-    // (manifest, start address, display): the website in a window of its own, the kiosk
-    // filling a shared screen; both govern every screen of the site.
+    // (manifest, start address, scope, display): the website in a window of its own, the
+    // kiosk filling a shared screen, both governing every screen of the site; the engineer's
+    // app in a window of its own, governing only its own screens.
     let apps = [
-        ("/customer.webmanifest", "/", "standalone"),
-        ("/kiosk.webmanifest", "/kiosk", "fullscreen"),
+        ("/customer.webmanifest", "/", "/", "standalone"),
+        ("/kiosk.webmanifest", "/kiosk", "/", "fullscreen"),
+        ("/field.webmanifest", "/field/", "/field/", "standalone"),
     ];
-    for (path, start, display) in apps {
+    for (path, start, scope, display) in apps {
         for lang in Lang::ALL {
             let url = format!("{path}?lang={}", lang.tag());
             let manifest = site.manifest(&url, &[]).await;
@@ -126,7 +128,7 @@ async fn each_app_has_a_manifest_in_each_language_and_its_icons_are_what_it_says
             assert_eq!(manifest["lang"], lang.tag(), "{url}");
             assert_eq!(manifest["start_url"], start, "{url}");
             assert_eq!(manifest["id"], start, "{url}");
-            assert_eq!(manifest["scope"], "/", "{url}");
+            assert_eq!(manifest["scope"], scope, "{url}");
             assert_eq!(manifest["display"], display, "{url}");
             assert_eq!(manifest["theme_color"], "#0b4f6c", "{url}");
             assert_eq!(manifest["background_color"], "#ffffff", "{url}");
@@ -158,6 +160,8 @@ async fn each_app_has_a_manifest_in_each_language_and_its_icons_are_what_it_says
     let kiosk_zh = name(&site.manifest("/kiosk.webmanifest?lang=zh-CN", &[]).await);
     assert_ne!(customer_zh, customer_en);
     assert_ne!(customer_zh, kiosk_zh);
+    let field_zh = name(&site.manifest("/field.webmanifest?lang=zh-CN", &[]).await);
+    assert!(![customer_zh, kiosk_zh].contains(&field_zh), "{field_zh}");
 }
 
 #[tokio::test]

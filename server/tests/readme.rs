@@ -47,6 +47,7 @@ const DOCUMENTS: &[&str] = &[
     "docs/security.md",
     "docs/operations.md",
     "docs/benchmarks.md",
+    "docs/field.md",
 ];
 
 fn documents() -> Vec<(&'static str, String)> {

@@ -170,7 +170,7 @@ async fn submit_elsewhere(config: &AppConfig, draft: &Draft, store: &LocalStore)
 
 /// The intake server's multipart body: the JSON as the `part` part (a request's fields, or a
 /// customer's message), then each photo named by its id.
-pub(crate) fn multipart(part: &str, json: &str, photos: &[(&PhotoRef, Blob)]) -> FormData {
+pub fn multipart(part: &str, json: &str, photos: &[(&PhotoRef, Blob)]) -> FormData {
     let form = FormData::new().expect("FormData exists");
     let options = BlobPropertyBag::new();
     options.set_type("application/json");

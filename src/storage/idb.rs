@@ -109,6 +109,15 @@ async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
 
 impl Db {
     pub async fn open(name: &str) -> Result<Db, StorageError> {
+        Db::open_with(name, STORES).await
+    }
+
+    /// Opens another app's database (the engineer's app keeps its own stores), creating
+    /// whichever of `stores` is missing.
+    pub async fn open_with(
+        name: &str,
+        stores: &'static [&'static str],
+    ) -> Result<Db, StorageError> {
         let factory = web_sys::window()
             .and_then(|w| w.indexed_db().ok().flatten())
             .ok_or(StorageError::Unavailable)?;
@@ -125,7 +134,7 @@ impl Db {
                     return;
                 };
                 let existing = db.object_store_names();
-                for store in STORES {
+                for store in stores {
                     if !existing.contains(store) {
                         let _ = db.create_object_store(store);
                     }

@@ -27,6 +27,10 @@ pub fn header(
                     { link(Route::FollowUps, "nav.follow_ups") }
                     { link(Route::Board, if desk.is_engineer() { "nav.my_visits" } else { "nav.board" }) }
                     { link(Route::Products, "nav.products") }
+                    // On site, the engineer's own app works offline (docs/field.md).
+                    if desk.is_engineer() {
+                        <a href="/field/">{ desk.t("nav.field") }</a>
+                    }
                     if desk.is_lead() {
                         { link(Route::Figures, "nav.figures") }
                         { link(Route::Privacy, "nav.privacy") }

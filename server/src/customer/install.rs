@@ -44,8 +44,12 @@ pub const CUSTOMER: Installable =
 pub const KIOSK: Installable =
     Installable { id: "kiosk", start_url: "/kiosk", scope: "/", display: "fullscreen" };
 
+/// The engineer's app (`/field/`, its own wasm): a tablet on site opens only its screens.
+pub const FIELD: Installable =
+    Installable { id: "field", start_url: "/field/", scope: "/field/", display: "standalone" };
+
 /// Every app a device can install.
-pub const APPS: [Installable; 2] = [CUSTOMER, KIOSK];
+pub const APPS: [Installable; 3] = [CUSTOMER, KIOSK, FIELD];
 
 /// The palette's (`web/tokens.css`): `--brand` for the title bar, `--paper` behind the
 /// splash screen.

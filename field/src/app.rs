@@ -1,0 +1,240 @@
+//! The app's shell: the language, who is signed in (remembered on the tablet, so with no
+//! signal the engineer still sees what was kept), the storage, the configuration, the
+//! outbox and its sender, and the page for the address.
+
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Interval;
+use shouhou_core::desk::{Role, Session};
+use shouhou_core::AppConfig;
+use shouhou_web::dom::local_storage;
+use shouhou_web::http::HttpError;
+use shouhou_web::i18n::{self, Preference};
+use yew::prelude::*;
+
+use crate::context::Tablet;
+use crate::keep::Keep;
+use crate::pages::sign_in::SignIn;
+use crate::pages::visit::VisitPage;
+use crate::pages::visits::VisitsPage;
+use crate::plan::QueuedReport;
+use crate::route::{Route, SITE};
+use crate::{api, sender};
+
+const LANGUAGE: Preference = Preference("shouhou-field-lang");
+const MESSAGES: &str = "/field/i18n";
+/// Who signed in last on this tablet: with no signal, the kept visits are theirs to read.
+const SIGNED_IN: &str = "shouhou-field-session";
+/// How often the outbox is tried while something waits (a tablet is not always told it
+/// is online again).
+const RETRY_MS: u32 = 15_000;
+
+#[derive(Clone, PartialEq)]
+enum SessionState {
+    Unknown,
+    SignedOut,
+    SignedIn(Session),
+}
+
+fn remember(session: Option<&Session>) {
+    let Some(storage) = local_storage() else { return };
+    let _ = match session {
+        Some(session) => storage
+            .set_item(SIGNED_IN, &[session.login.as_str(), "\n", session.role.as_str()].concat()),
+        None => storage.remove_item(SIGNED_IN),
+    };
+}
+
+fn remembered() -> Option<Session> {
+    let text = local_storage()?.get_item(SIGNED_IN).ok()??;
+    let (login, role) = text.split_once('\n')?;
+    let role =
+        [Role::Agent, Role::Lead, Role::Engineer].into_iter().find(|r| r.as_str() == role)?;
+    Some(Session { login: login.to_string(), role, expires_at: String::new() })
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let lang = use_state(|| LANGUAGE.initial());
+    let loaded = use_state(|| None);
+    let session = use_state(|| SessionState::Unknown);
+    let keep = use_state(|| None::<Option<Keep>>);
+    let config = use_state(|| None::<Rc<AppConfig>>);
+    let outbox = use_state(|| Rc::new(Vec::<QueuedReport>::new()));
+    let routing = shouhou_web::router::use_route::<Route>(SITE);
+
+    // Effects
+    {
+        let loaded = loaded.clone();
+        use_effect_with(*lang, move |lang| {
+            let lang = *lang;
+            i18n::show_language(lang);
+            LANGUAGE.remember(lang);
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = i18n::load(MESSAGES, lang).await;
+                loaded.set(Some(lang));
+            });
+        });
+    }
+    {
+        let (session, keep, config) = (session.clone(), keep.clone(), config.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                session.set(match api::session().await {
+                    Ok(signed_in) => {
+                        remember(Some(&signed_in));
+                        SessionState::SignedIn(signed_in)
+                    }
+                    Err(HttpError::Offline) => {
+                        remembered().map_or(SessionState::SignedOut, SessionState::SignedIn)
+                    }
+                    Err(_) => SessionState::SignedOut,
+                });
+                keep.set(Some(Keep::open().await.ok()));
+                if let Ok(loaded) = shouhou_web::config::load().await {
+                    config.set(Some(Rc::new(loaded)));
+                }
+            });
+        });
+    }
+    let send = {
+        let (keep, outbox, lang) = (keep.clone(), outbox.clone(), *lang);
+        Callback::from(move |()| {
+            if let Some(Some(keep)) = &*keep {
+                let outbox = outbox.clone();
+                let report =
+                    Callback::from(move |items: Vec<QueuedReport>| outbox.set(Rc::new(items)));
+                sender::send_queued(keep.clone(), lang, report);
+            }
+        })
+    };
+    {
+        // Sends at start, when the browser is online again, and every little while.
+        let send = send.clone();
+        let ready =
+            matches!(&*keep, Some(Some(_))) && matches!(&*session, SessionState::SignedIn(_));
+        use_effect_with(ready, move |ready| {
+            let listening = ready.then(|| {
+                send.emit(());
+                let online = {
+                    let send = send.clone();
+                    web_sys::window()
+                        .map(|window| EventListener::new(&window, "online", move |_| send.emit(())))
+                };
+                let timer = Interval::new(RETRY_MS, move || send.emit(()));
+                (online, timer)
+            });
+            move || drop(listening)
+        });
+    }
+
+    // Callbacks
+    let signed_in = {
+        let session = session.clone();
+        Callback::from(move |signed_in: Session| {
+            remember(Some(&signed_in));
+            session.set(SessionState::SignedIn(signed_in));
+        })
+    };
+    let signed_out = {
+        let session = session.clone();
+        Callback::from(move |()| {
+            remember(None);
+            session.set(SessionState::SignedOut);
+        })
+    };
+    let sign_out = {
+        let signed_out = signed_out.clone();
+        Callback::from(move |_: MouseEvent| {
+            let signed_out = signed_out.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = api::sign_out().await;
+                signed_out.emit(());
+            });
+        })
+    };
+    let switch = {
+        let lang = lang.clone();
+        Callback::from(move |_: MouseEvent| lang.set(i18n::other(*lang)))
+    };
+
+    let lang = *lang;
+    let ready = *loaded == Some(lang) && *session != SessionState::Unknown && keep.is_some();
+    let title_key = match (&*session, &routing.route) {
+        (SessionState::SignedIn(_), Route::Visit(_)) => "title.visit",
+        (SessionState::SignedIn(_), _) => "title.visits",
+        _ => "title.sign_in",
+    };
+    use_effect_with((title_key, lang, ready), |(key, lang, ready)| {
+        if *ready {
+            shouhou_web::dom::set_title(
+                &[i18n::tr(*lang, key), i18n::tr(*lang, "app.name")].join(" · "),
+            );
+        }
+    });
+    if !ready {
+        return html! { <main id="main"><p class="loading">{ "正在加载… Loading…" }</p></main> };
+    }
+    let t = |key: &str| i18n::tr(lang, key);
+    // Each language's name in itself: the other's table is not loaded.
+    let switch_label = match lang {
+        shouhou_core::Lang::ZhCn => "English",
+        shouhou_core::Lang::En => "中文",
+    };
+    let header = |who: Option<&Session>| {
+        html! {
+            <header class="field-header">
+                <a class="brand" href="/field/">{ t("app.name") }</a>
+                <nav aria-label={t("nav.label")}>
+                    if let Some(who) = who {
+                        <span class="who">{ &who.login }</span>
+                        <button type="button" class="secondary" onclick={sign_out.clone()}>{ t("nav.sign_out") }</button>
+                    }
+                    <button type="button" class="secondary" lang={i18n::other(lang).tag()} onclick={switch.clone()}>{ switch_label }</button>
+                </nav>
+            </header>
+        }
+    };
+    let SessionState::SignedIn(who) = &*session else {
+        return html! { <>{ header(None) }<main id="main"><SignIn {signed_in} /></main></> };
+    };
+    if who.role != Role::Engineer {
+        return html! {
+            <>
+                { header(Some(who)) }
+                <main id="main" class="narrow">
+                    <h1 id="page-title" tabindex="-1">{ t("not_engineer.heading") }</h1>
+                    <p>{ i18n::trf(lang, "not_engineer.text", &[("login", who.login.clone()), ("role", i18n::label(lang, "role", who.role.as_str()))]) }</p>
+                    <p><a href="/desk/">{ t("not_engineer.desk") }</a></p>
+                </main>
+            </>
+        };
+    }
+    let tablet = Tablet {
+        lang,
+        session: who.clone(),
+        keep: keep.as_ref().cloned().flatten(),
+        config: (*config).clone(),
+        outbox: (*outbox).clone(),
+        send,
+        signed_out,
+        navigate: routing.navigate.clone(),
+    };
+    let body = match &routing.route {
+        Route::Visits => html! { <VisitsPage /> },
+        Route::Visit(id) => html! { <VisitPage id={*id} /> },
+        Route::NotFound => html! {
+            <div class="narrow">
+                <h1 id="page-title" tabindex="-1">{ t("not_found.heading") }</h1>
+                <p><a href="/field/">{ t("not_found.back") }</a></p>
+            </div>
+        },
+    };
+    html! {
+        <ContextProvider<Tablet> context={tablet}>
+            { header(Some(who)) }
+            <main id="main">{ body }</main>
+        </ContextProvider<Tablet>>
+    }
+}

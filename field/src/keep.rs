@@ -1,0 +1,157 @@
+//! What the tablet keeps in its own IndexedDB database (`shouhou-field`, never the
+//! customer app's): the visit list and each listed request's details as the server last
+//! sent them, with when they were saved; the report drafts, one per visit, written on every
+//! keystroke; the outbox of reports to send; the drawn signatures as PNG blobs.
+//!
+//! The visits and requests are kept as the server's own JSON inside `{saved_at_ms, data}`,
+//! so offline they are read exactly as an answer with signal is. The request's photos are
+//! not kept (a plant room's tablet fills up with them): offline the visit says so.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use shouhou::storage::idb::{Db, StorageError};
+use shouhou_core::RequestFields;
+use shouhou_web::http;
+
+use crate::plan::QueuedReport;
+
+const DATABASE: &str = "shouhou-field";
+const VISITS: &str = "visits";
+const REQUESTS: &str = "requests";
+const DRAFTS: &str = "drafts";
+const OUTBOX: &str = "outbox";
+const PHOTOS: &str = "photos";
+const STORES: &[&str] = &[VISITS, REQUESTS, DRAFTS, OUTBOX, PHOTOS];
+/// The visit list's one key in its store.
+const LIST: &str = "list";
+
+/// Something kept as the server sent it, and when.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Kept<T> {
+    pub saved_at_ms: u64,
+    pub data: T,
+}
+
+/// A report being written: the form's fields and the date parts are expected on.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub fields: RequestFields,
+    #[serde(default)]
+    pub parts_expected_on: String,
+}
+
+#[derive(Clone)]
+pub struct Keep {
+    db: Db,
+}
+
+impl PartialEq for Keep {
+    fn eq(&self, _: &Keep) -> bool {
+        // One database per app: any two handles are the same.
+        true
+    }
+}
+
+fn kept_json(saved_at_ms: u64, raw: &str) -> String {
+    format!("{{\"saved_at_ms\":{saved_at_ms},\"data\":{raw}}}")
+}
+
+impl Keep {
+    pub async fn open() -> Result<Keep, StorageError> {
+        Ok(Keep { db: Db::open_with(DATABASE, STORES).await? })
+    }
+
+    async fn read<T: DeserializeOwned>(&self, store: &str, key: &str) -> Option<T> {
+        let json = self.db.get_json(store, key).await.ok()??;
+        http::read_maps(&json).ok()
+    }
+
+    /// The visit list as the server sent it (`raw`), at `saved_at_ms`.
+    pub async fn keep_visits(&self, raw: &str, saved_at_ms: u64) -> Result<(), StorageError> {
+        self.db.put_json(VISITS, LIST, &kept_json(saved_at_ms, raw)).await
+    }
+
+    pub async fn visits<T: DeserializeOwned>(&self) -> Option<Kept<T>> {
+        self.read(VISITS, LIST).await
+    }
+
+    /// A request's details as the server sent them.
+    pub async fn keep_request(
+        &self,
+        reference: &str,
+        raw: &str,
+        saved_at_ms: u64,
+    ) -> Result<(), StorageError> {
+        self.db.put_json(REQUESTS, reference, &kept_json(saved_at_ms, raw)).await
+    }
+
+    pub async fn request<T: DeserializeOwned>(&self, reference: &str) -> Option<Kept<T>> {
+        self.read(REQUESTS, reference).await
+    }
+
+    pub async fn draft(&self, visit: i64) -> Option<ReportDraft> {
+        let json = self.db.get_json(DRAFTS, &visit.to_string()).await.ok()??;
+        serde_json::from_str(&json).ok()
+    }
+
+    pub async fn save_draft(&self, visit: i64, draft: &ReportDraft) -> Result<(), StorageError> {
+        let json = serde_json::to_string(draft).expect("a draft serialises");
+        self.db.put_json(DRAFTS, &visit.to_string(), &json).await
+    }
+
+    /// Queues the report and drops its draft, in one transaction: it is in one place or
+    /// the other, never both and never neither.
+    pub async fn queue(&self, item: &QueuedReport) -> Result<(), StorageError> {
+        use shouhou::storage::idb::Op;
+        let key = item.visit.to_string();
+        let json = serde_json::to_string(item).expect("a report serialises");
+        self.db
+            .write(&[
+                Op::Put { store: OUTBOX, key: &key, json: &json },
+                Op::Delete { store: DRAFTS, key: &key },
+            ])
+            .await
+    }
+
+    pub async fn put_queued(&self, item: &QueuedReport) -> Result<(), StorageError> {
+        let json = serde_json::to_string(item).expect("a report serialises");
+        self.db.put_json(OUTBOX, &item.visit.to_string(), &json).await
+    }
+
+    /// Every queued report, the oldest first.
+    pub async fn outbox(&self) -> Vec<QueuedReport> {
+        let mut items: Vec<QueuedReport> = self
+            .db
+            .get_all_json(OUTBOX)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, json)| serde_json::from_str(&json).ok())
+            .collect();
+        items.sort_by_key(|item| item.queued_at_ms);
+        items
+    }
+
+    /// A report sent and joined: out of the outbox, its signature off the tablet (the server
+    /// holds both now).
+    pub async fn sent(&self, item: &QueuedReport) {
+        use shouhou::storage::idb::Op;
+        let key = item.visit.to_string();
+        let signature = &item.fields.signature;
+        let mut ops = vec![Op::Delete { store: OUTBOX, key: &key }];
+        if !signature.is_empty() {
+            ops.push(Op::Delete { store: PHOTOS, key: signature });
+        }
+        // Left queued, it is sent again next time: the server answers it the same way.
+        let _ = self.db.write(&ops).await;
+    }
+
+    pub async fn put_signature(&self, id: &str, blob: &web_sys::Blob) -> Result<(), StorageError> {
+        self.db.put_value(PHOTOS, id, blob).await
+    }
+
+    pub async fn signature(&self, id: &str) -> Option<web_sys::Blob> {
+        use wasm_bindgen::JsCast;
+        self.db.get_value(PHOTOS, id).await.ok()??.dyn_into().ok()
+    }
+}

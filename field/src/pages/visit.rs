@@ -1,0 +1,489 @@
+//! One visit: the request's details, photos, history and troubleshooting transcript (from
+//! the server with signal, else as the tablet kept them), and the on-site report,
+//! prefilled from the request and the visit, drafted on every keystroke, queued on send.
+
+use shouhou::components::error_summary::ErrorSummary;
+use shouhou::components::fields::{
+    checkbox, choice_group, text_field, CheckboxProps, ChoiceGroupProps, TextFieldProps, TextKind,
+};
+use shouhou::components::signature::SignaturePad;
+use shouhou::components::transcript::transcript_view;
+use shouhou_core::desk::{RequestDetail, VisitRow};
+use shouhou_core::schema::{FieldKind, Intent};
+use shouhou_core::steps::Step;
+use shouhou_core::visit::VisitState;
+use shouhou_core::{validate_request, Conditions, Field, FieldError, PhotoRef};
+use shouhou_web::i18n::label;
+use yew::prelude::*;
+
+use crate::context::{use_tablet, Tablet};
+use crate::keep::ReportDraft;
+use crate::load::{self, Failure, Loaded};
+use crate::pages::visits::line_name;
+use crate::plan::{parts_date_problem, prefill, window, QueuedReport};
+use crate::route::Route;
+use crate::time::saved_at;
+
+#[derive(Properties, PartialEq)]
+pub struct VisitProps {
+    pub id: i64,
+}
+
+type Shown = Result<(VisitRow, Loaded<RequestDetail>), Failure>;
+
+#[function_component(VisitPage)]
+pub fn visit_page(props: &VisitProps) -> Html {
+    let tablet = use_tablet();
+    let shown = use_state(|| None::<Shown>);
+    {
+        let (shown, keep, signed_out) =
+            (shown.clone(), tablet.keep.clone(), tablet.signed_out.clone());
+        use_effect_with(props.id, move |id| {
+            let id = *id;
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    let visits = load::visits(keep.as_ref()).await?;
+                    let row = visits
+                        .data
+                        .into_iter()
+                        .find(|row| row.id == id)
+                        .ok_or(Failure::Failed("error.not_found".into()))?;
+                    let detail = load::request(keep.as_ref(), &row.reference).await?;
+                    Ok((row, detail))
+                }
+                .await;
+                if result == Err(Failure::SignedOut) {
+                    return signed_out.emit(());
+                }
+                shown.set(Some(result));
+                shouhou_web::dom::focus_by_id("page-title", false);
+            });
+        });
+    }
+    let back = html! { <p><a href="/field/">{ tablet.t("visit.back") }</a></p> };
+    let (row, detail) = match &*shown {
+        None => {
+            return html! { <><h1 id="page-title" tabindex="-1">{ tablet.t("title.visit") }</h1><p class="loading" role="status">{ tablet.t("visits.loading") }</p></> }
+        }
+        Some(Err(failure)) => {
+            let key = match failure {
+                Failure::NothingKept => "visit.nothing_kept".to_string(),
+                Failure::Failed(key) => key.clone(),
+                Failure::SignedOut => "error.unauthorized".to_string(),
+            };
+            return html! { <><h1 id="page-title" tabindex="-1">{ tablet.t("title.visit") }</h1><p class="error" role="alert">{ tablet.t(&key) }</p>{ back }</> };
+        }
+        Some(Ok(shown)) => shown,
+    };
+    let request = &detail.data.request;
+    let queued = tablet.outbox.iter().find(|item| item.visit == row.id);
+    let report = match (row.state, queued) {
+        (_, Some(item)) if item.waiting() => {
+            html! { <p role="status" class="notice">{ tablet.t("visit.report_queued") }</p> }
+        }
+        (VisitState::Scheduled, _) => {
+            html! { <ReportForm row={row.clone()} detail={detail.data.clone()} /> }
+        }
+        (state, _) => {
+            html! { <p role="status">{ label(tablet.lang, "visit.state", state.as_str()) }</p> }
+        }
+    };
+    html! {
+        <>
+            { back.clone() }
+            <h1 id="page-title" tabindex="-1">{ &request.full_name }{ " · " }{ window(&row.from, &row.to) }</h1>
+            if !detail.fresh {
+                <p class="provenance" role="status">{ tablet.tf("visits.offline", &[("time", saved_at(tablet.lang, detail.saved_at_ms))]) }</p>
+            }
+            { details(&tablet, row, &detail.data) }
+            { photos(&tablet, &detail.data, detail.fresh) }
+            if let Some(troubleshooting) = &request.troubleshooting {
+                { transcript_view(tablet.lang, troubleshooting, None) }
+            }
+            { history(&tablet, &detail.data) }
+            <section aria-labelledby="report-heading">
+                <h2 id="report-heading">{ tablet.t("report.heading") }</h2>
+                { report }
+            </section>
+        </>
+    }
+}
+
+fn details(tablet: &Tablet, row: &VisitRow, detail: &RequestDetail) -> Html {
+    let request = &detail.request;
+    let mut rows = vec![
+        (tablet.t("visit.reference"), detail.reference.clone()),
+        (tablet.t("field.product_line"), line_name(tablet, &request.product_line)),
+        (tablet.t("field.phone"), request.phone.clone()),
+        (tablet.t("visit.status"), label(tablet.lang, "status.state", detail.status.as_str())),
+    ];
+    for (name, value) in &request.details {
+        if Field::parse(name).is_some() {
+            rows.push((tablet.t(&["field.", name].concat()), value.clone()));
+        }
+    }
+    rows.push((tablet.t("field.description"), request.description.clone()));
+    if let Some(note) = &row.note {
+        rows.push((tablet.t("visit.note"), note.clone()));
+    }
+    html! {
+        <section aria-labelledby="details-heading">
+            <h2 id="details-heading">{ tablet.t("visit.details") }</h2>
+            <dl class="details">
+                { for rows.into_iter().map(|(name, value)| html! { <><dt>{ name }</dt><dd>{ value }</dd></> }) }
+            </dl>
+        </section>
+    }
+}
+
+/// With signal, the photos from the server; offline, a word that they are not kept on
+/// the tablet (it would fill with them), rather than broken images.
+fn photos(tablet: &Tablet, detail: &RequestDetail, fresh: bool) -> Html {
+    let photos = &detail.request.photos;
+    if photos.is_empty() {
+        return html! {};
+    }
+    let url = |photo: &PhotoRef| {
+        [
+            "/api/v1/staff/requests/",
+            &shouhou_web::http::encode(&detail.reference),
+            "/photos/",
+            &shouhou_web::http::encode(&photo.id),
+        ]
+        .concat()
+    };
+    html! {
+        <section aria-labelledby="photos-heading">
+            <h2 id="photos-heading">{ tablet.t("field.photos") }</h2>
+            if fresh {
+                <ul class="photos">
+                    { for photos.iter().enumerate().map(|(n, photo)| html! {
+                        <li><a href={url(photo)} target="_blank" rel="noopener">
+                            <img src={url(photo)} alt={tablet.tf("visit.photo", &[("n", (n + 1).to_string())])} loading="lazy" width="160" />
+                        </a></li>
+                    }) }
+                </ul>
+            } else {
+                <p>{ tablet.tf("visit.photos_not_kept", &[("count", photos.len().to_string())]) }</p>
+            }
+        </section>
+    }
+}
+
+fn history(tablet: &Tablet, detail: &RequestDetail) -> Html {
+    let entries = detail.timeline.iter().map(|entry| {
+        let what = label(tablet.lang, "entry", entry.kind.as_str());
+        html! {
+            <li>
+                <span class="when">{ entry.at.get(..16).unwrap_or(&entry.at).replace('T', " ") }</span>{ " " }
+                <strong>{ what }</strong>
+                if let Some(status) = entry.status {
+                    { " → " }{ label(tablet.lang, "status.state", status.as_str()) }
+                }
+                if let Some(text) = &entry.text {
+                    <p>{ text }</p>
+                }
+            </li>
+        }
+    });
+    let past = detail.history.same_serial.iter().chain(detail.history.same_phone.iter()).map(|past| html! {
+        <li>{ &past.reference }{ " · " }{ past.created_at.get(..10).unwrap_or(&past.created_at) }{ " · " }{ label(tablet.lang, "status.state", past.status.as_str()) }</li>
+    });
+    html! {
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading">{ tablet.t("visit.history") }</h2>
+            <ol class="timeline">{ for entries }</ol>
+            if !detail.history.same_serial.is_empty() || !detail.history.same_phone.is_empty() {
+                <h3>{ tablet.t("visit.earlier_requests") }</h3>
+                <ul>{ for past }</ul>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReportProps {
+    row: VisitRow,
+    detail: RequestDetail,
+}
+
+/// The fields the engineer checks of the request (prefilled) before the report's own.
+const FROM_REQUEST: [Field; 6] = [
+    Field::FullName,
+    Field::Company,
+    Field::Phone,
+    Field::Address,
+    Field::Model,
+    Field::SerialNumber,
+];
+
+#[function_component(ReportForm)]
+fn report_form(props: &ReportProps) -> Html {
+    let tablet = use_tablet();
+    let draft = use_state(|| None::<ReportDraft>);
+    let errors = use_state(Vec::<FieldError>::new);
+    let parts_error = use_state(|| None::<&'static str>);
+    let attempts = use_state(|| 0u32);
+    let signature_url = use_state(|| None::<String>);
+    {
+        let (draft, keep, row, detail, login, signature_url) = (
+            draft.clone(),
+            tablet.keep.clone(),
+            props.row.clone(),
+            props.detail.clone(),
+            tablet.session.login.clone(),
+            signature_url.clone(),
+        );
+        use_effect_with(props.row.id, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let kept = match &keep {
+                    Some(keep) => keep.draft(row.id).await,
+                    None => None,
+                };
+                // A signature drawn before the reload shows again, from the tablet.
+                let signature =
+                    kept.as_ref().map(|d| d.fields.signature.clone()).filter(|id| !id.is_empty());
+                if let (Some(id), Some(keep)) = (signature, &keep) {
+                    if let Some(blob) = keep.signature(&id).await {
+                        signature_url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
+                    }
+                }
+                draft.set(Some(kept.unwrap_or_else(|| ReportDraft {
+                    fields: prefill(&detail, &row, &login),
+                    parts_expected_on: String::new(),
+                })));
+            });
+        });
+    }
+    let Some(current) = (*draft).clone() else {
+        return html! { <p class="loading">{ tablet.t("visits.loading") }</p> };
+    };
+    let Some(config) = tablet.config.clone() else {
+        return html! { <p class="error" role="alert">{ tablet.t("report.no_config") }</p> };
+    };
+    let lang = tablet.lang;
+    let today = load::device_today();
+
+    // Every change is drafted at once: a reload or a killed tab loses nothing.
+    let save = {
+        let (draft, keep, id, errors, parts_error, attempts, config) = (
+            draft.clone(),
+            tablet.keep.clone(),
+            props.row.id,
+            errors.clone(),
+            parts_error.clone(),
+            attempts.clone(),
+            config.clone(),
+        );
+        Callback::from(move |next: ReportDraft| {
+            if *attempts > 0 {
+                errors
+                    .set(validate_request(&next.fields, &config, today).err().unwrap_or_default());
+                parts_error.set(parts_date_problem(
+                    &next.fields.result,
+                    &next.parts_expected_on,
+                    today,
+                ));
+            }
+            draft.set(Some(next.clone()));
+            if let Some(keep) = keep.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = keep.save_draft(id, &next).await;
+                });
+            }
+        })
+    };
+    let on_edit = {
+        let (save, current) = (save.clone(), current.clone());
+        Callback::from(move |(field, value): (Field, String)| {
+            let mut next = current.clone();
+            next.fields.set(field, value);
+            save.emit(next);
+        })
+    };
+    let on_parts_date = {
+        let (save, current) = (save.clone(), current.clone());
+        Callback::from(move |event: InputEvent| {
+            if let Some(value) = shouhou_web::dom::event_value(&event) {
+                save.emit(ReportDraft { parts_expected_on: value, ..current.clone() });
+            }
+        })
+    };
+    let on_signed = {
+        let (save, current, keep, signature_url) =
+            (save.clone(), current.clone(), tablet.keep.clone(), signature_url.clone());
+        Callback::from(move |(blob, width, height): (web_sys::Blob, u32, u32)| {
+            let (save, mut next, keep, signature_url) =
+                (save.clone(), current.clone(), keep.clone(), signature_url.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let id = shouhou::ids::new_uuid();
+                if let Some(keep) = &keep {
+                    if keep.put_signature(&id, &blob).await.is_err() {
+                        return;
+                    }
+                }
+                signature_url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
+                let photo = PhotoRef {
+                    id: id.clone(),
+                    content_type: "image/png".into(),
+                    bytes: blob.size() as u64,
+                    width,
+                    height,
+                };
+                next.fields.photos = vec![photo];
+                next.fields.signature = id;
+                save.emit(next);
+            });
+        })
+    };
+    let on_clear = {
+        let (save, current, signature_url) = (save.clone(), current.clone(), signature_url.clone());
+        Callback::from(move |()| {
+            let mut next = current.clone();
+            next.fields.photos.clear();
+            next.fields.signature.clear();
+            signature_url.set(None);
+            save.emit(next);
+        })
+    };
+    let onsubmit = {
+        let (current, errors, parts_error, attempts, config) = (
+            current.clone(),
+            errors.clone(),
+            parts_error.clone(),
+            attempts.clone(),
+            config.clone(),
+        );
+        let (keep, row, send, navigate) =
+            (tablet.keep.clone(), props.row.clone(), tablet.send.clone(), tablet.navigate.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            attempts.set(*attempts + 1);
+            let found = validate_request(&current.fields, &config, today).err().unwrap_or_default();
+            let parts =
+                parts_date_problem(&current.fields.result, &current.parts_expected_on, today);
+            errors.set(found.clone());
+            parts_error.set(parts);
+            if !found.is_empty() {
+                return;
+            }
+            if parts.is_some() {
+                shouhou_web::dom::focus_by_id("parts-expected-on", true);
+                return;
+            }
+            let item = QueuedReport::new(
+                &row,
+                current.fields.clone(),
+                &current.parts_expected_on,
+                shouhou::ids::new_uuid(),
+                load::now_ms(),
+            );
+            let (keep, send, navigate) = (keep.clone(), send.clone(), navigate.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(keep) = keep {
+                    if keep.queue(&item).await.is_err() {
+                        return;
+                    }
+                }
+                send.emit(());
+                navigate.emit(Route::Visits);
+            });
+        })
+    };
+
+    let fields = &current.fields;
+    let conditions = Conditions::of(fields, &config, today);
+    let shown_errors: &[FieldError] = if *attempts > 0 { &errors } else { &[] };
+    let error_for =
+        |field: Field| shown_errors.iter().find(|e| e.field == field).map(|e| e.message(lang));
+    let report_fields: Vec<Field> = Step::Report
+        .fields(Intent::OnsiteReport, &conditions)
+        .into_iter()
+        .filter(|field| *field != Field::Photos)
+        .collect();
+    let control = |field: Field| -> Html {
+        let error = error_for(field);
+        let optional = !conditions.required(field);
+        let text = |kind: TextKind| {
+            text_field(TextFieldProps {
+                lang,
+                field,
+                value: Some(fields.get(field).to_string()),
+                kind,
+                autocomplete: None,
+                optional,
+                hint: None,
+                error: error.clone(),
+                on_edit: on_edit.clone(),
+            })
+        };
+        let control = match field.kind() {
+            FieldKind::Tel => text(TextKind::Tel),
+            FieldKind::Email => text(TextKind::Email),
+            FieldKind::Date => text(TextKind::Date),
+            FieldKind::DateTime => text(TextKind::DateTime),
+            FieldKind::Measurement { .. } => text(TextKind::Decimal),
+            FieldKind::Paragraph { .. } => text(TextKind::MultiLine),
+            FieldKind::Choice(options) => choice_group(ChoiceGroupProps {
+                lang,
+                field,
+                options: options
+                    .iter()
+                    .map(|option| {
+                        (option.to_string(), tablet.t(&[field.name(), ".", option].concat()))
+                    })
+                    .collect(),
+                selected: Some(fields.get(field).to_string()),
+                several: false,
+                hint: None,
+                redraws: Vec::new(),
+                error: error.clone(),
+                on_edit: on_edit.clone(),
+            }),
+            FieldKind::Flag => checkbox(CheckboxProps {
+                lang,
+                field,
+                checked: Some(fields.get(field) == "yes"),
+                notice: None,
+                error: error.clone(),
+                on_edit: on_edit.clone(),
+            }),
+            FieldKind::Signature => html! {
+                <SignaturePad {lang} saved={(*signature_url).clone()}
+                    error={error.clone()} on_signed={on_signed.clone()} on_clear={on_clear.clone()} />
+            },
+            _ => text(TextKind::Text),
+        };
+        if field != Field::Result || fields.result != "needs_parts" {
+            return control;
+        }
+        // The date the parts are expected on goes with the join, not the report.
+        let parts_error = parts_error.map(|key| tablet.t(key));
+        html! {
+            <>
+                { control }
+                <div class={classes!("field", parts_error.as_ref().map(|_| "field-error"))}>
+                    <label for="parts-expected-on">{ tablet.t("report.parts_expected_on") }</label>
+                    if let Some(message) = &parts_error {
+                        <p class="error-message" id="parts-expected-on-error">{ message }</p>
+                    }
+                    <input id="parts-expected-on" name="parts_expected_on" type="date" value={current.parts_expected_on.clone()}
+                        oninput={on_parts_date.clone()} aria-invalid={parts_error.as_ref().map(|_| "true")}
+                        aria-describedby={parts_error.as_ref().map(|_| "parts-expected-on-error")} />
+                </div>
+            </>
+        }
+    };
+    html! {
+        <form class="report" {onsubmit} novalidate=true>
+            <ErrorSummary {lang} errors={shown_errors.to_vec()} focus_token={*attempts} />
+            <fieldset class="group">
+                <legend>{ tablet.t("report.from_request") }</legend>
+                { for FROM_REQUEST.into_iter().map(control) }
+            </fieldset>
+            { for report_fields.into_iter().map(control) }
+            <p class="hint">{ tablet.t("report.queued_hint") }</p>
+            <button type="submit">{ tablet.t("report.submit") }</button>
+        </form>
+    }
+}

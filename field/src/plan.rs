@@ -1,0 +1,504 @@
+//! What the engineer's app decides, with no browser in it (tested natively with
+//! `cargo test -p shouhou-field`): which visits are today's and which are coming, how a
+//! visit's time reads in the site's time, the report prefilled from the request and the
+//! visit, and where a queued report stands between its two calls (the report, then the
+//! join to the visit).
+
+use serde::{Deserialize, Serialize};
+use shouhou_core::desk::{EventRequest, RequestDetail, VisitRow};
+use shouhou_core::visit::VisitState;
+use shouhou_core::{CivilDate, Field, RequestFields};
+
+/// How many days ahead the list reaches: today and the next fourteen.
+pub const DAYS_AHEAD: i64 = 14;
+
+/// The offset an RFC 3339 time is written in (`+08:00` → 480 minutes; `Z` → 0): the
+/// server writes visits in the site's offset, so this is the site's.
+pub fn offset_minutes(rfc3339: &str) -> Option<i32> {
+    if rfc3339.ends_with('Z') || rfc3339.ends_with('z') {
+        return Some(0);
+    }
+    // After a time (`…T09:00:00`), a sign, two digits, a colon, two digits.
+    let start = rfc3339.len().checked_sub(6).filter(|start| *start >= 16)?;
+    let tail = rfc3339.get(start..)?;
+    if tail.as_bytes()[3] != b':' {
+        return None;
+    }
+    let sign = match tail.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let hours: i32 = tail.get(1..3)?.parse().ok()?;
+    let minutes: i32 = tail.get(4..6)?.parse().ok()?;
+    Some(sign * (hours * 60 + minutes))
+}
+
+/// The day (`YYYY-MM-DD`) and the time (`HH:MM`) as the site's clock shows them: as
+/// written, since the server writes visits in the site's offset.
+pub fn wall(rfc3339: &str) -> Option<(&str, &str)> {
+    let day = rfc3339.get(..10)?;
+    let time = rfc3339.get(11..16)?;
+    (rfc3339.as_bytes().get(10) == Some(&b'T') && CivilDate::parse(day).is_some())
+        .then_some((day, time))
+}
+
+/// A visit's window as the site's clock shows it: `2026-12-08 09:00–11:00`, or with both
+/// days when it runs past midnight.
+pub fn window(from: &str, to: &str) -> String {
+    match (wall(from), wall(to)) {
+        (Some((day, start)), Some((end_day, end))) if day == end_day => {
+            format!("{day} {start}–{end}")
+        }
+        (Some((day, start)), Some((end_day, end))) => format!("{day} {start} – {end_day} {end}"),
+        _ => format!("{from} – {to}"),
+    }
+}
+
+/// Today on the site's calendar, at `now_ms`, from a time the server wrote (its offset);
+/// the device's own offset when there is none to read.
+pub fn site_today(now_ms: i64, written: Option<&str>, device_offset: i32) -> CivilDate {
+    let offset = written.and_then(offset_minutes).unwrap_or(device_offset);
+    CivilDate::at(now_ms, offset)
+}
+
+/// The days the list asks the server for: today to today + [`DAYS_AHEAD`].
+pub fn span(today: CivilDate) -> (String, String) {
+    (today.to_string(), today.plus_days(DAYS_AHEAD).to_string())
+}
+
+/// Which part of the list a visit is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Today,
+    Coming,
+    /// Before today (an earlier day's visit still open) or not readable: listed last.
+    Earlier,
+}
+
+pub fn when(visit: &VisitRow, today: CivilDate) -> When {
+    let today = today.to_string();
+    match wall(&visit.from).map(|(day, _)| day) {
+        Some(day) if day == today => When::Today,
+        Some(day) if *day > *today.as_str() => When::Coming,
+        _ => When::Earlier,
+    }
+}
+
+/// The visits an engineer has to go to, today's first, then the coming ones, each in the
+/// order they begin; cancelled visits are left out (nobody goes), done ones kept (the
+/// engineer sees the report went).
+pub fn agenda(visits: &[VisitRow], today: CivilDate) -> Vec<(When, VisitRow)> {
+    let mut listed: Vec<(When, VisitRow)> = visits
+        .iter()
+        .filter(|visit| visit.state != VisitState::Cancelled)
+        .map(|visit| (when(visit, today), visit.clone()))
+        .collect();
+    let rank = |when: When| match when {
+        When::Today => 0,
+        When::Coming => 1,
+        When::Earlier => 2,
+    };
+    listed.sort_by(|(a, x), (b, y)| rank(*a).cmp(&rank(*b)).then_with(|| x.from.cmp(&y.from)));
+    listed
+}
+
+/// The on-site report as the engineer starts it: the request's customer, contact, address
+/// and unit, who records it, and the visit's window as the arrival, the departure and the
+/// sign-off (what the engineer corrects, rather than types on a tablet from nothing).
+pub fn prefill(detail: &RequestDetail, visit: &VisitRow, engineer: &str) -> RequestFields {
+    let request = &detail.request;
+    let detail_of = |name: &str| request.details.get(name).cloned().unwrap_or_default();
+    let address = detail_of("address");
+    let mut fields = RequestFields {
+        intent: "onsite_report".into(),
+        product_line: request.product_line.clone(),
+        full_name: request.full_name.clone(),
+        phone: request.phone.clone(),
+        description: request.description.clone(),
+        recorded_by: engineer.to_string(),
+        ..RequestFields::default()
+    };
+    for field in [Field::Company, Field::Email, Field::Model, Field::SerialNumber] {
+        fields.set(field, detail_of(field.name()));
+    }
+    if let Some(email) = &request.email {
+        fields.email = email.clone();
+    }
+    fields.site = address.clone();
+    fields.address = address;
+    let local = |rfc3339: &str| {
+        wall(rfc3339).map(|(day, time)| [day, "T", time].concat()).unwrap_or_default()
+    };
+    fields.arrival_at = local(&visit.from);
+    fields.departure_at = local(&visit.to);
+    fields.signoff_at = local(&visit.to);
+    fields
+}
+
+/// `YYYY-MM-DD` the parts are expected on, when the result is that parts are needed: the
+/// join carries it and the customer's status page says it.
+pub fn parts_date_problem(
+    result: &str,
+    parts_expected_on: &str,
+    today: CivilDate,
+) -> Option<&'static str> {
+    if result != "needs_parts" {
+        return None;
+    }
+    match CivilDate::parse(parts_expected_on.trim()) {
+        None if parts_expected_on.trim().is_empty() => Some("report.parts_expected_on.required"),
+        None => Some("report.parts_expected_on.invalid"),
+        Some(day) if day < today => Some("report.parts_expected_on.past"),
+        Some(_) => None,
+    }
+}
+
+/// A report waiting to be sent, kept in the outbox under its visit's id. Two calls send
+/// it: the report itself (`POST /api/v1/requests`, keyed by `idempotency_key`, so a retry
+/// after a lost answer is the same report), then the join to the visit, which the server
+/// answers the same way however often it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedReport {
+    pub visit: i64,
+    /// The request the visit answers.
+    pub request: String,
+    pub idempotency_key: String,
+    pub fields: RequestFields,
+    #[serde(default)]
+    pub parts_expected_on: Option<String>,
+    pub queued_at_ms: u64,
+    /// The report's own reference, once the server stored it.
+    #[serde(default)]
+    pub report: Option<String>,
+    /// The join answered: nothing left to send.
+    #[serde(default)]
+    pub joined: bool,
+    /// The server refused it for good (its words): it waits for the engineer.
+    #[serde(default)]
+    pub refused: Option<String>,
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// What a queued report needs next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// The report itself.
+    File,
+    /// The join of the stored report to the visit.
+    Join(String),
+    /// Nothing: sent and joined, or refused and waiting for the engineer.
+    Nothing,
+}
+
+impl QueuedReport {
+    pub fn new(
+        visit: &VisitRow,
+        fields: RequestFields,
+        parts_expected_on: &str,
+        idempotency_key: String,
+        now_ms: u64,
+    ) -> QueuedReport {
+        let needs_parts = fields.result == "needs_parts";
+        QueuedReport {
+            visit: visit.id,
+            request: visit.reference.clone(),
+            idempotency_key,
+            fields,
+            parts_expected_on: needs_parts.then(|| parts_expected_on.trim().to_string()),
+            queued_at_ms: now_ms,
+            report: None,
+            joined: false,
+            refused: None,
+            attempts: 0,
+        }
+    }
+
+    pub fn next(&self) -> Next {
+        match (&self.report, self.joined, &self.refused) {
+            (_, true, _) | (_, _, Some(_)) => Next::Nothing,
+            (None, false, None) => Next::File,
+            (Some(report), false, None) => Next::Join(report.clone()),
+        }
+    }
+
+    /// Whether it still waits to be sent (what the queue shows).
+    pub fn waiting(&self) -> bool {
+        !self.joined
+    }
+
+    /// The event that joins the stored report to its visit.
+    pub fn join(&self, report: &str) -> EventRequest {
+        EventRequest::VisitReport {
+            visit: self.visit,
+            report: report.to_string(),
+            parts_expected_on: self.parts_expected_on.clone(),
+        }
+    }
+}
+
+/// Whether a refusal of a queued report's call is tried again later (408, 429, 5xx, and a
+/// 401: the session ran out, and the report waits for the engineer to sign in again rather
+/// than be lost) or is for good, with the server's words.
+pub fn tried_again(status: u16) -> bool {
+    status == 401
+        || matches!(
+            shouhou_core::outbox::classify(status, None),
+            shouhou_core::outbox::Answer::RetryLater { .. }
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use shouhou_core::desk::{RequestDetail, ServiceHistory};
+    use shouhou_core::schema::{Intent, ValidRequest};
+    use shouhou_core::status::Status;
+
+    use super::*;
+
+    fn visit(id: i64, from: &str, to: &str, state: VisitState) -> VisitRow {
+        VisitRow {
+            reference: format!("SR-20261206-{id:04}"),
+            status: Status::InProgress,
+            product_line: "inverter".into(),
+            full_name: "王建国".into(),
+            id,
+            engineer: "li".into(),
+            from: from.into(),
+            to: to.into(),
+            state,
+            note: None,
+            moved_at: None,
+            report: None,
+        }
+    }
+
+    fn today() -> CivilDate {
+        CivilDate::parse("2026-12-06").unwrap()
+    }
+
+    #[test]
+    fn the_site_time_is_the_one_the_server_wrote() {
+        assert_eq!(offset_minutes("2026-12-08T09:00:00+08:00"), Some(480));
+        assert_eq!(offset_minutes("2026-12-08T09:00:00-05:30"), Some(-330));
+        assert_eq!(offset_minutes("2026-12-08T01:00:00Z"), Some(0));
+        assert_eq!(offset_minutes("2026-12-08"), None);
+        assert_eq!(
+            window("2026-12-08T09:00:00+08:00", "2026-12-08T11:00:00+08:00"),
+            "2026-12-08 09:00–11:00"
+        );
+        assert_eq!(
+            window("2026-12-08T22:00:00+08:00", "2026-12-09T01:00:00+08:00"),
+            "2026-12-08 22:00 – 2026-12-09 01:00"
+        );
+        // 2026-12-06 17:00 UTC is already the 7th in Beijing, still the 6th on the device in UTC.
+        let now = CivilDate::parse("2026-12-06").unwrap().days_since_epoch() * 86_400_000
+            + 17 * 3_600_000;
+        assert_eq!(site_today(now, Some("2026-12-08T09:00:00+08:00"), 0).to_string(), "2026-12-07");
+        assert_eq!(site_today(now, None, 0).to_string(), "2026-12-06");
+        assert_eq!(span(today()), ("2026-12-06".to_string(), "2026-12-20".to_string()));
+    }
+
+    #[test]
+    fn today_comes_first_then_the_coming_visits_in_order_and_cancelled_ones_not_at_all() {
+        let visits = [
+            visit(
+                1,
+                "2026-12-09T09:00:00+08:00",
+                "2026-12-09T10:00:00+08:00",
+                VisitState::Scheduled,
+            ),
+            visit(
+                2,
+                "2026-12-06T14:00:00+08:00",
+                "2026-12-06T15:00:00+08:00",
+                VisitState::Scheduled,
+            ),
+            visit(3, "2026-12-06T08:00:00+08:00", "2026-12-06T09:00:00+08:00", VisitState::Done),
+            visit(
+                4,
+                "2026-12-07T08:00:00+08:00",
+                "2026-12-07T09:00:00+08:00",
+                VisitState::Cancelled,
+            ),
+            visit(
+                5,
+                "2026-12-05T23:00:00+08:00",
+                "2026-12-06T01:00:00+08:00",
+                VisitState::Scheduled,
+            ),
+        ];
+        let listed: Vec<(When, i64)> =
+            agenda(&visits, today()).into_iter().map(|(when, v)| (when, v.id)).collect();
+        assert_eq!(
+            listed,
+            [(When::Today, 3), (When::Today, 2), (When::Coming, 1), (When::Earlier, 5)]
+        );
+    }
+
+    fn detail() -> RequestDetail {
+        let mut details = BTreeMap::new();
+        details.insert("address".to_string(), "苏州工业园区 3 号厂房".to_string());
+        details.insert("model".to_string(), "VF-7.5".to_string());
+        details.insert("serial_number".to_string(), "INV2025A001".to_string());
+        details.insert("company".to_string(), "苏州精工".to_string());
+        RequestDetail {
+            reference: "SR-20261206-0002".into(),
+            status: Status::InProgress,
+            next_statuses: vec![],
+            created_at: "2026-12-01T10:00:00+08:00".into(),
+            reply_by: "2026-12-02T10:00:00+08:00".into(),
+            first_reply_by: None,
+            overdue: false,
+            escalated: false,
+            assigned_to: None,
+            request: ValidRequest {
+                intent: Intent::Repair,
+                product_line: "inverter".into(),
+                full_name: "王建国".into(),
+                phone: "+8613812345678".into(),
+                email: None,
+                description: "运行中报 OC1 过流，停机。".into(),
+                category: None,
+                priority: None,
+                troubleshooting: None,
+                details,
+                warranty: None,
+                photos: vec![],
+                notify: vec![],
+                language: None,
+            },
+            timeline: vec![],
+            product: None,
+            entitlement: None,
+            history: ServiceHistory::default(),
+        }
+    }
+
+    #[test]
+    fn the_report_starts_from_the_request_and_the_visit() {
+        let row = visit(
+            2,
+            "2026-12-06T14:00:00+08:00",
+            "2026-12-06T15:00:00+08:00",
+            VisitState::Scheduled,
+        );
+        let fields = prefill(&detail(), &row, "li");
+        assert_eq!(fields.intent, "onsite_report");
+        assert_eq!(
+            (fields.full_name.as_str(), fields.phone.as_str()),
+            ("王建国", "+8613812345678")
+        );
+        assert_eq!(fields.company, "苏州精工");
+        assert_eq!(
+            (fields.address.as_str(), fields.site.as_str()),
+            ("苏州工业园区 3 号厂房", "苏州工业园区 3 号厂房")
+        );
+        assert_eq!((fields.product_line.as_str(), fields.model.as_str()), ("inverter", "VF-7.5"));
+        assert_eq!(fields.serial_number, "INV2025A001");
+        assert_eq!(fields.arrival_at, "2026-12-06T14:00");
+        assert_eq!(
+            (fields.departure_at.as_str(), fields.signoff_at.as_str()),
+            ("2026-12-06T15:00", "2026-12-06T15:00")
+        );
+        assert_eq!(fields.recorded_by, "li");
+        assert_eq!(fields.description, "运行中报 OC1 过流，停机。");
+        // What only the engineer can say is left to them.
+        assert_eq!((fields.result.as_str(), fields.fault_cause.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn a_prefilled_report_needs_only_what_the_engineer_saw_to_pass_cores_rules() {
+        let config =
+            shouhou_core::AppConfig::from_json(include_str!("../../static/config.json")).unwrap();
+        let row = visit(
+            2,
+            "2026-12-06T14:00:00+08:00",
+            "2026-12-06T15:00:00+08:00",
+            VisitState::Scheduled,
+        );
+        let mut fields = prefill(&detail(), &row, "li");
+        let missing: Vec<Field> = shouhou_core::validate_request(&fields, &config, today())
+            .unwrap_err()
+            .into_iter()
+            .map(|error| error.field)
+            .collect();
+        assert_eq!(
+            missing,
+            [Field::FaultCause, Field::Result, Field::SignoffName, Field::Signature]
+        );
+        fields.fault_cause = "输出侧电缆绝缘破损".into();
+        fields.result = "fixed".into();
+        fields.customer_not_present = "yes".into();
+        fields.not_present_reason = "客户外出，门卫在场".into();
+        let valid = shouhou_core::validate_request(&fields, &config, today()).unwrap();
+        assert_eq!(valid.intent, Intent::OnsiteReport);
+        assert_eq!(valid.details.get("site").map(String::as_str), Some("苏州工业园区 3 号厂房"));
+    }
+
+    #[test]
+    fn a_queued_report_is_filed_then_joined_then_done() {
+        let row = visit(
+            2,
+            "2026-12-06T14:00:00+08:00",
+            "2026-12-06T15:00:00+08:00",
+            VisitState::Scheduled,
+        );
+        let mut fields = prefill(&detail(), &row, "li");
+        fields.result = "fixed".into();
+        let mut item = QueuedReport::new(&row, fields, "2026-12-10", "key-1".into(), 1);
+        assert_eq!(item.parts_expected_on, None, "a date only when parts are needed");
+        assert_eq!((item.next(), item.waiting()), (Next::File, true));
+        item.report = Some("SR-20261206-0009".into());
+        assert_eq!(item.next(), Next::Join("SR-20261206-0009".into()));
+        let json = serde_json::to_value(item.join("SR-20261206-0009")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "visit_report", "visit": 2, "report": "SR-20261206-0009", "parts_expected_on": null})
+        );
+        item.joined = true;
+        assert_eq!((item.next(), item.waiting()), (Next::Nothing, false));
+        // Kept and read back as it was (IndexedDB holds it as JSON).
+        let kept: QueuedReport =
+            serde_json::from_str(&serde_json::to_string(&item).unwrap()).unwrap();
+        assert_eq!(kept, item);
+
+        let mut parts = prefill(&detail(), &row, "li");
+        parts.result = "needs_parts".into();
+        let item = QueuedReport::new(&row, parts, " 2026-12-10 ", "key-2".into(), 1);
+        assert_eq!(item.parts_expected_on.as_deref(), Some("2026-12-10"));
+        let refused = QueuedReport { refused: Some("422".into()), ..item };
+        assert_eq!((refused.next(), refused.waiting()), (Next::Nothing, true));
+    }
+
+    #[test]
+    fn a_report_is_tried_again_unless_the_server_refused_it_for_good() {
+        for status in [401, 408, 429, 500, 503] {
+            assert!(tried_again(status), "{status}");
+        }
+        for status in [400, 403, 409, 422] {
+            assert!(!tried_again(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn parts_needed_need_a_date_not_in_the_past() {
+        assert_eq!(parts_date_problem("fixed", "", today()), None);
+        assert_eq!(
+            parts_date_problem("needs_parts", "", today()),
+            Some("report.parts_expected_on.required")
+        );
+        assert_eq!(
+            parts_date_problem("needs_parts", "12/10", today()),
+            Some("report.parts_expected_on.invalid")
+        );
+        assert_eq!(
+            parts_date_problem("needs_parts", "2026-12-05", today()),
+            Some("report.parts_expected_on.past")
+        );
+        assert_eq!(parts_date_problem("needs_parts", "2026-12-06", today()), None);
+    }
+}

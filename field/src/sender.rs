@@ -1,0 +1,100 @@
+//! Sends the queued reports: when one is queued, when the browser says it is online again,
+//! and on a timer (a tablet's `online` event is not always told). IndexedDB is the source of
+//! truth: each run reads the outbox afresh, and each step is written back before the next,
+//! so a tab killed between the report and its join sends only the join next time; the
+//! idempotency key and the server's idempotent join make a repeated call harmless.
+
+use std::cell::Cell;
+
+use shouhou_core::Lang;
+use yew::Callback;
+
+use crate::api;
+use crate::keep::Keep;
+use shouhou_web::http::HttpError;
+
+use crate::plan::{tried_again, Next, QueuedReport};
+
+thread_local! {
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// Asked for again while running: one more pass when this one ends.
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Sends whatever is queued; a call while a run is going on asks for one more run.
+/// `report` hears the outbox as it stands after each step.
+pub fn send_queued(keep: Keep, lang: Lang, report: Callback<Vec<QueuedReport>>) {
+    if RUNNING.with(|running| running.replace(true)) {
+        AGAIN.with(|again| again.set(true));
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        loop {
+            AGAIN.with(|again| again.set(false));
+            run_once(&keep, lang, &report).await;
+            if !AGAIN.with(Cell::get) {
+                break;
+            }
+        }
+        RUNNING.with(|running| running.set(false));
+    });
+}
+
+async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Vec<QueuedReport>>) {
+    let items = keep.outbox().await;
+    report.emit(items.clone());
+    for mut item in items {
+        loop {
+            let outcome = match item.next() {
+                Next::Nothing => break,
+                Next::File => file(keep, &item, lang).await.map(|reference| {
+                    item.report = Some(reference);
+                }),
+                Next::Join(reference) => {
+                    api::join(&item.request, &item.join(&reference), lang).await.map(|()| {
+                        item.joined = true;
+                    })
+                }
+            };
+            item.attempts += 1;
+            let stop = match outcome {
+                Ok(()) => false,
+                // No answer, or a 2xx whose body was cut: the same key brings the same report.
+                Err(HttpError::Offline | HttpError::Unreadable(_)) => true,
+                Err(HttpError::Refused(refusal)) if tried_again(refusal.status) => true,
+                Err(error) => {
+                    item.refused = Some(error.to_string());
+                    false
+                }
+            };
+            if item.joined {
+                keep.sent(&item).await;
+            } else if keep.put_queued(&item).await.is_err() {
+                break;
+            }
+            report.emit(keep.outbox().await);
+            if stop {
+                // No signal, or the server busy: the others would fare the same now.
+                return;
+            }
+        }
+    }
+}
+
+/// Files the report itself, with its signature from this tablet's storage.
+async fn file(keep: &Keep, item: &QueuedReport, lang: Lang) -> Result<String, HttpError> {
+    let fields = &item.fields;
+    let photo = fields.photos.iter().find(|photo| photo.id == fields.signature);
+    let signature = match photo {
+        Some(photo) => match keep.signature(&photo.id).await {
+            Some(blob) => Some((photo, blob)),
+            None => {
+                return Err(HttpError::Unsendable(
+                    "the signature is missing from this tablet".into(),
+                ))
+            }
+        },
+        None => None,
+    };
+    api::file_report(fields, &item.idempotency_key, signature, lang).await
+}

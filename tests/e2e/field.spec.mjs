@@ -1,0 +1,199 @@
+// The engineer's app at /field/ (issue 27) against the real server: a lead books a visit on
+// the dispatch board; the engineer's tablet (a second browser context, touch, tablet-sized)
+// signs in, opens the visit with signal, loses it, reloads (the shell from the service
+// worker, the visit from IndexedDB), files the report with a drawn signature and sees it
+// queued; with signal back it is sent once and joined to the visit. The database and the
+// customer's status page are read after; axe runs on each screen. A second report is filed
+// by keyboard alone, the customer not present.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { test, expect, expectNoAxeViolations, messages, addStaff, fill, heading, tabTo, otherDevice, serviceWorkerInControl } from './fixtures.mjs';
+
+const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+const desk = read('dist/desk/i18n/zh-CN.json');
+const field = { en: read('dist/field/i18n/en.json'), 'zh-CN': read('dist/field/i18n/zh-CN.json') };
+const PASSWORD = 'correct horse battery staple';
+// A tablet, its service worker allowed (the config blocks them elsewhere).
+const TABLET = { viewport: { width: 1024, height: 768 }, hasTouch: true, serviceWorkers: 'allow' };
+
+/** A repair whose troubleshooting said an engineer must come, filed as the customer app does. */
+async function onSite(server, name) {
+  const answer = await fetch(`${server.url}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({
+      intent: 'repair', product_line: 'inverter', full_name: name, phone: '138 1234 5678',
+      purchase_date_unknown: 'yes', serial_number: `INV-${randomUUID().slice(0, 6)}`,
+      resolution: 'onsite_visit', address: '苏州工业园区星湖街 328 号 3 号厂房',
+      description: '变频器上电后显示 OC1 过流故障，电机无法启动',
+    }),
+  });
+  const body = await answer.json();
+  expect(answer.status, JSON.stringify(body)).toBe(201);
+  return body.reference;
+}
+
+/** The engineer's tablet at /field/, signed in by keyboard. */
+async function signedInTablet(browser, server, locale, login) {
+  const device = await otherDevice(browser, { locale, ...TABLET });
+  const tablet = await device.context.newPage();
+  const f = field[locale === 'en-GB' ? 'en' : 'zh-CN'];
+  await tablet.goto(`${server.url}/field`);
+  await expect(tablet).toHaveURL(`${server.url}/field/`);
+  await expect(heading(tablet)).toHaveText(f['signin.heading']);
+  await expectNoAxeViolations(tablet, 'the field sign-in');
+  await tabTo(tablet, tablet.getByLabel(f['signin.login']));
+  await tablet.keyboard.type(login);
+  await tabTo(tablet, tablet.getByLabel(f['signin.password']));
+  await tablet.keyboard.type(PASSWORD);
+  await tablet.keyboard.press('Enter');
+  await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  return { device, tablet, f };
+}
+
+// The lead's desk in Chinese; each tablet says its own language.
+test.use({ locale: 'zh-CN' });
+
+const reports = (server) => server.rows(`SELECT reference, status FROM requests WHERE intent = 'onsite_report'`);
+
+test('a visit booked on the board is reported offline on the tablet and sent once', async ({ page, server, browser }) => {
+  test.setTimeout(120_000);
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const reference = await onSite(server, '王建国');
+
+  // The lead books it on the dispatch board, by keyboard, 09:00–11:00 today.
+  const signedIn = await page.request.post(`${server.url}/api/v1/staff/session`, { data: { login: 'wang.fang', password: PASSWORD } });
+  expect(signedIn.status()).toBe(204);
+  await page.goto(`${server.url}/desk/board`);
+  await expect(heading(page)).toHaveText(desk['board.heading']);
+  await tabTo(page, page.locator('section.waiting').getByRole('button', { name: fill(desk['board.book'], { name: '王建国' }) }));
+  await page.keyboard.press('Enter');
+  const select = page.getByLabel(desk['board.engineer'], { exact: true });
+  await expect(select).toBeFocused();
+  await page.keyboard.type('zh');
+  await expect(select).toHaveValue('zhao.gong');
+  for (const [label, time] of [['action.visit_from', '09:00'], ['action.visit_to', '11:00']]) {
+    await tabTo(page, page.getByLabel(desk[label], { exact: true }));
+    await page.keyboard.type(time);
+  }
+  await tabTo(page, page.getByRole('button', { name: desk['action.visit_submit'], exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page.locator('p.ok[role="status"]')).toHaveText(desk['saved.visit']);
+  const [[visitId]] = server.rows(`SELECT visits.id FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
+
+  // The tablet, with signal: the visit is listed under today, and every listed visit's
+  // request is kept for offline use.
+  const { device, tablet, f } = await signedInTablet(browser, server, 'zh-CN', 'zhao.gong');
+  const today = tablet.getByRole('region', { name: f['visits.today'] });
+  await expect(today.getByRole('link')).toContainText(['09:00–11:00']);
+  await expect(today.getByRole('link')).toContainText(['王建国']);
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }));
+  await expectNoAxeViolations(tablet, 'the visit list');
+  await serviceWorkerInControl(tablet);
+
+  await today.getByRole('link').first().click();
+  await expect(tablet).toHaveURL(`${server.url}/field/visits/${visitId}`);
+  await expect(heading(tablet)).toContainText('王建国');
+  await expect(tablet.getByText(reference)).toBeVisible();
+  // Prefilled from the request and the visit.
+  await expect(tablet.locator('[name="full_name"]')).toHaveValue('王建国');
+  await expect(tablet.locator('[name="site"]')).toHaveValue('苏州工业园区星湖街 328 号 3 号厂房');
+  await expect(tablet.locator('[name="arrival_at"]')).toHaveValue(/T09:00$/);
+  await expectNoAxeViolations(tablet, 'a visit with signal');
+
+  // No signal: the page comes from the service worker, the visit from IndexedDB.
+  await device.context.setOffline(true);
+  await tablet.reload();
+  await expect(heading(tablet)).toContainText('王建国');
+  await expect(tablet.locator('.provenance')).toContainText(fill(f['visits.offline'], { time: '' }).trim().slice(0, 4));
+  await tablet.locator('[name="fault_cause"]').fill('输出侧电缆绝缘破损，对地短路导致 OC1');
+  await tablet.locator('[name="result"][value="fixed"]').check();
+  await tablet.locator('[name="signoff_name"]').fill('王建国');
+  const pad = tablet.locator('canvas#f-signature');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await tablet.mouse.move(box.x + 20, box.y + 40);
+  await tablet.mouse.down();
+  for (const [x, y] of [[80, 90], [140, 30], [220, 100], [300, 50]]) await tablet.mouse.move(box.x + x, box.y + y, { steps: 4 });
+  await tablet.mouse.up();
+  await expect(tablet.getByTestId('signature-status')).toHaveText(messages['zh-CN']['signature.signed']);
+  // Drafted as typed: a reload (still offline) keeps it all.
+  await expect(async () => {
+    await tablet.reload();
+    await expect(tablet.locator('[name="fault_cause"]')).toHaveValue('输出侧电缆绝缘破损，对地短路导致 OC1', { timeout: 2000 });
+  }).toPass();
+  await expect(tablet.locator('[name="result"][value="fixed"]')).toBeChecked();
+  await expect(tablet.getByTestId('signature-status')).toHaveText(messages['zh-CN']['signature.signed']);
+  await expectNoAxeViolations(tablet, 'a visit offline, the report drafted');
+
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+  await expect(tablet.getByTestId('queue').getByRole('link')).toContainText(reference);
+  await expectNoAxeViolations(tablet, 'the list offline, a report queued');
+  expect(reports(server)).toEqual([]);
+
+  // Signal again: sent once, joined to the visit.
+  await device.context.setOffline(false);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
+  const filed = reports(server);
+  expect(filed.length).toBe(1);
+  const [[report]] = filed;
+  expect(server.rows(`SELECT state, report FROM visits WHERE id = ${visitId}`)).toEqual([['done', report]]);
+  expect(server.rows(`SELECT status FROM requests WHERE reference = '${reference}'`)).toEqual([['resolved']]);
+  expect(server.rows(`SELECT count(*) FROM events JOIN requests ON requests.id = events.request_id WHERE requests.reference = '${reference}' AND events.status = 'resolved'`)).toEqual([[1]]);
+  expect(server.rows(`SELECT count(*) FROM photos JOIN requests ON requests.id = photos.request_id WHERE requests.reference = '${report}'`)).toEqual([[1]]);
+  // Reloading with signal sends nothing more.
+  await tablet.reload();
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
+  expect(reports(server).length).toBe(1);
+  await device.close();
+
+  // The customer's status page says it is resolved.
+  await page.goto(`${server.url}/status/${reference}`);
+  await page.getByLabel(messages['zh-CN']['status.contact_label']).fill('13812345678');
+  await page.getByRole('button', { name: messages['zh-CN']['status.check'] }).click();
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(fill(messages['zh-CN']['status.current'], { status: messages['zh-CN']['status.state.resolved'] }));
+});
+
+test('the report is filed by keyboard alone, the customer not present', async ({ server, browser }) => {
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const reference = await onSite(server, 'Li Lei');
+  const lead = await fetch(`${server.url}/api/v1/staff/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ login: 'wang.fang', password: PASSWORD }),
+  });
+  const cookie = lead.headers.get('set-cookie').split(';')[0];
+  const day = new Date().toISOString().slice(0, 10);
+  const booked = await fetch(`${server.url}/api/v1/staff/requests/${reference}/events`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: server.url },
+    body: JSON.stringify({ kind: 'visit', engineer: 'zhao.gong', from: `${day}T00:00:00Z`, to: `${day}T00:30:00Z`, note: '' }),
+  });
+  expect(booked.status).toBe(201);
+
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  const keys = (key) => tablet.keyboard.press(key);
+  await tabTo(tablet, tablet.getByRole('link', { name: /Li Lei/ }));
+  await keys('Enter');
+  await expect(heading(tablet)).toContainText('Li Lei');
+  await tabTo(tablet, tablet.locator('[name="fault_cause"]'));
+  await tablet.keyboard.type('Cable insulation worn through');
+  // The first result, chosen with the space bar.
+  await tabTo(tablet, tablet.locator('[name="result"][value="fixed"]'));
+  await keys('Space');
+  await tabTo(tablet, tablet.locator('[name="customer_not_present"]'));
+  await keys('Space');
+  await tabTo(tablet, tablet.locator('[name="not_present_reason"]'));
+  await tablet.keyboard.type('The customer was out; the caretaker let me in.');
+  await tabTo(tablet, tablet.getByRole('button', { name: f['report.submit'] }));
+  await keys('Enter');
+  await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
+  await expectNoAxeViolations(tablet, 'the list after a report was sent');
+  expect(server.rows(`SELECT status FROM requests WHERE reference = '${reference}'`)).toEqual([['resolved']]);
+  expect(server.rows(`SELECT state FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`)).toEqual([['done']]);
+  await device.close();
+});
