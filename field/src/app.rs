@@ -62,6 +62,8 @@ pub fn app() -> Html {
     let keep = use_state(|| None::<Option<Keep>>);
     let config = use_state(|| None::<Rc<AppConfig>>);
     let outbox = use_state(|| Rc::new(Vec::<QueuedReport>::new()));
+    // How many reports this tablet has had joined since the app opened.
+    let joined = use_state(|| 0u32);
     let routing = shouhou_web::router::use_route::<Route>(SITE);
 
     // Effects
@@ -99,12 +101,16 @@ pub fn app() -> Html {
         });
     }
     let send = {
-        let (keep, outbox, lang) = (keep.clone(), outbox.clone(), *lang);
+        let (keep, outbox, joined, lang) = (keep.clone(), outbox.clone(), joined.clone(), *lang);
         Callback::from(move |()| {
             if let Some(Some(keep)) = &*keep {
-                let outbox = outbox.clone();
-                let report =
-                    Callback::from(move |items: Vec<QueuedReport>| outbox.set(Rc::new(items)));
+                let (outbox, joined) = (outbox.clone(), joined.clone());
+                let report = Callback::from(move |heard: sender::Heard| {
+                    outbox.set(Rc::new(heard.outbox));
+                    if heard.joined {
+                        joined.set(*joined + 1);
+                    }
+                });
                 sender::send_queued(keep.clone(), lang, report);
             }
         })
@@ -197,7 +203,7 @@ pub fn app() -> Html {
         }
     };
     let SessionState::SignedIn(who) = &*session else {
-        return html! { <>{ header(None) }<main id="main"><SignIn {signed_in} /></main></> };
+        return html! { <>{ header(None) }<main id="main"><SignIn {lang} {signed_in} /></main></> };
     };
     if who.role != Role::Engineer {
         return html! {
@@ -217,6 +223,7 @@ pub fn app() -> Html {
         keep: keep.as_ref().cloned().flatten(),
         config: (*config).clone(),
         outbox: (*outbox).clone(),
+        joined: *joined,
         send,
         signed_out,
         navigate: routing.navigate.clone(),

@@ -21,9 +21,15 @@ thread_local! {
     static AGAIN: Cell<bool> = const { Cell::new(false) };
 }
 
+/// What the screens hear from a run: the outbox as it stands after each step, and whether a
+/// report has just been joined to its visit (the visits then read again).
+pub struct Heard {
+    pub outbox: Vec<QueuedReport>,
+    pub joined: bool,
+}
+
 /// Sends whatever is queued; a call while a run is going on asks for one more run.
-/// `report` hears the outbox as it stands after each step.
-pub fn send_queued(keep: Keep, lang: Lang, report: Callback<Vec<QueuedReport>>) {
+pub fn send_queued(keep: Keep, lang: Lang, report: Callback<Heard>) {
     if RUNNING.with(|running| running.replace(true)) {
         AGAIN.with(|again| again.set(true));
         return;
@@ -40,9 +46,9 @@ pub fn send_queued(keep: Keep, lang: Lang, report: Callback<Vec<QueuedReport>>) 
     });
 }
 
-async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Vec<QueuedReport>>) {
+async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Heard>) {
     let items = keep.outbox().await;
-    report.emit(items.clone());
+    report.emit(Heard { outbox: items.clone(), joined: false });
     for mut item in items {
         loop {
             let outcome = match item.next() {
@@ -69,10 +75,13 @@ async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Vec<QueuedReport>>)
             };
             if item.joined {
                 keep.sent(&item).await;
+                // The kept list must not offer the visit's report again offline: it is kept
+                // afresh now, with the visit done.
+                let _ = crate::load::visits(Some(keep)).await;
             } else if keep.put_queued(&item).await.is_err() {
                 break;
             }
-            report.emit(keep.outbox().await);
+            report.emit(Heard { outbox: keep.outbox().await, joined: item.joined });
             if stop {
                 // No signal, or the server busy: the others would fare the same now.
                 return;

@@ -54,6 +54,9 @@ async function signedInTablet(browser, server, locale, login) {
 // The lead's desk in Chinese; each tablet says its own language.
 test.use({ locale: 'zh-CN' });
 
+/** A message with `{name}` filled in by anything: what the screen says around a time. */
+const said = (template, name) => new RegExp(`^${template.split(`{${name}}`).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
+
 const reports = (server) => server.rows(`SELECT reference, status FROM requests WHERE intent = 'onsite_report'`);
 
 test('a visit booked on the board is reported offline on the tablet and sent once', async ({ page, server, browser }) => {
@@ -107,7 +110,7 @@ test('a visit booked on the board is reported offline on the tablet and sent onc
   await device.context.setOffline(true);
   await tablet.reload();
   await expect(heading(tablet)).toContainText('王建国');
-  await expect(tablet.locator('.provenance')).toContainText(fill(f['visits.offline'], { time: '' }).trim().slice(0, 4));
+  await expect(tablet.locator('.provenance')).toHaveText(said(f['visits.offline'], 'time'));
   await tablet.locator('[name="fault_cause"]').fill('输出侧电缆绝缘破损，对地短路导致 OC1');
   await tablet.locator('[name="result"][value="fixed"]').check();
   await tablet.locator('[name="signoff_name"]').fill('王建国');
@@ -149,6 +152,12 @@ test('a visit booked on the board is reported offline on the tablet and sent onc
   await tablet.reload();
   await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
   expect(reports(server).length).toBe(1);
+  // Offline again, the visit is kept as done: no second report is offered.
+  await device.context.setOffline(true);
+  await tablet.goto(`${server.url}/field/visits/${visitId}`);
+  await expect(tablet.getByRole('region', { name: f['report.heading'] })).toContainText(f['visit.state.done']);
+  await expect(tablet.getByRole('button', { name: f['report.submit'] })).toHaveCount(0);
+  await device.context.setOffline(false);
   await device.close();
 
   // The customer's status page says it is resolved.
@@ -173,6 +182,19 @@ test('the report is filed by keyboard alone, the customer not present', async ({
     body: JSON.stringify({ kind: 'visit', engineer: 'zhao.gong', from: `${day}T00:00:00Z`, to: `${day}T00:30:00Z`, note: '' }),
   });
   expect(booked.status).toBe(201);
+
+  // Someone who is not an engineer is told the app is for engineers, and where to go.
+  const leadDevice = await otherDevice(browser, { locale: 'en-GB', ...TABLET });
+  const leadTablet = await leadDevice.context.newPage();
+  const en = field.en;
+  await leadTablet.goto(`${server.url}/field/`);
+  await leadTablet.getByLabel(en['signin.login']).fill('wang.fang');
+  await leadTablet.getByLabel(en['signin.password']).fill(PASSWORD);
+  await leadTablet.getByRole('button', { name: en['signin.submit'] }).click();
+  await expect(heading(leadTablet)).toHaveText(en['not_engineer.heading']);
+  await expect(leadTablet.getByRole('link', { name: en['not_engineer.desk'] })).toHaveAttribute('href', '/desk/');
+  await expectNoAxeViolations(leadTablet, 'the field app for someone not an engineer');
+  await leadDevice.close();
 
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   const keys = (key) => tablet.keyboard.press(key);

@@ -1,6 +1,7 @@
 //! Sign-in with the staff account (`POST /api/v1/staff/session`, the desk's session).
 
 use shouhou_core::desk::Session;
+use shouhou_core::Lang;
 use shouhou_web::dom::{some, value_of};
 use shouhou_web::i18n::tr;
 use yew::prelude::*;
@@ -9,12 +10,13 @@ use crate::api;
 
 #[derive(Properties, PartialEq)]
 pub struct SignInProps {
+    pub lang: Lang,
     pub signed_in: Callback<Session>,
 }
 
 #[function_component(SignIn)]
 pub fn sign_in(props: &SignInProps) -> Html {
-    let lang = shouhou_web::i18n::Preference("shouhou-field-lang").initial();
+    let lang = props.lang;
     let login = use_node_ref();
     let password = use_node_ref();
     let error = use_state(|| None::<&'static str>);

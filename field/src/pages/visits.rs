@@ -21,8 +21,10 @@ pub fn visits_page() -> Html {
     {
         let (shown, details, keep, signed_out) =
             (shown.clone(), details.clone(), tablet.keep.clone(), tablet.signed_out.clone());
-        use_effect_with((), move |_| {
-            shouhou_web::dom::focus_by_id("page-title", false);
+        use_effect_with(tablet.joined, move |joined| {
+            if *joined == 0 {
+                shouhou_web::dom::focus_by_id("page-title", false);
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 let loaded = load::visits(keep.as_ref()).await;
                 if loaded == Err(Failure::SignedOut) {
