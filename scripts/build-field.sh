@@ -34,7 +34,9 @@ node -e '
 files=$(cd dist/field.new && find . -type f ! -name index.html | sed 's|^\./|/field/|' | sort)
 build_id=$(cd dist/field.new && find . -type f | sort | xargs cat | sha256sum | cut -c1-16)
 shell_files=$(node -e 'console.log(JSON.stringify(process.argv[1].split("\n").filter(Boolean)))' "$files")
-sed -e "s/__BUILD_ID__/$build_id/" -e "s|/\*SHELL_FILES\*/\[\]|$shell_files|" field/static/sw.js > dist/field.new/sw.js
+sed -e "s/__BUILD_ID__/$build_id/" -e "s|/\*SHELL_FILES\*/\[\]|$shell_files|" field/static/sw.js > dist/field.new/sw.full.js
+terser dist/field.new/sw.full.js --compress --mangle --output dist/field.new/sw.js
+rm dist/field.new/sw.full.js
 precompress dist/field.new wasm js css html json
 rm -rf dist/field && mv dist/field.new dist/field
 say "built dist/field/ ($(du -sh dist/field | cut -f1))"

@@ -28,33 +28,21 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-function withTimeout(promise, ms) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), ms);
-    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error) => { clearTimeout(timer); reject(error); });
-  });
-}
-
-async function networkFirst(request, key) {
+// Network first (the page and config.json: a change reaches the tablet at its next visit with
+// signal), the last copy when there is none; or the cache first (the build's own files).
+// A navigation is fetched by its address: a navigate request cannot be given a time limit.
+async function answer(request, key, networkFirst) {
   const cache = await caches.open(CACHE);
+  const kept = await cache.match(key);
+  if (kept && !networkFirst) return kept;
   try {
-    const response = await withTimeout(fetch(request), TIMEOUT_MS);
+    const response = await fetch(request.mode === 'navigate' ? request.url : request, { signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (response.ok) await cache.put(key, response.clone());
     return response;
   } catch (error) {
-    const cached = await cache.match(key);
-    if (cached) return cached;
+    if (kept) return kept;
     throw error;
   }
-}
-
-async function cacheFirst(request) {
-  const cache = await caches.open(CACHE);
-  const cached = await cache.match(request);
-  if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
-  return response;
 }
 
 self.addEventListener('fetch', (event) => {
@@ -63,10 +51,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
     // Every address of the app is the same page: the app draws the screen from its address.
-    event.respondWith(networkFirst(request, '/field/'));
-  } else if (NETWORK_FIRST.test(url.pathname)) {
-    event.respondWith(networkFirst(request, url.pathname));
+    event.respondWith(answer(request, '/field/', true));
   } else {
-    event.respondWith(cacheFirst(request));
+    event.respondWith(answer(request, url.pathname, NETWORK_FIRST.test(url.pathname)));
   }
 });

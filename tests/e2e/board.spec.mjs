@@ -3,31 +3,13 @@
 // the other request, books the other for someone free, moves the first visit and calls the
 // second off; the engineer then sees their own visits, read only. What the store holds is
 // checked after each step, and axe runs on every state, in both languages.
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, addStaff, fill, heading, tabTo } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, addStaff, fill, heading, tabTo, onSite } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const desk = { en: read('dist/desk/i18n/en.json'), 'zh-CN': read('dist/desk/i18n/zh-CN.json') };
 const serverWords = { en: read('server/i18n/en.json'), 'zh-CN': read('server/i18n/zh-CN.json') };
 const PASSWORD = 'correct horse battery staple';
-
-/** A repair whose troubleshooting said an engineer must come, filed as the customer app does. */
-async function onSite(server, name) {
-  const answer = await fetch(`${server.url}/api/v1/requests`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify({
-      intent: 'repair', product_line: 'inverter', full_name: name, phone: '138 1234 5678',
-      purchase_date_unknown: 'yes', serial_number: `INV-${name.length}-${randomUUID().slice(0, 4)}`,
-      resolution: 'onsite_visit', address: '苏州工业园区星湖街 328 号 3 号厂房',
-      description: '变频器上电后显示 OC1 过流故障，电机无法启动',
-    }),
-  });
-  const body = await answer.json();
-  expect(answer.status, JSON.stringify(body)).toBe(201);
-  return body.reference;
-}
 
 const visits = (server) => server.rows(
   `SELECT requests.reference, visits.engineer, visits.state, substr(visits.from_at, 12, 5), substr(visits.to_at, 12, 5)

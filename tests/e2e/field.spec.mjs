@@ -5,9 +5,8 @@
 // queued; with signal back it is sent once and joined to the visit. The database and the
 // customer's status page are read after; axe runs on each screen. A second report is filed
 // by keyboard alone, the customer not present.
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, messages, addStaff, fill, heading, tabTo, otherDevice, serviceWorkerInControl } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, messages, addStaff, fill, heading, tabTo, otherDevice, serviceWorkerInControl, onSite } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const desk = read('dist/desk/i18n/zh-CN.json');
@@ -15,23 +14,6 @@ const field = { en: read('dist/field/i18n/en.json'), 'zh-CN': read('dist/field/i
 const PASSWORD = 'correct horse battery staple';
 // A tablet, its service worker allowed (the config blocks them elsewhere).
 const TABLET = { viewport: { width: 1024, height: 768 }, hasTouch: true, serviceWorkers: 'allow' };
-
-/** A repair whose troubleshooting said an engineer must come, filed as the customer app does. */
-async function onSite(server, name) {
-  const answer = await fetch(`${server.url}/api/v1/requests`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-    body: JSON.stringify({
-      intent: 'repair', product_line: 'inverter', full_name: name, phone: '138 1234 5678',
-      purchase_date_unknown: 'yes', serial_number: `INV-${randomUUID().slice(0, 6)}`,
-      resolution: 'onsite_visit', address: '苏州工业园区星湖街 328 号 3 号厂房',
-      description: '变频器上电后显示 OC1 过流故障，电机无法启动',
-    }),
-  });
-  const body = await answer.json();
-  expect(answer.status, JSON.stringify(body)).toBe(201);
-  return body.reference;
-}
 
 /** The engineer's tablet at /field/, signed in by keyboard. */
 async function signedInTablet(browser, server, locale, login) {

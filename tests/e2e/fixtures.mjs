@@ -2,6 +2,7 @@
 // and helpers to read what the browser stored and what the server stored.
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -320,4 +321,21 @@ export async function tabTo(page, locator, most = 120) {
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached ${locator}`);
+}
+
+/** A repair whose troubleshooting said an engineer must come, filed as the customer app does. */
+export async function onSite(server, name) {
+  const answer = await fetch(`${server.url}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({
+      intent: 'repair', product_line: 'inverter', full_name: name, phone: '138 1234 5678',
+      purchase_date_unknown: 'yes', serial_number: `INV-${name.length}-${randomUUID().slice(0, 4)}`,
+      resolution: 'onsite_visit', address: '苏州工业园区星湖街 328 号 3 号厂房',
+      description: '变频器上电后显示 OC1 过流故障，电机无法启动',
+    }),
+  });
+  const body = await answer.json();
+  expect(answer.status, JSON.stringify(body)).toBe(201);
+  return body.reference;
 }
