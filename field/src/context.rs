@@ -39,6 +39,15 @@ impl Tablet {
     pub fn tf(&self, key: &str, args: &[(&str, String)]) -> String {
         trf(self.lang, key, args)
     }
+
+    /// A product line by its name in the app's language; its id when the configuration
+    /// does not know it.
+    pub fn line_name(&self, id: &str) -> String {
+        self.config
+            .as_ref()
+            .and_then(|config| config.product_lines.iter().find(|line| line.id == id))
+            .map_or_else(|| id.to_string(), |line| line.name.get(self.lang).to_string())
+    }
 }
 
 #[hook]

@@ -19,7 +19,6 @@ use yew::prelude::*;
 use crate::context::{use_tablet, Tablet};
 use crate::keep::ReportDraft;
 use crate::load::{self, Failure, Loaded};
-use crate::pages::visits::line_name;
 use crate::plan::{parts_date_problem, prefill, window, QueuedReport};
 use crate::route::Route;
 use crate::time::saved_at;
@@ -113,7 +112,7 @@ fn details(tablet: &Tablet, row: &VisitRow, detail: &RequestDetail) -> Html {
     let request = &detail.request;
     let mut rows = vec![
         (tablet.t("visit.reference"), detail.reference.clone()),
-        (tablet.t("field.product_line"), line_name(tablet, &request.product_line)),
+        (tablet.t("field.product_line"), tablet.line_name(&request.product_line)),
         (tablet.t("field.phone"), request.phone.clone()),
         (tablet.t("visit.status"), label(tablet.lang, "status.state", detail.status.as_str())),
     ];

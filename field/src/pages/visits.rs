@@ -116,20 +116,10 @@ fn item(tablet: &Tablet, row: &VisitRow) -> Html {
                 <span class="when">{ window(&row.from, &row.to) }</span>
                 <span class="who">{ &row.full_name }</span>
             </a>
-            <span class="what">{ line_name(tablet, &row.product_line) }{ " · " }{ &row.reference }</span>
+            <span class="what">{ tablet.line_name(&row.product_line) }{ " · " }{ &row.reference }</span>
             <span class="state">{ state }</span>
         </li>
     }
-}
-
-/// A product line by its name in the app's language; its id when the configuration does
-/// not know it.
-pub fn line_name(tablet: &Tablet, id: &str) -> String {
-    tablet
-        .config
-        .as_ref()
-        .and_then(|config| config.product_lines.iter().find(|line| line.id == id))
-        .map_or_else(|| id.to_string(), |line| line.name.get(tablet.lang).to_string())
 }
 
 /// The reports on this tablet waiting to be sent.
