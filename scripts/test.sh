@@ -39,10 +39,11 @@ gate "cargo fmt --check" cargo fmt --all --check
 gate "clippy, native crates" cargo clippy -q --all-targets -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web -- -D warnings
 gate "clippy, wasm app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou -- -D warnings
 gate "clippy, staff desk" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou-desk -- -D warnings
+gate "clippy, engineer's app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou-field -- -D warnings
 
 gate "the troubleshooting flows (static/flows)" cargo run -q -p shouhou-flows -- check static/flows
 
-run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web -p shouhou-desk
+run_layer native cargo test --no-fail-fast -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web -p shouhou-desk -p shouhou-field
 read -r passed[native] failed[native] < <(cargo_counts target/test-native.log)
 
 # The server's whole suite again on PostgreSQL: a throwaway cluster (installed when missing),
