@@ -24,6 +24,9 @@ const PHOTOS: &str = "photos";
 const STORES: &[&str] = &[VISITS, REQUESTS, DRAFTS, OUTBOX, PHOTOS];
 /// The visit list's one key in its store.
 const LIST: &str = "list";
+/// Where a draft's last change waits, synchronously, until IndexedDB has committed it: a tab
+/// killed in between loses nothing (localStorage, `shouhou-field.draft.<visit>`).
+const JOURNAL: &str = "shouhou-field.draft.";
 
 /// Something kept as the server sent it, and when.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -54,6 +57,31 @@ impl PartialEq for Keep {
 
 fn kept_json(saved_at_ms: u64, raw: &str) -> String {
     format!("{{\"saved_at_ms\":{saved_at_ms},\"data\":{raw}}}")
+}
+
+/// Writes the draft's change where a killed tab keeps it, before IndexedDB has it.
+pub fn journal(visit: i64, json: &str) {
+    if let Some(storage) = shouhou_web::dom::local_storage() {
+        // Full: IndexedDB still gets the change a moment later.
+        let _ = storage.set_item(&[JOURNAL, &visit.to_string()].concat(), json);
+    }
+}
+
+/// The journalled draft of a visit, if a change never reached IndexedDB.
+pub fn journalled(visit: i64) -> Option<ReportDraft> {
+    let storage = shouhou_web::dom::local_storage()?;
+    let json = storage.get_item(&[JOURNAL, &visit.to_string()].concat()).ok()??;
+    serde_json::from_str(&json).ok()
+}
+
+/// Forgets the journal once IndexedDB holds `json` (not when a later change is journalled).
+pub fn settle_journal(visit: i64, json: Option<&str>) {
+    let Some(storage) = shouhou_web::dom::local_storage() else { return };
+    let key = [JOURNAL, &visit.to_string()].concat();
+    let current = storage.get_item(&key).ok().flatten();
+    if json.is_none() || current.as_deref() == json {
+        let _ = storage.remove_item(&key);
+    }
 }
 
 impl Keep {
@@ -94,9 +122,13 @@ impl Keep {
         serde_json::from_str(&json).ok()
     }
 
+    /// Saves the draft: journalled at once, then in IndexedDB, then the journal forgotten.
     pub async fn save_draft(&self, visit: i64, draft: &ReportDraft) -> Result<(), StorageError> {
         let json = serde_json::to_string(draft).expect("a draft serialises");
-        self.db.put_json(DRAFTS, &visit.to_string(), &json).await
+        journal(visit, &json);
+        self.db.put_json(DRAFTS, &visit.to_string(), &json).await?;
+        settle_journal(visit, Some(&json));
+        Ok(())
     }
 
     /// Queues the report and drops its draft, in one transaction: it is in one place or
@@ -110,7 +142,9 @@ impl Keep {
                 Op::Put { store: OUTBOX, key: &key, json: &json },
                 Op::Delete { store: DRAFTS, key: &key },
             ])
-            .await
+            .await?;
+        settle_journal(item.visit, None);
+        Ok(())
     }
 
     pub async fn put_queued(&self, item: &QueuedReport) -> Result<(), StorageError> {

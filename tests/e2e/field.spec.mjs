@@ -178,7 +178,9 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   await expectNoAxeViolations(leadTablet, 'the field app for someone not an engineer');
   await leadDevice.close();
 
-  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  const signedIn = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  const { device, f } = signedIn;
+  let { tablet } = signedIn;
   const keys = (key) => tablet.keyboard.press(key);
   await tabTo(tablet, tablet.getByRole('link', { name: /Li Lei/ }));
   await keys('Enter');
@@ -191,7 +193,15 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   await tabTo(tablet, tablet.locator('[name="customer_not_present"]'));
   await keys('Space');
   await tabTo(tablet, tablet.locator('[name="not_present_reason"]'));
-  await tablet.keyboard.type('The customer was out; the caretaker let me in.');
+  const reason = 'The customer was out; the caretaker let me in.';
+  await tablet.keyboard.type(reason);
+  // The tab closed the moment typing ends, without unload handling: nothing typed is lost.
+  const address = tablet.url();
+  await tablet.close({ runBeforeUnload: false });
+  tablet = await device.context.newPage();
+  await tablet.goto(address);
+  await expect(tablet.locator('[name="not_present_reason"]')).toHaveValue(reason);
+  await expect(tablet.locator('[name="customer_not_present"]')).toBeChecked();
   await tabTo(tablet, tablet.getByRole('button', { name: f['report.submit'] }));
   await keys('Enter');
   await expect(heading(tablet)).toHaveText(f['visits.heading']);

@@ -235,9 +235,15 @@ fn report_form(props: &ReportProps) -> Html {
         );
         use_effect_with(props.row.id, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let kept = match &keep {
-                    Some(keep) => keep.draft(row.id).await,
-                    None => None,
+                // A change the tab was killed before IndexedDB had is in the journal.
+                let kept = match (crate::keep::journalled(row.id), &keep) {
+                    (Some(journalled), Some(keep)) => {
+                        let _ = keep.save_draft(row.id, &journalled).await;
+                        Some(journalled)
+                    }
+                    (Some(journalled), None) => Some(journalled),
+                    (None, Some(keep)) => keep.draft(row.id).await,
+                    (None, None) => None,
                 };
                 // A signature drawn before the reload shows again, from the tablet.
                 let signature =
