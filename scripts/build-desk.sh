@@ -17,19 +17,9 @@ mv dist/desk.new/pkg/shouhou_desk.min.js dist/desk.new/pkg/shouhou_desk.js
 cp desk/index.html dist/desk.new/
 cp -r desk/static/. dist/desk.new/
 build_css dist/desk.new/desk.css
-# The message tables: the keys the customer app's tables already say the same way (listed in
-# desk/app-messages.json) taken from static/i18n, then the desk's own words; without
-# indentation. (desk/src/messages.rs merges them the same way for the tests.)
-node -e '
-  const fs = require("fs"), read = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
-  const shared = read("desk/app-messages.json");
-  for (const lang of ["zh-CN", "en"]) {
-    const app = read(`static/i18n/${lang}.json`);
-    const table = Object.fromEntries(shared.filter((key) => key in app).map((key) => [key, app[key]]));
-    Object.assign(table, read(`desk/static/i18n/${lang}.json`));
-    fs.writeFileSync(`dist/desk.new/i18n/${lang}.json`, JSON.stringify(table));
-  }
-'
+# The message tables, the customer app's shared keys and the desk's own (desk/src/messages.rs
+# merges them the same way for the tests).
+merge_messages desk dist/desk.new
 # Served as they are to browsers that accept Brotli or gzip (the server's ServeDir looks for these).
 precompress dist/desk.new wasm js css html json
 rm -rf dist/desk && mv dist/desk.new dist/desk

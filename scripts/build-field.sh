@@ -17,18 +17,8 @@ cp field/index.html field/static/field.js dist/field.new/
 # The customer app's form styles (the same controls and signature pad), then the app's own.
 cat static/app.css field/static/field.extra.css > dist/field.new/field.css
 build_css dist/field.new/field.css
-# The message tables: the keys the customer app's tables already say (field/app-messages.json)
-# taken from static/i18n, then the app's own words; without indentation.
-node -e '
-  const fs = require("fs"), read = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
-  const shared = read("field/app-messages.json");
-  for (const lang of ["zh-CN", "en"]) {
-    const app = read(`static/i18n/${lang}.json`);
-    const table = Object.fromEntries(shared.filter((key) => key in app).map((key) => [key, app[key]]));
-    Object.assign(table, read(`field/static/i18n/${lang}.json`));
-    fs.writeFileSync(`dist/field.new/i18n/${lang}.json`, JSON.stringify(table));
-  }
-'
+# The message tables, the customer app's shared keys (field/app-messages.json) and its own.
+merge_messages field dist/field.new
 # The service worker precaches every file the app has (its page as /field/) and names its
 # cache after them: a new build, a new cache.
 files=$(cd dist/field.new && find . -type f ! -name index.html | sed 's|^\./|/field/|' | sort)

@@ -77,6 +77,23 @@ build_css() {
   ' web/tokens.css "$1"
 }
 
+# A staff app's message tables ($1: desk, field) into $2/i18n/: the keys the customer app's
+# tables already say the same way (listed in $1/app-messages.json) taken from static/i18n,
+# then the app's own words ($1/static/i18n); without indentation.
+merge_messages() {
+  node -e '
+    const fs = require("fs"), read = (file) => JSON.parse(fs.readFileSync(file, "utf8"));
+    const [app, out] = process.argv.slice(1), shared = read(`${app}/app-messages.json`);
+    fs.mkdirSync(`${out}/i18n`, { recursive: true });
+    for (const lang of ["zh-CN", "en"]) {
+      const customer = read(`static/i18n/${lang}.json`);
+      const table = Object.fromEntries(shared.filter((key) => key in customer).map((key) => [key, customer[key]]));
+      Object.assign(table, read(`${app}/static/i18n/${lang}.json`));
+      fs.writeFileSync(`${out}/i18n/${lang}.json`, JSON.stringify(table));
+    }
+  ' "$1" "$2"
+}
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # The wasm-bindgen CLI must equal the crate in Cargo.lock exactly.
