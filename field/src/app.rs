@@ -30,6 +30,19 @@ const SIGNED_IN: &str = "shouhou-field-session";
 /// is online again).
 const RETRY_MS: u32 = 15_000;
 
+/// A count that only goes up (a reducer: a callback made at the first render still counts
+/// from the latest value).
+#[derive(Default, PartialEq)]
+struct Refresh(u32);
+
+impl Reducible for Refresh {
+    type Action = ();
+
+    fn reduce(self: Rc<Self>, (): ()) -> Rc<Self> {
+        Rc::new(Refresh(self.0 + 1))
+    }
+}
+
 #[derive(Clone, PartialEq)]
 enum SessionState {
     Unknown,
@@ -62,8 +75,8 @@ pub fn app() -> Html {
     let keep = use_state(|| None::<Option<Keep>>);
     let config = use_state(|| None::<Rc<AppConfig>>);
     let outbox = use_state(|| Rc::new(Vec::<QueuedReport>::new()));
-    // How many reports this tablet has had joined since the app opened.
-    let joined = use_state(|| 0u32);
+    // Each time the list should read itself again: a report joined, or signal back.
+    let refresh = use_reducer(Refresh::default);
     let routing = shouhou_web::router::use_route::<Route>(SITE);
 
     // Effects
@@ -101,14 +114,14 @@ pub fn app() -> Html {
         });
     }
     let send = {
-        let (keep, outbox, joined, lang) = (keep.clone(), outbox.clone(), joined.clone(), *lang);
+        let (keep, outbox, refresh, lang) = (keep.clone(), outbox.clone(), refresh.clone(), *lang);
         Callback::from(move |()| {
             if let Some(Some(keep)) = &*keep {
-                let (outbox, joined) = (outbox.clone(), joined.clone());
+                let (outbox, refresh) = (outbox.clone(), refresh.clone());
                 let report = Callback::from(move |heard: sender::Heard| {
                     outbox.set(Rc::new(heard.outbox));
                     if heard.joined {
-                        joined.set(*joined + 1);
+                        refresh.dispatch(());
                     }
                 });
                 sender::send_queued(keep.clone(), lang, report);
@@ -117,7 +130,7 @@ pub fn app() -> Html {
     };
     {
         // Sends at start, when the browser is online again, and every little while.
-        let send = send.clone();
+        let (send, refresh) = (send.clone(), refresh.clone());
         let ready =
             matches!(&*keep, Some(Some(_))) && matches!(&*session, SessionState::SignedIn(_));
         use_effect_with(ready, move |ready| {
@@ -125,8 +138,12 @@ pub fn app() -> Html {
                 send.emit(());
                 let online = {
                     let send = send.clone();
-                    web_sys::window()
-                        .map(|window| EventListener::new(&window, "online", move |_| send.emit(())))
+                    web_sys::window().map(|window| {
+                        EventListener::new(&window, "online", move |_| {
+                            send.emit(());
+                            refresh.dispatch(());
+                        })
+                    })
                 };
                 let timer = Interval::new(RETRY_MS, move || send.emit(()));
                 (online, timer)
@@ -223,7 +240,7 @@ pub fn app() -> Html {
         keep: keep.as_ref().cloned().flatten(),
         config: (*config).clone(),
         outbox: (*outbox).clone(),
-        joined: *joined,
+        refresh: refresh.0,
         send,
         signed_out,
         navigate: routing.navigate.clone(),

@@ -21,9 +21,9 @@ pub struct Tablet {
     pub config: Option<Rc<AppConfig>>,
     /// The reports queued on this tablet, as last read.
     pub outbox: Rc<Vec<QueuedReport>>,
-    /// How many reports were joined to their visits since the app opened: the list reads
-    /// itself again when it moves.
-    pub joined: u32,
+    /// Moves each time the list should read itself again: a report joined to its visit, or
+    /// signal back.
+    pub refresh: u32,
     /// Sends what is queued (after queueing one).
     pub send: Callback<()>,
     /// The server said the session is gone (a 401): the sign-in shows.

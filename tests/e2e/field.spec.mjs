@@ -116,6 +116,9 @@ test('a visit booked on the board is reported offline on the tablet and sent onc
   await tablet.getByRole('button', { name: f['report.submit'] }).click();
   await expect(heading(tablet)).toHaveText(f['visits.heading']);
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+  // The list as the tablet kept it, saying so.
+  await expect(tablet.getByTestId('provenance')).toHaveText(said(f['visits.offline'], 'time'));
+  await expect(today.getByRole('link')).toContainText(['王建国']);
   await expect(tablet.getByTestId('queue').getByRole('link')).toContainText(reference);
   await expectNoAxeViolations(tablet, 'the list offline, a report queued');
   expect(reports(server)).toEqual([]);
@@ -123,6 +126,9 @@ test('a visit booked on the board is reported offline on the tablet and sent onc
   // Signal again: sent once, joined to the visit.
   await device.context.setOffline(false);
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
+  // The list reads itself again: from the server now, the visit done.
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
+  await expect(today).toContainText(f['visit.state.done']);
   const filed = reports(server);
   expect(filed.length).toBe(1);
   const [[report]] = filed;

@@ -21,8 +21,8 @@ pub fn visits_page() -> Html {
     {
         let (shown, details, keep, signed_out) =
             (shown.clone(), details.clone(), tablet.keep.clone(), tablet.signed_out.clone());
-        use_effect_with(tablet.joined, move |joined| {
-            if *joined == 0 {
+        use_effect_with(tablet.refresh, move |refresh| {
+            if *refresh == 0 {
                 shouhou_web::dom::focus_by_id("page-title", false);
             }
             wasm_bindgen_futures::spawn_local(async move {
