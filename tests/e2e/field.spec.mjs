@@ -39,6 +39,21 @@ test.use({ locale: 'zh-CN' });
 /** A message with `{name}` filled in by anything: what the screen says around a time. */
 const said = (template, name) => new RegExp(`^${template.split(`{${name}}`).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
 
+/** The lead (wang.fang) books zhao.gong on `reference` today, 00:00–00:30 UTC, through the API. */
+async function bookToday(server, reference) {
+  const lead = await fetch(`${server.url}/api/v1/staff/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ login: 'wang.fang', password: PASSWORD }),
+  });
+  const cookie = lead.headers.get('set-cookie').split(';')[0];
+  const day = new Date().toISOString().slice(0, 10);
+  const booked = await fetch(`${server.url}/api/v1/staff/requests/${reference}/events`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: server.url },
+    body: JSON.stringify({ kind: 'visit', engineer: 'zhao.gong', from: `${day}T00:00:00Z`, to: `${day}T00:30:00Z`, note: '' }),
+  });
+  expect(booked.status).toBe(201);
+}
+
 const reports = (server) => server.rows(`SELECT reference, status FROM requests WHERE intent = 'onsite_report'`);
 
 test('a visit booked on the board is reported offline on the tablet and sent once', async ({ page, server, browser }) => {
@@ -159,17 +174,7 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   addStaff(server, 'wang.fang', 'lead', PASSWORD);
   addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
   const reference = await onSite(server, 'Li Lei');
-  const lead = await fetch(`${server.url}/api/v1/staff/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: server.url },
-    body: JSON.stringify({ login: 'wang.fang', password: PASSWORD }),
-  });
-  const cookie = lead.headers.get('set-cookie').split(';')[0];
-  const day = new Date().toISOString().slice(0, 10);
-  const booked = await fetch(`${server.url}/api/v1/staff/requests/${reference}/events`, {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: server.url },
-    body: JSON.stringify({ kind: 'visit', engineer: 'zhao.gong', from: `${day}T00:00:00Z`, to: `${day}T00:30:00Z`, note: '' }),
-  });
-  expect(booked.status).toBe(201);
+  await bookToday(server, reference);
 
   // Someone who is not an engineer is told the app is for engineers, and where to go.
   const leadDevice = await otherDevice(browser, { locale: 'en-GB', ...TABLET });
@@ -215,5 +220,36 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   await expectNoAxeViolations(tablet, 'the list after a report was sent');
   expect(server.rows(`SELECT status FROM requests WHERE reference = '${reference}'`)).toEqual([['resolved']]);
   expect(server.rows(`SELECT state FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`)).toEqual([['done']]);
+  await device.close();
+});
+
+test('parts needed: the day they are expected is asked for, and the request waits for them', async ({ server, browser }) => {
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const reference = await onSite(server, 'Han Mei');
+  await bookToday(server, reference);
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await tablet.getByRole('link', { name: /Han Mei/ }).click();
+  await tablet.locator('[name="fault_cause"]').fill('IGBT module burnt out');
+  await tablet.locator('[name="parts_needed"]').fill('IGBT module x1');
+  await tablet.locator('[name="result"][value="needs_parts"]').check();
+  await tablet.locator('[name="signoff_name"]').fill('Han Mei');
+  await tablet.locator('[name="customer_not_present"]').check();
+  await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await expect(tablet.getByLabel(f['report.parts_expected_on'])).toBeFocused();
+  await expect(tablet.locator('#parts-expected-on-error')).toHaveText(f['report.parts_expected_on.required']);
+  await expectNoAxeViolations(tablet, 'a report missing the day parts are expected');
+  expect(reports(server)).toEqual([]);
+
+  const expected = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  await tablet.getByLabel(f['report.parts_expected_on']).fill(expected);
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
+  expect(reports(server).length).toBe(1);
+  expect(server.rows(`SELECT status FROM requests WHERE reference = '${reference}'`)).toEqual([['waiting_parts']]);
+  expect(server.rows(`SELECT state, parts_expected_on FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`))
+    .toEqual([['done', expected]]);
   await device.close();
 });
