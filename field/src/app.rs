@@ -168,11 +168,16 @@ pub fn app() -> Html {
         })
     };
     let sign_out = {
-        let signed_out = signed_out.clone();
+        let (signed_out, keep) = (signed_out.clone(), keep.clone());
         Callback::from(move |_: MouseEvent| {
-            let signed_out = signed_out.clone();
+            let (signed_out, keep) = (signed_out.clone(), (*keep).clone().flatten());
             wasm_bindgen_futures::spawn_local(async move {
                 let _ = api::sign_out().await;
+                // What was kept of customers leaves the tablet with the engineer; what they
+                // wrote and queued stays, to be sent.
+                if let Some(keep) = keep {
+                    keep.forget_customers().await;
+                }
                 signed_out.emit(());
             });
         })

@@ -117,6 +117,13 @@ impl Keep {
         self.read(REQUESTS, reference).await
     }
 
+    /// Forgets the visits and requests kept for offline use (signing out).
+    pub async fn forget_customers(&self) {
+        for store in [VISITS, REQUESTS] {
+            let _ = self.db.clear(store).await;
+        }
+    }
+
     pub async fn draft(&self, visit: i64) -> Option<ReportDraft> {
         let json = self.db.get_json(DRAFTS, &visit.to_string()).await.ok()??;
         serde_json::from_str(&json).ok()

@@ -218,6 +218,20 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   await expect(heading(tablet)).toHaveText(f['visits.heading']);
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
   await expectNoAxeViolations(tablet, 'the list after a report was sent');
+  // Signing out leaves nothing of the customers on the tablet.
+  const kept = () => tablet.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('shouhou-field');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction(['visits', 'requests']);
+      const counts = ['visits', 'requests'].map((name) => tx.objectStore(name).count());
+      tx.oncomplete = () => { resolve(counts.map((c) => c.result)); open.result.close(); };
+    };
+  }));
+  expect(await kept()).toEqual([1, 1]);
+  await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
+  await expect(heading(tablet)).toHaveText(f['signin.heading']);
+  expect(await kept()).toEqual([0, 0]);
   expect(server.rows(`SELECT status FROM requests WHERE reference = '${reference}'`)).toEqual([['resolved']]);
   expect(server.rows(`SELECT state FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`)).toEqual([['done']]);
   await device.close();
