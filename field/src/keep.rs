@@ -10,10 +10,9 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use shouhou::storage::idb::{Db, StorageError};
-use shouhou_core::RequestFields;
 use shouhou_web::http;
 
-use crate::plan::QueuedReport;
+use crate::plan::{QueuedReport, ReportDraft};
 
 const DATABASE: &str = "shouhou-field";
 const VISITS: &str = "visits";
@@ -33,14 +32,6 @@ const JOURNAL: &str = "shouhou-field.draft.";
 pub struct Kept<T> {
     pub saved_at_ms: u64,
     pub data: T,
-}
-
-/// A report being written: the form's fields and the date parts are expected on.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, Deserialize)]
-pub struct ReportDraft {
-    pub fields: RequestFields,
-    #[serde(default)]
-    pub parts_expected_on: String,
 }
 
 #[derive(Clone)]

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use shouhou_core::desk::{EventRequest, RequestDetail, VisitRow};
 use shouhou_core::visit::VisitState;
-use shouhou_core::{CivilDate, Field, RequestFields};
+use shouhou_core::{CivilDate, Field, PhotoRef, RequestFields};
 
 /// How many days ahead the list reaches: today and the next fourteen.
 pub const DAYS_AHEAD: i64 = 14;
@@ -134,6 +134,42 @@ pub fn prefill(detail: &RequestDetail, visit: &VisitRow, engineer: &str) -> Requ
     fields.departure_at = local(&visit.to);
     fields.signoff_at = local(&visit.to);
     fields
+}
+
+/// A report being written: the form's fields and the day parts are expected on (which goes
+/// with the join, not the report).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub fields: RequestFields,
+    #[serde(default)]
+    pub parts_expected_on: String,
+}
+
+/// A change the engineer makes to the report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Edit(Field, String),
+    PartsExpectedOn(String),
+    /// The customer signed: the drawing, stored under its id, is the report's one photo.
+    Signed(PhotoRef),
+    Unsigned,
+}
+
+impl ReportDraft {
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::Edit(field, value) => self.fields.set(field, value),
+            Change::PartsExpectedOn(day) => self.parts_expected_on = day,
+            Change::Signed(drawing) => {
+                self.fields.signature = drawing.id.clone();
+                self.fields.photos = vec![drawing];
+            }
+            Change::Unsigned => {
+                self.fields.signature.clear();
+                self.fields.photos.clear();
+            }
+        }
+    }
 }
 
 /// `YYYY-MM-DD` the parts are expected on, when the result is that parts are needed: the
@@ -437,6 +473,27 @@ mod tests {
         let valid = shouhou_core::validate_request(&fields, &config, today()).unwrap();
         assert_eq!(valid.intent, Intent::OnsiteReport);
         assert_eq!(valid.details.get("site").map(String::as_str), Some("苏州工业园区 3 号厂房"));
+    }
+
+    #[test]
+    fn a_report_changes_as_the_engineer_writes_and_signs() {
+        let mut draft = ReportDraft::default();
+        draft.apply(Change::Edit(Field::FaultCause, "电缆破损".into()));
+        draft.apply(Change::PartsExpectedOn("2026-12-10".into()));
+        let drawing = PhotoRef {
+            id: "5a9e0c1d-2222-4b7a-8c31-0d4e5f6a7b8c".into(),
+            content_type: "image/png".into(),
+            bytes: 4000,
+            width: 600,
+            height: 200,
+        };
+        draft.apply(Change::Signed(drawing.clone()));
+        assert_eq!(draft.fields.fault_cause, "电缆破损");
+        assert_eq!(draft.parts_expected_on, "2026-12-10");
+        assert_eq!(draft.fields.signature, drawing.id);
+        assert_eq!(draft.fields.photos, vec![drawing]);
+        draft.apply(Change::Unsigned);
+        assert!(draft.fields.signature.is_empty() && draft.fields.photos.is_empty());
     }
 
     #[test]

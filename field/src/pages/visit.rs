@@ -2,6 +2,8 @@
 //! the server with signal, else as the tablet kept them), and the on-site report,
 //! prefilled from the request and the visit, drafted on every keystroke, queued on send.
 
+use std::rc::Rc;
+
 use shouhou::components::error_summary::ErrorSummary;
 use shouhou::components::fields::{
     checkbox, choice_group, text_field, CheckboxProps, ChoiceGroupProps, TextFieldProps, TextKind,
@@ -17,9 +19,8 @@ use shouhou_web::i18n::label;
 use yew::prelude::*;
 
 use crate::context::{use_tablet, Tablet};
-use crate::keep::ReportDraft;
 use crate::load::{self, Failure, Loaded};
-use crate::plan::{parts_date_problem, prefill, window, QueuedReport};
+use crate::plan::{parts_date_problem, prefill, window, Change, QueuedReport, ReportDraft};
 use crate::route::Route;
 use crate::time::saved_at;
 
@@ -216,17 +217,43 @@ const FROM_REQUEST: [Field; 6] = [
     Field::SerialNumber,
 ];
 
+/// The report as written so far (`None` until the draft is read), changed by [`Change`]s in
+/// a reducer: a change made before the screen has drawn the last one still counts.
+#[derive(PartialEq, Default)]
+struct Writing(Option<ReportDraft>);
+
+enum Act {
+    // Read once per screen: boxing it costs nothing that matters.
+    Load(Box<ReportDraft>),
+    Change(Change),
+}
+
+impl Reducible for Writing {
+    type Action = Act;
+
+    fn reduce(self: Rc<Self>, act: Act) -> Rc<Self> {
+        match act {
+            Act::Load(draft) => Rc::new(Writing(Some(*draft))),
+            Act::Change(change) => {
+                let mut draft = self.0.clone();
+                if let Some(draft) = &mut draft {
+                    draft.apply(change);
+                }
+                Rc::new(Writing(draft))
+            }
+        }
+    }
+}
+
 #[function_component(ReportForm)]
 fn report_form(props: &ReportProps) -> Html {
     let tablet = use_tablet();
-    let draft = use_state(|| None::<ReportDraft>);
-    let errors = use_state(Vec::<FieldError>::new);
-    let parts_error = use_state(|| None::<&'static str>);
+    let writing = use_reducer(Writing::default);
     let attempts = use_state(|| 0u32);
     let signature_url = use_state(|| None::<String>);
     {
-        let (draft, keep, row, detail, login, signature_url) = (
-            draft.clone(),
+        let (writing, keep, row, detail, login, signature_url) = (
+            writing.clone(),
             tablet.keep.clone(),
             props.row.clone(),
             props.detail.clone(),
@@ -235,13 +262,9 @@ fn report_form(props: &ReportProps) -> Html {
         );
         use_effect_with(props.row.id, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                // A change the tab was killed before IndexedDB had is in the journal.
+                // A change the tab was closed before IndexedDB had is in the journal.
                 let kept = match (crate::keep::journalled(row.id), &keep) {
-                    (Some(journalled), Some(keep)) => {
-                        let _ = keep.save_draft(row.id, &journalled).await;
-                        Some(journalled)
-                    }
-                    (Some(journalled), None) => Some(journalled),
+                    (Some(journalled), _) => Some(journalled),
                     (None, Some(keep)) => keep.draft(row.id).await,
                     (None, None) => None,
                 };
@@ -253,14 +276,26 @@ fn report_form(props: &ReportProps) -> Html {
                         signature_url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
                     }
                 }
-                draft.set(Some(kept.unwrap_or_else(|| ReportDraft {
+                writing.dispatch(Act::Load(Box::new(kept.unwrap_or_else(|| ReportDraft {
                     fields: prefill(&detail, &row, &login),
                     parts_expected_on: String::new(),
-                })));
+                }))));
             });
         });
     }
-    let Some(current) = (*draft).clone() else {
+    {
+        // Every change is drafted at once (journalled, then in IndexedDB): a reload or a tab
+        // closed the moment typing ends loses nothing.
+        let (keep, id) = (tablet.keep.clone(), props.row.id);
+        use_effect_with(writing.0.clone(), move |draft| {
+            if let (Some(draft), Some(keep)) = (draft.clone(), keep) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = keep.save_draft(id, &draft).await;
+                });
+            }
+        });
+    }
+    let Some(current) = writing.0.clone() else {
         return html! { <p class="loading">{ tablet.t("visits.loading") }</p> };
     };
     let Some(config) = tablet.config.clone() else {
@@ -268,58 +303,28 @@ fn report_form(props: &ReportProps) -> Html {
     };
     let lang = tablet.lang;
     let today = load::device_today();
+    let errors = validate_request(&current.fields, &config, today).err().unwrap_or_default();
+    let parts_error = parts_date_problem(&current.fields.result, &current.parts_expected_on, today);
 
-    // Every change is drafted at once: a reload or a killed tab loses nothing.
-    let save = {
-        let (draft, keep, id, errors, parts_error, attempts, config) = (
-            draft.clone(),
-            tablet.keep.clone(),
-            props.row.id,
-            errors.clone(),
-            parts_error.clone(),
-            attempts.clone(),
-            config.clone(),
-        );
-        Callback::from(move |next: ReportDraft| {
-            if *attempts > 0 {
-                errors
-                    .set(validate_request(&next.fields, &config, today).err().unwrap_or_default());
-                parts_error.set(parts_date_problem(
-                    &next.fields.result,
-                    &next.parts_expected_on,
-                    today,
-                ));
-            }
-            draft.set(Some(next.clone()));
-            if let Some(keep) = keep.clone() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = keep.save_draft(id, &next).await;
-                });
-            }
-        })
+    let change = {
+        let writing = writing.clone();
+        Callback::from(move |change: Change| writing.dispatch(Act::Change(change)))
     };
-    let on_edit = {
-        let (save, current) = (save.clone(), current.clone());
-        Callback::from(move |(field, value): (Field, String)| {
-            let mut next = current.clone();
-            next.fields.set(field, value);
-            save.emit(next);
-        })
-    };
+    let on_edit = change.reform(|(field, value): (Field, String)| Change::Edit(field, value));
     let on_parts_date = {
-        let (save, current) = (save.clone(), current.clone());
+        let change = change.clone();
         Callback::from(move |event: InputEvent| {
-            if let Some(value) = shouhou_web::dom::event_value(&event) {
-                save.emit(ReportDraft { parts_expected_on: value, ..current.clone() });
+            if let Some(day) = shouhou_web::dom::event_value(&event) {
+                change.emit(Change::PartsExpectedOn(day));
             }
         })
     };
     let on_signed = {
-        let (save, current, keep, signature_url) =
-            (save.clone(), current.clone(), tablet.keep.clone(), signature_url.clone());
+        let (change, keep, signature_url) =
+            (change.clone(), tablet.keep.clone(), signature_url.clone());
         Callback::from(move |(blob, width, height): (web_sys::Blob, u32, u32)| {
-            let (save, mut next, keep, signature_url) =
-                (save.clone(), current.clone(), keep.clone(), signature_url.clone());
+            let (change, keep, signature_url) =
+                (change.clone(), keep.clone(), signature_url.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let id = shouhou::ids::new_uuid();
                 if let Some(keep) = &keep {
@@ -328,51 +333,30 @@ fn report_form(props: &ReportProps) -> Html {
                     }
                 }
                 signature_url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
-                let photo = PhotoRef {
-                    id: id.clone(),
-                    content_type: "image/png".into(),
-                    bytes: blob.size() as u64,
-                    width,
-                    height,
-                };
-                next.fields.photos = vec![photo];
-                next.fields.signature = id;
-                save.emit(next);
+                let bytes = blob.size() as u64;
+                let content_type = "image/png".into();
+                change.emit(Change::Signed(PhotoRef { id, content_type, bytes, width, height }));
             });
         })
     };
     let on_clear = {
-        let (save, current, signature_url) = (save.clone(), current.clone(), signature_url.clone());
+        let (change, signature_url) = (change.clone(), signature_url.clone());
         Callback::from(move |()| {
-            let mut next = current.clone();
-            next.fields.photos.clear();
-            next.fields.signature.clear();
             signature_url.set(None);
-            save.emit(next);
+            change.emit(Change::Unsigned);
         })
     };
     let onsubmit = {
-        let (current, errors, parts_error, attempts, config) = (
-            current.clone(),
-            errors.clone(),
-            parts_error.clone(),
-            attempts.clone(),
-            config.clone(),
-        );
+        let (current, attempts, refused) = (current.clone(), attempts.clone(), !errors.is_empty());
         let (keep, row, send, navigate) =
             (tablet.keep.clone(), props.row.clone(), tablet.send.clone(), tablet.navigate.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             attempts.set(*attempts + 1);
-            let found = validate_request(&current.fields, &config, today).err().unwrap_or_default();
-            let parts =
-                parts_date_problem(&current.fields.result, &current.parts_expected_on, today);
-            errors.set(found.clone());
-            parts_error.set(parts);
-            if !found.is_empty() {
+            if refused {
                 return;
             }
-            if parts.is_some() {
+            if parts_error.is_some() {
                 shouhou_web::dom::focus_by_id("parts-expected-on", true);
                 return;
             }
@@ -399,6 +383,7 @@ fn report_form(props: &ReportProps) -> Html {
     let fields = &current.fields;
     let conditions = Conditions::of(fields, &config, today);
     let shown_errors: &[FieldError] = if *attempts > 0 { &errors } else { &[] };
+    let parts_error = parts_error.filter(|_| *attempts > 0);
     let error_for =
         |field: Field| shown_errors.iter().find(|e| e.field == field).map(|e| e.message(lang));
     let report_fields: Vec<Field> = Step::Report
