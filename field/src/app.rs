@@ -74,7 +74,8 @@ pub fn app() -> Html {
     let session = use_state(|| SessionState::Unknown);
     let keep = use_state(|| None::<Option<Keep>>);
     let config = use_state(|| None::<Rc<AppConfig>>);
-    let outbox = use_state(|| Rc::new(Vec::<QueuedReport>::new()));
+    // Set after every run of the sender, every few seconds: redrawn only when it changed.
+    let outbox = use_state_eq(|| Rc::new(Vec::<QueuedReport>::new()));
     // Each time the list should read itself again: a report joined, or signal back.
     let refresh = use_reducer(Refresh::default);
     let routing = shouhou_web::router::use_route::<Route>(SITE);
