@@ -62,6 +62,16 @@ pub struct Session {
     pub expires_at: String,
 }
 
+/// What a staff sign-in form sends (the desk's and the engineer's app's): a login, trimmed, and
+/// a password as typed, both needed; otherwise the message key to show.
+pub fn credentials(login: &str, password: String) -> Result<(String, String), &'static str> {
+    match login.trim() {
+        "" => Err("error.missing_credentials"),
+        _ if password.is_empty() => Err("error.missing_credentials"),
+        login => Ok((login.to_string(), password)),
+    }
+}
+
 /// A colleague a request can be assigned to: `GET /api/v1/staff/members` (active accounts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -779,6 +789,13 @@ pub fn satisfied(rating: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn sign_in_needs_both_a_login_and_a_password() {
+        assert_eq!(credentials(" wang ", "pw".into()), Ok(("wang".into(), "pw".into())));
+        assert_eq!(credentials("wang", String::new()), Err("error.missing_credentials"));
+        assert_eq!(credentials(" ", "pw".into()), Err("error.missing_credentials"));
+    }
     use super::*;
 
     fn row(reference: &str) -> InboxRow {

@@ -149,14 +149,6 @@ pub fn cancel_visit(visit: i64, reason: String) -> Filled {
     Ok(EventRequest::CancelVisit { visit, reason })
 }
 
-/// Sign-in needs both a login (trimmed) and a password (as typed).
-pub fn credentials(login: String, password: String) -> Result<(String, String), &'static str> {
-    match some(login) {
-        Some(login) if !password.is_empty() => Ok((login, password)),
-        _ => Err("error.missing_credentials"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,13 +219,6 @@ mod tests {
             Ok(EventRequest::ConfirmWarranty { delivered_on: "2025-05-01".into() })
         );
         assert_eq!(confirm_warranty(String::new()), Err("error.date_missing"));
-    }
-
-    #[test]
-    fn sign_in_needs_both_a_login_and_a_password() {
-        assert_eq!(credentials(" wang ".into(), "pw".into()), Ok(("wang".into(), "pw".into())));
-        assert_eq!(credentials("wang".into(), String::new()), Err("error.missing_credentials"));
-        assert_eq!(credentials(" ".into(), "pw".into()), Err("error.missing_credentials"));
     }
 
     #[test]

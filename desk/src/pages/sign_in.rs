@@ -1,11 +1,12 @@
 //! Sign-in: login and password (`POST /api/v1/staff/session`).
 
+use shouhou_core::desk::credentials;
 use shouhou_web::dom::value_of;
 use yew::prelude::*;
 
 use crate::api;
 use crate::context::use_desk;
-use crate::forms;
+
 use crate::hooks::title::use_focus_title;
 
 #[function_component(SignIn)]
@@ -23,8 +24,7 @@ pub fn sign_in() -> Html {
         let signed_in = desk.signed_in.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (login, password) = match forms::credentials(value_of(&login), value_of(&password))
-            {
+            let (login, password) = match credentials(&value_of(&login), value_of(&password)) {
                 Ok(credentials) => credentials,
                 Err(key) => return error.set(Some(key.into())),
             };

@@ -1,8 +1,8 @@
 //! Sign-in with the staff account (`POST /api/v1/staff/session`, the desk's session).
 
-use shouhou_core::desk::Session;
+use shouhou_core::desk::{credentials, Session};
 use shouhou_core::Lang;
-use shouhou_web::dom::{some, value_of};
+use shouhou_web::dom::value_of;
 use shouhou_web::i18n::tr;
 use yew::prelude::*;
 
@@ -29,12 +29,10 @@ pub fn sign_in(props: &SignInProps) -> Html {
         let signed_in = props.signed_in.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (Some(login), password) = (some(value_of(&login)), value_of(&password)) else {
-                return error.set(Some("error.missing_credentials"));
+            let (login, password) = match credentials(&value_of(&login), value_of(&password)) {
+                Ok(credentials) => credentials,
+                Err(key) => return error.set(Some(key)),
             };
-            if password.is_empty() {
-                return error.set(Some("error.missing_credentials"));
-            }
             let (error, busy, signed_in) = (error.clone(), busy.clone(), signed_in.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
