@@ -116,8 +116,9 @@ pub fn app() -> Html {
     }
     let send = {
         let (keep, outbox, refresh, lang) = (keep.clone(), outbox.clone(), refresh.clone(), *lang);
+        let session = session.clone();
         Callback::from(move |()| {
-            if let Some(Some(keep)) = &*keep {
+            if let (Some(Some(keep)), SessionState::SignedIn(who)) = (&*keep, &*session) {
                 let (outbox, refresh) = (outbox.clone(), refresh.clone());
                 let report = Callback::from(move |heard: sender::Heard| {
                     outbox.set(Rc::new(heard.outbox));
@@ -125,7 +126,7 @@ pub fn app() -> Html {
                         refresh.dispatch(());
                     }
                 });
-                sender::send_queued(keep.clone(), lang, report);
+                sender::send_queued(keep.clone(), lang, who.login.clone(), report);
             }
         })
     };

@@ -200,6 +200,10 @@ pub struct QueuedReport {
     /// The request the visit answers.
     pub request: String,
     pub idempotency_key: String,
+    /// Whose visit it answers: only their session files and joins it, so a tablet shared by
+    /// two engineers never sends one's report under the other's name.
+    #[serde(default)]
+    pub engineer: String,
     pub fields: RequestFields,
     #[serde(default)]
     pub parts_expected_on: Option<String>,
@@ -241,6 +245,7 @@ impl QueuedReport {
             visit: visit.id,
             request: visit.reference.clone(),
             idempotency_key,
+            engineer: visit.engineer.clone(),
             fields,
             parts_expected_on: needs_parts.then(|| parts_expected_on.trim().to_string()),
             queued_at_ms: now_ms,
@@ -257,6 +262,12 @@ impl QueuedReport {
             (None, false, None) => Next::File,
             (Some(report), false, None) => Next::Join(report.clone()),
         }
+    }
+
+    /// Whether it waits for another engineer to sign in on this tablet (`signed_in` is who
+    /// is): it is theirs to send.
+    pub fn someone_elses(&self, signed_in: &str) -> bool {
+        !self.engineer.is_empty() && self.engineer != signed_in
     }
 
     /// Whether it still waits to be sent (what the queue shows).
@@ -529,6 +540,22 @@ mod tests {
         assert_eq!(item.parts_expected_on.as_deref(), Some("2026-12-10"));
         let refused = QueuedReport { refused: Some("422".into()), ..item };
         assert_eq!((refused.next(), refused.waiting()), (Next::Nothing, true));
+    }
+
+    #[test]
+    fn a_queued_report_is_sent_only_by_the_engineer_whose_visit_it_answers() {
+        let row = visit(
+            3,
+            "2026-12-08T09:00:00+08:00",
+            "2026-12-08T11:00:00+08:00",
+            VisitState::Scheduled,
+        );
+        let item = QueuedReport::new(&row, RequestFields::default(), "", "key-3".into(), 1);
+        assert_eq!(item.engineer, "li");
+        assert!(!item.someone_elses("li"));
+        assert!(item.someone_elses("zhang"));
+        // Queued before reports said whose they were: whoever is signed in sends it.
+        assert!(!QueuedReport { engineer: String::new(), ..item }.someone_elses("zhang"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub struct Heard {
 }
 
 /// Sends whatever is queued; a call while a run is going on asks for one more run.
-pub fn send_queued(keep: Keep, lang: Lang, report: Callback<Heard>) {
+pub fn send_queued(keep: Keep, lang: Lang, signed_in: String, report: Callback<Heard>) {
     if RUNNING.with(|running| running.replace(true)) {
         AGAIN.with(|again| again.set(true));
         return;
@@ -37,7 +37,7 @@ pub fn send_queued(keep: Keep, lang: Lang, report: Callback<Heard>) {
     wasm_bindgen_futures::spawn_local(async move {
         loop {
             AGAIN.with(|again| again.set(false));
-            run_once(&keep, lang, &report).await;
+            run_once(&keep, lang, &signed_in, &report).await;
             if !AGAIN.with(Cell::get) {
                 break;
             }
@@ -46,10 +46,10 @@ pub fn send_queued(keep: Keep, lang: Lang, report: Callback<Heard>) {
     });
 }
 
-async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Heard>) {
+async fn run_once(keep: &Keep, lang: Lang, signed_in: &str, report: &Callback<Heard>) {
     let items = keep.outbox().await;
     report.emit(Heard { outbox: items.clone(), joined: false });
-    for mut item in items {
+    for mut item in items.into_iter().filter(|item| !item.someone_elses(signed_in)) {
         loop {
             let outcome = match item.next() {
                 Next::Nothing => break,

@@ -39,8 +39,8 @@ test.use({ locale: 'zh-CN' });
 /** A message with `{name}` filled in by anything: what the screen says around a time. */
 const said = (template, name) => new RegExp(`^${template.split(`{${name}}`).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
 
-/** The lead (wang.fang) books zhao.gong on `reference` today, 00:00–00:30 UTC, through the API. */
-async function bookToday(server, reference) {
+/** The lead (wang.fang) books `engineer` on `reference` today, 00:00–00:30 UTC, through the API. */
+async function bookToday(server, reference, engineer = 'zhao.gong') {
   const lead = await fetch(`${server.url}/api/v1/staff/session`, {
     method: 'POST', headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ login: 'wang.fang', password: PASSWORD }),
@@ -49,7 +49,7 @@ async function bookToday(server, reference) {
   const day = new Date().toISOString().slice(0, 10);
   const booked = await fetch(`${server.url}/api/v1/staff/requests/${reference}/events`, {
     method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: server.url },
-    body: JSON.stringify({ kind: 'visit', engineer: 'zhao.gong', from: `${day}T00:00:00Z`, to: `${day}T00:30:00Z`, note: '' }),
+    body: JSON.stringify({ kind: 'visit', engineer, from: `${day}T00:00:00Z`, to: `${day}T00:30:00Z`, note: '' }),
   });
   expect(booked.status).toBe(201);
 }
@@ -265,5 +265,66 @@ test('parts needed: the day they are expected is asked for, and the request wait
   expect(server.rows(`SELECT status FROM requests WHERE reference = '${reference}'`)).toEqual([['waiting_parts']]);
   expect(server.rows(`SELECT state, parts_expected_on FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`))
     .toEqual([['done', expected]]);
+  await device.close();
+});
+
+test('a tablet shared by two engineers sends the report each one queued only under their own session', async ({ server, browser }) => {
+  test.setTimeout(120_000);
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  addStaff(server, 'li.gong', 'engineer', PASSWORD);
+  const zhaos = await onSite(server, 'Zhou Min');
+  const lis = await onSite(server, 'Wu Lan');
+  await bookToday(server, zhaos, 'zhao.gong');
+  await bookToday(server, lis, 'li.gong');
+  const visitOf = (reference) => server.rows(`SELECT visits.state FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
+  /** Fills and submits the open visit's report: fixed, the customer not present. */
+  const report = async (tablet, f, cause) => {
+    await tablet.locator('[name="fault_cause"]').fill(cause);
+    await tablet.locator('[name="result"][value="fixed"]').check();
+    await tablet.locator('[name="customer_not_present"]').check();
+    await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
+    await tablet.getByRole('button', { name: f['report.submit'] }).click();
+    await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  };
+  const signIn = async (tablet, f, login) => {
+    await expect(heading(tablet)).toHaveText(f['signin.heading']);
+    await tablet.getByLabel(f['signin.login']).fill(login);
+    await tablet.getByLabel(f['signin.password']).fill(PASSWORD);
+    await tablet.getByRole('button', { name: f['signin.submit'] }).click();
+    await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  };
+
+  // Zhao opens his visit with signal, loses it, reports, and signs out with no signal.
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await tablet.getByRole('link', { name: /Zhou Min/ }).click();
+  await expect(heading(tablet)).toContainText('Zhou Min');
+  await device.context.setOffline(true);
+  await report(tablet, f, 'Loose terminal on the DC input');
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+  await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
+  // Signed out before the signal returns (else Zhao's own session would rightly send it).
+  await expect(heading(tablet)).toHaveText(f['signin.heading']);
+
+  // Li signs in on the same tablet with signal: Zhao's report waits for him, Li's own goes.
+  await device.context.setOffline(false);
+  await signIn(tablet, f, 'li.gong');
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.someone_elses'], { engineer: 'zhao.gong' }));
+  await expectNoAxeViolations(tablet, 'the queue holding another engineer\'s report');
+  await tablet.getByRole('link', { name: /Wu Lan/ }).click();
+  await report(tablet, f, 'Fan blocked by dust');
+  await expect.poll(() => visitOf(lis)).toEqual([['done']]);
+  // Li's run went past Zhao's report without sending it.
+  expect(reports(server).length).toBe(1);
+  expect(visitOf(zhaos)).toEqual([['scheduled']]);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+
+  // Back in Zhao's hands, it is sent, once, under his session.
+  await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
+  await signIn(tablet, f, 'zhao.gong');
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
+  expect(reports(server).length).toBe(2);
+  expect(visitOf(zhaos)).toEqual([['done']]);
+  expect(server.rows(`SELECT count(*) FROM requests WHERE intent = 'onsite_report' AND details_json LIKE '%Loose terminal%'`)).toEqual([[1]]);
   await device.close();
 });

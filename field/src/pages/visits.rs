@@ -127,6 +127,9 @@ fn queue(tablet: &Tablet) -> Html {
     let waiting: Vec<_> = tablet.outbox.iter().filter(|item| item.waiting()).collect();
     let items = waiting.iter().map(|item| {
         let state = match &item.refused {
+            _ if item.someone_elses(&tablet.session.login) => {
+                tablet.tf("queue.someone_elses", &[("engineer", item.engineer.clone())])
+            }
             Some(message) => tablet.tf("queue.refused", &[("message", message.clone())]),
             None if item.report.is_some() => tablet.t("queue.joining"),
             None => tablet.t("queue.waiting"),
