@@ -26,6 +26,10 @@ const LANGUAGE: Preference = Preference("shouhou-field-lang");
 const MESSAGES: &str = "/field/i18n";
 /// Who signed in last on this tablet: with no signal, the kept visits are theirs to read.
 const SIGNED_IN: &str = "shouhou-field-session";
+/// A sign-out the server has not heard yet (there was no signal). The session cookie is
+/// HttpOnly, so only the server can end it: until it has, the tablet is signed out, whatever
+/// the session look-up says, or whoever picks the tablet up next would be that engineer.
+const SIGN_OUT_PENDING: &str = "shouhou-field-sign-out";
 /// How often the outbox is tried while something waits (a tablet is not always told it
 /// is online again).
 const RETRY_MS: u32 = 15_000;
@@ -57,6 +61,22 @@ fn remember(session: Option<&Session>) {
             .set_item(SIGNED_IN, &[session.login.as_str(), "\n", session.role.as_str()].concat()),
         None => storage.remove_item(SIGNED_IN),
     };
+}
+
+fn sign_out_pending(pending: bool) {
+    let Some(storage) = local_storage() else { return };
+    let _ = match pending {
+        true => storage.set_item(SIGN_OUT_PENDING, "1"),
+        false => storage.remove_item(SIGN_OUT_PENDING),
+    };
+}
+
+/// Ends the session on the server; what the tablet must remember if it could not be told.
+async fn end_session() {
+    sign_out_pending(true);
+    if !matches!(api::sign_out().await, Err(HttpError::Offline)) {
+        sign_out_pending(false);
+    }
 }
 
 fn remembered() -> Option<Session> {
@@ -97,16 +117,25 @@ pub fn app() -> Html {
         let (session, keep, config) = (session.clone(), keep.clone(), config.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                session.set(match api::session().await {
-                    Ok(signed_in) => {
-                        remember(Some(&signed_in));
-                        SessionState::SignedIn(signed_in)
+                let pending = local_storage()
+                    .and_then(|storage| storage.get_item(SIGN_OUT_PENDING).ok().flatten())
+                    .is_some();
+                let state = if pending {
+                    end_session().await;
+                    SessionState::SignedOut
+                } else {
+                    match api::session().await {
+                        Ok(signed_in) => {
+                            remember(Some(&signed_in));
+                            SessionState::SignedIn(signed_in)
+                        }
+                        Err(HttpError::Offline) => {
+                            remembered().map_or(SessionState::SignedOut, SessionState::SignedIn)
+                        }
+                        Err(_) => SessionState::SignedOut,
                     }
-                    Err(HttpError::Offline) => {
-                        remembered().map_or(SessionState::SignedOut, SessionState::SignedIn)
-                    }
-                    Err(_) => SessionState::SignedOut,
-                });
+                };
+                session.set(state);
                 keep.set(Some(Keep::open().await.ok()));
                 if let Ok(loaded) = shouhou_web::config::load().await {
                     config.set(Some(Rc::new(loaded)));
@@ -158,6 +187,8 @@ pub fn app() -> Html {
     let signed_in = {
         let session = session.clone();
         Callback::from(move |signed_in: Session| {
+            // A new sign-in is a new cookie: the pending sign-out's session is gone with it.
+            sign_out_pending(false);
             remember(Some(&signed_in));
             session.set(SessionState::SignedIn(signed_in));
         })
@@ -165,6 +196,7 @@ pub fn app() -> Html {
     let signed_out = {
         let session = session.clone();
         Callback::from(move |()| {
+            sender::signed_out();
             remember(None);
             session.set(SessionState::SignedOut);
         })
@@ -173,8 +205,9 @@ pub fn app() -> Html {
         let (signed_out, keep) = (signed_out.clone(), keep.clone());
         Callback::from(move |_: MouseEvent| {
             let (signed_out, keep) = (signed_out.clone(), (*keep).clone().flatten());
+            sender::signed_out();
             wasm_bindgen_futures::spawn_local(async move {
-                let _ = api::sign_out().await;
+                end_session().await;
                 // What was kept of customers leaves the tablet with the engineer; what they
                 // wrote and queued stays, to be sent.
                 if let Some(keep) = keep {

@@ -4,7 +4,7 @@
 //! so a tab killed between the report and its join sends only the join next time; the
 //! idempotency key and the server's idempotent join make a repeated call harmless.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use shouhou_core::Lang;
 use yew::Callback;
@@ -19,6 +19,21 @@ thread_local! {
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     /// Asked for again while running: one more pass when this one ends.
     static AGAIN: Cell<bool> = const { Cell::new(false) };
+    /// Who is signed in now: read before every call, not once per run, because a run waiting
+    /// on weak signal can outlast a sign-out and the next engineer's sign-in.
+    static SIGNED_IN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Nobody is signed in on this tablet any more: no call of a run under way starts after this.
+pub fn signed_out() {
+    SIGNED_IN.with(|signed_in| signed_in.replace(None));
+}
+
+/// Whether `item` may be sent now: its engineer is the one signed in.
+fn theirs_now(item: &QueuedReport) -> bool {
+    SIGNED_IN.with(|signed_in| {
+        signed_in.borrow().as_deref().is_some_and(|login| !item.someone_elses(login))
+    })
 }
 
 /// What the screens hear from a run: the outbox as it stands after each step, and whether a
@@ -30,6 +45,7 @@ pub struct Heard {
 
 /// Sends whatever is queued; a call while a run is going on asks for one more run.
 pub fn send_queued(keep: Keep, lang: Lang, signed_in: String, report: Callback<Heard>) {
+    SIGNED_IN.with(|now| now.replace(Some(signed_in)));
     if RUNNING.with(|running| running.replace(true)) {
         AGAIN.with(|again| again.set(true));
         return;
@@ -37,7 +53,7 @@ pub fn send_queued(keep: Keep, lang: Lang, signed_in: String, report: Callback<H
     wasm_bindgen_futures::spawn_local(async move {
         loop {
             AGAIN.with(|again| again.set(false));
-            run_once(&keep, lang, &signed_in, &report).await;
+            run_once(&keep, lang, &report).await;
             if !AGAIN.with(Cell::get) {
                 break;
             }
@@ -46,11 +62,14 @@ pub fn send_queued(keep: Keep, lang: Lang, signed_in: String, report: Callback<H
     });
 }
 
-async fn run_once(keep: &Keep, lang: Lang, signed_in: &str, report: &Callback<Heard>) {
+async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Heard>) {
     let items = keep.outbox().await;
     report.emit(Heard { outbox: items.clone(), joined: false });
-    for mut item in items.into_iter().filter(|item| !item.someone_elses(signed_in)) {
+    for mut item in items {
         loop {
+            if !theirs_now(&item) {
+                break;
+            }
             let outcome = match item.next() {
                 Next::Nothing => break,
                 Next::File => file(keep, &item, lang).await.map(|reference| {

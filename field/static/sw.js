@@ -5,7 +5,9 @@
 // app, and what it sends goes through its outbox. This file carries the build's id, so a
 // new build is a new worker with a fresh cache.
 const BUILD = '__BUILD_ID__';
-const CACHE = `shouhou-field-${BUILD}`;
+// Not `shouhou-…`: the customer's worker deletes every cache of that name but its own when a
+// new build of the customer app activates, and this one must survive that in a plant room.
+const CACHE = `field-${BUILD}`;
 // The build lists every file of dist/field/ here (scripts/build-field.sh): the glue's
 // snippets too, which the glue imports under names of the build's choosing.
 const SHELL = ['/field/', '/config.json', '/icon.svg'].concat(/*SHELL_FILES*/[]);
@@ -23,7 +25,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((name) => name.startsWith('shouhou-field-') && name !== CACHE).map((name) => caches.delete(name)));
+    await Promise.all(names.filter((name) => name.startsWith('field-') && name !== CACHE).map((name) => caches.delete(name)));
     await self.clients.claim();
   })());
 });

@@ -305,9 +305,17 @@ test('a tablet shared by two engineers sends the report each one queued only und
   await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
   // Signed out before the signal returns (else Zhao's own session would rightly send it).
   await expect(heading(tablet)).toHaveText(f['signin.heading']);
+  const zhaosSessions = () => server.rows(`SELECT count(*) FROM staff_sessions JOIN staff ON staff.id = staff_sessions.staff_id WHERE staff.login = 'zhao.gong'`);
+  expect(zhaosSessions()).toEqual([[1]]);
+
+  // With signal, whoever opens the app next is not Zhao: the sign-out the server missed is
+  // told to it first.
+  await device.context.setOffline(false);
+  await tablet.reload();
+  await expect(heading(tablet)).toHaveText(f['signin.heading']);
+  await expect.poll(zhaosSessions).toEqual([[0]]);
 
   // Li signs in on the same tablet with signal: Zhao's report waits for him, Li's own goes.
-  await device.context.setOffline(false);
   await signIn(tablet, f, 'li.gong');
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.someone_elses'], { engineer: 'zhao.gong' }));
   await expectNoAxeViolations(tablet, 'the queue holding another engineer\'s report');
