@@ -336,3 +336,34 @@ test('a tablet shared by two engineers sends the report each one queued only und
   expect(server.rows(`SELECT count(*) FROM requests WHERE intent = 'onsite_report' AND details_json LIKE '%Loose terminal%'`)).toEqual([[1]]);
   await device.close();
 });
+
+test('a browser that keeps nothing on the tablet says so, and a report is not filed to vanish', async ({ server, browser }) => {
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const reference = await onSite(server, 'Qian Hao');
+  await bookToday(server, reference);
+  const device = await otherDevice(browser, { locale: 'en-GB', ...TABLET });
+  // Storage switched off, as some managed tablets' WebViews have it.
+  await device.context.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('IndexedDB is disabled', 'SecurityError'); } });
+  });
+  const tablet = await device.context.newPage();
+  const f = field.en;
+  await tablet.goto(`${server.url}/field/`);
+  await tablet.getByLabel(f['signin.login']).fill('zhao.gong');
+  await tablet.getByLabel(f['signin.password']).fill(PASSWORD);
+  await tablet.getByRole('button', { name: f['signin.submit'] }).click();
+  await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  await expect(tablet.getByRole('alert')).toHaveText(f['visits.no_storage']);
+  await expectNoAxeViolations(tablet, 'the list on a browser that keeps nothing');
+  await tablet.getByRole('link', { name: /Qian Hao/ }).click();
+  await tablet.locator('[name="fault_cause"]').fill('Relay contacts pitted');
+  await tablet.locator('[name="result"][value="fixed"]').check();
+  await tablet.locator('[name="customer_not_present"]').check();
+  await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await expect(tablet.locator('form.report [role="alert"]')).toHaveText(f['report.no_storage']);
+  await expect(tablet.locator('[name="fault_cause"]')).toHaveValue('Relay contacts pitted');
+  expect(reports(server)).toEqual([]);
+  await device.close();
+});

@@ -250,6 +250,8 @@ fn report_form(props: &ReportProps) -> Html {
     let tablet = use_tablet();
     let writing = use_reducer(Writing::default);
     let attempts = use_state(|| 0u32);
+    // Why "File the report" could not queue it: the tablet's storage is off or refused it.
+    let not_queued = use_state(|| None::<&'static str>);
     let signature_url = use_state(|| None::<String>);
     {
         let (writing, keep, row, detail, login, signature_url) = (
@@ -347,6 +349,7 @@ fn report_form(props: &ReportProps) -> Html {
         })
     };
     let onsubmit = {
+        let not_queued_on_submit = not_queued.clone();
         let (current, attempts, refused) = (current.clone(), attempts.clone(), !errors.is_empty());
         let (keep, row, send, navigate) =
             (tablet.keep.clone(), props.row.clone(), tablet.send.clone(), tablet.navigate.clone());
@@ -368,11 +371,15 @@ fn report_form(props: &ReportProps) -> Html {
                 load::now_ms(),
             );
             let (keep, send, navigate) = (keep.clone(), send.clone(), navigate.clone());
+            let not_queued = not_queued_on_submit.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Some(keep) = keep {
-                    if keep.queue(&item).await.is_err() {
-                        return;
-                    }
+                // Only a report kept on the tablet is queued: the sender reads the outbox, so
+                // one that is not kept would leave the screen and never go.
+                let Some(keep) = keep else {
+                    return not_queued.set(Some("report.no_storage"));
+                };
+                if keep.queue(&item).await.is_err() {
+                    return not_queued.set(Some("report.not_kept"));
                 }
                 send.emit(());
                 navigate.emit(Route::Visits);
@@ -473,6 +480,9 @@ fn report_form(props: &ReportProps) -> Html {
             </fieldset>
             { for report_fields.into_iter().map(control) }
             <p class="hint">{ tablet.t("report.queued_hint") }</p>
+            if let Some(key) = *not_queued {
+                <p class="error" role="alert">{ tablet.t(key) }</p>
+            }
             <button type="submit">{ tablet.t("report.submit") }</button>
         </form>
     }

@@ -54,6 +54,9 @@ pub fn visits_page() -> Html {
     html! {
         <>
             <h1 id="page-title" tabindex="-1">{ tablet.t("visits.heading") }</h1>
+            if tablet.keep.is_none() {
+                <p class="error" role="alert">{ tablet.t("visits.no_storage") }</p>
+            }
             { queue(&tablet) }
             { body }
         </>
