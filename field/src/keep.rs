@@ -10,6 +10,8 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use shouhou::storage::idb::{Db, StorageError};
+use shouhou_core::desk::VisitRow;
+use shouhou_core::visit::VisitState;
 use shouhou_web::http;
 
 use crate::plan::{QueuedReport, ReportDraft};
@@ -164,18 +166,33 @@ impl Keep {
         items
     }
 
-    /// A report sent and joined: out of the outbox, its signature off the tablet (the server
-    /// holds both now).
+    /// A report sent and joined: kept as sent (so the visit never offers a second report,
+    /// even before a list that says it is done can be read), its signature off the tablet
+    /// (the server holds it now).
     pub async fn sent(&self, item: &QueuedReport) {
         use shouhou::storage::idb::Op;
         let key = item.visit.to_string();
         let signature = &item.fields.signature;
-        let mut ops = vec![Op::Delete { store: OUTBOX, key: &key }];
+        let json = serde_json::to_string(item).expect("a report serialises");
+        let mut ops = vec![Op::Put { store: OUTBOX, key: &key, json: &json }];
         if !signature.is_empty() {
             ops.push(Op::Delete { store: PHOTOS, key: signature });
         }
         // Left queued, it is sent again next time: the server answers it the same way.
         let _ = self.db.write(&ops).await;
+    }
+
+    /// Forgets the reports sent whose visits a list read with signal (`visits`) no longer
+    /// shows as still to do: that list now says what came of them.
+    pub async fn forget_sent(&self, visits: &[VisitRow]) {
+        for item in self.outbox().await.into_iter().filter(|item| item.joined) {
+            let to_do = visits
+                .iter()
+                .any(|visit| visit.id == item.visit && visit.state == VisitState::Scheduled);
+            if !to_do {
+                let _ = self.db.delete(OUTBOX, &item.visit.to_string()).await;
+            }
+        }
     }
 
     pub async fn put_signature(&self, id: &str, blob: &web_sys::Blob) -> Result<(), StorageError> {

@@ -73,7 +73,7 @@ async fn fetched_or_kept<T: DeserializeOwned>(
 /// The engineer's visits from today to two weeks ahead.
 pub async fn visits(keep: Option<&Keep>) -> Result<Loaded<Vec<VisitRow>>, Failure> {
     let (from, to) = span(device_today());
-    fetched_or_kept(
+    let loaded: Result<Loaded<Vec<VisitRow>>, Failure> = fetched_or_kept(
         api::visits(&from, &to).await,
         keep,
         async |keep: &Keep, raw: &str, at: u64| {
@@ -81,7 +81,13 @@ pub async fn visits(keep: Option<&Keep>) -> Result<Loaded<Vec<VisitRow>>, Failur
         },
         async |keep: &Keep| keep.visits().await,
     )
-    .await
+    .await;
+    if let (Ok(fresh), Some(keep)) = (&loaded, keep) {
+        if fresh.fresh {
+            keep.forget_sent(&fresh.data).await;
+        }
+    }
+    loaded
 }
 
 /// A request's details.

@@ -367,3 +367,27 @@ test('a browser that keeps nothing on the tablet says so, and a report is not fi
   expect(reports(server)).toEqual([]);
   await device.close();
 });
+
+test('a report sent while the list cannot be read again is not offered a second time', async ({ server, browser }) => {
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const reference = await onSite(server, 'Sun Li');
+  await bookToday(server, reference);
+  const [[visitId]] = server.rows(`SELECT visits.id FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await tablet.getByRole('link', { name: /Sun Li/ }).click();
+  // From here the list cannot be read again: the kept copy still says the visit is to do.
+  await device.context.route('**/api/v1/staff/visits?*', (route) => route.abort('connectionreset'));
+  await tablet.locator('[name="fault_cause"]').fill('Fuse blown');
+  await tablet.locator('[name="result"][value="fixed"]').check();
+  await tablet.locator('[name="customer_not_present"]').check();
+  await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await expect.poll(() => server.rows(`SELECT state FROM visits WHERE id = ${visitId}`)).toEqual([['done']]);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }));
+  await tablet.goto(`${server.url}/field/visits/${visitId}`);
+  await expect(tablet.getByText(f['visit.state.done'], { exact: true })).toBeVisible();
+  await expect(tablet.getByRole('button', { name: f['report.submit'] })).toHaveCount(0);
+  expect(reports(server).length).toBe(1);
+  await device.close();
+});

@@ -81,6 +81,10 @@ pub fn visit_page(props: &VisitProps) -> Html {
         (_, Some(item)) if item.waiting() => {
             html! { <p role="status" class="notice">{ tablet.t("visit.report_queued") }</p> }
         }
+        // Sent and joined, though the kept list may not say so yet.
+        (_, Some(_)) => {
+            html! { <p role="status">{ label(tablet.lang, "visit.state", VisitState::Done.as_str()) }</p> }
+        }
         (VisitState::Scheduled, _) => {
             html! { <ReportForm row={row.clone()} detail={detail.data.clone()} /> }
         }
