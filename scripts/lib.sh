@@ -39,7 +39,8 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # last set, after a review's fixes: a queued report sent only under its own engineer's session
 # (a shared tablet), an offline sign-out owed to the server, a tablet whose storage is off or
 # full saying so rather than losing the report, and a sent report kept as sent until a list
-# read with signal says what came of its visit; a little room. It carries core's whole validation and configuration (the report is checked
+# read with signal says what came of its visit (219149 with an earlier day's unreported visit
+# still listed); a little room. It carries core's whole validation and configuration (the report is checked
 # as the server checks it) and the customer app's form controls and signature pad; lower it
 # with every saving.
 FIELD_BUDGET=219500

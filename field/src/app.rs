@@ -129,10 +129,13 @@ pub fn app() -> Html {
                             remember(Some(&signed_in));
                             SessionState::SignedIn(signed_in)
                         }
-                        Err(HttpError::Offline) => {
+                        Err(e) if e.status() == Some(401) => SessionState::SignedOut,
+                        // No signal, a server in trouble or a captive portal's page: the
+                        // engineer still reaches what is kept, and the sign-in waits for an
+                        // answer that says the session is gone.
+                        Err(_) => {
                             remembered().map_or(SessionState::SignedOut, SessionState::SignedIn)
                         }
-                        Err(_) => SessionState::SignedOut,
                     }
                 };
                 session.set(state);

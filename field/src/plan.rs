@@ -11,6 +11,9 @@ use shouhou_core::{CivilDate, Field, PhotoRef, RequestFields};
 
 /// How many days ahead the list reaches: today and the next fourteen.
 pub const DAYS_AHEAD: i64 = 14;
+/// How many days back: a visit of an earlier day whose report was never filed (drafted in
+/// the evening, say) stays on the list, and its draft reachable, for a week.
+pub const DAYS_BACK: i64 = 7;
 
 /// The offset an RFC 3339 time is written in (`+08:00` → 480 minutes; `Z` → 0): the
 /// server writes visits in the site's offset, so this is the site's.
@@ -62,9 +65,10 @@ pub fn site_today(now_ms: i64, written: Option<&str>, device_offset: i32) -> Civ
     CivilDate::at(now_ms, offset)
 }
 
-/// The days the list asks the server for: today to today + [`DAYS_AHEAD`].
+/// The days the list asks the server for: [`DAYS_BACK`] before today to today +
+/// [`DAYS_AHEAD`].
 pub fn span(today: CivilDate) -> (String, String) {
-    (today.to_string(), today.plus_days(DAYS_AHEAD).to_string())
+    (today.plus_days(-DAYS_BACK).to_string(), today.plus_days(DAYS_AHEAD).to_string())
 }
 
 /// Which part of the list a visit is in.
@@ -87,12 +91,13 @@ pub fn when(visit: &VisitRow, today: CivilDate) -> When {
 
 /// The visits an engineer has to go to, today's first, then the coming ones, each in the
 /// order they begin; cancelled visits are left out (nobody goes), done ones kept (the
-/// engineer sees the report went).
+/// engineer sees the report went), and of earlier days only those still to report.
 pub fn agenda(visits: &[VisitRow], today: CivilDate) -> Vec<(When, VisitRow)> {
     let mut listed: Vec<(When, VisitRow)> = visits
         .iter()
         .filter(|visit| visit.state != VisitState::Cancelled)
         .map(|visit| (when(visit, today), visit.clone()))
+        .filter(|(when, visit)| *when != When::Earlier || visit.state == VisitState::Scheduled)
         .collect();
     let rank = |when: When| match when {
         When::Today => 0,
@@ -346,11 +351,11 @@ mod tests {
             + 17 * 3_600_000;
         assert_eq!(site_today(now, Some("2026-12-08T09:00:00+08:00"), 0).to_string(), "2026-12-07");
         assert_eq!(site_today(now, None, 0).to_string(), "2026-12-06");
-        assert_eq!(span(today()), ("2026-12-06".to_string(), "2026-12-20".to_string()));
+        assert_eq!(span(today()), ("2026-11-29".to_string(), "2026-12-20".to_string()));
     }
 
     #[test]
-    fn today_comes_first_then_the_coming_visits_in_order_and_cancelled_ones_not_at_all() {
+    fn today_comes_first_then_the_coming_visits_then_earlier_ones_still_to_report() {
         let visits = [
             visit(
                 1,
@@ -377,6 +382,8 @@ mod tests {
                 "2026-12-06T01:00:00+08:00",
                 VisitState::Scheduled,
             ),
+            // An earlier day's visit already reported: nothing left to do there.
+            visit(6, "2026-12-04T09:00:00+08:00", "2026-12-04T10:00:00+08:00", VisitState::Done),
         ];
         let listed: Vec<(When, i64)> =
             agenda(&visits, today()).into_iter().map(|(when, v)| (when, v.id)).collect();

@@ -216,6 +216,8 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   await tabTo(tablet, tablet.getByRole('button', { name: f['report.submit'] }));
   await keys('Enter');
   await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  // The keyboard goes on from the list's heading, not from nowhere.
+  await expect(heading(tablet)).toBeFocused();
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
   await expectNoAxeViolations(tablet, 'the list after a report was sent');
   // Signing out leaves nothing of the customers on the tablet.

@@ -21,10 +21,7 @@ pub fn visits_page() -> Html {
     {
         let (shown, details, keep, signed_out) =
             (shown.clone(), details.clone(), tablet.keep.clone(), tablet.signed_out.clone());
-        use_effect_with(tablet.refresh, move |refresh| {
-            if *refresh == 0 {
-                shouhou_web::dom::focus_by_id("page-title", false);
-            }
+        use_effect_with(tablet.refresh, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let loaded = load::visits(keep.as_ref()).await;
                 if loaded == Err(Failure::SignedOut) {
@@ -40,6 +37,9 @@ pub fn visits_page() -> Html {
             });
         });
     }
+    // Each arrival on the list (after a report is filed, too) starts at its heading; a read
+    // again when signal returns leaves the focus where it is.
+    use_effect_with((), |_| shouhou_web::dom::focus_by_id("page-title", false));
     let body = match &*shown {
         None => html! { <p class="loading" role="status">{ tablet.t("visits.loading") }</p> },
         Some(Err(Failure::NothingKept)) => {
