@@ -129,7 +129,15 @@ pub fn app() -> Html {
                             remember(Some(&signed_in));
                             SessionState::SignedIn(signed_in)
                         }
-                        Err(e) if e.status() == Some(401) => SessionState::SignedOut,
+                        Err(e) if e.status() == Some(401) => {
+                            // The session ran out while the app was closed: what was kept of
+                            // customers goes, as at any sign-out.
+                            if let Ok(kept) = Keep::open().await {
+                                kept.forget_customers().await;
+                            }
+                            remember(None);
+                            SessionState::SignedOut
+                        }
                         // No signal, a server in trouble or a captive portal's page: the
                         // engineer still reaches what is kept, and the sign-in waits for an
                         // answer that says the session is gone.
@@ -196,26 +204,29 @@ pub fn app() -> Html {
             session.set(SessionState::SignedIn(signed_in));
         })
     };
+    // Signed out by the button or by the server (a 401): what was kept of customers leaves
+    // the tablet with the engineer; what they wrote and queued stays, to be sent.
     let signed_out = {
-        let session = session.clone();
+        let (session, keep) = (session.clone(), keep.clone());
         Callback::from(move |()| {
             sender::signed_out();
             remember(None);
-            session.set(SessionState::SignedOut);
-        })
-    };
-    let sign_out = {
-        let (signed_out, keep) = (signed_out.clone(), keep.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (signed_out, keep) = (signed_out.clone(), (*keep).clone().flatten());
-            sender::signed_out();
+            let (session, keep) = (session.clone(), (*keep).clone().flatten());
             wasm_bindgen_futures::spawn_local(async move {
-                end_session().await;
-                // What was kept of customers leaves the tablet with the engineer; what they
-                // wrote and queued stays, to be sent.
                 if let Some(keep) = keep {
                     keep.forget_customers().await;
                 }
+                session.set(SessionState::SignedOut);
+            });
+        })
+    };
+    let sign_out = {
+        let signed_out = signed_out.clone();
+        Callback::from(move |_: MouseEvent| {
+            let signed_out = signed_out.clone();
+            sender::signed_out();
+            wasm_bindgen_futures::spawn_local(async move {
+                end_session().await;
                 signed_out.emit(());
             });
         })

@@ -17,8 +17,10 @@ const TIMEOUT_MS = 4000;
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
+    // No skipWaiting: the files keep their names from build to build, so a page running one
+    // build must go on being answered from that build's cache. A new build takes over once
+    // no window of the app is open (the next start), as the first one does at once.
     await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' })));
-    await self.skipWaiting();
   })());
 });
 

@@ -54,6 +54,17 @@ async function bookToday(server, reference, engineer = 'zhao.gong') {
   expect(booked.status).toBe(201);
 }
 
+/** How many visit lists and requests the tablet keeps (customers' names, phones, addresses). */
+const keptOfCustomers = (tablet) => tablet.evaluate(() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('shouhou-field');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction(['visits', 'requests']);
+    const counts = ['visits', 'requests'].map((name) => tx.objectStore(name).count());
+    tx.oncomplete = () => { resolve(counts.map((c) => c.result)); open.result.close(); };
+  };
+}));
+
 const reports = (server) => server.rows(`SELECT reference, status FROM requests WHERE intent = 'onsite_report'`);
 
 test('a visit booked on the board is reported offline on the tablet and sent once', async ({ page, server, browser }) => {
@@ -221,15 +232,7 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
   await expectNoAxeViolations(tablet, 'the list after a report was sent');
   // Signing out leaves nothing of the customers on the tablet.
-  const kept = () => tablet.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('shouhou-field');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const tx = open.result.transaction(['visits', 'requests']);
-      const counts = ['visits', 'requests'].map((name) => tx.objectStore(name).count());
-      tx.oncomplete = () => { resolve(counts.map((c) => c.result)); open.result.close(); };
-    };
-  }));
+  const kept = () => keptOfCustomers(tablet);
   expect(await kept()).toEqual([1, 1]);
   await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
   await expect(heading(tablet)).toHaveText(f['signin.heading']);
@@ -391,5 +394,13 @@ test('a report sent while the list cannot be read again is not offered a second 
   await expect(tablet.getByText(f['visit.state.done'], { exact: true })).toBeVisible();
   await expect(tablet.getByRole('button', { name: f['report.submit'] })).toHaveCount(0);
   expect(reports(server).length).toBe(1);
+
+  // The session runs out while the app is closed: the next start forgets the customers too.
+  await device.context.unroute('**/api/v1/staff/visits?*');
+  expect((await keptOfCustomers(tablet))[1]).toBeGreaterThan(0);
+  server.sql(`DELETE FROM staff_sessions`);
+  await tablet.reload();
+  await expect(heading(tablet)).toHaveText(f['signin.heading']);
+  expect(await keptOfCustomers(tablet)).toEqual([0, 0]);
   await device.close();
 });
