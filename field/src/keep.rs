@@ -23,6 +23,8 @@ const DRAFTS: &str = "drafts";
 const OUTBOX: &str = "outbox";
 const PHOTOS: &str = "photos";
 const STORES: &[&str] = &[VISITS, REQUESTS, DRAFTS, OUTBOX, PHOTOS];
+/// The key prefix of a draft or queued report that could not be read back, kept as it was.
+const UNREADABLE: &str = "unreadable.";
 /// The visit list's one key in its store.
 const LIST: &str = "list";
 /// Where a draft's last change waits, synchronously, until IndexedDB has committed it: a tab
@@ -117,9 +119,34 @@ impl Keep {
         }
     }
 
+    /// The visit's draft. One that cannot be read back (a damaged record, or one a later
+    /// build cannot read) is set aside as it is, under [`UNREADABLE`], before the form starts
+    /// afresh over its key: never written over, never sent.
     pub async fn draft(&self, visit: i64) -> Option<ReportDraft> {
-        let json = self.db.get_json(DRAFTS, &visit.to_string()).await.ok()??;
-        serde_json::from_str(&json).ok()
+        let key = visit.to_string();
+        let json = self.db.get_json(DRAFTS, &key).await.ok()??;
+        let draft = serde_json::from_str(&json).ok();
+        if draft.is_none() {
+            self.set_aside(DRAFTS, &key, &json).await;
+        }
+        draft
+    }
+
+    async fn set_aside(&self, store: &str, key: &str, json: &str) {
+        use shouhou::storage::idb::Op;
+        let aside = [UNREADABLE, key].concat();
+        let _ =
+            self.db.write(&[Op::Put { store, key: &aside, json }, Op::Delete { store, key }]).await;
+    }
+
+    /// How many drafts and queued reports were set aside unreadable: the list says so.
+    pub async fn unreadable(&self) -> usize {
+        let mut count = 0;
+        for store in [DRAFTS, OUTBOX] {
+            let keys = self.db.keys(store).await.unwrap_or_default();
+            count += keys.iter().filter(|key| key.starts_with(UNREADABLE)).count();
+        }
+        count
     }
 
     /// Saves the draft: journalled at once, then in IndexedDB, then the journal forgotten.
@@ -152,16 +179,19 @@ impl Keep {
         self.db.put_json(OUTBOX, &item.visit.to_string(), &json).await
     }
 
-    /// Every queued report, the oldest first.
+    /// Every queued report, the oldest first; one that cannot be read back is set aside as
+    /// it is (see [`Keep::draft`]), not dropped.
     pub async fn outbox(&self) -> Vec<QueuedReport> {
-        let mut items: Vec<QueuedReport> = self
-            .db
-            .get_all_json(OUTBOX)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(_, json)| serde_json::from_str(&json).ok())
-            .collect();
+        let mut items: Vec<QueuedReport> = Vec::new();
+        for (key, json) in self.db.get_all_json(OUTBOX).await.unwrap_or_default() {
+            if key.starts_with(UNREADABLE) {
+                continue;
+            }
+            match serde_json::from_str(&json) {
+                Ok(item) => items.push(item),
+                Err(_) => self.set_aside(OUTBOX, &key, &json).await,
+            }
+        }
         items.sort_by_key(|item| item.queued_at_ms);
         items
     }

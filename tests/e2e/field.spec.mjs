@@ -404,3 +404,39 @@ test('a report sent while the list cannot be read again is not offered a second 
   expect(await keptOfCustomers(tablet)).toEqual([0, 0]);
   await device.close();
 });
+
+test('a damaged draft or queued report is set aside as it was and the list says so', async ({ server, browser }) => {
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const reference = await onSite(server, 'Zheng Yu');
+  await bookToday(server, reference);
+  const [[visitId]] = server.rows(`SELECT visits.id FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await expect(tablet.getByRole('link', { name: /Zheng Yu/ })).toBeVisible();
+  /** Writes `value` as it is under `key` in one of the tablet's stores, or lists a store's keys. */
+  const storage = (op, store, key, value) => tablet.evaluate(([op, store, key, value]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('shouhou-field');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction([store], op === 'put' ? 'readwrite' : 'readonly');
+      const request = op === 'put' ? tx.objectStore(store).put(value, key) : tx.objectStore(store).getAllKeys();
+      tx.oncomplete = () => { resolve(request.result); open.result.close(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), [op, store, key, value]);
+  await storage('put', 'outbox', '999', '{"visit": 999, "fields": {"full_name"');
+  await storage('put', 'drafts', String(visitId), '{"fields": 42}');
+  await tablet.reload();
+  await expect(tablet.getByRole('alert')).toHaveText(fill(f['visits.unreadable'], { count: 1 }));
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }));
+  expect(await storage('keys', 'outbox')).toEqual(['unreadable.999']);
+  await expectNoAxeViolations(tablet, 'the list saying what could not be read');
+
+  // The visit's damaged draft: the form starts from the request again, the draft kept aside.
+  await tablet.getByRole('link', { name: /Zheng Yu/ }).click();
+  await expect(tablet.locator('[name="full_name"]')).toHaveValue('Zheng Yu');
+  expect(await storage('keys', 'drafts')).toContain(`unreadable.${visitId}`);
+  await tablet.goBack();
+  await expect(tablet.getByRole('alert')).toHaveText(fill(f['visits.unreadable'], { count: 2 }));
+  await device.close();
+});

@@ -18,6 +18,8 @@ pub fn visits_page() -> Html {
     let shown = use_state(|| None::<Result<Loaded<Vec<VisitRow>>, Failure>>);
     // How many visits' details are kept for offline use, once they are.
     let details = use_state(|| None::<usize>);
+    // How many drafts and reports on the tablet could not be read back (set aside as they were).
+    let unreadable = use_state(|| 0usize);
     {
         let (shown, details, keep, signed_out) =
             (shown.clone(), details.clone(), tablet.keep.clone(), tablet.signed_out.clone());
@@ -39,6 +41,18 @@ pub fn visits_page() -> Html {
     }
     // Each arrival on the list (after a report is filed, too) starts at its heading; a read
     // again when signal returns leaves the focus where it is.
+    {
+        let (unreadable, keep) = (unreadable.clone(), tablet.keep.clone());
+        use_effect_with(tablet.outbox.len(), move |_| {
+            if let Some(keep) = keep {
+                wasm_bindgen_futures::spawn_local(async move {
+                    // Reading the outbox sets aside what cannot be read, before it is counted.
+                    let _ = keep.outbox().await;
+                    unreadable.set(keep.unreadable().await);
+                });
+            }
+        });
+    }
     use_effect_with((), |_| shouhou_web::dom::focus_by_id("page-title", false));
     let body = match &*shown {
         None => html! { <p class="loading" role="status">{ tablet.t("visits.loading") }</p> },
@@ -56,6 +70,9 @@ pub fn visits_page() -> Html {
             <h1 id="page-title" tabindex="-1">{ tablet.t("visits.heading") }</h1>
             if tablet.keep.is_none() {
                 <p class="error" role="alert">{ tablet.t("visits.no_storage") }</p>
+            }
+            if *unreadable > 0 {
+                <p class="error" role="alert">{ tablet.tf("visits.unreadable", &[("count", unreadable.to_string())]) }</p>
             }
             { queue(&tablet) }
             { body }
