@@ -65,6 +65,28 @@ const keptOfCustomers = (tablet) => tablet.evaluate(() => new Promise((resolve, 
   };
 }));
 
+/** Fills the open visit's report (fixed, the customer not present) and files it. */
+async function fileFixed(tablet, f, cause) {
+  await tablet.locator('[name="fault_cause"]').fill(cause);
+  await tablet.locator('[name="result"][value="fixed"]').check();
+  await tablet.locator('[name="customer_not_present"]').check();
+  await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+}
+
+/** The id of the visit booked on `reference`. */
+const visitIdOf = (server, reference) =>
+  server.rows(`SELECT visits.id FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`)[0][0];
+
+/** The lead, the engineer zhao.gong, and an on-site request of `name`'s booked for him today. */
+async function bookedForZhao(server, name) {
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const reference = await onSite(server, name);
+  await bookToday(server, reference);
+  return { reference, visitId: visitIdOf(server, reference) };
+}
+
 const reports = (server) => server.rows(`SELECT reference, status FROM requests WHERE intent = 'onsite_report'`);
 
 test('a visit booked on the board is reported offline on the tablet and sent once', async ({ page, server, browser }) => {
@@ -91,7 +113,7 @@ test('a visit booked on the board is reported offline on the tablet and sent onc
   await tabTo(page, page.getByRole('button', { name: desk['action.visit_submit'], exact: true }));
   await page.keyboard.press('Enter');
   await expect(page.locator('p.ok[role="status"]')).toHaveText(desk['saved.visit']);
-  const [[visitId]] = server.rows(`SELECT visits.id FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
+  const visitId = visitIdOf(server, reference);
 
   // The tablet, with signal: the visit is listed under today, and every listed visit's
   // request is kept for offline use.
@@ -182,10 +204,7 @@ test('a visit booked on the board is reported offline on the tablet and sent onc
 });
 
 test('the report is filed by keyboard alone, the customer not present', async ({ server, browser }) => {
-  addStaff(server, 'wang.fang', 'lead', PASSWORD);
-  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
-  const reference = await onSite(server, 'Li Lei');
-  await bookToday(server, reference);
+  const { reference } = await bookedForZhao(server, 'Li Lei');
 
   // Someone who is not an engineer is told the app is for engineers, and where to go.
   const leadDevice = await otherDevice(browser, { locale: 'en-GB', ...TABLET });
@@ -243,10 +262,7 @@ test('the report is filed by keyboard alone, the customer not present', async ({
 });
 
 test('parts needed: the day they are expected is asked for, and the request waits for them', async ({ server, browser }) => {
-  addStaff(server, 'wang.fang', 'lead', PASSWORD);
-  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
-  const reference = await onSite(server, 'Han Mei');
-  await bookToday(server, reference);
+  const { reference } = await bookedForZhao(server, 'Han Mei');
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   await tablet.getByRole('link', { name: /Han Mei/ }).click();
   await tablet.locator('[name="fault_cause"]').fill('IGBT module burnt out');
@@ -283,13 +299,8 @@ test('a tablet shared by two engineers sends the report each one queued only und
   await bookToday(server, zhaos, 'zhao.gong');
   await bookToday(server, lis, 'li.gong');
   const visitOf = (reference) => server.rows(`SELECT visits.state FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
-  /** Fills and submits the open visit's report: fixed, the customer not present. */
   const report = async (tablet, f, cause) => {
-    await tablet.locator('[name="fault_cause"]').fill(cause);
-    await tablet.locator('[name="result"][value="fixed"]').check();
-    await tablet.locator('[name="customer_not_present"]').check();
-    await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
-    await tablet.getByRole('button', { name: f['report.submit'] }).click();
+    await fileFixed(tablet, f, cause);
     await expect(heading(tablet)).toHaveText(f['visits.heading']);
   };
   const signIn = async (tablet, f, login) => {
@@ -343,10 +354,7 @@ test('a tablet shared by two engineers sends the report each one queued only und
 });
 
 test('a browser that keeps nothing on the tablet says so, and a report is not filed to vanish', async ({ server, browser }) => {
-  addStaff(server, 'wang.fang', 'lead', PASSWORD);
-  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
-  const reference = await onSite(server, 'Qian Hao');
-  await bookToday(server, reference);
+  const { reference } = await bookedForZhao(server, 'Qian Hao');
   const device = await otherDevice(browser, { locale: 'en-GB', ...TABLET });
   // Storage switched off, as some managed tablets' WebViews have it.
   await device.context.addInitScript(() => {
@@ -362,11 +370,7 @@ test('a browser that keeps nothing on the tablet says so, and a report is not fi
   await expect(tablet.getByRole('alert')).toHaveText(f['visits.no_storage']);
   await expectNoAxeViolations(tablet, 'the list on a browser that keeps nothing');
   await tablet.getByRole('link', { name: /Qian Hao/ }).click();
-  await tablet.locator('[name="fault_cause"]').fill('Relay contacts pitted');
-  await tablet.locator('[name="result"][value="fixed"]').check();
-  await tablet.locator('[name="customer_not_present"]').check();
-  await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
-  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await fileFixed(tablet, f, 'Relay contacts pitted');
   await expect(tablet.locator('form.report [role="alert"]')).toHaveText(f['report.no_storage']);
   await expect(tablet.locator('[name="fault_cause"]')).toHaveValue('Relay contacts pitted');
   expect(reports(server)).toEqual([]);
@@ -374,20 +378,12 @@ test('a browser that keeps nothing on the tablet says so, and a report is not fi
 });
 
 test('a report sent while the list cannot be read again is not offered a second time', async ({ server, browser }) => {
-  addStaff(server, 'wang.fang', 'lead', PASSWORD);
-  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
-  const reference = await onSite(server, 'Sun Li');
-  await bookToday(server, reference);
-  const [[visitId]] = server.rows(`SELECT visits.id FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
+  const { reference, visitId } = await bookedForZhao(server, 'Sun Li');
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   await tablet.getByRole('link', { name: /Sun Li/ }).click();
   // From here the list cannot be read again: the kept copy still says the visit is to do.
   await device.context.route('**/api/v1/staff/visits?*', (route) => route.abort('connectionreset'));
-  await tablet.locator('[name="fault_cause"]').fill('Fuse blown');
-  await tablet.locator('[name="result"][value="fixed"]').check();
-  await tablet.locator('[name="customer_not_present"]').check();
-  await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
-  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await fileFixed(tablet, f, 'Fuse blown');
   await expect.poll(() => server.rows(`SELECT state FROM visits WHERE id = ${visitId}`)).toEqual([['done']]);
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }));
   await tablet.goto(`${server.url}/field/visits/${visitId}`);
@@ -406,11 +402,7 @@ test('a report sent while the list cannot be read again is not offered a second 
 });
 
 test('a damaged draft or queued report is set aside as it was and the list says so', async ({ server, browser }) => {
-  addStaff(server, 'wang.fang', 'lead', PASSWORD);
-  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
-  const reference = await onSite(server, 'Zheng Yu');
-  await bookToday(server, reference);
-  const [[visitId]] = server.rows(`SELECT visits.id FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
+  const { reference, visitId } = await bookedForZhao(server, 'Zheng Yu');
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   await expect(tablet.getByRole('link', { name: /Zheng Yu/ })).toBeVisible();
   /** Writes `value` as it is under `key` in one of the tablet's stores, or lists a store's keys. */
