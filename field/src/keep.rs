@@ -174,6 +174,20 @@ impl Keep {
         Ok(())
     }
 
+    /// A refused report back to a draft, in one transaction, like [`Keep::queue`] the other
+    /// way round.
+    pub async fn back_to_draft(&self, visit: i64, draft: &ReportDraft) -> Result<(), StorageError> {
+        use shouhou::storage::idb::Op;
+        let key = visit.to_string();
+        let json = serde_json::to_string(draft).expect("a draft serialises");
+        self.db
+            .write(&[
+                Op::Put { store: DRAFTS, key: &key, json: &json },
+                Op::Delete { store: OUTBOX, key: &key },
+            ])
+            .await
+    }
+
     pub async fn put_queued(&self, item: &QueuedReport) -> Result<(), StorageError> {
         let json = serde_json::to_string(item).expect("a report serialises");
         self.db.put_json(OUTBOX, &item.visit.to_string(), &json).await

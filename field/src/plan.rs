@@ -275,6 +275,16 @@ impl QueuedReport {
         !self.engineer.is_empty() && self.engineer != signed_in
     }
 
+    /// The report as a draft again, when the server refused to store it: what the engineer
+    /// wrote, to correct and file anew. Not when it was stored and only its join refused (a
+    /// second filing would be a second report).
+    pub fn to_edit_again(&self) -> Option<ReportDraft> {
+        (self.refused.is_some() && self.report.is_none()).then(|| ReportDraft {
+            fields: self.fields.clone(),
+            parts_expected_on: self.parts_expected_on.clone().unwrap_or_default(),
+        })
+    }
+
     /// Whether it still waits to be sent (what the queue shows).
     pub fn waiting(&self) -> bool {
         !self.joined
@@ -547,6 +557,13 @@ mod tests {
         assert_eq!(item.parts_expected_on.as_deref(), Some("2026-12-10"));
         let refused = QueuedReport { refused: Some("422".into()), ..item };
         assert_eq!((refused.next(), refused.waiting()), (Next::Nothing, true));
+        // Refused before it was stored: back to a draft, as written.
+        let again = refused.to_edit_again().expect("a refused report can be edited again");
+        assert_eq!(again.fields, refused.fields);
+        assert_eq!(again.parts_expected_on, "2026-12-10");
+        // Stored, only its join refused: filing it again would make a second report.
+        let stored = QueuedReport { report: Some("SR-20261206-0009".into()), ..refused };
+        assert_eq!(stored.to_edit_again(), None);
     }
 
     #[test]

@@ -432,3 +432,28 @@ test('a damaged draft or queued report is set aside as it was and the list says 
   await expect(tablet.getByRole('alert')).toHaveText(fill(f['visits.unreadable'], { count: 2 }));
   await device.close();
 });
+
+test('a report the server refuses to store comes back to be edited and filed again, once', async ({ server, browser }) => {
+  const { visitId } = await bookedForZhao(server, 'Feng Yi');
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  const message = 'fault_cause: name the part that failed';
+  await device.context.route('**/api/v1/requests', (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ code: 'invalid_request', message }) })
+    : route.continue()));
+  await tablet.getByRole('link', { name: /Feng Yi/ }).click();
+  await fileFixed(tablet, f, 'Broken');
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.refused'], { message }));
+  await device.context.unroute('**/api/v1/requests');
+
+  await tablet.getByRole('link', { name: /Feng Yi/ }).first().click();
+  await expect(tablet.getByRole('alert')).toHaveText(fill(f['visit.report_refused'], { message }));
+  await expectNoAxeViolations(tablet, 'a visit whose report the server refused');
+  await tablet.getByRole('button', { name: f['visit.edit_again'] }).click();
+  await expect(tablet.locator('[name="fault_cause"]')).toHaveValue('Broken');
+  await tablet.locator('[name="fault_cause"]').fill('Contactor coil open circuit');
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await expect.poll(() => server.rows(`SELECT state FROM visits WHERE id = ${visitId}`)).toEqual([['done']]);
+  expect(reports(server).length).toBe(1);
+  expect(server.rows(`SELECT count(*) FROM requests WHERE intent = 'onsite_report' AND details_json LIKE '%Contactor coil%'`)).toEqual([[1]]);
+  await device.close();
+});

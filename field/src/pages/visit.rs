@@ -78,6 +78,7 @@ pub fn visit_page(props: &VisitProps) -> Html {
     let request = &detail.data.request;
     let queued = tablet.outbox.iter().find(|item| item.visit == row.id);
     let report = match (row.state, queued) {
+        (_, Some(item)) if item.refused.is_some() => refused(&tablet, item),
         (_, Some(item)) if item.waiting() => {
             html! { <p role="status" class="notice">{ tablet.t("visit.report_queued") }</p> }
         }
@@ -489,5 +490,34 @@ fn report_form(props: &ReportProps) -> Html {
             }
             <button type="submit">{ tablet.t("report.submit") }</button>
         </form>
+    }
+}
+
+/// A report the server refused for good: what it said, and what the engineer can do.
+fn refused(tablet: &Tablet, item: &QueuedReport) -> Html {
+    let message = item.refused.clone().unwrap_or_default();
+    let Some(draft) = item.to_edit_again() else {
+        let reference = item.report.clone().unwrap_or_default();
+        let said =
+            tablet.tf("visit.report_not_joined", &[("reference", reference), ("message", message)]);
+        return html! { <p class="error" role="alert">{ said }</p> };
+    };
+    let (keep, send, visit) = (tablet.keep.clone(), tablet.send.clone(), item.visit);
+    let edit = Callback::from(move |_: MouseEvent| {
+        let (keep, send, draft) = (keep.clone(), send.clone(), draft.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(keep) = keep {
+                // The outbox read afresh by the sender redraws the page with the form.
+                if keep.back_to_draft(visit, &draft).await.is_ok() {
+                    send.emit(());
+                }
+            }
+        });
+    });
+    html! {
+        <div class="notice">
+            <p class="error" role="alert">{ tablet.tf("visit.report_refused", &[("message", message)]) }</p>
+            <button type="button" onclick={edit}>{ tablet.t("visit.edit_again") }</button>
+        </div>
     }
 }
