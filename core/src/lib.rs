@@ -10,6 +10,7 @@ pub mod archive;
 pub mod calendar;
 pub mod charges;
 pub mod config;
+pub mod csv;
 pub mod desk;
 pub mod draft;
 pub mod emergency;

@@ -266,11 +266,11 @@ pub fn report(from: String, to: String, requests: &[Counted]) -> QualityReport {
 }
 
 /// The report as a CSV for Excel in a Chinese locale (UTF-8 with a byte-order mark, every
-/// cell quoted): one section per table, each with its header, a blank line between them.
+/// cell quoted, formulas neutralised: a model is what a customer typed): one section per
+/// table, each with its header, a blank line between them.
 pub fn report_csv(report: &QualityReport) -> String {
     fn line(out: &mut String, cells: &[&str]) {
-        let quoted: Vec<String> =
-            cells.iter().map(|cell| format!("\"{}\"", cell.replace('"', "\"\""))).collect();
+        let quoted: Vec<String> = cells.iter().map(|text| crate::csv::cell(text)).collect();
         out.push_str(&quoted.join(","));
         out.push_str("\r\n");
     }
@@ -347,6 +347,14 @@ mod tests {
         assert!(csv.starts_with("\u{FEFF}\"product_line\",\"model\""));
         assert!(csv.contains("\"MD500 \"\"plus\"\"\""), "{csv}");
         assert!(csv.contains("\"fan\",\"3\",\"2\"\r\n"));
+    }
+
+    #[test]
+    fn a_model_a_spreadsheet_would_run_is_written_as_text() {
+        let mut typed = counted("A", 3, true, true);
+        typed.model = "=cmd|'/c calc'!A1".into();
+        let csv = report_csv(&report("2026-01-01".into(), "2026-03-01".into(), &[typed]));
+        assert!(csv.contains("\"inverter\",\"'=cmd|'/c calc'!A1\",\"1\""), "{csv}");
     }
 
     #[test]

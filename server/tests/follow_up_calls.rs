@@ -128,6 +128,12 @@ async fn the_list_holds_what_was_resolved_two_to_seven_days_ago_oldest_first() {
         desk.get("/api/v1/staff/follow-ups", "shouhou_session=nobody").await.status,
         StatusCode::UNAUTHORIZED
     );
+    // Every due customer's name and phone: not for an engineer, who sees only their visits.
+    desk.add_staff("zhao.gong", Role::Engineer).await;
+    let engineer = desk.sign_in("zhao.gong").await;
+    let refused = desk.get("/api/v1/staff/follow-ups", &engineer).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!String::from_utf8_lossy(&refused.bytes).contains("王建国"));
 }
 
 #[tokio::test]

@@ -167,6 +167,15 @@ async fn words_of_two_characters_or_more_are_found_in_the_description_name_and_c
     assert_eq!(found("漏").await, Vec::<String>::new(), "one character is no word");
     assert_eq!(found("湿了 赵敏").await, only(0), "across description and name");
     assert_eq!(found("赵敏阳光").await, Vec::<String>::new(), "but no word across the two");
+    let twenty = vec!["漏水"; 20].join(" ");
+    assert_eq!(found(&twenty).await, only(0), "twenty words, the most one search takes");
+    // A thousand words made SQLite refuse the query (a 500): more than twenty is the caller's.
+    let many: Vec<String> = (0..1000).map(|i| format!("w{i:03}")).collect();
+    let refused = desk.get(&format!("/api/v1/staff/requests?q={}", many.join("+")), &cookie).await;
+    assert_eq!(
+        (refused.status, refused.json()["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_query"))
+    );
 }
 
 /// A word search counts what it found by status as the status stands now: a search alone is

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use shouhou_core::config::FollowUpSettings;
+use shouhou_core::csv::cell as csv_cell;
 use shouhou_core::desk::{
     self, median_of_counts, Figures, FollowUpCounts, MonthRepairs, SatisfactionCounts,
     TimelinessCounts, TARGETS,
@@ -234,18 +235,6 @@ fn column_title(column: &str, lang: Lang) -> &str {
     }
 }
 
-/// One CSV cell: a cell a spreadsheet would run as a formula (`= + - @`, or a tab or
-/// carriage return first) gets a `'` in front; then it is quoted, every cell, whatever it
-/// holds (RFC 4180): Excel in a locale that separates with `;` splits an unquoted `;`.
-pub fn csv_cell(text: &str) -> String {
-    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    format!("\"{}\"", neutral.replace('"', "\"\""))
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/staff/export.csv",
@@ -332,23 +321,4 @@ fn csv_stream(
         }
     });
     futures_util::StreamExt::chain(futures_util::stream::once(async { Ok(head) }), batches)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_cell_is_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_cell("王建国"), "\"王建国\"");
-        assert_eq!(csv_cell(""), "\"\"");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("a;b"), "\"a;b\"", "a semicolon-locale Excel's separator");
-        assert_eq!(csv_cell("说\"好\"的"), "\"说\"\"好\"\"的\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        for formula in ["+86138", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(csv_cell(formula).trim_start_matches('"').starts_with('\''), "{formula:?}");
-        }
-        assert_eq!(csv_cell("1-2"), "\"1-2\"", "only the first character matters");
-    }
 }

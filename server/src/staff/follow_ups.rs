@@ -1,4 +1,4 @@
-//! `/api/v1/staff/follow-ups`: today's follow-up calls (回访), for any member of staff, with
+//! `/api/v1/staff/follow-ups`: today's follow-up calls (回访), for the desk's agents and leads, with
 //! the calling hours and the script. The days are core's, from the configuration's
 //! `follow_up`; a call is recorded as an event on the request (`POST …/requests/{reference}/events`,
 //! `follow_up`).
@@ -12,7 +12,7 @@ use axum::Json;
 use shouhou_core::follow_up::DueCalls;
 
 use crate::http::error::ApiError;
-use crate::http::session::Staff;
+use crate::http::session::DeskStaff;
 use crate::state::AppState;
 use crate::store;
 
@@ -25,9 +25,12 @@ use crate::store;
     responses(
         (status = 200, description = "The calls due.", body = shouhou_core::follow_up::DueCalls),
         crate::http::docs::Unauthorized,
+        crate::http::docs::EngineerForbidden,
     )
 )]
-pub async fn due(State(state): State<Arc<AppState>>, _: Staff, headers: HeaderMap) -> Response {
+// Not an engineer's: the list is every due customer's name and phone, and an engineer sees
+// only the requests they visit.
+pub async fn due(State(state): State<Arc<AppState>>, _: DeskStaff, headers: HeaderMap) -> Response {
     let result = async {
         let settings = &state.config.follow_up;
         let (first, last) = settings.due_between(store::today());

@@ -32,6 +32,10 @@ use crate::store::{self, StoreError};
 /// Longest reply, note or follow-up text.
 const MAX_TEXT_CHARS: usize = 10_000;
 
+/// Most words in one search: each is a condition of the query, and SQLite refuses a query
+/// of a thousand (a 500 before this limit).
+const MAX_SEARCH_WORDS: usize = 20;
+
 /// `404 not_found` for a reference that cannot be read or is not stored.
 fn request_not_found() -> ApiError {
     ApiError::from(StoreError::NotFound)
@@ -69,6 +73,10 @@ pub async fn inbox(
         if typed.into_iter().flatten().any(|value| value.chars().any(char::is_control)) {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
                 .with_arg("detail", "no control characters in a filter"));
+        }
+        if filter.q.as_deref().is_some_and(|q| q.split_whitespace().count() > MAX_SEARCH_WORDS) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", "api.bad_query")
+                .with_arg("detail", format!("q: at most {MAX_SEARCH_WORDS} words")));
         }
         let cursor = match filter.after.as_deref() {
             Some(after) => Some(Cursor::parse(after).ok_or_else(|| {
