@@ -102,6 +102,18 @@ async fn a_lead_erases_one_customers_data_and_nothing_of_theirs_is_left() {
     };
     desk.sql(&notice("customer", "Wang@Example.cn"));
     desk.sql(&notice("team", "lead@example.cn"));
+    // An engineer booked with a note for them that names the customer and their phone.
+    desk.add_staff("zhao.gong", Role::Engineer).await;
+    let day = (chrono::Local::now() + chrono::Duration::days(2)).format("%Y-%m-%d");
+    let booked = desk
+        .post(
+            &format!("/api/v1/staff/requests/{wang_1}/events"),
+            &lead,
+            json!({"kind": "visit", "engineer": "zhao.gong", "from": format!("{day}T09:00:00+08:00"),
+                   "to": format!("{day}T11:00:00+08:00"), "note": "找王建国 13812345678，后门密码 4821"}),
+        )
+        .await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.json());
 
     // The contact in another notation than it was given in.
     let erased =
@@ -123,11 +135,18 @@ async fn a_lead_erases_one_customers_data_and_nothing_of_theirs_is_left() {
         "{csv}"
     );
     // Nowhere in the database either: columns, JSON, timeline texts, photos, the words.
-    for table in ["requests", "events", "customer_posts"] {
+    for table in ["requests", "events", "customer_posts", "visits"] {
         let rows = desk.rows(&format!("SELECT * FROM {table}"));
         let text = format!("{rows:?}");
         assert!(!text.contains('王') && !text.contains("13812345678"), "{table}: {text}");
     }
+    assert!(
+        !desk.rows("SELECT * FROM events").is_empty()
+            && desk.count("SELECT count(*) FROM visits") == 1
+    );
+    let visits = desk.get(&format!("/api/v1/staff/visits?from={day}&to={day}"), &lead).await;
+    assert_eq!(visits.json()[0]["engineer"], "zhao.gong", "the visit stays: {}", visits.json());
+    assert!(!visits.json().to_string().contains("4821"), "{}", visits.json());
     assert_eq!(desk.count("SELECT count(*) FROM photos"), 0, "the photo is gone");
     assert_eq!(
         desk.rows("SELECT audience, recipient FROM notices"),

@@ -3,12 +3,13 @@
 //! rule ([`shouhou_core::privacy::erased`]); here it is applied to every place a request's
 //! personal data lies — its columns and its JSON, the words it is found by, its photos and
 //! signature, the free text on its timeline (replies, notes, messages, comments, follow-up
-//! outcomes), what the customer's posts were checked against and the notices sent to the
+//! outcomes) and on its visits (the note for the engineer), what the customer's posts were checked against and the notices sent to the
 //! customer's phone or e-mail — in the same write as the audit trail's line for it. The
 //! reference, the line, the dates, the statuses and the ratings stay, so every figure reads
 //! the same before and after. The product archive keeps nothing of a customer (a unit's
 //! `owner` is an organisation staff enter, never taken from a request).
 
+use shouhou_core::desk::VisitRecord;
 use shouhou_core::phone::normalize_phone;
 use shouhou_core::privacy::erased;
 
@@ -62,6 +63,26 @@ async fn erase_one(c: &impl Conn, id: i64, now: &str) -> Result<(), StoreError> 
     c.execute("DELETE FROM photos WHERE request_id = $1", params![id]).await?;
     c.execute("UPDATE events SET text = NULL, outcome = NULL WHERE request_id = $1", params![id])
         .await?;
+    // A visit's note is the dispatcher's free text for the engineer ("ask for Mr Wang,
+    // 13755556666, the back door's code…"): on the visit and on each timeline entry that
+    // recorded the visit as it stood.
+    c.execute("UPDATE visits SET note = NULL WHERE request_id = $1", params![id]).await?;
+    let recorded = c
+        .query(
+            "SELECT id, visit_json FROM events WHERE request_id = $1 AND visit_json IS NOT NULL",
+            params![id],
+        )
+        .await?;
+    for row in &recorded {
+        let (event, json): (i64, String) = (row.get(0)?, row.get(1)?);
+        let mut visit: VisitRecord = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Data(format!("a visit on the timeline does not read: {e}")))?;
+        if visit.note.take().is_some() {
+            let json = serde_json::to_string(&visit).expect("a visit serialises");
+            c.execute("UPDATE events SET visit_json = $1 WHERE id = $2", params![&json, event])
+                .await?;
+        }
+    }
     // What a retry of a message or rating is compared against held the contact and the
     // text: a retry now is refused as another body under the key would be.
     c.execute("UPDATE customer_posts SET submitted_json = '{}' WHERE request_id = $1", params![id])
