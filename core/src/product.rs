@@ -19,8 +19,8 @@ use crate::config::AppConfig;
 use crate::guarantees::{entitlement, failed_repairs, Entitlement, PriorRepair, Unit};
 use crate::rules::Conditions;
 use crate::schema::{
-    Field, Intent, RequestFields, ValidRequest, LONG_LINE_MAX_CHARS, NOTES_MAX_CHARS,
-    SHORT_TEXT_MAX_CHARS,
+    is_direction_override, Field, Intent, RequestFields, ValidRequest, LONG_LINE_MAX_CHARS,
+    NOTES_MAX_CHARS, SHORT_TEXT_MAX_CHARS,
 };
 use crate::warranty::{last_covered_day, CivilDate, WarrantyStatus};
 
@@ -202,7 +202,11 @@ impl ProductRecord {
         for (column, text) in self.texts_mut() {
             *text = text.trim().to_string();
             let multi_line = column == Column::Configuration;
-            if text.chars().any(|c| c.is_control() && !(multi_line && matches!(c, '\n' | '\t'))) {
+            let forbidden = |c: char| {
+                (c.is_control() && !(multi_line && matches!(c, '\n' | '\t')))
+                    || is_direction_override(c)
+            };
+            if text.chars().any(forbidden) {
                 return Err(RecordProblem::InvalidCharacters(column));
             }
             if text.chars().count() > column.max_chars() {
@@ -614,6 +618,9 @@ mod tests {
         assert_eq!(with(8, &|c| c[6] = "two"), Err("bad_months"));
         assert_eq!(with(9, &|c| c[6] = "601"), Err("bad_months"));
         assert_eq!(with(10, &|c| c[2] = "a\u{7}b"), Err("invalid_characters"));
+        // An owner that would read as "abcexe.png" on the desk.
+        assert_eq!(with(10, &|c| c[7] = "abc\u{202E}gnp.exe"), Err("invalid_characters"));
+        assert_eq!(with(10, &|c| c[3] = "7.5 kW\n\u{2067}x"), Err("invalid_characters"));
         assert_eq!(with(11, &|_| ()), Ok(()));
         assert_eq!(reader.row(12, &good[..3]), Err(RecordProblem::Cells { expected: 8, found: 3 }));
         let mut again = good;

@@ -377,6 +377,12 @@ pub struct TranscriptEntry {
     pub at_ms: u64,
 }
 
+/// A bidirectional override or isolate: it can make a name read differently to staff than
+/// it was typed, so no stored text (a customer's or an archive record's) holds one.
+pub fn is_direction_override(ch: char) -> bool {
+    matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Flow, node and answer ids: lower-case letters, digits, `_` and `-`, at most 64. They are
 /// stored with requests, so everything that accepts one checks it with this.
 pub fn is_plain_id(id: &str) -> bool {

@@ -558,6 +558,11 @@ async fn a_confirmed_invoice_puts_its_date_in_the_archive_and_judges_the_warrant
     assert_eq!(detail["request"]["warranty"], json!({"in_warranty": {"until": "2027-02-28"}}));
     assert_eq!(detail["product"]["delivered_on"], "2026-03-01");
     assert_eq!(detail["timeline"][0]["public"], false, "the team's own");
+    // A change to the archive like any other: on the audit trail, by whom.
+    assert_eq!(
+        desk.rows("SELECT actor, action, target FROM audit_log WHERE action = 'product_edit'"),
+        [["li.na", "product_edit", "appliance/FR-PROOF-1"].map(String::from).to_vec()]
+    );
 }
 
 /// The version that made the archive, in `migrations`.

@@ -6,7 +6,8 @@ use crate::config::AppConfig;
 use crate::phone::{normalize_phone, takes_text_messages, PhoneError};
 use crate::rules::Conditions;
 use crate::schema::{
-    is_plain_id, Field, FieldKind, Intent, NoticeChannel, PhotoRef, RequestFields, Troubleshooting,
+    is_direction_override, is_plain_id, Field, FieldKind, Intent, NoticeChannel, PhotoRef,
+    RequestFields, Troubleshooting,
 };
 use crate::warranty::CivilDate;
 
@@ -253,11 +254,6 @@ pub fn has_forbidden_characters(text: &str) -> bool {
     text.chars().any(|ch| {
         (ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t') || is_direction_override(ch)
     })
-}
-
-/// Bidirectional overrides can make a name read differently to staff than it was typed.
-fn is_direction_override(ch: char) -> bool {
-    matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A deliberately plain shape check (local@domain.tld); whether the address exists can

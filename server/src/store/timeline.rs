@@ -230,7 +230,8 @@ pub async fn confirm_warranty(
             }
             None => seen,
         };
-        products::put(c, &record, now).await?;
+        // On the audit trail like any other change to the archive.
+        products::edit(c, record, actor, now).await?;
     }
     let mut entry = blank_entry(EntryKind::Warranty, Some(actor), now);
     entry.outcome = Some(delivered_on.to_string());
