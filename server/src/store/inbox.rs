@@ -179,18 +179,13 @@ async fn counts(
     // A search's findings and an engineer's visited requests are few: counted as found.
     if search.is_some() || visiting {
         // Under no other filter, from where the store keeps what a search alone is counted by.
-        let (from, only) = match search {
-            Some(search) if search_alone => {
-                let mut only = Filters { clauses: Vec::new(), args: Vec::new() };
-                let (from, clause) = search.counted(c, &mut only.args);
-                only.clauses.push(clause);
-                (from, only)
-            }
-            _ => ("requests", base.clone()),
+        let from = match search {
+            Some(search) if search_alone => search.counted_from(c),
+            _ => "requests",
         };
         let sql =
-            format!("SELECT status, count(*) FROM {from} WHERE {} GROUP BY status", only.sql());
-        add(c.query(&sql, &only.args).await?)?;
+            format!("SELECT status, count(*) FROM {from} WHERE {} GROUP BY status", base.sql());
+        add(c.query(&sql, &base.args).await?)?;
         return Ok(counts);
     }
     // From the open requests' own index, which holds every column a filter reads.

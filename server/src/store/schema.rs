@@ -658,13 +658,6 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     END
     $$;
 "#,
-    r#"
-    -- Version 13: words are found through the search table's index of pairs alone
-    -- (store/search.rs asks it for the requests' ids). The requests' own index of the same
-    -- pairs was a second GIN index and a second computation of the pairs in every create:
-    -- 0.1 ms of the database's time each, an eighth of what a create cost it.
-    DROP INDEX requests_words;
-"#,
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").

@@ -7,9 +7,8 @@
 //! text, lower-cased: a two-character word such as 漏水 is one pair, so a trigram index, which
 //! needs three, would miss it. A longer word is looked up by all its pairs, then checked as a
 //! whole. SQLite keeps the pairs in an FTS5 table written with each request; PostgreSQL in a
-//! GIN index over `shouhou_bigrams(search_text)` of its narrow search table (`request_search`,
-//! each request's status and text, kept by a trigger), the same pairs computed by a function
-//! of the schema. The answers are the same on both: a request matches when every word is a
+//! GIN index over `shouhou_bigrams(search_text)`, the same pairs computed by a function of the
+//! schema. The answers are the same on both: a request matches when every word is a
 //! substring of its text.
 //!
 //! SQLite's index of pairs is written apart from the create, when the writer has nothing
@@ -221,17 +220,14 @@ impl Search {
         Ok(Some(Search::Words { words, unindexed_after }))
     }
 
-    /// Where this search, under no other filter, is counted by status, and its condition
-    /// there: for words on PostgreSQL, the narrow table of each request's status and words
-    /// (its schema's version 11), whose rows a common word's tens of thousands of findings
-    /// read far faster than the requests'; the requests otherwise. Its parameters are
-    /// appended to `args`.
-    pub fn counted(&self, c: &impl Conn, args: &mut Vec<Value<'static>>) -> (&'static str, String) {
+    /// The table this search, under no other filter, is counted by status from: for words on
+    /// PostgreSQL, the narrow one of each request's status and words (its schema's version
+    /// 11), whose rows a common word's tens of thousands of findings read far faster than the
+    /// requests'; the requests otherwise. Both have the columns [`Search::clause`] reads.
+    pub fn counted_from(&self, c: &impl Conn) -> &'static str {
         match (self, c.dialect().word_index) {
-            (Search::Words { words, .. }, WordIndex::GinBigrams) => {
-                ("request_search", searched_words(words, args))
-            }
-            _ => ("requests", self.clause(c, args)),
+            (Search::Words { .. }, WordIndex::GinBigrams) => "request_search",
+            _ => "requests",
         }
     }
 
@@ -253,13 +249,9 @@ impl Search {
                         "id IN (SELECT rowid FROM request_words WHERE {})",
                         fts_match(words, args)
                     ),
-                    // Only the search table has an index of the pairs: a second one on the
-                    // requests cost every create 0.1 ms of the database's time.
                     WordIndex::GinBigrams => {
-                        return format!(
-                            "id IN (SELECT id FROM request_search WHERE {})",
-                            searched_words(words, args)
-                        );
+                        args.push(Value::TextList(pairs(words).into_iter().collect()));
+                        format!("shouhou_bigrams(search_text) @> ${}", args.len())
                     }
                 };
                 let mut all = vec![found];
@@ -316,14 +308,6 @@ fn pairs(words: &[String]) -> BTreeSet<String> {
 fn fts_match(words: &[String], args: &mut Vec<Value<'static>>) -> String {
     args.push(fts_terms(&pairs(words)).into());
     format!("request_words MATCH ${}", args.len())
-}
-
-/// The words on PostgreSQL's search table: through its index of pairs, then checked whole.
-fn searched_words(words: &[String], args: &mut Vec<Value<'static>>) -> String {
-    args.push(Value::TextList(pairs(words).into_iter().collect()));
-    let mut all = vec![format!("shouhou_bigrams(search_text) @> ${}", args.len())];
-    all.extend(whole_words(words, args));
-    all.join(" AND ")
 }
 
 /// A two-character word is its one pair; a longer one is checked whole.
