@@ -10,7 +10,7 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use shouhou::storage::idb::{Db, StorageError};
-use shouhou_core::desk::VisitRow;
+use shouhou_core::desk::{RequestDetail, VisitRow};
 use shouhou_core::visit::VisitState;
 use shouhou_web::http;
 
@@ -112,11 +112,35 @@ impl Keep {
         self.read(REQUESTS, reference).await
     }
 
-    /// Forgets the visits and requests kept for offline use (signing out).
+    /// Forgets what was kept of customers when the session ends: the visits and requests,
+    /// and every draft that is still only the prefill (and its journal). What the engineer
+    /// wrote or queued stays, theirs to send (see [`ReportDraft::stays_at_sign_out`]).
     pub async fn forget_customers(&self) {
+        let visits: Vec<VisitRow> = self.visits().await.map(|kept| kept.data).unwrap_or_default();
+        for (key, draft) in self.drafts().await {
+            let visit = visits.iter().find(|visit| visit.id.to_string() == key);
+            let detail: Option<Kept<RequestDetail>> = match visit {
+                Some(visit) => self.request(&visit.reference).await,
+                None => None,
+            };
+            if !draft.stays_at_sign_out(visit.zip(detail.as_ref().map(|kept| &kept.data))) {
+                let _ = self.db.delete(DRAFTS, &key).await;
+                if let Ok(visit) = key.parse() {
+                    settle_journal(visit, None);
+                }
+            }
+        }
         for store in [VISITS, REQUESTS] {
             let _ = self.db.clear(store).await;
         }
+    }
+
+    /// Every draft that can be read back, with its key.
+    pub async fn drafts(&self) -> Vec<(String, ReportDraft)> {
+        let all = self.db.get_all_json(DRAFTS).await.unwrap_or_default();
+        all.into_iter()
+            .filter_map(|(key, json)| Some((key, serde_json::from_str(&json).ok()?)))
+            .collect()
     }
 
     /// The visit's draft. One that cannot be read back (a damaged record, or one a later

@@ -148,6 +148,17 @@ pub struct ReportDraft {
     pub fields: RequestFields,
     #[serde(default)]
     pub parts_expected_on: String,
+    /// Who writes it: on a shared tablet, only they see it again.
+    #[serde(default)]
+    pub engineer: String,
+    /// The engineer changed something: else it is only the prefill, the customer's details
+    /// and nothing of theirs. A draft of an earlier build counts as changed (kept).
+    #[serde(default = "changed_before")]
+    pub changed: bool,
+}
+
+fn changed_before() -> bool {
+    true
 }
 
 /// A change the engineer makes to the report.
@@ -161,7 +172,35 @@ pub enum Change {
 }
 
 impl ReportDraft {
+    /// The report as `engineer` starts it on `visit` (see [`prefill`]): nothing changed yet.
+    pub fn prefilled(detail: &RequestDetail, visit: &VisitRow, engineer: &str) -> ReportDraft {
+        ReportDraft {
+            fields: prefill(detail, visit, engineer),
+            parts_expected_on: String::new(),
+            engineer: engineer.to_string(),
+            changed: false,
+        }
+    }
+
+    /// Whether it waits for another engineer than `signed_in` (one of an earlier build is
+    /// anyone's).
+    pub fn someone_elses(&self, signed_in: &str) -> bool {
+        !self.engineer.is_empty() && self.engineer != signed_in
+    }
+
+    /// Whether it stays on the tablet when its engineer signs out: only what they wrote
+    /// does (their unsent work); a draft that is still only the prefill holds nothing but
+    /// the customer's details, which leave with the kept visits. `kept` is the visit and
+    /// request it started from, when still kept: a draft of an earlier build (which does
+    /// not say whether it was changed) that equals their prefill goes too.
+    pub fn stays_at_sign_out(&self, kept: Option<(&VisitRow, &RequestDetail)>) -> bool {
+        let prefill = kept.map(|(visit, detail)| prefill(detail, visit, &self.fields.recorded_by));
+        self.changed
+            && (!self.parts_expected_on.is_empty() || prefill.as_ref() != Some(&self.fields))
+    }
+
     pub fn apply(&mut self, change: Change) {
+        self.changed = true;
         match change {
             Change::Edit(field, value) => self.fields.set(field, value),
             Change::PartsExpectedOn(day) => self.parts_expected_on = day,
@@ -282,6 +321,8 @@ impl QueuedReport {
         (self.refused.is_some() && self.report.is_none()).then(|| ReportDraft {
             fields: self.fields.clone(),
             parts_expected_on: self.parts_expected_on.clone().unwrap_or_default(),
+            engineer: self.engineer.clone(),
+            changed: true,
         })
     }
 
@@ -298,6 +339,14 @@ impl QueuedReport {
             parts_expected_on: self.parts_expected_on.clone(),
         }
     }
+}
+
+/// How many reports of engineers other than `signed_in` the tablet keeps: their changed
+/// drafts and their reports still to send. The screen says how many, never what is in them.
+pub fn others_kept(drafts: &[ReportDraft], outbox: &[QueuedReport], signed_in: &str) -> usize {
+    let drafts = drafts.iter().filter(|draft| draft.changed && draft.someone_elses(signed_in));
+    let queued = outbox.iter().filter(|item| item.waiting() && item.someone_elses(signed_in));
+    drafts.count() + queued.count()
 }
 
 /// Whether a refusal of a queued report's call is tried again later (408, 429, 5xx, and a
@@ -580,6 +629,43 @@ mod tests {
         assert!(item.someone_elses("zhang"));
         // Queued before reports said whose they were: whoever is signed in sends it.
         assert!(!QueuedReport { engineer: String::new(), ..item }.someone_elses("zhang"));
+    }
+
+    #[test]
+    fn sign_out_leaves_only_what_an_engineer_wrote_and_another_sees_only_how_many() {
+        let row = visit(
+            2,
+            "2026-12-06T14:00:00+08:00",
+            "2026-12-06T15:00:00+08:00",
+            VisitState::Scheduled,
+        );
+        let detail = detail();
+        let kept = Some((&row, &detail));
+        let prefilled = ReportDraft::prefilled(&detail, &row, "li");
+        assert_eq!(prefilled.engineer, "li");
+        assert!(!prefilled.stays_at_sign_out(kept), "only the customer's details: they go");
+        assert!(!prefilled.stays_at_sign_out(None));
+        let mut written = prefilled.clone();
+        written.apply(Change::Edit(Field::FaultCause, "电缆破损".into()));
+        assert!(written.stays_at_sign_out(kept), "the engineer's unsent work stays");
+        assert!(written.stays_at_sign_out(None));
+        // A draft an earlier build wrote does not say whether it was changed: it stays
+        // unless it is its visit's prefill, and it is anyone's.
+        let earlier = |fields: &RequestFields| -> ReportDraft {
+            let json = serde_json::json!({ "fields": fields });
+            serde_json::from_value(json).unwrap()
+        };
+        assert!(!earlier(&prefilled.fields).stays_at_sign_out(kept));
+        assert!(earlier(&prefilled.fields).stays_at_sign_out(None), "nothing to tell by: kept");
+        assert!(earlier(&written.fields).stays_at_sign_out(kept));
+        assert!(!earlier(&written.fields).someone_elses("zhang"));
+        let earlier = earlier(&written.fields);
+
+        let queued = QueuedReport::new(&row, written.fields.clone(), "", "key-4".into(), 1);
+        let sent = QueuedReport { joined: true, ..queued.clone() };
+        let drafts = [prefilled, written, earlier];
+        assert_eq!(others_kept(&drafts, &[queued.clone(), sent.clone()], "zhang"), 2);
+        assert_eq!(others_kept(&drafts, &[queued, sent], "li"), 0);
     }
 
     #[test]

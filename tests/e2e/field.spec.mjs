@@ -39,8 +39,8 @@ test.use({ locale: 'zh-CN' });
 /** A message with `{name}` filled in by anything: what the screen says around a time. */
 const said = (template, name) => new RegExp(`^${template.split(`{${name}}`).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
 
-/** The lead (wang.fang) books `engineer` on `reference` today, 00:00–00:30 UTC, through the API. */
-async function bookToday(server, reference, engineer = 'zhao.gong') {
+/** The lead (wang.fang) books `engineer` on `reference` today, `hour`:00–`hour`:30 UTC, through the API. */
+async function bookToday(server, reference, engineer = 'zhao.gong', hour = '00') {
   const lead = await fetch(`${server.url}/api/v1/staff/session`, {
     method: 'POST', headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ login: 'wang.fang', password: PASSWORD }),
@@ -49,7 +49,7 @@ async function bookToday(server, reference, engineer = 'zhao.gong') {
   const day = new Date().toISOString().slice(0, 10);
   const booked = await fetch(`${server.url}/api/v1/staff/requests/${reference}/events`, {
     method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: server.url },
-    body: JSON.stringify({ kind: 'visit', engineer, from: `${day}T00:00:00Z`, to: `${day}T00:30:00Z`, note: '' }),
+    body: JSON.stringify({ kind: 'visit', engineer, from: `${day}T${hour}:00:00Z`, to: `${day}T${hour}:30:00Z`, note: '' }),
   });
   expect(booked.status).toBe(201);
 }
@@ -64,6 +64,18 @@ const keptOfCustomers = (tablet) => tablet.evaluate(() => new Promise((resolve, 
     tx.oncomplete = () => { resolve(counts.map((c) => c.result)); open.result.close(); };
   };
 }));
+
+/** Writes `value` as it is under `key` in one of the tablet's stores ('put'), or lists a store's keys ('keys'). */
+const storage = (tablet, op, store, key, value) => tablet.evaluate(([op, store, key, value]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('shouhou-field');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction([store], op === 'put' ? 'readwrite' : 'readonly');
+    const request = op === 'put' ? tx.objectStore(store).put(value, key) : tx.objectStore(store).getAllKeys();
+    tx.oncomplete = () => { resolve(request.result); open.result.close(); };
+    tx.onerror = () => reject(tx.error);
+  };
+}), [op, store, key, value]);
 
 /** Fills the open visit's report (fixed, the customer not present) and files it. */
 async function fileFixed(tablet, f, cause) {
@@ -296,8 +308,13 @@ test('a tablet shared by two engineers sends the report each one queued only und
   addStaff(server, 'li.gong', 'engineer', PASSWORD);
   const zhaos = await onSite(server, 'Zhou Min');
   const lis = await onSite(server, 'Wu Lan');
+  const zhaosNext = await onSite(server, 'Qin Shu');
+  const zhaosLast = await onSite(server, 'Ma Chao');
   await bookToday(server, zhaos, 'zhao.gong');
   await bookToday(server, lis, 'li.gong');
+  await bookToday(server, zhaosNext, 'zhao.gong', '01');
+  await bookToday(server, zhaosLast, 'zhao.gong', '02');
+  const [zhaosVisit, zhaosNextVisit] = [visitIdOf(server, zhaos), visitIdOf(server, zhaosNext)];
   const visitOf = (reference) => server.rows(`SELECT visits.state FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`);
   const report = async (tablet, f, cause) => {
     await fileFixed(tablet, f, cause);
@@ -311,16 +328,33 @@ test('a tablet shared by two engineers sends the report each one queued only und
     await expect(heading(tablet)).toHaveText(f['visits.heading']);
   };
 
-  // Zhao opens his visit with signal, loses it, reports, and signs out with no signal.
+  // Zhao looks at his last visit and starts the report of his next with signal, opens the
+  // first, loses the signal, reports it, and signs out with no signal.
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await tablet.getByRole('link', { name: /Ma Chao/ }).click();
+  await expect(tablet.locator('[name="full_name"]')).toHaveValue('Ma Chao');
+  await tablet.goBack();
+  await tablet.getByRole('link', { name: /Qin Shu/ }).click();
+  await tablet.locator('[name="fault_cause"]').fill('Display board cracked');
+  await expect.poll(() => storage(tablet, 'keys', 'drafts')).toEqual([String(zhaosNextVisit)]);
+  await tablet.goBack();
   await tablet.getByRole('link', { name: /Zhou Min/ }).click();
   await expect(heading(tablet)).toContainText('Zhou Min');
+  await expect(tablet.locator('[name="full_name"]')).toHaveValue('Zhou Min');
   await device.context.setOffline(true);
   await report(tablet, f, 'Loose terminal on the DC input');
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+  await tablet.getByRole('link', { name: /Qin Shu/ }).click();
+  await expect(tablet.locator('[name="full_name"]')).toHaveValue('Qin Shu');
+  await tablet.goBack();
   await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
   // Signed out before the signal returns (else Zhao's own session would rightly send it).
   await expect(heading(tablet)).toHaveText(f['signin.heading']);
+  // Nothing of the customers stays but what Zhao wrote: no kept visit or request, no
+  // draft that was only the prefill; his draft and his queued report, to send.
+  expect(await keptOfCustomers(tablet)).toEqual([0, 0]);
+  expect(await storage(tablet, 'keys', 'drafts')).toEqual([String(zhaosNextVisit)]);
+  expect(await storage(tablet, 'keys', 'outbox')).toEqual([String(zhaosVisit)]);
   const zhaosSessions = () => server.rows(`SELECT count(*) FROM staff_sessions JOIN staff ON staff.id = staff_sessions.staff_id WHERE staff.login = 'zhao.gong'`);
   expect(zhaosSessions()).toEqual([[1]]);
 
@@ -331,9 +365,12 @@ test('a tablet shared by two engineers sends the report each one queued only und
   await expect(heading(tablet)).toHaveText(f['signin.heading']);
   await expect.poll(zhaosSessions).toEqual([[0]]);
 
-  // Li signs in on the same tablet with signal: Zhao's report waits for him, Li's own goes.
+  // Li signs in on the same tablet with signal: Zhao's draft and report wait for him, only
+  // counted (not whose customers they are); Li's own report goes.
   await signIn(tablet, f, 'li.gong');
-  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.someone_elses'], { engineer: 'zhao.gong' }));
+  await expect(tablet.getByTestId('others-kept')).toHaveText(fill(f['queue.others_kept'], { count: 2 }));
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }));
+  await expect(tablet.locator('main')).not.toContainText(/Zhou Min|Qin Shu/);
   await expectNoAxeViolations(tablet, 'the queue holding another engineer\'s report');
   await tablet.getByRole('link', { name: /Wu Lan/ }).click();
   await report(tablet, f, 'Fan blocked by dust');
@@ -341,12 +378,15 @@ test('a tablet shared by two engineers sends the report each one queued only und
   // Li's run went past Zhao's report without sending it.
   expect(reports(server).length).toBe(1);
   expect(visitOf(zhaos)).toEqual([['scheduled']]);
-  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+  await expect(tablet.getByTestId('others-kept')).toHaveText(fill(f['queue.others_kept'], { count: 2 }));
 
-  // Back in Zhao's hands, it is sent, once, under his session.
+  // Back in Zhao's hands, his report is sent, once, under his session, and his draft is there.
   await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
   await signIn(tablet, f, 'zhao.gong');
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }), { timeout: 30_000 });
+  await expect(tablet.getByTestId('others-kept')).toHaveCount(0);
+  await tablet.getByRole('link', { name: /Qin Shu/ }).click();
+  await expect(tablet.locator('[name="fault_cause"]')).toHaveValue('Display board cracked');
   expect(reports(server).length).toBe(2);
   expect(visitOf(zhaos)).toEqual([['done']]);
   expect(server.rows(`SELECT count(*) FROM requests WHERE intent = 'onsite_report' AND details_json LIKE '%Loose terminal%'`)).toEqual([[1]]);
@@ -405,29 +445,18 @@ test('a damaged draft or queued report is set aside as it was and the list says 
   const { reference, visitId } = await bookedForZhao(server, 'Zheng Yu');
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   await expect(tablet.getByRole('link', { name: /Zheng Yu/ })).toBeVisible();
-  /** Writes `value` as it is under `key` in one of the tablet's stores, or lists a store's keys. */
-  const storage = (op, store, key, value) => tablet.evaluate(([op, store, key, value]) => new Promise((resolve, reject) => {
-    const open = indexedDB.open('shouhou-field');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const tx = open.result.transaction([store], op === 'put' ? 'readwrite' : 'readonly');
-      const request = op === 'put' ? tx.objectStore(store).put(value, key) : tx.objectStore(store).getAllKeys();
-      tx.oncomplete = () => { resolve(request.result); open.result.close(); };
-      tx.onerror = () => reject(tx.error);
-    };
-  }), [op, store, key, value]);
-  await storage('put', 'outbox', '999', '{"visit": 999, "fields": {"full_name"');
-  await storage('put', 'drafts', String(visitId), '{"fields": 42}');
+  await storage(tablet, 'put', 'outbox', '999', '{"visit": 999, "fields": {"full_name"');
+  await storage(tablet, 'put', 'drafts', String(visitId), '{"fields": 42}');
   await tablet.reload();
   await expect(tablet.getByRole('alert')).toHaveText(fill(f['visits.unreadable'], { count: 1 }));
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }));
-  expect(await storage('keys', 'outbox')).toEqual(['unreadable.999']);
+  expect(await storage(tablet, 'keys', 'outbox')).toEqual(['unreadable.999']);
   await expectNoAxeViolations(tablet, 'the list saying what could not be read');
 
   // The visit's damaged draft: the form starts from the request again, the draft kept aside.
   await tablet.getByRole('link', { name: /Zheng Yu/ }).click();
   await expect(tablet.locator('[name="full_name"]')).toHaveValue('Zheng Yu');
-  expect(await storage('keys', 'drafts')).toContain(`unreadable.${visitId}`);
+  expect(await storage(tablet, 'keys', 'drafts')).toContain(`unreadable.${visitId}`);
   await tablet.goBack();
   await expect(tablet.getByRole('alert')).toHaveText(fill(f['visits.unreadable'], { count: 2 }));
   await device.close();

@@ -20,7 +20,7 @@ use yew::prelude::*;
 
 use crate::context::{use_tablet, Tablet};
 use crate::load::{self, Failure, Loaded};
-use crate::plan::{parts_date_problem, prefill, window, Change, QueuedReport, ReportDraft};
+use crate::plan::{parts_date_problem, window, Change, QueuedReport, ReportDraft};
 use crate::route::Route;
 use crate::time::saved_at;
 
@@ -258,9 +258,12 @@ fn report_form(props: &ReportProps) -> Html {
     // Why "File the report" could not queue it: the tablet's storage is off or refused it.
     let not_queued = use_state(|| None::<&'static str>);
     let signature_url = use_state(|| None::<String>);
+    // The draft kept for this visit is another engineer's.
+    let theirs = use_state(|| false);
     {
-        let (writing, keep, row, detail, login, signature_url) = (
+        let (writing, theirs, keep, row, detail, login, signature_url) = (
             writing.clone(),
+            theirs.clone(),
             tablet.keep.clone(),
             props.row.clone(),
             props.detail.clone(),
@@ -283,24 +286,34 @@ fn report_form(props: &ReportProps) -> Html {
                         signature_url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
                     }
                 }
-                writing.dispatch(Act::Load(Box::new(kept.unwrap_or_else(|| ReportDraft {
-                    fields: prefill(&detail, &row, &login),
-                    parts_expected_on: String::new(),
-                }))));
+                // Another engineer's unsent work (the visit moved to this one): not shown,
+                // and not written over.
+                if kept.as_ref().is_some_and(|draft| draft.someone_elses(&login)) {
+                    return theirs.set(true);
+                }
+                writing.dispatch(Act::Load(Box::new(
+                    kept.unwrap_or_else(|| ReportDraft::prefilled(&detail, &row, &login)),
+                )));
             });
         });
     }
     {
         // Every change is drafted at once (journalled, then in IndexedDB): a reload or a tab
         // closed the moment typing ends loses nothing.
+        // Until the engineer changes something it is only the prefill: not kept, so the
+        // customer's details are on the tablet only with the visits that brought them.
         let (keep, id) = (tablet.keep.clone(), props.row.id);
         use_effect_with(writing.0.clone(), move |draft| {
-            if let (Some(draft), Some(keep)) = (draft.clone(), keep) {
+            let Some(draft) = draft.clone() else { return };
+            if let (true, Some(keep)) = (draft.changed, keep) {
                 wasm_bindgen_futures::spawn_local(async move {
                     let _ = keep.save_draft(id, &draft).await;
                 });
             }
         });
+    }
+    if *theirs {
+        return html! { <p role="status">{ tablet.t("visit.draft_someone_elses") }</p> };
     }
     let Some(current) = writing.0.clone() else {
         return html! { <p class="loading">{ tablet.t("visits.loading") }</p> };

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::context::{use_tablet, Tablet};
 use crate::load::{self, Failure, Loaded};
-use crate::plan::{agenda, site_today, window, When};
+use crate::plan::{agenda, others_kept, site_today, window, When};
 use crate::time::saved_at;
 
 #[function_component(VisitsPage)]
@@ -20,6 +20,8 @@ pub fn visits_page() -> Html {
     let details = use_state(|| None::<usize>);
     // How many drafts and reports on the tablet could not be read back (set aside as they were).
     let unreadable = use_state(|| 0usize);
+    // How many reports of other engineers this tablet keeps (drafts and queued): only counted.
+    let others = use_state(|| 0usize);
     {
         let (shown, details, keep, signed_out) =
             (shown.clone(), details.clone(), tablet.keep.clone(), tablet.signed_out.clone());
@@ -42,13 +44,16 @@ pub fn visits_page() -> Html {
     // Each arrival on the list (after a report is filed, too) starts at its heading; a read
     // again when signal returns leaves the focus where it is.
     {
-        let (unreadable, keep) = (unreadable.clone(), tablet.keep.clone());
+        let (unreadable, others, keep) = (unreadable.clone(), others.clone(), tablet.keep.clone());
+        let login = tablet.session.login.clone();
         use_effect_with(tablet.outbox.len(), move |_| {
             if let Some(keep) = keep {
                 wasm_bindgen_futures::spawn_local(async move {
                     // Reading the outbox sets aside what cannot be read, before it is counted.
-                    let _ = keep.outbox().await;
+                    let outbox = keep.outbox().await;
                     unreadable.set(keep.unreadable().await);
+                    let drafts: Vec<_> = keep.drafts().await.into_iter().map(|(_, d)| d).collect();
+                    others.set(others_kept(&drafts, &outbox, &login));
                 });
             }
         });
@@ -74,7 +79,7 @@ pub fn visits_page() -> Html {
             if *unreadable > 0 {
                 <p class="error" role="alert">{ tablet.tf("visits.unreadable", &[("count", unreadable.to_string())]) }</p>
             }
-            { queue(&tablet) }
+            { queue(&tablet, *others) }
             { body }
         </>
     }
@@ -142,14 +147,14 @@ fn item(tablet: &Tablet, row: &VisitRow) -> Html {
     }
 }
 
-/// The reports on this tablet waiting to be sent.
-fn queue(tablet: &Tablet) -> Html {
-    let waiting: Vec<_> = tablet.outbox.iter().filter(|item| item.waiting()).collect();
+/// The signed-in engineer's reports on this tablet waiting to be sent, and how many of
+/// other engineers' it keeps (their customers and words are not this engineer's to read).
+fn queue(tablet: &Tablet, others: usize) -> Html {
+    let login = &tablet.session.login;
+    let waiting: Vec<_> =
+        tablet.outbox.iter().filter(|item| item.waiting() && !item.someone_elses(login)).collect();
     let items = waiting.iter().map(|item| {
         let state = match &item.refused {
-            _ if item.someone_elses(&tablet.session.login) => {
-                tablet.tf("queue.someone_elses", &[("engineer", item.engineer.clone())])
-            }
             Some(message) => tablet.tf("queue.refused", &[("message", message.clone())]),
             None if item.report.is_some() => tablet.t("queue.joining"),
             None => tablet.t("queue.waiting"),
@@ -167,6 +172,9 @@ fn queue(tablet: &Tablet) -> Html {
             <p role="status">{ tablet.tf("queue.count", &[("count", waiting.len().to_string())]) }</p>
             if !waiting.is_empty() {
                 <ul>{ for items }</ul>
+            }
+            if others > 0 {
+                <p data-testid="others-kept">{ tablet.tf("queue.others_kept", &[("count", others.to_string())]) }</p>
             }
         </section>
     }
