@@ -2,18 +2,63 @@
 //! function, with the staff session cookie the browser keeps: the staff session, the
 //! engineer's visits and a request's details (as text, so the app keeps exactly what the
 //! server said), the report (`POST /api/v1/requests`) and its join to the visit.
+//!
+//! Every call has a time limit: on one bar of signal a fetch can wait for minutes, and the
+//! engineer would wait with it. A call that runs out of time is aborted and counts as no
+//! signal ([`HttpError::Offline`]): a read falls back to what the tablet kept, a report stays
+//! queued and goes again under the same idempotency key (it may have been stored).
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder};
+use gloo_timers::callback::Timeout;
 use serde::{Deserialize, Serialize};
 use shouhou_core::desk::{EventRequest, Session};
 use shouhou_core::{Lang, PhotoRef};
-use shouhou_web::http::{self, encode, query, send, HttpError};
+use shouhou_web::http::{self, encode, query, HttpError};
+use web_sys::{AbortController, AbortSignal};
 
 const STAFF: &str = "/api/v1/staff";
+/// How long a read (the visits, a request, the session) may take before the kept copy shows.
+const READ_LIMIT_MS: u32 = 8_000;
+/// How long a report or its join may take (a signature goes with it) before it is tried
+/// again later.
+const SEND_LIMIT_MS: u32 = 30_000;
+
+/// A call's time limit: its signal goes on the request, and its timer, held until the answer
+/// has been read, aborts the fetch (its body too) when time runs out.
+struct Limit {
+    signal: Option<AbortSignal>,
+    _timer: Option<Timeout>,
+}
+
+impl Limit {
+    fn new(limit_ms: u32) -> Limit {
+        let controller = AbortController::new().ok();
+        Limit {
+            signal: controller.as_ref().map(AbortController::signal),
+            _timer: controller.map(|c| Timeout::new(limit_ms, move || c.abort())),
+        }
+    }
+
+    fn on(&self, builder: RequestBuilder) -> RequestBuilder {
+        builder.abort_signal(self.signal.as_ref())
+    }
+
+    /// Sends `request` (built [`Limit::on`] this limit): its answer's body, read in time.
+    async fn text(self, request: Result<Request, gloo_net::Error>) -> Result<String, HttpError> {
+        http::text(http::send(request).await?).await
+    }
+}
+
+/// `GET url`, its body as text, within [`READ_LIMIT_MS`].
+async fn get_text(url: &str) -> Result<String, HttpError> {
+    let limit = Limit::new(READ_LIMIT_MS);
+    let request = limit.on(Request::get(url)).build();
+    limit.text(request).await
+}
 
 /// Who is signed in on this browser: a 401 when no one is.
 pub async fn session() -> Result<Session, HttpError> {
-    http::get_json(&[STAFF, "/session"].concat()).await
+    http::read_maps(&get_text(&[STAFF, "/session"].concat()).await?)
 }
 
 /// Signs in; a 401 means the login or the password is wrong.
@@ -23,19 +68,24 @@ pub async fn sign_in(login: String, password: String) -> Result<Session, HttpErr
         login: String,
         password: String,
     }
-    send(Request::post(&[STAFF, "/session"].concat()).json(&Credentials { login, password }))
-        .await?;
+    let limit = Limit::new(READ_LIMIT_MS);
+    let request = limit
+        .on(Request::post(&[STAFF, "/session"].concat()))
+        .json(&Credentials { login, password });
+    limit.text(request).await?;
     session().await
 }
 
 pub async fn sign_out() -> Result<(), HttpError> {
-    send(Request::delete(&[STAFF, "/session"].concat()).build()).await.map(drop)
+    let limit = Limit::new(READ_LIMIT_MS);
+    let request = limit.on(Request::delete(&[STAFF, "/session"].concat())).build();
+    limit.text(request).await.map(drop)
 }
 
 /// The engineer's own visits sharing any time with the days `from` to `to`, as text.
 pub async fn visits(from: &str, to: &str) -> Result<String, HttpError> {
     let query = query(&[("from", Some(from.to_string())), ("to", Some(to.to_string()))]);
-    http::get_text(&[STAFF, "/visits", &query].concat()).await
+    get_text(&[STAFF, "/visits", &query].concat()).await
 }
 
 fn request_path(reference: &str) -> String {
@@ -44,7 +94,7 @@ fn request_path(reference: &str) -> String {
 
 /// A request's details, history and transcript, as text.
 pub async fn request(reference: &str) -> Result<String, HttpError> {
-    http::get_text(&request_path(reference)).await
+    get_text(&request_path(reference)).await
 }
 
 /// Files the report under its idempotency key (the same report however often it is
@@ -59,7 +109,9 @@ pub async fn file_report(
     struct Receipt {
         reference: String,
     }
-    let builder = Request::post("/api/v1/requests")
+    let limit = Limit::new(SEND_LIMIT_MS);
+    let builder = limit
+        .on(Request::post("/api/v1/requests"))
         .header("Idempotency-Key", idempotency_key)
         .header("Accept-Language", lang.tag());
     let request = match signature {
@@ -69,7 +121,7 @@ pub async fn file_report(
             builder.body(shouhou::services::api::multipart("request", &json, &[(photo, blob)]))
         }
     };
-    let receipt: Receipt = http::json(send(request).await?).await?;
+    let receipt: Receipt = http::read_json(&limit.text(request).await?)?;
     Ok(receipt.reference)
 }
 
@@ -77,5 +129,7 @@ pub async fn file_report(
 /// however often it is sent.
 pub async fn join(reference: &str, event: &EventRequest, lang: Lang) -> Result<(), HttpError> {
     let path = [&request_path(reference), "/events"].concat();
-    send(Request::post(&path).header("Accept-Language", lang.tag()).json(event)).await.map(drop)
+    let limit = Limit::new(SEND_LIMIT_MS);
+    let request = limit.on(Request::post(&path)).header("Accept-Language", lang.tag()).json(event);
+    limit.text(request).await.map(drop)
 }

@@ -486,3 +486,17 @@ test('a report the server refuses to store comes back to be edited and filed aga
   expect(server.rows(`SELECT count(*) FROM requests WHERE intent = 'onsite_report' AND details_json LIKE '%Contactor coil%'`)).toEqual([[1]]);
   await device.close();
 });
+
+test('on one bar of signal a read that never ends gives up and the kept list shows', async ({ server, browser }) => {
+  await bookedForZhao(server, 'Lu Ping');
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
+  // The server is reached but never answers (the signal comes and goes on one bar).
+  await device.context.route('**/api/v1/staff/**', () => {});
+  await tablet.reload();
+  // The session look-up and the list each run out of time: the list as the tablet kept it.
+  await expect(tablet.getByTestId('provenance')).toHaveText(said(f['visits.offline'], 'time'), { timeout: 30_000 });
+  await expect(tablet.getByRole('link', { name: /Lu Ping/ })).toBeVisible();
+  await expectNoAxeViolations(tablet, 'the kept list after a read ran out of time');
+  await device.close();
+});
