@@ -49,7 +49,8 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # the drafts that are only the prefill, and another engineer's reports only counted on a
 # shared tablet (224138, +1978: the drafts read and compared with their prefill, two
 # messages in both languages); every call given a time limit, a read that never ends falling
-# back to the kept copy (224815, +677).
+# back to the kept copy (224815, +677); the sender asking in the language of the moment
+# (224924, +109).
 FIELD_BUDGET=225000
 FIRST_LOAD_BUDGET=150000
 APP_BUDGET=411375

@@ -107,6 +107,7 @@ pub fn app() -> Html {
             let lang = *lang;
             i18n::show_language(lang);
             LANGUAGE.remember(lang);
+            sender::speak(lang);
             wasm_bindgen_futures::spawn_local(async move {
                 let _ = i18n::load(MESSAGES, lang).await;
                 loaded.set(Some(lang));
@@ -155,7 +156,7 @@ pub fn app() -> Html {
         });
     }
     let send = {
-        let (keep, outbox, refresh, lang) = (keep.clone(), outbox.clone(), refresh.clone(), *lang);
+        let (keep, outbox, refresh) = (keep.clone(), outbox.clone(), refresh.clone());
         let session = session.clone();
         Callback::from(move |()| {
             if let (Some(Some(keep)), SessionState::SignedIn(who)) = (&*keep, &*session) {
@@ -166,7 +167,7 @@ pub fn app() -> Html {
                         refresh.dispatch(());
                     }
                 });
-                sender::send_queued(keep.clone(), lang, who.login.clone(), report);
+                sender::send_queued(keep.clone(), who.login.clone(), report);
             }
         })
     };

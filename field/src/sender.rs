@@ -22,6 +22,14 @@ thread_local! {
     /// Who is signed in now: read before every call, not once per run, because a run waiting
     /// on weak signal can outlast a sign-out and the next engineer's sign-in.
     static SIGNED_IN: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The app's language now: read for every call, so the server's words (a refusal's
+    /// message) follow a switch made while a run waits on weak signal.
+    static LANG: Cell<Lang> = const { Cell::new(Lang::ZhCn) };
+}
+
+/// The language the app speaks now (set at start and at every switch).
+pub fn speak(lang: Lang) {
+    LANG.with(|now| now.set(lang));
 }
 
 /// Nobody is signed in on this tablet any more: no call of a run under way starts after this.
@@ -44,7 +52,7 @@ pub struct Heard {
 }
 
 /// Sends whatever is queued; a call while a run is going on asks for one more run.
-pub fn send_queued(keep: Keep, lang: Lang, signed_in: String, report: Callback<Heard>) {
+pub fn send_queued(keep: Keep, signed_in: String, report: Callback<Heard>) {
     SIGNED_IN.with(|now| now.replace(Some(signed_in)));
     if RUNNING.with(|running| running.replace(true)) {
         AGAIN.with(|again| again.set(true));
@@ -53,7 +61,7 @@ pub fn send_queued(keep: Keep, lang: Lang, signed_in: String, report: Callback<H
     wasm_bindgen_futures::spawn_local(async move {
         loop {
             AGAIN.with(|again| again.set(false));
-            run_once(&keep, lang, &report).await;
+            run_once(&keep, &report).await;
             if !AGAIN.with(Cell::get) {
                 break;
             }
@@ -62,7 +70,7 @@ pub fn send_queued(keep: Keep, lang: Lang, signed_in: String, report: Callback<H
     });
 }
 
-async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Heard>) {
+async fn run_once(keep: &Keep, report: &Callback<Heard>) {
     let items = keep.outbox().await;
     report.emit(Heard { outbox: items.clone(), joined: false });
     for mut item in items {
@@ -70,6 +78,7 @@ async fn run_once(keep: &Keep, lang: Lang, report: &Callback<Heard>) {
             if !theirs_now(&item) {
                 break;
             }
+            let lang = LANG.with(Cell::get);
             let outcome = match item.next() {
                 Next::Nothing => break,
                 Next::File => file(keep, &item, lang).await.map(|reference| {

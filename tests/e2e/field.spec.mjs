@@ -500,3 +500,29 @@ test('on one bar of signal a read that never ends gives up and the kept list sho
   await expectNoAxeViolations(tablet, 'the kept list after a read ran out of time');
   await device.close();
 });
+
+test('a report queued in one language is sent in the one the engineer switched to', async ({ server, browser }) => {
+  const { visitId } = await bookedForZhao(server, 'Xu Jing');
+  const { device, tablet, f } = await signedInTablet(browser, server, 'zh-CN', 'zhao.gong');
+  const languages = [];
+  await device.context.route(/\/api\/v1\/(requests|staff\/requests\/[^/]+\/events)$/, (route) => {
+    if (route.request().method() === 'POST') languages.push(route.request().headers()['accept-language']);
+    return route.continue();
+  });
+  await tablet.getByRole('link', { name: /Xu Jing/ }).click();
+  await expect(tablet.locator('[name="full_name"]')).toHaveValue('Xu Jing');
+  await device.context.setOffline(true);
+  await fileFixed(tablet, f, '接线端子松动');
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+  // Switched to English while the report waits: the run that sends it speaks English.
+  // (The tries with no signal before the switch asked in Chinese, rightly.)
+  await tablet.getByRole('button', { name: 'English' }).click();
+  await expect(heading(tablet)).toHaveText(field.en['visits.heading']);
+  const switched = languages.length;
+  await device.context.setOffline(false);
+  await expect.poll(() => server.rows(`SELECT state FROM visits WHERE id = ${visitId}`), { timeout: 30_000 }).toEqual([['done']]);
+  const after = languages.slice(switched);
+  expect(after.length).toBeGreaterThanOrEqual(2);
+  expect(after.filter((language) => language !== 'en')).toEqual([]);
+  await device.close();
+});
