@@ -267,6 +267,11 @@ impl Keep {
         self.db.put_value(PHOTOS, id, blob).await
     }
 
+    /// A drawing no draft refers to any more (redrawn or cleared).
+    pub async fn forget_signature(&self, id: &str) {
+        let _ = self.db.delete(PHOTOS, id).await;
+    }
+
     pub async fn signature(&self, id: &str) -> Option<web_sys::Blob> {
         use wasm_bindgen::JsCast;
         self.db.get_value(PHOTOS, id).await.ok()??.dyn_into().ok()

@@ -65,13 +65,13 @@ const keptOfCustomers = (tablet) => tablet.evaluate(() => new Promise((resolve, 
   };
 }));
 
-/** Writes `value` as it is under `key` in one of the tablet's stores ('put'), or lists a store's keys ('keys'). */
+/** Writes `value` as it is under `key` in one of the tablet's stores ('put'), reads it ('get'), or lists a store's keys ('keys'). */
 const storage = (tablet, op, store, key, value) => tablet.evaluate(([op, store, key, value]) => new Promise((resolve, reject) => {
   const open = indexedDB.open('shouhou-field');
   open.onerror = () => reject(open.error);
   open.onsuccess = () => {
     const tx = open.result.transaction([store], op === 'put' ? 'readwrite' : 'readonly');
-    const request = op === 'put' ? tx.objectStore(store).put(value, key) : tx.objectStore(store).getAllKeys();
+    const request = { put: () => tx.objectStore(store).put(value, key), get: () => tx.objectStore(store).get(key), keys: () => tx.objectStore(store).getAllKeys() }[op]();
     tx.oncomplete = () => { resolve(request.result); open.result.close(); };
     tx.onerror = () => reject(tx.error);
   };
@@ -159,11 +159,25 @@ test('a visit booked on the board is reported offline on the tablet and sent onc
   const pad = tablet.locator('canvas#f-signature');
   await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
-  await tablet.mouse.move(box.x + 20, box.y + 40);
-  await tablet.mouse.down();
-  for (const [x, y] of [[80, 90], [140, 30], [220, 100], [300, 50]]) await tablet.mouse.move(box.x + x, box.y + y, { steps: 4 });
-  await tablet.mouse.up();
+  const stroke = async (points) => {
+    await tablet.mouse.move(box.x + 20, box.y + 40);
+    await tablet.mouse.down();
+    for (const [x, y] of points) await tablet.mouse.move(box.x + x, box.y + y, { steps: 4 });
+    await tablet.mouse.up();
+  };
+  /** The drawings the tablet keeps, and the one the visit's draft names. */
+  const drawings = async () => [await storage(tablet, 'keys', 'photos'), (await storage(tablet, 'get', 'drafts', String(visitId)))?.fields.signature];
+  await stroke([[80, 90], [140, 30]]);
   await expect(tablet.getByTestId('signature-status')).toHaveText(messages['zh-CN']['signature.signed']);
+  // Each stroke redraws the signature: the drawing it replaces leaves the tablet, and so
+  // does a cleared one; only the one the draft names is kept.
+  await stroke([[220, 100], [300, 50]]);
+  await expect.poll(async () => { const [keys, named] = await drawings(); return keys.length === 1 && keys[0] === named; }).toBe(true);
+  await tablet.getByRole('button', { name: messages['zh-CN']['signature.clear'] }).click();
+  await expect.poll(drawings).toEqual([[], '']);
+  await stroke([[80, 90], [140, 30], [220, 100], [300, 50]]);
+  await expect(tablet.getByTestId('signature-status')).toHaveText(messages['zh-CN']['signature.signed']);
+  await expect.poll(async () => { const [keys, named] = await drawings(); return keys.length === 1 && keys[0] === named; }).toBe(true);
   // Drafted as typed: a reload (still offline) keeps it all.
   await expect(async () => {
     await tablet.reload();

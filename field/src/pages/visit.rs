@@ -260,6 +260,10 @@ fn report_form(props: &ReportProps) -> Html {
     let signature_url = use_state(|| None::<String>);
     // The draft kept for this visit is another engineer's.
     let theirs = use_state(|| false);
+    // The signature the saved draft refers to: a drawing it no longer refers to (redrawn or
+    // cleared) leaves the photos store once the draft is saved without it, not before (a
+    // tab closed in between still finds the one its draft names).
+    let stored_signature = use_mut_ref(String::new);
     {
         let (writing, theirs, keep, row, detail, login, signature_url) = (
             writing.clone(),
@@ -305,9 +309,14 @@ fn report_form(props: &ReportProps) -> Html {
         let (keep, id) = (tablet.keep.clone(), props.row.id);
         use_effect_with(writing.0.clone(), move |draft| {
             let Some(draft) = draft.clone() else { return };
+            let signature = draft.fields.signature.clone();
+            let before = stored_signature.replace(signature.clone());
             if let (true, Some(keep)) = (draft.changed, keep) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let _ = keep.save_draft(id, &draft).await;
+                    let saved = keep.save_draft(id, &draft).await.is_ok();
+                    if saved && !before.is_empty() && before != signature {
+                        keep.forget_signature(&before).await;
+                    }
                 });
             }
         });
