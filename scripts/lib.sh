@@ -50,8 +50,10 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # shared tablet (224138, +1978: the drafts read and compared with their prefill, two
 # messages in both languages); every call given a time limit, a read that never ends falling
 # back to the kept copy (224815, +677); the sender asking in the language of the moment
-# (224924, +109); a redrawn or cleared signature's drawing deleted (225010, +86).
-FIELD_BUDGET=225300
+# (224924, +109); a redrawn or cleared signature's drawing deleted (225010, +86); a report
+# stored whose join was refused removed from the tablet behind a confirmation (226486,
+# +1476: the question and its focus, five messages in both languages).
+FIELD_BUDGET=226800
 FIRST_LOAD_BUDGET=150000
 APP_BUDGET=411375
 DESK_BUDGET=222250

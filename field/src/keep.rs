@@ -212,6 +212,19 @@ impl Keep {
             .await
     }
 
+    /// Removes a report from the tablet, with its signature, in one transaction (a report
+    /// stored whose join was refused, once the engineer confirms).
+    pub async fn remove(&self, item: &QueuedReport) -> Result<(), StorageError> {
+        use shouhou::storage::idb::Op;
+        let key = item.visit.to_string();
+        let signature = &item.fields.signature;
+        let mut ops = vec![Op::Delete { store: OUTBOX, key: &key }];
+        if !signature.is_empty() {
+            ops.push(Op::Delete { store: PHOTOS, key: signature });
+        }
+        self.db.write(&ops).await
+    }
+
     pub async fn put_queued(&self, item: &QueuedReport) -> Result<(), StorageError> {
         let json = serde_json::to_string(item).expect("a report serialises");
         self.db.put_json(OUTBOX, &item.visit.to_string(), &json).await

@@ -326,6 +326,13 @@ impl QueuedReport {
         })
     }
 
+    /// Whether the engineer may remove it from the tablet: stored, and only its join
+    /// refused (the visit cancelled meanwhile, say). It is on the server under its
+    /// reference, which the lead joins by hand; sending it again would change nothing.
+    pub fn removable(&self) -> bool {
+        self.refused.is_some() && self.report.is_some()
+    }
+
     /// Whether it still waits to be sent (what the queue shows).
     pub fn waiting(&self) -> bool {
         !self.joined
@@ -666,6 +673,22 @@ mod tests {
         let drafts = [prefilled, written, earlier];
         assert_eq!(others_kept(&drafts, &[queued.clone(), sent.clone()], "zhang"), 2);
         assert_eq!(others_kept(&drafts, &[queued, sent], "li"), 0);
+    }
+
+    #[test]
+    fn a_report_stored_whose_join_was_refused_can_be_removed_from_the_tablet() {
+        let row = visit(
+            2,
+            "2026-12-06T14:00:00+08:00",
+            "2026-12-06T15:00:00+08:00",
+            VisitState::Scheduled,
+        );
+        let item = QueuedReport::new(&row, RequestFields::default(), "", "key-5".into(), 1);
+        let stored = QueuedReport { report: Some("SR-20261206-0009".into()), ..item.clone() };
+        assert!(!item.removable() && !stored.removable(), "still to send: it stays");
+        let refused = QueuedReport { refused: Some("409".into()), ..item };
+        assert!(!refused.removable(), "never stored: edited again, not removed");
+        assert!(QueuedReport { refused: Some("409".into()), ..stored }.removable());
     }
 
     #[test]

@@ -540,3 +540,40 @@ test('a report queued in one language is sent in the one the engineer switched t
   expect(after.filter((language) => language !== 'en')).toEqual([]);
   await device.close();
 });
+
+test('a report stored whose join was refused is removed from the tablet once the engineer confirms', async ({ server, browser }) => {
+  const { visitId } = await bookedForZhao(server, 'Tang Yun');
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  const message = 'the visit was cancelled';
+  await device.context.route('**/api/v1/staff/requests/*/events', (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ code: 'conflict', message }) })
+    : route.continue()));
+  await tablet.getByRole('link', { name: /Tang Yun/ }).click();
+  await fileFixed(tablet, f, 'Worn brushes');
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.refused'], { message }));
+  const [[report]] = reports(server);
+
+  // The visit gives the reference to tell the lead, and removes the report only when asked twice.
+  await tablet.getByRole('link', { name: /Tang Yun/ }).first().click();
+  await expect(tablet.getByRole('alert')).toHaveText(fill(f['visit.report_not_joined'], { reference: report, message }));
+  await expectNoAxeViolations(tablet, 'a visit whose report was stored and not joined');
+  await tabTo(tablet, tablet.getByRole('button', { name: f['visit.remove'] }));
+  await tablet.keyboard.press('Enter');
+  await expect(tablet.getByText(fill(f['visit.remove_confirm'], { reference: report }))).toBeFocused();
+  await expectNoAxeViolations(tablet, 'the question before a report leaves the tablet');
+  // Kept: the question goes, the report and its reference stay.
+  await tabTo(tablet, tablet.getByRole('button', { name: f['visit.remove_no'] }));
+  await tablet.keyboard.press('Enter');
+  await expect(tablet.getByRole('button', { name: f['visit.remove'] })).toBeFocused();
+  await expect(tablet.getByRole('alert')).toContainText(report);
+  expect(await storage(tablet, 'keys', 'outbox')).toEqual([String(visitId)]);
+  await tablet.keyboard.press('Enter');
+  await tabTo(tablet, tablet.getByRole('button', { name: f['visit.remove_yes'] }));
+  await tablet.keyboard.press('Enter');
+  await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  await expect.poll(() => storage(tablet, 'keys', 'outbox')).toEqual([]);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 0 }));
+  // On the server still, once.
+  expect(reports(server).length).toBe(1);
+  await device.close();
+});

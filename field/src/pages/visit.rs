@@ -35,6 +35,18 @@ type Shown = Result<(VisitRow, Loaded<RequestDetail>), Failure>;
 pub fn visit_page(props: &VisitProps) -> Html {
     let tablet = use_tablet();
     let shown = use_state(|| None::<Shown>);
+    // "Remove from this tablet" asked, for a report stored whose join was refused.
+    let asking = use_state(|| false);
+    {
+        // The question takes the focus when asked, the button again when kept: never nowhere.
+        let asked = use_mut_ref(|| false);
+        use_effect_with(*asking, move |asking| {
+            if std::mem::replace(&mut *asked.borrow_mut(), true) {
+                let id = if *asking { "remove-question" } else { "remove" };
+                shouhou_web::dom::focus_by_id(id, false);
+            }
+        });
+    }
     {
         let (shown, keep, signed_out) =
             (shown.clone(), tablet.keep.clone(), tablet.signed_out.clone());
@@ -78,6 +90,7 @@ pub fn visit_page(props: &VisitProps) -> Html {
     let request = &detail.data.request;
     let queued = tablet.outbox.iter().find(|item| item.visit == row.id);
     let report = match (row.state, queued) {
+        (_, Some(item)) if item.removable() => not_joined(&tablet, item, &asking),
         (_, Some(item)) if item.refused.is_some() => refused(&tablet, item),
         (_, Some(item)) if item.waiting() => {
             html! { <p role="status" class="notice">{ tablet.t("visit.report_queued") }</p> }
@@ -515,14 +528,55 @@ fn report_form(props: &ReportProps) -> Html {
     }
 }
 
-/// A report the server refused for good: what it said, and what the engineer can do.
+/// A report stored whose join the server refused: its reference to give the lead, and, once
+/// the engineer confirms they have (`asking`), "Remove from this tablet" (sending it again
+/// would change nothing; keeping it would keep the customer's details here for good).
+fn not_joined(tablet: &Tablet, item: &QueuedReport, asking: &UseStateHandle<bool>) -> Html {
+    let reference = item.report.clone().unwrap_or_default();
+    let message = item.refused.clone().unwrap_or_default();
+    let said = tablet
+        .tf("visit.report_not_joined", &[("reference", reference.clone()), ("message", message)]);
+    let ask = |value: bool| {
+        let asking = asking.clone();
+        Callback::from(move |_: MouseEvent| asking.set(value))
+    };
+    let remove = {
+        let (keep, send, navigate, item) =
+            (tablet.keep.clone(), tablet.send.clone(), tablet.navigate.clone(), item.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (keep, send, navigate, item) =
+                (keep.clone(), send.clone(), navigate.clone(), item.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(keep) = keep {
+                    if keep.remove(&item).await.is_ok() {
+                        // The sender reads the outbox afresh: the list no longer shows it.
+                        send.emit(());
+                        navigate.emit(Route::Visits);
+                    }
+                }
+            });
+        })
+    };
+    html! {
+        <div class="notice">
+            <p class="error" role="alert">{ said }</p>
+            if **asking {
+                <p id="remove-question" tabindex="-1">{ tablet.tf("visit.remove_confirm", &[("reference", reference)]) }</p>
+                <button type="button" onclick={remove}>{ tablet.t("visit.remove_yes") }</button>
+                { " " }
+                <button type="button" class="secondary" onclick={ask(false)}>{ tablet.t("visit.remove_no") }</button>
+            } else {
+                <button type="button" id="remove" class="secondary" onclick={ask(true)}>{ tablet.t("visit.remove") }</button>
+            }
+        </div>
+    }
+}
+
+/// A report the server refused to store: what it said, and "Edit the report".
 fn refused(tablet: &Tablet, item: &QueuedReport) -> Html {
     let message = item.refused.clone().unwrap_or_default();
     let Some(draft) = item.to_edit_again() else {
-        let reference = item.report.clone().unwrap_or_default();
-        let said =
-            tablet.tf("visit.report_not_joined", &[("reference", reference), ("message", message)]);
-        return html! { <p class="error" role="alert">{ said }</p> };
+        return html! {};
     };
     let (keep, send, visit) = (tablet.keep.clone(), tablet.send.clone(), item.visit);
     let edit = Callback::from(move |_: MouseEvent| {
