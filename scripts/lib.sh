@@ -52,7 +52,9 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # back to the kept copy (224815, +677); the sender asking in the language of the moment
 # (224924, +109); a redrawn or cleared signature's drawing deleted (225010, +86); a report
 # stored whose join was refused removed from the tablet behind a confirmation (226486,
-# +1476: the question and its focus, five messages in both languages).
+# +1476: the question and its focus, five messages in both languages); "today" the site's
+# for the report's date checks and the days asked for, not the tablet's (226626, +140;
+# 226575 on main as it stood after).
 FIELD_BUDGET=226800
 FIRST_LOAD_BUDGET=150000
 APP_BUDGET=411375

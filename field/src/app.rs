@@ -147,11 +147,13 @@ pub fn app() -> Html {
                         }
                     }
                 };
-                session.set(state);
-                keep.set(Some(Keep::open().await.ok()));
+                // Read before the first screen: its "today" is the site's.
                 if let Ok(loaded) = shouhou_web::config::load().await {
+                    crate::time::site_offset_is(loaded.reply_times.offset() as i32);
                     config.set(Some(Rc::new(loaded)));
                 }
+                session.set(state);
+                keep.set(Some(Keep::open().await.ok()));
             });
         });
     }

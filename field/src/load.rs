@@ -8,7 +8,7 @@ use shouhou_web::http::{read_maps, HttpError};
 
 use crate::api;
 use crate::keep::Keep;
-use crate::plan::span;
+use crate::plan::{site_today, span};
 
 /// Something shown, and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,9 +35,10 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// Today on this device's calendar.
-pub fn device_today() -> CivilDate {
-    shouhou::ids::today()
+/// Today on the site's calendar, in the offset of `written` (a time the server wrote: its
+/// own), else the configuration's: the visits asked for and listed, the report's date checks.
+pub fn today(written: Option<&str>) -> CivilDate {
+    site_today(now_ms() as i64, written, crate::time::offset())
 }
 
 async fn fetched_or_kept<T: DeserializeOwned>(
@@ -72,7 +73,7 @@ async fn fetched_or_kept<T: DeserializeOwned>(
 
 /// The engineer's visits from today to two weeks ahead.
 pub async fn visits(keep: Option<&Keep>) -> Result<Loaded<Vec<VisitRow>>, Failure> {
-    let (from, to) = span(device_today());
+    let (from, to) = span(today(None));
     let loaded: Result<Loaded<Vec<VisitRow>>, Failure> = fetched_or_kept(
         api::visits(&from, &to).await,
         keep,

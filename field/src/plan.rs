@@ -59,9 +59,9 @@ pub fn window(from: &str, to: &str) -> String {
 }
 
 /// Today on the site's calendar, at `now_ms`, from a time the server wrote (its offset);
-/// the device's own offset when there is none to read.
-pub fn site_today(now_ms: i64, written: Option<&str>, device_offset: i32) -> CivilDate {
-    let offset = written.and_then(offset_minutes).unwrap_or(device_offset);
+/// in `otherwise` (the configuration's offset) when there is none to read.
+pub fn site_today(now_ms: i64, written: Option<&str>, otherwise: i32) -> CivilDate {
+    let offset = written.and_then(offset_minutes).unwrap_or(otherwise);
     CivilDate::at(now_ms, offset)
 }
 
@@ -417,6 +417,8 @@ mod tests {
             + 17 * 3_600_000;
         assert_eq!(site_today(now, Some("2026-12-08T09:00:00+08:00"), 0).to_string(), "2026-12-07");
         assert_eq!(site_today(now, None, 0).to_string(), "2026-12-06");
+        // No visit to read it from: the configuration's offset, whatever the tablet's clock.
+        assert_eq!(site_today(now, None, 480).to_string(), "2026-12-07");
         assert_eq!(span(today()), ("2026-11-29".to_string(), "2026-12-20".to_string()));
     }
 

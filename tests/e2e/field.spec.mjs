@@ -577,3 +577,31 @@ test('a report stored whose join was refused is removed from the tablet once the
   expect(reports(server).length).toBe(1);
   await device.close();
 });
+
+test('the list and the report count today as the site does, not as a tablet set to another time zone', async ({ server, browser }) => {
+  const { reference } = await bookedForZhao(server, 'Gu Hong');
+  // 20:00 UTC: still today where the server writes its times (UTC here), tomorrow already on
+  // a tablet set to UTC+14.
+  const day = new Date().toISOString().slice(0, 10);
+  const device = await otherDevice(browser, { locale: 'en-GB', ...TABLET, timezoneId: 'Pacific/Kiritimati' });
+  await device.context.clock.setFixedTime(new Date(`${day}T20:00:00Z`));
+  const tablet = await device.context.newPage();
+  const f = field.en;
+  await tablet.goto(`${server.url}/field/`);
+  await tablet.getByLabel(f['signin.login']).fill('zhao.gong');
+  await tablet.getByLabel(f['signin.password']).fill(PASSWORD);
+  await tablet.getByRole('button', { name: f['signin.submit'] }).click();
+  // This morning's visit is today's, not an earlier day's.
+  await tablet.getByRole('region', { name: f['visits.today'] }).getByRole('link', { name: /Gu Hong/ }).click();
+  await tablet.locator('[name="fault_cause"]').fill('Capacitor bank failed');
+  await tablet.locator('[name="result"][value="needs_parts"]').check();
+  await tablet.locator('[name="customer_not_present"]').check();
+  await tablet.locator('[name="not_present_reason"]').fill('Out at the bank');
+  // Parts expected today on the site are not in the past, whatever the tablet's calendar says.
+  await tablet.getByLabel(f['report.parts_expected_on']).fill(day);
+  await tablet.getByRole('button', { name: f['report.submit'] }).click();
+  await expect(heading(tablet)).toHaveText(f['visits.heading']);
+  await expect.poll(() => server.rows(`SELECT parts_expected_on FROM visits JOIN requests ON requests.id = visits.request_id WHERE requests.reference = '${reference}'`), { timeout: 30_000 })
+    .toEqual([[day]]);
+  await device.close();
+});

@@ -344,7 +344,7 @@ fn report_form(props: &ReportProps) -> Html {
         return html! { <p class="error" role="alert">{ tablet.t("report.no_config") }</p> };
     };
     let lang = tablet.lang;
-    let today = load::device_today();
+    let today = load::today(Some(&props.row.from));
     let errors = validate_request(&current.fields, &config, today).err().unwrap_or_default();
     let parts_error = parts_date_problem(&current.fields.result, &current.parts_expected_on, today);
 

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::context::{use_tablet, Tablet};
 use crate::load::{self, Failure, Loaded};
-use crate::plan::{agenda, others_kept, site_today, window, When};
+use crate::plan::{agenda, others_kept, window, When};
 use crate::time::saved_at;
 
 #[function_component(VisitsPage)]
@@ -86,11 +86,7 @@ pub fn visits_page() -> Html {
 }
 
 fn list(tablet: &Tablet, loaded: &Loaded<Vec<VisitRow>>, details: Option<usize>) -> Html {
-    let today = site_today(
-        load::now_ms() as i64,
-        loaded.data.first().map(|v| v.from.as_str()),
-        crate::time::device_offset(),
-    );
+    let today = load::today(loaded.data.first().map(|v| v.from.as_str()));
     let listed = agenda(&loaded.data, today);
     let provenance = if loaded.fresh {
         match details {
