@@ -54,7 +54,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # stored whose join was refused removed from the tablet behind a confirmation (226486,
 # +1476: the question and its focus, five messages in both languages); "today" the site's
 # for the report's date checks and the days asked for, not the tablet's (226626, +140;
-# 226575 on main as it stood after).
+# 226487 on main as it stood after, the signature's deletion with a report written once).
 FIELD_BUDGET=226800
 FIRST_LOAD_BUDGET=150000
 APP_BUDGET=411375

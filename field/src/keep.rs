@@ -9,7 +9,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use shouhou::storage::idb::{Db, StorageError};
+use shouhou::storage::idb::{Db, Op, StorageError};
 use shouhou_core::desk::{RequestDetail, VisitRow};
 use shouhou_core::visit::VisitState;
 use shouhou_web::http;
@@ -157,7 +157,6 @@ impl Keep {
     }
 
     async fn set_aside(&self, store: &str, key: &str, json: &str) {
-        use shouhou::storage::idb::Op;
         let aside = [UNREADABLE, key].concat();
         let _ =
             self.db.write(&[Op::Put { store, key: &aside, json }, Op::Delete { store, key }]).await;
@@ -185,7 +184,6 @@ impl Keep {
     /// Queues the report and drops its draft, in one transaction: it is in one place or
     /// the other, never both and never neither.
     pub async fn queue(&self, item: &QueuedReport) -> Result<(), StorageError> {
-        use shouhou::storage::idb::Op;
         let key = item.visit.to_string();
         let json = serde_json::to_string(item).expect("a report serialises");
         self.db
@@ -201,7 +199,6 @@ impl Keep {
     /// A refused report back to a draft, in one transaction, like [`Keep::queue`] the other
     /// way round.
     pub async fn back_to_draft(&self, visit: i64, draft: &ReportDraft) -> Result<(), StorageError> {
-        use shouhou::storage::idb::Op;
         let key = visit.to_string();
         let json = serde_json::to_string(draft).expect("a draft serialises");
         self.db
@@ -215,10 +212,19 @@ impl Keep {
     /// Removes a report from the tablet, with its signature, in one transaction (a report
     /// stored whose join was refused, once the engineer confirms).
     pub async fn remove(&self, item: &QueuedReport) -> Result<(), StorageError> {
-        use shouhou::storage::idb::Op;
         let key = item.visit.to_string();
+        self.without_signature(item, Op::Delete { store: OUTBOX, key: &key }).await
+    }
+
+    /// Writes `outbox` (the report's record) and deletes the report's signature, in one
+    /// transaction: the signature leaves the tablet with the report.
+    async fn without_signature(
+        &self,
+        item: &QueuedReport,
+        outbox: Op<'_>,
+    ) -> Result<(), StorageError> {
         let signature = &item.fields.signature;
-        let mut ops = vec![Op::Delete { store: OUTBOX, key: &key }];
+        let mut ops = vec![outbox];
         if !signature.is_empty() {
             ops.push(Op::Delete { store: PHOTOS, key: signature });
         }
@@ -251,16 +257,11 @@ impl Keep {
     /// even before a list that says it is done can be read), its signature off the tablet
     /// (the server holds it now).
     pub async fn sent(&self, item: &QueuedReport) {
-        use shouhou::storage::idb::Op;
         let key = item.visit.to_string();
-        let signature = &item.fields.signature;
         let json = serde_json::to_string(item).expect("a report serialises");
-        let mut ops = vec![Op::Put { store: OUTBOX, key: &key, json: &json }];
-        if !signature.is_empty() {
-            ops.push(Op::Delete { store: PHOTOS, key: signature });
-        }
         // Left queued, it is sent again next time: the server answers it the same way.
-        let _ = self.db.write(&ops).await;
+        let _ =
+            self.without_signature(item, Op::Put { store: OUTBOX, key: &key, json: &json }).await;
     }
 
     /// Forgets the reports sent whose visits a list read with signal (`visits`) no longer

@@ -605,3 +605,27 @@ test('the list and the report count today as the site does, not as a tablet set 
     .toEqual([[day]]);
   await device.close();
 });
+
+test('a report whose answer never comes is stored once: tried again under the same key after its time runs out', async ({ server, browser }) => {
+  test.setTimeout(120_000);
+  const { visitId } = await bookedForZhao(server, 'Bai Lu');
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  // The first filing reaches the server, which stores it, but its answer never comes back.
+  const keys = [];
+  await device.context.route('**/api/v1/requests', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) { await route.fetch(); return; }
+    return route.continue();
+  });
+  await tablet.getByRole('link', { name: /Bai Lu/ }).click();
+  await fileFixed(tablet, f, 'Thermal fuse open');
+  await expect.poll(() => reports(server).length).toBe(1);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.count'], { count: 1 }));
+  // Its time runs out, it stays queued, and the next try brings the same report.
+  await expect.poll(() => server.rows(`SELECT state FROM visits WHERE id = ${visitId}`), { timeout: 90_000 }).toEqual([['done']]);
+  expect(reports(server).length).toBe(1);
+  expect(keys.length).toBe(2);
+  expect(keys[1]).toBe(keys[0]);
+  await device.close();
+});
