@@ -305,8 +305,10 @@ fn report_form(props: &ReportProps) -> Html {
                 }
                 // Another engineer's unsent work (the visit moved to this one): not shown,
                 // and not written over.
-                if kept.as_ref().is_some_and(|draft| draft.someone_elses(&login)) {
-                    return theirs.set(true);
+                let someone_elses = kept.as_ref().is_some_and(|d| d.someone_elses(&login));
+                theirs.set(someone_elses);
+                if someone_elses {
+                    return;
                 }
                 writing.dispatch(Act::Load(Box::new(
                     kept.unwrap_or_else(|| ReportDraft::prefilled(&detail, &row, &login)),
