@@ -619,6 +619,16 @@ async fn photos_over_the_limit_or_not_images_are_refused_and_nothing_is_half_sto
         (status, refused["fields"][0]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("photos_too_large"))
     );
+    // The request's own part is held to what a JSON body may be, photos or not: a field the
+    // intent does not read (an on-site report's `parameters` on a consultation) would be
+    // stored as sent, 3 MB of it.
+    let mut padded = valid_body();
+    padded["parameters"] = json!("A".repeat(3_000_000));
+    let (status, refused) = send(&fx.router, multipart("bad-json-1", &padded, &[])).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large"))
+    );
     assert_eq!(fx.db_rows("SELECT count(*) FROM requests"), [["0"]]);
     assert_eq!(fx.db_rows("SELECT count(*) FROM photos"), [["0"]]);
 }

@@ -15,6 +15,7 @@ use shouhou_server::limit::Rate;
 use shouhou_server::store::timeline::EventRequest;
 use shouhou_server::store::PhotoUpload;
 use shouhou_server::store::Role;
+use tower::ServiceExt;
 
 const STAFF_ROUTES: [(&str, &str); 10] = [
     ("GET", "/api/v1/staff/session"),
@@ -727,4 +728,68 @@ async fn the_desk_app_is_served_at_desk_with_its_own_page_for_deep_links() {
     assert_eq!(get("/desk/missing.js").await.status, StatusCode::NOT_FOUND);
     let customer = get("/status/SR-20261127-K7Q4M2X").await;
     assert!(String::from_utf8_lossy(&customer.bytes).contains("<title>Shouhou</title>"));
+}
+
+/// The next chunk of an open event stream, as text; None when the stream has ended.
+async fn next_event(body: &mut Body) -> Option<String> {
+    use http_body_util::BodyExt;
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+        .await
+        .expect("the stream answers or ends within 10 s")?;
+    Some(String::from_utf8(frame.unwrap().into_data().unwrap().to_vec()).unwrap())
+}
+
+/// An open live desk is a session's like any other call: signing out (or the account being
+/// disabled) ends it, rather than its changes going on to whoever holds the connection.
+#[tokio::test]
+async fn the_live_desk_ends_with_its_session() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Agent).await;
+    for (round, end) in ["sign out", "disable"].into_iter().enumerate() {
+        let cookie = desk.sign_in("li.na").await;
+        let open = Request::get("/api/v1/staff/stream").header("cookie", &cookie);
+        let response = desk.router.clone().oneshot(open.body(Body::empty()).unwrap()).await;
+        let response = response.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let mut body = response.into_body();
+        assert!(next_event(&mut body).await.unwrap().contains("live"));
+        let at = "2026-11-02T09:00:00+08:00";
+        let seen = desk
+            .file(
+                &format!("seen-{round}"),
+                request(Intent::Repair, "inverter", "王建国", "报 OC1 故障"),
+                vec![],
+                at,
+            )
+            .await;
+        assert!(next_event(&mut body).await.unwrap().contains(&seen));
+
+        match end {
+            "sign out" => {
+                let out = Request::delete("/api/v1/staff/session").header("cookie", &cookie);
+                assert_eq!(
+                    desk.send(out.body(Body::empty()).unwrap()).await.status,
+                    StatusCode::NO_CONTENT
+                );
+            }
+            _ => desk.state.store.disable_staff("li.na").await.unwrap(),
+        }
+        let unseen = desk
+            .file(
+                &format!("unseen-{round}"),
+                request(Intent::Repair, "inverter", "李娜", "又报 OC1 故障"),
+                vec![],
+                at,
+            )
+            .await;
+        match next_event(&mut body).await {
+            None => {}
+            Some(event) => {
+                panic!("after '{end}' the stream sent {event:?} (the next was {unseen})")
+            }
+        }
+        if end == "disable" {
+            break;
+        }
+    }
 }

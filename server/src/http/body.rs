@@ -105,8 +105,13 @@ pub(crate) async fn multipart_parts(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| multer::parse_boundary(v).ok())
         .ok_or_else(|| malformed("multipart body without a boundary"))?;
-    let constraints =
-        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
+    // The JSON part is held to what a JSON body may be: the photos' allowance is for photos,
+    // and the part is stored as it came (a 6 MB one was, before).
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream(limit as u64)
+            .for_field(json_part, MAX_REQUEST_BYTES as u64),
+    );
     let mut multipart =
         multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let mut json: Option<Vec<u8>> = None;
@@ -124,6 +129,7 @@ pub(crate) async fn multipart_parts(
         let file_name = field.file_name().unwrap_or_default().to_string();
         let bytes = field.bytes().await.map_err(|error| match error {
             multer::Error::StreamSizeExceeded { .. } => too_large(limit),
+            multer::Error::FieldSizeExceeded { .. } => too_large(MAX_REQUEST_BYTES),
             other => malformed(other),
         })?;
         match name.as_str() {

@@ -172,20 +172,52 @@ pub async fn stream(
         },
     };
     let signals = state.store.hub().subscribe();
-    let me = staff.0.session.login;
-    Sse::new(events(state, signals, after, me))
+    let DeskStaff(Staff { session, token_hash }) = staff;
+    Sse::new(events(state, signals, after, session.login, token_hash))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
+
+/// How often an open stream asks whether its session still holds: at most this often before
+/// a colleague's typing goes out (changes are read from the store, and the session with
+/// them, every time), and at least this often while nothing happens.
+const SESSION_RECHECK: Duration = Duration::from_secs(1);
+const SESSION_RECHECK_IDLE: Duration = Duration::from_secs(15);
 
 struct Listening {
     state: Arc<AppState>,
     signals: tokio::sync::broadcast::Receiver<Signal>,
     after: i64,
     me: String,
+    /// The session the stream was opened in: signed out, disabled or expired, it ends the
+    /// stream as it ends every other call.
+    token_hash: String,
+    checked: tokio::time::Instant,
     pending: std::collections::VecDeque<Event>,
     /// Read the changes first (a reconnection's catch-up), then on every signal.
     read: bool,
+}
+
+impl Listening {
+    /// Whether the stream's session still holds: asked of the store, or (`recently`) taken
+    /// as it was if asked within a [`SESSION_RECHECK`]. A store that cannot answer keeps the
+    /// stream (and says so).
+    async fn still_signed_in(&mut self, recently: bool) -> bool {
+        if recently && self.checked.elapsed() < SESSION_RECHECK {
+            return true;
+        }
+        match self.state.store.session(&self.token_hash, &crate::store::now_text()).await {
+            Ok(Some(_)) => {
+                self.checked = tokio::time::Instant::now();
+                true
+            }
+            Ok(None) => false,
+            Err(error) => {
+                tracing::warn!(%error, "cannot check a live desk's session");
+                true
+            }
+        }
+    }
 }
 
 fn events(
@@ -193,20 +225,29 @@ fn events(
     signals: tokio::sync::broadcast::Receiver<Signal>,
     after: i64,
     me: String,
+    token_hash: String,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     // A browser waits 3 s or so before reconnecting unless told otherwise: 1 s, so a desk
     // is back soon after a restart.
     let pending = std::collections::VecDeque::from([Event::default()
         .retry(Duration::from_secs(1))
         .comment("live")]);
-    let listening = Listening { state, signals, after, me, pending, read: true };
+    let checked = tokio::time::Instant::now();
+    let listening =
+        Listening { state, signals, after, me, token_hash, checked, pending, read: true };
     stream::unfold(listening, |mut l| async move {
         loop {
             if let Some(event) = l.pending.pop_front() {
+                if !l.still_signed_in(true).await {
+                    return None;
+                }
                 return Some((Ok(event), l));
             }
             if l.read {
                 l.read = false;
+                if !l.still_signed_in(false).await {
+                    return None;
+                }
                 match l.state.store.desk_changes(l.after, CATCH_UP).await {
                     Ok(changes) => {
                         l.read = changes.len() as i64 == CATCH_UP;
@@ -224,7 +265,16 @@ fn events(
                 }
                 continue;
             }
-            match l.signals.recv().await {
+            let signal = tokio::select! {
+                signal = l.signals.recv() => signal,
+                () = tokio::time::sleep(SESSION_RECHECK_IDLE) => {
+                    if !l.still_signed_in(false).await {
+                        return None;
+                    }
+                    continue;
+                }
+            };
+            match signal {
                 Ok(Signal::Changed) | Err(RecvError::Lagged(_)) => l.read = true,
                 Ok(Signal::Typing { reference, login }) if login != l.me => {
                     l.pending.push_back(
