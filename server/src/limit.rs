@@ -90,7 +90,8 @@ impl Default for Limits {
             kiosk_pin: Rate::new(5, 5),
             // A customer answers a question or rates once or twice; an outbox coming back
             // online sends its few at once. Each call also tries a contact against a
-            // reference, like a look-up, so these stay as tight as look-ups or tighter.
+            // reference, like a look-up, so each is charged to the look-ups as well
+            // (routes.rs) and these stay as tight as look-ups or tighter.
             message: Rate::new(10, 5),
             feedback: Rate::new(10, 5),
         }

@@ -37,13 +37,21 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
             "/requests/{reference}",
             get(requests::request_status).route_layer(limited(&guards.lookup)),
         )
+        // A message or a rating tries a contact against a reference as a look-up does (a
+        // wrong one is 404, a right one 409 when nothing is asked): each its own limit lets
+        // through also counts as a look-up, so the three together guess no faster than
+        // look-ups alone.
         .route(
             "/requests/{reference}/messages",
-            post(posts::post_message).route_layer(limited(&guards.message)),
+            post(posts::post_message)
+                .route_layer(limited(&guards.lookup))
+                .route_layer(limited(&guards.message)),
         )
         .route(
             "/requests/{reference}/feedback",
-            post(posts::post_feedback).route_layer(limited(&guards.feedback)),
+            post(posts::post_feedback)
+                .route_layer(limited(&guards.lookup))
+                .route_layer(limited(&guards.feedback)),
         )
         .route(
             "/deflections",

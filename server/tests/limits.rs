@@ -37,6 +37,38 @@ async fn rapid_lookups_from_one_client_are_stopped_with_retry_after() {
     assert!((1..=2).contains(&retry_after), "30 a minute: one more within 2 s, got {retry_after}");
 }
 
+/// A message or a rating says whether a contact fits a reference (404, or 409 when nothing is
+/// asked of the customer), as a look-up does: each is a look-up too, so mixing the three
+/// tries no more contacts than the look-ups' burst.
+#[tokio::test]
+async fn messages_and_ratings_count_as_look_ups() {
+    let dir = tempfile::tempdir().unwrap();
+    let server =
+        Server::start(&common::test_db(dir.path(), "db.sqlite3"), &common::dist(dir.path()), &[]);
+    let post = |kind: &'static str, key: String| {
+        let addr = server.addr.clone();
+        async move {
+            let headers = [("Content-Type", "application/json"), ("Idempotency-Key", key.as_str())];
+            let body = match kind {
+                "messages" => r#"{"contact": "13812345678", "text": "序列号是 INV-2291-0042"}"#,
+                _ => r#"{"contact": "13812345678", "rating": 5}"#,
+            };
+            let path = format!("/api/v1/requests/SR-20000101-0001/{kind}");
+            request(&addr, "POST", &path, &headers, body.as_bytes()).await.unwrap().status
+        }
+    };
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        statuses.push(post("messages", format!("guess-message-{i}")).await);
+        statuses.push(post("feedback", format!("guess-rating-{i}")).await);
+    }
+    statuses.push(lookup(&server, None).await.status);
+    statuses.push(lookup(&server, None).await.status);
+    assert!(statuses.iter().all(|&s| s == 404), "the look-ups' burst of 10: {statuses:?}");
+    assert_eq!(lookup(&server, None).await.status, 429, "the 11th try of a contact");
+    assert_eq!(post("messages", "guess-message-9".into()).await, 429);
+}
+
 #[tokio::test]
 async fn creates_and_deflections_have_their_own_limits() {
     let dir = tempfile::tempdir().unwrap();
@@ -114,9 +146,28 @@ async fn a_restart_resets_the_limits() {
     assert_eq!(lookup(&server, None).await.status, 404);
 }
 
+/// What the server answers a body whose rest never comes (it must not wait for ever: every
+/// rate limit is far above the 1 s the tests give a body).
+async fn answer_to_stalled(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        let mut buffer = [0; 4096];
+        loop {
+            let n = stream.read(&mut buffer).await.unwrap();
+            answer.extend_from_slice(&buffer[..n]);
+            if n == 0 || String::from_utf8_lossy(&answer).contains('}') {
+                break;
+            }
+        }
+    });
+    read.await.expect("the server answered a stalled body");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 #[tokio::test]
 async fn a_body_that_trickles_in_is_refused_with_408() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let dir = tempfile::tempdir().unwrap();
     let db = common::test_db(dir.path(), "db.sqlite3");
     let server = Server::start(&db, &common::dist(dir.path()), &["--body-timeout", "1"]);
@@ -126,21 +177,35 @@ async fn a_body_that_trickles_in_is_refused_with_408() {
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.write_all(b"{\"intent\": \"repair\", ").await.unwrap();
     // The rest never comes; the server must not wait for ever (the guard is far above 1 s).
-    let mut answer = Vec::new();
-    let read = tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        let mut buffer = [0; 4096];
-        loop {
-            let n = stream.read(&mut buffer).await.unwrap();
-            answer.extend_from_slice(&buffer[..n]);
-            if n == 0 || String::from_utf8_lossy(&answer).contains("}") {
-                break;
-            }
-        }
-    });
-    read.await.expect("the server answered a stalled body");
-    let text = String::from_utf8_lossy(&answer);
+    let text = answer_to_stalled(&mut stream).await;
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("\"code\":\"request_timeout\""), "{text}");
+}
+
+/// A lead's archive import is a body like any other: trickled in, it is refused in time.
+#[tokio::test]
+async fn an_import_that_trickles_in_is_refused_with_408() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::test_db(dir.path(), "db.sqlite3");
+    common::add_staff(&db, "li.na", "lead", "售后-limits-password");
+    let server = Server::start(&db, &common::dist(dir.path()), &["--body-timeout", "1"]);
+    let credentials = r#"{"login": "li.na", "password": "售后-limits-password"}"#;
+    let headers = [("Content-Type", "application/json")];
+    let signed_in =
+        request(&server.addr, "POST", "/api/v1/staff/session", &headers, credentials.as_bytes())
+            .await
+            .unwrap();
+    let cookie = signed_in.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let mut stream = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/staff/products/import?dry_run=true HTTP/1.1\r\nHost: x\r\n\
+         Cookie: {cookie}\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all("serial_number,product_line\r\n".as_bytes()).await.unwrap();
+    let text = answer_to_stalled(&mut stream).await;
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
 }
 
 #[tokio::test]

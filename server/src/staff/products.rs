@@ -183,7 +183,12 @@ pub async fn import(
         staff.require_lead()?;
         let Query(ImportQuery { dry_run }) = query.map_err(bad_query)?;
         declared_length_within(&headers, MAX_IMPORT_BYTES)?;
-        let body = to_bytes(body, MAX_IMPORT_BYTES).await.map_err(|_| too_large(MAX_IMPORT_BYTES))?;
+        // Within the body timeout, as every body: a file trickled in would hold the import
+        // (and up to its 256 MiB) for as long as the sender liked.
+        let read = async {
+            to_bytes(body, MAX_IMPORT_BYTES).await.map_err(|_| too_large(MAX_IMPORT_BYTES))
+        };
+        let body = in_time(&state, read).await?;
         // No file at all is a request to refuse, not a file with no rows.
         if body.is_empty() {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "empty_file", "api.empty_file"));
