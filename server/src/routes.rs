@@ -102,8 +102,12 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .merge(staff)
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|headers: HeaderMap| async move {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
-                .into_response_for(&headers)
+            let mut missing = ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
+                .into_response_for(&headers);
+            missing
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            missing
         })
         .layer(from_fn(plain_refusals_as_json));
     if !state.cors.0.is_empty() {

@@ -185,6 +185,28 @@ async fn what_axum_refuses_before_a_handler_is_a_json_error_too() {
         (status, &body["code"]),
         (StatusCode::PAYLOAD_TOO_LARGE, &json("payload_too_large"))
     );
+    // A method the route does not take (axum's own empty 405), and an address that is no
+    // route: JSON as every refusal, never kept by a cache, the 405 saying what is allowed.
+    let options = Request::builder().method(Method::OPTIONS).uri("/api/v1/requests");
+    let refused = router.clone().oneshot(options.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(refused.headers()["allow"], "POST");
+    assert_eq!(refused.headers()["cache-control"], "no-store");
+    let (status, body) = send(
+        Request::builder()
+            .method(Method::OPTIONS)
+            .uri("/api/v1/requests")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::METHOD_NOT_ALLOWED, &json("method_not_allowed"))
+    );
+    for uri in ["/api/v1/nonexistent", "/api/v1/requests/SR-1?contact=a&contact=b"] {
+        let answer = router.clone().oneshot(get(uri)).await.unwrap();
+        assert_eq!(answer.headers()["cache-control"], "no-store", "{uri}");
+    }
 }
 
 fn json(text: &str) -> Value {
