@@ -44,9 +44,22 @@ fn visit(engineer: &str, from: &str, to: &str) -> Value {
     json!({"kind": "visit", "engineer": engineer, "from": from, "to": to, "note": "带万用表，找物业王师傅"})
 }
 
-/// `T` on 2030-12-08 in +08:00.
-fn dec8(time: &str) -> String {
-    format!("2030-12-08T{time}:00+08:00")
+/// The day `after` days past the one the tests book on, in +08:00: two days from today, so
+/// every window they book begins within the year ahead a booking may.
+fn day(after: i64) -> String {
+    let in_shanghai =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    (in_shanghai.date_naive() + chrono::Duration::days(2 + after)).to_string()
+}
+
+/// `T` on the day the tests book on, in +08:00.
+fn day_at(time: &str) -> String {
+    at(0, time)
+}
+
+/// `T` on the day `after` days past the one the tests book on, in +08:00.
+fn at(after: i64, time: &str) -> String {
+    format!("{}T{time}:00+08:00", day(after))
 }
 
 #[test]
@@ -67,7 +80,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     let refs = fixture(&desk).await;
 
     let booked = desk
-        .post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00")))
+        .post(&events(&refs[0]), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
         .await;
     assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.json());
     let entry = booked.json();
@@ -84,12 +97,12 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     let from = entry["visit"]["from"].as_str().unwrap();
     assert_eq!(
         chrono::DateTime::parse_from_rfc3339(from).unwrap(),
-        chrono::DateTime::parse_from_rfc3339(&dec8("09:00")).unwrap()
+        chrono::DateTime::parse_from_rfc3339(&day_at("09:00")).unwrap()
     );
 
     // The same engineer, an hour into that window, on another request: 409 naming the first.
     let clash = desk
-        .post(&events(&refs[1]), &lead, visit("zhao.gong", &dec8("10:00"), &dec8("12:00")))
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &day_at("10:00"), &day_at("12:00")))
         .await;
     assert_eq!(clash.status, StatusCode::CONFLICT);
     assert_eq!(clash.json()["code"], "visit_overlaps");
@@ -97,22 +110,22 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     assert_eq!(desk.count("SELECT count(*) FROM visits"), 1, "nothing of the refused one stored");
     // Back to back is a day's plan; another engineer at the same time is another calendar.
     let after = desk
-        .post(&events(&refs[1]), &lead, visit("zhao.gong", &dec8("11:00"), &dec8("12:00")))
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &day_at("11:00"), &day_at("12:00")))
         .await;
     assert_eq!(after.status, StatusCode::CREATED);
     let other_id = after.json()["visit"]["id"].as_i64().unwrap();
     let beside = desk
-        .post(&events(&refs[2]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00")))
+        .post(&events(&refs[2]), &lead, visit("qian.gong", &day_at("09:00"), &day_at("11:00")))
         .await;
     assert_eq!(beside.status, StatusCode::CREATED);
 
     // Windows core refuses, logins that are no engineer's.
     for (body, code) in [
-        (visit("zhao.gong", &dec8("11:00"), &dec8("09:00")), "invalid_event"),
-        (visit("zhao.gong", &dec8("08:00"), "2030-12-09T08:00:00+08:00"), "invalid_event"),
-        (visit("zhao.gong", "8 December", &dec8("09:00")), "invalid_event"),
-        (visit("li.na", &dec8("14:00"), &dec8("15:00")), "unknown_engineer"),
-        (visit("nobody", &dec8("14:00"), &dec8("15:00")), "unknown_engineer"),
+        (visit("zhao.gong", &day_at("11:00"), &day_at("09:00")), "invalid_event"),
+        (visit("zhao.gong", &day_at("08:00"), &at(1, "08:00")), "invalid_event"),
+        (visit("zhao.gong", "8 December", &day_at("09:00")), "invalid_event"),
+        (visit("li.na", &day_at("14:00"), &day_at("15:00")), "unknown_engineer"),
+        (visit("nobody", &day_at("14:00"), &day_at("15:00")), "unknown_engineer"),
     ] {
         let refused = desk.post(&events(&refs[2]), &lead, body.clone()).await;
         assert_eq!(
@@ -127,7 +140,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         .post(
             &events(&refs[0]),
             &lead,
-            json!({"kind": "move_visit", "visit": id, "from": dec8("10:30"), "to": dec8("11:30"), "reason": "客户改约"}),
+            json!({"kind": "move_visit", "visit": id, "from": day_at("10:30"), "to": day_at("11:30"), "reason": "客户改约"}),
         )
         .await;
     assert_eq!(moved_into_clash.status, StatusCode::CONFLICT, "into the 11:00 visit");
@@ -136,7 +149,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         .post(
             &events(&refs[0]),
             &lead,
-            json!({"kind": "move_visit", "visit": id, "from": dec8("08:00"), "to": dec8("10:00"), "reason": "客户改约到早上"}),
+            json!({"kind": "move_visit", "visit": id, "from": day_at("08:00"), "to": day_at("10:00"), "reason": "客户改约到早上"}),
         )
         .await;
     assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.json());
@@ -152,7 +165,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         .post(
             &events(&refs[0]),
             &lead,
-            json!({"kind": "move_visit", "visit": id, "from": dec8("08:00"), "to": dec8("10:00"), "reason": " "}),
+            json!({"kind": "move_visit", "visit": id, "from": day_at("08:00"), "to": day_at("10:00"), "reason": " "}),
         )
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -174,7 +187,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         .post(
             &events(&refs[1]),
             &lead,
-            json!({"kind": "move_visit", "visit": other_id, "from": dec8("14:00"), "to": dec8("15:00"), "reason": "又坏了"}),
+            json!({"kind": "move_visit", "visit": other_id, "from": day_at("14:00"), "to": day_at("15:00"), "reason": "又坏了"}),
         )
         .await;
     assert_eq!(
@@ -183,7 +196,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     );
     // A cancelled visit holds nobody's time.
     let freed = desk
-        .post(&events(&refs[2]), &lead, visit("zhao.gong", &dec8("11:00"), &dec8("12:00")))
+        .post(&events(&refs[2]), &lead, visit("zhao.gong", &day_at("11:00"), &day_at("12:00")))
         .await;
     assert_eq!(freed.status, StatusCode::CREATED);
 
@@ -216,10 +229,12 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     let desk = desk();
     let (lead, engineer) = team(&desk).await;
     let refs = fixture(&desk).await;
-    desk.post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00"))).await;
-    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    desk.post(&events(&refs[0]), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
+    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
     let cancelled = desk
-        .post(&events(&refs[2]), &lead, visit("zhao.gong", &dec8("14:00"), &dec8("15:00")))
+        .post(&events(&refs[2]), &lead, visit("zhao.gong", &day_at("14:00"), &day_at("15:00")))
         .await
         .json();
     let id = cancelled["visit"]["id"].as_i64().unwrap();
@@ -256,7 +271,7 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
         desk.post(&events(&refs[0]), &engineer, json!({"kind": "note", "text": "带备件"})).await;
     assert_eq!(note.status, StatusCode::CREATED, "an engineer writes on their own request");
     let book = desk
-        .post(&events(&refs[0]), &engineer, visit("zhao.gong", &dec8("14:00"), &dec8("15:00")))
+        .post(&events(&refs[0]), &engineer, visit("zhao.gong", &day_at("14:00"), &day_at("15:00")))
         .await;
     assert_eq!(
         (book.status, book.json()["code"].as_str()),
@@ -293,8 +308,8 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     assert!(documented("/api/v1/staff/products/{product_line}/{serial}", "put"));
 
     // The list of a day: an engineer gets their own whatever they ask for.
-    let day = "/api/v1/staff/visits?from=2030-12-08&to=2030-12-08";
-    let theirs = desk.get(&format!("{day}&engineer=qian.gong"), &engineer).await;
+    let today = format!("/api/v1/staff/visits?from={0}&to={0}", day(0));
+    let theirs = desk.get(&format!("{today}&engineer=qian.gong"), &engineer).await;
     assert_eq!(theirs.status, StatusCode::OK);
     let theirs = theirs.json();
     let seen: Vec<(&str, &str)> = theirs
@@ -313,20 +328,12 @@ async fn the_board_lists_a_day_or_a_week_by_when_visits_begin() {
     let desk = desk();
     let (lead, _) = team(&desk).await;
     let refs = fixture(&desk).await;
-    // Late on the 7th into the 8th, the 8th, and the 10th.
-    desk.post(
-        &events(&refs[0]),
-        &lead,
-        visit("zhao.gong", "2030-12-07T20:00:00+08:00", "2030-12-08T01:00:00+08:00"),
-    )
-    .await;
-    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00"))).await;
-    desk.post(
-        &events(&refs[2]),
-        &lead,
-        visit("zhao.gong", "2030-12-10T09:00:00+08:00", "2030-12-10T10:00:00+08:00"),
-    )
-    .await;
+    // Late on the day before into the day, the day, and two days later.
+    desk.post(&events(&refs[0]), &lead, visit("zhao.gong", &at(-1, "20:00"), &at(0, "01:00")))
+        .await;
+    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
+    desk.post(&events(&refs[2]), &lead, visit("zhao.gong", &at(2, "09:00"), &at(2, "10:00"))).await;
     // The server's calendar is the machine's; the times above are +08:00, so ask by the
     // days those times fall on here.
     let local_day = |at: &str| {
@@ -336,11 +343,7 @@ async fn the_board_lists_a_day_or_a_week_by_when_visits_begin() {
             .format("%Y-%m-%d")
             .to_string()
     };
-    let week = format!(
-        "from={}&to={}",
-        local_day("2030-12-07T12:00:00+08:00"),
-        local_day("2030-12-13T12:00:00+08:00")
-    );
+    let week = format!("from={}&to={}", local_day(&at(-1, "12:00")), local_day(&at(5, "12:00")));
     let everything = desk.get(&format!("/api/v1/staff/visits?{week}"), &lead).await.json();
     let all: Vec<&str> =
         everything.as_array().unwrap().iter().map(|v| v["reference"].as_str().unwrap()).collect();
@@ -377,7 +380,7 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
     assert!(desk.get(&lookup, "").await.json().get("visit").is_none(), "no visit yet");
 
     let booked = desk
-        .post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00")))
+        .post(&events(&refs[0]), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
         .await
         .json();
     let seen = desk.get(&lookup, "").await.json();
@@ -392,7 +395,7 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
     assert!(offset.iter().any(|o| from.ends_with(o.as_str())), "{from} in {offset:?}");
     assert_eq!(
         chrono::DateTime::parse_from_rfc3339(to).unwrap(),
-        chrono::DateTime::parse_from_rfc3339(&dec8("11:00")).unwrap()
+        chrono::DateTime::parse_from_rfc3339(&day_at("11:00")).unwrap()
     );
     assert!(seen["visit"].get("moved_at").is_none(), "at its first window");
     assert!(seen["visit"].get("engineer").is_none(), "nobody's login for the customer");
@@ -405,16 +408,16 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
     desk.post(
         &events(&refs[0]),
         &lead,
-        json!({"kind": "move_visit", "visit": id, "from": dec8("14:00"), "to": dec8("16:00"), "reason": "客户改约"}),
+        json!({"kind": "move_visit", "visit": id, "from": day_at("14:00"), "to": day_at("16:00"), "reason": "客户改约"}),
     )
     .await;
     let seen = desk.get(&lookup, "").await.json();
     assert!(seen["visit"]["moved_at"].is_string(), "moved");
     assert_eq!(
         chrono::DateTime::parse_from_rfc3339(seen["visit"]["from"].as_str().unwrap()).unwrap(),
-        chrono::DateTime::parse_from_rfc3339(&dec8("14:00")).unwrap()
+        chrono::DateTime::parse_from_rfc3339(&day_at("14:00")).unwrap()
     );
-    let begins = chrono::DateTime::parse_from_rfc3339(&dec8("14:00")).unwrap().timestamp();
+    let begins = chrono::DateTime::parse_from_rfc3339(&day_at("14:00")).unwrap().timestamp();
     let notices = desk.rows(
         "SELECT kind, recipient, args_json FROM notices WHERE audience = 'customer' ORDER BY id",
     );
@@ -482,7 +485,7 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     let refs = fixture(&desk).await;
     let book = |reference: &str, from: &str, to: &str| {
         let (desk, lead, events) = (&desk, lead.clone(), events(reference));
-        let body = visit("zhao.gong", &dec8(from), &dec8(to));
+        let body = visit("zhao.gong", &day_at(from), &day_at(to));
         async move {
             let reply = desk.post(&events, &lead, body).await;
             assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json());
@@ -640,8 +643,9 @@ async fn on_site_requests_wait_beside_the_board_until_a_visit_is_booked() {
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "the board is the desk's");
 
     // Booking a visit on the request books the one it waited for.
-    let booked =
-        desk.post(&events(&first), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    let booked = desk
+        .post(&events(&first), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
     assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.json());
     assert_eq!(waiting(&desk, &lead).await, [(second.clone(), false)]);
 
