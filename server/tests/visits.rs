@@ -466,15 +466,106 @@ async fn report_visit(
     desk.post(&events(reference), engineer, body).await
 }
 
-/// An engineer's on-site report on `reference`'s unit, with `result`, filed as the field app
-/// files it (a request of its own, in the engineer's session).
+/// zhao.gong's on-site report with `result`, filed as the field app files it (a request of
+/// its own, in the engineer's session).
 async fn report(desk: &Desk, key: &str, result: &str) -> String {
+    report_by(desk, key, result, "zhao.gong").await
+}
+
+/// An on-site report with `result`, filed in the session of `filed_by`.
+async fn report_by(desk: &Desk, key: &str, result: &str, filed_by: &str) -> String {
     let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     let mut report = request(Intent::OnsiteReport, "inverter", "王建国", "现场检查变频器");
     report.details.insert("result".into(), result.into());
     report.details.insert("parts_needed".into(), "IGBT 模块 ×1".into());
-    report.details.insert("recorded_by".into(), "zhao.gong".into());
-    desk.file(key, report, vec![], &now).await
+    report.details.insert("recorded_by".into(), filed_by.into());
+    desk.file_by(key, report, vec![], &now, Some(filed_by)).await
+}
+
+#[tokio::test]
+async fn only_the_visits_engineer_answers_it_with_their_own_report_and_a_report_answers_one_visit()
+{
+    let desk = desk();
+    let (lead, zhao) = team(&desk).await;
+    let qian = desk.sign_in("qian.gong").await;
+    let refs = fixture(&desk).await;
+    let book = |reference: &str, engineer: &str, from: &str, to: &str| {
+        let (desk, lead, events) = (&desk, lead.clone(), events(reference));
+        let body = visit(engineer, &day_at(from), &day_at(to));
+        async move {
+            let reply = desk.post(&events, &lead, body).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json());
+            reply.json()["visit"]["id"].as_i64().unwrap()
+        }
+    };
+    let zhaos = book(&refs[0], "zhao.gong", "09:00", "10:00").await;
+    let qians = book(&refs[1], "qian.gong", "09:00", "10:00").await;
+    let qians_on_first = book(&refs[0], "qian.gong", "14:00", "15:00").await;
+    let zhaos_report = report(&desk, "own-1", "fixed").await;
+    let qians_report = report_by(&desk, "own-2", "fixed", "qian.gong").await;
+    let agents_report = report_by(&desk, "own-3", "fixed", "li.na").await;
+    let untouched = |why: &str| {
+        assert_eq!(
+            desk.rows("SELECT state, report FROM visits ORDER BY id"),
+            [["scheduled", ""], ["scheduled", ""], ["scheduled", ""]],
+            "{why}"
+        );
+        assert_eq!(desk.count("SELECT count(*) FROM events WHERE outcome = 'reported'"), 0);
+        assert_eq!(desk.count("SELECT count(*) FROM requests WHERE status = 'resolved'"), 0);
+    };
+
+    // qian.gong has a visit on the request, but zhao.gong's visit is zhao.gong's to answer.
+    for report in [&qians_report, &zhaos_report] {
+        let refused = report_visit(&desk, &refs[0], &qian, zhaos, report, None).await;
+        assert_eq!(
+            (refused.status, refused.json()["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("not_your_visit"))
+        );
+    }
+    untouched("an engineer answers no other engineer's visit");
+    // Whoever joins it, the report must be the visit's engineer's: not another engineer's,
+    // not one filed in an agent's session.
+    for (who, report) in [(&lead, &qians_report), (&zhao, &qians_report), (&zhao, &agents_report)] {
+        let refused = report_visit(&desk, &refs[0], who, zhaos, report, None).await;
+        assert_eq!(
+            (refused.status, refused.json()["code"].as_str()),
+            (StatusCode::CONFLICT, Some("report_of_another"))
+        );
+    }
+    untouched("a report answers only its engineer's visit");
+
+    let joined = report_visit(&desk, &refs[0], &zhao, zhaos, &zhaos_report, None).await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.json());
+    // Sent again by another engineer, the join is not answered as theirs.
+    let replayed = report_visit(&desk, &refs[0], &qian, zhaos, &zhaos_report, None).await;
+    assert_eq!(replayed.status, StatusCode::FORBIDDEN);
+
+    // One report, one visit: qian.gong's answers their visit on the second request, and then
+    // neither their visit on the first request nor anything else.
+    let own = report_visit(&desk, &refs[1], &qian, qians, &qians_report, None).await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.json());
+    let twice = report_visit(&desk, &refs[0], &qian, qians_on_first, &qians_report, None).await;
+    assert_eq!(
+        (twice.status, twice.json()["code"].as_str()),
+        (StatusCode::CONFLICT, Some("report_taken"))
+    );
+    assert!(twice.json()["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(
+        desk.rows("SELECT state, report FROM visits ORDER BY id"),
+        [
+            ["done".to_string(), zhaos_report.clone()],
+            ["done".to_string(), qians_report.clone()],
+            ["scheduled".to_string(), String::new()]
+        ]
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM events WHERE outcome = 'reported'"), 2);
+    // The database holds to it too, whoever writes.
+    let (db, sql) = (
+        desk.db.clone(),
+        format!("UPDATE visits SET report = '{qians_report}' WHERE id = {qians_on_first}"),
+    );
+    let again = std::panic::catch_unwind(move || common::db_exec(&db, &sql));
+    assert!(again.is_err(), "a second visit with the same report is refused by the index");
 }
 
 #[tokio::test]
@@ -595,7 +686,8 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     );
     desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "in_progress"})).await;
     desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "resolved"})).await;
-    let late = report_visit(&desk, &refs[2], &lead, fourth, &fixed, None).await;
+    let late_report = report(&desk, "r-4", "fixed").await;
+    let late = report_visit(&desk, &refs[2], &lead, fourth, &late_report, None).await;
     assert_eq!(
         (late.status, late.json()["code"].as_str()),
         (StatusCode::CONFLICT, Some("transition_not_allowed"))

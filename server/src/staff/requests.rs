@@ -380,8 +380,8 @@ async fn confirmed_warranty(
         crate::http::docs::Unauthorized,
         crate::http::docs::CrossSite,
         (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
-        (status = 403, description = "`forbidden`: an engineer books, moves or cancels no visit.", body = crate::http::docs::ErrorBody),
-        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here; `visit_overlaps`: the engineer is booked on another request then (the message names it); `visit_not_scheduled`: the visit was cancelled or done.", body = crate::http::docs::ErrorBody),
+        (status = 403, description = "`forbidden`: an engineer books, moves or cancels no visit; `not_your_visit`: an engineer joins a report to another engineer's visit.", body = crate::http::docs::ErrorBody),
+        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here; `visit_overlaps`: the engineer is booked on another request then (the message names it); `visit_not_scheduled`: the visit was cancelled or done; `report_of_another`: the report was not filed by the visit's engineer; `report_taken`: the report answers another visit already.", body = crate::http::docs::ErrorBody),
         (status = 422, description = "`invalid_event` (a text, outcome, satisfaction, time or visit's window out of bounds), `unknown_staff` or `unknown_engineer`.", body = crate::http::docs::ErrorBody),
     )
 )]

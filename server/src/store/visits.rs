@@ -223,7 +223,16 @@ pub async fn apply(
         }
         EventRequest::VisitReport { visit, report, parts_expected_on } => {
             let (record, stored) = find(c, request_id, *visit).await?;
-            let filed = filed_report(c, report).await?;
+            let (filed, filed_by) = filed_report(c, report).await?;
+            if filed_by.as_deref() != Some(record.engineer.as_str()) {
+                return Err(StoreError::ReportOfAnother);
+            }
+            let taken: bool = c
+                .value("SELECT EXISTS (SELECT 1 FROM visits WHERE report = $1)", params![report])
+                .await?;
+            if taken {
+                return Err(StoreError::ReportTaken);
+            }
             let result = filed
                 .details
                 .get("result")
@@ -293,11 +302,15 @@ pub async fn reported_entry(
     row.map(|row| row.get(0)).transpose()
 }
 
-/// The on-site report filed under `reference`: an engineer's, not any other request.
-async fn filed_report(c: &impl Conn, reference: &str) -> Result<ValidRequest, StoreError> {
+/// The on-site report filed under `reference` (an engineer's, not any other request), and
+/// the login whose session filed it.
+async fn filed_report(
+    c: &impl Conn,
+    reference: &str,
+) -> Result<(ValidRequest, Option<String>), StoreError> {
     let row = c
         .query_opt(
-            "SELECT intent, request_json FROM requests WHERE reference = $1",
+            "SELECT intent, request_json, filed_by FROM requests WHERE reference = $1",
             params![reference],
         )
         .await?;
@@ -306,8 +319,33 @@ async fn filed_report(c: &impl Conn, reference: &str) -> Result<ValidRequest, St
     if row.get::<String>(0)? != Intent::OnsiteReport.as_str() {
         return Err(not_a_report);
     }
-    serde_json::from_str(&row.get::<String>(1)?)
-        .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))
+    let filed = serde_json::from_str(&row.get::<String>(1)?)
+        .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))?;
+    Ok((filed, row.get(2)?))
+}
+
+/// Refuses `actor` joining a report to visit `visit` of request `request_id` when the visit
+/// is another engineer's and `actor` is an engineer too. A lead or agent may join one for
+/// its engineer (the report must still be that engineer's: [`apply`]).
+pub async fn may_join(
+    c: &impl Conn,
+    request_id: i64,
+    visit: i64,
+    actor: Option<&str>,
+) -> Result<(), StoreError> {
+    let (record, _) = find(c, request_id, visit).await?;
+    let Some(actor) = actor.filter(|actor| *actor != record.engineer) else {
+        return Ok(());
+    };
+    let role: Option<String> =
+        match c.query_opt("SELECT role FROM staff WHERE login = $1", params![actor]).await? {
+            Some(row) => row.get(0)?,
+            None => None,
+        };
+    match role.as_deref().and_then(Role::parse) {
+        Some(Role::Lead | Role::Agent) => Ok(()),
+        _ => Err(StoreError::NotYourVisit),
+    }
 }
 
 /// The parts the request waits for, from the report of its last visit that found them
