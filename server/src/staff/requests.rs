@@ -16,7 +16,7 @@ use shouhou_core::product::{request_entitlement, ProductRecord};
 use shouhou_core::quality::check_resolution;
 use shouhou_core::reference::parse_issued_reference;
 use shouhou_core::validate::has_forbidden_characters;
-use shouhou_core::{AppConfig, EntryKind, Intent, WarrantyStatus};
+use shouhou_core::{AppConfig, Intent, WarrantyStatus};
 
 use crate::auth::valid_login;
 use crate::http::body::{in_time, json_body};
@@ -380,7 +380,7 @@ async fn confirmed_warranty(
         crate::http::docs::Unauthorized,
         crate::http::docs::CrossSite,
         (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
-        (status = 403, description = "`forbidden`: an engineer books, moves or cancels no visit; `not_your_visit`: an engineer joins a report to another engineer's visit.", body = crate::http::docs::ErrorBody),
+        (status = 403, description = "`forbidden`: an engineer sends no event but `visit_report`; `not_your_visit`: an engineer joins a report to another engineer's visit.", body = crate::http::docs::ErrorBody),
         (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here; `visit_overlaps`: the engineer is booked on another request then (the message names it); `visit_not_scheduled`: the visit was cancelled or done; `report_of_another`: the report was not filed by the visit's engineer; `report_taken`: the report answers another visit already.", body = crate::http::docs::ErrorBody),
         (status = 422, description = "`invalid_event` (a text, outcome, satisfaction, time or visit's window out of bounds), `unknown_staff` or `unknown_engineer`.", body = crate::http::docs::ErrorBody),
     )
@@ -396,13 +396,17 @@ pub async fn add_event(
         let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         staff.may_see(&state, &reference).await?;
         let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
-        let event = checked(event, &state.config)?;
-        // Leads and agents book engineers; an engineer does not book themselves, but
-        // answers their visit with its report.
-        let books = event.kind() == EntryKind::Visit;
-        if books && !matches!(event, EventRequest::VisitReport { .. }) {
-            staff.require_desk()?;
+        // An engineer answers their visit with its report, the one thing the engineer's app
+        // sends; the rest (what the customer is told and promised, statuses, assignments,
+        // follow-ups that feed the figures, the archive, the bookings) is the desk's.
+        if staff.visiting().is_some() && !matches!(event, EventRequest::VisitReport { .. }) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "api.engineer_event_forbidden",
+            ));
         }
+        let event = checked(event, &state.config)?;
         let actor = staff.session.login.clone();
         let entry = match event {
             EventRequest::ConfirmWarranty { delivered_on } => {
