@@ -261,6 +261,20 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     let mine = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &engineer).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert_eq!(mine.json()["request"]["full_name"], "王建国");
+    // The three were filed from one phone: the desk sees the other two beside it, the
+    // engineer none (one is another engineer's visit, one a visit called off), since each
+    // reference with the phone opens that request on the public look-up.
+    let history = |detail: &Value| {
+        detail["history"]["same_phone"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|past| past["reference"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let seen_by_lead = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &lead).await.json();
+    assert_eq!(history(&seen_by_lead), [refs[2].clone(), refs[1].clone()]);
+    assert_eq!(history(&mine.json()), Vec::<String>::new());
     for other in [&refs[1], &refs[2]] {
         let hidden = desk.get(&format!("/api/v1/staff/requests/{other}"), &engineer).await;
         assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{other}");
@@ -347,6 +361,14 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     assert_eq!(seen, [(refs[0].as_str(), "scheduled"), (refs[2].as_str(), "cancelled")]);
     assert_eq!(theirs[0]["full_name"], "王建国");
     assert_eq!(theirs[0]["status"], "received");
+
+    // Sent to the second request as well, the engineer sees it in the first one's history.
+    let also = desk
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &day_at("16:00"), &day_at("17:00")))
+        .await;
+    assert_eq!(also.status, StatusCode::CREATED, "{}", also.json());
+    let mine = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &engineer).await.json();
+    assert_eq!(history(&mine), [refs[1].clone()]);
 }
 
 #[tokio::test]

@@ -127,7 +127,7 @@ pub async fn request_detail(
             .await
             .map_err(ApiError::from)?
             .ok_or_else(request_not_found)?;
-        with_unit(&state, &mut detail).await?;
+        with_unit(&state, &mut detail, staff.visiting()).await?;
         // Nothing personal leaves before the view is on the audit trail, durably.
         state.store.record_access(&staff.session.login, Action::View, &reference, "").await?;
         Ok::<_, ApiError>(Json(detail).into_response())
@@ -137,12 +137,18 @@ pub async fn request_detail(
 }
 
 /// The unit a request is about, beside it: its archive record, its service history, and what
-/// 三包 entitles the customer to, judged (by core) on the day it was filed.
-async fn with_unit(state: &AppState, detail: &mut RequestDetail) -> Result<(), ApiError> {
+/// 三包 entitles the customer to, judged (by core) on the day it was filed. An engineer
+/// (`visiting`) is shown only the earlier requests they visit.
+async fn with_unit(
+    state: &AppState,
+    detail: &mut RequestDetail,
+    visiting: Option<&str>,
+) -> Result<(), ApiError> {
     let config = &state.config;
     let performance: Vec<String> =
         config.fault_causes.iter().filter(|c| c.performance).map(|c| c.id.clone()).collect();
-    let Some(unit) = state.store.unit_context(&detail.reference, performance).await? else {
+    let Some(unit) = state.store.unit_context(&detail.reference, performance, visiting).await?
+    else {
         return Ok(());
     };
     let filed = shouhou_core::CivilDate::parse(detail.created_at.get(..10).unwrap_or_default());
