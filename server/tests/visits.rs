@@ -124,6 +124,10 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         (visit("zhao.gong", &day_at("11:00"), &day_at("09:00")), "invalid_event"),
         (visit("zhao.gong", &day_at("08:00"), &at(1, "08:00")), "invalid_event"),
         (visit("zhao.gong", "8 December", &day_at("09:00")), "invalid_event"),
+        // Out of the bounds of a booking: the year 0, a week ago, more than a year ahead.
+        (visit("zhao.gong", "0000-01-01T09:00:00Z", "0000-01-01T10:00:00Z"), "invalid_event"),
+        (visit("zhao.gong", &at(-9, "09:00"), &at(-9, "10:00")), "invalid_event"),
+        (visit("zhao.gong", &at(400, "09:00"), &at(400, "10:00")), "invalid_event"),
         (visit("li.na", &day_at("14:00"), &day_at("15:00")), "unknown_engineer"),
         (visit("nobody", &day_at("14:00"), &day_at("15:00")), "unknown_engineer"),
     ] {
@@ -134,6 +138,36 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
             "{body}"
         );
     }
+
+    let visits_now = desk.count("SELECT count(*) FROM visits");
+    assert_eq!(visits_now, 3, "none of the refused ones stored");
+    let far = desk
+        .post(
+            &events(&refs[0]),
+            &lead,
+            json!({"kind": "move_visit", "visit": id, "from": at(400, "09:00"), "to": at(400, "10:00"), "reason": "x"}),
+        )
+        .await;
+    assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY, "a move is bounded too");
+    // A leap second is the next minute's first, as a browser can read it.
+    let leap_second = format!("{}T23:59:60Z", day(0));
+    let leap = desk
+        .post(&events(&refs[2]), &lead, visit("qian.gong", &leap_second, &at(1, "09:00")))
+        .await;
+    assert_eq!(leap.status, StatusCode::CREATED, "{}", leap.json());
+    let from = leap.json()["visit"]["from"].as_str().unwrap().to_string();
+    assert!(!from.contains(":60"), "{from}");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&from).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&at(1, "08:00")).unwrap()
+    );
+    let leap_id = leap.json()["visit"]["id"].as_i64().unwrap();
+    desk.post(
+        &events(&refs[2]),
+        &lead,
+        json!({"kind": "cancel_visit", "visit": leap_id, "reason": "测试"}),
+    )
+    .await;
 
     // A move keeps the note and the engineer, checks the clash without itself, and says why.
     let moved_into_clash = desk

@@ -257,7 +257,7 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
             }
         }
         EventRequest::ReplyBy { at } => {
-            let at = server_time(&at).map_err(|_| {
+            let at = server_time(&at).ok_or_else(|| {
                 invalid_event("at: an RFC 3339 time, e.g. 2026-11-28T17:00:00+08:00")
             })?;
             return Ok(EventRequest::ReplyBy { at });
@@ -314,20 +314,26 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
 }
 
 /// An RFC 3339 time as every stored time is written: to the second, in the server's own
-/// offset.
-fn server_time(at: &str) -> Result<String, chrono::ParseError> {
-    Ok(chrono::DateTime::parse_from_rfc3339(at.trim())?
-        .with_timezone(&chrono::Local)
-        .fixed_offset()
-        .to_rfc3339_opts(SecondsFormat::Secs, false))
+/// offset. A leap second (`23:59:60`, which RFC 3339 allows and a browser's `Date` cannot
+/// read) is written as the second after it, the next minute's first.
+fn server_time(at: &str) -> Option<String> {
+    let time = chrono::DateTime::parse_from_rfc3339(at.trim()).ok()?;
+    let leap = i64::from(time.timestamp_subsec_nanos() >= 1_000_000_000);
+    Some(
+        chrono::DateTime::from_timestamp(time.timestamp() + leap, 0)?
+            .with_timezone(&chrono::Local)
+            .fixed_offset()
+            .to_rfc3339_opts(SecondsFormat::Secs, false),
+    )
 }
 
 /// A visit's `from` and `to` in the server's offset; whether they make a window is core's
 /// to judge, in the store.
 fn window_times(from: &str, to: &str) -> Result<(String, String), ApiError> {
     let time = |at: &str| {
-        server_time(at)
-            .map_err(|_| invalid_event("from, to: RFC 3339 times, e.g. 2026-12-08T09:00:00+08:00"))
+        server_time(at).ok_or_else(|| {
+            invalid_event("from, to: RFC 3339 times, e.g. 2026-12-08T09:00:00+08:00")
+        })
     };
     Ok((time(from)?, time(to)?))
 }
@@ -388,7 +394,7 @@ async fn confirmed_warranty(
         (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
         (status = 403, description = "`forbidden`: an engineer sends no event but `visit_report`; `not_your_visit`: an engineer joins a report to another engineer's visit.", body = crate::http::docs::ErrorBody),
         (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here; `visit_overlaps`: the engineer is booked on another request then (the message names it); `visit_not_scheduled`: the visit was cancelled or done; `report_of_another`: the report was not filed by the visit's engineer; `report_taken`: the report answers another visit already.", body = crate::http::docs::ErrorBody),
-        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction, time or visit's window out of bounds), `unknown_staff` or `unknown_engineer`.", body = crate::http::docs::ErrorBody),
+        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction, time or visit's window out of bounds: a window begins no more than a day ago and no more than a year ahead), `unknown_staff` or `unknown_engineer`.", body = crate::http::docs::ErrorBody),
     )
 )]
 pub async fn add_event(

@@ -27,14 +27,19 @@ pub struct Booked {
     pub status: Option<Status>,
 }
 
-/// `from` and `to` (RFC 3339) as a window core accepts.
-fn window_of(from: &str, to: &str) -> Result<Window, StoreError> {
+/// `from` and `to` (RFC 3339) as a window core accepts for a booking made at `now`.
+fn window_of(from: &str, to: &str, now: &str) -> Result<Window, StoreError> {
     let seconds = |at: &str| {
         DateTime::parse_from_rfc3339(at)
             .map(|time| time.timestamp())
             .map_err(|_| StoreError::InvalidVisit("from, to: RFC 3339 times"))
     };
-    Window::new(seconds(from)?, seconds(to)?).map_err(|why| StoreError::InvalidVisit(why.detail()))
+    let now = DateTime::parse_from_rfc3339(now)
+        .map_err(|e| StoreError::Data(format!("the time of a booking: {e}")))?
+        .timestamp();
+    let window = Window::new(seconds(from)?, seconds(to)?)
+        .map_err(|why| StoreError::InvalidVisit(why.detail()))?;
+    window.bookable(now).map_err(|why| StoreError::InvalidVisit(why.detail()))
 }
 
 /// The engineer's account, active and an engineer's, held for the rest of the write: two
@@ -136,7 +141,7 @@ pub async fn apply(
 ) -> Result<Option<Booked>, StoreError> {
     let booked = match event {
         EventRequest::Visit { engineer, from, to, note } => {
-            let window = window_of(from, to)?;
+            let window = window_of(from, to, now)?;
             lock_engineer(c, engineer).await?;
             refuse_clash(c, engineer, window, 0).await?;
             let note = Some(note.trim()).filter(|note| !note.is_empty());
@@ -186,7 +191,7 @@ pub async fn apply(
         }
         EventRequest::MoveVisit { visit, from, to, engineer, .. } => {
             let (record, stored) = find(c, request_id, *visit).await?;
-            let window = window_of(from, to)?;
+            let window = window_of(from, to, now)?;
             let moved = stored.moved(window, engineer.as_deref()).map_err(refused)?;
             lock_engineer(c, &moved.engineer).await?;
             refuse_clash(c, &moved.engineer, window, *visit).await?;
