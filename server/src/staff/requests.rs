@@ -411,7 +411,8 @@ pub async fn add_event(
         // An engineer answers their visit with its report, the one thing the engineer's app
         // sends; the rest (what the customer is told and promised, statuses, assignments,
         // follow-ups that feed the figures, the archive, the bookings) is the desk's.
-        if staff.visiting().is_some() && !matches!(event, EventRequest::VisitReport { .. }) {
+        let report = matches!(event, EventRequest::VisitReport { .. });
+        if !staff.session.role.works_requests() && !report {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
