@@ -49,6 +49,13 @@ impl Role {
     pub fn sees_every_request(self) -> bool {
         self != Role::Engineer
     }
+
+    /// Whether they work requests: reply, note, change a status, assign, promise a reply,
+    /// follow up, resolve, confirm a warranty, book visits. An engineer only answers their
+    /// own visit with its report, from the engineer's app.
+    pub fn works_requests(self) -> bool {
+        self != Role::Engineer
+    }
 }
 
 /// Who is signed in: `GET /api/v1/staff/session`.
@@ -789,6 +796,15 @@ pub fn satisfied(rating: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_engineer_reads_the_requests_they_visit_and_works_none() {
+        for role in [Role::Agent, Role::Lead] {
+            assert!(role.sees_every_request() && role.works_requests(), "{role:?}");
+        }
+        assert!(!Role::Engineer.sees_every_request());
+        assert!(!Role::Engineer.works_requests());
+    }
 
     #[test]
     fn sign_in_needs_both_a_login_and_a_password() {

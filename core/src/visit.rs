@@ -262,6 +262,47 @@ pub fn begins_on(from: &str, day: CivilDate) -> bool {
     from.get(..10).and_then(CivilDate::parse) == Some(day)
 }
 
+/// How long before now a window may begin: a visit made yesterday and put on the board this
+/// morning is booked as it happened; one further back is a slip in the year or the day.
+pub const EARLIEST_BEFORE_NOW_SECONDS: i64 = 24 * 3600;
+
+/// How far ahead a window may begin: a year (a leap year's), the longest a team plans
+/// visits for. Later is a slip in the year, and the customer would be told of it.
+pub const LATEST_AFTER_NOW_SECONDS: i64 = 366 * 24 * 3600;
+
+/// Why a window, one in itself, is not one a visit can be booked or moved to now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingProblem {
+    /// Begins more than [`EARLIEST_BEFORE_NOW_SECONDS`] before now.
+    TooEarly,
+    /// Begins more than [`LATEST_AFTER_NOW_SECONDS`] after now.
+    TooLate,
+}
+
+impl BookingProblem {
+    /// What the refusal's detail says, for the API.
+    pub fn detail(self) -> &'static str {
+        match self {
+            BookingProblem::TooEarly => "from: not more than a day ago",
+            BookingProblem::TooLate => "from: not more than a year ahead",
+        }
+    }
+}
+
+impl Window {
+    /// The window, when a visit may be booked or moved to it at `now` (Unix seconds): it
+    /// begins no more than a day ago and no more than a year ahead.
+    pub fn bookable(self, now: i64) -> Result<Window, BookingProblem> {
+        if self.from < now - EARLIEST_BEFORE_NOW_SECONDS {
+            Err(BookingProblem::TooEarly)
+        } else if self.from > now + LATEST_AFTER_NOW_SECONDS {
+            Err(BookingProblem::TooLate)
+        } else {
+            Ok(self)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +320,23 @@ mod tests {
         assert_eq!(Window::new(8 * HOUR, 20 * HOUR), Ok(Window { from: 8 * HOUR, to: 20 * HOUR }));
         assert_eq!(Window::new(8 * HOUR, 20 * HOUR + 1), Err(WindowProblem::TooLong));
         assert_eq!(Window::new(9 * HOUR, 33 * HOUR), Err(WindowProblem::TooLong), "a day off");
+    }
+
+    #[test]
+    fn a_window_is_booked_from_a_day_ago_to_a_year_ahead() {
+        const DAY: i64 = 24 * HOUR;
+        let now = 1_796_860_800; // 2026-12-10T00:00:00Z
+        let at = |from: i64| Window { from, to: from + HOUR }.bookable(now);
+        assert_eq!(at(now), Ok(Window { from: now, to: now + HOUR }));
+        assert!(at(now - DAY).is_ok(), "yesterday's visit, booked as it happened");
+        assert_eq!(at(now - DAY - 1), Err(BookingProblem::TooEarly));
+        assert!(at(now + 366 * DAY).is_ok());
+        assert_eq!(at(now + 366 * DAY + 1), Err(BookingProblem::TooLate));
+        // The year 0 and the year 9999 (RFC 3339 allows both), said as such.
+        assert_eq!(at(-62_167_219_200), Err(BookingProblem::TooEarly));
+        assert_eq!(at(253_402_300_799 - HOUR), Err(BookingProblem::TooLate));
+        assert_eq!(BookingProblem::TooEarly.detail(), "from: not more than a day ago");
+        assert_eq!(BookingProblem::TooLate.detail(), "from: not more than a year ahead");
     }
 
     #[test]

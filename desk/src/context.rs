@@ -93,6 +93,11 @@ impl Desk {
         self.session.as_ref().is_some_and(|s| s.role == Role::Engineer)
     }
 
+    /// Agents and leads work a request from its page; an engineer reads it (core's rule).
+    pub fn works_requests(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.role.works_requests())
+    }
+
     /// Leads see the figures and export; agents work requests.
     pub fn is_lead(&self) -> bool {
         self.session.as_ref().is_some_and(|s| s.role == Role::Lead)

@@ -389,6 +389,7 @@ impl Fill {
                 photos: Vec::new(),
                 now: filed,
                 reply_by: promised,
+                filed_by: None,
             },
             status,
             assigned_to,

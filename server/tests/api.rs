@@ -422,6 +422,7 @@ async fn a_database_survives_reopening() {
         photos: vec![],
         now: shouhou_server::store::now(),
         reply_by: shouhou_server::store::now() + chrono::Duration::hours(24),
+        filed_by: None,
     };
     let reference = {
         let store = Db::open(&db).await.unwrap();
@@ -670,6 +671,11 @@ async fn an_onsite_report_is_filed_in_a_staff_session_only_and_round_trips_every
     let (status, created) = send(&desk.router, signed_in("onsite-0001", report.to_string())).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let reference = created["reference"].as_str().unwrap();
+    assert_eq!(
+        desk.rows("SELECT filed_by FROM requests"),
+        [["li.gong"]],
+        "filed in li.gong's session, whatever the report says recorded it"
+    );
     let get = Request::get(format!("/api/v1/requests/{reference}?contact=13912345678"))
         .body(Body::empty())
         .unwrap();

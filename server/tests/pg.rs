@@ -230,6 +230,7 @@ fn new_request(key: &str, photo_ids: &[&str]) -> NewRequest {
             .collect(),
         now: store::now(),
         reply_by: store::now() + chrono::Duration::hours(24),
+        filed_by: None,
     }
 }
 

@@ -178,3 +178,30 @@ async fn a_store_of_the_first_version_is_migrated_in_place() {
     assert_eq!(detail.status, 200);
     assert_eq!(detail.json()["request"]["full_name"], "李娜");
 }
+
+#[tokio::test]
+async fn a_report_that_answered_two_visits_before_the_upgrade_stays_on_the_first() {
+    let desk = desk_with(|settings| {
+        previous_release(&settings.db, SQLITE_MIGRATIONS.len() - 1, POSTGRES_MIGRATIONS.len() - 1);
+        common::db_exec(
+            &settings.db,
+            "INSERT INTO requests (reference, idempotency_key, status, intent, product_line, full_name, phone,
+                email, description, request_json, created_at, reply_by)
+             VALUES ('SR-20261201-0001', 'old-key-0001', 'resolved', 'repair', 'inverter', '王建国',
+                '+8613912345678', NULL, '变频器报 OC1', '{}',
+                '2026-12-01T09:00:00+08:00', '2026-12-02T09:00:00+08:00');
+             INSERT INTO visits (request_id, engineer, state, report)
+                 SELECT id, 'zhao.gong', 'done', 'SR-20261201-0009' FROM requests;
+             INSERT INTO visits (request_id, engineer, state, report)
+                 SELECT id, 'qian.gong', 'done', 'SR-20261201-0009' FROM requests;
+             INSERT INTO visits (request_id, engineer, state, report)
+                 SELECT id, 'qian.gong', 'done', 'SR-20261201-0010' FROM requests;",
+        );
+    });
+    assert_eq!(
+        desk.rows("SELECT engineer, report FROM visits ORDER BY id"),
+        [["zhao.gong", "SR-20261201-0009"], ["qian.gong", ""], ["qian.gong", "SR-20261201-0010"]],
+        "one visit per report from now on, the first it answered"
+    );
+    assert_eq!(desk.rows("SELECT filed_by FROM requests"), [[""]], "nobody's, filed before");
+}

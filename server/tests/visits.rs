@@ -44,9 +44,22 @@ fn visit(engineer: &str, from: &str, to: &str) -> Value {
     json!({"kind": "visit", "engineer": engineer, "from": from, "to": to, "note": "带万用表，找物业王师傅"})
 }
 
-/// `T` on 2030-12-08 in +08:00.
-fn dec8(time: &str) -> String {
-    format!("2030-12-08T{time}:00+08:00")
+/// The day `after` days past the one the tests book on, in +08:00: two days from today, so
+/// every window they book begins within the year ahead a booking may.
+fn day(after: i64) -> String {
+    let in_shanghai =
+        chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    (in_shanghai.date_naive() + chrono::Duration::days(2 + after)).to_string()
+}
+
+/// `T` on the day the tests book on, in +08:00.
+fn day_at(time: &str) -> String {
+    at(0, time)
+}
+
+/// `T` on the day `after` days past the one the tests book on, in +08:00.
+fn at(after: i64, time: &str) -> String {
+    format!("{}T{time}:00+08:00", day(after))
 }
 
 #[test]
@@ -67,7 +80,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     let refs = fixture(&desk).await;
 
     let booked = desk
-        .post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00")))
+        .post(&events(&refs[0]), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
         .await;
     assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.json());
     let entry = booked.json();
@@ -84,12 +97,12 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     let from = entry["visit"]["from"].as_str().unwrap();
     assert_eq!(
         chrono::DateTime::parse_from_rfc3339(from).unwrap(),
-        chrono::DateTime::parse_from_rfc3339(&dec8("09:00")).unwrap()
+        chrono::DateTime::parse_from_rfc3339(&day_at("09:00")).unwrap()
     );
 
     // The same engineer, an hour into that window, on another request: 409 naming the first.
     let clash = desk
-        .post(&events(&refs[1]), &lead, visit("zhao.gong", &dec8("10:00"), &dec8("12:00")))
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &day_at("10:00"), &day_at("12:00")))
         .await;
     assert_eq!(clash.status, StatusCode::CONFLICT);
     assert_eq!(clash.json()["code"], "visit_overlaps");
@@ -97,22 +110,26 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     assert_eq!(desk.count("SELECT count(*) FROM visits"), 1, "nothing of the refused one stored");
     // Back to back is a day's plan; another engineer at the same time is another calendar.
     let after = desk
-        .post(&events(&refs[1]), &lead, visit("zhao.gong", &dec8("11:00"), &dec8("12:00")))
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &day_at("11:00"), &day_at("12:00")))
         .await;
     assert_eq!(after.status, StatusCode::CREATED);
     let other_id = after.json()["visit"]["id"].as_i64().unwrap();
     let beside = desk
-        .post(&events(&refs[2]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00")))
+        .post(&events(&refs[2]), &lead, visit("qian.gong", &day_at("09:00"), &day_at("11:00")))
         .await;
     assert_eq!(beside.status, StatusCode::CREATED);
 
     // Windows core refuses, logins that are no engineer's.
     for (body, code) in [
-        (visit("zhao.gong", &dec8("11:00"), &dec8("09:00")), "invalid_event"),
-        (visit("zhao.gong", &dec8("08:00"), "2030-12-09T08:00:00+08:00"), "invalid_event"),
-        (visit("zhao.gong", "8 December", &dec8("09:00")), "invalid_event"),
-        (visit("li.na", &dec8("14:00"), &dec8("15:00")), "unknown_engineer"),
-        (visit("nobody", &dec8("14:00"), &dec8("15:00")), "unknown_engineer"),
+        (visit("zhao.gong", &day_at("11:00"), &day_at("09:00")), "invalid_event"),
+        (visit("zhao.gong", &day_at("08:00"), &at(1, "08:00")), "invalid_event"),
+        (visit("zhao.gong", "8 December", &day_at("09:00")), "invalid_event"),
+        // Out of the bounds of a booking: the year 0, a week ago, more than a year ahead.
+        (visit("zhao.gong", "0000-01-01T09:00:00Z", "0000-01-01T10:00:00Z"), "invalid_event"),
+        (visit("zhao.gong", &at(-9, "09:00"), &at(-9, "10:00")), "invalid_event"),
+        (visit("zhao.gong", &at(400, "09:00"), &at(400, "10:00")), "invalid_event"),
+        (visit("li.na", &day_at("14:00"), &day_at("15:00")), "unknown_engineer"),
+        (visit("nobody", &day_at("14:00"), &day_at("15:00")), "unknown_engineer"),
     ] {
         let refused = desk.post(&events(&refs[2]), &lead, body.clone()).await;
         assert_eq!(
@@ -122,12 +139,42 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         );
     }
 
+    let visits_now = desk.count("SELECT count(*) FROM visits");
+    assert_eq!(visits_now, 3, "none of the refused ones stored");
+    let far = desk
+        .post(
+            &events(&refs[0]),
+            &lead,
+            json!({"kind": "move_visit", "visit": id, "from": at(400, "09:00"), "to": at(400, "10:00"), "reason": "x"}),
+        )
+        .await;
+    assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY, "a move is bounded too");
+    // A leap second is the next minute's first, as a browser can read it.
+    let leap_second = format!("{}T23:59:60Z", day(0));
+    let leap = desk
+        .post(&events(&refs[2]), &lead, visit("qian.gong", &leap_second, &at(1, "09:00")))
+        .await;
+    assert_eq!(leap.status, StatusCode::CREATED, "{}", leap.json());
+    let from = leap.json()["visit"]["from"].as_str().unwrap().to_string();
+    assert!(!from.contains(":60"), "{from}");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&from).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&at(1, "08:00")).unwrap()
+    );
+    let leap_id = leap.json()["visit"]["id"].as_i64().unwrap();
+    desk.post(
+        &events(&refs[2]),
+        &lead,
+        json!({"kind": "cancel_visit", "visit": leap_id, "reason": "测试"}),
+    )
+    .await;
+
     // A move keeps the note and the engineer, checks the clash without itself, and says why.
     let moved_into_clash = desk
         .post(
             &events(&refs[0]),
             &lead,
-            json!({"kind": "move_visit", "visit": id, "from": dec8("10:30"), "to": dec8("11:30"), "reason": "客户改约"}),
+            json!({"kind": "move_visit", "visit": id, "from": day_at("10:30"), "to": day_at("11:30"), "reason": "客户改约"}),
         )
         .await;
     assert_eq!(moved_into_clash.status, StatusCode::CONFLICT, "into the 11:00 visit");
@@ -136,7 +183,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         .post(
             &events(&refs[0]),
             &lead,
-            json!({"kind": "move_visit", "visit": id, "from": dec8("08:00"), "to": dec8("10:00"), "reason": "客户改约到早上"}),
+            json!({"kind": "move_visit", "visit": id, "from": day_at("08:00"), "to": day_at("10:00"), "reason": "客户改约到早上"}),
         )
         .await;
     assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.json());
@@ -152,7 +199,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         .post(
             &events(&refs[0]),
             &lead,
-            json!({"kind": "move_visit", "visit": id, "from": dec8("08:00"), "to": dec8("10:00"), "reason": " "}),
+            json!({"kind": "move_visit", "visit": id, "from": day_at("08:00"), "to": day_at("10:00"), "reason": " "}),
         )
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -174,7 +221,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
         .post(
             &events(&refs[1]),
             &lead,
-            json!({"kind": "move_visit", "visit": other_id, "from": dec8("14:00"), "to": dec8("15:00"), "reason": "又坏了"}),
+            json!({"kind": "move_visit", "visit": other_id, "from": day_at("14:00"), "to": day_at("15:00"), "reason": "又坏了"}),
         )
         .await;
     assert_eq!(
@@ -183,7 +230,7 @@ async fn a_visit_is_booked_moved_and_cancelled_on_the_timeline_and_a_clash_is_re
     );
     // A cancelled visit holds nobody's time.
     let freed = desk
-        .post(&events(&refs[2]), &lead, visit("zhao.gong", &dec8("11:00"), &dec8("12:00")))
+        .post(&events(&refs[2]), &lead, visit("zhao.gong", &day_at("11:00"), &day_at("12:00")))
         .await;
     assert_eq!(freed.status, StatusCode::CREATED);
 
@@ -216,10 +263,12 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     let desk = desk();
     let (lead, engineer) = team(&desk).await;
     let refs = fixture(&desk).await;
-    desk.post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00"))).await;
-    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    desk.post(&events(&refs[0]), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
+    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
     let cancelled = desk
-        .post(&events(&refs[2]), &lead, visit("zhao.gong", &dec8("14:00"), &dec8("15:00")))
+        .post(&events(&refs[2]), &lead, visit("zhao.gong", &day_at("14:00"), &day_at("15:00")))
         .await
         .json();
     let id = cancelled["visit"]["id"].as_i64().unwrap();
@@ -246,22 +295,62 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     let mine = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &engineer).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert_eq!(mine.json()["request"]["full_name"], "王建国");
+    // The three were filed from one phone: the desk sees the other two beside it, the
+    // engineer none (one is another engineer's visit, one a visit called off), since each
+    // reference with the phone opens that request on the public look-up.
+    let history = |detail: &Value| {
+        detail["history"]["same_phone"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|past| past["reference"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let seen_by_lead = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &lead).await.json();
+    assert_eq!(history(&seen_by_lead), [refs[2].clone(), refs[1].clone()]);
+    assert_eq!(history(&mine.json()), Vec::<String>::new());
     for other in [&refs[1], &refs[2]] {
         let hidden = desk.get(&format!("/api/v1/staff/requests/{other}"), &engineer).await;
         assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{other}");
         let note = desk.post(&events(other), &engineer, json!({"kind": "note", "text": "x"})).await;
         assert_eq!(note.status, StatusCode::NOT_FOUND);
     }
-    let note =
-        desk.post(&events(&refs[0]), &engineer, json!({"kind": "note", "text": "带备件"})).await;
-    assert_eq!(note.status, StatusCode::CREATED, "an engineer writes on their own request");
-    let book = desk
-        .post(&events(&refs[0]), &engineer, visit("zhao.gong", &dec8("14:00"), &dec8("15:00")))
-        .await;
+    // On their own request too, an engineer does none of the desk's work: what the customer
+    // is told or promised, its status, who has it, the follow-up the figures count, the
+    // archive, the bookings. Each is refused and leaves nothing.
+    let booked_id = desk.rows("SELECT min(id) FROM visits")[0][0].clone();
+    let desks_work = [
+        json!({"kind": "status", "status": "closed"}),
+        json!({"kind": "status", "status": "in_progress"}),
+        json!({"kind": "assign", "to": "zhao.gong"}),
+        json!({"kind": "reply", "text": "已修好"}),
+        json!({"kind": "note", "text": "带备件"}),
+        json!({"kind": "follow_up", "outcome": "reached", "satisfaction": 5, "text": "很满意"}),
+        json!({"kind": "reply_by", "at": "2026-12-31T17:00:00+08:00"}),
+        json!({"kind": "resolve", "fault_cause": null, "parts": []}),
+        json!({"kind": "confirm_warranty", "delivered_on": "2026-03-01"}),
+        visit("zhao.gong", &day_at("14:00"), &day_at("15:00")),
+        json!({"kind": "move_visit", "visit": booked_id.parse::<i64>().unwrap(), "from": day_at("14:00"), "to": day_at("15:00"), "reason": "x"}),
+        json!({"kind": "cancel_visit", "visit": booked_id.parse::<i64>().unwrap(), "reason": "x"}),
+    ];
+    for body in desks_work {
+        let refused = desk.post(&events(&refs[0]), &engineer, body.clone()).await;
+        assert_eq!(
+            (refused.status, refused.json()["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "{body}"
+        );
+    }
+    assert_eq!(desk.count("SELECT count(*) FROM events WHERE actor = 'zhao.gong'"), 0);
     assert_eq!(
-        (book.status, book.json()["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("forbidden"))
+        desk.rows(&format!(
+            "SELECT status, assigned_to, followed_up FROM requests WHERE reference = '{}'",
+            refs[0]
+        )),
+        [["received", "", "0"]]
     );
+    assert_eq!(desk.count("SELECT count(*) FROM products"), 0, "the archive untouched");
+    assert_eq!(desk.rows("SELECT state FROM visits ORDER BY id")[0], ["scheduled"]);
     // Refused, and the API document says so for each (its 403).
     let document = desk.get("/api/v1/openapi.json", "").await.json();
     let documented = |path: &str, method: &str| {
@@ -293,8 +382,8 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     assert!(documented("/api/v1/staff/products/{product_line}/{serial}", "put"));
 
     // The list of a day: an engineer gets their own whatever they ask for.
-    let day = "/api/v1/staff/visits?from=2030-12-08&to=2030-12-08";
-    let theirs = desk.get(&format!("{day}&engineer=qian.gong"), &engineer).await;
+    let today = format!("/api/v1/staff/visits?from={0}&to={0}", day(0));
+    let theirs = desk.get(&format!("{today}&engineer=qian.gong"), &engineer).await;
     assert_eq!(theirs.status, StatusCode::OK);
     let theirs = theirs.json();
     let seen: Vec<(&str, &str)> = theirs
@@ -306,6 +395,14 @@ async fn an_engineer_sees_only_the_requests_they_visit_and_books_nothing() {
     assert_eq!(seen, [(refs[0].as_str(), "scheduled"), (refs[2].as_str(), "cancelled")]);
     assert_eq!(theirs[0]["full_name"], "王建国");
     assert_eq!(theirs[0]["status"], "received");
+
+    // Sent to the second request as well, the engineer sees it in the first one's history.
+    let also = desk
+        .post(&events(&refs[1]), &lead, visit("zhao.gong", &day_at("16:00"), &day_at("17:00")))
+        .await;
+    assert_eq!(also.status, StatusCode::CREATED, "{}", also.json());
+    let mine = desk.get(&format!("/api/v1/staff/requests/{}", refs[0]), &engineer).await.json();
+    assert_eq!(history(&mine), [refs[1].clone()]);
 }
 
 #[tokio::test]
@@ -313,20 +410,12 @@ async fn the_board_lists_a_day_or_a_week_by_when_visits_begin() {
     let desk = desk();
     let (lead, _) = team(&desk).await;
     let refs = fixture(&desk).await;
-    // Late on the 7th into the 8th, the 8th, and the 10th.
-    desk.post(
-        &events(&refs[0]),
-        &lead,
-        visit("zhao.gong", "2030-12-07T20:00:00+08:00", "2030-12-08T01:00:00+08:00"),
-    )
-    .await;
-    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &dec8("09:00"), &dec8("11:00"))).await;
-    desk.post(
-        &events(&refs[2]),
-        &lead,
-        visit("zhao.gong", "2030-12-10T09:00:00+08:00", "2030-12-10T10:00:00+08:00"),
-    )
-    .await;
+    // Late on the day before into the day, the day, and two days later.
+    desk.post(&events(&refs[0]), &lead, visit("zhao.gong", &at(-1, "20:00"), &at(0, "01:00")))
+        .await;
+    desk.post(&events(&refs[1]), &lead, visit("qian.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
+    desk.post(&events(&refs[2]), &lead, visit("zhao.gong", &at(2, "09:00"), &at(2, "10:00"))).await;
     // The server's calendar is the machine's; the times above are +08:00, so ask by the
     // days those times fall on here.
     let local_day = |at: &str| {
@@ -336,11 +425,7 @@ async fn the_board_lists_a_day_or_a_week_by_when_visits_begin() {
             .format("%Y-%m-%d")
             .to_string()
     };
-    let week = format!(
-        "from={}&to={}",
-        local_day("2030-12-07T12:00:00+08:00"),
-        local_day("2030-12-13T12:00:00+08:00")
-    );
+    let week = format!("from={}&to={}", local_day(&at(-1, "12:00")), local_day(&at(5, "12:00")));
     let everything = desk.get(&format!("/api/v1/staff/visits?{week}"), &lead).await.json();
     let all: Vec<&str> =
         everything.as_array().unwrap().iter().map(|v| v["reference"].as_str().unwrap()).collect();
@@ -377,7 +462,7 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
     assert!(desk.get(&lookup, "").await.json().get("visit").is_none(), "no visit yet");
 
     let booked = desk
-        .post(&events(&refs[0]), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00")))
+        .post(&events(&refs[0]), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
         .await
         .json();
     let seen = desk.get(&lookup, "").await.json();
@@ -392,7 +477,7 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
     assert!(offset.iter().any(|o| from.ends_with(o.as_str())), "{from} in {offset:?}");
     assert_eq!(
         chrono::DateTime::parse_from_rfc3339(to).unwrap(),
-        chrono::DateTime::parse_from_rfc3339(&dec8("11:00")).unwrap()
+        chrono::DateTime::parse_from_rfc3339(&day_at("11:00")).unwrap()
     );
     assert!(seen["visit"].get("moved_at").is_none(), "at its first window");
     assert!(seen["visit"].get("engineer").is_none(), "nobody's login for the customer");
@@ -405,16 +490,16 @@ async fn the_customer_sees_the_next_window_and_is_told_when_it_is_booked_or_move
     desk.post(
         &events(&refs[0]),
         &lead,
-        json!({"kind": "move_visit", "visit": id, "from": dec8("14:00"), "to": dec8("16:00"), "reason": "客户改约"}),
+        json!({"kind": "move_visit", "visit": id, "from": day_at("14:00"), "to": day_at("16:00"), "reason": "客户改约"}),
     )
     .await;
     let seen = desk.get(&lookup, "").await.json();
     assert!(seen["visit"]["moved_at"].is_string(), "moved");
     assert_eq!(
         chrono::DateTime::parse_from_rfc3339(seen["visit"]["from"].as_str().unwrap()).unwrap(),
-        chrono::DateTime::parse_from_rfc3339(&dec8("14:00")).unwrap()
+        chrono::DateTime::parse_from_rfc3339(&day_at("14:00")).unwrap()
     );
-    let begins = chrono::DateTime::parse_from_rfc3339(&dec8("14:00")).unwrap().timestamp();
+    let begins = chrono::DateTime::parse_from_rfc3339(&day_at("14:00")).unwrap().timestamp();
     let notices = desk.rows(
         "SELECT kind, recipient, args_json FROM notices WHERE audience = 'customer' ORDER BY id",
     );
@@ -463,15 +548,106 @@ async fn report_visit(
     desk.post(&events(reference), engineer, body).await
 }
 
-/// An engineer's on-site report on `reference`'s unit, with `result`, filed as the field app
-/// files it (a request of its own, in the engineer's session).
+/// zhao.gong's on-site report with `result`, filed as the field app files it (a request of
+/// its own, in the engineer's session).
 async fn report(desk: &Desk, key: &str, result: &str) -> String {
+    report_by(desk, key, result, "zhao.gong").await
+}
+
+/// An on-site report with `result`, filed in the session of `filed_by`.
+async fn report_by(desk: &Desk, key: &str, result: &str, filed_by: &str) -> String {
     let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     let mut report = request(Intent::OnsiteReport, "inverter", "王建国", "现场检查变频器");
     report.details.insert("result".into(), result.into());
     report.details.insert("parts_needed".into(), "IGBT 模块 ×1".into());
-    report.details.insert("recorded_by".into(), "zhao.gong".into());
-    desk.file(key, report, vec![], &now).await
+    report.details.insert("recorded_by".into(), filed_by.into());
+    desk.file_by(key, report, vec![], &now, Some(filed_by)).await
+}
+
+#[tokio::test]
+async fn only_the_visits_engineer_answers_it_with_their_own_report_and_a_report_answers_one_visit()
+{
+    let desk = desk();
+    let (lead, zhao) = team(&desk).await;
+    let qian = desk.sign_in("qian.gong").await;
+    let refs = fixture(&desk).await;
+    let book = |reference: &str, engineer: &str, from: &str, to: &str| {
+        let (desk, lead, events) = (&desk, lead.clone(), events(reference));
+        let body = visit(engineer, &day_at(from), &day_at(to));
+        async move {
+            let reply = desk.post(&events, &lead, body).await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json());
+            reply.json()["visit"]["id"].as_i64().unwrap()
+        }
+    };
+    let zhaos = book(&refs[0], "zhao.gong", "09:00", "10:00").await;
+    let qians = book(&refs[1], "qian.gong", "09:00", "10:00").await;
+    let qians_on_first = book(&refs[0], "qian.gong", "14:00", "15:00").await;
+    let zhaos_report = report(&desk, "own-1", "fixed").await;
+    let qians_report = report_by(&desk, "own-2", "fixed", "qian.gong").await;
+    let agents_report = report_by(&desk, "own-3", "fixed", "li.na").await;
+    let untouched = |why: &str| {
+        assert_eq!(
+            desk.rows("SELECT state, report FROM visits ORDER BY id"),
+            [["scheduled", ""], ["scheduled", ""], ["scheduled", ""]],
+            "{why}"
+        );
+        assert_eq!(desk.count("SELECT count(*) FROM events WHERE outcome = 'reported'"), 0);
+        assert_eq!(desk.count("SELECT count(*) FROM requests WHERE status = 'resolved'"), 0);
+    };
+
+    // qian.gong has a visit on the request, but zhao.gong's visit is zhao.gong's to answer.
+    for report in [&qians_report, &zhaos_report] {
+        let refused = report_visit(&desk, &refs[0], &qian, zhaos, report, None).await;
+        assert_eq!(
+            (refused.status, refused.json()["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("not_your_visit"))
+        );
+    }
+    untouched("an engineer answers no other engineer's visit");
+    // Whoever joins it, the report must be the visit's engineer's: not another engineer's,
+    // not one filed in an agent's session.
+    for (who, report) in [(&lead, &qians_report), (&zhao, &qians_report), (&zhao, &agents_report)] {
+        let refused = report_visit(&desk, &refs[0], who, zhaos, report, None).await;
+        assert_eq!(
+            (refused.status, refused.json()["code"].as_str()),
+            (StatusCode::CONFLICT, Some("report_of_another"))
+        );
+    }
+    untouched("a report answers only its engineer's visit");
+
+    let joined = report_visit(&desk, &refs[0], &zhao, zhaos, &zhaos_report, None).await;
+    assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.json());
+    // Sent again by another engineer, the join is not answered as theirs.
+    let replayed = report_visit(&desk, &refs[0], &qian, zhaos, &zhaos_report, None).await;
+    assert_eq!(replayed.status, StatusCode::FORBIDDEN);
+
+    // One report, one visit: qian.gong's answers their visit on the second request, and then
+    // neither their visit on the first request nor anything else.
+    let own = report_visit(&desk, &refs[1], &qian, qians, &qians_report, None).await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.json());
+    let twice = report_visit(&desk, &refs[0], &qian, qians_on_first, &qians_report, None).await;
+    assert_eq!(
+        (twice.status, twice.json()["code"].as_str()),
+        (StatusCode::CONFLICT, Some("report_taken"))
+    );
+    assert!(twice.json()["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(
+        desk.rows("SELECT state, report FROM visits ORDER BY id"),
+        [
+            ["done".to_string(), zhaos_report.clone()],
+            ["done".to_string(), qians_report.clone()],
+            ["scheduled".to_string(), String::new()]
+        ]
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM events WHERE outcome = 'reported'"), 2);
+    // The database holds to it too, whoever writes.
+    let (db, sql) = (
+        desk.db.clone(),
+        format!("UPDATE visits SET report = '{qians_report}' WHERE id = {qians_on_first}"),
+    );
+    let again = std::panic::catch_unwind(move || common::db_exec(&db, &sql));
+    assert!(again.is_err(), "a second visit with the same report is refused by the index");
 }
 
 #[tokio::test]
@@ -482,7 +658,7 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     let refs = fixture(&desk).await;
     let book = |reference: &str, from: &str, to: &str| {
         let (desk, lead, events) = (&desk, lead.clone(), events(reference));
-        let body = visit("zhao.gong", &dec8(from), &dec8(to));
+        let body = visit("zhao.gong", &day_at(from), &day_at(to));
         async move {
             let reply = desk.post(&events, &lead, body).await;
             assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.json());
@@ -592,7 +768,8 @@ async fn a_visits_report_moves_its_request_by_its_result() {
     );
     desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "in_progress"})).await;
     desk.post(&events(&refs[2]), &lead, json!({"kind": "status", "status": "resolved"})).await;
-    let late = report_visit(&desk, &refs[2], &lead, fourth, &fixed, None).await;
+    let late_report = report(&desk, "r-4", "fixed").await;
+    let late = report_visit(&desk, &refs[2], &lead, fourth, &late_report, None).await;
     assert_eq!(
         (late.status, late.json()["code"].as_str()),
         (StatusCode::CONFLICT, Some("transition_not_allowed"))
@@ -640,8 +817,9 @@ async fn on_site_requests_wait_beside_the_board_until_a_visit_is_booked() {
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "the board is the desk's");
 
     // Booking a visit on the request books the one it waited for.
-    let booked =
-        desk.post(&events(&first), &lead, visit("zhao.gong", &dec8("09:00"), &dec8("11:00"))).await;
+    let booked = desk
+        .post(&events(&first), &lead, visit("zhao.gong", &day_at("09:00"), &day_at("11:00")))
+        .await;
     assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.json());
     assert_eq!(waiting(&desk, &lead).await, [(second.clone(), false)]);
 

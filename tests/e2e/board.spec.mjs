@@ -152,6 +152,12 @@ for (const [lang, locale] of [['en', 'en-GB'], ['zh-CN', 'zh-CN']]) {
       await expect(mine.locator('section.waiting')).toHaveCount(0);
       await expect(mine.getByRole('alert')).toHaveCount(0);
       await expectNoAxeViolations(mine, "an engineer's own visits");
+      // The request behind it, read only too: the desk's forms are the desk's.
+      await mine.locator('.block a').click();
+      await expect(mine.locator('.timeline')).toBeVisible();
+      await expect(mine.locator('.actions')).toHaveCount(0);
+      await expect(mine.locator('form')).toHaveCount(0);
+      await expectNoAxeViolations(mine, "a request an engineer visits");
       await tablet.close();
     });
   });

@@ -8,11 +8,22 @@ import { test, expect, expectNoAxeViolations, messages, fill, addStaff } from '.
 
 const PASSWORD = 'a-long-enough-password';
 
-/** The server's own offset on 8 December 2030 (it runs in this process's zone), `+08:00`. */
+const two = (n) => String(n).padStart(2, '0');
+
+/** The day the visit is booked on: two days from today on this process's calendar (the
+ * server's), within the year ahead a booking may be made for. */
+const visitDay = new Date(Date.now() + 2 * 86400 * 1000);
+const DAY = `${visitDay.getFullYear()}-${two(visitDay.getMonth() + 1)}-${two(visitDay.getDate())}`;
+/** That day as the status page says it: `8 Dec`, `12月8日`. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const said = (lang) => lang === 'en'
+  ? `${visitDay.getDate()} ${MONTHS[visitDay.getMonth()]}`
+  : `${visitDay.getMonth() + 1}月${visitDay.getDate()}日`;
+
+/** The server's own offset on `day` (it runs in this process's zone), `+08:00`. */
 function offsetOn(day) {
   const minutes = -new Date(`${day}T09:00:00`).getTimezoneOffset();
   const abs = Math.abs(minutes);
-  const two = (n) => String(n).padStart(2, '0');
   return `${minutes < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
 
@@ -52,7 +63,7 @@ for (const lang of ['en', 'zh-CN']) {
       const lead = await session(server, 'wang.fang', 'lead');
       const engineer = await session(server, 'zhao.gong', 'engineer');
       const events = `/api/v1/staff/requests/${reference}/events`;
-      const at = (time) => `2030-12-08T${time}:00${offsetOn('2030-12-08')}`;
+      const at = (time) => `${DAY}T${time}:00${offsetOn(DAY)}`;
 
       const [booked, entry] = await lead(events, { kind: 'visit', engineer: 'zhao.gong', from: at('09:00'), to: at('11:00'), note: '带万用表' });
       expect(booked, JSON.stringify(entry)).toBe(201);
@@ -64,7 +75,7 @@ for (const lang of ['en', 'zh-CN']) {
         await page.getByRole('button', { name: m['status.check'] }).click();
       };
       await check();
-      const booking = lang === 'en' ? 'An engineer will visit on 8 Dec, 09:00–11:00' : '工程师将于 12月8日 09:00–11:00 上门';
+      const booking = lang === 'en' ? `An engineer will visit on ${said(lang)}, 09:00–11:00` : `工程师将于 ${said(lang)} 09:00–11:00 上门`;
       await expect(page.locator('.visit')).toHaveText(booking);
       await expectNoAxeViolations(page, 'status with a booked visit');
 
@@ -72,8 +83,8 @@ for (const lang of ['en', 'zh-CN']) {
       expect(moved).toBe(201);
       await check();
       const move = lang === 'en'
-        ? 'Moved: an engineer will now visit on 8 Dec, 14:00–16:00'
-        : '已改期：工程师将于 12月8日 14:00–16:00 上门';
+        ? `Moved: an engineer will now visit on ${said(lang)}, 14:00–16:00`
+        : `已改期：工程师将于 ${said(lang)} 14:00–16:00 上门`;
       await expect(page.locator('.visit')).toHaveText(move);
 
       // The engineer files the report (an on-site report of its own), then answers the visit with it.

@@ -82,9 +82,11 @@ pub fn request_page(props: &RequestProps) -> Html {
                         { timeline(&desk, d) }
                         { for sent.list.as_deref().map(|list| notices(&desk, list, sent.error.as_deref(), &sent.resend)) }
                     </div>
-                    <Actions desk={desk.clone()} next_statuses={d.next_statuses.clone()} members={request.members.clone()}
-                        busy={request.busy} said={request.said.clone()} send={request.send.clone()} refuse={request.refuse.clone()}
-                        {parts} {proof} typing={request.typing.clone()} />
+                    if desk.works_requests() {
+                        <Actions desk={desk.clone()} next_statuses={d.next_statuses.clone()} members={request.members.clone()}
+                            busy={request.busy} said={request.said.clone()} send={request.send.clone()} refuse={request.refuse.clone()}
+                            {parts} {proof} typing={request.typing.clone()} />
+                    }
                 </div>
             </div>
         </>

@@ -129,15 +129,20 @@ async fn create(
     // An on-site report is an engineer's account of a visit, signed by the customer: it comes
     // from a staff session (a staff device in staff mode; the field-service app's engineers),
     // never from anyone who can reach this door with any name and signature.
-    if fields.intent.trim() == Intent::OnsiteReport.as_str()
-        && Staff::of(state, headers).await?.is_none()
-    {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "onsite_report_needs_engineer",
-            "api.onsite_report_needs_engineer",
-        ));
-    }
+    // Its filer is kept: only the visit's own engineer's report answers a visit.
+    let filed_by = match fields.intent.trim() == Intent::OnsiteReport.as_str() {
+        true => match Staff::of(state, headers).await? {
+            Some(staff) => Some(staff.session.login),
+            None => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "onsite_report_needs_engineer",
+                    "api.onsite_report_needs_engineer",
+                ))
+            }
+        },
+        false => None,
+    };
     let utc_today = {
         let now = chrono::Utc::now();
         CivilDate::at(now.timestamp_millis(), 0)
@@ -173,6 +178,7 @@ async fn create(
         photos: uploads,
         now,
         reply_by,
+        filed_by,
     };
     let created = state.store.create(new).await.inspect_err(|_| {
         state.photo_quota.refund(client, charged);

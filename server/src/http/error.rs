@@ -131,6 +131,11 @@ impl From<StoreError> for ApiError {
                 conflict("visit_not_scheduled", "api.visit_not_scheduled")
                     .with_arg("state", state.as_str())
             }
+            StoreError::NotYourVisit => {
+                ApiError::new(StatusCode::FORBIDDEN, "not_your_visit", "api.not_your_visit")
+            }
+            StoreError::ReportOfAnother => conflict("report_of_another", "api.report_of_another"),
+            StoreError::ReportTaken => conflict("report_taken", "api.report_taken"),
             StoreError::NotWaitingForCustomer => {
                 conflict("not_waiting_for_customer", "api.not_waiting_for_customer")
             }

@@ -16,7 +16,7 @@ use shouhou_core::product::{request_entitlement, ProductRecord};
 use shouhou_core::quality::check_resolution;
 use shouhou_core::reference::parse_issued_reference;
 use shouhou_core::validate::has_forbidden_characters;
-use shouhou_core::{AppConfig, EntryKind, Intent, WarrantyStatus};
+use shouhou_core::{AppConfig, Intent, WarrantyStatus};
 
 use crate::auth::valid_login;
 use crate::http::body::{in_time, json_body};
@@ -127,7 +127,7 @@ pub async fn request_detail(
             .await
             .map_err(ApiError::from)?
             .ok_or_else(request_not_found)?;
-        with_unit(&state, &mut detail).await?;
+        with_unit(&state, &mut detail, staff.visiting()).await?;
         // Nothing personal leaves before the view is on the audit trail, durably.
         state.store.record_access(&staff.session.login, Action::View, &reference, "").await?;
         Ok::<_, ApiError>(Json(detail).into_response())
@@ -137,12 +137,18 @@ pub async fn request_detail(
 }
 
 /// The unit a request is about, beside it: its archive record, its service history, and what
-/// 三包 entitles the customer to, judged (by core) on the day it was filed.
-async fn with_unit(state: &AppState, detail: &mut RequestDetail) -> Result<(), ApiError> {
+/// 三包 entitles the customer to, judged (by core) on the day it was filed. An engineer
+/// (`visiting`) is shown only the earlier requests they visit.
+async fn with_unit(
+    state: &AppState,
+    detail: &mut RequestDetail,
+    visiting: Option<&str>,
+) -> Result<(), ApiError> {
     let config = &state.config;
     let performance: Vec<String> =
         config.fault_causes.iter().filter(|c| c.performance).map(|c| c.id.clone()).collect();
-    let Some(unit) = state.store.unit_context(&detail.reference, performance).await? else {
+    let Some(unit) = state.store.unit_context(&detail.reference, performance, visiting).await?
+    else {
         return Ok(());
     };
     let filed = shouhou_core::CivilDate::parse(detail.created_at.get(..10).unwrap_or_default());
@@ -251,7 +257,7 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
             }
         }
         EventRequest::ReplyBy { at } => {
-            let at = server_time(&at).map_err(|_| {
+            let at = server_time(&at).ok_or_else(|| {
                 invalid_event("at: an RFC 3339 time, e.g. 2026-11-28T17:00:00+08:00")
             })?;
             return Ok(EventRequest::ReplyBy { at });
@@ -308,20 +314,26 @@ fn checked(event: EventRequest, config: &AppConfig) -> Result<EventRequest, ApiE
 }
 
 /// An RFC 3339 time as every stored time is written: to the second, in the server's own
-/// offset.
-fn server_time(at: &str) -> Result<String, chrono::ParseError> {
-    Ok(chrono::DateTime::parse_from_rfc3339(at.trim())?
-        .with_timezone(&chrono::Local)
-        .fixed_offset()
-        .to_rfc3339_opts(SecondsFormat::Secs, false))
+/// offset. A leap second (`23:59:60`, which RFC 3339 allows and a browser's `Date` cannot
+/// read) is written as the second after it, the next minute's first.
+fn server_time(at: &str) -> Option<String> {
+    let time = chrono::DateTime::parse_from_rfc3339(at.trim()).ok()?;
+    let leap = i64::from(time.timestamp_subsec_nanos() >= 1_000_000_000);
+    Some(
+        chrono::DateTime::from_timestamp(time.timestamp() + leap, 0)?
+            .with_timezone(&chrono::Local)
+            .fixed_offset()
+            .to_rfc3339_opts(SecondsFormat::Secs, false),
+    )
 }
 
 /// A visit's `from` and `to` in the server's offset; whether they make a window is core's
 /// to judge, in the store.
 fn window_times(from: &str, to: &str) -> Result<(String, String), ApiError> {
     let time = |at: &str| {
-        server_time(at)
-            .map_err(|_| invalid_event("from, to: RFC 3339 times, e.g. 2026-12-08T09:00:00+08:00"))
+        server_time(at).ok_or_else(|| {
+            invalid_event("from, to: RFC 3339 times, e.g. 2026-12-08T09:00:00+08:00")
+        })
     };
     Ok((time(from)?, time(to)?))
 }
@@ -380,9 +392,9 @@ async fn confirmed_warranty(
         crate::http::docs::Unauthorized,
         crate::http::docs::CrossSite,
         (status = 404, description = "`not_found`.", body = crate::http::docs::ErrorBody),
-        (status = 403, description = "`forbidden`: an engineer books, moves or cancels no visit.", body = crate::http::docs::ErrorBody),
-        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here; `visit_overlaps`: the engineer is booked on another request then (the message names it); `visit_not_scheduled`: the visit was cancelled or done.", body = crate::http::docs::ErrorBody),
-        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction, time or visit's window out of bounds), `unknown_staff` or `unknown_engineer`.", body = crate::http::docs::ErrorBody),
+        (status = 403, description = "`forbidden`: an engineer sends no event but `visit_report`; `not_your_visit`: an engineer joins a report to another engineer's visit.", body = crate::http::docs::ErrorBody),
+        (status = 409, description = "`transition_not_allowed`: the status machine does not go there from here; `visit_overlaps`: the engineer is booked on another request then (the message names it); `visit_not_scheduled`: the visit was cancelled or done; `report_of_another`: the report was not filed by the visit's engineer; `report_taken`: the report answers another visit already.", body = crate::http::docs::ErrorBody),
+        (status = 422, description = "`invalid_event` (a text, outcome, satisfaction, time or visit's window out of bounds: a window begins no more than a day ago and no more than a year ahead), `unknown_staff` or `unknown_engineer`.", body = crate::http::docs::ErrorBody),
     )
 )]
 pub async fn add_event(
@@ -396,13 +408,18 @@ pub async fn add_event(
         let reference = parse_issued_reference(&reference).ok_or_else(request_not_found)?;
         staff.may_see(&state, &reference).await?;
         let event: EventRequest = in_time(&state, json_body(&headers, body)).await?;
-        let event = checked(event, &state.config)?;
-        // Leads and agents book engineers; an engineer does not book themselves, but
-        // answers their visit with its report.
-        let books = event.kind() == EntryKind::Visit;
-        if books && !matches!(event, EventRequest::VisitReport { .. }) {
-            staff.require_desk()?;
+        // An engineer answers their visit with its report, the one thing the engineer's app
+        // sends; the rest (what the customer is told and promised, statuses, assignments,
+        // follow-ups that feed the figures, the archive, the bookings) is the desk's.
+        let report = matches!(event, EventRequest::VisitReport { .. });
+        if !staff.session.role.works_requests() && !report {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "api.engineer_event_forbidden",
+            ));
         }
+        let event = checked(event, &state.config)?;
         let actor = staff.session.login.clone();
         let entry = match event {
             EventRequest::ConfirmWarranty { delivered_on } => {

@@ -436,14 +436,21 @@ impl Db {
         }
     }
 
-    /// The unit a request is about: its record, its history, its earlier repairs.
+    /// The unit a request is about: its record, its history (for an engineer, `visiting`,
+    /// only the requests they visit), its earlier repairs.
     pub async fn unit_context(
         &self,
         reference: &str,
         performance_causes: Vec<String>,
+        visiting: Option<&str>,
     ) -> Result<Option<products::UnitContext>, StoreError> {
-        let reference = reference.to_string();
-        on_store!(self, read, |c| products::unit_context(c, &reference, &performance_causes))
+        let (reference, visiting) = (reference.to_string(), visiting.map(str::to_string));
+        on_store!(self, read, |c| products::unit_context(
+            c,
+            &reference,
+            &performance_causes,
+            visiting.as_deref()
+        ))
     }
 
     /// Staff confirmed a customer's proof of purchase ([`timeline::confirm_warranty`]).

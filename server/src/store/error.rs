@@ -31,6 +31,12 @@ pub enum StoreError {
     },
     /// A visit cancelled or done is not moved or cancelled.
     VisitNotScheduled(shouhou_core::visit::VisitState),
+    /// An engineer joining a report to another engineer's visit.
+    NotYourVisit,
+    /// A report not filed in the session of the visit's engineer.
+    ReportOfAnother,
+    /// A report that answers another visit already.
+    ReportTaken,
     /// A customer's message while the team is not waiting for one.
     NotWaitingForCustomer,
     /// A rating before the request is resolved.
@@ -70,6 +76,11 @@ impl std::fmt::Display for StoreError {
                 write!(f, "the engineer is booked on {reference} then")
             }
             StoreError::VisitNotScheduled(state) => write!(f, "the visit is {}", state.as_str()),
+            StoreError::NotYourVisit => write!(f, "the visit is another engineer's"),
+            StoreError::ReportOfAnother => {
+                write!(f, "the report was not filed by the visit's engineer")
+            }
+            StoreError::ReportTaken => write!(f, "the report answers another visit"),
             StoreError::NotWaitingForCustomer => {
                 write!(f, "the team is not waiting for the customer")
             }

@@ -383,23 +383,37 @@ fn past_from(row: &Row) -> Result<PastRequest, StoreError> {
 }
 
 /// Every other request about the same unit (its line and serial), and from the same phone,
-/// newest first, at most [`HISTORY_LIMIT`] each.
+/// newest first, at most [`HISTORY_LIMIT`] each; for an engineer (`visiting`), only those
+/// they have a visit on: another request's reference with the customer's phone opens it on
+/// the public look-up, and an engineer sees no request they are not sent to.
 pub async fn history(
     c: &impl Conn,
     request_id: i64,
     product_line: &str,
     serial_key: Option<&str>,
     phone: &str,
+    visiting: Option<&str>,
 ) -> Result<ServiceHistory, StoreError> {
     let limit = HISTORY_LIMIT as i64;
     let columns = "reference, created_at, status, fault_cause, request_json";
+    // The engineer is the last parameter of either query.
+    let visited = |last: &str| match visiting {
+        Some(_) => format!(" AND {}", super::visits::visited_by(last)),
+        None => String::new(),
+    };
     let same_serial = match serial_key {
         Some(key) => {
             let sql = format!(
                 "SELECT {columns} FROM requests WHERE serial_key = $1 AND product_line = $2
-                 AND id <> $3 ORDER BY id DESC LIMIT $4"
+                 AND id <> $3{} ORDER BY id DESC LIMIT $4",
+                visited("$5")
             );
-            let rows = c.query(&sql, params![key, product_line, request_id, limit]).await?;
+            let rows = match visiting {
+                Some(engineer) => {
+                    c.query(&sql, params![key, product_line, request_id, limit, engineer]).await?
+                }
+                None => c.query(&sql, params![key, product_line, request_id, limit]).await?,
+            };
             rows.iter().map(past_from).collect::<Result<_, _>>()?
         }
         None => Vec::new(),
@@ -409,9 +423,14 @@ pub async fn history(
         Vec::new()
     } else {
         let sql = format!(
-            "SELECT {columns} FROM requests WHERE phone = $1 AND id <> $2 ORDER BY id DESC LIMIT $3"
+            "SELECT {columns} FROM requests WHERE phone = $1 AND id <> $2{} ORDER BY id DESC
+             LIMIT $3",
+            visited("$4")
         );
-        let rows = c.query(&sql, params![phone, request_id, limit]).await?;
+        let rows = match visiting {
+            Some(engineer) => c.query(&sql, params![phone, request_id, limit, engineer]).await?,
+            None => c.query(&sql, params![phone, request_id, limit]).await?,
+        };
         rows.iter().map(past_from).collect::<Result<_, _>>()?
     };
     Ok(ServiceHistory { same_serial, same_phone })
@@ -469,6 +488,7 @@ pub async fn unit_context(
     c: &impl Conn,
     reference: &str,
     performance_causes: &[String],
+    visiting: Option<&str>,
 ) -> Result<Option<UnitContext>, StoreError> {
     let sql = "SELECT id, product_line, serial_key, phone, request_json FROM requests
                WHERE reference = $1";
@@ -485,6 +505,6 @@ pub async fn unit_context(
         Some(key) => earlier_repairs(c, id, &line, key, performance_causes).await?,
         None => Vec::new(),
     };
-    let history = history(c, id, &line, serial_key.as_deref(), &phone).await?;
+    let history = history(c, id, &line, serial_key.as_deref(), &phone, visiting).await?;
     Ok(Some(UnitContext { record, history, earlier_repairs }))
 }

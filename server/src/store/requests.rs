@@ -46,7 +46,8 @@ pub async fn create(
     horizon: &str,
     telling: &Telling,
 ) -> Result<Created, StoreError> {
-    let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_by } = new;
+    let NewRequest { idempotency_key, submitted_json, request, photos, now, reply_by, filed_by } =
+        new;
     let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
     let reply_by = reply_by.to_rfc3339_opts(SecondsFormat::Secs, false);
     let facts = Snapshot {
@@ -110,6 +111,15 @@ pub async fn create(
             continue;
         };
         let request_id: i64 = row.get(0)?;
+        // Only staff file with a session, and only a few requests (on-site reports): the
+        // create of a customer's writes nothing more.
+        if let Some(filed_by) = filed_by {
+            c.execute(
+                "UPDATE requests SET filed_by = $1 WHERE id = $2",
+                params![filed_by, request_id],
+            )
+            .await?;
+        }
         let key = report::filed(
             request.intent.as_str(),
             request.category.map(|c| c.as_str()),

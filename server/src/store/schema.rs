@@ -154,6 +154,18 @@ const CAP_PLACES: &str = r#"
         WHERE sending_since IS NOT NULL;
 "#;
 
+/// Who answers a visit (SQLite's version 14, PostgreSQL's 13): the login of the staff
+/// session an on-site report was filed in, so only the visit's own engineer's report joins
+/// it (`store::visits`), and one visit per report. A report joined to more than one visit
+/// before this version stays on the first; the later visits' timeline entries still name it.
+const REPORT_FILERS: &str = r#"
+    ALTER TABLE requests ADD COLUMN filed_by TEXT;
+    UPDATE visits SET report = NULL
+        WHERE report IS NOT NULL
+          AND id NOT IN (SELECT min(id) FROM visits WHERE report IS NOT NULL GROUP BY report);
+    CREATE UNIQUE INDEX visits_by_report ON visits (report) WHERE report IS NOT NULL;
+"#;
+
 /// SQLite's versions.
 pub const SQLITE_MIGRATIONS: &[&str] = &[
     r#"
@@ -390,6 +402,7 @@ pub const SQLITE_MIGRATIONS: &[&str] = &[
         visit_tables!("INTEGER PRIMARY KEY")
     ),
     CAP_PLACES,
+    REPORT_FILERS,
 ];
 
 /// PostgreSQL's versions. The columns match SQLite's final schema, so the two read alike.
@@ -658,6 +671,7 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
     END
     $$;
 "#,
+    REPORT_FILERS,
 ];
 
 /// Any one fixed number: the advisory lock every instance takes to migrate ("SHOUHOU1").

@@ -335,6 +335,7 @@ mod tests {
                 .collect(),
             now: crate::store::now(),
             reply_by: crate::store::now() + chrono::Duration::hours(24),
+            filed_by: None,
         }
     }
 

@@ -161,6 +161,7 @@ pub async fn add_event(
 ) -> Result<Entry, StoreError> {
     let (request_id, current) = lock_request(c, reference).await?.ok_or(StoreError::NotFound)?;
     if let EventRequest::VisitReport { visit, report, .. } = event {
+        visits::may_join(c, request_id, *visit, actor).await?;
         if let Some(id) = visits::reported_entry(c, request_id, *visit, report).await? {
             return self::entry(c, id).await;
         }

@@ -40,6 +40,9 @@ pub struct NewRequest {
     pub now: DateTime<FixedOffset>,
     /// The promised time of the next reply (`AppConfig::reply_by`, core's one rule).
     pub reply_by: DateTime<FixedOffset>,
+    /// The staff login whose session filed it (an on-site report's engineer); nobody's for a
+    /// customer's.
+    pub filed_by: Option<String>,
 }
 
 /// The server's clock in its own time zone: reference numbers follow the local day.

@@ -27,14 +27,19 @@ pub struct Booked {
     pub status: Option<Status>,
 }
 
-/// `from` and `to` (RFC 3339) as a window core accepts.
-fn window_of(from: &str, to: &str) -> Result<Window, StoreError> {
+/// `from` and `to` (RFC 3339) as a window core accepts for a booking made at `now`.
+fn window_of(from: &str, to: &str, now: &str) -> Result<Window, StoreError> {
     let seconds = |at: &str| {
         DateTime::parse_from_rfc3339(at)
             .map(|time| time.timestamp())
             .map_err(|_| StoreError::InvalidVisit("from, to: RFC 3339 times"))
     };
-    Window::new(seconds(from)?, seconds(to)?).map_err(|why| StoreError::InvalidVisit(why.detail()))
+    let now = DateTime::parse_from_rfc3339(now)
+        .map_err(|e| StoreError::Data(format!("the time of a booking: {e}")))?
+        .timestamp();
+    let window = Window::new(seconds(from)?, seconds(to)?)
+        .map_err(|why| StoreError::InvalidVisit(why.detail()))?;
+    window.bookable(now).map_err(|why| StoreError::InvalidVisit(why.detail()))
 }
 
 /// The engineer's account, active and an engineer's, held for the rest of the write: two
@@ -136,7 +141,7 @@ pub async fn apply(
 ) -> Result<Option<Booked>, StoreError> {
     let booked = match event {
         EventRequest::Visit { engineer, from, to, note } => {
-            let window = window_of(from, to)?;
+            let window = window_of(from, to, now)?;
             lock_engineer(c, engineer).await?;
             refuse_clash(c, engineer, window, 0).await?;
             let note = Some(note.trim()).filter(|note| !note.is_empty());
@@ -186,7 +191,7 @@ pub async fn apply(
         }
         EventRequest::MoveVisit { visit, from, to, engineer, .. } => {
             let (record, stored) = find(c, request_id, *visit).await?;
-            let window = window_of(from, to)?;
+            let window = window_of(from, to, now)?;
             let moved = stored.moved(window, engineer.as_deref()).map_err(refused)?;
             lock_engineer(c, &moved.engineer).await?;
             refuse_clash(c, &moved.engineer, window, *visit).await?;
@@ -223,7 +228,16 @@ pub async fn apply(
         }
         EventRequest::VisitReport { visit, report, parts_expected_on } => {
             let (record, stored) = find(c, request_id, *visit).await?;
-            let filed = filed_report(c, report).await?;
+            let (filed, filed_by) = filed_report(c, report).await?;
+            if filed_by.as_deref() != Some(record.engineer.as_str()) {
+                return Err(StoreError::ReportOfAnother);
+            }
+            let taken: bool = c
+                .value("SELECT EXISTS (SELECT 1 FROM visits WHERE report = $1)", params![report])
+                .await?;
+            if taken {
+                return Err(StoreError::ReportTaken);
+            }
             let result = filed
                 .details
                 .get("result")
@@ -293,11 +307,15 @@ pub async fn reported_entry(
     row.map(|row| row.get(0)).transpose()
 }
 
-/// The on-site report filed under `reference`: an engineer's, not any other request.
-async fn filed_report(c: &impl Conn, reference: &str) -> Result<ValidRequest, StoreError> {
+/// The on-site report filed under `reference` (an engineer's, not any other request), and
+/// the login whose session filed it.
+async fn filed_report(
+    c: &impl Conn,
+    reference: &str,
+) -> Result<(ValidRequest, Option<String>), StoreError> {
     let row = c
         .query_opt(
-            "SELECT intent, request_json FROM requests WHERE reference = $1",
+            "SELECT intent, request_json, filed_by FROM requests WHERE reference = $1",
             params![reference],
         )
         .await?;
@@ -306,8 +324,33 @@ async fn filed_report(c: &impl Conn, reference: &str) -> Result<ValidRequest, St
     if row.get::<String>(0)? != Intent::OnsiteReport.as_str() {
         return Err(not_a_report);
     }
-    serde_json::from_str(&row.get::<String>(1)?)
-        .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))
+    let filed = serde_json::from_str(&row.get::<String>(1)?)
+        .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))?;
+    Ok((filed, row.get(2)?))
+}
+
+/// Refuses `actor` joining a report to visit `visit` of request `request_id` when the visit
+/// is another engineer's and `actor` is an engineer too. A lead or agent may join one for
+/// its engineer (the report must still be that engineer's: [`apply`]).
+pub async fn may_join(
+    c: &impl Conn,
+    request_id: i64,
+    visit: i64,
+    actor: Option<&str>,
+) -> Result<(), StoreError> {
+    let (record, _) = find(c, request_id, visit).await?;
+    let Some(actor) = actor.filter(|actor| *actor != record.engineer) else {
+        return Ok(());
+    };
+    let role: Option<String> =
+        match c.query_opt("SELECT role FROM staff WHERE login = $1", params![actor]).await? {
+            Some(row) => row.get(0)?,
+            None => None,
+        };
+    match role.as_deref().and_then(Role::parse) {
+        Some(Role::Lead | Role::Agent) => Ok(()),
+        _ => Err(StoreError::NotYourVisit),
+    }
 }
 
 /// The parts the request waits for, from the report of its last visit that found them

@@ -111,6 +111,18 @@ impl Desk {
         photos: Vec<PhotoUpload>,
         created_at: &str,
     ) -> String {
+        self.file_by(key, request, photos, created_at, None).await
+    }
+
+    /// [`Desk::file`] in the session of `filed_by` (an engineer filing an on-site report).
+    pub async fn file_by(
+        &self,
+        key: &str,
+        request: ValidRequest,
+        photos: Vec<PhotoUpload>,
+        created_at: &str,
+        filed_by: Option<&str>,
+    ) -> String {
         let new = NewRequest {
             idempotency_key: key.into(),
             submitted_json: key.into(),
@@ -118,6 +130,7 @@ impl Desk {
             photos,
             now: at(created_at),
             reply_by: at(created_at) + chrono::Duration::hours(24),
+            filed_by: filed_by.map(str::to_string),
         };
         self.state.store.create(new).await.unwrap().stored.reference
     }
