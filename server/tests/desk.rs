@@ -753,15 +753,12 @@ async fn the_live_desk_ends_with_its_session() {
         assert_eq!(response.status(), StatusCode::OK);
         let mut body = response.into_body();
         assert!(next_event(&mut body).await.unwrap().contains("live"));
-        let at = "2026-11-02T09:00:00+08:00";
-        let seen = desk
-            .file(
-                &format!("seen-{round}"),
-                request(Intent::Repair, "inverter", "王建国", "报 OC1 故障"),
-                vec![],
-                at,
-            )
-            .await;
+        let file = |key: String, name: &'static str| {
+            let filed = request(Intent::Repair, "inverter", name, "报 OC1 故障");
+            let desk = &desk;
+            async move { desk.file(&key, filed, vec![], "2026-11-02T09:00:00+08:00").await }
+        };
+        let seen = file(format!("seen-{round}"), "王建国").await;
         assert!(next_event(&mut body).await.unwrap().contains(&seen));
 
         match end {
@@ -774,14 +771,7 @@ async fn the_live_desk_ends_with_its_session() {
             }
             _ => desk.state.store.disable_staff("li.na").await.unwrap(),
         }
-        let unseen = desk
-            .file(
-                &format!("unseen-{round}"),
-                request(Intent::Repair, "inverter", "李娜", "又报 OC1 故障"),
-                vec![],
-                at,
-            )
-            .await;
+        let unseen = file(format!("unseen-{round}"), "李娜").await;
         match next_event(&mut body).await {
             None => {}
             Some(event) => {

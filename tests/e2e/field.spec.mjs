@@ -78,6 +78,13 @@ const storage = (tablet, op, store, key, value) => tablet.evaluate(([op, store, 
 }), [op, store, key, value]);
 
 /** Fills the open visit's report (fixed, the customer not present) and files it. */
+/** The server as the tablet meets it refusing every POST to `url` with a JSON error. */
+async function refusePosts(device, url, status, code, message) {
+  await device.context.route(url, (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ code, message }) })
+    : route.continue()));
+}
+
 async function fileFixed(tablet, f, cause) {
   await tablet.locator('[name="fault_cause"]').fill(cause);
   await tablet.locator('[name="result"][value="fixed"]').check();
@@ -480,9 +487,7 @@ test('a report the server refuses to store comes back to be edited and filed aga
   const { visitId } = await bookedForZhao(server, 'Feng Yi');
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   const message = 'fault_cause: name the part that failed';
-  await device.context.route('**/api/v1/requests', (route) => (route.request().method() === 'POST'
-    ? route.fulfill({ status: 422, contentType: 'application/json', body: JSON.stringify({ code: 'invalid_request', message }) })
-    : route.continue()));
+  await refusePosts(device, '**/api/v1/requests', 422, 'invalid_request', message);
   await tablet.getByRole('link', { name: /Feng Yi/ }).click();
   await fileFixed(tablet, f, 'Broken');
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.refused'], { message }));
@@ -545,9 +550,7 @@ test('a report stored whose join was refused is removed from the tablet once the
   const { visitId } = await bookedForZhao(server, 'Tang Yun');
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   const message = 'the visit was cancelled';
-  await device.context.route('**/api/v1/staff/requests/*/events', (route) => (route.request().method() === 'POST'
-    ? route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ code: 'conflict', message }) })
-    : route.continue()));
+  await refusePosts(device, '**/api/v1/staff/requests/*/events', 409, 'conflict', message);
   await tablet.getByRole('link', { name: /Tang Yun/ }).click();
   await fileFixed(tablet, f, 'Worn brushes');
   await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.refused'], { message }));
