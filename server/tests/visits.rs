@@ -641,6 +641,28 @@ async fn only_the_visits_engineer_answers_it_with_their_own_report_and_a_report_
         ]
     );
     assert_eq!(desk.count("SELECT count(*) FROM events WHERE outcome = 'reported'"), 2);
+    // Joined to two visits at the same moment, a report answers one; the other join is told
+    // it is taken, as when it comes second (PostgreSQL's sessions take turns on the report).
+    let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let mut open = Vec::new();
+    for key in ["race-1", "race-2"] {
+        let filed = request(Intent::Repair, "inverter", "孙丽", "变频器报 OC2");
+        open.push(desk.file(key, filed, vec![], &now).await);
+    }
+    let on_first = book(&open[0], "qian.gong", "16:00", "17:00").await;
+    let on_second = book(&open[1], "qian.gong", "18:00", "19:00").await;
+    let raced = report_by(&desk, "own-4", "fixed", "qian.gong").await;
+    let (first, second) = tokio::join!(
+        report_visit(&desk, &open[0], &qian, on_first, &raced, None),
+        report_visit(&desk, &open[1], &qian, on_second, &raced, None)
+    );
+    let mut outcomes = [first, second].map(|reply| (reply.status, reply.json()["code"].clone()));
+    outcomes.sort_by_key(|(status, _)| *status);
+    assert_eq!(
+        outcomes,
+        [(StatusCode::CREATED, Value::Null), (StatusCode::CONFLICT, json!("report_taken"))]
+    );
+    assert_eq!(desk.count(&format!("SELECT count(*) FROM visits WHERE report = '{raced}'")), 1);
     // The database holds to it too, whoever writes.
     let (db, sql) = (
         desk.db.clone(),

@@ -313,12 +313,14 @@ async fn filed_report(
     c: &impl Conn,
     reference: &str,
 ) -> Result<(ValidRequest, Option<String>), StoreError> {
-    let row = c
-        .query_opt(
-            "SELECT intent, request_json, filed_by FROM requests WHERE reference = $1",
-            params![reference],
-        )
-        .await?;
+    // Taken FOR UPDATE: two joins of one report (to two visits, at the same moment) take
+    // turns, and the second then finds it taken (a 409) rather than meeting the unique
+    // index of reports (a 500).
+    let sql = format!(
+        "SELECT intent, request_json, filed_by FROM requests WHERE reference = $1{}",
+        c.dialect().lock_rows
+    );
+    let row = c.query_opt(&sql, params![reference]).await?;
     let not_a_report = StoreError::InvalidVisit("report: the reference of an on-site report");
     let Some(row) = row else { return Err(not_a_report) };
     if row.get::<String>(0)? != Intent::OnsiteReport.as_str() {
