@@ -33,6 +33,14 @@ async function signedInTablet(browser, server, locale, login) {
   return { device, tablet, f };
 }
 
+/** Signs `login` in on the sign-in screen showing on `tablet` (by pointer: the keyboard's own
+ *  path is signedInTablet's). */
+async function signInByForm(tablet, f, login) {
+  await tablet.getByLabel(f['signin.login']).fill(login);
+  await tablet.getByLabel(f['signin.password']).fill(PASSWORD);
+  await tablet.getByRole('button', { name: f['signin.submit'] }).click();
+}
+
 // The lead's desk in Chinese; each tablet says its own language.
 test.use({ locale: 'zh-CN' });
 
@@ -83,6 +91,18 @@ async function refusePosts(device, url, status, code, message) {
   await device.context.route(url, (route) => (route.request().method() === 'POST'
     ? route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ code, message }) })
     : route.continue()));
+}
+
+/** zhao.gong's visit to `name`, its report filed on the tablet while the server refuses
+ *  (`refusal`: refusePosts's url, status, code and message), the queue saying so. */
+async function filedAndRefused(server, browser, name, cause, [url, status, code, message]) {
+  const { visitId } = await bookedForZhao(server, name);
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await refusePosts(device, url, status, code, message);
+  await tablet.getByRole('link', { name }).click();
+  await fileFixed(tablet, f, cause);
+  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.refused'], { message }));
+  return { visitId, device, tablet, f };
 }
 
 async function fileFixed(tablet, f, cause) {
@@ -244,9 +264,7 @@ test('the report is filed by keyboard alone, the customer not present', async ({
   const leadTablet = await leadDevice.context.newPage();
   const en = field.en;
   await leadTablet.goto(`${server.url}/field/`);
-  await leadTablet.getByLabel(en['signin.login']).fill('wang.fang');
-  await leadTablet.getByLabel(en['signin.password']).fill(PASSWORD);
-  await leadTablet.getByRole('button', { name: en['signin.submit'] }).click();
+  await signInByForm(leadTablet, en, 'wang.fang');
   await expect(heading(leadTablet)).toHaveText(en['not_engineer.heading']);
   await expect(leadTablet.getByRole('link', { name: en['not_engineer.desk'] })).toHaveAttribute('href', '/desk/');
   await expectNoAxeViolations(leadTablet, 'the field app for someone not an engineer');
@@ -343,9 +361,7 @@ test('a tablet shared by two engineers sends the report each one queued only und
   };
   const signIn = async (tablet, f, login) => {
     await expect(heading(tablet)).toHaveText(f['signin.heading']);
-    await tablet.getByLabel(f['signin.login']).fill(login);
-    await tablet.getByLabel(f['signin.password']).fill(PASSWORD);
-    await tablet.getByRole('button', { name: f['signin.submit'] }).click();
+    await signInByForm(tablet, f, login);
     await expect(heading(tablet)).toHaveText(f['visits.heading']);
   };
 
@@ -424,9 +440,7 @@ test('a browser that keeps nothing on the tablet says so, and a report is not fi
   const tablet = await device.context.newPage();
   const f = field.en;
   await tablet.goto(`${server.url}/field/`);
-  await tablet.getByLabel(f['signin.login']).fill('zhao.gong');
-  await tablet.getByLabel(f['signin.password']).fill(PASSWORD);
-  await tablet.getByRole('button', { name: f['signin.submit'] }).click();
+  await signInByForm(tablet, f, 'zhao.gong');
   await expect(heading(tablet)).toHaveText(f['visits.heading']);
   await expect(tablet.getByRole('alert')).toHaveText(f['visits.no_storage']);
   await expectNoAxeViolations(tablet, 'the list on a browser that keeps nothing');
@@ -484,13 +498,9 @@ test('a damaged draft or queued report is set aside as it was and the list says 
 });
 
 test('a report the server refuses to store comes back to be edited and filed again, once', async ({ server, browser }) => {
-  const { visitId } = await bookedForZhao(server, 'Feng Yi');
-  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   const message = 'fault_cause: name the part that failed';
-  await refusePosts(device, '**/api/v1/requests', 422, 'invalid_request', message);
-  await tablet.getByRole('link', { name: /Feng Yi/ }).click();
-  await fileFixed(tablet, f, 'Broken');
-  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.refused'], { message }));
+  const { visitId, device, tablet, f } = await filedAndRefused(server, browser, 'Feng Yi', 'Broken',
+    ['**/api/v1/requests', 422, 'invalid_request', message]);
   await device.context.unroute('**/api/v1/requests');
 
   await tablet.getByRole('link', { name: /Feng Yi/ }).first().click();
@@ -547,13 +557,9 @@ test('a report queued in one language is sent in the one the engineer switched t
 });
 
 test('a report stored whose join was refused is removed from the tablet once the engineer confirms', async ({ server, browser }) => {
-  const { visitId } = await bookedForZhao(server, 'Tang Yun');
-  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   const message = 'the visit was cancelled';
-  await refusePosts(device, '**/api/v1/staff/requests/*/events', 409, 'conflict', message);
-  await tablet.getByRole('link', { name: /Tang Yun/ }).click();
-  await fileFixed(tablet, f, 'Worn brushes');
-  await expect(tablet.getByTestId('queue')).toContainText(fill(f['queue.refused'], { message }));
+  const { visitId, device, tablet, f } = await filedAndRefused(server, browser, 'Tang Yun', 'Worn brushes',
+    ['**/api/v1/staff/requests/*/events', 409, 'conflict', message]);
   const [[report]] = reports(server);
 
   // The visit gives the reference to tell the lead, and removes the report only when asked twice.
@@ -591,9 +597,7 @@ test('the list and the report count today as the site does, not as a tablet set 
   const tablet = await device.context.newPage();
   const f = field.en;
   await tablet.goto(`${server.url}/field/`);
-  await tablet.getByLabel(f['signin.login']).fill('zhao.gong');
-  await tablet.getByLabel(f['signin.password']).fill(PASSWORD);
-  await tablet.getByRole('button', { name: f['signin.submit'] }).click();
+  await signInByForm(tablet, f, 'zhao.gong');
   // This morning's visit is today's, not an earlier day's.
   await tablet.getByRole('region', { name: f['visits.today'] }).getByRole('link', { name: /Gu Hong/ }).click();
   await tablet.locator('[name="fault_cause"]').fill('Capacitor bank failed');
