@@ -63,10 +63,7 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route(
             "/unsubscribe/{token}",
             post(unsubscribe::unsubscribe).route_layer(limited(&guards.lookup)),
-        )
-        // A look-up carries a name, an address and what happened; a post answers with the
-        // customer's own words: no answer of the API may stay in a shared browser's cache.
-        .layer(no_store());
+        );
     let staff = Router::new()
         .route(
             "/staff/session",
@@ -96,20 +93,20 @@ pub fn api(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/staff/erasures", post(privacy::erase))
         .route("/staff/customers/export", get(privacy::customer_export))
         .route("/staff/audit", get(privacy::audit))
-        .layer(from_fn_with_state(Arc::clone(state), same_site_only))
-        .layer(no_store());
+        .layer(from_fn_with_state(Arc::clone(state), same_site_only));
     let mut api = customer
         .merge(staff)
-        .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|headers: HeaderMap| async move {
-            let mut missing = ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
-                .into_response_for(&headers);
-            missing
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            missing
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "api.not_found")
+                .into_response_for(&headers)
         })
-        .layer(from_fn(plain_refusals_as_json));
+        .layer(from_fn(plain_refusals_as_json))
+        // A look-up carries a name, an address and what happened; a post answers with the
+        // customer's own words: no answer of the API may stay in a shared browser's cache,
+        // refusals and unknown addresses included. The public document, routed after it,
+        // may be.
+        .layer(no_store())
+        .route("/openapi.json", get(openapi::openapi_json).layer(from_fn(plain_refusals_as_json)));
     if !state.cors.0.is_empty() {
         api = api.layer(from_fn_with_state(Arc::clone(&state.cors), cors::enforce));
     }

@@ -41,9 +41,5 @@ pub async fn plain_refusals_as_json(
     if let Some(allow) = allow {
         refusal.headers_mut().insert(header::ALLOW, allow);
     }
-    // Like every other answer of the API (these come from outside its routes' layers).
-    refusal
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     refusal
 }
