@@ -224,6 +224,61 @@ async fn a_word_search_counts_its_findings_by_their_status_now() {
     assert_eq!(counts("水管 漏水", "").await, (Some(0), Some(1), Some(1)), "a longer search");
 }
 
+/// A request's words are indexed apart from its create: the newest are found by their text
+/// until the index holds them, then through it, with the same findings and counts either way,
+/// a change of status before the index took a request included.
+#[tokio::test]
+async fn the_newest_are_found_before_the_index_of_words_holds_them_and_after() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Agent).await;
+    let cookie = desk.sign_in("li.na").await;
+    let at = hours_ago(1);
+    let store = &desk.state.store;
+    let file = |key: &'static str, line: &'static str, description: &'static str| {
+        let desk = &desk;
+        let at = at.clone();
+        async move {
+            desk.file(key, request(Intent::Repair, line, "赵敏", description), vec![], &at).await
+        }
+    };
+    let indexed = file("tail-1", "property", "卫生间漏水到楼下").await;
+    file("tail-2", "property", "外墙渗水").await;
+    store.index_words_now().await.unwrap();
+    let newest = file("tail-3", "appliance", "洗衣机进水后漏水").await;
+    let started = desk
+        .post(
+            &format!("/api/v1/staff/requests/{newest}/events"),
+            &cookie,
+            serde_json::json!({"kind": "status", "status": "in_progress"}),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::CREATED);
+    let search = |query: &'static str| {
+        let (desk, cookie) = (&desk, cookie.clone());
+        async move {
+            let (refs, body) = list(desk, &cookie, query).await;
+            let counts = &body["counts"];
+            (
+                refs,
+                counts["received"].as_i64(),
+                counts["in_progress"].as_i64(),
+                body["total"].as_i64(),
+            )
+        }
+    };
+    let both = vec![indexed.clone(), newest.clone()];
+    let leak = "?q=%E6%BC%8F%E6%B0%B4";
+    let expected = (both.clone(), Some(1), Some(1), Some(2));
+    let before = (search(leak).await, search("?q=%E6%BC%8F%E6%B0%B4&product_line=appliance").await);
+    assert_eq!(before.0, expected, "one from the index, the newest by its text");
+    assert_eq!(before.1, (vec![newest.clone()], Some(0), Some(1), Some(1)));
+    // (SQLite's writer may have indexed it already, when it had nothing else to do.)
+    store.index_words_now().await.unwrap();
+    assert_eq!(store.index_words_now().await.unwrap(), 0, "all of them are in the index now");
+    let after = (search(leak).await, search("?q=%E6%BC%8F%E6%B0%B4&product_line=appliance").await);
+    assert_eq!(after, before, "the same through the index");
+}
+
 #[tokio::test]
 async fn an_unanswered_request_escalates_at_its_time_and_stays_until_answered() {
     let desk = desk();

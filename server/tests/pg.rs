@@ -759,3 +759,36 @@ async fn tls_to_a_certificate_no_root_vouches_for_is_refused_and_a_missing_root_
     // Plain text is still what a URL without sslmode gets.
     PgStore::open(&url).await.unwrap();
 }
+
+/// The index of words passes an id only once every transaction that may hold a smaller one
+/// has ended (ids commit in any order here): a create that drew its id and has not committed
+/// holds the mark back, and what came after it is indexed once it has ended.
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn the_index_of_words_waits_for_a_create_still_in_flight() {
+    let Some(url) = fresh_database("words").await else { return };
+    let store = Db::Postgres(PgStore::open(&url).await.unwrap());
+    store.create(new_request("pg-words-1", &[])).await.unwrap();
+    let (in_flight, connection) =
+        tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    in_flight.batch_execute("BEGIN").await.unwrap();
+    let drawn: i64 = in_flight
+        .query_one("SELECT nextval(pg_get_serial_sequence('requests', 'id'))", &[])
+        .await
+        .unwrap()
+        .get(0);
+    store.create(new_request("pg-words-2", &[])).await.unwrap();
+    let through = "SELECT value FROM store_state WHERE name = 'words_through'";
+    assert_eq!(store.index_words_now().await.unwrap(), 0, "id {drawn} may still commit");
+    assert_eq!(rows(&url, through).await, [["0"]]);
+    assert_eq!(rows(&url, "SELECT count(*) FROM request_search").await, [["0"]]);
+    in_flight.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(store.index_words_now().await.unwrap(), 2);
+    assert_eq!(rows(&url, through).await, [[(drawn + 1).to_string()]]);
+    assert_eq!(
+        rows(&url, "SELECT count(*) FROM request_search WHERE id > 0").await,
+        [["2"]],
+        "both requests, on either side of the id rolled back"
+    );
+}

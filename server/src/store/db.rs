@@ -1,6 +1,7 @@
 //! [`Db`]: the one store interface the handlers and the command line use. Each method runs
 //! one operation of the store on whichever database it is (see [`on_store`]).
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -119,10 +120,30 @@ impl Db {
         let draw = self.draw();
         let horizon = horizon();
         let telling = self.hub().telling();
+        if let Db::Postgres(store) = self {
+            store.last_create.store(chrono::Utc::now().timestamp_millis(), Ordering::Relaxed);
+        }
         let created =
             on_store!(self, write, |c| requests::create(c, &new, &*draw, &horizon, &telling))?;
         self.hub().changed();
         Ok(created)
+    }
+
+    /// Puts the words of every request not in the index yet into it now, rather than when
+    /// creates pause: for tests. How many it put.
+    #[doc(hidden)]
+    pub async fn index_words_now(&self) -> Result<usize, StoreError> {
+        if let Db::Postgres(store) = self {
+            let mut done = 0;
+            loop {
+                let step = store.index_words_now().await?;
+                done += step;
+                if step == 0 {
+                    return Ok(done);
+                }
+            }
+        }
+        on_store!(self, write, |c| super::search::index_pending(c, i64::MAX, None))
     }
 
     /// What this instance's listeners hear of changes, and the channels set up.
@@ -138,6 +159,7 @@ impl Db {
     pub fn listen(&self) {
         if let Db::Postgres(store) = self {
             store.listen();
+            store.keep_words_indexed();
         }
     }
 

@@ -483,9 +483,10 @@ pub async fn rebuild(c: &impl Conn) -> Result<(), StoreError> {
         params![],
     )
     .await?;
+    // SQLite's index of words now holds every request; PostgreSQL's was kept, with its mark.
     c.execute(
         "INSERT INTO store_state (name, value) SELECT 'words_through', CAST(max(id) AS TEXT)
-         FROM requests HAVING max(id) IS NOT NULL",
+         FROM requests HAVING max(id) IS NOT NULL ON CONFLICT (name) DO NOTHING",
         params![],
     )
     .await?;

@@ -179,13 +179,19 @@ async fn counts(
     // A search's findings and an engineer's visited requests are few: counted as found.
     if search.is_some() || visiting {
         // Under no other filter, from where the store keeps what a search alone is counted by.
-        let from = match search {
-            Some(search) if search_alone => search.counted_from(c),
-            _ => "requests",
+        let mut args = Vec::new();
+        let apart = search.filter(|_| search_alone).and_then(|s| s.counted_apart(c, &mut args));
+        let (sql, args) = match apart {
+            Some(sql) => (sql, args),
+            None => (
+                format!(
+                    "SELECT status, count(*) FROM requests WHERE {} GROUP BY status",
+                    base.sql()
+                ),
+                base.args.clone(),
+            ),
         };
-        let sql =
-            format!("SELECT status, count(*) FROM {from} WHERE {} GROUP BY status", base.sql());
-        add(c.query(&sql, &base.args).await?)?;
+        add(c.query(&sql, &args).await?)?;
         return Ok(counts);
     }
     // From the open requests' own index, which holds every column a filter reads.
@@ -295,10 +301,10 @@ async fn part_rows(
     };
     match (newest, search) {
         (Some((source, matched, id)), _) => {
-            from = source.to_string();
+            from = source;
             filters.clauses.push(matched);
             key = id;
-            order = "request_words.rowid DESC";
+            order = "";
         }
         (None, Some(search)) => {
             let clause = search.clause(c, &mut filters.args);
@@ -317,6 +323,8 @@ async fn part_rows(
         }
         _ => {}
     }
+    // Read from the index of words, the newest first by its id.
+    let order = if order.is_empty() { format!("{key} DESC") } else { order.to_string() };
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM {from} WHERE {} ORDER BY {order} LIMIT {limit}",
         filters.sql()

@@ -11,7 +11,9 @@
 //! Durability: PostgreSQL's default `synchronous_commit = on` answers a COMMIT only once its
 //! WAL is flushed, the same promise the SQLite store's `synchronous=FULL` makes.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Once};
+use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use shouhou_core::reference::RANDOM_LEN;
@@ -21,7 +23,9 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::error::StoreError;
 use super::hub::Hub;
+use super::pg_conn::PgConn;
 use super::schema;
+use super::search;
 use super::types::os_random;
 
 /// Whether `--db` names a PostgreSQL database rather than a SQLite file.
@@ -50,7 +54,23 @@ pub struct PgStore {
     unannounced: Arc<Notify>,
     /// The task that announces them, started by the first.
     announcing: Once,
+    /// When this instance last stored a request, in milliseconds of the Unix clock: the
+    /// words are indexed when creates pause ([`PgStore::keep_words_indexed`]).
+    pub(super) last_create: Arc<AtomicI64>,
 }
+
+/// How many requests' words one step of the indexer puts in the index.
+const WORDS_PER_STEP: i64 = 2_000;
+
+/// Creates paused this long: the indexer takes its step.
+const QUIET: Duration = Duration::from_millis(250);
+
+/// The newest requests searched by their text, past which the indexer takes its steps even
+/// while creates go on: what a word search reads without the index stays bounded.
+const MOST_UNINDEXED: i64 = 100_000;
+
+/// The advisory lock of the indexer: one instance indexes at a time ("SHOUHOUW").
+const WORDS_LOCK: i64 = 0x5348_4F55_484F_5557;
 
 impl PgStore {
     /// Connects, and migrates unless another instance is doing it or has done it.
@@ -82,6 +102,37 @@ impl PgStore {
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
         });
+    }
+
+    /// Indexes the words of new requests in the background, a step at a time, when this
+    /// instance's creates pause (or the requests not in the index are too many), for as long
+    /// as the store is used ([`search::index_pending`]).
+    pub fn keep_words_indexed(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let (pool, alive, last_create) =
+            (self.pool.clone(), Arc::downgrade(&self.hub), Arc::clone(&self.last_create));
+        runtime.spawn(async move {
+            let mut pause = Duration::ZERO;
+            while alive.strong_count() > 0 {
+                tokio::time::sleep(pause).await;
+                let quiet =
+                    now_ms() - last_create.load(Ordering::Relaxed) >= QUIET.as_millis() as i64;
+                pause = match index_words(&pool, quiet).await {
+                    Ok(done) if done as i64 == WORDS_PER_STEP => Duration::ZERO,
+                    Ok(_) => Duration::from_secs(1),
+                    Err(error) => {
+                        tracing::warn!(%error, "indexing requests' words failed; again in 5 s");
+                        Duration::from_secs(5)
+                    }
+                };
+            }
+        });
+    }
+
+    /// One step of the indexer, whether or not creates go on: for tests.
+    #[doc(hidden)]
+    pub async fn index_words_now(&self) -> Result<usize, StoreError> {
+        index_words(&self.pool, true).await
     }
 
     /// Tells every instance (`NOTIFY shouhou`) that changes have committed for their desks
@@ -134,6 +185,7 @@ impl PgStore {
             listening: Arc::new((config, tls)),
             unannounced: Arc::new(Notify::new()),
             announcing: Once::new(),
+            last_create: Arc::new(AtomicI64::new(0)),
         })
     }
 
@@ -156,6 +208,72 @@ impl PgStore {
         draw: impl Fn() -> [u8; RANDOM_LEN] + Send + Sync + 'static,
     ) -> PgStore {
         PgStore { draw: Arc::new(draw), ..self }
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// One step of indexing words, if `quiet` or too many requests wait; how many it indexed.
+async fn index_words(pool: &Pool, quiet: bool) -> Result<usize, StoreError> {
+    let mut client = pool.get().await?;
+    let through: i64 = client
+        .query_opt("SELECT value FROM store_state WHERE name = 'words_through'", &[])
+        .await?
+        .and_then(|row| row.get::<_, String>(0).parse().ok())
+        .unwrap_or(0);
+    let Some(settled) = settled_id(&client).await? else { return Ok(0) };
+    if settled <= through || (!quiet && settled - through <= MOST_UNINDEXED) {
+        return Ok(0);
+    }
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WORDS_LOCK]).await?;
+    let done = search::index_pending(&PgConn::new(&tx), WORDS_PER_STEP, Some(settled)).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// The id up to which every request's transaction has ended, so that the index's mark may
+/// pass it: PostgreSQL's transactions commit in any order, and one that drew a smaller id
+/// may commit after a larger one is seen. Every id up to the identity's last value was drawn
+/// by a transaction begun before the running ones are listed, so once all of those have ended
+/// every id up to it is committed or never will be (what `CREATE INDEX CONCURRENTLY` waits
+/// for too). None when some still run after a while (a long export): the next step tries again.
+async fn settled_id(client: &deadpool_postgres::Client) -> Result<Option<i64>, StoreError> {
+    let last: Option<i64> = client
+        .query_one(
+            "SELECT pg_sequence_last_value(pg_get_serial_sequence('requests', 'id')::regclass)",
+            &[],
+        )
+        .await?
+        .get(0);
+    let Some(last) = last else { return Ok(None) };
+    const RUNNING: &str = "SELECT virtualxid FROM pg_locks
+                           WHERE locktype = 'virtualxid' AND pid <> pg_backend_pid()";
+    let running: Vec<String> = client
+        .query(RUNNING, &[])
+        .await?
+        .iter()
+        .filter_map(|row| row.get::<_, Option<String>>(0))
+        .collect();
+    let give_up = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let left: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_locks
+                 WHERE locktype = 'virtualxid' AND virtualxid = ANY($1)",
+                &[&running],
+            )
+            .await?
+            .get(0);
+        if left == 0 {
+            return Ok(Some(last));
+        }
+        if tokio::time::Instant::now() >= give_up {
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -6,15 +6,18 @@
 //! Words are found through an index of every pair of adjacent characters (bigram) of that
 //! text, lower-cased: a two-character word such as 漏水 is one pair, so a trigram index, which
 //! needs three, would miss it. A longer word is looked up by all its pairs, then checked as a
-//! whole. SQLite keeps the pairs in an FTS5 table written with each request; PostgreSQL in a
-//! GIN index over `shouhou_bigrams(search_text)`, the same pairs computed by a function of the
-//! schema. The answers are the same on both: a request matches when every word is a
-//! substring of its text.
+//! whole. SQLite keeps the pairs in an FTS5 table; PostgreSQL in `request_search`, a narrow
+//! table of each request's status and text with a GIN index over `shouhou_bigrams(search_text)`,
+//! the same pairs computed by a function of the schema. The answers are the same on both: a
+//! request matches when every word is a substring of its text.
 //!
-//! SQLite's index of pairs is written apart from the create, when the writer has nothing
-//! else waiting ([`index_pending`]): a create writes its row and its few indexes, and a
-//! burst of them is not slowed by the words. The requests not in the index yet, the newest,
-//! are searched by their text, so an answer never misses one.
+//! On both, the index is written apart from the create ([`index_pending`]): a create writes its
+//! row and its few indexes, and a burst of them is not slowed by the words (on PostgreSQL the
+//! two GIN indexes a create wrote cost a fifth of its rate). The index holds every request up
+//! to a mark (`words_through`); the newest, after it, are searched by their text, so an answer
+//! never misses one. SQLite's one writer commits requests in the order of their ids, so the
+//! mark may follow the newest; PostgreSQL's transactions commit in any order, so its mark
+//! only passes ids whose transactions have all ended ([`super::postgres`]).
 
 use std::collections::BTreeSet;
 
@@ -79,8 +82,8 @@ impl Words {
         Ok(())
     }
 
-    /// Puts request `id`'s pairs in SQLite's index of them (PostgreSQL's index follows the
-    /// column by itself).
+    /// Puts request `id`'s pairs in SQLite's index of them (PostgreSQL's is filled by
+    /// [`index_pending`] and follows a changed text by itself).
     pub async fn index(&self, c: &impl Conn, id: i64) -> Result<(), StoreError> {
         if c.dialect().word_index == WordIndex::Fts5 {
             c.execute(
@@ -120,15 +123,16 @@ fn fts_terms(pairs: &BTreeSet<String>) -> String {
 }
 
 /// Empties SQLite's index of pairs, before [`super::facts::rebuild`] fills it again.
+/// PostgreSQL's rows follow each request's text, which a rebuild does not change.
 pub async fn forget_all(c: &impl Conn) -> Result<(), StoreError> {
     if c.dialect().word_index == WordIndex::Fts5 {
         c.execute("DELETE FROM request_words", params![]).await?;
+        c.execute("DELETE FROM store_state WHERE name = 'words_through'", params![]).await?;
     }
-    c.execute("DELETE FROM store_state WHERE name = 'words_through'", params![]).await?;
     Ok(())
 }
 
-/// The last request whose pairs SQLite's index holds (every one up to it).
+/// The last request whose pairs the index holds (every one up to it).
 async fn indexed_through(c: &impl Conn) -> Result<i64, StoreError> {
     let row = c
         .query_opt("SELECT value FROM store_state WHERE name = 'words_through'", params![])
@@ -136,32 +140,59 @@ async fn indexed_through(c: &impl Conn) -> Result<i64, StoreError> {
     Ok(row.map(|row| row.get::<String>(0)).transpose()?.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
-/// Puts the pairs of up to `limit` requests not yet in SQLite's index into it, oldest first,
-/// and says how many it put; nothing to do on PostgreSQL, whose index follows the column.
-pub async fn index_pending(c: &impl Conn, limit: i64) -> Result<usize, StoreError> {
-    if c.dialect().word_index != WordIndex::Fts5 {
-        return Ok(0);
-    }
+/// Puts the pairs of up to `limit` requests not yet in the index into it, oldest first, and
+/// says how many it put. `settled`: the id up to which every request's transaction has ended
+/// (PostgreSQL's; SQLite's one writer has ended all that it can read).
+pub async fn index_pending(
+    c: &impl Conn,
+    limit: i64,
+    settled: Option<i64>,
+) -> Result<usize, StoreError> {
     let through = indexed_through(c).await?;
     let rows = c
         .query(
-            "SELECT id, search_text FROM requests WHERE id > $1 ORDER BY id LIMIT $2",
-            params![through, limit],
+            "SELECT id, search_text FROM requests WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
+            params![through, settled.unwrap_or(i64::MAX), limit],
         )
         .await?;
-    let Some(last) = rows.last() else { return Ok(0) };
-    let last: i64 = last.get(0)?;
-    for row in &rows {
-        let text: Option<String> = row.get(1)?;
-        let words = Words { search_text: text.unwrap_or_default(), serial_key: None };
-        words.index(c, row.get(0)?).await?;
+    let last = match rows.last() {
+        Some(last) => last.get(0)?,
+        None => through,
+    };
+    match c.dialect().word_index {
+        WordIndex::Fts5 => {
+            for row in &rows {
+                let text: Option<String> = row.get(1)?;
+                let words = Words { search_text: text.unwrap_or_default(), serial_key: None };
+                words.index(c, row.get(0)?).await?;
+            }
+        }
+        // A row a change of status put there first is already the request's as it is.
+        WordIndex::GinBigrams if !rows.is_empty() => {
+            c.execute(
+                "INSERT INTO request_search (id, status, search_text)
+                 SELECT id, status, search_text FROM requests WHERE id > $1 AND id <= $2
+                 ON CONFLICT (id) DO NOTHING",
+                params![through, last],
+            )
+            .await?;
+        }
+        WordIndex::GinBigrams => {}
     }
-    c.execute(
-        "INSERT INTO store_state (name, value) VALUES ('words_through', $1)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        params![last.to_string()],
-    )
-    .await?;
+    // A batch that is not full has indexed all there is up to `settled`: ids no committed
+    // request has (a create rolled back) are passed too.
+    let mark = match settled {
+        Some(settled) if (rows.len() as i64) < limit => settled.max(through),
+        _ => last,
+    };
+    if mark > through {
+        c.execute(
+            "INSERT INTO store_state (name, value) VALUES ('words_through', $1)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            params![mark.to_string()],
+        )
+        .await?;
+    }
     Ok(rows.len())
 }
 
@@ -171,8 +202,8 @@ pub enum Search {
     /// A reference, a phone number, or a serial number some request has: found exactly.
     Exact { column: &'static str, value: String },
     /// Words, lower-cased, two characters or more each: every one in the request's text.
-    /// `unindexed_after` is where SQLite's index of pairs ends, if it is behind the newest
-    /// request (those after it are searched by their text).
+    /// `unindexed_after` is where the index of pairs ends, if it is behind the newest request
+    /// (those after it are searched by their text).
     Words { words: Vec<String>, unindexed_after: Option<i64> },
     /// Nothing searchable (one-character words): nothing matches.
     Nothing,
@@ -210,25 +241,27 @@ impl Search {
         if words.is_empty() {
             return Ok(Some(Search::Nothing));
         }
-        let unindexed_after = if c.dialect().word_index == WordIndex::Fts5 {
-            let through = indexed_through(c).await?;
-            let newest: Option<i64> = c.value("SELECT max(id) FROM requests", params![]).await?;
-            newest.filter(|newest| *newest > through).map(|_| through)
-        } else {
-            None
-        };
+        let through = indexed_through(c).await?;
+        let newest: Option<i64> = c.value("SELECT max(id) FROM requests", params![]).await?;
+        let unindexed_after = newest.filter(|newest| *newest > through).map(|_| through);
         Ok(Some(Search::Words { words, unindexed_after }))
     }
 
-    /// The table this search, under no other filter, is counted by status from: for words on
-    /// PostgreSQL, the narrow one of each request's status and words (its schema's version
-    /// 11), whose rows a common word's tens of thousands of findings read far faster than the
-    /// requests'; the requests otherwise. Both have the columns [`Search::clause`] reads.
-    pub fn counted_from(&self, c: &impl Conn) -> &'static str {
-        match (self, c.dialect().word_index) {
-            (Search::Words { .. }, WordIndex::GinBigrams) => "request_search",
-            _ => "requests",
+    /// How this search, under no other filter, is counted by status: for words on
+    /// PostgreSQL, from the narrow table of each request's status and words (its schema's
+    /// version 11), whose rows a common word's tens of thousands of findings read far faster
+    /// than the requests' (the newest, not in it yet, from the requests). The query, giving each
+    /// status and its count; none to count from the requests by [`Search::clause`].
+    pub fn counted_apart(&self, c: &impl Conn, args: &mut Vec<Value<'static>>) -> Option<String> {
+        let Search::Words { words, unindexed_after } = self else { return None };
+        if c.dialect().word_index != WordIndex::GinBigrams {
+            return None;
         }
+        let rows = searched_rows(*unindexed_after, args);
+        let found = gin_match(words, "found_text", args);
+        Some(format!(
+            "SELECT found_status, count(*) FROM {rows} AS found WHERE {found} GROUP BY found_status"
+        ))
     }
 
     /// Whether it names one request or a few, found through an index of their own.
@@ -249,13 +282,17 @@ impl Search {
                         "id IN (SELECT rowid FROM request_words WHERE {})",
                         fts_match(words, args)
                     ),
+                    // The newest, after the index's mark, are among the rows searched.
                     WordIndex::GinBigrams => {
-                        args.push(Value::TextList(pairs(words).into_iter().collect()));
-                        format!("shouhou_bigrams(search_text) @> ${}", args.len())
+                        let rows = searched_rows(*unindexed_after, args);
+                        let found = gin_match(words, "found_text", args);
+                        return format!(
+                            "id IN (SELECT found_id FROM {rows} AS found WHERE {found})"
+                        );
                     }
                 };
                 let mut all = vec![found];
-                all.extend(whole_words(words, args));
+                all.extend(whole_words(words, "search_text", args));
                 let indexed = format!("({})", all.join(" AND "));
                 match unindexed_after {
                     None => indexed,
@@ -275,28 +312,65 @@ impl Search {
         }
     }
 
-    /// For the newest first: the requests that match, read from SQLite's index of pairs in
-    /// the order it keeps them (newest last), so a page of a common word reads a page of
-    /// rows, not every match. The FROM, the condition and the id it orders by; none where
-    /// the database's own plan does better.
+    /// For the newest first: the requests that match, read from the index of pairs in the
+    /// order of their ids, so a page of a common word reads a page of rows, not every match.
+    /// The FROM, the condition and the id it orders by; none where the database's own plan
+    /// does better.
     pub fn newest_first(
         &self,
         c: &impl Conn,
         args: &mut Vec<Value<'static>>,
-    ) -> Option<(&'static str, String, &'static str)> {
-        // Only while the index holds every request: it cannot give the newest otherwise.
-        let Search::Words { words, unindexed_after: None } = self else { return None };
-        if c.dialect().word_index != WordIndex::Fts5 {
-            return None;
+    ) -> Option<(String, String, &'static str)> {
+        let Search::Words { words, unindexed_after } = self else { return None };
+        match c.dialect().word_index {
+            // Only while SQLite's index holds every request: it cannot give the newest otherwise.
+            WordIndex::Fts5 if unindexed_after.is_none() => {
+                let mut all = vec![fts_match(words, args)];
+                all.extend(whole_words(words, "search_text", args));
+                Some((
+                    "request_words JOIN requests ON requests.id = request_words.rowid".into(),
+                    all.join(" AND "),
+                    "request_words.rowid",
+                ))
+            }
+            WordIndex::Fts5 => None,
+            WordIndex::GinBigrams => {
+                let rows = searched_rows(*unindexed_after, args);
+                Some((
+                    format!("{rows} AS found JOIN requests ON requests.id = found.found_id"),
+                    gin_match(words, "found_text", args),
+                    "found.found_id",
+                ))
+            }
         }
-        let mut all = vec![fts_match(words, args)];
-        all.extend(whole_words(words, args));
-        Some((
-            "request_words JOIN requests ON requests.id = request_words.rowid",
-            all.join(" AND "),
-            "request_words.rowid",
-        ))
     }
+}
+
+/// PostgreSQL's rows a word search reads, as `found_id`, `found_status` and `found_text`: the
+/// search table's, and after the index's mark the requests' own.
+fn searched_rows(unindexed_after: Option<i64>, args: &mut Vec<Value<'static>>) -> String {
+    let indexed = "SELECT id AS found_id, status AS found_status, search_text AS found_text
+                   FROM request_search";
+    match unindexed_after {
+        None => format!("({indexed})"),
+        Some(through) => {
+            args.push(Value::Int(through));
+            let mark = args.len();
+            format!(
+                "({indexed} WHERE id <= ${mark} UNION ALL
+                  SELECT id, status, search_text FROM requests WHERE id > ${mark})"
+            )
+        }
+    }
+}
+
+/// Every pair of the words in `text` (through its GIN index where it has one), and each
+/// word of more than two characters whole.
+fn gin_match(words: &[String], text: &str, args: &mut Vec<Value<'static>>) -> String {
+    args.push(Value::TextList(pairs(words).into_iter().collect()));
+    let mut all = vec![format!("shouhou_bigrams({text}) @> ${}", args.len())];
+    all.extend(whole_words(words, text, args));
+    all.join(" AND ")
 }
 
 /// Every pair of the words.
@@ -310,14 +384,14 @@ fn fts_match(words: &[String], args: &mut Vec<Value<'static>>) -> String {
     format!("request_words MATCH ${}", args.len())
 }
 
-/// A two-character word is its one pair; a longer one is checked whole.
-fn whole_words(words: &[String], args: &mut Vec<Value<'static>>) -> Vec<String> {
+/// A two-character word is its one pair; a longer one is checked whole in `text`.
+fn whole_words(words: &[String], text: &str, args: &mut Vec<Value<'static>>) -> Vec<String> {
     words
         .iter()
         .filter(|word| word.chars().count() > 2)
         .map(|word| {
             args.push(like(word).into());
-            format!("search_text LIKE ${} ESCAPE '\\'", args.len())
+            format!("{text} LIKE ${} ESCAPE '\\'", args.len())
         })
         .collect()
 }
@@ -357,7 +431,7 @@ mod tests {
         // The one request is not in the index of pairs yet.
         assert_eq!(read("INV-2024"), words(&["inv-2024"], Some(0)));
         assert_eq!(read("漏水 E"), words(&["漏水"], Some(0)), "one letter is no word");
-        assert_eq!(sql::ready(index_pending(&SqliteConn(&conn), 10)).unwrap(), 1);
+        assert_eq!(sql::ready(index_pending(&SqliteConn(&conn), 10, None)).unwrap(), 1);
         assert_eq!(read("漏水"), words(&["漏水"], None), "all in the index now");
         assert_eq!(read("漏"), Some(Search::Nothing));
         assert_eq!(read("   "), None);

@@ -218,9 +218,9 @@ pub struct Dialect {
 /// Where the pairs of characters the word search looks up are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WordIndex {
-    /// SQLite: an FTS5 table of the pairs, written with each request.
+    /// SQLite: an FTS5 table of the pairs.
     Fts5,
-    /// PostgreSQL: a GIN index over `shouhou_bigrams(search_text)`.
+    /// PostgreSQL: the search table's GIN index over `shouhou_bigrams(search_text)`.
     GinBigrams,
 }
 

@@ -211,7 +211,7 @@ const WORDS_PER_STEP: i64 = 500;
 /// else waits for the writer ([`search::index_pending`]); true while more remain.
 fn index_words(conn: &mut Connection) -> bool {
     let step = conn.transaction_with_behavior(TransactionBehavior::Immediate).and_then(|tx| {
-        let done = sql::ready(search::index_pending(&SqliteConn(&tx), WORDS_PER_STEP));
+        let done = sql::ready(search::index_pending(&SqliteConn(&tx), WORDS_PER_STEP, None));
         tx.commit().map(|()| done)
     });
     match step {
