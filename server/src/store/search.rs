@@ -257,11 +257,8 @@ impl Search {
         if c.dialect().word_index != WordIndex::GinBigrams {
             return None;
         }
-        let rows = searched_rows(*unindexed_after, args);
-        let found = gin_match(words, "found_text", args);
-        Some(format!(
-            "SELECT found_status, count(*) FROM {rows} AS found WHERE {found} GROUP BY found_status"
-        ))
+        let found = found_rows(words, *unindexed_after, args);
+        Some(format!("SELECT found_status, count(*) FROM {found} AS found GROUP BY found_status"))
     }
 
     /// Whether it names one request or a few, found through an index of their own.
@@ -284,11 +281,8 @@ impl Search {
                     ),
                     // The newest, after the index's mark, are among the rows searched.
                     WordIndex::GinBigrams => {
-                        let rows = searched_rows(*unindexed_after, args);
-                        let found = gin_match(words, "found_text", args);
-                        return format!(
-                            "id IN (SELECT found_id FROM {rows} AS found WHERE {found})"
-                        );
+                        let found = found_rows(words, *unindexed_after, args);
+                        return format!("id IN (SELECT found_id FROM {found} AS found)");
                     }
                 };
                 let mut all = vec![found];
@@ -300,10 +294,7 @@ impl Search {
                     Some(through) => {
                         args.push(Value::Int(*through));
                         let mut newest = vec![format!("id > ${}", args.len())];
-                        newest.extend(words.iter().map(|word| {
-                            args.push(like(word).into());
-                            format!("search_text LIKE ${} ESCAPE '\\'", args.len())
-                        }));
+                        newest.extend(in_text(words, args));
                         format!("({indexed} OR ({}))", newest.join(" AND "))
                     }
                 }
@@ -335,10 +326,10 @@ impl Search {
             }
             WordIndex::Fts5 => None,
             WordIndex::GinBigrams => {
-                let rows = searched_rows(*unindexed_after, args);
+                let found = found_rows(words, *unindexed_after, args);
                 Some((
-                    format!("{rows} AS found JOIN requests ON requests.id = found.found_id"),
-                    gin_match(words, "found_text", args),
+                    format!("{found} AS found JOIN requests ON requests.id = found.found_id"),
+                    "1 = 1".into(),
                     "found.found_id",
                 ))
             }
@@ -346,31 +337,45 @@ impl Search {
     }
 }
 
-/// PostgreSQL's rows a word search reads, as `found_id`, `found_status` and `found_text`: the
-/// search table's, and after the index's mark the requests' own.
-fn searched_rows(unindexed_after: Option<i64>, args: &mut Vec<Value<'static>>) -> String {
-    let indexed = "SELECT id AS found_id, status AS found_status, search_text AS found_text
-                   FROM request_search";
-    match unindexed_after {
-        None => format!("({indexed})"),
-        Some(through) => {
-            args.push(Value::Int(through));
-            let mark = args.len();
-            format!(
-                "({indexed} WHERE id <= ${mark} UNION ALL
-                  SELECT id, status, search_text FROM requests WHERE id > ${mark})"
-            )
-        }
-    }
+/// PostgreSQL's requests that have every word, as `found_id` and `found_status`: through
+/// the search table's index of pairs up to the index's mark, and after it by their text (the
+/// pairs of each would be computed again otherwise, a PL/pgSQL loop a row).
+fn found_rows(
+    words: &[String],
+    unindexed_after: Option<i64>,
+    args: &mut Vec<Value<'static>>,
+) -> String {
+    args.push(Value::TextList(pairs(words).into_iter().collect()));
+    let mut indexed = vec![format!("shouhou_bigrams(search_text) @> ${}", args.len())];
+    indexed.extend(whole_words(words, "search_text", args));
+    let Some(through) = unindexed_after else {
+        return format!(
+            "(SELECT id AS found_id, status AS found_status FROM request_search WHERE {})",
+            indexed.join(" AND ")
+        );
+    };
+    args.push(Value::Int(through));
+    let mark = args.len();
+    let newest = in_text(words, args);
+    format!(
+        "(SELECT id AS found_id, status AS found_status FROM request_search
+          WHERE id <= ${mark} AND {}
+          UNION ALL
+          SELECT id, status FROM requests WHERE id > ${mark} AND {})",
+        indexed.join(" AND "),
+        newest.join(" AND ")
+    )
 }
 
-/// Every pair of the words in `text` (through its GIN index where it has one), and each
-/// word of more than two characters whole.
-fn gin_match(words: &[String], text: &str, args: &mut Vec<Value<'static>>) -> String {
-    args.push(Value::TextList(pairs(words).into_iter().collect()));
-    let mut all = vec![format!("shouhou_bigrams({text}) @> ${}", args.len())];
-    all.extend(whole_words(words, text, args));
-    all.join(" AND ")
+/// Every word in the text, read without an index: the newest requests'.
+fn in_text(words: &[String], args: &mut Vec<Value<'static>>) -> Vec<String> {
+    words
+        .iter()
+        .map(|word| {
+            args.push(like(word).into());
+            format!("search_text LIKE ${} ESCAPE '\\'", args.len())
+        })
+        .collect()
 }
 
 /// Every pair of the words.
