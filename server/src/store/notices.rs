@@ -65,6 +65,34 @@ pub async fn queue(
     let request: ValidRequest = serde_json::from_str(&row.get::<String>(0)?)
         .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))?;
     let assigned: Option<String> = row.get(1)?;
+    let about = About { request_id, request: &request, assigned: assigned.as_deref() };
+    queue_about(c, telling, &about, cause, happening, args, now).await
+}
+
+/// The request a notice is about, as its writer holds it.
+pub struct About<'a> {
+    pub request_id: i64,
+    pub request: &'a ValidRequest,
+    /// Its assignee: the team's alert goes to them, or to the leads.
+    pub assigned: Option<&'a str>,
+}
+
+/// [`queue`] for a request its writer holds (a create, which has just written it): nothing
+/// is read back.
+pub async fn queue_about(
+    c: &impl Conn,
+    telling: &Telling,
+    about: &About<'_>,
+    cause: &str,
+    happening: Happening,
+    args: serde_json::Value,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let told = told(happening);
+    if told.customer.is_none() && told.team.is_none() {
+        return Ok(0);
+    }
+    let About { request_id, request, assigned } = *about;
     let urgent = shouhou_core::notice::is_emergency(request.priority, request.category);
     let mut rows: Vec<(&str, &str, Channel, String, String)> = Vec::new();
     if let Some(notice) = told.customer {
@@ -83,7 +111,7 @@ pub async fn queue(
     if let Some(alert) = told.team {
         let lang = telling.team_lang.unwrap_or(Lang::ZhCn).tag().to_string();
         if telling.email {
-            for address in super::staff::alert_addresses(c, assigned.as_deref()).await? {
+            for address in super::staff::alert_addresses(c, assigned).await? {
                 rows.push((TEAM, alert.as_str(), Channel::Email, address, lang.clone()));
             }
         }

@@ -66,8 +66,11 @@ const WORDS_PER_STEP: i64 = 2_000;
 const QUIET: Duration = Duration::from_millis(250);
 
 /// The newest requests searched by their text, past which the indexer takes its steps even
-/// while creates go on: what a word search reads without the index stays bounded.
-const MOST_UNINDEXED: i64 = 100_000;
+/// while creates go on, so that what a word search reads without the index stays bounded: 50
+/// seconds of the bench's 5,000 creates a second, three months of a maker filing a million
+/// a year. Each 100,000 of them add about 50 ms to a query of the search (a count of 漏水 at a
+/// million requests: 32 ms with none, 79 ms with 100,000).
+const MOST_UNINDEXED: i64 = 250_000;
 
 /// The advisory lock of the indexer: one instance indexes at a time ("SHOUHOUW").
 const WORDS_LOCK: i64 = 0x5348_4F55_484F_5557;
@@ -223,10 +226,11 @@ async fn index_words(pool: &Pool, quiet: bool) -> Result<usize, StoreError> {
         .await?
         .and_then(|row| row.get::<_, String>(0).parse().ok())
         .unwrap_or(0);
-    let Some(settled) = settled_id(&client).await? else { return Ok(0) };
-    if settled <= through || (!quiet && settled - through <= MOST_UNINDEXED) {
+    let newest = last_id(&client).await?;
+    if newest <= through || (!quiet && newest - through <= MOST_UNINDEXED) {
         return Ok(0);
     }
+    let Some(settled) = settled_id(&client, newest).await? else { return Ok(0) };
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WORDS_LOCK]).await?;
     let done = search::index_pending(&PgConn::new(&tx), WORDS_PER_STEP, Some(settled)).await?;
@@ -234,13 +238,8 @@ async fn index_words(pool: &Pool, quiet: bool) -> Result<usize, StoreError> {
     Ok(done)
 }
 
-/// The id up to which every request's transaction has ended, so that the index's mark may
-/// pass it: PostgreSQL's transactions commit in any order, and one that drew a smaller id
-/// may commit after a larger one is seen. Every id up to the identity's last value was drawn
-/// by a transaction begun before the running ones are listed, so once all of those have ended
-/// every id up to it is committed or never will be (what `CREATE INDEX CONCURRENTLY` waits
-/// for too). None when some still run after a while (a long export): the next step tries again.
-async fn settled_id(client: &deadpool_postgres::Client) -> Result<Option<i64>, StoreError> {
+/// The last id drawn for a request (0 for none yet).
+async fn last_id(client: &deadpool_postgres::Client) -> Result<i64, StoreError> {
     let last: Option<i64> = client
         .query_one(
             "SELECT pg_sequence_last_value(pg_get_serial_sequence('requests', 'id')::regclass)",
@@ -248,7 +247,19 @@ async fn settled_id(client: &deadpool_postgres::Client) -> Result<Option<i64>, S
         )
         .await?
         .get(0);
-    let Some(last) = last else { return Ok(None) };
+    Ok(last.unwrap_or(0))
+}
+
+/// `last` (read before), once every request's transaction up to it has ended, so that the
+/// index's mark may pass it: PostgreSQL's transactions commit in any order, and one that
+/// drew a smaller id may commit after a larger one is seen. Every id up to `last` was drawn
+/// by a transaction begun before the running ones are listed, so once all of those have ended
+/// every id up to it is committed or never will be (what `CREATE INDEX CONCURRENTLY` waits
+/// for too). None when some still run after a while (a long export): the next step tries again.
+async fn settled_id(
+    client: &deadpool_postgres::Client,
+    last: i64,
+) -> Result<Option<i64>, StoreError> {
     const RUNNING: &str = "SELECT virtualxid FROM pg_locks
                            WHERE locktype = 'virtualxid' AND pid <> pg_backend_pid()";
     let running: Vec<String> = client

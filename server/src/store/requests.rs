@@ -141,10 +141,12 @@ pub async fn create(
             super::visits::ask_for_visit(c, request_id).await?;
         }
         let filed_at = now.timestamp();
-        notices::queue(
+        // A new request has nobody assigned yet.
+        let about = notices::About { request_id, request, assigned: None };
+        notices::queue_about(
             c,
             telling,
-            request_id,
+            &about,
             "filed",
             notices::filed(request),
             json!({}),
