@@ -37,7 +37,15 @@ pub struct Telling {
 const CUSTOMER: &str = "customer";
 const TEAM: &str = "team";
 
-/// Queues what `happening` on request `request_id` tells: the customer's notice on each
+/// The request a notice is about.
+pub enum About<'a> {
+    /// One stored, read back with its assignee.
+    Stored(i64),
+    /// One its writer has just stored (a create): nobody is assigned to it yet.
+    Held { request_id: i64, request: &'a ValidRequest },
+}
+
+/// Queues what `happening` on the request tells: the customer's notice on each
 /// channel they agreed to (with the contact given), and the team's alert by email to the
 /// assignee (or the leads when nobody is assigned) and to each robot. `cause` names the
 /// change once (`event:<id>`, `filed`, `escalated`); `args` are the sentence's values (a
@@ -45,7 +53,7 @@ const TEAM: &str = "team";
 pub async fn queue(
     c: &impl Conn,
     telling: &Telling,
-    request_id: i64,
+    about: About<'_>,
     cause: &str,
     happening: Happening,
     args: serde_json::Value,
@@ -55,44 +63,22 @@ pub async fn queue(
     if told.customer.is_none() && told.team.is_none() {
         return Ok(0);
     }
-    let row = c
-        .query_opt(
-            "SELECT request_json, assigned_to FROM requests WHERE id = $1",
-            params![request_id],
-        )
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let request: ValidRequest = serde_json::from_str(&row.get::<String>(0)?)
-        .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))?;
-    let assigned: Option<String> = row.get(1)?;
-    let about = About { request_id, request: &request, assigned: assigned.as_deref() };
-    queue_about(c, telling, &about, cause, happening, args, now).await
-}
-
-/// The request a notice is about, as its writer holds it.
-pub struct About<'a> {
-    pub request_id: i64,
-    pub request: &'a ValidRequest,
-    /// Its assignee: the team's alert goes to them, or to the leads.
-    pub assigned: Option<&'a str>,
-}
-
-/// [`queue`] for a request its writer holds (a create, which has just written it): nothing
-/// is read back.
-pub async fn queue_about(
-    c: &impl Conn,
-    telling: &Telling,
-    about: &About<'_>,
-    cause: &str,
-    happening: Happening,
-    args: serde_json::Value,
-    now: i64,
-) -> Result<usize, StoreError> {
-    let told = told(happening);
-    if told.customer.is_none() && told.team.is_none() {
-        return Ok(0);
-    }
-    let About { request_id, request, assigned } = *about;
+    let read: ValidRequest;
+    let (request_id, request, assigned) = match about {
+        About::Held { request_id, request } => (request_id, request, None),
+        About::Stored(request_id) => {
+            let row = c
+                .query_opt(
+                    "SELECT request_json, assigned_to FROM requests WHERE id = $1",
+                    params![request_id],
+                )
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            read = serde_json::from_str(&row.get::<String>(0)?)
+                .map_err(|e| StoreError::Data(format!("a stored request does not read: {e}")))?;
+            (request_id, &read, row.get::<Option<String>>(1)?)
+        }
+    };
     let urgent = shouhou_core::notice::is_emergency(request.priority, request.category);
     let mut rows: Vec<(&str, &str, Channel, String, String)> = Vec::new();
     if let Some(notice) = told.customer {
@@ -111,7 +97,7 @@ pub async fn queue_about(
     if let Some(alert) = told.team {
         let lang = telling.team_lang.unwrap_or(Lang::ZhCn).tag().to_string();
         if telling.email {
-            for address in super::staff::alert_addresses(c, assigned).await? {
+            for address in super::staff::alert_addresses(c, assigned.as_deref()).await? {
                 rows.push((TEAM, alert.as_str(), Channel::Email, address, lang.clone()));
             }
         }
@@ -507,7 +493,9 @@ pub async fn alert_escalations(
     let mut queued = 0;
     for row in &rows {
         let (id, reference): (i64, String) = (row.get(0)?, row.get(1)?);
-        queued += queue(c, telling, id, "escalated", Happening::Escalated, json!({}), now).await?;
+        queued +=
+            queue(c, telling, About::Stored(id), "escalated", Happening::Escalated, json!({}), now)
+                .await?;
         desk_changed(c, &reference, "escalated", now).await?;
     }
     c.execute(

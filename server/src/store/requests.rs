@@ -141,12 +141,10 @@ pub async fn create(
             super::visits::ask_for_visit(c, request_id).await?;
         }
         let filed_at = now.timestamp();
-        // A new request has nobody assigned yet.
-        let about = notices::About { request_id, request, assigned: None };
-        notices::queue_about(
+        notices::queue(
             c,
             telling,
-            &about,
+            notices::About::Held { request_id, request },
             "filed",
             notices::filed(request),
             json!({}),

@@ -185,7 +185,16 @@ pub async fn add_event(
     if let Some(Booked { window, told: Some(happening), .. }) = booked {
         let args = serde_json::json!({ "at": window.from, "until": window.to });
         let cause = format!("event:{}", entry.id);
-        notices::queue(c, telling, request_id, &cause, happening, args, epoch(now)).await?;
+        notices::queue(
+            c,
+            telling,
+            notices::About::Stored(request_id),
+            &cause,
+            happening,
+            args,
+            epoch(now),
+        )
+        .await?;
     }
     // A closed request about a unit makes or completes the unit's archive record.
     if closed {
@@ -263,7 +272,8 @@ pub(super) async fn tell(
         "rating": entry.satisfaction,
     });
     let cause = format!("event:{}", entry.id);
-    notices::queue(c, telling, request_id, &cause, happening, args, at).await?;
+    notices::queue(c, telling, notices::About::Stored(request_id), &cause, happening, args, at)
+        .await?;
     notices::desk_changed(c, reference, "event", at).await
 }
 
