@@ -772,19 +772,31 @@ async fn the_index_of_words_waits_for_a_create_still_in_flight() {
     let (in_flight, connection) =
         tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(connection);
+    // A create on another connection, its row written and not committed. (A read running as
+    // long, or a transaction of another database, holds nothing back.)
     in_flight.batch_execute("BEGIN").await.unwrap();
     let drawn: i64 = in_flight
-        .query_one("SELECT nextval(pg_get_serial_sequence('requests', 'id'))", &[])
+        .query_one(
+            "INSERT INTO requests (reference, idempotency_key, intent, product_line, full_name,
+                                   phone, description, request_json, created_at, reply_by)
+             VALUES ('SR-20261206-INFLT01', 'in-flight', 'repair', 'inverter', 'n', 'p', 'd',
+                     '{}', 't', 't')
+             RETURNING id",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
+    let (reading, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    reading.batch_execute("BEGIN; SELECT count(*) FROM requests").await.unwrap();
     store.create(new_request("pg-words-2", &[])).await.unwrap();
     let through = "SELECT value FROM store_state WHERE name = 'words_through'";
     assert_eq!(store.index_words_now().await.unwrap(), 0, "id {drawn} may still commit");
     assert_eq!(rows(&url, through).await, [["0"]]);
     assert_eq!(rows(&url, "SELECT count(*) FROM request_search").await, [["0"]]);
     in_flight.batch_execute("ROLLBACK").await.unwrap();
-    assert_eq!(store.index_words_now().await.unwrap(), 2);
+    assert_eq!(store.index_words_now().await.unwrap(), 2, "the reader still reading");
     assert_eq!(rows(&url, through).await, [[(drawn + 1).to_string()]]);
     assert_eq!(
         rows(&url, "SELECT count(*) FROM request_search WHERE id > 0").await,

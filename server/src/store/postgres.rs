@@ -252,18 +252,23 @@ async fn last_id(client: &deadpool_postgres::Client) -> Result<i64, StoreError> 
 
 /// `last` (read before), once every request's transaction up to it has ended, so that the
 /// index's mark may pass it: PostgreSQL's transactions commit in any order, and one that
-/// drew a smaller id may commit after a larger one is seen. Every id up to `last` was drawn
-/// by a transaction begun before the running ones are listed, so once all of those have ended
-/// every id up to it is committed or never will be (what `CREATE INDEX CONCURRENTLY` waits
-/// for too). None when some still run after a while (a long export): the next step tries again.
+/// drew a smaller id may commit after a larger one is seen. A create's INSERT takes its lock
+/// on `requests` before it draws its id and keeps it until it ends, so every id up to `last`
+/// was drawn by a transaction that holds that lock when the holders are listed, or has ended:
+/// once the listed ones have ended, every id up to `last` is committed or never will be (the
+/// wait of `CREATE INDEX CONCURRENTLY`). Only writers of the requests are waited for, not a
+/// long read or another database's work. None when some still write after a while (a
+/// rebuild of every request): the next step tries again.
 async fn settled_id(
     client: &deadpool_postgres::Client,
     last: i64,
 ) -> Result<Option<i64>, StoreError> {
-    const RUNNING: &str = "SELECT virtualxid FROM pg_locks
-                           WHERE locktype = 'virtualxid' AND pid <> pg_backend_pid()";
-    let running: Vec<String> = client
-        .query(RUNNING, &[])
+    const WRITERS: &str = "SELECT virtualtransaction FROM pg_locks
+        WHERE locktype = 'relation' AND mode = 'RowExclusiveLock'
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND relation = 'requests'::regclass AND pid <> pg_backend_pid()";
+    let writing: Vec<String> = client
+        .query(WRITERS, &[])
         .await?
         .iter()
         .filter_map(|row| row.get::<_, Option<String>>(0))
@@ -274,7 +279,7 @@ async fn settled_id(
             .query_one(
                 "SELECT count(*) FROM pg_locks
                  WHERE locktype = 'virtualxid' AND virtualxid = ANY($1)",
-                &[&running],
+                &[&writing],
             )
             .await?
             .get(0);
@@ -282,6 +287,10 @@ async fn settled_id(
             return Ok(Some(last));
         }
         if tokio::time::Instant::now() >= give_up {
+            tracing::warn!(
+                writing = left,
+                "the index of words waits for requests' writers running over 2 s; again soon"
+            );
             return Ok(None);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
