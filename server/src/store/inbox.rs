@@ -301,10 +301,10 @@ async fn part_rows(
     };
     match (newest, search) {
         (Some((source, matched, id)), _) => {
-            from = source;
+            from = source.to_string();
             filters.clauses.push(matched);
             key = id;
-            order = "";
+            order = "request_words.rowid DESC";
         }
         (None, Some(search)) => {
             let clause = search.clause(c, &mut filters.args);
@@ -323,8 +323,6 @@ async fn part_rows(
         }
         _ => {}
     }
-    // Read from the index of words, the newest first by its id.
-    let order = if order.is_empty() { format!("{key} DESC") } else { order.to_string() };
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM {from} WHERE {} ORDER BY {order} LIMIT {limit}",
         filters.sql()

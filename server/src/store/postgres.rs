@@ -65,11 +65,11 @@ const WORDS_PER_STEP: i64 = 2_000;
 /// Creates paused this long: the indexer takes its step.
 const QUIET: Duration = Duration::from_millis(250);
 
-/// The newest requests searched by their text, past which the indexer takes its steps even
-/// while creates go on, so that what a word search reads without the index stays bounded: 50
-/// seconds of the bench's 5,000 creates a second, three months of a maker filing a million
-/// a year. Each 100,000 of them add about 50 ms to a query of the search (a count of 漏水 at a
-/// million requests: 32 ms with none, 79 ms with 100,000).
+/// The newest requests counted by their text, past which the indexer takes its steps even
+/// while creates go on, so that what a word search's count reads without the search table
+/// stays bounded: a minute of the bench's creates, three months of a maker filing a million
+/// a year. Each 100,000 of them add about 50 ms to the count (of 漏水 at a million requests:
+/// 32 ms with none, 79 ms with 100,000).
 const MOST_UNINDEXED: i64 = 250_000;
 
 /// The advisory lock of the indexer: one instance indexes at a time ("SHOUHOUW").

@@ -673,12 +673,11 @@ pub const POSTGRES_MIGRATIONS: &[&str] = &[
 "#,
     REPORT_FILERS,
     r#"
-    -- Version 14: a request's words are indexed apart from its create (store/search.rs), as
-    -- SQLite's are: the two GIN indexes a create wrote cost a fifth of its rate. The requests'
-    -- own index of pairs goes; the search table is filled by the indexer, its trigger keeping
-    -- only a change of status or text. Every request stored now is in it, which the mark says.
-    -- (Dropping the trigger waits for the creates in flight, which the old one indexes.)
-    DROP INDEX requests_words;
+    -- Version 14: the search table a word search alone is counted from is filled apart from
+    -- the create (store/search.rs), as SQLite's index of words is: its row and GIN index cost
+    -- a tenth of a create's rate. Its trigger keeps only a change of status or text. Every
+    -- request stored now is in it, which the mark says. (Dropping the trigger waits for the
+    -- creates in flight, which the old one adds.)
     DROP TRIGGER requests_searched ON requests;
     CREATE TRIGGER requests_searched AFTER UPDATE OF status, search_text ON requests
         FOR EACH ROW EXECUTE FUNCTION shouhou_request_search();

@@ -6,18 +6,20 @@
 //! Words are found through an index of every pair of adjacent characters (bigram) of that
 //! text, lower-cased: a two-character word such as 漏水 is one pair, so a trigram index, which
 //! needs three, would miss it. A longer word is looked up by all its pairs, then checked as a
-//! whole. SQLite keeps the pairs in an FTS5 table; PostgreSQL in `request_search`, a narrow
-//! table of each request's status and text with a GIN index over `shouhou_bigrams(search_text)`,
-//! the same pairs computed by a function of the schema. The answers are the same on both: a
-//! request matches when every word is a substring of its text.
+//! whole. SQLite keeps the pairs in an FTS5 table; PostgreSQL in a GIN index over
+//! `shouhou_bigrams(search_text)` of the requests, the same pairs computed by a function of the
+//! schema, and counts a search alone from `request_search`, a narrow table of each request's
+//! status and text with the same index. The answers are the same on both: a request matches
+//! when every word is a substring of its text.
 //!
-//! On both, the index is written apart from the create ([`index_pending`]): a create writes its
-//! row and its few indexes, and a burst of them is not slowed by the words (on PostgreSQL the
-//! two GIN indexes a create wrote cost a fifth of its rate). The index holds every request up
-//! to a mark (`words_through`); the newest, after it, are searched by their text, so an answer
-//! never misses one. SQLite's one writer commits requests in the order of their ids, so the
-//! mark may follow the newest; PostgreSQL's transactions commit in any order, so its mark
-//! only passes ids whose transactions have all ended ([`super::postgres`]).
+//! SQLite's index and PostgreSQL's search table are written apart from the create
+//! ([`index_pending`]): a create writes its row and its indexes, and a burst of them is not
+//! slowed by the words (on PostgreSQL the search table's row and index cost a tenth of a
+//! create's rate). They hold every request up to a mark (`words_through`); the newest, after
+//! it, are searched by their text, so an answer never misses one. SQLite's one writer commits
+//! requests in the order of their ids, so the mark may follow the newest; PostgreSQL's
+//! transactions commit in any order, so its mark only passes ids whose transactions have all
+//! ended ([`super::postgres`]).
 
 use std::collections::BTreeSet;
 
@@ -279,10 +281,13 @@ impl Search {
                         "id IN (SELECT rowid FROM request_words WHERE {})",
                         fts_match(words, args)
                     ),
-                    // The newest, after the index's mark, are among the rows searched.
+                    // The requests' own index of pairs holds every request.
                     WordIndex::GinBigrams => {
-                        let found = found_rows(words, *unindexed_after, args);
-                        return format!("id IN (SELECT found_id FROM {found} AS found)");
+                        args.push(Value::TextList(pairs(words).into_iter().collect()));
+                        let mut all =
+                            vec![format!("shouhou_bigrams(search_text) @> ${}", args.len())];
+                        all.extend(whole_words(words, "search_text", args));
+                        return all.join(" AND ");
                     }
                 };
                 let mut all = vec![found];
@@ -303,43 +308,33 @@ impl Search {
         }
     }
 
-    /// For the newest first: the requests that match, read from the index of pairs in the
-    /// order of their ids, so a page of a common word reads a page of rows, not every match.
-    /// The FROM, the condition and the id it orders by; none where the database's own plan
-    /// does better.
+    /// For the newest first: the requests that match, read from SQLite's index of pairs in
+    /// the order it keeps them (newest last), so a page of a common word reads a page of
+    /// rows, not every match. The FROM, the condition and the id it orders by; none where
+    /// the database's own plan does better.
     pub fn newest_first(
         &self,
         c: &impl Conn,
         args: &mut Vec<Value<'static>>,
-    ) -> Option<(String, String, &'static str)> {
-        let Search::Words { words, unindexed_after } = self else { return None };
-        match c.dialect().word_index {
-            // Only while SQLite's index holds every request: it cannot give the newest otherwise.
-            WordIndex::Fts5 if unindexed_after.is_none() => {
-                let mut all = vec![fts_match(words, args)];
-                all.extend(whole_words(words, "search_text", args));
-                Some((
-                    "request_words JOIN requests ON requests.id = request_words.rowid".into(),
-                    all.join(" AND "),
-                    "request_words.rowid",
-                ))
-            }
-            WordIndex::Fts5 => None,
-            WordIndex::GinBigrams => {
-                let found = found_rows(words, *unindexed_after, args);
-                Some((
-                    format!("{found} AS found JOIN requests ON requests.id = found.found_id"),
-                    "1 = 1".into(),
-                    "found.found_id",
-                ))
-            }
+    ) -> Option<(&'static str, String, &'static str)> {
+        // Only while the index holds every request: it cannot give the newest otherwise.
+        let Search::Words { words, unindexed_after: None } = self else { return None };
+        if c.dialect().word_index != WordIndex::Fts5 {
+            return None;
         }
+        let mut all = vec![fts_match(words, args)];
+        all.extend(whole_words(words, "search_text", args));
+        Some((
+            "request_words JOIN requests ON requests.id = request_words.rowid",
+            all.join(" AND "),
+            "request_words.rowid",
+        ))
     }
 }
 
-/// PostgreSQL's requests that have every word, as `found_id` and `found_status`: through
-/// the search table's index of pairs up to the index's mark, and after it by their text (the
-/// pairs of each would be computed again otherwise, a PL/pgSQL loop a row).
+/// PostgreSQL's requests that have every word, as `found_id` and `found_status`, for
+/// counting: through the search table's index of pairs up to the mark, and after it by their
+/// text (the pairs of each would be computed again otherwise, a PL/pgSQL loop a row).
 fn found_rows(
     words: &[String],
     unindexed_after: Option<i64>,
