@@ -130,7 +130,7 @@ impl Db {
     }
 
     /// Puts the words of every request not in the index yet into it now, rather than when
-    /// creates pause: for tests. How many it put.
+    /// creates pause: for tests and the bench's fill. How many it put.
     #[doc(hidden)]
     pub async fn index_words_now(&self) -> Result<usize, StoreError> {
         if let Db::Postgres(store) = self {
