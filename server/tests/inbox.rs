@@ -178,6 +178,94 @@ async fn words_of_two_characters_or_more_are_found_in_the_description_name_and_c
     );
 }
 
+/// Every page of a query, followed to its end: the references in the order listed, and the
+/// total the first page said.
+async fn every_page(desk: &Desk, cookie: &str, query: &str) -> (Vec<String>, Option<i64>) {
+    let (mut seen, body) = list(desk, cookie, &format!("?{query}")).await;
+    let total = body["total"].as_i64();
+    let mut next = body["next"].as_str().map(str::to_string);
+    while let Some(after) = next {
+        let (page, body) = list(desk, cookie, &format!("?{query}&after={}", encode(&after))).await;
+        seen.extend(page);
+        next = body["next"].as_str().map(str::to_string);
+    }
+    (seen, total)
+}
+
+/// A word search with more findings than a page lists every one once, in the inbox's order,
+/// under another filter that passes over most of the newest findings too (PostgreSQL reads
+/// them by their ids, more at a time until the page is full).
+#[tokio::test]
+async fn a_word_search_pages_through_every_finding_once_under_any_filter() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Agent).await;
+    let cookie = desk.sign_in("li.na").await;
+    // Started, untouched, or resolved (most of them).
+    let state = |i: usize| (i % 5).min(2);
+    let mut washers = Vec::new();
+    let mut all = Vec::new();
+    for i in 0..450_usize {
+        let (line, description) = if i < 20 {
+            ("appliance", "洗衣机进水后漏水")
+        } else {
+            ("property", "卫生间漏水到楼下")
+        };
+        let filed = request(Intent::Repair, line, "赵敏", description);
+        let reference =
+            desk.file(&format!("many-{i}"), filed, vec![], &hours_ago(500 - i as i64)).await;
+        let statuses = match state(i) {
+            0 => vec![Status::InProgress],
+            1 => Vec::new(),
+            _ => vec![Status::InProgress, Status::Resolved],
+        };
+        for status in statuses {
+            let event = EventRequest::Status { status };
+            desk.event(&reference, event, Some("li.na"), &hours_ago(499 - i as i64)).await;
+        }
+        if i < 20 {
+            washers.push(reference.clone());
+        }
+        all.push(reference);
+    }
+    desk.file(
+        "dry",
+        request(Intent::Repair, "property", "赵敏", "外墙渗水"),
+        vec![],
+        &hours_ago(1),
+    )
+    .await;
+    let sorted = |mut refs: Vec<String>| {
+        refs.sort();
+        refs
+    };
+    let (listed, total) = every_page(&desk, &cookie, "q=%E6%BC%8F%E6%B0%B4").await;
+    assert_eq!((listed.len(), total), (450, Some(450)), "every finding, once");
+    assert_eq!(sorted(listed), sorted(all.clone()));
+    let (listed, total) =
+        every_page(&desk, &cookie, "q=%E6%BC%8F%E6%B0%B4&product_line=appliance").await;
+    assert_eq!(total, Some(20));
+    assert_eq!(sorted(listed), sorted(washers.clone()), "the oldest, under 430 newer ones");
+    let of = |refs: &[String], status: usize| -> Vec<String> {
+        refs.iter()
+            .enumerate()
+            .filter(|(i, _)| state(*i) == status)
+            .map(|(_, r)| r.clone())
+            .collect()
+    };
+    // The resolved: the rest, newest first, where 258 newer resolved ones are not washers.
+    let (listed, total) =
+        every_page(&desk, &cookie, "q=%E6%BC%8F%E6%B0%B4&product_line=appliance&status=resolved")
+            .await;
+    assert_eq!(total, Some(of(&washers, 2).len() as i64));
+    assert_eq!(listed, of(&washers, 2).into_iter().rev().collect::<Vec<_>>(), "newest first");
+    let (listed, _) =
+        every_page(&desk, &cookie, "q=%E6%BC%8F%E6%B0%B4&product_line=appliance&status=received")
+            .await;
+    assert_eq!(sorted(listed), sorted(of(&washers, 1)));
+    let (listed, _) = every_page(&desk, &cookie, "q=%E6%BC%8F%E6%B0%B4&status=in_progress").await;
+    assert_eq!(sorted(listed), sorted(of(&all, 0)));
+}
+
 /// A word search counts what it found by status as the status stands now: a search alone is
 /// counted apart from the other filters (PostgreSQL reads a table of its own for it), and both
 /// follow a change of status.

@@ -178,20 +178,16 @@ async fn counts(
     };
     // A search's findings and an engineer's visited requests are few: counted as found.
     if search.is_some() || visiting {
-        // Under no other filter, from where the store keeps what a search alone is counted by.
-        let mut args = Vec::new();
-        let apart = search.filter(|_| search_alone).and_then(|s| s.counted_apart(c, &mut args));
-        let (sql, args) = match apart {
-            Some(sql) => (sql, args),
-            None => (
-                format!(
-                    "SELECT status, count(*) FROM requests WHERE {} GROUP BY status",
-                    base.sql()
-                ),
-                base.args.clone(),
-            ),
-        };
-        add(c.query(&sql, &args).await?)?;
+        // Words found once, under no other filter, are counted as they were found.
+        if let (Some(Search::Found(found)), true) = (search, search_alone) {
+            for (_, status) in found {
+                *counts.entry(status.as_str().to_string()).or_default() += 1;
+            }
+            return Ok(counts);
+        }
+        let sql =
+            format!("SELECT status, count(*) FROM requests WHERE {} GROUP BY status", base.sql());
+        add(c.query(&sql, &base.args).await?)?;
         return Ok(counts);
     }
     // From the open requests' own index, which holds every column a filter reads.
@@ -255,6 +251,13 @@ async fn part_rows(
         Some(wanted) if !statuses.contains(&wanted) => return Ok(Vec::new()),
         wanted => wanted.map(|wanted| format!("status = '{}'", wanted.as_str())),
     };
+    // Words found once: this part's among them, by their status.
+    let found = search.and_then(|search| {
+        search.found_ids(|found| statuses.contains(&found) && status.is_none_or(|s| s == found))
+    });
+    if found.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     let (mut from, scope, mut key, mut order) = match part {
         Part::Escalated => (
             format!("requests{}", hint("requests_escalating")),
@@ -306,6 +309,8 @@ async fn part_rows(
             key = id;
             order = "request_words.rowid DESC";
         }
+        // Read below, by their ids.
+        (None, Some(Search::Found(_))) => {}
         (None, Some(search)) => {
             let clause = search.clause(c, &mut filters.args);
             filters.clauses.push(clause);
@@ -323,11 +328,34 @@ async fn part_rows(
         }
         _ => {}
     }
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM {from} WHERE {} ORDER BY {order} LIMIT {limit}",
-        filters.sql()
-    );
-    c.query(&sql, &filters.args).await
+    let page = |mut filters: Filters, ids: Option<Vec<i64>>, limit: usize| {
+        if let Some(ids) = ids {
+            let ids = filters.arg(Value::IdList(ids));
+            filters.clauses.push(format!("id = ANY({ids})"));
+        }
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {from} WHERE {} ORDER BY {order} LIMIT {limit}",
+            filters.sql()
+        );
+        async move { c.query(&sql, &filters.args).await }
+    };
+    let found = match found {
+        Some(found) if part == Part::Rest => found,
+        found => return page(filters, found, limit).await,
+    };
+    // The rest, newest first: the newest found are read a few at a time, more each time, until
+    // the page is full (the first few fill it unless other filters pass over most).
+    let before = after.filter(|cursor| cursor.part == part).map_or(i64::MAX, |cursor| cursor.id);
+    let newest: Vec<i64> = found.into_iter().rev().filter(|id| *id < before).collect();
+    let mut rows = Vec::new();
+    let (mut read, mut step) = (0, limit * 2);
+    while rows.len() < limit && read < newest.len() {
+        let ids = newest[read..(read + step).min(newest.len())].to_vec();
+        read += ids.len();
+        step *= 4;
+        rows.extend(page(filters.clone(), Some(ids), limit - rows.len()).await?);
+    }
+    Ok(rows)
 }
 
 /// An inbox line, with its flags decided by core at `now`.

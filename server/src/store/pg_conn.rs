@@ -75,6 +75,7 @@ fn param<'a>(
         Value::Text(text) => Box::new(text.as_ref()),
         Value::Bytes(bytes) => Box::new(bytes.as_ref()),
         Value::TextList(list) => Box::new(list),
+        Value::IdList(list) => Box::new(list),
     })
 }
 

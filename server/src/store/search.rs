@@ -6,11 +6,12 @@
 //! Words are found through an index of every pair of adjacent characters (bigram) of that
 //! text, lower-cased: a two-character word such as 漏水 is one pair, so a trigram index, which
 //! needs three, would miss it. A longer word is looked up by all its pairs, then checked as a
-//! whole. SQLite keeps the pairs in an FTS5 table; PostgreSQL in a GIN index over
-//! `shouhou_bigrams(search_text)` of the requests, the same pairs computed by a function of the
-//! schema, and counts a search alone from `request_search`, a narrow table of each request's
-//! status and text with the same index. The answers are the same on both: a request matches
-//! when every word is a substring of its text.
+//! whole. SQLite keeps the pairs in an FTS5 table; PostgreSQL in `request_search`, a narrow
+//! table of each request's status and text, with a GIN index over
+//! `shouhou_bigrams(search_text)`, the same pairs computed by a function of the schema. There a
+//! search is found once for the whole page ([`Search::Found`]): its counts are those rows', and
+//! the page reads its requests by their key. The answers are the same on both: a request
+//! matches when every word is a substring of its text.
 //!
 //! SQLite's index and PostgreSQL's search table are written apart from the create
 //! ([`index_pending`]): a create writes its row and its indexes, and a burst of them is not
@@ -25,7 +26,7 @@ use std::collections::BTreeSet;
 
 use shouhou_core::phone::normalize_phone;
 use shouhou_core::reference::parse_issued_reference;
-use shouhou_core::ValidRequest;
+use shouhou_core::{Status, ValidRequest};
 
 use super::error::StoreError;
 use super::sql::{params, Conn, Value, WordIndex};
@@ -203,10 +204,15 @@ pub async fn index_pending(
 pub enum Search {
     /// A reference, a phone number, or a serial number some request has: found exactly.
     Exact { column: &'static str, value: String },
-    /// Words, lower-cased, two characters or more each: every one in the request's text.
-    /// `unindexed_after` is where the index of pairs ends, if it is behind the newest request
-    /// (those after it are searched by their text).
+    /// SQLite's words, lower-cased, two characters or more each: every one in the request's
+    /// text. `unindexed_after` is where the index of pairs ends, if it is behind the newest
+    /// request (those after it are searched by their text).
     Words { words: Vec<String>, unindexed_after: Option<i64> },
+    /// PostgreSQL's words, found once for the whole inbox: every request that has them, by
+    /// id, oldest first, with its status. Its counts, parts and pages read these rows by
+    /// their key, where each statement searching the pairs anew would read tens of thousands
+    /// of them again (four times a page).
+    Found(Vec<(i64, Status)>),
     /// Nothing searchable (one-character words): nothing matches.
     Nothing,
 }
@@ -246,21 +252,17 @@ impl Search {
         let through = indexed_through(c).await?;
         let newest: Option<i64> = c.value("SELECT max(id) FROM requests", params![]).await?;
         let unindexed_after = newest.filter(|newest| *newest > through).map(|_| through);
+        if c.dialect().word_index == WordIndex::GinBigrams {
+            return Ok(Some(Search::Found(found(c, &words, unindexed_after).await?)));
+        }
         Ok(Some(Search::Words { words, unindexed_after }))
     }
 
-    /// How this search, under no other filter, is counted by status: for words on
-    /// PostgreSQL, from the narrow table of each request's status and words (its schema's
-    /// version 11), whose rows a common word's tens of thousands of findings read far faster
-    /// than the requests' (the newest, not in it yet, from the requests). The query, giving each
-    /// status and its count; none to count from the requests by [`Search::clause`].
-    pub fn counted_apart(&self, c: &impl Conn, args: &mut Vec<Value<'static>>) -> Option<String> {
-        let Search::Words { words, unindexed_after } = self else { return None };
-        if c.dialect().word_index != WordIndex::GinBigrams {
-            return None;
-        }
-        let found = found_rows(words, *unindexed_after, args);
-        Some(format!("SELECT found_status, count(*) FROM {found} AS found GROUP BY found_status"))
+    /// The requests found whose status `keep` holds, oldest first; none unless the words
+    /// were found once ([`Search::Found`]).
+    pub fn found_ids(&self, keep: impl Fn(Status) -> bool) -> Option<Vec<i64>> {
+        let Search::Found(found) = self else { return None };
+        Some(found.iter().filter(|(_, status)| keep(*status)).map(|(id, _)| *id).collect())
     }
 
     /// Whether it names one request or a few, found through an index of their own.
@@ -281,13 +283,10 @@ impl Search {
                         "id IN (SELECT rowid FROM request_words WHERE {})",
                         fts_match(words, args)
                     ),
-                    // The requests' own index of pairs holds every request.
+                    // PostgreSQL reads its words as found ones; this is the same answer.
                     WordIndex::GinBigrams => {
-                        args.push(Value::TextList(pairs(words).into_iter().collect()));
-                        let mut all =
-                            vec![format!("shouhou_bigrams(search_text) @> ${}", args.len())];
-                        all.extend(whole_words(words, "search_text", args));
-                        return all.join(" AND ");
+                        let found = found_rows(words, *unindexed_after, args);
+                        return format!("id IN (SELECT found_id FROM {found} AS found)");
                     }
                 };
                 let mut all = vec![found];
@@ -303,6 +302,10 @@ impl Search {
                         format!("({indexed} OR ({}))", newest.join(" AND "))
                     }
                 }
+            }
+            Search::Found(found) => {
+                args.push(Value::IdList(found.iter().map(|(id, _)| *id).collect()));
+                format!("id = ANY(${})", args.len())
             }
             Search::Nothing => "1 = 0".into(),
         }
@@ -332,9 +335,35 @@ impl Search {
     }
 }
 
-/// PostgreSQL's requests that have every word, as `found_id` and `found_status`, for
-/// counting: through the search table's index of pairs up to the mark, and after it by their
-/// text (the pairs of each would be computed again otherwise, a PL/pgSQL loop a row).
+/// PostgreSQL's requests that have every word, by id with their status, oldest first.
+async fn found(
+    c: &impl Conn,
+    words: &[String],
+    unindexed_after: Option<i64>,
+) -> Result<Vec<(i64, Status)>, StoreError> {
+    let mut args = Vec::new();
+    let sql = format!(
+        "SELECT found_id, found_status FROM {} AS found",
+        found_rows(words, unindexed_after, &mut args)
+    );
+    let mut found = c
+        .query(&sql, &args)
+        .await?
+        .iter()
+        .map(|row| {
+            let status: String = row.get(1)?;
+            let status = Status::parse(&status)
+                .ok_or_else(|| StoreError::Data(format!("a request has no status {status:?}")))?;
+            Ok((row.get(0)?, status))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    found.sort_unstable_by_key(|(id, _)| *id);
+    Ok(found)
+}
+
+/// PostgreSQL's requests that have every word, as `found_id` and `found_status`: through the
+/// search table's index of pairs up to the mark, and after it by their text (the pairs of
+/// each would be computed again otherwise, a PL/pgSQL loop a row).
 fn found_rows(
     words: &[String],
     unindexed_after: Option<i64>,

@@ -23,6 +23,8 @@ pub enum Value<'a> {
     Bytes(Cow<'a, [u8]>),
     /// A list of texts: PostgreSQL's `text[]`, for array operators.
     TextList(Vec<String>),
+    /// A list of numbers: PostgreSQL's `bigint[]`, for `= ANY`.
+    IdList(Vec<i64>),
 }
 
 impl From<i64> for Value<'_> {

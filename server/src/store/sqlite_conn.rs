@@ -18,7 +18,7 @@ impl rusqlite::ToSql for Value<'_> {
             Value::Bool(b) => ValueRef::Integer(i64::from(*b)),
             Value::Text(text) => ValueRef::Text(text.as_bytes()),
             Value::Bytes(bytes) => ValueRef::Blob(bytes),
-            Value::TextList(_) => {
+            Value::TextList(_) | Value::IdList(_) => {
                 return Err(rusqlite::Error::ToSqlConversionFailure(
                     "SQLite has no arrays: a list is PostgreSQL's".into(),
                 ))
