@@ -88,6 +88,7 @@ fn value_of(row: &tokio_postgres::Row, index: usize) -> Result<Value<'static>, S
         Type::BOOL => row.try_get::<_, Option<bool>>(index)?.map(Value::Bool),
         Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(index)?.map(|b| Value::Bytes(b.into())),
         Type::TEXT_ARRAY => row.try_get::<_, Option<Vec<String>>>(index)?.map(Value::TextList),
+        Type::INT8_ARRAY => row.try_get::<_, Option<Vec<i64>>>(index)?.map(Value::IdList),
         _ => row.try_get::<_, Option<String>>(index)?.map(|t| Value::Text(t.into())),
     };
     Ok(value.unwrap_or(Value::Null))

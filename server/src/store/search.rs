@@ -335,7 +335,9 @@ impl Search {
     }
 }
 
-/// PostgreSQL's requests that have every word, by id with their status, oldest first.
+/// PostgreSQL's requests that have every word, by id with their status, oldest first. Read
+/// as one list of ids per status: tens of thousands of rows of their own would cost the
+/// database's messages and this server's memory ten times that.
 async fn found(
     c: &impl Conn,
     words: &[String],
@@ -343,20 +345,17 @@ async fn found(
 ) -> Result<Vec<(i64, Status)>, StoreError> {
     let mut args = Vec::new();
     let sql = format!(
-        "SELECT found_id, found_status FROM {} AS found",
+        "SELECT found_status, array_agg(found_id) FROM {} AS found GROUP BY found_status",
         found_rows(words, unindexed_after, &mut args)
     );
-    let mut found = c
-        .query(&sql, &args)
-        .await?
-        .iter()
-        .map(|row| {
-            let status: String = row.get(1)?;
-            let status = Status::parse(&status)
-                .ok_or_else(|| StoreError::Data(format!("a request has no status {status:?}")))?;
-            Ok((row.get(0)?, status))
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+    let mut found = Vec::new();
+    for row in c.query(&sql, &args).await? {
+        let status: String = row.get(0)?;
+        let status = Status::parse(&status)
+            .ok_or_else(|| StoreError::Data(format!("a request has no status {status:?}")))?;
+        let ids: Vec<i64> = row.get(1)?;
+        found.extend(ids.into_iter().map(|id| (id, status)));
+    }
     found.sort_unstable_by_key(|(id, _)| *id);
     Ok(found)
 }

@@ -151,6 +151,15 @@ impl FromValue for Vec<u8> {
     }
 }
 
+impl FromValue for Vec<i64> {
+    fn from_value(value: &Value<'static>) -> Option<Self> {
+        match value {
+            Value::IdList(ids) => Some(ids.clone()),
+            _ => None,
+        }
+    }
+}
+
 impl<T: FromValue> FromValue for Option<T> {
     fn from_value(value: &Value<'static>) -> Option<Self> {
         match value {
