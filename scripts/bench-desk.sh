@@ -5,6 +5,8 @@
 # scripts/with-postgres.sh). Prints one table per store: p50 / p95 / max of 20 runs each, the
 # budget, and the export's first byte, whole time, size and the server's peak memory.
 #   scripts/bench-desk.sh [N] [sqlite|postgres|both]      N = 1000000, both by default
+# SHOUHOU_BENCH_ONLY=TEXT times only the queries whose label holds TEXT (and exports nothing),
+# to look at one again on a kept store.
 # SHOUHOU_BENCH_KEEP=DIR keeps the filled stores in DIR (a SQLite file, a PostgreSQL cluster) and
 # the next run with the same N times them again without filling (the server migrates them first,
 # so a new index is built on the kept store). Remove DIR when done: at a million it holds ~5 GB.
@@ -24,7 +26,7 @@ fi
 keep="${SHOUHOU_BENCH_KEEP:-}"
 if [ -n "$keep" ]; then mkdir -p "$keep"; keep=$(cd "$keep" && pwd); fi
 if [ "$which" = postgres ] && [ -z "${SHOUHOU_BENCH_CLUSTER:-}" ]; then
-  SHOUHOU_BENCH_CLUSTER=1 SHOUHOU_PG_SETTINGS="-c shared_buffers=2GB" \
+  SHOUHOU_BENCH_CLUSTER=1 SHOUHOU_PG_SETTINGS="-c shared_buffers=2GB ${SHOUHOU_PG_SETTINGS:-}" \
     SHOUHOU_PG_KEEP="${keep:+$keep/postgres}" exec "$ROOT/scripts/with-postgres.sh" "$0" "$count" postgres
 fi
 bench_build_fill
@@ -95,6 +97,7 @@ results="$dir/results"
 # and records p50, p95 and max of $runs runs after one to warm up.
 time_query() {
   local label="$1" budget="$2" path="$3"; shift 3
+  [[ "$label" == *"${SHOUHOU_BENCH_ONLY:-}"* ]] || return 0
   local args=(); for pair in "$@"; do args+=(--data-urlencode "$pair"); done
   local status; status=$(curl -s -o "$dir/answer" -w '%{http_code}' -b "$dir/cookie" -G "${args[@]}" "$url$path")
   [ "$status" = 200 ] || { echo "$label: HTTP $status $(head -c 300 "$dir/answer")" >&2; exit 1; }
@@ -142,6 +145,7 @@ time_query "figures, 30 days" 500 /api/v1/staff/figures "from=$month" "to=$today
 time_query "figures, the year" 500 /api/v1/staff/figures "from=$year" "to=$today"
 time_query "figures, all time" 500 /api/v1/staff/figures from=2000-01-01 "to=$today"
 
+if [ -n "${SHOUHOU_BENCH_ONLY:-}" ]; then cat "$results"; exit 0; fi
 say "exporting the year"
 rss_before=$(awk '/VmRSS/ { print $2 }' "/proc/$server/status")
 peak_file="$dir/peak"; echo 0 > "$peak_file"

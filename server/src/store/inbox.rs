@@ -274,12 +274,18 @@ async fn part_rows(
             // read in order, both owed statuses' sorted from it (a few tens of thousands at a
             // million requests, none of them read from the table).
             format!("requests{}", hint("requests_open")),
-            // Open as well as owed, in the words of the open requests' index, so that SQLite
-            // may read that one.
+            // Open as well as owed, in the words of the open requests' index, where SQLite is
+            // told to read that one: it reads a partial index only for a query that says the
+            // index's own condition. PostgreSQL proves it from the owed statuses, and said
+            // twice, its planner multiplies the two (as above): for `status=in_progress` it
+            // sorted all 26,000 of them from another index, 50 ms instead of 0.4.
             format!(
-                "{} AND status IN ({}) AND NOT {}",
+                "{}{} AND NOT {}",
                 wanted.unwrap_or_else(|| format!("status IN ({})", awaiting())),
-                open(),
+                match hint("requests_open") {
+                    hint if hint.is_empty() => String::new(),
+                    _ => format!(" AND status IN ({})", open()),
+                },
                 escalated_sql(now)
             ),
             "reply_by_ts",
