@@ -256,6 +256,29 @@ async fn a_request_and_its_photos_are_stored_together_or_not_at_all() {
     assert_eq!(rows(&url, "SELECT count(*) FROM photos").await, [["2"]]);
 }
 
+/// The desk's inbox names its clock in its statements' text, so every second prepares new
+/// ones: a connection keeps a bounded number of them, however long it lives.
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn a_connection_keeps_a_bounded_number_of_statements_prepared() {
+    let Some(url) = fresh_database("statements").await else { return };
+    let desk = Db::Postgres(PgStore::open(&url).await.unwrap());
+    let Db::Postgres(store) = &desk else { unreachable!() };
+    desk.create(new_request("pg-statements-1", &[])).await.unwrap();
+    let start = store::now();
+    // An inbox a second for twenty minutes, one query at a time on one connection.
+    for second in 0..1_200 {
+        let now = start + chrono::Duration::seconds(second);
+        let inbox = desk.inbox(Default::default(), "li.na", None, now, None).await.unwrap();
+        assert_eq!(inbox.total, 1);
+    }
+    let prepared = store.statements_prepared().await.unwrap();
+    assert!(
+        (1..=store::pg_conn::STATEMENTS_KEPT as i64).contains(&prepared),
+        "{prepared} statements prepared"
+    );
+}
+
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn migrations_run_once_when_two_instances_start_together() {

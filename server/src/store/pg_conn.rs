@@ -94,12 +94,28 @@ fn value_of(row: &tokio_postgres::Row, index: usize) -> Result<Value<'static>, S
     Ok(value.unwrap_or(Value::Null))
 }
 
+/// The statements one connection keeps prepared, at most. Some of the desk's queries carry
+/// their clock or a page's length in their text (the planner reads them as values, and plans
+/// its partial indexes from them), so each second names new ones: kept without a bound, they
+/// grew this server's memory and that of each of the database's sessions for as long as the
+/// connection lived. The statements a store prepares over and over are far fewer than this.
+#[doc(hidden)]
+pub const STATEMENTS_KEPT: usize = 512;
+
 impl PgConn<'_> {
     async fn prepared(
         &self,
         sql: &str,
         params: &[Value<'_>],
     ) -> Result<tokio_postgres::Statement, StoreError> {
+        let kept = match self.on {
+            On::Transaction(tx) => &tx.statement_cache,
+            On::Statements(client) => &client.statement_cache,
+        };
+        // Dropped, each is closed in the database (once no query is using it).
+        if kept.size() >= STATEMENTS_KEPT {
+            kept.clear();
+        }
         let statement = match self.on {
             On::Transaction(tx) => tx.prepare_cached(sql).await?,
             On::Statements(client) => client.prepare_cached(sql).await?,

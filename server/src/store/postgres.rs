@@ -132,6 +132,15 @@ impl PgStore {
         });
     }
 
+    /// How many statements the database holds prepared for one of the pool's connections
+    /// (the one a test that works one query at a time has used throughout): for tests.
+    #[doc(hidden)]
+    pub async fn statements_prepared(&self) -> Result<i64, StoreError> {
+        let client = self.pool.get().await?;
+        let row = client.query_one("SELECT count(*) FROM pg_prepared_statements", &[]).await?;
+        Ok(row.get(0))
+    }
+
     /// One step of the indexer, whether or not creates go on: for tests.
     #[doc(hidden)]
     pub async fn index_words_now(&self) -> Result<usize, StoreError> {
