@@ -145,7 +145,10 @@ time_query "figures, 30 days" 500 /api/v1/staff/figures "from=$month" "to=$today
 time_query "figures, the year" 500 /api/v1/staff/figures "from=$year" "to=$today"
 time_query "figures, all time" 500 /api/v1/staff/figures from=2000-01-01 "to=$today"
 
-if [ -n "${SHOUHOU_BENCH_ONLY:-}" ]; then cat "$results"; exit 0; fi
+if [ -n "${SHOUHOU_BENCH_ONLY:-}" ]; then
+  printf '\n### %s: %s requests, only "%s"\n\n' "$which" "$count" "$SHOUHOU_BENCH_ONLY"
+  cat "$results"; exit 0
+fi
 say "exporting the year"
 rss_before=$(awk '/VmRSS/ { print $2 }' "/proc/$server/status")
 peak_file="$dir/peak"; echo 0 > "$peak_file"

@@ -163,7 +163,6 @@ async fn counts(
     search: Option<&Search>,
     visiting: bool,
     base: &Filters,
-    search_alone: bool,
 ) -> Result<BTreeMap<String, i64>, StoreError> {
     let mut counts: BTreeMap<String, i64> =
         Status::ALL.iter().map(|status| (status.as_str().to_string(), 0)).collect();
@@ -176,18 +175,19 @@ async fn counts(
         }
         Ok(())
     };
-    // A search's findings and an engineer's visited requests are few: counted as found.
+    // A search's findings and an engineer's visited requests: counted as found.
     if search.is_some() || visiting {
         // Words found once, under no other filter, are counted as they were found.
-        if let (Some(Search::Found(found)), true) = (search, search_alone) {
+        if let (Some(Search::Found(found)), true) = (search, base.clauses.is_empty()) {
             for (_, status) in found {
                 *counts.entry(status.as_str().to_string()).or_default() += 1;
             }
             return Ok(counts);
         }
+        let found = searched(c, base.clone(), search);
         let sql =
-            format!("SELECT status, count(*) FROM requests WHERE {} GROUP BY status", base.sql());
-        add(c.query(&sql, &base.args).await?)?;
+            format!("SELECT status, count(*) FROM requests WHERE {} GROUP BY status", found.sql());
+        add(c.query(&sql, &found.args).await?)?;
         return Ok(counts);
     }
     // From the open requests' own index, which holds every column a filter reads.
@@ -418,10 +418,7 @@ pub async fn inbox(
         None => None,
     };
     let base = filters(filter, me, visiting, now);
-    let with_search = searched(c, base.clone(), search.as_ref());
-    let search_alone = base.clauses.is_empty();
-    let counts =
-        counts(c, filter, search.as_ref(), visiting.is_some(), &with_search, search_alone).await?;
+    let counts = counts(c, filter, search.as_ref(), visiting.is_some(), &base).await?;
     let total = match filter.status {
         Some(status) => counts.get(status.as_str()).copied().unwrap_or(0),
         None => counts.values().sum(),
