@@ -6,7 +6,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use shouhou_core::config::Adapter;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::kiosk::Unlock;
@@ -36,6 +35,20 @@ const ACTIVITY: [&str; 5] = ["pointerdown", "keydown", "input", "wheel", "touchs
 /// Controls that bring up an on-screen keyboard.
 const KEYBOARD_FIELDS: &str =
     "textarea, input:not([type=radio]):not([type=checkbox]):not([type=file]):not([type=button])";
+
+/// Scrolls the field being typed into, if any, to the middle of the page's visible part.
+fn keep_in_view() {
+    let Some(field) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.active_element())
+        .filter(|e| e.matches(KEYBOARD_FIELDS).unwrap_or(false))
+    else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    field.scroll_into_view_with_scroll_into_view_options(&options);
+}
 
 fn now_s() -> f64 {
     js_sys::Date::now() / 1000.0
@@ -98,25 +111,16 @@ pub fn use_kiosk(
                         })
                     })
                     .collect();
-                // An on-screen keyboard must not cover the field being typed into: once it
-                // is up, the field is scrolled to the middle of what is left. Only fields that
-                // bring a keyboard, and not during the tap itself (a scroll between press and
-                // release would move the target away from under the finger).
-                let focus = gloo_events::EventListener::new(&window, "focusin", |event| {
-                    let Some(field) = event
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .filter(|e| e.matches(KEYBOARD_FIELDS).unwrap_or(false))
-                    else {
-                        return;
-                    };
-                    gloo_timers::callback::Timeout::new(350, move || {
-                        let options = web_sys::ScrollIntoViewOptions::new();
-                        options.set_block(web_sys::ScrollLogicalPosition::Center);
-                        field.scroll_into_view_with_scroll_into_view_options(&options);
-                    })
-                    .forget();
-                });
+                // An on-screen keyboard must not cover the field being typed into: when it
+                // comes up it resizes the page (the page asks for that:
+                // interactive-widget=resizes-content), and the field typed into is then
+                // scrolled to the middle of what is left. Not at the focus itself: a slow
+                // tablet's keyboard comes up after any fixed wait, and a scroll during the tap
+                // would move the target away from under the finger. Once now as well: on a
+                // page drawn by the server, the field may have been tapped, and the keyboard
+                // come up, before the app took the page over.
+                keep_in_view();
+                let focus = gloo_events::EventListener::new(&window, "resize", |_| keep_in_view());
                 let tick = gloo_timers::callback::Interval::new(1_000, move || {
                     let idle = now_s() - last_activity.get();
                     let left = f64::from(idle_s + warning_s) - idle;
