@@ -18,3 +18,9 @@ pub mod http;
 pub mod i18n;
 pub mod maps;
 pub mod router;
+
+// Every app built with this library (the customer app, the desk, the engineer's app) is
+// single-threaded wasm, which `TalckWasm` requires.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
