@@ -120,7 +120,7 @@ pub fn use_kiosk(
                 // page drawn by the server, the field may have been tapped, and the keyboard
                 // come up, before the app took the page over.
                 keep_in_view();
-                let focus = gloo_events::EventListener::new(&window, "resize", |_| keep_in_view());
+                let resize = gloo_events::EventListener::new(&window, "resize", |_| keep_in_view());
                 let tick = gloo_timers::callback::Interval::new(1_000, move || {
                     let idle = now_s() - last_activity.get();
                     let left = f64::from(idle_s + warning_s) - idle;
@@ -136,7 +136,7 @@ pub fn use_kiosk(
                         seconds_left.set(Some(left.ceil() as u32));
                     }
                 });
-                keep = Some((listeners, focus, tick));
+                keep = Some((listeners, resize, tick));
             }
             move || drop(keep)
         });
