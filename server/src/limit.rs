@@ -131,7 +131,7 @@ fn hop_address(hop: &str) -> Option<IpAddr> {
 
 /// The key a client's bucket is kept under. An IPv6 user usually holds a whole /64, so
 /// that is one client; otherwise changing the last bits would be a fresh allowance.
-fn bucket_key(client: IpAddr) -> IpAddr {
+pub(crate) fn client_key(client: IpAddr) -> IpAddr {
     match client {
         IpAddr::V4(_) => client,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -200,7 +200,7 @@ impl Limiter {
         }
         let bucket = buckets
             .by_client
-            .entry(bucket_key(client))
+            .entry(client_key(client))
             .or_insert(Bucket { tokens: capacity, at: now });
         let refilled = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
         bucket.tokens = (bucket.tokens + refilled).min(capacity);
@@ -221,7 +221,7 @@ impl Limiter {
     /// succeeded, an attempt the server was too busy to judge).
     pub fn refund(&self, client: IpAddr) {
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(bucket) = buckets.by_client.get_mut(&bucket_key(client)) {
+        if let Some(bucket) = buckets.by_client.get_mut(&client_key(client)) {
             bucket.tokens = (bucket.tokens + 1.0).min(f64::from(self.rate.burst));
         }
     }
@@ -271,7 +271,7 @@ impl ByteQuota {
         if used.len() > SWEEP_ABOVE {
             used.retain(|_, (day, _)| *day == today);
         }
-        let entry = used.entry(bucket_key(client)).or_insert((today, 0));
+        let entry = used.entry(client_key(client)).or_insert((today, 0));
         if entry.0 != today {
             *entry = (today, 0);
         }
@@ -285,7 +285,7 @@ impl ByteQuota {
     /// Gives back what a call took that stored nothing new (a retry answered as a replay).
     pub fn refund(&self, client: IpAddr, bytes: u64) {
         let mut used = self.used.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(entry) = used.get_mut(&bucket_key(client)) {
+        if let Some(entry) = used.get_mut(&client_key(client)) {
             entry.1 = entry.1.saturating_sub(bytes);
         }
     }

@@ -19,7 +19,7 @@ use shouhou_server::limit::{Limits, Rate};
 use shouhou_server::notify::mail::Smtp;
 use shouhou_server::notify::outbound::{RobotHook, SmsGateway};
 use shouhou_server::notify::NoticeSettings;
-use shouhou_server::serve::serve;
+use shouhou_server::serve::{serve, ConnectionLimit};
 use shouhou_server::state::MB;
 use shouhou_server::store::{self, Db, Role, StoreError};
 use shouhou_server::{app, open_state, redact, Settings};
@@ -141,6 +141,10 @@ struct Args {
     /// idle between requests) before it is closed.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     header_timeout: u64,
+    /// Connections one client (an IPv6 /64 as one) may hold open at once; past it a new one is
+    /// closed at once. A --trust-proxy address is not bound by it.
+    #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections_per_client: u64,
     /// Where customers and staff reach this site: the links in notices and alerts
     /// (https://service.example.cn). Needed once any channel below is set up.
     #[arg(long, env = "SHOUHOU_PUBLIC_URL", value_name = "URL")]
@@ -429,6 +433,10 @@ fn main() {
 
 async fn run(args: Args) {
     let header_timeout = std::time::Duration::from_secs(args.header_timeout);
+    let connection_limit = ConnectionLimit {
+        per_client: usize::try_from(args.max_connections_per_client).unwrap_or(usize::MAX),
+        exempt: args.trust_proxy.clone(),
+    };
     let notices = notice_settings(&args);
     let settings = Settings {
         db: args.db,
@@ -484,7 +492,14 @@ async fn run(args: Args) {
     println!("shouhou-server listening on http://{local}");
     let db = redact(&settings.db.to_string_lossy());
     tracing::info!(addr = %local, %db, "listening");
-    serve(listener, app(state, &settings.dist), header_timeout, shutdown_signal()).await;
+    serve(
+        listener,
+        app(state, &settings.dist),
+        header_timeout,
+        connection_limit,
+        shutdown_signal(),
+    )
+    .await;
 }
 
 /// The notice settings from the command line and the environment (secrets only there).

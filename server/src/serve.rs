@@ -11,9 +11,17 @@
 //! body is sent or dropped (a long export streams as long as it needs); its body has its own
 //! limit (`--body-timeout`, in the handlers). Each request carries its peer's address as
 //! `ConnectInfo`, which the rate limits key on.
+//!
+//! A client holds at most `--max-connections-per-client` connections at once (an IPv6 /64 is
+//! one client, as for the rate limits): past it, a new connection is closed as soon as it is
+//! accepted, so one address cannot take every socket the server may open even by opening
+//! new ones as fast as the idle ones are closed. A trusted proxy is not bound by it: every
+//! client behind it arrives through its connections.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -33,14 +41,24 @@ use tower::ServiceExt;
 /// How long connections in flight may take to finish once shutdown begins.
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// How many connections one client may hold open at once, and who is not bound by it.
+#[derive(Clone, Debug)]
+pub struct ConnectionLimit {
+    pub per_client: usize,
+    /// The trusted reverse proxies (`--trust-proxy`): their connections carry many clients.
+    pub exempt: Vec<IpAddr>,
+}
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the requests in flight
 /// finish (up to 30 s) and returns.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     header_timeout: Duration,
+    limit: ConnectionLimit,
     shutdown: impl Future<Output = ()>,
 ) {
+    let open = OpenConnections::default();
     let mut builder = Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
@@ -57,6 +75,18 @@ pub async fn serve(
                 }
             },
             () = &mut shutdown => break,
+        };
+        let held = if limit.exempt.contains(&peer.ip()) {
+            None
+        } else {
+            match open.admit(peer.ip(), limit.per_client) {
+                Some(held) => Some(held),
+                None => {
+                    // Dropping the stream closes it: nothing is read from it or answered.
+                    tracing::debug!(%peer, "over the client's connections: closed");
+                    continue;
+                }
+            }
         };
         let (activity, mut idle) = Activity::new();
         let router = router.clone();
@@ -77,6 +107,8 @@ pub async fn serve(
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
+            // Counted against its client until this task ends with the connection.
+            let _held = held;
             let mut connection = std::pin::pin!(connection);
             loop {
                 let idle_since = *idle.borrow_and_update();
@@ -113,6 +145,42 @@ pub async fn serve(
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(DRAIN) => tracing::warn!("connections still open after 30 s; stopping"),
+    }
+}
+
+/// The connections each client holds open now.
+#[derive(Clone, Default)]
+struct OpenConnections(std::sync::Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>);
+
+impl OpenConnections {
+    /// One more connection for `peer`'s client, unless it holds `most` already.
+    fn admit(&self, peer: IpAddr, most: usize) -> Option<Held> {
+        let client = crate::limit::client_key(peer);
+        let mut open = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = open.entry(client).or_default();
+        if *count >= most {
+            return None;
+        }
+        *count += 1;
+        Some(Held { open: self.clone(), client })
+    }
+}
+
+/// One open connection of a client; released when dropped.
+struct Held {
+    open: OpenConnections,
+    client: IpAddr,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut open = self.open.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = open.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.client);
+            }
+        }
     }
 }
 

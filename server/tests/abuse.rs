@@ -226,3 +226,80 @@ async fn two_hundred_idle_or_slow_connections_are_closed_while_others_are_served
     );
     assert!(answered >= 10, "{answered}");
 }
+
+/// A socket from `ip` (any 127.x.x.x is this machine's loopback: another client).
+async fn connect_from(ip: &str, addr: &str) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(std::net::SocketAddr::new(ip.parse().unwrap(), 0)).unwrap();
+    socket.connect(addr.parse().unwrap()).await.unwrap()
+}
+
+/// `GET /config.json` over `stream`: the answer's status, or 0 when the server closed it
+/// without one.
+async fn status_over(mut stream: TcpStream) -> u16 {
+    let asked =
+        stream.write_all(b"GET /config.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if asked.await.is_err() {
+        return 0;
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer)
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_client_holds_no_more_connections_than_its_limit_while_others_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &common::test_db(dir.path(), "connections.sqlite3"),
+        &common::dist(dir.path()),
+        &["--max-connections-per-client", "4"],
+    );
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(connect_from("127.0.0.1", &server.addr).await);
+    }
+    // One more from the same client is closed as soon as it is accepted, before it sends
+    // anything.
+    let mut fifth = connect_from("127.0.0.1", &server.addr).await;
+    let closed = tokio::time::timeout(Duration::from_secs(5), fifth.read(&mut [0u8; 64]))
+        .await
+        .expect("the connection over the limit was still open after 5 s");
+    assert!(matches!(closed, Ok(0) | Err(_)), "{closed:?}");
+    // Another client is served meanwhile, and so are the client's own open connections.
+    assert_eq!(status_over(connect_from("127.0.0.2", &server.addr).await).await, 200);
+    assert_eq!(status_over(held.pop().unwrap()).await, 200);
+    // That one ended (`Connection: close`): the client has room for one more again, once
+    // the server has seen it go.
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let status = status_over(connect_from("127.0.0.1", &server.addr).await).await;
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < until, "no room again 5 s after a connection ended: {status}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(held);
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_is_not_bound_by_the_connection_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &common::test_db(dir.path(), "proxy-connections.sqlite3"),
+        &common::dist(dir.path()),
+        &["--max-connections-per-client", "2", "--trust-proxy", "127.0.0.1"],
+    );
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(connect_from("127.0.0.1", &server.addr).await);
+    }
+    // Every client behind the proxy arrives through its connections: the fourth is served.
+    assert_eq!(status_over(connect_from("127.0.0.1", &server.addr).await).await, 200);
+    assert_eq!(status_over(held.pop().unwrap()).await, 200);
+}

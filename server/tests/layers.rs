@@ -27,7 +27,9 @@ const LAYERS: &[&[&str]] = &[
     &["store::db", "store::backup"],
     &["store"],
     // Secrets, rate limits and the accept loop, which know no handler; how notices go out.
-    &["auth", "limit", "serve", "notify::links", "notify::mail", "notify::outbound"],
+    &["auth", "limit", "notify::links", "notify::mail", "notify::outbound"],
+    // The accept loop keys its connection limit on a client as the rate limits do.
+    &["serve"],
     &["notify"],
     // What every handler shares.
     &["state"],
