@@ -32,9 +32,11 @@ db="$dir/db.sqlite3"; [ "$store" = sqlite ] || db="$DATABASE_URL"
 servers=()
 trap 'kill "${servers[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 # wrk is one client from one address: the per-client create limit would answer it 429 after
-# the first twenty, so the bench measures storing, not refusing.
+# the first twenty, and more connections than a client may hold would be closed, so the bench
+# measures storing, not refusing.
 for i in $(seq "$instances"); do
   SHOUHOU_LIMIT_CREATE=100000000:100000000 target/release/shouhou-server --addr 127.0.0.1:0 --db "$db" --dist "$dir/dist" \
+    --max-connections-per-client "$connections" \
     --config static/config.json > "$dir/out-$i" 2>"$dir/err-$i" &
   servers+=($!)
 done

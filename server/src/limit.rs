@@ -105,12 +105,19 @@ pub struct ClientAddr {
     pub trusted_proxies: Vec<IpAddr>,
 }
 
+/// Whether `peer` is one of the trusted `proxies`. A server listening on `[::]` sees an IPv4
+/// peer as `::ffff:a.b.c.d`: that is the proxy named `a.b.c.d`.
+pub(crate) fn is_trusted(proxies: &[IpAddr], peer: IpAddr) -> bool {
+    let peer = peer.to_canonical();
+    proxies.iter().any(|proxy| proxy.to_canonical() == peer)
+}
+
 impl ClientAddr {
     /// The peer's address, or the last `X-Forwarded-For` hop when the peer is a trusted
     /// proxy: the hop that proxy wrote itself; the ones before it are whatever the caller sent.
     pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> IpAddr {
         let peer = peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        if !self.trusted_proxies.contains(&peer) {
+        if !is_trusted(&self.trusted_proxies, peer) {
             return peer;
         }
         headers
@@ -231,7 +238,7 @@ impl ClientAddr {
     /// Whether the caller reached a trusted proxy over TLS (its `X-Forwarded-Proto` says
     /// `https`): then cookies must be `Secure`. From anyone else the header is a claim.
     pub fn forwarded_https(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
-        peer.is_some_and(|peer| self.trusted_proxies.contains(&peer))
+        peer.is_some_and(|peer| is_trusted(&self.trusted_proxies, peer))
             && headers
                 .get("x-forwarded-proto")
                 .and_then(|value| value.to_str().ok())
@@ -389,6 +396,20 @@ mod tests {
         assert!(!clients.forwarded_https(Some("192.0.2.1".parse().unwrap()), &headers));
         headers.insert("x-forwarded-proto", "http".parse().unwrap());
         assert!(!clients.forwarded_https(Some(proxy), &headers));
+    }
+
+    #[test]
+    fn a_proxy_named_by_its_ipv4_address_is_trusted_when_seen_as_ipv4_mapped_ipv6() {
+        let clients = ClientAddr { trusted_proxies: vec!["10.0.0.2".parse().unwrap()] };
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.7".parse().unwrap());
+        let mapped: IpAddr = "::ffff:10.0.0.2".parse().unwrap();
+        assert_eq!(
+            clients.client(Some(mapped), &headers),
+            "203.0.113.7".parse::<IpAddr>().unwrap()
+        );
+        assert!(is_trusted(&clients.trusted_proxies, mapped));
+        assert!(!is_trusted(&clients.trusted_proxies, "::ffff:10.0.0.3".parse().unwrap()));
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let held = if limit.exempt.contains(&peer.ip()) {
+        let held = if crate::limit::is_trusted(&limit.exempt, peer.ip()) {
             None
         } else {
             match open.admit(peer.ip(), limit.per_client) {
