@@ -29,11 +29,12 @@ node -e '
   const lines = fs.readFileSync(file, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("//"));
   fs.writeFileSync(file, lines.join("\n") + "\n");
 ' dist.new/index.html
-# The message tables are fetched at start too: without indentation.
+# The message tables are fetched at start too, and the service worker precaches every flow:
+# without indentation (1.7 KB less Brotli over the seven flows).
 node -e '
   const fs = require("fs");
   for (const file of process.argv.slice(1)) fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(file, "utf8"))));
-' dist.new/i18n/*.json
+' dist.new/i18n/*.json dist.new/flows/*.json
 # Every file the page references gets a name with its content's hash, so browsers keep it for
 # good (the server sends such names `immutable`) and a new build is new names: wasm-bindgen's
 # snippets (the glue's imports rewritten), the glue, the wasm, the stylesheet, the boot script,
