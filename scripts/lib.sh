@@ -33,7 +33,9 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # Brotli's best, when last lowered) with a little room: lower it with every
 # saving, never raise it for growth. Raised once by 1875, the 192 px install icon's size, when
 # it was found that Chromium's install check fetches it on a phone's profile: counted now, not
-# grown. Lowered with talc and wasm-opt's inlining (407528 reached).
+# grown. Lowered with talc and wasm-opt's inlining (407528 reached). The PIN that makes a
+# device a kiosk (+1215, five messages in both languages) paid for by the flows without
+# indentation (-1770): 406740.
 # The engineer's app (/field/), bytes as served: its page, starter, stylesheet, glue and its
 # snippets, wasm, both message tables, config.json, the icon and its service worker
 # (scripts/measure-bundle.sh lists them): 217088 when first set (with the drafts' journal, the
@@ -60,7 +62,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 # Lowered with the desk's and the app's savings (talc, wasm-opt's inlining): 222997.
 FIELD_BUDGET=223250
 FIRST_LOAD_BUDGET=150000
-APP_BUDGET=407750
+APP_BUDGET=407000
 DESK_BUDGET=219000
 
 # wasm-opt for the three apps' release wasm ($1 in, $2 out): size first; the low 1 KB of memory is

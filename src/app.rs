@@ -115,7 +115,20 @@ pub fn App(props: &AppProps) -> Html {
     // A kiosk lists no other customer's drafts or requests.
     let lists_shown = !state.kiosk;
 
-    let page = screen(&state);
+    let page = if state.view == View::KioskSetup {
+        // Closed, the device stays what it was: the start, with the draft as it was.
+        let stay_customer = {
+            let state = state.clone();
+            Callback::from(move |()| state.dispatch(Action::Navigate(shouhou_core::Route::Start)))
+        };
+        html! {
+            <StaffPanel {lang} setup=true outbox={Vec::new()} unlock_state={kiosk.unlock_state.clone()}
+                on_unlock={kiosk.unlock.clone()} on_send_now={Callback::noop()}
+                on_leave={Callback::noop()} on_close={stay_customer} />
+        }
+    } else {
+        screen(&state)
+    };
 
     html! {
         <ContextProvider<AppContext> {context}>

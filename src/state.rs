@@ -27,6 +27,8 @@ pub enum View {
     Drafts,
     /// The status of a filed request, by its reference.
     Status(String),
+    /// `/kiosk` on a device that is not a kiosk: staff type the PIN to make it one.
+    KioskSetup,
 }
 
 /// Guided troubleshooting for the chosen product line.
@@ -301,6 +303,7 @@ impl AppState {
         match &self.view {
             View::Outbox => Route::Outbox,
             View::Drafts => Route::Drafts,
+            View::KioskSetup => Route::Kiosk,
             View::Status(reference) => Route::Status(reference.clone()),
             View::Journey => match (&self.showing, &self.draft) {
                 (Some(id), _) => Route::Sent(
@@ -339,6 +342,7 @@ impl AppState {
                 }
                 return;
             }
+            Route::Kiosk if !self.kiosk => return self.view = View::KioskSetup,
             Route::Start | Route::Kiosk => Step::Start,
             Route::Help => Step::Guide,
             Route::Review => Step::Review,

@@ -89,10 +89,15 @@ pub struct StaffPanelProps {
     pub on_send_now: Callback<()>,
     pub on_leave: Callback<()>,
     pub on_close: Callback<()>,
+    /// At `/kiosk` on a device that is not one yet: the PIN makes it a kiosk (and wipes it),
+    /// so a link to `/kiosk` cannot do that to a customer's phone.
+    #[prop_or_default]
+    pub setup: bool,
 }
 
 /// Staff at the kiosk: the PIN first; then the outbox as counts and states only (nothing
-/// personal), "send now", and leaving kiosk mode.
+/// personal), "send now", and leaving kiosk mode. Or, in setup, the PIN that makes the
+/// device a kiosk, after saying what that deletes.
 #[component]
 pub fn StaffPanel(props: &StaffPanelProps) -> Html {
     let lang = props.lang;
@@ -107,7 +112,9 @@ pub fn StaffPanel(props: &StaffPanelProps) -> Html {
         let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(()))
     };
-    let body = if props.unlock_state == Unlock::Unlocked {
+    let setup = props.setup;
+    // In setup, a PIN taken is the device being wiped and reloaded as a kiosk.
+    let body = if props.unlock_state == Unlock::Unlocked && !setup {
         let count = |wanted: fn(&OutboxStatus) -> bool| {
             props.outbox.iter().filter(|item| wanted(&item.status)).count().to_string()
         };
@@ -151,13 +158,19 @@ pub fn StaffPanel(props: &StaffPanelProps) -> Html {
                 "kiosk.pin_limited",
                 &[("seconds", seconds.to_string())],
             )),
+            Unlock::Offline if setup => Some(t(lang, "kiosk.setup_offline").to_string()),
             Unlock::Offline => Some(t(lang, "kiosk.pin_offline").to_string()),
+            Unlock::NotSet if setup => Some(t(lang, "kiosk.setup_not_set").to_string()),
             Unlock::NotSet => Some(t(lang, "kiosk.pin_not_set").to_string()),
             _ => None,
         };
-        let checking = props.unlock_state == Unlock::Checking;
+        let checking = matches!(props.unlock_state, Unlock::Checking | Unlock::Unlocked);
+        let submit = if setup { "kiosk.setup_submit" } else { "kiosk.pin_submit" };
         html! {
             <form novalidate=true {onsubmit}>
+                if setup {
+                    <p>{ t(lang, "kiosk.setup_text") }</p>
+                }
                 <div class={classes!("field", problem.as_ref().map(|_| "field-error"))}>
                     <label for="f-kiosk-pin">{ t(lang, "kiosk.pin_label") }</label>
                     if let Some(problem) = &problem {
@@ -168,14 +181,19 @@ pub fn StaffPanel(props: &StaffPanelProps) -> Html {
                         aria-describedby={problem.as_ref().map(|_| "f-kiosk-pin-error")} />
                 </div>
                 <div class="actions">
-                    <button type="submit" class="primary" disabled={checking}>{ t(lang, "kiosk.pin_submit") }</button>
+                    <button type="submit" class="primary" disabled={checking}>{ t(lang, submit) }</button>
                 </div>
             </form>
         }
     };
     html! {
         <section class="staff-panel" aria-labelledby="staff-heading">
-            <h2 id="staff-heading" tabindex="-1" ref={heading}>{ t(lang, "kiosk.staff_heading") }</h2>
+            // In setup the panel is the page, so its heading is the page's.
+            if setup {
+                <h1 id="staff-heading" tabindex="-1" ref={heading}>{ t(lang, "kiosk.setup_heading") }</h1>
+            } else {
+                <h2 id="staff-heading" tabindex="-1" ref={heading}>{ t(lang, "kiosk.staff_heading") }</h2>
+            }
             { body }
             <div class="actions">
                 <button type="button" class="secondary" onclick={close}>{ t(lang, "kiosk.close") }</button>

@@ -117,8 +117,12 @@ async fn open_storage(state: UseReducerHandle<AppState>, writer: UseStateHandle<
         .collect();
     let opened = Writer::new(store.clone(), report);
     let draft = loaded.drafts.into_iter().next().unwrap_or_else(new_draft);
-    // `/kiosk` puts this device in kiosk mode: whatever earlier visitors left goes first.
-    if crate::hooks::history::current_route() == shouhou_core::Route::Kiosk {
+    // `/kiosk` on a kiosk is its start address: whatever earlier visitors left goes first.
+    // On any other device it asks for the staff PIN (`View::KioskSetup`) and changes nothing
+    // before: a link to it must not wipe a customer's phone.
+    if crate::hooks::history::current_route() == shouhou_core::Route::Kiosk
+        && crate::storage::settings::kiosk_mode()
+    {
         crate::storage::settings::set_kiosk_mode(true);
         return crate::hooks::kiosk::wipe_and_restart(Some(opened)).await;
     }

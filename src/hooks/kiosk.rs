@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::components::kiosk::Unlock;
 use crate::services::kiosk::unlock;
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, View};
 use crate::storage::drafts::Writer;
 use crate::storage::settings::{forget_language, set_kiosk_mode};
 
@@ -158,8 +158,15 @@ pub fn use_kiosk(
             }
             unlock_state.set(Unlock::Checking);
             let (unlock_state, lang) = (unlock_state.clone(), state.lang);
+            let (state, setup) = (state.clone(), state.view == View::KioskSetup);
             wasm_bindgen_futures::spawn_local(async move {
-                unlock_state.set(Unlock::answered(unlock(&config.backend.url, &pin, lang).await));
+                let answer = Unlock::answered(unlock(&config.backend.url, &pin, lang).await);
+                // Staff vouched for the device: it becomes a kiosk, wiped and started afresh.
+                if setup && answer == Unlock::Unlocked {
+                    set_kiosk_mode(true);
+                    state.dispatch(Action::KioskReset);
+                }
+                unlock_state.set(answer);
             });
         })
     };

@@ -145,6 +145,26 @@ export function kioskPinHash(pin) {
   return /SHOUHOU_KIOSK_PIN_HASH='([^']+)'/.exec(line)[1];
 }
 
+/** The staff PIN of the kiosk tests' servers. */
+export const KIOSK_PIN = '482916';
+let kioskPinArgs;
+/** Server settings with KIOSK_PIN as the kiosk PIN (hashed once per worker), and `more`. */
+export function withKioskPin(...more) {
+  kioskPinArgs ??= ['--kiosk-pin-hash', kioskPinHash(KIOSK_PIN)];
+  return [...kioskPinArgs, ...more];
+}
+
+/** Staff make this device a kiosk: /kiosk asks for the PIN (nothing changes before), then the
+ *  device is wiped and lands on the kiosk's start screen. The server needs withKioskPin(). */
+export async function becomeKiosk(page, server, lang = 'en') {
+  const t = messages[lang];
+  await page.goto(`${server.url}/kiosk`);
+  await page.getByLabel(t['kiosk.pin_label']).fill(KIOSK_PIN);
+  await page.getByRole('button', { name: t['kiosk.setup_submit'] }).click();
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.locator('html')).toHaveClass(/kiosk/);
+}
+
 /** Every string the browser keeps for this site: IndexedDB records (photos as their byte
  *  counts), localStorage, sessionStorage and the Cache API's bodies, as one text. */
 export async function everythingStored(page) {

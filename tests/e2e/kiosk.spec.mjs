@@ -1,18 +1,13 @@
 // Kiosk mode: a shared touch screen where each customer leaves nothing behind. Short idle
 // times come from this test's config; the PIN hash from the server's own command.
-import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, otherDevice, kioskPinHash, noisyPng, appStarted, messages, config, fill, heading, productName } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, otherDevice, noisyPng, appStarted, messages, config, fill, heading, productName, KIOSK_PIN as PIN, withKioskPin, becomeKiosk } from './fixtures.mjs';
 
 const m = messages.en;
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
-const PIN = '482916';
-const PIN_HASH = kioskPinHash(PIN);
-
-/** Opens /kiosk, which puts the device in kiosk mode and lands on the start screen. */
-async function enterKiosk(page, server) {
-  await page.goto(`${server.url}/kiosk`);
-  await expect(page).toHaveURL(`${server.url}/`);
-  await expect(page.locator('html')).toHaveClass(/kiosk/);
+/** Staff make the device a kiosk with the PIN; it lands on the kiosk's start screen. */
+async function enterKiosk(page, server, lang = 'en') {
+  await becomeKiosk(page, server, lang);
   await expect(heading(page)).toBeVisible();
 }
 
@@ -25,7 +20,7 @@ async function startRepair(page, lang = 'en') {
 }
 
 test.describe('kiosk', () => {
-  test.use({ locale: 'en-GB', configChanges: { kiosk: { idle_seconds: 3, warning_seconds: 6, recorded_by_required: false } } });
+  test.use({ locale: 'en-GB', serverArgs: withKioskPin(), configChanges: { kiosk: { idle_seconds: 3, warning_seconds: 6, recorded_by_required: false } } });
 
   test('the idle warning counts down, and "still here" keeps everything', async ({ page, server }) => {
     await enterKiosk(page, server);
@@ -58,6 +53,11 @@ test.describe('kiosk', () => {
     for (const earlier of ['Earlier Visitor', '早先访客', 'Earlier Draft', '早先草稿', 'shouhou.status.']) {
       expect(kept, `${earlier} kept`).not.toContain(earlier);
     }
+    // From now on /kiosk is the kiosk's start address: no PIN asked again.
+    await page.goto(`${server.url}/kiosk`);
+    await expect(page).toHaveURL(`${server.url}/`);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await expect(page.locator('html')).toHaveClass(/kiosk/);
   });
 
   test.describe('where staff must say who took the request down', () => {
@@ -196,7 +196,8 @@ test.describe('kiosk', () => {
   test.describe('with the PIN set on the server', () => {
     // Staff take their time: the idle reset stays out of the way here.
     test.use({
-      serverArgs: ['--kiosk-pin-hash', PIN_HASH, '--limit-kiosk-pin', '4:4'],
+      // Five tries: the first made the device a kiosk.
+      serverArgs: withKioskPin('--limit-kiosk-pin', '5:5'),
       configChanges: { kiosk: { idle_seconds: 90, warning_seconds: 30, recorded_by_required: false } },
     });
 
@@ -277,13 +278,71 @@ test.describe('kiosk', () => {
   });
 });
 
+test.describe('a link to /kiosk on a customer\'s device', () => {
+  test.use({ locale: 'en-GB', serverArgs: withKioskPin() });
+
+  test('asks for the staff PIN and changes nothing without it: the draft stays, and closing goes back to it', async ({ page, server, context }) => {
+    await page.goto(server.url);
+    await startRepair(page);
+    await page.getByLabel(m['field.full_name']).fill('Phone Owner');
+    await expect(page.getByTestId('save-status')).toHaveText(m['autosave.saved']);
+
+    await page.goto(`${server.url}/kiosk`);
+    const panel = page.locator('.staff-panel');
+    await expect(panel.getByRole('heading', { name: m['kiosk.setup_heading'] })).toBeFocused();
+    await expect(panel).toContainText(m['kiosk.setup_text']);
+    await expect(page.locator('html')).not.toHaveClass(/kiosk/);
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('shouhou_kiosk');
+    await expectNoAxeViolations(page, 'making the device a kiosk');
+    // By keyboard: a wrong PIN is refused and the device stays what it was.
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel(m['kiosk.pin_label'])).toBeFocused();
+    await page.keyboard.type('000000');
+    await page.keyboard.press('Enter');
+    await expect(panel.getByRole('alert')).toHaveText(m['kiosk.pin_wrong']);
+    await expectNoAxeViolations(page, 'making the device a kiosk, a wrong PIN');
+    // Offline, the server cannot vouch: nothing changes either.
+    await context.setOffline(true);
+    await page.getByLabel(m['kiosk.pin_label']).fill(PIN);
+    await panel.getByRole('button', { name: m['kiosk.setup_submit'] }).click();
+    await expect(panel.getByRole('alert')).toHaveText(m['kiosk.setup_offline']);
+    await context.setOffline(false);
+    await expect(page.locator('html')).not.toHaveClass(/kiosk/);
+    expect(await everythingStored(page)).toContain('Phone Owner');
+
+    await panel.getByRole('button', { name: m['kiosk.close'] }).click();
+    await expect(page).toHaveURL(`${server.url}/`);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Phone Owner');
+    // A reload is still the customer's app, with the draft.
+    await page.reload();
+    await expect(page.locator('html')).not.toHaveClass(/kiosk/);
+    await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Phone Owner');
+  });
+});
+
+test.describe('a server without a kiosk PIN', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('makes no kiosk, since none could be left, and says so', async ({ page, server }) => {
+    const t = messages['zh-CN'];
+    await page.goto(`${server.url}/kiosk`);
+    await page.getByLabel(t['kiosk.pin_label']).fill(PIN);
+    await page.getByRole('button', { name: t['kiosk.setup_submit'] }).click();
+    await expect(page.locator('.staff-panel').getByRole('alert')).toHaveText(t['kiosk.setup_not_set']);
+    await expect(page.locator('html')).not.toHaveClass(/kiosk/);
+    await expectNoAxeViolations(page, 'no kiosk PIN on the server (zh-CN)');
+  });
+});
+
 for (const lang of ['en', 'zh-CN']) {
   test.describe(`kiosk by touch in ${lang}`, () => {
-    test.use({ locale: lang === 'en' ? 'en-GB' : 'zh-CN', viewport: { width: 800, height: 1280 }, hasTouch: true });
+    test.use({ locale: lang === 'en' ? 'en-GB' : 'zh-CN', viewport: { width: 800, height: 1280 }, hasTouch: true, serverArgs: withKioskPin() });
 
     test('every target is at least 48×48, the language switch is on the start screen, and it is axe-clean', async ({ page, server }) => {
       const t = messages[lang];
-      await enterKiosk(page, server);
+      await enterKiosk(page, server, lang);
       await expect(heading(page)).toHaveText(t['start.heading']);
       await expect(page.getByRole('button', { name: t['lang.switch'] })).toBeVisible();
       const small = async () => page.evaluate(() => [...document.querySelectorAll('button, a[href], .choice, input:not([type=radio]):not([type=checkbox]):not([type=hidden])')]
@@ -339,7 +398,7 @@ for (const lang of ['en', 'zh-CN']) {
 
     test('the on-screen keyboard does not cover the field being typed into', async ({ page, server }) => {
       const t = messages[lang];
-      await enterKiosk(page, server);
+      await enterKiosk(page, server, lang);
       await startRepair(page, lang);
       const field = page.getByLabel(t['field.address']);
       const box = await field.boundingBox();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, messages, config, productName, fill, heading, noisyPng, storedRecords } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, messages, config, productName, fill, heading, noisyPng, storedRecords, withKioskPin, becomeKiosk } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -212,13 +212,11 @@ for (const lang of ['en', 'zh-CN']) {
 }
 
 test.describe('status on a kiosk', () => {
-  test.use({ locale: 'en-GB', viewport: { width: 800, height: 1280 }, hasTouch: true, configChanges: { kiosk: { idle_seconds: 600, warning_seconds: 30, recorded_by_required: false } } });
+  test.use({ locale: 'en-GB', viewport: { width: 800, height: 1280 }, hasTouch: true, serverArgs: withKioskPin(), configChanges: { kiosk: { idle_seconds: 600, warning_seconds: 30, recorded_by_required: false } } });
 
   test('the confirmation link is a 48×48 target, and a look-up leaves no trace of the answer', async ({ page, server }) => {
     const m = messages.en;
-    await page.goto(`${server.url}/kiosk`);
-    await expect(page).toHaveURL(`${server.url}/`);
-    await expect(page.locator('html')).toHaveClass(/kiosk/);
+    await becomeKiosk(page, server);
     const reference = await fileRequest(page, m, 'en', { name: 'Kiosk Walk-up', phone: '13755556666', description: 'The fridge hums loudly.' });
     const link = page.getByRole('link', { name: m['confirm.status_link'] });
     const box = await link.boundingBox();

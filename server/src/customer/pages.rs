@@ -7,8 +7,8 @@
 //!
 //! The start step is a real form (`GET /help`) and the offer's "skip" a real link, so the way
 //! to the first text field needs no script. The language is the `shouhou_lang` cookie's (the
-//! app's language switch sets it), else `Accept-Language`; a device made a kiosk by `/kiosk`
-//! carries `shouhou_kiosk=on` and gets kiosk pages. The page inlines the stylesheet (one
+//! app's language switch sets it), else `Accept-Language`; a device staff made a kiosk (at
+//! `/kiosk`, with the PIN) carries `shouhou_kiosk=on` and gets kiosk pages. The page inlines the stylesheet (one
 //! round trip less before the first paint on a slow network), which the Content-Security-
 //! Policy allows by its hash ([`Pages::style_hash`]).
 //!
@@ -34,7 +34,7 @@ use crate::state::AppState;
 
 /// The cookie the app's language switch sets.
 pub const LANGUAGE_COOKIE: &str = "shouhou_lang";
-/// The cookie `/kiosk` sets (and staff clear when the device stops being a kiosk).
+/// The cookie the app sets when staff make the device a kiosk (and clear when it stops being one).
 pub const KIOSK_COOKIE: &str = "shouhou_kiosk";
 
 /// The built page (`dist/index.html`) cut where a rendered screen goes, with its stylesheet.
@@ -241,17 +241,13 @@ pub async fn contact(
     screen(&state, &headers, Step::Contact, &query, None).await
 }
 
-/// `GET /kiosk`: the device becomes a kiosk (the cookie, for the pages drawn from now on);
-/// the app wipes what earlier visitors left and starts at the kiosk's start step. The kiosk's
-/// start address, so its page links the kiosk's manifest.
+/// `GET /kiosk`: the kiosk's start address, so its page links the kiosk's manifest. The app
+/// draws it: on a kiosk, the start step after wiping what the last visitor left; on any other
+/// device, the staff PIN that makes it one. No cookie is set here: a link to `/kiosk` must not
+/// turn a customer's phone into a kiosk (the app sets it once the PIN is taken).
 pub async fn kiosk(State(state): State<PageState>, headers: HeaderMap) -> Response {
     let lang = Visitor::of(&headers).lang;
-    let mut response = html_response(linking_manifest(&state.pages.shell, &install::KIOSK, lang));
-    let cookie = format!("{KIOSK_COOKIE}=on; Path=/; Max-Age=31536000; SameSite=Lax");
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
-    response
+    html_response(linking_manifest(&state.pages.shell, &install::KIOSK, lang))
 }
 
 /// The built page as it is: the app draws the screen itself.
