@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 
 say "building the app (release, wasm32)"
-cargo build --release --target wasm32-unknown-unknown -p shouhou --bin shouhou
+build_wasm -p shouhou --bin shouhou
 rm -rf dist.new && mkdir -p dist.new/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist.new/pkg --out-name shouhou \
   target/wasm32-unknown-unknown/release/shouhou.wasm

@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 
 say "building the staff desk (release, wasm32)"
-cargo build --release --target wasm32-unknown-unknown -p shouhou-desk
+build_wasm -p shouhou-desk
 rm -rf dist/desk.new && mkdir -p dist/desk.new/pkg
 wasm-bindgen --target web --no-typescript --out-dir dist/desk.new/pkg --out-name shouhou_desk \
   target/wasm32-unknown-unknown/release/shouhou-desk.wasm

@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 
 say "building the engineer's app (release, wasm32)"
-cargo build --release --target wasm32-unknown-unknown -p shouhou-field
+build_wasm -p shouhou-field
 rm -rf dist/field.new && mkdir -p dist/field.new/pkg dist/field.new/i18n
 wasm-bindgen --target web --no-typescript --out-dir dist/field.new/pkg --out-name shouhou_field \
   target/wasm32-unknown-unknown/release/shouhou-field.wasm

@@ -115,11 +115,14 @@ pub fn App(props: &AppProps) -> Html {
     // A kiosk lists no other customer's drafts or requests.
     let lists_shown = !state.kiosk;
 
-    let page = if state.view == View::KioskSetup {
-        // Closed, the device stays what it was: the start, with the draft as it was.
+    let page = if state.view == View::KioskSetup && !state.config_failed {
+        // Closed, the device stays what it was: the draft where it was, the PIN's answer gone.
         let stay_customer = {
-            let state = state.clone();
-            Callback::from(move |()| state.dispatch(Action::Navigate(shouhou_core::Route::Start)))
+            let (state, lock) = (state.clone(), kiosk.lock.clone());
+            Callback::from(move |()| {
+                lock.emit(());
+                state.dispatch(Action::KioskSetupClosed)
+            })
         };
         html! {
             <StaffPanel {lang} setup=true outbox={Vec::new()} unlock_state={kiosk.unlock_state.clone()}

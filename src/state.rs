@@ -142,6 +142,8 @@ pub enum Action {
     /// The page opened at this address. The bare site address resumes the draft where the
     /// customer left it; any other address is that screen.
     Opened(Route),
+    /// The kiosk's setup closed without the PIN: the journey as it was, the draft untouched.
+    KioskSetupClosed,
     Edit {
         field: Field,
         value: String,
@@ -489,6 +491,10 @@ impl Reducible for AppState {
                 next.address_asked += 1;
             }
             Action::Opened(route) => next.navigate(route),
+            Action::KioskSetupClosed => {
+                next.view = View::Journey;
+                next.address_asked += 1;
+            }
             Action::KioskReset => next.kiosk_reset = true,
             Action::StorageReady { draft, outbox, quarantined, warning } => {
                 next.take_stored(draft);

@@ -152,7 +152,10 @@ pub fn use_kiosk(
     let unlock_cb = {
         let (state, unlock_state) = (state.clone(), unlock_state.clone());
         Callback::from(move |pin: String| {
-            let Some(config) = state.config.clone() else { return };
+            // No configuration: it could not be fetched, so there is no server to ask.
+            let Some(config) = state.config.clone() else {
+                return unlock_state.set(Unlock::Offline);
+            };
             if config.backend.adapter != Adapter::Shouhou {
                 return unlock_state.set(Unlock::NotSet);
             }

@@ -11,7 +11,7 @@ use shouhou_web::i18n::Preference;
 /// The language the customer chose.
 pub const LANGUAGE: Preference = Preference("shouhou.lang");
 const LANGUAGE_COOKIE: &str = "shouhou_lang";
-/// Set by opening `/kiosk` on the device; cleared only by staff with the PIN.
+/// Set when staff make the device a kiosk at `/kiosk` with the PIN; cleared only by staff with it.
 const KIOSK_KEY: &str = "shouhou.kiosk";
 const KIOSK_COOKIE: &str = "shouhou_kiosk";
 

@@ -58,6 +58,9 @@ export const test = base.extend({
   configChanges: [null, { option: true }],
   /** More command-line settings for this test's server (e.g. a kiosk PIN hash). */
   serverArgs: [[], { option: true }],
+  /** Whether this test's server checks KIOSK_PIN as the kiosk PIN (hashed once per worker,
+   *  when first needed: the server's binary is built by then). */
+  kioskPin: [false, { option: true }],
   /** Product lines whose flow file this test's server does not serve. */
   linesWithoutFlows: [['appliance', 'car-service'], { option: true }],
   receiver: async ({}, use) => {
@@ -66,8 +69,10 @@ export const test = base.extend({
     await receiver.close();
   },
   // One server per test: every journey starts from an empty database.
-  server: async ({ backend, receiver, linesWithoutFlows, configChanges, serverArgs }, use) => {
-    const server = await startServer(backend && { ...backend, url: receiver.url }, linesWithoutFlows, configChanges, serverArgs);
+  server: async ({ backend, receiver, linesWithoutFlows, configChanges, serverArgs, kioskPin }, use) => {
+    if (kioskPin) kioskPinHashed ??= kioskPinHash(KIOSK_PIN);
+    const args = kioskPin ? ['--kiosk-pin-hash', kioskPinHashed, ...serverArgs] : serverArgs;
+    const server = await startServer(backend && { ...backend, url: receiver.url }, linesWithoutFlows, configChanges, args);
     await use(server);
     await server.stop();
   },
@@ -145,17 +150,12 @@ export function kioskPinHash(pin) {
   return /SHOUHOU_KIOSK_PIN_HASH='([^']+)'/.exec(line)[1];
 }
 
-/** The staff PIN of the kiosk tests' servers. */
+/** The staff PIN of the servers of tests that use `kioskPin: true`. */
 export const KIOSK_PIN = '482916';
-let kioskPinArgs;
-/** Server settings with KIOSK_PIN as the kiosk PIN (hashed once per worker), and `more`. */
-export function withKioskPin(...more) {
-  kioskPinArgs ??= ['--kiosk-pin-hash', kioskPinHash(KIOSK_PIN)];
-  return [...kioskPinArgs, ...more];
-}
+let kioskPinHashed;
 
 /** Staff make this device a kiosk: /kiosk asks for the PIN (nothing changes before), then the
- *  device is wiped and lands on the kiosk's start screen. The server needs withKioskPin(). */
+ *  device is wiped and lands on the kiosk's start screen. The test uses `kioskPin: true`. */
 export async function becomeKiosk(page, server, lang = 'en') {
   const t = messages[lang];
   await page.goto(`${server.url}/kiosk`);

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test, expect, expectNoAxeViolations, watchCsp, serviceWorkerInControl, messages, heading, withKioskPin, becomeKiosk } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, watchCsp, serviceWorkerInControl, messages, heading, becomeKiosk } from './fixtures.mjs';
 
 const m = messages.en;
 
@@ -20,7 +20,7 @@ async function asChromiumSees(context, page) {
 }
 
 test.describe('installable', () => {
-  test.use({ serverArgs: withKioskPin() });
+  test.use({ kioskPin: true });
 
   test('the customer app from / and the kiosk from /kiosk, each with its own manifest', async ({ playwright, launchOptions, server }) => {
     // A profile on disk, like a tablet's browser: Chromium offers no install in an incognito

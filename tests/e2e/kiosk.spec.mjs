@@ -1,6 +1,6 @@
 // Kiosk mode: a shared touch screen where each customer leaves nothing behind. Short idle
 // times come from this test's config; the PIN hash from the server's own command.
-import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, otherDevice, noisyPng, appStarted, messages, config, fill, heading, productName, KIOSK_PIN as PIN, withKioskPin, becomeKiosk } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, otherDevice, noisyPng, appStarted, messages, config, fill, heading, productName, KIOSK_PIN as PIN, becomeKiosk } from './fixtures.mjs';
 
 const m = messages.en;
 const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -20,7 +20,7 @@ async function startRepair(page, lang = 'en') {
 }
 
 test.describe('kiosk', () => {
-  test.use({ locale: 'en-GB', serverArgs: withKioskPin(), configChanges: { kiosk: { idle_seconds: 3, warning_seconds: 6, recorded_by_required: false } } });
+  test.use({ locale: 'en-GB', kioskPin: true, configChanges: { kiosk: { idle_seconds: 3, warning_seconds: 6, recorded_by_required: false } } });
 
   test('the idle warning counts down, and "still here" keeps everything', async ({ page, server }) => {
     await enterKiosk(page, server);
@@ -196,8 +196,9 @@ test.describe('kiosk', () => {
   test.describe('with the PIN set on the server', () => {
     // Staff take their time: the idle reset stays out of the way here.
     test.use({
-      // Five tries: the first made the device a kiosk.
-      serverArgs: withKioskPin('--limit-kiosk-pin', '5:5'),
+      // Five tries a minute at most: the first made the device a kiosk.
+      kioskPin: true,
+      serverArgs: ['--limit-kiosk-pin', '1:5'],
       configChanges: { kiosk: { idle_seconds: 90, warning_seconds: 30, recorded_by_required: false } },
     });
 
@@ -279,7 +280,7 @@ test.describe('kiosk', () => {
 });
 
 test.describe('a link to /kiosk on a customer\'s device', () => {
-  test.use({ locale: 'en-GB', serverArgs: withKioskPin() });
+  test.use({ locale: 'en-GB', kioskPin: true });
 
   test('asks for the staff PIN and changes nothing without it: the draft stays, and closing goes back to it', async ({ page, server, context }) => {
     await page.goto(server.url);
@@ -310,10 +311,10 @@ test.describe('a link to /kiosk on a customer\'s device', () => {
     await expect(page.locator('html')).not.toHaveClass(/kiosk/);
     expect(await everythingStored(page)).toContain('Phone Owner');
 
+    // Closed, the customer is where they were, on the draft's step.
     await panel.getByRole('button', { name: m['kiosk.close'] }).click();
-    await expect(page).toHaveURL(`${server.url}/`);
-    await expect(heading(page)).toHaveText(m['start.heading']);
-    await page.getByRole('button', { name: m['start.continue'] }).click();
+    await expect(page).toHaveURL(`${server.url}/form/contact`);
+    await expect(heading(page)).toHaveText(m['step.contact']);
     await expect(page.getByLabel(m['field.full_name'])).toHaveValue('Phone Owner');
     // A reload is still the customer's app, with the draft.
     await page.reload();
@@ -338,7 +339,7 @@ test.describe('a server without a kiosk PIN', () => {
 
 for (const lang of ['en', 'zh-CN']) {
   test.describe(`kiosk by touch in ${lang}`, () => {
-    test.use({ locale: lang === 'en' ? 'en-GB' : 'zh-CN', viewport: { width: 800, height: 1280 }, hasTouch: true, serverArgs: withKioskPin() });
+    test.use({ locale: lang === 'en' ? 'en-GB' : 'zh-CN', viewport: { width: 800, height: 1280 }, hasTouch: true, kioskPin: true });
 
     test('every target is at least 48×48, the language switch is on the start screen, and it is axe-clean', async ({ page, server }) => {
       const t = messages[lang];

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, messages, config, productName, fill, heading, noisyPng, storedRecords, withKioskPin, becomeKiosk } from './fixtures.mjs';
+import { test, expect, expectNoAxeViolations, everythingStored, walkToReview, messages, config, productName, fill, heading, noisyPng, storedRecords, becomeKiosk } from './fixtures.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -212,7 +212,7 @@ for (const lang of ['en', 'zh-CN']) {
 }
 
 test.describe('status on a kiosk', () => {
-  test.use({ locale: 'en-GB', viewport: { width: 800, height: 1280 }, hasTouch: true, serverArgs: withKioskPin(), configChanges: { kiosk: { idle_seconds: 600, warning_seconds: 30, recorded_by_required: false } } });
+  test.use({ locale: 'en-GB', viewport: { width: 800, height: 1280 }, hasTouch: true, kioskPin: true, configChanges: { kiosk: { idle_seconds: 600, warning_seconds: 30, recorded_by_required: false } } });
 
   test('the confirmation link is a 48×48 target, and a look-up leaves no trace of the answer', async ({ page, server }) => {
     const m = messages.en;

@@ -39,8 +39,8 @@ pub struct Installable {
 /// The customer's app, installed from `/`.
 pub const CUSTOMER: Installable =
     Installable { id: "customer", start_url: "/", scope: "/", display: "standalone" };
-/// The kiosk: the same app, made a kiosk by its start address (`/kiosk`, which wipes what
-/// earlier visitors left), filling the screen.
+/// The kiosk: the same app, filling the screen, started at `/kiosk` (where staff make the
+/// device a kiosk with the PIN, and where a kiosk wipes what the last visitor left).
 pub const KIOSK: Installable =
     Installable { id: "kiosk", start_url: "/kiosk", scope: "/", display: "fullscreen" };
 
