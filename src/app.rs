@@ -125,9 +125,8 @@ pub fn App(props: &AppProps) -> Html {
             })
         };
         html! {
-            <StaffPanel {lang} setup=true outbox={Vec::new()} unlock_state={kiosk.unlock_state.clone()}
-                on_unlock={kiosk.unlock.clone()} on_send_now={Callback::noop()}
-                on_leave={Callback::noop()} on_close={stay_customer} />
+            <StaffPanel {lang} setup=true unlock_state={kiosk.unlock_state.clone()}
+                on_unlock={kiosk.unlock.clone()} on_close={stay_customer} />
         }
     } else {
         screen(&state)

@@ -83,12 +83,16 @@ pub fn IdleDialog(props: &IdleDialogProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct StaffPanelProps {
     pub lang: Lang,
-    pub outbox: Vec<OutboxItem>,
     pub unlock_state: Unlock,
     pub on_unlock: Callback<String>,
-    pub on_send_now: Callback<()>,
-    pub on_leave: Callback<()>,
     pub on_close: Callback<()>,
+    /// What staff see once unlocked (none of it in setup, which ends at the PIN).
+    #[prop_or_default]
+    pub outbox: Vec<OutboxItem>,
+    #[prop_or_default]
+    pub on_send_now: Callback<()>,
+    #[prop_or_default]
+    pub on_leave: Callback<()>,
     /// At `/kiosk` on a device that is not one yet: the PIN makes it a kiosk (and wipes it),
     /// so a link to `/kiosk` cannot do that to a customer's phone.
     #[prop_or_default]
