@@ -413,6 +413,7 @@ fn main() {
                 .unwrap_or_else(|| EnvFilter::new("info")),
         )
         .init();
+    shouhou_server::store::sqlite::configure_sqlite();
     let args = Args::parse();
     if args.hash_kiosk_pin {
         std::process::exit(print_kiosk_pin_hash());
