@@ -66,6 +66,9 @@ macro_rules! on_store {
             Db::Postgres(store) => on_store!(@postgres $kind, store, |$c| $op),
         }
     };
+    (@postgres look_up, $store:expr, |$c:ident| $op:expr) => {
+        on_store!(@postgres read, $store, |$c| $op)
+    };
     (@postgres read, $store:expr, |$c:ident| $op:expr) => {{
         let client = $store.pool.get().await?;
         let $c = &PgConn::reading(&client);
@@ -86,6 +89,7 @@ macro_rules! on_store {
         Ok(answer)
     }};
     (@sqlite read, $store:expr, $apply:expr) => { $store.read($apply).await };
+    (@sqlite look_up, $store:expr, $apply:expr) => { $store.look_up($apply).await };
     (@sqlite write, $store:expr, $apply:expr) => { $store.write($apply).await };
 }
 
@@ -426,7 +430,7 @@ impl Db {
         serial: &str,
     ) -> Result<Option<ProductRecord>, StoreError> {
         let (line, serial) = (product_line.to_string(), serial.to_string());
-        on_store!(self, read, |c| products::get(c, &line, &serial))
+        on_store!(self, look_up, |c| products::get(c, &line, &serial))
     }
 
     /// A staff member's edit of a unit (checked by core), with its line in the audit trail.
