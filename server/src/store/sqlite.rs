@@ -27,6 +27,9 @@ use super::types::os_random;
 /// of a busy server in one fsync, few enough that one batch never holds the file for long.
 const MAX_BATCH: usize = 256;
 
+/// A batch that takes this long is logged: its clients' requests waited as long.
+const SLOW_BATCH: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Reading connections kept open; more readers than cores would only queue on them.
 const READERS: usize = 4;
 
@@ -347,6 +350,7 @@ where
 /// others. Later writes see earlier ones, so a key twice in one batch is one row and one
 /// replay. Nobody is answered before the commit.
 fn write_batch(conn: &mut Connection, mut batch: Vec<Box<dyn Write>>) {
+    let started = std::time::Instant::now();
     let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(error) => {
@@ -369,7 +373,19 @@ fn write_batch(conn: &mut Connection, mut batch: Vec<Box<dyn Write>>) {
             write.fail(error.to_string());
         }
     }
+    let applied = started.elapsed();
     let committed = tx.commit().map_err(|error| error.to_string());
+    let took = started.elapsed();
+    if took >= SLOW_BATCH {
+        // Every client in the batch waited this long: whether SQLite's work or the disk's
+        // (the commit is mostly its fsync) tells an operator where to look.
+        tracing::warn!(
+            writes = batch.len(),
+            applying_ms = applied.as_millis() as u64,
+            committing_ms = (took - applied).as_millis() as u64,
+            "a batch of writes took over a second"
+        );
+    }
     if let Err(error) = &committed {
         tracing::error!(%error, "a batch of writes failed to commit; none of it was acknowledged");
     }
