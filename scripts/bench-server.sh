@@ -50,12 +50,18 @@ done
 # What one server spends per create, less noisy than the rate on a shared machine: CPU time
 # (user + system) of the whole process and of its one writer thread (SQLite's, which every
 # create goes through in turn, so its time per create caps the rate), and bytes written to
-# the disk (/proc/<pid>/io).
+# files (/proc/<pid>/io).
 cpu_ticks() { awk '{ print $14 + $15 }' "$1/stat"; }
-writer_of() { grep -l '^shouhou-writer$' /proc/"$1"/task/*/comm 2>/dev/null | head -1 | xargs -r dirname; }
+writer_of() { { grep -l '^shouhou-writer$' /proc/"$1"/task/*/comm 2>/dev/null || true; } | head -1 | xargs -r dirname; }
+# Bytes the process wrote to files, temporary ones included (whether or not they were deleted
+# before reaching the disk).
 written() { awk '/^write_bytes/ { print $2 }' "/proc/$1/io"; }
+writer=""
 if [ "$store" = sqlite ]; then
   writer=$(writer_of "${servers[0]}")
+  [ -n "$writer" ] || echo "the server's writer thread was not found: no per-create figures" >&2
+fi
+if [ -n "$writer" ]; then
   before=("$(cpu_ticks "/proc/${servers[0]}")" "$(cpu_ticks "$writer")" "$(written "${servers[0]}")")
 fi
 
@@ -82,11 +88,13 @@ cat "$dir"/wrk-* | awk -v store="$store" -v n="$instances" '/^created\/s:/ { rat
 if [ "$store" = sqlite ]; then
   rows=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from requests").fetchone()[0])' "$db")
   echo "rows stored in SQLite: $rows"
+else
+  echo "rows stored in PostgreSQL: $(psql -d shouhou -Atc 'select count(*) from requests')"
+fi
+if [ -n "$writer" ]; then
   after=("$(cpu_ticks "/proc/${servers[0]}")" "$(cpu_ticks "$writer")" "$(written "${servers[0]}")")
   awk -v rows="$rows" -v hz="$(getconf CLK_TCK)" -v s0="${before[0]}" -v w0="${before[1]}" -v b0="${before[2]}" \
     -v s1="${after[0]}" -v w1="${after[1]}" -v b1="${after[2]}" 'BEGIN { if (rows > 0)
       printf "per create: server CPU %.0f us, writer thread %.0f us (caps the rate at %.0f/s), %.1f KB written\n",
-        (s1 - s0) * 1e6 / hz / rows, (w1 - w0) * 1e6 / hz / rows, rows * hz / ((w1 - w0) > 0 ? (w1 - w0) : 1) , (b1 - b0) / rows / 1000 }'
-else
-  echo "rows stored in PostgreSQL: $(psql -d shouhou -Atc 'select count(*) from requests')"
+        (s1 - s0) * 1e6 / hz / rows, (w1 - w0) * 1e6 / hz / rows, rows * hz / ((w1 - w0) > 0 ? (w1 - w0) : 1), (b1 - b0) / rows / 1000 }'
 fi

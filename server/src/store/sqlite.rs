@@ -161,9 +161,11 @@ impl SqliteStore {
     /// A read of a few rows by key, on the calling thread when a reading connection is idle:
     /// handing it to a blocking thread and back cost more than the read (a create's look-up
     /// of its unit in the archive took a quarter of the server's time per create that way).
-    /// Such a read waits for nothing in WAL mode but a lock held while a connection recovers
-    /// the file or a restore checks it; then it answers busy at once instead of stalling
-    /// the async thread, and goes the way of [`SqliteStore::read`].
+    /// In WAL mode such a read waits for no lock but one held while a connection recovers the
+    /// file; then it answers busy at once instead of stalling the async thread, and goes the
+    /// way of [`SqliteStore::read`]. What it does not avoid is reading its few pages from the
+    /// file (every commit empties a reader's page cache): milliseconds when the OS has not
+    /// cached them, so only key look-ups come here.
     pub async fn look_up<T: Send + 'static>(
         self: &Arc<Self>,
         read: impl Fn(&Connection) -> Result<T, StoreError> + Send + Sync + 'static,
@@ -181,7 +183,12 @@ impl SqliteStore {
                 });
             // A connection whose busy timeout could not be set back is not kept.
             if let Ok(answer) = answer {
-                self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(conn);
+                let mut readers =
+                    self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if readers.len() < READERS {
+                    readers.push(conn);
+                }
+                drop(readers);
                 match answer {
                     Err(StoreError::Sqlite(error)) if is_busy(&error) => {}
                     answer => return answer,
@@ -361,6 +368,8 @@ fn write_batch(conn: &mut Connection, mut batch: Vec<Box<dyn Write>>) {
             return;
         }
     };
+    // BEGIN IMMEDIATE waits while another process (a backup, the CLI) holds the file.
+    let began = started.elapsed();
     for write in &mut batch {
         let applied = tx.savepoint().and_then(|mut savepoint| {
             if write.apply(&savepoint) {
@@ -377,11 +386,13 @@ fn write_batch(conn: &mut Connection, mut batch: Vec<Box<dyn Write>>) {
     let committed = tx.commit().map_err(|error| error.to_string());
     let took = started.elapsed();
     if took >= SLOW_BATCH {
-        // Every client in the batch waited this long: whether SQLite's work or the disk's
-        // (the commit is mostly its fsync) tells an operator where to look.
+        // Every client in the batch waited this long: whether for another process's lock,
+        // SQLite's work or the disk's (the commit is mostly its fsync) tells an operator
+        // where to look.
         tracing::warn!(
             writes = batch.len(),
-            applying_ms = applied.as_millis() as u64,
+            waiting_ms = began.as_millis() as u64,
+            applying_ms = (applied - began).as_millis() as u64,
             committing_ms = (took - applied).as_millis() as u64,
             "a batch of writes took over a second"
         );
@@ -453,7 +464,7 @@ mod tests {
         let answer = store
             .look_up(move |conn| {
                 let mut tries = seen.lock().unwrap();
-                tries.push(std::thread::current().id());
+                tries.push((std::thread::current().id(), busy_timeout_ms(conn)));
                 if tries.len() == 1 {
                     // What a reader meets while another connection recovers the file.
                     let busy = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY);
@@ -465,11 +476,20 @@ mod tests {
         assert_eq!(answer.unwrap(), 0);
         let tries = tries.lock().unwrap();
         assert_eq!(tries.len(), 2, "tried at once, then once more");
-        assert_eq!(tries[0], std::thread::current().id(), "first on the asking thread");
-        assert_ne!(tries[1], tries[0], "then on a blocking thread, where waiting stalls nothing");
-        // The connection went back: a look-up after finds it idle and runs at once.
-        let here = store.look_up(|_| Ok(std::thread::current().id())).await.unwrap();
-        assert_eq!(here, std::thread::current().id());
+        let here = std::thread::current().id();
+        assert_eq!(tries[0], (here, 0), "first on the asking thread, waiting for no lock");
+        assert_ne!(tries[1].0, here, "then on a blocking thread, where waiting stalls nothing");
+        assert_eq!(tries[1].1, BUSY_TIMEOUT.as_millis() as i64);
+        // The connection went back with its busy timeout: a read takes it, and a look-up
+        // after finds it idle and runs at once.
+        let kept = store.read(|conn| Ok(busy_timeout_ms(conn))).await.unwrap();
+        assert_eq!(kept, BUSY_TIMEOUT.as_millis() as i64);
+        let ran_on = store.look_up(|_| Ok(std::thread::current().id())).await.unwrap();
+        assert_eq!(ran_on, here);
+    }
+
+    fn busy_timeout_ms(conn: &Connection) -> i64 {
+        conn.pragma_query_value(None, "busy_timeout", |row| row.get(0)).unwrap()
     }
 
     fn count(conn: &Connection, sql: &str) -> i64 {
