@@ -474,7 +474,7 @@ mod tests {
             })
             .await;
         assert_eq!(answer.unwrap(), 0);
-        let tries = tries.lock().unwrap();
+        let tries = std::mem::take(&mut *tries.lock().unwrap());
         assert_eq!(tries.len(), 2, "tried at once, then once more");
         let here = std::thread::current().id();
         assert_eq!(tries[0], (here, 0), "first on the asking thread, waiting for no lock");
