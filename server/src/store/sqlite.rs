@@ -145,17 +145,25 @@ impl SqliteStore {
         &self,
         read: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let idle = self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
-        let conn = match idle {
+        let conn = match self.idle_reader() {
             Some(conn) => conn,
             None => open_connection(&self.path)?,
         };
         let result = read(&conn);
+        self.put_back(conn);
+        result
+    }
+
+    fn idle_reader(&self) -> Option<Connection> {
+        self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop()
+    }
+
+    /// Keeps a reading connection for the next read, while the pool has room.
+    fn put_back(&self, conn: Connection) {
         let mut readers = self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if readers.len() < READERS {
             readers.push(conn);
         }
-        result
     }
 
     /// A read of a few rows by key, on the calling thread when a reading connection is idle:
@@ -168,11 +176,9 @@ impl SqliteStore {
     /// cached them, so only key look-ups come here.
     pub async fn look_up<T: Send + 'static>(
         self: &Arc<Self>,
-        read: impl Fn(&Connection) -> Result<T, StoreError> + Send + Sync + 'static,
+        read: impl Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        let idle = self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
-        let read = Arc::new(read);
-        if let Some(conn) = idle {
+        if let Some(conn) = self.idle_reader() {
             let answer = conn
                 .busy_timeout(std::time::Duration::ZERO)
                 .map_err(StoreError::from)
@@ -183,19 +189,14 @@ impl SqliteStore {
                 });
             // A connection whose busy timeout could not be set back is not kept.
             if let Ok(answer) = answer {
-                let mut readers =
-                    self.readers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                if readers.len() < READERS {
-                    readers.push(conn);
-                }
-                drop(readers);
+                self.put_back(conn);
                 match answer {
                     Err(StoreError::Sqlite(error)) if is_busy(&error) => {}
                     answer => return answer,
                 }
             }
         }
-        self.read(move |conn| read(conn)).await
+        self.read(read).await
     }
 
     /// A read on a reading connection, off the async threads.
