@@ -270,20 +270,18 @@ impl Dialect {
         if self.name != SQLITE.name || !sql.contains('$') {
             return Cow::Borrowed(sql);
         }
-        let mut out = String::with_capacity(sql.len());
+        // Byte by byte: every create runs a dozen statements through here, and `$`, `'` and the
+        // digits are ASCII, so swapping one ASCII byte for another keeps the text UTF-8.
+        let mut out = sql.as_bytes().to_vec();
         let mut quoted = false;
-        let mut chars = sql.chars().peekable();
-        while let Some(ch) = chars.next() {
-            if ch == '\'' {
-                quoted = !quoted;
-            }
-            if ch == '$' && !quoted && chars.peek().is_some_and(char::is_ascii_digit) {
-                out.push('?');
-            } else {
-                out.push(ch);
+        for i in 0..out.len() {
+            match out[i] {
+                b'\'' => quoted = !quoted,
+                b'$' if !quoted && out.get(i + 1).is_some_and(u8::is_ascii_digit) => out[i] = b'?',
+                _ => {}
             }
         }
-        Cow::Owned(out)
+        Cow::Owned(String::from_utf8(out).expect("only ASCII bytes were replaced"))
     }
 }
 
@@ -339,6 +337,10 @@ mod tests {
         assert_eq!(SQLITE.statement("a = $1 AND b = $12"), "a = ?1 AND b = ?12");
         assert_eq!(SQLITE.statement("x = '$1' OR y = $2"), "x = '$1' OR y = ?2");
         assert_eq!(POSTGRES.statement("a = $1"), "a = $1");
+        assert_eq!(
+            SQLITE.statement("t = '漏水 $1' AND u = $3 -- 售后$"),
+            "t = '漏水 $1' AND u = ?3 -- 售后$"
+        );
     }
 
     #[test]
