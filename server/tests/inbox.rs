@@ -457,3 +457,31 @@ async fn a_customers_message_is_no_answer_from_the_team() {
     let (_, body) = list(&desk, &cookie, "").await;
     assert_eq!(body["requests"][0]["escalated"], true, "{body}");
 }
+
+#[tokio::test]
+async fn the_owed_are_listed_by_their_promise_whatever_their_status_across_pages() {
+    let desk = desk();
+    desk.add_staff("li.na", Role::Lead).await;
+    let cookie = desk.sign_in("li.na").await;
+    // 130 repairs filed an hour ago, every other one in progress, promised an hour apart in the
+    // order filed: received and in progress alternate by their promise, over two pages.
+    let now = chrono::Local::now();
+    let mut filed = Vec::new();
+    for i in 0..130i64 {
+        let repair = request(Intent::Repair, "inverter", "王建国", "变频器报警");
+        let reference = desk.file(&format!("owed-{i}"), repair, vec![], &hours_ago(1)).await;
+        if i % 2 == 1 {
+            let started = EventRequest::Status { status: Status::InProgress };
+            desk.event(&reference, started, Some("li.na"), &hours_ago(0)).await;
+        }
+        let promise = EventRequest::ReplyBy { at: (now + Duration::hours(2 + i)).to_rfc3339() };
+        desk.event(&reference, promise, Some("li.na"), &hours_ago(0)).await;
+        filed.push(reference);
+    }
+    let (first, body) = list(&desk, &cookie, "").await;
+    assert_eq!(body["counts"]["in_progress"], 65, "{}", body["counts"]);
+    let next = body["next"].as_str().expect("a second page").to_string();
+    let (second, body) = list(&desk, &cookie, &format!("?after={}", encode(&next))).await;
+    assert!(body["next"].is_null(), "{}", body["next"]);
+    assert_eq!([first, second].concat(), filed, "by their promise, whatever their status");
+}

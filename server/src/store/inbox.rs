@@ -242,6 +242,20 @@ async fn part_rows(
         Some(search) if search.is_exact() => String::new(),
         _ => (c.dialect().index_hint)(index),
     };
+    // The two owed statuses at once are two ranges of the open requests' index, which neither
+    // store merges in order: PostgreSQL sorted all 27,000 in progress at a million requests
+    // (about 55 ms) for a page. So each status's first rows are read in order, and merged.
+    if part == Part::Awaiting && status.is_none() {
+        let mut rows = Vec::new();
+        for owed in Status::ALL.into_iter().filter(|status| status.awaits_team()) {
+            let read = part_rows(c, part, base, Some(owed), search, now, after, limit);
+            for row in Box::pin(read).await? {
+                rows.push(((row.get::<i64>(12)?, row.get::<i64>(15)?), row));
+            }
+        }
+        rows.sort_by_key(|(order, _)| *order);
+        return Ok(rows.into_iter().take(limit).map(|(_, row)| row).collect());
+    }
     let statuses: Vec<Status> = match part {
         Part::Escalated => escalating_statuses().collect(),
         Part::Awaiting => Status::ALL.into_iter().filter(|status| status.awaits_team()).collect(),
@@ -271,8 +285,7 @@ async fn part_rows(
         ),
         Part::Awaiting => (
             // The open requests' index has them by status, then by reply-by: one status's are
-            // read in order, both owed statuses' sorted from it (a few tens of thousands at a
-            // million requests, none of them read from the table).
+            // read in order (one status at a time, above), none of them from the table.
             format!("requests{}", hint("requests_open")),
             // Open as well as owed, in the words of the open requests' index, where SQLite is
             // told to read that one: it reads a partial index only for a query that says the
