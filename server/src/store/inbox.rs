@@ -243,14 +243,16 @@ async fn part_rows(
         _ => (c.dialect().index_hint)(index),
     };
     // The two owed statuses at once are two ranges of the open requests' index, which neither
-    // store merges in order: PostgreSQL sorted all 27,000 in progress at a million requests
-    // (about 55 ms) for a page. So each status's first rows are read in order, and merged.
+    // store merges in order: PostgreSQL sorted all 26,000 in progress at a million requests
+    // for a page (72 ms, 102 at p95). So each status's first rows are read in order, and merged.
     if part == Part::Awaiting && status.is_none() {
         let mut rows = Vec::new();
         for owed in Status::ALL.into_iter().filter(|status| status.awaits_team()) {
             let read = part_rows(c, part, base, Some(owed), search, now, after, limit);
             for row in Box::pin(read).await? {
-                rows.push(((row.get::<i64>(12)?, row.get::<i64>(15)?), row));
+                // A promise that never read as a time goes last, as PostgreSQL sorts it.
+                let promised = row.get::<Option<i64>>(12)?.unwrap_or(i64::MAX);
+                rows.push(((promised, row.get::<i64>(15)?), row));
             }
         }
         rows.sort_by_key(|(order, _)| *order);
