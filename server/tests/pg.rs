@@ -281,6 +281,14 @@ async fn a_connection_keeps_a_bounded_number_of_statements_prepared() {
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
+async fn null_comes_where_the_postgres_dialect_says() {
+    let Some(url) = fresh_database("nulls").await else { return };
+    let sql = "SELECT x FROM (SELECT 1 AS x UNION ALL SELECT NULL) v ORDER BY x LIMIT 1";
+    assert_eq!(rows(&url, sql).await[0][0].is_empty(), store::sql::POSTGRES.nulls_first);
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: scripts/with-postgres.sh cargo test -p shouhou-server --test pg -- --include-ignored"]
 async fn migrations_run_once_when_two_instances_start_together() {
     let Some(url) = fresh_database("migrations").await else { return };
     // The migration lock held from outside first, so both instances are seen waiting for it

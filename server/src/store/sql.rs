@@ -224,6 +224,9 @@ pub struct Dialect {
     /// lock yet (PostgreSQL's advisory lock, its key the name's hash, never the migrations'
     /// 64-bit key); none on SQLite, whose write transactions take turns for the whole file.
     pub lock_name: Option<&'static str>,
+    /// Whether NULL comes first in an ascending order (SQLite) or last (PostgreSQL): rows a
+    /// statement read in order and merged here keep that order.
+    pub nulls_first: bool,
 }
 
 /// Where the pairs of characters the word search looks up are kept.
@@ -246,6 +249,7 @@ pub const SQLITE: Dialect = Dialect {
     index_hint: |index| format!(" INDEXED BY {index}"),
     skip_locked: "",
     lock_name: None,
+    nulls_first: true,
 };
 
 pub const POSTGRES: Dialect = Dialect {
@@ -262,6 +266,7 @@ pub const POSTGRES: Dialect = Dialect {
     index_hint: |_| String::new(),
     skip_locked: " FOR UPDATE SKIP LOCKED",
     lock_name: Some("SELECT pg_advisory_xact_lock(hashtext($1))"),
+    nulls_first: false,
 };
 
 impl Dialect {
@@ -331,6 +336,19 @@ pub fn ready<T>(future: impl Future<Output = T>) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_puts_null_where_its_dialect_says() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let first: Option<i64> = conn
+            .query_row(
+                "SELECT x FROM (SELECT 1 AS x UNION ALL SELECT NULL) ORDER BY x",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(first.is_none(), SQLITE.nulls_first);
+    }
 
     #[test]
     fn sqlite_reads_numbered_parameters_its_own_way_outside_quotes() {
