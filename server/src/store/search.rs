@@ -273,6 +273,12 @@ impl Search {
         Some(found.iter().filter(|(_, status)| keep(*status)).map(|(id, _)| *id).collect())
     }
 
+    /// Whether a request's text is read to know if it matches: a word longer than one pair
+    /// is checked whole in it (as are the newest, not in the index yet, but they are few).
+    pub fn reads_text(&self) -> bool {
+        matches!(self, Search::Words { words, .. } if words.iter().any(|w| w.chars().count() > 2))
+    }
+
     /// Whether it names one request or a few, found through an index of their own.
     pub fn is_exact(&self) -> bool {
         matches!(self, Search::Exact { .. })
