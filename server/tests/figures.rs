@@ -428,3 +428,42 @@ async fn the_running_counts_equal_a_full_recount() {
 fn status_event(status: Status) -> EventRequest {
     EventRequest::Status { status }
 }
+
+#[tokio::test]
+async fn the_export_pages_through_its_period_in_filing_order_once() {
+    let desk = desk();
+    // Two requests on each of three days, two of them in the same second (their ids order
+    // them), and one on each side of the period.
+    let times = [
+        "2026-09-30T23:00:00+08:00",
+        "2026-10-01T08:00:00+08:00",
+        "2026-10-01T08:00:00+08:00",
+        "2026-10-02T09:00:00+08:00",
+        "2026-10-02T10:00:00+08:00",
+        "2026-10-03T07:00:00+08:00",
+        "2026-10-03T18:00:00+08:00",
+        "2026-10-04T00:30:00+08:00",
+    ];
+    let mut filed = Vec::new();
+    for (i, at) in times.iter().enumerate() {
+        let request = request(Intent::Repair, "inverter", "王建国", "故障");
+        filed.push(desk.file(&format!("export-{i}"), request, vec![], at).await);
+    }
+    for limit in [1, 2, 3, 100] {
+        let (mut seen, mut after) = (Vec::new(), None);
+        loop {
+            let (rows, next) = desk
+                .state
+                .store
+                .export_batch("2026-10-01", "2026-10-03", after, limit)
+                .await
+                .unwrap();
+            seen.extend(rows.into_iter().map(|row| row[0].clone()));
+            match next {
+                Some(mark) => after = Some(mark),
+                None => break,
+            }
+        }
+        assert_eq!(seen, filed[1..7], "batches of {limit}");
+    }
+}

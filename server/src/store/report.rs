@@ -303,16 +303,28 @@ pub async fn export_batch(
     after: Option<&ExportMark>,
     limit: i64,
 ) -> Result<(Vec<Vec<String>>, Option<ExportMark>), StoreError> {
-    let start = after.cloned().unwrap_or(ExportMark { day: String::new(), at: i64::MIN, id: 0 });
+    // The period's first day bounds only the first batch; after a mark the mark alone does,
+    // so SQLite seeks to it. Given both, its planner may take the days' range and read the
+    // period from its first day again for every batch: at a million requests the year's
+    // export took 83 s instead of 15.
+    let (from_here, args) = match after {
+        None => ("created_day >= $1", params![from, to, limit]),
+        Some(mark) => (
+            "(created_day, created_ts, id) > ($1, $4, $5)",
+            params![&mark.day, to, limit, mark.at, mark.id],
+        ),
+    };
     let rows = c
         .query(
-            "SELECT reference, created_at, status, intent, product_line, category, priority,
-                    warranty, full_name, phone, email, description, reply_by, assigned_to,
-                    satisfaction, details_json, created_day, created_ts, id
-             FROM requests
-             WHERE created_day BETWEEN $1 AND $2 AND (created_day, created_ts, id) > ($3, $4, $5)
-             ORDER BY created_day, created_ts, id LIMIT $6",
-            params![from, to, &start.day, start.at, start.id, limit],
+            &format!(
+                "SELECT reference, created_at, status, intent, product_line, category, priority,
+                        warranty, full_name, phone, email, description, reply_by, assigned_to,
+                        satisfaction, details_json, created_day, created_ts, id
+                 FROM requests
+                 WHERE {from_here} AND created_day <= $2
+                 ORDER BY created_day, created_ts, id LIMIT $3"
+            ),
+            args,
         )
         .await?;
     let mark = match rows.last() {
