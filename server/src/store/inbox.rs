@@ -30,8 +30,13 @@ fn open() -> String {
 }
 
 /// The statuses in which the team owes the customer the next word.
+fn owed() -> impl Iterator<Item = Status> {
+    Status::ALL.into_iter().filter(|status| status.awaits_team())
+}
+
+/// [`owed`] as SQL.
 fn awaiting() -> String {
-    status_list(Status::ALL.into_iter().filter(|status| status.awaits_team()))
+    status_list(owed())
 }
 
 /// Which part of the order a page is in.
@@ -262,8 +267,8 @@ async fn part_rows(
         // A promise that never read as a time goes where the store's own order put it.
         let unread = if c.dialect().nulls_first { i64::MIN } else { i64::MAX };
         let mut rows = Vec::new();
-        for owed in Status::ALL.into_iter().filter(|status| status.awaits_team()) {
-            let read = part_rows(c, part, base, Some(owed), search, now, after, limit);
+        for status in owed() {
+            let read = part_rows(c, part, base, Some(status), search, now, after, limit);
             for row in Box::pin(read).await? {
                 let promised = row.get::<Option<i64>>(12)?.unwrap_or(unread);
                 rows.push(((promised, row.get::<i64>(15)?), row));
@@ -274,7 +279,7 @@ async fn part_rows(
     }
     let statuses: Vec<Status> = match part {
         Part::Escalated => escalating_statuses().collect(),
-        Part::Awaiting => Status::ALL.into_iter().filter(|status| status.awaits_team()).collect(),
+        Part::Awaiting => owed().collect(),
         Part::Rest => Status::ALL.into_iter().filter(|status| !status.awaits_team()).collect(),
     };
     let wanted = match status {

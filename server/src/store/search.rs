@@ -117,6 +117,7 @@ pub fn bigrams(text: &str) -> BTreeSet<String> {
 
 /// Pairs as FTS5 terms: each pair's two code points in hex, one term of letters and digits
 /// that no tokenizer splits, whatever characters the pair holds.
+///
 /// Written into one string: SQLite's one writer makes them for every request filed, and a
 /// string per character took a share of its time under a burst of creates (perf).
 fn fts_terms(pairs: &BTreeSet<String>) -> String {
