@@ -52,9 +52,8 @@ def draw(size, maskable):
     # zone (its drawing spans about 36 of 64 units across; 0.8 of the side keeps it well in).
     unit = size / 64
     scale = 0.8 if maskable else 1.0
-    rows = []
+    pixels = []
     for y in range(size):
-        row = bytearray([0])  # filter: none
         for x in range(size):
             u, v = (x + 0.5) / unit, (y + 0.5) / unit
             pixel = 1 / unit
@@ -65,17 +64,36 @@ def draw(size, maskable):
             tick = coverage((stroke - TICK_WIDTH / 2) * scale, pixel)
             colour = [round(g * (1 - tick) + w * tick) for g, w in zip(BRAND, TICK)]
             alpha = round(255 * max(ground, tick * ground))
-            row += bytes(colour + [alpha])
-        rows.append(bytes(row))
-    return png(size, size, b"".join(rows))
+            pixels.append(bytes(colour + [alpha]))
+    return png(size, size, pixels)
 
 
-def png(width, height, raw):
+def png(width, height, pixels):
+    """The pixels (RGBA, row by row) as a PNG: indexed when they have at most 256 colours, as
+    these do (the brand, white, transparent and the edges' blends), which is the same image in
+    a third fewer bytes than RGBA (the 192 px icon is fetched on a first visit)."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    colours = sorted(set(pixels), key=lambda c: (c[3] == 255, c))
+    rows = []
+    if len(colours) <= 256:
+        index = {c: i for i, c in enumerate(colours)}
+        for y in range(height):
+            rows.append(b"\0" + bytes(index[c] for c in pixels[y * width:(y + 1) * width]))
+        header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit indexed
+        translucent = sum(1 for c in colours if c[3] < 255)  # sorted first: tRNS lists only them
+        extra = chunk(b"PLTE", b"".join(c[:3] for c in colours))
+        if translucent:
+            extra += chunk(b"tRNS", bytes(c[3] for c in colours[:translucent]))
+    else:
+        for y in range(height):
+            rows.append(b"\0" + b"".join(pixels[y * width:(y + 1) * width]))
+        header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+        extra = b""
+    idat = zlib.compress(b"".join(rows), 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + extra + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def main():
