@@ -5,8 +5,9 @@
 # runs every row (about 8 minutes); other arguments go to bench.mjs (`--journey-runs 7`).
 #
 # The copy's one change: a journey that crosses pages (Shouhou's start step, guided help's offer
-# and the form's first step are three documents) is timed from the first page's navigation, not
-# from the last one's (`performance.now()` restarts with each document, which flattered a
+# and the form's first step are three addresses; boot.js shows them in one document, the
+# browser in three when it navigates) is timed from the first page's navigation, not from the
+# last one's (`performance.now()` restarts with each document, which flattered a
 # multi-page journey). Never quote the row without it.
 #
 # Needs scripts/build-app.sh and `cargo build --release -p shouhou-server` first.

@@ -1,6 +1,7 @@
 // What the page runs before the app (wasm) arrives. It draws nothing: the server drew the
 // screen with the app's own components (server/src/customer/pages.rs), and the app takes that markup
-// over exactly as sent (src/lib.rs), so this script never adds, moves or removes an element.
+// over exactly as sent (src/lib.rs), so this script never adds, moves or removes an element
+// of a screen; it only puts the server's next screen, whole, in place of this one.
 // Until the app is running it
 // - keeps what the customer types (localStorage `shouhou.early`) until the app's storage is
 //   open ("shouhou-stored"), so a reload or a closed tab before then loses nothing: a reload
@@ -14,6 +15,11 @@
 //   app draws itself (the offline shell, screens that show what the device keeps), on a
 //   kiosk, with something waiting to be sent, for a draft in progress that the bare address
 //   resumes, or for typing kept on another page that the app never took over.
+// - follows the early screens (the start step's form, guided help's link to the form) inside
+//   this document: the server's page for the next address is fetched (usually warmed
+//   already) and put in place of this one's body, as a navigation would show it, without a
+//   new document's cost on a slow phone (parsing, styling, this script again). Back and
+//   Forward show the screens as they were left.
 // It also registers the offline app shell (sw.js), whose new versions the app offers: it
 // learns of one from the "shouhou-update" event.
 const files = JSON.parse(document.getElementById('shouhou-files')?.textContent || '{}');
@@ -21,7 +27,8 @@ const file = (path) => files[path] || path;
 const seedBlock = document.getElementById('shouhou-seed');
 const seed = seedBlock ? JSON.parse(seedBlock.textContent) : null;
 const root = document.documentElement;
-const here = location.pathname + location.search;
+const address = () => location.pathname + location.search;
+let here = address();
 const EARLY = 'shouhou.early';
 
 const stored = (key) => { try { return localStorage.getItem(key); } catch (_) { return null; } };
@@ -114,26 +121,104 @@ function warmFromChoices() {
   warm(`/form/contact?${chosen}`);
 }
 
-function keepEarlyUse() {
+/** What each early screen starts with: what was typed at its address, the next screens warmed. */
+function arrive() {
   restore();
   // Typed before this script ran (it is deferred): kept as well.
   const early = [...fields()].find((el) => typed(el) && el.value);
   if (early) journal({ target: early });
-  addEventListener('input', journal, true);
-  addEventListener('change', warmFromChoices, true);
   warmFromChoices();
   for (const link of document.querySelectorAll('#app a[href^="/form/"]')) warm(link.getAttribute('href'));
+}
+
+// The early screens' addresses, which the server draws with a seed; anything else (a place
+// on this screen, "skip to main content", too) is the browser's.
+const earlyScreen = (url) => url.origin === location.origin && !url.hash
+  && (url.pathname === '/help' || url.pathname.startsWith('/form/'));
+const screens = new Map();
+let following = 0;
+
+/** Shows the server's screen for `url` in this document, as a new history entry. Only while
+ *  the app is not on its way: once it is loading, it reads the screen that is there. */
+async function follow(url) {
+  const ticket = ++following;
+  let next = null;
+  let final = null;
+  if (root.dataset.app === 'waiting') {
+    try {
+      const response = await fetch(url.href);
+      if (response.ok) {
+        next = new DOMParser().parseFromString(await response.text(), 'text/html');
+        final = new URL(response.url);
+      }
+    } catch (_) {}
+  }
+  if (ticket !== following) return;
+  // Cut off, refused, not an early screen, or the app set off meanwhile: the browser goes.
+  if (!next || !next.getElementById('shouhou-seed') || !earlyScreen(final) || root.dataset.app !== 'waiting') {
+    location.assign(url);
+    return;
+  }
+  screens.set(here, [...document.body.childNodes]);
+  history.pushState(null, '', final.href);
+  show([...next.body.childNodes], next.title, next.documentElement.lang);
+}
+
+function show(nodes, title, lang) {
+  here = address();
+  document.body.replaceChildren(...nodes);
+  if (title) document.title = title;
+  if (lang) root.lang = lang;
+  scrollTo(0, 0);
+  // What the page asks focus for (the start step's errors), as at a page load; otherwise where
+  // the app puts it on a screen the customer moved to: its heading.
+  (document.querySelector('#app [autofocus]') || document.querySelector('#app h1'))?.focus({ preventScroll: true });
+  arrive();
+  whenTyping();
+}
+
+function keepEarlyUse() {
+  arrive();
+  addEventListener('input', journal, true);
+  addEventListener('change', warmFromChoices, true);
+  addEventListener('popstate', () => {
+    if (root.dataset.app === 'running' || address() === here) return;
+    const nodes = root.dataset.app === 'waiting' && screens.get(address());
+    if (!nodes) {
+      location.reload();
+      return;
+    }
+    following += 1;
+    screens.set(here, [...document.body.childNodes]);
+    show(nodes);
+  });
   // A press that needs the app: kept (the same element stays when the app takes the page
   // over) and done by the app once it runs. The start step's form and links need no app.
   const keep = (target) => { window.shouhouEarlyPress = target; loadApp(); };
   const onClick = (event) => {
     const button = event.target.closest && event.target.closest('#app button');
     if (button && button.type !== 'submit') keep(button);
+    const link = event.target.closest && event.target.closest('#app a[href]');
+    const url = link && new URL(link.href);
+    if (url && earlyScreen(url) && !link.target && !link.hasAttribute('download') && event.button === 0
+      && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey && !event.defaultPrevented) {
+      event.preventDefault();
+      follow(url);
+    }
   };
   const onSubmit = (event) => {
-    if (event.target.getAttribute('action')) return;
+    const form = event.target;
+    if (form.getAttribute('action')) {
+      // As the browser sends it: a query always, if empty (an empty one is the start step's
+      // errors, none at all the app's own page).
+      const url = new URL(`${form.getAttribute('action')}?${new URLSearchParams(new FormData(form, event.submitter))}`, location.href);
+      if (form.method !== 'get' || !earlyScreen(url)) return;
+      event.preventDefault();
+      follow(url);
+      return;
+    }
     event.preventDefault();
-    keep(event.target);
+    keep(form);
   };
   const onFocus = (event) => { if (event.target.matches('#app input, #app textarea') && typed(event.target)) loadApp(); };
   const onChange = (event) => { if (event.target.matches('#app input[data-redraws]')) loadApp(); };
@@ -150,6 +235,17 @@ function keepEarlyUse() {
     removeEventListener('focusin', onFocus, true);
     removeEventListener('change', onChange, true);
   }, { once: true });
+}
+
+/** A screen with a text field: the app comes while the customer reads it (at once when it
+ *  must, see appNeededNow). */
+function whenTyping() {
+  if (root.dataset.app !== 'waiting') return;
+  if (appNeededNow()) loadApp();
+  else if ([...fields()].some(typed)) {
+    if ('requestIdleCallback' in window) requestIdleCallback(loadApp, { timeout: 3000 });
+    else setTimeout(loadApp, 1000);
+  }
 }
 
 /** Whether the app must come at once rather than at the customer's first use. */
@@ -192,10 +288,6 @@ if (seed && settingsDiffer()) {
     loadApp();
   } else {
     root.dataset.app = 'waiting';
-    // A screen with a text field: the app comes while the customer reads it.
-    if ([...fields()].some(typed)) {
-      if ('requestIdleCallback' in window) requestIdleCallback(loadApp, { timeout: 3000 });
-      else setTimeout(loadApp, 1000);
-    }
+    whenTyping();
   }
 }

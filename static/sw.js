@@ -1,9 +1,10 @@
 // Shouhou's service worker: after one visit the app opens and works with no network.
 //
-// - Pages (navigations) come from the network, the server's answer never kept: a page the
-//   server drew for one address carries that address's draft. Offline (or the network too
-//   slow), the seedless page is the answer, and the app draws the screen from what the
-//   device keeps. Navigation preload starts the request while the worker starts.
+// - Pages (navigations, and the early screens boot.js fetches) come from the network, the
+//   server's answer never kept: a page the server drew for one address carries that
+//   address's draft. Offline (or the network too slow), the seedless page is the answer,
+//   and the app draws the screen from what the device keeps. Navigation preload starts the
+//   request while the worker starts.
 // - config.json, flows under their plain names (the staff desk reads those) and the apps'
 //   manifests (the brand is the configuration's) are network-first, so a company's change
 //   reaches people at their next online visit; offline the last copy is used. The install
@@ -22,6 +23,7 @@ const SHELL = ['index.html', 'icon.svg', 'config.json'].concat(/*SHELL_FILES*/[]
 const FLOWS = /*FLOW_FILES*/[];
 const NETWORK_FIRST = /^\/(config\.json|flows\/[^/.]+\.json|\w+\.webmanifest)$/;
 const NAVIGATION_TIMEOUT_MS = 4000;
+const EARLY_SCREENS = /^\/(help|form\/[^/]+)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -100,6 +102,10 @@ self.addEventListener('fetch', (event) => {
     || /^\/(desk|field)(\/|$)/.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     event.respondWith(navigation(event));
+  } else if (EARLY_SCREENS.test(url.pathname)) {
+    // The early screens boot.js fetches (warmed, or followed in place): the network's, with
+    // the browser's own short cache, as a navigation would get them; offline, boot.js
+    // navigates instead and gets the seedless page.
   } else if (NETWORK_FIRST.test(url.pathname)) {
     event.respondWith(networkFirst(request));
   } else {

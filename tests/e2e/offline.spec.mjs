@@ -61,6 +61,23 @@ test.describe('with the service worker', () => {
     expect(server.rows("SELECT full_name, json_extract(troubleshooting_json, '$.outcome') FROM requests")).toEqual([['Gao Min', 'svc_drain']]);
   });
 
+  test('the server gone before the start step is sent: the browser navigates, and the offline app takes over', async ({ page, server }) => {
+    await page.goto(server.url);
+    await controlledByServiceWorker(page);
+    await expect(page.locator('html')).toHaveAttribute('data-app', 'waiting');
+    await page.evaluate(() => { window.firstDocument = true; });
+    await server.kill();
+    // boot.js follows the start step's form in place only with the server's next page in hand.
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('property')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    // The worker's offline page, whose app draws what the device keeps: nothing yet, so the
+    // start step (as when the browser navigated there before boot.js followed in place).
+    await appStarted(page);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    expect(await page.evaluate(() => window.firstDocument)).toBeUndefined();
+  });
+
   test('a new version is offered, not forced, and the draft survives the update', async ({ page, server }) => {
     // Every document load of this tab, counted by the browser side (survives a reload) and
     // by Playwright: a reload at any moment shows up in both.
