@@ -146,7 +146,8 @@ async function follow(url) {
   let final = null;
   if (root.dataset.app === 'waiting') {
     try {
-      const response = await fetch(url.href);
+      // As long as the worker waits for a navigation before it answers with the offline page.
+      const response = await fetch(url.href, { signal: AbortSignal.timeout(4000) });
       if (response.ok) {
         next = new DOMParser().parseFromString(await response.text(), 'text/html');
         final = new URL(response.url);
@@ -154,14 +155,18 @@ async function follow(url) {
     } catch (_) {}
   }
   if (ticket !== following) return;
-  // Cut off, refused, not an early screen, or the app set off meanwhile: the browser goes.
-  if (!next || !next.getElementById('shouhou-seed') || !earlyScreen(final) || root.dataset.app !== 'waiting') {
+  // Cut off, slow, refused, not an early screen, another build's (an older worker's cached
+  // copy), or the app set off meanwhile: the browser goes.
+  const build = (doc) => doc.getElementById('shouhou-files')?.textContent;
+  if (!next || !next.getElementById('shouhou-seed') || !earlyScreen(final) || build(next) !== build(document)
+    || root.dataset.app !== 'waiting') {
     location.assign(url);
     return;
   }
   screens.set(here, [...document.body.childNodes]);
   history.pushState(null, '', final.href);
   show([...next.body.childNodes], next.title, next.documentElement.lang);
+  scrollTo(0, 0);
 }
 
 function show(nodes, title, lang) {
@@ -169,7 +174,6 @@ function show(nodes, title, lang) {
   document.body.replaceChildren(...nodes);
   if (title) document.title = title;
   if (lang) root.lang = lang;
-  scrollTo(0, 0);
   // What the page asks focus for (the start step's errors), as at a page load; otherwise where
   // the app puts it on a screen the customer moved to: its heading.
   (document.querySelector('#app [autofocus]') || document.querySelector('#app h1'))?.focus({ preventScroll: true });

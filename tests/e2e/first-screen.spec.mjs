@@ -112,6 +112,23 @@ test.describe('before the app has arrived', () => {
     expect(await sameDocument()).toBe(false);
   });
 
+  test('a line without guided help goes from the start step to the form in the same document', async ({ page, server }) => {
+    await holdTheApp(page);
+    await page.goto(server.url);
+    await page.evaluate(() => { window.firstDocument = true; });
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('appliance')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    // The server's answer to /help for this line is the form's address (a redirect).
+    await expect(heading(page)).toHaveText(m['step.contact']);
+    await expect(heading(page)).toBeFocused();
+    await expect(page).toHaveURL(`${server.url}/form/contact?intent=repair&product_line=appliance`);
+    expect(await page.evaluate(() => window.firstDocument)).toBe(true);
+    await page.goBack();
+    await expect(page).toHaveURL(`${server.url}/`);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+  });
+
   test('typing while the app is held back is the draft once it takes over; focus and keys carry on', async ({ page, server }) => {
     const release = await holdTheApp(page);
     await page.goto(server.url);
@@ -129,6 +146,11 @@ test.describe('before the app has arrived', () => {
       .toEqual([['contact', 'repair', 'network', 'Li Lei', '12 Garden Road, Pudong']]);
     // What boot.js kept for a reload is in the draft now, and goes.
     await expect.poll(() => page.evaluate(() => localStorage.getItem('shouhou.early'))).toBe(null);
+    // The screens boot.js showed in this document are the app's history now: Back is its own.
+    await page.evaluate(() => { window.firstDocument = true; });
+    await page.goBack();
+    await expect(heading(page)).toHaveText(m['flow.offer_heading']);
+    expect(await page.evaluate(() => window.firstDocument)).toBe(true);
   });
 
   test('a press made before the app is done by the app once it is here', async ({ page, server }) => {

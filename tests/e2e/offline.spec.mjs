@@ -66,10 +66,16 @@ test.describe('with the service worker', () => {
     await controlledByServiceWorker(page);
     await expect(page.locator('html')).toHaveAttribute('data-app', 'waiting');
     await page.evaluate(() => { window.firstDocument = true; });
-    await server.kill();
-    // boot.js follows the start step's form in place only with the server's next page in hand.
+    // The next screens fetched while choosing are the network's, never the worker's to keep.
+    const warmed = page.waitForResponse((r) => new URL(r.url()).pathname === '/help');
     await page.getByLabel(m['intent.repair']).check();
     await page.getByLabel(productName('property')).check();
+    expect((await warmed).ok()).toBe(true);
+    expect(await page.evaluate(async () => Boolean(await caches.match('/help?intent=repair&product_line=property')))).toBe(false);
+    await server.kill();
+    // boot.js follows the start step's form in place only with the server's next page in hand
+    // (this line's is not fetched yet).
+    await page.getByLabel(productName('inverter')).check();
     await page.getByRole('button', { name: m['start.continue'] }).click();
     // The worker's offline page, whose app draws what the device keeps: nothing yet, so the
     // start step (as when the browser navigated there before boot.js followed in place).
