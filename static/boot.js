@@ -163,13 +163,15 @@ async function follow(url) {
     location.assign(url);
     return;
   }
-  screens.set(here, [...document.body.childNodes]);
   history.pushState(null, '', final.href);
   show([...next.body.childNodes], next.title, next.documentElement.lang);
   scrollTo(0, 0);
 }
 
+/** Puts a screen in place of the one shown, which is kept for Back and Forward at its
+ *  address; the address bar already says the new one's. */
 function show(nodes, title, lang) {
+  screens.set(here, [...document.body.childNodes]);
   here = address();
   document.body.replaceChildren(...nodes);
   if (title) document.title = title;
@@ -193,7 +195,6 @@ function keepEarlyUse() {
       return;
     }
     following += 1;
-    screens.set(here, [...document.body.childNodes]);
     show(nodes);
   });
   // A press that needs the app: kept (the same element stays when the app takes the page
@@ -288,10 +289,6 @@ if (seed && settingsDiffer()) {
   location.reload();
 } else {
   if (seed) keepEarlyUse();
-  if (appNeededNow()) {
-    loadApp();
-  } else {
-    root.dataset.app = 'waiting';
-    whenTyping();
-  }
+  root.dataset.app = 'waiting';
+  whenTyping();
 }
