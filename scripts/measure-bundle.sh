@@ -30,7 +30,8 @@ fi
 [ -f dist/index.html ] || { echo "no dist/: run scripts/build-app.sh first" >&2; exit 1; }
 [ -f dist/desk/index.html ] || { echo "no dist/desk/: run scripts/build-desk.sh first" >&2; exit 1; }
 [ -f dist/field/index.html ] || { echo "no dist/field/: run scripts/build-field.sh first" >&2; exit 1; }
-[ -x target/debug/shouhou-server ] || cargo build -q -p shouhou-server
+# Always built: the pages are the server's, and a stale binary would measure old pages.
+cargo build -q -p shouhou-server
 
 work=$(mktemp -d)
 server_pid=""

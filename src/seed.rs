@@ -82,10 +82,15 @@ impl Seed {
     }
 
     /// The page's JSON block for a server-drawn screen, `<` escaped so that nothing in it can
-    /// end the script element.
+    /// end the script element. The draft's empty fields are left out: a field read back
+    /// missing is empty, and on a new screen nearly all are (a kilobyte a page).
     pub fn page_json(&self) -> Option<String> {
         let screen = self.screen.as_ref()?;
-        let draft = RawValue::from_string(screen.draft.encode()).ok()?;
+        let mut draft: serde_json::Value = serde_json::from_str(&screen.draft.encode()).ok()?;
+        if let Some(serde_json::Value::Object(fields)) = draft.get_mut("fields") {
+            fields.retain(|_, value| value.as_str() != Some(""));
+        }
+        let draft = serde_json::value::to_raw_value(&draft).ok()?;
         let wire = Wire {
             lang: self.lang.tag(),
             kiosk: self.kiosk,
