@@ -21,7 +21,8 @@ mv dist.new/boot.min.js dist.new/boot.js
 mkdir -p dist.new/vendor
 terser node_modules/qrcode-generator/dist/qrcode.mjs --module --compress --mangle --output dist.new/vendor/qrcode.mjs
 # The stylesheet is on the first load (the server's pages carry it inline): the shared tokens
-# in front, minified.
+# in front, boot.js's states after, minified.
+cat dist.new/boot.css >> dist.new/app.css && rm dist.new/boot.css
 build_css dist.new/app.css
 # The page itself: without its comment lines and indentation.
 node -e '

@@ -145,6 +145,8 @@ async function follow(url) {
   let next = null;
   let final = null;
   if (root.dataset.app === 'waiting') {
+    // The browser shows a navigation on its way; a fetch it does not: the page says so.
+    document.body.setAttribute('aria-busy', 'true');
     try {
       // As long as the worker waits for a navigation before it answers with the offline page.
       const response = await fetch(url.href, { signal: AbortSignal.timeout(4000) });
@@ -155,6 +157,7 @@ async function follow(url) {
     } catch (_) {}
   }
   if (ticket !== following) return;
+  document.body.removeAttribute('aria-busy');
   // Cut off, slow, refused, not an early screen, another build's (an older worker's cached
   // copy), or the app set off meanwhile: the browser goes.
   const build = (doc) => doc.getElementById('shouhou-files')?.textContent;

@@ -112,6 +112,30 @@ test.describe('before the app has arrived', () => {
     expect(await sameDocument()).toBe(false);
   });
 
+  test('while the next screen is on its way the page says so, as a navigation would', async ({ page, server }) => {
+    await holdTheApp(page);
+    let answer;
+    const answered = new Promise((resolve) => { answer = resolve; });
+    // Held so the wait lasts; warming fetches the same address, and both wait.
+    await page.route('**/help?*', async (route) => { await answered; await route.continue(); });
+    await page.goto(server.url);
+    await page.getByLabel(m['intent.repair']).check();
+    await page.getByLabel(productName('network')).check();
+    await page.getByRole('button', { name: m['start.continue'] }).click();
+    const body = page.locator('body');
+    await expect(body).toHaveAttribute('aria-busy', 'true');
+    // The bar across the top (drawn by the stylesheet) and the pointer say it too.
+    await expect.poll(() => page.evaluate(() => {
+      const bar = getComputedStyle(document.body, '::before');
+      return [bar.content, bar.position, getComputedStyle(document.body).cursor];
+    })).toEqual(['""', 'fixed', 'progress']);
+    await expect(heading(page)).toHaveText(m['start.heading']);
+    answer();
+    await expect(heading(page)).toHaveText(m['flow.offer_heading']);
+    await expect(body).not.toHaveAttribute('aria-busy', /./);
+    await expectNoAxeViolations(page, 'the offer after a wait');
+  });
+
   test('a line without guided help goes from the start step to the form in the same document', async ({ page, server }) => {
     await holdTheApp(page);
     await page.goto(server.url);
