@@ -264,6 +264,16 @@ async fn a_cross_site_post_is_refused() {
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{refused:?}");
         assert_eq!(reply.json()["code"], "cross_site");
     }
+    // A value sent that is not text is no browser's: refused, not read as not sent.
+    for (name, value) in
+        [("origin", &b"http://ev\xffil.example"[..]), ("sec-fetch-site", b"cross-site\xff")]
+    {
+        let mut request = attempt(&[]);
+        request.headers_mut().insert(name, axum::http::HeaderValue::from_bytes(value).unwrap());
+        let reply = desk.send(request).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{name}: {value:?}");
+        assert_eq!(reply.json()["code"], "cross_site");
+    }
     let signed_in_elsewhere = desk
         .send({
             let mut request = sign_in_request("li.na", PASSWORD);

@@ -35,10 +35,13 @@ pub async fn same_site_only(
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    // Sent but not text (no browser sends that): refused like a foreign value, never read as
+    // not sent.
+    let sent = |name: &str| parts.headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let header = |name: &str| sent(name).filter(|value| *value != "\u{fffd}");
     let fetch_site_ok =
-        header("sec-fetch-site").is_none_or(|site| site == "same-origin" || site == "none");
-    let origin_ok = header("origin").is_none_or(|origin| {
+        sent("sec-fetch-site").is_none_or(|site| site == "same-origin" || site == "none");
+    let origin_ok = sent("origin").is_none_or(|origin| {
         let origin = origin.trim_end_matches('/');
         own_origin(&state, &parts).is_some_and(|own| own.eq_ignore_ascii_case(origin))
             || state.cors.0.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin))
