@@ -437,6 +437,7 @@ async fn run(args: Args) {
     let connection_limit = ConnectionLimit {
         per_client: usize::try_from(args.max_connections_per_client).unwrap_or(usize::MAX),
         exempt: args.trust_proxy.clone(),
+        busy: shouhou_server::http::error::busy,
     };
     let notices = notice_settings(&args);
     let settings = Settings {
@@ -496,7 +497,8 @@ async fn run(args: Args) {
     serve(
         listener,
         app(state, &settings.dist),
-        header_timeout,
+        // An answer left untaken has as long as a request body that does not arrive.
+        (header_timeout, std::time::Duration::from_secs(args.body_timeout)),
         connection_limit,
         shutdown_signal(),
     )

@@ -12,10 +12,17 @@
 //! limit (`--body-timeout`, in the handlers). Each request carries its peer's address as
 //! `ConnectInfo`, which the rate limits key on.
 //!
+//! An answer must be taken: a connection whose client leaves an answer untaken (it reads
+//! nothing, or its HTTP/2 stream's window stays shut) for `--body-timeout` is closed, as a
+//! request body that does not arrive is refused then. An answer the server is still making
+//! (a live stream between its events) is not the client's to take yet.
+//!
 //! A client holds at most `--max-connections-per-client` connections at once (an IPv6 /64 is
 //! one client, as for the rate limits): past it, a new connection is closed as soon as it is
 //! accepted, so one address cannot take every socket the server may open even by opening
-//! new ones as fast as the idle ones are closed. A trusted proxy is not bound by it: every
+//! new ones as fast as the idle ones are closed. It has at most as many requests in flight
+//! across them, since HTTP/2 carries many on one connection (each may hold an open file and
+//! its buffers): past it, `503 busy` at once. A trusted proxy is bound by neither: every
 //! client behind it arrives through its connections.
 
 use std::collections::HashMap;
@@ -28,6 +35,8 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
@@ -41,12 +50,16 @@ use tower::ServiceExt;
 /// How long connections in flight may take to finish once shutdown begins.
 const DRAIN: Duration = Duration::from_secs(30);
 
-/// How many connections one client may hold open at once, and who is not bound by it.
+/// How many connections (and requests in flight) one client may hold at once, and who is not
+/// bound by it.
 #[derive(Clone, Debug)]
 pub struct ConnectionLimit {
     pub per_client: usize,
     /// The trusted reverse proxies (`--trust-proxy`): their connections carry many clients.
     pub exempt: Vec<IpAddr>,
+    /// The answer to a request over the client's limit (`503 busy`, in the caller's
+    /// language): the API's errors are a layer above this loop.
+    pub busy: fn(&HeaderMap) -> Response,
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the requests in flight
@@ -54,11 +67,12 @@ pub struct ConnectionLimit {
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    header_timeout: Duration,
+    (header_timeout, answer_timeout): (Duration, Duration),
     limit: ConnectionLimit,
     shutdown: impl Future<Output = ()>,
 ) {
     let open = OpenConnections::default();
+    let in_flight = OpenConnections::default();
     let mut builder = Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
@@ -76,7 +90,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let held = if crate::limit::is_trusted(&limit.exempt, peer.ip()) {
+        let trusted = crate::limit::is_trusted(&limit.exempt, peer.ip());
+        let held = if trusted {
             None
         } else {
             match open.admit(peer.ip(), limit.per_client) {
@@ -89,17 +104,28 @@ pub async fn serve(
             }
         };
         let (activity, mut idle) = Activity::new();
+        let watched = activity.clone();
         let router = router.clone();
+        let (in_flight, per_client, busy) = (in_flight.clone(), limit.per_client, limit.busy);
         let service =
             tower::service_fn(move |mut request: axum::http::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
                 let serving = activity.serving();
                 let router = router.clone();
+                let admitted = if trusted {
+                    Ok(None)
+                } else {
+                    in_flight.admit(peer.ip(), per_client).map(Some).ok_or(())
+                };
                 async move {
-                    let response = router.oneshot(request).await?;
-                    Ok::<_, Infallible>(
-                        response.map(|body| Body::new(Tracked { body, _serving: serving })),
-                    )
+                    let (response, held) = match admitted {
+                        Ok(held) => (router.oneshot(request).await?, held),
+                        Err(()) => {
+                            tracing::debug!(%peer, "over the client's requests in flight: busy");
+                            (busy(request.headers()), None)
+                        }
+                    };
+                    Ok::<_, Infallible>(response.map(|body| Body::new(serving.answer(body, held))))
                 }
             });
         let connection = builder
@@ -116,6 +142,21 @@ pub async fn serve(
                     match idle_since {
                         Some(since) => tokio::time::sleep_until(since + header_timeout).await,
                         None => std::future::pending().await,
+                    }
+                };
+                // While it serves, a look each second at the answers left for it to take.
+                let untaken = async {
+                    if idle_since.is_some() {
+                        return std::future::pending().await;
+                    }
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        if watched
+                            .untaken_since()
+                            .is_some_and(|since| since.elapsed() >= answer_timeout)
+                        {
+                            return;
+                        }
                     }
                 };
                 tokio::select! {
@@ -135,6 +176,10 @@ pub async fn serve(
                     () = deadline => {
                         // Dropping the connection closes the socket.
                         tracing::debug!(%peer, "connection idle past the header timeout: closed");
+                        return;
+                    }
+                    () = untaken => {
+                        tracing::debug!(%peer, "an answer left untaken past the body timeout: closed");
                         return;
                     }
                 }
@@ -188,8 +233,17 @@ impl Drop for Held {
 /// it has served none (`None` while it serves one).
 #[derive(Clone)]
 struct Activity {
-    state: std::sync::Arc<std::sync::Mutex<usize>>,
+    state: std::sync::Arc<std::sync::Mutex<Doing>>,
     idle_since: watch::Sender<Option<Instant>>,
+}
+
+/// The requests a connection serves, and since when each answer waits for its client to take
+/// it (by answer: most are taken at once).
+#[derive(Default)]
+struct Doing {
+    serving: usize,
+    answers: u64,
+    untaken: HashMap<u64, Instant>,
 }
 
 impl Activity {
@@ -199,33 +253,58 @@ impl Activity {
         (Activity { state: Default::default(), idle_since }, receiver)
     }
 
+    fn doing(&self) -> std::sync::MutexGuard<'_, Doing> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// A request reached the router: serving until the guard drops.
     fn serving(&self) -> Serving {
-        let mut serving = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        *serving += 1;
+        self.doing().serving += 1;
         self.idle_since.send_replace(None);
         Serving(self.clone())
+    }
+
+    /// Since when the longest-waiting answer has been left for the client to take.
+    fn untaken_since(&self) -> Option<Instant> {
+        self.doing().untaken.values().min().copied()
     }
 }
 
 /// One request being served; dropped with its answer's body (sent whole, or abandoned).
 struct Serving(Activity);
 
+impl Serving {
+    /// The answer's body, kept counted until it is sent or dropped, with `held` (its place
+    /// among the client's requests in flight). It is the client's to take from now.
+    fn answer(self, body: Body, held: Option<Held>) -> Tracked {
+        let mut doing = self.0.doing();
+        doing.answers += 1;
+        let answer = doing.answers;
+        doing.untaken.insert(answer, Instant::now());
+        drop(doing);
+        Tracked { body, answer, serving: self, _held: held }
+    }
+}
+
 impl Drop for Serving {
     fn drop(&mut self) {
         let activity = &self.0;
-        let mut serving = activity.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        *serving -= 1;
-        if *serving == 0 {
+        let mut doing = activity.doing();
+        doing.serving -= 1;
+        if doing.serving == 0 {
             activity.idle_since.send_replace(Some(Instant::now()));
         }
     }
 }
 
-/// An answer's body that keeps its request counted as served until it is sent or dropped.
+/// An answer's body that keeps its request counted as served until it is sent or dropped,
+/// and says when it waits on the client: from when it is ready, and from each piece it gave,
+/// until the connection asks for the next (a client that takes nothing is never asked).
 struct Tracked {
     body: Body,
-    _serving: Serving,
+    answer: u64,
+    serving: Serving,
+    _held: Option<Held>,
 }
 
 impl http_body::Body for Tracked {
@@ -236,7 +315,13 @@ impl http_body::Body for Tracked {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        Pin::new(&mut self.body).poll_frame(cx)
+        let answer = self.answer;
+        self.serving.0.doing().untaken.remove(&answer);
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(_))) = &polled {
+            self.serving.0.doing().untaken.insert(answer, Instant::now());
+        }
+        polled
     }
 
     fn is_end_stream(&self) -> bool {
@@ -245,5 +330,11 @@ impl http_body::Body for Tracked {
 
     fn size_hint(&self) -> http_body::SizeHint {
         self.body.size_hint()
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.serving.0.doing().untaken.remove(&self.answer);
     }
 }

@@ -1,6 +1,6 @@
 //! Hostile clients against the real server binary: a storm of parallel wrong sign-ins, sockets
-//! that send nothing or send their headers a byte at a time (HTTP/1 and HTTP/2), and a kiosk
-//! PIN trickled in. Each is answered or closed in bounded time and memory while the server
+//! that send nothing or send their headers a byte at a time (HTTP/1 and HTTP/2), HTTP/2
+//! streams whose answers are never taken, and a kiosk PIN trickled in. Each is answered or closed in bounded time and memory while the server
 //! keeps answering everyone else. The figures measured are printed (`--nocapture`).
 
 mod common;
@@ -302,4 +302,64 @@ async fn a_trusted_proxy_is_not_bound_by_the_connection_limit() {
     // Every client behind the proxy arrives through its connections: the fourth is served.
     assert_eq!(status_over(connect_from("127.0.0.1", &server.addr).await).await, 200);
     assert_eq!(status_over(held.pop().unwrap()).await, 200);
+}
+
+/// HTTP/2 from `ip` with every stream's window shut: the server may send answers' heads but
+/// never a byte of their bodies. Returns the requests' sender and the connection's end.
+async fn shut_http2(
+    ip: &str,
+    addr: &str,
+) -> (h2::client::SendRequest<axum::body::Bytes>, tokio::task::JoinHandle<Instant>) {
+    let stream = connect_from(ip, addr).await;
+    let (sender, connection) =
+        h2::client::Builder::new().initial_window_size(0).handshake(stream).await.unwrap();
+    let ended = tokio::spawn(async move {
+        let _ = connection.await;
+        Instant::now()
+    });
+    (sender, ended)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn http2_answers_never_taken_count_against_the_client_and_close_their_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &common::test_db(dir.path(), "untaken.sqlite3"),
+        &common::dist(dir.path()),
+        &["--max-connections-per-client", "4", "--body-timeout", "2"],
+    );
+    let opened = Instant::now();
+    let (sender, ended) = shut_http2("127.0.0.1", &server.addr).await;
+    let mut sender = sender.ready().await.unwrap();
+    let mut answers = Vec::new();
+    for _ in 0..6 {
+        let request = axum::http::Request::get(format!("http://{}/config.json", server.addr))
+            .body(())
+            .unwrap();
+        let (answer, _) = sender.send_request(request, true).unwrap();
+        answers.push(answer);
+    }
+    // The answers are kept (dropping one would cancel its stream), their bodies never read.
+    let mut kept = Vec::new();
+    for answer in answers {
+        kept.push(answer.await.unwrap());
+    }
+    let mut statuses: Vec<u16> = kept.iter().map(|answer| answer.status().as_u16()).collect();
+    statuses.sort_unstable();
+    // On one connection, as many in flight as the client may hold connections; then busy.
+    assert_eq!(statuses, [200, 200, 200, 200, 503, 503]);
+    // Another client is served meanwhile.
+    assert_eq!(status_over(connect_from("127.0.0.2", &server.addr).await).await, 200);
+    // None of those answers can be taken: the connection is closed at the body timeout, and
+    // with it the client's requests in flight.
+    let closed = tokio::time::timeout(Duration::from_secs(10), ended)
+        .await
+        .expect("the connection was still open 10 s after its answers were left untaken")
+        .unwrap()
+        - opened;
+    assert!(closed >= Duration::from_secs(2), "closed after {closed:?}, before the body timeout");
+    assert!(closed < Duration::from_secs(5), "closed only after {closed:?}");
+    assert_eq!(status_over(connect_from("127.0.0.1", &server.addr).await).await, 200);
+    drop(kept);
+    eprintln!("six HTTP/2 streams never read (limit 4, body timeout 2 s): 4 × 200 and 2 × 503, the connection closed {} ms after it opened", closed.as_millis());
 }
