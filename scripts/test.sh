@@ -20,11 +20,16 @@ cargo_counts() {
        END { printf "%d %d\n", p, f }' "$1"
 }
 
+# How long each layer and gate took, for the summary: the whole run is to stay under 30 minutes.
+timings=()
+timed() { local name="$1" start=$SECONDS; shift; "$@"; local rc=$?; timings+=("$(printf '  %-60s %5d s' "$name" $((SECONDS - start)))"); return $rc; }
+
 run_layer() {
-  local layer="$1"; shift
+  local layer="$1" start=$SECONDS; shift
   say "$layer"
   local log="target/test-$layer.log"
   if "$@" 2>&1 | tee "$log"; then :; else status=1; fi
+  timings+=("$(printf '  %-60s %5d s' "$layer" $((SECONDS - start)))")
 }
 
 # Gates (formatting, lints, the first-load budget) count as tests: a failed gate fails the
@@ -33,13 +38,12 @@ passed[gates]=0; failed[gates]=0
 gate() {
   local name="$1"; shift
   say "gate: $name"
-  if "$@"; then passed[gates]=$((passed[gates] + 1)); else failed[gates]=$((failed[gates] + 1)); status=1; echo "GATE FAILED: $name"; fi
+  if timed "gate: $name" "$@"; then passed[gates]=$((passed[gates] + 1)); else failed[gates]=$((failed[gates] + 1)); status=1; echo "GATE FAILED: $name"; fi
 }
 gate "cargo fmt --check" cargo fmt --all --check
 gate "clippy, native crates" cargo clippy -q --all-targets -p shouhou-core -p shouhou-server -p shouhou-flows -p shouhou-layers -p shouhou-web -- -D warnings
-gate "clippy, wasm app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou -- -D warnings
-gate "clippy, staff desk" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou-desk -- -D warnings
-gate "clippy, engineer's app" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou-field -- -D warnings
+# The three browser apps in one run: their shared crates (web-sys, yew, core) are checked once.
+gate "clippy, the app, the desk and the engineer's app (wasm)" cargo clippy -q --all-targets --target wasm32-unknown-unknown -p shouhou -p shouhou-desk -p shouhou-field -- -D warnings
 
 gate "the troubleshooting flows (static/flows)" cargo run -q -p shouhou-flows -- check static/flows
 
@@ -84,5 +88,9 @@ for layer in gates native postgres wasm schemathesis e2e webkit; do
 done
 [ "$total_failed" -eq 0 ] || status=1
 [ "${passed[native]}" -gt 0 ] && [ "${passed[postgres]}" -gt 0 ] && [ "${passed[wasm]}" -gt 0 ] && [ "${passed[schemathesis]}" -gt 0 ] && [ "${passed[e2e]}" -gt 0 ] && [ "${passed[webkit]}" -gt 0 ] || status=1
+echo
+echo "Time taken (the whole run is to stay under 30 minutes):"
+printf '%s\n' "${timings[@]}"
+printf '  %-60s %5d s\n' "in all, installs included" "$SECONDS"
 echo "$total_passed passed, $total_failed failed"
 exit "$status"
