@@ -12,10 +12,11 @@
 //! limit (`--body-timeout`, in the handlers). Each request carries its peer's address as
 //! `ConnectInfo`, which the rate limits key on.
 //!
-//! An answer must be taken: a connection whose client leaves an answer untaken (it reads
-//! nothing, or its HTTP/2 stream's window stays shut) for `--body-timeout` is closed, as a
-//! request body that does not arrive is refused then. An answer the server is still making
-//! (a live stream between its events) is not the client's to take yet.
+//! An answer must be taken: a connection whose client leaves a piece of an answer (16 KiB at
+//! most) untaken for `--body-timeout` (it reads nothing, or its HTTP/2 stream's window stays
+//! shut) is closed, as a request body that does not arrive is refused then. An answer the
+//! server is still making (a live stream between its events) is not the client's to take
+//! yet. An HTTP/2 connection has at most 8 streams open.
 //!
 //! A client holds at most `--max-connections-per-client` connections at once (an IPv6 /64 is
 //! one client, as for the rate limits): past it, a new connection is closed as soon as it is
@@ -50,6 +51,13 @@ use tower::ServiceExt;
 /// How long connections in flight may take to finish once shutdown begins.
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// Streams one HTTP/2 connection may have open at once (hyper's default is 200).
+const HTTP2_STREAMS: u32 = 8;
+
+/// The most of an answer handed on at once: a client that takes it slowly is seen taking
+/// it piece by piece (a long export's batch is a few hundred kilobytes), never as untaken.
+const PIECE: usize = 16 * 1024;
+
 /// How many connections (and requests in flight) one client may hold at once, and who is not
 /// bound by it.
 #[derive(Clone, Debug)]
@@ -75,6 +83,11 @@ pub async fn serve(
     let in_flight = OpenConnections::default();
     let mut builder = Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    // An answer of one piece is handed whole to HTTP/2's own buffer as soon as its stream's
+    // window has a byte, and is then neither in flight nor watched here; few streams per
+    // connection bound what a client can leave there. Browsers speak HTTP/2 only over TLS, so
+    // they reach this server through a proxy's HTTP/1.1 and never meet the limit.
+    builder.http2().max_concurrent_streams(HTTP2_STREAMS);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -136,27 +149,16 @@ pub async fn serve(
             // Counted against its client until this task ends with the connection.
             let _held = held;
             let mut connection = std::pin::pin!(connection);
+            // A look each second at the answers left for the client to take, on a clock of its
+            // own: requests coming and going must not keep putting it off.
+            let mut look = tokio::time::interval(Duration::from_secs(1));
+            look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 let idle_since = *idle.borrow_and_update();
                 let deadline = async {
                     match idle_since {
                         Some(since) => tokio::time::sleep_until(since + header_timeout).await,
                         None => std::future::pending().await,
-                    }
-                };
-                // While it serves, a look each second at the answers left for it to take.
-                let untaken = async {
-                    if idle_since.is_some() {
-                        return std::future::pending().await;
-                    }
-                    loop {
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        if watched
-                            .untaken_since()
-                            .is_some_and(|since| since.elapsed() >= answer_timeout)
-                        {
-                            return;
-                        }
                     }
                 };
                 tokio::select! {
@@ -178,9 +180,12 @@ pub async fn serve(
                         tracing::debug!(%peer, "connection idle past the header timeout: closed");
                         return;
                     }
-                    () = untaken => {
-                        tracing::debug!(%peer, "an answer left untaken past the body timeout: closed");
-                        return;
+                    _ = look.tick(), if idle_since.is_none() => {
+                        let untaken = watched.untaken_since();
+                        if untaken.is_some_and(|since| since.elapsed() >= answer_timeout) {
+                            tracing::debug!(%peer, "an answer left untaken past the body timeout: closed");
+                            return;
+                        }
                     }
                 }
             }
@@ -282,7 +287,7 @@ impl Serving {
         let answer = doing.answers;
         doing.untaken.insert(answer, Instant::now());
         drop(doing);
-        Tracked { body, answer, serving: self, _held: held }
+        Tracked { body, rest: None, answer, serving: self, _held: held }
     }
 }
 
@@ -302,9 +307,22 @@ impl Drop for Serving {
 /// until the connection asks for the next (a client that takes nothing is never asked).
 struct Tracked {
     body: Body,
+    /// What is left of a piece of the body longer than [`PIECE`].
+    rest: Option<axum::body::Bytes>,
     answer: u64,
     serving: Serving,
     _held: Option<Held>,
+}
+
+/// The next [`PIECE`] of `data` as a frame; the rest stays in `rest`.
+fn piece_of(
+    mut data: axum::body::Bytes,
+    rest: &mut Option<axum::body::Bytes>,
+) -> http_body::Frame<axum::body::Bytes> {
+    if data.len() > PIECE {
+        *rest = Some(data.split_off(PIECE));
+    }
+    http_body::Frame::data(data)
 }
 
 impl http_body::Body for Tracked {
@@ -317,19 +335,36 @@ impl http_body::Body for Tracked {
     ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
         let answer = self.answer;
         self.serving.0.doing().untaken.remove(&answer);
-        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        let this = &mut *self;
+        let polled = match this.rest.take() {
+            Some(rest) => Poll::Ready(Some(Ok(piece_of(rest, &mut this.rest)))),
+            None => match Pin::new(&mut this.body).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => Poll::Ready(Some(Ok(match frame.into_data() {
+                    Ok(data) => piece_of(data, &mut this.rest),
+                    Err(trailers) => trailers,
+                }))),
+                other => other,
+            },
+        };
         if let Poll::Ready(Some(Ok(_))) = &polled {
-            self.serving.0.doing().untaken.insert(answer, Instant::now());
+            this.serving.0.doing().untaken.insert(answer, Instant::now());
         }
         polled
     }
 
     fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
+        self.rest.is_none() && self.body.is_end_stream()
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        self.body.size_hint()
+        let rest = self.rest.as_ref().map_or(0, |rest| rest.len() as u64);
+        let inner = self.body.size_hint();
+        let mut hint = http_body::SizeHint::new();
+        if let Some(upper) = inner.upper() {
+            hint.set_upper(upper + rest);
+        }
+        hint.set_lower(inner.lower() + rest);
+        hint
     }
 }
 
