@@ -174,6 +174,8 @@ async function follow(url) {
 /** Puts a screen in place of the one shown, which is kept for Back and Forward at its
  *  address; the address bar already says the new one's. */
 function show(nodes, title, lang) {
+  // A screen is here: nothing is on its way (Back while a fetch was may end the wait).
+  document.body.removeAttribute('aria-busy');
   screens.set(here, [...document.body.childNodes]);
   here = address();
   document.body.replaceChildren(...nodes);
