@@ -22,14 +22,15 @@ cargo_counts() {
 
 # How long each layer and gate took, for the summary: the whole run is to stay under 30 minutes.
 timings=()
-timed() { local name="$1" start=$SECONDS; shift; "$@"; local rc=$?; timings+=("$(printf '  %-60s %5d s' "$name" $((SECONDS - start)))"); return $rc; }
+took() { timings+=("$(printf '  %-60s %5d s' "$1" $((SECONDS - $2)))"); }
+timed() { local name="$1" start=$SECONDS; shift; "$@"; local rc=$?; took "$name" "$start"; return $rc; }
 
 run_layer() {
   local layer="$1" start=$SECONDS; shift
   say "$layer"
   local log="target/test-$layer.log"
   if "$@" 2>&1 | tee "$log"; then :; else status=1; fi
-  timings+=("$(printf '  %-60s %5d s' "$layer" $((SECONDS - start)))")
+  took "$layer" "$start"
 }
 
 # Gates (formatting, lints, the first-load budget) count as tests: a failed gate fails the

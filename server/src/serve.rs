@@ -79,8 +79,8 @@ pub async fn serve(
     limit: ConnectionLimit,
     shutdown: impl Future<Output = ()>,
 ) {
-    let open = OpenConnections::default();
-    let in_flight = OpenConnections::default();
+    let open = PerClient::default();
+    let in_flight = PerClient::default();
     let mut builder = Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
     // An answer of one piece is handed whole to HTTP/2's own buffer as soon as its stream's
@@ -198,12 +198,12 @@ pub async fn serve(
     }
 }
 
-/// The connections each client holds open now.
+/// What each client holds now, counted: its open connections, or its requests in flight.
 #[derive(Clone, Default)]
-struct OpenConnections(std::sync::Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>);
+struct PerClient(std::sync::Arc<std::sync::Mutex<HashMap<IpAddr, usize>>>);
 
-impl OpenConnections {
-    /// One more connection for `peer`'s client, unless it holds `most` already.
+impl PerClient {
+    /// One more for `peer`'s client, unless it holds `most` already.
     fn admit(&self, peer: IpAddr, most: usize) -> Option<Held> {
         let client = crate::limit::client_key(peer);
         let mut open = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -216,9 +216,9 @@ impl OpenConnections {
     }
 }
 
-/// One open connection of a client; released when dropped.
+/// One connection or request of a client; released when dropped.
 struct Held {
-    open: OpenConnections,
+    open: PerClient,
     client: IpAddr,
 }
 
