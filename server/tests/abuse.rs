@@ -1,7 +1,8 @@
 //! Hostile clients against the real server binary: a storm of parallel wrong sign-ins, sockets
 //! that send nothing or send their headers a byte at a time (HTTP/1 and HTTP/2), HTTP/2
-//! streams whose answers are never taken, and a kiosk PIN trickled in. Each is answered or closed in bounded time and memory while the server
-//! keeps answering everyone else. The figures measured are printed (`--nocapture`).
+//! streams whose answers are never taken, a kiosk PIN trickled in, and a crowd holding every file
+//! descriptor the server may open. Each is answered or closed in bounded time and memory while
+//! the server keeps answering everyone else. The figures measured are printed (`--nocapture`).
 
 mod common;
 
@@ -367,4 +368,64 @@ async fn http2_answers_never_taken_count_against_the_client_and_close_their_conn
     }
     drop(kept);
     eprintln!("six HTTP/2 streams never read (limit 4, body timeout 2 s): 4 × 200 and 2 × 503, the connection closed {} ms after it opened", closed.as_millis());
+}
+
+/// How many file descriptors process `pid` has open.
+fn open_descriptors(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count()
+}
+
+/// Waits until the count of `pid`'s open descriptors is as `wanted`; false after five seconds.
+async fn descriptors_reach(pid: u32, wanted: impl Fn(usize) -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if wanted(open_descriptors(pid)) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_screen_asked_for_while_a_crowd_holds_every_descriptor_is_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    // The real page, so the start step is drawn by the app's components on the server.
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::copy(repo.join("index.html"), dist.join("index.html")).unwrap();
+    std::fs::copy(repo.join("static/app.css"), dist.join("app.css")).unwrap();
+    // SQLite on both store runs: a PostgreSQL pool's connections would come and go meanwhile.
+    let mut server =
+        Server::start(&dir.path().join("descriptors.sqlite3"), &dist, &["--header-timeout", "60"]);
+    let pid = server.child.id();
+
+    // No page has been asked for yet. The server may open a few more descriptors than now.
+    let limit = open_descriptors(pid) + 16;
+    let lowered = std::process::Command::new("prlimit")
+        .arg(format!("--pid={pid}"))
+        .arg(format!("--nofile={limit}:{limit}"))
+        .status()
+        .unwrap();
+    assert!(lowered.success());
+
+    // A crowd of idle connections takes every one of them, each accepted before the next.
+    let mut crowd = Vec::new();
+    while open_descriptors(pid) < limit {
+        let before = open_descriptors(pid);
+        crowd.push(TcpStream::connect(&server.addr).await.unwrap());
+        let accepted = descriptors_reach(pid, |open| open > before).await;
+        assert!(accepted, "connection {} accepted", crowd.len());
+    }
+
+    // One of them leaves, and a customer takes its place asking for the start step.
+    drop(crowd.pop());
+    assert!(descriptors_reach(pid, |open| open < limit).await);
+    let page = request(&server.addr, "GET", "/", &[("Accept-Language", "en")], b"").await.unwrap();
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"shouhou-seed\""), "the screen is drawn: {}", page.body);
+    let rest_held = descriptors_reach(pid, |open| open == limit - 1).await;
+    assert!(rest_held, "the rest of the crowd is still held");
+    assert!(server.child.try_wait().unwrap().is_none(), "the server is still running");
 }

@@ -46,6 +46,10 @@ pub struct Pages {
     /// stylesheet link replaced by the stylesheet; `None` when the page has no place marked
     /// for a screen (then every address gets the shell).
     around: Option<(String, String)>,
+    /// The threads screens are rendered on, started with the pages rather than at the first
+    /// page asked for: yew would start them then, and a server whose file descriptors a crowd
+    /// holds (threads and their runtimes need some) would abort there, under `panic = "abort"`.
+    renderer: Option<yew::platform::Runtime>,
     /// `'sha256-…'` of the inlined stylesheet, for the CSP's `style-src`.
     pub style_hash: Option<String>,
 }
@@ -67,13 +71,21 @@ impl Pages {
             }
             _ => None,
         };
+        let renderer = around.as_ref().and_then(|_| match yew::platform::Runtime::builder().build() {
+            Ok(renderer) => Some(renderer),
+            Err(error) => {
+                tracing::error!(%error, "cannot start the screens' renderer: every address gets the page as built");
+                None
+            }
+        });
+        let around = around.filter(|_| renderer.is_some());
         let style_hash = style.filter(|_| around.is_some()).map(|style| {
             use base64::Engine;
             use sha2::Digest;
             let digest = sha2::Sha256::digest(style.as_bytes());
             format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
         });
-        Pages { shell, around, style_hash }
+        Pages { shell, around, style_hash, renderer }
     }
 
     /// The page with `body` (the app's rendered markup) and its seed in place, in `lang` (the
@@ -278,9 +290,9 @@ async fn screen(
     query: &HashMap<String, String>,
     flow: Option<Flow>,
 ) -> Response {
-    if state.pages.around.is_none() {
+    let Some(renderer) = state.pages.renderer.clone() else {
         return shell(&state.pages);
-    }
+    };
     let visitor = Visitor::of(headers);
     let config = state.app.config.clone();
     // Ids and times of no one's: never shown, and the app takes the draft over under its own
@@ -307,7 +319,7 @@ async fn screen(
     let Some(seed_json) = drawn.seed().page_json() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let body = drawn.render().await;
+    let body = drawn.render(renderer).await;
     match state.pages.with_screen(&visitor, &seed_json, &body) {
         Some(page) => {
             let mut response = html_response(page);
@@ -347,9 +359,10 @@ impl Drawn {
         }
     }
 
-    /// The app's markup, as the app renders it (on a thread of the renderer's own).
-    async fn render(self) -> String {
+    /// The app's markup, as the app renders it (on one of the renderer's threads).
+    async fn render(self, renderer: yew::platform::Runtime) -> String {
         yew::ServerRenderer::<App>::with_props(move || AppProps { seed: Rc::new(self.seed()) })
+            .with_runtime(renderer)
             .render()
             .await
     }
