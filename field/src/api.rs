@@ -92,6 +92,18 @@ fn request_path(reference: &str) -> String {
     [STAFF, "/requests/", &encode(reference)].concat()
 }
 
+/// Where one of a request's photos is served (to staff: the session's cookie goes with it).
+pub fn photo_url(reference: &str, photo: &str) -> String {
+    [&request_path(reference), "/photos/", &encode(photo)].concat()
+}
+
+/// Asks for a photo so that the service worker keeps it for use without signal
+/// (`field/static/sw.js` stores it whole before it answers); its bytes are not read here.
+pub async fn fetch_photo(url: &str) -> Result<(), HttpError> {
+    let limit = Limit::new(SEND_LIMIT_MS);
+    http::send(limit.on(Request::get(url)).build()).await.map(drop)
+}
+
 /// A request's details, history and transcript, as text.
 pub async fn request(reference: &str) -> Result<String, HttpError> {
     get_text(&request_path(reference)).await

@@ -4,8 +4,8 @@
 //! keystroke; the outbox of reports to send; the drawn signatures as PNG blobs.
 //!
 //! The visits and requests are kept as the server's own JSON inside `{saved_at_ms, data}`,
-//! so offline they are read exactly as an answer with signal is. The request's photos are
-//! not kept (a plant room's tablet fills up with them): offline the visit says so.
+//! so offline they are read exactly as an answer with signal is. The requests' photos are
+//! kept by the service worker (`field/static/sw.js`), in the cache named [`PHOTO_CACHE`].
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -23,6 +23,8 @@ const DRAFTS: &str = "drafts";
 const OUTBOX: &str = "outbox";
 const PHOTOS: &str = "photos";
 const STORES: &[&str] = &[VISITS, REQUESTS, DRAFTS, OUTBOX, PHOTOS];
+/// The service worker's cache of the requests' photos (its `PHOTOS`).
+const PHOTO_CACHE: &str = "field-photos";
 /// The key prefix of a draft or queued report that could not be read back, kept as it was.
 const UNREADABLE: &str = "unreadable.";
 /// The visit list's one key in its store.
@@ -112,8 +114,8 @@ impl Keep {
         self.read(REQUESTS, reference).await
     }
 
-    /// Forgets what was kept of customers when the session ends: the visits and requests,
-    /// and every draft that is still only the prefill (and its journal). What the engineer
+    /// Forgets what was kept of customers when the session ends: the visits, requests and
+    /// photos, and every draft that is still only the prefill (and its journal). What the engineer
     /// wrote or queued stays, theirs to send (see [`ReportDraft::stays_at_sign_out`]).
     pub async fn forget_customers(&self) {
         let visits: Vec<VisitRow> = self.visits().await.map(|kept| kept.data).unwrap_or_default();
@@ -132,6 +134,9 @@ impl Keep {
         }
         for store in [VISITS, REQUESTS] {
             let _ = self.db.clear(store).await;
+        }
+        if let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) {
+            let _ = wasm_bindgen_futures::JsFuture::from(caches.delete(PHOTO_CACHE)).await;
         }
     }
 

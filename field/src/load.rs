@@ -107,8 +107,9 @@ pub async fn request(
     .await
 }
 
-/// Fetches and keeps the details of every listed visit's request, so a visit never opened
-/// is there offline too; answers how many were kept.
+/// Fetches and keeps the details of every listed visit's request, and its photos (the
+/// service worker keeps those), so a visit never opened is there offline too; answers how
+/// many were kept.
 pub async fn keep_details(keep: &Keep, visits: &[VisitRow]) -> usize {
     let mut kept = 0;
     let mut seen: Vec<&str> = Vec::new();
@@ -117,11 +118,12 @@ pub async fn keep_details(keep: &Keep, visits: &[VisitRow]) -> usize {
             continue;
         }
         seen.push(&visit.reference);
-        if let Ok(raw) = api::request(&visit.reference).await {
-            if read_maps::<RequestDetail>(&raw).is_ok()
-                && keep.keep_request(&visit.reference, &raw, now_ms()).await.is_ok()
-            {
-                kept += 1;
+        let Ok(raw) = api::request(&visit.reference).await else { continue };
+        let Ok(detail) = read_maps::<RequestDetail>(&raw) else { continue };
+        if keep.keep_request(&visit.reference, &raw, now_ms()).await.is_ok() {
+            kept += 1;
+            for photo in &detail.request.photos {
+                let _ = api::fetch_photo(&api::photo_url(&visit.reference, &photo.id)).await;
             }
         }
     }

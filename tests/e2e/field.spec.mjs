@@ -6,7 +6,8 @@
 // customer's status page are read after; axe runs on each screen. A second report is filed
 // by keyboard alone, the customer not present.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, messages, addStaff, fill, heading, tabTo, otherDevice, serviceWorkerInControl, onSite } from './fixtures.mjs';
+import { randomUUID } from 'node:crypto';
+import { test, expect, expectNoAxeViolations, messages, addStaff, fill, heading, tabTo, otherDevice, serviceWorkerInControl, onSite, noisyPng } from './fixtures.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
 const desk = read('dist/desk/i18n/zh-CN.json');
@@ -125,6 +126,31 @@ async function bookedForZhao(server, name) {
   await bookToday(server, reference);
   return { reference, visitId: visitIdOf(server, reference) };
 }
+
+/** An on-site request of `name`'s with a photo the customer took (64 × 48): its reference and the photo's id. */
+async function onSiteWithPhoto(server, name, seed) {
+  const png = noisyPng(64, 48, seed);
+  const photo = randomUUID();
+  const form = new FormData();
+  form.append('request', JSON.stringify({
+    intent: 'repair', product_line: 'inverter', full_name: name, phone: '138 1234 5678',
+    purchase_date_unknown: 'yes', serial_number: `INV-PHOTO-${seed}`, resolution: 'onsite_visit',
+    address: '苏州工业园区星湖街 328 号 3 号厂房', description: '变频器显示 OC1，照片是面板上的故障代码',
+    photos: [{ id: photo, content_type: 'image/png', bytes: png.length, width: 64, height: 48 }],
+  }));
+  form.append('photo', new Blob([png], { type: 'image/png' }), photo);
+  const answer = await fetch(`${server.url}/api/v1/requests`, { method: 'POST', headers: { 'idempotency-key': randomUUID() }, body: form });
+  const body = await answer.json();
+  expect(answer.status, JSON.stringify(body)).toBe(201);
+  return { reference: body.reference, photo };
+}
+
+/** The photos the tablet's service worker keeps, by path, sorted. */
+const keptPhotos = (tablet) => tablet.evaluate(async () => {
+  if (!(await caches.has('field-photos'))) return null;
+  const kept = await (await caches.open('field-photos')).keys();
+  return kept.map((request) => new URL(request.url).pathname).sort();
+});
 
 const reports = (server) => server.rows(`SELECT reference, status FROM requests WHERE intent = 'onsite_report'`);
 
@@ -634,5 +660,54 @@ test('a report whose answer never comes is stored once: tried again under the sa
   expect(reports(server).length).toBe(1);
   expect(keys.length).toBe(2);
   expect(keys[1]).toBe(keys[0]);
+  await device.close();
+});
+
+test('the photos of the listed visits are kept on the tablet, shown without signal, and forgotten with their visit and at sign-out', async ({ server, browser }) => {
+  addStaff(server, 'wang.fang', 'lead', PASSWORD);
+  addStaff(server, 'zhao.gong', 'engineer', PASSWORD);
+  const first = await onSiteWithPhoto(server, 'Li Ming', 1);
+  const second = await onSiteWithPhoto(server, 'Zhou Hua', 2);
+  await bookToday(server, first.reference, 'zhao.gong', '00');
+  await bookToday(server, second.reference, 'zhao.gong', '01');
+  const path = ({ reference, photo }) => `/api/v1/staff/requests/${reference}/photos/${photo}`;
+
+  // With signal, under the service worker: the list keeps both requests and their photos.
+  const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
+  await serviceWorkerInControl(tablet);
+  await tablet.reload();
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 2 }));
+  await expect.poll(() => keptPhotos(tablet)).toEqual([path(first), path(second)].sort());
+
+  // No signal: the visit and its photo come from the tablet, and the screen says so.
+  await device.context.setOffline(true);
+  await tablet.getByRole('link', { name: /Li Ming/ }).click();
+  await expect(heading(tablet)).toContainText('Li Ming');
+  await expect(tablet.locator('.provenance')).toHaveText(said(f['visits.offline'], 'time'));
+  const shown = tablet.getByRole('img', { name: fill(f['visit.photo'], { n: 1 }) });
+  await expect(shown).toBeVisible();
+  await expect.poll(() => shown.evaluate((img) => img.complete && img.naturalWidth)).toBe(64);
+  await expect(tablet.getByText(f['visit.photos_kept'])).toBeVisible();
+  await expectNoAxeViolations(tablet, 'a visit without signal, its photo kept');
+
+  // Signal again; the lead calls the second visit off: the next read of the list forgets its photo.
+  await device.context.setOffline(false);
+  const lead = await fetch(`${server.url}/api/v1/staff/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ login: 'wang.fang', password: PASSWORD }),
+  });
+  const cancelled = await fetch(`${server.url}/api/v1/staff/requests/${second.reference}/events`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie: lead.headers.get('set-cookie').split(';')[0], origin: server.url },
+    body: JSON.stringify({ kind: 'cancel_visit', visit: visitIdOf(server, second.reference), reason: 'The customer fixed it' }),
+  });
+  expect(cancelled.status).toBe(201);
+  await tablet.getByRole('link', { name: f['visit.back'] }).click();
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
+  await expect.poll(() => keptPhotos(tablet)).toEqual([path(first)]);
+
+  // Signing out forgets the rest.
+  await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
+  await expect(heading(tablet)).toHaveText(f['signin.heading']);
+  await expect.poll(() => keptPhotos(tablet)).toBeNull();
   await device.close();
 });

@@ -154,36 +154,27 @@ fn details(tablet: &Tablet, row: &VisitRow, detail: &RequestDetail) -> Html {
     }
 }
 
-/// With signal, the photos from the server; offline, a word that they are not kept on
-/// the tablet (it would fill with them), rather than broken images.
+/// The request's photos: from the server with signal, else as the service worker kept them
+/// when the list was read with signal (`load::keep_details`).
 fn photos(tablet: &Tablet, detail: &RequestDetail, fresh: bool) -> Html {
     let photos = &detail.request.photos;
     if photos.is_empty() {
         return html! {};
     }
-    let url = |photo: &PhotoRef| {
-        [
-            "/api/v1/staff/requests/",
-            &shouhou_web::http::encode(&detail.reference),
-            "/photos/",
-            &shouhou_web::http::encode(&photo.id),
-        ]
-        .concat()
-    };
+    let url = |photo: &PhotoRef| crate::api::photo_url(&detail.reference, &photo.id);
     html! {
         <section aria-labelledby="photos-heading">
             <h2 id="photos-heading">{ tablet.t("field.photos") }</h2>
-            if fresh {
-                <ul class="photos">
-                    { for photos.iter().enumerate().map(|(n, photo)| html! {
-                        <li><a href={url(photo)} target="_blank" rel="noopener">
-                            <img src={url(photo)} alt={tablet.tf("visit.photo", &[("n", (n + 1).to_string())])} loading="lazy" width="160" />
-                        </a></li>
-                    }) }
-                </ul>
-            } else {
-                <p>{ tablet.tf("visit.photos_not_kept", &[("count", photos.len().to_string())]) }</p>
+            if !fresh {
+                <p>{ tablet.t("visit.photos_kept") }</p>
             }
+            <ul class="photos">
+                { for photos.iter().enumerate().map(|(n, photo)| html! {
+                    <li><a href={url(photo)} target="_blank" rel="noopener">
+                        <img src={url(photo)} alt={tablet.tf("visit.photo", &[("n", (n + 1).to_string())])} loading="lazy" width="160" />
+                    </a></li>
+                }) }
+            </ul>
         </section>
     }
 }
