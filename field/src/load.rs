@@ -123,7 +123,7 @@ pub async fn keep_details(keep: &Keep, visits: &[VisitRow]) -> usize {
         if keep.keep_request(&visit.reference, &raw, now_ms()).await.is_ok() {
             kept += 1;
             for photo in &detail.request.photos {
-                let _ = api::fetch_photo(&api::photo_url(&visit.reference, &photo.id)).await;
+                let _ = api::keep_photo(&api::photo_url(&visit.reference, &photo.id)).await;
             }
         }
     }

@@ -62,6 +62,12 @@ async function answer(request, key, networkFirst) {
 
 async function photo(request, key) {
   const cache = await caches.open(PHOTOS);
+  // The app keeping the photos of its list asks as `force-cache`: each read of the list with
+  // signal would otherwise fetch every photo again (the API's answers are `no-store`).
+  if (request.cache === 'force-cache') {
+    const kept = await cache.match(key);
+    if (kept) return kept;
+  }
   let response;
   try {
     response = await fetch(request, { signal: AbortSignal.timeout(PHOTO_TIMEOUT_MS) });

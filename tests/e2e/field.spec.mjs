@@ -672,12 +672,20 @@ test('the photos of the listed visits are kept on the tablet, shown without sign
   await bookToday(server, second.reference, 'zhao.gong', '01');
   const path = ({ reference, photo }) => `/api/v1/staff/requests/${reference}/photos/${photo}`;
 
-  // With signal, under the service worker: the list keeps both requests and their photos.
+  // With signal, under the service worker: the list keeps both requests and their photos,
+  // and a photo kept is not fetched again however often the list is read.
   const { device, tablet, f } = await signedInTablet(browser, server, 'en-GB', 'zhao.gong');
   await serviceWorkerInControl(tablet);
   await tablet.reload();
   await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 2 }));
   await expect.poll(() => keptPhotos(tablet)).toEqual([path(first), path(second)].sort());
+  const fetchedByWorker = [];
+  device.context.on('request', (request) => {
+    if (request.serviceWorker() && request.url().includes('/photos/')) fetchedByWorker.push(request.url());
+  });
+  await tablet.reload();
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 2 }));
+  expect(fetchedByWorker, 'a photo kept is not fetched again').toEqual([]);
 
   // No signal: the visit and its photo come from the tablet, and the screen says so.
   await device.context.setOffline(true);
