@@ -192,6 +192,10 @@ struct Args {
     /// Megabytes the database's disk must keep free: below them photos are refused (507).
     #[arg(long, env = "SHOUHOU_MIN_FREE_DISK_MB", default_value_t = 1000, value_name = "MB")]
     min_free_disk_mb: u64,
+    /// Megabytes all uploads with photos arriving at once may hold in memory, whoever sends
+    /// them: past it `503 busy`.
+    #[arg(long, env = "SHOUHOU_UPLOAD_MEMORY_MB", default_value_t = 256, value_name = "MB")]
+    upload_memory_mb: u64,
 }
 
 #[derive(Subcommand)]
@@ -468,6 +472,7 @@ async fn run(args: Args) {
         },
         photo_quota_bytes: args.photo_quota_mb.saturating_mul(MB),
         min_free_disk_bytes: args.min_free_disk_mb.saturating_mul(MB),
+        upload_memory_bytes: args.upload_memory_mb.saturating_mul(MB),
     };
     let state = match open_state(&settings).await {
         Ok(state) => state,

@@ -43,6 +43,21 @@ pub struct AppState {
     pub photo_quota: ByteQuota,
     /// Free bytes the database's disk keeps: below them no photo is taken (`--min-free-disk-mb`).
     pub min_free_disk: u64,
+    /// The memory all uploads arriving at once may take (`--upload-memory-mb`).
+    pub uploads: UploadMemory,
+}
+
+/// What all uploads arriving at once may hold in memory, in KiB: the whole, and what is free.
+pub struct UploadMemory {
+    pub kib: usize,
+    pub free: Arc<tokio::sync::Semaphore>,
+}
+
+impl UploadMemory {
+    fn new(bytes: u64) -> UploadMemory {
+        let kib = (bytes / 1024).clamp(1, tokio::sync::Semaphore::MAX_PERMITS as u64) as usize;
+        UploadMemory { kib, free: Arc::new(tokio::sync::Semaphore::new(kib)) }
+    }
 }
 
 /// One rate-limit guard per route class (see [`limit`]).
@@ -83,6 +98,8 @@ pub struct Settings {
     pub photo_quota_bytes: u64,
     /// Free bytes the database's disk must keep after a photo is stored.
     pub min_free_disk_bytes: u64,
+    /// Bytes all uploads with photos arriving at once may hold in memory together.
+    pub upload_memory_bytes: u64,
 }
 
 /// A megabyte as the flags count them.
@@ -104,6 +121,7 @@ impl Default for Settings {
             notices: NoticeSettings::default(),
             photo_quota_bytes: 200 * MB,
             min_free_disk_bytes: 1000 * MB,
+            upload_memory_bytes: 256 * MB,
         }
     }
 }
@@ -213,5 +231,6 @@ fn state_with(
         hashing: auth::Hashing::per_core(),
         photo_quota: ByteQuota::new(settings.photo_quota_bytes),
         min_free_disk: settings.min_free_disk_bytes,
+        uploads: UploadMemory::new(settings.upload_memory_bytes),
     }))
 }

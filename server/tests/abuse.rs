@@ -429,3 +429,78 @@ async fn a_screen_asked_for_while_a_crowd_holds_every_descriptor_is_drawn() {
     assert!(rest_held, "the rest of the crowd is still held");
     assert!(server.child.try_wait().unwrap().is_none(), "the server is still running");
 }
+
+/// A photo upload from `ip` declaring `declared` bytes: its head and the first `sent` bytes of
+/// its body (a photo part whose bytes are still coming; it never ends), over a stream left open.
+async fn upload_from(ip: &str, addr: &str, declared: usize, sent: usize) -> TcpStream {
+    let mut stream = connect_from(ip, addr).await;
+    let key = ip.replace('.', "-");
+    let head = format!(
+        "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nIdempotency-Key: upload-{key}\r\nContent-Length: {declared}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut body = b"--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p\"\r\nContent-Type: image/png\r\n\r\n".to_vec();
+    body.resize(sent, b'x');
+    // An answer before the body is all sent (busy, or a refusal of what came) ends the writing.
+    let _ = stream.write_all(&body).await;
+    stream
+}
+
+/// The answer's status line and headers, and its body.
+async fn answer_of(mut stream: TcpStream) -> String {
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// `ip`'s whole upload of `declared` bytes, answered: `busy` when the memory is taken, else a
+/// refusal of the body itself (it is no multipart) once it has been read.
+async fn whole_upload_from(ip: &str, addr: &str, declared: usize) -> String {
+    answer_of(upload_from(ip, addr, declared, declared).await).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn uploads_from_many_clients_hold_no_more_memory_together_than_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &common::test_db(dir.path(), "uploads.sqlite3"),
+        &common::dist(dir.path()),
+        &["--upload-memory-mb", "2", "--limit-create", "1000:1000"],
+    );
+    const WEIGHT: usize = 1_500_000;
+    // One client's upload of 1.5 MB, its body still arriving.
+    let mut slow = upload_from("127.0.0.2", &server.addr, WEIGHT, 1000).await;
+
+    // Another client's as large does not fit beside it: busy at once, before its body is read.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let busy = loop {
+        let answer = whole_upload_from("127.0.0.3", &server.addr, WEIGHT).await;
+        if answer.starts_with("HTTP/1.1 503") {
+            break answer;
+        }
+        assert!(Instant::now() < deadline, "never busy: {answer}");
+        // This one came first, and the slow one was answered (busy): it starts again.
+        if slow.try_read(&mut [0; 1]).is_ok() {
+            slow = upload_from("127.0.0.2", &server.addr, WEIGHT, 1000).await;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(busy.to_ascii_lowercase().contains("\r\nretry-after: 1\r\n"), "{busy}");
+    assert!(busy.contains("\"code\":\"busy\""), "{busy}");
+    // A small one fits in what is left, and is read (and refused for what it is).
+    let small = whole_upload_from("127.0.0.4", &server.addr, 100_000).await;
+    assert!(small.starts_with("HTTP/1.1 400"), "{small}");
+
+    // Once the first client goes, its memory is free for the other.
+    drop(slow);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let answer = whole_upload_from("127.0.0.3", &server.addr, WEIGHT).await;
+        if answer.starts_with("HTTP/1.1 400") {
+            break;
+        }
+        assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+        assert!(Instant::now() < deadline, "still busy after the first went");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

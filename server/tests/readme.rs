@@ -469,6 +469,7 @@ fn the_readme_upload_limit_table_is_what_the_server_applies() {
         let applied = match flag {
             "--photo-quota-mb" => defaults.photo_quota_bytes,
             "--min-free-disk-mb" => defaults.min_free_disk_bytes,
+            "--upload-memory-mb" => defaults.upload_memory_bytes,
             other => panic!("README names a flag the test does not know: {other}"),
         };
         assert_eq!(applied, default.parse::<u64>().unwrap() * shouhou_server::state::MB, "{flag}");
@@ -478,7 +479,7 @@ fn the_readme_upload_limit_table_is_what_the_server_applies() {
         assert!(described.contains(&format!("[default: {default}]")), "{flag}: {described}");
         rows += 1;
     }
-    assert_eq!(rows, 2);
+    assert_eq!(rows, 3);
 }
 
 /// The promised reply time the server answers is core's, counted in the config's working

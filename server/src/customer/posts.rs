@@ -171,6 +171,7 @@ fn rating_json(entry: &Entry) -> Value {
         (status = 422, description = "`validation_failed`: `text` or `photos`.", body = crate::http::docs::ErrorBody),
         crate::http::docs::RateLimited,
         crate::http::docs::DiskFull,
+        crate::http::docs::UploadsBusy,
     )
 )]
 pub async fn post_message(

@@ -86,6 +86,7 @@ pub async fn record_deflection(
         (status = 422, description = "`validation_failed`: `fields` names each refused field and why.", body = crate::http::docs::ErrorBody),
         crate::http::docs::RateLimited,
         crate::http::docs::DiskFull,
+        crate::http::docs::UploadsBusy,
     )
 )]
 pub async fn create_request(

@@ -58,13 +58,30 @@ pub(crate) async fn in_time<T>(
     })
 }
 
+/// The memory an upload holds while it arrives, taken from what all uploads may hold at once
+/// (`--upload-memory-mb`): each client's are bounded by its own limits, but many clients
+/// together are bounded only here. Weighed by its declared length, else by `limit`, and never
+/// more than the whole (a budget smaller than one upload takes them one at a time). One that
+/// does not fit now is `503 busy`, to come back in a second, rather than waited for.
+fn upload_memory(
+    state: &AppState,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    let kib = declared_length(headers).unwrap_or(limit).div_ceil(1024).min(state.uploads.kib);
+    let kib = u32::try_from(kib).unwrap_or(u32::MAX);
+    state.uploads.free.clone().try_acquire_many_owned(kib).map_err(|_| {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "api.busy").with_retry_after(1)
+    })
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
 /// Refuses a body whose declared length is over `limit` before reading any of it.
 pub(crate) fn declared_length_within(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    match declared {
+    match declared_length(headers) {
         Some(length) if length > limit => Err(too_large(limit)),
         _ => Ok(()),
     }
@@ -100,6 +117,7 @@ pub(crate) async fn multipart_parts(
 ) -> Result<(Vec<u8>, Vec<PhotoUpload>), ApiError> {
     let limit = MAX_REQUEST_BYTES + state.config.photos.max_total_bytes as usize + 64 * 1024;
     declared_length_within(headers, limit)?;
+    let _held = upload_memory(state, headers, limit)?;
     let boundary = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

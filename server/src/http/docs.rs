@@ -220,6 +220,21 @@ impl IntoResponses for DiskFull {
     }
 }
 
+/// `503 busy` with `Retry-After: 1`: a body with photos did not fit in the memory all uploads
+/// arriving at once may hold (`--upload-memory-mb`).
+pub struct UploadsBusy;
+
+impl IntoResponses for UploadsBusy {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        responses([(
+            "503",
+            wait_and_retry(
+                "`busy`: the memory all uploads arriving at once may hold is taken (a body with photos); try again after `Retry-After` seconds.",
+            ),
+        )])
+    }
+}
+
 /// `503 busy` with `Retry-After: 1`: every password hasher was taken (staff sign-in, kiosk
 /// PIN); the attempt was not judged.
 pub struct Busy;
