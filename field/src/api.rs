@@ -98,12 +98,10 @@ pub fn photo_url(reference: &str, photo: &str) -> String {
 }
 
 /// Asks for a photo so that the service worker keeps it for use without signal
-/// (`field/static/sw.js` stores it whole before it answers); its bytes are not read here.
-/// Asked for as `force-cache`: one the worker keeps already is not fetched again.
+/// (`field/static/sw.js` stores it whole before it answers, and answers one it keeps from
+/// there); its bytes are not read here.
 pub async fn keep_photo(url: &str) -> Result<(), HttpError> {
-    let limit = Limit::new(SEND_LIMIT_MS);
-    let request = limit.on(Request::get(url).cache(web_sys::RequestCache::ForceCache)).build();
-    http::send(request).await.map(drop)
+    http::send(Request::get(url).build()).await.map(drop)
 }
 
 /// A request's details, history and transcript, as text.

@@ -14,7 +14,7 @@ use shouhou_web::i18n::{self, Preference};
 use yew::prelude::*;
 
 use crate::context::Tablet;
-use crate::keep::Keep;
+use crate::keep::{self, Keep};
 use crate::pages::sign_in::SignIn;
 use crate::pages::visit::VisitPage;
 use crate::pages::visits::VisitsPage;
@@ -79,7 +79,8 @@ async fn end_session() {
     }
 }
 
-fn remembered() -> Option<Session> {
+/// Who is signed in on this tablet, as it remembers (forgotten at once at a sign-out).
+pub(crate) fn remembered() -> Option<Session> {
     let text = local_storage()?.get_item(SIGNED_IN).ok()??;
     let (login, role) = text.split_once('\n')?;
     let role =
@@ -122,6 +123,12 @@ pub fn app() -> Html {
                     .and_then(|storage| storage.get_item(SIGN_OUT_PENDING).ok().flatten())
                     .is_some();
                 let state = if pending {
+                    // The app was closed before the sign-out was done: what was kept of
+                    // customers goes now, as it would have then.
+                    keep::forget_photos().await;
+                    if let Ok(kept) = Keep::open().await {
+                        kept.forget_customers().await;
+                    }
                     end_session().await;
                     SessionState::SignedOut
                 } else {
@@ -133,6 +140,7 @@ pub fn app() -> Html {
                         Err(e) if e.status() == Some(401) => {
                             // The session ran out while the app was closed: what was kept of
                             // customers goes, as at any sign-out.
+                            keep::forget_photos().await;
                             if let Ok(kept) = Keep::open().await {
                                 kept.forget_customers().await;
                             }
@@ -216,6 +224,7 @@ pub fn app() -> Html {
             remember(None);
             let (session, keep) = (session.clone(), (*keep).clone().flatten());
             wasm_bindgen_futures::spawn_local(async move {
+                keep::forget_photos().await;
                 if let Some(keep) = keep {
                     keep.forget_customers().await;
                 }
@@ -228,6 +237,8 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| {
             let signed_out = signed_out.clone();
             sender::signed_out();
+            // At once: nothing more of customers is kept while the server is told.
+            remember(None);
             wasm_bindgen_futures::spawn_local(async move {
                 end_session().await;
                 signed_out.emit(());

@@ -81,6 +81,14 @@ pub fn settle_journal(visit: i64, json: Option<&str>) {
     }
 }
 
+/// Forgets the requests' photos the service worker keeps, at every end of a session (whether
+/// or not IndexedDB can be opened).
+pub async fn forget_photos() {
+    if let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) {
+        let _ = wasm_bindgen_futures::JsFuture::from(caches.delete(PHOTO_CACHE)).await;
+    }
+}
+
 impl Keep {
     pub async fn open() -> Result<Keep, StorageError> {
         Ok(Keep { db: Db::open_with(DATABASE, STORES).await? })
@@ -114,8 +122,8 @@ impl Keep {
         self.read(REQUESTS, reference).await
     }
 
-    /// Forgets what was kept of customers when the session ends: the visits, requests and
-    /// photos, and every draft that is still only the prefill (and its journal). What the engineer
+    /// Forgets what was kept of customers when the session ends: the visits and requests (the
+    /// photos: [`forget_photos`]), and every draft that is still only the prefill (and its journal). What the engineer
     /// wrote or queued stays, theirs to send (see [`ReportDraft::stays_at_sign_out`]).
     pub async fn forget_customers(&self) {
         let visits: Vec<VisitRow> = self.visits().await.map(|kept| kept.data).unwrap_or_default();
@@ -134,9 +142,6 @@ impl Keep {
         }
         for store in [VISITS, REQUESTS] {
             let _ = self.db.clear(store).await;
-        }
-        if let Some(caches) = web_sys::window().and_then(|window| window.caches().ok()) {
-            let _ = wasm_bindgen_futures::JsFuture::from(caches.delete(PHOTO_CACHE)).await;
         }
     }
 

@@ -71,7 +71,7 @@ async fn fetched_or_kept<T: DeserializeOwned>(
     }
 }
 
-/// The engineer's visits from today to two weeks ahead.
+/// The engineer's visits of the days [`span`] names (a week back, two weeks ahead).
 pub async fn visits(keep: Option<&Keep>) -> Result<Loaded<Vec<VisitRow>>, Failure> {
     let (from, to) = span(today(None));
     let loaded: Result<Loaded<Vec<VisitRow>>, Failure> = fetched_or_kept(
@@ -123,6 +123,10 @@ pub async fn keep_details(keep: &Keep, visits: &[VisitRow]) -> usize {
         if keep.keep_request(&visit.reference, &raw, now_ms()).await.is_ok() {
             kept += 1;
             for photo in &detail.request.photos {
+                // A sign-out while this runs forgets the photos: none is kept after it.
+                if crate::app::remembered().is_none() {
+                    return kept;
+                }
                 let _ = api::keep_photo(&api::photo_url(&visit.reference, &photo.id)).await;
             }
         }

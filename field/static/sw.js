@@ -15,15 +15,17 @@ const NETWORK_FIRST = /^\/(field\/|config\.json)$/;
 const TIMEOUT_MS = 4000;
 // The photos of the requests on the engineer's visit list: the app asks for each as it keeps
 // the visits' details (field/src/load.rs), and a copy is kept here for use without signal.
-// Not the build's: they outlive a new build. Network first, so a photo erased on the server
-// (404) leaves the tablet too. The ones whose requests the list no longer holds a visit for
-// (or only cancelled ones) leave when the list is read with signal; all of them leave when the
-// engineer signs out (field/src/keep.rs deletes this cache by its name).
+// Not the build's: they outlive a new build. A photo never changes under its id, so one kept
+// is answered from here. What the server no longer lists leaves when it is read with signal:
+// the photos a request's details no longer name (erased, or the request gone), and those of
+// requests the visit list no longer holds a visit for (or only cancelled ones); all of them
+// leave when the engineer signs out (field/src/keep.rs deletes this cache by its name).
 const PHOTOS = 'field-photos';
-const PHOTO = /^\/api\/v1\/staff\/requests\/([^/]+)\/photos\/[^/]+$/;
+const PHOTO = /^\/api\/v1\/staff\/requests\/([^/]+)\/photos\/([^/]+)$/;
+const DETAILS = /^\/api\/v1\/staff\/requests\/([^/]+)$/;
 const VISITS = '/api/v1/staff/visits';
-// A photo is megabytes: on one bar of signal it takes longer than a page.
-const PHOTO_TIMEOUT_MS = 30000;
+// A photo is megabytes: on one bar of signal it takes minutes, and one cut off is not kept.
+const PHOTO_TIMEOUT_MS = 180000;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -62,39 +64,38 @@ async function answer(request, key, networkFirst) {
 
 async function photo(request, key) {
   const cache = await caches.open(PHOTOS);
-  // The app keeping the photos of its list asks as `force-cache`: each read of the list with
-  // signal would otherwise fetch every photo again (the API's answers are `no-store`).
-  if (request.cache === 'force-cache') {
-    const kept = await cache.match(key);
-    if (kept) return kept;
+  const kept = await cache.match(key);
+  if (kept) return kept;
+  const response = await fetch(request, { signal: AbortSignal.timeout(PHOTO_TIMEOUT_MS) });
+  if (response.ok) {
+    try {
+      await cache.put(key, response.clone());
+    } catch (error) {
+      // Not kept (the tablet's storage is full): shown all the same.
+    }
   }
-  let response;
-  try {
-    response = await fetch(request, { signal: AbortSignal.timeout(PHOTO_TIMEOUT_MS) });
-  } catch (error) {
-    const kept = await cache.match(key);
-    if (kept) return kept;
-    throw error;
-  }
-  if (response.ok) await cache.put(key, response.clone());
-  else if (response.status === 404) await cache.delete(key);
   return response;
 }
 
-// The visit list as the server sends it; the photos of requests it holds no visit for (or only
-// cancelled ones, as the app keeps no details for) are forgotten first.
-async function visits(request) {
+// Forgets the kept photos whose request and id `keep(reference, id)` says no longer to keep.
+async function forget(keep) {
+  const cache = await caches.open(PHOTOS);
+  for (const kept of await cache.keys()) {
+    const [, reference, id] = PHOTO.exec(new URL(kept.url).pathname).map(decodeURIComponent);
+    if (!keep(reference, id)) await cache.delete(kept);
+  }
+}
+
+// An answer of the server's passed on, once what it says no longer to keep is forgotten: the
+// photos a request's details no longer name, or of requests the visit list no longer holds
+// a visit for (or only cancelled ones, as the app keeps no details for).
+async function passing(request, keepFrom) {
   const response = await fetch(request);
-  if (response.ok) {
+  if (response.ok || response.status === 404) {
     try {
-      const open = new Set((await response.clone().json()).filter((visit) => visit.state !== 'cancelled').map((visit) => visit.reference));
-      const cache = await caches.open(PHOTOS);
-      for (const kept of await cache.keys()) {
-        const reference = decodeURIComponent(PHOTO.exec(new URL(kept.url).pathname)[1]);
-        if (!open.has(reference)) await cache.delete(kept);
-      }
+      await forget(keepFrom(response.ok ? await response.clone().json() : null));
     } catch (error) {
-      // A list that cannot be read forgets nothing; the app says what it could not read.
+      // An answer that cannot be read forgets nothing; the app says what it could not read.
     }
   }
   return response;
@@ -108,8 +109,21 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(photo(request, url.pathname));
     return;
   }
+  const details = DETAILS.exec(url.pathname);
+  if (details) {
+    const reference = decodeURIComponent(details[1]);
+    const named = (detail) => new Set(detail ? detail.request.photos.map((photo) => photo.id) : []);
+    event.respondWith(passing(request, (detail) => {
+      const ids = named(detail);
+      return (kept, id) => kept !== reference || ids.has(id);
+    }));
+    return;
+  }
   if (url.pathname === VISITS) {
-    event.respondWith(visits(request));
+    event.respondWith(passing(request, (list) => {
+      const open = new Set(list.filter((visit) => visit.state !== 'cancelled').map((visit) => visit.reference));
+      return (reference) => open.has(reference);
+    }));
     return;
   }
   if (url.pathname.startsWith('/api/')) return;

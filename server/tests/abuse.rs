@@ -400,8 +400,11 @@ async fn a_screen_asked_for_while_a_crowd_holds_every_descriptor_is_drawn() {
     let mut server =
         Server::start(&dir.path().join("descriptors.sqlite3"), &dist, &["--header-timeout", "60"]);
     let pid = server.child.id();
-
-    // No page has been asked for yet. The server may open a few more descriptors than now.
+    // The router, and with it the renderer's threads and their runtimes' descriptors, is made
+    // after the server says it listens: counted once it answers. No page is asked for yet.
+    let answered = request(&server.addr, "GET", "/config.json", &[], b"").await.unwrap();
+    assert_eq!(answered.status, 200);
+    // The server may open a few more descriptors than now (a store's reader, say).
     let limit = open_descriptors(pid) + 16;
     let lowered = std::process::Command::new("prlimit")
         .arg(format!("--pid={pid}"))

@@ -704,8 +704,9 @@ test('the photos of the listed visits are kept on the tablet, shown without sign
     method: 'POST', headers: { 'content-type': 'application/json', origin: server.url },
     body: JSON.stringify({ login: 'wang.fang', password: PASSWORD }),
   });
+  const leadCookie = lead.headers.get('set-cookie').split(';')[0];
   const cancelled = await fetch(`${server.url}/api/v1/staff/requests/${second.reference}/events`, {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie: lead.headers.get('set-cookie').split(';')[0], origin: server.url },
+    method: 'POST', headers: { 'content-type': 'application/json', cookie: leadCookie, origin: server.url },
     body: JSON.stringify({ kind: 'cancel_visit', visit: visitIdOf(server, second.reference), reason: 'The customer fixed it' }),
   });
   expect(cancelled.status).toBe(201);
@@ -713,7 +714,18 @@ test('the photos of the listed visits are kept on the tablet, shown without sign
   await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
   await expect.poll(() => keptPhotos(tablet)).toEqual([path(first)]);
 
-  // Signing out forgets the rest.
+  // The customer's data is erased on the server: the visit stays listed, but the next read of
+  // its request with signal forgets the photo it no longer names.
+  const erased = await fetch(`${server.url}/api/v1/staff/erasures`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie: leadCookie, origin: server.url },
+    body: JSON.stringify({ contact: '13812345678' }),
+  });
+  expect(erased.status).toBe(200);
+  await tablet.reload();
+  await expect(tablet.getByTestId('provenance')).toHaveText(fill(f['visits.kept'], { count: 1 }));
+  await expect.poll(() => keptPhotos(tablet)).toEqual([]);
+
+  // Signing out forgets the cache itself.
   await tablet.getByRole('button', { name: f['nav.sign_out'] }).click();
   await expect(heading(tablet)).toHaveText(f['signin.heading']);
   await expect.poll(() => keptPhotos(tablet)).toBeNull();
