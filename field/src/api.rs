@@ -101,7 +101,9 @@ pub fn photo_url(reference: &str, photo: &str) -> String {
 /// (`field/static/sw.js` stores it whole before it answers, and answers one it keeps from
 /// there); its bytes are not read here.
 pub async fn keep_photo(url: &str) -> Result<(), HttpError> {
-    http::send(Request::get(url).build()).await.map(drop)
+    let limit = Limit::new(SEND_LIMIT_MS);
+    let request = limit.on(Request::get(url)).build();
+    http::send(request).await.map(drop)
 }
 
 /// A request's details, history and transcript, as text.

@@ -120,11 +120,15 @@ pub async fn keep_details(keep: &Keep, visits: &[VisitRow]) -> usize {
         seen.push(&visit.reference);
         let Ok(raw) = api::request(&visit.reference).await else { continue };
         let Ok(detail) = read_maps::<RequestDetail>(&raw) else { continue };
+        // A sign-out while this runs forgets what was kept: nothing is kept after it.
+        let signed_out = || crate::app::remembered().is_none();
+        if signed_out() {
+            return kept;
+        }
         if keep.keep_request(&visit.reference, &raw, now_ms()).await.is_ok() {
             kept += 1;
             for photo in &detail.request.photos {
-                // A sign-out while this runs forgets the photos: none is kept after it.
-                if crate::app::remembered().is_none() {
+                if signed_out() {
                     return kept;
                 }
                 let _ = api::keep_photo(&api::photo_url(&visit.reference, &photo.id)).await;

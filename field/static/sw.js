@@ -81,8 +81,14 @@ async function photo(request, key) {
 async function forget(keep) {
   const cache = await caches.open(PHOTOS);
   for (const kept of await cache.keys()) {
-    const [, reference, id] = PHOTO.exec(new URL(kept.url).pathname).map(decodeURIComponent);
-    if (!keep(reference, id)) await cache.delete(kept);
+    let named;
+    try {
+      named = PHOTO.exec(new URL(kept.url).pathname).map(decodeURIComponent);
+    } catch (error) {
+      named = [];
+    }
+    // A key that cannot be read as a photo's is not one to keep.
+    if (named.length === 0 || !keep(named[1], named[2])) await cache.delete(kept);
   }
 }
 

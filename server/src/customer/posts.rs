@@ -184,14 +184,15 @@ pub async fn post_message(
     let client = state.guards.message.clients.client(peer(&extensions), &headers);
     let result = async {
         let key = require_idempotency_key(&headers)?;
-        let (message, uploads): (MessageBody, _) = if media_type(&headers) == "multipart/form-data"
-        {
-            let (json, uploads) =
-                in_time(&state, multipart_parts(&state, &headers, body, "message")).await?;
-            (serde_json::from_slice(&json).map_err(malformed)?, uploads)
-        } else {
-            (in_time(&state, json_body(&headers, body)).await?, Vec::new())
-        };
+        // The photos' memory is counted until they are stored (`_memory` lives to the end).
+        let (message, uploads, _memory): (MessageBody, _, _) =
+            if media_type(&headers) == "multipart/form-data" {
+                let (json, uploads, memory) =
+                    in_time(&state, multipart_parts(&state, &headers, body, "message")).await?;
+                (serde_json::from_slice(&json).map_err(malformed)?, uploads, Some(memory))
+            } else {
+                (in_time(&state, json_body(&headers, body)).await?, Vec::new(), None)
+            };
         if message.contact.trim().is_empty() {
             return Err(missing_contact());
         }

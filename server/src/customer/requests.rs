@@ -27,6 +27,7 @@ use crate::http::error::{malformed, validation_failed, ApiError};
 use crate::http::session::{peer, Staff};
 use crate::state::AppState;
 use crate::store::{self, NewRequest, PhotoUpload};
+use tokio::sync::OwnedSemaphorePermit;
 
 #[utoipa::path(
     post,
@@ -109,9 +110,9 @@ async fn multipart_body(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
-) -> Result<(RequestFields, Vec<PhotoUpload>), ApiError> {
-    let (json, photos) = multipart_parts(state, headers, body, "request").await?;
-    Ok((serde_json::from_slice(&json).map_err(malformed)?, photos))
+) -> Result<(RequestFields, Vec<PhotoUpload>, Option<OwnedSemaphorePermit>), ApiError> {
+    let (json, photos, memory) = multipart_parts(state, headers, body, "request").await?;
+    Ok((serde_json::from_slice(&json).map_err(malformed)?, photos, Some(memory)))
 }
 
 async fn create(
@@ -121,11 +122,12 @@ async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     let key = require_idempotency_key(headers)?;
-    let (fields, uploads): (RequestFields, Vec<PhotoUpload>) =
+    // The photos' memory is counted until they are stored (`_memory` lives to the end).
+    let (fields, uploads, _memory): (RequestFields, Vec<PhotoUpload>, _) =
         if media_type(headers) == "multipart/form-data" {
             in_time(state, multipart_body(state, headers, body)).await?
         } else {
-            (in_time(state, json_body(headers, body)).await?, Vec::new())
+            (in_time(state, json_body(headers, body)).await?, Vec::new(), None)
         };
     // An on-site report is an engineer's account of a visit, signed by the customer: it comes
     // from a staff session (a staff device in staff mode; the field-service app's engineers),

@@ -5,6 +5,7 @@
 use axum::body::{to_bytes, Body};
 use axum::http::{header, HeaderMap, StatusCode};
 use shouhou_core::PhotoRef;
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::http::error::{
     insufficient_storage, malformed, photo_quota_exceeded, too_large, ApiError,
@@ -67,7 +68,7 @@ fn upload_memory(
     state: &AppState,
     headers: &HeaderMap,
     limit: usize,
-) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+) -> Result<OwnedSemaphorePermit, ApiError> {
     let kib = declared_length(headers).unwrap_or(limit).div_ceil(1024).min(state.uploads.kib);
     let kib = u32::try_from(kib).unwrap_or(u32::MAX);
     state.uploads.free.clone().try_acquire_many_owned(kib).map_err(|_| {
@@ -108,16 +109,17 @@ pub(crate) fn media_type(headers: &HeaderMap) -> String {
 
 /// A multipart body of one JSON part named `json_part` and any number of `photo` parts,
 /// under the size limit that JSON and `photos.max_total_bytes` of photos allow: what a
-/// request with photos and a customer's message with photos both are.
+/// request with photos and a customer's message with photos both are. With the memory it is
+/// weighed at ([`upload_memory`]): the caller holds it until the photos are stored.
 pub(crate) async fn multipart_parts(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
     json_part: &'static str,
-) -> Result<(Vec<u8>, Vec<PhotoUpload>), ApiError> {
+) -> Result<(Vec<u8>, Vec<PhotoUpload>, OwnedSemaphorePermit), ApiError> {
     let limit = MAX_REQUEST_BYTES + state.config.photos.max_total_bytes as usize + 64 * 1024;
     declared_length_within(headers, limit)?;
-    let _held = upload_memory(state, headers, limit)?;
+    let held = upload_memory(state, headers, limit)?;
     let boundary = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -151,15 +153,16 @@ pub(crate) async fn multipart_parts(
             other => malformed(other),
         })?;
         match name.as_str() {
-            part if part == json_part && json.is_none() => json = Some(bytes.to_vec()),
+            // Moved, not copied, where multer's buffer is this part's alone.
+            part if part == json_part && json.is_none() => json = Some(Vec::from(bytes)),
             "photo" => {
-                photos.push(PhotoUpload { id: file_name, content_type, bytes: bytes.to_vec() })
+                photos.push(PhotoUpload { id: file_name, content_type, bytes: Vec::from(bytes) })
             }
             other => return Err(malformed(format!("unexpected part {other:?}"))),
         }
     }
     let json = json.ok_or_else(|| malformed(format!("no {json_part} part")))?;
-    Ok((json, photos))
+    Ok((json, photos, held))
 }
 
 /// Whether photos of `bytes` may be taken from `client` now: the disk keeps its floor after
