@@ -14,7 +14,7 @@ use shouhou_web::i18n::{self, Preference};
 use yew::prelude::*;
 
 use crate::context::Tablet;
-use crate::keep::{self, Keep};
+use crate::keep::{self, remember, remembered, Keep};
 use crate::pages::sign_in::SignIn;
 use crate::pages::visit::VisitPage;
 use crate::pages::visits::VisitsPage;
@@ -24,8 +24,6 @@ use crate::{api, sender};
 
 const LANGUAGE: Preference = Preference("shouhou-field-lang");
 const MESSAGES: &str = "/field/i18n";
-/// Who signed in last on this tablet: with no signal, the kept visits are theirs to read.
-const SIGNED_IN: &str = "shouhou-field-session";
 /// A sign-out the server has not heard yet (there was no signal). The session cookie is
 /// HttpOnly, so only the server can end it: until it has, the tablet is signed out, whatever
 /// the session look-up says, or whoever picks the tablet up next would be that engineer.
@@ -54,15 +52,6 @@ enum SessionState {
     SignedIn(Session),
 }
 
-fn remember(session: Option<&Session>) {
-    let Some(storage) = local_storage() else { return };
-    let _ = match session {
-        Some(session) => storage
-            .set_item(SIGNED_IN, &[session.login.as_str(), "\n", session.role.as_str()].concat()),
-        None => storage.remove_item(SIGNED_IN),
-    };
-}
-
 fn sign_out_pending(pending: bool) {
     let Some(storage) = local_storage() else { return };
     let _ = match pending {
@@ -77,15 +66,6 @@ async fn end_session() {
     if !matches!(api::sign_out().await, Err(HttpError::Offline)) {
         sign_out_pending(false);
     }
-}
-
-/// Who is signed in on this tablet, as it remembers (forgotten at once at a sign-out).
-pub(crate) fn remembered() -> Option<Session> {
-    let text = local_storage()?.get_item(SIGNED_IN).ok()??;
-    let (login, role) = text.split_once('\n')?;
-    let role =
-        [Role::Agent, Role::Lead, Role::Engineer].into_iter().find(|r| r.as_str() == role)?;
-    Some(Session { login: login.to_string(), role, expires_at: String::new() })
 }
 
 #[function_component(App)]

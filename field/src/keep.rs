@@ -5,13 +5,15 @@
 //!
 //! The visits and requests are kept as the server's own JSON inside `{saved_at_ms, data}`,
 //! so offline they are read exactly as an answer with signal is. The requests' photos are
-//! kept by the service worker (`field/static/sw.js`), in the cache named [`PHOTO_CACHE`].
+//! kept by the service worker (`field/static/sw.js`), in the cache named [`PHOTO_CACHE`]; who
+//! is signed in, in localStorage.
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use shouhou::storage::idb::{Db, Op, StorageError};
-use shouhou_core::desk::{RequestDetail, VisitRow};
+use shouhou_core::desk::{RequestDetail, Role, Session, VisitRow};
 use shouhou_core::visit::VisitState;
+use shouhou_web::dom::local_storage;
 use shouhou_web::http;
 
 use crate::plan::{QueuedReport, ReportDraft};
@@ -79,6 +81,29 @@ pub fn settle_journal(visit: i64, json: Option<&str>) {
     if json.is_none() || current.as_deref() == json {
         let _ = storage.remove_item(&key);
     }
+}
+
+/// Who signed in last on this tablet: with no signal, the kept visits are theirs to read.
+const SIGNED_IN: &str = "shouhou-field-session";
+
+/// Remembers who is signed in (login and role), or that no one is: forgotten at once at a
+/// sign-out, so nothing more of customers is kept from then.
+pub fn remember(session: Option<&Session>) {
+    let Some(storage) = local_storage() else { return };
+    let _ = match session {
+        Some(session) => storage
+            .set_item(SIGNED_IN, &[session.login.as_str(), "\n", session.role.as_str()].concat()),
+        None => storage.remove_item(SIGNED_IN),
+    };
+}
+
+/// Who is signed in on this tablet, as it remembers.
+pub fn remembered() -> Option<Session> {
+    let text = local_storage()?.get_item(SIGNED_IN).ok()??;
+    let (login, role) = text.split_once('\n')?;
+    let role =
+        [Role::Agent, Role::Lead, Role::Engineer].into_iter().find(|r| r.as_str() == role)?;
+    Some(Session { login: login.to_string(), role, expires_at: String::new() })
 }
 
 /// Forgets the requests' photos the service worker keeps, at every end of a session (whether

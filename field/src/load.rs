@@ -121,7 +121,7 @@ pub async fn keep_details(keep: &Keep, visits: &[VisitRow]) -> usize {
         let Ok(raw) = api::request(&visit.reference).await else { continue };
         let Ok(detail) = read_maps::<RequestDetail>(&raw) else { continue };
         // A sign-out while this runs forgets what was kept: nothing is kept after it.
-        let signed_out = || crate::app::remembered().is_none();
+        let signed_out = || crate::keep::remembered().is_none();
         if signed_out() {
             return kept;
         }
