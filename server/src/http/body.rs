@@ -8,7 +8,7 @@ use shouhou_core::PhotoRef;
 use tokio::sync::OwnedSemaphorePermit;
 
 use crate::http::error::{
-    insufficient_storage, malformed, photo_quota_exceeded, too_large, ApiError,
+    busy_error, insufficient_storage, malformed, photo_quota_exceeded, too_large, ApiError,
 };
 use crate::state::AppState;
 use crate::store::PhotoUpload;
@@ -59,8 +59,8 @@ pub(crate) async fn in_time<T>(
     })
 }
 
-/// The memory an upload holds while it arrives, taken from what all uploads may hold at once
-/// (`--upload-memory-mb`): each client's are bounded by its own limits, but many clients
+/// The memory an upload holds until its photos are stored, taken from what all uploads may
+/// hold at once (`--upload-memory-mb`): each client's are bounded by its own limits, but many clients
 /// together are bounded only here. Weighed by its declared length, else by `limit`, and never
 /// more than the whole (a budget smaller than one upload takes them one at a time). One that
 /// does not fit now is `503 busy`, to come back in a second, rather than waited for.
@@ -71,9 +71,7 @@ fn upload_memory(
 ) -> Result<OwnedSemaphorePermit, ApiError> {
     let kib = declared_length(headers).unwrap_or(limit).div_ceil(1024).min(state.uploads.kib);
     let kib = u32::try_from(kib).unwrap_or(u32::MAX);
-    state.uploads.free.clone().try_acquire_many_owned(kib).map_err(|_| {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "api.busy").with_retry_after(1)
-    })
+    state.uploads.free.clone().try_acquire_many_owned(kib).map_err(|_| busy_error())
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<usize> {

@@ -206,13 +206,15 @@ pub fn rate_limited(headers: &HeaderMap, retry_after_seconds: u64) -> Response {
     response
 }
 
-/// `503 busy` with `Retry-After: 1`: every password hasher is taken, and the attempt is not
-/// queued (see [`crate::auth::Hashing`]).
+/// `503 busy` with `Retry-After: 1`: what is needed is taken (every password hasher, see
+/// [`crate::auth::Hashing`]; the memory uploads may hold), and the request is not queued.
+pub(crate) fn busy_error() -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "api.busy").with_retry_after(1)
+}
+
+/// [`busy_error`] as an answer.
 pub fn busy(headers: &HeaderMap) -> Response {
-    let mut response = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "api.busy")
-        .into_response_for(headers);
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1));
-    response
+    busy_error().into_response_for(headers)
 }
 
 /// `429 photo_quota_exceeded` with `Retry-After` (seconds until the client's next day).
